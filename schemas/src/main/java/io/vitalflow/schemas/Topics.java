@@ -1,0 +1,54 @@
+package io.vitalflow.schemas;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** The topic catalogue: every topic VitalFlow reads or writes, in one place. */
+public final class Topics {
+
+  public static final int DEFAULT_PARTITIONS = 6;
+
+  public static final Topic<String, VitalSign> VITALS_RAW = topic("vitals.raw.v1", AvroSerde.of(VitalSign.class),
+      retention(Duration.ofDays(7)));
+  public static final Topic<String, VitalAggregate> VITALS_AGG_1M = topic("vitals.agg.1m.v1",
+      AvroSerde.of(VitalAggregate.class), retention(Duration.ofDays(2)));
+  public static final Topic<String, VitalAggregate> VITALS_AGG_1H = topic("vitals.agg.1h.v1",
+      AvroSerde.of(VitalAggregate.class), retention(Duration.ofDays(14)));
+  public static final Topic<String, News2Score> NEWS2 = topic("vitals.news2.v1", AvroSerde.of(News2Score.class),
+      retention(Duration.ofDays(7)));
+  public static final Topic<String, Alert> ALERTS = topic("alerts.v1", AvroSerde.of(Alert.class),
+      retention(Duration.ofDays(30)));
+  public static final Topic<String, FhirCommand> FHIR_COMMANDS = topic("fhir.commands.v1",
+      AvroSerde.of(FhirCommand.class), retention(Duration.ofDays(7)));
+  /** The system of record for FHIR resources: never deleted by time. */
+  public static final Topic<String, FhirResourceVersion> FHIR_RESOURCES = topic("fhir.resources.v1",
+      AvroSerde.of(FhirResourceVersion.class), Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+
+  /** Dead letters of the raw vitals topic: the original bytes, the error in the headers. */
+  public static final Topic<String, byte[]> VITALS_RAW_DLQ = new Topic<>(VITALS_RAW.deadLetterName(),
+      DEFAULT_PARTITIONS, retention(Duration.ofDays(30)), Serdes.String(), Serdes.ByteArray());
+
+  /** Header names on dead-letter records. */
+  public static final String DLQ_HEADER_ERROR = "vitalflow.error";
+  public static final String DLQ_HEADER_SOURCE = "vitalflow.source";
+
+  public static final List<Topic<?, ?>> ALL = List.of(VITALS_RAW, VITALS_AGG_1M, VITALS_AGG_1H, NEWS2, ALERTS,
+      FHIR_COMMANDS, FHIR_RESOURCES, VITALS_RAW_DLQ);
+
+  private Topics() {
+  }
+
+  private static <V> Topic<String, V> topic(String name, Serde<V> valueSerde, Map<String, String> config) {
+    return new Topic<>(name, DEFAULT_PARTITIONS, config, Serdes.String(), valueSerde);
+  }
+
+  private static Map<String, String> retention(Duration retention) {
+    return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()),
+        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+  }
+}
