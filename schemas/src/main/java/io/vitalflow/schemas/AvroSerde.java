@@ -13,6 +13,7 @@ import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -24,6 +25,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * the reader knows the current schema and every earlier version kept under {@code schema-history/}.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
+
+  static {
+    // Avro 1.12 refuses to instantiate classes it does not trust; our generated contracts are trusted.
+    ClassSecurityValidator.ClassSecurityPredicate before = ClassSecurityValidator.getGlobal();
+    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(before,
+        type -> type.getName().startsWith(AvroSerde.class.getPackageName() + ".")));
+  }
 
   private final Class<T> type;
   private final BinaryMessageEncoder<T> encoder;
