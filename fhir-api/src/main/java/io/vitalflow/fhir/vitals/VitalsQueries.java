@@ -1,0 +1,73 @@
+package io.vitalflow.fhir.vitals;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+
+import io.r2dbc.spi.Readable;
+import reactor.core.publisher.Flux;
+
+/** The benchmark report's vitals queries over R2DBC. */
+@Repository
+class VitalsQueries {
+
+  private final DatabaseClient database;
+
+  VitalsQueries(DatabaseClient database) {
+    this.database = database;
+  }
+
+  Flux<Reading> latest(String patientId) {
+    return database.sql("""
+        select code, value, unit, effective_time, device_id from vital_latest
+         where patient_id = :patient order by code""")
+        .bind("patient", patientId)
+        .map(VitalsQueries::reading)
+        .all();
+  }
+
+  Flux<Reading> recent(String patientId, Duration window, int limit, Instant now) {
+    return database.sql("""
+        select code, value, unit, effective_time, device_id from vital_reading
+         where patient_id = :patient and effective_time >= :since
+         order by effective_time desc limit :limit""")
+        .bind("patient", patientId)
+        .bind("since", now.minus(window).atOffset(ZoneOffset.UTC))
+        .bind("limit", limit)
+        .map(VitalsQueries::reading)
+        .all();
+  }
+
+  Flux<HourlyAggregate> hourly(String patientId, Duration window, Instant now) {
+    return database.sql("""
+        select code, unit, window_start, count, min, max, mean, last from vital_aggregate_1h
+         where patient_id = :patient and window_start >= :since
+         order by window_start desc, code""")
+        .bind("patient", patientId)
+        .bind("since", now.minus(window).atOffset(ZoneOffset.UTC))
+        .map(row -> new HourlyAggregate(row.get("code", String.class), row.get("unit", String.class),
+            instant(row, "window_start"), row.get("count", Long.class), row.get("min", Double.class),
+            row.get("max", Double.class), row.get("mean", Double.class), row.get("last", Double.class)))
+        .all();
+  }
+
+  private static Reading reading(Readable row) {
+    return new Reading(row.get("code", String.class), row.get("value", Double.class), row.get("unit", String.class),
+        instant(row, "effective_time"), row.get("device_id", String.class));
+  }
+
+  private static Instant instant(Readable row, String column) {
+    return row.get(column, OffsetDateTime.class).toInstant();
+  }
+
+  record Reading(String code, double value, String unit, Instant effectiveTime, String deviceId) {
+  }
+
+  record HourlyAggregate(String code, String unit, Instant windowStart, long count, double min, double max,
+      double mean, double last) {
+  }
+}

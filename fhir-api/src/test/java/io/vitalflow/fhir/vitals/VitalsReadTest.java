@@ -1,0 +1,97 @@
+package io.vitalflow.fhir.vitals;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.vitalflow.fhir.FhirApiApplication;
+import io.vitalflow.infra.local.LocalStack;
+import io.vitalflow.infra.postgres.PostgresCoordinates;
+
+/** The vitals reads against a real PostgreSQL with the real schema. */
+class VitalsReadTest {
+
+  private static ConfigurableApplicationContext app;
+  private static WebTestClient client;
+  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+  @BeforeAll
+  static void start() throws Exception {
+    PostgresCoordinates database = LocalStack.shared().freshDatabase("vitals_read");
+    try (Connection connection = database.dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      for (int minutesAgo = 0; minutesAgo < 30; minutesAgo++) {
+        statement.execute("insert into vital_reading values ('p1', '8867-4', '" + NOW.minusSeconds(60L * minutesAgo)
+            + "', " + (60 + minutesAgo) + ", '/min', 'd1', 'r" + minutesAgo + "', now(), now())");
+      }
+      statement.execute("insert into vital_reading values ('p1', '8867-4', '" + NOW.minus(2, ChronoUnit.DAYS)
+          + "', 50, '/min', 'd1', 'old', now(), now())");
+      statement.execute("insert into vital_reading values ('p2', '8867-4', '" + NOW + "', 99, '/min', 'd2', 'x', now(), now())");
+      statement.execute("insert into vital_latest values ('p1', '8867-4', 60, '/min', '" + NOW + "', 'd1')");
+      statement.execute("insert into vital_latest values ('p1', '59408-5', 97, '%', '" + NOW + "', 'd1')");
+      statement.execute("insert into vital_aggregate_1h values ('p1', '8867-4', '" + NOW.truncatedTo(ChronoUnit.HOURS)
+          + "', '" + NOW.truncatedTo(ChronoUnit.HOURS).plusSeconds(3600) + "', '/min', 30, 60, 89, 2235, 74.5, 60, '"
+          + NOW + "')");
+      statement.execute("insert into vital_aggregate_1h values ('p1', '8867-4', '" + NOW.minus(9, ChronoUnit.DAYS)
+          + "', '" + NOW.minus(9, ChronoUnit.DAYS).plusSeconds(3600) + "', '/min', 1, 1, 1, 1, 1, 1, '" + NOW + "')");
+    }
+    app = FhirApiApplication.builder().run("--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),
+        "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password());
+    int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+    client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  @Test
+  void latestGivesOneValuePerCode() {
+    client.get().uri("/api/v1/patients/p1/vitals/latest").exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.length()").isEqualTo(2)
+        .jsonPath("$[?(@.code == '59408-5')].value").isEqualTo(97.0);
+  }
+
+  @Test
+  void recentReadingsAreNewestFirstLimitedAndWithinTheWindow() {
+    client.get().uri("/api/v1/patients/p1/vitals?limit=5").exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.length()").isEqualTo(5)
+        .jsonPath("$[0].value").isEqualTo(60.0)
+        .jsonPath("$[4].value").isEqualTo(64.0);
+    client.get().uri("/api/v1/patients/p1/vitals").exchange()
+        .expectBody().jsonPath("$.length()").isEqualTo(30);
+  }
+
+  @Test
+  void hourlyAggregatesCoverTheLastSevenDays() {
+    client.get().uri("/api/v1/patients/p1/vitals/hourly").exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.length()").isEqualTo(1)
+        .jsonPath("$[0].count").isEqualTo(30)
+        .jsonPath("$[0].mean").isEqualTo(74.5);
+  }
+
+  @Test
+  void badParametersGetProblemDetails() {
+    client.get().uri("/api/v1/patients/p1/vitals?limit=0").exchange()
+        .expectStatus().isBadRequest()
+        .expectHeader().contentType("application/problem+json")
+        .expectBody().jsonPath("$.detail").value(detail -> org.assertj.core.api.Assertions.assertThat((String) detail)
+            .contains("limit"));
+    client.get().uri("/api/v1/patients/bad%20id/vitals/latest").exchange().expectStatus().isBadRequest();
+  }
+}
