@@ -1,0 +1,46 @@
+package io.vitalflow.processor;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+
+/**
+ * Settings of the stream processor and its PostgreSQL sink; the defaults work on the local stack.
+ *
+ * @param kafkaBootstrap Kafka bootstrap servers
+ * @param topicPrefix prefix of every topic name (empty in production)
+ * @param applicationId Kafka Streams application id (also the prefix of its internal topics)
+ * @param stateDir where Kafka Streams keeps its RocksDB stores
+ * @param streamThreads Kafka Streams threads
+ * @param replicationFactor of Streams' internal topics
+ * @param jdbcUrl PostgreSQL the sink writes to
+ * @param sinkThreads sink consumers, each with one database connection
+ * @param sinkBatchRecords flush a sink batch at this many records
+ * @param sinkLinger flush a sink batch at the latest after this long
+ * @param maxReadingAge oldest reading the gateway accepts; partitions are kept ready this far back
+ * @param retention how long raw readings are kept
+ */
+@Validated
+@ConfigurationProperties("vitalflow.processor")
+public record ProcessorProperties(
+    @DefaultValue("127.0.0.1:9092") @NotBlank String kafkaBootstrap,
+    @DefaultValue("") String topicPrefix,
+    @DefaultValue("vitalflow-vitals") @NotBlank String applicationId,
+    @DefaultValue("${java.io.tmpdir}/vitalflow-streams") Path stateDir,
+    @DefaultValue("2") @Min(1) int streamThreads,
+    @DefaultValue("1") @Min(1) short replicationFactor,
+    @DefaultValue("jdbc:postgresql://127.0.0.1:5432/vitalflow") @NotBlank String jdbcUrl,
+    @DefaultValue("postgres") String jdbcUser,
+    @DefaultValue("postgres") String jdbcPassword,
+    @DefaultValue("2") @Min(1) int sinkThreads,
+    @DefaultValue("20000") @Min(1) int sinkBatchRecords,
+    @DefaultValue("100ms") Duration sinkLinger,
+    @DefaultValue("7d") Duration maxReadingAge,
+    @DefaultValue("30d") Duration retention) {
+}

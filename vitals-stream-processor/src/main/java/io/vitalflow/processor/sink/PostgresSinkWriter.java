@@ -1,0 +1,190 @@
+package io.vitalflow.processor.sink;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.common.TopicPartition;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+import io.vitalflow.schemas.VitalAggregate;
+import io.vitalflow.schemas.VitalSign;
+
+/**
+ * Writes a {@link SinkBatch} in one transaction: COPY for raw readings, batched upserts for the latest
+ * values and window aggregates, and the consumer offsets last. Either all of it is stored or none.
+ */
+final class PostgresSinkWriter {
+
+  private static final String COPY_READINGS = "copy vital_reading (patient_id, code, effective_time, value, unit, "
+      + "device_id, reading_id, received_at, stored_at) from stdin";
+
+  private static final String UPSERT_LATEST = """
+      insert into vital_latest as l (patient_id, code, value, unit, effective_time, device_id)
+      values (?, ?, ?, ?, ?, ?)
+      on conflict (patient_id, code) do update
+        set value = excluded.value, unit = excluded.unit, effective_time = excluded.effective_time,
+            device_id = excluded.device_id
+        where excluded.effective_time >= l.effective_time""";
+
+  private static final String UPSERT_AGGREGATE = """
+      insert into %s (patient_id, code, window_start, window_end, unit, count, min, max, sum, mean, last, last_time)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      on conflict (patient_id, code, window_start) do update
+        set window_end = excluded.window_end, unit = excluded.unit, count = excluded.count, min = excluded.min,
+            max = excluded.max, sum = excluded.sum, mean = excluded.mean, last = excluded.last,
+            last_time = excluded.last_time""";
+
+  private static final String UPSERT_OFFSET = """
+      insert into kafka_consumer_offset (consumer_group, topic, partition, next_offset, updated_at)
+      values (?, ?, ?, ?, now())
+      on conflict (consumer_group, topic, partition) do update
+        set next_offset = excluded.next_offset, updated_at = excluded.updated_at""";
+
+  private final String consumerGroup;
+
+  PostgresSinkWriter(String consumerGroup) {
+    this.consumerGroup = consumerGroup;
+  }
+
+  /** Stores the batch and its offsets atomically; the caller rolls back and re-seeks on failure. */
+  void write(Connection connection, SinkBatch batch, Instant storedAt) throws SQLException, IOException {
+    connection.setAutoCommit(false);
+    try {
+      copyReadings(connection, batch, storedAt);
+      upsertLatest(connection, batch.latest());
+      upsertAggregates(connection, "vital_aggregate_1m", batch.minuteAggregates());
+      upsertAggregates(connection, "vital_aggregate_1h", batch.hourAggregates());
+      storeOffsets(connection, batch.nextOffsets());
+      connection.commit();
+    } catch (SQLException | IOException | RuntimeException e) {
+      connection.rollback();
+      throw e;
+    }
+  }
+
+  /** The next offset to read per partition, as last committed with the data. */
+  Map<TopicPartition, Long> storedOffsets(Connection connection, Collection<TopicPartition> partitions)
+      throws SQLException {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    connection.setAutoCommit(true);
+    try (PreparedStatement statement = connection.prepareStatement(
+        "select next_offset from kafka_consumer_offset where consumer_group = ? and topic = ? and partition = ?")) {
+      for (TopicPartition partition : partitions) {
+        statement.setString(1, consumerGroup);
+        statement.setString(2, partition.topic());
+        statement.setInt(3, partition.partition());
+        try (ResultSet result = statement.executeQuery()) {
+          if (result.next()) {
+            offsets.put(partition, result.getLong(1));
+          }
+        }
+      }
+    }
+    return offsets;
+  }
+
+  private static void copyReadings(Connection connection, SinkBatch batch, Instant storedAt)
+      throws SQLException, IOException {
+    if (batch.readings().isEmpty()) {
+      return;
+    }
+    String stored = storedAt.toString();
+    StringBuilder rows = new StringBuilder(batch.readings().size() * 128);
+    for (VitalSign reading : batch.readings()) {
+      text(rows, reading.getPatientId()).append('\t');
+      text(rows, reading.getCode()).append('\t');
+      rows.append(reading.getEffectiveTime()).append('\t');
+      rows.append(reading.getValue()).append('\t');
+      text(rows, reading.getUnit()).append('\t');
+      text(rows, reading.getDeviceId()).append('\t');
+      text(rows, reading.getReadingId()).append('\t');
+      rows.append(reading.getReceivedTime()).append('\t');
+      rows.append(stored).append('\n');
+    }
+    CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+    copy.copyIn(COPY_READINGS, new StringReader(rows.toString()));
+  }
+
+  /** Escapes a value for COPY's text format. */
+  private static StringBuilder text(StringBuilder out, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '\t' -> out.append("\\t");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        default -> out.append(c);
+      }
+    }
+    return out;
+  }
+
+  private static void upsertLatest(Connection connection, Iterable<VitalSign> latest) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(UPSERT_LATEST)) {
+      int rows = 0;
+      for (VitalSign reading : latest) {
+        statement.setString(1, reading.getPatientId());
+        statement.setString(2, reading.getCode());
+        statement.setDouble(3, reading.getValue());
+        statement.setString(4, reading.getUnit());
+        statement.setTimestamp(5, Timestamp.from(reading.getEffectiveTime()));
+        statement.setString(6, reading.getDeviceId());
+        statement.addBatch();
+        rows++;
+      }
+      if (rows > 0) {
+        statement.executeBatch();
+      }
+    }
+  }
+
+  private static void upsertAggregates(Connection connection, String table, Iterable<VitalAggregate> aggregates)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(UPSERT_AGGREGATE.formatted(table))) {
+      int rows = 0;
+      for (VitalAggregate aggregate : aggregates) {
+        statement.setString(1, aggregate.getPatientId());
+        statement.setString(2, aggregate.getCode());
+        statement.setTimestamp(3, Timestamp.from(aggregate.getWindowStart()));
+        statement.setTimestamp(4, Timestamp.from(aggregate.getWindowEnd()));
+        statement.setString(5, aggregate.getUnit());
+        statement.setLong(6, aggregate.getCount());
+        statement.setDouble(7, aggregate.getMin());
+        statement.setDouble(8, aggregate.getMax());
+        statement.setDouble(9, aggregate.getSum());
+        statement.setDouble(10, aggregate.getMean());
+        statement.setDouble(11, aggregate.getLast());
+        statement.setTimestamp(12, Timestamp.from(aggregate.getLastTime()));
+        statement.addBatch();
+        rows++;
+      }
+      if (rows > 0) {
+        statement.executeBatch();
+      }
+    }
+  }
+
+  private void storeOffsets(Connection connection, Map<TopicPartition, Long> nextOffsets) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(UPSERT_OFFSET)) {
+      for (var entry : nextOffsets.entrySet()) {
+        statement.setString(1, consumerGroup);
+        statement.setString(2, entry.getKey().topic());
+        statement.setInt(3, entry.getKey().partition());
+        statement.setLong(4, entry.getValue());
+        statement.addBatch();
+      }
+      statement.executeBatch();
+    }
+  }
+}

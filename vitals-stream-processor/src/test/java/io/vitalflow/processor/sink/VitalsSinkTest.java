@@ -1,0 +1,121 @@
+package io.vitalflow.processor.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vitalflow.infra.local.LocalStack;
+import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.schemas.Loinc;
+import io.vitalflow.schemas.Topics;
+import io.vitalflow.schemas.VitalAggregate;
+import io.vitalflow.schemas.VitalSign;
+
+/** The sink on a real broker and a real PostgreSQL. */
+class VitalsSinkTest {
+
+  private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  private final LocalStack stack = LocalStack.shared();
+
+  @Test
+  void storesReadingsLatestValuesAggregatesAndOffsetsAndSkipsPoison() throws Exception {
+    String prefix = stack.freshTopicPrefix();
+    PostgresCoordinates database = stack.freshDatabase("sink");
+    try (var producer = producer()) {
+      for (int i = 0; i < 1000; i++) {
+        VitalSign reading = new VitalSign("r" + i, "p" + (i % 10), "d1", Loinc.HEART_RATE, 60.0 + i % 7, "/min",
+            NOW.minusSeconds(1000 - i), NOW);
+        producer.send(new ProducerRecord<>(prefix + Topics.VITALS_RAW.name(), reading.getPatientId(),
+            Topics.VITALS_RAW.valueSerde().serializer().serialize("t", reading)));
+        if (i == 500) {
+          producer.send(new ProducerRecord<>(prefix + Topics.VITALS_RAW.name(), "p0", new byte[] {1, 2, 3}));
+        }
+      }
+      Instant window = NOW.truncatedTo(ChronoUnit.MINUTES);
+      for (int count = 1; count <= 3; count++) {
+        VitalAggregate update = new VitalAggregate("p1", Loinc.HEART_RATE, "/min", window, window.plusSeconds(60),
+            (long) count, 60.0, 60.0 + count, 60.0 * count, 60.0, 60.0, NOW);
+        producer.send(new ProducerRecord<>(prefix + Topics.VITALS_AGG_1M.name(), "p1",
+            Topics.VITALS_AGG_1M.valueSerde().serializer().serialize("t", update)));
+      }
+      producer.flush();
+    }
+
+    var meters = new SimpleMeterRegistry();
+    try (var sink = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(),
+        new SinkSettings("sink-test", prefix, 300, Duration.ofMillis(50), 2), meters)) {
+      sink.start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> count(database, "select count(*) from vital_reading") == 1000);
+      await().atMost(Duration.ofSeconds(30)).until(() -> count(database,
+          "select count from vital_aggregate_1m where patient_id = 'p1'") == 3);
+    }
+
+    assertThat(count(database, "select count(*) from vital_latest")).isEqualTo(10);
+    // p9's newest reading is i = 999: 60 + 999 % 7
+    assertThat(count(database, "select value::bigint from vital_latest where patient_id = 'p9'")).isEqualTo(60 + 999 % 7);
+    assertThat(count(database, "select sum(next_offset) from kafka_consumer_offset where topic like '%vitals.raw.v1'"))
+        .as("offsets stored with the data: 1000 readings + 1 poison record").isEqualTo(1001);
+    assertThat(meters.counter("vitalflow.sink.undecodable").count()).isEqualTo(1.0);
+    assertThat(count(database, "select count(*) from vital_reading where stored_at < received_at")).isZero();
+  }
+
+  @Test
+  void aRestartedSinkResumesFromTheOffsetsStoredWithTheDataWithoutDuplicates() throws Exception {
+    String prefix = stack.freshTopicPrefix();
+    PostgresCoordinates database = stack.freshDatabase("sink_restart");
+    var settings = new SinkSettings("sink-restart", prefix, 100, Duration.ofMillis(20), 1);
+    try (var producer = producer()) {
+      send(producer, prefix, 0, 500);
+      try (var sink = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, new SimpleMeterRegistry())) {
+        sink.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(database, "select count(*) from vital_reading") == 500);
+      }
+      send(producer, prefix, 500, 800);
+    }
+    try (var sink = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, new SimpleMeterRegistry())) {
+      sink.start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> count(database, "select count(*) from vital_reading") == 800);
+      Thread.sleep(500);
+    }
+    assertThat(count(database, "select count(distinct reading_id) from vital_reading")).isEqualTo(800);
+    assertThat(count(database, "select count(*) from vital_reading")).isEqualTo(800);
+  }
+
+  private static void send(KafkaProducer<String, byte[]> producer, String prefix, int from, int to) {
+    for (int i = from; i < to; i++) {
+      VitalSign reading = new VitalSign("r" + i, "p" + (i % 13), "d1", Loinc.SPO2, 95.0, "%", NOW, NOW);
+      producer.send(new ProducerRecord<>(prefix + Topics.VITALS_RAW.name(), reading.getPatientId(),
+          Topics.VITALS_RAW.valueSerde().serializer().serialize("t", reading)));
+    }
+    producer.flush();
+  }
+
+  private KafkaProducer<String, byte[]> producer() {
+    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
+        ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+  }
+
+  static long count(PostgresCoordinates database, String sql) throws SQLException {
+    try (Connection connection = database.dataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      return result.next() ? result.getLong(1) : -1;
+    }
+  }
+}
