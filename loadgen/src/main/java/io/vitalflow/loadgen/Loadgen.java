@@ -2,7 +2,6 @@ package io.vitalflow.loadgen;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -37,28 +36,10 @@ public final class Loadgen {
   }
 
   static Map<String, String> flags(String[] args) {
-    Map<String, String> flags = new HashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--") || !arg.contains("=")) {
-        throw new IllegalArgumentException("Expected --name=value, got " + arg);
-      }
-      flags.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-    }
-    return flags;
+    return Flags.parse(args, 1);
   }
 
   static Duration duration(String text) {
-    String lower = text.toLowerCase(java.util.Locale.ROOT);
-    if (lower.endsWith("ms")) {
-      return Duration.ofMillis(Long.parseLong(lower.substring(0, lower.length() - 2)));
-    }
-    if (lower.endsWith("s")) {
-      return Duration.ofSeconds(Long.parseLong(lower.substring(0, lower.length() - 1)));
-    }
-    if (lower.endsWith("m")) {
-      return Duration.ofMinutes(Long.parseLong(lower.substring(0, lower.length() - 1)));
-    }
-    return Duration.parse(text);
+    return Durations.parse(text);
   }
 }
