@@ -1,0 +1,76 @@
+package io.vitalflow.processor.news2;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import io.vitalflow.schemas.News2Score;
+import io.vitalflow.schemas.RiskBand;
+import io.vitalflow.schemas.VitalSign;
+
+/**
+ * Keeps each patient's latest reading per NEWS2 parameter and recomputes the score on every reading that
+ * changes one. A reading older than the parameter's latest is ignored. Only parameters measured within
+ * {@code maxAge} of the patient's most recent reading count (event time, so a replay computes the same
+ * scores); older ones are forgotten. Emits an update when the result (score, band, sub-scores or completeness)
+ * differs from the one emitted before.
+ */
+final class News2Processor implements Processor<String, VitalSign, String, News2Update> {
+
+  private final String storeName;
+  private final long maxAgeMs;
+  private ProcessorContext<String, News2Update> context;
+  private KeyValueStore<String, News2State> store;
+
+  News2Processor(String storeName, Duration maxAge) {
+    this.storeName = storeName;
+    this.maxAgeMs = maxAge.toMillis();
+  }
+
+  @Override
+  public void init(ProcessorContext<String, News2Update> context) {
+    this.context = context;
+    this.store = context.getStateStore(storeName);
+  }
+
+  @Override
+  public void process(Record<String, VitalSign> record) {
+    VitalSign vital = record.value();
+    Parameter parameter = Parameter.of(vital.getCode());
+    if (parameter == null) {
+      return;
+    }
+    String patientId = vital.getPatientId();
+    News2State state = store.get(patientId);
+    if (state == null) {
+      state = News2State.EMPTY;
+    }
+    News2State.Reading reading = new News2State.Reading(vital.getValue(), vital.getEffectiveTime().toEpochMilli());
+    if (!reading.supersedes(state.latest().get(parameter))) {
+      return;
+    }
+    News2State updated = state.with(parameter, reading);
+    long asOf = updated.latestTime();
+    updated = updated.withoutOlderThan(asOf - maxAgeMs);
+    News2.Result result = News2.score(updated.observations());
+    if (result.equals(state.emitted())) {
+      store.put(patientId, updated);
+      return;
+    }
+    store.put(patientId, updated.withEmitted(result));
+    News2Score score = News2Score.newBuilder()
+        .setPatientId(patientId)
+        .setScore(result.score())
+        .setBand(result.band())
+        .setComponents(result.components())
+        .setComplete(result.complete())
+        .setComputedAt(Instant.ofEpochMilli(asOf))
+        .build();
+    RiskBand previous = state.emitted() == null ? null : state.emitted().band();
+    context.forward(new Record<>(patientId, new News2Update(score, previous), asOf));
+  }
+}
