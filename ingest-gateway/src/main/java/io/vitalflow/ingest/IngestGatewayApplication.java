@@ -1,0 +1,29 @@
+package io.vitalflow.ingest;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * The ingest gateway: device vital signs in over HTTP, validated, normalised and on Kafka before the
+ * client gets an answer. Several VitalFlow services share one JVM under the platform launcher, so this
+ * one reads {@code ingest-gateway.yml} (never {@code application.yml}) and scans only
+ * {@code io.vitalflow.ingest}.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class IngestGatewayApplication {
+
+  /** The configuration file name (without extension) of this service. */
+  public static final String CONFIG_NAME = "ingest-gateway";
+
+  /** A builder for this service; add properties or profiles and call {@code run(args)}. */
+  public static SpringApplicationBuilder builder() {
+    return new SpringApplicationBuilder(IngestGatewayApplication.class)
+        .properties("spring.config.name=" + CONFIG_NAME);
+  }
+
+  public static void main(String[] args) {
+    builder().run(args);
+  }
+}

@@ -1,0 +1,25 @@
+package io.vitalflow.ingest.vitals;
+
+import java.time.Duration;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * Kafka did not acknowledge every accepted reading of a request in time: 503 with {@code Retry-After}. Some
+ * readings of the request may have been stored; a retry may duplicate them (same {@code readingId} when the
+ * client sent ids), but none is lost.
+ */
+final class BrokerUnavailableException extends ErrorResponseException {
+
+  private static final long serialVersionUID = 1L;
+
+  BrokerUnavailableException(Duration retryAfter, Throwable cause) {
+    super(HttpStatus.SERVICE_UNAVAILABLE, ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+        "The event store did not acknowledge the readings; none of this request is confirmed stored. Retry the"
+            + " whole request after " + retryAfter.toSeconds() + " s."), cause);
+    getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter.toSeconds()));
+  }
+}

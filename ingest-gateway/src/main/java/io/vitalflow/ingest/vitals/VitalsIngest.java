@@ -1,0 +1,87 @@
+package io.vitalflow.ingest.vitals;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.vitalflow.ingest.IngestProperties;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.json.JsonFactory;
+
+/**
+ * The use case: take one request body apart, validate every reading, put the valid ones on Kafka and answer
+ * with what was accepted and what was not, only once the broker has acknowledged.
+ */
+@Component
+final class VitalsIngest {
+
+  private static final Logger log = LoggerFactory.getLogger(VitalsIngest.class);
+
+  private final IngestProperties properties;
+  private final VitalsPublisher publisher;
+  private final IngestMetrics metrics;
+  private final ReadingValidator validator;
+  private final BodyParser json;
+  private final BodyParser ndjson;
+  private final BodyParser fhir;
+  private final Duration answerTimeout;
+
+  VitalsIngest(IngestProperties properties, VitalsPublisher publisher, IngestMetrics metrics) {
+    this.properties = properties;
+    this.publisher = publisher;
+    this.metrics = metrics;
+    this.validator = new ReadingValidator(Clock.systemUTC(), properties.clockSkew(), properties.maxAge());
+    JsonFactory jsonFactory = new JsonFactory();
+    this.json = new JsonBodyParser(jsonFactory);
+    this.ndjson = new NdjsonBodyParser(jsonFactory);
+    this.fhir = new FhirBodyParser(FhirContext.forR4Cached());
+    // the producer gives up after max.block.ms + delivery.timeout.ms; this is the belt to those braces
+    this.answerTimeout = properties.deliveryTimeout().multipliedBy(2).plusSeconds(1);
+  }
+
+  /**
+   * Ingests one body.
+   *
+   * @return the outcome, once every accepted reading is acknowledged by the broker; errors with
+   *     {@link MalformedBodyException}, {@link BodyTooLargeException} or {@link BrokerUnavailableException}
+   */
+  Mono<ValidatedBatch> ingest(BodyFormat format, byte[] body) {
+    ParsedBatch parsed = parser(format).parse(body, properties.maxBatchSize());
+    metrics.batch(parsed.items());
+    if (parsed.items() == 0) {
+      throw new MalformedBodyException("The batch holds no readings.");
+    }
+    ValidatedBatch validated = validator.validate(parsed);
+    metrics.rejected(validated.rejected());
+    if (!validated.rejected().isEmpty() && log.isDebugEnabled()) {
+      log.debug("{} of {} items rejected: {}", validated.rejected().size(), parsed.items(), validated.rejected());
+    }
+    if (validated.accepted().isEmpty()) {
+      return Mono.just(validated);
+    }
+    long started = System.nanoTime();
+    return publisher.publish(validated.accepted())
+        .timeout(answerTimeout)
+        .doOnSuccess(done -> {
+          metrics.produced(System.nanoTime() - started, true);
+          metrics.accepted(validated.accepted().size());
+        })
+        .onErrorMap(e -> {
+          metrics.produced(System.nanoTime() - started, false);
+          return new BrokerUnavailableException(properties.retryAfter(), e);
+        })
+        .thenReturn(validated);
+  }
+
+  private BodyParser parser(BodyFormat format) {
+    return switch (format) {
+      case JSON -> json;
+      case NDJSON -> ndjson;
+      case FHIR_JSON -> fhir;
+    };
+  }
+}
