@@ -25,6 +25,7 @@ import jakarta.validation.constraints.NotBlank;
  * @param sinkLinger flush a sink batch at the latest after this long
  * @param maxReadingAge oldest reading the gateway accepts; partitions are kept ready this far back
  * @param retention how long raw readings are kept
+ * @param sessionTimeout how soon a crashed instance's partitions move to another (Streams and sink)
  */
 @Validated
 @ConfigurationProperties("vitalflow.processor")
@@ -42,5 +43,6 @@ public record ProcessorProperties(
     @DefaultValue("20000") @Min(1) int sinkBatchRecords,
     @DefaultValue("100ms") Duration sinkLinger,
     @DefaultValue("7d") Duration maxReadingAge,
-    @DefaultValue("30d") Duration retention) {
+    @DefaultValue("30d") Duration retention,
+    @DefaultValue("10s") Duration sessionTimeout) {
 }

@@ -3,7 +3,12 @@ package io.vitalflow.processor;
 import java.time.Clock;
 import java.time.Duration;
 
+import java.util.Properties;
+
 import javax.sql.DataSource;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -16,6 +21,8 @@ import io.vitalflow.infra.postgres.PartitionMaintenance;
 import io.vitalflow.infra.postgres.PostgresCoordinates;
 import io.vitalflow.processor.sink.SinkSettings;
 import io.vitalflow.processor.sink.VitalsSink;
+import io.vitalflow.processor.topology.StreamsSettings;
+import io.vitalflow.processor.topology.VitalsTopology;
 
 /** Kafka Streams (aggregates, NEWS2, dead letters) and the PostgreSQL sink, in one service. */
 @SpringBootApplication
@@ -46,13 +53,26 @@ public class VitalsProcessorApplication {
         properties.retention(), Clock.systemUTC());
   }
 
+  @Bean
+  StreamsRunner vitalsStreams(ProcessorProperties properties, MeterRegistry meters) {
+    var topology = new VitalsTopology(VitalsTopology.Options.defaults().withTopicPrefix(properties.topicPrefix()));
+    Properties streams = StreamsSettings.properties(StreamsSettings.Options
+        .of(properties.applicationId(), properties.kafkaBootstrap(), properties.stateDir())
+        .withReplicationFactor(properties.replicationFactor())
+        .withStreamThreads(properties.streamThreads()));
+    int sessionTimeout = (int) properties.sessionTimeout().toMillis();
+    streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), sessionTimeout);
+    streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), sessionTimeout / 4);
+    return new StreamsRunner(topology.build(), streams, meters);
+  }
+
   @Bean(destroyMethod = "close")
   VitalsSink vitalsSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,
       PartitionMaintenance maintenance) {
     maintenance.run();
     VitalsSink sink = new VitalsSink(properties.kafkaBootstrap(), dataSource,
         new SinkSettings(properties.applicationId() + "-sink", properties.topicPrefix(), properties.sinkBatchRecords(),
-            properties.sinkLinger(), properties.sinkThreads()), meters);
+            properties.sinkLinger(), properties.sinkThreads(), properties.sessionTimeout()), meters);
     sink.start();
     return sink;
   }

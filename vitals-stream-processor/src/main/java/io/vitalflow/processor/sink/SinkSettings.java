@@ -10,9 +10,10 @@ import java.time.Duration;
  * @param maxBatchRecords flush when this many records are buffered
  * @param maxLinger flush at the latest this long after the first buffered record
  * @param threads consumers in the group, each with its own database connection
+ * @param sessionTimeout how soon the group notices a crashed consumer and hands its partitions on
  */
 public record SinkSettings(String consumerGroup, String topicPrefix, int maxBatchRecords, Duration maxLinger,
-    int threads) {
+    int threads, Duration sessionTimeout) {
 
   public SinkSettings {
     if (maxBatchRecords < 1 || threads < 1) {

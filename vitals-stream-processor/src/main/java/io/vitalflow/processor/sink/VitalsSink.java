@@ -225,6 +225,8 @@ public final class VitalsSink implements AutoCloseable {
       properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, settings.maxBatchRecords()));
       properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
+      properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
+      properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) settings.sessionTimeout().toMillis() / 4);
       properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
       return properties;
     }

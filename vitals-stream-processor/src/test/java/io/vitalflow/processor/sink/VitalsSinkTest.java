@@ -59,7 +59,7 @@ class VitalsSinkTest {
 
     var meters = new SimpleMeterRegistry();
     try (var sink = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(),
-        new SinkSettings("sink-test", prefix, 300, Duration.ofMillis(50), 2), meters)) {
+        new SinkSettings("sink-test", prefix, 300, Duration.ofMillis(50), 2, Duration.ofSeconds(10)), meters)) {
       sink.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> count(database, "select count(*) from vital_reading") == 1000);
       await().atMost(Duration.ofSeconds(30)).until(() -> count(database,
@@ -79,7 +79,7 @@ class VitalsSinkTest {
   void aRestartedSinkResumesFromTheOffsetsStoredWithTheDataWithoutDuplicates() throws Exception {
     String prefix = stack.freshTopicPrefix();
     PostgresCoordinates database = stack.freshDatabase("sink_restart");
-    var settings = new SinkSettings("sink-restart", prefix, 100, Duration.ofMillis(20), 1);
+    var settings = new SinkSettings("sink-restart", prefix, 100, Duration.ofMillis(20), 1, Duration.ofSeconds(10));
     try (var producer = producer()) {
       send(producer, prefix, 0, 500);
       try (var sink = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, new SimpleMeterRegistry())) {

@@ -1,0 +1,150 @@
+package io.vitalflow.platform;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.vitalflow.fhir.FhirApiApplication;
+import io.vitalflow.infra.kafka.LocalKafka;
+import io.vitalflow.infra.kafka.TopicAdmin;
+import io.vitalflow.infra.postgres.LocalPostgres;
+import io.vitalflow.infra.postgres.Migrations;
+import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.ingest.IngestGatewayApplication;
+import io.vitalflow.loadgen.DeviceSimulator;
+import io.vitalflow.loadgen.Durations;
+import io.vitalflow.loadgen.Flags;
+import io.vitalflow.processor.VitalsProcessorApplication;
+
+/**
+ * The whole platform in one JVM: a local Kafka broker (KRaft) and PostgreSQL unless external ones are
+ * given, every service, and a device simulator. Stops everything in order on Ctrl-C.
+ *
+ * <pre>
+ * --data-dir=.vitalflow      broker log, database and Streams state (kept across restarts)
+ * --kafka=host:port          use this Kafka cluster instead of starting one
+ * --jdbc-url=jdbc:postgresql://host:port/db  (--jdbc-user, --jdbc-password) use this PostgreSQL/TimescaleDB
+ * --patients=500 --interval=5s               device simulator (--patients=0 turns it off)
+ * --ingest-port=8081 --fhir-port=8082 --processor-port=8083
+ * </pre>
+ */
+public final class LocalPlatform implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(LocalPlatform.class);
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final Map<String, String> flags;
+
+  LocalPlatform(Map<String, String> flags) {
+    this.flags = flags;
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    LocalPlatform platform = new LocalPlatform(flags(args));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      platform.close();
+      stopped.countDown();
+    }, "platform-stop"));
+    try {
+      platform.start();
+    } catch (RuntimeException e) {
+      log.error("VitalFlow failed to start", e);
+      System.exit(1);
+    }
+    stopped.await();
+  }
+
+  void start() {
+    Path dataDir = Path.of(flag("data-dir", ".vitalflow")).toAbsolutePath();
+    String kafka = flags.get("kafka");
+    if (kafka == null) {
+      LocalKafka broker = LocalKafka.start(dataDir.resolve("kafka"), Integer.parseInt(flag("kafka-port", "19092")));
+      started.push(broker);
+      kafka = broker.bootstrapServers();
+    }
+    TopicAdmin.ensureTopics(kafka, "", Short.parseShort(flag("replication-factor", "1")));
+
+    PostgresCoordinates database;
+    if (flags.containsKey("jdbc-url")) {
+      database = PostgresCoordinates.fromJdbcUrl(flags.get("jdbc-url"), flag("jdbc-user", "postgres"),
+          flag("jdbc-password", "postgres"));
+    } else {
+      LocalPostgres postgres = LocalPostgres.start(dataDir.resolve("postgres"),
+          Integer.parseInt(flag("postgres-port", "54329")));
+      started.push(postgres);
+      database = postgres.database("vitalflow");
+    }
+    Migrations.migrate(database.dataSource());
+
+    String processorPort = run(VitalsProcessorApplication.builder(), "--server.port=" + flag("processor-port", "8083"),
+        "--vitalflow.processor.kafka-bootstrap=" + kafka,
+        "--vitalflow.processor.jdbc-url=" + database.jdbcUrl(),
+        "--vitalflow.processor.jdbc-user=" + database.user(),
+        "--vitalflow.processor.jdbc-password=" + database.password(),
+        "--vitalflow.processor.state-dir=" + dataDir.resolve("streams"));
+    String ingestPort = run(IngestGatewayApplication.builder(), "--server.port=" + flag("ingest-port", "8081"),
+        "--vitalflow.ingest.bootstrap-servers=" + kafka);
+    String fhirPort = run(FhirApiApplication.builder(), "--server.port=" + flag("fhir-port", "8082"),
+        "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user(),
+        "--spring.r2dbc.password=" + database.password());
+
+    int patients = Integer.parseInt(flag("patients", "500"));
+    if (patients > 0) {
+      DeviceSimulator simulator = new DeviceSimulator(URI.create("http://127.0.0.1:" + ingestPort), patients,
+          Durations.parse(flag("interval", "5s")));
+      simulator.start();
+      started.push(simulator);
+    }
+
+    String banner = String.join("\n",
+        "",
+        "VitalFlow is running",
+        "  ingest (POST vitals)   http://127.0.0.1:" + ingestPort + "/api/v1/vitals",
+        "  vitals reads           http://127.0.0.1:" + fhirPort + "/api/v1/patients/sim-1/vitals/latest",
+        "  metrics                http://127.0.0.1:" + ingestPort + "/actuator/prometheus (ingest), :"
+            + processorPort + " (processor), :" + fhirPort + " (reads)",
+        "  Kafka                  " + kafka,
+        "  PostgreSQL             " + database.jdbcUrl() + " (user " + database.user() + ")",
+        "  device simulator       " + (patients > 0 ? patients + " patients" : "off"),
+        "Press Ctrl-C to stop.",
+        "");
+    System.out.println(banner);
+  }
+
+  private String run(SpringApplicationBuilder builder, String... args) {
+    ConfigurableApplicationContext context = builder.registerShutdownHook(false).run(args);
+    started.push(context::close);
+    return Integer.toString(((WebServerApplicationContext) context).getWebServer().getPort());
+  }
+
+  @Override
+  public synchronized void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable next = started.pop();
+      try {
+        next.close();
+      } catch (Exception e) {
+        log.warn("Stopping {} failed", next, e);
+      }
+    }
+  }
+
+  private String flag(String name, String fallback) {
+    return flags.getOrDefault(name, fallback);
+  }
+
+  static Map<String, String> flags(String[] args) {
+    return Flags.parse(args, 0);
+  }
+}

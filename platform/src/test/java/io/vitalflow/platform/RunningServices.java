@@ -1,0 +1,73 @@
+package io.vitalflow.platform;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.vitalflow.fhir.FhirApiApplication;
+import io.vitalflow.infra.local.LocalStack;
+import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.ingest.IngestGatewayApplication;
+import io.vitalflow.processor.VitalsProcessorApplication;
+
+/** The vitals path's services in this JVM, on the shared test broker and a fresh database and topics. */
+final class RunningServices implements AutoCloseable {
+
+  final LocalStack stack = LocalStack.shared();
+  final String topicPrefix = stack.freshTopicPrefix();
+  final PostgresCoordinates database;
+  final String applicationId = "vitals-" + UUID.randomUUID().toString().substring(0, 8);
+  private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+  int ingestPort;
+  int fhirPort;
+
+  RunningServices(String purpose) {
+    database = stack.freshDatabase(purpose);
+  }
+
+  RunningServices startAll() throws Exception {
+    start(VitalsProcessorApplication.builder(), processorArgs(Files.createTempDirectory("streams-")));
+    ingestPort = start(IngestGatewayApplication.builder(), "--server.port=0",
+        "--vitalflow.ingest.bootstrap-servers=" + stack.kafkaBootstrap(), "--vitalflow.ingest.topic-prefix=" + topicPrefix);
+    fhirPort = start(FhirApiApplication.builder(), "--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),
+        "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password());
+    return this;
+  }
+
+  /** Arguments for a processor instance of this test (in this JVM or a child JVM). */
+  String[] processorArgs(Path stateDir) {
+    return new String[] {"--server.port=0",
+        "--vitalflow.processor.kafka-bootstrap=" + stack.kafkaBootstrap(),
+        "--vitalflow.processor.topic-prefix=" + topicPrefix,
+        "--vitalflow.processor.application-id=" + applicationId,
+        "--vitalflow.processor.state-dir=" + stateDir,
+        "--vitalflow.processor.jdbc-url=" + database.jdbcUrl(),
+        "--vitalflow.processor.jdbc-user=" + database.user(),
+        "--vitalflow.processor.jdbc-password=" + database.password(),
+        "--vitalflow.processor.sink-linger=50ms",
+        "--vitalflow.processor.session-timeout=6s"};
+  }
+
+  private int start(SpringApplicationBuilder builder, String... args) {
+    ConfigurableApplicationContext context = builder.registerShutdownHook(false).run(args);
+    contexts.add(context);
+    return ((WebServerApplicationContext) context).getWebServer().getPort();
+  }
+
+  String topic(String name) {
+    return topicPrefix + name;
+  }
+
+  @Override
+  public void close() {
+    for (int i = contexts.size() - 1; i >= 0; i--) {
+      contexts.get(i).close();
+    }
+  }
+}
