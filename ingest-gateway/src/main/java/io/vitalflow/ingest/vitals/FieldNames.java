@@ -13,7 +13,7 @@ record FieldNames(String id, String patientId, String deviceId, String code, Str
 
   /** A FHIR Observation. */
   static final FieldNames FHIR = new FieldNames("id", "subject", "device", "code", "valueQuantity.value",
-      "valueQuantity.code", "effective");
+      "valueQuantity.code", "effective[x]");
 
   /** The {@code component[i]} of a FHIR Observation panel (blood pressure). */
   static FieldNames fhirComponent(int component) {

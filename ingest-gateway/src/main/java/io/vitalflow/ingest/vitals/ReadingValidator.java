@@ -1,15 +1,16 @@
 package io.vitalflow.ingest.vitals;
 
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+
 
 import io.vitalflow.schemas.VitalSign;
 
@@ -99,7 +100,7 @@ final class ReadingValidator {
     Instant effective;
     try {
       effective = Instant.parse(reading.effectiveTime());
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeException e) {
       return reject(rejected, index, names.effectiveTime(), "must be an ISO-8601 date-time with offset, e.g."
           + " 2025-01-31T12:00:00Z", RejectReason.INVALID_TIME);
     }

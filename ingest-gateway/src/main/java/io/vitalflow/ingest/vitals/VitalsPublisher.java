@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.producer.Callback;
@@ -42,6 +43,8 @@ final class VitalsPublisher implements AutoCloseable {
   private final Producer<String, VitalSign> producer;
   private final String topic;
   private final Scheduler sender;
+  /** Whether the last batch was acknowledged: logs say when the broker goes away and comes back, not every time. */
+  private final AtomicBoolean acknowledging = new AtomicBoolean(true);
 
   VitalsPublisher(Producer<String, VitalSign> producer, String topic) {
     this.producer = producer;
@@ -80,7 +83,20 @@ final class VitalsPublisher implements AutoCloseable {
 
   /** Sends the readings; the Mono completes when the broker has acknowledged all of them. */
   Mono<Void> publish(List<VitalSign> readings) {
-    return Mono.fromFuture(() -> send(readings), true).subscribeOn(sender);
+    return Mono.fromFuture(() -> send(readings), true).subscribeOn(sender)
+        .doOnSuccess(done -> {
+          if (acknowledging.compareAndSet(false, true)) {
+            log.info("Kafka acknowledges readings on {} again", topic);
+          }
+        })
+        .doOnError(e -> {
+          if (acknowledging.compareAndSet(true, false)) {
+            log.warn("Kafka does not acknowledge readings on {}; answering 503 until it does: {}", topic,
+                e.toString());
+          } else {
+            log.debug("Kafka still does not acknowledge readings: {}", e.toString());
+          }
+        });
   }
 
   /** Sends on the calling thread (which may block up to {@code max.block.ms}); future of the acknowledgement. */
@@ -120,9 +136,7 @@ final class VitalsPublisher implements AutoCloseable {
     @Override
     public void onCompletion(RecordMetadata metadata, Exception exception) {
       if (exception != null) {
-        if (completeExceptionally(exception)) {
-          log.warn("Kafka did not store a reading: {}", exception.toString());
-        }
+        completeExceptionally(exception);
       } else if (pending.decrementAndGet() == 0) {
         complete(null);
       }
