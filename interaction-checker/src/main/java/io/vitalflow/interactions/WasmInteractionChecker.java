@@ -29,7 +29,16 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
     }
 
     public static WasmInteractionChecker shipped(PluginLimits limits) {
-        return new WasmInteractionChecker(PluginHost.start(shippedSource(), limits));
+        WasmInteractionChecker checker = new WasmInteractionChecker(PluginHost.start(shippedSource(), limits));
+        checker.warmUp();
+        return checker;
+    }
+
+    /** Runs the cold code paths once (class loading, first JIT) so the first real check meets its deadline. */
+    public void warmUp() {
+        kbVersion();
+        check(List.of(new Medication("11289", null), new Medication("855332", null), new Medication(null, "aspirin"),
+                new Medication("0", "unknown")));
     }
 
     /** The shipped plugin as a source, e.g. to roll back to it after a reload. */

@@ -12,9 +12,9 @@ import java.util.Objects;
  */
 public record PluginLimits(int maxMemoryPages, Duration deadline, int maxIdleInstances) {
 
-    /** 4 MiB of memory, 250 ms per call, two warm instances per core. */
+    /** 4 MiB of memory, 1 s per call (cold JIT and a busy machine included), two warm instances per core. */
     public static PluginLimits defaults() {
-        return new PluginLimits(64, Duration.ofMillis(250), 2 * Runtime.getRuntime().availableProcessors());
+        return new PluginLimits(64, Duration.ofSeconds(1), 2 * Runtime.getRuntime().availableProcessors());
     }
 
     public PluginLimits {
