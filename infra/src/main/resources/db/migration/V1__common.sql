@@ -5,17 +5,6 @@ create table vitalflow_storage (
   chosen_at timestamptz not null default now()
 );
 
--- Latest reading per patient and code, upserted by the sink: answers "latest vitals" without a scan.
-create table vital_latest (
-  patient_id text not null,
-  code text not null,
-  value double precision not null,
-  unit text not null,
-  effective_time timestamptz not null,
-  device_id text not null,
-  primary key (patient_id, code)
-);
-
 -- Window aggregates from the stream processor. A window is upserted on every update; the last
 -- update of a window (after its grace period) is final.
 create table vital_aggregate_1m (

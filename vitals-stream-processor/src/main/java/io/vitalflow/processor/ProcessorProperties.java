@@ -18,11 +18,13 @@ import jakarta.validation.constraints.NotBlank;
  * @param applicationId Kafka Streams application id (also the prefix of its internal topics)
  * @param stateDir where Kafka Streams keeps its RocksDB stores
  * @param streamThreads Kafka Streams threads
+ * @param streamsCommitInterval how often Streams commits its transaction (and so emits aggregate updates)
  * @param replicationFactor of Streams' internal topics
  * @param jdbcUrl PostgreSQL the sink writes to
- * @param sinkThreads sink consumers, each with one database connection
- * @param sinkBatchRecords flush a sink batch at this many records
- * @param sinkLinger flush a sink batch at the latest after this long
+ * @param sinkThreads readings sink consumers, each with one database connection
+ * @param sinkBatchRecords flush a readings batch at this many records
+ * @param sinkLinger flush a readings batch at the latest after this long
+ * @param aggregateFlushInterval how often the newest state of each updated window is written
  * @param maxReadingAge oldest reading the gateway accepts; partitions are kept ready this far back
  * @param retention how long raw readings are kept
  * @param sessionTimeout how soon a crashed instance's partitions move to another (Streams and sink)
@@ -35,6 +37,7 @@ public record ProcessorProperties(
     @DefaultValue("vitalflow-vitals") @NotBlank String applicationId,
     @DefaultValue("${java.io.tmpdir}/vitalflow-streams") Path stateDir,
     @DefaultValue("2") @Min(1) int streamThreads,
+    @DefaultValue("1s") Duration streamsCommitInterval,
     @DefaultValue("1") @Min(1) short replicationFactor,
     @DefaultValue("jdbc:postgresql://127.0.0.1:5432/vitalflow") @NotBlank String jdbcUrl,
     @DefaultValue("postgres") String jdbcUser,
@@ -42,6 +45,7 @@ public record ProcessorProperties(
     @DefaultValue("2") @Min(1) int sinkThreads,
     @DefaultValue("20000") @Min(1) int sinkBatchRecords,
     @DefaultValue("100ms") Duration sinkLinger,
+    @DefaultValue("2s") Duration aggregateFlushInterval,
     @DefaultValue("7d") Duration maxReadingAge,
     @DefaultValue("30d") Duration retention,
     @DefaultValue("10s") Duration sessionTimeout) {

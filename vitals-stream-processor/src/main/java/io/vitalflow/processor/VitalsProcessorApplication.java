@@ -59,7 +59,8 @@ public class VitalsProcessorApplication {
     Properties streams = StreamsSettings.properties(StreamsSettings.Options
         .of(properties.applicationId(), properties.kafkaBootstrap(), properties.stateDir())
         .withReplicationFactor(properties.replicationFactor())
-        .withStreamThreads(properties.streamThreads()));
+        .withStreamThreads(properties.streamThreads())
+        .withCommitInterval(properties.streamsCommitInterval()));
     int sessionTimeout = (int) properties.sessionTimeout().toMillis();
     streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), sessionTimeout);
     streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), sessionTimeout / 4);
@@ -67,12 +68,24 @@ public class VitalsProcessorApplication {
   }
 
   @Bean(destroyMethod = "close")
-  VitalsSink vitalsSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,
+  VitalsSink readingsSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,
       PartitionMaintenance maintenance) {
     maintenance.run();
-    VitalsSink sink = new VitalsSink(properties.kafkaBootstrap(), dataSource,
-        new SinkSettings(properties.applicationId() + "-sink", properties.topicPrefix(), properties.sinkBatchRecords(),
-            properties.sinkLinger(), properties.sinkThreads(), properties.sessionTimeout()), meters);
+    return startSink(properties, dataSource, meters, new SinkSettings(SinkSettings.Streams.READINGS,
+        properties.applicationId() + "-sink-readings", properties.topicPrefix(), properties.sinkBatchRecords(),
+        properties.sinkLinger(), properties.sinkThreads(), properties.sessionTimeout()));
+  }
+
+  @Bean(destroyMethod = "close")
+  VitalsSink aggregatesSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters) {
+    return startSink(properties, dataSource, meters, new SinkSettings(SinkSettings.Streams.AGGREGATES,
+        properties.applicationId() + "-sink-aggregates", properties.topicPrefix(), 1_000_000,
+        properties.aggregateFlushInterval(), 1, properties.sessionTimeout()));
+  }
+
+  private static VitalsSink startSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,
+      SinkSettings settings) {
+    VitalsSink sink = new VitalsSink(properties.kafkaBootstrap(), dataSource, settings, meters);
     sink.start();
     return sink;
   }

@@ -36,7 +36,7 @@ class VitalsController {
   }
 
   @GetMapping("/latest")
-  Mono<List<VitalsQueries.Reading>> latest(@PathVariable String patientId) {
+  Mono<List<VitalsQueries.Latest>> latest(@PathVariable String patientId) {
     return queries.latest(checkedId(patientId)).collectList();
   }
 

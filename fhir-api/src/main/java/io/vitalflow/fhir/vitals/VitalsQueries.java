@@ -21,12 +21,22 @@ class VitalsQueries {
     this.database = database;
   }
 
-  Flux<Reading> latest(String patientId) {
+  /**
+   * The newest value per vital sign, from the newest 1-minute window of each code: one index probe per
+   * code on the window table's primary key.
+   */
+  Flux<Latest> latest(String patientId) {
     return database.sql("""
-        select code, value, unit, effective_time, device_id from vital_latest
-         where patient_id = :patient order by code""")
+        select a.code, a.last, a.unit, a.last_time
+          from unnest(array['8867-4', '59408-5', '2708-6', '8480-6', '8462-4', '8310-5', '9279-1']) as c(code)
+          cross join lateral (
+            select code, last, unit, last_time from vital_aggregate_1m
+             where patient_id = :patient and code = c.code
+             order by window_start desc limit 1) a
+         order by a.code""")
         .bind("patient", patientId)
-        .map(VitalsQueries::reading)
+        .map(row -> new Latest(row.get("code", String.class), row.get("last", Double.class),
+            row.get("unit", String.class), instant(row, "last_time")))
         .all();
   }
 
@@ -65,6 +75,9 @@ class VitalsQueries {
   }
 
   record Reading(String code, double value, String unit, Instant effectiveTime, String deviceId) {
+  }
+
+  record Latest(String code, double value, String unit, Instant effectiveTime) {
   }
 
   record HourlyAggregate(String code, String unit, Instant windowStart, long count, double min, double max,

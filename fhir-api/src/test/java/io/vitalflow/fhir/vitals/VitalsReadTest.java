@@ -35,8 +35,13 @@ class VitalsReadTest {
       statement.execute("insert into vital_reading values ('p1', '8867-4', '" + NOW.minus(2, ChronoUnit.DAYS)
           + "', 50, '/min', 'd1', 'old', now(), now())");
       statement.execute("insert into vital_reading values ('p2', '8867-4', '" + NOW + "', 99, '/min', 'd2', 'x', now(), now())");
-      statement.execute("insert into vital_latest values ('p1', '8867-4', 60, '/min', '" + NOW + "', 'd1')");
-      statement.execute("insert into vital_latest values ('p1', '59408-5', 97, '%', '" + NOW + "', 'd1')");
+      Instant minute = NOW.truncatedTo(ChronoUnit.MINUTES);
+      statement.execute("insert into vital_aggregate_1m values ('p1', '8867-4', '" + minute.minusSeconds(60) + "', '"
+          + minute + "', '/min', 2, 50, 55, 105, 52.5, 55, '" + minute.minusSeconds(1) + "')");
+      statement.execute("insert into vital_aggregate_1m values ('p1', '8867-4', '" + minute + "', '"
+          + minute.plusSeconds(60) + "', '/min', 1, 60, 60, 60, 60, 60, '" + NOW + "')");
+      statement.execute("insert into vital_aggregate_1m values ('p1', '59408-5', '" + minute + "', '"
+          + minute.plusSeconds(60) + "', '%', 1, 97, 97, 97, 97, 97, '" + NOW + "')");
       statement.execute("insert into vital_aggregate_1h values ('p1', '8867-4', '" + NOW.truncatedTo(ChronoUnit.HOURS)
           + "', '" + NOW.truncatedTo(ChronoUnit.HOURS).plusSeconds(3600) + "', '/min', 30, 60, 89, 2235, 74.5, 60, '"
           + NOW + "')");
@@ -60,7 +65,8 @@ class VitalsReadTest {
         .expectStatus().isOk()
         .expectBody()
         .jsonPath("$.length()").isEqualTo(2)
-        .jsonPath("$[?(@.code == '59408-5')].value").isEqualTo(97.0);
+        .jsonPath("$[?(@.code == '59408-5')].value").isEqualTo(97.0)
+        .jsonPath("$[?(@.code == '8867-4')].value").isEqualTo(60.0);
   }
 
   @Test

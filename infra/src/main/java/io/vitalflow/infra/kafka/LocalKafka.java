@@ -21,7 +21,8 @@ import io.vitalflow.infra.local.FreePorts;
 
 /**
  * A single-node Kafka broker in KRaft mode (broker and controller in one process), started as a child
- * JVM from the {@code kafka_2.13} artifact on this JVM's class path. No Docker, no download.
+ * JVM from the {@code kafka_2.13} artifact on this JVM's class path. No Docker, no download. The owner
+ * stops it with {@link #close()}, after everything that uses it.
  */
 public final class LocalKafka implements AutoCloseable {
 
@@ -70,7 +71,6 @@ public final class LocalKafka implements AutoCloseable {
             config.toString()), dataDir.resolve("format.log"), Duration.ofMinutes(2));
       }
       process = java(List.of("kafka.Kafka", config.toString()), dataDir.resolve("broker.log"));
-      Runtime.getRuntime().addShutdownHook(new Thread(this::close, "local-kafka-stop"));
       awaitReady(Duration.ofMinutes(2));
       log.info("Kafka broker (KRaft) ready at {} in {} ms, log dir {}", bootstrapServers(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logs);
@@ -137,6 +137,7 @@ public final class LocalKafka implements AutoCloseable {
 
   private void awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    awaitPortOpen(deadline);
     Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
     try (Admin admin = Admin.create(config)) {
@@ -154,6 +155,17 @@ public final class LocalKafka implements AutoCloseable {
           }
           sleep(200);
         }
+      }
+    }
+  }
+
+  private void awaitPortOpen(long deadline) {
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      try (var socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+        return;
+      } catch (IOException notYet) {
+        sleep(100);
       }
     }
   }

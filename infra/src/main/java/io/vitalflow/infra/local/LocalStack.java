@@ -42,6 +42,7 @@ public final class LocalStack {
     if (shared == null) {
       try {
         shared = new LocalStack(Files.createTempDirectory("vitalflow-test-"));
+        Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "local-stack-stop"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -97,6 +98,15 @@ public final class LocalStack {
     Migrations.migrate(database.dataSource());
     log.debug("Fresh database {}", name);
     return database;
+  }
+
+  private synchronized void stop() {
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (postgres != null) {
+      postgres.close();
+    }
   }
 
   private static String envOr(String name, String fallback) {

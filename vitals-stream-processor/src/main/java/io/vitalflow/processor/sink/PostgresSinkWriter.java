@@ -20,21 +20,13 @@ import io.vitalflow.schemas.VitalAggregate;
 import io.vitalflow.schemas.VitalSign;
 
 /**
- * Writes a {@link SinkBatch} in one transaction: COPY for raw readings, batched upserts for the latest
- * values and window aggregates, and the consumer offsets last. Either all of it is stored or none.
+ * Writes a {@link SinkBatch} in one transaction: COPY for raw readings, batched upserts for window
+ * aggregates, and the consumer offsets last. Either all of it is stored or none.
  */
 final class PostgresSinkWriter {
 
   private static final String COPY_READINGS = "copy vital_reading (patient_id, code, effective_time, value, unit, "
       + "device_id, reading_id, received_at, stored_at) from stdin";
-
-  private static final String UPSERT_LATEST = """
-      insert into vital_latest as l (patient_id, code, value, unit, effective_time, device_id)
-      values (?, ?, ?, ?, ?, ?)
-      on conflict (patient_id, code) do update
-        set value = excluded.value, unit = excluded.unit, effective_time = excluded.effective_time,
-            device_id = excluded.device_id
-        where excluded.effective_time >= l.effective_time""";
 
   private static final String UPSERT_AGGREGATE = """
       insert into %s (patient_id, code, window_start, window_end, unit, count, min, max, sum, mean, last, last_time)
@@ -61,7 +53,6 @@ final class PostgresSinkWriter {
     connection.setAutoCommit(false);
     try {
       copyReadings(connection, batch, storedAt);
-      upsertLatest(connection, batch.latest());
       upsertAggregates(connection, "vital_aggregate_1m", batch.minuteAggregates());
       upsertAggregates(connection, "vital_aggregate_1h", batch.hourAggregates());
       storeOffsets(connection, batch.nextOffsets());
@@ -128,25 +119,6 @@ final class PostgresSinkWriter {
       }
     }
     return out;
-  }
-
-  private static void upsertLatest(Connection connection, Iterable<VitalSign> latest) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(UPSERT_LATEST)) {
-      int rows = 0;
-      for (VitalSign reading : latest) {
-        statement.setString(1, reading.getPatientId());
-        statement.setString(2, reading.getCode());
-        statement.setDouble(3, reading.getValue());
-        statement.setString(4, reading.getUnit());
-        statement.setTimestamp(5, Timestamp.from(reading.getEffectiveTime()));
-        statement.setString(6, reading.getDeviceId());
-        statement.addBatch();
-        rows++;
-      }
-      if (rows > 0) {
-        statement.executeBatch();
-      }
-    }
   }
 
   private static void upsertAggregates(Connection connection, String table, Iterable<VitalAggregate> aggregates)

@@ -12,19 +12,15 @@ import io.vitalflow.schemas.VitalAggregate;
 import io.vitalflow.schemas.VitalSign;
 
 /**
- * What one sink transaction writes: raw readings, the newest reading per patient and code, the newest
- * state of each touched window, and the next offset of every partition the rows came from.
+ * What one sink transaction writes: raw readings, the newest state of each touched window, and the next
+ * offset of every partition the rows came from.
  */
 final class SinkBatch {
-
-  record LatestKey(String patientId, String code) {
-  }
 
   record WindowKey(String patientId, String code, long windowStartMillis) {
   }
 
   private final List<VitalSign> readings = new ArrayList<>();
-  private final Map<LatestKey, VitalSign> latest = new HashMap<>();
   private final Map<WindowKey, VitalAggregate> minute = new LinkedHashMap<>();
   private final Map<WindowKey, VitalAggregate> hour = new LinkedHashMap<>();
   private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
@@ -32,8 +28,6 @@ final class SinkBatch {
 
   void addReading(VitalSign reading) {
     readings.add(reading);
-    latest.merge(new LatestKey(reading.getPatientId(), reading.getCode()), reading,
-        (current, candidate) -> candidate.getEffectiveTime().isBefore(current.getEffectiveTime()) ? current : candidate);
   }
 
   /** Later updates of a window replace earlier ones: the topic carries every update, the last one wins. */
@@ -52,10 +46,6 @@ final class SinkBatch {
 
   List<VitalSign> readings() {
     return readings;
-  }
-
-  Iterable<VitalSign> latest() {
-    return latest.values();
   }
 
   Iterable<VitalAggregate> minuteAggregates() {
@@ -80,7 +70,6 @@ final class SinkBatch {
 
   void clear() {
     readings.clear();
-    latest.clear();
     minute.clear();
     hour.clear();
     nextOffsets.clear();

@@ -63,12 +63,12 @@ public final class VitalsSink implements AutoCloseable {
     for (int i = 0; i < settings.threads(); i++) {
       Worker worker = new Worker(i);
       workers.add(worker);
-      Thread thread = new Thread(worker, "vitals-sink-" + i);
+      Thread thread = new Thread(worker, "sink-" + settings.streams().name().toLowerCase(java.util.Locale.ROOT) + "-" + i);
       thread.setDaemon(false);
       thread.start();
     }
-    log.info("PostgreSQL sink started: {} consumers in group {}, batches of up to {} records or {} ms",
-        settings.threads(), settings.consumerGroup(), settings.maxBatchRecords(), settings.maxLinger().toMillis());
+    log.info("PostgreSQL sink of {} started: {} consumers in group {}, batches of up to {} records or {} ms",
+        settings.streams(), settings.threads(), settings.consumerGroup(), settings.maxBatchRecords(), settings.maxLinger().toMillis());
   }
 
   @Override
@@ -88,11 +88,12 @@ public final class VitalsSink implements AutoCloseable {
     private final String rawTopic = settings.topicPrefix() + Topics.VITALS_RAW.name();
     private final String minuteTopic = settings.topicPrefix() + Topics.VITALS_AGG_1M.name();
     private final String hourTopic = settings.topicPrefix() + Topics.VITALS_AGG_1H.name();
+    private final String kind = settings.streams().name().toLowerCase(java.util.Locale.ROOT);
     private final Counter stored = meters.counter("vitalflow.sink.rows", "table", "vital_reading");
-    private final Counter undecodable = meters.counter("vitalflow.sink.undecodable");
-    private final Counter failures = meters.counter("vitalflow.sink.flush.failures");
-    private final Timer flushTimer = meters.timer("vitalflow.sink.flush");
-    private final DistributionSummary batchSize = meters.summary("vitalflow.sink.batch.records");
+    private final Counter undecodable = meters.counter("vitalflow.sink.undecodable", "sink", kind);
+    private final Counter failures = meters.counter("vitalflow.sink.flush.failures", "sink", kind);
+    private final Timer flushTimer = meters.timer("vitalflow.sink.flush", "sink", kind);
+    private final DistributionSummary batchSize = meters.summary("vitalflow.sink.batch.records", "sink", kind);
     private final Timer acceptedToStored = Timer.builder("vitalflow.sink.accepted.to.stored")
         .description("From the gateway's acceptance of a reading to its commit in PostgreSQL")
         .publishPercentiles(0.5, 0.99).register(meters);
@@ -127,7 +128,8 @@ public final class VitalsSink implements AutoCloseable {
     private void consumeUntilStopped() throws SQLException, IOException {
       connection = dataSource.getConnection();
       consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-      consumer.subscribe(List.of(rawTopic, minuteTopic, hourTopic), this);
+      consumer.subscribe(settings.streams() == SinkSettings.Streams.READINGS ? List.of(rawTopic)
+          : List.of(minuteTopic, hourTopic), this);
       long firstBuffered = 0;
       while (running.get()) {
         var records = consumer.poll(Duration.ofMillis(50));
@@ -223,7 +225,7 @@ public final class VitalsSink implements AutoCloseable {
       properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
       // aggregates are written by an exactly-once Streams app: only read what it committed
       properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(500, settings.maxBatchRecords()));
+      properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(20_000, Math.max(500, settings.maxBatchRecords())));
       properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
       properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
       properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) settings.sessionTimeout().toMillis() / 4);
