@@ -69,7 +69,7 @@ final class VitalsController {
   private static ResponseEntity<Object> answer(ValidatedBatch result, ServerHttpRequest request) {
     if (result.accepted().isEmpty()) {
       ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
-          "None of the " + result.items() + " items was accepted; see rejected.");
+          "No reading was accepted: all " + result.items() + " items were rejected (see 'rejected').");
       problem.setInstance(URI.create(request.getPath().value()));
       problem.setProperty("accepted", 0);
       problem.setProperty("rejected", result.rejected());

@@ -23,7 +23,7 @@ import tools.jackson.core.json.JsonFactory;
  * Whatever a client sends, parsing and validation end in a parsed batch or in {@link MalformedBodyException},
  * the typed error that becomes a 400; never in any other exception (which would be a 500).
  */
-class BodyParserProperties {
+class BodyParserPropertyTest {
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final FhirBodyParser FHIR = new FhirBodyParser(FhirContext.forR4Cached());
@@ -115,7 +115,7 @@ class BodyParserProperties {
         Arbitraries.of("8867-4", "8310-5", "85354-9", "/min", "[degF]", "K", "kPa", "Cel", "%",
             "2025-01-01T00:00:00Z", "-999999999-01-01T00:00:00Z", "2025-13-45T99:99:99Z", "", " ", "p/1"),
         Arbitraries.strings().ofMaxLength(20))
-        .map(BodyParserProperties::quoted);
+        .map(BodyParserPropertyTest::quoted);
     Arbitrary<String> numbers = Arbitraries.oneOf(
         Arbitraries.doubles().map(d -> Double.isFinite(d) ? Double.toString(d) : "0"),
         Arbitraries.of("1e400", "-1e400", "0", "-0", "1E-400", "98.6", "123456789012345678901234567890"));
