@@ -21,6 +21,7 @@ import io.vitalflow.infra.postgres.PartitionMaintenance;
 import io.vitalflow.infra.postgres.PostgresCoordinates;
 import io.vitalflow.processor.sink.SinkSettings;
 import io.vitalflow.processor.sink.VitalsSink;
+import io.vitalflow.processor.topology.RawReadingCheck;
 import io.vitalflow.processor.topology.StreamsSettings;
 import io.vitalflow.processor.topology.VitalsTopology;
 
@@ -54,8 +55,13 @@ public class VitalsProcessorApplication {
   }
 
   @Bean
-  StreamsRunner vitalsStreams(ProcessorProperties properties, MeterRegistry meters) {
-    var topology = new VitalsTopology(VitalsTopology.Options.defaults().withTopicPrefix(properties.topicPrefix()));
+  VitalsTopology.Options topologyOptions(ProcessorProperties properties) {
+    return VitalsTopology.Options.defaults().withTopicPrefix(properties.topicPrefix());
+  }
+
+  @Bean
+  StreamsRunner vitalsStreams(ProcessorProperties properties, VitalsTopology.Options options, MeterRegistry meters) {
+    var topology = new VitalsTopology(options);
     Properties streams = StreamsSettings.properties(StreamsSettings.Options
         .of(properties.applicationId(), properties.kafkaBootstrap(), properties.stateDir())
         .withReplicationFactor(properties.replicationFactor())
@@ -69,23 +75,24 @@ public class VitalsProcessorApplication {
 
   @Bean(destroyMethod = "close")
   VitalsSink readingsSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,
-      PartitionMaintenance maintenance) {
+      PartitionMaintenance maintenance, VitalsTopology.Options options) {
     maintenance.run();
-    return startSink(properties, dataSource, meters, new SinkSettings(SinkSettings.Streams.READINGS,
+    return startSink(properties, dataSource, meters, RawReadingCheck.of(options), new SinkSettings(SinkSettings.Streams.READINGS,
         properties.applicationId() + "-sink-readings", properties.topicPrefix(), properties.sinkBatchRecords(),
         properties.sinkLinger(), properties.sinkThreads(), properties.sessionTimeout()));
   }
 
   @Bean(destroyMethod = "close")
-  VitalsSink aggregatesSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters) {
-    return startSink(properties, dataSource, meters, new SinkSettings(SinkSettings.Streams.AGGREGATES,
+  VitalsSink aggregatesSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,
+      VitalsTopology.Options options) {
+    return startSink(properties, dataSource, meters, RawReadingCheck.of(options), new SinkSettings(SinkSettings.Streams.AGGREGATES,
         properties.applicationId() + "-sink-aggregates", properties.topicPrefix(), 1_000_000,
         properties.aggregateFlushInterval(), 1, properties.sessionTimeout()));
   }
 
   private static VitalsSink startSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,
-      SinkSettings settings) {
-    VitalsSink sink = new VitalsSink(properties.kafkaBootstrap(), dataSource, settings, meters);
+      RawReadingCheck readingCheck, SinkSettings settings) {
+    VitalsSink sink = new VitalsSink(properties.kafkaBootstrap(), dataSource, settings, meters, readingCheck);
     sink.start();
     return sink;
   }

@@ -31,6 +31,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vitalflow.processor.topology.RawReadingCheck;
 import io.vitalflow.schemas.Topics;
 import io.vitalflow.schemas.VitalAggregate;
 import io.vitalflow.schemas.VitalSign;
@@ -39,8 +40,8 @@ import io.vitalflow.schemas.VitalSign;
  * Consumes raw readings and window aggregates and stores them in PostgreSQL. Offsets live in PostgreSQL,
  * written in the same transaction as the rows: on (re)assignment each partition is positioned at the offset
  * stored with the data, so a crash at any point neither loses nor duplicates a row. Kafka's own committed
- * offsets are not used. Records that cannot be decoded are skipped and counted here; the stream processor
- * sends the same records to the dead-letter topic.
+ * offsets are not used. Unusable raw records ({@link RawReadingCheck}) are skipped and counted here; the
+ * stream processor sends the same records to the dead-letter topic.
  */
 public final class VitalsSink implements AutoCloseable {
 
@@ -50,13 +51,16 @@ public final class VitalsSink implements AutoCloseable {
   private final DataSource dataSource;
   private final SinkSettings settings;
   private final MeterRegistry meters;
+  private final RawReadingCheck readingCheck;
   private final List<Worker> workers = new ArrayList<>();
 
-  public VitalsSink(String bootstrapServers, DataSource dataSource, SinkSettings settings, MeterRegistry meters) {
+  public VitalsSink(String bootstrapServers, DataSource dataSource, SinkSettings settings, MeterRegistry meters,
+      RawReadingCheck readingCheck) {
     this.bootstrapServers = bootstrapServers;
     this.dataSource = dataSource;
     this.settings = settings;
     this.meters = meters;
+    this.readingCheck = readingCheck;
   }
 
   public synchronized void start() {
@@ -155,7 +159,11 @@ public final class VitalsSink implements AutoCloseable {
       batch.consumed(partition, record.offset());
       try {
         if (record.topic().equals(rawTopic)) {
-          batch.addReading(Topics.VITALS_RAW.valueSerde().deserializer().deserialize(record.topic(), record.value()));
+          VitalSign reading = readingCheck.usable(record.topic(), record.key(), record.value());
+          if (reading == null) {
+            throw new SerializationException("unusable reading");
+          }
+          batch.addReading(reading);
         } else if (record.topic().equals(minuteTopic)) {
           batch.addMinute(decodeAggregate(record));
         } else {
@@ -163,7 +171,7 @@ public final class VitalsSink implements AutoCloseable {
         }
       } catch (SerializationException | NullPointerException e) {
         undecodable.increment();
-        log.warn("Skipped undecodable record {}-{}@{} (dead-lettered by the stream processor): {}", record.topic(),
+        log.warn("Skipped unusable record {}-{}@{} (dead-lettered by the stream processor): {}", record.topic(),
             record.partition(), record.offset(), e.getMessage());
       }
     }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitalflow.infra.local.LocalStack;
 import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.processor.topology.RawReadingCheck;
 import io.vitalflow.schemas.Loinc;
 import io.vitalflow.schemas.Topics;
 import io.vitalflow.schemas.VitalAggregate;
@@ -31,6 +32,7 @@ import io.vitalflow.schemas.VitalSign;
 class VitalsSinkTest {
 
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  private static final RawReadingCheck CHECK = new RawReadingCheck(Duration.ofMinutes(5));
   private final LocalStack stack = LocalStack.shared();
 
   @Test
@@ -45,6 +47,9 @@ class VitalsSinkTest {
             Topics.VITALS_RAW.valueSerde().serializer().serialize("t", reading)));
         if (i == 500) {
           producer.send(new ProducerRecord<>(prefix + Topics.VITALS_RAW.name(), "p0", new byte[] {1, 2, 3}));
+          VitalSign unknownCode = new VitalSign("bad", "p0", "d1", "1234-5", 1.0, "/min", NOW, NOW);
+          producer.send(new ProducerRecord<>(prefix + Topics.VITALS_RAW.name(), "p0",
+              Topics.VITALS_RAW.valueSerde().serializer().serialize("t", unknownCode)));
         }
       }
       Instant window = NOW.truncatedTo(ChronoUnit.MINUTES);
@@ -60,10 +65,10 @@ class VitalsSinkTest {
     var meters = new SimpleMeterRegistry();
     try (var readings = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), new SinkSettings(
             SinkSettings.Streams.READINGS, "sink-test", prefix, 300, Duration.ofMillis(50), 2, Duration.ofSeconds(10)),
-            meters);
+            meters, CHECK);
         var aggregates = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), new SinkSettings(
             SinkSettings.Streams.AGGREGATES, "sink-test-agg", prefix, 100_000, Duration.ofSeconds(1), 1,
-            Duration.ofSeconds(10)), meters)) {
+            Duration.ofSeconds(10)), meters, CHECK)) {
       readings.start();
       aggregates.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> count(database, "select count(*) from vital_reading") == 1000);
@@ -72,8 +77,8 @@ class VitalsSinkTest {
     }
 
     assertThat(count(database, "select sum(next_offset) from kafka_consumer_offset where topic like '%vitals.raw.v1'"))
-        .as("offsets stored with the data: 1000 readings + 1 poison record").isEqualTo(1001);
-    assertThat(meters.counter("vitalflow.sink.undecodable", "sink", "readings").count()).isEqualTo(1.0);
+        .as("offsets stored with the data: 1000 readings + 2 unusable records").isEqualTo(1002);
+    assertThat(meters.counter("vitalflow.sink.undecodable", "sink", "readings").count()).isEqualTo(2.0);
     assertThat(count(database, "select count(*) from vital_reading where stored_at < received_at")).isZero();
   }
 
@@ -84,13 +89,13 @@ class VitalsSinkTest {
     var settings = new SinkSettings(SinkSettings.Streams.READINGS, "sink-restart", prefix, 100, Duration.ofMillis(20), 1, Duration.ofSeconds(10));
     try (var producer = producer()) {
       send(producer, prefix, 0, 500);
-      try (var sink = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, new SimpleMeterRegistry())) {
+      try (var sink = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, new SimpleMeterRegistry(), CHECK)) {
         sink.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> count(database, "select count(*) from vital_reading") == 500);
       }
       send(producer, prefix, 500, 800);
     }
-    try (var sink = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, new SimpleMeterRegistry())) {
+    try (var sink = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, new SimpleMeterRegistry(), CHECK)) {
       sink.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> count(database, "select count(*) from vital_reading") == 800);
       Thread.sleep(500);
