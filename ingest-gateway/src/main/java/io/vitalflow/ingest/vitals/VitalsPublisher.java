@@ -30,8 +30,9 @@ import io.vitalflow.schemas.VitalSign;
  * broker has acknowledged every reading of it, or fails on the first reading it could not store.
  *
  * <p>{@code KafkaProducer.send} blocks while the broker is unknown (up to {@code max.block.ms}) or the buffer
- * is full, so sending happens on a small dedicated scheduler, never on a Netty event loop; acknowledgements
- * arrive on the producer's I/O thread and complete the returned {@link Mono}.
+ * is full, so sending happens on a small dedicated scheduler, never on a Netty event loop. Acknowledgements
+ * arrive on the producer's I/O thread; the returned {@link Mono} completes on the parallel scheduler, so
+ * that writing the HTTP answer never slows that thread down.
  */
 final class VitalsPublisher implements AutoCloseable {
 
@@ -49,7 +50,7 @@ final class VitalsPublisher implements AutoCloseable {
   VitalsPublisher(Producer<String, VitalSign> producer, String topic) {
     this.producer = producer;
     this.topic = topic;
-    this.sender = Schedulers.newBoundedElastic(4, 10_000, "vitals-send");
+    this.sender = Schedulers.newBoundedElastic(4, 10_000, "vitals-send", 60, true);
   }
 
   static VitalsPublisher create(IngestProperties properties) {
@@ -77,13 +78,11 @@ final class VitalsPublisher implements AutoCloseable {
     return config;
   }
 
-  String topic() {
-    return topic;
-  }
-
   /** Sends the readings; the Mono completes when the broker has acknowledged all of them. */
   Mono<Void> publish(List<VitalSign> readings) {
     return Mono.fromFuture(() -> send(readings), true).subscribeOn(sender)
+        // acknowledgements complete on the producer's single I/O thread: leave it at once
+        .publishOn(Schedulers.parallel())
         .doOnSuccess(done -> {
           if (acknowledging.compareAndSet(false, true)) {
             log.info("Kafka acknowledges readings on {} again", topic);
