@@ -18,9 +18,14 @@ import io.vitalflow.infra.postgres.PostgresCoordinates;
 
 /**
  * One Kafka broker and one PostgreSQL server for this JVM, started on first use and shared by every test
- * in it (each test takes fresh topic prefixes and databases). Set {@code VITALFLOW_TEST_KAFKA} (bootstrap
- * servers) and/or {@code VITALFLOW_TEST_POSTGRES} (a superuser JDBC URL; user and password from
- * {@code VITALFLOW_TEST_POSTGRES_USER} / {@code _PASSWORD}) to use external servers instead.
+ * in it (each test takes fresh topic prefixes and databases). Which servers, in order of preference:
+ * <ol>
+ * <li>external ones: {@code VITALFLOW_TEST_KAFKA} (bootstrap servers), {@code VITALFLOW_TEST_POSTGRES} (a
+ * superuser JDBC URL; user and password from {@code VITALFLOW_TEST_POSTGRES_USER} / {@code _PASSWORD});</li>
+ * <li>containers (Kafka, TimescaleDB) where Testcontainers is on the class path and a Docker engine
+ * answers, unless {@code VITALFLOW_TEST_DOCKER=false};</li>
+ * <li>a local broker child process and the embedded PostgreSQL binaries: no Docker needed.</li>
+ * </ol>
  */
 public final class LocalStack {
 
@@ -55,6 +60,8 @@ public final class LocalStack {
       String external = System.getenv("VITALFLOW_TEST_KAFKA");
       if (external != null && !external.isBlank()) {
         kafkaBootstrap = external;
+      } else if (useContainers()) {
+        kafkaBootstrap = ContainerStack.startKafka();
       } else {
         kafka = LocalKafka.start(workDir.resolve("kafka"), 0);
         kafkaBootstrap = kafka.bootstrapServers();
@@ -82,6 +89,8 @@ public final class LocalStack {
       if (external != null && !external.isBlank()) {
         postgresAdmin = PostgresCoordinates.fromJdbcUrl(external, envOr("VITALFLOW_TEST_POSTGRES_USER", "postgres"),
             envOr("VITALFLOW_TEST_POSTGRES_PASSWORD", "postgres"));
+      } else if (useContainers()) {
+        postgresAdmin = ContainerStack.startTimescale();
       } else {
         postgres = LocalPostgres.start(workDir.resolve("postgres"), 0);
         postgresAdmin = postgres.admin();
@@ -98,6 +107,27 @@ public final class LocalStack {
     Migrations.migrate(database.dataSource());
     log.debug("Fresh database {}", name);
     return database;
+  }
+
+  private static Boolean containers;
+
+  /** Whether to use containers: Testcontainers present, a Docker engine answering, not switched off. */
+  private static synchronized boolean useContainers() {
+    if (containers == null) {
+      boolean wanted = !"false".equalsIgnoreCase(System.getenv("VITALFLOW_TEST_DOCKER"));
+      containers = wanted && onClassPath("org.testcontainers.DockerClientFactory") && ContainerStack.dockerAvailable();
+      log.info("Test stack: {}", containers ? "containers (Docker)" : "local broker process and embedded PostgreSQL");
+    }
+    return containers;
+  }
+
+  private static boolean onClassPath(String className) {
+    try {
+      Class.forName(className, false, LocalStack.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
   }
 
   private synchronized void stop() {
