@@ -19,6 +19,7 @@ import jakarta.validation.constraints.NotBlank;
  * @param stateDir where Kafka Streams keeps its RocksDB stores
  * @param streamThreads Kafka Streams threads
  * @param streamsCommitInterval how often Streams commits its transaction (and so emits aggregate updates)
+ * @param streamsCacheBytes Streams record cache: updates of a key within one commit collapse into one
  * @param replicationFactor of Streams' internal topics
  * @param jdbcUrl PostgreSQL the sink writes to
  * @param sinkThreads readings sink consumers, each with one database connection
@@ -38,6 +39,7 @@ public record ProcessorProperties(
     @DefaultValue("${java.io.tmpdir}/vitalflow-streams") Path stateDir,
     @DefaultValue("2") @Min(1) int streamThreads,
     @DefaultValue("1s") Duration streamsCommitInterval,
+    @DefaultValue("67108864") long streamsCacheBytes,
     @DefaultValue("1") @Min(1) short replicationFactor,
     @DefaultValue("jdbc:postgresql://127.0.0.1:5432/vitalflow") @NotBlank String jdbcUrl,
     @DefaultValue("postgres") String jdbcUser,

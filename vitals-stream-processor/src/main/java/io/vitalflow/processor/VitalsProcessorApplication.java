@@ -66,7 +66,8 @@ public class VitalsProcessorApplication {
         .of(properties.applicationId(), properties.kafkaBootstrap(), properties.stateDir())
         .withReplicationFactor(properties.replicationFactor())
         .withStreamThreads(properties.streamThreads())
-        .withCommitInterval(properties.streamsCommitInterval()));
+        .withCommitInterval(properties.streamsCommitInterval())
+        .withCacheMaxBytes(properties.streamsCacheBytes()));
     int sessionTimeout = (int) properties.sessionTimeout().toMillis();
     streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), sessionTimeout);
     streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), sessionTimeout / 4);

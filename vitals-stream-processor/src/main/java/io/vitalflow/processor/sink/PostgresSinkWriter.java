@@ -1,7 +1,6 @@
 package io.vitalflow.processor.sink;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,7 +25,7 @@ import io.vitalflow.schemas.VitalSign;
 final class PostgresSinkWriter {
 
   private static final String COPY_READINGS = "copy vital_reading (patient_id, code, effective_time, value, unit, "
-      + "device_id, reading_id, received_at, stored_at) from stdin";
+      + "device_id, reading_id, received_at, stored_at) from stdin (format binary)";
 
   private static final String UPSERT_AGGREGATE = """
       insert into %s (patient_id, code, window_start, window_end, unit, count, min, max, sum, mean, last, last_time)
@@ -89,36 +88,22 @@ final class PostgresSinkWriter {
     if (batch.readings().isEmpty()) {
       return;
     }
-    String stored = storedAt.toString();
-    StringBuilder rows = new StringBuilder(batch.readings().size() * 128);
+    BinaryCopy rows = new BinaryCopy(batch.readings().size() * 112);
+    long stored = BinaryCopy.timestamp(storedAt);
     for (VitalSign reading : batch.readings()) {
-      text(rows, reading.getPatientId()).append('\t');
-      text(rows, reading.getCode()).append('\t');
-      rows.append(reading.getEffectiveTime()).append('\t');
-      rows.append(reading.getValue()).append('\t');
-      text(rows, reading.getUnit()).append('\t');
-      text(rows, reading.getDeviceId()).append('\t');
-      text(rows, reading.getReadingId()).append('\t');
-      rows.append(reading.getReceivedTime()).append('\t');
-      rows.append(stored).append('\n');
+      rows.startRow(9)
+          .text(reading.getPatientId())
+          .text(reading.getCode())
+          .timestamp(BinaryCopy.timestamp(reading.getEffectiveTime()))
+          .float8(reading.getValue())
+          .text(reading.getUnit())
+          .text(reading.getDeviceId())
+          .text(reading.getReadingId())
+          .timestamp(BinaryCopy.timestamp(reading.getReceivedTime()))
+          .timestamp(stored);
     }
     CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-    copy.copyIn(COPY_READINGS, new StringReader(rows.toString()));
-  }
-
-  /** Escapes a value for COPY's text format. */
-  private static StringBuilder text(StringBuilder out, String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '\\' -> out.append("\\\\");
-        case '\t' -> out.append("\\t");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        default -> out.append(c);
-      }
-    }
-    return out;
+    copy.copyIn(COPY_READINGS, rows.finish());
   }
 
   private static void upsertAggregates(Connection connection, String table, Iterable<VitalAggregate> aggregates)
