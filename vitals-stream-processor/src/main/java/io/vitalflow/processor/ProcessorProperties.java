@@ -25,7 +25,8 @@ import jakarta.validation.constraints.NotBlank;
  * @param sinkThreads readings sink consumers, each with one database connection
  * @param sinkBatchRecords flush a readings batch at this many records
  * @param sinkLinger flush a readings batch at the latest after this long
- * @param aggregateFlushInterval how often the newest state of each updated window is written
+ * @param aggregateFlushInterval how often the newest state of each updated 1-minute window is written
+ * @param hourAggregateFlushInterval the same for 1-hour windows
  * @param maxReadingAge oldest reading the gateway accepts; partitions are kept ready this far back
  * @param retention how long raw readings are kept
  * @param sessionTimeout how soon a crashed instance's partitions move to another (Streams and sink)
@@ -38,7 +39,7 @@ public record ProcessorProperties(
     @DefaultValue("vitalflow-vitals") @NotBlank String applicationId,
     @DefaultValue("${java.io.tmpdir}/vitalflow-streams") Path stateDir,
     @DefaultValue("2") @Min(1) int streamThreads,
-    @DefaultValue("1s") Duration streamsCommitInterval,
+    @DefaultValue("2s") Duration streamsCommitInterval,
     @DefaultValue("67108864") long streamsCacheBytes,
     @DefaultValue("1") @Min(1) short replicationFactor,
     @DefaultValue("jdbc:postgresql://127.0.0.1:5432/vitalflow") @NotBlank String jdbcUrl,
@@ -48,6 +49,7 @@ public record ProcessorProperties(
     @DefaultValue("20000") @Min(1) int sinkBatchRecords,
     @DefaultValue("100ms") Duration sinkLinger,
     @DefaultValue("2s") Duration aggregateFlushInterval,
+    @DefaultValue("10s") Duration hourAggregateFlushInterval,
     @DefaultValue("7d") Duration maxReadingAge,
     @DefaultValue("30d") Duration retention,
     @DefaultValue("10s") Duration sessionTimeout) {

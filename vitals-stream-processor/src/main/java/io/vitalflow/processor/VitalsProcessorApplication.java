@@ -84,11 +84,19 @@ public class VitalsProcessorApplication {
   }
 
   @Bean(destroyMethod = "close")
-  VitalsSink aggregatesSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,
+  VitalsSink minuteAggregatesSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,
       VitalsTopology.Options options) {
-    return startSink(properties, dataSource, meters, RawReadingCheck.of(options), new SinkSettings(SinkSettings.Streams.AGGREGATES,
-        properties.applicationId() + "-sink-aggregates", properties.topicPrefix(), 1_000_000,
-        properties.aggregateFlushInterval(), 1, properties.sessionTimeout()));
+    return startSink(properties, dataSource, meters, RawReadingCheck.of(options), new SinkSettings(
+        SinkSettings.Streams.MINUTE_AGGREGATES, properties.applicationId() + "-sink-agg-1m", properties.topicPrefix(),
+        1_000_000, properties.aggregateFlushInterval(), 1, properties.sessionTimeout()));
+  }
+
+  @Bean(destroyMethod = "close")
+  VitalsSink hourAggregatesSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,
+      VitalsTopology.Options options) {
+    return startSink(properties, dataSource, meters, RawReadingCheck.of(options), new SinkSettings(
+        SinkSettings.Streams.HOUR_AGGREGATES, properties.applicationId() + "-sink-agg-1h", properties.topicPrefix(),
+        1_000_000, properties.hourAggregateFlushInterval(), 1, properties.sessionTimeout()));
   }
 
   private static VitalsSink startSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,

@@ -23,8 +23,10 @@ public record SinkSettings(Streams streams, String consumerGroup, String topicPr
   public enum Streams {
     /** {@code vitals.raw.v1} into {@code vital_reading}. */
     READINGS,
-    /** {@code vitals.agg.1m.v1} and {@code vitals.agg.1h.v1} into {@code vital_aggregate_1m/1h}. */
-    AGGREGATES
+    /** {@code vitals.agg.1m.v1} into {@code vital_aggregate_1m}. */
+    MINUTE_AGGREGATES,
+    /** {@code vitals.agg.1h.v1} into {@code vital_aggregate_1h}: read for the last days, so flushed least often. */
+    HOUR_AGGREGATES
   }
 
   public SinkSettings {

@@ -132,8 +132,11 @@ public final class VitalsSink implements AutoCloseable {
     private void consumeUntilStopped() throws SQLException, IOException {
       connection = dataSource.getConnection();
       consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-      consumer.subscribe(settings.streams() == SinkSettings.Streams.READINGS ? List.of(rawTopic)
-          : List.of(minuteTopic, hourTopic), this);
+      consumer.subscribe(List.of(switch (settings.streams()) {
+        case READINGS -> rawTopic;
+        case MINUTE_AGGREGATES -> minuteTopic;
+        case HOUR_AGGREGATES -> hourTopic;
+      }), this);
       long firstBuffered = 0;
       while (running.get()) {
         var records = consumer.poll(Duration.ofMillis(50));

@@ -67,7 +67,7 @@ class VitalsSinkTest {
             SinkSettings.Streams.READINGS, "sink-test", prefix, 300, Duration.ofMillis(50), 2, Duration.ofSeconds(10)),
             meters, CHECK);
         var aggregates = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), new SinkSettings(
-            SinkSettings.Streams.AGGREGATES, "sink-test-agg", prefix, 100_000, Duration.ofSeconds(1), 1,
+            SinkSettings.Streams.MINUTE_AGGREGATES, "sink-test-agg", prefix, 100_000, Duration.ofSeconds(1), 1,
             Duration.ofSeconds(10)), meters, CHECK)) {
       readings.start();
       aggregates.start();
