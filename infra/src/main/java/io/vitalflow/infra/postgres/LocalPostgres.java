@@ -36,6 +36,7 @@ public final class LocalPostgres implements AutoCloseable {
       EmbeddedPostgres postgres = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
+          .setRegisterShutdownHook(false) // the owner stops it, after everything that uses it
           .setPort(chosen)
           .setServerConfig("max_connections", "300")
           .setServerConfig("shared_buffers", "256MB")
