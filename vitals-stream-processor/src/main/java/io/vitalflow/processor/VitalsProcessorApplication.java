@@ -78,25 +78,32 @@ public class VitalsProcessorApplication {
   VitalsSink readingsSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,
       PartitionMaintenance maintenance, VitalsTopology.Options options) {
     maintenance.run();
-    return startSink(properties, dataSource, meters, RawReadingCheck.of(options), new SinkSettings(SinkSettings.Streams.READINGS,
-        properties.applicationId() + "-sink-readings", properties.topicPrefix(), properties.sinkBatchRecords(),
-        properties.sinkLinger(), properties.sinkThreads(), properties.sessionTimeout()));
+    return startSink(properties, dataSource, meters, RawReadingCheck.of(options), new SinkSettings(
+        SinkSettings.Streams.READINGS, properties.applicationId() + "-sink-readings", properties.topicPrefix(),
+        properties.sinkBatchRecords(), properties.sinkLinger(), properties.sinkThreads(), properties.sessionTimeout()));
   }
 
   @Bean(destroyMethod = "close")
   VitalsSink minuteAggregatesSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,
       VitalsTopology.Options options) {
-    return startSink(properties, dataSource, meters, RawReadingCheck.of(options), new SinkSettings(
-        SinkSettings.Streams.MINUTE_AGGREGATES, properties.applicationId() + "-sink-agg-1m", properties.topicPrefix(),
-        1_000_000, properties.aggregateFlushInterval(), 1, properties.sessionTimeout()));
+    return startAggregatesSink(properties, dataSource, meters, options, SinkSettings.Streams.MINUTE_AGGREGATES,
+        "-sink-agg-1m", properties.aggregateFlushInterval());
   }
 
   @Bean(destroyMethod = "close")
   VitalsSink hourAggregatesSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,
       VitalsTopology.Options options) {
-    return startSink(properties, dataSource, meters, RawReadingCheck.of(options), new SinkSettings(
-        SinkSettings.Streams.HOUR_AGGREGATES, properties.applicationId() + "-sink-agg-1h", properties.topicPrefix(),
-        1_000_000, properties.hourAggregateFlushInterval(), 1, properties.sessionTimeout()));
+    return startAggregatesSink(properties, dataSource, meters, options, SinkSettings.Streams.HOUR_AGGREGATES,
+        "-sink-agg-1h", properties.hourAggregateFlushInterval());
+  }
+
+  /** Window updates are collapsed per window between flushes, so the batch is bounded by time only. */
+  private static VitalsSink startAggregatesSink(ProcessorProperties properties, DataSource dataSource,
+      MeterRegistry meters, VitalsTopology.Options options, SinkSettings.Streams streams, String groupSuffix,
+      Duration flushInterval) {
+    return startSink(properties, dataSource, meters, RawReadingCheck.of(options), new SinkSettings(streams,
+        properties.applicationId() + groupSuffix, properties.topicPrefix(), 1_000_000, flushInterval, 1,
+        properties.sessionTimeout()));
   }
 
   private static VitalsSink startSink(ProcessorProperties properties, DataSource dataSource, MeterRegistry meters,
