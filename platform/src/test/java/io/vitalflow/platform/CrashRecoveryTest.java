@@ -36,7 +36,7 @@ class CrashRecoveryTest {
   @Test
   void killedMidStreamThenRestartedStoresEveryAcknowledgedReadingExactlyOnce() throws Exception {
     try (RunningServices services = new RunningServices("crash")) {
-      Path stateDir = Files.createTempDirectory("crash-streams-");
+      Path stateDir = services.newStateDir();
       Path log = Files.createTempFile("crash-processor-", ".log");
       AtomicLong acknowledged = new AtomicLong();
       Process processor = startProcessor(services, stateDir, log);

@@ -1,5 +1,6 @@
 package io.vitalflow.platform;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.UUID;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
 
 import io.vitalflow.fhir.FhirApiApplication;
 import io.vitalflow.infra.local.LocalStack;
@@ -24,6 +26,7 @@ final class RunningServices implements AutoCloseable {
   final PostgresCoordinates database;
   final String applicationId = "vitals-" + UUID.randomUUID().toString().substring(0, 8);
   private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+  private final List<Path> stateDirs = new ArrayList<>();
   int ingestPort;
   int fhirPort;
 
@@ -32,12 +35,19 @@ final class RunningServices implements AutoCloseable {
   }
 
   RunningServices startAll() throws Exception {
-    start(VitalsProcessorApplication.builder(), processorArgs(Files.createTempDirectory("streams-")));
+    start(VitalsProcessorApplication.builder(), processorArgs(newStateDir()));
     ingestPort = start(IngestGatewayApplication.builder(), "--server.port=0",
         "--vitalflow.ingest.bootstrap-servers=" + stack.kafkaBootstrap(), "--vitalflow.ingest.topic-prefix=" + topicPrefix);
     fhirPort = start(FhirApiApplication.builder(), "--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),
         "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password());
     return this;
+  }
+
+  /** A Kafka Streams state directory, deleted on {@link #close()}. */
+  Path newStateDir() throws IOException {
+    Path directory = Files.createTempDirectory("streams-");
+    stateDirs.add(directory);
+    return directory;
   }
 
   /** Arguments for a processor instance of this test (in this JVM or a child JVM). */
@@ -68,6 +78,9 @@ final class RunningServices implements AutoCloseable {
   public void close() {
     for (int i = contexts.size() - 1; i >= 0; i--) {
       contexts.get(i).close();
+    }
+    for (Path directory : stateDirs) {
+      FileSystemUtils.deleteRecursively(directory.toFile());
     }
   }
 }

@@ -137,6 +137,16 @@ public final class LocalStack {
     if (postgres != null) {
       postgres.close();
     }
+    deleteRecursively(workDir);
+  }
+
+  /** The broker log and database files of a test JVM are worth nothing after it: ~85 MB each. */
+  private static void deleteRecursively(Path directory) {
+    try (var paths = Files.walk(directory)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      log.debug("Could not delete {}", directory, e);
+    }
   }
 
   private static String envOr(String name, String fallback) {
