@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -199,6 +201,31 @@ public final class VitalsSink implements AutoCloseable {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      seekToStoredOffsets(partitions);
+      log.info("Sink consumer {} assigned {} partitions, positioned from PostgreSQL", index, partitions.size());
+    }
+
+    /**
+     * Buffered rows are dropped, so every partition that stays with this consumer goes back to the offset
+     * stored with the data (with the eager protocol nothing stays; with a cooperative one some may).
+     */
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      batch.clear();
+      Set<TopicPartition> retained = new HashSet<>(consumer.assignment());
+      retained.removeAll(partitions);
+      seekToStoredOffsets(retained);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      onPartitionsRevoked(partitions);
+    }
+
+    private void seekToStoredOffsets(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
       try {
         Map<TopicPartition, Long> stored = writer.storedOffsets(connection, partitions);
         for (TopicPartition partition : partitions) {
@@ -209,22 +236,9 @@ public final class VitalsSink implements AutoCloseable {
             consumer.seek(partition, next);
           }
         }
-        log.info("Sink consumer {} assigned {} partitions, positioned from PostgreSQL", index, partitions.size());
       } catch (SQLException e) {
         throw new IllegalStateException("Cannot read stored offsets", e);
       }
-    }
-
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      // Rows of revoked partitions still buffered are dropped: the new owner re-reads them from the
-      // offsets stored with the data. Flushing here would also be correct, but dropping is simpler.
-      batch.clear();
-    }
-
-    @Override
-    public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      batch.clear();
     }
 
     private Properties consumerProperties() {

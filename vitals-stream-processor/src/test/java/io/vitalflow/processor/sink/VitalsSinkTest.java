@@ -104,6 +104,32 @@ class VitalsSinkTest {
     assertThat(count(database, "select count(*) from vital_reading")).isEqualTo(800);
   }
 
+  @Test
+  void aSecondInstanceJoiningMidStreamTakesOverPartitionsWithoutLossOrDuplicates() throws Exception {
+    String prefix = stack.freshTopicPrefix();
+    PostgresCoordinates database = stack.freshDatabase("sink_rebalance");
+    var settings = new SinkSettings(SinkSettings.Streams.READINGS, "sink-rebalance", prefix, 200, Duration.ofMillis(20),
+        1, Duration.ofSeconds(10));
+    try (var producer = producer();
+        var first = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, new SimpleMeterRegistry(),
+            CHECK);
+        var second = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, new SimpleMeterRegistry(),
+            CHECK)) {
+      first.start();
+      for (int chunk = 0; chunk < 20; chunk++) {
+        send(producer, prefix, chunk * 300, (chunk + 1) * 300);
+        if (chunk == 5) {
+          second.start(); // rebalance while rows are buffered and flushed
+        }
+        Thread.sleep(100);
+      }
+      await().atMost(Duration.ofSeconds(90)).until(() -> count(database, "select count(*) from vital_reading") >= 6000);
+      Thread.sleep(500);
+    }
+    assertThat(count(database, "select count(*) from vital_reading")).isEqualTo(6000);
+    assertThat(count(database, "select count(distinct reading_id) from vital_reading")).isEqualTo(6000);
+  }
+
   private static void send(KafkaProducer<String, byte[]> producer, String prefix, int from, int to) {
     for (int i = from; i < to; i++) {
       VitalSign reading = new VitalSign("r" + i, "p" + (i % 13), "d1", Loinc.SPO2, 95.0, "%", NOW, NOW);
