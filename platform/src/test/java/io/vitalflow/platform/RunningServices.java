@@ -27,6 +27,7 @@ final class RunningServices implements AutoCloseable {
   final String applicationId = "vitals-" + UUID.randomUUID().toString().substring(0, 8);
   private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
   private final List<Path> stateDirs = new ArrayList<>();
+  int processorPort;
   int ingestPort;
   int fhirPort;
 
@@ -35,7 +36,7 @@ final class RunningServices implements AutoCloseable {
   }
 
   RunningServices startAll() throws Exception {
-    start(VitalsProcessorApplication.builder(), processorArgs(newStateDir()));
+    processorPort = start(VitalsProcessorApplication.builder(), processorArgs(newStateDir()));
     ingestPort = start(IngestGatewayApplication.builder(), "--server.port=0",
         "--vitalflow.ingest.bootstrap-servers=" + stack.kafkaBootstrap(), "--vitalflow.ingest.topic-prefix=" + topicPrefix);
     fhirPort = start(FhirApiApplication.builder(), "--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),

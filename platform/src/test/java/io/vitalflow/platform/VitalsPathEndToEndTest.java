@@ -102,6 +102,16 @@ class VitalsPathEndToEndTest {
   }
 
   @Test
+  void theProcessorReportsItsStreamsStateAsHealth() {
+    WebTestClient processor = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + services.processorPort)
+        .build();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> processor.get().uri("/actuator/health").exchange()
+        .expectStatus().isOk().expectBody()
+        .jsonPath("$.status").isEqualTo("UP")
+        .jsonPath("$.components.streams.details.state").isEqualTo("RUNNING"));
+  }
+
+  @Test
   void aPoisonRecordIsDeadLetteredAndLaterReadingsStillArrive() {
     try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
         services.stack.kafkaBootstrap()), new StringSerializer(), new ByteArraySerializer())) {

@@ -78,6 +78,11 @@ final class VitalsPublisher implements AutoCloseable {
     return config;
   }
 
+  /** Whether the last batch was acknowledged by Kafka (true until a batch fails). */
+  boolean acknowledging() {
+    return acknowledging.get();
+  }
+
   /** Sends the readings; the Mono completes when the broker has acknowledged all of them. */
   Mono<Void> publish(List<VitalSign> readings) {
     return Mono.fromFuture(() -> send(readings), true).subscribeOn(sender)

@@ -49,7 +49,18 @@ class BrokerDownIntegrationTest {
   @Test
   void readsItsOwnConfigurationFile() {
     assertThat(app.getEnvironment().getProperty("spring.application.name")).isEqualTo("ingest-gateway");
-    client.get().uri("/actuator/health").exchange().expectStatus().isOk();
+    client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
+  }
+
+  @Test
+  void healthIsDownWhileKafkaDoesNotAcknowledge() {
+    client.post().uri(VitalsController.PATH).contentType(MediaType.APPLICATION_NDJSON)
+        .bodyValue(heartRate(patient(), 70)).exchange().expectStatus().isEqualTo(503);
+    client.get().uri("/actuator/health").exchange()
+        .expectStatus().isEqualTo(503)
+        .expectBody()
+        .jsonPath("$.status").isEqualTo("DOWN")
+        .jsonPath("$.components.kafka.details.kafka").isEqualTo("not acknowledging");
   }
 
   @Test
