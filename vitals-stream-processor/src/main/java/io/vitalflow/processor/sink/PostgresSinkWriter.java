@@ -88,7 +88,7 @@ final class PostgresSinkWriter {
     if (batch.readings().isEmpty()) {
       return;
     }
-    BinaryCopy rows = new BinaryCopy(batch.readings().size() * 112);
+    BinaryCopy rows = new BinaryCopy(batch.readings().size() * 192);
     long stored = BinaryCopy.timestamp(storedAt);
     for (VitalSign reading : batch.readings()) {
       rows.startRow(9)
