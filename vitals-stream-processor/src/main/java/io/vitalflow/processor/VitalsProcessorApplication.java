@@ -8,6 +8,7 @@ import java.util.Properties;
 import javax.sql.DataSource;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -68,6 +69,8 @@ public class VitalsProcessorApplication {
         .withStreamThreads(properties.streamThreads())
         .withCommitInterval(properties.streamsCommitInterval())
         .withCacheMaxBytes(properties.streamsCacheBytes()));
+    // each commit sends thousands of window updates per partition: fewer, larger (lz4) batches
+    streams.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
     int sessionTimeout = (int) properties.sessionTimeout().toMillis();
     streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), sessionTimeout);
     streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), sessionTimeout / 4);
