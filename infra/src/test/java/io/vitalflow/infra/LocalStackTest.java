@@ -75,10 +75,10 @@ class LocalStackTest {
     var maintenance = new PartitionMaintenance(database.dataSource(), Duration.ofDays(7), Duration.ofDays(3),
         Duration.ofDays(30), later);
 
-    int[] createdAndDropped = maintenance.run();
+    PartitionMaintenance.Result first = maintenance.run();
 
-    assertThat(createdAndDropped[0]).isGreaterThanOrEqualTo(8);
-    assertThat(createdAndDropped[1]).isGreaterThanOrEqualTo(1);
-    assertThat(maintenance.run()).containsExactly(0, 0);
+    assertThat(first.created()).isGreaterThanOrEqualTo(8);
+    assertThat(first.dropped()).isGreaterThanOrEqualTo(1);
+    assertThat(maintenance.run()).isEqualTo(new PartitionMaintenance.Result(0, 0));
   }
 }

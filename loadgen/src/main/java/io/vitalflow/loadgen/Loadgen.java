@@ -1,7 +1,6 @@
 package io.vitalflow.loadgen;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -19,27 +18,19 @@ public final class Loadgen {
           + " [--concurrency=N] [--jdbc-url=URL] [--jdbc-user=U] [--jdbc-password=P]");
       System.exit(2);
     }
-    Map<String, String> flags = flags(args);
+    Map<String, String> flags = Flags.parse(args, 1);
     var options = new VitalsBenchmark.Options(
         URI.create(flags.getOrDefault("url", "http://127.0.0.1:8081")),
         Integer.parseInt(flags.getOrDefault("rate", "60000")),
-        duration(flags.getOrDefault("duration", "60s")),
+        Durations.parse(flags.getOrDefault("duration", "60s")),
         Integer.parseInt(flags.getOrDefault("patients", "5000")),
         Integer.parseInt(flags.getOrDefault("batch", "500")),
         Integer.parseInt(flags.getOrDefault("concurrency", "32")),
         flags.getOrDefault("jdbc-url", "jdbc:postgresql://127.0.0.1:54329/vitalflow"),
         flags.getOrDefault("jdbc-user", "postgres"),
         flags.getOrDefault("jdbc-password", "postgres"),
-        duration(flags.getOrDefault("drain-timeout", "120s")));
+        Durations.parse(flags.getOrDefault("drain-timeout", "120s")));
     var result = new VitalsBenchmark(options, System.out).run();
     System.exit(result.stored() == result.accepted() ? 0 : 1);
-  }
-
-  static Map<String, String> flags(String[] args) {
-    return Flags.parse(args, 1);
-  }
-
-  static Duration duration(String text) {
-    return Durations.parse(text);
   }
 }

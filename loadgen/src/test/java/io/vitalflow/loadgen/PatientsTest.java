@@ -28,9 +28,9 @@ class PatientsTest {
 
   @Test
   void parsesFlagsAndDurations() {
-    var flags = Loadgen.flags(new String[] {"vitals", "--rate=100", "--duration=2m"});
+    var flags = Flags.parse(new String[] {"vitals", "--rate=100", "--duration=2m"}, 1);
     assertThat(flags).containsEntry("rate", "100");
-    assertThat(Loadgen.duration(flags.get("duration"))).hasSeconds(120);
-    assertThat(Loadgen.duration("250ms").toMillis()).isEqualTo(250);
+    assertThat(Durations.parse(flags.get("duration"))).hasSeconds(120);
+    assertThat(Durations.parse("250ms").toMillis()).isEqualTo(250);
   }
 }

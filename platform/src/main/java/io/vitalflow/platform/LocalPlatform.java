@@ -2,7 +2,6 @@ package io.vitalflow.platform;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -50,7 +49,7 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    LocalPlatform platform = new LocalPlatform(flags(args));
+    LocalPlatform platform = new LocalPlatform(Flags.parse(args, 0));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       platform.close();
@@ -142,9 +141,5 @@ public final class LocalPlatform implements AutoCloseable {
 
   private String flag(String name, String fallback) {
     return flags.getOrDefault(name, fallback);
-  }
-
-  static Map<String, String> flags(String[] args) {
-    return Flags.parse(args, 0);
   }
 }

@@ -40,8 +40,12 @@ public final class PartitionMaintenance {
     this.clock = clock;
   }
 
-  /** Creates missing partitions and drops expired ones; returns how many were created and dropped. */
-  public int[] run() {
+  /** How many daily partitions one run created and dropped. */
+  public record Result(int created, int dropped) {
+  }
+
+  /** Creates missing partitions and drops expired ones. */
+  public Result run() {
     LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
     try (Connection connection = dataSource.getConnection()) {
       int created = call(connection, "select vitalflow_ensure_partitions(?, ?)", today.minusDays(lookBack.toDays() + 1),
@@ -51,7 +55,7 @@ public final class PartitionMaintenance {
       if (created > 0 || dropped > 0) {
         log.info("vital_reading partitions: {} created, {} dropped (retention {})", created, dropped, retention);
       }
-      return new int[] {created, dropped};
+      return new Result(created, dropped);
     } catch (SQLException e) {
       throw new IllegalStateException("Partition maintenance failed", e);
     }

@@ -160,29 +160,38 @@ public final class VitalsSink implements AutoCloseable {
     }
 
     private void add(ConsumerRecord<byte[], byte[]> record) {
-      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-      batch.consumed(partition, record.offset());
-      try {
-        if (record.topic().equals(rawTopic)) {
-          VitalSign reading = readingCheck.usable(record.topic(), record.key(), record.value());
-          if (reading == null) {
-            throw new SerializationException("unusable reading");
-          }
-          batch.addReading(reading);
-        } else if (record.topic().equals(minuteTopic)) {
-          batch.addMinute(decodeAggregate(record));
+      batch.consumed(new TopicPartition(record.topic(), record.partition()), record.offset());
+      if (record.topic().equals(rawTopic)) {
+        VitalSign reading = readingCheck.usable(record.topic(), record.key(), record.value());
+        if (reading == null) {
+          skip(record, "unusable reading (dead-lettered by the stream processor)");
         } else {
-          batch.addHour(decodeAggregate(record));
+          batch.addReading(reading);
         }
-      } catch (SerializationException | NullPointerException e) {
-        undecodable.increment();
-        log.warn("Skipped unusable record {}-{}@{} (dead-lettered by the stream processor): {}", record.topic(),
-            record.partition(), record.offset(), e.getMessage());
+        return;
+      }
+      VitalAggregate aggregate = decodeAggregate(record);
+      if (aggregate == null) {
+        skip(record, "undecodable window aggregate");
+      } else if (record.topic().equals(minuteTopic)) {
+        batch.addMinute(aggregate);
+      } else {
+        batch.addHour(aggregate);
       }
     }
 
-    private VitalAggregate decodeAggregate(ConsumerRecord<byte[], byte[]> record) {
-      return Topics.VITALS_AGG_1M.valueSerde().deserializer().deserialize(record.topic(), record.value());
+    /** The aggregate, or {@code null} for a tombstone or bytes that do not decode. */
+    private static VitalAggregate decodeAggregate(ConsumerRecord<byte[], byte[]> record) {
+      try {
+        return Topics.VITALS_AGG_1M.valueSerde().deserializer().deserialize(record.topic(), record.value());
+      } catch (SerializationException e) {
+        return null;
+      }
+    }
+
+    private void skip(ConsumerRecord<byte[], byte[]> record, String why) {
+      undecodable.increment();
+      log.warn("Skipped record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), why);
     }
 
     private void flush() throws SQLException, IOException {
