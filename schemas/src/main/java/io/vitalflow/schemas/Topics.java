@@ -28,6 +28,9 @@ public final class Topics {
   /** The system of record for FHIR resources: never deleted by time. */
   public static final Topic<String, FhirResourceVersion> FHIR_RESOURCES = topic("fhir.resources.v1",
       AvroSerde.of(FhirResourceVersion.class), Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+  /** Outcomes of FHIR commands that wrote no version (rejections, no-ops); the API waits on them. */
+  public static final Topic<String, FhirCommandOutcome> FHIR_OUTCOMES = topic("fhir.outcomes.v1",
+      AvroSerde.of(FhirCommandOutcome.class), retention(Duration.ofDays(1)));
 
   /** Dead letters of the raw vitals topic: the original bytes, the error in the headers. */
   public static final Topic<String, byte[]> VITALS_RAW_DLQ = new Topic<>(VITALS_RAW.deadLetterName(),
@@ -38,7 +41,7 @@ public final class Topics {
   public static final String DLQ_HEADER_SOURCE = "vitalflow.source";
 
   public static final List<Topic<?, ?>> ALL = List.of(VITALS_RAW, VITALS_AGG_1M, VITALS_AGG_1H, NEWS2, ALERTS,
-      FHIR_COMMANDS, FHIR_RESOURCES, VITALS_RAW_DLQ);
+      FHIR_COMMANDS, FHIR_RESOURCES, FHIR_OUTCOMES, VITALS_RAW_DLQ);
 
   private Topics() {
   }

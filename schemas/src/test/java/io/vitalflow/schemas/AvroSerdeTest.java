@@ -40,6 +40,8 @@ class AvroSerdeTest {
         .build());
     roundTrip(Topics.FHIR_RESOURCES.valueSerde(), FhirResourceVersion.newBuilder().setResourceType("Patient")
         .setResourceId("x").setVersionId(2).setLastUpdated(NOW).setDeleted(true).setRequestId("q1").build());
+    roundTrip(Topics.FHIR_OUTCOMES.valueSerde(), FhirCommandOutcome.newBuilder().setRequestId("q2")
+        .setResourceType("Patient").setResourceId("x").setStatus(412).setVersionId(3L).setMessage("stale").build());
   }
 
   @Property(tries = 200)
