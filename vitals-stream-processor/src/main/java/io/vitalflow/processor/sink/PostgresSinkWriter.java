@@ -3,15 +3,10 @@ package io.vitalflow.processor.sink;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
 
-import org.apache.kafka.common.TopicPartition;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -19,8 +14,8 @@ import io.vitalflow.schemas.VitalAggregate;
 import io.vitalflow.schemas.VitalSign;
 
 /**
- * Writes a {@link SinkBatch} in one transaction: COPY for raw readings, batched upserts for window
- * aggregates, and the consumer offsets last. Either all of it is stored or none.
+ * Writes a {@link VitalsBatch}: COPY for raw readings, batched upserts for window aggregates. The caller owns
+ * the transaction, which also stores the consumer offsets.
  */
 final class PostgresSinkWriter {
 
@@ -35,55 +30,21 @@ final class PostgresSinkWriter {
             max = excluded.max, sum = excluded.sum, mean = excluded.mean, last = excluded.last,
             last_time = excluded.last_time""";
 
-  private static final String UPSERT_OFFSET = """
-      insert into kafka_consumer_offset (consumer_group, topic, partition, next_offset, updated_at)
-      values (?, ?, ?, ?, now())
-      on conflict (consumer_group, topic, partition) do update
-        set next_offset = excluded.next_offset, updated_at = excluded.updated_at""";
-
-  private final String consumerGroup;
-
-  PostgresSinkWriter(String consumerGroup) {
-    this.consumerGroup = consumerGroup;
+  private PostgresSinkWriter() {
   }
 
-  /** Stores the batch and its offsets atomically; the caller rolls back and re-seeks on failure. */
-  void write(Connection connection, SinkBatch batch, Instant storedAt) throws SQLException, IOException {
-    connection.setAutoCommit(false);
+  /** Writes the batch's rows inside the caller's transaction; the sink adds the offsets and commits. */
+  static void write(Connection connection, VitalsBatch batch, Instant storedAt) throws SQLException {
     try {
       copyReadings(connection, batch, storedAt);
-      upsertAggregates(connection, "vital_aggregate_1m", batch.minuteAggregates());
-      upsertAggregates(connection, "vital_aggregate_1h", batch.hourAggregates());
-      storeOffsets(connection, batch.nextOffsets());
-      connection.commit();
-    } catch (SQLException | IOException | RuntimeException e) {
-      connection.rollback();
-      throw e;
+    } catch (IOException e) {
+      throw new SQLException("COPY of raw readings failed", e);
     }
+    upsertAggregates(connection, "vital_aggregate_1m", batch.minuteAggregates());
+    upsertAggregates(connection, "vital_aggregate_1h", batch.hourAggregates());
   }
 
-  /** The next offset to read per partition, as last committed with the data. */
-  Map<TopicPartition, Long> storedOffsets(Connection connection, Collection<TopicPartition> partitions)
-      throws SQLException {
-    Map<TopicPartition, Long> offsets = new HashMap<>();
-    connection.setAutoCommit(true);
-    try (PreparedStatement statement = connection.prepareStatement(
-        "select next_offset from kafka_consumer_offset where consumer_group = ? and topic = ? and partition = ?")) {
-      for (TopicPartition partition : partitions) {
-        statement.setString(1, consumerGroup);
-        statement.setString(2, partition.topic());
-        statement.setInt(3, partition.partition());
-        try (ResultSet result = statement.executeQuery()) {
-          if (result.next()) {
-            offsets.put(partition, result.getLong(1));
-          }
-        }
-      }
-    }
-    return offsets;
-  }
-
-  private static void copyReadings(Connection connection, SinkBatch batch, Instant storedAt)
+  private static void copyReadings(Connection connection, VitalsBatch batch, Instant storedAt)
       throws SQLException, IOException {
     if (batch.readings().isEmpty()) {
       return;
@@ -129,19 +90,6 @@ final class PostgresSinkWriter {
       if (rows > 0) {
         statement.executeBatch();
       }
-    }
-  }
-
-  private void storeOffsets(Connection connection, Map<TopicPartition, Long> nextOffsets) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(UPSERT_OFFSET)) {
-      for (var entry : nextOffsets.entrySet()) {
-        statement.setString(1, consumerGroup);
-        statement.setString(2, entry.getKey().topic());
-        statement.setInt(3, entry.getKey().partition());
-        statement.setLong(4, entry.getValue());
-        statement.addBatch();
-      }
-      statement.executeBatch();
     }
   }
 }

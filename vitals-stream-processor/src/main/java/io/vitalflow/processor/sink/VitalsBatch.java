@@ -1,0 +1,131 @@
+package io.vitalflow.processor.sink;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vitalflow.infra.sink.SinkBatch;
+import io.vitalflow.processor.topology.RawReadingCheck;
+import io.vitalflow.schemas.Topics;
+import io.vitalflow.schemas.VitalAggregate;
+import io.vitalflow.schemas.VitalSign;
+
+/**
+ * What one sink transaction writes: raw readings and the newest state of each touched window. Unusable raw
+ * records ({@link RawReadingCheck}) are skipped and counted here; the stream processor sends the same
+ * records to the dead-letter topic.
+ */
+final class VitalsBatch implements SinkBatch {
+
+  private static final Logger log = LoggerFactory.getLogger(VitalsBatch.class);
+
+  record WindowKey(String patientId, String code, long windowStartMillis) {
+  }
+
+  private final String rawTopic;
+  private final String minuteTopic;
+  private final RawReadingCheck readingCheck;
+  private final List<VitalSign> readings = new ArrayList<>();
+  private final Map<WindowKey, VitalAggregate> minute = new LinkedHashMap<>();
+  private final Map<WindowKey, VitalAggregate> hour = new LinkedHashMap<>();
+  private final Counter stored;
+  private final Counter undecodable;
+  private final Timer acceptedToStored;
+
+  VitalsBatch(String topicPrefix, String sinkName, RawReadingCheck readingCheck, MeterRegistry meters) {
+    this.rawTopic = topicPrefix + Topics.VITALS_RAW.name();
+    this.minuteTopic = topicPrefix + Topics.VITALS_AGG_1M.name();
+    this.readingCheck = readingCheck;
+    this.stored = meters.counter("vitalflow.sink.rows", "table", "vital_reading");
+    this.undecodable = meters.counter("vitalflow.sink.undecodable", "sink", sinkName);
+    this.acceptedToStored = Timer.builder("vitalflow.sink.accepted.to.stored")
+        .description("From the gateway's acceptance of a reading to its commit in PostgreSQL")
+        .publishPercentiles(0.5, 0.99).register(meters);
+  }
+
+  @Override
+  public void add(ConsumerRecord<byte[], byte[]> record) {
+    if (record.topic().equals(rawTopic)) {
+      VitalSign reading = readingCheck.usable(record.topic(), record.key(), record.value());
+      if (reading == null) {
+        skip(record, "unusable reading (dead-lettered by the stream processor)");
+      } else {
+        readings.add(reading);
+      }
+      return;
+    }
+    VitalAggregate aggregate = decodeAggregate(record);
+    if (aggregate == null) {
+      skip(record, "undecodable window aggregate");
+    } else if (record.topic().equals(minuteTopic)) {
+      minute.put(keyOf(aggregate), aggregate);
+    } else {
+      hour.put(keyOf(aggregate), aggregate);
+    }
+  }
+
+  @Override
+  public void write(Connection connection) throws SQLException {
+    PostgresSinkWriter.write(connection, this, Instant.now());
+  }
+
+  @Override
+  public void committed() {
+    stored.increment(readings.size());
+    Instant committed = Instant.now();
+    for (VitalSign reading : readings) {
+      acceptedToStored.record(Duration.between(reading.getReceivedTime(), committed));
+    }
+  }
+
+  @Override
+  public void clear() {
+    readings.clear();
+    minute.clear();
+    hour.clear();
+  }
+
+  List<VitalSign> readings() {
+    return readings;
+  }
+
+  /** Later updates of a window replace earlier ones: the topic carries every update, the last one wins. */
+  Iterable<VitalAggregate> minuteAggregates() {
+    return minute.values();
+  }
+
+  Iterable<VitalAggregate> hourAggregates() {
+    return hour.values();
+  }
+
+  /** The aggregate, or {@code null} for a tombstone or bytes that do not decode. */
+  private static VitalAggregate decodeAggregate(ConsumerRecord<byte[], byte[]> record) {
+    try {
+      return Topics.VITALS_AGG_1M.valueSerde().deserializer().deserialize(record.topic(), record.value());
+    } catch (SerializationException e) {
+      return null;
+    }
+  }
+
+  private void skip(ConsumerRecord<byte[], byte[]> record, String why) {
+    undecodable.increment();
+    log.warn("Skipped record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), why);
+  }
+
+  private static WindowKey keyOf(VitalAggregate aggregate) {
+    return new WindowKey(aggregate.getPatientId(), aggregate.getCode(), aggregate.getWindowStart().toEpochMilli());
+  }
+}
