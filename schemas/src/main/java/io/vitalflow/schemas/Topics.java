@@ -36,12 +36,17 @@ public final class Topics {
   public static final Topic<String, byte[]> VITALS_RAW_DLQ = new Topic<>(VITALS_RAW.deadLetterName(),
       DEFAULT_PARTITIONS, retention(Duration.ofDays(30)), Serdes.String(), Serdes.ByteArray());
 
+  /** Dead letters of the FHIR command topic. */
+  public static final Topic<String, byte[]> FHIR_COMMANDS_DLQ = new Topic<>(FHIR_COMMANDS.deadLetterName(),
+      DEFAULT_PARTITIONS, retention(Duration.ofDays(30)), Serdes.String(), Serdes.ByteArray());
+
   /** Header names on dead-letter records. */
   public static final String DLQ_HEADER_ERROR = "vitalflow.error";
   public static final String DLQ_HEADER_SOURCE = "vitalflow.source";
 
   public static final List<Topic<?, ?>> ALL = List.of(VITALS_RAW, VITALS_AGG_1M, VITALS_AGG_1H, NEWS2, ALERTS,
-      FHIR_COMMANDS, FHIR_RESOURCES, FHIR_OUTCOMES, VITALS_RAW_DLQ);
+      FHIR_COMMANDS, FHIR_RESOURCES, FHIR_OUTCOMES, VITALS_RAW_DLQ,
+      FHIR_COMMANDS_DLQ);
 
   private Topics() {
   }

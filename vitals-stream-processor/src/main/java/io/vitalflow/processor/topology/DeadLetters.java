@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -12,6 +11,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.vitalflow.schemas.DeadLetter;
 import io.vitalflow.schemas.Topics;
 
 /**
@@ -48,18 +48,12 @@ final class DeadLetters implements FixedKeyProcessor<byte[], DecodedVital, byte[
     String error = problem(record.key(), record.value());
     String source = context.recordMetadata().map(DeadLetters::source).orElse("unknown");
     log.warn("Dead-lettering raw reading from {}: {}", source, error);
-    Headers headers = new RecordHeaders(record.headers().toArray());
-    headers.add(Topics.DLQ_HEADER_ERROR, utf8(error == null ? "unknown error" : error));
-    headers.add(Topics.DLQ_HEADER_SOURCE, utf8(source));
+    Headers headers = DeadLetter.headers(record.headers().toArray(), error, source);
     context.forward(record.withValue(record.value().raw()).withHeaders(headers)
         .withTimestamp(context.currentSystemTimeMs()));
   }
 
   private static String source(RecordMetadata m) {
-    return m.topic() + "-" + m.partition() + "@" + m.offset();
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+    return DeadLetter.source(m.topic(), m.partition(), m.offset());
   }
 }
