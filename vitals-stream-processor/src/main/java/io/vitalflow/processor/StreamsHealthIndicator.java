@@ -1,5 +1,6 @@
 package io.vitalflow.processor;
 
+import io.vitalflow.infra.kafka.StreamsRunner;
 import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;

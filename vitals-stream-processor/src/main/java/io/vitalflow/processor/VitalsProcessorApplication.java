@@ -1,5 +1,6 @@
 package io.vitalflow.processor;
 
+import io.vitalflow.infra.kafka.StreamsRunner;
 import java.time.Clock;
 import java.time.Duration;
 

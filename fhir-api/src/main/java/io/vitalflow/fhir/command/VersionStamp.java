@@ -14,7 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code resourceType}, {@code id} and {@code meta} first and every other element as it was. Works on the
  * JSON tree, without a FHIR parse: the API validated the resource before it became a command.
  */
-final class VersionStamp {
+public final class VersionStamp {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
@@ -24,12 +24,12 @@ final class VersionStamp {
   }
 
   /** FHIR instant with milliseconds, e.g. {@code 2026-11-27T13:52:29.520Z}. */
-  static String instant(Instant instant) {
+  public static String instant(Instant instant) {
     return INSTANT.format(instant);
   }
 
   /** @throws IllegalArgumentException when the text is not a JSON object */
-  static String stamp(String resourceJson, String id, long versionId, Instant lastUpdated) {
+  public static String stamp(String resourceJson, String id, long versionId, Instant lastUpdated) {
     JsonNode parsed;
     try {
       parsed = JSON.readTree(resourceJson);

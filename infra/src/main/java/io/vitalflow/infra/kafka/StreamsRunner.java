@@ -1,4 +1,4 @@
-package io.vitalflow.processor;
+package io.vitalflow.infra.kafka;
 
 import java.time.Duration;
 import java.util.Properties;
@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 
 /** Runs one Kafka Streams topology for the lifetime of the application context. */
-final class StreamsRunner implements SmartLifecycle {
+public final class StreamsRunner implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(StreamsRunner.class);
 
@@ -24,7 +24,7 @@ final class StreamsRunner implements SmartLifecycle {
   private KafkaStreams streams;
   private KafkaStreamsMetrics metrics;
 
-  StreamsRunner(Topology topology, Properties properties, MeterRegistry meters) {
+  public StreamsRunner(Topology topology, Properties properties, MeterRegistry meters) {
     this.topology = topology;
     this.properties = properties;
     this.meters = meters;
@@ -59,7 +59,7 @@ final class StreamsRunner implements SmartLifecycle {
   }
 
   /** The Streams state, for health checks. */
-  synchronized KafkaStreams.State state() {
+  public synchronized KafkaStreams.State state() {
     return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
   }
 }

@@ -1,0 +1,63 @@
+package io.vitalflow.fhir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+
+/**
+ * Settings of the FHIR server; the defaults work on the local stack.
+ *
+ * @param kafkaBootstrap Kafka bootstrap servers; blank makes a read-only server (writes answer 405)
+ * @param topicPrefix prefix of every topic name (empty in production)
+ * @param applicationId Kafka Streams application id of the command processor (prefix of its internal topics)
+ * @param stateDir where the command processor keeps its RocksDB store
+ * @param streamThreads command processor threads
+ * @param commitInterval exactly-once commit interval of the command processor: a write is visible to the
+ *     projection only after the commit, so this bounds write latency from below
+ * @param replicationFactor of the command processor's internal topics; -1 takes the broker default
+ * @param jdbcUrl PostgreSQL of the projection (the same database R2DBC reads)
+ * @param projectionThreads projection consumers, each with one database connection
+ * @param projectionBatchRecords flush a projection batch at this many versions
+ * @param projectionLinger flush a projection batch at the latest after this long
+ * @param writeTimeout how long a write waits to become readable before answering 202 instead
+ * @param maxResourceBytes largest request body for a single resource (413 above)
+ * @param maxBundleBytes largest request body for a batch or transaction Bundle (413 above)
+ * @param defaultPageSize search page size without {@code _count}
+ * @param maxPageSize largest {@code _count} honoured
+ * @param sessionTimeout how soon a crashed instance's partitions move to another
+ */
+@Validated
+@ConfigurationProperties("vitalflow.fhir")
+public record FhirProperties(
+    @DefaultValue("") String kafkaBootstrap,
+    @DefaultValue("") String topicPrefix,
+    @DefaultValue("vitalflow-fhir") @NotBlank String applicationId,
+    @DefaultValue("${java.io.tmpdir}/vitalflow-fhir-streams") Path stateDir,
+    @DefaultValue("1") @Min(1) int streamThreads,
+    @DefaultValue("20ms") Duration commitInterval,
+    @DefaultValue("-1") short replicationFactor,
+    @DefaultValue("jdbc:postgresql://127.0.0.1:5432/vitalflow") @NotBlank String jdbcUrl,
+    @DefaultValue("postgres") String jdbcUser,
+    @DefaultValue("postgres") String jdbcPassword,
+    @DefaultValue("1") @Min(1) int projectionThreads,
+    @DefaultValue("2000") @Min(1) int projectionBatchRecords,
+    @DefaultValue("2ms") Duration projectionLinger,
+    @DefaultValue("10s") Duration writeTimeout,
+    @DefaultValue("2097152") @Min(1024) int maxResourceBytes,
+    @DefaultValue("67108864") @Min(1024) int maxBundleBytes,
+    @DefaultValue("20") @Min(1) int defaultPageSize,
+    @DefaultValue("1000") @Min(1) @Max(10000) int maxPageSize,
+    @DefaultValue("10s") Duration sessionTimeout) {
+
+  /** Whether this instance accepts writes (it has a broker to send them to). */
+  public boolean writable() {
+    return !kafkaBootstrap.isBlank();
+  }
+}

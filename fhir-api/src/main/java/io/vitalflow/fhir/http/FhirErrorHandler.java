@@ -1,0 +1,86 @@
+package io.vitalflow.fhir.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+
+import io.vitalflow.fhir.search.InvalidSearchException;
+import reactor.core.publisher.Mono;
+
+/**
+ * Every error under {@code /fhir} becomes an {@code OperationOutcome} with the right status, in the format
+ * the client asked for: our own errors, and Spring's (unknown route 404, wrong method 405, unsupported media
+ * type 415, body too large 413).
+ */
+@Component
+@Order(-2)
+final class FhirErrorHandler implements WebExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(FhirErrorHandler.class);
+
+  @Override
+  public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
+    if (!exchange.getRequest().getPath().value().startsWith("/fhir")) {
+      return Mono.error(failure);
+    }
+    FhirError error = asFhirError(failure);
+    ServerHttpResponse response = exchange.getResponse();
+    if (response.isCommitted()) {
+      return Mono.error(failure);
+    }
+    FhirFormat format = FhirFormat.ofResponse(exchange.getRequest().getQueryParams().getFirst("_format"),
+        exchange.getRequest().getHeaders().getAccept());
+    byte[] body = format.fromJson(Outcomes.error(error)).getBytes(StandardCharsets.UTF_8);
+    response.setStatusCode(error.status());
+    response.getHeaders().setContentType(format.mediaType());
+    response.getHeaders().setContentLength(body.length);
+    DataBuffer buffer = response.bufferFactory().wrap(body);
+    return response.writeWith(Mono.just(buffer));
+  }
+
+  private static FhirError asFhirError(Throwable failure) {
+    if (failure instanceof FhirError fhir) {
+      return fhir;
+    }
+    if (failure instanceof org.apache.kafka.common.KafkaException) {
+      return new FhirError(HttpStatus.SERVICE_UNAVAILABLE, IssueType.TRANSIENT,
+          "The write could not be handed to Kafka (" + failure.getMessage() + "); retry later");
+    }
+    if (failure instanceof InvalidSearchException search) {
+      return FhirError.badRequest(search.getMessage());
+    }
+    if (failure instanceof DataBufferLimitException || failure.getCause() instanceof DataBufferLimitException) {
+      return new FhirError(HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "The request body is too large");
+    }
+    if (failure instanceof ResponseStatusException status) {
+      HttpStatusCode code = status.getStatusCode();
+      if (code.value() == 413 || status.getCause() instanceof DataBufferLimitException) {
+        return new FhirError(HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "The request body is too large");
+      }
+      HttpStatus resolved = HttpStatus.resolve(code.value());
+      IssueType type = switch (code.value()) {
+        case 404 -> IssueType.NOTFOUND;
+        case 405, 415, 406 -> IssueType.NOTSUPPORTED;
+        default -> code.is5xxServerError() ? IssueType.EXCEPTION : IssueType.INVALID;
+      };
+      String reason = status.getReason() != null ? status.getReason() : status.getMessage();
+      return new FhirError(resolved == null ? HttpStatus.INTERNAL_SERVER_ERROR : resolved, type, List.of(reason));
+    }
+    log.error("FHIR request failed", failure);
+    return new FhirError(HttpStatus.INTERNAL_SERVER_ERROR, IssueType.EXCEPTION,
+        "Internal error; the server log has the details");
+  }
+}

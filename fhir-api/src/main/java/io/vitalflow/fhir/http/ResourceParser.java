@@ -1,0 +1,110 @@
+package io.vitalflow.fhir.http;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.springframework.http.HttpStatus;
+
+import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
+import ca.uhn.fhir.context.RuntimeResourceDefinition;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.ErrorHandlerAdapter;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.json.BaseJsonLikeValue;
+
+/**
+ * Parses a request body into a resource, strictly: a body that is not JSON/XML is a 400; a resource with
+ * unknown elements, values of the wrong type or missing required top-level elements is a 422, with every
+ * problem listed.
+ */
+final class ResourceParser {
+
+  private ResourceParser() {
+  }
+
+  static IBaseResource parse(String body, FhirFormat format, String expectedType) {
+    if (body == null || body.isBlank()) {
+      throw FhirError.badRequest("The request has no body: a " + (expectedType == null ? "resource" : expectedType)
+          + " is expected");
+    }
+    Problems problems = new Problems();
+    IParser parser = format.parser().setParserErrorHandler(problems);
+    IBaseResource resource;
+    try {
+      resource = parser.parseResource(body);
+    } catch (DataFormatException e) {
+      throw FhirError.badRequest("The body is not a parseable FHIR resource: " + e.getMessage());
+    }
+    String type = FhirFormat.FHIR.getResourceType(resource);
+    if (expectedType != null && !expectedType.equals(type)) {
+      throw FhirError.badRequest("The body is a " + type + " but the URL is for " + expectedType);
+    }
+    problems.missing(resource);
+    if (!problems.found.isEmpty()) {
+      throw new FhirError(HttpStatus.UNPROCESSABLE_CONTENT, IssueType.INVALID, problems.found);
+    }
+    return resource;
+  }
+
+  /** Collects every parse problem instead of stopping at the first. */
+  private static final class Problems extends ErrorHandlerAdapter {
+
+    private final List<String> found = new ArrayList<>();
+
+    @Override
+    public void unknownElement(IParseLocation location, String name) {
+      found.add("Unknown element '" + name + "' at " + where(location));
+    }
+
+    @Override
+    public void unknownAttribute(IParseLocation location, String name) {
+      found.add("Unknown attribute '" + name + "' at " + where(location));
+    }
+
+    @Override
+    public void invalidValue(IParseLocation location, String value, String error) {
+      found.add("Invalid value at " + where(location) + ": " + error);
+    }
+
+    @Override
+    public void incorrectJsonType(IParseLocation location, String name, BaseJsonLikeValue.ValueType expected,
+        BaseJsonLikeValue.ScalarType expectedScalar, BaseJsonLikeValue.ValueType found,
+        BaseJsonLikeValue.ScalarType foundScalar) {
+      this.found.add("Element '" + name + "' at " + where(location) + " should be " + describe(expected, expectedScalar)
+          + " but is " + describe(found, foundScalar));
+    }
+
+    @Override
+    public void unexpectedRepeatingElement(IParseLocation location, String name) {
+      found.add("Element '" + name + "' at " + where(location) + " must not repeat");
+    }
+
+    @Override
+    public void extensionContainsValueAndNestedExtensions(IParseLocation location) {
+      found.add("An extension at " + where(location) + " has both a value and nested extensions");
+    }
+
+    /** Top-level elements with a minimum cardinality of one that are absent. */
+    void missing(IBaseResource resource) {
+      RuntimeResourceDefinition definition = FhirFormat.FHIR.getResourceDefinition(resource);
+      for (BaseRuntimeChildDefinition child : definition.getChildren()) {
+        if (child.getMin() > 0 && child.getAccessor().getValues(resource).stream().allMatch(IBase::isEmpty)) {
+          found.add(definition.getName() + "." + child.getElementName() + " is required but missing");
+        }
+      }
+    }
+
+    private static String where(IParseLocation location) {
+      return location == null || location.getParentElementName() == null ? "the resource"
+          : "'" + location.getParentElementName() + "'";
+    }
+
+    private static String describe(BaseJsonLikeValue.ValueType type, BaseJsonLikeValue.ScalarType scalar) {
+      return type == null ? "something else" : scalar == null ? type.name().toLowerCase(java.util.Locale.ROOT)
+          : scalar.name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.vitalflow.fhir.store;
+
+import java.time.Duration;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vitalflow.infra.sink.PostgresSink;
+import io.vitalflow.infra.sink.SinkSettings;
+import io.vitalflow.schemas.Topics;
+
+/**
+ * The PostgreSQL projection of {@code fhir.resources.v1} and {@code fhir.outcomes.v1}: current and historic
+ * versions, the search index and command outcomes, with the consumer offsets in the same transaction.
+ * Replaying the resources topic into an empty database rebuilds the same state.
+ */
+public final class FhirProjection implements AutoCloseable {
+
+  private final PostgresSink sink;
+
+  /**
+   * @param consumerGroup the group, also the key of the stored offsets; a new group replays from the start
+   */
+  public FhirProjection(String bootstrapServers, DataSource dataSource, String topicPrefix, String consumerGroup,
+      int threads, int maxBatchRecords, Duration linger, Duration sessionTimeout, SearchIndexUpdater index,
+      MeterRegistry meters) {
+    var settings = new SinkSettings("fhir-projection", consumerGroup, List.of(topicPrefix + Topics.FHIR_RESOURCES.name(),
+        topicPrefix + Topics.FHIR_OUTCOMES.name()), maxBatchRecords, linger, threads, sessionTimeout);
+    this.sink = new PostgresSink(bootstrapServers, dataSource, settings,
+        () -> new ProjectionBatch(topicPrefix, index, meters), meters);
+  }
+
+  public void start() {
+    sink.start();
+  }
+
+  @Override
+  public void close() {
+    sink.close();
+  }
+}

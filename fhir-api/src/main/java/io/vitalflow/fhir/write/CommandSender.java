@@ -1,0 +1,58 @@
+package io.vitalflow.fhir.write;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import io.vitalflow.schemas.FhirCommand;
+import io.vitalflow.schemas.Topics;
+import reactor.core.publisher.Mono;
+
+/** Sends commands to {@code fhir.commands.v1}, keyed {@code Type/id}, acknowledged by all in-sync replicas. */
+public final class CommandSender implements AutoCloseable {
+
+  private final KafkaProducer<String, FhirCommand> producer;
+  private final String topic;
+
+  public CommandSender(String bootstrapServers, String topicPrefix, Duration deliveryTimeout) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(deliveryTimeout.toMillis(), 30_000));
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(deliveryTimeout.toMillis(), 5_000));
+    this.producer = new KafkaProducer<>(p, Topics.FHIR_COMMANDS.keySerde().serializer(),
+        Topics.FHIR_COMMANDS.valueSerde().serializer());
+    this.topic = topicPrefix + Topics.FHIR_COMMANDS.name();
+  }
+
+  /** Completes when the broker has the command (acks=all), or fails with the producer's error. */
+  public Mono<Void> send(FhirCommand command) {
+    String key = command.getResourceType() + "/" + command.getResourceId();
+    return Mono.create(sink -> {
+      try {
+        producer.send(new ProducerRecord<>(topic, key, command), (metadata, error) -> {
+          if (error == null) {
+            sink.success();
+          } else {
+            sink.error(error);
+          }
+        });
+      } catch (RuntimeException e) {
+        sink.error(e);
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,74 @@
+package io.vitalflow.fhir.write;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vitalflow.fhir.store.ResourceStore;
+import io.vitalflow.fhir.store.WriteNotifications;
+import io.vitalflow.fhir.store.WriteOutcome;
+import io.vitalflow.schemas.FhirCommand;
+import io.vitalflow.schemas.FhirOperation;
+import reactor.core.publisher.Mono;
+
+/**
+ * The write path as the HTTP layer sees it: a command goes to Kafka; by default the answer waits until the
+ * projection has made the outcome readable (read-your-writes), asynchronously only until Kafka has it.
+ */
+public final class Writes {
+
+  private final CommandSender sender;
+  private final WriteNotifications notifications;
+  private final ResourceStore store;
+  private final Duration timeout;
+  private final Timer readable;
+
+  public Writes(CommandSender sender, WriteNotifications notifications, ResourceStore store, Duration timeout,
+      MeterRegistry meters) {
+    this.sender = sender;
+    this.notifications = notifications;
+    this.store = store;
+    this.timeout = timeout;
+    this.readable = Timer.builder("vitalflow.fhir.write.readable")
+        .description("From a write request to its outcome being readable")
+        .publishPercentiles(0.5, 0.99).register(meters);
+  }
+
+  /** What a write answered: the outcome, or only that Kafka holds the command. */
+  public record Result(WriteOutcome outcome, boolean onlyAccepted) {
+    static Result accepted() {
+      return new Result(null, true);
+    }
+  }
+
+  public static FhirCommand command(FhirOperation operation, String type, String id, Long ifMatch,
+      String ifNoneExist, String json) {
+    return FhirCommand.newBuilder().setRequestId(UUID.randomUUID().toString()).setResourceType(type)
+        .setResourceId(id).setOperation(operation).setIfMatch(ifMatch).setIfNoneExist(ifNoneExist)
+        .setResource(json).setReceivedAt(Instant.now()).build();
+  }
+
+  /**
+   * Sends the command. With {@code async} the result is {@link Result#accepted()} once Kafka has it;
+   * otherwise the outcome once readable, or accepted when it is not readable within the write timeout.
+   */
+  public Mono<Result> submit(FhirCommand command, boolean async) {
+    if (async) {
+      return sender.send(command).thenReturn(Result.accepted());
+    }
+    String requestId = command.getRequestId();
+    long started = System.nanoTime();
+    Mono<WriteOutcome> outcome = notifications.await(requestId);
+    return sender.send(command)
+        .then(outcome.timeout(timeout))
+        .map(o -> new Result(o, false))
+        .onErrorResume(TimeoutException.class, e -> store.outcome(requestId)
+            .map(o -> new Result(o, false))
+            .defaultIfEmpty(Result.accepted()))
+        .doOnSuccess(r -> readable.record(Duration.ofNanos(System.nanoTime() - started)))
+        .doFinally(signal -> notifications.forget(requestId));
+  }
+}
