@@ -84,12 +84,20 @@ public final class ResourceSearch {
     Map<String, Object> binds = new java.util.LinkedHashMap<>(query.binds());
     binds.put("pageLimit", request.count() + 1L);
     binds.put("pageOffset", (long) request.offset());
-    String sql = "select r.res_id, r.resource from fhir_resource r where " + query.where() + " order by "
-        + query.orderBy() + " limit :pageLimit offset :pageOffset";
-    return bindAll(database.sql(sql), binds)
+    return bindAll(database.sql(pageSql(query)), binds)
         .map(row -> new Match(row.get("res_id", String.class), row.get("resource", String.class)))
         .all()
         .collectList();
+  }
+
+  /** The page query; binds {@code pageLimit} and {@code pageOffset} besides the query's own. */
+  static String pageSql(SearchQuery query) {
+    return "select r.res_id, r.resource from fhir_resource r where " + query.where() + " order by "
+        + query.orderBy() + " limit :pageLimit offset :pageOffset";
+  }
+
+  static String countSql(SearchQuery query) {
+    return "select count(*) as total from fhir_resource r where " + query.where();
   }
 
   private Mono<Optional<Long>> total(SearchQuery query, SearchRequest request, int size, boolean fetchedMore) {
@@ -97,7 +105,7 @@ public final class ResourceSearch {
       return Mono.just(Optional.empty());
     }
     if (query.total() == SearchQuery.TotalMode.ACCURATE || request.count() == 0) {
-      return bindAll(database.sql("select count(*) as total from fhir_resource r where " + query.where()),
+      return bindAll(database.sql(countSql(query)),
           query.binds())
           .map(row -> row.get("total", Long.class))
           .one()

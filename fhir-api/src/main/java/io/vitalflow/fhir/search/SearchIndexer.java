@@ -270,6 +270,11 @@ public final class SearchIndexer {
     return sink.reference(param, target[0], target[1]);
   }
 
+  /** Whether {@code value} is a FHIR logical id. */
+  static boolean isId(String value) {
+    return RESOURCE_ID.matcher(value).matches();
+  }
+
   /**
    * {@code Type/id}, {@code id} (with {@code defaultType}), a URL ending in {@code Type/id} (optionally
    * followed by {@code /_history/n}) as {@code [type, id]}; null for anything else: contained

@@ -271,7 +271,7 @@ final class SearchQuery {
               + "' names two different target types");
         }
         conditions.add("(x.target_id = " + bind(target[1]) + " and x.target_type = " + bind(target[0]) + ")");
-      } else if (value.indexOf('/') < 0 && SearchIndexer.parseReference("X/" + value, null) != null) {
+      } else if (SearchIndexer.isId(value)) {
         conditions.add("x.target_id = " + bind(value));
       } else {
         throw new InvalidSearchException("'" + value + "' is not a reference for '" + definition.name()
