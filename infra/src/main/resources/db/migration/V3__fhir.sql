@@ -51,7 +51,8 @@ create table fhir_search_string (
   res_type text not null,
   res_id text not null,
   param text not null,
-  value text not null                  -- normalised: lower case, accents removed
+  value text not null,                 -- normalised: lower case, accents removed
+  exact text not null                  -- as written, for :exact (compared after an index match on value)
 );
 create index fhir_search_string_lookup on fhir_search_string (res_type, param, value text_pattern_ops);
 create index fhir_search_string_resource on fhir_search_string (res_type, res_id);
@@ -64,6 +65,8 @@ create table fhir_search_date (
   high timestamptz not null
 );
 create index fhir_search_date_lookup on fhir_search_date (res_type, param, low, high);
+-- gt, ge, ne and le compare the high end: without this they scan every row of the parameter
+create index fhir_search_date_high on fhir_search_date (res_type, param, high);
 create index fhir_search_date_resource on fhir_search_date (res_type, res_id);
 
 create table fhir_search_reference (

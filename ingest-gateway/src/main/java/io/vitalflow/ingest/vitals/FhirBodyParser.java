@@ -19,6 +19,9 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.LenientErrorHandler;
 
+import io.vitalflow.schemas.Loinc;
+import io.vitalflow.schemas.VitalSignType;
+
 /**
  * {@code application/fhir+json}: one FHIR R4 vital-signs {@code Observation}, or a {@code Bundle} of them
  * (any bundle type; each entry is one item). Patient from {@code subject} ({@code Patient/{id}}), device from
@@ -31,7 +34,7 @@ final class FhirBodyParser implements BodyParser {
   static final String LOINC_SYSTEM = "http://loinc.org";
   static final String UCUM_SYSTEM = "http://unitsofmeasure.org";
   static final String CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category";
-  static final String BLOOD_PRESSURE_PANEL = "85354-9";
+  static final String BLOOD_PRESSURE_PANEL = Loinc.BLOOD_PRESSURE_PANEL;
 
   private final FhirContext fhir;
 
@@ -173,7 +176,7 @@ final class FhirBodyParser implements BodyParser {
     String first = null;
     for (Coding coding : concept.getCoding()) {
       if (LOINC_SYSTEM.equals(coding.getSystem()) && coding.hasCode()) {
-        if (VitalType.ofCode(coding.getCode()) != null || BLOOD_PRESSURE_PANEL.equals(coding.getCode())) {
+        if (VitalSignType.ofCode(coding.getCode()) != null || BLOOD_PRESSURE_PANEL.equals(coding.getCode())) {
           return coding.getCode();
         }
         if (first == null) {

@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-
 import io.vitalflow.schemas.VitalSign;
+import io.vitalflow.schemas.VitalSignType;
 
 /**
  * Checks every reading and normalises it to a {@link VitalSign} in the canonical UCUM unit of its code:
@@ -58,7 +58,7 @@ final class ReadingValidator {
     if (reading.code() == null) {
       return reject(rejected, index, names.code(), "is required (a LOINC code)", RejectReason.MISSING_FIELD);
     }
-    VitalType type = VitalType.ofCode(reading.code());
+    VitalSignType type = VitalSignType.ofCode(reading.code());
     if (type == null) {
       return reject(rejected, index, names.code(), abbreviate(reading.code()) + " is not a vital sign this gateway"
           + " knows; accepted: " + knownCodes(), RejectReason.UNKNOWN_CODE);
@@ -88,7 +88,7 @@ final class ReadingValidator {
           + describe(type) + "; accepted: " + type.acceptedUnits(), RejectReason.INCOMPATIBLE_UNIT);
     }
     double canonical = type.toCanonical(value, reading.unit());
-    if (!(canonical >= type.min() && canonical <= type.max())) {
+    if (!type.isPlausible(canonical)) {
       return reject(rejected, index, names.value(), format(canonical) + " " + type.unit()
           + " is outside the plausible range " + format(type.min()) + "-" + format(type.max()) + " "
           + type.unit() + " of " + describe(type), RejectReason.IMPLAUSIBLE_VALUE);
@@ -154,13 +154,13 @@ final class ReadingValidator {
     return new UUID(high, low).toString();
   }
 
-  private static String describe(VitalType type) {
+  private static String describe(VitalSignType type) {
     return type.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " (" + type.code() + ")";
   }
 
   private static String knownCodes() {
     StringBuilder codes = new StringBuilder();
-    for (VitalType type : VitalType.values()) {
+    for (VitalSignType type : VitalSignType.values()) {
       codes.append(codes.length() == 0 ? "" : ", ").append(type.code());
     }
     return codes.toString();

@@ -1,0 +1,165 @@
+package io.vitalflow.fhir.vitals;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.vitalflow.fhir.search.InvalidSearchException;
+import io.vitalflow.schemas.VitalSignType;
+
+/**
+ * The parameters of a vital-signs Observation search, checked: which patients, which codes, which date ranges, in
+ * which order. Unknown parameters are collected (lenient) or refused ({@code strict}).
+ *
+ * @param patients patient ids (OR); never empty
+ * @param codes LOINC codes (OR), or null for every stored code; empty when the codes asked for match nothing
+ * @param dates date conditions: AND of the outer list, OR of each inner list
+ * @param ascending oldest first ({@code _sort=date}) instead of newest first
+ * @param matchesNothing true when a parameter rules out every vital-sign reading (another category, subject type)
+ * @param ignored names of the parameters that were not understood
+ */
+record VitalQuery(List<String> patients, List<String> codes, List<List<DateParameter>> dates, boolean ascending,
+    boolean matchesNothing, List<String> ignored) {
+
+  static final int MAX_VALUES = 100;
+  private static final int MAX_ID_LENGTH = 256;
+  private static final Set<String> PATIENT_PARAMETERS = Set.of("patient", "subject", "subject:Patient",
+      "patient:Patient");
+
+  VitalQuery {
+    patients = List.copyOf(patients);
+    codes = codes == null ? null : List.copyOf(codes);
+    dates = List.copyOf(dates);
+    ignored = List.copyOf(ignored);
+  }
+
+  /**
+   * Checks the parameters of an Observation search.
+   *
+   * @param sortable whether {@code _sort} is understood (searches) or unknown ($lastn)
+   * @throws InvalidSearchException without a patient, for malformed values, for unknown parameters when strict
+   */
+  static VitalQuery parse(Map<String, List<String>> parameters, boolean strict, boolean sortable,
+      Set<String> alsoKnown) {
+    Set<String> patients = null;
+    List<String> codes = null;
+    List<List<DateParameter>> dates = new ArrayList<>();
+    boolean ascending = false;
+    boolean nothing = false;
+    List<String> ignored = new ArrayList<>();
+    for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
+      String name = parameter.getKey();
+      for (String value : parameter.getValue()) {
+        if (PATIENT_PARAMETERS.contains(name)) {
+          Set<String> ids = patientIds(name, value);
+          if (patients == null) {
+            patients = ids;
+          } else {
+            patients.retainAll(ids);
+          }
+        } else if ("category".equals(name)) {
+          nothing |= !isVitalSigns(value);
+        } else if ("code".equals(name)) {
+          List<String> asked = codes(value);
+          codes = codes == null ? asked : codes.stream().filter(asked::contains).toList();
+        } else if ("date".equals(name)) {
+          dates.add(values(value).stream().map(DateParameter::parse).toList());
+        } else if ("_sort".equals(name) && sortable && ("date".equals(value) || "-date".equals(value))) {
+          ascending = "date".equals(value);
+        } else if (alsoKnown.contains(name)) {
+          continue;
+        } else if (strict) {
+          throw new InvalidSearchException("Parameter '" + abbreviate(name) + (name.equals("_sort") ? "="
+              + abbreviate(value) : "") + "' is not supported by vital-signs Observation searches");
+        } else if (!ignored.contains(name)) {
+          ignored.add(name);
+        }
+      }
+    }
+    if (patients == null) {
+      throw new InvalidSearchException("A vital-signs Observation search needs a patient: add patient=<id> or"
+          + " subject=Patient/<id> (searching every patient's readings is not supported)");
+    }
+    return new VitalQuery(List.copyOf(patients), codes, dates, ascending, nothing || patients.isEmpty(), ignored);
+  }
+
+  /** The ids of {@code Patient/X}, {@code X} or {@code <base>/Patient/X} values; other subject types match none. */
+  private static Set<String> patientIds(String name, String value) {
+    Set<String> ids = new LinkedHashSet<>();
+    for (String reference : values(value)) {
+      String id = reference;
+      int slash = reference.lastIndexOf('/');
+      if (slash >= 0) {
+        String head = reference.substring(0, slash);
+        if (!head.equals("Patient") && !head.endsWith("/Patient")) {
+          continue;
+        }
+        id = reference.substring(slash + 1);
+      }
+      if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+        throw new InvalidSearchException(name + ": '" + abbreviate(reference) + "' is not a patient reference"
+            + " (Patient/<id> or <id>)");
+      }
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  private static boolean isVitalSigns(String value) {
+    for (String token : values(value)) {
+      if (token.equals(VitalSignMapping.VITAL_SIGNS) || token.equals("|" + VitalSignMapping.VITAL_SIGNS)
+          || token.equals(VitalSignMapping.CATEGORY_SYSTEM + "|" + VitalSignMapping.VITAL_SIGNS)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The stored LOINC codes among the tokens; tokens of other systems or codes match nothing. */
+  private static List<String> codes(String value) {
+    List<String> codes = new ArrayList<>();
+    for (String token : values(value)) {
+      int bar = token.indexOf('|');
+      String code = token;
+      if (bar >= 0) {
+        String system = token.substring(0, bar);
+        code = token.substring(bar + 1);
+        if (!system.isEmpty() && !system.equals(VitalSignMapping.LOINC_SYSTEM)) {
+          continue;
+        }
+      }
+      if (VitalSignType.ofCode(code) != null && !codes.contains(code)) {
+        codes.add(code);
+      }
+    }
+    return codes;
+  }
+
+  /** The comma-separated values of one parameter (OR); {@code \,} is a literal comma. */
+  private static List<String> values(String value) {
+    List<String> values = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\\' && i + 1 < value.length()) {
+        current.append(value.charAt(++i));
+      } else if (c == ',') {
+        values.add(current.toString());
+        current.setLength(0);
+      } else {
+        current.append(c);
+      }
+    }
+    values.add(current.toString());
+    if (values.size() > MAX_VALUES) {
+      throw new InvalidSearchException("At most " + MAX_VALUES + " values per parameter");
+    }
+    return values;
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+  }
+}
