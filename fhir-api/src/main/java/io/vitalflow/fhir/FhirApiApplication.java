@@ -5,6 +5,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 
 /** The read side: vitals reads today, the FHIR R4 server as it grows. */
 @SpringBootApplication
+@org.springframework.boot.context.properties.EnableConfigurationProperties(FhirProperties.class)
 public class FhirApiApplication {
 
   /** Several services share one JVM in the local platform, so each reads its own config file. */

@@ -1,0 +1,119 @@
+package io.vitalflow.fhir;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+import javax.sql.DataSource;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.hl7.fhir.r4.model.Observation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vitalflow.fhir.command.FhirCommandTopology;
+import io.vitalflow.fhir.store.FhirProjection;
+import io.vitalflow.fhir.store.IndexedProjection;
+import io.vitalflow.fhir.store.ResourceStore;
+import io.vitalflow.fhir.store.WriteNotifications;
+import io.vitalflow.fhir.vitals.VitalSignMapping;
+import io.vitalflow.fhir.write.CommandSender;
+import io.vitalflow.fhir.write.Writes;
+import io.vitalflow.infra.kafka.StreamsRunner;
+import io.vitalflow.infra.kafka.TopicAdmin;
+import io.vitalflow.infra.postgres.Migrations;
+import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.schemas.FhirResourceVersion;
+import io.vitalflow.schemas.Topics;
+import io.vitalflow.schemas.VitalSign;
+
+/**
+ * The write side, present when a broker is configured: the command sender, the exactly-once command
+ * processor, the PostgreSQL projection and the notifications that make writes read-your-writes.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("!'${vitalflow.fhir.kafka-bootstrap:}'.isBlank()")
+class FhirWriteConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(FhirWriteConfiguration.class);
+
+  @Bean
+  DataSource fhirDataSource(FhirProperties properties) {
+    DataSource dataSource = PostgresCoordinates
+        .fromJdbcUrl(properties.jdbcUrl(), properties.jdbcUser(), properties.jdbcPassword()).dataSource();
+    Migrations.migrate(dataSource);
+    TopicAdmin.ensureTopics(properties.kafkaBootstrap(), properties.topicPrefix(),
+        properties.replicationFactor() < 1 ? 1 : properties.replicationFactor(), List.of(Topics.FHIR_COMMANDS,
+            Topics.FHIR_RESOURCES, Topics.FHIR_OUTCOMES, Topics.FHIR_COMMANDS_DLQ, Topics.VITALS_RAW));
+    return dataSource;
+  }
+
+  @Bean(destroyMethod = "close")
+  WriteNotifications writeNotifications(DataSource fhirDataSource) {
+    WriteNotifications notifications = new WriteNotifications(fhirDataSource);
+    notifications.start(Duration.ofSeconds(30));
+    return notifications;
+  }
+
+  @Bean(destroyMethod = "close")
+  CommandSender commandSender(FhirProperties properties) {
+    return new CommandSender(properties.kafkaBootstrap(), properties.topicPrefix(), Duration.ofSeconds(30));
+  }
+
+  @Bean
+  Writes writes(CommandSender sender, WriteNotifications notifications, ResourceStore store,
+      FhirProperties properties, MeterRegistry meters) {
+    log.info("FHIR writes go to {}{} and wait up to {} to be readable", properties.topicPrefix(),
+        Topics.FHIR_COMMANDS.name(), properties.writeTimeout());
+    return new Writes(sender, notifications, store, properties.writeTimeout(), meters);
+  }
+
+  @Bean
+  StreamsRunner fhirCommandProcessor(FhirProperties properties, DataSource fhirDataSource, MeterRegistry meters) {
+    var topology = new FhirCommandTopology(new FhirCommandTopology.Options(properties.topicPrefix(),
+        FhirWriteConfiguration::vitalsOf)).build();
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, properties.kafkaBootstrap());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir().toAbsolutePath().toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(properties.streamThreads()));
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(properties.commitInterval().toMillis()));
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(properties.replicationFactor()));
+    p.put(StreamsConfig.producerPrefix("linger.ms"), "1");
+    p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+    p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(8 * 1024 * 1024));
+    int sessionTimeout = (int) properties.sessionTimeout().toMillis();
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), sessionTimeout);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), sessionTimeout / 4);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
+    return new StreamsRunner(topology, p, meters);
+  }
+
+  @Bean(destroyMethod = "close")
+  FhirProjection fhirProjection(FhirProperties properties, DataSource fhirDataSource, MeterRegistry meters) {
+    FhirProjection projection = new FhirProjection(properties.kafkaBootstrap(), fhirDataSource,
+        properties.topicPrefix(), properties.applicationId() + "-projection", properties.projectionThreads(),
+        properties.projectionBatchRecords(), properties.projectionLinger(), properties.sessionTimeout(),
+        new IndexedProjection(), meters);
+    projection.start();
+    return projection;
+  }
+
+  /** Vital-sign Observations written through the API also become readings: one reading, one truth. */
+  static List<VitalSign> vitalsOf(FhirResourceVersion version) {
+    if (!version.getResourceType().equals("Observation") || version.getResource() == null) {
+      return List.of();
+    }
+    Observation observation = FhirContext.forR4Cached().newJsonParser().parseResource(Observation.class,
+        version.getResource());
+    return VitalSignMapping.fromObservation(observation, "Observation/" + version.getResourceId() + "/_history/"
+        + version.getVersionId(), version.getLastUpdated());
+  }
+}

@@ -1,0 +1,411 @@
+package io.vitalflow.fhir.http;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import io.vitalflow.fhir.FhirProperties;
+import io.vitalflow.fhir.command.VersionStamp;
+import io.vitalflow.fhir.search.SearchRequest;
+import io.vitalflow.fhir.search.SearchResult;
+import io.vitalflow.fhir.store.ResourceStore;
+import io.vitalflow.fhir.store.StoredResource;
+import io.vitalflow.fhir.store.WriteOutcome;
+import io.vitalflow.fhir.vitals.VitalObservations;
+import io.vitalflow.fhir.write.Writes;
+import io.vitalflow.schemas.FhirOperation;
+import reactor.core.publisher.Mono;
+
+/**
+ * The FHIR R4 REST interactions on resources: read, vread, history, search, create (also conditional),
+ * update (also as create), delete. Writes become commands on Kafka; reads come from PostgreSQL.
+ */
+@RestController
+final class FhirController {
+
+  /** Query parameters that are about the response, not the search. */
+  private static final Set<String> NOT_SEARCH = Set.of("_format", "_pretty", "_count", "_offset");
+
+  private final FhirProperties properties;
+  private final ResourceStore store;
+  private final Searches searches;
+  private final VitalObservations vitals;
+  private final FhirWrites writes;
+
+  FhirController(FhirProperties properties, ResourceStore store, Searches searches, VitalObservations vitals,
+      FhirWrites writes) {
+    this.properties = properties;
+    this.store = store;
+    this.searches = searches;
+    this.vitals = vitals;
+    this.writes = writes;
+  }
+
+  @GetMapping("/fhir/{type}/{id}")
+  Mono<ResponseEntity<String>> read(@PathVariable String type, @PathVariable String id, ServerHttpRequest request) {
+    ResourceTypes.require(type);
+    FhirFormat format = responseFormat(request);
+    if (type.equals("Observation") && VitalObservations.isVitalId(id)) {
+      return vitals.read(id)
+          .map(json -> ResponseEntity.ok().contentType(format.mediaType()).body(format.fromJson(json)))
+          .switchIfEmpty(Mono.error(() -> FhirError.notFound(type + "/" + id)));
+    }
+    return store.current(type, id)
+        .switchIfEmpty(Mono.error(() -> FhirError.notFound(type + "/" + id)))
+        .map(stored -> notModifiedOr(request, stored, format));
+  }
+
+  private ResponseEntity<String> notModifiedOr(ServerHttpRequest request, StoredResource stored, FhirFormat format) {
+    String ifNoneMatch = request.getHeaders().getFirst(HttpHeaders.IF_NONE_MATCH);
+    if (!stored.deleted() && ifNoneMatch != null && ifNoneMatch.equals(WriteResponses.etag(stored.versionId()))) {
+      return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(WriteResponses.etag(stored.versionId())).build();
+    }
+    return WriteResponses.read(base(request), stored, format);
+  }
+
+  @GetMapping("/fhir/{type}/{id}/_history/{version}")
+  Mono<ResponseEntity<String>> vread(@PathVariable String type, @PathVariable String id, @PathVariable String version,
+      ServerHttpRequest request) {
+    ResourceTypes.require(type);
+    long versionId;
+    try {
+      versionId = Long.parseLong(version);
+    } catch (NumberFormatException e) {
+      throw FhirError.notFound(type + "/" + id + "/_history/" + version);
+    }
+    return store.version(type, id, versionId)
+        .switchIfEmpty(Mono.error(() -> FhirError.notFound(type + "/" + id + " version " + version)))
+        .map(stored -> WriteResponses.read(base(request), stored, responseFormat(request)));
+  }
+
+  @GetMapping("/fhir/{type}/{id}/_history")
+  Mono<ResponseEntity<String>> history(@PathVariable String type, @PathVariable String id,
+      ServerHttpRequest request) {
+    ResourceTypes.require(type);
+    Paging paging = paging(request);
+    Instant since = since(request);
+    return store.history(type, id, since, paging.count() + 1, paging.offset()).collectList()
+        .flatMap(versions -> versions.isEmpty() && paging.offset() == 0
+            ? store.current(type, id).hasElement().map(exists -> {
+              if (!exists) {
+                throw FhirError.notFound(type + "/" + id);
+              }
+              return versions;
+            })
+            : Mono.just(versions))
+        .map(versions -> historyBundle(request, versions, paging));
+  }
+
+  @GetMapping("/fhir/{type}/_history")
+  Mono<ResponseEntity<String>> typeHistory(@PathVariable String type, ServerHttpRequest request) {
+    ResourceTypes.require(type);
+    Paging paging = paging(request);
+    return store.typeHistory(type, since(request), paging.count() + 1, paging.offset()).collectList()
+        .map(versions -> historyBundle(request, versions, paging));
+  }
+
+  @GetMapping("/fhir/{type}")
+  Mono<ResponseEntity<String>> search(@PathVariable String type, ServerHttpRequest request) {
+    ResourceTypes.require(type);
+    Paging paging = paging(request);
+    Map<String, List<String>> parameters = new LinkedHashMap<>();
+    request.getQueryParams().forEach((name, values) -> {
+      if (!NOT_SEARCH.contains(name)) {
+        parameters.put(name, values);
+      }
+    });
+    Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
+    SearchRequest search = new SearchRequest(type, parameters, paging.count(), paging.offset(), prefer.strict());
+    return searches.search(search).map(result -> searchBundle(request, result, paging));
+  }
+
+  @PostMapping("/fhir/{type}")
+  Mono<ResponseEntity<String>> create(@PathVariable String type, @RequestBody(required = false) String body,
+      ServerHttpRequest request) {
+    ResourceTypes.require(type);
+    writes.requireWritable();
+    IBaseResource resource = parseSingle(body, request, type);
+    String ifNoneExist = request.getHeaders().getFirst("If-None-Exist");
+    Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
+    if (ifNoneExist == null || ifNoneExist.isBlank()) {
+      return writes.write(FhirOperation.CREATE, type, UUID.randomUUID().toString(), null, null, resource)
+          .flatMap(result -> respond(request, result, prefer));
+    }
+    Map<String, List<String>> condition = Conditions.parse(ifNoneExist);
+    return searches.findIds(type, condition, 2).flatMap(ids -> switch (ids.size()) {
+      case 0 -> writes.write(FhirOperation.CREATE, type, Conditions.idFor(type, condition), null,
+          Conditions.canonical(condition), resource).flatMap(result -> respond(request, result, prefer));
+      case 1 -> store.current(type, ids.get(0)).map(stored -> existing(request, stored, prefer));
+      default -> Mono.error(new FhirError(HttpStatus.PRECONDITION_FAILED, IssueType.DUPLICATE,
+          "If-None-Exist matches more than one " + type + ": the condition is not selective enough"));
+    });
+  }
+
+  @PutMapping("/fhir/{type}/{id}")
+  Mono<ResponseEntity<String>> update(@PathVariable String type, @PathVariable String id,
+      @RequestBody(required = false) String body, ServerHttpRequest request) {
+    ResourceTypes.require(type);
+    writes.requireWritable();
+    ResourceTypes.requireWritableId(type, id);
+    IBaseResource resource = parseSingle(body, request, type);
+    String bodyId = resource.getIdElement().getIdPart();
+    if (bodyId != null && !bodyId.equals(id)) {
+      throw FhirError.badRequest("The resource id '" + bodyId + "' differs from the id in the URL '" + id + "'");
+    }
+    Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
+    Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
+    return writes.write(FhirOperation.UPDATE, type, id, ifMatch, null, resource)
+        .flatMap(result -> respond(request, result, prefer));
+  }
+
+  @DeleteMapping("/fhir/{type}/{id}")
+  Mono<ResponseEntity<String>> delete(@PathVariable String type, @PathVariable String id,
+      ServerHttpRequest request) {
+    ResourceTypes.require(type);
+    writes.requireWritable();
+    ResourceTypes.requireWritableId(type, id);
+    Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
+    Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
+    return writes.write(FhirOperation.DELETE, type, id, ifMatch, null, null)
+        .flatMap(result -> respond(request, result, prefer));
+  }
+
+  private IBaseResource parseSingle(String body, ServerHttpRequest request, String type) {
+    if (body != null && body.length() > properties.maxResourceBytes()) {
+      throw new FhirError(HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "A single resource may have at most "
+          + properties.maxResourceBytes() + " bytes");
+    }
+    return ResourceParser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()), type);
+  }
+
+  /** The answer to a write, honouring {@code Prefer: return=...}. */
+  private Mono<ResponseEntity<String>> respond(ServerHttpRequest request, FhirWrites.Written written, Prefer prefer) {
+    FhirFormat format = responseFormat(request);
+    String base = base(request);
+    Writes.Result result = written.result();
+    if (result.onlyAccepted()) {
+      HttpHeaders headers = new HttpHeaders();
+      headers.setLocation(java.net.URI.create(base + "/" + written.type() + "/" + written.id()));
+      return Mono.just(WriteResponses.resource(HttpStatus.ACCEPTED, headers, Outcomes.information(
+          "Accepted: the " + written.operation().name().toLowerCase(java.util.Locale.ROOT)
+              + " is held by Kafka and becomes readable shortly"), format));
+    }
+    WriteOutcome outcome = result.outcome();
+    switch (outcome.status()) {
+      case 409 -> throw new FhirError(HttpStatus.CONFLICT, IssueType.CONFLICT, outcome.message());
+      case 412 -> throw new FhirError(HttpStatus.PRECONDITION_FAILED, IssueType.CONFLICT, outcome.message());
+      case 204 -> {
+        return Mono.just(ResponseEntity.noContent().build());
+      }
+      default -> {
+      }
+    }
+    HttpStatus status = HttpStatus.valueOf(outcome.status());
+    long version = outcome.versionId();
+    boolean ours = outcome.lastUpdated() != null && outcome.message() == null;
+    HttpHeaders headers = WriteResponses.versionHeaders(base, outcome.resourceType(), outcome.resourceId(), version,
+        outcome.lastUpdated(), true);
+    if (outcome.deleted()) {
+      return Mono.just(WriteResponses.resource(HttpStatus.OK, headers, Outcomes.information("Deleted "
+          + outcome.resourceType() + "/" + outcome.resourceId() + " (version " + version + ")"), format));
+    }
+    return switch (prefer.returns()) {
+      case MINIMAL -> Mono.just(ResponseEntity.status(status).headers(headers).build());
+      case OPERATION_OUTCOME -> Mono.just(WriteResponses.resource(status, headers, Outcomes.information(
+          (ours ? "Wrote " : "Found ") + outcome.resourceType() + "/" + outcome.resourceId() + " version " + version),
+          format));
+      case REPRESENTATION -> ours
+          ? Mono.just(WriteResponses.resource(status, headers,
+              VersionStamp.stamp(written.json(), outcome.resourceId(), version, outcome.lastUpdated()), format))
+          : store.version(outcome.resourceType(), outcome.resourceId(), version)
+              .map(stored -> WriteResponses.resource(status, headers, stored.json(), format));
+    };
+  }
+
+  private ResponseEntity<String> existing(ServerHttpRequest request, StoredResource stored, Prefer prefer) {
+    HttpHeaders headers = WriteResponses.versionHeaders(base(request), stored.type(), stored.id(),
+        stored.versionId(), stored.lastUpdated(), true);
+    FhirFormat format = responseFormat(request);
+    return switch (prefer.returns()) {
+      case MINIMAL -> ResponseEntity.ok().headers(headers).build();
+      case OPERATION_OUTCOME -> WriteResponses.resource(HttpStatus.OK, headers,
+          Outcomes.information("Found " + stored.type() + "/" + stored.id()), format);
+      case REPRESENTATION -> WriteResponses.resource(HttpStatus.OK, headers, stored.json(), format);
+    };
+  }
+
+  private ResponseEntity<String> searchBundle(ServerHttpRequest request, SearchResult result, Paging paging) {
+    String base = base(request);
+    BundleJson bundle = new BundleJson("searchset", result.total());
+    bundle.link("self", request.getURI().toString());
+    if (result.hasMore()) {
+      bundle.link("next", pageLink(request, paging.offset() + paging.count(), paging.count()));
+    }
+    if (paging.offset() > 0) {
+      bundle.link("previous", pageLink(request, Math.max(0, paging.offset() - paging.count()), paging.count()));
+    }
+    for (String json : result.matches()) {
+      bundle.entry(fullUrl(base, json), json, "match", null, null);
+    }
+    for (String json : result.includes()) {
+      bundle.entry(fullUrl(base, json), json, "include", null, null);
+    }
+    if (!result.ignoredParameters().isEmpty()) {
+      List<String> ignored = new ArrayList<>();
+      for (String name : result.ignoredParameters()) {
+        ignored.add("Unknown search parameter '" + name + "' was ignored");
+      }
+      bundle.entry(null, Outcomes.json(IssueSeverity.WARNING, IssueType.NOTSUPPORTED, ignored), "outcome", null, null);
+    }
+    FhirFormat format = responseFormat(request);
+    return ResponseEntity.ok().contentType(format.mediaType()).body(format.fromJson(bundle.finish()));
+  }
+
+  private ResponseEntity<String> historyBundle(ServerHttpRequest request, List<StoredResource> versions,
+      Paging paging) {
+    String base = base(request);
+    boolean more = versions.size() > paging.count();
+    List<StoredResource> page = more ? versions.subList(0, paging.count()) : versions;
+    BundleJson bundle = new BundleJson("history", more || paging.offset() > 0 ? null
+        : (long) page.size());
+    bundle.link("self", request.getURI().toString());
+    if (more) {
+      bundle.link("next", pageLink(request, paging.offset() + paging.count(), paging.count()));
+    }
+    for (StoredResource v : page) {
+      String url = v.type() + "/" + v.id();
+      String method = v.deleted() ? "DELETE" : v.versionId() == 1 ? "POST" : "PUT";
+      bundle.entry(base + "/" + url, v.json(), null,
+          new BundleJson.Request(method, v.versionId() == 1 && !v.deleted() ? v.type() : url),
+          new BundleJson.Response(v.deleted() ? "200 OK" : v.versionId() == 1 ? "201 Created" : "200 OK", null,
+              WriteResponses.etag(v.versionId()), VersionStamp.instant(v.lastUpdated()), null));
+    }
+    FhirFormat format = responseFormat(request);
+    return ResponseEntity.ok().contentType(format.mediaType()).body(format.fromJson(bundle.finish()));
+  }
+
+  private static String fullUrl(String base, String json) {
+    String[] typeAndId = BundleJson.typeAndId(json);
+    return typeAndId[0] == null || typeAndId[1] == null ? null : base + "/" + typeAndId[0] + "/" + typeAndId[1];
+  }
+
+  private static String pageLink(ServerHttpRequest request, int offset, int count) {
+    return UriComponentsBuilder.fromUri(request.getURI()).replaceQueryParam("_offset", offset)
+        .replaceQueryParam("_count", count).build().toUriString();
+  }
+
+  record Paging(int count, int offset) {
+  }
+
+  private Paging paging(ServerHttpRequest request) {
+    MultiValueMap<String, String> query = request.getQueryParams();
+    int count = integer(query.getFirst("_count"), properties.defaultPageSize(), "_count");
+    int offset = integer(query.getFirst("_offset"), 0, "_offset");
+    return new Paging(Math.min(count, properties.maxPageSize()), offset);
+  }
+
+  private static int integer(String value, int absent, String name) {
+    if (value == null || value.isBlank()) {
+      return absent;
+    }
+    try {
+      int parsed = Integer.parseInt(value.trim());
+      if (parsed < 0) {
+        throw FhirError.badRequest(name + " must not be negative: " + value);
+      }
+      return parsed;
+    } catch (NumberFormatException e) {
+      throw FhirError.badRequest(name + " must be a whole number: " + value);
+    }
+  }
+
+  private static Instant since(ServerHttpRequest request) {
+    String since = request.getQueryParams().getFirst("_since");
+    if (since == null || since.isBlank()) {
+      return Instant.EPOCH;
+    }
+    try {
+      return new org.hl7.fhir.r4.model.InstantType(since).getValue().toInstant();
+    } catch (RuntimeException e) {
+      throw FhirError.badRequest("_since must be a FHIR instant such as 2026-01-01T00:00:00Z: " + since);
+    }
+  }
+
+  static FhirFormat responseFormat(ServerHttpRequest request) {
+    return FhirFormat.ofResponse(request.getQueryParams().getFirst("_format"), request.getHeaders().getAccept());
+  }
+
+  /** The server's base URL as the client reached it, e.g. {@code http://host:8082/fhir}. */
+  static String base(ServerHttpRequest request) {
+    return UriComponentsBuilder.fromUri(request.getURI()).replacePath("/fhir").replaceQuery(null).build()
+        .toUriString();
+  }
+
+  /** Conditional-create conditions: parsed, canonical and the id they give. */
+  static final class Conditions {
+
+    private Conditions() {
+    }
+
+    static Map<String, List<String>> parse(String query) {
+      String q = query.contains("?") ? query.substring(query.indexOf('?') + 1) : query;
+      MultiValueMap<String, String> params = UriComponentsBuilder.newInstance().query(q).build().getQueryParams();
+      Map<String, List<String>> decoded = new LinkedHashMap<>();
+      params.forEach((name, values) -> decoded.put(decode(name), values.stream().map(Conditions::decode).toList()));
+      if (decoded.isEmpty()) {
+        throw FhirError.badRequest("If-None-Exist must hold a search such as identifier=system|value");
+      }
+      return decoded;
+    }
+
+    private static String decode(String s) {
+      return java.net.URLDecoder.decode(s == null ? "" : s, StandardCharsets.UTF_8);
+    }
+
+    static String canonical(Map<String, List<String>> condition) {
+      Map<String, List<String>> sorted = new TreeMap<>();
+      condition.forEach((name, values) -> sorted.put(name, values.stream().sorted().toList()));
+      return sorted.toString();
+    }
+
+    /**
+     * The id a conditional create gives its resource: derived from the condition, so concurrent identical
+     * conditional creates are commands on the same resource and the processor lets only the first create it.
+     */
+    static String idFor(String type, Map<String, List<String>> condition) {
+      try {
+        byte[] digest = MessageDigest.getInstance("SHA-256")
+            .digest((type + "?" + canonical(condition)).getBytes(StandardCharsets.UTF_8));
+        return "c-" + HexFormat.of().formatHex(digest, 0, 16);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}

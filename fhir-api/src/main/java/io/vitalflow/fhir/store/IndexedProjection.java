@@ -1,0 +1,37 @@
+package io.vitalflow.fhir.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import io.vitalflow.fhir.search.IndexedResource;
+import io.vitalflow.fhir.search.SearchIndexWriter;
+import io.vitalflow.fhir.search.SearchIndexer;
+import io.vitalflow.schemas.FhirResourceVersion;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+
+/** The search index of the projection: extraction from each newest version, written in its transaction. */
+public final class IndexedProjection implements SearchIndexUpdater {
+
+  private final SearchIndexer indexer = new SearchIndexer();
+  private final SearchIndexWriter writer = new SearchIndexWriter();
+  private final FhirContext fhir = FhirContext.forR4Cached();
+
+  @Override
+  public void replace(Connection connection, Collection<FhirResourceVersion> versions) throws SQLException {
+    if (versions.isEmpty()) {
+      return;
+    }
+    IParser parser = fhir.newJsonParser();
+    List<IndexedResource> batch = new ArrayList<>(versions.size());
+    for (FhirResourceVersion v : versions) {
+      batch.add(new IndexedResource(v.getResourceType(), v.getResourceId(),
+          v.getDeleted() || v.getResource() == null ? null : indexer.extract(parser.parseResource(v.getResource()))));
+    }
+    writer.replace(connection, batch);
+  }
+}

@@ -1,0 +1,63 @@
+package io.vitalflow.fhir.http;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.vitalflow.fhir.FhirApiApplication;
+import io.vitalflow.infra.local.LocalStack;
+import io.vitalflow.infra.postgres.PostgresCoordinates;
+
+/**
+ * The FHIR server against the test JVM's real broker and PostgreSQL: a fresh database, fresh topics and a
+ * fresh Streams application per server.
+ */
+final class FhirServer implements AutoCloseable {
+
+  final PostgresCoordinates database;
+  final String topicPrefix;
+  final ConfigurableApplicationContext app;
+  final String base;
+
+  private FhirServer(PostgresCoordinates database, String topicPrefix, ConfigurableApplicationContext app) {
+    this.database = database;
+    this.topicPrefix = topicPrefix;
+    this.app = app;
+    this.base = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort() + "/fhir";
+  }
+
+  static FhirServer start(String purpose, String... extraArgs) throws Exception {
+    LocalStack stack = LocalStack.shared();
+    return start(stack.freshDatabase(purpose), stack.freshTopicPrefix(), purpose, extraArgs);
+  }
+
+  /** A server on an existing database and topics (e.g. a second instance, or a rebuild). */
+  static FhirServer start(PostgresCoordinates database, String topicPrefix, String applicationId,
+      String... extraArgs) throws Exception {
+    Path stateDir = Files.createTempDirectory("fhir-streams");
+    String[] args = {
+        "--server.port=0",
+        "--spring.r2dbc.url=" + database.r2dbcUrl(),
+        "--spring.r2dbc.username=" + database.user(),
+        "--spring.r2dbc.password=" + database.password(),
+        "--vitalflow.fhir.kafka-bootstrap=" + LocalStack.shared().kafkaBootstrap(),
+        "--vitalflow.fhir.topic-prefix=" + topicPrefix,
+        "--vitalflow.fhir.application-id=" + topicPrefix + applicationId,
+        "--vitalflow.fhir.state-dir=" + stateDir,
+        "--vitalflow.fhir.jdbc-url=" + database.jdbcUrl(),
+        "--vitalflow.fhir.jdbc-user=" + database.user(),
+        "--vitalflow.fhir.jdbc-password=" + database.password(),
+        "--vitalflow.fhir.replication-factor=1"};
+    String[] all = new String[args.length + extraArgs.length];
+    System.arraycopy(args, 0, all, 0, args.length);
+    System.arraycopy(extraArgs, 0, all, args.length, extraArgs.length);
+    return new FhirServer(database, topicPrefix, FhirApiApplication.builder().run(all));
+  }
+
+  @Override
+  public void close() {
+    app.close();
+  }
+}
