@@ -1,24 +1,59 @@
 package io.vitalflow.loadgen;
 
+import java.io.PrintStream;
 import java.net.URI;
 import java.util.Map;
 
 /**
- * {@code loadgen vitals [--url=http://127.0.0.1:8081] [--rate=60000] [--duration=60s] [--patients=5000]
- * [--batch=500] [--concurrency=32] [--jdbc-url=...] [--jdbc-user=postgres] [--jdbc-password=postgres]}
+ * The benchmark scenarios against a running deployment:
+ * <ul>
+ * <li>{@code loadgen vitals [--url=http://127.0.0.1:8081] [--rate=60000] [--duration=60s] [--patients=5000]
+ * [--batch=500] [--concurrency=32] [--jdbc-url=...] [--jdbc-user=postgres] [--jdbc-password=postgres]}</li>
+ * <li>{@code loadgen fhir} with the flags of {@link FhirOptions#USAGE}</li>
+ * </ul>
+ * Exit code 0 when the run met its goals, 1 when it did not, 2 for bad flags or a target that cannot be used.
  */
 public final class Loadgen {
+
+  static final String USAGE = String.join(System.lineSeparator(),
+      "usage: loadgen vitals [--url=URL] [--rate=N] [--duration=60s] [--patients=N] [--batch=N]"
+          + " [--concurrency=N] [--jdbc-url=URL] [--jdbc-user=U] [--jdbc-password=P]",
+      "       " + FhirOptions.USAGE,
+      "  fhir: seeds --seed-patients Patients through batch Bundles POSTed to --fhir-url, then runs k6-style",
+      "  virtual users in --stages (DURATION:TARGET,... ramps linearly), each iteration one of: GET Patient/{id}",
+      "  of a seeded or own Patient, POST Patient, DELETE Patient/{id} of one it created (--mix percentages),",
+      "  then --think. Exit 1 when --p95, --p99 or --max-error-rate is broken.");
 
   private Loadgen() {
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0 || !args[0].equals("vitals")) {
-      System.err.println("usage: loadgen vitals [--url=URL] [--rate=N] [--duration=60s] [--patients=N] [--batch=N]"
-          + " [--concurrency=N] [--jdbc-url=URL] [--jdbc-user=U] [--jdbc-password=P]");
-      System.exit(2);
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (args.length == 0 || !(args[0].equals("vitals") || args[0].equals("fhir"))) {
+      err.println(USAGE);
+      return 2;
     }
-    Map<String, String> flags = Flags.parse(args, 1);
+    try {
+      Map<String, String> flags = Flags.parse(args, 1);
+      return args[0].equals("fhir") ? fhir(flags, out) : vitals(flags, out);
+    } catch (IllegalArgumentException e) {
+      err.println("loadgen " + args[0] + ": " + e.getMessage() + " (run loadgen without arguments for usage)");
+      return 2;
+    } catch (FhirBenchmark.ScenarioException e) {
+      err.println("loadgen " + args[0] + ": " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private static int fhir(Map<String, String> flags, PrintStream out) throws Exception {
+    FhirBenchmark.Result result = new FhirBenchmark(FhirOptions.parse(flags), out).run();
+    return result.passed() ? 0 : 1;
+  }
+
+  private static int vitals(Map<String, String> flags, PrintStream out) throws Exception {
     var options = new VitalsBenchmark.Options(
         URI.create(flags.getOrDefault("url", "http://127.0.0.1:8081")),
         Integer.parseInt(flags.getOrDefault("rate", "60000")),
@@ -30,7 +65,7 @@ public final class Loadgen {
         flags.getOrDefault("jdbc-user", "postgres"),
         flags.getOrDefault("jdbc-password", "postgres"),
         Durations.parse(flags.getOrDefault("drain-timeout", "120s")));
-    var result = new VitalsBenchmark(options, System.out).run();
-    System.exit(result.stored() == result.accepted() ? 0 : 1);
+    var result = new VitalsBenchmark(options, out).run();
+    return result.stored() == result.accepted() ? 0 : 1;
   }
 }

@@ -1,0 +1,81 @@
+package io.vitalflow.loadgen;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+
+/** Flag values checked one by one, each failure an {@link IllegalArgumentException} naming the flag. */
+final class FlagValues {
+
+  private FlagValues() {
+  }
+
+  static Duration duration(String name, String text) {
+    try {
+      Duration duration = Durations.parse(text);
+      if (duration.isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative, got " + text);
+      }
+      return duration;
+    } catch (NumberFormatException | DateTimeParseException e) {
+      throw new IllegalArgumentException(name + " must be a duration such as 250ms, 30s or 2m, got '" + text + "'");
+    }
+  }
+
+  static Duration positiveDuration(String name, String text) {
+    Duration duration = duration(name, text);
+    if (duration.isZero()) {
+      throw new IllegalArgumentException(name + " must be longer than 0, got " + text);
+    }
+    return duration;
+  }
+
+  static int nonNegativeInt(String name, String text) {
+    return intAtLeast(name, text, 0);
+  }
+
+  static int positiveInt(String name, String text) {
+    return intAtLeast(name, text, 1);
+  }
+
+  private static int intAtLeast(String name, String text, int min) {
+    int value;
+    try {
+      value = Integer.parseInt(text.replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, got '" + text + "'");
+    }
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+    }
+    return value;
+  }
+
+  /** A fraction written {@code 0.01} or {@code 1%}. */
+  static double fraction(String name, String text) {
+    double value;
+    try {
+      value = text.endsWith("%") ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100
+          : Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a fraction such as 0.01 or 1%, got '" + text + "'");
+    }
+    if (!(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException(name + " must be between 0 and 1 (0% and 100%), got " + text);
+    }
+    return value;
+  }
+
+  static URI httpUrl(String name, String text) {
+    try {
+      URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new IllegalArgumentException(name + " must be an http(s) URL with a host, got '" + text + "'");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(name + " is not a URL: '" + text + "'");
+    }
+  }
+}
