@@ -42,6 +42,16 @@ class SearchIndexerBenchmark {
       System.out.printf("round %d: %.0f ns per Patient extraction (%d entries)%n", round,
           (double) elapsed / iterations, entries(indexer.extract(patient)));
     }
+    var parser = FhirContext.forR4Cached().newJsonParser();
+    for (int round = 0; round < 3; round++) {
+      int iterations = 100_000;
+      long start = System.nanoTime();
+      for (int i = 0; i < iterations; i++) {
+        sink += parser.parseResource(Patient.class, PATIENT).getName().size();
+      }
+      System.out.printf("round %d: %.0f ns per Patient JSON parse, for comparison%n", round,
+          (double) (System.nanoTime() - start) / iterations);
+    }
     System.out.println(sink > 0 ? "" : "-");
   }
 
