@@ -125,8 +125,20 @@ public final class ResourceSearch {
     Map<String, Object> binds = new java.util.LinkedHashMap<>();
     binds.put("type", query.resourceType());
     binds.put("ids", matches.stream().map(Match::id).toArray(String[]::new));
+    String sql = includeSql(query.includes(), binds);
+    return bindAll(database.sql(sql), binds)
+        .map(row -> row.get("resource", String.class))
+        .all()
+        .collectList();
+  }
+
+  /**
+   * The include query over the ids bound as {@code ids} of resources of type {@code type}; adds the
+   * bind values of the include parameters to {@code binds}.
+   */
+  static String includeSql(List<SearchQuery.Include> includes, Map<String, Object> binds) {
     List<String> conditions = new ArrayList<>();
-    for (SearchQuery.Include include : query.includes()) {
+    for (SearchQuery.Include include : includes) {
       String param = "p" + binds.size();
       binds.put(param, include.param());
       if (include.targetType() == null) {
@@ -137,14 +149,10 @@ public final class ResourceSearch {
         conditions.add("(x.param = :" + param + " and x.target_type = :" + target + ")");
       }
     }
-    String sql = "select t.resource from fhir_resource t where not t.deleted and (t.res_type, t.res_id) in"
+    return "select t.resource from fhir_resource t where not t.deleted and (t.res_type, t.res_id) in"
         + " (select x.target_type, x.target_id from fhir_search_reference x where x.res_type = :type"
         + " and x.res_id = any(:ids) and (" + String.join(" or ", conditions) + "))"
         + " order by t.res_type, t.res_id";
-    return bindAll(database.sql(sql), binds)
-        .map(row -> row.get("resource", String.class))
-        .all()
-        .collectList();
   }
 
   private static DatabaseClient.GenericExecuteSpec bindAll(DatabaseClient.GenericExecuteSpec spec,
