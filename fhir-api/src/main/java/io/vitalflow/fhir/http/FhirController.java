@@ -1,17 +1,11 @@
 package io.vitalflow.fhir.http;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.UUID;
 
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
@@ -36,10 +30,8 @@ import io.vitalflow.fhir.search.SearchRequest;
 import io.vitalflow.fhir.search.SearchResult;
 import io.vitalflow.fhir.store.ResourceStore;
 import io.vitalflow.fhir.store.StoredResource;
-import io.vitalflow.fhir.store.WriteOutcome;
 import io.vitalflow.fhir.vitals.VitalObservations;
 import io.vitalflow.fhir.write.Writes;
-import io.vitalflow.schemas.FhirOperation;
 import reactor.core.publisher.Mono;
 
 /**
@@ -57,14 +49,16 @@ final class FhirController {
   private final Searches searches;
   private final VitalObservations vitals;
   private final FhirWrites writes;
+  private final ResourceWrites resourceWrites;
 
   FhirController(FhirProperties properties, ResourceStore store, Searches searches, VitalObservations vitals,
-      FhirWrites writes) {
+      FhirWrites writes, ResourceWrites resourceWrites) {
     this.properties = properties;
     this.store = store;
     this.searches = searches;
     this.vitals = vitals;
     this.writes = writes;
+    this.resourceWrites = resourceWrites;
   }
 
   @GetMapping("/fhir/{type}/{id}")
@@ -140,7 +134,7 @@ final class FhirController {
         parameters.put(name, values);
       }
     });
-    Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
+    Prefer prefer = prefer(request);
     SearchRequest search = new SearchRequest(type, parameters, paging.count(), paging.offset(), prefer.strict());
     return searches.search(search).map(result -> searchBundle(request, result, paging));
   }
@@ -151,20 +145,8 @@ final class FhirController {
     ResourceTypes.require(type);
     writes.requireWritable();
     IBaseResource resource = parseSingle(body, request, type);
-    String ifNoneExist = request.getHeaders().getFirst("If-None-Exist");
-    Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
-    if (ifNoneExist == null || ifNoneExist.isBlank()) {
-      return writes.write(FhirOperation.CREATE, type, UUID.randomUUID().toString(), null, null, resource)
-          .flatMap(result -> respond(request, result, prefer));
-    }
-    Map<String, List<String>> condition = Conditions.parse(ifNoneExist);
-    return searches.findIds(type, condition, 2).flatMap(ids -> switch (ids.size()) {
-      case 0 -> writes.write(FhirOperation.CREATE, type, Conditions.idFor(type, condition), null,
-          Conditions.canonical(condition), resource).flatMap(result -> respond(request, result, prefer));
-      case 1 -> store.current(type, ids.get(0)).map(stored -> existing(request, stored, prefer));
-      default -> Mono.error(new FhirError(HttpStatus.PRECONDITION_FAILED, IssueType.DUPLICATE,
-          "If-None-Exist matches more than one " + type + ": the condition is not selective enough"));
-    });
+    return resourceWrites.create(type, resource, request.getHeaders().getFirst("If-None-Exist"), prefer(request))
+        .map(answer -> answer.toResponse(base(request), responseFormat(request)));
   }
 
   @PutMapping("/fhir/{type}/{id}")
@@ -174,14 +156,9 @@ final class FhirController {
     writes.requireWritable();
     ResourceTypes.requireWritableId(type, id);
     IBaseResource resource = parseSingle(body, request, type);
-    String bodyId = resource.getIdElement().getIdPart();
-    if (bodyId != null && !bodyId.equals(id)) {
-      throw FhirError.badRequest("The resource id '" + bodyId + "' differs from the id in the URL '" + id + "'");
-    }
     Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
-    Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
-    return writes.write(FhirOperation.UPDATE, type, id, ifMatch, null, resource)
-        .flatMap(result -> respond(request, result, prefer));
+    return resourceWrites.update(type, id, resource, ifMatch, prefer(request))
+        .map(answer -> answer.toResponse(base(request), responseFormat(request)));
   }
 
   @DeleteMapping("/fhir/{type}/{id}")
@@ -189,11 +166,13 @@ final class FhirController {
       ServerHttpRequest request) {
     ResourceTypes.require(type);
     writes.requireWritable();
-    ResourceTypes.requireWritableId(type, id);
     Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
-    Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
-    return writes.write(FhirOperation.DELETE, type, id, ifMatch, null, null)
-        .flatMap(result -> respond(request, result, prefer));
+    return resourceWrites.delete(type, id, ifMatch, prefer(request))
+        .map(answer -> answer.toResponse(base(request), responseFormat(request)));
+  }
+
+  private static Prefer prefer(ServerHttpRequest request) {
+    return Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
   }
 
   private IBaseResource parseSingle(String body, ServerHttpRequest request, String type) {
@@ -202,62 +181,6 @@ final class FhirController {
           + properties.maxResourceBytes() + " bytes");
     }
     return ResourceParser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()), type);
-  }
-
-  /** The answer to a write, honouring {@code Prefer: return=...}. */
-  private Mono<ResponseEntity<String>> respond(ServerHttpRequest request, FhirWrites.Written written, Prefer prefer) {
-    FhirFormat format = responseFormat(request);
-    String base = base(request);
-    Writes.Result result = written.result();
-    if (result.onlyAccepted()) {
-      HttpHeaders headers = new HttpHeaders();
-      headers.setLocation(java.net.URI.create(base + "/" + written.type() + "/" + written.id()));
-      return Mono.just(WriteResponses.resource(HttpStatus.ACCEPTED, headers, Outcomes.information(
-          "Accepted: the " + written.operation().name().toLowerCase(java.util.Locale.ROOT)
-              + " is held by Kafka and becomes readable shortly"), format));
-    }
-    WriteOutcome outcome = result.outcome();
-    switch (outcome.status()) {
-      case 409 -> throw new FhirError(HttpStatus.CONFLICT, IssueType.CONFLICT, outcome.message());
-      case 412 -> throw new FhirError(HttpStatus.PRECONDITION_FAILED, IssueType.CONFLICT, outcome.message());
-      case 204 -> {
-        return Mono.just(ResponseEntity.noContent().build());
-      }
-      default -> {
-      }
-    }
-    HttpStatus status = HttpStatus.valueOf(outcome.status());
-    long version = outcome.versionId();
-    boolean ours = outcome.lastUpdated() != null && outcome.message() == null;
-    HttpHeaders headers = WriteResponses.versionHeaders(base, outcome.resourceType(), outcome.resourceId(), version,
-        outcome.lastUpdated(), true);
-    if (outcome.deleted()) {
-      return Mono.just(WriteResponses.resource(HttpStatus.OK, headers, Outcomes.information("Deleted "
-          + outcome.resourceType() + "/" + outcome.resourceId() + " (version " + version + ")"), format));
-    }
-    return switch (prefer.returns()) {
-      case MINIMAL -> Mono.just(ResponseEntity.status(status).headers(headers).build());
-      case OPERATION_OUTCOME -> Mono.just(WriteResponses.resource(status, headers, Outcomes.information(
-          (ours ? "Wrote " : "Found ") + outcome.resourceType() + "/" + outcome.resourceId() + " version " + version),
-          format));
-      case REPRESENTATION -> ours
-          ? Mono.just(WriteResponses.resource(status, headers,
-              VersionStamp.stamp(written.json(), outcome.resourceId(), version, outcome.lastUpdated()), format))
-          : store.version(outcome.resourceType(), outcome.resourceId(), version)
-              .map(stored -> WriteResponses.resource(status, headers, stored.json(), format));
-    };
-  }
-
-  private ResponseEntity<String> existing(ServerHttpRequest request, StoredResource stored, Prefer prefer) {
-    HttpHeaders headers = WriteResponses.versionHeaders(base(request), stored.type(), stored.id(),
-        stored.versionId(), stored.lastUpdated(), true);
-    FhirFormat format = responseFormat(request);
-    return switch (prefer.returns()) {
-      case MINIMAL -> ResponseEntity.ok().headers(headers).build();
-      case OPERATION_OUTCOME -> WriteResponses.resource(HttpStatus.OK, headers,
-          Outcomes.information("Found " + stored.type() + "/" + stored.id()), format);
-      case REPRESENTATION -> WriteResponses.resource(HttpStatus.OK, headers, stored.json(), format);
-    };
   }
 
   private ResponseEntity<String> searchBundle(ServerHttpRequest request, SearchResult result, Paging paging) {
@@ -365,47 +288,5 @@ final class FhirController {
   static String base(ServerHttpRequest request) {
     return UriComponentsBuilder.fromUri(request.getURI()).replacePath("/fhir").replaceQuery(null).build()
         .toUriString();
-  }
-
-  /** Conditional-create conditions: parsed, canonical and the id they give. */
-  static final class Conditions {
-
-    private Conditions() {
-    }
-
-    static Map<String, List<String>> parse(String query) {
-      String q = query.contains("?") ? query.substring(query.indexOf('?') + 1) : query;
-      MultiValueMap<String, String> params = UriComponentsBuilder.newInstance().query(q).build().getQueryParams();
-      Map<String, List<String>> decoded = new LinkedHashMap<>();
-      params.forEach((name, values) -> decoded.put(decode(name), values.stream().map(Conditions::decode).toList()));
-      if (decoded.isEmpty()) {
-        throw FhirError.badRequest("If-None-Exist must hold a search such as identifier=system|value");
-      }
-      return decoded;
-    }
-
-    private static String decode(String s) {
-      return java.net.URLDecoder.decode(s == null ? "" : s, StandardCharsets.UTF_8);
-    }
-
-    static String canonical(Map<String, List<String>> condition) {
-      Map<String, List<String>> sorted = new TreeMap<>();
-      condition.forEach((name, values) -> sorted.put(name, values.stream().sorted().toList()));
-      return sorted.toString();
-    }
-
-    /**
-     * The id a conditional create gives its resource: derived from the condition, so concurrent identical
-     * conditional creates are commands on the same resource and the processor lets only the first create it.
-     */
-    static String idFor(String type, Map<String, List<String>> condition) {
-      try {
-        byte[] digest = MessageDigest.getInstance("SHA-256")
-            .digest((type + "?" + canonical(condition)).getBytes(StandardCharsets.UTF_8));
-        return "c-" + HexFormat.of().formatHex(digest, 0, 16);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }

@@ -49,6 +49,18 @@ final class ResourceParser {
     return resource;
   }
 
+  /** Top-level elements with a minimum cardinality of one that are absent. */
+  static List<String> missingRequired(IBaseResource resource) {
+    List<String> missing = new ArrayList<>();
+    RuntimeResourceDefinition definition = FhirFormat.FHIR.getResourceDefinition(resource);
+    for (BaseRuntimeChildDefinition child : definition.getChildren()) {
+      if (child.getMin() > 0 && child.getAccessor().getValues(resource).stream().allMatch(IBase::isEmpty)) {
+        missing.add(definition.getName() + "." + child.getElementName() + " is required but missing");
+      }
+    }
+    return missing;
+  }
+
   /** Collects every parse problem instead of stopping at the first. */
   private static final class Problems extends ErrorHandlerAdapter {
 
@@ -87,14 +99,8 @@ final class ResourceParser {
       found.add("An extension at " + where(location) + " has both a value and nested extensions");
     }
 
-    /** Top-level elements with a minimum cardinality of one that are absent. */
     void missing(IBaseResource resource) {
-      RuntimeResourceDefinition definition = FhirFormat.FHIR.getResourceDefinition(resource);
-      for (BaseRuntimeChildDefinition child : definition.getChildren()) {
-        if (child.getMin() > 0 && child.getAccessor().getValues(resource).stream().allMatch(IBase::isEmpty)) {
-          found.add(definition.getName() + "." + child.getElementName() + " is required but missing");
-        }
-      }
+      found.addAll(missingRequired(resource));
     }
 
     private static String where(IParseLocation location) {

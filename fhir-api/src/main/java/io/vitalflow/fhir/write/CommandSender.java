@@ -1,11 +1,14 @@
 package io.vitalflow.fhir.write;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 
 import io.vitalflow.schemas.FhirCommand;
 import io.vitalflow.schemas.Topics;
@@ -16,6 +19,8 @@ public final class CommandSender implements AutoCloseable {
 
   private final KafkaProducer<String, FhirCommand> producer;
   private final String topic;
+  private final Properties transactionalConfig;
+  private KafkaProducer<String, FhirCommand> transactional;
 
   public CommandSender(String bootstrapServers, String topicPrefix, Duration deliveryTimeout) {
     Properties p = new Properties();
@@ -30,6 +35,9 @@ public final class CommandSender implements AutoCloseable {
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(deliveryTimeout.toMillis(), 5_000));
     this.producer = new KafkaProducer<>(p, Topics.FHIR_COMMANDS.keySerde().serializer(),
         Topics.FHIR_COMMANDS.valueSerde().serializer());
+    this.transactionalConfig = new Properties();
+    transactionalConfig.putAll(p);
+    transactionalConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "vitalflow-fhir-bundles-" + UUID.randomUUID());
     this.topic = topicPrefix + Topics.FHIR_COMMANDS.name();
   }
 
@@ -51,8 +59,39 @@ public final class CommandSender implements AutoCloseable {
     });
   }
 
+  /**
+   * Sends all commands in one Kafka transaction: the command processor (read_committed) sees all of them or
+   * none. Blocking; transactions of this instance are serialised.
+   */
+  public synchronized void sendAll(List<FhirCommand> commands) {
+    if (transactional == null) {
+      transactional = new KafkaProducer<>(transactionalConfig, Topics.FHIR_COMMANDS.keySerde().serializer(),
+          Topics.FHIR_COMMANDS.valueSerde().serializer());
+      transactional.initTransactions();
+    }
+    try {
+      transactional.beginTransaction();
+      for (FhirCommand command : commands) {
+        transactional.send(new ProducerRecord<>(topic, command.getResourceType() + "/" + command.getResourceId(),
+            command));
+      }
+      transactional.commitTransaction();
+    } catch (KafkaException e) {
+      try {
+        transactional.abortTransaction();
+      } catch (KafkaException abortFailed) {
+        transactional.close(Duration.ZERO);
+        transactional = null;
+      }
+      throw e;
+    }
+  }
+
   @Override
-  public void close() {
+  public synchronized void close() {
     producer.close(Duration.ofSeconds(5));
+    if (transactional != null) {
+      transactional.close(Duration.ofSeconds(5));
+    }
   }
 }

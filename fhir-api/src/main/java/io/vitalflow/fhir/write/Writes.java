@@ -2,6 +2,8 @@ package io.vitalflow.fhir.write;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
@@ -12,7 +14,9 @@ import io.vitalflow.fhir.store.WriteNotifications;
 import io.vitalflow.fhir.store.WriteOutcome;
 import io.vitalflow.schemas.FhirCommand;
 import io.vitalflow.schemas.FhirOperation;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The write path as the HTTP layer sees it: a command goes to Kafka; by default the answer waits until the
@@ -49,6 +53,28 @@ public final class Writes {
     return FhirCommand.newBuilder().setRequestId(UUID.randomUUID().toString()).setResourceType(type)
         .setResourceId(id).setOperation(operation).setIfMatch(ifMatch).setIfNoneExist(ifNoneExist)
         .setResource(json).setReceivedAt(Instant.now()).build();
+  }
+
+  /**
+   * Sends the commands of a transaction in one Kafka transaction and waits until all outcomes are readable;
+   * a command not readable within the write timeout is answered as accepted.
+   */
+  public Mono<List<Result>> submitAll(List<FhirCommand> commands) {
+    long started = System.nanoTime();
+    List<Mono<Result>> outcomes = new ArrayList<>(commands.size());
+    for (FhirCommand command : commands) {
+      String requestId = command.getRequestId();
+      outcomes.add(notifications.await(requestId).timeout(timeout)
+          .map(o -> new Result(o, false))
+          .onErrorResume(TimeoutException.class, e -> store.outcome(requestId)
+              .map(o -> new Result(o, false))
+              .defaultIfEmpty(Result.accepted())));
+    }
+    return Mono.fromRunnable(() -> sender.sendAll(commands))
+        .subscribeOn(Schedulers.boundedElastic())
+        .then(Flux.fromIterable(outcomes).flatMapSequential(m -> m, Math.max(1, outcomes.size())).collectList())
+        .doOnSuccess(r -> readable.record(Duration.ofNanos(System.nanoTime() - started)))
+        .doFinally(signal -> commands.forEach(c -> notifications.forget(c.getRequestId())));
   }
 
   /**
