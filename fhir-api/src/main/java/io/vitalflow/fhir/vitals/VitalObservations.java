@@ -31,7 +31,7 @@ import reactor.core.publisher.Mono;
  * Observation: the row with the smallest reading id.
  */
 @Component
-public class VitalObservations {
+public final class VitalObservations {
 
   /** Most readings per code {@code $lastn} answers. */
   static final int MAX_LASTN = 100;
