@@ -18,9 +18,11 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,6 +81,7 @@ final class FhirBenchmark {
   private final PrintStream out;
   private final HttpClient http;
   private final ScheduledExecutorService scheduler;
+  private final ExecutorService completions;
   private final Map<Operation, OperationStats> stats = new EnumMap<>(Operation.class);
   private final AtomicLong substitutedCreates = new AtomicLong();
   private final AtomicInteger running = new AtomicInteger();
@@ -91,13 +94,12 @@ final class FhirBenchmark {
   FhirBenchmark(FhirOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    // a few threads for the client's completions: its default executor grows a thread per answer in flight
+    this.completions = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        daemon("fhir-http"));
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(completions)
         .connectTimeout(Duration.ofSeconds(5)).build();
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "fhir-virtual-users");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("fhir-virtual-users"));
     this.patientEndpoint = options.resolve("Patient");
     for (Operation operation : Operation.values()) {
       stats.put(operation, new OperationStats(operation));
@@ -111,7 +113,17 @@ final class FhirBenchmark {
       return load(seeding);
     } finally {
       scheduler.shutdownNow();
+      completions.shutdownNow();
     }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private void checkReachable() throws ScenarioException, InterruptedException {

@@ -16,11 +16,11 @@ record Think(Duration min, Duration max) {
   static Think parse(String text) {
     int dash = text.indexOf('-');
     if (dash < 0) {
-      Duration fixed = FlagValues.duration("think", text);
+      Duration fixed = FlagValues.duration("--think", text);
       return new Think(fixed, fixed);
     }
-    return new Think(FlagValues.duration("think", text.substring(0, dash)),
-        FlagValues.duration("think", text.substring(dash + 1)));
+    return new Think(FlagValues.duration("--think", text.substring(0, dash)),
+        FlagValues.duration("--think", text.substring(dash + 1)));
   }
 
   long nanos(RandomGenerator random) {

@@ -31,7 +31,7 @@ import reactor.core.publisher.Mono;
  * Observation: the row with the smallest reading id.
  */
 @Component
-public class VitalObservations {
+public final class VitalObservations {
 
   /** Most readings per code {@code $lastn} answers. */
   static final int MAX_LASTN = 100;
@@ -81,8 +81,15 @@ public class VitalObservations {
     int offset = request.offset();
     Map<String, Object> binds = new HashMap<>();
     StringBuilder sql = new StringBuilder("select distinct on (effective_time, code, patient_id) ")
-        .append(StoredReading.COLUMNS).append(" from vital_reading where patient_id = any(:patients)");
-    binds.put("patients", query.patients().toArray(String[]::new));
+        .append(StoredReading.COLUMNS).append(" from vital_reading where ");
+    if (query.patients().size() == 1) {
+      // equality keeps the index order by effective time: the page is read, not the patient's readings sorted
+      sql.append("patient_id = :patient");
+      binds.put("patient", query.patients().get(0));
+    } else {
+      sql.append("patient_id = any(:patients)");
+      binds.put("patients", query.patients().toArray(String[]::new));
+    }
     if (query.codes() != null) {
       sql.append(" and code = any(:codes)");
       binds.put("codes", query.codes().toArray(String[]::new));
@@ -93,9 +100,14 @@ public class VitalObservations {
       for (int j = 0; j < values.size(); j++) {
         String name = "d" + i + "v" + j;
         DateParameter value = values.get(j);
-        alternatives.add(value.sql("effective_time", name));
-        binds.put(name + "low", utc(value.low()));
-        binds.put(name + "high", utc(value.high()));
+        String condition = value.sql("effective_time", name);
+        alternatives.add(condition);
+        if (condition.contains(":" + name + "low")) {
+          binds.put(name + "low", utc(value.low()));
+        }
+        if (condition.contains(":" + name + "high")) {
+          binds.put(name + "high", utc(value.high()));
+        }
       }
       sql.append(" and (").append(String.join(" or ", alternatives)).append(')');
     }
@@ -121,10 +133,9 @@ public class VitalObservations {
 
   /** The Observation JSON of a reading id; empty when the id is not a readable vital-sign id or the reading is gone. */
   public Mono<String> read(String id) {
-    return VitalObservationId.parse(id).map(parsed -> database.sql("select " + StoredReading.COLUMNS + """
-         from vital_reading
-         where patient_id = :patient and effective_time >= :time and effective_time < :next and code = :code
-         order by reading_id limit 1""")
+    return VitalObservationId.parse(id).map(parsed -> database.sql("select " + StoredReading.COLUMNS + " from vital_reading"
+        + " where patient_id = :patient and effective_time >= :time and effective_time < :next and code = :code"
+        + " order by reading_id limit 1")
         .bind("patient", parsed.patientId())
         .bind("time", utc(parsed.effectiveTime()))
         .bind("next", utc(parsed.effectiveTime().plusMillis(1)))
