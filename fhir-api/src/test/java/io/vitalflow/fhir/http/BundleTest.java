@@ -1,0 +1,137 @@
+package io.vitalflow.fhir.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleType;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+
+/** Transaction and batch Bundles, through HAPI's client: a small transaction, then Synthea's bundles. */
+class BundleTest {
+
+  private static FhirServer server;
+  private static IGenericClient client;
+  private static final FhirContext FHIR = FhirContext.forR4();
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = FhirServer.start("fhir_bundles");
+    FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+    FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
+    client = FHIR.newRestfulGenericClient(server.base);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void transactionRewritesUrnReferencesToTheAssignedIds() {
+    Bundle transaction = new Bundle().setType(BundleType.TRANSACTION);
+    Patient patient = new Patient();
+    patient.addName().setFamily("Urn");
+    transaction.addEntry().setFullUrl("urn:uuid:6f1b7a4e-0000-4000-8000-000000000001").setResource(patient)
+        .getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    Observation observation = new Observation();
+    observation.setStatus(Observation.ObservationStatus.FINAL);
+    observation.getCode().addCoding().setSystem("http://loinc.org").setCode("29463-7");
+    observation.setSubject(new Reference("urn:uuid:6f1b7a4e-0000-4000-8000-000000000001"));
+    transaction.addEntry().setFullUrl("urn:uuid:6f1b7a4e-0000-4000-8000-000000000002").setResource(observation)
+        .getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+
+    Bundle response = client.transaction().withBundle(transaction).execute();
+
+    assertThat(response.getType()).isEqualTo(BundleType.TRANSACTIONRESPONSE);
+    assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus()).containsExactly("201 Created",
+        "201 Created");
+    String patientId = response.getEntry().get(0).getResponse().getLocation().split("/")[1];
+    String observationId = response.getEntry().get(1).getResponse().getLocation().split("/")[1];
+    Observation stored = client.read().resource(Observation.class).withId(observationId).execute();
+    assertThat(stored.getSubject().getReference()).isEqualTo("Patient/" + patientId);
+  }
+
+  @Test
+  void aConditionalReferenceThatMatchesNothingFailsTheWholeTransaction() {
+    Bundle transaction = new Bundle().setType(BundleType.TRANSACTION);
+    Patient patient = new Patient();
+    patient.addName().setFamily("Orphan");
+    patient.addGeneralPractitioner(new Reference("Practitioner?identifier=urn:npi|nobody"));
+    transaction.addEntry().setFullUrl("urn:uuid:6f1b7a4e-0000-4000-8000-000000000003").setResource(patient)
+        .getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    assertThatThrownBy(() -> client.transaction().withBundle(transaction).execute())
+        .isInstanceOf(PreconditionFailedException.class);
+    Bundle found = client.search().forResource(Patient.class).where(Patient.FAMILY.matches().value("Orphan"))
+        .returnBundle(Bundle.class).execute();
+    assertThat(found.getEntry()).isEmpty();
+  }
+
+  @Test
+  void syntheaBundlesLoadAndTheirConditionalCreatesDoNotDuplicate() throws IOException {
+    Bundle hospitals = load("hospitalInformation.json");
+    Bundle practitioners = load("practitionerInformation.json");
+    int organizations = count(hospitals, "Organization");
+    int practitionerCount = count(practitioners, "Practitioner");
+
+    Bundle first = client.transaction().withBundle(hospitals).execute();
+    assertThat(first.getEntry()).allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("201"));
+    client.transaction().withBundle(practitioners).execute();
+    Bundle again = client.transaction().withBundle(load("hospitalInformation.json")).execute();
+    assertThat(again.getEntry()).allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("200"));
+    assertThat(total(Organization.class)).isEqualTo(organizations);
+    assertThat(total(Practitioner.class)).isEqualTo(practitionerCount);
+
+    for (String file : List.of("Jessie665_Glover433_1e621f4c-db30-c273-49e9-2dcad508a9cb.json",
+        "Lavern240_Treutel973_7353e17f-0cd5-5b0a-c736-92b9ca5f8366.json",
+        "Lecia978_Lizabeth515_Littel644_347ceebf-0248-5a56-14f3-e1e8e8ffb73c.json")) {
+      Bundle patientBundle = load(file);
+      Bundle response = client.transaction().withBundle(patientBundle).execute();
+      assertThat(response.getEntry()).hasSize(patientBundle.getEntry().size())
+          .allSatisfy(e -> assertThat(e.getResponse().getStatus()).isEqualTo("201 Created"));
+    }
+    Bundle encounters = client.search().forResource(Encounter.class).count(5).returnBundle(Bundle.class).execute();
+    assertThat(encounters.getEntry()).isNotEmpty();
+    Encounter encounter = (Encounter) encounters.getEntryFirstRep().getResource();
+    assertThat(encounter.getSubject().getReference()).matches("Patient/[A-Za-z0-9\\-.]+");
+    String patientId = encounter.getSubject().getReferenceElement().getIdPart();
+    assertThat(client.read().resource(Patient.class).withId(patientId).execute().getName()).isNotEmpty();
+    String practitioner = encounter.getParticipantFirstRep().getIndividual().getReference();
+    assertThat(practitioner).startsWith("Practitioner/").doesNotContain("?");
+    assertThat(total(Patient.class)).isGreaterThanOrEqualTo(3);
+  }
+
+  private static int total(Class<? extends org.hl7.fhir.instance.model.api.IBaseResource> type) {
+    Bundle bundle = client.search().forResource(type).count(1000).returnBundle(Bundle.class).execute();
+    return bundle.getEntry().size();
+  }
+
+  private static int count(Bundle bundle, String type) {
+    return (int) bundle.getEntry().stream().filter(e -> e.getResource().fhirType().equals(type)).count();
+  }
+
+  private static Bundle load(String name) throws IOException {
+    try (InputStream in = BundleTest.class.getResourceAsStream("/synthea/" + name)) {
+      return FHIR.newJsonParser().parseResource(Bundle.class, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+}
