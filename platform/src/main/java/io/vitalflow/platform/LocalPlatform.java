@@ -96,7 +96,12 @@ public final class LocalPlatform implements AutoCloseable {
         "--vitalflow.ingest.bootstrap-servers=" + kafka);
     String fhirPort = run(FhirApiApplication.builder(), "--server.port=" + flag("fhir-port", "8082"),
         "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user(),
-        "--spring.r2dbc.password=" + database.password());
+        "--spring.r2dbc.password=" + database.password(),
+        "--vitalflow.fhir.kafka-bootstrap=" + kafka,
+        "--vitalflow.fhir.jdbc-url=" + database.jdbcUrl(),
+        "--vitalflow.fhir.jdbc-user=" + database.user(),
+        "--vitalflow.fhir.jdbc-password=" + database.password(),
+        "--vitalflow.fhir.state-dir=" + dataDir.resolve("fhir-streams"));
 
     int patients = Integer.parseInt(flag("patients", "500"));
     if (patients > 0) {
@@ -110,9 +115,12 @@ public final class LocalPlatform implements AutoCloseable {
         "",
         "VitalFlow is running",
         "  ingest (POST vitals)   http://127.0.0.1:" + ingestPort + "/api/v1/vitals",
+        "  FHIR R4 API            http://127.0.0.1:" + fhirPort + "/fhir (metadata: /fhir/metadata)",
+        "  vital signs as FHIR    http://127.0.0.1:" + fhirPort
+            + "/fhir/Observation?patient=sim-1&category=vital-signs&_count=5",
         "  vitals reads           http://127.0.0.1:" + fhirPort + "/api/v1/patients/sim-1/vitals/latest",
         "  metrics                http://127.0.0.1:" + ingestPort + "/actuator/prometheus (ingest), :"
-            + processorPort + " (processor), :" + fhirPort + " (reads)",
+            + processorPort + " (processor), :" + fhirPort + " (FHIR)",
         "  Kafka                  " + kafka,
         "  PostgreSQL             " + database.jdbcUrl() + " (user " + database.user() + ")",
         "  device simulator       " + (patients > 0 ? patients + " patients" : "off"),

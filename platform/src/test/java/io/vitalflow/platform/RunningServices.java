@@ -40,7 +40,15 @@ final class RunningServices implements AutoCloseable {
     ingestPort = start(IngestGatewayApplication.builder(), "--server.port=0",
         "--vitalflow.ingest.bootstrap-servers=" + stack.kafkaBootstrap(), "--vitalflow.ingest.topic-prefix=" + topicPrefix);
     fhirPort = start(FhirApiApplication.builder(), "--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),
-        "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password());
+        "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password(),
+        "--vitalflow.fhir.kafka-bootstrap=" + stack.kafkaBootstrap(),
+        "--vitalflow.fhir.topic-prefix=" + topicPrefix,
+        "--vitalflow.fhir.application-id=" + applicationId + "-fhir",
+        "--vitalflow.fhir.state-dir=" + newStateDir(),
+        "--vitalflow.fhir.replication-factor=1",
+        "--vitalflow.fhir.jdbc-url=" + database.jdbcUrl(),
+        "--vitalflow.fhir.jdbc-user=" + database.user(),
+        "--vitalflow.fhir.jdbc-password=" + database.password());
     return this;
   }
 

@@ -101,6 +101,39 @@ class VitalsPathEndToEndTest {
         .jsonPath("$[?(@.code == '8310-5')].unit").isEqualTo("Cel");
   }
 
+  /**
+   * One reading, one truth: a device reading and a vital-sign Observation written through the FHIR API both
+   * land in the vitals table and come back from the same FHIR search and {@code $lastn}.
+   */
+  @Test
+  void deviceReadingsAndFhirWrittenVitalSignsAreOneSetOfObservations() {
+    Instant effective = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
+    ingest.post().uri("/api/v1/vitals").contentType(MediaType.APPLICATION_JSON).bodyValue("""
+        [{"patientId":"fhir-e2e","deviceId":"m9","code":"8867-4","value":71,"unit":"/min","effectiveTime":"%s"}]"""
+        .formatted(effective)).exchange().expectStatus().isOk();
+    reads.post().uri("/fhir/Observation").contentType(MediaType.parseMediaType("application/fhir+json"))
+        .bodyValue("""
+            {"resourceType":"Observation","status":"final",
+             "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],
+             "code":{"coding":[{"system":"http://loinc.org","code":"59408-5"}]},
+             "subject":{"reference":"Patient/fhir-e2e"},"effectiveDateTime":"%s",
+             "valueQuantity":{"value":96,"unit":"%%","system":"http://unitsofmeasure.org","code":"%%"}}"""
+            .formatted(effective))
+        .exchange().expectStatus().isCreated();
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> reads.get()
+        .uri("/fhir/Observation?patient=fhir-e2e&category=vital-signs").exchange()
+        .expectStatus().isOk().expectBody()
+        .jsonPath("$.entry.length()").isEqualTo(2)
+        .jsonPath("$.entry[?(@.resource.code.coding[0].code == '8867-4')].resource.valueQuantity.value").isEqualTo(71)
+        .jsonPath("$.entry[?(@.resource.code.coding[0].code == '59408-5')].resource.valueQuantity.value")
+        .isEqualTo(96));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> reads.get()
+        .uri("/fhir/Observation/$lastn?patient=fhir-e2e&category=vital-signs").exchange()
+        .expectStatus().isOk().expectBody()
+        .jsonPath("$.entry.length()").isEqualTo(2));
+  }
+
   @Test
   void theProcessorReportsItsStreamsStateAsHealth() {
     WebTestClient processor = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + services.processorPort)
