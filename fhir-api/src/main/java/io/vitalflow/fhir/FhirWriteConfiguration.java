@@ -86,6 +86,8 @@ class FhirWriteConfiguration {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(properties.streamThreads()));
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(properties.commitInterval().toMillis()));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(properties.replicationFactor()));
+    // a command is answered only after its transaction commits: poll briefly so the loop reaches the commit
+    p.put(StreamsConfig.POLL_MS_CONFIG, 5);
     p.put(StreamsConfig.producerPrefix("linger.ms"), "1");
     p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
     p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(8 * 1024 * 1024));

@@ -50,7 +50,7 @@ final class BundleController {
 
   private static final Pattern TYPE_AND_ID = Pattern.compile("^(?:.*/)?([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})$");
   private static final Pattern CONDITIONAL = Pattern.compile("^([A-Z][A-Za-z]+)\\?(.+)$");
-  private static final int BATCH_CONCURRENCY = 32;
+  private static final int BATCH_CONCURRENCY = 256;
 
   private final FhirProperties properties;
   private final FhirWrites writes;

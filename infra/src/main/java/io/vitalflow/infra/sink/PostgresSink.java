@@ -133,7 +133,9 @@ public final class PostgresSink implements AutoCloseable {
       consumer.subscribe(settings.topics(), this);
       long firstBuffered = 0;
       while (running.get()) {
-        var records = consumer.poll(Duration.ofMillis(50));
+        // wait for records at most until the buffered ones are due
+        long due = buffered == 0 ? 50 : (settings.maxLinger().toNanos() - (System.nanoTime() - firstBuffered)) / 1_000_000;
+        var records = consumer.poll(Duration.ofMillis(Math.max(1, Math.min(50, due))));
         for (ConsumerRecord<byte[], byte[]> record : records) {
           if (buffered == 0) {
             firstBuffered = System.nanoTime();
@@ -231,6 +233,10 @@ public final class PostgresSink implements AutoCloseable {
       properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
           Math.min(20_000, Math.max(500, settings.maxBatchRecords())));
       properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
+      // read_committed data becomes visible when the writer commits; do not let the broker sit on a fetch
+      // longer than we would linger anyway
+      properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+          (int) Math.max(5, Math.min(500, settings.maxLinger().toMillis())));
       properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
       properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) settings.sessionTimeout().toMillis() / 4);
       properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
