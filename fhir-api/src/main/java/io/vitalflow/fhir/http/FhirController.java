@@ -154,13 +154,14 @@ final class FhirController {
     String ifNoneExist = request.getHeaders().getFirst("If-None-Exist");
     Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
     if (ifNoneExist == null || ifNoneExist.isBlank()) {
-      return writes.write(FhirOperation.CREATE, type, UUID.randomUUID().toString(), null, null, resource)
-          .flatMap(result -> respond(request, result, prefer));
+      return writes.write(FhirOperation.CREATE, type, UUID.randomUUID().toString(), null, null, resource,
+          prefer.async()).flatMap(result -> respond(request, result, prefer));
     }
     Map<String, List<String>> condition = Conditions.parse(ifNoneExist);
     return searches.findIds(type, condition, 2).flatMap(ids -> switch (ids.size()) {
       case 0 -> writes.write(FhirOperation.CREATE, type, Conditions.idFor(type, condition), null,
-          Conditions.canonical(condition), resource).flatMap(result -> respond(request, result, prefer));
+          Conditions.canonical(condition), resource, prefer.async())
+          .flatMap(result -> respond(request, result, prefer));
       case 1 -> store.current(type, ids.get(0)).map(stored -> existing(request, stored, prefer));
       default -> Mono.error(new FhirError(HttpStatus.PRECONDITION_FAILED, IssueType.DUPLICATE,
           "If-None-Exist matches more than one " + type + ": the condition is not selective enough"));
@@ -180,7 +181,7 @@ final class FhirController {
     }
     Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
     Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
-    return writes.write(FhirOperation.UPDATE, type, id, ifMatch, null, resource)
+    return writes.write(FhirOperation.UPDATE, type, id, ifMatch, null, resource, prefer.async())
         .flatMap(result -> respond(request, result, prefer));
   }
 
@@ -192,12 +193,12 @@ final class FhirController {
     ResourceTypes.requireWritableId(type, id);
     Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
     Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
-    return writes.write(FhirOperation.DELETE, type, id, ifMatch, null, null)
+    return writes.write(FhirOperation.DELETE, type, id, ifMatch, null, null, prefer.async())
         .flatMap(result -> respond(request, result, prefer));
   }
 
   private IBaseResource parseSingle(String body, ServerHttpRequest request, String type) {
-    if (body != null && body.length() > properties.maxResourceBytes()) {
+    if (body != null && body.getBytes(StandardCharsets.UTF_8).length > properties.maxResourceBytes()) {
       throw new FhirError(HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "A single resource may have at most "
           + properties.maxResourceBytes() + " bytes");
     }
