@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Not here: 409. The command processor answers 409 to a create of an existing id without If-None-Exist,
  * but no REST interaction sends such a command (a plain create gets a fresh UUID, a conditional create carries
- * its condition); it is covered at the processor ({@code FhirCommandTopologyTest}).
+ * its condition); it is covered at the processor
+ * ({@code FhirCommandTopologyTest#aPlainCreateOfAnExistingIdIsAConflict}).
  */
 class FhirErrorsTest {
 
@@ -126,7 +127,8 @@ class FhirErrorsTest {
   void anUnsupportedMethodIs405WithAllow() {
     String id = create("Patched");
     HttpResponse<String> patch = http.send("PATCH", "/Patient/" + id,
-        "[{\"op\":\"replace\",\"path\":\"/gender\",\"value\":\"male\"}]", "Content-Type", "application/json-patch+json");
+        "[{\"op\":\"replace\",\"path\":\"/gender\",\"value\":\"male\"}]",
+        "Content-Type", "application/json-patch+json");
     assertOutcome(patch, 405);
     assertThat(header(patch, "Allow")).as("405 must say what is allowed").contains("GET", "PUT", "DELETE");
     assertOutcome(http.send("PATCH", "/Patient", "{}"), 405);
