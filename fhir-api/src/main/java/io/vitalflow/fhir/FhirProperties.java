@@ -32,6 +32,13 @@ import jakarta.validation.constraints.NotBlank;
  * @param defaultPageSize search page size without {@code _count}
  * @param maxPageSize largest {@code _count} honoured
  * @param sessionTimeout how soon a crashed instance's partitions move to another
+ * @param commandProcessorEnabled whether this instance runs the command processor (default true). Set it to
+ *     false for a projection-only replica, e.g. one that rebuilds a fresh database from
+ *     {@code fhir.resources.v1}: its writes still go to {@code fhir.commands.v1} and are decided by the
+ *     instances that run the processor. A processor under a new {@link #applicationId} would start from the
+ *     beginning of the command topic with an empty state store and decide every old command again, writing
+ *     duplicate versions with new timestamps; so never give a processor a new application id on an existing
+ *     command topic.
  */
 @Validated
 @ConfigurationProperties("vitalflow.fhir")
@@ -54,7 +61,8 @@ public record FhirProperties(
     @DefaultValue("67108864") @Min(1024) int maxBundleBytes,
     @DefaultValue("20") @Min(1) int defaultPageSize,
     @DefaultValue("1000") @Min(1) @Max(10000) int maxPageSize,
-    @DefaultValue("10s") Duration sessionTimeout) {
+    @DefaultValue("10s") Duration sessionTimeout,
+    @DefaultValue("true") boolean commandProcessorEnabled) {
 
   /** Whether this instance accepts writes (it has a broker to send them to). */
   public boolean writable() {

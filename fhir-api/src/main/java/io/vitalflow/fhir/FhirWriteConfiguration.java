@@ -11,6 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.hl7.fhir.r4.model.Observation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -74,7 +75,9 @@ class FhirWriteConfiguration {
     return new Writes(sender, notifications, store, properties.writeTimeout(), meters);
   }
 
+  /** Absent on a projection-only replica ({@code vitalflow.fhir.command-processor-enabled=false}). */
   @Bean
+  @ConditionalOnBooleanProperty(name = "vitalflow.fhir.command-processor-enabled", matchIfMissing = true)
   StreamsRunner fhirCommandProcessor(FhirProperties properties, DataSource fhirDataSource, MeterRegistry meters) {
     var topology = new FhirCommandTopology(new FhirCommandTopology.Options(properties.topicPrefix(),
         FhirWriteConfiguration::vitalsOf)).build();

@@ -1,5 +1,6 @@
 package io.vitalflow.fhir.http;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -176,7 +177,8 @@ final class FhirController {
   }
 
   private IBaseResource parseSingle(String body, ServerHttpRequest request, String type) {
-    if (body != null && body.length() > properties.maxResourceBytes()) {
+    if (body != null && body.length() > properties.maxResourceBytes() / 3
+        && body.getBytes(StandardCharsets.UTF_8).length > properties.maxResourceBytes()) {
       throw new FhirError(HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "A single resource may have at most "
           + properties.maxResourceBytes() + " bytes");
     }

@@ -13,7 +13,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
-import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
@@ -23,7 +23,8 @@ import reactor.core.publisher.Mono;
 /**
  * Every error under {@code /fhir} becomes an {@code OperationOutcome} with the right status, in the format
  * the client asked for: our own errors, and Spring's (unknown route 404, wrong method 405, unsupported media
- * type 415, body too large 413).
+ * type 415, body too large 413) where they reach this handler; {@link FhirSpringErrors} does the same for
+ * those Spring answers inside the dispatcher.
  */
 @Component
 @Order(-2)
@@ -33,7 +34,7 @@ final class FhirErrorHandler implements WebExceptionHandler {
 
   @Override
   public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
-    if (!exchange.getRequest().getPath().value().startsWith("/fhir")) {
+    if (!isFhir(exchange)) {
       return Mono.error(failure);
     }
     FhirError error = asFhirError(failure);
@@ -45,13 +46,20 @@ final class FhirErrorHandler implements WebExceptionHandler {
         exchange.getRequest().getHeaders().getAccept());
     byte[] body = format.fromJson(Outcomes.error(error)).getBytes(StandardCharsets.UTF_8);
     response.setStatusCode(error.status());
+    if (failure instanceof ErrorResponse spring) {
+      response.getHeaders().addAll(spring.getHeaders()); // e.g. Allow of a 405
+    }
     response.getHeaders().setContentType(format.mediaType());
     response.getHeaders().setContentLength(body.length);
     DataBuffer buffer = response.bufferFactory().wrap(body);
     return response.writeWith(Mono.just(buffer));
   }
 
-  private static FhirError asFhirError(Throwable failure) {
+  static boolean isFhir(ServerWebExchange exchange) {
+    return exchange.getRequest().getPath().value().startsWith("/fhir");
+  }
+
+  static FhirError asFhirError(Throwable failure) {
     if (failure instanceof FhirError fhir) {
       return fhir;
     }
@@ -65,9 +73,9 @@ final class FhirErrorHandler implements WebExceptionHandler {
     if (failure instanceof DataBufferLimitException || failure.getCause() instanceof DataBufferLimitException) {
       return new FhirError(HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "The request body is too large");
     }
-    if (failure instanceof ResponseStatusException status) {
+    if (failure instanceof ErrorResponse status) {
       HttpStatusCode code = status.getStatusCode();
-      if (code.value() == 413 || status.getCause() instanceof DataBufferLimitException) {
+      if (code.value() == 413 || failure.getCause() instanceof DataBufferLimitException) {
         return new FhirError(HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "The request body is too large");
       }
       HttpStatus resolved = HttpStatus.resolve(code.value());
@@ -76,7 +84,8 @@ final class FhirErrorHandler implements WebExceptionHandler {
         case 405, 415, 406 -> IssueType.NOTSUPPORTED;
         default -> code.is5xxServerError() ? IssueType.EXCEPTION : IssueType.INVALID;
       };
-      String reason = status.getReason() != null ? status.getReason() : status.getMessage();
+      String reason = status.getBody().getDetail() != null ? status.getBody().getDetail()
+          : java.util.Objects.requireNonNullElse(failure.getMessage(), code.toString());
       return new FhirError(resolved == null ? HttpStatus.INTERNAL_SERVER_ERROR : resolved, type, List.of(reason));
     }
     log.error("FHIR request failed", failure);

@@ -97,6 +97,18 @@ class FhirCommandTopologyTest {
   }
 
   @Test
+  void aPlainCreateOfAnExistingIdIsAConflict() {
+    // 409 is not reachable over REST (a plain create gets a fresh UUID), but the processor must still refuse
+    send(command("q1", FhirOperation.CREATE, "Patient", "a", null, null));
+    send(command("q2", FhirOperation.CREATE, "Patient", "a", null, null));
+    assertThat(versions.readValuesToList()).extracting(FhirResourceVersion::getRequestId).containsExactly("q1");
+    FhirCommandOutcome outcome = outcomes.readValue();
+    assertThat(outcome.getRequestId()).isEqualTo("q2");
+    assertThat(outcome.getStatus()).isEqualTo(409);
+    assertThat(outcome.getVersionId()).isEqualTo(1L);
+  }
+
+  @Test
   void deleteWritesADeletedVersionOnceAndAnUpdateRevivesIt() {
     send(command("q1", FhirOperation.CREATE, "Patient", "a", null, null));
     send(command("q2", FhirOperation.DELETE, "Patient", "a", null, null));
