@@ -1,5 +1,6 @@
 package io.vitalflow.fhir.http;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -102,7 +103,10 @@ final class ResourceWrites {
     }
     boolean ours = outcome.lastUpdated() != null && outcome.message() == null;
     if (!ours) {
-      return store.version(type, id, version).map(stored -> found(stored, prefer).withStatus(status));
+      // the outcome and the version it names come from two topics: the version may be projected a moment later
+      return store.version(type, id, version)
+          .repeatWhenEmpty(100, attempts -> attempts.delayElements(Duration.ofMillis(10)))
+          .map(stored -> found(stored, prefer).withStatus(status));
     }
     String body = switch (prefer.returns()) {
       case MINIMAL -> null;
