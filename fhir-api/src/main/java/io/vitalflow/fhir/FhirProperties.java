@@ -53,7 +53,7 @@ public record FhirProperties(
     @DefaultValue("jdbc:postgresql://127.0.0.1:5432/vitalflow") @NotBlank String jdbcUrl,
     @DefaultValue("postgres") String jdbcUser,
     @DefaultValue("postgres") String jdbcPassword,
-    @DefaultValue("1") @Min(1) int projectionThreads,
+    @DefaultValue("2") @Min(1) int projectionThreads,
     @DefaultValue("2000") @Min(1) int projectionBatchRecords,
     @DefaultValue("2ms") Duration projectionLinger,
     @DefaultValue("10s") Duration writeTimeout,

@@ -48,6 +48,9 @@ class FhirWriteConfiguration {
   DataSource fhirDataSource(FhirProperties properties) {
     DataSource dataSource = PostgresCoordinates
         .fromJdbcUrl(properties.jdbcUrl(), properties.jdbcUser(), properties.jdbcPassword()).dataSource();
+    if (dataSource instanceof org.postgresql.ds.PGSimpleDataSource pg) {
+      pg.setReWriteBatchedInserts(true);
+    }
     Migrations.migrate(dataSource);
     TopicAdmin.ensureTopics(properties.kafkaBootstrap(), properties.topicPrefix(),
         properties.replicationFactor() < 1 ? 1 : properties.replicationFactor(), List.of(Topics.FHIR_COMMANDS,

@@ -90,8 +90,15 @@ final class ProjectionBatch implements SinkBatch {
         version.getVersionId(), version.getLastUpdated(), version.getDeleted(), null);
   }
 
+  /**
+   * Commits without waiting for the WAL flush: Kafka is the system of record and the offsets commit with the
+   * rows, so a transaction lost in a database crash is projected again from the topic.
+   */
   @Override
   public void write(Connection connection) throws SQLException {
+    try (var statement = connection.createStatement()) {
+      statement.execute("set local synchronous_commit = off");
+    }
     writeVersions(connection, INSERT_HISTORY, versions);
     writeVersions(connection, UPSERT_CURRENT, newest.values());
     index.replace(connection, newest.values());
