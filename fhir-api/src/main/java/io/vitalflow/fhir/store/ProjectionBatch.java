@@ -52,6 +52,9 @@ final class ProjectionBatch implements SinkBatch {
   private final List<FhirResourceVersion> versions = new ArrayList<>();
   private final Map<String, FhirResourceVersion> newest = new LinkedHashMap<>();
   private final List<WriteOutcome> outcomes = new ArrayList<>();
+  private static final long PRUNE_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+
+  private long lastPrune = System.nanoTime();
   private final Counter projected;
   private final Counter undecodable;
 
@@ -104,6 +107,25 @@ final class ProjectionBatch implements SinkBatch {
     index.replace(connection, newest.values());
     writeRequests(connection);
     notifyWaiters(connection);
+    pruneRequests(connection);
+  }
+
+  /**
+   * Outcome rows serve waiters that missed their notification, which give up after the write timeout:
+   * a day of them is plenty. Pruned every few minutes by each projection consumer.
+   */
+  private void pruneRequests(Connection connection) throws SQLException {
+    long now = System.nanoTime();
+    if (now - lastPrune < PRUNE_INTERVAL_NANOS) {
+      return;
+    }
+    lastPrune = now;
+    try (var statement = connection.createStatement()) {
+      int pruned = statement.executeUpdate("delete from fhir_request where completed_at < now() - interval '1 day'");
+      if (pruned > 0) {
+        log.info("Pruned {} command outcomes older than a day", pruned);
+      }
+    }
   }
 
   @Override
