@@ -6,10 +6,12 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.CrossOrigin;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -92,6 +94,13 @@ final class CdsHooksController {
 
   @ExceptionHandler(RuntimeException.class)
   ResponseEntity<ProblemDetail> failed(RuntimeException e) {
+    if (e instanceof ErrorResponse spring) { // Spring's own request errors keep their status and headers
+      return ResponseEntity.status(spring.getStatusCode()).headers(spring.getHeaders())
+          .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(spring.getBody());
+    }
+    if (e instanceof DataBufferLimitException || e.getCause() instanceof DataBufferLimitException) {
+      return problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", "The request body is too large");
+    }
     log.error("CDS Hooks request failed", e);
     return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "The server log has the details");
   }
