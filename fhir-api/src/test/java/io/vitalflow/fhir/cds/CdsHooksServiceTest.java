@@ -105,6 +105,19 @@ class CdsHooksServiceTest {
   }
 
   @Test
+  void medicationReferenceToAContainedMedicationIsResolved() {
+    String byReference = """
+        {"resourceType":"MedicationRequest","id":"i","status":"draft","intent":"order",
+         "contained":[{"resourceType":"Medication","id":"med","code":{"coding":[
+           {"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"%s"}],"text":"Ibuprofen tablets"}}],
+         "subject":{"reference":"Patient/p-1"},"medicationReference":{"reference":"#med"}}""".formatted(IBUPROFEN);
+    post(SIGN, sign(List.of(draft("w", WARFARIN, "warfarin sodium 5 MG Oral Tablet"), byReference)))
+        .jsonPath("$.cards.length()").isEqualTo(1)
+        .jsonPath("$.cards[0].source.topic.code").isEqualTo("WARF-NSAID")
+        .jsonPath("$.cards[0].summary").value(String.class, s -> assertThat(s).contains("Ibuprofen tablets"));
+  }
+
+  @Test
   void harmlessPairGivesNoCard() {
     post(SIGN, sign(List.of(draft("m", METFORMIN, "metformin hydrochloride 500 MG Oral Tablet"),
         draft("l", LISINOPRIL, "lisinopril 10 MG Oral Tablet"))))
