@@ -1,0 +1,123 @@
+package io.vitalflow.fhir.cds;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.CrossOrigin;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.vitalflow.interactions.CheckResult;
+import io.vitalflow.interactions.InteractionChecker;
+import io.vitalflow.interactions.Medication;
+import io.vitalflow.interactions.host.PluginException;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * CDS Hooks 2.0: discovery and the two drug-interaction services. Errors are RFC 9457 problem details (CDS Hooks
+ * defines no error body): 400 malformed request, 404 unknown service, 503 interaction checker failure.
+ * Nothing of a request (patient, medications) is logged.
+ */
+@RestController
+@RequestMapping("/cds-services")
+@CrossOrigin // CDS clients such as the CDS Hooks sandbox call from the browser
+final class CdsHooksController {
+
+  private static final Logger log = LoggerFactory.getLogger(CdsHooksController.class);
+
+  private final InteractionChecker checker;
+
+  CdsHooksController(InteractionChecker checker) {
+    this.checker = checker;
+  }
+
+  @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+  Map<String, List<CdsService>> discovery() {
+    return Map.of("services", CdsService.ALL);
+  }
+
+  @PostMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+  Mono<Card.Response> call(@PathVariable String id, @RequestBody(required = false) String body) {
+    CdsService service = CdsService.byId(id).orElseThrow(UnknownService::new);
+    HookRequest request = HookRequestParser.parse(service, body);
+    List<OrderedMedication> checked = new ArrayList<>(request.drafts());
+    checked.addAll(request.active());
+    if (checked.isEmpty()) {
+      return Mono.just(new Card.Response(List.of()));
+    }
+    List<Medication> medications = checked.stream().map(OrderedMedication::medication).toList();
+    // the plugin call is CPU-bound and guarded by a 1 s watchdog: keep it off the event loop
+    return Mono.fromCallable(() -> checker.check(medications))
+        .subscribeOn(Schedulers.boundedElastic())
+        .map(result -> response(request, checked, result));
+  }
+
+  private static Card.Response response(HookRequest request, List<OrderedMedication> checked, CheckResult result) {
+    List<Card> cards = InteractionCards.cards(request, checked, result);
+    log.debug("hook {} instance {}: {} medications, {} findings, {} unknown, {} cards", request.hook(),
+        request.hookInstance(), checked.size(), result.findings().size(), result.unknown().size(), cards.size());
+    return new Card.Response(cards);
+  }
+
+  @ExceptionHandler(InvalidHookRequest.class)
+  ResponseEntity<ProblemDetail> invalid(InvalidHookRequest e) {
+    return problem(HttpStatus.BAD_REQUEST, "Invalid CDS Hooks request", e.getMessage());
+  }
+
+  @ExceptionHandler(UnknownService.class)
+  ResponseEntity<ProblemDetail> unknown(UnknownService e) {
+    return problem(HttpStatus.NOT_FOUND, "Unknown CDS service",
+        "No CDS service with this id; GET /cds-services lists the services");
+  }
+
+  @ExceptionHandler(PluginException.class)
+  ResponseEntity<ProblemDetail> pluginFailed(PluginException e) {
+    log.warn("interaction checker failed ({})", e.getClass().getSimpleName(), e);
+    return problem(HttpStatus.SERVICE_UNAVAILABLE, "Interaction checker unavailable",
+        "The drug-interaction check could not run; retry later");
+  }
+
+  @ExceptionHandler(RuntimeException.class)
+  ResponseEntity<ProblemDetail> failed(RuntimeException e) {
+    if (e instanceof ErrorResponse spring) { // Spring's own request errors keep their status and headers
+      return ResponseEntity.status(spring.getStatusCode()).headers(spring.getHeaders())
+          .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(spring.getBody());
+    }
+    if (e instanceof DataBufferLimitException || e.getCause() instanceof DataBufferLimitException) {
+      return problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", "The request body is too large");
+    }
+    log.error("CDS Hooks request failed", e);
+    return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "The server log has the details");
+  }
+
+  private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail) {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+    problem.setTitle(title);
+    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+  }
+
+  /** No service with the requested id (404). */
+  static final class UnknownService extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    UnknownService() {
+      super("unknown CDS service", null, false, false);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.vitalflow.fhir.cds;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A parsed CDS Hooks call.
+ *
+ * @param drafts the draft medication orders of {@code context.draftOrders}, selected ones first
+ * @param selections {@code context.selections} (order-select), empty for order-sign
+ * @param active the patient's active MedicationRequests from the prefetch, minus those also in {@code drafts}
+ */
+record HookRequest(String hook, String hookInstance, String patientId, List<OrderedMedication> drafts,
+    Set<String> selections, List<OrderedMedication> active) {
+
+  HookRequest {
+    drafts = List.copyOf(drafts);
+    selections = Set.copyOf(selections);
+    active = List.copyOf(active);
+  }
+}
