@@ -54,6 +54,7 @@ class MedicationTopologyTest {
 
   private static WasmInteractionChecker wasm;
   private static FhirContext fhir;
+  private static java.util.function.LongFunction<String> ingredientNames;
 
   /** The checker the topology uses; a test may make it fail. */
   private final AtomicBoolean failing = new AtomicBoolean();
@@ -68,7 +69,9 @@ class MedicationTopologyTest {
   @BeforeAll
   static void loadChecker() {
     wasm = WasmInteractionChecker.shipped();
-    fhir = FhirContext.forR4();
+    MedicationTopology.Options defaults = MedicationTopology.Options.of(wasm);
+    fhir = defaults.fhir();
+    ingredientNames = defaults.ingredientNames();
   }
 
   @AfterAll
@@ -92,8 +95,7 @@ class MedicationTopologyTest {
         return wasm.kbVersion();
       }
     };
-    MedicationTopology.Options options = new MedicationTopology.Options(PREFIX, checker,
-        MedicationTopology.Options.of(wasm).ingredientNames(), fhir);
+    MedicationTopology.Options options = new MedicationTopology.Options(PREFIX, checker, ingredientNames, fhir);
     stateDir = Files.createTempDirectory("medication-topology");
     driver = new TopologyTestDriver(new MedicationTopology(options).build(),
         StreamsSettings.properties("medications-test", "unused:9092", stateDir, 1), WALL_CLOCK);
