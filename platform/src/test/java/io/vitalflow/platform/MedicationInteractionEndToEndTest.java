@@ -84,6 +84,16 @@ class MedicationInteractionEndToEndTest {
         .expectStatus().isOk().expectBody().jsonPath("$.entry.length()").isEqualTo(1);
   }
 
+  @Test
+  void theProcessorReportsTheMedicationStreamsStateAsHealth() {
+    WebTestClient processor = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + services.processorPort)
+        .build();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> processor.get().uri("/actuator/health").exchange()
+        .expectStatus().isOk().expectBody()
+        .jsonPath("$.components.medicationStreams.details.state").isEqualTo("RUNNING")
+        .jsonPath("$.components.streams.details.state").isEqualTo("RUNNING"));
+  }
+
   private static String order(String rxcui, String text) {
     return """
         {"resourceType":"MedicationRequest","status":"active","intent":"order",

@@ -87,8 +87,18 @@ final class InteractionReport {
   Emitted report(String patientId, Finding finding, String firstOrder, String secondOrder, Instant now) {
     String pair = pairKey(finding);
     String id = issueId(patientId, pair, firstOrder, secondOrder);
-    String firstName = name(finding.firstIngredient(), finding.firstMedication());
-    String secondName = name(finding.secondIngredient(), finding.secondMedication());
+    // name the drugs in the rule's order (warfarin + ibuprofen), whatever the order of the list
+    boolean swap = names(finding.rule().a(), finding.secondIngredient())
+        || names(finding.rule().b(), finding.firstIngredient());
+    long firstIngredient = swap ? finding.secondIngredient() : finding.firstIngredient();
+    long secondIngredient = swap ? finding.firstIngredient() : finding.secondIngredient();
+    String firstName = name(firstIngredient, swap ? finding.secondMedication() : finding.firstMedication());
+    String secondName = name(secondIngredient, swap ? finding.firstMedication() : finding.secondMedication());
+    if (swap) {
+      String order = firstOrder;
+      firstOrder = secondOrder;
+      secondOrder = order;
+    }
     String json = fhir.newJsonParser().encodeResourceToString(
         detectedIssue(id, patientId, finding, firstOrder, firstName, secondOrder, secondName, now));
     FhirCommand command = FhirCommand.newBuilder().setRequestId("interaction-" + id).setResourceType("DetectedIssue")
@@ -122,6 +132,12 @@ final class InteractionReport {
     issue.setDetail(finding.rule().effect() + " " + finding.rule().mechanism());
     issue.addExtension(MANAGEMENT_EXTENSION, new StringType(finding.rule().management()));
     return issue;
+  }
+
+  /** Whether a rule side ({@code 11289}, {@code warfarin} or {@code class:NSAID}) names this very ingredient. */
+  private boolean names(String side, long ingredient) {
+    return side != null && (side.equals(Long.toString(ingredient))
+        || side.equalsIgnoreCase(ingredientNames.apply(ingredient)));
   }
 
   private String name(long ingredient, Medication medication) {

@@ -2,6 +2,7 @@ package io.vitalflow.processor.medication;
 
 import java.util.Objects;
 
+import org.apache.avro.AvroRuntimeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import ca.uhn.fhir.parser.DataFormatException;
+import io.vitalflow.interactions.Medication;
 import io.vitalflow.schemas.DeadLetter;
 import io.vitalflow.schemas.FhirResourceVersion;
 import io.vitalflow.schemas.Topics;
@@ -49,7 +51,7 @@ final class OrderRouter implements Processor<String, byte[], String, Object> {
     FhirResourceVersion version;
     try {
       version = Topics.FHIR_RESOURCES.valueSerde().deserializer().deserialize(null, record.value());
-    } catch (SerializationException | org.apache.avro.AvroRuntimeException e) {
+    } catch (SerializationException | AvroRuntimeException e) {
       reject(record, "Cannot decode FhirResourceVersion: " + e.getMessage());
       return;
     }
@@ -85,7 +87,7 @@ final class OrderRouter implements Processor<String, byte[], String, Object> {
   }
 
   private void forward(Record<String, byte[]> record, String patient, String orderId,
-      io.vitalflow.interactions.Medication medication) {
+      Medication medication) {
     OrderChange change = new OrderChange(patient, orderId, medication, record.key(), source(), record.value());
     context.forward(new Record<String, Object>(patient, change, record.timestamp()));
   }

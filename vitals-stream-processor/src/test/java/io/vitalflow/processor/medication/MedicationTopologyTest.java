@@ -192,7 +192,12 @@ class MedicationTopologyTest {
     assertThat(issued).extracting(c -> fhir.newJsonParser().parseResource(DetectedIssue.class, c.getResource())
         .getPatient().getReference()).containsExactly("Patient/p-2", "Patient/p-1");
     assertThat(issued.get(0).getResourceId()).isNotEqualTo(issued.get(1).getResourceId());
-    assertThat(alerts.readRecordsToList()).extracting(TestRecord::key).containsExactly("p-2", "p-1");
+    List<TestRecord<String, byte[]>> raised = alerts.readRecordsToList();
+    assertThat(raised).extracting(TestRecord::key).containsExactly("p-2", "p-1");
+    assertThat(raised).extracting(r -> alert(r).getTitle()).as("the rule's order, whatever the list order")
+        .containsOnly("Drug interaction: warfarin + ibuprofen (major)");
+    assertThat(fhir.newJsonParser().parseResource(DetectedIssue.class, issued.get(0).getResource()).getImplicated())
+        .extracting(r -> r.getReference()).containsExactly("MedicationRequest/mr-3", "MedicationRequest/mr-2");
   }
 
   @Test
