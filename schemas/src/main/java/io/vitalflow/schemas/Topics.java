@@ -40,13 +40,20 @@ public final class Topics {
   public static final Topic<String, byte[]> FHIR_COMMANDS_DLQ = new Topic<>(FHIR_COMMANDS.deadLetterName(),
       DEFAULT_PARTITIONS, retention(Duration.ofDays(30)), Serdes.String(), Serdes.ByteArray());
 
+  /**
+   * Dead letters of the medication-interaction stream: {@code fhir.resources.v1} records (key {@code Type/id},
+   * the original value bytes) that could not be decoded or whose interaction check failed; the error in the headers.
+   */
+  public static final Topic<String, byte[]> MEDICATION_EVENTS_DLQ = new Topic<>("fhir.resources.medication.dlq.v1",
+      DEFAULT_PARTITIONS, retention(Duration.ofDays(30)), Serdes.String(), Serdes.ByteArray());
+
   /** Header names on dead-letter records. */
   public static final String DLQ_HEADER_ERROR = "vitalflow.error";
   public static final String DLQ_HEADER_SOURCE = "vitalflow.source";
 
   public static final List<Topic<?, ?>> ALL = List.of(VITALS_RAW, VITALS_AGG_1M, VITALS_AGG_1H, NEWS2, ALERTS,
       FHIR_COMMANDS, FHIR_RESOURCES, FHIR_OUTCOMES, VITALS_RAW_DLQ,
-      FHIR_COMMANDS_DLQ);
+      FHIR_COMMANDS_DLQ, MEDICATION_EVENTS_DLQ);
 
   private Topics() {
   }

@@ -4,11 +4,12 @@ import io.vitalflow.infra.kafka.StreamsRunner;
 import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.stereotype.Component;
 
-/** {@code /actuator/health}: down when Kafka Streams has stopped or failed; rebalancing counts as up. */
-@Component
-class StreamsHealthIndicator implements HealthIndicator {
+/**
+ * {@code /actuator/health}: down when a Kafka Streams application has stopped or failed; rebalancing counts as up.
+ * One per application: {@code streams} (vitals) and {@code medicationStreams}.
+ */
+final class StreamsHealthIndicator implements HealthIndicator {
 
   private final StreamsRunner streams;
 

@@ -27,7 +27,10 @@ import io.vitalflow.processor.topology.RawReadingCheck;
 import io.vitalflow.processor.topology.StreamsSettings;
 import io.vitalflow.processor.topology.VitalsTopology;
 
-/** Kafka Streams (aggregates, NEWS2, dead letters) and the PostgreSQL sink, in one service. */
+/**
+ * Kafka Streams (aggregates, NEWS2, dead letters), the PostgreSQL sink and, as a second Streams application,
+ * the medication-interaction checks ({@link MedicationStreamsConfiguration}), in one service.
+ */
 @SpringBootApplication
 @EnableConfigurationProperties(ProcessorProperties.class)
 public class VitalsProcessorApplication {
@@ -76,6 +79,11 @@ public class VitalsProcessorApplication {
     streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), sessionTimeout);
     streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), sessionTimeout / 4);
     return new StreamsRunner(topology.build(), streams, meters);
+  }
+
+  @Bean
+  StreamsHealthIndicator streamsHealthIndicator(StreamsRunner vitalsStreams) {
+    return new StreamsHealthIndicator(vitalsStreams);
   }
 
   @Bean(destroyMethod = "close")

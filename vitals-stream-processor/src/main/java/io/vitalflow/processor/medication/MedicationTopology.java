@@ -1,0 +1,138 @@
+package io.vitalflow.processor.medication;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongFunction;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.vitalflow.interactions.InteractionChecker;
+import io.vitalflow.interactions.reference.KnowledgeBase;
+import io.vitalflow.schemas.Alert;
+import io.vitalflow.schemas.FhirCommand;
+import io.vitalflow.schemas.Topic;
+import io.vitalflow.schemas.Topics;
+
+/**
+ * Drug-interaction checks on the FHIR write stream. See "Medication events" in {@code docs/stream-processing.md}.
+ *
+ * <pre>
+ * fhir.resources.v1 (key Type/id, value bytes)
+ *   process "medication-orders" [medication-order-patient-store]: decode, MedicationRequest only
+ *     ├─ unusable ────────────────────────────────────────────▶ fhir.resources.medication.dlq.v1
+ *     └─ OrderChange keyed by patient
+ *          repartition "medication-by-patient"
+ *          process "medication-check" [medication-patient-store]: list, check, pairs not yet reported
+ *            ├─ DetectedIssue conditional create (key DetectedIssue/id) ─▶ fhir.commands.v1
+ *            ├─ Alert DRUG_INTERACTION (key patient id) ──────────────────▶ alerts.v1
+ *            └─ check failed ─────────────────────────────────────────────▶ fhir.resources.medication.dlq.v1
+ * </pre>
+ */
+public final class MedicationTopology {
+
+  /** Key-value store {@code MedicationRequest id -> patient id} of the orders on a patient's list. */
+  public static final String STORE_ORDER_PATIENT = "medication-order-patient-store";
+  /** Key-value store {@code patient id -> (active orders, reported interaction pairs)}. */
+  public static final String STORE_PATIENT_MEDICATIONS = "medication-patient-store";
+
+  /**
+   * @param topicPrefix prepended to every topic name; empty in production
+   * @param checker the interaction checker, shared by all stream tasks: it must be thread-safe, as
+   *     {@link InteractionChecker} promises ({@code WasmInteractionChecker} lends every call its own pooled
+   *     plugin instance)
+   * @param ingredientNames names of ingredient RxCUIs for alert titles and implicated displays; {@code null}
+   *     when unknown (the order's own medication name is used then)
+   * @param fhir the HAPI context (expensive to create, thread-safe)
+   */
+  public record Options(String topicPrefix, InteractionChecker checker, LongFunction<String> ingredientNames,
+      FhirContext fhir) {
+
+    public Options {
+      Objects.requireNonNull(topicPrefix, "topicPrefix");
+      Objects.requireNonNull(checker, "checker");
+      Objects.requireNonNull(ingredientNames, "ingredientNames");
+      Objects.requireNonNull(fhir, "fhir");
+    }
+
+    /** No prefix, ingredient names from the knowledge base packaged with the checker, a new R4 context. */
+    public static Options of(InteractionChecker checker) {
+      Map<Long, KnowledgeBase.Ingredient> ingredients = KnowledgeBase.load().ingredients();
+      return new Options("", checker, rxcui -> {
+        KnowledgeBase.Ingredient ingredient = ingredients.get(rxcui);
+        return ingredient == null ? null : ingredient.name();
+      }, FhirContext.forR4());
+    }
+
+    public Options withTopicPrefix(String prefix) {
+      return new Options(prefix, checker, ingredientNames, fhir);
+    }
+
+    public Options withChecker(InteractionChecker value) {
+      return new Options(topicPrefix, value, ingredientNames, fhir);
+    }
+
+    public String topic(Topic<?, ?> topic) {
+      return topicPrefix + topic.name();
+    }
+  }
+
+  private final Options options;
+
+  public MedicationTopology(Options options) {
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  public Topology build() {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_ORDER_PATIENT),
+        Serdes.String(), Serdes.String()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_PATIENT_MEDICATIONS),
+        Serdes.String(), PatientMedications.SERDE));
+    OrderReader reader = new OrderReader(options.fhir());
+    InteractionReport reports = new InteractionReport(options.fhir(), options.ingredientNames());
+
+    KStream<String, Object> routed = builder.stream(options.topic(Topics.FHIR_RESOURCES),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("fhir-resources"))
+        .process(() -> new OrderRouter(reader), Named.as("medication-orders"), STORE_ORDER_PATIENT);
+    Map<String, KStream<String, Object>> orders = routed.split(Named.as("medication-orders-"))
+        .branch((key, value) -> value instanceof Rejected, Branched.as("unusable"))
+        .defaultBranch(Branched.as("changes"));
+    deadLetters(orders.get("medication-orders-unusable"), "medication-orders-dlq");
+
+    KStream<String, Object> checked = orders.get("medication-orders-changes")
+        .mapValues(value -> (OrderChange) value, Named.as("medication-order-changes"))
+        .repartition(Repartitioned.with(Serdes.String(), OrderChange.SERDE).withName("medication-by-patient"))
+        .process(() -> new InteractionCheck(options.checker(), reports), Named.as("medication-check"),
+            STORE_PATIENT_MEDICATIONS);
+    Map<String, KStream<String, Object>> outputs = checked.split(Named.as("medication-check-"))
+        .branch((key, value) -> value instanceof FhirCommand, Branched.as("issues"))
+        .branch((key, value) -> value instanceof Alert, Branched.as("alerts"))
+        .defaultBranch(Branched.as("failed"));
+    outputs.get("medication-check-issues")
+        .mapValues(value -> (FhirCommand) value, Named.as("medication-detected-issues"))
+        .to(options.topic(Topics.FHIR_COMMANDS), Produced.with(Topics.FHIR_COMMANDS.keySerde(),
+            Topics.FHIR_COMMANDS.valueSerde()).withName("medication-detected-issues-sink"));
+    outputs.get("medication-check-alerts")
+        .mapValues(value -> (Alert) value, Named.as("medication-alerts"))
+        .to(options.topic(Topics.ALERTS), Produced.with(Topics.ALERTS.keySerde(), Topics.ALERTS.valueSerde())
+            .withName("medication-alerts-sink"));
+    deadLetters(outputs.get("medication-check-failed"), "medication-check-dlq");
+    return builder.build();
+  }
+
+  private void deadLetters(KStream<String, Object> rejected, String name) {
+    rejected.mapValues(value -> ((Rejected) value).raw(), Named.as(name))
+        .to(options.topic(Topics.MEDICATION_EVENTS_DLQ), Produced.with(Topics.MEDICATION_EVENTS_DLQ.keySerde(),
+            Topics.MEDICATION_EVENTS_DLQ.valueSerde()).withName(name + "-sink"));
+  }
+}

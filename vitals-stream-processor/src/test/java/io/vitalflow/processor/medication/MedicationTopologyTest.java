@@ -1,0 +1,315 @@
+package io.vitalflow.processor.medication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.hl7.fhir.r4.model.DetectedIssue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.FileSystemUtils;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.vitalflow.interactions.CheckResult;
+import io.vitalflow.interactions.InteractionChecker;
+import io.vitalflow.interactions.Medication;
+import io.vitalflow.interactions.WasmInteractionChecker;
+import io.vitalflow.interactions.host.PluginTrapException;
+import io.vitalflow.processor.topology.StreamsSettings;
+import io.vitalflow.schemas.Alert;
+import io.vitalflow.schemas.AlertKind;
+import io.vitalflow.schemas.AlertSeverity;
+import io.vitalflow.schemas.FhirCommand;
+import io.vitalflow.schemas.FhirOperation;
+import io.vitalflow.schemas.FhirResourceVersion;
+import io.vitalflow.schemas.Topics;
+
+/** The medication topology in a {@link TopologyTestDriver} with the shipped WebAssembly checker. */
+class MedicationTopologyTest {
+
+  static final String PREFIX = "t.";
+  static final Instant WALL_CLOCK = Instant.parse("2030-01-01T00:00:00Z");
+  static final String WARFARIN = "11289";
+  static final String WARFARIN_5MG = "855332";
+  static final String IBUPROFEN_200MG = "310965";
+  static final String IBUPROFEN_600MG = "197806";
+  static final String ACETAMINOPHEN = "161";
+  static final String METFORMIN_500MG = "861007";
+
+  private static WasmInteractionChecker wasm;
+  private static FhirContext fhir;
+  private static java.util.function.LongFunction<String> ingredientNames;
+
+  /** The checker the topology uses; a test may make it fail. */
+  private final AtomicBoolean failing = new AtomicBoolean();
+  private Path stateDir;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> resources;
+  private TestOutputTopic<String, byte[]> commands;
+  private TestOutputTopic<String, byte[]> alerts;
+  private TestOutputTopic<String, byte[]> deadLetters;
+  private long versions;
+
+  @BeforeAll
+  static void loadChecker() {
+    wasm = WasmInteractionChecker.shipped();
+    MedicationTopology.Options defaults = MedicationTopology.Options.of(wasm);
+    fhir = defaults.fhir();
+    ingredientNames = defaults.ingredientNames();
+  }
+
+  @AfterAll
+  static void closeChecker() {
+    wasm.close();
+  }
+
+  @BeforeEach
+  void start() throws IOException {
+    InteractionChecker checker = new InteractionChecker() {
+      @Override
+      public CheckResult check(List<Medication> medications) {
+        if (failing.get()) {
+          throw new PluginTrapException("wasm trap: unreachable", null);
+        }
+        return wasm.check(medications);
+      }
+
+      @Override
+      public String kbVersion() {
+        return wasm.kbVersion();
+      }
+    };
+    MedicationTopology.Options options = new MedicationTopology.Options(PREFIX, checker, ingredientNames, fhir);
+    stateDir = Files.createTempDirectory("medication-topology");
+    driver = new TopologyTestDriver(new MedicationTopology(options).build(),
+        StreamsSettings.properties("medications-test", "unused:9092", stateDir, 1), WALL_CLOCK);
+    resources = driver.createInputTopic(PREFIX + Topics.FHIR_RESOURCES.name(), new StringSerializer(),
+        new ByteArraySerializer());
+    commands = output(Topics.FHIR_COMMANDS.name());
+    alerts = output(Topics.ALERTS.name());
+    deadLetters = output(Topics.MEDICATION_EVENTS_DLQ.name());
+  }
+
+  private TestOutputTopic<String, byte[]> output(String name) {
+    return driver.createOutputTopic(PREFIX + name, Topics.FHIR_COMMANDS.keySerde().deserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+    FileSystemUtils.deleteRecursively(stateDir.toFile());
+  }
+
+  @Test
+  void warfarinAndIbuprofenForOnePatientGiveOneDetectedIssueAndOneAlert() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, "Warfarin Sodium 5 MG Oral Tablet");
+    assertThat(commands.isEmpty()).as("one drug alone interacts with nothing").isTrue();
+    order("mr-2", "p-1", "active", IBUPROFEN_200MG, "Ibuprofen 200 MG Oral Tablet");
+
+    List<TestRecord<String, byte[]>> issued = commands.readRecordsToList();
+    assertThat(issued).hasSize(1);
+    FhirCommand command = command(issued.get(0));
+    assertThat(command.getOperation()).isEqualTo(FhirOperation.CREATE);
+    assertThat(command.getResourceType()).isEqualTo("DetectedIssue");
+    assertThat(command.getResourceId()).startsWith("di-");
+    assertThat(issued.get(0).key()).isEqualTo("DetectedIssue/" + command.getResourceId());
+    assertThat(command.getIfNoneExist()).as("a replay finds the issue and writes nothing").isNotNull();
+    assertThat(command.getReceivedAt()).isEqualTo(WALL_CLOCK);
+
+    DetectedIssue issue = fhir.newJsonParser().parseResource(DetectedIssue.class, command.getResource());
+    assertThat(issue.getIdElement().getIdPart()).isEqualTo(command.getResourceId());
+    assertThat(issue.getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.FINAL);
+    assertThat(issue.getSeverity()).isEqualTo(DetectedIssue.DetectedIssueSeverity.HIGH);
+    assertThat(issue.getCode().getCodingFirstRep().getCode()).isEqualTo("DRG");
+    assertThat(issue.getPatient().getReference()).isEqualTo("Patient/p-1");
+    assertThat(issue.getImplicated()).extracting(r -> r.getReference())
+        .containsExactly("MedicationRequest/mr-1", "MedicationRequest/mr-2");
+    assertThat(issue.getDetail()).containsIgnoringCase("bleeding");
+    assertThat(issue.getExtensionByUrl(InteractionReport.MANAGEMENT_EXTENSION)).isNotNull();
+    assertThat(issue.getMeta().getTag(InteractionReport.KB_SYSTEM, wasm.kbVersion())).isNotNull();
+    assertThat(issue.getIdentifierFirstRep().getValue()).isEqualTo("WARF-NSAID");
+
+    List<TestRecord<String, byte[]>> raised = alerts.readRecordsToList();
+    assertThat(raised).hasSize(1);
+    Alert alert = alert(raised.get(0));
+    assertThat(raised.get(0).key()).isEqualTo("p-1");
+    assertThat(alert.getPatientId()).isEqualTo("p-1");
+    assertThat(alert.getKind()).isEqualTo(AlertKind.DRUG_INTERACTION);
+    assertThat(alert.getSeverity()).isEqualTo(AlertSeverity.HIGH);
+    assertThat(alert.getTitle()).isEqualTo("Drug interaction: warfarin + ibuprofen (major)").doesNotContain("p-1");
+    assertThat(alert.getDetectedIssue()).isEqualTo(command.getResource());
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void anInteractionAlreadyReportedIsNotReportedAgainWhenAnOrderChanges() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    order("mr-2", "p-1", "active", IBUPROFEN_200MG, null);
+    assertThat(commands.readRecordsToList()).hasSize(1);
+    assertThat(alerts.readRecordsToList()).hasSize(1);
+
+    order("mr-2", "p-1", "active", IBUPROFEN_600MG, null); // dose changed: the list changes, the pair does not
+    order("mr-1", "p-1", "on-hold", WARFARIN_5MG, null);   // paused: still on the list
+    order("mr-3", "p-1", "active", WARFARIN, null);        // a second warfarin order: the same pair
+    assertThat(commands.isEmpty()).isTrue();
+    assertThat(alerts.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aHarmlessPairReportsNothing() {
+    order("mr-1", "p-1", "active", ACETAMINOPHEN, "Acetaminophen");
+    order("mr-2", "p-1", "active", METFORMIN_500MG, null);
+    assertThat(commands.isEmpty()).isTrue();
+    assertThat(alerts.isEmpty()).isTrue();
+  }
+
+  @Test
+  void patientsAreIndependent() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    order("mr-2", "p-2", "active", IBUPROFEN_200MG, null);
+    assertThat(commands.isEmpty()).as("warfarin and ibuprofen of different patients").isTrue();
+
+    order("mr-3", "p-2", "active", WARFARIN_5MG, null);
+    order("mr-4", "p-1", "active", IBUPROFEN_200MG, null);
+    List<FhirCommand> issued = commands.readRecordsToList().stream().map(MedicationTopologyTest::command).toList();
+    assertThat(issued).extracting(c -> fhir.newJsonParser().parseResource(DetectedIssue.class, c.getResource())
+        .getPatient().getReference()).containsExactly("Patient/p-2", "Patient/p-1");
+    assertThat(issued.get(0).getResourceId()).isNotEqualTo(issued.get(1).getResourceId());
+    List<TestRecord<String, byte[]>> raised = alerts.readRecordsToList();
+    assertThat(raised).extracting(TestRecord::key).containsExactly("p-2", "p-1");
+    assertThat(raised).extracting(r -> alert(r).getTitle()).as("the rule's order, whatever the list order")
+        .containsOnly("Drug interaction: warfarin + ibuprofen (major)");
+    assertThat(fhir.newJsonParser().parseResource(DetectedIssue.class, issued.get(0).getResource()).getImplicated())
+        .extracting(r -> r.getReference()).containsExactly("MedicationRequest/mr-3", "MedicationRequest/mr-2");
+  }
+
+  @Test
+  void aStoppedOrderLeavesTheListAndAPairThatComesBackIsReportedAgain() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    order("mr-2", "p-1", "stopped", IBUPROFEN_200MG, null);
+    order("mr-3", "p-1", "completed", IBUPROFEN_200MG, null);
+    order("mr-4", "p-1", "draft", IBUPROFEN_200MG, null);
+    order("mr-5", "p-1", "active", IBUPROFEN_200MG, null, true); // doNotPerform
+    assertThat(commands.isEmpty()).as("orders that do not count").isTrue();
+
+    order("mr-6", "p-1", "active", IBUPROFEN_200MG, null);
+    FhirCommand first = command(commands.readRecord());
+    order("mr-6", "p-1", "stopped", IBUPROFEN_200MG, null);
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null); // changes nothing: mr-6 is off the list
+    assertThat(commands.isEmpty()).isTrue();
+
+    order("mr-7", "p-1", "active", IBUPROFEN_600MG, null); // a new course
+    FhirCommand again = command(commands.readRecord());
+    assertThat(again.getResourceId()).as("a new DetectedIssue for the new orders").isNotEqualTo(first.getResourceId());
+    assertThat(alerts.readRecordsToList()).hasSize(2);
+  }
+
+  @Test
+  void aDeletedVersionRemovesTheOrder() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    order("mr-2", "p-1", "active", IBUPROFEN_200MG, null);
+    assertThat(commands.readRecordsToList()).hasSize(1);
+    pipe("MedicationRequest", "mr-2", true, null);
+    order("mr-3", "p-1", "active", IBUPROFEN_600MG, null);
+    assertThat(commands.readRecordsToList()).as("mr-2 was deleted, so mr-3 brings the pair back").hasSize(1);
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void otherResourceTypesAreIgnored() {
+    pipe("Patient", "p-1", false, "{\"resourceType\":\"Patient\",\"id\":\"p-1\"}");
+    pipe("Patient", "p-2", true, null);
+    assertThat(commands.isEmpty()).isTrue();
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void anUndecodableRecordIsDeadLetteredAndTheNextRecordIsStillProcessed() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    resources.pipeInput("MedicationRequest/mr-x", "not avro".getBytes(StandardCharsets.UTF_8));
+    pipe("MedicationRequest", "mr-y", false, "{\"resourceType\":\"MedicationRequest\",\"status\":42}");
+    order("mr-2", "p-1", "active", IBUPROFEN_200MG, null);
+
+    List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
+    assertThat(dead).extracting(TestRecord::key).containsExactly("MedicationRequest/mr-x", "MedicationRequest/mr-y");
+    assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
+    assertThat(header(dead.get(0), Topics.DLQ_HEADER_ERROR)).startsWith("Cannot decode FhirResourceVersion");
+    assertThat(header(dead.get(0), Topics.DLQ_HEADER_SOURCE)).startsWith(PREFIX + Topics.FHIR_RESOURCES.name() + "-");
+    assertThat(header(dead.get(1), Topics.DLQ_HEADER_ERROR)).startsWith("Cannot parse MedicationRequest");
+    assertThat(commands.readRecordsToList()).hasSize(1);
+  }
+
+  @Test
+  void aPluginFailureDeadLettersTheEventAndTheNextChangeCatchesUp() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    failing.set(true);
+    byte[] failed = order("mr-2", "p-1", "active", IBUPROFEN_200MG, null);
+    List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).key()).isEqualTo("MedicationRequest/mr-2");
+    assertThat(dead.get(0).value()).as("the original fhir.resources.v1 value").isEqualTo(failed);
+    assertThat(header(dead.get(0), Topics.DLQ_HEADER_ERROR)).contains("PluginTrapException");
+    assertThat(header(dead.get(0), Topics.DLQ_HEADER_SOURCE)).startsWith(PREFIX + Topics.FHIR_RESOURCES.name());
+    assertThat(commands.isEmpty()).isTrue();
+
+    failing.set(false);
+    order("mr-3", "p-2", "active", WARFARIN_5MG, null);
+    order("mr-4", "p-2", "active", IBUPROFEN_200MG, null);
+    assertThat(commands.readRecordsToList()).as("the stream goes on").hasSize(1);
+    order("mr-5", "p-1", "active", ACETAMINOPHEN, null);
+    assertThat(alerts.readRecordsToList()).extracting(TestRecord::key).containsExactly("p-2", "p-1");
+  }
+
+  private byte[] order(String id, String patient, String status, String rxcui, String text) {
+    return order(id, patient, status, rxcui, text, false);
+  }
+
+  private byte[] order(String id, String patient, String status, String rxcui, String text, boolean doNotPerform) {
+    String json = """
+        {"resourceType":"MedicationRequest","id":"%s","status":"%s","intent":"order",%s
+         "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"%s"}]%s},
+         "subject":{"reference":"Patient/%s"}}"""
+        .formatted(id, status, doNotPerform ? "\"doNotPerform\":true," : "", rxcui,
+            text == null ? "" : ",\"text\":\"" + text + "\"", patient);
+    return pipe("MedicationRequest", id, false, json);
+  }
+
+  private byte[] pipe(String type, String id, boolean deleted, String json) {
+    FhirResourceVersion version = FhirResourceVersion.newBuilder().setResourceType(type).setResourceId(id)
+        .setVersionId(++versions).setLastUpdated(WALL_CLOCK.minusSeconds(60)).setDeleted(deleted).setResource(json)
+        .setRequestId("r-" + versions).build();
+    byte[] value = Topics.FHIR_RESOURCES.valueSerde().serializer().serialize("", version);
+    resources.pipeInput(type + "/" + id, value, WALL_CLOCK.minusSeconds(60));
+    return value;
+  }
+
+  private static FhirCommand command(TestRecord<String, byte[]> record) {
+    return Topics.FHIR_COMMANDS.valueSerde().deserializer().deserialize("", record.value());
+  }
+
+  private static Alert alert(TestRecord<String, byte[]> record) {
+    return Topics.ALERTS.valueSerde().deserializer().deserialize("", record.value());
+  }
+
+  private static String header(TestRecord<String, byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+}
