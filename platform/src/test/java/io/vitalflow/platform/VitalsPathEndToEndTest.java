@@ -48,7 +48,8 @@ class VitalsPathEndToEndTest {
     services = new RunningServices("e2e").startAll();
     ingest = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + services.ingestPort)
         .responseTimeout(Duration.ofSeconds(30)).build();
-    reads = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + services.fhirPort).build();
+    reads = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + services.fhirPort)
+        .responseTimeout(Duration.ofSeconds(30)).build();
   }
 
   @AfterAll

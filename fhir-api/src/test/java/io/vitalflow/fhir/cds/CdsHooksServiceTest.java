@@ -41,7 +41,8 @@ class CdsHooksServiceTest {
     app = FhirApiApplication.builder().run("--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),
         "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password());
     int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-    client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+    client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+        .responseTimeout(java.time.Duration.ofSeconds(30)).build();
   }
 
   @AfterAll
