@@ -10,6 +10,9 @@ module="$(dirname "$here")"
 wasm="$module/src/test/resources/extism/extism-interactions.wasm"
 
 command -v npm >/dev/null 2>&1 || { echo "no npm (apt-get install -y nodejs npm)" >&2; exit 2; }
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+# assemblyscript 0.28 declares node >= 20; it is only known to build (byte-identically) on Node 20 + npm 11 here
+[[ "$node_major" -ge 20 ]] || echo "warning: node $(node --version) is older than assemblyscript's minimum (20); trying anyway" >&2
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
