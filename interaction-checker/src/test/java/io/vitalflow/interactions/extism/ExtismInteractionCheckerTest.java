@@ -91,4 +91,30 @@ class ExtismInteractionCheckerTest {
             assertThatThrownBy(() -> checker.check(meds)).isInstanceOf(IllegalArgumentException.class);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(value = Engine.class, names = {"RUNTIME_COMPILED"})
+    void pooledInstancesGiveRightAnswersOnTwoThreads(Engine engine) throws Exception {
+        try (var checker = new ExtismInteractionChecker(ExtismTestPlugins.sample(engine))) {
+            List<Medication> risky = List.of(Medication.rxcui("11289"), Medication.named("Advil"));
+            List<Medication> harmless = List.of(Medication.named("Tylenol"), Medication.rxcui("36567"));
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    List<Medication> meds = i % 2 == 0 ? risky : harmless;
+                    int expected = i % 2 == 0 ? 1 : 0;
+                    results.add(pool.submit(() -> checker.check(meds).findings().size() == expected ? 1 : 0));
+                }
+                int right = 0;
+                for (var r : results) {
+                    right += r.get();
+                }
+                assertThat(right).isEqualTo(200);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(checker.plugin().idleInstances()).isBetween(1, 2);
+        }
+    }
 }
