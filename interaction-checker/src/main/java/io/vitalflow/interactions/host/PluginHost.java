@@ -33,8 +33,7 @@ public final class PluginHost implements AutoCloseable {
 
     private PluginHost(PluginSource source, PluginLimits limits) {
         this.limits = limits;
-        long tick = Math.max(1_000_000L, Math.min(10_000_000L, limits.deadline().toNanos() / 4));
-        this.watchdog = new Watchdog("plugin-watchdog-" + source.name(), tick);
+        this.watchdog = Watchdog.forDeadline("plugin-watchdog-" + source.name(), limits.deadline());
         this.compiler = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "plugin-compiler-" + source.name());
             t.setDaemon(true);

@@ -1,7 +1,6 @@
 package io.vitalflow.interactions.host;
 
 import com.dylibso.chicory.runtime.ByteArrayMemory;
-import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
@@ -11,7 +10,6 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ValType;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One Chicory instance of a plugin, used by one thread at a time (an {@link Instance} is not thread-safe). Every
@@ -36,7 +34,6 @@ final class PluginInstance {
     private final ExportFunction check;
     private final ExportFunction describe;
     private final CallGuard guard;
-    private final long deadlineNanos;
     private int inputPtr;
     private int inputCapacity;
     private boolean broken;
@@ -44,7 +41,6 @@ final class PluginInstance {
     PluginInstance(LoadedPlugin plugin, CallGuard guard) {
         this.plugin = plugin;
         this.guard = guard;
-        this.deadlineNanos = plugin.limits().deadline().toNanos();
         WasmModule module = plugin.module();
         int cap = plugin.limits().maxMemoryPages();
         int initial = module.memorySection()
@@ -138,50 +134,15 @@ final class PluginInstance {
         return memory.readBytes(ptr, len);
     }
 
-    /** Runs one export under the deadline and turns every failure into a {@link PluginException}. */
+    /** Runs one export under the deadline; any failure marks this instance broken. */
     private long[] call(ExportFunction function, long... args) {
-        RuntimeException failure = null;
-        long[] result = null;
-        guard.arm(deadlineNanos);
         try {
-            result = function.apply(args);
-        } catch (StackOverflowError e) {
-            failure = new PluginStackOverflowException(plugin.version() + " exhausted the call stack", e);
-        } catch (RuntimeException e) {
-            failure = e;
-        } finally {
-            if (guard.disarm()) {
-                broken = true;
-                // the interrupt may have landed after the plugin returned; the deadline passed either way
-                failure = new PluginTimeoutException(plugin.version() + " ran past its deadline of "
-                        + plugin.limits().deadline().toMillis() + " ms and was interrupted", failure);
-            }
-        }
-        if (failure != null) {
+            return guard.run(plugin.version().toString(), plugin.limits().deadline(), memory,
+                    () -> function.apply(args));
+        } catch (PluginException e) {
             broken = true;
-            throw classify(failure);
+            throw e;
         }
-        return result;
-    }
-
-    private PluginException classify(RuntimeException e) {
-        if (e instanceof PluginException pe) {
-            return pe;
-        }
-        String message = String.valueOf(e.getMessage());
-        String lower = message.toLowerCase(Locale.ROOT);
-        if (e instanceof ChicoryInterruptedException) {
-            // interrupted by someone else than our watchdog: keep their interrupt flag set
-            return new PluginException(plugin.version() + " was interrupted", e);
-        }
-        if (lower.contains("call stack exhausted") || lower.contains("stack overflow")) {
-            return new PluginStackOverflowException(plugin.version() + " exhausted the call stack", e);
-        }
-        if (memory.pages() >= memory.maximumPages()) {
-            return new PluginMemoryException(plugin.version() + " failed after reaching its memory cap of "
-                    + memory.maximumPages() + " pages: " + message, e);
-        }
-        return new PluginTrapException(plugin.version() + " trapped: " + message, e);
     }
 
     private boolean hasExport(String name) {
