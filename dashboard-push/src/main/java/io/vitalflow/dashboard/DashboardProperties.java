@@ -21,7 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPatients most patients whose latest state is kept in memory (least recently updated go first)
  * @param maxAlertsPerPatient most alerts kept per patient (oldest go first)
  * @param maxPatientsPerSubscription most patients one subscription may name
- * @param wardRefresh how often ward assignments are reloaded from PostgreSQL (other instances' changes)
+ * @param syncInterval how often ward assignments and alert acknowledgements made through other instances are
+ *     read from PostgreSQL
  * @param consumer extra Kafka consumer settings (e.g. {@code security.protocol}); they win over ours
  */
 @ConfigurationProperties("vitalflow.dashboard")
@@ -37,7 +38,7 @@ public record DashboardProperties(
     @DefaultValue("100000") int maxPatients,
     @DefaultValue("50") int maxAlertsPerPatient,
     @DefaultValue("500") int maxPatientsPerSubscription,
-    @DefaultValue("30s") Duration wardRefresh,
+    @DefaultValue("5s") Duration syncInterval,
     Map<String, String> consumer) {
 
   public DashboardProperties {
@@ -54,14 +55,14 @@ public record DashboardProperties(
     require(maxPatients >= 1, "max-patients must be positive");
     require(maxAlertsPerPatient >= 1, "max-alerts-per-patient must be positive");
     require(maxPatientsPerSubscription >= 1, "max-patients-per-subscription must be positive");
-    require(atLeast(wardRefresh, Duration.ofSeconds(1)), "ward-refresh must be at least 1s");
+    require(atLeast(syncInterval, Duration.ofMillis(100)), "sync-interval must be at least 100ms");
     consumer = consumer == null ? Map.of() : Map.copyOf(consumer);
   }
 
   /** The defaults, as the embedded stack uses them. */
   public static DashboardProperties defaults() {
     return new DashboardProperties("127.0.0.1:9092", "", Duration.ofSeconds(15), Duration.ofSeconds(1), 1024,
-        Duration.ofMinutes(5), 100_000, Duration.ofHours(12), 100_000, 50, 500, Duration.ofSeconds(30), Map.of());
+        Duration.ofMinutes(5), 100_000, Duration.ofHours(12), 100_000, 50, 500, Duration.ofSeconds(5), Map.of());
   }
 
   private static boolean atLeast(Duration duration, Duration minimum) {

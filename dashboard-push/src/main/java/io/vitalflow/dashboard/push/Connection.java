@@ -3,6 +3,7 @@ package io.vitalflow.dashboard.push;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -30,6 +31,7 @@ final class Connection {
   private final PushMetrics metrics;
   private final Sinks.One<CloseReason> closed = Sinks.one();
   private final Flux<Frame> outbound;
+  private final AtomicInteger wip = new AtomicInteger();
   private FluxSink<Frame> sink;
   private CloseReason closing;
   private boolean done;
@@ -127,33 +129,62 @@ final class Connection {
     Mono.delay(CLOSE_GRACE, Schedulers.parallel()).subscribe(tick -> cut());
   }
 
-  private synchronized void cut() {
-    if (!done && sink != null) {
-      finish();
-      sink.error(new IllegalStateException("connection closed: " + closing.code()));
-    } else if (!done) {
-      finish();
+  private void cut() {
+    FluxSink<Frame> cutSink;
+    synchronized (this) {
+      if (done) {
+        return;
+      }
+      done = true;
+      cutSink = sink;
     }
+    if (cutSink != null) {
+      cutSink.error(new IllegalStateException("connection closed: " + closing.code()));
+    }
+    closed.tryEmitValue(closing);
   }
 
-  private synchronized void drain() {
-    if (sink == null || done) {
+  /**
+   * Moves queued messages to the transport as far as it requested them. Signals go out without holding
+   * this connection's lock (the hub offers while holding its own lock, and what runs after a completion
+   * reaches back into the hub), and one thread at a time drains (work-in-progress counter).
+   */
+  private void drain() {
+    if (wip.getAndIncrement() != 0) {
       return;
     }
-    Frame next;
-    while (sink.requestedFromDownstream() > 0 && (next = queue.poll()) != null) {
-      metrics.framesSent.increment();
-      sink.next(next);
-    }
-    if (closing != null && queue.isEmpty() && !done) {
-      finish();
-      sink.complete();
-    }
-  }
-
-  private void finish() {
-    done = true;
-    closed.tryEmitValue(closing);
+    int missed = 1;
+    do {
+      while (true) {
+        FluxSink<Frame> target;
+        Frame next = null;
+        boolean finish = false;
+        synchronized (this) {
+          target = sink;
+          if (target == null || done) {
+            break;
+          }
+          if (target.requestedFromDownstream() > 0) {
+            next = queue.poll();
+          }
+          if (next == null && closing != null && queue.isEmpty()) {
+            done = true;
+            finish = true;
+          }
+        }
+        if (next != null) {
+          metrics.framesSent.increment();
+          target.next(next);
+        } else {
+          if (finish) {
+            target.complete();
+            closed.tryEmitValue(closing);
+          }
+          break;
+        }
+      }
+      missed = wip.addAndGet(-missed);
+    } while (missed != 0);
   }
 
   /** Messages waiting (for tests and metrics). */

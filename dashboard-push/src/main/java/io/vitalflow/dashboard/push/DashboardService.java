@@ -231,6 +231,18 @@ final class DashboardService {
         });
   }
 
+  /** Applies acknowledgements stored by other instances and tells this instance's watchers. */
+  void acknowledgedElsewhere(List<AckValue> acks) {
+    for (AckValue stored : acks) {
+      String patientId = state.patientOfAlert(stored.alertId());
+      AckValue applied = patientId == null ? null
+          : state.acknowledge(stored.alertId(), stored.acknowledgedAt(), stored.acknowledgedBy());
+      if (applied != null) {
+        hub.publish(patientId, "alert-ack", null, applied);
+      }
+    }
+  }
+
   private void wardMove(WardAssignments.Move move) {
     for (Connection connection : hub.connections()) {
       String ward = connection.subscription().ward();

@@ -107,11 +107,16 @@ class PushConfiguration {
             .subscribe(tick -> throttle.flush(System.nanoTime())));
         tasks.add(Flux.interval(properties.heartbeatInterval(), Schedulers.single())
             .subscribe(tick -> service.tick()));
-        tasks.add(Flux.interval(properties.wardRefresh(), Schedulers.single())
-            .concatMap(tick -> wards.reload().onErrorResume(e -> {
-              log.warn("Cannot reload ward assignments: {}", e.toString());
-              return reactor.core.publisher.Mono.empty();
-            }))
+        tasks.add(Flux.interval(properties.syncInterval(), Schedulers.single())
+            .concatMap(tick -> {
+              Instant since = Instant.now().minus(properties.syncInterval().multipliedBy(4));
+              return wards.reload()
+                  .then(store.acksSince(since).collectList().doOnNext(service::acknowledgedElsewhere))
+                  .onErrorResume(e -> {
+                    log.warn("Cannot read ward assignments or acknowledgements: {}", e.toString());
+                    return reactor.core.publisher.Mono.empty();
+                  });
+            })
             .subscribe());
         running = true;
       }

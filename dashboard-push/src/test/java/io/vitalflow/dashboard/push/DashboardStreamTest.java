@@ -56,7 +56,7 @@ class DashboardStreamTest {
             "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password(),
             "--vitalflow.dashboard.bootstrap-servers=" + stack.kafkaBootstrap(),
             "--vitalflow.dashboard.topic-prefix=" + prefix, "--vitalflow.dashboard.vital-throttle=100ms",
-            "--vitalflow.dashboard.heartbeat-interval=1s");
+            "--vitalflow.dashboard.heartbeat-interval=1s", "--vitalflow.dashboard.sync-interval=300ms");
     int port = ((WebServerApplicationContext) app).getWebServer().getPort();
     base = "127.0.0.1:" + port;
     http = WebTestClient.bindToServer().baseUrl("http://" + base).build();
@@ -332,6 +332,31 @@ class DashboardStreamTest {
       }
       assertThat(storedAck(alertId)).isEqualTo("anonymous");
     }
+  }
+
+  @Test
+  void acknowledgementsAndWardMovesMadeThroughAnotherInstanceArriveThroughPostgres() throws Exception {
+    String p = patient();
+    String ward = "w-" + UUID.randomUUID().toString().substring(0, 8);
+    try (WsClient client = ws("?patients=" + p)) {
+      client.received.next("subscribed");
+      String alertId = topics.alert(p);
+      client.received.await(m -> Received.is(m, "alert", p), "alert");
+      try (Connection connection = database.dataSource().getConnection();
+          Statement statement = connection.createStatement()) {
+        statement.execute("insert into alert_ack values ('" + alertId + "', '" + p + "', now(), 'nurse-on-b')");
+        statement.execute("insert into ward_assignment values ('" + p + "', '" + ward + "', now())");
+      }
+      JsonNode ack = client.received.await(m -> Received.is(m, "alert-ack", p), "alert-ack from elsewhere");
+      assertThat(ack.path("acknowledgedBy").asString()).isEqualTo("nurse-on-b");
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < deadline
+        && !http.get().uri("/api/v1/wards/{ward}", ward).exchange().expectBody(String.class).returnResult()
+            .getResponseBody().contains(p)) {
+      Thread.sleep(100);
+    }
+    http.get().uri("/api/v1/wards/{ward}", ward).exchange().expectBody().jsonPath("$.patients[0]").isEqualTo(p);
   }
 
   private static String storedAck(String alertId) throws Exception {
