@@ -1,15 +1,19 @@
 package io.vitalflow.dashboard.push;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The recent live events of this instance, for resuming: at most {@code capacity} events and none older
- * than {@code window}. Not thread-safe; the {@link Hub} guards it.
+ * The recent live events of this instance, for resuming: none older than {@code window} and at most
+ * {@code capacity} of them. Like a connection's queue it coalesces: a newer event with the same coalesce
+ * key (a patient's vital of one code, ...) replaces the older one and moves to the back, so the log keeps
+ * sequence order, a replay gives the latest values and every alert, and its size is bounded by what is
+ * watched rather than by the reading rate. Not thread-safe; the {@link Hub} guards it.
  */
 final class ResumeLog {
 
@@ -18,8 +22,8 @@ final class ResumeLog {
 
   private final int capacity;
   private final long windowNanos;
-  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-  /** Every event up to this sequence number is gone from the log. */
+  private final LinkedHashMap<Object, Entry> entries = new LinkedHashMap<>();
+  /** Events up to this sequence number may be gone (expired or pushed out), not merely superseded. */
   private long forgottenUpTo;
 
   ResumeLog(int capacity, Duration window) {
@@ -28,14 +32,21 @@ final class ResumeLog {
   }
 
   void add(Frame frame, long nowNanos) {
-    entries.addLast(new Entry(frame, nowNanos));
+    Object key = frame.coalesceKey() != null ? frame.coalesceKey() : new Object();
+    entries.remove(key);
+    entries.put(key, new Entry(frame, nowNanos));
     prune(nowNanos);
   }
 
   void prune(long nowNanos) {
-    while (!entries.isEmpty()
-        && (entries.size() > capacity || nowNanos - entries.peekFirst().atNanos() > windowNanos)) {
-      forgottenUpTo = entries.pollFirst().frame().seq();
+    Iterator<Entry> oldestFirst = entries.values().iterator();
+    while (oldestFirst.hasNext()) {
+      Entry oldest = oldestFirst.next();
+      if (entries.size() <= capacity && nowNanos - oldest.atNanos() <= windowNanos) {
+        break;
+      }
+      forgottenUpTo = Math.max(forgottenUpTo, oldest.frame().seq());
+      oldestFirst.remove();
     }
   }
 
@@ -44,20 +55,15 @@ final class ResumeLog {
     return afterSeq >= forgottenUpTo && afterSeq <= currentSeq;
   }
 
-  /** The kept events after {@code afterSeq} of these patients, in order. */
+  /** The kept events after {@code afterSeq} of these patients, in sequence order. */
   List<Frame> since(long afterSeq, Set<String> patients) {
     List<Frame> frames = new ArrayList<>();
-    Iterator<Entry> newestFirst = entries.descendingIterator();
-    while (newestFirst.hasNext()) {
-      Frame frame = newestFirst.next().frame();
-      if (frame.seq() <= afterSeq) {
-        break;
-      }
-      if (patients.contains(frame.patientId())) {
+    for (Map.Entry<Object, Entry> entry : entries.entrySet()) {
+      Frame frame = entry.getValue().frame();
+      if (frame.seq() > afterSeq && patients.contains(frame.patientId())) {
         frames.add(frame);
       }
     }
-    java.util.Collections.reverse(frames);
     return frames;
   }
 

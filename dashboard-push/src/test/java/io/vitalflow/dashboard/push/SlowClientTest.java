@@ -131,6 +131,21 @@ class SlowClientTest {
   }
 
   @Test
+  void replayLogKeepsTheLatestValuePerKeyAndEveryAlert() {
+    ResumeLog log = new ResumeLog(100, Duration.ofMinutes(5));
+    long now = System.nanoTime();
+    log.add(vital(1, "p1", "8867-4"), now);
+    log.add(alert(2, "p1"), now);
+    log.add(vital(3, "p1", "8867-4"), now);
+    log.add(vital(4, "p1", "59408-5"), now);
+    log.add(vital(5, "p1", "8867-4"), now);
+    assertThat(log.size()).isEqualTo(3);
+    assertThat(log.covers(0, 5)).isTrue();
+    assertThat(log.since(0, java.util.Set.of("p1"))).extracting(Frame::seq).containsExactly(2L, 4L, 5L);
+    assertThat(log.since(4, java.util.Set.of("p1"))).extracting(Frame::seq).containsExactly(5L);
+  }
+
+  @Test
   void throttleLetsTheFirstThroughAndTheLatestAfterTheInterval() {
     Throttle throttle = new Throttle(Duration.ofSeconds(1));
     List<String> emitted = new ArrayList<>();
