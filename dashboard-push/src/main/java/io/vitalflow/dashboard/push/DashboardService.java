@@ -252,6 +252,13 @@ final class DashboardService {
     }
   }
 
+  /** Closes every connection (shutdown: clients reconnect, to another instance if need be). */
+  void closeAll(CloseReason reason) {
+    for (Connection connection : hub.connections()) {
+      connection.close(reason);
+    }
+  }
+
   /** Heartbeat to everyone; WebSockets silent for two intervals are closed. */
   void tick() {
     hub.heartbeat();

@@ -80,6 +80,11 @@ class PushConfiguration {
     return new TopicFeed(properties, state, hub, throttle, metrics);
   }
 
+  @Bean
+  FeedHealthIndicator dashboardFeedHealthIndicator(TopicFeed feed, Hub hub) {
+    return new FeedHealthIndicator(feed, hub);
+  }
+
   /** Starts the feed (positions fixed before the application reports started) and the periodic work. */
   @Bean
   SmartLifecycle dashboardRuntime(DashboardProperties properties, TopicFeed feed, DashboardService service,
@@ -125,6 +130,8 @@ class PushConfiguration {
       public void stop() {
         running = false;
         tasks.dispose();
+        // before the web server's graceful shutdown, which would otherwise wait for these long requests
+        service.closeAll(CloseReason.SHUTDOWN);
         feed.close();
       }
 

@@ -114,6 +114,11 @@ final class TopicFeed implements AutoCloseable {
     thread.start();
   }
 
+  /** True while the polling thread runs. */
+  boolean running() {
+    return thread != null && thread.isAlive();
+  }
+
   /** True once the records that were there at start are read. */
   boolean caughtUp() {
     return caughtUp;

@@ -423,6 +423,8 @@ class DashboardStreamTest {
               .containsPattern("vitalflow_dashboard_connections\\{[^}]*transport=\"websocket\"[^}]*\\} [1-9]")
               .contains("vitalflow_dashboard_frames_sent_total")
               .contains("vitalflow_dashboard_slow_client_closes_total"));
+      http.get().uri("/actuator/health").exchange().expectStatus().isOk()
+          .expectBody().jsonPath("$.components.dashboardFeed.details.feed").isEqualTo("live");
     }
   }
 
