@@ -2,6 +2,9 @@ package io.vitalflow.dashboard.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -56,7 +59,8 @@ class DashboardStreamTest {
             "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password(),
             "--vitalflow.dashboard.bootstrap-servers=" + stack.kafkaBootstrap(),
             "--vitalflow.dashboard.topic-prefix=" + prefix, "--vitalflow.dashboard.vital-throttle=100ms",
-            "--vitalflow.dashboard.heartbeat-interval=1s", "--vitalflow.dashboard.sync-interval=300ms");
+            "--vitalflow.dashboard.heartbeat-interval=1s", "--vitalflow.dashboard.sync-interval=300ms",
+            "--vitalflow.dashboard.queue-capacity=64");
     int port = ((WebServerApplicationContext) app).getWebServer().getPort();
     base = "127.0.0.1:" + port;
     http = WebTestClient.bindToServer().baseUrl("http://" + base).build();
@@ -412,6 +416,53 @@ class DashboardStreamTest {
     try (SseClient sse = new SseClient(webClient, "/api/v1/dashboard/events", null)) {
       sse.received.await("heartbeat");
     }
+  }
+
+  @Test
+  void aWebSocketClientThatStopsReadingIsClosedInsteadOfGrowingMemory() throws Exception {
+    String p = patient();
+    PushMetrics metrics = app.getBean(PushMetrics.class);
+    Hub hub = app.getBean(Hub.class);
+    double closesBefore = metrics.slowClientCloses.count();
+    try (Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(4096);
+      String[] hostPort = base.split(":");
+      socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
+      socket.getOutputStream().write(("GET " + WebSocketEndpoint.PATH + "?patients=" + p + " HTTP/1.1\r\nHost: " + base
+          + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      StringBuilder seen = new StringBuilder();
+      byte[] chunk = new byte[256];
+      while (seen.indexOf("\"type\":\"snapshot\"") < 0) {
+        int read = socket.getInputStream().read(chunk);
+        assertThat(read).as("server closed early: %s", seen).isPositive();
+        seen.append(new String(chunk, 0, read, StandardCharsets.ISO_8859_1));
+      }
+      int open = hub.connections().size();
+      // from here on the client reads nothing: the socket buffers fill, then the connection's queue
+      topics.bigAlerts(p, 600, 16 * 1024);
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      byte[] ping = maskedText("{\"type\":\"ping\"}"); // writing still works: keeps the idle reaper away
+      while (metrics.slowClientCloses.count() == closesBefore && System.nanoTime() < deadline) {
+        socket.getOutputStream().write(ping);
+        Thread.sleep(100);
+      }
+      assertThat(metrics.slowClientCloses.count()).isEqualTo(closesBefore + 1);
+      while (hub.connections().size() >= open && System.nanoTime() < deadline + io.vitalflow.dashboard.push.Connection.CLOSE_GRACE.toNanos()) {
+        Thread.sleep(100);
+      }
+      assertThat(hub.connections()).hasSize(open - 1);
+    }
+  }
+
+  /** A client-to-server text frame (clients must mask; a zero mask leaves the payload as it is). */
+  private static byte[] maskedText(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    byte[] frame = new byte[6 + payload.length];
+    frame[0] = (byte) 0x81;
+    frame[1] = (byte) (0x80 | payload.length);
+    System.arraycopy(payload, 0, frame, 6, payload.length);
+    return frame;
   }
 
   @Test

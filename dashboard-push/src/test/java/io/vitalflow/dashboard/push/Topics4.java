@@ -69,6 +69,19 @@ final class Topics4 implements AutoCloseable {
     return alertId;
   }
 
+  /** Many alerts with large attributes, sent without waiting for each. */
+  void bigAlerts(String patientId, int count, int bytes) {
+    String filler = "x".repeat(bytes);
+    for (int i = 0; i < count; i++) {
+      Alert alert = Alert.newBuilder().setAlertId("big-" + UUID.randomUUID()).setPatientId(patientId)
+          .setKind(AlertKind.THRESHOLD).setSeverity(AlertSeverity.LOW).setRaisedAt(Instant.now()).setTitle("big")
+          .setAttributes(Map.of("filler", filler)).build();
+      producer.send(new ProducerRecord<>(prefix + Topics.ALERTS.name(), patientId,
+          Topics.ALERTS.valueSerde().serializer().serialize(Topics.ALERTS.name(), alert)));
+    }
+    producer.flush();
+  }
+
   @Override
   public void close() {
     producer.close();
