@@ -90,8 +90,14 @@ final class DashboardService {
       hub.subscribe(connection, Connection.Subscription.NONE, null, null, ids -> List.of());
       return Mono.just(Outcome.OK);
     }
-    List<String> list = patients == null || patients.isBlank() ? null : List.of(patients.split(","));
-    return subscribe(connection, list, ward == null || ward.isBlank() ? null : ward, ResumeToken.parse(resume), null);
+    List<String> list = patients == null || patients.isBlank() ? null : List.of(patients.split(",", -1));
+    return subscribe(connection, list, ward == null || ward.isBlank() ? null : ward, ResumeToken.parse(resume), null)
+        .doOnNext(outcome -> {
+          if (!outcome.ok()) {
+            // refused: the client still learns its connection id (SSE clients need it to try again)
+            hub.subscribe(connection, Connection.Subscription.NONE, null, null, ids -> List.of());
+          }
+        });
   }
 
   /** Handles one client message; an error is also sent to the connection. */

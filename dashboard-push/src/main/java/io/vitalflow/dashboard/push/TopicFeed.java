@@ -88,7 +88,12 @@ final class TopicFeed implements AutoCloseable {
     state.knownAcks(knownAcks);
     List<TopicPartition> partitions = new ArrayList<>();
     for (String topic : topics.keySet()) {
-      for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+      if (infos == null || infos.isEmpty()) {
+        log.warn("Topic {} does not exist: the dashboards get nothing from it until a restart", topic);
+        continue;
+      }
+      for (PartitionInfo info : infos) {
         partitions.add(new TopicPartition(topic, info.partition()));
       }
     }

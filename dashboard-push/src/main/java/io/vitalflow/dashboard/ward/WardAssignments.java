@@ -26,6 +26,7 @@ public final class WardAssignments {
 
   private final DatabaseClient database;
   private final Map<String, String> wardOf = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> byWard = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Consumer<Move>> listeners = new CopyOnWriteArrayList<>();
 
   public WardAssignments(DatabaseClient database) {
@@ -42,13 +43,8 @@ public final class WardAssignments {
 
   /** The patients on a ward, sorted. */
   public Set<String> patients(String ward) {
-    Set<String> patients = new TreeSet<>();
-    wardOf.forEach((patientId, assigned) -> {
-      if (assigned.equals(ward)) {
-        patients.add(patientId);
-      }
-    });
-    return patients;
+    Set<String> patients = byWard.get(ward);
+    return patients == null ? Set.of() : new TreeSet<>(patients);
   }
 
   public Mono<Void> assign(String ward, String patientId) {
@@ -70,8 +66,7 @@ public final class WardAssignments {
           stored.forEach(this::apply);
           for (String patientId : Set.copyOf(wardOf.keySet())) {
             if (!stored.containsKey(patientId)) {
-              String from = wardOf.remove(patientId);
-              notifyMove(new Move(patientId, from, null));
+              notifyMove(forget(patientId));
             }
           }
         })
@@ -79,13 +74,38 @@ public final class WardAssignments {
   }
 
   private void apply(String patientId, String ward) {
+    notifyMove(put(patientId, ward));
+  }
+
+  private synchronized Move put(String patientId, String ward) {
     String from = wardOf.put(patientId, ward);
-    if (!ward.equals(from)) {
-      notifyMove(new Move(patientId, from, ward));
+    if (ward.equals(from)) {
+      return null;
+    }
+    leave(from, patientId);
+    byWard.computeIfAbsent(ward, w -> ConcurrentHashMap.newKeySet()).add(patientId);
+    return new Move(patientId, from, ward);
+  }
+
+  private synchronized Move forget(String patientId) {
+    String from = wardOf.remove(patientId);
+    leave(from, patientId);
+    return from == null ? null : new Move(patientId, from, null);
+  }
+
+  private void leave(String ward, String patientId) {
+    if (ward != null) {
+      byWard.computeIfPresent(ward, (w, patients) -> {
+        patients.remove(patientId);
+        return patients.isEmpty() ? null : patients;
+      });
     }
   }
 
   private void notifyMove(Move move) {
+    if (move == null) {
+      return;
+    }
     listeners.forEach(listener -> listener.accept(move));
   }
 }
