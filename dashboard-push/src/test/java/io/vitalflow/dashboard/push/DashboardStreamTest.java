@@ -272,6 +272,22 @@ class DashboardStreamTest {
   }
 
   @Test
+  void anSseStreamWhoseSubscriptionIsRefusedStaysOpenAndCanSubscribeAgain() {
+    String p = patient();
+    try (SseClient sse = new SseClient(webClient, "/api/v1/dashboard/events?patients=secret-3", null)) {
+      JsonNode refused = sse.received.next("error");
+      assertThat(refused.path("code").asString()).isEqualTo("forbidden");
+      JsonNode hello = sse.received.next("subscribed");
+      assertThat(hello.path("patients").size()).isZero();
+      sse.received.next("snapshot");
+      http.post().uri("/api/v1/dashboard/connections/{id}/messages", hello.path("connectionId").asString())
+          .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"type\":\"subscribe\",\"patients\":[\"" + p + "\"]}")
+          .exchange().expectStatus().isAccepted();
+      assertThat(sse.received.next("subscribed").path("patients").get(0).asString()).isEqualTo(p);
+    }
+  }
+
+  @Test
   void malformedAndUnknownMessagesGetAnErrorAndTheConnectionStaysUsable() {
     String p = patient();
     try (WsClient client = new WsClient("ws://" + base + WebSocketEndpoint.PATH, false)) {
