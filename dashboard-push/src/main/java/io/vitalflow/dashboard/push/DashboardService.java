@@ -130,6 +130,12 @@ final class DashboardService {
     };
   }
 
+  /** A binary WebSocket frame: not part of the protocol. */
+  Mono<Outcome> binary(Connection connection) {
+    return Mono.just(reject(connection, "malformed", "binary frames are not part of the protocol; send JSON text",
+        null, null));
+  }
+
   private Mono<Outcome> subscribeMessage(Connection connection, JsonNode message, String requestId) {
     String ward = string(message, "ward");
     JsonNode patients = message.get("patients");

@@ -1,5 +1,6 @@
 package io.vitalflow.dashboard.push;
 
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 
 import org.springframework.util.MultiValueMap;
@@ -8,6 +9,7 @@ import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
 
 import reactor.core.publisher.Mono;
 
@@ -41,14 +43,16 @@ final class WebSocketEndpoint implements WebSocketHandler {
         .build().getQueryParams();
     Mono<Void> output = session.send(connection.outbound()
         .map(frame -> new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(frame.json()))));
-    Mono<Void> input = service.subscribeFromQuery(connection, query.getFirst("patients"), query.getFirst("ward"),
-            query.getFirst("resume"))
+    Mono<Void> input = service.subscribeFromQuery(connection, parameter(query, "patients"),
+            parameter(query, "ward"), parameter(query, "resume"))
         .thenMany(session.receive()
             .concatMap(message -> {
               connection.heard();
-              return message.getType() == WebSocketMessage.Type.TEXT
-                  ? service.receive(connection, message.getPayloadAsText())
-                  : Mono.empty();
+              return switch (message.getType()) {
+                case TEXT -> service.receive(connection, message.getPayloadAsText());
+                case BINARY -> service.binary(connection);
+                case PING, PONG -> Mono.empty();
+              };
             }))
         .then();
     connection.closed()
@@ -61,5 +65,10 @@ final class WebSocketEndpoint implements WebSocketHandler {
           connection.close(CloseReason.CLIENT_GONE);
           service.closed(connection);
         });
+  }
+
+  private static String parameter(MultiValueMap<String, String> query, String name) {
+    String raw = query.getFirst(name);
+    return raw == null ? null : UriUtils.decode(raw, StandardCharsets.UTF_8);
   }
 }

@@ -191,7 +191,7 @@ class DashboardStreamTest {
       watcher.received.await(m -> Received.is(m, "alert", p), "the alert to be missed");
       watcher.received.await(m -> Received.is(m, "alert", other), "the other patient's alert");
     }
-    try (WsClient resumed = ws("?patients=" + p + "&resume=" + token)) {
+    try (WsClient resumed = ws("?patients=" + p + "&resume=" + token.replace(":", "%3A"))) {
       assertThat(resumed.received.next("subscribed").path("resume").asString()).isEqualTo("replayed");
       JsonNode replayed = resumed.received.next("alert");
       assertThat(replayed.path("alertId").asString()).isEqualTo(missedAlert);
