@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import io.vitalflow.dashboard.DashboardProperties;
@@ -97,7 +98,7 @@ class PushConfiguration {
       public void start() {
         wards.reload().onErrorResume(e -> {
           log.warn("Cannot load ward assignments: {}", e.toString());
-          return reactor.core.publisher.Mono.empty();
+          return Mono.empty();
         }).block(Duration.ofSeconds(30));
         List<AckValue> acks = store.acksSince(Instant.now().minus(properties.stateLookback()))
             .onErrorResume(e -> {
@@ -119,7 +120,7 @@ class PushConfiguration {
                   .then(store.acksSince(since).collectList().doOnNext(service::acknowledgedElsewhere))
                   .onErrorResume(e -> {
                     log.warn("Cannot read ward assignments or acknowledgements: {}", e.toString());
-                    return reactor.core.publisher.Mono.empty();
+                    return Mono.empty();
                   });
             })
             .subscribe());

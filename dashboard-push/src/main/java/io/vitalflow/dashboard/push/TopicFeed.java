@@ -1,7 +1,6 @@
 package io.vitalflow.dashboard.push;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

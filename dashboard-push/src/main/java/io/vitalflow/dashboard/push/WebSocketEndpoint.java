@@ -1,6 +1,7 @@
 package io.vitalflow.dashboard.push;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.security.Principal;
 
 import org.springframework.util.MultiValueMap;
@@ -57,7 +58,7 @@ final class WebSocketEndpoint implements WebSocketHandler {
         .then();
     connection.closed()
         .filter(reason -> reason != CloseReason.CLIENT_GONE)
-        .flatMap(reason -> Mono.delay(java.time.Duration.ofMillis(50))
+        .flatMap(reason -> Mono.delay(Duration.ofMillis(50))
             .then(session.close(new CloseStatus(reason.status(), reason.code()))))
         .subscribe();
     return Mono.when(input.doFinally(signal -> connection.close(CloseReason.CLIENT_GONE)), output)

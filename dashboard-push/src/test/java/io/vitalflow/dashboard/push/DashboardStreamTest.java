@@ -11,7 +11,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -493,9 +492,5 @@ class DashboardStreamTest {
       http.get().uri("/actuator/health").exchange().expectStatus().isOk()
           .expectBody().jsonPath("$.components.dashboardFeed.details.feed").isEqualTo("live");
     }
-  }
-
-  static List<String> types(List<JsonNode> messages) {
-    return messages.stream().map(m -> m.path("type").asString()).toList();
   }
 }

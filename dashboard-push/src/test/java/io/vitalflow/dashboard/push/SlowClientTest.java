@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -124,7 +125,7 @@ class SlowClientTest {
     assertThat(log.covers(2, 5)).isTrue();
     assertThat(log.covers(1, 5)).isFalse();
     assertThat(log.covers(6, 5)).isFalse();
-    assertThat(log.since(2, java.util.Set.of("p1"))).extracting(Frame::seq).containsExactly(3L, 5L);
+    assertThat(log.since(2, Set.of("p1"))).extracting(Frame::seq).containsExactly(3L, 5L);
     log.prune(now + Duration.ofMinutes(6).toNanos());
     assertThat(log.covers(4, 5)).isFalse();
     assertThat(log.covers(5, 5)).isTrue();
@@ -141,8 +142,8 @@ class SlowClientTest {
     log.add(vital(5, "p1", "8867-4"), now);
     assertThat(log.size()).isEqualTo(3);
     assertThat(log.covers(0, 5)).isTrue();
-    assertThat(log.since(0, java.util.Set.of("p1"))).extracting(Frame::seq).containsExactly(2L, 4L, 5L);
-    assertThat(log.since(4, java.util.Set.of("p1"))).extracting(Frame::seq).containsExactly(5L);
+    assertThat(log.since(0, Set.of("p1"))).extracting(Frame::seq).containsExactly(2L, 4L, 5L);
+    assertThat(log.since(4, Set.of("p1"))).extracting(Frame::seq).containsExactly(5L);
   }
 
   @Test
