@@ -13,6 +13,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import io.vitalflow.dashboard.DashboardPushApplication;
 import io.vitalflow.fhir.FhirApiApplication;
 import io.vitalflow.infra.kafka.LocalKafka;
 import io.vitalflow.infra.kafka.TopicAdmin;
@@ -34,7 +35,7 @@ import io.vitalflow.processor.VitalsProcessorApplication;
  * --kafka=host:port          use this Kafka cluster instead of starting one
  * --jdbc-url=jdbc:postgresql://host:port/db  (--jdbc-user, --jdbc-password) use this PostgreSQL/TimescaleDB
  * --patients=500 --interval=5s               device simulator (--patients=0 turns it off)
- * --ingest-port=8081 --fhir-port=8082 --processor-port=8083
+ * --ingest-port=8081 --fhir-port=8082 --processor-port=8083 --dashboard-port=8084
  * </pre>
  */
 public final class LocalPlatform implements AutoCloseable {
@@ -102,6 +103,10 @@ public final class LocalPlatform implements AutoCloseable {
         "--vitalflow.fhir.jdbc-user=" + database.user(),
         "--vitalflow.fhir.jdbc-password=" + database.password(),
         "--vitalflow.fhir.state-dir=" + dataDir.resolve("fhir-streams"));
+    String dashboardPort = run(DashboardPushApplication.builder(), "--server.port=" + flag("dashboard-port", "8084"),
+        "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user(),
+        "--spring.r2dbc.password=" + database.password(),
+        "--vitalflow.dashboard.bootstrap-servers=" + kafka);
 
     int patients = Integer.parseInt(flag("patients", "500"));
     if (patients > 0) {
@@ -119,8 +124,10 @@ public final class LocalPlatform implements AutoCloseable {
         "  vital signs as FHIR    http://127.0.0.1:" + fhirPort
             + "/fhir/Observation?patient=sim-1&category=vital-signs&_count=5",
         "  vitals reads           http://127.0.0.1:" + fhirPort + "/api/v1/patients/sim-1/vitals/latest",
+        "  live dashboards        http://127.0.0.1:" + dashboardPort
+            + "/api/v1/dashboard/events?patients=sim-1 (SSE; WebSocket: /api/v1/dashboard/ws)",
         "  metrics                http://127.0.0.1:" + ingestPort + "/actuator/prometheus (ingest), :"
-            + processorPort + " (processor), :" + fhirPort + " (FHIR)",
+            + processorPort + " (processor), :" + fhirPort + " (FHIR), :" + dashboardPort + " (dashboards)",
         "  Kafka                  " + kafka,
         "  PostgreSQL             " + database.jdbcUrl() + " (user " + database.user() + ")",
         "  device simulator       " + (patients > 0 ? patients + " patients" : "off"),

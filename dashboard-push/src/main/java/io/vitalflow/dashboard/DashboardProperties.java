@@ -1,0 +1,81 @@
+package io.vitalflow.dashboard;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the dashboard push service, prefix {@code vitalflow.dashboard}.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param topicPrefix prefix put in front of every catalogue topic name (tests use a fresh one each)
+ * @param heartbeatInterval how often the server sends {@code heartbeat}; a WebSocket silent for twice this is closed
+ * @param vitalThrottle at most one {@code vital} (and one {@code aggregate}) per patient and code this often; latest wins
+ * @param queueCapacity most messages waiting for one slow connection; beyond it the connection is closed
+ * @param resumeWindow how far back {@code Last-Event-ID} / resume tokens can replay
+ * @param resumeCapacity most events kept for replay, whatever their age
+ * @param stateLookback how far back the topics are read at start to rebuild latest values, NEWS2 and open alerts
+ * @param maxPatients most patients whose latest state is kept in memory (least recently updated go first)
+ * @param maxAlertsPerPatient most alerts kept per patient (oldest go first)
+ * @param maxPatientsPerSubscription most patients one subscription may name
+ * @param syncInterval how often ward assignments and alert acknowledgements made through other instances are
+ *     read from PostgreSQL
+ * @param consumer extra Kafka consumer settings (e.g. {@code security.protocol}); they win over ours
+ */
+@ConfigurationProperties("vitalflow.dashboard")
+public record DashboardProperties(
+    @DefaultValue("127.0.0.1:9092") String bootstrapServers,
+    @DefaultValue("") String topicPrefix,
+    @DefaultValue("15s") Duration heartbeatInterval,
+    @DefaultValue("1s") Duration vitalThrottle,
+    @DefaultValue("1024") int queueCapacity,
+    @DefaultValue("5m") Duration resumeWindow,
+    @DefaultValue("100000") int resumeCapacity,
+    @DefaultValue("12h") Duration stateLookback,
+    @DefaultValue("100000") int maxPatients,
+    @DefaultValue("50") int maxAlertsPerPatient,
+    @DefaultValue("500") int maxPatientsPerSubscription,
+    @DefaultValue("5s") Duration syncInterval,
+    Map<String, String> consumer) {
+
+  public DashboardProperties {
+    require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap-servers must not be blank");
+    topicPrefix = Objects.requireNonNullElse(topicPrefix, "");
+    require(topicPrefix.chars().allMatch(DashboardProperties::isTopicChar),
+        "topic-prefix may hold only letters, digits, '.', '_' and '-'");
+    require(atLeast(heartbeatInterval, Duration.ofMillis(100)), "heartbeat-interval must be at least 100ms");
+    require(vitalThrottle != null && !vitalThrottle.isNegative(), "vital-throttle must not be negative");
+    require(queueCapacity >= 16, "queue-capacity must be at least 16");
+    require(atLeast(resumeWindow, Duration.ofSeconds(1)), "resume-window must be at least 1s");
+    require(resumeCapacity >= 1, "resume-capacity must be positive");
+    require(stateLookback != null && !stateLookback.isNegative(), "state-lookback must not be negative");
+    require(maxPatients >= 1, "max-patients must be positive");
+    require(maxAlertsPerPatient >= 1, "max-alerts-per-patient must be positive");
+    require(maxPatientsPerSubscription >= 1, "max-patients-per-subscription must be positive");
+    require(atLeast(syncInterval, Duration.ofMillis(100)), "sync-interval must be at least 100ms");
+    consumer = consumer == null ? Map.of() : Map.copyOf(consumer);
+  }
+
+  /** The defaults, as the embedded stack uses them. */
+  public static DashboardProperties defaults() {
+    return new DashboardProperties("127.0.0.1:9092", "", Duration.ofSeconds(15), Duration.ofSeconds(1), 1024,
+        Duration.ofMinutes(5), 100_000, Duration.ofHours(12), 100_000, 50, 500, Duration.ofSeconds(5), Map.of());
+  }
+
+  private static boolean atLeast(Duration duration, Duration minimum) {
+    return duration != null && duration.compareTo(minimum) >= 0;
+  }
+
+  private static boolean isTopicChar(int c) {
+    return Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '_' || c == '-';
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException("vitalflow.dashboard." + message);
+    }
+  }
+}

@@ -1,0 +1,310 @@
+package io.vitalflow.dashboard.push;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+import io.vitalflow.dashboard.DashboardProperties;
+import io.vitalflow.dashboard.access.AccessPolicy;
+import io.vitalflow.dashboard.access.ClientIdentity;
+import io.vitalflow.dashboard.push.Payloads.AckValue;
+import io.vitalflow.dashboard.push.Payloads.PatientSnapshot;
+import io.vitalflow.dashboard.push.Payloads.VitalValue;
+import io.vitalflow.dashboard.ward.Ids;
+import io.vitalflow.dashboard.ward.WardAssignments;
+
+/**
+ * The protocol, the same for both transports: opens connections, handles client messages (subscribe,
+ * unsubscribe, ack, ping), follows ward moves, sends heartbeats and reaps silent WebSockets.
+ */
+final class DashboardService {
+
+  /** What became of one client message; {@code error} is null when it was accepted. */
+  record Outcome(String error, String message) {
+    static final Outcome OK = new Outcome(null, null);
+
+    boolean ok() {
+      return error == null;
+    }
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(DashboardService.class);
+
+  private final DashboardProperties properties;
+  private final Hub hub;
+  private final LiveState state;
+  private final DashboardStore store;
+  private final WardAssignments wards;
+  private final AccessPolicy access;
+  private final PushMetrics metrics;
+  private final Map<String, Connection> byId = new ConcurrentHashMap<>();
+
+  DashboardService(DashboardProperties properties, Hub hub, LiveState state, DashboardStore store,
+      WardAssignments wards, AccessPolicy access, PushMetrics metrics) {
+    this.properties = properties;
+    this.hub = hub;
+    this.state = state;
+    this.store = store;
+    this.wards = wards;
+    this.access = access;
+    this.metrics = metrics;
+    wards.onMove(this::wardMove);
+  }
+
+  Connection open(Transport transport, ClientIdentity identity) {
+    Connection connection = new Connection(transport, identity, properties.queueCapacity(), metrics);
+    byId.put(connection.id, connection);
+    hub.opened(connection);
+    connection.closed().subscribe(reason -> closed(connection));
+    log.debug("Opened {} connection {}", transport.tag, connection.id);
+    return connection;
+  }
+
+  Connection find(String connectionId) {
+    return byId.get(connectionId);
+  }
+
+  void closed(Connection connection) {
+    if (byId.remove(connection.id) != null) {
+      hub.closed(connection);
+      log.debug("Closed {} connection {}", connection.transport.tag, connection.id);
+    }
+  }
+
+  /** The subscription named in a connection URL ({@code patients=a,b} or {@code ward=w}), if any. */
+  Mono<Outcome> subscribeFromQuery(Connection connection, String patients, String ward, String resume) {
+    if ((patients == null || patients.isBlank()) && (ward == null || ward.isBlank())) {
+      // no subscription yet: say hello so the client learns its connection id
+      hub.subscribe(connection, Connection.Subscription.NONE, null, null, ids -> List.of());
+      return Mono.just(Outcome.OK);
+    }
+    List<String> list = patients == null || patients.isBlank() ? null : List.of(patients.split(",", -1));
+    return subscribe(connection, list, ward == null || ward.isBlank() ? null : ward, ResumeToken.parse(resume), null)
+        .doOnNext(outcome -> {
+          if (!outcome.ok()) {
+            // refused: the client still learns its connection id (SSE clients need it to try again)
+            hub.subscribe(connection, Connection.Subscription.NONE, null, null, ids -> List.of());
+          }
+        });
+  }
+
+  /** Handles one client message; an error is also sent to the connection. */
+  Mono<Outcome> receive(Connection connection, String text) {
+    connection.heard();
+    JsonNode message;
+    try {
+      message = Messages.parse(text);
+    } catch (JacksonException e) {
+      return Mono.just(reject(connection, "malformed", "the message is not JSON", null, null));
+    }
+    if (message == null || !message.isObject()) {
+      return Mono.just(reject(connection, "malformed", "the message must be a JSON object", null, null));
+    }
+    String requestId = string(message, "requestId");
+    String type = string(message, "type");
+    if (type == null) {
+      return Mono.just(reject(connection, "malformed", "the message has no string 'type'", requestId, null));
+    }
+    return switch (type) {
+      case "ping" -> {
+        hub.send(connection, Frame.control("heartbeat", Messages.heartbeat(hub.currentSeq(), Instant.now(), requestId)));
+        yield Mono.just(Outcome.OK);
+      }
+      case "subscribe" -> subscribeMessage(connection, message, requestId);
+      case "unsubscribe" -> unsubscribe(connection, message, requestId);
+      case "ack" -> ack(connection, string(message, "alertId"), requestId);
+      default -> Mono.just(reject(connection, "unknown-type", "unknown message type '" + abbreviate(type) + "'",
+          requestId, null));
+    };
+  }
+
+  /** A binary WebSocket frame: not part of the protocol. */
+  Mono<Outcome> binary(Connection connection) {
+    return Mono.just(reject(connection, "malformed", "binary frames are not part of the protocol; send JSON text",
+        null, null));
+  }
+
+  private Mono<Outcome> subscribeMessage(Connection connection, JsonNode message, String requestId) {
+    String ward = string(message, "ward");
+    JsonNode patients = message.get("patients");
+    List<String> list = null;
+    if (patients != null) {
+      if (!patients.isArray()) {
+        return Mono.just(reject(connection, "invalid", "'patients' must be an array of ids", requestId, null));
+      }
+      list = new ArrayList<>();
+      for (JsonNode patient : patients) {
+        if (!patient.isString()) {
+          return Mono.just(reject(connection, "invalid", "'patients' must be an array of ids", requestId, null));
+        }
+        list.add(patient.stringValue());
+      }
+    }
+    return subscribe(connection, list, ward, ResumeToken.parse(string(message, "resume")), requestId);
+  }
+
+  private Mono<Outcome> subscribe(Connection connection, List<String> patients, String ward, ResumeToken resume,
+      String requestId) {
+    if ((patients == null) == (ward == null)) {
+      return Mono.just(reject(connection, "invalid", "subscribe to either 'patients' or a 'ward'", requestId, null));
+    }
+    Set<String> chosen;
+    if (ward != null) {
+      if (!Ids.valid(ward)) {
+        return Mono.just(reject(connection, "invalid", "invalid ward id", requestId, null));
+      }
+      chosen = visible(connection.identity, wards.patients(ward));
+    } else {
+      chosen = new LinkedHashSet<>();
+      for (String patientId : patients) {
+        if (!Ids.valid(patientId.trim())) {
+          return Mono.just(reject(connection, "invalid", "invalid patient id", requestId, null));
+        }
+        chosen.add(patientId.trim());
+      }
+      List<String> refused = chosen.stream().filter(id -> !access.maySee(connection.identity, id)).toList();
+      if (!refused.isEmpty()) {
+        return Mono.just(reject(connection, "forbidden",
+            "not allowed to watch some of these patients; the subscription is unchanged", requestId, refused));
+      }
+    }
+    if (chosen.size() > properties.maxPatientsPerSubscription()) {
+      return Mono.just(reject(connection, "invalid", "too many patients in one subscription (at most "
+          + properties.maxPatientsPerSubscription() + ")", requestId, null));
+    }
+    Connection.Subscription subscription = new Connection.Subscription(ward, Collections.unmodifiableSet(chosen));
+    List<String> needStored = chosen.stream().filter(id -> !state.hasVitals(id)).toList();
+    return store.latestVitals(needStored)
+        .onErrorResume(e -> {
+          log.warn("Cannot read stored latest values for a snapshot: {}", e.toString());
+          return Mono.just(Map.of());
+        })
+        .map(stored -> {
+          hub.subscribe(connection, subscription, resume, requestId, ids -> snapshot(ids, stored));
+          return Outcome.OK;
+        });
+  }
+
+  private List<PatientSnapshot> snapshot(Set<String> patientIds, Map<String, List<VitalValue>> stored) {
+    List<PatientSnapshot> snapshots = new ArrayList<>(patientIds.size());
+    for (String patientId : patientIds) {
+      snapshots.add(state.snapshot(patientId, wards.wardOf(patientId), stored.getOrDefault(patientId, List.of())));
+    }
+    return snapshots;
+  }
+
+  private Mono<Outcome> unsubscribe(Connection connection, JsonNode message, String requestId) {
+    Connection.Subscription current = connection.subscription();
+    JsonNode patients = message.get("patients");
+    Set<String> remaining = new LinkedHashSet<>();
+    if (patients != null && patients.isArray()) {
+      remaining.addAll(current.patients());
+      patients.forEach(patient -> remaining.remove(patient.isString() ? patient.stringValue() : ""));
+    } else if (patients != null) {
+      return Mono.just(reject(connection, "invalid", "'patients' must be an array of ids", requestId, null));
+    }
+    // what is left is an explicit list; its snapshot is small and keeps the client's view consistent
+    Connection.Subscription next = new Connection.Subscription(null, Collections.unmodifiableSet(remaining));
+    hub.subscribe(connection, next, null, requestId, ids -> snapshot(ids, Map.of()));
+    return Mono.just(Outcome.OK);
+  }
+
+  private Mono<Outcome> ack(Connection connection, String alertId, String requestId) {
+    if (alertId == null || alertId.isBlank() || alertId.length() > 200) {
+      return Mono.just(reject(connection, "invalid", "'alertId' is required", requestId, null));
+    }
+    String patientId = state.patientOfAlert(alertId);
+    if (patientId == null || !access.maySee(connection.identity, patientId)) {
+      return Mono.just(reject(connection, "unknown-alert", "no such open alert", requestId, null));
+    }
+    Instant now = Instant.now();
+    AckValue ack = state.acknowledge(alertId, Payloads.time(now), connection.identity.name());
+    if (ack == null) {
+      return Mono.just(Outcome.OK); // already acknowledged: nothing changes
+    }
+    hub.publish(patientId, "alert-ack", null, ack);
+    return store.saveAck(alertId, patientId, now, connection.identity.name())
+        .thenReturn(Outcome.OK)
+        .onErrorResume(e -> {
+          log.warn("Cannot store an alert acknowledgement: {}", e.toString());
+          return Mono.just(Outcome.OK);
+        });
+  }
+
+  /** Applies acknowledgements stored by other instances and tells this instance's watchers. */
+  void acknowledgedElsewhere(List<AckValue> acks) {
+    for (AckValue stored : acks) {
+      String patientId = state.patientOfAlert(stored.alertId());
+      AckValue applied = patientId == null ? null
+          : state.acknowledge(stored.alertId(), stored.acknowledgedAt(), stored.acknowledgedBy());
+      if (applied != null) {
+        hub.publish(patientId, "alert-ack", null, applied);
+      }
+    }
+  }
+
+  private void wardMove(WardAssignments.Move move) {
+    for (Connection connection : hub.connections()) {
+      String ward = connection.subscription().ward();
+      if (ward != null && (ward.equals(move.fromWard()) || ward.equals(move.toWard()))) {
+        subscribe(connection, null, ward, null, null).subscribe();
+      }
+    }
+  }
+
+  /** Closes every connection (shutdown: clients reconnect, to another instance if need be). */
+  void closeAll(CloseReason reason) {
+    for (Connection connection : hub.connections()) {
+      connection.close(reason);
+    }
+  }
+
+  /** Heartbeat to everyone; WebSockets silent for two intervals are closed. */
+  void tick() {
+    hub.heartbeat();
+    long limit = properties.heartbeatInterval().toNanos() * 2;
+    for (Connection connection : hub.connections()) {
+      if (connection.transport == Transport.WEBSOCKET && connection.silentNanos() > limit) {
+        metrics.idleCloses.increment();
+        connection.close(CloseReason.IDLE);
+      }
+    }
+  }
+
+  private Set<String> visible(ClientIdentity identity, Set<String> patients) {
+    Set<String> allowed = new LinkedHashSet<>();
+    for (String patientId : patients) {
+      if (access.maySee(identity, patientId)) {
+        allowed.add(patientId);
+      }
+    }
+    return allowed;
+  }
+
+  private Outcome reject(Connection connection, String code, String message, String requestId, List<String> patients) {
+    hub.send(connection, Frame.control("error", Messages.error(hub.currentSeq(), code, message, requestId, patients)));
+    return new Outcome(code, message);
+  }
+
+  private static String string(JsonNode message, String field) {
+    JsonNode value = message.get(field);
+    return value != null && value.isString() ? value.stringValue() : null;
+  }
+
+  private static String abbreviate(String text) {
+    String printable = text.replaceAll("[^A-Za-z0-9_\\-]", "?");
+    return printable.length() > 40 ? printable.substring(0, 40) + "..." : printable;
+  }
+}

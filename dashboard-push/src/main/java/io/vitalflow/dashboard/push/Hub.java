@@ -1,0 +1,130 @@
+package io.vitalflow.dashboard.push;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.vitalflow.dashboard.push.Payloads.PatientSnapshot;
+
+/**
+ * The fan-out of one instance. Every live event gets the next sequence number, is encoded once, kept in
+ * the {@link ResumeLog} and offered to the connections subscribed to its patient, and only to those (the
+ * subscriber sets are per patient, so an event costs work proportional to its own watchers). Subscribing
+ * happens under the same lock as publishing, so a snapshot (or a replay) and the live events after it
+ * neither overlap nor leave a gap.
+ */
+final class Hub {
+
+  /** Identifies this instance's sequence numbers in resume tokens. */
+  final String instance = UUID.randomUUID().toString().substring(0, 8);
+  private final ResumeLog resumeLog;
+  private final PushMetrics metrics;
+  private final Map<String, Set<Connection>> byPatient = new HashMap<>();
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private long seq;
+
+  Hub(ResumeLog resumeLog, PushMetrics metrics) {
+    this.resumeLog = resumeLog;
+    this.metrics = metrics;
+  }
+
+  /** Publishes a live event about a patient; returns it. */
+  synchronized Frame publish(String patientId, String kind, String coalesceKey, Object payload) {
+    long next = ++seq;
+    Frame frame = Frame.of(next, patientId, kind, coalesceKey, Messages.live(kind, next, patientId, payload),
+        instance + ":" + next);
+    resumeLog.add(frame, System.nanoTime());
+    metrics.eventsPublished.increment();
+    Set<Connection> watchers = byPatient.get(patientId);
+    if (watchers != null) {
+      for (Connection connection : watchers) {
+        connection.offer(frame);
+      }
+    }
+    return frame;
+  }
+
+  synchronized long currentSeq() {
+    return seq;
+  }
+
+  void opened(Connection connection) {
+    connections.add(connection);
+    metrics.opened(connection.transport);
+  }
+
+  synchronized void closed(Connection connection) {
+    if (connections.remove(connection)) {
+      metrics.closed(connection.transport);
+      unregister(connection);
+      connection.subscription(Connection.Subscription.NONE);
+    }
+  }
+
+  Collection<Connection> connections() {
+    return connections;
+  }
+
+  /**
+   * Replaces a connection's subscription and queues what it gets first: a {@code subscribed} message, then
+   * the missed events when {@code resume} is covered by the resume log, else a {@code snapshot} built by
+   * {@code snapshot} (called under the lock, with the patients).
+   */
+  synchronized void subscribe(Connection connection, Connection.Subscription subscription, ResumeToken resume,
+      String requestId, Function<Set<String>, List<PatientSnapshot>> snapshot) {
+    if (!connections.contains(connection) || connection.isClosing()) {
+      return;
+    }
+    unregister(connection);
+    connection.subscription(subscription);
+    for (String patientId : subscription.patients()) {
+      byPatient.computeIfAbsent(patientId, id -> new HashSet<>()).add(connection);
+    }
+    boolean replay = resume != null && instance.equals(resume.instance()) && resumeLog.covers(resume.seq(), seq);
+    String mode = replay ? "replayed" : "snapshot";
+    connection.offer(Frame.control("subscribed", Messages.subscribed(seq, requestId, connection.id, instance,
+        subscription.ward(), subscription.patients(), mode)));
+    if (replay) {
+      resumeLog.since(resume.seq(), subscription.patients()).forEach(connection::offer);
+    } else {
+      connection.offer(Frame.of(seq, null, "snapshot", null,
+          Messages.snapshot(seq, mode, snapshot.apply(subscription.patients())), instance + ":" + seq));
+    }
+  }
+
+  /** Queues a per-connection message. */
+  void send(Connection connection, Frame frame) {
+    connection.offer(frame);
+  }
+
+  /** Sends one heartbeat, encoded once, to every connection; forgets expired resume entries. */
+  void heartbeat() {
+    Frame frame;
+    synchronized (this) {
+      resumeLog.prune(System.nanoTime());
+      frame = Frame.control("heartbeat", Messages.heartbeat(seq, Instant.now(), null));
+    }
+    for (Connection connection : connections) {
+      connection.offer(frame);
+    }
+  }
+
+  private void unregister(Connection connection) {
+    for (String patientId : connection.subscription().patients()) {
+      Set<Connection> watchers = byPatient.get(patientId);
+      if (watchers != null) {
+        watchers.remove(connection);
+        if (watchers.isEmpty()) {
+          byPatient.remove(patientId);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.vitalflow.dashboard.push;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import io.vitalflow.dashboard.DashboardProperties;
+import io.vitalflow.dashboard.access.AccessPolicy;
+import io.vitalflow.dashboard.push.Payloads.AckValue;
+import io.vitalflow.dashboard.ward.WardAssignments;
+
+/** Wires the hub, the state, the topic feed and both endpoints, and runs the periodic work. */
+@Configuration(proxyBeanMethods = false)
+class PushConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(PushConfiguration.class);
+
+  @Bean
+  PushMetrics pushMetrics(MeterRegistry registry) {
+    return new PushMetrics(registry);
+  }
+
+  @Bean
+  Hub hub(DashboardProperties properties, PushMetrics metrics) {
+    return new Hub(new ResumeLog(properties.resumeCapacity(), properties.resumeWindow()), metrics);
+  }
+
+  @Bean
+  LiveState liveState(DashboardProperties properties) {
+    return new LiveState(properties.maxPatients(), properties.maxAlertsPerPatient());
+  }
+
+  @Bean
+  Throttle throttle(DashboardProperties properties) {
+    return new Throttle(properties.vitalThrottle());
+  }
+
+  @Bean
+  DashboardStore dashboardStore(DatabaseClient database) {
+    return new DashboardStore(database);
+  }
+
+  @Bean
+  WardAssignments wardAssignments(DatabaseClient database) {
+    return new WardAssignments(database);
+  }
+
+  @Bean
+  DashboardService dashboardService(DashboardProperties properties, Hub hub, LiveState state, DashboardStore store,
+      WardAssignments wards, ObjectProvider<AccessPolicy> access, PushMetrics metrics) {
+    return new DashboardService(properties, hub, state, store, wards, access.getIfAvailable(AccessPolicy::allowAll),
+        metrics);
+  }
+
+  @Bean
+  HandlerMapping webSocketMapping(DashboardService service) {
+    return new SimpleUrlHandlerMapping(Map.of(WebSocketEndpoint.PATH, new WebSocketEndpoint(service)), -1);
+  }
+
+  @Bean
+  TopicFeed topicFeed(DashboardProperties properties, LiveState state, Hub hub, Throttle throttle,
+      PushMetrics metrics) {
+    return new TopicFeed(properties, state, hub, throttle, metrics);
+  }
+
+  @Bean
+  FeedHealthIndicator dashboardFeedHealthIndicator(TopicFeed feed, Hub hub) {
+    return new FeedHealthIndicator(feed, hub);
+  }
+
+  /** Starts the feed (positions fixed before the application reports started) and the periodic work. */
+  @Bean
+  SmartLifecycle dashboardRuntime(DashboardProperties properties, TopicFeed feed, DashboardService service,
+      Throttle throttle, WardAssignments wards, DashboardStore store) {
+    return new SmartLifecycle() {
+      private final Disposable.Composite tasks = Disposables.composite();
+      private volatile boolean running;
+
+      @Override
+      public void start() {
+        wards.reload().onErrorResume(e -> {
+          log.warn("Cannot load ward assignments: {}", e.toString());
+          return Mono.empty();
+        }).block(Duration.ofSeconds(30));
+        List<AckValue> acks = store.acksSince(Instant.now().minus(properties.stateLookback()))
+            .onErrorResume(e -> {
+              log.warn("Cannot load alert acknowledgements: {}", e.toString());
+              return Flux.empty();
+            })
+            .collectList().block(Duration.ofSeconds(30));
+        feed.start(acks);
+        Duration flushEvery = properties.vitalThrottle().dividedBy(4).compareTo(Duration.ofMillis(20)) < 0
+            ? Duration.ofMillis(20) : properties.vitalThrottle().dividedBy(4);
+        tasks.add(Flux.interval(flushEvery, Schedulers.single())
+            .subscribe(tick -> throttle.flush(System.nanoTime())));
+        tasks.add(Flux.interval(properties.heartbeatInterval(), Schedulers.single())
+            .subscribe(tick -> service.tick()));
+        tasks.add(Flux.interval(properties.syncInterval(), Schedulers.single())
+            .concatMap(tick -> {
+              Instant since = Instant.now().minus(properties.syncInterval().multipliedBy(4));
+              return wards.reload()
+                  .then(store.acksSince(since).collectList().doOnNext(service::acknowledgedElsewhere))
+                  .onErrorResume(e -> {
+                    log.warn("Cannot read ward assignments or acknowledgements: {}", e.toString());
+                    return Mono.empty();
+                  });
+            })
+            .subscribe());
+        running = true;
+      }
+
+      @Override
+      public void stop() {
+        running = false;
+        tasks.dispose();
+        // before the web server's graceful shutdown, which would otherwise wait for these long requests
+        service.closeAll(CloseReason.SHUTDOWN);
+        feed.close();
+      }
+
+      @Override
+      public boolean isRunning() {
+        return running;
+      }
+    };
+  }
+}

@@ -1,0 +1,55 @@
+package io.vitalflow.dashboard.push;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** Connections by transport, frames sent and coalesced, connections closed for being slow or silent. */
+final class PushMetrics {
+
+  private final Map<Transport, AtomicInteger> connections = new EnumMap<>(Transport.class);
+  final Counter framesSent;
+  final Counter framesCoalesced;
+  final Counter slowClientCloses;
+  final Counter idleCloses;
+  final Counter eventsPublished;
+  final Counter undecodable;
+
+  PushMetrics(MeterRegistry registry) {
+    for (Transport transport : Transport.values()) {
+      AtomicInteger count = new AtomicInteger();
+      connections.put(transport, count);
+      Gauge.builder("vitalflow.dashboard.connections", count, AtomicInteger::get)
+          .description("open dashboard connections").tag("transport", transport.tag).register(registry);
+    }
+    framesSent = Counter.builder("vitalflow.dashboard.frames.sent").description("messages handed to connections")
+        .register(registry);
+    framesCoalesced = Counter.builder("vitalflow.dashboard.frames.coalesced")
+        .description("waiting messages replaced by a newer value of the same patient and code").register(registry);
+    slowClientCloses = Counter.builder("vitalflow.dashboard.slow.client.closes")
+        .description("connections closed because their queue overflowed").register(registry);
+    idleCloses = Counter.builder("vitalflow.dashboard.idle.closes")
+        .description("connections closed because the client was silent too long").register(registry);
+    eventsPublished = Counter.builder("vitalflow.dashboard.events.published")
+        .description("live events published to the hub (after throttling)").register(registry);
+    undecodable = Counter.builder("vitalflow.dashboard.records.undecodable")
+        .description("topic records skipped because they did not decode or validate").register(registry);
+  }
+
+  static PushMetrics forTests() {
+    return new PushMetrics(new SimpleMeterRegistry());
+  }
+
+  void opened(Transport transport) {
+    connections.get(transport).incrementAndGet();
+  }
+
+  void closed(Transport transport) {
+    connections.get(transport).decrementAndGet();
+  }
+}

@@ -1,0 +1,75 @@
+package io.vitalflow.dashboard.push;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.security.Principal;
+
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
+
+import reactor.core.publisher.Mono;
+
+import io.vitalflow.dashboard.access.ClientIdentity;
+
+/**
+ * {@code /api/v1/dashboard/ws[?patients=a,b|ward=w][&resume=<token>]}: JSON text frames both ways. Every
+ * frame from the client (also a pong) counts as a sign of life.
+ */
+final class WebSocketEndpoint implements WebSocketHandler {
+
+  static final String PATH = "/api/v1/dashboard/ws";
+
+  private final DashboardService service;
+
+  WebSocketEndpoint(DashboardService service) {
+    this.service = service;
+  }
+
+  @Override
+  public Mono<Void> handle(WebSocketSession session) {
+    return session.getHandshakeInfo().getPrincipal()
+        .map(Principal::getName).map(ClientIdentity::new)
+        .defaultIfEmpty(ClientIdentity.ANONYMOUS)
+        .flatMap(identity -> run(session, identity));
+  }
+
+  private Mono<Void> run(WebSocketSession session, ClientIdentity identity) {
+    Connection connection = service.open(Transport.WEBSOCKET, identity);
+    MultiValueMap<String, String> query = UriComponentsBuilder.fromUri(session.getHandshakeInfo().getUri())
+        .build().getQueryParams();
+    Mono<Void> output = session.send(connection.outbound()
+        .map(frame -> new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(frame.json()))));
+    Mono<Void> input = service.subscribeFromQuery(connection, parameter(query, "patients"),
+            parameter(query, "ward"), parameter(query, "resume"))
+        .thenMany(session.receive()
+            .concatMap(message -> {
+              connection.heard();
+              return switch (message.getType()) {
+                case TEXT -> service.receive(connection, message.getPayloadAsText());
+                case BINARY -> service.binary(connection);
+                case PING, PONG -> Mono.empty();
+              };
+            }))
+        .then();
+    connection.closed()
+        .filter(reason -> reason != CloseReason.CLIENT_GONE)
+        .flatMap(reason -> Mono.delay(Duration.ofMillis(50))
+            .then(session.close(new CloseStatus(reason.status(), reason.code()))))
+        .subscribe();
+    return Mono.when(input.doFinally(signal -> connection.close(CloseReason.CLIENT_GONE)), output)
+        .doFinally(signal -> {
+          connection.close(CloseReason.CLIENT_GONE);
+          service.closed(connection);
+        });
+  }
+
+  private static String parameter(MultiValueMap<String, String> query, String name) {
+    String raw = query.getFirst(name);
+    return raw == null ? null : UriUtils.decode(raw, StandardCharsets.UTF_8);
+  }
+}
