@@ -17,12 +17,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.vitalflow.fhir.FhirApiApplication;
+import io.vitalflow.fhir.ReadOnlyServer;
 import io.vitalflow.infra.local.LocalStack;
 import io.vitalflow.infra.postgres.PostgresCoordinates;
 
@@ -32,22 +30,19 @@ class CdsHooksServiceTest {
   private static final String SIGN = "/cds-services/vitalflow-drug-interactions-sign";
   private static final String SELECT = "/cds-services/vitalflow-drug-interactions-select";
 
-  private static ConfigurableApplicationContext app;
+  private static ReadOnlyServer server;
   private static WebTestClient client;
 
   @BeforeAll
   static void start() {
     PostgresCoordinates database = LocalStack.shared().freshDatabase("cds_hooks");
-    app = FhirApiApplication.builder().run("--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),
-        "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password());
-    int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-    client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
-        .responseTimeout(java.time.Duration.ofSeconds(30)).build();
+    server = ReadOnlyServer.start(database);
+    client = server.client();
   }
 
   @AfterAll
   static void stop() {
-    app.close();
+    server.close();
   }
 
   private static WebTestClient.BodyContentSpec post(String path, String body) {

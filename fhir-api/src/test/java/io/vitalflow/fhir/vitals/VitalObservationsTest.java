@@ -22,11 +22,9 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.vitalflow.fhir.FhirApiApplication;
+import io.vitalflow.fhir.ReadOnlyServer;
 import io.vitalflow.fhir.search.InvalidSearchException;
 import io.vitalflow.fhir.search.SearchRequest;
 import io.vitalflow.fhir.search.SearchResult;
@@ -41,7 +39,7 @@ class VitalObservationsTest {
   private static final String LONG_PATIENT = "urn:oid:2.16.840.1.113883.19.5:patient-".repeat(2);
   private static final List<Row> ROWS = new ArrayList<>();
 
-  private static ConfigurableApplicationContext app;
+  private static ReadOnlyServer server;
   private static WebTestClient client;
   private static VitalObservations observations;
 
@@ -101,17 +99,14 @@ class VitalObservationsTest {
         insert.executeBatch();
       }
     }
-    app = FhirApiApplication.builder().run("--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),
-        "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password());
-    int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-    client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
-        .responseTimeout(java.time.Duration.ofSeconds(30)).build();
-    observations = app.getBean(VitalObservations.class);
+    server = ReadOnlyServer.start(database);
+    client = server.client();
+    observations = server.app().getBean(VitalObservations.class);
   }
 
   @AfterAll
   static void stop() {
-    app.close();
+    server.close();
   }
 
   @Test

@@ -8,18 +8,16 @@ import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.vitalflow.fhir.FhirApiApplication;
+import io.vitalflow.fhir.ReadOnlyServer;
 import io.vitalflow.infra.local.LocalStack;
 import io.vitalflow.infra.postgres.PostgresCoordinates;
 
 /** The vitals reads against a real PostgreSQL with the real schema. */
 class VitalsReadTest {
 
-  private static ConfigurableApplicationContext app;
+  private static ReadOnlyServer server;
   private static WebTestClient client;
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
@@ -48,16 +46,13 @@ class VitalsReadTest {
       statement.execute("insert into vital_aggregate_1h values ('p1', '8867-4', '" + NOW.minus(9, ChronoUnit.DAYS)
           + "', '" + NOW.minus(9, ChronoUnit.DAYS).plusSeconds(3600) + "', '/min', 1, 1, 1, 1, 1, 1, '" + NOW + "')");
     }
-    app = FhirApiApplication.builder().run("--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),
-        "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password());
-    int port = ((WebServerApplicationContext) app).getWebServer().getPort();
-    client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
-        .responseTimeout(java.time.Duration.ofSeconds(30)).build();
+    server = ReadOnlyServer.start(database);
+    client = server.client();
   }
 
   @AfterAll
   static void stop() {
-    app.close();
+    server.close();
   }
 
   @Test

@@ -1,0 +1,42 @@
+package io.vitalflow.fhir;
+
+import java.time.Duration;
+
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.vitalflow.infra.postgres.PostgresCoordinates;
+
+/** The FHIR API without a broker (read-only) on a test database, with a client for it. */
+public final class ReadOnlyServer implements AutoCloseable {
+
+  private final ConfigurableApplicationContext app;
+  private final WebTestClient client;
+
+  private ReadOnlyServer(ConfigurableApplicationContext app) {
+    this.app = app;
+    int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+    this.client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+        .responseTimeout(Duration.ofSeconds(30)).build();
+  }
+
+  public static ReadOnlyServer start(PostgresCoordinates database) {
+    return new ReadOnlyServer(FhirApiApplication.builder().run("--server.port=0",
+        "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user(),
+        "--spring.r2dbc.password=" + database.password()));
+  }
+
+  public WebTestClient client() {
+    return client;
+  }
+
+  public ConfigurableApplicationContext app() {
+    return app;
+  }
+
+  @Override
+  public void close() {
+    app.close();
+  }
+}
