@@ -2,6 +2,7 @@ package io.vitalflow.dashboard.push;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +33,7 @@ import io.vitalflow.dashboard.ward.WardAssignments;
 class PushConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(PushConfiguration.class);
+  private static final Duration ACK_SYNC_OVERLAP = Duration.ofMinutes(1);
 
   @Bean
   PushMetrics pushMetrics(MeterRegistry registry) {
@@ -113,11 +115,16 @@ class PushConfiguration {
             .subscribe(tick -> throttle.flush(System.nanoTime())));
         tasks.add(Flux.interval(properties.heartbeatInterval(), Schedulers.single())
             .subscribe(tick -> service.tick()));
+        // acks since the last sync that succeeded, with a minute of overlap: a late tick (busy machine) or an
+        // ack whose alert this instance has not seen yet is picked up by a later sync; re-applying is a no-op
+        AtomicReference<Instant> lastSync = new AtomicReference<>(Instant.now());
         tasks.add(Flux.interval(properties.syncInterval(), Schedulers.single())
             .concatMap(tick -> {
-              Instant since = Instant.now().minus(properties.syncInterval().multipliedBy(4));
+              Instant started = Instant.now();
+              Instant since = lastSync.get().minus(ACK_SYNC_OVERLAP);
               return wards.reload()
                   .then(store.acksSince(since).collectList().doOnNext(service::acknowledgedElsewhere))
+                  .doOnSuccess(done -> lastSync.set(started))
                   .onErrorResume(e -> {
                     log.warn("Cannot read ward assignments or acknowledgements: {}", e.toString());
                     return Mono.empty();
