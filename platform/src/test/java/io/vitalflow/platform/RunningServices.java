@@ -12,6 +12,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 
+import io.vitalflow.dashboard.DashboardPushApplication;
 import io.vitalflow.fhir.FhirApiApplication;
 import io.vitalflow.infra.local.LocalStack;
 import io.vitalflow.infra.postgres.PostgresCoordinates;
@@ -30,6 +31,7 @@ final class RunningServices implements AutoCloseable {
   int processorPort;
   int ingestPort;
   int fhirPort;
+  int dashboardPort;
 
   RunningServices(String purpose) {
     database = stack.freshDatabase(purpose);
@@ -49,6 +51,21 @@ final class RunningServices implements AutoCloseable {
         "--vitalflow.fhir.jdbc-url=" + database.jdbcUrl(),
         "--vitalflow.fhir.jdbc-user=" + database.user(),
         "--vitalflow.fhir.jdbc-password=" + database.password());
+    return this;
+  }
+
+  /**
+   * Also starts dashboard-push (the live dashboards and the ward page) on this test's topics and database.
+   * Call it after {@link #startAll()}: it fixes its start offsets on the topics that exist when it starts.
+   */
+  RunningServices startDashboard(String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of("--server.port=0",
+        "--spring.r2dbc.url=" + database.r2dbcUrl(),
+        "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password(),
+        "--vitalflow.dashboard.bootstrap-servers=" + stack.kafkaBootstrap(),
+        "--vitalflow.dashboard.topic-prefix=" + topicPrefix));
+    args.addAll(List.of(extraArgs));
+    dashboardPort = start(DashboardPushApplication.builder(), args.toArray(String[]::new));
     return this;
   }
 
