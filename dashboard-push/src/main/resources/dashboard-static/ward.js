@@ -306,12 +306,12 @@
       li.className = 'alert';
       li.dataset.testid = 'alert';
       a.el = li;
-      // newest first
+      // newest first; of alerts raised at the same time the one that arrived last goes first
       const raised = Date.parse(a.raisedAt) || 0;
       let before = null;
       for (const other of alertsEl.children) {
         const o = alerts.get(other.dataset.alertId);
-        if (o && (Date.parse(o.raisedAt) || 0) < raised) { before = other; break; }
+        if (o && (Date.parse(o.raisedAt) || 0) <= raised) { before = other; break; }
       }
       alertsEl.insertBefore(li, before);
     }

@@ -38,9 +38,7 @@ final class RunningServices implements AutoCloseable {
   }
 
   RunningServices startAll() throws Exception {
-    processorPort = start(VitalsProcessorApplication.builder(), processorArgs(newStateDir()));
-    ingestPort = start(IngestGatewayApplication.builder(), "--server.port=0",
-        "--vitalflow.ingest.bootstrap-servers=" + stack.kafkaBootstrap(), "--vitalflow.ingest.topic-prefix=" + topicPrefix);
+    startVitalsPath();
     fhirPort = start(FhirApiApplication.builder(), "--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),
         "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password(),
         "--vitalflow.fhir.kafka-bootstrap=" + stack.kafkaBootstrap(),
@@ -54,9 +52,17 @@ final class RunningServices implements AutoCloseable {
     return this;
   }
 
+  /** Only the processor and the ingest gateway (no FHIR API): readings in, aggregates, NEWS2 and alerts out. */
+  RunningServices startVitalsPath() throws Exception {
+    processorPort = start(VitalsProcessorApplication.builder(), processorArgs(newStateDir()));
+    ingestPort = start(IngestGatewayApplication.builder(), "--server.port=0",
+        "--vitalflow.ingest.bootstrap-servers=" + stack.kafkaBootstrap(), "--vitalflow.ingest.topic-prefix=" + topicPrefix);
+    return this;
+  }
+
   /**
    * Also starts dashboard-push (the live dashboards and the ward page) on this test's topics and database.
-   * Call it after {@link #startAll()}: it fixes its start offsets on the topics that exist when it starts.
+   * Call it after {@link #startAll()} or {@link #startVitalsPath()}: it fixes its start offsets on the topics that exist when it starts.
    */
   RunningServices startDashboard(String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("--server.port=0",

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -26,8 +28,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
- * The ward dashboard page in a real headless Chromium against the running stack (gateway, processor, FHIR
- * API, dashboard-push on a real broker and PostgreSQL): a reading posted to the ingest endpoint shows on its
+ * The ward dashboard page in a real headless Chromium against the running stack (ingest gateway, processor
+ * and dashboard-push on a real broker and PostgreSQL): a reading posted to the ingest endpoint shows on its
  * patient's tile, a deterioration raises a NEWS2 alert in the alert list, and acknowledging it in the page
  * marks it acknowledged (and stores it in {@code alert_ack}).
  *
@@ -48,7 +50,8 @@ class WardDashboardBrowserTest {
     Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "Skipped: needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver; "
             + ".ci/run installs them)");
-    services = new RunningServices("ward-page").startAll().startDashboard();
+    // the FHIR API plays no part in this path; leaving it out saves seconds on a shared machine
+    services = new RunningServices("ward-page").startVitalsPath().startDashboard();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -118,8 +121,21 @@ class WardDashboardBrowserTest {
       await().atMost(WAIT).until(() -> Db.count(services.database,
           "select count(*) from alert_ack where alert_id = '" + alertId + "'") == 1);
     } catch (RuntimeException | AssertionError e) {
-      throw new AssertionError("Ward page failed; its DOM:\n" + browser.getPageSource(), e);
+      throw new AssertionError("Ward page failed (screenshot: " + screenshot() + "); its DOM:\n"
+          + browser.getPageSource(), e);
     }
+    screenshot();
+  }
+
+  /** Saves what the browser shows to {@code target/ward-dashboard.png} (a CI artifact; also on failure). */
+  private static Path screenshot() {
+    Path file = Path.of("target", "ward-dashboard.png");
+    try {
+      Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
+    return file.toAbsolutePath();
   }
 
   private static WebTestClient client(int port) {
