@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -42,6 +44,9 @@ class WardDashboardBrowserTest {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration WAIT = Duration.ofSeconds(30);
 
+  /** Selenium warns on every start that it has no DevTools classes for this Chromium; we use none. */
+  private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
+
   private static RunningServices services;
   private static WebDriver browser;
 
@@ -52,6 +57,7 @@ class WardDashboardBrowserTest {
             + ".ci/run installs them)");
     // the FHIR API plays no part in this path; leaving it out saves seconds on a shared machine
     services = new RunningServices("ward-page").startVitalsPath().startDashboard();
+    SELENIUM_LOG.setLevel(Level.SEVERE);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -136,6 +142,15 @@ class WardDashboardBrowserTest {
       return null;
     }
     return file.toAbsolutePath();
+  }
+
+  @Test
+  void thePageIsServedByDashboardPushAndNotByTheOtherServicesInTheSameJvm() {
+    client(services.dashboardPort).get().uri("/").exchange().expectStatus().isOk()
+        .expectBody(String.class).value(html -> assertThat(html).contains("ward.js").doesNotContain("http"));
+    client(services.dashboardPort).get().uri("/ward.js").exchange().expectStatus().isOk();
+    client(services.ingestPort).get().uri("/ward.js").exchange().expectStatus().isNotFound();
+    client(services.processorPort).get().uri("/index.html").exchange().expectStatus().isNotFound();
   }
 
   private static WebTestClient client(int port) {
