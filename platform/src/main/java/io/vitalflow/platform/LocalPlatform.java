@@ -126,6 +126,7 @@ public final class LocalPlatform implements AutoCloseable {
         "  vitals reads           http://127.0.0.1:" + fhirPort + "/api/v1/patients/sim-1/vitals/latest",
         "  live dashboards        http://127.0.0.1:" + dashboardPort
             + "/api/v1/dashboard/events?patients=sim-1 (SSE; WebSocket: /api/v1/dashboard/ws)",
+        "  ward dashboard page    http://127.0.0.1:" + dashboardPort + "/?patients=sim-1,sim-2,sim-3,sim-4",
         "  metrics                http://127.0.0.1:" + ingestPort + "/actuator/prometheus (ingest), :"
             + processorPort + " (processor), :" + fhirPort + " (FHIR), :" + dashboardPort + " (dashboards)",
         "  Kafka                  " + kafka,

@@ -12,6 +12,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
 
+import io.vitalflow.dashboard.DashboardPushApplication;
 import io.vitalflow.fhir.FhirApiApplication;
 import io.vitalflow.infra.local.LocalStack;
 import io.vitalflow.infra.postgres.PostgresCoordinates;
@@ -30,15 +31,14 @@ final class RunningServices implements AutoCloseable {
   int processorPort;
   int ingestPort;
   int fhirPort;
+  int dashboardPort;
 
   RunningServices(String purpose) {
     database = stack.freshDatabase(purpose);
   }
 
   RunningServices startAll() throws Exception {
-    processorPort = start(VitalsProcessorApplication.builder(), processorArgs(newStateDir()));
-    ingestPort = start(IngestGatewayApplication.builder(), "--server.port=0",
-        "--vitalflow.ingest.bootstrap-servers=" + stack.kafkaBootstrap(), "--vitalflow.ingest.topic-prefix=" + topicPrefix);
+    startVitalsPath();
     fhirPort = start(FhirApiApplication.builder(), "--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),
         "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password(),
         "--vitalflow.fhir.kafka-bootstrap=" + stack.kafkaBootstrap(),
@@ -49,6 +49,29 @@ final class RunningServices implements AutoCloseable {
         "--vitalflow.fhir.jdbc-url=" + database.jdbcUrl(),
         "--vitalflow.fhir.jdbc-user=" + database.user(),
         "--vitalflow.fhir.jdbc-password=" + database.password());
+    return this;
+  }
+
+  /** Only the processor and the ingest gateway (no FHIR API): readings in, aggregates, NEWS2 and alerts out. */
+  RunningServices startVitalsPath() throws Exception {
+    processorPort = start(VitalsProcessorApplication.builder(), processorArgs(newStateDir()));
+    ingestPort = start(IngestGatewayApplication.builder(), "--server.port=0",
+        "--vitalflow.ingest.bootstrap-servers=" + stack.kafkaBootstrap(), "--vitalflow.ingest.topic-prefix=" + topicPrefix);
+    return this;
+  }
+
+  /**
+   * Also starts dashboard-push (the live dashboards and the ward page) on this test's topics and database.
+   * Call it after {@link #startAll()} or {@link #startVitalsPath()}: it fixes its start offsets on the topics that exist when it starts.
+   */
+  RunningServices startDashboard(String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of("--server.port=0",
+        "--spring.r2dbc.url=" + database.r2dbcUrl(),
+        "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password(),
+        "--vitalflow.dashboard.bootstrap-servers=" + stack.kafkaBootstrap(),
+        "--vitalflow.dashboard.topic-prefix=" + topicPrefix));
+    args.addAll(List.of(extraArgs));
+    dashboardPort = start(DashboardPushApplication.builder(), args.toArray(String[]::new));
     return this;
   }
 

@@ -1,0 +1,170 @@
+package io.vitalflow.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The ward dashboard page in a real headless Chromium against the running stack (ingest gateway, processor
+ * and dashboard-push on a real broker and PostgreSQL): a reading posted to the ingest endpoint shows on its
+ * patient's tile, a deterioration raises a NEWS2 alert in the alert list, and acknowledging it in the page
+ * marks it acknowledged (and stores it in {@code alert_ack}).
+ *
+ * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code .ci/run} installs them); skipped
+ * without them.
+ */
+class WardDashboardBrowserTest {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  /** Selenium warns on every start that it has no DevTools classes for this Chromium; we use none. */
+  private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
+
+  private static RunningServices services;
+  private static WebDriver browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "Skipped: needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver; "
+            + ".ci/run installs them)");
+    // the FHIR API plays no part in this path; leaving it out saves seconds on a shared machine
+    services = new RunningServices("ward-page").startVitalsPath().startDashboard();
+    SELENIUM_LOG.setLevel(Level.SEVERE);
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+        "--disable-extensions", "--window-size=1280,900");
+    ChromeDriverService driverService = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+    browser = new ChromeDriver(driverService, options);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (services != null) {
+      services.close();
+    }
+  }
+
+  @Test
+  void aPostedReadingShowsOnItsTileAndAnAlertCanBeAcknowledged() {
+    WebTestClient dashboard = client(services.dashboardPort);
+    for (String patient : List.of("bed-1", "bed-2")) {
+      dashboard.put().uri("/api/v1/wards/w1/patients/" + patient).exchange().expectStatus().isNoContent();
+    }
+    browser.get("http://127.0.0.1:" + services.dashboardPort + "/?ward=w1");
+    try {
+      WebDriverWait wait = new WebDriverWait(browser, WAIT);
+      wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "open"));
+      wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid=tile]"), 2));
+
+      WebTestClient ingest = client(services.ingestPort);
+      Instant now = Instant.now().minusSeconds(3);
+      post(ingest, reading("bed-1", "8867-4", 72, "/min", now));
+      By bed1Hr = By.cssSelector("[data-patient='bed-1'] [data-code='8867-4'] .value");
+      wait.until(ExpectedConditions.textToBe(bed1Hr, "72"));
+      assertThat(browser.findElement(By.cssSelector("[data-patient='bed-2'] [data-code='8867-4'] .value")).getText())
+          .as("the other patient's tile").isEqualTo("–");
+      assertThat(browser.findElement(By.cssSelector("[data-patient='bed-1'] [data-testid=age]")).getText())
+          .endsWith("s ago");
+
+      // a deterioration: NEWS2 goes HIGH and the processor raises a band-change alert
+      Instant later = now.plusSeconds(1);
+      post(ingest, String.join("\n",
+          reading("bed-1", "9279-1", 26, "/min", later),
+          reading("bed-1", "59408-5", 90, "%", later),
+          reading("bed-1", "8480-6", 88, "mm[Hg]", later),
+          reading("bed-1", "8462-4", 50, "mm[Hg]", later),
+          reading("bed-1", "8867-4", 135, "/min", later),
+          reading("bed-1", "8310-5", 39.4, "Cel", later)));
+      wait.until(ExpectedConditions.attributeToBe(By.cssSelector("[data-patient='bed-1'] [data-testid=news2]"),
+          "data-band", "HIGH"));
+      By highAlert = By.cssSelector("[data-testid=alerts] li[data-patient='bed-1'][data-severity='HIGH']");
+      wait.until(ExpectedConditions.presenceOfElementLocated(highAlert));
+      WebElement alert = browser.findElement(highAlert);
+      String alertId = alert.getDomAttribute("data-alert-id");
+      assertThat(alert.getDomAttribute("data-state")).isEqualTo("open");
+      assertThat(browser.findElement(By.cssSelector("[data-patient='bed-1'] [data-code='8480-6'] .value")).getText())
+          .isEqualTo("88");
+
+      By ackButton = By.cssSelector("li[data-alert-id='" + alertId + "'] button[data-testid=ack]");
+      wait.until(ExpectedConditions.elementToBeClickable(ackButton)).click();
+      By acknowledged = By.cssSelector("li[data-alert-id='" + alertId + "']");
+      wait.until(ExpectedConditions.attributeToBe(acknowledged, "data-state", "acknowledged"));
+      assertThat(browser.findElement(acknowledged).getText()).contains("Acknowledged");
+      assertThat(browser.findElements(ackButton)).isEmpty();
+      await().atMost(WAIT).until(() -> Db.count(services.database,
+          "select count(*) from alert_ack where alert_id = '" + alertId + "'") == 1);
+    } catch (RuntimeException | AssertionError e) {
+      throw new AssertionError("Ward page failed (screenshot: " + screenshot() + "); its DOM:\n"
+          + browser.getPageSource(), e);
+    }
+    screenshot();
+  }
+
+  /** Saves what the browser shows to {@code target/ward-dashboard.png} (a CI artifact; also on failure). */
+  private static Path screenshot() {
+    Path file = Path.of("target", "ward-dashboard.png");
+    try {
+      Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    }
+    return file.toAbsolutePath();
+  }
+
+  @Test
+  void thePageIsServedByDashboardPushAndNotByTheOtherServicesInTheSameJvm() {
+    client(services.dashboardPort).get().uri("/").exchange().expectStatus().isOk()
+        .expectBody(String.class).value(html -> assertThat(html).contains("ward.js").doesNotContain("http"));
+    client(services.dashboardPort).get().uri("/ward.js").exchange().expectStatus().isOk();
+    client(services.ingestPort).get().uri("/ward.js").exchange().expectStatus().isNotFound();
+    client(services.processorPort).get().uri("/index.html").exchange().expectStatus().isNotFound();
+  }
+
+  private static WebTestClient client(int port) {
+    return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(WAIT).build();
+  }
+
+  private static void post(WebTestClient ingest, String ndjson) {
+    ingest.post().uri("/api/v1/vitals").contentType(MediaType.parseMediaType("application/x-ndjson"))
+        .bodyValue(ndjson + "\n").exchange().expectStatus().isOk();
+  }
+
+  private static String reading(String patient, String code, double value, String unit, Instant time) {
+    return """
+        {"patientId":"%s","deviceId":"m1","code":"%s","value":%s,"unit":"%s","effectiveTime":"%s"}"""
+        .formatted(patient, code, value, unit, time);
+  }
+}
