@@ -458,7 +458,7 @@ class DashboardStreamTest {
       int open = hub.connections().size();
       // from here on the client reads nothing: the socket buffers fill, then the connection's queue
       topics.bigAlerts(p, 600, 16 * 1024);
-      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
       byte[] ping = maskedText("{\"type\":\"ping\"}"); // writing still works: keeps the idle reaper away
       while (metrics.slowClientCloses.count() == closesBefore && System.nanoTime() < deadline) {
         socket.getOutputStream().write(ping);

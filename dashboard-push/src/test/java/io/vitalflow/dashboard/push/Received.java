@@ -25,7 +25,7 @@ final class Received {
 
   /** Waits for the next message (after the cursor) matching {@code wanted}; the ones before it are skipped. */
   synchronized JsonNode await(Predicate<JsonNode> wanted, String description) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
       while (cursor < messages.size()) {
         JsonNode message = messages.get(cursor++);
@@ -35,7 +35,7 @@ final class Received {
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new AssertionError("No " + description + " within 10 s; received " + messages);
+        throw new AssertionError("No " + description + " within 30 s; received " + messages);
       }
       try {
         wait(Math.max(1, left / 1_000_000));
