@@ -19,14 +19,20 @@ const STATUS_TOO_MANY: u8 = 2;
 /// Per-instance scratch space, reused by every call so a check allocates nothing once warm.
 struct State {
     out: Vec<u8>,
-    /// ingredient codes of every known medication, back to back
+    /// ingredients (positions in `kb::INGREDIENT_CODES`) of every known medication, back to back
     ingredients: Vec<u32>,
     /// per medication: start, end in `ingredients`; start == u32::MAX marks unknown, end == u32::MAX a repeat
     spans: Vec<(u32, u32)>,
     unknown: Vec<u16>,
     words: Vec<(usize, usize)>,
     lower: Vec<u8>,
+    /// rule per ingredient pair, indexed `a * n + b` by positions in `kb::INGREDIENT_CODES` (`NO_RULE` = none);
+    /// built from `kb::PAIR_KEYS`/`kb::PAIR_RULES` on the first check of an instance, so a pair costs one load
+    /// instead of a binary search
+    pairs: Vec<u16>,
 }
+
+const NO_RULE: u16 = u16::MAX;
 
 static mut STATE: State = State {
     out: Vec::new(),
@@ -35,6 +41,7 @@ static mut STATE: State = State {
     unknown: Vec::new(),
     words: Vec::new(),
     lower: Vec::new(),
+    pairs: Vec::new(),
 };
 
 #[no_mangle]
@@ -149,6 +156,9 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
     if count > MAX_MEDICATIONS {
         return Err(STATUS_TOO_MANY);
     }
+    if st.pairs.is_empty() {
+        build_pairs(&mut st.pairs);
+    }
     st.ingredients.clear();
     st.spans.clear();
     st.unknown.clear();
@@ -164,11 +174,19 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
             st.spans.push((u32::MAX, u32::MAX));
             continue;
         }
-        st.ingredients[start..end].sort_unstable();
+        if end - start > 1 {
+            st.ingredients[start..end].sort_unstable();
+        }
         let mut span = (start as u32, end as u32);
         // the same ingredient set seen before is the same medication: checked once, at its first entry
+        let first = st.ingredients[start];
         for &(s, e) in st.spans.iter() {
-            if s != u32::MAX && e != u32::MAX && st.ingredients[s as usize..e as usize] == st.ingredients[start..end] {
+            if s != u32::MAX
+                && e != u32::MAX
+                && (e - s) as usize == end - start
+                && st.ingredients[s as usize] == first
+                && st.ingredients[s as usize..e as usize] == st.ingredients[start..end]
+            {
                 span.1 = u32::MAX;
                 break;
             }
@@ -178,6 +196,8 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
     if r.pos != input.len() {
         return Err(STATUS_MALFORMED);
     }
+    let n = kb::INGREDIENT_CODES.len();
+    let pairs = &st.pairs[..];
     let out = &mut st.out;
     header(out, STATUS_OK);
     let count_at = out.len();
@@ -195,13 +215,10 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
             }
             let mut best: Option<(u16, u8, u32, u32)> = None;
             for &a in &st.ingredients[si as usize..ei as usize] {
+                let row = &pairs[a as usize * n..(a as usize + 1) * n];
                 for &b in &st.ingredients[sj as usize..ej as usize] {
-                    if a == b {
-                        continue;
-                    }
-                    let key = if a < b { ((a as u64) << 32) | b as u64 } else { ((b as u64) << 32) | a as u64 };
-                    if let Ok(k) = kb::PAIR_KEYS.binary_search(&key) {
-                        let rule = kb::PAIR_RULES[k];
+                    let rule = row[b as usize];
+                    if rule != NO_RULE {
                         let sev = kb::RULES[rule as usize].severity;
                         let better = match best {
                             None => true,
@@ -219,8 +236,8 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
                 put_u16(out, rule);
                 out.push(sev);
                 out.push(0);
-                put_u32(out, a);
-                put_u32(out, b);
+                put_u32(out, kb::INGREDIENT_CODES[a as usize]);
+                put_u32(out, kb::INGREDIENT_CODES[b as usize]);
                 findings += 1;
             }
         }
@@ -233,15 +250,43 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
     Ok(())
 }
 
-/// Appends the ingredients of one medication: by code (ingredient, then clinical drug), else by name.
+/// Fills the pair table: the rule of every ingredient pair in `kb::PAIR_KEYS`, both ways round.
+fn build_pairs(pairs: &mut Vec<u16>) {
+    let n = kb::INGREDIENT_CODES.len();
+    pairs.clear();
+    pairs.resize(n * n, NO_RULE);
+    for (k, &key) in kb::PAIR_KEYS.iter().enumerate() {
+        let a = ingredient((key >> 32) as u32);
+        let b = ingredient(key as u32);
+        pairs[a * n + b] = kb::PAIR_RULES[k];
+        pairs[b * n + a] = kb::PAIR_RULES[k];
+    }
+    for a in 0..n {
+        pairs[a * n + a] = NO_RULE; // never an ingredient with itself
+    }
+}
+
+/// Position of an ingredient code in `kb::INGREDIENT_CODES` (the generator guarantees every code used by the
+/// other tables is there).
+fn ingredient(code: u32) -> usize {
+    match kb::INGREDIENT_CODES.binary_search(&code) {
+        Ok(k) => k,
+        Err(_) => unreachable!(),
+    }
+}
+
+/// Appends the ingredients (as positions in `kb::INGREDIENT_CODES`) of one medication: by code (ingredient, then
+/// clinical drug), else by name.
 fn resolve(code: u32, name: &[u8], st: &mut State) {
     if code != 0 {
-        if kb::INGREDIENT_CODES.binary_search(&code).is_ok() {
-            st.ingredients.push(code);
+        if let Ok(k) = kb::INGREDIENT_CODES.binary_search(&code) {
+            st.ingredients.push(k as u32);
             return;
         }
         if let Ok(k) = kb::CLINICAL_CODES.binary_search(&code) {
-            st.ingredients.extend_from_slice(kb::CLINICAL_INGREDIENTS[k]);
+            for &c in kb::CLINICAL_INGREDIENTS[k] {
+                st.ingredients.push(ingredient(c) as u32);
+            }
             return;
         }
     }
@@ -273,8 +318,11 @@ fn match_names(name: &[u8], st: &mut State) {
     }
     let first = st.ingredients.len();
     for &(entry, code) in kb::NAMES.iter() {
-        if contains_words(entry.as_bytes(), &st.lower, &st.words) && !st.ingredients[first..].contains(&code) {
-            st.ingredients.push(code);
+        if contains_words(entry.as_bytes(), &st.lower, &st.words) {
+            let k = ingredient(code) as u32;
+            if !st.ingredients[first..].contains(&k) {
+                st.ingredients.push(k);
+            }
         }
     }
 }
