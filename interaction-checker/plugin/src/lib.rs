@@ -21,8 +21,9 @@ struct State {
     out: Vec<u8>,
     /// ingredients (positions in `kb::INGREDIENT_CODES`) of every known medication, back to back
     ingredients: Vec<u32>,
-    /// per medication: start, end in `ingredients`; start == u32::MAX marks unknown, end == u32::MAX a repeat
-    spans: Vec<(u32, u32)>,
+    /// medications that can take part in a finding (known, not a repeat, an ingredient with some rule):
+    /// index in the request, start and end in `ingredients`
+    active: Vec<(u32, u32, u32)>,
     unknown: Vec<u16>,
     words: Vec<(usize, usize)>,
     lower: Vec<u8>,
@@ -30,6 +31,8 @@ struct State {
     /// built from `kb::PAIR_KEYS`/`kb::PAIR_RULES` on the first check of an instance, so a pair costs one load
     /// instead of a binary search
     pairs: Vec<u16>,
+    /// per ingredient position: true when some rule pairs it with another ingredient
+    partnered: Vec<bool>,
 }
 
 const NO_RULE: u16 = u16::MAX;
@@ -37,11 +40,12 @@ const NO_RULE: u16 = u16::MAX;
 static mut STATE: State = State {
     out: Vec::new(),
     ingredients: Vec::new(),
-    spans: Vec::new(),
+    active: Vec::new(),
     unknown: Vec::new(),
     words: Vec::new(),
     lower: Vec::new(),
     pairs: Vec::new(),
+    partnered: Vec::new(),
 };
 
 #[no_mangle]
@@ -157,10 +161,10 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
         return Err(STATUS_TOO_MANY);
     }
     if st.pairs.is_empty() {
-        build_pairs(&mut st.pairs);
+        build_pairs(&mut st.pairs, &mut st.partnered);
     }
     st.ingredients.clear();
-    st.spans.clear();
+    st.active.clear();
     st.unknown.clear();
     for index in 0..count {
         let code = r.u32()?;
@@ -171,52 +175,65 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
         let end = st.ingredients.len();
         if end == start {
             st.unknown.push(index as u16);
-            st.spans.push((u32::MAX, u32::MAX));
             continue;
         }
         if end - start > 1 {
             st.ingredients[start..end].sort_unstable();
         }
-        let mut span = (start as u32, end as u32);
-        // the same ingredient set seen before is the same medication: checked once, at its first entry
-        let first = st.ingredients[start];
-        for &(s, e) in st.spans.iter() {
-            if s != u32::MAX
-                && e != u32::MAX
-                && (e - s) as usize == end - start
-                && st.ingredients[s as usize] == first
-                && st.ingredients[s as usize..e as usize] == st.ingredients[start..end]
-            {
-                span.1 = u32::MAX;
-                break;
-            }
+        // only medications with an ingredient that takes part in some rule can be in a finding
+        let mut partnered = false;
+        for &k in &st.ingredients[start..end] {
+            partnered |= st.partnered[k as usize];
         }
-        st.spans.push(span);
+        if !partnered || repeats(&st.active, &st.ingredients, start, end) {
+            // a repeat (same ingredient set as an earlier entry) is the same medication: checked once, at its
+            // first entry
+            st.ingredients.truncate(start);
+            continue;
+        }
+        st.active.push((index as u32, start as u32, end as u32));
     }
     if r.pos != input.len() {
         return Err(STATUS_MALFORMED);
     }
-    let n = kb::INGREDIENT_CODES.len();
-    let pairs = &st.pairs[..];
     let out = &mut st.out;
     header(out, STATUS_OK);
     let count_at = out.len();
     put_u32(out, 0);
-    let mut findings: u32 = 0;
-    for i in 0..count {
-        let (si, ei) = st.spans[i];
-        if si == u32::MAX || ei == u32::MAX {
-            continue;
+    let findings = findings(&st.active, &st.ingredients, &st.pairs, out);
+    out[count_at..count_at + 4].copy_from_slice(&findings.to_le_bytes());
+    put_u32(out, st.unknown.len() as u32);
+    for &u in st.unknown.iter() {
+        put_u16(out, u);
+    }
+    Ok(())
+}
+
+/// True when `ingredients[start..end]` is the ingredient set of an earlier active medication.
+fn repeats(active: &[(u32, u32, u32)], ingredients: &[u32], start: usize, end: usize) -> bool {
+    let set = &ingredients[start..end];
+    for &(_, s, e) in active {
+        let other = &ingredients[s as usize..e as usize];
+        if other.len() == set.len() && other[0] == set[0] && other == set {
+            return true;
         }
-        for j in (i + 1)..count {
-            let (sj, ej) = st.spans[j];
-            if sj == u32::MAX || ej == u32::MAX {
-                continue;
-            }
+    }
+    false
+}
+
+/// One finding per pair of active medications `(i, j)`, `i < j`, in that order: over their ingredient pairs the
+/// most severe rule, then the rule listed first. Returns the number of findings written to `out`.
+fn findings(active: &[(u32, u32, u32)], ingredients: &[u32], pairs: &[u16], out: &mut Vec<u8>) -> u32 {
+    let n = kb::INGREDIENT_CODES.len();
+    let mut findings: u32 = 0;
+    for (x, &(i, si, ei)) in active.iter().enumerate() {
+        let mine = &ingredients[si as usize..ei as usize];
+        for &(j, sj, ej) in &active[x + 1..] {
+            let theirs = &ingredients[sj as usize..ej as usize];
             let mut best: Option<(u16, u8, u32, u32)> = None;
-            for &a in &st.ingredients[si as usize..ei as usize] {
+            for &a in mine {
                 let row = &pairs[a as usize * n..(a as usize + 1) * n];
-                for &b in &st.ingredients[sj as usize..ej as usize] {
+                for &b in theirs {
                     let rule = row[b as usize];
                     if rule != NO_RULE {
                         let sev = kb::RULES[rule as usize].severity;
@@ -231,30 +248,28 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
                 }
             }
             if let Some((rule, sev, a, b)) = best {
-                put_u16(out, i as u16);
-                put_u16(out, j as u16);
-                put_u16(out, rule);
-                out.push(sev);
-                out.push(0);
-                put_u32(out, kb::INGREDIENT_CODES[a as usize]);
-                put_u32(out, kb::INGREDIENT_CODES[b as usize]);
+                let mut f = [0u8; 16];
+                f[0..2].copy_from_slice(&(i as u16).to_le_bytes());
+                f[2..4].copy_from_slice(&(j as u16).to_le_bytes());
+                f[4..6].copy_from_slice(&rule.to_le_bytes());
+                f[6] = sev;
+                f[8..12].copy_from_slice(&kb::INGREDIENT_CODES[a as usize].to_le_bytes());
+                f[12..16].copy_from_slice(&kb::INGREDIENT_CODES[b as usize].to_le_bytes());
+                out.extend_from_slice(&f);
                 findings += 1;
             }
         }
     }
-    out[count_at..count_at + 4].copy_from_slice(&findings.to_le_bytes());
-    put_u32(out, st.unknown.len() as u32);
-    for &u in st.unknown.iter() {
-        put_u16(out, u);
-    }
-    Ok(())
+    findings
 }
 
 /// Fills the pair table: the rule of every ingredient pair in `kb::PAIR_KEYS`, both ways round.
-fn build_pairs(pairs: &mut Vec<u16>) {
+fn build_pairs(pairs: &mut Vec<u16>, partnered: &mut Vec<bool>) {
     let n = kb::INGREDIENT_CODES.len();
     pairs.clear();
     pairs.resize(n * n, NO_RULE);
+    partnered.clear();
+    partnered.resize(n, false);
     for (k, &key) in kb::PAIR_KEYS.iter().enumerate() {
         let a = ingredient((key >> 32) as u32);
         let b = ingredient(key as u32);
@@ -263,6 +278,7 @@ fn build_pairs(pairs: &mut Vec<u16>) {
     }
     for a in 0..n {
         pairs[a * n + a] = NO_RULE; // never an ingredient with itself
+        partnered[a] = pairs[a * n..(a + 1) * n].iter().any(|&r| r != NO_RULE);
     }
 }
 
