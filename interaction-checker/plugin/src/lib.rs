@@ -27,15 +27,10 @@ struct State {
     unknown: Vec<u16>,
     words: Vec<(usize, usize)>,
     lower: Vec<u8>,
-    /// rule per ingredient pair, indexed `a * n + b` by positions in `kb::INGREDIENT_CODES` (`NO_RULE` = none);
-    /// built from `kb::PAIR_KEYS`/`kb::PAIR_RULES` on the first check of an instance, so a pair costs one load
-    /// instead of a binary search
-    pairs: Vec<u16>,
-    /// per ingredient position: true when some rule pairs it with another ingredient
-    partnered: Vec<bool>,
 }
 
-const NO_RULE: u16 = u16::MAX;
+/// `kb::PAIR_TABLE` entry of a pair without a rule
+const NO_RULE: u8 = 255;
 
 static mut STATE: State = State {
     out: Vec::new(),
@@ -44,8 +39,6 @@ static mut STATE: State = State {
     unknown: Vec::new(),
     words: Vec::new(),
     lower: Vec::new(),
-    pairs: Vec::new(),
-    partnered: Vec::new(),
 };
 
 #[no_mangle]
@@ -160,9 +153,6 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
     if count > MAX_MEDICATIONS {
         return Err(STATUS_TOO_MANY);
     }
-    if st.pairs.is_empty() {
-        build_pairs(&mut st.pairs, &mut st.partnered);
-    }
     st.ingredients.clear();
     st.active.clear();
     st.unknown.clear();
@@ -183,7 +173,7 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
         // only medications with an ingredient that takes part in some rule can be in a finding
         let mut partnered = false;
         for &k in &st.ingredients[start..end] {
-            partnered |= st.partnered[k as usize];
+            partnered |= kb::PARTNERED[k as usize];
         }
         if !partnered || repeats(&st.active, &st.ingredients, start, end) {
             // a repeat (same ingredient set as an earlier entry) is the same medication: checked once, at its
@@ -200,7 +190,7 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
     header(out, STATUS_OK);
     let count_at = out.len();
     put_u32(out, 0);
-    let findings = findings(&st.active, &st.ingredients, &st.pairs, out);
+    let findings = findings(&st.active, &st.ingredients, &kb::PAIR_TABLE, out);
     out[count_at..count_at + 4].copy_from_slice(&findings.to_le_bytes());
     put_u32(out, st.unknown.len() as u32);
     for &u in st.unknown.iter() {
@@ -223,7 +213,7 @@ fn repeats(active: &[(u32, u32, u32)], ingredients: &[u32], start: usize, end: u
 
 /// One finding per pair of active medications `(i, j)`, `i < j`, in that order: over their ingredient pairs the
 /// most severe rule, then the rule listed first. Returns the number of findings written to `out`.
-fn findings(active: &[(u32, u32, u32)], ingredients: &[u32], pairs: &[u16], out: &mut Vec<u8>) -> u32 {
+fn findings(active: &[(u32, u32, u32)], ingredients: &[u32], pairs: &[u8], out: &mut Vec<u8>) -> u32 {
     let n = kb::INGREDIENT_CODES.len();
     let mut findings: u32 = 0;
     for (x, &(i, si, ei)) in active.iter().enumerate() {
@@ -234,8 +224,8 @@ fn findings(active: &[(u32, u32, u32)], ingredients: &[u32], pairs: &[u16], out:
             for &a in mine {
                 let row = &pairs[a as usize * n..(a as usize + 1) * n];
                 for &b in theirs {
-                    let rule = row[b as usize];
-                    if rule != NO_RULE {
+                    let rule = row[b as usize] as u16;
+                    if rule != NO_RULE as u16 {
                         let sev = kb::RULES[rule as usize].severity;
                         let better = match best {
                             None => true,
@@ -261,25 +251,6 @@ fn findings(active: &[(u32, u32, u32)], ingredients: &[u32], pairs: &[u16], out:
         }
     }
     findings
-}
-
-/// Fills the pair table: the rule of every ingredient pair in `kb::PAIR_KEYS`, both ways round.
-fn build_pairs(pairs: &mut Vec<u16>, partnered: &mut Vec<bool>) {
-    let n = kb::INGREDIENT_CODES.len();
-    pairs.clear();
-    pairs.resize(n * n, NO_RULE);
-    partnered.clear();
-    partnered.resize(n, false);
-    for (k, &key) in kb::PAIR_KEYS.iter().enumerate() {
-        let a = ingredient((key >> 32) as u32);
-        let b = ingredient(key as u32);
-        pairs[a * n + b] = kb::PAIR_RULES[k];
-        pairs[b * n + a] = kb::PAIR_RULES[k];
-    }
-    for a in 0..n {
-        pairs[a * n + a] = NO_RULE; // never an ingredient with itself
-        partnered[a] = pairs[a * n..(a + 1) * n].iter().any(|&r| r != NO_RULE);
-    }
 }
 
 /// Position of an ingredient code in `kb::INGREDIENT_CODES` (the generator guarantees every code used by the
