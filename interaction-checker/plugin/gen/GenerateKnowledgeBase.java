@@ -146,17 +146,40 @@ public final class GenerateKnowledgeBase {
         rs.append("pub static NAMES: [(&str, u32); ").append(names.size()).append("] = [\n");
         names.forEach((n, c) -> rs.append("    (").append(str(n)).append(", ").append(c).append("),\n"));
         rs.append("];\n\n");
-        rs.append("pub static PAIR_KEYS: [u64; ").append(pairs.size()).append("] = [\n");
-        int col = 0;
-        for (long k : pairs.keySet()) {
-            rs.append(col++ % 6 == 0 ? "    " : " ").append(Long.toUnsignedString(k)).append(',');
-            if (col % 6 == 0) {
-                rs.append('\n');
-            }
+        // the rule of every ingredient pair as a dense table indexed by positions in INGREDIENT_CODES (both ways
+        // round, 255 = none): a pair costs the plugin one load, and the table is data, not built at run time
+        List<Long> codes = new ArrayList<>(ingredients.keySet());
+        int n = codes.size();
+        if (rules.size() >= 255) {
+            fail("the u8 pair table holds at most 254 rules, there are " + rules.size());
         }
-        rs.append("\n];\n\n");
-        rs.append("pub static PAIR_RULES: [u16; ").append(pairs.size()).append("] = [");
-        pairs.values().forEach(r -> rs.append(r).append(','));
+        int[] table = new int[n * n];
+        java.util.Arrays.fill(table, 255);
+        pairs.forEach((key, r) -> {
+            int x = java.util.Collections.binarySearch(codes, key >>> 32);
+            int y = java.util.Collections.binarySearch(codes, key & 0xFFFFFFFFL);
+            table[x * n + y] = r;
+            table[y * n + x] = r;
+        });
+        rs.append("/// rule index per ingredient pair, `PAIR_TABLE[a * n + b]` by positions in `INGREDIENT_CODES`; 255 = none\n");
+        rs.append("pub static PAIR_TABLE: [u8; ").append(n * n).append("] = [\n");
+        for (int x = 0; x < n; x++) {
+            rs.append("    ");
+            for (int y = 0; y < n; y++) {
+                rs.append(table[x * n + y]).append(',');
+            }
+            rs.append('\n');
+        }
+        rs.append("];\n\n");
+        rs.append("/// per position in `INGREDIENT_CODES`: true when some rule pairs the ingredient with another\n");
+        rs.append("pub static PARTNERED: [bool; ").append(n).append("] = [");
+        for (int x = 0; x < n; x++) {
+            boolean any = false;
+            for (int y = 0; y < n; y++) {
+                any |= table[x * n + y] != 255;
+            }
+            rs.append(any).append(',');
+        }
         rs.append("];\n\n");
         rs.append("pub struct Rule {\n    pub id: &'static str,\n    pub severity: u8,\n    pub a: &'static str,\n"
                 + "    pub b: &'static str,\n    pub mechanism: &'static str,\n    pub effect: &'static str,\n"

@@ -19,19 +19,23 @@ const STATUS_TOO_MANY: u8 = 2;
 /// Per-instance scratch space, reused by every call so a check allocates nothing once warm.
 struct State {
     out: Vec<u8>,
-    /// ingredient codes of every known medication, back to back
+    /// ingredients (positions in `kb::INGREDIENT_CODES`) of every known medication, back to back
     ingredients: Vec<u32>,
-    /// per medication: start, end in `ingredients`; start == u32::MAX marks unknown, end == u32::MAX a repeat
-    spans: Vec<(u32, u32)>,
+    /// medications that can take part in a finding (known, not a repeat, an ingredient with some rule):
+    /// index in the request, start and end in `ingredients`
+    active: Vec<(u32, u32, u32)>,
     unknown: Vec<u16>,
     words: Vec<(usize, usize)>,
     lower: Vec<u8>,
 }
 
+/// `kb::PAIR_TABLE` entry of a pair without a rule
+const NO_RULE: u8 = 255;
+
 static mut STATE: State = State {
     out: Vec::new(),
     ingredients: Vec::new(),
-    spans: Vec::new(),
+    active: Vec::new(),
     unknown: Vec::new(),
     words: Vec::new(),
     lower: Vec::new(),
@@ -150,7 +154,7 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
         return Err(STATUS_TOO_MANY);
     }
     st.ingredients.clear();
-    st.spans.clear();
+    st.active.clear();
     st.unknown.clear();
     for index in 0..count {
         let code = r.u32()?;
@@ -161,19 +165,23 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
         let end = st.ingredients.len();
         if end == start {
             st.unknown.push(index as u16);
-            st.spans.push((u32::MAX, u32::MAX));
             continue;
         }
-        st.ingredients[start..end].sort_unstable();
-        let mut span = (start as u32, end as u32);
-        // the same ingredient set seen before is the same medication: checked once, at its first entry
-        for &(s, e) in st.spans.iter() {
-            if s != u32::MAX && e != u32::MAX && st.ingredients[s as usize..e as usize] == st.ingredients[start..end] {
-                span.1 = u32::MAX;
-                break;
-            }
+        if end - start > 1 {
+            st.ingredients[start..end].sort_unstable();
         }
-        st.spans.push(span);
+        // only medications with an ingredient that takes part in some rule can be in a finding
+        let mut partnered = false;
+        for &k in &st.ingredients[start..end] {
+            partnered |= kb::PARTNERED[k as usize];
+        }
+        if !partnered || repeats(&st.active, &st.ingredients, start, end) {
+            // a repeat (same ingredient set as an earlier entry) is the same medication: checked once, at its
+            // first entry
+            st.ingredients.truncate(start);
+            continue;
+        }
+        st.active.push((index as u32, start as u32, end as u32));
     }
     if r.pos != input.len() {
         return Err(STATUS_MALFORMED);
@@ -182,26 +190,42 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
     header(out, STATUS_OK);
     let count_at = out.len();
     put_u32(out, 0);
-    let mut findings: u32 = 0;
-    for i in 0..count {
-        let (si, ei) = st.spans[i];
-        if si == u32::MAX || ei == u32::MAX {
-            continue;
+    let findings = findings(&st.active, &st.ingredients, &kb::PAIR_TABLE, out);
+    out[count_at..count_at + 4].copy_from_slice(&findings.to_le_bytes());
+    put_u32(out, st.unknown.len() as u32);
+    for &u in st.unknown.iter() {
+        put_u16(out, u);
+    }
+    Ok(())
+}
+
+/// True when `ingredients[start..end]` is the ingredient set of an earlier active medication.
+fn repeats(active: &[(u32, u32, u32)], ingredients: &[u32], start: usize, end: usize) -> bool {
+    let set = &ingredients[start..end];
+    for &(_, s, e) in active {
+        let other = &ingredients[s as usize..e as usize];
+        if other.len() == set.len() && other[0] == set[0] && other == set {
+            return true;
         }
-        for j in (i + 1)..count {
-            let (sj, ej) = st.spans[j];
-            if sj == u32::MAX || ej == u32::MAX {
-                continue;
-            }
+    }
+    false
+}
+
+/// One finding per pair of active medications `(i, j)`, `i < j`, in that order: over their ingredient pairs the
+/// most severe rule, then the rule listed first. Returns the number of findings written to `out`.
+fn findings(active: &[(u32, u32, u32)], ingredients: &[u32], pairs: &[u8], out: &mut Vec<u8>) -> u32 {
+    let n = kb::INGREDIENT_CODES.len();
+    let mut findings: u32 = 0;
+    for (x, &(i, si, ei)) in active.iter().enumerate() {
+        let mine = &ingredients[si as usize..ei as usize];
+        for &(j, sj, ej) in &active[x + 1..] {
+            let theirs = &ingredients[sj as usize..ej as usize];
             let mut best: Option<(u16, u8, u32, u32)> = None;
-            for &a in &st.ingredients[si as usize..ei as usize] {
-                for &b in &st.ingredients[sj as usize..ej as usize] {
-                    if a == b {
-                        continue;
-                    }
-                    let key = if a < b { ((a as u64) << 32) | b as u64 } else { ((b as u64) << 32) | a as u64 };
-                    if let Ok(k) = kb::PAIR_KEYS.binary_search(&key) {
-                        let rule = kb::PAIR_RULES[k];
+            for &a in mine {
+                let row = &pairs[a as usize * n..(a as usize + 1) * n];
+                for &b in theirs {
+                    let rule = row[b as usize] as u16;
+                    if rule != NO_RULE as u16 {
                         let sev = kb::RULES[rule as usize].severity;
                         let better = match best {
                             None => true,
@@ -214,34 +238,42 @@ fn run(input: &[u8], st: &mut State) -> Result<(), u8> {
                 }
             }
             if let Some((rule, sev, a, b)) = best {
-                put_u16(out, i as u16);
-                put_u16(out, j as u16);
-                put_u16(out, rule);
-                out.push(sev);
-                out.push(0);
-                put_u32(out, a);
-                put_u32(out, b);
+                let mut f = [0u8; 16];
+                f[0..2].copy_from_slice(&(i as u16).to_le_bytes());
+                f[2..4].copy_from_slice(&(j as u16).to_le_bytes());
+                f[4..6].copy_from_slice(&rule.to_le_bytes());
+                f[6] = sev;
+                f[8..12].copy_from_slice(&kb::INGREDIENT_CODES[a as usize].to_le_bytes());
+                f[12..16].copy_from_slice(&kb::INGREDIENT_CODES[b as usize].to_le_bytes());
+                out.extend_from_slice(&f);
                 findings += 1;
             }
         }
     }
-    out[count_at..count_at + 4].copy_from_slice(&findings.to_le_bytes());
-    put_u32(out, st.unknown.len() as u32);
-    for &u in st.unknown.iter() {
-        put_u16(out, u);
-    }
-    Ok(())
+    findings
 }
 
-/// Appends the ingredients of one medication: by code (ingredient, then clinical drug), else by name.
+/// Position of an ingredient code in `kb::INGREDIENT_CODES` (the generator guarantees every code used by the
+/// other tables is there).
+fn ingredient(code: u32) -> usize {
+    match kb::INGREDIENT_CODES.binary_search(&code) {
+        Ok(k) => k,
+        Err(_) => unreachable!(),
+    }
+}
+
+/// Appends the ingredients (as positions in `kb::INGREDIENT_CODES`) of one medication: by code (ingredient, then
+/// clinical drug), else by name.
 fn resolve(code: u32, name: &[u8], st: &mut State) {
     if code != 0 {
-        if kb::INGREDIENT_CODES.binary_search(&code).is_ok() {
-            st.ingredients.push(code);
+        if let Ok(k) = kb::INGREDIENT_CODES.binary_search(&code) {
+            st.ingredients.push(k as u32);
             return;
         }
         if let Ok(k) = kb::CLINICAL_CODES.binary_search(&code) {
-            st.ingredients.extend_from_slice(kb::CLINICAL_INGREDIENTS[k]);
+            for &c in kb::CLINICAL_INGREDIENTS[k] {
+                st.ingredients.push(ingredient(c) as u32);
+            }
             return;
         }
     }
@@ -273,8 +305,11 @@ fn match_names(name: &[u8], st: &mut State) {
     }
     let first = st.ingredients.len();
     for &(entry, code) in kb::NAMES.iter() {
-        if contains_words(entry.as_bytes(), &st.lower, &st.words) && !st.ingredients[first..].contains(&code) {
-            st.ingredients.push(code);
+        if contains_words(entry.as_bytes(), &st.lower, &st.words) {
+            let k = ingredient(code) as u32;
+            if !st.ingredients[first..].contains(&k) {
+                st.ingredients.push(k);
+            }
         }
     }
 }

@@ -7,7 +7,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The binary messages of the drug-interaction plugin, ABI version 1 (little-endian throughout; see
@@ -28,69 +27,141 @@ final class PluginCodec {
     static final int STATUS_MALFORMED = 1;
     static final int STATUS_TOO_MANY = 2;
 
+    private static final byte[] EMPTY = new byte[0];
+
     static byte[] encode(List<Medication> medications) {
-        if (medications.size() > InteractionChecker.MAX_MEDICATIONS) {
+        int n = medications.size();
+        if (n > InteractionChecker.MAX_MEDICATIONS) {
             throw new IllegalArgumentException("at most " + InteractionChecker.MAX_MEDICATIONS
-                    + " medications per check, got " + medications.size());
+                    + " medications per check, got " + n);
         }
-        byte[][] names = new byte[medications.size()][];
-        int size = 2;
-        for (int i = 0; i < names.length; i++) {
+        // names are encoded only when present (the common stream case is codes only: no extra arrays)
+        byte[][] names = null;
+        int size = 2 + 6 * n;
+        for (int i = 0; i < n; i++) {
             String name = medications.get(i).name();
-            names[i] = name == null ? new byte[0] : name.getBytes(StandardCharsets.UTF_8);
-            if (names[i].length > 0xFFFF) {
-                throw new IllegalArgumentException("medication name longer than 65535 bytes at index " + i);
+            if (name != null && !name.isEmpty()) {
+                if (names == null) {
+                    names = new byte[n][];
+                }
+                byte[] b = name.getBytes(StandardCharsets.UTF_8);
+                if (b.length > 0xFFFF) {
+                    throw new IllegalArgumentException("medication name longer than 65535 bytes at index " + i);
+                }
+                names[i] = b;
+                size += b.length;
             }
-            size += 6 + names[i].length;
         }
-        ByteBuffer buf = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-        buf.putShort((short) names.length);
-        for (int i = 0; i < names.length; i++) {
-            buf.putInt((int) medications.get(i).rxcuiNumber());
-            buf.putShort((short) names[i].length);
-            buf.put(names[i]);
+        byte[] out = new byte[size];
+        putShort(out, 0, n);
+        int pos = 2;
+        for (int i = 0; i < n; i++) {
+            putInt(out, pos, (int) medications.get(i).rxcuiNumber());
+            byte[] name = names == null || names[i] == null ? EMPTY : names[i];
+            putShort(out, pos + 4, name.length);
+            System.arraycopy(name, 0, out, pos + 6, name.length);
+            pos += 6 + name.length;
         }
-        return buf.array();
+        return out;
     }
 
-    static CheckResult decode(byte[] bytes, List<Medication> medications, Function<String, Catalogue> catalogues) {
-        try {
-            ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-            String version = header(buf);
-            Catalogue catalogue = catalogues.apply(version);
-            int count = count(buf, 16);
-            List<Finding> findings = new ArrayList<>(count);
-            for (int k = 0; k < count; k++) {
-                int first = Short.toUnsignedInt(buf.getShort());
-                int second = Short.toUnsignedInt(buf.getShort());
-                int rule = Short.toUnsignedInt(buf.getShort());
-                int severity = Byte.toUnsignedInt(buf.get());
-                buf.get();
-                long a = Integer.toUnsignedLong(buf.getInt());
-                long b = Integer.toUnsignedLong(buf.getInt());
-                if (first >= second || second >= medications.size() || rule >= catalogue.rules().size()
-                        || catalogue.rules().get(rule).severity().code() != severity) {
-                    throw new PluginAbiException("inconsistent finding " + first + "/" + second + " rule " + rule);
-                }
-                findings.add(new Finding(first, second, medications.get(first), medications.get(second), a, b,
-                        catalogue.rules().get(rule), version));
-            }
-            int unknownCount = count(buf, 2);
-            List<UnknownMedication> unknown = new ArrayList<>(unknownCount);
-            for (int k = 0; k < unknownCount; k++) {
-                int index = Short.toUnsignedInt(buf.getShort());
-                if (index >= medications.size()) {
-                    throw new PluginAbiException("unknown medication index " + index + " out of range");
-                }
-                unknown.add(new UnknownMedication(index, medications.get(index)));
-            }
-            if (buf.hasRemaining()) {
-                throw new PluginAbiException(buf.remaining() + " unexpected bytes after the result");
-            }
-            return new CheckResult(findings, unknown, version);
-        } catch (BufferUnderflowException e) {
-            throw new PluginAbiException("truncated plugin result", e);
+    /** Resolves the catalogue for a result's knowledge-base version (reading the version only when it changed). */
+    interface Catalogues {
+        /** The current catalogue, or null; its version is compared with the result's bytes without a String. */
+        Catalogue cached();
+
+        Catalogue forVersion(String version);
+    }
+
+    static CheckResult decode(byte[] bytes, List<Medication> medications, Catalogues catalogues) {
+        int n = bytes.length;
+        if (n < 2) {
+            throw new PluginAbiException("truncated plugin result");
         }
+        int status = bytes[0] & 0xFF;
+        int versionLength = bytes[1] & 0xFF;
+        int pos = 2 + versionLength;
+        if (pos > n) {
+            throw new PluginAbiException("truncated plugin result");
+        }
+        if (status != STATUS_OK) {
+            throw rejected(status, new String(bytes, 2, versionLength, StandardCharsets.US_ASCII));
+        }
+        Catalogue catalogue = catalogues.cached();
+        if (catalogue == null || !catalogue.hasVersion(bytes, 2, versionLength)) {
+            catalogue = catalogues.forVersion(new String(bytes, 2, versionLength, StandardCharsets.US_ASCII));
+        }
+        String version = catalogue.kbVersion();
+        List<Rule> rules = catalogue.rules();
+        int size = medications.size();
+        int count = count(bytes, pos, 16);
+        pos += 4;
+        Finding[] findings = new Finding[count];
+        for (int k = 0; k < count; k++, pos += 16) {
+            int first = getShort(bytes, pos);
+            int second = getShort(bytes, pos + 2);
+            int rule = getShort(bytes, pos + 4);
+            int severity = bytes[pos + 6] & 0xFF;
+            long a = Integer.toUnsignedLong(getInt(bytes, pos + 8));
+            long b = Integer.toUnsignedLong(getInt(bytes, pos + 12));
+            if (first >= second || second >= size || rule >= rules.size()
+                    || rules.get(rule).severity().code() != severity) {
+                throw new PluginAbiException("inconsistent finding " + first + "/" + second + " rule " + rule);
+            }
+            findings[k] = new Finding(first, second, medications.get(first), medications.get(second), a, b,
+                    rules.get(rule), version);
+        }
+        int unknownCount = count(bytes, pos, 2);
+        pos += 4;
+        UnknownMedication[] unknown = new UnknownMedication[unknownCount];
+        for (int k = 0; k < unknownCount; k++, pos += 2) {
+            int index = getShort(bytes, pos);
+            if (index >= size) {
+                throw new PluginAbiException("unknown medication index " + index + " out of range");
+            }
+            unknown[k] = new UnknownMedication(index, medications.get(index));
+        }
+        if (pos != n) {
+            throw new PluginAbiException((n - pos) + " unexpected bytes after the result");
+        }
+        return new CheckResult(List.of(findings), List.of(unknown), version);
+    }
+
+    private static PluginAbiException rejected(int status, String version) {
+        return new PluginAbiException("plugin " + version + " rejected the request with status " + status
+                + (status == STATUS_MALFORMED ? " (malformed)" : status == STATUS_TOO_MANY ? " (too many)" : ""));
+    }
+
+    /** A u32 record count at {@code pos}, checked against the bytes that follow it. */
+    private static int count(byte[] bytes, int pos, int recordSize) {
+        if (pos + 4 > bytes.length) {
+            throw new PluginAbiException("truncated plugin result");
+        }
+        long n = Integer.toUnsignedLong(getInt(bytes, pos));
+        if (n * recordSize > bytes.length - pos - 4) {
+            throw new PluginAbiException("plugin result announces " + n + " records but is too short");
+        }
+        return (int) n;
+    }
+
+    private static int getShort(byte[] b, int pos) {
+        return (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8;
+    }
+
+    private static int getInt(byte[] b, int pos) {
+        return (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8 | (b[pos + 2] & 0xFF) << 16 | (b[pos + 3] & 0xFF) << 24;
+    }
+
+    private static void putShort(byte[] b, int pos, int v) {
+        b[pos] = (byte) v;
+        b[pos + 1] = (byte) (v >>> 8);
+    }
+
+    private static void putInt(byte[] b, int pos, int v) {
+        b[pos] = (byte) v;
+        b[pos + 1] = (byte) (v >>> 8);
+        b[pos + 2] = (byte) (v >>> 16);
+        b[pos + 3] = (byte) (v >>> 24);
     }
 
     static Catalogue catalogue(byte[] bytes) {

@@ -18,6 +18,17 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
 
     private final PluginHost host;
     private volatile Catalogue catalogue;
+    private final PluginCodec.Catalogues catalogues = new PluginCodec.Catalogues() {
+        @Override
+        public Catalogue cached() {
+            return catalogue;
+        }
+
+        @Override
+        public Catalogue forVersion(String version) {
+            return catalogue(version);
+        }
+    };
 
     public WasmInteractionChecker(PluginHost host) {
         this.host = Objects.requireNonNull(host, "host");
@@ -49,7 +60,7 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
     @Override
     public CheckResult check(List<Medication> medications) {
         byte[] result = host.call(PluginCodec.encode(medications));
-        return PluginCodec.decode(result, medications, this::catalogue);
+        return PluginCodec.decode(result, medications, catalogues);
     }
 
     @Override

@@ -29,8 +29,11 @@ public final class CallGuard {
     private static final int FIRED = 3;
 
     private final AtomicInteger state = new AtomicInteger(IDLE);
-    private volatile Thread owner;
-    private volatile long deadline;
+    // Plain fields, published by the release-store of RUNNING below and read by the watchdog only after it has
+    // read RUNNING (acquire), so a call pays one nanoTime, two plain stores, one release store and one CAS: no
+    // full fence on arm (a volatile store costs a StoreLoad barrier per call).
+    private Thread owner;
+    private long deadline;
 
     CallGuard() {}
 
@@ -66,9 +69,12 @@ public final class CallGuard {
     }
 
     void arm(long timeoutNanos) {
-        owner = Thread.currentThread();
+        Thread current = Thread.currentThread();
+        if (owner != current) {
+            owner = current;
+        }
         deadline = System.nanoTime() + timeoutNanos;
-        state.set(RUNNING);
+        state.setRelease(RUNNING);
     }
 
     /** Ends the call; true when the watchdog fired it (the interrupt flag is then cleared). */
@@ -86,7 +92,7 @@ public final class CallGuard {
 
     /** Called by the watchdog thread only. */
     void fireIfOverdue(long now) {
-        if (state.get() == RUNNING && now - deadline >= 0 && state.compareAndSet(RUNNING, FIRING)) {
+        if (state.getAcquire() == RUNNING && now - deadline >= 0 && state.compareAndSet(RUNNING, FIRING)) {
             try {
                 owner.interrupt();
             } finally {

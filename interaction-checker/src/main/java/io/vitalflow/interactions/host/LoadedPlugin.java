@@ -3,8 +3,7 @@ package io.vitalflow.interactions.host;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 
 /**
@@ -19,8 +18,12 @@ final class LoadedPlugin {
     private final Function<Instance, Machine> machineFactory;
     private final PluginLimits limits;
     private final Watchdog watchdog;
-    private final ConcurrentLinkedDeque<PluginInstance> idle = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger idleCount = new AtomicInteger();
+    /**
+     * Idle instances, one slot each ({@code maxIdleInstances} slots). A caller starts probing at a slot derived
+     * from its thread, so a thread usually gets back the instance it used last and two threads rarely touch the
+     * same slot: checkout and return are one atomic swap each, without the node allocation of a queue.
+     */
+    private final AtomicReferenceArray<PluginInstance> idle;
     private volatile boolean retired;
 
     LoadedPlugin(PluginVersion version, WasmModule module, Function<Instance, Machine> machineFactory,
@@ -30,6 +33,7 @@ final class LoadedPlugin {
         this.machineFactory = machineFactory;
         this.limits = limits;
         this.watchdog = watchdog;
+        this.idle = new AtomicReferenceArray<>(limits.maxIdleInstances());
         if (module.importSection().importCount() > 0) {
             var first = module.importSection().getImport(0);
             throw new PluginAbiException(version + " imports " + first.module() + "." + first.name()
@@ -55,12 +59,22 @@ final class LoadedPlugin {
 
     /** An idle instance, or a new one from the shared module (~tens of microseconds once compiled). */
     PluginInstance acquire() {
-        PluginInstance instance = idle.pollFirst();
-        if (instance != null) {
-            idleCount.decrementAndGet();
-            return instance;
+        int n = idle.length();
+        int start = home(n);
+        for (int i = 0; i < n; i++) {
+            int slot = (start + i) % n;
+            if (idle.getPlain(slot) != null) {
+                PluginInstance instance = idle.getAndSet(slot, null);
+                if (instance != null) {
+                    return instance;
+                }
+            }
         }
         return newInstance();
+    }
+
+    private static int home(int slots) {
+        return slots <= 1 ? 0 : (int) (Thread.currentThread().getId() % slots);
     }
 
     PluginInstance newInstance() {
@@ -79,16 +93,18 @@ final class LoadedPlugin {
             discard(instance);
             return;
         }
-        if (idleCount.incrementAndGet() > limits.maxIdleInstances()) {
-            idleCount.decrementAndGet();
-            discard(instance);
-            return;
+        int n = idle.length();
+        int start = home(n);
+        for (int i = 0; i < n; i++) {
+            int slot = (start + i) % n;
+            if (idle.getPlain(slot) == null && idle.compareAndSet(slot, null, instance)) {
+                if (retired && idle.compareAndSet(slot, instance, null)) { // raced with retire()
+                    discard(instance);
+                }
+                return;
+            }
         }
-        idle.offerFirst(instance);
-        if (retired && idle.remove(instance)) { // raced with retire()
-            idleCount.decrementAndGet();
-            discard(instance);
-        }
+        discard(instance); // the pool is full
     }
 
     void discard(PluginInstance instance) {
@@ -97,14 +113,21 @@ final class LoadedPlugin {
 
     void retire() {
         retired = true;
-        PluginInstance instance;
-        while ((instance = idle.pollFirst()) != null) {
-            idleCount.decrementAndGet();
-            discard(instance);
+        for (int slot = 0; slot < idle.length(); slot++) {
+            PluginInstance instance = idle.getAndSet(slot, null);
+            if (instance != null) {
+                discard(instance);
+            }
         }
     }
 
     int idleInstances() {
-        return idleCount.get();
+        int count = 0;
+        for (int slot = 0; slot < idle.length(); slot++) {
+            if (idle.get(slot) != null) {
+                count++;
+            }
+        }
+        return count;
     }
 }

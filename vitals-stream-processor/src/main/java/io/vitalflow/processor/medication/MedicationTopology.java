@@ -2,6 +2,7 @@ package io.vitalflow.processor.medication;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 import org.apache.kafka.common.serialization.Serdes;
@@ -13,6 +14,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -93,10 +95,15 @@ public final class MedicationTopology {
   }
 
   public Topology build() {
+    return build(Stores::persistentKeyValueStore);
+  }
+
+  /** The same topology with other stores (the stream benchmark measures it with in-memory ones too). */
+  Topology build(Function<String, KeyValueBytesStoreSupplier> stores) {
     StreamsBuilder builder = new StreamsBuilder();
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_ORDER_PATIENT),
+    builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(STORE_ORDER_PATIENT),
         Serdes.String(), Serdes.String()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE_PATIENT_MEDICATIONS),
+    builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(STORE_PATIENT_MEDICATIONS),
         Serdes.String(), PatientMedications.SERDE));
     OrderReader reader = new OrderReader(options.fhir());
     InteractionReport reports = new InteractionReport(options.fhir(), options.ingredientNames());
