@@ -130,12 +130,12 @@ final class DashboardBenchmark {
       scheduler.scheduleAtFixedRate(() -> ping(tick.getAndIncrement() % heartbeatTicks, heartbeatTicks), 100, 100,
           TimeUnit.MILLISECONDS);
 
-      out.printf(Locale.ROOT, "dashboard: %,d connections at %,d/s to %s%s, %s, ping every %d s%n",
+      out.printf(Locale.ROOT, "dashboard: %,d connections at %,d/s to %s%s, %s, ping every %d ms%n",
           options.connections(), options.ramp(), options.dashboardUrls(),
           options.sourceAddresses().isEmpty() ? "" : " from " + options.sourceAddresses().size() + " source addresses",
           options.ward() != null ? "ward " + options.ward() + " (" + options.patients() + " patients)"
               : options.patientsPerClient() + " of " + options.patients() + " patients each",
-          options.heartbeat().toSeconds());
+          options.heartbeat().toMillis());
       long start = System.nanoTime();
       long progressNanos = options.progressEvery().toNanos();
       long nextProgress = start + progressNanos;
@@ -156,8 +156,10 @@ final class DashboardBenchmark {
           nextProgress += progressNanos;
         }
       }
-      handshakes.acquire(MAX_HANDSHAKES_IN_FLIGHT);
-      handshakes.release(MAX_HANDSHAKES_IN_FLIGHT);
+      // wait for the last handshakes (a handshake that never ends is not waited for past 60 s)
+      if (handshakes.tryAcquire(MAX_HANDSHAKES_IN_FLIGHT, 60, TimeUnit.SECONDS)) {
+        handshakes.release(MAX_HANDSHAKES_IN_FLIGHT);
+      }
       out.printf(Locale.ROOT, "dashboard: ramp done in %.1f s: %,d held, %,d failed%n",
           (System.nanoTime() - start) / 1e9, held.sum(), failed.sum());
       TimeUnit.NANOSECONDS.sleep(options.settle().toNanos());
