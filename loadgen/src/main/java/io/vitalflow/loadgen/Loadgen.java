@@ -10,6 +10,7 @@ import java.util.Map;
  * <li>{@code loadgen vitals [--url=http://127.0.0.1:8081] [--rate=60000] [--duration=60s] [--patients=5000]
  * [--batch=500] [--concurrency=32] [--jdbc-url=...] [--jdbc-user=postgres] [--jdbc-password=postgres]}</li>
  * <li>{@code loadgen fhir} with the flags of {@link FhirOptions#USAGE}</li>
+ * <li>{@code loadgen dashboard} with the flags of {@link DashboardOptions#USAGE}</li>
  * </ul>
  * Exit code 0 when the run met its goals, 1 when it did not, 2 for bad flags or a target that cannot be used.
  */
@@ -22,7 +23,12 @@ public final class Loadgen {
       "  fhir: seeds --seed-patients Patients through batch Bundles POSTed to --fhir-url, then runs k6-style",
       "  virtual users in --stages (DURATION:TARGET,... ramps linearly), each iteration one of: GET Patient/{id}",
       "  of a seeded or own Patient, POST Patient, DELETE Patient/{id} of one it created (--mix percentages),",
-      "  then --think. Exit 1 when --p95, --p99 or --max-error-rate is broken.");
+      "  then --think. Exit 1 when --p95, --p99 or --max-error-rate is broken.",
+      "       " + DashboardOptions.USAGE,
+      "  dashboard: WebSocket clients connect at --ramp/s, subscribe and stay (ping every --heartbeat) for --duration",
+      "  while --readings-rate readings/s of the watched patients go to the gateway; reports connections held,",
+      "  server heap (and RSS with --server-pid) per connection, frames/s by type, reading->frame percentiles.",
+      "  Exit 1 when not every connection was held.");
 
   private Loadgen() {
   }
@@ -32,13 +38,18 @@ public final class Loadgen {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    if (args.length == 0 || !(args[0].equals("vitals") || args[0].equals("fhir"))) {
+    if (args.length == 0 || !(args[0].equals("vitals") || args[0].equals("fhir")
+        || args[0].equals("dashboard"))) {
       err.println(USAGE);
       return 2;
     }
     try {
       Map<String, String> flags = Flags.parse(args, 1);
-      return args[0].equals("fhir") ? fhir(flags, out) : vitals(flags, out);
+      return switch (args[0]) {
+        case "fhir" -> fhir(flags, out);
+        case "dashboard" -> dashboard(flags, out);
+        default -> vitals(flags, out);
+      };
     } catch (IllegalArgumentException e) {
       err.println("loadgen " + args[0] + ": " + e.getMessage() + " (run loadgen without arguments for usage)");
       return 2;
@@ -50,6 +61,11 @@ public final class Loadgen {
 
   private static int fhir(Map<String, String> flags, PrintStream out) throws Exception {
     FhirBenchmark.Result result = new FhirBenchmark(FhirOptions.parse(flags), out).run();
+    return result.passed() ? 0 : 1;
+  }
+
+  private static int dashboard(Map<String, String> flags, PrintStream out) throws Exception {
+    DashboardBenchmark.Result result = new DashboardBenchmark(DashboardOptions.parse(flags), out).run();
     return result.passed() ? 0 : 1;
   }
 

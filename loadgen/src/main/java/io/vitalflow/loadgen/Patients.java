@@ -39,6 +39,11 @@ final class Patients {
     }
   }
 
+  /** The LOINC code of vital {@code vital} (0 to {@link #VITALS_PER_PATIENT} - 1). */
+  static String code(int vital) {
+    return (String) VITALS[vital][0];
+  }
+
   int count() {
     return values.length;
   }
