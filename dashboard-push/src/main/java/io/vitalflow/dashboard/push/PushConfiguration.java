@@ -118,7 +118,10 @@ class PushConfiguration {
         // acks since the last sync that succeeded, with a minute of overlap: a late tick (busy machine) or an
         // ack whose alert this instance has not seen yet is picked up by a later sync; re-applying is a no-op
         AtomicReference<Instant> lastSync = new AtomicReference<>(Instant.now());
+        // a tick that finds the previous sync still running is dropped (without this the interval fails
+        // with "Could not emit tick" on a busy machine and the sync stops for good)
         tasks.add(Flux.interval(properties.syncInterval(), Schedulers.single())
+            .onBackpressureDrop()
             .concatMap(tick -> {
               Instant started = Instant.now();
               Instant since = lastSync.get().minus(ACK_SYNC_OVERLAP);
