@@ -7,6 +7,7 @@ import java.util.Properties;
 import javax.sql.DataSource;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.hl7.fhir.r4.model.Observation;
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ import io.vitalflow.fhir.vitals.VitalSignMapping;
 import io.vitalflow.fhir.write.CommandSender;
 import io.vitalflow.fhir.write.Writes;
 import io.vitalflow.infra.kafka.StreamsRunner;
+import io.vitalflow.infra.kafka.StreamsSettings;
 import io.vitalflow.infra.kafka.TopicAdmin;
 import io.vitalflow.infra.postgres.Migrations;
 import io.vitalflow.infra.postgres.PostgresCoordinates;
@@ -84,22 +86,17 @@ class FhirWriteConfiguration {
   StreamsRunner fhirCommandProcessor(FhirProperties properties, DataSource fhirDataSource, MeterRegistry meters) {
     var topology = new FhirCommandTopology(new FhirCommandTopology.Options(properties.topicPrefix(),
         FhirWriteConfiguration::vitalsOf)).build();
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, properties.kafkaBootstrap());
-    p.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir().toAbsolutePath().toString());
-    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(properties.streamThreads()));
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(properties.commitInterval().toMillis()));
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(properties.replicationFactor()));
+    Properties p = StreamsSettings.properties(StreamsSettings.Options
+        .of(properties.applicationId(), properties.kafkaBootstrap(), properties.stateDir())
+        .withReplicationFactor(properties.replicationFactor())
+        .withStreamThreads(properties.streamThreads())
+        .withCommitInterval(properties.commitInterval())
+        .withCacheMaxBytes(0));
+    StreamsSettings.sessionTimeout(p, properties.sessionTimeout());
     // a command is answered only after its transaction commits: poll briefly so the loop reaches the commit
     p.put(StreamsConfig.POLL_MS_CONFIG, 5);
-    p.put(StreamsConfig.producerPrefix("linger.ms"), "1");
-    p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
-    p.put(StreamsConfig.producerPrefix("max.request.size"), Integer.toString(8 * 1024 * 1024));
-    int sessionTimeout = (int) properties.sessionTimeout().toMillis();
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), sessionTimeout);
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), sessionTimeout / 4);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 8 * 1024 * 1024);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
     return new StreamsRunner(topology, p, meters);
   }

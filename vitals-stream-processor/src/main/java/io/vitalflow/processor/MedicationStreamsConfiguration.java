@@ -3,8 +3,6 @@ package io.vitalflow.processor;
 import java.time.Duration;
 import java.util.Properties;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -15,7 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalflow.infra.kafka.StreamsRunner;
 import io.vitalflow.interactions.WasmInteractionChecker;
 import io.vitalflow.processor.medication.MedicationTopology;
-import io.vitalflow.processor.topology.StreamsSettings;
+import io.vitalflow.infra.kafka.StreamsSettings;
 
 /**
  * The medication-interaction stream as its own Kafka Streams application ({@code <application-id>-medications}),
@@ -49,11 +47,7 @@ class MedicationStreamsConfiguration {
         .withStreamThreads(1)
         .withCommitInterval(COMMIT_INTERVAL)
         .withCacheMaxBytes(1L << 20));
-    int sessionTimeout = (int) properties.sessionTimeout().toMillis();
-    streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
-        sessionTimeout);
-    streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
-        sessionTimeout / 4);
+    StreamsSettings.sessionTimeout(streams, properties.sessionTimeout());
     return new StreamsRunner(topology.build(), streams, meters);
   }
 

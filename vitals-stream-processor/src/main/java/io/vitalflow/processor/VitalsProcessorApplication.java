@@ -8,7 +8,6 @@ import java.util.Properties;
 
 import javax.sql.DataSource;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -24,7 +23,7 @@ import io.vitalflow.infra.postgres.PostgresCoordinates;
 import io.vitalflow.processor.sink.SinkSettings;
 import io.vitalflow.processor.sink.VitalsSink;
 import io.vitalflow.processor.topology.RawReadingCheck;
-import io.vitalflow.processor.topology.StreamsSettings;
+import io.vitalflow.infra.kafka.StreamsSettings;
 import io.vitalflow.processor.topology.VitalsTopology;
 
 /**
@@ -75,9 +74,7 @@ public class VitalsProcessorApplication {
         .withCacheMaxBytes(properties.streamsCacheBytes()));
     // each commit sends thousands of window updates per partition: fewer, larger (lz4) batches
     streams.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
-    int sessionTimeout = (int) properties.sessionTimeout().toMillis();
-    streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), sessionTimeout);
-    streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), sessionTimeout / 4);
+    StreamsSettings.sessionTimeout(streams, properties.sessionTimeout());
     return new StreamsRunner(topology.build(), streams, meters);
   }
 

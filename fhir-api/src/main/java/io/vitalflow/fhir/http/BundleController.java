@@ -57,16 +57,14 @@ final class BundleController {
   private final ResourceWrites resourceWrites;
   private final Searches searches;
   private final ResourceStore store;
-  private final Writes writer;
 
   BundleController(FhirProperties properties, FhirWrites writes, ResourceWrites resourceWrites, Searches searches,
-      ResourceStore store, org.springframework.beans.factory.ObjectProvider<Writes> writer) {
+      ResourceStore store) {
     this.properties = properties;
     this.writes = writes;
     this.resourceWrites = resourceWrites;
     this.searches = searches;
     this.store = store;
-    this.writer = writer.getIfAvailable();
   }
 
   @PostMapping({"/fhir", "/fhir/"})
@@ -307,7 +305,7 @@ final class BundleController {
       jsons.add(json);
       commands.add(Writes.command(p.operation(), p.type(), p.id(), p.ifMatch(), p.ifNoneExist(), json));
     }
-    return writer.submitAll(commands).map(results -> {
+    return writes.submitAll(commands).map(results -> {
       List<Answer> answers = new ArrayList<>();
       List<String> failures = new ArrayList<>();
       int next = 0;

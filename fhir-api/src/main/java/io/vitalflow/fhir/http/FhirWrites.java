@@ -1,5 +1,7 @@
 package io.vitalflow.fhir.http;
 
+import java.util.List;
+
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.beans.factory.ObjectProvider;
@@ -7,6 +9,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import io.vitalflow.fhir.write.Writes;
+import io.vitalflow.schemas.FhirCommand;
 import io.vitalflow.schemas.FhirOperation;
 import reactor.core.publisher.Mono;
 
@@ -38,16 +41,17 @@ final class FhirWrites {
   }
 
   Mono<Written> write(FhirOperation operation, String type, String id, Long ifMatch, String ifNoneExist,
-      IBaseResource resource) {
-    return write(operation, type, id, ifMatch, ifNoneExist, resource, false);
-  }
-
-  Mono<Written> write(FhirOperation operation, String type, String id, Long ifMatch, String ifNoneExist,
       IBaseResource resource, boolean async) {
     requireWritable();
     String json = resource == null ? null : storageJson(resource, id);
     var command = Writes.command(operation, type, id, ifMatch, ifNoneExist, json);
     return writes.submit(command, async).map(result -> new Written(operation, type, id, json, result));
+  }
+
+  /** The commands of a transaction, in one Kafka transaction; see {@link Writes#submitAll}. */
+  Mono<List<Writes.Result>> submitAll(List<FhirCommand> commands) {
+    requireWritable();
+    return writes.submitAll(commands);
   }
 
   /** The resource as stored: its id set, version and lastUpdated left to the command processor. */

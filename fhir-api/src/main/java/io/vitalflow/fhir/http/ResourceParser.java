@@ -42,7 +42,7 @@ final class ResourceParser {
     if (expectedType != null && !expectedType.equals(type)) {
       throw FhirError.badRequest("The body is a " + type + " but the URL is for " + expectedType);
     }
-    problems.missing(resource);
+    problems.found.addAll(missingRequired(resource));
     if (!problems.found.isEmpty()) {
       throw new FhirError(HttpStatus.UNPROCESSABLE_CONTENT, IssueType.INVALID, problems.found);
     }
@@ -97,10 +97,6 @@ final class ResourceParser {
     @Override
     public void extensionContainsValueAndNestedExtensions(IParseLocation location) {
       found.add("An extension at " + where(location) + " has both a value and nested extensions");
-    }
-
-    void missing(IBaseResource resource) {
-      found.addAll(missingRequired(resource));
     }
 
     private static String where(IParseLocation location) {

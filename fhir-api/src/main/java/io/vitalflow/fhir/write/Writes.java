@@ -63,12 +63,7 @@ public final class Writes {
     long started = System.nanoTime();
     List<Mono<Result>> outcomes = new ArrayList<>(commands.size());
     for (FhirCommand command : commands) {
-      String requestId = command.getRequestId();
-      outcomes.add(notifications.await(requestId).timeout(timeout)
-          .map(o -> new Result(o, false))
-          .onErrorResume(TimeoutException.class, e -> store.outcome(requestId)
-              .map(o -> new Result(o, false))
-              .defaultIfEmpty(Result.accepted())));
+      outcomes.add(readable(command.getRequestId()));
     }
     return Mono.fromRunnable(() -> sender.sendAll(commands))
         .subscribeOn(Schedulers.boundedElastic())
@@ -87,14 +82,22 @@ public final class Writes {
     }
     String requestId = command.getRequestId();
     long started = System.nanoTime();
-    Mono<WriteOutcome> outcome = notifications.await(requestId);
+    Mono<Result> outcome = readable(requestId);
     return sender.send(command)
-        .then(outcome.timeout(timeout))
+        .then(outcome)
+        .doOnSuccess(r -> readable.record(Duration.ofNanos(System.nanoTime() - started)))
+        .doFinally(signal -> notifications.forget(requestId));
+  }
+
+  /**
+   * The outcome of a request once the projection announces it; registers the waiter at once (call before
+   * sending). Not announced within the write timeout: the recorded outcome, else only accepted.
+   */
+  private Mono<Result> readable(String requestId) {
+    return notifications.await(requestId).timeout(timeout)
         .map(o -> new Result(o, false))
         .onErrorResume(TimeoutException.class, e -> store.outcome(requestId)
             .map(o -> new Result(o, false))
-            .defaultIfEmpty(Result.accepted()))
-        .doOnSuccess(r -> readable.record(Duration.ofNanos(System.nanoTime() - started)))
-        .doFinally(signal -> notifications.forget(requestId));
+            .defaultIfEmpty(Result.accepted()));
   }
 }

@@ -1,4 +1,4 @@
-package io.vitalflow.processor.topology;
+package io.vitalflow.infra.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,8 +9,6 @@ import java.util.Properties;
 
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
-
-import io.vitalflow.schemas.Topics;
 
 class StreamsSettingsTest {
 
@@ -53,17 +51,5 @@ class StreamsSettingsTest {
     assertThatThrownBy(() -> ok.withCommitInterval(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> StreamsSettings.Options.of(" ", "b:9092", STATE))
         .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  @Test
-  void topologyOptionsHaveTheDocumentedDefaults() {
-    VitalsTopology.Options o = VitalsTopology.Options.defaults();
-    assertThat(o.topicPrefix()).isEmpty();
-    assertThat(o.grace1m()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(o.grace1h()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(o.news2MaxAge()).isEqualTo(Duration.ofHours(1));
-    assertThat(o.withTopicPrefix("x.").topic(Topics.ALERTS)).isEqualTo("x.alerts.v1");
-    assertThatThrownBy(() -> o.withGrace1m(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> o.withNews2MaxAge(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -1,15 +1,17 @@
-package io.vitalflow.processor.topology;
+package io.vitalflow.infra.kafka;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The Kafka Streams runtime configuration of the vitals processor, kept apart from {@link VitalsTopology}.
+ * The Kafka Streams runtime configuration shared by VitalFlow's Streams apps (vitals, medications, FHIR
+ * commands), kept apart from their topologies.
  * Exactly-once (v2), lz4 between the app and the broker, a short commit interval so aggregates reach
  * dashboards within a fraction of a second.
  */
@@ -82,6 +84,13 @@ public final class StreamsSettings {
   public static Properties properties(String applicationId, String bootstrapServers, Path stateDir,
       int replicationFactor) {
     return properties(Options.of(applicationId, bootstrapServers, stateDir).withReplicationFactor(replicationFactor));
+  }
+
+  /** How soon the group notices a crashed instance: session timeout, heartbeats at a quarter of it. */
+  public static void sessionTimeout(Properties properties, Duration timeout) {
+    int millis = (int) timeout.toMillis();
+    properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), millis);
+    properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), millis / 4);
   }
 
   public static Properties properties(Options options) {
