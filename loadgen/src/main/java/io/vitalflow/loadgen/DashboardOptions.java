@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen;
 
+import io.vitalflow.loadgen.engine.FlagValues;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen;
 
+import io.vitalflow.loadgen.engine.Stages;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;

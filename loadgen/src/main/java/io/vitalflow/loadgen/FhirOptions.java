@@ -1,5 +1,8 @@
 package io.vitalflow.loadgen;
 
+import io.vitalflow.loadgen.engine.Stages;
+import io.vitalflow.loadgen.engine.Think;
+import io.vitalflow.loadgen.engine.FlagValues;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen;
 
+import io.vitalflow.loadgen.engine.Durations;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package io.vitalflow.loadgen;
 
+import io.vitalflow.loadgen.engine.FlagValues;
+
 /** Shares of the three operations in percent, written {@code 60,30,10} (read, create, delete), summing to 100. */
 record OperationMix(int readPercent, int createPercent, int deletePercent) {
 

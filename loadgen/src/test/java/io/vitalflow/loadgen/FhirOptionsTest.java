@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen;
 
+import io.vitalflow.loadgen.engine.Think;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen;
 
+import io.vitalflow.loadgen.engine.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;

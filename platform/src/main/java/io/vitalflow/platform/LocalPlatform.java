@@ -22,7 +22,7 @@ import io.vitalflow.infra.postgres.Migrations;
 import io.vitalflow.infra.postgres.PostgresCoordinates;
 import io.vitalflow.ingest.IngestGatewayApplication;
 import io.vitalflow.loadgen.DeviceSimulator;
-import io.vitalflow.loadgen.Durations;
+import io.vitalflow.loadgen.engine.Durations;
 import io.vitalflow.loadgen.Flags;
 import io.vitalflow.processor.VitalsProcessorApplication;
 

@@ -1,4 +1,4 @@
-package io.vitalflow.loadgen;
+package io.vitalflow.loadgen.engine;
 
 import java.time.Duration;
 import java.util.Locale;

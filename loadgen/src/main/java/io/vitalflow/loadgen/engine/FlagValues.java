@@ -1,4 +1,4 @@
-package io.vitalflow.loadgen;
+package io.vitalflow.loadgen.engine;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -6,12 +6,12 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 
 /** Flag values checked one by one, each failure an {@link IllegalArgumentException} naming the flag. */
-final class FlagValues {
+public final class FlagValues {
 
   private FlagValues() {
   }
 
-  static Duration duration(String name, String text) {
+  public static Duration duration(String name, String text) {
     try {
       Duration duration = Durations.parse(text);
       if (duration.isNegative()) {
@@ -23,7 +23,7 @@ final class FlagValues {
     }
   }
 
-  static Duration positiveDuration(String name, String text) {
+  public static Duration positiveDuration(String name, String text) {
     Duration duration = duration(name, text);
     if (duration.isZero()) {
       throw new IllegalArgumentException(name + " must be longer than 0, got " + text);
@@ -31,11 +31,11 @@ final class FlagValues {
     return duration;
   }
 
-  static int nonNegativeInt(String name, String text) {
+  public static int nonNegativeInt(String name, String text) {
     return intAtLeast(name, text, 0);
   }
 
-  static int positiveInt(String name, String text) {
+  public static int positiveInt(String name, String text) {
     return intAtLeast(name, text, 1);
   }
 
@@ -53,7 +53,7 @@ final class FlagValues {
   }
 
   /** A fraction written {@code 0.01} or {@code 1%}. */
-  static double fraction(String name, String text) {
+  public static double fraction(String name, String text) {
     double value;
     try {
       value = text.endsWith("%") ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100
@@ -67,7 +67,7 @@ final class FlagValues {
     return value;
   }
 
-  static URI httpUrl(String name, String text) {
+  public static URI httpUrl(String name, String text) {
     try {
       URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {

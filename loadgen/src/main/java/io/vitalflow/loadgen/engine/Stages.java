@@ -1,4 +1,4 @@
-package io.vitalflow.loadgen;
+package io.vitalflow.loadgen.engine;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,19 +8,19 @@ import java.util.List;
  * k6-style stages: each ramps the number of virtual users linearly from the previous stage's target (0 before
  * the first) to its own target over its duration. Written {@code 30s:200,120s:200,10s:0}.
  */
-record Stages(List<Stage> stages) {
+public record Stages(List<Stage> stages) {
 
-  record Stage(Duration duration, int target) {
+  public record Stage(Duration duration, int target) {
   }
 
-  Stages {
+  public Stages {
     if (stages.isEmpty()) {
       throw new IllegalArgumentException("--stages: at least one stage is needed");
     }
     stages = List.copyOf(stages);
   }
 
-  static Stages parse(String text) {
+  public static Stages parse(String text) {
     List<Stage> stages = new ArrayList<>();
     for (String part : text.split(",", -1)) {
       int colon = part.indexOf(':');
@@ -34,16 +34,16 @@ record Stages(List<Stage> stages) {
     return new Stages(stages);
   }
 
-  Duration total() {
+  public Duration total() {
     return stages.stream().map(Stage::duration).reduce(Duration.ZERO, Duration::plus);
   }
 
-  int peak() {
+  public int peak() {
     return stages.stream().mapToInt(Stage::target).max().orElse(0);
   }
 
   /** The number of virtual users wanted {@code elapsedNanos} after the start; the last target after the end. */
-  int targetAt(long elapsedNanos) {
+  public int targetAt(long elapsedNanos) {
     int previous = 0;
     long stageStart = 0;
     for (Stage stage : stages) {

@@ -1,19 +1,19 @@
-package io.vitalflow.loadgen;
+package io.vitalflow.loadgen.engine;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /** Pause of a virtual user between iterations: fixed ({@code 100ms}) or uniform in a range ({@code 50ms-150ms}). */
-record Think(Duration min, Duration max) {
+public record Think(Duration min, Duration max) {
 
-  Think {
+  public Think {
     if (max.compareTo(min) < 0) {
       throw new IllegalArgumentException("think range ends before it starts: " + min.toMillis() + "ms-"
           + max.toMillis() + "ms");
     }
   }
 
-  static Think parse(String text) {
+  public static Think parse(String text) {
     int dash = text.indexOf('-');
     if (dash < 0) {
       Duration fixed = FlagValues.duration("--think", text);
@@ -23,7 +23,7 @@ record Think(Duration min, Duration max) {
         FlagValues.duration("--think", text.substring(dash + 1)));
   }
 
-  long nanos(RandomGenerator random) {
+  public long nanos(RandomGenerator random) {
     long low = min.toNanos();
     long high = max.toNanos();
     return low == high ? low : random.nextLong(low, high + 1);

@@ -1,0 +1,30 @@
+package io.vitalflow.loadgen.engine;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.vitalflow.loadgen.report.RunReport;
+import io.vitalflow.loadgen.report.RunReport.OperationSummary;
+
+/**
+ * What {@link LoadRunner} measured.
+ *
+ * @param operations one summary per operation seen, then {@link RunReport#ALL} over all of them
+ * @param timeline one point per progress interval
+ * @param peakConcurrency most virtual users (closed) or iterations in flight (open) at once
+ * @param lateStarts open model: arrivals that started later than intended because {@code maxInFlight} were open
+ *     (their wait is in their latency)
+ */
+public record LoadResult(Duration elapsed, List<OperationSummary> operations, List<RunReport.TimelinePoint> timeline,
+    long peakConcurrency, long lateStarts) {
+
+  public LoadResult {
+    operations = List.copyOf(operations);
+    timeline = List.copyOf(timeline);
+  }
+
+  /** The summary over all operations. */
+  public OperationSummary all() {
+    return operations.stream().filter(o -> o.name().equals(RunReport.ALL)).findFirst().orElseThrow();
+  }
+}
