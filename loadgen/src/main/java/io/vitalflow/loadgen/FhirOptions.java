@@ -2,6 +2,7 @@ package io.vitalflow.loadgen;
 
 import io.vitalflow.loadgen.engine.Stages;
 import io.vitalflow.loadgen.engine.Think;
+import io.vitalflow.loadgen.engine.Thresholds;
 import io.vitalflow.loadgen.engine.FlagValues;
 import java.net.URI;
 import java.time.Duration;

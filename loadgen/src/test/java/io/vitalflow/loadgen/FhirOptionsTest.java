@@ -1,6 +1,7 @@
 package io.vitalflow.loadgen;
 
 import io.vitalflow.loadgen.engine.Think;
+import io.vitalflow.loadgen.engine.Thresholds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.vitalflow.loadgen;
+package io.vitalflow.loadgen.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
