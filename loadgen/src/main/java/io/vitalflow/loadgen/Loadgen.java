@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.util.Map;
 
+import io.vitalflow.loadgen.report.Reports;
+
 /**
  * The benchmark scenarios against a running deployment:
  * <ul>
@@ -21,10 +23,11 @@ public final class Loadgen {
       "usage: loadgen vitals [--url=URL] [--rate=N] [--duration=60s] [--patients=N] [--batch=N]"
           + " [--concurrency=N] [--jdbc-url=URL] [--jdbc-user=U] [--jdbc-password=P]",
       "       " + FhirOptions.USAGE,
-      "  fhir: seeds --seed-patients Patients through batch Bundles POSTed to --fhir-url, then runs k6-style",
-      "  virtual users in --stages (DURATION:TARGET,... ramps linearly), each iteration one of: GET Patient/{id}",
-      "  of a seeded or own Patient, POST Patient, DELETE Patient/{id} of one it created (--mix percentages),",
-      "  then --think. Exit 1 when --p95, --p99 or --max-error-rate is broken.",
+      "  fhir: seeds --seed-patients Patients through batch Bundles POSTed to --fhir-url, then runs the load model:",
+      "  closed = k6-style virtual users in --stages (DURATION:USERS,... ramps linearly) with --think between",
+      "  iterations; open = --rates arrivals/s (DURATION:RATE,...), latency from each arrival's intended start.",
+      "  Each iteration: GET Patient/{id} of a seeded or created Patient, POST Patient, or DELETE Patient/{id} of",
+      "  one the run created (--mix percentages). Exit 1 when --p95, --p99 or --max-error-rate is broken.",
       "       " + DashboardOptions.USAGE,
       "  dashboard: WebSocket clients connect at --ramp/s, subscribe and stay (ping every --heartbeat) for --duration",
       "  while --readings-rate readings/s of the watched patients go to the gateway; reports connections held,",
@@ -61,7 +64,9 @@ public final class Loadgen {
   }
 
   private static int fhir(Map<String, String> flags, PrintStream out) throws Exception {
-    FhirBenchmark.Result result = new FhirBenchmark(FhirOptions.parse(flags), out).run();
+    FhirOptions options = FhirOptions.parse(flags);
+    FhirBenchmark.Result result = new FhirBenchmark(options, out).run();
+    Reports.write(result.report(), options.reportDir(), out);
     return result.passed() ? 0 : 1;
   }
 

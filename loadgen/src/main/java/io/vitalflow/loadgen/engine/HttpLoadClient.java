@@ -97,7 +97,7 @@ public final class HttpLoadClient implements AutoCloseable {
       cause = cause.getCause();
     }
     if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException
-        || cause instanceof ConnectTimeoutException) {
+        || cause instanceof ConnectTimeoutException || cause instanceof java.net.http.HttpTimeoutException) {
       return "timeout";
     }
     if (cause instanceof ConnectException || cause.getCause() instanceof ConnectException) {
