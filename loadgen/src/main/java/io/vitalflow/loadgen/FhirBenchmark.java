@@ -93,14 +93,29 @@ final class FhirBenchmark {
 
   Result run() throws ScenarioException, InterruptedException {
     try (http) {
-      checkReachable();
-      Seeding seeding = seed();
+      Seeding seeding = prepare();
       Instant started = Instant.now();
       out.printf(Locale.ROOT, "fhir: load %s, mix %s, against %s%n", LoadModels.describe(options.model()),
           options.mix(), patientEndpoint);
       LoadResult load = new LoadRunner(options.model(), options.progressEvery(), out, "fhir").run(this::iterate);
       return new Result(seeding, load, substitutedCreates.get(), report(started, seeding, load));
     }
+  }
+
+  /** Checks the server answers and seeds it; after this, {@link #workload()} has Patients to read. */
+  Seeding prepare() throws ScenarioException, InterruptedException {
+    checkReachable();
+    return seed();
+  }
+
+  /** The CRUD mix as a workload, for other drivers (the breaking-point search). */
+  Workload workload() {
+    return this::iterate;
+  }
+
+  /** Releases the HTTP client; {@link #run()} does this itself. */
+  void close() {
+    http.close();
   }
 
   private void checkReachable() throws ScenarioException, InterruptedException {

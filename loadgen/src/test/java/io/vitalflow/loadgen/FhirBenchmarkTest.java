@@ -153,13 +153,33 @@ class FhirBenchmarkTest {
     final AtomicLong injected500 = new AtomicLong();
     volatile boolean failEveryRead;
     volatile boolean rejectBatches;
+    /** Above this many requests in a wall-clock second (0 = no limit) the fake answers 503, as an overloaded server. */
+    volatile int capacityPerSecond;
+    final AtomicLong overloaded = new AtomicLong();
+    private final AtomicLong second = new AtomicLong();
+    private final AtomicLong inSecond = new AtomicLong();
+
+    private boolean overCapacity() {
+      int capacity = capacityPerSecond;
+      if (capacity == 0) {
+        return false;
+      }
+      long now = System.currentTimeMillis() / 1000;
+      if (second.getAndSet(now) != now) {
+        inSecond.set(0);
+      }
+      return inSecond.incrementAndGet() > capacity;
+    }
 
     void handle(HttpExchange exchange) throws IOException {
       try (exchange) {
         String path = exchange.getRequestURI().getPath();
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String method = exchange.getRequestMethod();
-        if (path.equals("/fhir/metadata")) {
+        if (!path.equals("/fhir/metadata") && !path.equals("/fhir") && overCapacity()) {
+          overloaded.incrementAndGet();
+          send(exchange, 503, "{\"resourceType\":\"OperationOutcome\"}");
+        } else if (path.equals("/fhir/metadata")) {
           send(exchange, 200, "{\"resourceType\":\"CapabilityStatement\"}");
         } else if (path.equals("/fhir") && rejectBatches) {
           send(exchange, 405, "{\"resourceType\":\"OperationOutcome\"}");
