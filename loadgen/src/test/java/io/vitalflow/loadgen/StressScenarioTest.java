@@ -45,7 +45,7 @@ class StressScenarioTest {
 
   @Test
   void findsTheRateWhereTheServerStartsRefusingAndSaysWhy() throws Exception {
-    fake.capacityPerSecond = 150;
+    fake.capacityPerSecond = 100;
     StressOptions options = StressOptions.parse(Flags.parse(new String[] {
         "--fhir-url=http://127.0.0.1:" + server.getAddress().getPort() + "/fhir", "--seed-patients=100",
         "--seed-batch=50", "--start-rate=40", "--growth=2", "--step-duration=2s", "--pause=0s", "--refine=1",
@@ -53,16 +53,16 @@ class StressScenarioTest {
 
     StressScenario.Result result = new StressScenario(options, new PrintStream(new ByteArrayOutputStream())).run();
 
-    // 40 and 80/s hold; 160/s is over the fake's 150/s; one bisection step at 120/s holds
+    // 40 and 80/s hold; 160/s is far over the fake's 100/s; the bisection step at 120/s breaks too
     assertThat(result.steps()).extracting(StressScenario.Step::rate).containsExactly(40, 80, 160, 120);
-    assertThat(result.steps()).extracting(StressScenario.Step::held).containsExactly(true, true, false, true);
-    StressScenario.Step broken = result.steps().get(2);
+    assertThat(result.steps()).extracting(StressScenario.Step::held).containsExactly(true, true, false, false);
+    StressScenario.Step broken = result.steps().get(3);
     assertThat(broken.broken()).startsWith("error rate").contains("HTTP 503");
     assertThat(fake.overloaded.get()).isPositive();
 
     RunReport report = result.report();
     assertThat(report.results().get(0)).isEqualTo(new RunReport.Result("breaking point",
-        "held 120/s; broke at 160/s: " + broken.broken()));
+        "held 80/s; broke at 120/s: " + broken.broken()));
     assertThat(report.operations()).extracting(RunReport.OperationSummary::name)
         .containsExactly("40/s", "80/s", "160/s", "120/s");
     assertThat(report.timeline()).isSortedAccordingTo(
