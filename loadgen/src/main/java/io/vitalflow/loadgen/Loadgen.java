@@ -45,7 +45,8 @@ public final class Loadgen {
     System.exit(run(args, System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+  /** Runs one scenario; the exit code as described above. Errors of use are one line on {@code err}. */
+  public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     if (args.length == 0 || !(args[0].equals("vitals") || args[0].equals("fhir")
         || args[0].equals("dashboard") || args[0].equals("stress"))) {
       err.println(USAGE);
