@@ -27,6 +27,10 @@ final class OrderReader {
    */
   static final Set<String> ACTIVE = Set.of("active", "on-hold");
 
+  /** Every MedicationRequest status code of R4; HAPI refuses others, and so does this reader. */
+  static final Set<String> STATUSES = Set.of("active", "on-hold", "cancelled", "completed", "entered-in-error",
+      "stopped", "draft", "unknown");
+
   /** What one MedicationRequest version says, {@code patientId} null when its subject is not a Patient. */
   record Order(String patientId, Medication medication, boolean active) {
   }
@@ -45,7 +49,7 @@ final class OrderReader {
         parser.nextToken();
         switch (name) {
           case "resourceType" -> fields.resourceType = string(parser, name);
-          case "status" -> fields.status = string(parser, name);
+          case "status" -> fields.status = status(parser);
           case "doNotPerform" -> fields.doNotPerform = bool(parser, name);
           case "subject" -> fields.subject = field(parser, name, "reference");
           case "medicationCodeableConcept" -> readConcept(parser, fields);
@@ -157,6 +161,14 @@ final class OrderReader {
   private static String string(JsonParser parser, String name) {
     expect(parser, JsonToken.VALUE_STRING, name, "a string");
     return parser.getString();
+  }
+
+  private static String status(JsonParser parser) {
+    String status = string(parser, "status");
+    if (!STATUSES.contains(status)) {
+      throw new DataFormatException("status '" + status + "' is not a MedicationRequest status code");
+    }
+    return status;
   }
 
   private static boolean bool(JsonParser parser, String name) {

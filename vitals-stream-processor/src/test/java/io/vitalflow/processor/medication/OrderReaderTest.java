@@ -76,6 +76,11 @@ class OrderReaderTest {
     // wrong JSON types where the check reads: HAPI refuses them, so does the reader (the event is dead-lettered)
     assertThatThrownBy(() -> reader.read("{\"resourceType\":\"MedicationRequest\",\"status\":42}"))
         .isInstanceOf(DataFormatException.class).hasMessage("status must be a string, found VALUE_NUMBER_INT");
+    assertThatThrownBy(() -> reader.read("{\"resourceType\":\"MedicationRequest\",\"status\":\"paused\"}"))
+        .isInstanceOf(DataFormatException.class).hasMessageContaining("not a MedicationRequest status code");
+    assertThatThrownBy(() -> FHIR.newJsonParser().parseResource(MedicationRequest.class,
+        "{\"resourceType\":\"MedicationRequest\",\"status\":\"paused\"}"))
+        .as("HAPI refuses it too").isInstanceOf(DataFormatException.class);
     assertThatThrownBy(() -> reader.read("{\"resourceType\":\"MedicationRequest\",\"subject\":\"Patient/1\"}"))
         .isInstanceOf(DataFormatException.class).hasMessageStartingWith("subject must be an object");
     assertThatThrownBy(() -> reader.read(
