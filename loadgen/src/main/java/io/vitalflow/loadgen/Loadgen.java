@@ -1,6 +1,8 @@
 package io.vitalflow.loadgen;
 
 import io.vitalflow.loadgen.engine.Durations;
+import io.vitalflow.loadgen.interactions.InteractionsOptions;
+import io.vitalflow.loadgen.interactions.InteractionsScenario;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.Map;
@@ -12,6 +14,7 @@ import java.util.Map;
  * [--batch=500] [--concurrency=32] [--jdbc-url=...] [--jdbc-user=postgres] [--jdbc-password=postgres]}</li>
  * <li>{@code loadgen fhir} with the flags of {@link FhirOptions#USAGE}</li>
  * <li>{@code loadgen dashboard} with the flags of {@link DashboardOptions#USAGE}</li>
+ * <li>{@code loadgen interactions} with the flags of {@link InteractionsOptions#USAGE}</li>
  * </ul>
  * Exit code 0 when the run met its goals, 1 when it did not, 2 for bad flags or a target that cannot be used.
  */
@@ -29,7 +32,11 @@ public final class Loadgen {
       "  dashboard: WebSocket clients connect at --ramp/s, subscribe and stay (ping every --heartbeat) for --duration",
       "  while --readings-rate readings/s of the watched patients go to the gateway; reports connections held,",
       "  server heap (and RSS with --server-pid) per connection, frames/s by type, reading->frame percentiles.",
-      "  Exit 1 when not every connection was held.");
+      "  Exit 1 when not every connection was held.",
+      "       " + InteractionsOptions.USAGE,
+      "  interactions: the interaction checker in-process with JMH (hot path 3 and 10 medications: AOT plugin,",
+      "  interpreter, plain-Java reference; cold start in fresh JVMs; hot reload), then CDS Hooks order-select",
+      "  calls over HTTP; compared with the replaced report's Scenario 4. Exit 1 when a part or limit failed.");
 
   private Loadgen() {
   }
@@ -38,9 +45,9 @@ public final class Loadgen {
     System.exit(run(args, System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+  public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     if (args.length == 0 || !(args[0].equals("vitals") || args[0].equals("fhir")
-        || args[0].equals("dashboard"))) {
+        || args[0].equals("dashboard") || args[0].equals("interactions"))) {
       err.println(USAGE);
       return 2;
     }
@@ -49,6 +56,7 @@ public final class Loadgen {
       return switch (args[0]) {
         case "fhir" -> fhir(flags, out);
         case "dashboard" -> dashboard(flags, out);
+        case "interactions" -> InteractionsScenario.run(flags, out);
         default -> vitals(flags, out);
       };
     } catch (IllegalArgumentException e) {
