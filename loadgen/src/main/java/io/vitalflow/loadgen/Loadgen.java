@@ -1,17 +1,15 @@
 package io.vitalflow.loadgen;
 
-import io.vitalflow.loadgen.engine.Durations;
 import io.vitalflow.loadgen.interactions.InteractionsOptions;
 import io.vitalflow.loadgen.interactions.InteractionsScenario;
+import io.vitalflow.loadgen.report.Reports;
 import java.io.PrintStream;
-import java.net.URI;
 import java.util.Map;
 
 /**
  * The benchmark scenarios against a running deployment:
  * <ul>
- * <li>{@code loadgen vitals [--url=http://127.0.0.1:8081] [--rate=60000] [--duration=60s] [--patients=5000]
- * [--batch=500] [--concurrency=32] [--jdbc-url=...] [--jdbc-user=postgres] [--jdbc-password=postgres]}</li>
+ * <li>{@code loadgen vitals} with the flags of {@link VitalsOptions#USAGE}</li>
  * <li>{@code loadgen fhir} with the flags of {@link FhirOptions#USAGE}</li>
  * <li>{@code loadgen dashboard} with the flags of {@link DashboardOptions#USAGE}</li>
  * <li>{@code loadgen interactions} with the flags of {@link InteractionsOptions#USAGE}</li>
@@ -21,8 +19,7 @@ import java.util.Map;
 public final class Loadgen {
 
   static final String USAGE = String.join(System.lineSeparator(),
-      "usage: loadgen vitals [--url=URL] [--rate=N] [--duration=60s] [--patients=N] [--batch=N]"
-          + " [--concurrency=N] [--jdbc-url=URL] [--jdbc-user=U] [--jdbc-password=P]",
+      "usage: " + VitalsOptions.USAGE,
       "       " + FhirOptions.USAGE,
       "  fhir: seeds --seed-patients Patients through batch Bundles POSTed to --fhir-url, then runs k6-style",
       "  virtual users in --stages (DURATION:TARGET,... ramps linearly), each iteration one of: GET Patient/{id}",
@@ -74,23 +71,16 @@ public final class Loadgen {
   }
 
   private static int dashboard(Map<String, String> flags, PrintStream out) throws Exception {
-    DashboardBenchmark.Result result = new DashboardBenchmark(DashboardOptions.parse(flags), out).run();
+    DashboardOptions options = DashboardOptions.parse(flags);
+    DashboardBenchmark.Result result = new DashboardBenchmark(options, out).run();
+    Reports.write(DashboardReport.of(result, options), options.reportDir(), out);
     return result.passed() ? 0 : 1;
   }
 
   private static int vitals(Map<String, String> flags, PrintStream out) throws Exception {
-    var options = new VitalsBenchmark.Options(
-        URI.create(flags.getOrDefault("url", "http://127.0.0.1:8081")),
-        Integer.parseInt(flags.getOrDefault("rate", "60000")),
-        Durations.parse(flags.getOrDefault("duration", "60s")),
-        Integer.parseInt(flags.getOrDefault("patients", "5000")),
-        Integer.parseInt(flags.getOrDefault("batch", "500")),
-        Integer.parseInt(flags.getOrDefault("concurrency", "32")),
-        flags.getOrDefault("jdbc-url", "jdbc:postgresql://127.0.0.1:54329/vitalflow"),
-        flags.getOrDefault("jdbc-user", "postgres"),
-        flags.getOrDefault("jdbc-password", "postgres"),
-        Durations.parse(flags.getOrDefault("drain-timeout", "120s")));
+    VitalsOptions options = VitalsOptions.parse(flags);
     var result = new VitalsBenchmark(options, out).run();
+    Reports.write(VitalsReport.of(result, options), options.reportDir(), out);
     return result.stored() == result.accepted() ? 0 : 1;
   }
 }
