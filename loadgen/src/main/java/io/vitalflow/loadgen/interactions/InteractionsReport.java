@@ -80,11 +80,11 @@ final class InteractionsReport {
   static String describe(JmhMeasurement m) {
     boolean shots = m.mode() == org.openjdk.jmh.annotations.Mode.SingleShotTime;
     String mean = shots ? Scenario4.millis(m.meanMicros()) : Scenario4.micros(m.meanMicros()) + "/call";
-    String error = Double.isNaN(m.scoreError()) ? "" : " ± " + (shots ? Scenario4.millis(m.toMicros(m.scoreError()))
-        : Scenario4.micros(m.toMicros(m.scoreError())));
+    String error = Double.isNaN(m.scoreError()) ? "" : " (99.9% CI ± " + (shots ? Scenario4.millis(m.toMicros(m.scoreError()))
+        : Scenario4.micros(m.toMicros(m.scoreError()))) + ")";
     String p50 = shots ? Scenario4.millis(m.percentileMicros(50)) : Scenario4.micros(m.percentileMicros(50));
     String p99 = shots ? Scenario4.millis(m.percentileMicros(99)) : Scenario4.micros(m.percentileMicros(99));
-    return String.format(Locale.ROOT, "%s%s mean, p50 %s, p99 %s, %,.1f %s/s, %,d %s", mean, error, p50, p99,
+    return String.format(Locale.ROOT, "mean %s%s, p50 %s, p99 %s, %,.1f %s/s, %,d %s", mean, error, p50, p99,
         m.callsPerSecond(), shots ? "shots" : "calls", m.valueCount(), shots ? "shots" : "sampled calls");
   }
 

@@ -47,7 +47,7 @@ class JmhMeasurementTest {
     assertThat(summary.millisAt(50)).isEqualTo(210.0, within(0.2));
     assertThat(summary.perSecond()).isEqualTo(3 / 0.65075, within(1e-9));
     assertThat(m.percentileMicros(50)).isEqualTo(210_000.0);
-    assertThat(InteractionsReport.describe(m)).startsWith("216.9 ms mean, p50 210.0 ms, p99 260.3 ms");
+    assertThat(InteractionsReport.describe(m)).startsWith("mean 216.9 ms, p50 210.0 ms, p99 260.3 ms");
   }
 
   @Test
