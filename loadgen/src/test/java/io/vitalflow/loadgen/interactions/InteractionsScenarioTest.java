@@ -13,11 +13,14 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The scenario run for real with tiny settings: JMH in this JVM, the HTTP part against a fake CDS service. */
 class InteractionsScenarioTest {
@@ -77,6 +80,32 @@ class InteractionsScenarioTest {
       server.stop(0);
       threads.shutdownNow();
     }
+  }
+
+  @Test
+  void loadgenRunWritesTheMarkdownAndHtmlReportsAndExitsZero(@TempDir Path reports) throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = io.vitalflow.loadgen.Loadgen.run(new String[] {"interactions", "--which=hot", "--forks=0",
+        "--warmup=0", "--iterations=1", "--time=100ms", "--report-dir=" + reports}, out,
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    try (var files = Files.list(reports)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .anyMatch(f -> f.startsWith("interactions-") && f.endsWith(".md"))
+          .anyMatch(f -> f.startsWith("interactions-") && f.endsWith(".html"));
+    }
+  }
+
+  @Test
+  void anUnreachableCdsServiceIsOneLineAndExitCode2() throws Exception {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = io.vitalflow.loadgen.Loadgen.run(new String[] {"interactions", "--which=http",
+        "--fhir-url=http://127.0.0.1:1/fhir"}, out, new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip()).startsWith("loadgen interactions: --fhir-url:")
+        .doesNotContain("\n");
   }
 
   private RunReport run(String... args) throws Exception {
