@@ -25,10 +25,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.vitalflow.loadgen.FhirBenchmark.ScenarioException;
+import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.resources.ConnectionProvider;
@@ -48,7 +50,12 @@ final class DashboardBenchmark {
   record Result(int attempted, long held, long failed, Map<String, Long> failures, long closedEarly,
       double steadySeconds, long framesInSteady, Map<String, Long> steadyByType, ReadingLatency latency,
       long readingsSent, long readingsAccepted, long readingBatchesFailed, ServerMemory.Sample before,
-      ServerMemory.Sample heldSample, long heldAtSample) {
+      ServerMemory.Sample heldSample, long heldAtSample, Histogram connectMicros, double rampSeconds, Instant started,
+      List<TimelinePoint> timeline) {
+
+    Result {
+      timeline = List.copyOf(timeline);
+    }
 
     boolean passed() {
       return failed == 0 && closedEarly == 0 && held == attempted;
@@ -84,6 +91,9 @@ final class DashboardBenchmark {
   private final AtomicLong readingsAccepted = new AtomicLong();
   private final AtomicLong readingBatchesFailed = new AtomicLong();
   private final Semaphore handshakes = new Semaphore(MAX_HANDSHAKES_IN_FLIGHT);
+  private final Recorder connectLatency = new Recorder(3);
+  private final List<TimelinePoint> timeline = new ArrayList<>();
+  private long lastFailed;
   private volatile boolean closing;
 
   DashboardBenchmark(DashboardOptions options, PrintStream out) {
@@ -115,6 +125,7 @@ final class DashboardBenchmark {
     }
     ServerMemory memory = new ServerMemory(httpBases, options.serverPids());
     ServerMemory.Sample before = sampleMemory(memory, "before connecting");
+    Instant started = Instant.now();
 
     LoopResources loops = LoopResources.create("dashload", Math.max(2, Runtime.getRuntime().availableProcessors()),
         true);
@@ -160,8 +171,9 @@ final class DashboardBenchmark {
       if (handshakes.tryAcquire(MAX_HANDSHAKES_IN_FLIGHT, 60, TimeUnit.SECONDS)) {
         handshakes.release(MAX_HANDSHAKES_IN_FLIGHT);
       }
-      out.printf(Locale.ROOT, "dashboard: ramp done in %.1f s: %,d held, %,d failed%n",
-          (System.nanoTime() - start) / 1e9, held.sum(), failed.sum());
+      double rampSeconds = (System.nanoTime() - start) / 1e9;
+      out.printf(Locale.ROOT, "dashboard: ramp done in %.1f s: %,d held, %,d failed%n", rampSeconds, held.sum(),
+          failed.sum());
       TimeUnit.NANOSECONDS.sleep(options.settle().toNanos());
       long heldAtSample = held.sum();
       ServerMemory.Sample heldSample = sampleMemory(memory, "with " + heldAtSample + " connections held idle");
@@ -205,7 +217,8 @@ final class DashboardBenchmark {
       failures.forEach((kind, n) -> failureKinds.put(kind, n.sum()));
       Result result = new Result(options.connections(), heldAtEnd, failed.sum(), failureKinds, closedEarly.sum(),
           steadySeconds, steadyFrames, steadyByType, latency, readingsSent.get(), readingsAccepted.get(),
-          readingBatchesFailed.get(), before, heldSample, heldAtSample);
+          readingBatchesFailed.get(), before, heldSample, heldAtSample, connectLatency.getIntervalHistogram(),
+          rampSeconds, started, timeline);
       closeAll();
       print(result);
       return result;
@@ -279,10 +292,12 @@ final class DashboardBenchmark {
         + DashboardOptions.sourceIndex(index, urls, sources));
     boolean probe = index % options.latencyEvery() == 0;
     boolean[] opened = new boolean[1];
+    long begun = System.nanoTime();
     client.websocket(WebsocketClientSpec.builder().maxFramePayloadLength(4 << 20).build())
         .uri(options.connectionUri(index))
         .handle((in, outbound) -> {
           opened[0] = true;
+          connectLatency.recordValue((System.nanoTime() - begun) / 1000);
           handshakes.release();
           held.increment();
           in.withConnection(connection -> channels.set(index, connection.channel()));
@@ -349,6 +364,12 @@ final class DashboardBenchmark {
   private long progress(String phase, long start, long lastFrames, long lastProgress) {
     long total = frames.total();
     Histogram interval = latency.harvest();
+    long now = System.nanoTime();
+    long failedNow = failed.sum();
+    timeline.add(new TimelinePoint((now - start) / 1e9, (total - lastFrames) / ((now - lastProgress) / 1e9),
+        failedNow - lastFailed, interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(50) / 1000.0,
+        interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(99) / 1000.0, held.sum()));
+    lastFailed = failedNow;
     out.printf(Locale.ROOT, "  %5ds  %-4s held %,7d  failed %,d  closed %,d  frames %,9.0f/s%s%n",
         TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), phase, held.sum(), failed.sum(),
         closedEarly.sum(), (total - lastFrames) / ((System.nanoTime() - lastProgress) / 1e9),
@@ -409,6 +430,9 @@ final class DashboardBenchmark {
     out.printf(Locale.ROOT, "connections        attempted %,d  held %,d  failed %,d  closed by the server %,d%n",
         r.attempted(), r.held(), r.failed(), r.closedEarly());
     r.failures().forEach((kind, n) -> out.printf(Locale.ROOT, "  failed: %-60s %,d%n", kind, n));
+    if (r.connectMicros().getTotalCount() > 0) {
+      printLatency("connect", r.connectMicros());
+    }
     if (r.before() != null && r.heldSample() != null) {
       out.printf(Locale.ROOT, "server heap        %,.1f MB before, %,.1f MB with %,d held: %,.0f bytes per connection%s%n",
           r.before().heapBytes() / 1e6, r.heldSample().heapBytes() / 1e6, r.heldAtSample(), r.heapPerConnection(),

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,20 +30,22 @@ import java.util.TreeSet;
  * @param latencyEvery every n-th connection parses its {@code vital} frames for the latency
  * @param settle wait after the ramp before the server's memory is sampled
  * @param progressEvery progress line interval
+ * @param reportDir where the Markdown and HTML reports go
  */
 record DashboardOptions(List<URI> dashboardUrls, int connections, int ramp, Duration duration, int patients,
     int patientsPerClient, String ward, int readingsRate, URI ingestUrl, List<InetAddress> sourceAddresses,
-    Duration heartbeat, List<Long> serverPids, int latencyEvery, Duration settle, Duration progressEvery) {
+    Duration heartbeat, List<Long> serverPids, int latencyEvery, Duration settle, Duration progressEvery,
+    Path reportDir) {
 
   static final String USAGE = "loadgen dashboard [--dashboard-url=ws://127.0.0.1:8084[,ws://...]]"
       + " [--connections=1000] [--ramp=500 (connections/s)] [--duration=60s] [--patients=1000]"
       + " [--patients-per-client=10 | --ward=W] [--readings-rate=0] [--ingest-url=http://127.0.0.1:8081]"
       + " [--source-addresses=127.0.0.1,127.0.0.2] [--heartbeat=15s] [--server-pid=PID[,PID]]"
-      + " [--latency-every=1] [--settle=5s] [--progress=5s]";
+      + " [--latency-every=1] [--settle=5s] [--progress=5s] [--report-dir=loadgen-reports]";
 
   private static final List<String> KNOWN = List.of("dashboard-url", "connections", "ramp", "duration", "patients",
       "patients-per-client", "ward", "readings-rate", "ingest-url", "source-addresses", "heartbeat", "server-pid",
-      "latency-every", "settle", "progress");
+      "latency-every", "settle", "progress", "report-dir");
 
   DashboardOptions {
     dashboardUrls = List.copyOf(dashboardUrls);
@@ -84,7 +87,8 @@ record DashboardOptions(List<URI> dashboardUrls, int connections, int ramp, Dura
         pids(flags.get("server-pid")),
         FlagValues.positiveInt("--latency-every", flags.getOrDefault("latency-every", "1")),
         FlagValues.duration("--settle", flags.getOrDefault("settle", "5s")),
-        FlagValues.positiveDuration("--progress", flags.getOrDefault("progress", "5s")));
+        FlagValues.positiveDuration("--progress", flags.getOrDefault("progress", "5s")),
+        Path.of(flags.getOrDefault("report-dir", "loadgen-reports")));
   }
 
   private static List<URI> wsUrls(String text) {

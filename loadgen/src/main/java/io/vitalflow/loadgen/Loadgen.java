@@ -1,27 +1,25 @@
 package io.vitalflow.loadgen;
 
-import io.vitalflow.loadgen.engine.Durations;
-import java.io.PrintStream;
-import java.net.URI;
-import java.util.Map;
-
+import io.vitalflow.loadgen.interactions.InteractionsOptions;
+import io.vitalflow.loadgen.interactions.InteractionsScenario;
 import io.vitalflow.loadgen.report.Reports;
+import java.io.PrintStream;
+import java.util.Map;
 
 /**
  * The benchmark scenarios against a running deployment:
  * <ul>
- * <li>{@code loadgen vitals [--url=http://127.0.0.1:8081] [--rate=60000] [--duration=60s] [--patients=5000]
- * [--batch=500] [--concurrency=32] [--jdbc-url=...] [--jdbc-user=postgres] [--jdbc-password=postgres]}</li>
+ * <li>{@code loadgen vitals} with the flags of {@link VitalsOptions#USAGE}</li>
  * <li>{@code loadgen fhir} with the flags of {@link FhirOptions#USAGE}</li>
  * <li>{@code loadgen dashboard} with the flags of {@link DashboardOptions#USAGE}</li>
+ * <li>{@code loadgen interactions} with the flags of {@link InteractionsOptions#USAGE}</li>
  * </ul>
  * Exit code 0 when the run met its goals, 1 when it did not, 2 for bad flags or a target that cannot be used.
  */
 public final class Loadgen {
 
   static final String USAGE = String.join(System.lineSeparator(),
-      "usage: loadgen vitals [--url=URL] [--rate=N] [--duration=60s] [--patients=N] [--batch=N]"
-          + " [--concurrency=N] [--jdbc-url=URL] [--jdbc-user=U] [--jdbc-password=P]",
+      "usage: " + VitalsOptions.USAGE,
       "       " + FhirOptions.USAGE,
       "  fhir: seeds --seed-patients Patients through batch Bundles POSTed to --fhir-url, then runs the load model:",
       "  closed = k6-style virtual users in --stages (DURATION:USERS,... ramps linearly) with --think between",
@@ -36,7 +34,11 @@ public final class Loadgen {
       "  dashboard: WebSocket clients connect at --ramp/s, subscribe and stay (ping every --heartbeat) for --duration",
       "  while --readings-rate readings/s of the watched patients go to the gateway; reports connections held,",
       "  server heap (and RSS with --server-pid) per connection, frames/s by type, reading->frame percentiles.",
-      "  Exit 1 when not every connection was held.");
+      "  Exit 1 when not every connection was held.",
+      "       " + InteractionsOptions.USAGE,
+      "  interactions: the interaction checker in-process with JMH (hot path 3 and 10 medications: AOT plugin,",
+      "  interpreter, plain-Java reference; cold start in fresh JVMs; hot reload), then CDS Hooks order-select",
+      "  calls over HTTP; compared with the replaced report's Scenario 4. Exit 1 when a part or limit failed.");
 
   private Loadgen() {
   }
@@ -48,7 +50,7 @@ public final class Loadgen {
   /** Runs one scenario; the exit code as described above. Errors of use are one line on {@code err}. */
   public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     if (args.length == 0 || !(args[0].equals("vitals") || args[0].equals("fhir")
-        || args[0].equals("dashboard") || args[0].equals("stress"))) {
+        || args[0].equals("dashboard") || args[0].equals("stress") || args[0].equals("interactions"))) {
       err.println(USAGE);
       return 2;
     }
@@ -58,6 +60,7 @@ public final class Loadgen {
         case "fhir" -> fhir(flags, out);
         case "dashboard" -> dashboard(flags, out);
         case "stress" -> stress(flags, out);
+        case "interactions" -> InteractionsScenario.run(flags, out);
         default -> vitals(flags, out);
       };
     } catch (IllegalArgumentException e) {
@@ -84,23 +87,16 @@ public final class Loadgen {
   }
 
   private static int dashboard(Map<String, String> flags, PrintStream out) throws Exception {
-    DashboardBenchmark.Result result = new DashboardBenchmark(DashboardOptions.parse(flags), out).run();
+    DashboardOptions options = DashboardOptions.parse(flags);
+    DashboardBenchmark.Result result = new DashboardBenchmark(options, out).run();
+    Reports.write(DashboardReport.of(result, options), options.reportDir(), out);
     return result.passed() ? 0 : 1;
   }
 
   private static int vitals(Map<String, String> flags, PrintStream out) throws Exception {
-    var options = new VitalsBenchmark.Options(
-        URI.create(flags.getOrDefault("url", "http://127.0.0.1:8081")),
-        Integer.parseInt(flags.getOrDefault("rate", "60000")),
-        Durations.parse(flags.getOrDefault("duration", "60s")),
-        Integer.parseInt(flags.getOrDefault("patients", "5000")),
-        Integer.parseInt(flags.getOrDefault("batch", "500")),
-        Integer.parseInt(flags.getOrDefault("concurrency", "32")),
-        flags.getOrDefault("jdbc-url", "jdbc:postgresql://127.0.0.1:54329/vitalflow"),
-        flags.getOrDefault("jdbc-user", "postgres"),
-        flags.getOrDefault("jdbc-password", "postgres"),
-        Durations.parse(flags.getOrDefault("drain-timeout", "120s")));
+    VitalsOptions options = VitalsOptions.parse(flags);
     var result = new VitalsBenchmark(options, out).run();
+    Reports.write(VitalsReport.of(result, options), options.reportDir(), out);
     return result.stored() == result.accepted() ? 0 : 1;
   }
 }

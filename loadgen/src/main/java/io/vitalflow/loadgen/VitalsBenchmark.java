@@ -13,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 import org.HdrHistogram.Histogram;
 
+import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
+
 /**
  * Scenario "vitals ingest": simulated devices post NDJSON batches at a fixed offered rate (open loop;
  * latency counted from each batch's intended send time, so a stalled server cannot hide queueing), then
@@ -28,18 +32,23 @@ import org.HdrHistogram.Histogram;
  */
 final class VitalsBenchmark {
 
-  record Options(URI ingestBase, int rate, Duration duration, int patients, int batch, int concurrency,
-      String jdbcUrl, String jdbcUser, String jdbcPassword, Duration drainTimeout) {
-  }
-
+  /**
+   * What the run measured; {@code timeline} has one point per progress second (accepted readings/s, failed
+   * requests, request latency, requests in flight).
+   */
   record Result(long offered, long accepted, long failedRequests, double acceptedPerSecond, Histogram requestLatency,
-      long stored, double storedPerSecond, double storedP50Ms, double storedP99Ms, double storedMaxMs) {
+      long stored, double storedPerSecond, double storedP50Ms, double storedP99Ms, double storedMaxMs,
+      Instant started, double sendSeconds, List<TimelinePoint> timeline) {
+
+    Result {
+      timeline = List.copyOf(timeline);
+    }
   }
 
-  private final Options options;
+  private final VitalsOptions options;
   private final PrintStream out;
 
-  VitalsBenchmark(Options options, PrintStream out) {
+  VitalsBenchmark(VitalsOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
   }
@@ -57,10 +66,14 @@ final class VitalsBenchmark {
     AtomicLong accepted = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     long offered = 0;
+    Instant started = Instant.now();
+    List<TimelinePoint> timeline = new ArrayList<>();
+    long lastFailed = 0;
 
     long batchesPerSecond = Math.max(1, options.rate() / options.batch());
     long periodNanos = TimeUnit.SECONDS.toNanos(1) / batchesPerSecond;
     long start = System.nanoTime();
+    long lastTick = start;
     long end = start + options.duration().toNanos();
     long nextProgress = start + TimeUnit.SECONDS.toNanos(1);
     long lastAccepted = 0;
@@ -99,6 +112,13 @@ final class VitalsBenchmark {
         Histogram interval = latency.getIntervalHistogram();
         total.add(interval);
         long acceptedNow = accepted.get();
+        long failedNow = failed.get();
+        long tick = System.nanoTime();
+        timeline.add(new TimelinePoint((tick - start) / 1e9, (acceptedNow - lastAccepted) / ((tick - lastTick) / 1e9),
+            failedNow - lastFailed, interval.getValueAtPercentile(50) / 1000.0,
+            interval.getValueAtPercentile(99) / 1000.0, options.concurrency() - inFlight.availablePermits()));
+        lastFailed = failedNow;
+        lastTick = tick;
         out.printf(Locale.ROOT, "  %4ds  accepted %,9d/s  failed requests %,d  request p50 %6.1f ms  p99 %7.1f ms%n",
             TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), acceptedNow - lastAccepted, failed.get(),
             interval.getValueAtPercentile(50) / 1000.0, interval.getValueAtPercentile(99) / 1000.0);
@@ -114,7 +134,7 @@ final class VitalsBenchmark {
         options.drainTimeout().toSeconds(), accepted.get());
     Stored stored = awaitStored(deviceId, accepted.get());
     Result result = new Result(offered, accepted.get(), failed.get(), accepted.get() / sendSeconds, total,
-        stored.count, stored.perSecond, stored.p50Ms, stored.p99Ms, stored.maxMs);
+        stored.count, stored.perSecond, stored.p50Ms, stored.p99Ms, stored.maxMs, started, sendSeconds, timeline);
     print(result);
     return result;
   }

@@ -1,0 +1,128 @@
+package io.vitalflow.loadgen.interactions;
+
+import io.vitalflow.loadgen.engine.FlagValues;
+import io.vitalflow.loadgen.engine.LoadModel;
+import io.vitalflow.loadgen.engine.LoadModels;
+import io.vitalflow.loadgen.engine.Thresholds;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Flags of the {@code interactions} scenario; {@link #parse} rejects unknown flags and bad values with one message.
+ *
+ * @param parts what to run ({@code --which})
+ * @param forks JMH forks per hot-path and reload benchmark (0: in this JVM)
+ * @param warmup JMH warm-up iterations (hot path), warm-up shots (reload)
+ * @param iterations JMH measured iterations of the hot path
+ * @param time length of one hot-path iteration (warm-up and measured)
+ * @param coldRuns fresh JVMs, one cold-start shot each (with {@code forks=0}: shots in this JVM)
+ * @param reloadRuns measured reload shots per fork
+ * @param cdsService the CDS Hooks order-select service URL ({@code --fhir-url}'s host + {@code /cds-services/ID})
+ * @param model the HTTP part's load model
+ * @param thresholds the HTTP part's limits
+ * @param timeout HTTP response timeout
+ * @param progressEvery HTTP progress line interval
+ * @param reportDir where the Markdown and HTML reports go
+ */
+public record InteractionsOptions(Set<Part> parts, int forks, int warmup, int iterations, Duration time,
+    int coldRuns, int reloadRuns, URI cdsService, LoadModel model, Thresholds thresholds, Duration timeout,
+    Duration progressEvery, Path reportDir) {
+
+  /** The scenario's parts, in the order they run. */
+  public enum Part {
+    HOT, COLD, RELOAD, HTTP;
+
+    String flag() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The HTTP part's load-model defaults: a short closed run. */
+  static final LoadModels.Defaults LOAD_DEFAULTS =
+      new LoadModels.Defaults("closed", "2s:4,10s:4", "0ms", "2s:500,10s:500", "64");
+
+  static final String DEFAULT_SERVICE = "vitalflow-drug-interactions-select";
+
+  public static final String USAGE = "loadgen interactions [--which=hot,cold,reload,http] [--forks=1]"
+      + " [--warmup=2] [--iterations=3] [--time=1s] [--cold-runs=5] [--reload-runs=20]"
+      + " [--fhir-url=http://127.0.0.1:8082/fhir] [--service=" + DEFAULT_SERVICE + "] "
+      + LoadModels.usage(LOAD_DEFAULTS) + " [--p95=off] [--p99=off] [--max-error-rate=0.01] [--timeout=10s]"
+      + " [--progress=5s] [--report-dir=loadgen-reports]";
+
+  private static final List<String> OWN = List.of("which", "forks", "warmup", "iterations", "time", "cold-runs",
+      "reload-runs", "fhir-url", "service", "timeout", "progress", "report-dir");
+
+  public InteractionsOptions {
+    parts = Set.copyOf(parts);
+  }
+
+  public static InteractionsOptions parse(Map<String, String> flags) {
+    rejectUnknown(flags);
+    URI fhir = FlagValues.httpUrl("--fhir-url", flags.getOrDefault("fhir-url", "http://127.0.0.1:8082/fhir"));
+    String service = flags.getOrDefault("service", DEFAULT_SERVICE);
+    if (!service.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("--service must be a CDS service id such as " + DEFAULT_SERVICE
+          + ", got '" + service + "'");
+    }
+    return new InteractionsOptions(parts(flags.getOrDefault("which", "hot,cold,reload,http")),
+        FlagValues.nonNegativeInt("--forks", flags.getOrDefault("forks", "1")),
+        FlagValues.nonNegativeInt("--warmup", flags.getOrDefault("warmup", "2")),
+        FlagValues.positiveInt("--iterations", flags.getOrDefault("iterations", "3")),
+        FlagValues.positiveDuration("--time", flags.getOrDefault("time", "1s")),
+        FlagValues.positiveInt("--cold-runs", flags.getOrDefault("cold-runs", "5")),
+        FlagValues.positiveInt("--reload-runs", flags.getOrDefault("reload-runs", "20")),
+        fhir.resolve("/cds-services/" + service),
+        LoadModels.parse(flags, LOAD_DEFAULTS),
+        Thresholds.parse(flags, "off", "off", "0.01"),
+        FlagValues.positiveDuration("--timeout", flags.getOrDefault("timeout", "10s")),
+        FlagValues.positiveDuration("--progress", flags.getOrDefault("progress", "5s")),
+        Path.of(flags.getOrDefault("report-dir", "loadgen-reports")));
+  }
+
+  boolean runs(Part part) {
+    return parts.contains(part);
+  }
+
+  /** The CDS Hooks discovery URL of the same server. */
+  URI discovery() {
+    return cdsService.resolve("/cds-services");
+  }
+
+  /** The service id, the last path segment of {@link #cdsService}. */
+  String serviceId() {
+    String path = cdsService.getPath();
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  private static Set<Part> parts(String text) {
+    Set<Part> parts = EnumSet.noneOf(Part.class);
+    for (String item : text.split(",", -1)) {
+      String name = item.trim();
+      Part part = List.of(Part.values()).stream().filter(p -> p.flag().equals(name)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException(
+              "--which takes a comma-separated list of hot, cold, reload, http; got '" + text + "'"));
+      parts.add(part);
+    }
+    return parts;
+  }
+
+  private static void rejectUnknown(Map<String, String> flags) {
+    List<String> known = new ArrayList<>(OWN);
+    known.addAll(LoadModels.FLAGS);
+    known.addAll(Thresholds.FLAGS);
+    for (String name : flags.keySet()) {
+      if (!known.contains(name)) {
+        throw new IllegalArgumentException("unknown flag --" + name + " (known: --"
+            + String.join(", --", new TreeSet<>(known)) + ")");
+      }
+    }
+  }
+}
