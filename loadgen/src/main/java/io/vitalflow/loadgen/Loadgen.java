@@ -12,6 +12,8 @@ import java.util.Map;
  * [--batch=500] [--concurrency=32] [--jdbc-url=...] [--jdbc-user=postgres] [--jdbc-password=postgres]}</li>
  * <li>{@code loadgen fhir} with the flags of {@link FhirOptions#USAGE}</li>
  * <li>{@code loadgen dashboard} with the flags of {@link DashboardOptions#USAGE}</li>
+ * <li>{@code loadgen seed} with the flags of {@link SeedOptions#USAGE}</li>
+ * <li>{@code loadgen vitals-query} with the flags of {@link VitalsQueryOptions#USAGE}</li>
  * </ul>
  * Exit code 0 when the run met its goals, 1 when it did not, 2 for bad flags or a target that cannot be used.
  */
@@ -29,7 +31,13 @@ public final class Loadgen {
       "  dashboard: WebSocket clients connect at --ramp/s, subscribe and stay (ping every --heartbeat) for --duration",
       "  while --readings-rate readings/s of the watched patients go to the gateway; reports connections held,",
       "  server heap (and RSS with --server-pid) per connection, frames/s by type, reading->frame percentiles.",
-      "  Exit 1 when not every connection was held.");
+      "  Exit 1 when not every connection was held.",
+      "       " + SeedOptions.USAGE,
+      "  seed: PUTs --patients Patients (ids <prefix>-p000001...) in batch Bundles, then --vitals-days of vitals for",
+      "  the first --vitals-patients as chronological NDJSON to the gateway. Exit 1 unless everything was accepted.",
+      "       " + VitalsQueryOptions.USAGE,
+      "  vitals-query: the Scenario 3 mix (demographics, readings of 24 h, hourly aggregates of 7 days, new reading)",
+      "  over the seeded Patients. Exit 1 when a threshold is broken.");
 
   private Loadgen() {
   }
@@ -38,9 +46,12 @@ public final class Loadgen {
     System.exit(run(args, System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+  public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     if (args.length == 0 || !(args[0].equals("vitals") || args[0].equals("fhir")
-        || args[0].equals("dashboard"))) {
+        || args[0].equals("dashboard") || args[0].equals("seed") || args[0].equals("vitals-query"))) {
+      if (args.length > 0) {
+        err.println("loadgen: unknown scenario '" + args[0] + "'");
+      }
       err.println(USAGE);
       return 2;
     }
@@ -49,6 +60,8 @@ public final class Loadgen {
       return switch (args[0]) {
         case "fhir" -> fhir(flags, out);
         case "dashboard" -> dashboard(flags, out);
+        case "seed" -> Seeder.command(flags, out);
+        case "vitals-query" -> VitalsQueryScenario.command(flags, out);
         default -> vitals(flags, out);
       };
     } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import io.vitalflow.loadgen.FhirBenchmark.ScenarioException;
 import io.vitalflow.loadgen.engine.HttpLoadClient;
 import io.vitalflow.loadgen.engine.HttpLoadClient.Answer;
 import io.vitalflow.loadgen.engine.Meters;
+import io.vitalflow.loadgen.report.Reports;
 import io.vitalflow.loadgen.report.RunReport;
 
 /**
@@ -51,6 +53,15 @@ final class Seeder {
   Seeder(SeedOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
+  }
+
+  /** {@code loadgen seed}: parses the flags, seeds, writes the report; returns the exit code. */
+  static int command(Map<String, String> flags, PrintStream out)
+      throws ScenarioException, InterruptedException, IOException {
+    SeedOptions options = SeedOptions.parse(flags);
+    SeedRun run = new Seeder(options, out).run();
+    Reports.write(run.report(), options.reportDir(), out);
+    return run.exitCode();
   }
 
   SeedRun run() throws ScenarioException, InterruptedException {
