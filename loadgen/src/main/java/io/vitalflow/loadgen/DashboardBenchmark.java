@@ -221,7 +221,7 @@ final class DashboardBenchmark {
       http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
           HttpResponse.BodyHandlers.discarding());
     } catch (IOException e) {
-      throw new ScenarioException("cannot reach " + what + ": " + FhirBenchmark.failureKind(e));
+      throw new ScenarioException("cannot reach " + what + ": " + io.vitalflow.loadgen.engine.HttpLoadClient.failureKind(e));
     }
   }
 
@@ -249,7 +249,7 @@ final class DashboardBenchmark {
           throw new ScenarioException("PUT " + uri + " answered HTTP " + response.statusCode());
         }
       } catch (IOException e) {
-        throw new ScenarioException("PUT " + uri + ": " + FhirBenchmark.failureKind(e));
+        throw new ScenarioException("PUT " + uri + ": " + io.vitalflow.loadgen.engine.HttpLoadClient.failureKind(e));
       }
     }
   }

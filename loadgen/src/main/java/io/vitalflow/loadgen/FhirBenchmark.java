@@ -1,46 +1,45 @@
 package io.vitalflow.loadgen;
 
-import io.vitalflow.loadgen.engine.Stages;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.HdrHistogram.Histogram;
 
 import io.vitalflow.loadgen.OperationMix.Operation;
+import io.vitalflow.loadgen.engine.HttpLoadClient;
+import io.vitalflow.loadgen.engine.LoadModels;
+import io.vitalflow.loadgen.engine.LoadResult;
+import io.vitalflow.loadgen.engine.LoadRunner;
+import io.vitalflow.loadgen.engine.Meters;
+import io.vitalflow.loadgen.engine.Outcome;
+import io.vitalflow.loadgen.engine.Workload;
+import io.vitalflow.loadgen.report.RunReport;
+import io.vitalflow.loadgen.report.RunReport.Comparison;
+import io.vitalflow.loadgen.report.RunReport.OperationSummary;
+import io.vitalflow.loadgen.report.RunReport.Setting;
 
 /**
- * Scenario "FHIR CRUD mix", the replaced system's k6 test: seeds Patients through {@code batch} Bundles, then
- * runs virtual users in stages (closed model: each user sends one request, waits for the answer, thinks, and
- * goes on), each iteration a read of a known Patient, a create, or a delete of a Patient that user created.
- * Latency is per request, from send to the whole response; as in any closed model, a slow server also lowers
- * the offered load, so read the throughput together with the percentiles.
+ * Scenario 1 "FHIR CRUD mix", the replaced system's k6 test: seeds Patients through {@code batch} Bundles, then
+ * runs the load model (k6's virtual users with think time, or an open arrival rate), each iteration a read of a
+ * known Patient, a create, or a delete of a Patient the run created.
  */
 final class FhirBenchmark {
 
@@ -63,15 +62,11 @@ final class FhirBenchmark {
     }
   }
 
-  record OperationResult(Operation operation, long count, long errors, Map<String, Long> errorKinds,
-      Histogram latency) {
-  }
-
-  record Result(Seeding seeding, List<OperationResult> operations, long substitutedCreates, double seconds,
-      int peakVirtualUsers, Histogram latency, long requests, long errors, List<String> violations) {
+  /** What a run gives: the seeding, the load phase as measured, and its report. */
+  record Result(Seeding seeding, LoadResult load, long substitutedCreates, RunReport report) {
 
     boolean passed() {
-      return violations.isEmpty();
+      return report.passed();
     }
   }
 
@@ -80,62 +75,56 @@ final class FhirBenchmark {
 
   private final FhirOptions options;
   private final PrintStream out;
-  private final HttpClient http;
-  private final ScheduledExecutorService scheduler;
-  private final ExecutorService completions;
-  private final Map<Operation, OperationStats> stats = new EnumMap<>(Operation.class);
+  private final HttpLoadClient http;
   private final AtomicLong substitutedCreates = new AtomicLong();
-  private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong createSequence = new AtomicLong();
   private final String mrnPrefix = "LG-" + Long.toString(System.currentTimeMillis(), 36) + "-";
   private final URI patientEndpoint;
+  /** Patients this run created and has not deleted: reads and deletes may target them. */
+  private final ConcurrentLinkedQueue<String> created = new ConcurrentLinkedQueue<>();
   private volatile String[] seededIds = new String[0];
-  private volatile boolean finished;
 
   FhirBenchmark(FhirOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
-    // a few threads for the client's completions: its default executor grows a thread per answer in flight
-    this.completions = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-        daemon("fhir-http"));
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(completions)
-        .connectTimeout(Duration.ofSeconds(5)).build();
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("fhir-virtual-users"));
+    this.http = new HttpLoadClient(options.connections(), options.timeout());
     this.patientEndpoint = options.resolve("Patient");
-    for (Operation operation : Operation.values()) {
-      stats.put(operation, new OperationStats(operation));
-    }
   }
 
   Result run() throws ScenarioException, InterruptedException {
-    try {
-      checkReachable();
-      Seeding seeding = seed();
-      return load(seeding);
-    } finally {
-      scheduler.shutdownNow();
-      completions.shutdownNow();
+    try (http) {
+      Seeding seeding = prepare();
+      Instant started = Instant.now();
+      out.printf(Locale.ROOT, "fhir: load %s, mix %s, against %s%n", LoadModels.describe(options.model()),
+          options.mix(), patientEndpoint);
+      LoadResult load = new LoadRunner(options.model(), options.progressEvery(), out, "fhir").run(this::iterate);
+      return new Result(seeding, load, substitutedCreates.get(), report(started, seeding, load));
     }
   }
 
-  private static ThreadFactory daemon(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
+  /** Checks the server answers and seeds it; after this, {@link #workload()} has Patients to read. */
+  Seeding prepare() throws ScenarioException, InterruptedException {
+    checkReachable();
+    return seed();
+  }
+
+  /** The CRUD mix as a workload, for other drivers (the breaking-point search). */
+  Workload workload() {
+    return this::iterate;
+  }
+
+  /** Releases the HTTP client; {@link #run()} does this itself. */
+  void close() {
+    http.close();
   }
 
   private void checkReachable() throws ScenarioException, InterruptedException {
-    URI metadata = options.resolve("metadata");
     try {
-      HttpResponse<Void> response = http.send(HttpRequest.newBuilder(metadata).timeout(Duration.ofSeconds(5))
-          .header("Accept", FHIR_JSON).GET().build(), HttpResponse.BodyHandlers.discarding());
-      out.printf(Locale.ROOT, "fhir: %s answers GET /metadata with HTTP %d%n", options.fhirBase(),
-          response.statusCode());
-    } catch (IOException e) {
-      throw new ScenarioException("cannot reach " + options.fhirBase() + ": " + failureKind(e));
+      HttpLoadClient.Answer answer = http.get(options.resolve("metadata"), FHIR_JSON)
+          .get(options.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      out.printf(Locale.ROOT, "fhir: %s answers GET /metadata with HTTP %d%n", options.fhirBase(), answer.status());
+    } catch (ExecutionException | TimeoutException e) {
+      throw new ScenarioException("cannot reach " + options.fhirBase() + ": " + HttpLoadClient.failureKind(e));
     }
   }
 
@@ -152,8 +141,8 @@ final class FhirBenchmark {
     FhirPatients patients = new FhirPatients(mrnPrefix + "S", new SplittableRandom(mrnPrefix.hashCode()));
     Semaphore slots = new Semaphore(options.seedConcurrency());
     ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
-    OperationStats bundles = new OperationStats(Operation.CREATE);
-    AtomicInteger created = new AtomicInteger();
+    Meters bundles = new Meters();
+    AtomicInteger createdCount = new AtomicInteger();
     long start = System.nanoTime();
     long nextProgress = start + options.progressEvery().toNanos();
     int sent = 0;
@@ -162,38 +151,39 @@ final class FhirBenchmark {
       String body = patients.batch(first, count);
       slots.acquire();
       long sendTime = System.nanoTime();
-      http.sendAsync(post(options.fhirBase(), body), HttpResponse.BodyHandlers.ofString())
-          .whenComplete((response, error) -> {
-            try {
-              String failure = error != null ? failureKind(error)
-                  : response.statusCode() != 200 ? "HTTP " + response.statusCode() : null;
-              if (failure == null) {
-                List<String> bundleIds = new ArrayList<>(count);
-                collectPatientIds(response.body(), bundleIds);
-                ids.addAll(bundleIds);
-                created.addAndGet(bundleIds.size());
-                if (bundleIds.size() < count) {
-                  failure = "entries without a Patient location";
-                }
-              }
-              bundles.record((System.nanoTime() - sendTime) / 1000, failure);
-            } finally {
-              slots.release();
+      http.post(options.fhirBase(), FHIR_JSON, body).whenComplete((answer, error) -> {
+        try {
+          String failure = error != null ? HttpLoadClient.failureKind(error)
+              : answer.status() != 200 ? "HTTP " + answer.status() : null;
+          if (failure == null) {
+            List<String> bundleIds = new ArrayList<>(count);
+            collectPatientIds(answer.body(), bundleIds);
+            ids.addAll(bundleIds);
+            createdCount.addAndGet(bundleIds.size());
+            if (bundleIds.size() < count) {
+              failure = "entries without a Patient location";
             }
-          });
+          }
+          bundles.record(new Outcome("bundle", failure), (System.nanoTime() - sendTime) / 1000);
+        } finally {
+          slots.release();
+        }
+      });
       sent++;
       if (System.nanoTime() >= nextProgress) {
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf(Locale.ROOT, "  seeding %5.0fs  %,d of %,d Patients created, %,.0f/s, failed bundles %,d%n",
-            seconds, created.get(), requested, created.get() / seconds, bundles.errors());
+            seconds, createdCount.get(), requested, createdCount.get() / seconds, bundles.errors());
         nextProgress += options.progressEvery().toNanos();
       }
     }
     slots.acquire(options.seedConcurrency());
     double seconds = (System.nanoTime() - start) / 1e9;
     seededIds = ids.toArray(String[]::new);
-    Seeding seeding = new Seeding(requested, seededIds.length, sent, (int) bundles.errors(), bundles.errorKinds(),
-        seconds, bundles.harvest());
+    bundles.harvest();
+    OperationSummary summary = bundles.summaries(seconds).get(0);
+    Seeding seeding = new Seeding(requested, seededIds.length, sent, (int) summary.errors(), summary.errorKinds(),
+        seconds, summary.latencyMicros());
     printSeeding(seeding);
     if (seeding.created() == 0) {
       throw new ScenarioException("seeding created no Patient at " + options.fhirBase() + " "
@@ -227,148 +217,54 @@ final class FhirBenchmark {
 
   // ---- load ----
 
-  private Result load(Seeding seeding) throws InterruptedException {
-    Stages stages = options.stages();
-    out.printf(Locale.ROOT, "fhir: load %s (peak %,d virtual users, %d s), think %s, mix %s, against %s%n",
-        stages, stages.peak(), stages.total().toSeconds(), options.think(), options.mix(), patientEndpoint);
-    List<VirtualUser> active = new ArrayList<>();
-    Histogram all = new Histogram(3);
-    long start = System.nanoTime();
-    long end = start + stages.total().toNanos();
-    long progressNanos = options.progressEvery().toNanos();
-    long nextProgress = start + progressNanos;
-    long lastCount = 0;
-    long lastProgress = start;
-    int nextUser = 0;
-    for (long now = start; now < end; now = System.nanoTime()) {
-      int target = stages.targetAt(now - start);
-      while (active.size() < target) {
-        VirtualUser user = new VirtualUser(nextUser++);
-        active.add(user);
-        running.incrementAndGet();
-        scheduler.execute(user::iterate);
-      }
-      while (active.size() > target) {
-        active.remove(active.size() - 1).stopRequested = true;
-      }
-      if (now >= nextProgress) {
-        harvest(all);
-        long count = requests();
-        out.printf(Locale.ROOT, "  %5ds  VUs %,5d  %,9.0f req/s  errors %,d (%.2f%%)  p99 so far %8.3f ms  left %ds%n",
-            TimeUnit.NANOSECONDS.toSeconds(now - start), active.size(),
-            (count - lastCount) / ((now - lastProgress) / 1e9),
-            errors(), count == 0 ? 0.0 : errors() * 100.0 / count, all.getValueAtPercentile(99) / 1000.0,
-            TimeUnit.NANOSECONDS.toSeconds(end - now));
-        lastCount = count;
-        lastProgress = now;
-        nextProgress += progressNanos;
-      }
-      TimeUnit.NANOSECONDS.sleep(Math.min(TimeUnit.MILLISECONDS.toNanos(20), Math.max(0, end - System.nanoTime())));
-    }
-    finished = true;
-    active.forEach(user -> user.stopRequested = true);
-    long drainDeadline = System.nanoTime() + options.timeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
-    while (running.get() > 0 && System.nanoTime() < drainDeadline) {
-      TimeUnit.MILLISECONDS.sleep(5);
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    harvest(all);
-    List<OperationResult> operations = new ArrayList<>();
-    for (OperationStats s : stats.values()) {
-      operations.add(new OperationResult(s.operation(), s.count(), s.errors(), s.errorKinds(), s.total()));
-    }
-    long requests = requests();
-    long errors = errors();
-    Result result = new Result(seeding, operations, substitutedCreates.get(), seconds, stages.peak(), all,
-        requests, errors, options.thresholds().violations(all, requests, errors));
-    printLoad(result);
-    return result;
-  }
-
-  private void harvest(Histogram all) {
-    for (OperationStats s : stats.values()) {
-      all.add(s.harvest());
-    }
-  }
-
-  private long requests() {
-    return stats.values().stream().mapToLong(OperationStats::count).sum();
-  }
-
-  private long errors() {
-    return stats.values().stream().mapToLong(OperationStats::errors).sum();
-  }
-
   /**
-   * One virtual user: a chain of iterations, each started by the scheduler thread after the previous answer and
-   * the think time, so the user's own list of created ids is only ever touched by one step at a time.
+   * One iteration of the mix. Reads target a seeded or created Patient; deletes take a created one out of the
+   * pool, so no two deletes hit the same Patient; with nothing to target yet, the iteration creates instead.
    */
-  private final class VirtualUser {
-    private final int number;
-    private final List<String> created = new ArrayList<>();
-    private volatile boolean stopRequested;
-
-    VirtualUser(int number) {
-      this.number = number;
+  private CompletionStage<Outcome> iterate(int user, RandomGenerator random) {
+    Operation operation = options.mix().pick(random.nextDouble());
+    String target = null;
+    if (operation == Operation.READ) {
+      target = readTarget(random);
+    } else if (operation == Operation.DELETE) {
+      target = created.poll();
     }
-
-    void iterate() {
-      if (stopRequested || finished) {
-        running.decrementAndGet();
-        return;
-      }
-      ThreadLocalRandom random = ThreadLocalRandom.current();
-      Operation operation = options.mix().pick(random.nextDouble());
-      String[] seeded = seededIds;
-      String target = null;
-      if (operation == Operation.READ && seeded.length + created.size() > 0) {
-        int pick = random.nextInt(seeded.length + created.size());
-        target = pick < seeded.length ? seeded[pick] : created.get(pick - seeded.length);
-      } else if (operation == Operation.DELETE && !created.isEmpty()) {
-        int pick = random.nextInt(created.size());
-        target = created.get(pick);
-        created.set(pick, created.get(created.size() - 1));
-        created.remove(created.size() - 1);
-      }
-      if (operation != Operation.CREATE && target == null) {
-        substitutedCreates.incrementAndGet();
-        operation = Operation.CREATE;
-      }
-      HttpRequest request = switch (operation) {
-        case READ -> HttpRequest.newBuilder(URI.create(patientEndpoint + "/" + target)).timeout(options.timeout())
-            .header("Accept", FHIR_JSON).GET().build();
-        case DELETE -> HttpRequest.newBuilder(URI.create(patientEndpoint + "/" + target))
-            .timeout(options.timeout()).DELETE().build();
-        case CREATE -> post(patientEndpoint, new FhirPatients(mrnPrefix + "V" + number + "-", random)
-            .patient(createSequence.incrementAndGet()));
-      };
-      Operation op = operation;
-      long sendTime = System.nanoTime();
-      http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-        long micros = (System.nanoTime() - sendTime) / 1000;
-        String failure = error != null ? failureKind(error) : unexpected(op, response);
-        if (failure == null && op == Operation.CREATE) {
-          String id = createdId(response);
-          if (id == null) {
-            failure = "create without id";
-          } else {
-            created.add(id);
-          }
-        }
-        stats.get(op).record(micros, failure);
-        long think = options.think().nanos(ThreadLocalRandom.current());
-        try {
-          scheduler.schedule(this::iterate, think, TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-          running.decrementAndGet();
-        }
-      });
+    if (operation != Operation.CREATE && target == null) {
+      substitutedCreates.incrementAndGet();
+      operation = Operation.CREATE;
     }
+    Operation op = operation;
+    CompletableFuture<HttpLoadClient.Answer> answer = switch (op) {
+      case READ -> http.get(URI.create(patientEndpoint + "/" + target), FHIR_JSON);
+      case DELETE -> http.delete(URI.create(patientEndpoint + "/" + target));
+      case CREATE -> http.post(patientEndpoint, FHIR_JSON,
+          new FhirPatients(mrnPrefix + "V" + user + "-", random).patient(createSequence.incrementAndGet()));
+    };
+    return answer.handle((response, error) -> {
+      String failure = error != null ? HttpLoadClient.failureKind(error) : unexpected(op, response);
+      if (failure == null && op == Operation.CREATE) {
+        String id = createdId(response);
+        if (id == null) {
+          failure = "create without id";
+        } else {
+          created.add(id);
+        }
+      }
+      return new Outcome(op.label(), failure);
+    });
+  }
+
+  private String readTarget(RandomGenerator random) {
+    String[] seeded = seededIds;
+    if (seeded.length > 0) {
+      return seeded[random.nextInt(seeded.length)];
+    }
+    return created.peek();
   }
 
   /** Why a response does not count as a success of {@code operation}, or null when it does. */
-  static String unexpected(Operation operation, HttpResponse<String> response) {
-    int status = response.statusCode();
+  static String unexpected(Operation operation, HttpLoadClient.Answer response) {
+    int status = response.status();
     boolean ok = switch (operation) {
       case READ -> status == 200 && response.body().contains("\"Patient\"");
       case CREATE -> status == 201;
@@ -381,8 +277,9 @@ final class FhirBenchmark {
   }
 
   /** The new id from the {@code Location} header, else from the returned resource. */
-  static String createdId(HttpResponse<String> response) {
-    String id = response.headers().firstValue("Location").map(FhirBenchmark::patientId).orElse(null);
+  static String createdId(HttpLoadClient.Answer response) {
+    String location = response.header("Location");
+    String id = location == null ? null : patientId(location);
     if (id == null && response.body() != null) {
       Matcher matcher = RESOURCE_ID.matcher(response.body());
       id = matcher.find() ? matcher.group(1) : null;
@@ -390,23 +287,64 @@ final class FhirBenchmark {
     return id;
   }
 
-  static String failureKind(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    if (cause instanceof HttpTimeoutException) {
-      return "timeout";
-    }
-    if (cause instanceof ConnectException) {
-      return "connection refused";
-    }
-    return cause.getClass().getSimpleName();
-  }
-
-  private static HttpRequest post(URI uri, String body) {
-    return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Content-Type", FHIR_JSON)
-        .header("Accept", FHIR_JSON).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-  }
-
   // ---- report ----
+
+  private RunReport report(Instant started, Seeding seeding, LoadResult load) {
+    List<Setting> settings = new ArrayList<>(List.of(
+        new Setting("target", patientEndpoint.toString()),
+        new Setting("load model", LoadModels.describe(options.model())),
+        new Setting("mix", options.mix().toString()),
+        new Setting("connections", options.connections() + " keep-alive"),
+        new Setting("request timeout", options.timeout().toMillis() + " ms")));
+    if (seeding.requested() > 0) {
+      settings.add(new Setting("seeding", String.format(Locale.ROOT,
+          "%,d of %,d Patients in %.1f s (%,.0f/s) by %,d batch Bundles of %d, %,d failed", seeding.created(),
+          seeding.requested(), seeding.seconds(), seeding.perSecond(), seeding.bundles(), options.seedBatch(),
+          seeding.failedBundles())));
+    }
+    OperationSummary all = load.all();
+    List<RunReport.Result> results = new ArrayList<>(List.of(
+        new RunReport.Result("requests", String.format(Locale.ROOT, "%,d", all.count())),
+        new RunReport.Result("throughput", String.format(Locale.ROOT, "%,.0f req/s", all.perSecond())),
+        new RunReport.Result("peak concurrency", String.format(Locale.ROOT, "%,d", load.peakConcurrency()))));
+    List<String> notes = new ArrayList<>();
+    if (substitutedCreates.get() > 0) {
+      notes.add(String.format(Locale.ROOT, "%,d reads or deletes became creates: nothing to target yet.",
+          substitutedCreates.get()));
+    }
+    OpenModelNotes.add(load, results, notes);
+    return new RunReport("fhir", "Scenario 1: FHIR CRUD mix", started, load.elapsed(), settings, load.operations(),
+        load.timeline(), results, comparisons(load), options.thresholds().evaluate(all), notes);
+  }
+
+  private static List<Comparison> comparisons(LoadResult load) {
+    OperationSummary all = load.all();
+    String where = "theirs: 10,000 VUs against a production cluster; ours: one 2-core machine running broker,"
+        + " database, services and load generator";
+    List<Comparison> comparisons = new ArrayList<>(List.of(
+        new Comparison("throughput", String.format(Locale.ROOT, "%,.0f req/s", all.perSecond()), "40,870 req/s",
+            where),
+        new Comparison("p50", ms(all.millisAt(50)), "12 ms", ""),
+        new Comparison("p95", ms(all.millisAt(95)), "38 ms", ""),
+        new Comparison("p99", ms(all.millisAt(99)), "67 ms", ""),
+        new Comparison("p99.9", ms(all.millisAt(99.9)), "145 ms", ""),
+        new Comparison("max", ms(all.millisAt(100)), "423 ms", ""),
+        new Comparison("error rate", String.format(Locale.ROOT, "%.2f%%", all.errorRate() * 100), "0.23%",
+            "our reads and deletes target existing Patients; theirs drew random ids")));
+    Map<String, String> theirP99 = Map.of("read", "52 ms", "create", "89 ms", "delete", "71 ms");
+    for (OperationSummary operation : load.operations()) {
+      String theirs = theirP99.get(operation.name());
+      if (theirs != null) {
+        comparisons.add(new Comparison(operation.name() + " p99", ms(operation.millisAt(99)), theirs,
+            "a create is answered once it is readable (Kafka, processor, PostgreSQL)"));
+      }
+    }
+    return comparisons;
+  }
+
+  private static String ms(double millis) {
+    return String.format(Locale.ROOT, "%.1f ms", millis);
+  }
 
   private void printSeeding(Seeding s) {
     out.printf(Locale.ROOT, "fhir: seeded %,d of %,d Patients in %.1f s: %,.0f Patients/s; %,d bundles, %,d failed%s;"
@@ -414,42 +352,5 @@ final class FhirBenchmark {
         s.perSecond(), s.bundles(), s.failedBundles(), s.bundleFailures().isEmpty() ? "" : " " + s.bundleFailures(),
         s.bundleLatency().getValueAtPercentile(50) / 1000.0, s.bundleLatency().getValueAtPercentile(99) / 1000.0,
         s.bundleLatency().getMaxValue() / 1000.0);
-  }
-
-  private void printLoad(Result r) {
-    out.println();
-    out.println("== FHIR CRUD mix ==");
-    if (r.seeding().requested() > 0) {
-      out.printf(Locale.ROOT, "seeding     %,d Patients in %.1f s (%,.0f/s), %,d batch Bundles, %,d failed%n",
-          r.seeding().created(), r.seeding().seconds(), r.seeding().perSecond(), r.seeding().bundles(),
-          r.seeding().failedBundles());
-    }
-    out.printf(Locale.ROOT, "load        %.1f s, stages %s, peak %,d VUs, think %s, mix %s%n", r.seconds(),
-        options.stages(), r.peakVirtualUsers(), options.think(), options.mix());
-    out.printf(Locale.ROOT, "%-9s %12s %10s %9s %9s %9s %9s %9s %10s%n", "operation", "count", "rate/s",
-        "p50 ms", "p95 ms", "p99 ms", "p99.9 ms", "max ms", "errors");
-    for (OperationResult o : r.operations()) {
-      printRow(o.operation().label(), o.count(), o.errors(), o.latency(), r.seconds());
-    }
-    printRow("all", r.requests(), r.errors(), r.latency(), r.seconds());
-    out.printf(Locale.ROOT, "error rate  %.3f%% (%,d of %,d)%n",
-        r.requests() == 0 ? 0.0 : r.errors() * 100.0 / r.requests(), r.errors(), r.requests());
-    for (OperationResult o : r.operations()) {
-      o.errorKinds().forEach((kind, n) ->
-          out.printf(Locale.ROOT, "  %-7s %-28s %,d%n", o.operation().label(), kind, n));
-    }
-    if (r.substitutedCreates() > 0) {
-      out.printf(Locale.ROOT, "substituted %,d reads/deletes became creates (the user had no Patient to target yet)%n",
-          r.substitutedCreates());
-    }
-    out.printf(Locale.ROOT, "thresholds  %s: %s%n", options.thresholds(),
-        r.passed() ? "PASSED" : "FAILED (" + String.join("; ", r.violations()) + ")");
-  }
-
-  private void printRow(String label, long count, long errors, Histogram latency, double seconds) {
-    out.printf(Locale.ROOT, "%-9s %,12d %,10.1f %9.3f %9.3f %9.3f %9.3f %9.3f %,10d%n", label, count,
-        count / seconds, latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(95) / 1000.0,
-        latency.getValueAtPercentile(99) / 1000.0, latency.getValueAtPercentile(99.9) / 1000.0,
-        latency.getMaxValue() / 1000.0, errors);
   }
 }

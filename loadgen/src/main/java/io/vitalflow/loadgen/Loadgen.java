@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.util.Map;
 
+import io.vitalflow.loadgen.report.Reports;
+
 /**
  * The benchmark scenarios against a running deployment:
  * <ul>
@@ -23,10 +25,15 @@ public final class Loadgen {
       "usage: loadgen vitals [--url=URL] [--rate=N] [--duration=60s] [--patients=N] [--batch=N]"
           + " [--concurrency=N] [--jdbc-url=URL] [--jdbc-user=U] [--jdbc-password=P]",
       "       " + FhirOptions.USAGE,
-      "  fhir: seeds --seed-patients Patients through batch Bundles POSTed to --fhir-url, then runs k6-style",
-      "  virtual users in --stages (DURATION:TARGET,... ramps linearly), each iteration one of: GET Patient/{id}",
-      "  of a seeded or own Patient, POST Patient, DELETE Patient/{id} of one it created (--mix percentages),",
-      "  then --think. Exit 1 when --p95, --p99 or --max-error-rate is broken.",
+      "  fhir: seeds --seed-patients Patients through batch Bundles POSTed to --fhir-url, then runs the load model:",
+      "  closed = k6-style virtual users in --stages (DURATION:USERS,... ramps linearly) with --think between",
+      "  iterations; open = --rates arrivals/s (DURATION:RATE,...), latency from each arrival's intended start.",
+      "  Each iteration: GET Patient/{id} of a seeded or created Patient, POST Patient, or DELETE Patient/{id} of",
+      "  one the run created (--mix percentages). Exit 1 when --p95, --p99 or --max-error-rate is broken.",
+      "       " + StressOptions.USAGE,
+      "  stress: the report's breaking-point test. The FHIR CRUD mix at a constant arrival rate in steps of",
+      "  --step-duration, each --growth times the last, until a step breaks (error rate > --break-error-rate or",
+      "  p99 > --break-p99), then --refine bisection steps; reports the highest rate held and why the next broke.",
       "       " + DashboardOptions.USAGE,
       "  dashboard: WebSocket clients connect at --ramp/s, subscribe and stay (ping every --heartbeat) for --duration",
       "  while --readings-rate readings/s of the watched patients go to the gateway; reports connections held,",
@@ -46,9 +53,11 @@ public final class Loadgen {
     System.exit(run(args, System.out, System.err));
   }
 
+  /** Runs one scenario; the exit code as described above. Errors of use are one line on {@code err}. */
   public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     if (args.length == 0 || !(args[0].equals("vitals") || args[0].equals("fhir")
-        || args[0].equals("dashboard") || args[0].equals("seed") || args[0].equals("vitals-query"))) {
+        || args[0].equals("dashboard") || args[0].equals("stress") || args[0].equals("seed")
+        || args[0].equals("vitals-query"))) {
       if (args.length > 0) {
         err.println("loadgen: unknown scenario '" + args[0] + "'");
       }
@@ -60,6 +69,7 @@ public final class Loadgen {
       return switch (args[0]) {
         case "fhir" -> fhir(flags, out);
         case "dashboard" -> dashboard(flags, out);
+        case "stress" -> stress(flags, out);
         case "seed" -> Seeder.command(flags, out);
         case "vitals-query" -> VitalsQueryScenario.command(flags, out);
         default -> vitals(flags, out);
@@ -74,8 +84,17 @@ public final class Loadgen {
   }
 
   private static int fhir(Map<String, String> flags, PrintStream out) throws Exception {
-    FhirBenchmark.Result result = new FhirBenchmark(FhirOptions.parse(flags), out).run();
+    FhirOptions options = FhirOptions.parse(flags);
+    FhirBenchmark.Result result = new FhirBenchmark(options, out).run();
+    Reports.write(result.report(), options.reportDir(), out);
     return result.passed() ? 0 : 1;
+  }
+
+  private static int stress(Map<String, String> flags, PrintStream out) throws Exception {
+    StressOptions options = StressOptions.parse(flags);
+    StressScenario.Result result = new StressScenario(options, out).run();
+    Reports.write(result.report(), options.fhir().reportDir(), out);
+    return result.steps().isEmpty() ? 1 : 0;
   }
 
   private static int dashboard(Map<String, String> flags, PrintStream out) throws Exception {

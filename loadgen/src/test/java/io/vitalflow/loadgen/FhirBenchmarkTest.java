@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import io.vitalflow.loadgen.FhirBenchmark.OperationResult;
 import io.vitalflow.loadgen.OperationMix.Operation;
+import io.vitalflow.loadgen.report.RunReport;
+import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 
 /** The generator against a tiny in-memory FHIR server on loopback: a test of the generator, not of a server. */
 class FhirBenchmarkTest {
@@ -73,17 +74,19 @@ class FhirBenchmarkTest {
     assertThat(fake.batchEntries.get()).isEqualTo(1000);
 
     // every request the server answered is in the report, under its operation
-    Map<Operation, OperationResult> byOperation = new java.util.EnumMap<>(Operation.class);
-    result.operations().forEach(o -> byOperation.put(o.operation(), o));
+    Map<Operation, OperationSummary> byOperation = new java.util.EnumMap<>(Operation.class);
+    result.load().operations().stream().filter(o -> !o.name().equals(RunReport.ALL))
+        .forEach(o -> byOperation.put(Operation.valueOf(o.name().toUpperCase(java.util.Locale.ROOT)), o));
+    OperationSummary all = result.load().all();
     assertThat(byOperation.get(Operation.READ).count()).isEqualTo(fake.reads.get());
     assertThat(byOperation.get(Operation.CREATE).count()).isEqualTo(fake.creates.get());
     assertThat(byOperation.get(Operation.DELETE).count()).isEqualTo(fake.deletes.get());
-    assertThat(result.requests()).isEqualTo(fake.reads.get() + fake.creates.get() + fake.deletes.get())
-        .isEqualTo(result.latency().getTotalCount()).isGreaterThan(200);
-    result.operations().forEach(o -> assertThat(o.latency().getTotalCount()).isEqualTo(o.count()));
+    assertThat(all.count()).isEqualTo(fake.reads.get() + fake.creates.get() + fake.deletes.get())
+        .isEqualTo(all.latencyMicros().getTotalCount()).isGreaterThan(200);
+    result.load().operations().forEach(o -> assertThat(o.latencyMicros().getTotalCount()).isEqualTo(o.count()));
 
     // the only errors are the ones the fake injects, with their status
-    assertThat(result.errors()).isEqualTo(fake.injected500.get());
+    assertThat(all.errors()).isEqualTo(fake.injected500.get());
     assertThat(byOperation.get(Operation.READ).errorKinds())
         .isEqualTo(fake.injected500.get() == 0 ? Map.of() : Map.of("HTTP 500", fake.injected500.get()));
     assertThat(byOperation.get(Operation.DELETE).errors()).isZero();
@@ -91,22 +94,20 @@ class FhirBenchmarkTest {
     // deletes only target Patients the users created: none of them hit a missing one
     assertThat(fake.deletesOfUnknown.get()).isZero();
     // the mix, roughly: 60/30/10, deletes that had nothing to delete yet became creates
-    double reads = byOperation.get(Operation.READ).count() / (double) result.requests();
+    double reads = byOperation.get(Operation.READ).count() / (double) all.count();
     assertThat(reads).isBetween(0.45, 0.75);
     assertThat(byOperation.get(Operation.CREATE).count() + byOperation.get(Operation.DELETE).count())
         .isGreaterThan(byOperation.get(Operation.DELETE).count() * 2);
 
     assertThat(result.passed()).isTrue();
-    assertThat(result.seconds()).isBetween(2.9, 6.0);
+    assertThat(result.load().elapsed().toMillis()).isBetween(2900L, 6000L);
+    assertThat(result.report().thresholds()).extracting(RunReport.ThresholdResult::limit)
+        .containsExactly("p95 < 5000 ms", "p99 < 5000 ms", "error rate <= 5%");
+    assertThat(result.report().comparisons()).extracting(RunReport.Comparison::metric)
+        .contains("throughput", "p99", "read p99", "create p99");
     assertThat(report)
         .contains("fhir: seeded 1,000 of 1,000 Patients")
-        .contains("== FHIR CRUD mix ==")
-        .containsPattern("(?m)^read +[0-9,]+ +[0-9,.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9,]+$")
-        .containsPattern("(?m)^create +[0-9,]+ ")
-        .containsPattern("(?m)^delete +[0-9,]+ ")
-        .containsPattern("(?m)^all +" + String.format(java.util.Locale.ROOT, "%,d", result.requests()) + " ")
-        .containsPattern("(?m)^ +[12]s +VUs +\\d+ .* p99 so far .* left \\ds$")
-        .contains("thresholds  p95 < 5000 ms, p99 < 5000 ms, error rate <= 5%: PASSED");
+        .containsPattern("(?m)^ +fhir +[12]s +VUs +\\d+ .* p99 so far .* left \\ds$");
   }
 
   @Test
@@ -119,8 +120,9 @@ class FhirBenchmarkTest {
     FhirBenchmark.Result result = new FhirBenchmark(options, new PrintStream(new ByteArrayOutputStream())).run();
 
     assertThat(result.passed()).isFalse();
-    assertThat(result.errors()).isEqualTo(result.requests()).isPositive();
-    assertThat(result.violations()).anySatisfy(v -> assertThat(v).startsWith("error rate 100.000%"));
+    assertThat(result.load().all().errors()).isEqualTo(result.load().all().count()).isPositive();
+    assertThat(result.report().thresholds()).filteredOn(t -> !t.held())
+        .singleElement().satisfies(t -> assertThat(t.actual()).startsWith("100.000%"));
   }
 
   @Test
@@ -151,13 +153,33 @@ class FhirBenchmarkTest {
     final AtomicLong injected500 = new AtomicLong();
     volatile boolean failEveryRead;
     volatile boolean rejectBatches;
+    /** Above this many requests in a wall-clock second (0 = no limit) the fake answers 503, as an overloaded server. */
+    volatile int capacityPerSecond;
+    final AtomicLong overloaded = new AtomicLong();
+    private final AtomicLong second = new AtomicLong();
+    private final AtomicLong inSecond = new AtomicLong();
+
+    private boolean overCapacity() {
+      int capacity = capacityPerSecond;
+      if (capacity == 0) {
+        return false;
+      }
+      long now = System.currentTimeMillis() / 1000;
+      if (second.getAndSet(now) != now) {
+        inSecond.set(0);
+      }
+      return inSecond.incrementAndGet() > capacity;
+    }
 
     void handle(HttpExchange exchange) throws IOException {
       try (exchange) {
         String path = exchange.getRequestURI().getPath();
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         String method = exchange.getRequestMethod();
-        if (path.equals("/fhir/metadata")) {
+        if (!path.equals("/fhir/metadata") && !path.equals("/fhir") && overCapacity()) {
+          overloaded.incrementAndGet();
+          send(exchange, 503, "{\"resourceType\":\"OperationOutcome\"}");
+        } else if (path.equals("/fhir/metadata")) {
           send(exchange, 200, "{\"resourceType\":\"CapabilityStatement\"}");
         } else if (path.equals("/fhir") && rejectBatches) {
           send(exchange, 405, "{\"resourceType\":\"OperationOutcome\"}");

@@ -1,5 +1,7 @@
 package io.vitalflow.loadgen;
 
+import io.vitalflow.loadgen.engine.LoadModel;
+import io.vitalflow.loadgen.engine.Stages;
 import io.vitalflow.loadgen.engine.Think;
 import io.vitalflow.loadgen.engine.Thresholds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,8 +28,8 @@ class FhirOptionsTest {
     assertThat(options.fhirBase()).hasToString("http://127.0.0.1:8082/fhir");
     assertThat(options.seedPatients()).isEqualTo(100_000);
     assertThat(options.seedBatch()).isEqualTo(500);
-    assertThat(options.stages()).hasToString("30s:200,120s:200,10s:0");
-    assertThat(options.think()).isEqualTo(new Think(Duration.ofMillis(100), Duration.ofMillis(100)));
+    assertThat(options.model()).isEqualTo(new LoadModel.Closed(Stages.parse("30s:200,120s:200,10s:0"),
+        new Think(Duration.ofMillis(100), Duration.ofMillis(100))));
     assertThat(options.mix()).isEqualTo(new OperationMix(60, 30, 10));
     assertThat(options.thresholds()).isEqualTo(new Thresholds(Duration.ofMillis(100), Duration.ofMillis(200), 0.01));
     assertThat(options.resolve("Patient")).hasToString("http://127.0.0.1:8082/fhir/Patient");
@@ -40,9 +42,22 @@ class FhirOptionsTest {
         "--p95=off", "--p99=1s", "--max-error-rate=0.5%", "--timeout=2s", "--progress=1s");
     assertThat(options.resolve("metadata")).hasToString("http://localhost:9000/base/fhir/metadata");
     assertThat(options.seedPatients()).isEqualTo(1000);
-    assertThat(options.think()).isEqualTo(new Think(Duration.ofMillis(50), Duration.ofMillis(150)));
+    assertThat(((LoadModel.Closed) options.model()).think())
+        .isEqualTo(new Think(Duration.ofMillis(50), Duration.ofMillis(150)));
     assertThat(options.thresholds()).isEqualTo(new Thresholds(null, Duration.ofSeconds(1), 0.005));
     assertThat(options.timeout()).hasSeconds(2);
+  }
+
+  @Test
+  void theOpenModelTakesRatesAndAnInFlightLimit() {
+    FhirOptions options = parse("--model=open", "--rates=5s:1000,20s:1000", "--max-in-flight=64");
+    assertThat(options.model()).isEqualTo(new LoadModel.Open(Stages.parse("5s:1000,20s:1000"), 64));
+    assertThatThrownBy(() -> parse("--model=open", "--think=10ms"))
+        .hasMessage("--think does not apply to --model=open");
+    assertThatThrownBy(() -> parse("--rates=5s:10")).hasMessage("--rates does not apply to --model=closed");
+    assertThatThrownBy(() -> parse("--model=open", "--rates=5s:0"))
+        .hasMessageContaining("every stage has rate 0");
+    assertThatThrownBy(() -> parse("--model=poisson")).hasMessage("--model must be closed or open, got 'poisson'");
   }
 
   @Test

@@ -26,6 +26,10 @@ import reactor.netty.resources.LoopResources;
  * queued for a free connection instead of opening more, a response timeout per request. The JDK's HttpClient
  * cost about a core at 1,300 requests/s here; this one answers on its event loops and keeps the generator off the
  * critical path. Futures complete on an event loop: callbacks must be short and must not block.
+ * <p>
+ * Credentials for a real deployment come from the environment, never from the command line (where {@code ps}
+ * shows them): {@value #AUTHORIZATION_ENV}, when set, is sent as the {@code Authorization} header of every request
+ * (e.g. {@code Bearer eyJ...}).
  */
 public final class HttpLoadClient implements AutoCloseable {
 
@@ -38,9 +42,13 @@ public final class HttpLoadClient implements AutoCloseable {
     }
   }
 
+  /** Environment variable whose value, when set, is every request's {@code Authorization} header. */
+  public static final String AUTHORIZATION_ENV = "LOADGEN_AUTHORIZATION";
+
   private final LoopResources loops;
   private final ConnectionProvider pool;
   private final HttpClient client;
+  private final String authorization = System.getenv(AUTHORIZATION_ENV);
 
   /**
    * @param maxConnections connections per host at most; further requests wait for one
@@ -76,6 +84,9 @@ public final class HttpLoadClient implements AutoCloseable {
   /** Sends one request; the future fails with the transport error (see {@link #failureKind}). */
   public CompletableFuture<Answer> send(HttpMethod method, URI uri, Map<String, String> headers, byte[] body) {
     HttpClient.RequestSender sender = client.headers(h -> {
+      if (authorization != null && !authorization.isBlank()) {
+        h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+      }
       headers.forEach(h::set);
       if (body != null) {
         h.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
@@ -97,7 +108,7 @@ public final class HttpLoadClient implements AutoCloseable {
       cause = cause.getCause();
     }
     if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException
-        || cause instanceof ConnectTimeoutException) {
+        || cause instanceof ConnectTimeoutException || cause instanceof java.net.http.HttpTimeoutException) {
       return "timeout";
     }
     if (cause instanceof ConnectException || cause.getCause() instanceof ConnectException) {

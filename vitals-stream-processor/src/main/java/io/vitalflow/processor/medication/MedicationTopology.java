@@ -105,7 +105,7 @@ public final class MedicationTopology {
         Serdes.String(), Serdes.String()));
     builder.addStateStore(Stores.keyValueStoreBuilder(stores.apply(STORE_PATIENT_MEDICATIONS),
         Serdes.String(), PatientMedications.SERDE));
-    OrderReader reader = new OrderReader(options.fhir());
+    OrderReader reader = new OrderReader();
     InteractionReport reports = new InteractionReport(options.fhir(), options.ingredientNames());
 
     KStream<String, Object> routed = builder.stream(options.topic(Topics.FHIR_RESOURCES),

@@ -68,7 +68,7 @@ final class OrderRouter implements Processor<String, byte[], String, Object> {
       }
       try {
         order = reader.read(version.getResource());
-      } catch (DataFormatException | ClassCastException e) {
+      } catch (DataFormatException e) {
         reject(record, "Cannot parse MedicationRequest: " + e.getMessage());
         return;
       }

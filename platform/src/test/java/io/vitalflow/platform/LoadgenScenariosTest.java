@@ -1,0 +1,124 @@
+package io.vitalflow.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+import io.vitalflow.loadgen.Loadgen;
+
+/**
+ * Every loadgen scenario for a few seconds against the real stack (broker, PostgreSQL, all services in this JVM):
+ * each run must pass its own checks and leave a well-formed Markdown and HTML report.
+ */
+class LoadgenScenariosTest {
+
+  private static RunningServices services;
+
+  @TempDir
+  Path reports;
+
+  @BeforeAll
+  static void start() throws Exception {
+    services = new RunningServices("loadgen").startAll().startDashboard();
+  }
+
+  @AfterAll
+  static void stop() {
+    services.close();
+  }
+
+  private String fhirUrl() {
+    return "--fhir-url=http://127.0.0.1:" + services.fhirPort + "/fhir";
+  }
+
+  @Test
+  void fhirCrudMixInTheClosedModel() throws Exception {
+    Run run = loadgen("fhir", fhirUrl(), "--seed-patients=300", "--seed-batch=100", "--stages=1s:6,2s:6,1s:0",
+        "--think=20ms", "--p95=5s", "--p99=10s", "--max-error-rate=1%", "--progress=1s");
+
+    assertThat(run.code()).as(run.output()).isZero();
+    assertThat(run.output()).contains("fhir: seeded 300 of 300 Patients");
+    Report report = report("fhir");
+    assertThat(report.markdown()).contains("Scenario 1: FHIR CRUD mix").contains("40,870");
+    assertThat(report.svgCount()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void fhirCrudMixInTheOpenModel() throws Exception {
+    Run run = loadgen("fhir", fhirUrl(), "--seed-patients=100", "--model=open", "--rates=0s:40,3s:40",
+        "--max-in-flight=64", "--p95=5s", "--p99=10s", "--max-error-rate=1%", "--progress=1s");
+
+    assertThat(run.code()).as(run.output()).isZero();
+    assertThat(run.output()).contains("in flight");
+    assertThat(report("fhir").markdown()).contains("open: arrivals/s");
+  }
+
+  @Test
+  void breakingPointSearch() throws Exception {
+    Run run = loadgen("stress", fhirUrl(), "--seed-patients=100", "--start-rate=20", "--growth=2", "--max-rate=40",
+        "--step-duration=2s", "--pause=0s", "--refine=0");
+
+    assertThat(run.code()).as(run.output()).isZero();
+    assertThat(run.output()).contains("stress: step 20 arrivals/s").contains("stress: step 40 arrivals/s");
+    assertThat(report("stress").markdown()).contains("breaking point").contains("127,000");
+  }
+
+  // ---- helpers ----
+
+  record Run(int code, String output) {
+  }
+
+  private Run loadgen(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--report-dir=" + reports);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    int code = Loadgen.run(all.toArray(String[]::new), stream, stream);
+    return new Run(code, bytes.toString(StandardCharsets.UTF_8));
+  }
+
+  record Report(String markdown, Document html) {
+
+    int svgCount() {
+      return html.getElementsByTagName("svg").getLength();
+    }
+  }
+
+  /** The one report the scenario wrote: its Markdown, and its HTML parsed as XML (well-formed or the test fails). */
+  private Report report(String scenario) throws Exception {
+    Path markdown = single(scenario, ".md");
+    Path html = single(scenario, ".html");
+    String page = Files.readString(html);
+    assertThat(page).doesNotContain("src=\"http").doesNotContain("href=\"http");
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", false);
+    factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+    Document document = factory.newDocumentBuilder().parse(html.toFile());
+    return new Report(Files.readString(markdown), document);
+  }
+
+  private Path single(String scenario, String extension) throws IOException {
+    try (Stream<Path> files = Files.list(reports)) {
+      List<Path> matching = files.filter(p -> p.getFileName().toString().startsWith(scenario + "-")
+          && p.getFileName().toString().endsWith(extension)).toList();
+      assertThat(matching).as("%s reports in %s", scenario, reports).hasSize(1);
+      return matching.get(0);
+    }
+  }
+}
