@@ -7,15 +7,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.vitalflow.loadgen.report.RunReport;
 import io.vitalflow.loadgen.report.RunReport.OperationSummary;
@@ -83,7 +87,8 @@ class SeedAndQueryRunTest {
   @Test
   void runsTheQueryMixClosedAndCountsEveryRequestUnderItsQuery() throws Exception {
     seedPatients(50);
-    VitalsQueryScenario.QueryRun run = query("--stages=1s:6,1s:6", "--think=2ms", "--progress=1s");
+    VitalsQueryScenario.QueryRun run = query("--stages=1s:6,1s:6", "--think=2ms", "--progress=1s",
+        "--p95=5s", "--p99=5s");
 
     assertThat(fake.unexpected).isEmpty();
     Map<String, OperationSummary> ops = byName(run.report());
@@ -114,7 +119,7 @@ class SeedAndQueryRunTest {
   void runsTheQueryMixOpenAtItsRate() throws Exception {
     seedPatients(50);
     VitalsQueryScenario.QueryRun run = query("--model=open", "--rates=1ms:100,2s:100", "--max-in-flight=16",
-        "--progress=1s");
+        "--p95=5s", "--p99=5s", "--progress=1s");
 
     OperationSummary all = byName(run.report()).get(RunReport.ALL);
     assertThat(all.count()).isBetween(180L, 201L);
@@ -122,6 +127,24 @@ class SeedAndQueryRunTest {
     assertThat(run.report().results()).anySatisfy(r -> assertThat(r.name()).startsWith("arrivals never started"));
     assertThat(run.report().thresholds()).allSatisfy(t -> assertThat(t.held()).as(t.toString()).isTrue());
     assertThat(run.exitCode()).isZero();
+  }
+
+  @Test
+  void bothCommandsRunThroughLoadgenAndWriteTheirReports(@TempDir Path reports) throws Exception {
+    String[] targets = {"--fhir-url=" + fake.base() + "/fhir", "--ingest-url=" + fake.base(), "--patients=20",
+        "--vitals-patients=2", "--report-dir=" + reports};
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+    String[] seed = Stream.concat(Stream.of("seed", "--vitals-days=1", "--vitals-every=30m"),
+        Stream.of(targets)).toArray(String[]::new);
+    assertThat(Loadgen.run(seed, out, errors)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    String[] query = Stream.concat(Stream.of("vitals-query", "--api-url=" + fake.base(), "--stages=1s:2",
+        "--p95=5s", "--p99=5s"), Stream.of(targets)).toArray(String[]::new);
+    assertThat(Loadgen.run(query, out, errors)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    try (Stream<Path> files = Files.list(reports)) {
+      assertThat(files.map(f -> f.getFileName().toString())).anyMatch(f -> f.startsWith("seed-") && f.endsWith(".md"))
+          .anyMatch(f -> f.startsWith("vitals-query-") && f.endsWith(".html"));
+    }
   }
 
   @Test
