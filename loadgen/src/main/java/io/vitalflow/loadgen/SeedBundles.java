@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  */
 final class SeedBundles {
 
-  private static final Pattern ENTRY_STATUS = Pattern.compile("\"response\"\\s*:\\s*\\{\\s*\"status\"\\s*:\\s*\"(\\d{3})");
+  private static final Pattern ENTRY_STATUS =
+      Pattern.compile("\"response\"\\s*:\\s*\\{\\s*\"status\"\\s*:\\s*\"(\\d{3})");
 
   private final SeededPatients ids;
 
