@@ -41,6 +41,14 @@ final class FhirPatients {
 
   /** Appends the Patient with medical record number {@code mrnPrefix + n}. */
   void append(StringBuilder out, long n) {
+    append(out, null, n);
+  }
+
+  /**
+   * Appends the Patient with medical record number {@code mrnPrefix + n} and, unless null, the logical id
+   * {@code id} (for PUT entries; it must be a valid FHIR id, which needs no JSON escaping).
+   */
+  void append(StringBuilder out, String id, long n) {
     double g = random.nextDouble();
     String gender = g < 0.49 ? "female" : g < 0.98 ? "male" : g < 0.99 ? "other" : "unknown";
     boolean female = "female".equals(gender);
@@ -50,7 +58,11 @@ final class FhirPatients {
         LocalDate.of(2025, 1, 1).toEpochDay()));
     String[] city = CITIES[random.nextInt(CITIES.length)];
     String[] relationship = RELATIONSHIPS[random.nextInt(RELATIONSHIPS.length)];
-    out.append("{\"resourceType\":\"Patient\",\"active\":true")
+    out.append("{\"resourceType\":\"Patient\"");
+    if (id != null) {
+      out.append(",\"id\":\"").append(id).append('"');
+    }
+    out.append(",\"active\":true")
         .append(",\"identifier\":[{\"use\":\"usual\",\"type\":{\"coding\":[{\"system\":")
         .append("\"http://terminology.hl7.org/CodeSystem/v2-0203\",\"code\":\"MR\"}]},\"system\":\"")
         .append(IDENTIFIER_SYSTEM).append("\",\"value\":\"").append(mrnPrefix).append(n).append("\"}]")

@@ -1,10 +1,12 @@
 package io.vitalflow.loadgen;
 
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
 import io.vitalflow.loadgen.interactions.InteractionsOptions;
 import io.vitalflow.loadgen.interactions.InteractionsScenario;
 import io.vitalflow.loadgen.report.Reports;
-import java.io.PrintStream;
-import java.util.Map;
 
 /**
  * The benchmark scenarios against a running deployment:
@@ -13,6 +15,8 @@ import java.util.Map;
  * <li>{@code loadgen fhir} with the flags of {@link FhirOptions#USAGE}</li>
  * <li>{@code loadgen dashboard} with the flags of {@link DashboardOptions#USAGE}</li>
  * <li>{@code loadgen interactions} with the flags of {@link InteractionsOptions#USAGE}</li>
+ * <li>{@code loadgen seed} with the flags of {@link SeedOptions#USAGE}</li>
+ * <li>{@code loadgen vitals-query} with the flags of {@link VitalsQueryOptions#USAGE}</li>
  * </ul>
  * Exit code 0 when the run met its goals, 1 when it did not, 2 for bad flags or a target that cannot be used.
  */
@@ -38,7 +42,17 @@ public final class Loadgen {
       "       " + InteractionsOptions.USAGE,
       "  interactions: the interaction checker in-process with JMH (hot path 3 and 10 medications: AOT plugin,",
       "  interpreter, plain-Java reference; cold start in fresh JVMs; hot reload), then CDS Hooks order-select",
-      "  calls over HTTP; compared with the replaced report's Scenario 4. Exit 1 when a part or limit failed.");
+      "  calls over HTTP; compared with the replaced report's Scenario 4. Exit 1 when a part or limit failed.",
+      "       " + SeedOptions.USAGE,
+      "  seed: PUTs --patients Patients (ids <prefix>-p000001...) in batch Bundles, then --vitals-days of vitals for",
+      "  the first --vitals-patients as chronological NDJSON to the gateway. Exit 1 unless everything was accepted.",
+      "       " + VitalsQueryOptions.USAGE,
+      "  vitals-query: the Scenario 3 mix (demographics, readings of 24 h, hourly aggregates of 7 days, new reading)",
+      "  over the seeded Patients. Exit 1 when a threshold is broken.");
+
+  /** The scenario names, in the order of the usage text. */
+  static final List<String> SCENARIOS = List.of("vitals", "fhir", "stress", "dashboard", "interactions", "seed",
+      "vitals-query");
 
   private Loadgen() {
   }
@@ -49,8 +63,10 @@ public final class Loadgen {
 
   /** Runs one scenario; the exit code as described above. Errors of use are one line on {@code err}. */
   public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    if (args.length == 0 || !(args[0].equals("vitals") || args[0].equals("fhir")
-        || args[0].equals("dashboard") || args[0].equals("stress") || args[0].equals("interactions"))) {
+    if (args.length == 0 || !SCENARIOS.contains(args[0])) {
+      if (args.length > 0) {
+        err.println("loadgen: unknown scenario '" + args[0] + "' (known: " + String.join(", ", SCENARIOS) + ")");
+      }
       err.println(USAGE);
       return 2;
     }
@@ -61,7 +77,10 @@ public final class Loadgen {
         case "dashboard" -> dashboard(flags, out);
         case "stress" -> stress(flags, out);
         case "interactions" -> InteractionsScenario.run(flags, out);
-        default -> vitals(flags, out);
+        case "seed" -> Seeder.command(flags, out);
+        case "vitals-query" -> VitalsQueryScenario.command(flags, out);
+        case "vitals" -> vitals(flags, out);
+        default -> throw new IllegalStateException("scenario without a handler: " + args[0]);
       };
     } catch (IllegalArgumentException e) {
       err.println("loadgen " + args[0] + ": " + e.getMessage() + " (run loadgen without arguments for usage)");
