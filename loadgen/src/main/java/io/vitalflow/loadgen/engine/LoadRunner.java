@@ -36,7 +36,7 @@ public final class LoadRunner {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong lateStarts = new AtomicLong();
   private final AtomicLong notStarted = new AtomicLong();
-  private long peakConcurrency;
+  private final AtomicLong peakConcurrency = new AtomicLong();
   private volatile boolean stopping;
 
   /**
@@ -70,8 +70,8 @@ public final class LoadRunner {
         }
         TimeUnit.NANOSECONDS.sleep(Math.min(TimeUnit.MILLISECONDS.toNanos(10), Math.max(0, end - System.nanoTime())));
       }
-      stopping = true;
       driver.stop();
+      stopping = true;
       long drainDeadline = System.nanoTime() + DRAIN.toNanos();
       while (inFlight.get() > 0 && System.nanoTime() < drainDeadline) {
         TimeUnit.MILLISECONDS.sleep(2);
@@ -79,7 +79,7 @@ public final class LoadRunner {
       long elapsed = System.nanoTime() - start;
       progress(elapsed, 0, inFlight.get());
       double seconds = elapsed / 1e9;
-      return new LoadResult(Duration.ofNanos(elapsed), meters.summaries(seconds), timeline, peakConcurrency,
+      return new LoadResult(Duration.ofNanos(elapsed), meters.summaries(seconds), timeline, peakConcurrency.get(),
           lateStarts.get(), notStarted.get());
     } finally {
       stopping = true;
@@ -106,9 +106,17 @@ public final class LoadRunner {
     return micros.getTotalCount() == 0 ? 0 : micros.getValueAtPercentile(percentile) / 1000.0;
   }
 
-  /** Starts one iteration; {@code startNanos} is when latency counts from. */
-  private void launch(Workload workload, int user, long startNanos, Runnable then) {
+  /**
+   * Starts one iteration, {@code startNanos} being when its latency counts from; false (nothing started) once the
+   * run is stopping. The in-flight count goes up before the check, so the drain never misses an iteration.
+   */
+  private boolean launch(Workload workload, int user, long startNanos, Runnable then) {
     inFlight.incrementAndGet();
+    if (stopping) {
+      inFlight.decrementAndGet();
+      return false;
+    }
+    peakConcurrency.accumulateAndGet(inFlight.get(), Math::max);
     CompletionStage<Outcome> stage;
     try {
       stage = workload.start(user, ThreadLocalRandom.current());
@@ -122,6 +130,7 @@ public final class LoadRunner {
       inFlight.decrementAndGet();
       then.run();
     });
+    return true;
   }
 
   private interface Driver {
@@ -129,7 +138,7 @@ public final class LoadRunner {
 
     long concurrency();
 
-    void stop();
+    void stop() throws InterruptedException;
   }
 
   /** Virtual users: each iteration starts after the previous one's outcome and a think time. */
@@ -157,7 +166,7 @@ public final class LoadRunner {
       while (users.size() > target) {
         users.remove(users.size() - 1).stopped = true;
       }
-      peakConcurrency = Math.max(peakConcurrency, users.size());
+      peakConcurrency.accumulateAndGet(users.size(), Math::max);
     }
 
     @Override
@@ -182,7 +191,7 @@ public final class LoadRunner {
         if (stopped || stopping) {
           return;
         }
-        launch(workload, number, System.nanoTime(), () -> {
+        boolean started = launch(workload, number, System.nanoTime(), () -> {
           try {
             scheduler.schedule(this::iterate, closed.think().nanos(ThreadLocalRandom.current()),
                 TimeUnit.NANOSECONDS);
@@ -190,6 +199,9 @@ public final class LoadRunner {
             stopped = true;
           }
         });
+        if (!started) {
+          stopped = true;
+        }
       }
     }
   }
@@ -220,35 +232,26 @@ public final class LoadRunner {
       ArrivalSchedule schedule = new ArrivalSchedule(open.rates());
       int slot = 0;
       try {
-        while (!stopping) {
-          long intended = schedule.next();
-          if (intended < 0) {
-            return;
-          }
+        for (long intended = schedule.next(); intended >= 0; intended = schedule.next()) {
           long due = start + intended;
-          long wait = due - System.nanoTime();
-          if (wait > 0) {
+          for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
             LockSupport.parkNanos(wait);
-            if (stopping) {
-              countNotStarted(schedule, 1);
-              return;
+            if (Thread.interrupted()) {
+              throw new InterruptedException();
             }
           }
           if (!slots.tryAcquire()) {
             lateStarts.incrementAndGet();
             slots.acquire();
           }
-          if (stopping) {
+          if (!launch(workload, slot++, due, slots::release)) {
             slots.release();
             countNotStarted(schedule, 1);
             return;
           }
-          launch(workload, slot++, due, slots::release);
-          peakConcurrency = Math.max(peakConcurrency, inFlight.get());
         }
       } catch (InterruptedException e) {
         countNotStarted(schedule, 1);
-        Thread.currentThread().interrupt();
       }
     }
 
@@ -271,9 +274,12 @@ public final class LoadRunner {
       return inFlight.get();
     }
 
+    /** Lets the arrivals due before the end start (a few ms late at most), then stops those still waiting. */
     @Override
-    public void stop() {
+    public void stop() throws InterruptedException {
+      arrivals.join(200);
       arrivals.interrupt();
+      arrivals.join();
     }
   }
 }
