@@ -1,7 +1,8 @@
 package io.vitalflow.loadgen;
 
 import java.io.PrintStream;
-import java.util.List;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.vitalflow.loadgen.interactions.InteractionsOptions;
@@ -48,11 +49,25 @@ public final class Loadgen {
       "  the first --vitals-patients as chronological NDJSON to the gateway. Exit 1 unless everything was accepted.",
       "       " + VitalsQueryOptions.USAGE,
       "  vitals-query: the Scenario 3 mix (demographics, readings of 24 h, hourly aggregates of 7 days, new reading)",
-      "  over the seeded Patients. Exit 1 when a threshold is broken.");
+      "  over the seeded Patients. Exit 1 when a threshold is broken.",
+      "       " + SuiteOptions.USAGE,
+      "  suite: the scenarios one after the other against one deployment (history is seeded first), each with its",
+      "  own report, then one suite report over all; --<scenario>.<flag>=value sets any flag of one scenario.");
 
-  /** The scenario names, in the order of the usage text. */
-  static final List<String> SCENARIOS = List.of("vitals", "fhir", "stress", "dashboard", "interactions", "seed",
-      "vitals-query");
+  /** The scenarios by command name, in the order of the usage text. */
+  static final Map<String, Ran.Command> SCENARIOS = scenarios();
+
+  private static Map<String, Ran.Command> scenarios() {
+    Map<String, Ran.Command> scenarios = new LinkedHashMap<>();
+    scenarios.put("vitals", Loadgen::vitals);
+    scenarios.put("fhir", Loadgen::fhir);
+    scenarios.put("stress", Loadgen::stress);
+    scenarios.put("dashboard", Loadgen::dashboard);
+    scenarios.put("interactions", InteractionsScenario::command);
+    scenarios.put("seed", Seeder::command);
+    scenarios.put("vitals-query", VitalsQueryScenario::command);
+    return Collections.unmodifiableMap(scenarios);
+  }
 
   private Loadgen() {
   }
@@ -63,25 +78,22 @@ public final class Loadgen {
 
   /** Runs one scenario; the exit code as described above. Errors of use are one line on {@code err}. */
   public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    if (args.length == 0 || !SCENARIOS.contains(args[0])) {
+    if (args.length == 0 || !(SCENARIOS.containsKey(args[0]) || args[0].equals(Suite.NAME))) {
       if (args.length > 0) {
-        err.println("loadgen: unknown scenario '" + args[0] + "' (known: " + String.join(", ", SCENARIOS) + ")");
+        err.println("loadgen: unknown scenario '" + args[0] + "' (known: " + String.join(", ", SCENARIOS.keySet())
+            + ", " + Suite.NAME + ")");
       }
       err.println(USAGE);
       return 2;
     }
     try {
       Map<String, String> flags = Flags.parse(args, 1);
-      return switch (args[0]) {
-        case "fhir" -> fhir(flags, out);
-        case "dashboard" -> dashboard(flags, out);
-        case "stress" -> stress(flags, out);
-        case "interactions" -> InteractionsScenario.run(flags, out);
-        case "seed" -> Seeder.command(flags, out);
-        case "vitals-query" -> VitalsQueryScenario.command(flags, out);
-        case "vitals" -> vitals(flags, out);
-        default -> throw new IllegalStateException("scenario without a handler: " + args[0]);
-      };
+      if (args[0].equals(Suite.NAME)) {
+        return new Suite(SuiteOptions.parse(flags), SCENARIOS, out).run() ? 0 : 1;
+      }
+      Ran ran = SCENARIOS.get(args[0]).run(flags, out);
+      Reports.write(ran.report(), ran.reportDir(), out);
+      return ran.passed() ? 0 : 1;
     } catch (IllegalArgumentException e) {
       err.println("loadgen " + args[0] + ": " + e.getMessage() + " (run loadgen without arguments for usage)");
       return 2;
@@ -91,31 +103,27 @@ public final class Loadgen {
     }
   }
 
-  private static int fhir(Map<String, String> flags, PrintStream out) throws Exception {
+  private static Ran fhir(Map<String, String> flags, PrintStream out) throws Exception {
     FhirOptions options = FhirOptions.parse(flags);
     FhirBenchmark.Result result = new FhirBenchmark(options, out).run();
-    Reports.write(result.report(), options.reportDir(), out);
-    return result.passed() ? 0 : 1;
+    return new Ran(result.report(), options.reportDir(), result.passed());
   }
 
-  private static int stress(Map<String, String> flags, PrintStream out) throws Exception {
+  private static Ran stress(Map<String, String> flags, PrintStream out) throws Exception {
     StressOptions options = StressOptions.parse(flags);
     StressScenario.Result result = new StressScenario(options, out).run();
-    Reports.write(result.report(), options.fhir().reportDir(), out);
-    return result.steps().isEmpty() ? 1 : 0;
+    return new Ran(result.report(), options.fhir().reportDir(), !result.steps().isEmpty());
   }
 
-  private static int dashboard(Map<String, String> flags, PrintStream out) throws Exception {
+  private static Ran dashboard(Map<String, String> flags, PrintStream out) throws Exception {
     DashboardOptions options = DashboardOptions.parse(flags);
     DashboardBenchmark.Result result = new DashboardBenchmark(options, out).run();
-    Reports.write(DashboardReport.of(result, options), options.reportDir(), out);
-    return result.passed() ? 0 : 1;
+    return new Ran(DashboardReport.of(result, options), options.reportDir(), result.passed());
   }
 
-  private static int vitals(Map<String, String> flags, PrintStream out) throws Exception {
+  private static Ran vitals(Map<String, String> flags, PrintStream out) throws Exception {
     VitalsOptions options = VitalsOptions.parse(flags);
     var result = new VitalsBenchmark(options, out).run();
-    Reports.write(VitalsReport.of(result, options), options.reportDir(), out);
-    return result.stored() == result.accepted() ? 0 : 1;
+    return new Ran(VitalsReport.of(result, options), options.reportDir(), result.stored() == result.accepted());
   }
 }

@@ -1,6 +1,5 @@
 package io.vitalflow.loadgen;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,6 @@ import io.vitalflow.loadgen.FhirBenchmark.ScenarioException;
 import io.vitalflow.loadgen.engine.HttpLoadClient;
 import io.vitalflow.loadgen.engine.HttpLoadClient.Answer;
 import io.vitalflow.loadgen.engine.Meters;
-import io.vitalflow.loadgen.report.Reports;
 import io.vitalflow.loadgen.report.RunReport;
 
 /**
@@ -56,12 +54,10 @@ final class Seeder {
   }
 
   /** {@code loadgen seed}: parses the flags, seeds, writes the report; returns the exit code. */
-  static int command(Map<String, String> flags, PrintStream out)
-      throws ScenarioException, InterruptedException, IOException {
+  static Ran command(Map<String, String> flags, PrintStream out) throws ScenarioException, InterruptedException {
     SeedOptions options = SeedOptions.parse(flags);
     SeedRun run = new Seeder(options, out).run();
-    Reports.write(run.report(), options.reportDir(), out);
-    return run.exitCode();
+    return new Ran(run.report(), options.reportDir(), run.exitCode() == 0);
   }
 
   SeedRun run() throws ScenarioException, InterruptedException {

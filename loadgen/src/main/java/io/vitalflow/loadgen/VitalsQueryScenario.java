@@ -1,6 +1,5 @@
 package io.vitalflow.loadgen;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Locale;
@@ -13,7 +12,6 @@ import io.vitalflow.loadgen.engine.HttpLoadClient.Answer;
 import io.vitalflow.loadgen.engine.LoadModels;
 import io.vitalflow.loadgen.engine.LoadResult;
 import io.vitalflow.loadgen.engine.LoadRunner;
-import io.vitalflow.loadgen.report.Reports;
 import io.vitalflow.loadgen.report.RunReport;
 
 /**
@@ -36,12 +34,10 @@ final class VitalsQueryScenario {
   }
 
   /** {@code loadgen vitals-query}: parses the flags, runs, writes the report; returns the exit code. */
-  static int command(Map<String, String> flags, PrintStream out)
-      throws ScenarioException, InterruptedException, IOException {
+  static Ran command(Map<String, String> flags, PrintStream out) throws ScenarioException, InterruptedException {
     VitalsQueryOptions options = VitalsQueryOptions.parse(flags);
     QueryRun run = new VitalsQueryScenario(options, out).run();
-    Reports.write(run.report(), options.reportDir(), out);
-    return run.exitCode();
+    return new Ran(run.report(), options.reportDir(), run.exitCode() == 0);
   }
 
   QueryRun run() throws ScenarioException, InterruptedException {

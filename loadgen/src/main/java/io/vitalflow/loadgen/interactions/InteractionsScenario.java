@@ -2,7 +2,7 @@ package io.vitalflow.loadgen.interactions;
 
 import io.vitalflow.loadgen.engine.LoadResult;
 import io.vitalflow.loadgen.interactions.InteractionsOptions.Part;
-import io.vitalflow.loadgen.report.Reports;
+import io.vitalflow.loadgen.Ran;
 import io.vitalflow.loadgen.report.RunReport;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -37,11 +37,10 @@ public final class InteractionsScenario {
   }
 
   /** Parses the flags, runs, writes the reports into {@code --report-dir}; 0 when every part and limit held. */
-  public static int run(Map<String, String> flags, PrintStream out) throws Exception {
+  public static Ran command(Map<String, String> flags, PrintStream out) throws Exception {
     InteractionsOptions options = InteractionsOptions.parse(flags);
     RunReport report = new InteractionsScenario(options, out).run();
-    Reports.write(report, options.reportDir(), out);
-    return report.passed() ? 0 : 1;
+    return new Ran(report, options.reportDir(), report.passed());
   }
 
   public RunReport run() throws InterruptedException {
