@@ -102,7 +102,7 @@ final class SeedReport {
         "The hourly aggregates (vital_aggregate_1h, read by /vitals/hourly) come from the stream processor's"
             + " event-time windows; history lands there only if no newer reading reached its Kafka partition"
             + " first. Seed on a platform whose data directory is fresh and whose device simulator is off"
-            + " (./vitalflow start --patients=0 --data-dir=<new>); see docs/loadgen.md ("Seeded history").",
+            + " (./vitalflow start --patients=0 --data-dir=<new>); see docs/loadgen.md, \"Seeded history\".",
         "The timeline shows requests (Bundles, NDJSON requests) per second; the progress lines show Patients/s"
             + " and readings/s.");
   }

@@ -131,7 +131,7 @@ final class VitalsQueryReport {
     if (workload.emptyRecent.sum() + workload.emptyHourly.sum() > 0) {
       notes.add("Some vitals answers were empty arrays: the seeded history is missing for those patients (not"
           + " seeded, older than the window, or, for hourly aggregates, dropped by the stream processor because"
-          + " newer readings had reached its partitions first; see docs/loadgen.md ("Seeded history")). Empty"
+          + " newer readings had reached its partitions first; see docs/loadgen.md, \"Seeded history\"). Empty"
           + " answers are cheaper than full ones, so such a run flatters the latencies.");
     }
     return notes;

@@ -86,7 +86,7 @@ final class VitalsQueryScenario {
         VitalsQueryWorkload.JSON);
     if (answer.status() == 200 && answer.body().strip().equals("[]")) {
       out.printf(Locale.ROOT, "vitals-query: warning: no %s for %s; those queries will answer empty arrays"
-          + " (seed vitals with loadgen seed; see docs/loadgen.md ("Seeded history"))%n", what, id);
+          + " (seed vitals with loadgen seed; see docs/loadgen.md, \"Seeded history\")%n", what, id);
     }
   }
 
