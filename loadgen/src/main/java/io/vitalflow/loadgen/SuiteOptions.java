@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import io.vitalflow.loadgen.engine.FlagValues;
@@ -60,7 +60,7 @@ record SuiteOptions(List<Map.Entry<String, Map<String, String>>> runs, Path repo
     Map<String, String> shared = shared(own);
     List<Map.Entry<String, Map<String, String>>> runs = new ArrayList<>();
     for (String scenario : scenarios(own.getOrDefault("scenarios", String.join(",", ORDER)))) {
-      Map<String, String> run = new LinkedHashMap<>(defaults(scenario, shared));
+      Map<String, String> run = new TreeMap<>(defaults(scenario, shared));
       run.putAll(overrides.getOrDefault(scenario, Map.of()));
       run.put("report-dir", shared.get("report-dir"));
       try {
@@ -104,7 +104,7 @@ record SuiteOptions(List<Map.Entry<String, Map<String, String>>> runs, Path repo
     shared.put("jdbc-user", own.getOrDefault("jdbc-user", "postgres"));
     shared.put("jdbc-password", own.getOrDefault("jdbc-password", "postgres"));
     Duration duration = FlagValues.positiveDuration("--duration", own.getOrDefault("duration", "60s"));
-    shared.put("duration", duration.toMillis() + "ms");
+    shared.put("duration", duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms");
     shared.put("patients", Integer.toString(FlagValues.positiveInt("--patients",
         own.getOrDefault("patients", "20000"))));
     shared.put("vitals-patients", Integer.toString(FlagValues.nonNegativeInt("--vitals-patients",

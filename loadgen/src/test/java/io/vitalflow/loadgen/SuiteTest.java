@@ -41,7 +41,7 @@ class SuiteTest {
     assertThat(options.runs()).extracting(Map.Entry::getKey).containsExactly("seed", "fhir");
     Map<String, String> fhir = options.runs().get(1).getValue();
     assertThat(fhir).containsEntry("fhir-url", "http://h:1/fhir").containsEntry("mix", "80,20,0")
-        .containsEntry("stages", "10s:100,30000ms:100,5s:0").containsEntry("report-dir", "out");
+        .containsEntry("stages", "10s:100,30s:100,5s:0").containsEntry("report-dir", "out");
     assertThat(options.runs().get(0).getValue()).containsEntry("ingest-url", "http://h:2");
     assertThat(options.reportDir()).isEqualTo(Path.of("out"));
   }
