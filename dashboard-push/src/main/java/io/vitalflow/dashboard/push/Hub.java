@@ -40,6 +40,7 @@ final class Hub {
     long next = ++seq;
     Frame frame = Frame.of(next, patientId, kind, coalesceKey, Messages.live(kind, next, patientId, payload),
         instance + ":" + next);
+    metrics.framesEncoded.increment();
     resumeLog.add(frame, System.nanoTime());
     metrics.eventsPublished.increment();
     Set<Connection> watchers = byPatient.get(patientId);
@@ -60,12 +61,15 @@ final class Hub {
     metrics.opened(connection.transport);
   }
 
-  synchronized void closed(Connection connection) {
-    if (connections.remove(connection)) {
-      metrics.closed(connection.transport);
-      unregister(connection);
-      connection.subscription(Connection.Subscription.NONE);
+  /** Forgets a connection; false when it was already gone. */
+  synchronized boolean closed(Connection connection) {
+    if (!connections.remove(connection)) {
+      return false;
     }
+    metrics.closed(connection.transport);
+    unregister(connection);
+    connection.subscription(Connection.Subscription.NONE);
+    return true;
   }
 
   Collection<Connection> connections() {
@@ -89,7 +93,7 @@ final class Hub {
     }
     boolean replay = resume != null && instance.equals(resume.instance()) && resumeLog.covers(resume.seq(), seq);
     String mode = replay ? "replayed" : "snapshot";
-    connection.offer(Frame.control("subscribed", Messages.subscribed(seq, requestId, connection.id, instance,
+    connection.offer(Frame.control("subscribed", Messages.subscribed(seq, requestId, connection.id(), instance,
         subscription.ward(), subscription.patients(), mode)));
     if (replay) {
       resumeLog.since(resume.seq(), subscription.patients()).forEach(connection::offer);
