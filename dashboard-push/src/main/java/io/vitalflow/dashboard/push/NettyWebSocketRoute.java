@@ -10,6 +10,7 @@ import org.springframework.web.util.UriUtils;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
@@ -46,7 +47,14 @@ final class NettyWebSocketRoute implements NettyRouteProvider {
   public HttpServerRoutes apply(HttpServerRoutes routes) {
     return routes.route(NettyWebSocketRoute::isUpgrade, (request, response) -> {
       String uri = request.uri();
-      return response.sendWebsocket((in, out) -> handle(uri, in, out), SPEC);
+      HttpHeaders requestHeaders = request.requestHeaders();
+      HttpHeaders responseHeaders = response.responseHeaders();
+      return response.sendWebsocket((in, out) -> {
+        // the handshake is done and nothing reads its headers again, but the connection would keep them
+        requestHeaders.clear();
+        responseHeaders.clear();
+        return handle(uri, in, out);
+      }, SPEC);
     });
   }
 
