@@ -23,8 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPatientsPerSubscription most patients one subscription may name
  * @param syncInterval how often ward assignments and alert acknowledgements made through other instances are
  *     read from PostgreSQL
- * @param websocketServer {@code netty}: the WebSocket is served by Reactor Netty in front of WebFlux (about half
- *     the heap per connection; WebFlux filters do not see it, the identity is anonymous); {@code webflux}: by a
+ * @param websocketServer {@code netty}: the WebSocket is served by Reactor Netty in front of WebFlux (a fifth of
+ *     the heap per idle connection; WebFlux filters do not see it, the identity is anonymous); {@code webflux}: by a
  *     WebFlux {@code WebSocketHandler} (filters and the handshake principal apply)
  * @param consumer extra Kafka consumer settings (e.g. {@code security.protocol}); they win over ours
  */
