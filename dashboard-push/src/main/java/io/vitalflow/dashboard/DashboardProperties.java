@@ -23,6 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPatientsPerSubscription most patients one subscription may name
  * @param syncInterval how often ward assignments and alert acknowledgements made through other instances are
  *     read from PostgreSQL
+ * @param websocketServer {@code netty}: the WebSocket is served by Reactor Netty in front of WebFlux (a fifth of
+ *     the heap per idle connection; WebFlux filters do not see it, the identity is anonymous); {@code webflux}: by a
+ *     WebFlux {@code WebSocketHandler} (filters and the handshake principal apply)
  * @param consumer extra Kafka consumer settings (e.g. {@code security.protocol}); they win over ours
  */
 @ConfigurationProperties("vitalflow.dashboard")
@@ -39,6 +42,7 @@ public record DashboardProperties(
     @DefaultValue("50") int maxAlertsPerPatient,
     @DefaultValue("500") int maxPatientsPerSubscription,
     @DefaultValue("5s") Duration syncInterval,
+    @DefaultValue("netty") String websocketServer,
     Map<String, String> consumer) {
 
   public DashboardProperties {
@@ -56,13 +60,16 @@ public record DashboardProperties(
     require(maxAlertsPerPatient >= 1, "max-alerts-per-patient must be positive");
     require(maxPatientsPerSubscription >= 1, "max-patients-per-subscription must be positive");
     require(atLeast(syncInterval, Duration.ofMillis(100)), "sync-interval must be at least 100ms");
+    require("netty".equals(websocketServer) || "webflux".equals(websocketServer),
+        "websocket-server must be netty or webflux");
     consumer = consumer == null ? Map.of() : Map.copyOf(consumer);
   }
 
   /** The defaults, as the embedded stack uses them. */
   public static DashboardProperties defaults() {
     return new DashboardProperties("127.0.0.1:9092", "", Duration.ofSeconds(15), Duration.ofSeconds(1), 1024,
-        Duration.ofMinutes(5), 100_000, Duration.ofHours(12), 100_000, 50, 500, Duration.ofSeconds(5), Map.of());
+        Duration.ofMinutes(5), 100_000, Duration.ofHours(12), 100_000, 50, 500, Duration.ofSeconds(5), "netty",
+        Map.of());
   }
 
   private static boolean atLeast(Duration duration, Duration minimum) {

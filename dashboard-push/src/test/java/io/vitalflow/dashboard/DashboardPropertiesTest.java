@@ -14,7 +14,7 @@ class DashboardPropertiesTest {
     DashboardProperties d = DashboardProperties.defaults();
     return new DashboardProperties(d.bootstrapServers(), prefix, heartbeat, d.vitalThrottle(), queueCapacity,
         d.resumeWindow(), d.resumeCapacity(), d.stateLookback(), d.maxPatients(), d.maxAlertsPerPatient(),
-        d.maxPatientsPerSubscription(), d.syncInterval(), null);
+        d.maxPatientsPerSubscription(), d.syncInterval(), d.websocketServer(), null);
   }
 
   @Test

@@ -3,10 +3,10 @@ package io.vitalflow.dashboard.push;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Consumer;
 
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
@@ -15,26 +15,31 @@ import io.vitalflow.dashboard.access.ClientIdentity;
 
 /**
  * One client connection, whatever the transport: its subscription and its bounded queue. Messages are
- * offered from any thread; they leave the queue only as fast as the transport requests them, so a slow
+ * offered from any thread; they leave the queue only as fast as the {@link Outlet} takes them, so a slow
  * reader fills its own queue, which coalesces vital values and, when full, closes the connection with a
- * reason instead of growing.
+ * reason instead of growing. An idle connection is small: no stream operators, no per-connection timers, the
+ * queue's storage only while messages wait.
  */
 final class Connection {
 
   /** How long a closing connection may take to read its last message before it is cut. */
   static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
-  final String id = UUID.randomUUID().toString();
+  private static final AtomicIntegerFieldUpdater<Connection> WIP =
+      AtomicIntegerFieldUpdater.newUpdater(Connection.class, "wip");
+
+  private final long idHigh;
+  private final long idLow;
   final Transport transport;
   final ClientIdentity identity;
   private final ConnectionQueue queue;
   private final PushMetrics metrics;
-  private final Sinks.One<CloseReason> closed = Sinks.one();
-  private final Flux<Frame> outbound;
-  private final AtomicInteger wip = new AtomicInteger();
-  private FluxSink<Frame> sink;
+  private volatile Outlet outlet;
+  private Consumer<Connection> onClosed;
+  private Sinks.One<CloseReason> closedSink;
   private CloseReason closing;
   private boolean done;
+  private volatile int wip;
   private volatile long lastHeardNanos = System.nanoTime();
   private volatile Subscription subscription = Subscription.NONE;
 
@@ -44,28 +49,49 @@ final class Connection {
   }
 
   Connection(Transport transport, ClientIdentity identity, int capacity, PushMetrics metrics) {
+    UUID random = UUID.randomUUID(); // secure random: an SSE connection's id is the key to post to it
+    this.idHigh = random.getMostSignificantBits();
+    this.idLow = random.getLeastSignificantBits();
     this.transport = transport;
     this.identity = identity;
     this.queue = new ConnectionQueue(capacity);
     this.metrics = metrics;
-    this.outbound = Flux.<Frame>create(created -> {
-      synchronized (this) {
-        sink = created;
-      }
-      created.onRequest(n -> drain());
-      created.onDispose(() -> close(CloseReason.CLIENT_GONE));
-      drain();
+  }
+
+  /** A random UUID, kept as two numbers and made into text when asked for. */
+  String id() {
+    return new UUID(idHigh, idLow).toString();
+  }
+
+  /** Sends this connection's messages to {@code target} from now on (once). */
+  void attach(Outlet target) {
+    outlet = target;
+    signal();
+  }
+
+  /** The messages for this connection as a stream (SSE, WebFlux); subscribe once. */
+  Flux<Frame> outbound() {
+    return Flux.create(sink -> {
+      sink.onRequest(n -> signal());
+      sink.onDispose(() -> close(CloseReason.CLIENT_GONE));
+      attach(new FluxOutlet(sink));
     });
   }
 
-  /** The messages for this connection; subscribe once. Completes after the closing message. */
-  Flux<Frame> outbound() {
-    return outbound;
+  /** Called once, with this connection, when it has ended. */
+  synchronized void whenClosed(Consumer<Connection> listener) {
+    onClosed = listener;
   }
 
   /** Emits why the connection ended, once it ended. */
-  Mono<CloseReason> closed() {
-    return closed.asMono();
+  synchronized Mono<CloseReason> closed() {
+    if (closedSink == null) {
+      closedSink = Sinks.one();
+      if (done) {
+        closedSink.tryEmitValue(closing);
+      }
+    }
+    return closedSink.asMono();
   }
 
   Subscription subscription() {
@@ -105,7 +131,7 @@ final class Connection {
         }
       }
     }
-    drain();
+    signal();
   }
 
   /** Closes with a reason: the queue is dropped, one {@code error} message is sent, then the stream ends. */
@@ -116,7 +142,20 @@ final class Connection {
       }
       startClosing(reason);
     }
-    drain();
+    signal();
+  }
+
+  /** The transport can take messages again (a WebSocket channel became writable). */
+  void signal() {
+    if (WIP.getAndIncrement(this) != 0) {
+      return;
+    }
+    Outlet target = outlet;
+    if (target == null) {
+      drain();
+    } else {
+      target.execute(this::drain);
+    }
   }
 
   private void startClosing(CloseReason reason) {
@@ -130,61 +169,85 @@ final class Connection {
   }
 
   private void cut() {
-    FluxSink<Frame> cutSink;
+    Outlet target;
+    CloseReason reason;
     synchronized (this) {
       if (done) {
         return;
       }
       done = true;
-      cutSink = sink;
+      target = outlet;
+      reason = closing;
     }
-    if (cutSink != null) {
-      cutSink.error(new IllegalStateException("connection closed: " + closing.code()));
+    if (target != null) {
+      target.cut(reason);
     }
-    closed.tryEmitValue(closing);
+    ended();
   }
 
   /**
-   * Moves queued messages to the transport as far as it requested them. Signals go out without holding
-   * this connection's lock (the hub offers while holding its own lock, and what runs after a completion
-   * reaches back into the hub), and one thread at a time drains (work-in-progress counter).
+   * Moves queued messages to the outlet as far as it takes them, then flushes once. Signals go out without
+   * holding this connection's lock (the hub offers while holding its own lock, and what runs after a
+   * completion reaches back into the hub), and one thread at a time drains (work-in-progress counter).
    */
   private void drain() {
-    if (wip.getAndIncrement() != 0) {
-      return;
-    }
     int missed = 1;
     do {
-      while (true) {
-        FluxSink<Frame> target;
-        Frame next = null;
-        boolean finish = false;
-        synchronized (this) {
-          target = sink;
-          if (target == null || done) {
-            break;
-          }
-          if (target.requestedFromDownstream() > 0) {
-            next = queue.poll();
-          }
-          if (next == null && closing != null && queue.isEmpty()) {
-            done = true;
-            finish = true;
-          }
+      drainAvailable();
+      missed = WIP.addAndGet(this, -missed);
+    } while (missed != 0);
+  }
+
+  private void drainAvailable() {
+    int written = 0;
+    while (true) {
+      Outlet target;
+      Frame next = null;
+      CloseReason finish = null;
+      synchronized (this) {
+        target = outlet;
+        if (target == null || done) {
+          return;
         }
-        if (next != null) {
-          metrics.framesSent.increment();
-          target.next(next);
-        } else {
-          if (finish) {
-            target.complete();
-            closed.tryEmitValue(closing);
-          }
-          break;
+        if (target.ready()) {
+          next = queue.poll();
+        }
+        if (next == null && closing != null && queue.isEmpty()) {
+          done = true;
+          finish = closing;
         }
       }
-      missed = wip.addAndGet(-missed);
-    } while (missed != 0);
+      if (next == null) {
+        if (written > 0) {
+          target.flush();
+        }
+        if (finish != null) {
+          target.end(finish);
+          ended();
+        }
+        return;
+      }
+      metrics.framesSent.increment();
+      target.write(next);
+      written++;
+    }
+  }
+
+  private void ended() {
+    Consumer<Connection> listener;
+    Sinks.One<CloseReason> sink;
+    CloseReason reason;
+    synchronized (this) {
+      listener = onClosed;
+      sink = closedSink;
+      reason = closing;
+    }
+    if (sink != null) {
+      sink.tryEmitValue(reason);
+    }
+    if (listener != null) {
+      listener.accept(this);
+    }
   }
 
   /** Messages waiting (for tests and metrics). */

@@ -10,14 +10,15 @@ import java.util.Map;
  * and moves to the back, so order stays by sequence and a slow reader gets the latest values without the
  * queue growing. Messages without a key (alerts, acknowledgements, snapshots, control messages) are never
  * replaced or dropped: when one does not fit, the offer reports {@link Offer#OVERFLOW} and the connection
- * is closed. Not thread-safe; {@link Connection} guards it.
+ * is closed. The storage exists only while messages wait (an idle connection holds none). Not thread-safe;
+ * {@link Connection} guards it.
  */
 final class ConnectionQueue {
 
   enum Offer { QUEUED, COALESCED, OVERFLOW }
 
   private final int capacity;
-  private final LinkedHashMap<Object, Frame> pending = new LinkedHashMap<>();
+  private LinkedHashMap<Object, Frame> pending;
 
   ConnectionQueue(int capacity) {
     if (capacity < 1) {
@@ -27,6 +28,9 @@ final class ConnectionQueue {
   }
 
   Offer offer(Frame frame) {
+    if (pending == null) {
+      pending = new LinkedHashMap<>();
+    }
     String key = frame.coalesceKey();
     if (key != null && pending.remove(key) != null) {
       pending.put(key, frame);
@@ -41,28 +45,34 @@ final class ConnectionQueue {
 
   /** Adds past the capacity: for the one closing message after an overflow. */
   void force(Frame frame) {
+    if (pending == null) {
+      pending = new LinkedHashMap<>();
+    }
     pending.put(new Object(), frame);
   }
 
   Frame poll() {
-    Iterator<Map.Entry<Object, Frame>> first = pending.entrySet().iterator();
-    if (!first.hasNext()) {
+    if (pending == null) {
       return null;
     }
+    Iterator<Map.Entry<Object, Frame>> first = pending.entrySet().iterator();
     Frame frame = first.next().getValue();
     first.remove();
+    if (pending.isEmpty()) {
+      pending = null;
+    }
     return frame;
   }
 
   int size() {
-    return pending.size();
+    return pending == null ? 0 : pending.size();
   }
 
   boolean isEmpty() {
-    return pending.isEmpty();
+    return pending == null;
   }
 
   void clear() {
-    pending.clear();
+    pending = null;
   }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,8 @@ final class DashboardService {
   private final WardAssignments wards;
   private final AccessPolicy access;
   private final PushMetrics metrics;
-  private final Map<String, Connection> byId = new ConcurrentHashMap<>();
+  private final Map<String, Connection> sseById = new ConcurrentHashMap<>();
+  private final Consumer<Connection> onClosed = this::closed;
 
   DashboardService(DashboardProperties properties, Hub hub, LiveState state, DashboardStore store,
       WardAssignments wards, AccessPolicy access, PushMetrics metrics) {
@@ -65,21 +67,26 @@ final class DashboardService {
 
   Connection open(Transport transport, ClientIdentity identity) {
     Connection connection = new Connection(transport, identity, properties.queueCapacity(), metrics);
-    byId.put(connection.id, connection);
+    if (transport == Transport.SSE) {
+      sseById.put(connection.id(), connection); // only SSE clients post messages by connection id
+    }
     hub.opened(connection);
-    connection.closed().subscribe(reason -> closed(connection));
-    log.debug("Opened {} connection {}", transport.tag, connection.id);
+    connection.whenClosed(onClosed);
+    log.debug("Opened {} connection", transport.tag);
     return connection;
   }
 
+  /** The open SSE connection with this id, or null. */
   Connection find(String connectionId) {
-    return byId.get(connectionId);
+    return sseById.get(connectionId);
   }
 
   void closed(Connection connection) {
-    if (byId.remove(connection.id) != null) {
-      hub.closed(connection);
-      log.debug("Closed {} connection {}", connection.transport.tag, connection.id);
+    if (connection.transport == Transport.SSE) {
+      sseById.remove(connection.id());
+    }
+    if (hub.closed(connection)) {
+      log.debug("Closed {} connection", connection.transport.tag);
     }
   }
 

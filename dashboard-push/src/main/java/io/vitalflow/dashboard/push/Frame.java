@@ -1,33 +1,50 @@
 package io.vitalflow.dashboard.push;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/**
- * One server message, encoded once: the JSON (sent as a WebSocket text frame) and the SSE frame (sent as
- * is). The same instance goes to every connection that should get it.
- *
- * @param seq the instance-wide sequence number; 0 for messages that are not replayable
- * @param patientId the patient it concerns, or null for per-connection messages
- * @param kind the message type ({@code vital}, {@code alert}, ...)
- * @param coalesceKey messages with the same non-null key replace each other in a connection's queue
- * @param json the JSON message
- * @param sse the complete SSE frame ({@code id:} line when resumable, {@code data:} line, blank line)
- */
-record Frame(long seq, String patientId, String kind, String coalesceKey, byte[] json, byte[] sse) {
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
+/**
+ * One server message, encoded once: a complete, unmasked WebSocket text frame (header and JSON) built when
+ * the message is created, and the SSE frame built at most once, when an SSE connection first asks. The same
+ * instance goes to every connection that should get it; a WebSocket connection writes a wrapper around the
+ * very same bytes ({@link #websocket()}), so fan-out costs no encoding and no copy per client.
+ */
+final class Frame {
+
+  private final long seq;
+  private final String patientId;
+  private final String kind;
+  private final String coalesceKey;
+  private final String sseId;
+  private final byte[] wire;
+  private final int header;
+  private volatile byte[] sse;
+
+  private Frame(long seq, String patientId, String kind, String coalesceKey, byte[] json, String sseId) {
+    this.seq = seq;
+    this.patientId = patientId;
+    this.kind = kind;
+    this.coalesceKey = coalesceKey;
+    this.sseId = sseId;
+    this.header = WebSocketHeader.length(json.length);
+    this.wire = new byte[header + json.length];
+    WebSocketHeader.write(wire, json.length);
+    System.arraycopy(json, 0, wire, header, json.length);
+  }
+
+  /**
+   * A message; {@code sseId} is the SSE {@code id:} ({@code <instance>:<seq>}) of resumable ones, else null.
+   *
+   * @param seq the instance-wide sequence number; 0 for messages that are not replayable
+   * @param patientId the patient it concerns, or null for per-connection messages
+   * @param kind the message type ({@code vital}, {@code alert}, ...)
+   * @param coalesceKey messages with the same non-null key replace each other in a connection's queue
+   */
   static Frame of(long seq, String patientId, String kind, String coalesceKey, byte[] json, String sseId) {
-    StringBuilder head = new StringBuilder(32);
-    if (sseId != null) {
-      head.append("id: ").append(sseId).append('\n');
-    }
-    head.append("data: ");
-    byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] sse = new byte[headBytes.length + json.length + 2];
-    System.arraycopy(headBytes, 0, sse, 0, headBytes.length);
-    System.arraycopy(json, 0, sse, headBytes.length, json.length);
-    sse[sse.length - 2] = '\n';
-    sse[sse.length - 1] = '\n';
-    return new Frame(seq, patientId, kind, coalesceKey, json, sse);
+    return new Frame(seq, patientId, kind, coalesceKey, json, sseId);
   }
 
   /** A per-connection message (subscribed, error, heartbeat): never coalesced, no SSE id. */
@@ -35,7 +52,62 @@ record Frame(long seq, String patientId, String kind, String coalesceKey, byte[]
     return of(0, null, kind, null, json, null);
   }
 
+  long seq() {
+    return seq;
+  }
+
+  String patientId() {
+    return patientId;
+  }
+
+  String kind() {
+    return kind;
+  }
+
+  String coalesceKey() {
+    return coalesceKey;
+  }
+
+  /** The complete WebSocket text frame, as a buffer over the shared bytes (write it as is, below the encoder). */
+  ByteBuf websocket() {
+    return Unpooled.wrappedBuffer(wire);
+  }
+
+  /** The JSON alone, as a read-only view of the shared bytes. */
+  ByteBuffer jsonBuffer() {
+    return ByteBuffer.wrap(wire, header, wire.length - header).slice().asReadOnlyBuffer();
+  }
+
+  /** The JSON alone (a copy). */
+  byte[] json() {
+    byte[] json = new byte[wire.length - header];
+    System.arraycopy(wire, header, json, 0, json.length);
+    return json;
+  }
+
   String text() {
-    return new String(json, StandardCharsets.UTF_8);
+    return new String(wire, header, wire.length - header, StandardCharsets.UTF_8);
+  }
+
+  /** The complete SSE frame ({@code id:} line when resumable, {@code data:} line, blank line). */
+  byte[] sse() {
+    byte[] built = sse;
+    if (built == null) {
+      built = buildSse();
+      sse = built;
+    }
+    return built;
+  }
+
+  private byte[] buildSse() {
+    String head = (sseId != null ? "id: " + sseId + "\n" : "") + "data: ";
+    byte[] headBytes = head.getBytes(StandardCharsets.UTF_8);
+    int jsonLength = wire.length - header;
+    byte[] built = new byte[headBytes.length + jsonLength + 2];
+    System.arraycopy(headBytes, 0, built, 0, headBytes.length);
+    System.arraycopy(wire, header, built, headBytes.length, jsonLength);
+    built[built.length - 2] = '\n';
+    built[built.length - 1] = '\n';
+    return built;
   }
 }

@@ -22,11 +22,15 @@ import io.vitalflow.dashboard.push.Payloads.PatientSnapshot;
  */
 final class Hub {
 
+  /** The connections watching one patient, and the hub's own instance of the patient's id. */
+  private record Watchers(String patientId, Set<Connection> connections) {
+  }
+
   /** Identifies this instance's sequence numbers in resume tokens. */
   final String instance = UUID.randomUUID().toString().substring(0, 8);
   private final ResumeLog resumeLog;
   private final PushMetrics metrics;
-  private final Map<String, Set<Connection>> byPatient = new HashMap<>();
+  private final Map<String, Watchers> byPatient = new HashMap<>();
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private long seq;
 
@@ -40,11 +44,12 @@ final class Hub {
     long next = ++seq;
     Frame frame = Frame.of(next, patientId, kind, coalesceKey, Messages.live(kind, next, patientId, payload),
         instance + ":" + next);
+    metrics.framesEncoded.increment();
     resumeLog.add(frame, System.nanoTime());
     metrics.eventsPublished.increment();
-    Set<Connection> watchers = byPatient.get(patientId);
+    Watchers watchers = byPatient.get(patientId);
     if (watchers != null) {
-      for (Connection connection : watchers) {
+      for (Connection connection : watchers.connections()) {
         connection.offer(frame);
       }
     }
@@ -60,12 +65,15 @@ final class Hub {
     metrics.opened(connection.transport);
   }
 
-  synchronized void closed(Connection connection) {
-    if (connections.remove(connection)) {
-      metrics.closed(connection.transport);
-      unregister(connection);
-      connection.subscription(Connection.Subscription.NONE);
+  /** Forgets a connection; false when it was already gone. */
+  synchronized boolean closed(Connection connection) {
+    if (!connections.remove(connection)) {
+      return false;
     }
+    metrics.closed(connection.transport);
+    unregister(connection);
+    connection.subscription(Connection.Subscription.NONE);
+    return true;
   }
 
   Collection<Connection> connections() {
@@ -83,16 +91,13 @@ final class Hub {
       return;
     }
     unregister(connection);
-    connection.subscription(subscription);
-    for (String patientId : subscription.patients()) {
-      byPatient.computeIfAbsent(patientId, id -> new HashSet<>()).add(connection);
-    }
+    connection.subscription(register(connection, subscription));
     boolean replay = resume != null && instance.equals(resume.instance()) && resumeLog.covers(resume.seq(), seq);
     String mode = replay ? "replayed" : "snapshot";
-    connection.offer(Frame.control("subscribed", Messages.subscribed(seq, requestId, connection.id, instance,
+    connection.offer(Frame.control("subscribed", Messages.subscribed(seq, requestId, connection.id(), instance,
         subscription.ward(), subscription.patients(), mode)));
     if (replay) {
-      resumeLog.since(resume.seq(), subscription.patients()).forEach(connection::offer);
+      resumeLog.since(resume.seq(), new HashSet<>(subscription.patients())).forEach(connection::offer);
     } else {
       connection.offer(Frame.of(seq, null, "snapshot", null,
           Messages.snapshot(seq, mode, snapshot.apply(subscription.patients())), instance + ":" + seq));
@@ -116,12 +121,28 @@ final class Hub {
     }
   }
 
+  /**
+   * Adds a connection to the watchers of its patients; returns the subscription as the connection keeps it:
+   * the ids as one array, each the hub's own instance of that id (thousands of clients watching a ward share
+   * its patients' id strings instead of each holding the copies parsed from its request).
+   */
+  private Connection.Subscription register(Connection connection, Connection.Subscription subscription) {
+    String[] ids = new String[subscription.patients().size()];
+    int i = 0;
+    for (String patientId : subscription.patients()) {
+      Watchers watchers = byPatient.computeIfAbsent(patientId, id -> new Watchers(id, new HashSet<>()));
+      watchers.connections().add(connection);
+      ids[i++] = watchers.patientId();
+    }
+    return new Connection.Subscription(subscription.ward(), PatientIds.own(ids));
+  }
+
   private void unregister(Connection connection) {
     for (String patientId : connection.subscription().patients()) {
-      Set<Connection> watchers = byPatient.get(patientId);
+      Watchers watchers = byPatient.get(patientId);
       if (watchers != null) {
-        watchers.remove(connection);
-        if (watchers.isEmpty()) {
+        watchers.connections().remove(connection);
+        if (watchers.connections().isEmpty()) {
           byPatient.remove(patientId);
         }
       }

@@ -9,6 +9,8 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -75,6 +77,17 @@ class PushConfiguration {
   @Bean
   HandlerMapping webSocketMapping(DashboardService service) {
     return new SimpleUrlHandlerMapping(Map.of(WebSocketEndpoint.PATH, new WebSocketEndpoint(service)), -1);
+  }
+
+  /** {@code websocket-server: netty}: the WebSocket route in front of WebFlux (see {@link NettyWebSocketRoute}). */
+  @Bean
+  WebServerFactoryCustomizer<NettyReactiveWebServerFactory> dashboardWebSocketRoute(DashboardProperties properties,
+      ObjectProvider<DashboardService> service) {
+    return factory -> {
+      if ("netty".equals(properties.websocketServer())) {
+        factory.addRouteProviders(new NettyWebSocketRoute(service));
+      }
+    };
   }
 
   @Bean

@@ -14,6 +14,7 @@ final class PushMetrics {
 
   private final Map<Transport, AtomicInteger> connections = new EnumMap<>(Transport.class);
   final Counter framesSent;
+  final Counter framesEncoded;
   final Counter framesCoalesced;
   final Counter slowClientCloses;
   final Counter idleCloses;
@@ -28,6 +29,9 @@ final class PushMetrics {
           .description("open dashboard connections").tag("transport", transport.tag).register(registry);
     }
     framesSent = Counter.builder("vitalflow.dashboard.frames.sent").description("messages handed to connections")
+        .register(registry);
+    framesEncoded = Counter.builder("vitalflow.dashboard.frames.encoded")
+        .description("live events encoded to JSON and WebSocket frame bytes (once per event, not per client)")
         .register(registry);
     framesCoalesced = Counter.builder("vitalflow.dashboard.frames.coalesced")
         .description("waiting messages replaced by a newer value of the same patient and code").register(registry);

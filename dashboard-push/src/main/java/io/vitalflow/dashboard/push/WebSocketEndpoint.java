@@ -18,7 +18,8 @@ import io.vitalflow.dashboard.access.ClientIdentity;
 
 /**
  * {@code /api/v1/dashboard/ws[?patients=a,b|ward=w][&resume=<token>]}: JSON text frames both ways. Every
- * frame from the client (also a pong) counts as a sign of life.
+ * frame from the client (also a pong) counts as a sign of life. With {@code websocket-server: netty} (the
+ * default) {@link NettyWebSocketRoute} serves the upgrades in front of WebFlux and this handler sees none.
  */
 final class WebSocketEndpoint implements WebSocketHandler {
 
@@ -43,7 +44,7 @@ final class WebSocketEndpoint implements WebSocketHandler {
     MultiValueMap<String, String> query = UriComponentsBuilder.fromUri(session.getHandshakeInfo().getUri())
         .build().getQueryParams();
     Mono<Void> output = session.send(connection.outbound()
-        .map(frame -> new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(frame.json()))));
+        .map(frame -> new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(frame.jsonBuffer()))));
     Mono<Void> input = service.subscribeFromQuery(connection, parameter(query, "patients"),
             parameter(query, "ward"), parameter(query, "resume"))
         .thenMany(session.receive()

@@ -1,0 +1,43 @@
+package io.vitalflow.dashboard.push;
+
+import reactor.core.publisher.FluxSink;
+
+/** An outlet into a {@code Flux.create} sink: SSE, and the WebFlux WebSocket session. */
+final class FluxOutlet implements Outlet {
+
+  private final FluxSink<Frame> sink;
+
+  FluxOutlet(FluxSink<Frame> sink) {
+    this.sink = sink;
+  }
+
+  @Override
+  public void execute(Runnable drain) {
+    drain.run();
+  }
+
+  @Override
+  public boolean ready() {
+    return sink.requestedFromDownstream() > 0;
+  }
+
+  @Override
+  public void write(Frame frame) {
+    sink.next(frame);
+  }
+
+  @Override
+  public void flush() {
+    // the transport flushes what it is given
+  }
+
+  @Override
+  public void end(CloseReason reason) {
+    sink.complete();
+  }
+
+  @Override
+  public void cut(CloseReason reason) {
+    sink.error(new IllegalStateException("connection closed: " + reason.code()));
+  }
+}
