@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import tools.jackson.databind.JsonNode;
@@ -44,6 +46,18 @@ final class Received {
         throw new AssertionError(e);
       }
     }
+  }
+
+  /** Waits for one message of each of {@code types} for the patient, in any order (they may come from different topics). */
+  Map<String, JsonNode> awaitEach(String patientId, String... types) {
+    Map<String, JsonNode> found = new HashMap<>();
+    List<String> wanted = List.of(types);
+    while (found.size() < wanted.size()) {
+      JsonNode message = await(m -> wanted.stream().anyMatch(type -> is(m, type, patientId))
+          && !found.containsKey(m.path("type").asString()), String.join(" and ", types));
+      found.put(message.path("type").asString(), message);
+    }
+    return found;
   }
 
   JsonNode await(String type) {
