@@ -54,6 +54,7 @@ public final class MedicationStreamRuntimeBenchmark {
     try (LocalKafka kafka = LocalKafka.start(work.resolve("kafka"), 0, "1g");
         WasmInteractionChecker checker = WasmInteractionChecker.shipped()) {
       TopicAdmin.ensureTopics(kafka.bootstrapServers(), PREFIX, (short) 1);
+      awaitLeaders(kafka.bootstrapServers());
       produce(kafka.bootstrapServers(), feed);
       Properties properties = StreamsSettings.properties(StreamsSettings.Options
           .of("medication-runtime-bench", kafka.bootstrapServers(), work.resolve("state"))
@@ -97,14 +98,40 @@ public final class MedicationStreamRuntimeBenchmark {
         ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     long start = System.nanoTime();
+    java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
         new ByteArraySerializer())) {
       for (MedicationStreamBenchmark.Event event : feed) {
-        producer.send(new ProducerRecord<>(PREFIX + Topics.FHIR_RESOURCES.name(), event.key(), event.value()));
+        producer.send(new ProducerRecord<>(PREFIX + Topics.FHIR_RESOURCES.name(), event.key(), event.value()),
+            (metadata, error) -> {
+              if (error != null) {
+                failed.incrementAndGet();
+              }
+            });
       }
       producer.flush();
     }
+    if (failed.get() > 0) {
+      throw new IllegalStateException(failed.get() + " events were not produced");
+    }
     System.out.printf(Locale.ROOT, "produced %,d events in %.1f s%n", feed.size(), (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Right after creation a partition's leader may still move; producing then fails with sequence errors. */
+  private static void awaitLeaders(String bootstrap) throws Exception {
+    String topic = PREFIX + Topics.FHIR_RESOURCES.name();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      for (int attempt = 0; attempt < 100; attempt++) {
+        boolean ready = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic)
+            .partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        if (ready) {
+          TimeUnit.SECONDS.sleep(2);
+          return;
+        }
+        TimeUnit.MILLISECONDS.sleep(200);
+      }
+    }
+    throw new IllegalStateException("no leader for every partition of " + topic);
   }
 
   /** Events of the source topic the application has committed, over all partitions. */
