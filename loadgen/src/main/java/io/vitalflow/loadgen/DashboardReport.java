@@ -117,7 +117,16 @@ final class DashboardReport {
     }
   }
 
-  private static String bytes(double bytes) {
-    return Double.isNaN(bytes) ? "n/a" : String.format(Locale.ROOT, "%,.1f KB", bytes / 1000);
+  /**
+   * A per-connection size, or why there is none: a negative growth means the server collected more garbage
+   * between the two samples than the connections added (a server that runs more than dashboard-push, or few
+   * connections); then only a class histogram ({@code jmap -histo:live}) tells.
+   */
+  static String bytes(double bytes) {
+    if (Double.isNaN(bytes)) {
+      return "n/a";
+    }
+    return bytes < 0 ? String.format(Locale.ROOT, "not measurable (%,.1f KB: the heap shrank between the samples;"
+        + " use jmap -histo:live)", bytes / 1000) : String.format(Locale.ROOT, "%,.1f KB", bytes / 1000);
   }
 }

@@ -118,7 +118,7 @@ record SuiteOptions(List<Map.Entry<String, Map<String, String>>> runs, Path repo
     String d = s.get("duration");
     return switch (scenario) {
       case "seed" -> Map.of("fhir-url", s.get("fhir-url"), "ingest-url", s.get("ingest-url"),
-          "patients", s.get("patients"), "vitals-patients", s.get("vitals-patients"), "vitals-days", "2");
+          "patients", s.get("patients"), "vitals-patients", s.get("vitals-patients"), "vitals-days", "7");
       case "fhir" -> Map.of("fhir-url", s.get("fhir-url"), "seed-patients", "5000",
           "stages", "10s:100," + d + ":100,5s:0");
       case "vitals-query" -> Map.of("fhir-url", s.get("fhir-url"), "api-url", s.get("api-url"),

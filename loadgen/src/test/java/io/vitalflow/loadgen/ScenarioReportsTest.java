@@ -77,4 +77,11 @@ class ScenarioReportsTest {
         .contains("2,143,000 (peak, one 16 GB server)", "2.3 KB (BEAM process)", "18 ms / 67 ms");
     assertThat(report.timeline()).hasSize(1);
   }
+
+  @Test
+  void aHeapThatShrankBetweenTheSamplesIsNotReportedAsASize() {
+    assertThat(DashboardReport.bytes(3_800)).isEqualTo("3.8 KB");
+    assertThat(DashboardReport.bytes(-9_100)).startsWith("not measurable");
+    assertThat(DashboardReport.bytes(Double.NaN)).isEqualTo("n/a");
+  }
 }
