@@ -4,7 +4,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
@@ -36,11 +39,15 @@ import io.vitalflow.processor.VitalsProcessorApplication;
  * --jdbc-url=jdbc:postgresql://host:port/db  (--jdbc-user, --jdbc-password) use this PostgreSQL/TimescaleDB
  * --patients=500 --interval=5s               device simulator (--patients=0 turns it off)
  * --ingest-port=8081 --fhir-port=8082 --processor-port=8083 --dashboard-port=8084
+ * --services=processor,ingest,fhir,dashboard  start only these (e.g. to measure one path alone)
  * </pre>
  */
 public final class LocalPlatform implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LocalPlatform.class);
+  /** The services {@code --services} can name, in start order. */
+  static final List<String> SERVICES = List.of("processor", "ingest", "fhir", "dashboard");
+  private static final String NOT_STARTED = "(not started)";
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Map<String, String> flags;
@@ -58,6 +65,9 @@ public final class LocalPlatform implements AutoCloseable {
     }, "platform-stop"));
     try {
       platform.start();
+    } catch (IllegalArgumentException e) {
+      System.err.println("vitalflow: " + e.getMessage());
+      System.exit(2);
     } catch (RuntimeException e) {
       log.error("VitalFlow failed to start", e);
       System.exit(1);
@@ -66,6 +76,7 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   void start() {
+    Set<String> services = services(flag("services", String.join(",", SERVICES)));
     Path dataDir = Path.of(flag("data-dir", ".vitalflow")).toAbsolutePath();
     String kafka = flags.get("kafka");
     if (kafka == null) {
@@ -87,15 +98,18 @@ public final class LocalPlatform implements AutoCloseable {
     }
     Migrations.migrate(database.dataSource());
 
-    String processorPort = run(VitalsProcessorApplication.builder(), "--server.port=" + flag("processor-port", "8083"),
+    String processorPort = !services.contains("processor") ? NOT_STARTED
+        : run(VitalsProcessorApplication.builder(), "--server.port=" + flag("processor-port", "8083"),
         "--vitalflow.processor.kafka-bootstrap=" + kafka,
         "--vitalflow.processor.jdbc-url=" + database.jdbcUrl(),
         "--vitalflow.processor.jdbc-user=" + database.user(),
         "--vitalflow.processor.jdbc-password=" + database.password(),
         "--vitalflow.processor.state-dir=" + dataDir.resolve("streams"));
-    String ingestPort = run(IngestGatewayApplication.builder(), "--server.port=" + flag("ingest-port", "8081"),
+    String ingestPort = !services.contains("ingest") ? NOT_STARTED
+        : run(IngestGatewayApplication.builder(), "--server.port=" + flag("ingest-port", "8081"),
         "--vitalflow.ingest.bootstrap-servers=" + kafka);
-    String fhirPort = run(FhirApiApplication.builder(), "--server.port=" + flag("fhir-port", "8082"),
+    String fhirPort = !services.contains("fhir") ? NOT_STARTED
+        : run(FhirApiApplication.builder(), "--server.port=" + flag("fhir-port", "8082"),
         "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user(),
         "--spring.r2dbc.password=" + database.password(),
         "--vitalflow.fhir.kafka-bootstrap=" + kafka,
@@ -103,13 +117,14 @@ public final class LocalPlatform implements AutoCloseable {
         "--vitalflow.fhir.jdbc-user=" + database.user(),
         "--vitalflow.fhir.jdbc-password=" + database.password(),
         "--vitalflow.fhir.state-dir=" + dataDir.resolve("fhir-streams"));
-    String dashboardPort = run(DashboardPushApplication.builder(), "--server.port=" + flag("dashboard-port", "8084"),
+    String dashboardPort = !services.contains("dashboard") ? NOT_STARTED
+        : run(DashboardPushApplication.builder(), "--server.port=" + flag("dashboard-port", "8084"),
         "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user(),
         "--spring.r2dbc.password=" + database.password(),
         "--vitalflow.dashboard.bootstrap-servers=" + kafka);
 
     int patients = Integer.parseInt(flag("patients", "500"));
-    if (patients > 0) {
+    if (patients > 0 && services.contains("ingest")) {
       DeviceSimulator simulator = new DeviceSimulator(URI.create("http://127.0.0.1:" + ingestPort), patients,
           Durations.parse(flag("interval", "5s")));
       simulator.start();
@@ -135,6 +150,20 @@ public final class LocalPlatform implements AutoCloseable {
         "Press Ctrl-C to stop.",
         "");
     System.out.println(banner);
+  }
+
+  /** {@code --services=ingest,processor}: which services start (all by default); the others show as not started. */
+  static Set<String> services(String list) {
+    Set<String> services = new LinkedHashSet<>();
+    for (String name : list.split(",", -1)) {
+      String service = name.strip();
+      if (!SERVICES.contains(service)) {
+        throw new IllegalArgumentException("--services: no service '" + service + "' (known: "
+            + String.join(", ", SERVICES) + ")");
+      }
+      services.add(service);
+    }
+    return services;
   }
 
   private String run(SpringApplicationBuilder builder, String... args) {
