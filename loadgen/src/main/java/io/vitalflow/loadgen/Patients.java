@@ -52,23 +52,35 @@ final class Patients {
     return idPrefix + patient;
   }
 
+  /** The canonical unit of vital {@code vital}. */
+  static String unit(int vital) {
+    return (String) VITALS[vital][1];
+  }
+
   /** Appends one NDJSON reading of {@code vital} for {@code patient}, advancing its random walk. */
   void appendReading(StringBuilder out, int patient, int vital, String deviceId, Instant time) {
+    out.append("{\"patientId\":\"").append(patientId(patient))
+        .append("\",\"deviceId\":\"").append(deviceId)
+        .append("\",\"code\":\"").append(VITALS[vital][0])
+        .append("\",\"value\":").append(next(patient, vital))
+        .append(",\"unit\":\"").append(VITALS[vital][1])
+        .append("\",\"effectiveTime\":\"").append(time)
+        .append("\"}\n");
+  }
+
+  /**
+   * The next value of {@code patient}'s {@code vital}, to one decimal: a mean-reverting random walk within the
+   * vital's bounds; deteriorating patients drift towards worse values.
+   */
+  double next(int patient, int vital) {
     double step = (double) VITALS[vital][3];
     double normal = (double) VITALS[vital][2];
     double value = values[patient][vital];
-    // mean-reverting walk; deteriorating patients drift towards worse values
     double pull = (normal - value) * 0.1;
     double worse = drift[patient] * step * 0.3 * (vital == 1 ? -1 : 1);
     value = Math.max((double) VITALS[vital][4], Math.min((double) VITALS[vital][5],
         value + pull + worse + (random.nextDouble() * 2 - 1) * step));
     values[patient][vital] = value;
-    out.append("{\"patientId\":\"").append(patientId(patient))
-        .append("\",\"deviceId\":\"").append(deviceId)
-        .append("\",\"code\":\"").append(VITALS[vital][0])
-        .append("\",\"value\":").append(Math.round(value * 10) / 10.0)
-        .append(",\"unit\":\"").append(VITALS[vital][1])
-        .append("\",\"effectiveTime\":\"").append(time)
-        .append("\"}\n");
+    return Math.round(value * 10) / 10.0;
   }
 }

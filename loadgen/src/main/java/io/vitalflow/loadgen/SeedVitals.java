@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The seeder's vitals history as NDJSON bodies for the ingest gateway: one set of six vitals per patient and
@@ -19,23 +18,13 @@ import java.util.SplittableRandom;
  */
 final class SeedVitals {
 
-  static final int VITALS_PER_SET = 6;
+  static final int VITALS_PER_SET = Patients.VITALS_PER_PATIENT;
 
   /** Readings in flight together span less than this: the grace of the 1-minute windows. */
   static final Duration WAVE_SPAN = Duration.ofSeconds(30);
 
   /** The first reading is this much younger than the gateway's 7-day max-age, for the time seeding takes. */
   static final Duration AGE_MARGIN = Duration.ofMinutes(15);
-
-  /** LOINC code, canonical unit, normal value, step of the random walk, lower bound, upper bound. */
-  private static final Object[][] VITALS = {
-      {"8867-4", "/min", 75.0, 3.0, 35.0, 160.0},
-      {"59408-5", "%", 97.0, 0.6, 82.0, 100.0},
-      {"8480-6", "mm[Hg]", 122.0, 3.0, 80.0, 210.0},
-      {"8462-4", "mm[Hg]", 78.0, 2.0, 45.0, 120.0},
-      {"8310-5", "Cel", 36.9, 0.05, 35.0, 40.5},
-      {"9279-1", "/min", 15.0, 0.6, 8.0, 32.0},
-  };
 
   /** One NDJSON request: its body, how many readings it holds and the effective times it covers. */
   record Batch(String body, int readings, Instant from, Instant to) {
@@ -49,8 +38,8 @@ final class SeedVitals {
   private final int stepsPerWave;
   private final int maxSetsPerBatch;
   private final int parallel;
-  private final double[][] values;
-  private final SplittableRandom random = new SplittableRandom(42);
+  /** The random walks of the vitals; index 0 is Patient 1. No patient deteriorates. */
+  private final Patients walks;
   private int nextStep;
 
   /**
@@ -68,12 +57,7 @@ final class SeedVitals {
     this.stepsPerWave = (int) ((WAVE_SPAN.toNanos() - 1) / every.toNanos()) + 1;
     this.maxSetsPerBatch = maxBatch / VITALS_PER_SET;
     this.parallel = parallel;
-    this.values = new double[patients][VITALS_PER_SET];
-    for (double[] patient : values) {
-      for (int v = 0; v < VITALS_PER_SET; v++) {
-        patient[v] = (double) VITALS[v][2];
-      }
-    }
+    this.walks = new Patients("", patients, 0, 42);
   }
 
   /** The history {@code options} ask for, ending at {@code now}. */
@@ -149,22 +133,12 @@ final class SeedVitals {
   void appendReading(StringBuilder out, int patient, int vital, Instant time) {
     String patientId = ids.patientId(patient);
     out.append("{\"id\":");
-    JsonText.string(out, patientId + "-" + VITALS[vital][0] + "-" + time.getEpochSecond());
+    JsonText.string(out, patientId + "-" + Patients.code(vital) + "-" + time.getEpochSecond());
     JsonText.string(out.append(",\"patientId\":"), patientId);
     JsonText.string(out.append(",\"deviceId\":"), ids.deviceId(patient));
-    JsonText.string(out.append(",\"code\":"), (String) VITALS[vital][0]);
-    out.append(",\"value\":").append(next(patient - 1, vital));
-    JsonText.string(out.append(",\"unit\":"), (String) VITALS[vital][1]);
+    JsonText.string(out.append(",\"code\":"), Patients.code(vital));
+    out.append(",\"value\":").append(walks.next(patient - 1, vital));
+    JsonText.string(out.append(",\"unit\":"), Patients.unit(vital));
     JsonText.string(out.append(",\"effectiveTime\":"), time.toString()).append("}\n");
-  }
-
-  /** The next value of a mean-reverting random walk within the vital's bounds, to one decimal. */
-  private double next(int patient, int vital) {
-    double step = (double) VITALS[vital][3];
-    double value = values[patient][vital];
-    value += ((double) VITALS[vital][2] - value) * 0.1 + (random.nextDouble() * 2 - 1) * step;
-    value = Math.max((double) VITALS[vital][4], Math.min((double) VITALS[vital][5], value));
-    values[patient][vital] = value;
-    return Math.round(value * 10) / 10.0;
   }
 }

@@ -36,10 +36,6 @@ final class Seeder {
   private static final Map<String, String> NDJSON_HEADERS = Map.of("Content-Type", "application/x-ndjson",
       "Accept", "application/json, application/problem+json");
 
-  /** The report and the exit code (0: everything was accepted, 1: not). */
-  record SeedRun(RunReport report, int exitCode) {
-  }
-
   /** How long each phase took and what the vitals plan was, for the report. */
   record Phases(Duration patients, Duration vitals, SeedVitals plan, int waves) {
   }
@@ -56,11 +52,12 @@ final class Seeder {
   /** {@code loadgen seed}: parses the flags, seeds, writes the report; returns the exit code. */
   static Ran command(Map<String, String> flags, PrintStream out) throws ScenarioException, InterruptedException {
     SeedOptions options = SeedOptions.parse(flags);
-    SeedRun run = new Seeder(options, out).run();
-    return new Ran(run.report(), options.reportDir(), run.exitCode() == 0);
+    RunReport report = new Seeder(options, out).run();
+    return new Ran(report, options.reportDir(), report.passed());
   }
 
-  SeedRun run() throws ScenarioException, InterruptedException {
+  /** Seeds; the report passes when everything was accepted. */
+  RunReport run() throws ScenarioException, InterruptedException {
     try (HttpLoadClient client = new HttpLoadClient(options.concurrency(), options.timeout())) {
       checkReachable(client);
       Instant started = Instant.now();
@@ -80,8 +77,7 @@ final class Seeder {
         ticker.awaitTermination(5, TimeUnit.SECONDS);
       }
       progress.print(0);
-      RunReport report = new SeedReport(options, started, phases, progress, meters).build();
-      return new SeedRun(report, report.passed() ? 0 : 1);
+      return new SeedReport(options, started, phases, progress, meters).build();
     }
   }
 

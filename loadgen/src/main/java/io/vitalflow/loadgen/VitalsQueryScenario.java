@@ -21,10 +21,6 @@ import io.vitalflow.loadgen.report.RunReport;
  */
 final class VitalsQueryScenario {
 
-  /** The report and the exit code (0: thresholds held, 1: not). */
-  record QueryRun(RunReport report, int exitCode) {
-  }
-
   private final VitalsQueryOptions options;
   private final PrintStream out;
 
@@ -36,11 +32,12 @@ final class VitalsQueryScenario {
   /** {@code loadgen vitals-query}: parses the flags, runs, writes the report; returns the exit code. */
   static Ran command(Map<String, String> flags, PrintStream out) throws ScenarioException, InterruptedException {
     VitalsQueryOptions options = VitalsQueryOptions.parse(flags);
-    QueryRun run = new VitalsQueryScenario(options, out).run();
-    return new Ran(run.report(), options.reportDir(), run.exitCode() == 0);
+    RunReport report = new VitalsQueryScenario(options, out).run();
+    return new Ran(report, options.reportDir(), report.passed());
   }
 
-  QueryRun run() throws ScenarioException, InterruptedException {
+  /** Runs the mix; the report passes when its thresholds held. */
+  RunReport run() throws ScenarioException, InterruptedException {
     try (HttpLoadClient client = new HttpLoadClient(options.connections(), options.timeout())) {
       checkTargets(client);
       VitalsQueryWorkload workload = new VitalsQueryWorkload(options, client);
@@ -48,8 +45,7 @@ final class VitalsQueryScenario {
       Instant started = Instant.now();
       LoadResult result = new LoadRunner(options.model(), options.progressEvery(), out, "vitals-query")
           .run(workload);
-      RunReport report = new VitalsQueryReport(options, started, result, workload).build();
-      return new QueryRun(report, report.passed() ? 0 : 1);
+      return new VitalsQueryReport(options, started, result, workload).build();
     }
   }
 

@@ -31,28 +31,16 @@ import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 /** The generator against a tiny in-memory FHIR server on loopback: a test of the generator, not of a server. */
 class FhirBenchmarkTest {
 
-  static {
-    // the JDK server writes headers and body separately: without this, Nagle and delayed ACKs add ~40 ms
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-  }
-
-  private HttpServer server;
-  private ExecutorService serverThreads;
-  private final FakeFhir fake = new FakeFhir();
+  private FakeFhir fake;
 
   @BeforeEach
   void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
-    serverThreads = Executors.newFixedThreadPool(4);
-    server.setExecutor(serverThreads);
-    server.createContext("/fhir", fake::handle);
-    server.start();
+    fake = FakeFhir.start();
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
-    serverThreads.shutdownNow();
+    fake.close();
   }
 
   @Test
@@ -60,7 +48,7 @@ class FhirBenchmarkTest {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
     FhirOptions options = FhirOptions.parse(Flags.parse(new String[] {
-        "--fhir-url=http://127.0.0.1:" + server.getAddress().getPort() + "/fhir", "--seed-patients=1000",
+        "--fhir-url=" + fake.url(), "--seed-patients=1000",
         "--seed-batch=64", "--seed-concurrency=2", "--stages=1s:8,1s:8,1s:0", "--think=5ms-15ms",
         "--progress=1s", "--p95=5s", "--p99=5s", "--max-error-rate=5%"}, 0));
 
@@ -114,7 +102,7 @@ class FhirBenchmarkTest {
   void brokenThresholdsFailTheRun() throws Exception {
     fake.failEveryRead = true;
     FhirOptions options = FhirOptions.parse(Flags.parse(new String[] {
-        "--fhir-url=http://127.0.0.1:" + server.getAddress().getPort() + "/fhir", "--seed-patients=10",
+        "--fhir-url=" + fake.url(), "--seed-patients=10",
         "--stages=500ms:2,500ms:2", "--think=10ms", "--mix=100,0,0"}, 0));
 
     FhirBenchmark.Result result = new FhirBenchmark(options, new PrintStream(new ByteArrayOutputStream())).run();
@@ -129,8 +117,8 @@ class FhirBenchmarkTest {
   void aServerThatRefusesBatchesStopsTheRunWithOneLine() throws Exception {
     fake.rejectBatches = true;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Loadgen.run(new String[] {"fhir", "--fhir-url=http://127.0.0.1:" + server.getAddress().getPort()
-        + "/fhir", "--seed-patients=100", "--seed-batch=50"}, new PrintStream(new ByteArrayOutputStream()),
+    int code = Loadgen.run(new String[] {"fhir", "--fhir-url=" + fake.url(), "--seed-patients=100",
+        "--seed-batch=50"}, new PrintStream(new ByteArrayOutputStream()),
         new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(code).isEqualTo(2);
@@ -139,8 +127,18 @@ class FhirBenchmarkTest {
         .contains("{HTTP 405=2}");
   }
 
-  /** Answers batch, create, read and delete of Patients from a map, as a FHIR server would. */
-  static final class FakeFhir {
+  /**
+   * Answers batch, create, read and delete of Patients from a map, as a FHIR server would, on a loopback port
+   * ({@link #start()}, {@link #url()}, {@link #close()}).
+   */
+  static final class FakeFhir implements AutoCloseable {
+    static {
+      // the JDK server writes headers and body separately: without this, Nagle and delayed ACKs add ~40 ms
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    private HttpServer server;
+    private ExecutorService threads;
     private static final Pattern ENTRY = Pattern.compile("\"request\":\\{\"method\":\"POST\",\"url\":\"Patient\"\\}");
     private final Set<String> patients = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
@@ -169,6 +167,27 @@ class FhirBenchmarkTest {
         inSecond.set(0);
       }
       return inSecond.incrementAndGet() > capacity;
+    }
+
+    static FakeFhir start() throws IOException {
+      FakeFhir fake = new FakeFhir();
+      fake.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
+      fake.threads = Executors.newFixedThreadPool(4);
+      fake.server.setExecutor(fake.threads);
+      fake.server.createContext("/fhir", fake::handle);
+      fake.server.start();
+      return fake;
+    }
+
+    /** The FHIR base URL. */
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir";
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+      threads.shutdownNow();
     }
 
     void handle(HttpExchange exchange) throws IOException {

@@ -47,9 +47,8 @@ class SeedAndQueryRunTest {
         "--ingest-url=" + fake.base(), "--patients=1200", "--batch=500", "--concurrency=3",
         "--vitals-patients=10", "--vitals-days=1", "--vitals-every=60m", "--vitals-batch=24", "--progress=1s"}, 0));
 
-    Seeder.SeedRun run = new Seeder(options, out).run();
+    RunReport report = new Seeder(options, out).run();
 
-    assertThat(run.exitCode()).isZero();
     assertThat(fake.unexpected).isEmpty();
     assertThat(fake.bundles.get()).isEqualTo(3);
     assertThat(fake.patients).hasSize(1200).contains("lg-p000001", "lg-p001200");
@@ -64,7 +63,6 @@ class SeedAndQueryRunTest {
     }
     assertThat(seen).isBeforeOrEqualTo(Instant.now()).isAfter(Instant.now().minus(Duration.ofHours(1)));
 
-    RunReport report = run.report();
     assertThat(report.scenario()).isEqualTo("seed");
     assertThat(report.passed()).isTrue();
     Map<String, OperationSummary> ops = byName(report);
@@ -77,21 +75,21 @@ class SeedAndQueryRunTest {
     assertThat(output.toString(StandardCharsets.UTF_8)).contains("seed: 1,200 Patients lg-p000001..lg-p001200");
 
     // a rerun updates the same Patients instead of creating new ones
-    Seeder.SeedRun again = new Seeder(SeedOptions.parse(Flags.parse(new String[] {
+    RunReport again = new Seeder(SeedOptions.parse(Flags.parse(new String[] {
         "--fhir-url=" + fake.base() + "/fhir", "--patients=1200", "--vitals-patients=0"}, 0)), out).run();
-    assertThat(again.exitCode()).isZero();
+    assertThat(again.passed()).isTrue();
     assertThat(fake.patients).hasSize(1200);
-    assertThat(again.report().results()).anySatisfy(r -> assertThat(r.value()).contains("0 created, 1,200 updated"));
+    assertThat(again.results()).anySatisfy(r -> assertThat(r.value()).contains("0 created, 1,200 updated"));
   }
 
   @Test
   void runsTheQueryMixClosedAndCountsEveryRequestUnderItsQuery() throws Exception {
     seedPatients(50);
-    VitalsQueryScenario.QueryRun run = query("--stages=1s:6,1s:6", "--think=2ms", "--progress=1s",
+    RunReport run = query("--stages=1s:6,1s:6", "--think=2ms", "--progress=1s",
         "--p95=5s", "--p99=5s");
 
     assertThat(fake.unexpected).isEmpty();
-    Map<String, OperationSummary> ops = byName(run.report());
+    Map<String, OperationSummary> ops = byName(run);
     // the server may see one more request per virtual user: LoadRunner stops counting while the last
     // iterations of a user can still be starting
     assertCounted(ops.get("demographics"), fake.patientReads.get() - 2); // minus the two seed checks
@@ -103,11 +101,11 @@ class SeedAndQueryRunTest {
     assertThat(ops.get(RunReport.ALL).count()).isEqualTo(total).isGreaterThan(100);
     assertThat(ops.get(RunReport.ALL).errorKinds()).isEmpty();
     assertThat(ops.get("demographics").count()).isGreaterThan(ops.get("recent-vitals").count());
-    assertThat(run.exitCode()).isZero();
-    assertThat(run.report().comparisons()).extracting(RunReport.Comparison::replaced)
+    assertThat(run.passed()).isTrue();
+    assertThat(run.comparisons()).extracting(RunReport.Comparison::replaced)
         .contains("82,200 TPS", "2.1 ms", "8.7 ms", "15.3 ms", "34.2 ms", "12.8 ms", "18.5 ms", "22.1 ms", "9.3 ms");
     // the fake's hourly aggregates are empty: counted, and explained in a note
-    assertThat(run.report().results()).anySatisfy(r -> {
+    assertThat(run.results()).anySatisfy(r -> {
       assertThat(r.name()).isEqualTo("empty hourly-aggregates answers");
       assertThat(r.value()).isEqualTo(String.format(java.util.Locale.ROOT, "%,d",
           ops.get("hourly-aggregates").count()));
@@ -118,15 +116,15 @@ class SeedAndQueryRunTest {
   @Test
   void runsTheQueryMixOpenAtItsRate() throws Exception {
     seedPatients(50);
-    VitalsQueryScenario.QueryRun run = query("--model=open", "--rates=1ms:100,2s:100", "--max-in-flight=16",
+    RunReport run = query("--model=open", "--rates=1ms:100,2s:100", "--max-in-flight=16",
         "--p95=5s", "--p99=5s", "--progress=1s");
 
-    OperationSummary all = byName(run.report()).get(RunReport.ALL);
+    OperationSummary all = byName(run).get(RunReport.ALL);
     assertThat(all.count()).isBetween(180L, 201L);
     assertThat(all.errorKinds()).isEmpty();
-    assertThat(run.report().results()).anySatisfy(r -> assertThat(r.name()).startsWith("arrivals never started"));
-    assertThat(run.report().thresholds()).allSatisfy(t -> assertThat(t.held()).as(t.toString()).isTrue());
-    assertThat(run.exitCode()).isZero();
+    assertThat(run.results()).anySatisfy(r -> assertThat(r.name()).startsWith("arrivals never started"));
+    assertThat(run.thresholds()).allSatisfy(t -> assertThat(t.held()).as(t.toString()).isTrue());
+    assertThat(run.passed()).isTrue();
   }
 
   @Test
@@ -189,10 +187,10 @@ class SeedAndQueryRunTest {
   private void seedPatients(int patients) throws Exception {
     SeedOptions options = SeedOptions.parse(Flags.parse(new String[] {"--fhir-url=" + fake.base() + "/fhir",
         "--patients=" + patients, "--vitals-patients=0"}, 0));
-    assertThat(new Seeder(options, out).run().exitCode()).isZero();
+    assertThat(new Seeder(options, out).run().passed()).isTrue();
   }
 
-  private VitalsQueryScenario.QueryRun query(String... flags) throws Exception {
+  private RunReport query(String... flags) throws Exception {
     String[] args = new String[flags.length + 5];
     args[0] = "--fhir-url=" + fake.base() + "/fhir";
     args[1] = "--api-url=" + fake.base();

@@ -6,48 +6,35 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import com.sun.net.httpserver.HttpServer;
 
 import io.vitalflow.loadgen.report.RunReport;
 
 /** The breaking-point search against the in-memory FHIR fake, made to answer 503 above a fixed rate. */
 class StressScenarioTest {
 
-  private HttpServer server;
-  private ExecutorService serverThreads;
-  private final FhirBenchmarkTest.FakeFhir fake = new FhirBenchmarkTest.FakeFhir();
+  private FhirBenchmarkTest.FakeFhir fake;
 
   @BeforeEach
   void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
-    serverThreads = Executors.newFixedThreadPool(4);
-    server.setExecutor(serverThreads);
-    server.createContext("/fhir", fake::handle);
-    server.start();
+    fake = FhirBenchmarkTest.FakeFhir.start();
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
-    serverThreads.shutdownNow();
+    fake.close();
   }
 
   @Test
   void findsTheRateWhereTheServerStartsRefusingAndSaysWhy() throws Exception {
     fake.capacityPerSecond = 100;
     StressOptions options = StressOptions.parse(Flags.parse(new String[] {
-        "--fhir-url=http://127.0.0.1:" + server.getAddress().getPort() + "/fhir", "--seed-patients=100",
+        "--fhir-url=" + fake.url(), "--seed-patients=100",
         "--seed-batch=50", "--start-rate=40", "--growth=2", "--step-duration=2s", "--pause=0s", "--refine=1",
         "--break-error-rate=5%", "--break-p99=2s"}, 0));
 

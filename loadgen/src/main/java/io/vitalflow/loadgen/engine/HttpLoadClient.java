@@ -76,11 +76,6 @@ public final class HttpLoadClient implements AutoCloseable {
         body.getBytes(StandardCharsets.UTF_8));
   }
 
-  public CompletableFuture<Answer> put(URI uri, String contentType, String body) {
-    return send(HttpMethod.PUT, uri, Map.of("Content-Type", contentType, "Accept", contentType),
-        body.getBytes(StandardCharsets.UTF_8));
-  }
-
   /** Sends one request; the future fails with the transport error (see {@link #failureKind}). */
   public CompletableFuture<Answer> send(HttpMethod method, URI uri, Map<String, String> headers, byte[] body) {
     HttpClient.RequestSender sender = client.headers(h -> {

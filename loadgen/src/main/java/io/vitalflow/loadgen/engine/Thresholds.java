@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.HdrHistogram.Histogram;
-
 import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 import io.vitalflow.loadgen.report.RunReport.ThresholdResult;
 
@@ -51,28 +49,6 @@ public record Thresholds(Duration p95, Duration p99, double maxErrorRate) {
             : "no request completed",
         any && all.errorRate() <= maxErrorRate));
     return results;
-  }
-
-  /** Human-readable descriptions of the broken limits; empty when all hold. Latencies are in microseconds. */
-  public List<String> violations(Histogram latencyMicros, long requests, long errors) {
-    List<String> broken = new ArrayList<>();
-    if (requests == 0) {
-      broken.add("no request completed");
-      return broken;
-    }
-    check(broken, "p95", p95, latencyMicros.getValueAtPercentile(95));
-    check(broken, "p99", p99, latencyMicros.getValueAtPercentile(99));
-    double errorRate = (double) errors / requests;
-    if (errorRate > maxErrorRate) {
-      broken.add(String.format(Locale.ROOT, "error rate %.3f%% > %.3f%%", errorRate * 100, maxErrorRate * 100));
-    }
-    return broken;
-  }
-
-  private static void check(List<String> broken, String name, Duration limit, long valueMicros) {
-    if (limit != null && valueMicros >= limit.toNanos() / 1000) {
-      broken.add(String.format(Locale.ROOT, "%s %.3f ms >= %s ms", name, valueMicros / 1000.0, millis(limit)));
-    }
   }
 
   @Override
