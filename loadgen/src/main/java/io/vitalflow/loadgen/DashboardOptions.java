@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Flags of the {@code dashboard} scenario; {@link #parse} rejects unknown flags and bad values with one clear message.
@@ -54,12 +53,7 @@ record DashboardOptions(List<URI> dashboardUrls, int connections, int ramp, Dura
   }
 
   static DashboardOptions parse(Map<String, String> flags) {
-    for (String name : flags.keySet()) {
-      if (!KNOWN.contains(name)) {
-        throw new IllegalArgumentException("unknown flag --" + name + " (known: --"
-            + String.join(", --", new TreeSet<>(KNOWN)) + ")");
-      }
-    }
+    FlagValues.rejectUnknown(flags, KNOWN);
     int patients = FlagValues.positiveInt("--patients", flags.getOrDefault("patients", "1000"));
     int perClient = FlagValues.positiveInt("--patients-per-client", flags.getOrDefault("patients-per-client", "10"));
     if (perClient > patients) {

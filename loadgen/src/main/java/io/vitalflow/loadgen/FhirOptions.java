@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.loadgen.engine.LoadModel;
@@ -38,7 +37,7 @@ record FhirOptions(URI fhirBase, int seedPatients, int seedBatch, int seedConcur
   }
 
   static FhirOptions parse(Map<String, String> flags) {
-    rejectUnknown(flags, KNOWN);
+    FlagValues.rejectUnknown(flags, KNOWN);
     return new FhirOptions(
         FlagValues.httpUrl("--fhir-url", flags.getOrDefault("fhir-url", "http://127.0.0.1:8082/fhir")),
         FlagValues.nonNegativeInt("--seed-patients", flags.getOrDefault("seed-patients", "100000")),
@@ -51,16 +50,6 @@ record FhirOptions(URI fhirBase, int seedPatients, int seedBatch, int seedConcur
         FlagValues.positiveInt("--connections", flags.getOrDefault("connections", "256")),
         FlagValues.positiveDuration("--progress", flags.getOrDefault("progress", "5s")),
         Path.of(flags.getOrDefault("report-dir", "loadgen-reports")));
-  }
-
-  /** Throws a one-line error naming the first flag not in {@code known}. */
-  static void rejectUnknown(Map<String, String> flags, List<String> known) {
-    for (String name : new TreeSet<>(flags.keySet())) {
-      if (!known.contains(name)) {
-        throw new IllegalArgumentException("unknown flag --" + name + " (known: --"
-            + String.join(", --", new TreeSet<>(known)) + ")");
-      }
-    }
   }
 
   /** {@code base + "/" + path}, keeping the base's own path ({@code /fhir}). */

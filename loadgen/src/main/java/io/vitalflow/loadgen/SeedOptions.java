@@ -32,7 +32,7 @@ record SeedOptions(URI fhirBase, URI ingestBase, SeededPatients ids, int patient
       "report-dir");
 
   static SeedOptions parse(Map<String, String> flags) {
-    CommandFlags.rejectUnknown(flags, KNOWN);
+    FlagValues.rejectUnknown(flags, KNOWN);
     int patients = FlagValues.positiveInt("--patients", flags.getOrDefault("patients", "100000"));
     int vitalsPatients = FlagValues.nonNegativeInt("--vitals-patients", flags.getOrDefault("vitals-patients", "1000"));
     if (vitalsPatients > patients) {
@@ -63,6 +63,6 @@ record SeedOptions(URI fhirBase, URI ingestBase, SeededPatients ids, int patient
         vitalsPatients, days, every, vitalsBatch,
         FlagValues.positiveDuration("--timeout", flags.getOrDefault("timeout", "60s")),
         FlagValues.positiveDuration("--progress", flags.getOrDefault("progress", "5s")),
-        CommandFlags.directory("--report-dir", flags.getOrDefault("report-dir", "loadgen-reports")));
+        FlagValues.directory("--report-dir", flags.getOrDefault("report-dir", "loadgen-reports")));
   }
 }

@@ -56,7 +56,7 @@ record SuiteOptions(List<Map.Entry<String, Map<String, String>>> runs, Path repo
         own.put(name, value);
       }
     });
-    FhirOptions.rejectUnknown(own, OWN);
+    FlagValues.rejectUnknown(own, OWN);
     Map<String, String> shared = shared(own);
     List<Map.Entry<String, Map<String, String>>> runs = new ArrayList<>();
     for (String scenario : scenarios(own.getOrDefault("scenarios", String.join(",", ORDER)))) {

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Flags of the {@code vitals} scenario; {@link #parse} rejects unknown flags and bad values with one clear message.
@@ -31,12 +30,7 @@ record VitalsOptions(URI ingestBase, int rate, Duration duration, int patients, 
       "jdbc-url", "jdbc-user", "jdbc-password", "drain-timeout", "report-dir");
 
   static VitalsOptions parse(Map<String, String> flags) {
-    for (String name : flags.keySet()) {
-      if (!KNOWN.contains(name)) {
-        throw new IllegalArgumentException("unknown flag --" + name + " (known: --"
-            + String.join(", --", new TreeSet<>(KNOWN)) + ")");
-      }
-    }
+    FlagValues.rejectUnknown(flags, KNOWN);
     String jdbcUrl = flags.getOrDefault("jdbc-url", "jdbc:postgresql://127.0.0.1:54329/vitalflow");
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("--jdbc-url must be a jdbc:postgresql: URL, got '" + jdbcUrl + "'");

@@ -39,7 +39,7 @@ record VitalsQueryOptions(URI fhirBase, URI apiBase, URI ingestBase, SeededPatie
     List<String> known = new ArrayList<>(OWN);
     known.addAll(LoadModels.FLAGS);
     known.addAll(Thresholds.FLAGS);
-    CommandFlags.rejectUnknown(flags, known);
+    FlagValues.rejectUnknown(flags, known);
     int patients = FlagValues.positiveInt("--patients", flags.getOrDefault("patients", "100000"));
     int vitalsPatients = FlagValues.nonNegativeInt("--vitals-patients", flags.getOrDefault("vitals-patients", "1000"));
     QueryMix mix = QueryMix.parse(flags.getOrDefault("mix", "50,30,15,5"));
@@ -60,7 +60,7 @@ record VitalsQueryOptions(URI fhirBase, URI apiBase, URI ingestBase, SeededPatie
         Thresholds.parse(flags, "100ms", "200ms", "0.01"),
         FlagValues.positiveDuration("--timeout", flags.getOrDefault("timeout", "10s")),
         FlagValues.positiveDuration("--progress", flags.getOrDefault("progress", "5s")),
-        CommandFlags.directory("--report-dir", flags.getOrDefault("report-dir", "loadgen-reports")));
+        FlagValues.directory("--report-dir", flags.getOrDefault("report-dir", "loadgen-reports")));
   }
 
   /** Connections per host the client may open: as many as iterations can be in flight. */

@@ -2,13 +2,40 @@ package io.vitalflow.loadgen.engine;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeSet;
 
 /** Flag values checked one by one, each failure an {@link IllegalArgumentException} naming the flag. */
 public final class FlagValues {
 
   private FlagValues() {
+  }
+
+  /** Rejects the first flag (alphabetically) not in {@code known}, naming the known ones. */
+  public static void rejectUnknown(Map<String, String> flags, Collection<String> known) {
+    for (String name : new TreeSet<>(flags.keySet())) {
+      if (!known.contains(name)) {
+        throw new IllegalArgumentException("unknown flag --" + name + " (known: --"
+            + String.join(", --", new TreeSet<>(known)) + ")");
+      }
+    }
+  }
+
+  /** A directory path (it need not exist yet). */
+  public static Path directory(String name, String text) {
+    try {
+      if (text.isBlank()) {
+        throw new IllegalArgumentException(name + " must name a directory, got an empty value");
+      }
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException(name + " is not a valid path: '" + text + "'");
+    }
   }
 
   public static Duration duration(String name, String text) {

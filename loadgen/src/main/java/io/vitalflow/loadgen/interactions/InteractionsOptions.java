@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Flags of the {@code interactions} scenario; {@link #parse} rejects unknown flags and bad values with one message.
@@ -65,7 +64,10 @@ public record InteractionsOptions(Set<Part> parts, int forks, int warmup, int it
   }
 
   public static InteractionsOptions parse(Map<String, String> flags) {
-    rejectUnknown(flags);
+    List<String> known = new ArrayList<>(OWN);
+    known.addAll(LoadModels.FLAGS);
+    known.addAll(Thresholds.FLAGS);
+    FlagValues.rejectUnknown(flags, known);
     URI fhir = FlagValues.httpUrl("--fhir-url", flags.getOrDefault("fhir-url", "http://127.0.0.1:8082/fhir"));
     String service = flags.getOrDefault("service", DEFAULT_SERVICE);
     if (!service.matches("[A-Za-z0-9._-]+")) {
@@ -112,17 +114,5 @@ public record InteractionsOptions(Set<Part> parts, int forks, int warmup, int it
       parts.add(part);
     }
     return parts;
-  }
-
-  private static void rejectUnknown(Map<String, String> flags) {
-    List<String> known = new ArrayList<>(OWN);
-    known.addAll(LoadModels.FLAGS);
-    known.addAll(Thresholds.FLAGS);
-    for (String name : flags.keySet()) {
-      if (!known.contains(name)) {
-        throw new IllegalArgumentException("unknown flag --" + name + " (known: --"
-            + String.join(", --", new TreeSet<>(known)) + ")");
-      }
-    }
   }
 }
