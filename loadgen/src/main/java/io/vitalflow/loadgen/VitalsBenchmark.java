@@ -100,13 +100,14 @@ final class VitalsBenchmark {
           .header("Content-Type", "application/x-ndjson")
           .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
       http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-        inFlight.release();
         latency.recordValue(Math.max(0, System.nanoTime() - intendedStart) / 1000);
         if (error == null && response.statusCode() == 200) {
           accepted.addAndGet(options.batch());
         } else {
           failed.incrementAndGet();
         }
+        // last: once every permit is back, the counts above are final (the drain reads them then)
+        inFlight.release();
       });
       if (System.nanoTime() >= nextProgress) {
         Histogram interval = latency.getIntervalHistogram();
