@@ -1,6 +1,5 @@
 package io.vitalflow.processor;
 
-import java.time.Duration;
 import java.util.Properties;
 
 import org.slf4j.Logger;
@@ -23,9 +22,6 @@ import io.vitalflow.infra.kafka.StreamsSettings;
 @ConditionalOnBooleanProperty(name = "vitalflow.processor.medications-enabled", matchIfMissing = true)
 class MedicationStreamsConfiguration {
 
-  /** Commit often: a DetectedIssue and its alert are visible only after the transaction commits. */
-  static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
-
   private static final Logger log = LoggerFactory.getLogger(MedicationStreamsConfiguration.class);
 
   /** One checker for the process: thread-safe, it lends each call its own pooled plugin instance. */
@@ -45,10 +41,11 @@ class MedicationStreamsConfiguration {
         .of(properties.applicationId() + "-medications", properties.kafkaBootstrap(), properties.stateDir())
         .withReplicationFactor(properties.replicationFactor())
         .withStreamThreads(1)
-        .withCommitInterval(COMMIT_INTERVAL)
-        .withCacheMaxBytes(1L << 20));
+        .withCommitInterval(MedicationTopology.COMMIT_INTERVAL)
+        .withCacheMaxBytes(MedicationTopology.CACHE_MAX_BYTES));
     StreamsSettings.sessionTimeout(streams, properties.sessionTimeout());
-    return new StreamsRunner(topology.build(), streams, meters);
+    log.info("Medication stream state: {} stores", properties.medicationStateStores());
+    return new StreamsRunner(topology.build(properties.medicationStateStores()), streams, meters);
   }
 
   @Bean

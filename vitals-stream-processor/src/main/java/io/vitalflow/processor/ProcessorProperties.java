@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import io.vitalflow.processor.medication.MedicationTopology;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 
@@ -30,6 +31,8 @@ import jakarta.validation.constraints.NotBlank;
  * @param maxReadingAge oldest reading the gateway accepts; partitions are kept ready this far back
  * @param retention how long raw readings are kept
  * @param sessionTimeout how soon a crashed instance's partitions move to another (Streams and sink)
+ * @param medicationStateStores where the medication stream keeps its state: {@code in-memory} (restored from its
+ *     changelogs at start) or {@code rocksdb}
  */
 @Validated
 @ConfigurationProperties("vitalflow.processor")
@@ -52,5 +55,6 @@ public record ProcessorProperties(
     @DefaultValue("10s") Duration hourAggregateFlushInterval,
     @DefaultValue("7d") Duration maxReadingAge,
     @DefaultValue("30d") Duration retention,
-    @DefaultValue("10s") Duration sessionTimeout) {
+    @DefaultValue("10s") Duration sessionTimeout,
+    @DefaultValue("in-memory") MedicationTopology.StateStores medicationStateStores) {
 }

@@ -60,7 +60,7 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
       before = PatientMedications.EMPTY;
     }
     PatientMedications after = before.apply(change);
-    if (after.orders().equals(before.orders())) {
+    if (after == before) {
       return; // e.g. a new version of an order for the same medication
     }
     if (after.orders().isEmpty()) {
@@ -102,7 +102,7 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
 
   private void deadLetter(OrderChange change, String error) {
     log.warn("Dead-lettering medication event from {}: {}", change.source(), error);
-    context.forward(new Record<String, Object>(change.sourceKey(), new Rejected(change.raw()),
+    context.forward(new Record<String, Object>(change.sourceKey(), new Rejected(Rejected.NOT_CARRIED),
         context.currentSystemTimeMs(), DeadLetter.headers(new Header[0], error, change.source())));
   }
 }

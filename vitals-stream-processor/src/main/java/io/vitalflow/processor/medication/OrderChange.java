@@ -14,29 +14,32 @@ import io.vitalflow.interactions.Medication;
  * @param orderId id of the MedicationRequest
  * @param medication what the order is for, or {@code null} when it was stopped, completed, deleted, ...
  * @param sourceKey key of the {@code fhir.resources.v1} record ({@code MedicationRequest/id})
- * @param source where that record came from, {@code topic-partition@offset}
- * @param raw the original {@code fhir.resources.v1} value bytes, for a dead letter should the check fail
+ * @param source where that record came from, {@code topic-partition@offset}: what a dead letter names should the
+ *     check fail (the record itself stays in {@code fhir.resources.v1}, which is never deleted, so the change does
+ *     not carry its bytes through the repartition topic)
  */
-record OrderChange(String patientId, String orderId, Medication medication, String sourceKey, String source,
-    byte[] raw) {
+record OrderChange(String patientId, String orderId, Medication medication, String sourceKey, String source) {
 
-  static final Serde<OrderChange> SERDE = Binary.serde((byte) 1, (value, out) -> {
-    Binary.writeString(out, value.patientId());
-    Binary.writeString(out, value.orderId());
+  /** Version 2 dropped version 1's copy of the source record's bytes; version 1 records still read. */
+  static final Serde<OrderChange> SERDE = Binary.serde(2, 1, (value, out) -> {
+    out.writeString(value.patientId());
+    out.writeString(value.orderId());
     out.writeBoolean(value.medication() != null);
     if (value.medication() != null) {
-      Binary.writeString(out, value.medication().rxcui());
-      Binary.writeString(out, value.medication().name());
+      out.writeString(value.medication().rxcui());
+      out.writeString(value.medication().name());
     }
-    Binary.writeString(out, value.sourceKey());
-    Binary.writeString(out, value.source());
-    Binary.writeBytes(out, value.raw());
-  }, in -> {
-    String patient = Binary.readString(in);
-    String order = Binary.readString(in);
-    Medication medication = in.readBoolean() ? new Medication(Binary.readString(in), Binary.readString(in)) : null;
-    return new OrderChange(patient, order, medication, Binary.readString(in), Binary.readString(in),
-        Binary.readBytes(in));
+    out.writeString(value.sourceKey());
+    out.writeString(value.source());
+  }, (version, in) -> {
+    String patient = in.readString();
+    String order = in.readString();
+    Medication medication = in.readBoolean() ? new Medication(in.readString(), in.readString()) : null;
+    OrderChange change = new OrderChange(patient, order, medication, in.readString(), in.readString());
+    if (version == 1) {
+      in.skipBytes();
+    }
+    return change;
   });
 
   OrderChange {

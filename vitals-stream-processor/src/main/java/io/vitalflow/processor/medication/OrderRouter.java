@@ -79,16 +79,20 @@ final class OrderRouter implements Processor<String, byte[], String, Object> {
       forward(record, previousPatient, orderId, null); // stopped, deleted, or moved to another subject
     }
     if (patient == null) {
-      orderPatients.delete(orderId);
+      if (previousPatient != null) {
+        orderPatients.delete(orderId);
+      }
     } else {
-      orderPatients.put(orderId, patient);
+      if (!patient.equals(previousPatient)) {
+        orderPatients.put(orderId, patient);
+      }
       forward(record, patient, orderId, order.medication());
     }
   }
 
   private void forward(Record<String, byte[]> record, String patient, String orderId,
       Medication medication) {
-    OrderChange change = new OrderChange(patient, orderId, medication, record.key(), source(), record.value());
+    OrderChange change = new OrderChange(patient, orderId, medication, record.key(), source());
     context.forward(new Record<String, Object>(patient, change, record.timestamp()));
   }
 

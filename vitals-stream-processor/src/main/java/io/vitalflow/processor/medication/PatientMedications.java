@@ -1,5 +1,6 @@
 package io.vitalflow.processor.medication;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -20,36 +21,44 @@ record PatientMedications(SortedMap<String, Medication> orders, SortedSet<String
 
   static final PatientMedications EMPTY = new PatientMedications(new TreeMap<>(), new TreeSet<>());
 
-  static final Serde<PatientMedications> SERDE = Binary.serde((byte) 1, (value, out) -> {
+  static final Serde<PatientMedications> SERDE = Binary.serde(1, 1, (value, out) -> {
     out.writeInt(value.orders().size());
     for (Map.Entry<String, Medication> order : value.orders().entrySet()) {
-      Binary.writeString(out, order.getKey());
-      Binary.writeString(out, order.getValue().rxcui());
-      Binary.writeString(out, order.getValue().name());
+      out.writeString(order.getKey());
+      out.writeString(order.getValue().rxcui());
+      out.writeString(order.getValue().name());
     }
     out.writeInt(value.reported().size());
     for (String pair : value.reported()) {
-      Binary.writeString(out, pair);
+      out.writeString(pair);
     }
-  }, in -> {
+  }, (version, in) -> {
     SortedMap<String, Medication> orders = new TreeMap<>();
     for (int i = in.readInt(); i > 0; i--) {
-      orders.put(Binary.readString(in), new Medication(Binary.readString(in), Binary.readString(in)));
+      orders.put(in.readString(), new Medication(in.readString(), in.readString()));
     }
     SortedSet<String> reported = new TreeSet<>();
     for (int i = in.readInt(); i > 0; i--) {
-      reported.add(Binary.readString(in));
+      reported.add(in.readString());
     }
     return new PatientMedications(orders, reported);
   });
 
+  /** Read-only views, not copies: this runs several times per medication event, and no caller keeps the maps. */
   PatientMedications {
-    orders = new TreeMap<>(orders);
-    reported = new TreeSet<>(reported);
+    orders = Collections.unmodifiableSortedMap(orders);
+    reported = Collections.unmodifiableSortedSet(reported);
   }
 
-  /** This state with {@code change} applied to the orders; the reported pairs are unchanged. */
+  /**
+   * This state with {@code change} applied to the orders, or this very state when the change leaves the orders as
+   * they were (e.g. a new version of an order for the same medication); the reported pairs are unchanged.
+   */
   PatientMedications apply(OrderChange change) {
+    Medication current = orders.get(change.orderId());
+    if (change.removes() ? current == null : change.medication().equals(current)) {
+      return this;
+    }
     SortedMap<String, Medication> next = new TreeMap<>(orders);
     if (change.removes()) {
       next.remove(change.orderId());

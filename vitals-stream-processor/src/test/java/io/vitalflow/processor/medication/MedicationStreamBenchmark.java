@@ -19,7 +19,6 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.Stores;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.FileSystemUtils;
 
@@ -33,7 +32,7 @@ import io.vitalflow.schemas.FhirResourceVersion;
 import io.vitalflow.schemas.Topics;
 
 /**
- * Stream benchmark (not a test): medication events per second through {@link MedicationTopology#build()} in a
+ * Stream benchmark (not a test): medication events per second through {@link MedicationTopology} in a
  * {@link TopologyTestDriver} (one thread, RocksDB stores, no broker) with the shipped AOT checker. Feeds
  * pre-encoded {@code fhir.resources.v1} records (Avro {@link FhirResourceVersion} carrying MedicationRequest JSON)
  * for many patients: new active orders and stopped orders, at most 8 active orders per patient. Each round starts
@@ -46,7 +45,7 @@ import io.vitalflow.schemas.Topics;
  *   io.vitalflow.processor.medication.MedicationStreamBenchmark [patients] [events] [rounds]
  * </pre>
  *
- * Also prints the parse-only rate (Avro decode + HAPI parse of every MedicationRequest, what {@link OrderRouter}
+ * Also prints the parse-only rate (Avro decode + {@link OrderReader} on every MedicationRequest, what {@link OrderRouter}
  * does per event) and the share of the round spent inside {@code InteractionChecker.check}.
  */
 public final class MedicationStreamBenchmark {
@@ -120,12 +119,13 @@ public final class MedicationStreamBenchmark {
     // The driver commits after every record, and each of its commits checkpoints, i.e. flushes RocksDB and
     // writes checkpoint files (milliseconds per record here); a real stream thread does that once per
     // commit.interval.ms. So the RocksDB variant measures mostly the driver's flushes (state under /dev/shm to
-    // keep the disk out of it) and the in-memory variant the per-record processing: decode, HAPI parse, state,
+    // keep the disk out of it) and the in-memory variant the per-record processing: decode, order reading, state,
     // check, report.
     properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
     MedicationTopology topology = new MedicationTopology(options);
     try (TopologyTestDriver driver = new TopologyTestDriver(
-        rocksdb ? topology.build() : topology.build(Stores::inMemoryKeyValueStore), properties, WALL_CLOCK)) {
+        topology.build(rocksdb ? MedicationTopology.StateStores.ROCKSDB : MedicationTopology.StateStores.IN_MEMORY),
+        properties, WALL_CLOCK)) {
       TestInputTopic<String, byte[]> input = driver.createInputTopic(PREFIX + Topics.FHIR_RESOURCES.name(),
           new StringSerializer(), new ByteArraySerializer());
       List<TestOutputTopic<String, byte[]>> outputs = List.of(output(driver, Topics.FHIR_COMMANDS.name()),

@@ -19,6 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.Stores;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.FileSystemUtils;
 
@@ -56,20 +57,32 @@ public final class MedicationStreamRuntimeBenchmark {
       TopicAdmin.ensureTopics(kafka.bootstrapServers(), PREFIX, (short) 1);
       awaitLeaders(kafka.bootstrapServers());
       produce(kafka.bootstrapServers(), feed);
+      feed.clear(); // a million events held here kept G1's concurrent marking busy on the stream's cores
+      System.gc();
       Properties properties = StreamsSettings.properties(StreamsSettings.Options
           .of("medication-runtime-bench", kafka.bootstrapServers(), work.resolve("state"))
-          .withReplicationFactor(1).withStreamThreads(threads).withCommitInterval(Duration.ofMillis(200))
-          .withCacheMaxBytes(1L << 20));
+          .withReplicationFactor(1).withStreamThreads(threads)
+          .withCommitInterval(Duration.ofMillis(Long.getLong("bench.commit",
+              MedicationTopology.COMMIT_INTERVAL.toMillis())))
+          .withCacheMaxBytes(Long.getLong("bench.cache", MedicationTopology.CACHE_MAX_BYTES)));
+      System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("streams."))
+          .forEach(name -> properties.put(name.substring("streams.".length()), System.getProperty(name)));
       MedicationTopology topology = new MedicationTopology(MedicationTopology.Options.of(checker)
           .withTopicPrefix(PREFIX));
-      try (KafkaStreams streams = new KafkaStreams(topology.build(), properties);
+      MedicationTopology.StateStores stores = "rocksdb".equals(System.getProperty("bench.stores"))
+          ? MedicationTopology.StateStores.ROCKSDB : MedicationTopology.StateStores.IN_MEMORY;
+      System.out.println("stores " + stores + ", settings " + properties);
+      String floor = System.getProperty("bench.floor");
+      org.apache.kafka.streams.Topology built = floor != null ? floor(floor, patients)
+          : topology.build(stores);
+      try (KafkaStreams streams = new KafkaStreams(built, properties);
           Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
         long start = System.nanoTime();
         streams.start();
         long firstProgress = 0;
         long done;
         while (true) {
-          long committed = committed(admin);
+          long committed = committed(admin) - ("consume".equals(floor) ? 0 : repartitionLag(admin));
           long now = System.nanoTime();
           if (committed > 0 && firstProgress == 0) {
             firstProgress = now;
@@ -86,6 +99,7 @@ public final class MedicationStreamRuntimeBenchmark {
             + " (%,.0f events/s including start-up and rebalance), %,.0f events/s from the first commit%n", events,
             patients, threads, (done - start) / 1e9, events / ((done - start) / 1e9),
             events / Math.max(1e-9, (done - firstProgress) / 1e9));
+        topicSizes(admin);
       }
     } finally {
       FileSystemUtils.deleteRecursively(work.toFile());
@@ -132,6 +146,116 @@ public final class MedicationStreamRuntimeBenchmark {
       }
     }
     throw new IllegalStateException("no leader for every partition of " + topic);
+  }
+
+  /**
+   * Kafka's own cost for the same shape with no medication work: {@code consume} reads the source only;
+   * {@code repartition} re-keys every record by a patient (a 40-byte value) through a repartition topic;
+   * {@code stores} adds a put in a cached RocksDB store before and a get + put after the repartition, as the
+   * medication topology does.
+   */
+  static org.apache.kafka.streams.Topology floor(String variant, int patients) {
+    var builder = new org.apache.kafka.streams.StreamsBuilder();
+    var bytes = org.apache.kafka.common.serialization.Serdes.ByteArray();
+    var strings = org.apache.kafka.common.serialization.Serdes.String();
+    boolean stores = variant.equals("stores");
+    if (stores) {
+      builder.addStateStore(Stores.keyValueStoreBuilder(floorStore("a"), strings, strings)
+          .withCachingEnabled());
+      builder.addStateStore(Stores.keyValueStoreBuilder(floorStore("b"), strings, bytes)
+          .withCachingEnabled());
+    }
+    var source = builder.stream(PREFIX + Topics.FHIR_RESOURCES.name(),
+        org.apache.kafka.streams.kstream.Consumed.with(strings, bytes));
+    if (variant.equals("consume")) {
+      source.foreach((k, v) -> { });
+      return builder.build();
+    }
+    source.process(() -> new org.apache.kafka.streams.processor.api.Processor<String, byte[], String, byte[]>() {
+      private org.apache.kafka.streams.processor.api.ProcessorContext<String, byte[]> context;
+      private org.apache.kafka.streams.state.KeyValueStore<String, String> store;
+
+      @Override
+      public void init(org.apache.kafka.streams.processor.api.ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.store = stores ? context.getStateStore("a") : null;
+      }
+
+      @Override
+      public void process(org.apache.kafka.streams.processor.api.Record<String, byte[]> record) {
+        String patient = "p-" + Math.floorMod(record.key().hashCode(), patients);
+        if (store != null) {
+          store.put(record.key(), patient);
+        }
+        context.forward(record.withKey(patient).withValue(new byte[40]));
+      }
+    }, stores ? new String[] {"a"} : new String[0])
+        .repartition(org.apache.kafka.streams.kstream.Repartitioned.with(strings, bytes).withName("floor"))
+        .process(() -> new org.apache.kafka.streams.processor.api.Processor<String, byte[], Void, Void>() {
+          private org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store;
+
+          @Override
+          public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
+            this.store = stores ? context.getStateStore("b") : null;
+          }
+
+          @Override
+          public void process(org.apache.kafka.streams.processor.api.Record<String, byte[]> record) {
+            if (store != null) {
+              byte[] before = store.get(record.key());
+              store.put(record.key(), before != null && before.length > 400 ? record.value() : record.value());
+            }
+          }
+        }, stores ? new String[] {"b"} : new String[0]);
+    return builder.build();
+  }
+
+  private static org.apache.kafka.streams.state.KeyValueBytesStoreSupplier floorStore(String name) {
+    return "rocksdb".equals(System.getProperty("bench.stores")) ? Stores.persistentKeyValueStore(name)
+        : Stores.inMemoryKeyValueStore(name);
+  }
+
+  /** What crossed the broker: per topic, its end offsets (records plus transaction markers) and bytes on disk. */
+  private static void topicSizes(Admin admin) throws Exception {
+    Map<String, long[]> topics = new java.util.TreeMap<>();
+    var logDirs = admin.describeLogDirs(List.of(1)).allDescriptions().get(10, TimeUnit.SECONDS);
+    for (var dir : logDirs.values()) {
+      for (var dirs : dir.values()) {
+        dirs.replicaInfos().forEach((partition, info) ->
+            topics.computeIfAbsent(partition.topic(), t -> new long[2])[1] += info.size());
+      }
+    }
+    Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+    var described = admin.describeTopics(topics.keySet()).allTopicNames().get(10, TimeUnit.SECONDS);
+    described.forEach((name, description) -> description.partitions().forEach(p ->
+        latest.put(new TopicPartition(name, p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest())));
+    admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS)
+        .forEach((partition, info) -> topics.get(partition.topic())[0] += info.offset());
+    topics.forEach((name, sizes) -> System.out.printf(Locale.ROOT, "  %-75s %,12d offsets %,10.1f MB%n", name,
+        sizes[0], sizes[1] / 1e6));
+  }
+
+  /**
+   * Records of the repartition topic not yet committed by the check step. A partition's last record is the
+   * commit marker of its last transaction, which a consumer never commits past, hence the {@code - 1}.
+   */
+  private static long repartitionLag(Admin admin) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("medication-runtime-bench")
+        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+    Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+    for (TopicPartition partition : offsets.keySet()) {
+      if (partition.topic().endsWith("-repartition")) {
+        latest.put(partition, org.apache.kafka.clients.admin.OffsetSpec.latest());
+      }
+    }
+    if (latest.isEmpty()) {
+      return 1; // the check step has committed nothing yet
+    }
+    long lag = 0;
+    for (var end : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
+      lag += Math.max(0, end.getValue().offset() - 1 - offsets.get(end.getKey()).offset());
+    }
+    return lag;
   }
 
   /** Events of the source topic the application has committed, over all partitions. */

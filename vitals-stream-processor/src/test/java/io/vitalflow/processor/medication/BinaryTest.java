@@ -1,0 +1,77 @@
+package io.vitalflow.processor.medication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+import io.vitalflow.interactions.Medication;
+
+/** The internal binary records: round trips, the records of the previous version, and broken input. */
+class BinaryTest {
+
+  @Test
+  void anOrderChangeRoundTrips() {
+    OrderChange added = new OrderChange("p-ü", "mr-1", new Medication("11289", "Warfarin 5 mg ✓"),
+        "MedicationRequest/mr-1", "fhir.resources.v1-3@42");
+    OrderChange removed = new OrderChange("p-1", "mr-2", null, "MedicationRequest/mr-2", "fhir.resources.v1-0@7");
+    OrderChange nameOnly = new OrderChange("p-1", "mr-3", Medication.named("aspirin"), "k", "s");
+    for (OrderChange change : new OrderChange[] {added, removed, nameOnly}) {
+      assertThat(OrderChange.SERDE.deserializer().deserialize("t",
+          OrderChange.SERDE.serializer().serialize("t", change))).isEqualTo(change);
+    }
+  }
+
+  /** Version 1 carried the source record's bytes at the end; a record written before the upgrade still reads. */
+  @Test
+  void aVersionOneOrderChangeStillReads() {
+    Binary.Writer v1 = new Binary.Writer();
+    v1.writeByte(1);
+    v1.writeString("p-1");
+    v1.writeString("mr-1");
+    v1.writeBoolean(true);
+    v1.writeString("11289");
+    v1.writeString(null);
+    v1.writeString("MedicationRequest/mr-1");
+    v1.writeString("fhir.resources.v1-0@1");
+    v1.writeBytes(new byte[] {1, 2, 3, 4, 5});
+
+    assertThat(OrderChange.SERDE.deserializer().deserialize("t", v1.toByteArray())).isEqualTo(new OrderChange(
+        "p-1", "mr-1", Medication.rxcui("11289"), "MedicationRequest/mr-1", "fhir.resources.v1-0@1"));
+  }
+
+  @Test
+  void patientMedicationsRoundTripInOrder() {
+    PatientMedications state = new PatientMedications(new TreeMap<>(Map.of("mr-2", Medication.rxcui("5640"),
+        "mr-1", new Medication("11289", "warfarin"))), new TreeSet<>(Set.of("5640+11289")));
+    PatientMedications read = PatientMedications.SERDE.deserializer().deserialize("t",
+        PatientMedications.SERDE.serializer().serialize("t", state));
+    assertThat(read).isEqualTo(state);
+    assertThat(read.orders().keySet()).containsExactly("mr-1", "mr-2");
+  }
+
+  @Test
+  void brokenRecordsAreSerializationErrors() {
+    byte[] good = OrderChange.SERDE.serializer().serialize("t",
+        new OrderChange("p-1", "mr-1", Medication.rxcui("1"), "k", "s"));
+    for (int length = 1; length < good.length; length++) {
+      byte[] truncated = Arrays.copyOf(good, length);
+      assertThatThrownBy(() -> OrderChange.SERDE.deserializer().deserialize("t", truncated))
+          .as("truncated to %d bytes", length).isInstanceOf(SerializationException.class);
+    }
+    byte[] longer = Arrays.copyOf(good, good.length + 1);
+    assertThatThrownBy(() -> OrderChange.SERDE.deserializer().deserialize("t", longer))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("left");
+    byte[] future = good.clone();
+    future[0] = 3;
+    assertThatThrownBy(() -> OrderChange.SERDE.deserializer().deserialize("t", future))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("version 3");
+  }
+}
