@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -55,12 +58,29 @@ final class FhirHttp {
     }
     try {
       return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (HttpTimeoutException e) {
+      // rare under a loaded full build and not reproduced alone: leave the evidence of where each thread was
+      System.err.println("FhirHttp: " + method + " " + path + " timed out; threads of this JVM:");
+      for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+        System.err.print(full(thread));
+      }
+      throw new UncheckedIOException(e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** {@link ThreadInfo#toString()} stops after 8 frames. */
+  private static String full(ThreadInfo thread) {
+    StringBuilder text = new StringBuilder("\"" + thread.getThreadName() + "\" " + thread.getThreadState()
+        + (thread.getLockName() == null ? "" : " on " + thread.getLockName()) + "\n");
+    for (StackTraceElement frame : thread.getStackTrace()) {
+      text.append("    at ").append(frame).append('\n');
+    }
+    return text.append('\n').toString();
   }
 
   HttpResponse<String> get(String path, String... headers) {
