@@ -57,7 +57,15 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    LocalPlatform platform = new LocalPlatform(Flags.parse(args, 0));
+    Map<String, String> flags;
+    try {
+      flags = Flags.parse(args, 0);
+    } catch (IllegalArgumentException e) {
+      System.err.println("vitalflow: " + e.getMessage() + " (flags: docs/operations.md)");
+      System.exit(2);
+      return;
+    }
+    LocalPlatform platform = new LocalPlatform(flags);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       platform.close();
