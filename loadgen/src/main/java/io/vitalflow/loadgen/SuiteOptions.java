@@ -78,17 +78,11 @@ record SuiteOptions(List<Map.Entry<String, Map<String, String>>> runs, Path repo
   }
 
   private static List<String> scenarios(String text) {
-    List<String> scenarios = new ArrayList<>();
-    for (String name : text.split(",", -1)) {
-      String scenario = name.strip();
-      if (!ORDER.contains(scenario)) {
-        throw new IllegalArgumentException("--scenarios: no scenario '" + scenario + "' (known: "
-            + String.join(", ", ORDER) + ")");
+    List<String> scenarios = FlagValues.names("--scenarios", "scenario", text, ORDER);
+    for (int i = 0; i < scenarios.size(); i++) {
+      if (scenarios.indexOf(scenarios.get(i)) != i) {
+        throw new IllegalArgumentException("--scenarios: " + scenarios.get(i) + " is listed twice");
       }
-      if (scenarios.contains(scenario)) {
-        throw new IllegalArgumentException("--scenarios: " + scenario + " is listed twice");
-      }
-      scenarios.add(scenario);
     }
     return scenarios;
   }

@@ -27,6 +27,7 @@ import io.vitalflow.ingest.IngestGatewayApplication;
 import io.vitalflow.loadgen.DeviceSimulator;
 import io.vitalflow.loadgen.engine.Durations;
 import io.vitalflow.loadgen.Flags;
+import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.processor.VitalsProcessorApplication;
 
 /**
@@ -61,8 +62,7 @@ public final class LocalPlatform implements AutoCloseable {
     try {
       flags = Flags.parse(args, 0);
     } catch (IllegalArgumentException e) {
-      System.err.println("vitalflow: " + e.getMessage() + " (flags: docs/operations.md)");
-      System.exit(2);
+      refuse(e);
       return;
     }
     LocalPlatform platform = new LocalPlatform(flags);
@@ -74,13 +74,18 @@ public final class LocalPlatform implements AutoCloseable {
     try {
       platform.start();
     } catch (IllegalArgumentException e) {
-      System.err.println("vitalflow: " + e.getMessage());
-      System.exit(2);
+      refuse(e);
     } catch (RuntimeException e) {
       log.error("VitalFlow failed to start", e);
       System.exit(1);
     }
     stopped.await();
+  }
+
+  /** A bad flag or flag value: one line naming it, exit code 2. */
+  private static void refuse(IllegalArgumentException e) {
+    System.err.println("vitalflow: " + e.getMessage() + " (flags: docs/operations.md)");
+    System.exit(2);
   }
 
   void start() {
@@ -162,16 +167,7 @@ public final class LocalPlatform implements AutoCloseable {
 
   /** {@code --services=ingest,processor}: which services start (all by default); the others show as not started. */
   static Set<String> services(String list) {
-    Set<String> services = new LinkedHashSet<>();
-    for (String name : list.split(",", -1)) {
-      String service = name.strip();
-      if (!SERVICES.contains(service)) {
-        throw new IllegalArgumentException("--services: no service '" + service + "' (known: "
-            + String.join(", ", SERVICES) + ")");
-      }
-      services.add(service);
-    }
-    return services;
+    return new LinkedHashSet<>(FlagValues.names("--services", "service", list, SERVICES));
   }
 
   private String run(SpringApplicationBuilder builder, String... args) {

@@ -234,8 +234,8 @@ public final class PostgresSink implements AutoCloseable {
           Math.min(20_000, Math.max(500, settings.maxBatchRecords())));
       properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
       // a long poll: the broker answers as soon as committed data is there (a read_committed fetch completes when
-      // the transaction marker lands: 5-25 ms after the commit, measured), so a long wait adds no latency and
-      // an idle sink sends 2 fetches/s instead of 200 (short waits cost ~15 % of a core per idle service)
+      // the transaction marker lands: 5-25 ms after the commit, measured), so an idle sink sends 2 fetches/s
+      // instead of up to 200; the short waits made ingest beside the FHIR API fall behind (docs/benchmarks.md)
       properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
       properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
       properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) settings.sessionTimeout().toMillis() / 4);

@@ -6,7 +6,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -24,6 +26,23 @@ public final class FlagValues {
             + String.join(", --", new TreeSet<>(known)) + ")");
       }
     }
+  }
+
+  /**
+   * A comma-separated list of names, each one of {@code known}, in the given order (repeats kept), e.g.
+   * {@code --scenarios=seed,fhir}; an unknown name fails as {@code <flag>: no <noun> 'x' (known: ...)}.
+   */
+  public static List<String> names(String flag, String noun, String text, List<String> known) {
+    List<String> names = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      String name = part.strip();
+      if (!known.contains(name)) {
+        throw new IllegalArgumentException(flag + ": no " + noun + " '" + name + "' (known: "
+            + String.join(", ", known) + ")");
+      }
+      names.add(name);
+    }
+    return names;
   }
 
   /** A directory path (it need not exist yet). */

@@ -12,7 +12,7 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * The small binary format of this package's internal records (repartition topic and state stores): a version
  * byte, then fields as big-endian ints, booleans, and nullable length-prefixed (int, -1 for null) UTF-8 strings
- * and byte arrays. Internal only: never a contract. Written and read on plain arrays, since these records are
+ * and byte arrays (only written now, and skipped when an old record is read). Internal only: never a contract. Written and read on plain arrays, since these records are
  * encoded and decoded several times per medication event.
  */
 final class Binary {
@@ -147,16 +147,6 @@ final class Binary {
         return null;
       }
       String value = new String(bytes, position, length, StandardCharsets.UTF_8);
-      position += length;
-      return value;
-    }
-
-    byte[] readBytes() {
-      int length = readLength();
-      if (length < 0) {
-        return null;
-      }
-      byte[] value = Arrays.copyOfRange(bytes, position, position + length);
       position += length;
       return value;
     }
