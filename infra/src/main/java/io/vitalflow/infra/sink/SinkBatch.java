@@ -20,6 +20,16 @@ public interface SinkBatch {
    */
   void write(Connection connection) throws SQLException;
 
+  /**
+   * The sink set this record aside: on its own it failed with a deterministic error (a constraint, a value the
+   * database cannot hold), so it went to the sink's dead-letter topic instead of being retried forever. Write
+   * whatever must record that, e.g. an outcome a waiting client reads, inside the caller's transaction (the same
+   * one that stores the offsets past the record). The reason names the failure (SQLState and class), never values.
+   */
+  default void deadLettered(ConsumerRecord<byte[], byte[]> record, String reason, Connection connection)
+      throws SQLException {
+  }
+
   /** Called after the transaction committed, before {@link #clear()}: metrics, notifications. */
   default void committed() {
   }
