@@ -24,6 +24,11 @@ public record Topic<K, V>(String name, int partitions, Map<String, String> confi
 
   /** The dead-letter topic of this topic: same key, original bytes as value, error in headers. */
   public String deadLetterName() {
+    return deadLetterName(name);
+  }
+
+  /** The dead-letter topic of the topic named {@code name} (prefixes are kept). */
+  public static String deadLetterName(String name) {
     return name.endsWith(".v1") ? name.substring(0, name.length() - 3) + ".dlq.v1" : name + ".dlq";
   }
 }

@@ -47,19 +47,38 @@ public final class Topics {
   public static final Topic<String, byte[]> MEDICATION_EVENTS_DLQ = new Topic<>("fhir.resources.medication.dlq.v1",
       DEFAULT_PARTITIONS, retention(Duration.ofDays(30)), Serdes.String(), Serdes.ByteArray());
 
+  /**
+   * Dead letters of the PostgreSQL sinks: records that, on their own, failed to be stored with a deterministic
+   * error (a value the database cannot hold, a constraint). The original key and value bytes; the error, the
+   * source (topic-partition@offset) and the sink in the headers. Raw readings the readings sink cannot store go
+   * to {@link #VITALS_RAW_DLQ}.
+   */
+  public static final Topic<String, byte[]> VITALS_AGG_1M_DLQ = deadLetters(VITALS_AGG_1M);
+  public static final Topic<String, byte[]> VITALS_AGG_1H_DLQ = deadLetters(VITALS_AGG_1H);
+  public static final Topic<String, byte[]> FHIR_RESOURCES_DLQ = deadLetters(FHIR_RESOURCES);
+  public static final Topic<String, byte[]> FHIR_OUTCOMES_DLQ = deadLetters(FHIR_OUTCOMES);
+
   /** Header names on dead-letter records. */
   public static final String DLQ_HEADER_ERROR = "vitalflow.error";
   public static final String DLQ_HEADER_SOURCE = "vitalflow.source";
+  /** On sink dead letters: the sink that set the record aside. */
+  public static final String DLQ_HEADER_SINK = "vitalflow.sink";
 
   public static final List<Topic<?, ?>> ALL = List.of(VITALS_RAW, VITALS_AGG_1M, VITALS_AGG_1H, NEWS2, ALERTS,
       FHIR_COMMANDS, FHIR_RESOURCES, FHIR_OUTCOMES, VITALS_RAW_DLQ,
-      FHIR_COMMANDS_DLQ, MEDICATION_EVENTS_DLQ);
+      FHIR_COMMANDS_DLQ, MEDICATION_EVENTS_DLQ, VITALS_AGG_1M_DLQ, VITALS_AGG_1H_DLQ, FHIR_RESOURCES_DLQ,
+      FHIR_OUTCOMES_DLQ);
 
   private Topics() {
   }
 
   private static <V> Topic<String, V> topic(String name, Serde<V> valueSerde, Map<String, String> config) {
     return new Topic<>(name, DEFAULT_PARTITIONS, config, Serdes.String(), valueSerde);
+  }
+
+  private static Topic<String, byte[]> deadLetters(Topic<?, ?> source) {
+    return new Topic<>(source.deadLetterName(), DEFAULT_PARTITIONS, retention(Duration.ofDays(30)), Serdes.String(),
+        Serdes.ByteArray());
   }
 
   private static Map<String, String> retention(Duration retention) {

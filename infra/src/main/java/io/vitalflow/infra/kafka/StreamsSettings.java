@@ -104,6 +104,9 @@ public final class StreamsSettings {
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(options.replicationFactor()));
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(options.cacheMaxBytes()));
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    // a record that fails deterministically goes to its dead-letter topic; it never stops the partition
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class.getName());
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class.getName());
     return p;
   }
 }
