@@ -39,6 +39,8 @@ import jakarta.validation.constraints.NotBlank;
  *     beginning of the command topic with an empty state store and decide every old command again, writing
  *     duplicate versions with new timestamps; so never give a processor a new application id on an existing
  *     command topic.
+ * @param sinkHealthTolerance health is DOWN while the projection has been failing (or has not polled) for longer
+ *     than this
  */
 @Validated
 @ConfigurationProperties("vitalflow.fhir")
@@ -62,7 +64,8 @@ public record FhirProperties(
     @DefaultValue("20") @Min(1) int defaultPageSize,
     @DefaultValue("1000") @Min(1) @Max(10000) int maxPageSize,
     @DefaultValue("10s") Duration sessionTimeout,
-    @DefaultValue("true") boolean commandProcessorEnabled) {
+    @DefaultValue("true") boolean commandProcessorEnabled,
+    @DefaultValue("60s") Duration sinkHealthTolerance) {
 
   /** Whether this instance accepts writes (it has a broker to send them to). */
   public boolean writable() {

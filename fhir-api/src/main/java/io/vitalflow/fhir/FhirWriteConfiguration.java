@@ -21,6 +21,7 @@ import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalflow.fhir.command.FhirCommandTopology;
 import io.vitalflow.fhir.store.FhirProjection;
+import io.vitalflow.infra.sink.SinkHealthIndicator;
 import io.vitalflow.fhir.store.IndexedProjection;
 import io.vitalflow.fhir.store.ResourceStore;
 import io.vitalflow.fhir.store.WriteNotifications;
@@ -109,6 +110,12 @@ class FhirWriteConfiguration {
         new IndexedProjection(), meters);
     projection.start();
     return projection;
+  }
+
+  /** {@code /actuator/health} component {@code projection}: DOWN while the projection makes no progress. */
+  @Bean
+  SinkHealthIndicator projectionHealthIndicator(FhirProjection fhirProjection, FhirProperties properties) {
+    return new SinkHealthIndicator(List.of(fhirProjection::health), properties.sinkHealthTolerance());
   }
 
   /** Vital-sign Observations written through the API also become readings: one reading, one truth. */

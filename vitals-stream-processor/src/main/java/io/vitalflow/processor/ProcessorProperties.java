@@ -33,6 +33,7 @@ import jakarta.validation.constraints.NotBlank;
  * @param sessionTimeout how soon a crashed instance's partitions move to another (Streams and sink)
  * @param medicationStateStores where the medication stream keeps its state: {@code in-memory} (restored from its
  *     changelogs at start) or {@code rocksdb}
+ * @param sinkHealthTolerance health is DOWN while a sink has been failing (or has not polled) for longer than this
  */
 @Validated
 @ConfigurationProperties("vitalflow.processor")
@@ -56,5 +57,6 @@ public record ProcessorProperties(
     @DefaultValue("7d") Duration maxReadingAge,
     @DefaultValue("30d") Duration retention,
     @DefaultValue("10s") Duration sessionTimeout,
-    @DefaultValue("in-memory") MedicationTopology.StateStores medicationStateStores) {
+    @DefaultValue("in-memory") MedicationTopology.StateStores medicationStateStores,
+    @DefaultValue("60s") Duration sinkHealthTolerance) {
 }

@@ -1,9 +1,11 @@
 package io.vitalflow.processor;
 
 import io.vitalflow.infra.kafka.StreamsRunner;
+import io.vitalflow.infra.sink.SinkHealthIndicator;
 import java.time.Clock;
 import java.time.Duration;
 
+import java.util.List;
 import java.util.Properties;
 
 import javax.sql.DataSource;
@@ -104,6 +106,14 @@ public class VitalsProcessorApplication {
       VitalsTopology.Options options) {
     return startAggregatesSink(properties, dataSource, meters, options, SinkSettings.Streams.HOUR_AGGREGATES,
         "-sink-agg-1h", properties.hourAggregateFlushInterval());
+  }
+
+  /** {@code /actuator/health} component {@code sinks}: DOWN while a sink makes no progress. */
+  @Bean
+  SinkHealthIndicator sinksHealthIndicator(VitalsSink readingsSink, VitalsSink minuteAggregatesSink,
+      VitalsSink hourAggregatesSink, ProcessorProperties properties) {
+    return new SinkHealthIndicator(List.of(readingsSink::health, minuteAggregatesSink::health,
+        hourAggregatesSink::health), properties.sinkHealthTolerance());
   }
 
   /** Window updates are collapsed per window between flushes, so the batch is bounded by time only. */

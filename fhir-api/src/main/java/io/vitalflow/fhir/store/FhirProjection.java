@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalflow.infra.sink.PostgresSink;
+import io.vitalflow.infra.sink.SinkHealth;
 import io.vitalflow.infra.sink.SinkSettings;
 import io.vitalflow.schemas.Topics;
 
@@ -33,6 +34,11 @@ public final class FhirProjection implements AutoCloseable {
 
   public void start() {
     sink.start();
+  }
+
+  /** Whether the projection makes progress (for health). */
+  public SinkHealth health() {
+    return sink.health();
   }
 
   @Override

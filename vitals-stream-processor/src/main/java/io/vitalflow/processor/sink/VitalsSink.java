@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalflow.infra.sink.PostgresSink;
+import io.vitalflow.infra.sink.SinkHealth;
 import io.vitalflow.processor.topology.RawReadingCheck;
 import io.vitalflow.schemas.Topics;
 
@@ -35,6 +36,11 @@ public final class VitalsSink implements AutoCloseable {
 
   public void start() {
     sink.start();
+  }
+
+  /** Whether the sink makes progress (for health). */
+  public SinkHealth health() {
+    return sink.health();
   }
 
   @Override
