@@ -76,6 +76,42 @@ public final class Failures {
     return text.length() > MAX_DESCRIPTION ? text.substring(0, MAX_DESCRIPTION) + "..." : text.toString();
   }
 
+  /**
+   * The same chain of exceptions with the same stack traces but without their messages, for a stack trace at
+   * WARN or ERROR: each link names its original class, SQLState and schema objects ({@link #describe}'s words).
+   */
+  public static Throwable redacted(Throwable failure) {
+    return redacted(failure, 0);
+  }
+
+  private static Throwable redacted(Throwable failure, int depth) {
+    if (failure == null || depth >= 8) {
+      return null;
+    }
+    StringBuilder text = new StringBuilder(failure.getClass().getName());
+    if (failure instanceof SQLException sql) {
+      appendSqlState(text, sql);
+    }
+    Throwable cause = failure.getCause() == failure ? null : failure.getCause();
+    Redacted copy = new Redacted(text.toString(), redacted(cause, depth + 1));
+    copy.setStackTrace(failure.getStackTrace());
+    return copy;
+  }
+
+  /** A link of {@link #redacted}: its message is the original's class name, never the original's message. */
+  static final class Redacted extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Redacted(String message, Throwable cause) {
+      super(message, cause, false, true);
+    }
+
+    @Override
+    public String toString() {
+      return "[redacted] " + getMessage();
+    }
+  }
+
   private static void appendSqlState(StringBuilder text, SQLException sql) {
     String state = sqlState(sql);
     if (state == null) {
