@@ -324,8 +324,13 @@ final class BundleController {
         answers.add(answer);
       }
       if (!failures.isEmpty()) {
-        throw new FhirError(HttpStatus.CONFLICT, IssueType.CONFLICT, "Entries failed their preconditions while "
-            + "the transaction was applied (a concurrent writer); the other entries were applied: " + failures);
+        boolean notStored = answers.stream().anyMatch(a -> a.status().is5xxServerError());
+        throw notStored
+            ? new FhirError(HttpStatus.INTERNAL_SERVER_ERROR, IssueType.EXCEPTION, "Entries could not be stored or"
+                + " failed their preconditions while the transaction was applied; the other entries were applied: "
+                + failures)
+            : new FhirError(HttpStatus.CONFLICT, IssueType.CONFLICT, "Entries failed their preconditions while "
+                + "the transaction was applied (a concurrent writer); the other entries were applied: " + failures);
       }
       return responseBundle(BundleType.TRANSACTIONRESPONSE, answers, base, prefer);
     });
