@@ -29,6 +29,13 @@ import jakarta.validation.constraints.NotBlank;
  * @param writeTimeout how long a write waits to become readable before answering 202 instead
  * @param maxResourceBytes largest request body for a single resource (413 above)
  * @param maxBundleBytes largest request body for a batch or transaction Bundle (413 above)
+ * @param maxStringLength longest primitive value (characters) of a resource, base64Binary excepted (422 above);
+ *     FHIR's own limit for a string is 1 MB
+ * @param maxIndexEntries most searchable values (search index rows) of one resource (422 above): the projection
+ *     writes them in one transaction
+ * @param maxDepth deepest nesting of a request body: JSON objects and arrays, XML elements, and the XHTML of a
+ *     narrative (400 above). The official R4 examples nest at most 22 levels in JSON and 17 in a narrative;
+ *     HAPI's XHTML parser recurses per level and overflowed the stack at a few thousand
  * @param defaultPageSize search page size without {@code _count}
  * @param maxPageSize largest {@code _count} honoured
  * @param sessionTimeout how soon a crashed instance's partitions move to another
@@ -61,6 +68,9 @@ public record FhirProperties(
     @DefaultValue("10s") Duration writeTimeout,
     @DefaultValue("2097152") @Min(1024) int maxResourceBytes,
     @DefaultValue("67108864") @Min(1024) int maxBundleBytes,
+    @DefaultValue("1048576") @Min(64) int maxStringLength,
+    @DefaultValue("1000") @Min(1) int maxIndexEntries,
+    @DefaultValue("100") @Min(8) @Max(1000) int maxDepth,
     @DefaultValue("20") @Min(1) int defaultPageSize,
     @DefaultValue("1000") @Min(1) @Max(10000) int maxPageSize,
     @DefaultValue("10s") Duration sessionTimeout,

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -21,6 +22,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.vitalflow.fhir.FhirProperties;
+import io.vitalflow.fhir.input.BodyScan;
 import io.vitalflow.interactions.CheckResult;
 import io.vitalflow.interactions.InteractionChecker;
 import io.vitalflow.interactions.Medication;
@@ -41,9 +44,17 @@ final class CdsHooksController {
   private static final Logger log = LoggerFactory.getLogger(CdsHooksController.class);
 
   private final InteractionChecker checker;
+  private final BodyScan scan;
 
-  CdsHooksController(InteractionChecker checker) {
+  @Autowired
+  CdsHooksController(InteractionChecker checker, FhirProperties properties) {
+    this(checker, properties.maxDepth());
+  }
+
+  /** @param maxDepth deepest nesting of a request body ({@code vitalflow.fhir.max-depth}) */
+  CdsHooksController(InteractionChecker checker, int maxDepth) {
     this.checker = checker;
+    this.scan = new BodyScan(maxDepth);
   }
 
   @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
@@ -54,7 +65,7 @@ final class CdsHooksController {
   @PostMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
   Mono<Card.Response> call(@PathVariable String id, @RequestBody(required = false) String body) {
     CdsService service = CdsService.byId(id).orElseThrow(UnknownService::new);
-    HookRequest request = HookRequestParser.parse(service, body);
+    HookRequest request = HookRequestParser.parse(service, body, scan);
     List<OrderedMedication> checked = new ArrayList<>(request.drafts());
     checked.addAll(request.active());
     if (checked.isEmpty()) {

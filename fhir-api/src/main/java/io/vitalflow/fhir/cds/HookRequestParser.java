@@ -21,6 +21,8 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.LenientErrorHandler;
 import io.vitalflow.fhir.cds.OrderedMedication.Origin;
+import io.vitalflow.fhir.input.BodyScan;
+import io.vitalflow.fhir.input.InputRejected;
 import io.vitalflow.interactions.InteractionChecker;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -41,9 +43,18 @@ final class HookRequestParser {
 
   private HookRequestParser() {}
 
-  static HookRequest parse(CdsService service, String body) {
+  /**
+   * @param scan the pre-scan every JSON body of fhir-api passes: duplicate keys, nesting depth, narratives
+   *     (the draft orders are FHIR resources that HAPI parses)
+   */
+  static HookRequest parse(CdsService service, String body, BodyScan scan) {
     if (body == null || body.isBlank()) {
       throw new InvalidHookRequest("the request body is empty; a CDS Hooks request is a JSON object");
+    }
+    try {
+      scan.json(body);
+    } catch (InputRejected e) {
+      throw new InvalidHookRequest(e.getMessage());
     }
     JsonNode root;
     try {

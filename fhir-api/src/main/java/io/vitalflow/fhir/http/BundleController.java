@@ -57,14 +57,16 @@ final class BundleController {
   private final ResourceWrites resourceWrites;
   private final Searches searches;
   private final ResourceStore store;
+  private final ResourceParser parser;
 
   BundleController(FhirProperties properties, FhirWrites writes, ResourceWrites resourceWrites, Searches searches,
-      ResourceStore store) {
+      ResourceStore store, ResourceParser parser) {
     this.properties = properties;
     this.writes = writes;
     this.resourceWrites = resourceWrites;
     this.searches = searches;
     this.store = store;
+    this.parser = parser;
   }
 
   @PostMapping({"/fhir", "/fhir/"})
@@ -74,7 +76,7 @@ final class BundleController {
       throw new FhirError(HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "A Bundle may have at most "
           + properties.maxBundleBytes() + " bytes");
     }
-    IBaseResource parsed = ResourceParser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()),
+    IBaseResource parsed = parser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()),
         "Bundle");
     Bundle bundle = (Bundle) parsed;
     Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
@@ -322,8 +324,13 @@ final class BundleController {
         answers.add(answer);
       }
       if (!failures.isEmpty()) {
-        throw new FhirError(HttpStatus.CONFLICT, IssueType.CONFLICT, "Entries failed their preconditions while "
-            + "the transaction was applied (a concurrent writer); the other entries were applied: " + failures);
+        boolean notStored = answers.stream().anyMatch(a -> a.status().is5xxServerError());
+        throw notStored
+            ? new FhirError(HttpStatus.INTERNAL_SERVER_ERROR, IssueType.EXCEPTION, "Entries could not be stored or"
+                + " failed their preconditions while the transaction was applied; the other entries were applied: "
+                + failures)
+            : new FhirError(HttpStatus.CONFLICT, IssueType.CONFLICT, "Entries failed their preconditions while "
+                + "the transaction was applied (a concurrent writer); the other entries were applied: " + failures);
       }
       return responseBundle(BundleType.TRANSACTIONRESPONSE, answers, base, prefer);
     });

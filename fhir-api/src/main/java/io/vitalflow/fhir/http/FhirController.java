@@ -51,15 +51,17 @@ final class FhirController {
   private final VitalObservations vitals;
   private final FhirWrites writes;
   private final ResourceWrites resourceWrites;
+  private final ResourceParser parser;
 
   FhirController(FhirProperties properties, ResourceStore store, Searches searches, VitalObservations vitals,
-      FhirWrites writes, ResourceWrites resourceWrites) {
+      FhirWrites writes, ResourceWrites resourceWrites, ResourceParser parser) {
     this.properties = properties;
     this.store = store;
     this.searches = searches;
     this.vitals = vitals;
     this.writes = writes;
     this.resourceWrites = resourceWrites;
+    this.parser = parser;
   }
 
   @GetMapping("/fhir/{type}/{id}")
@@ -182,7 +184,7 @@ final class FhirController {
       throw new FhirError(HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "A single resource may have at most "
           + properties.maxResourceBytes() + " bytes");
     }
-    return ResourceParser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()), type);
+    return parser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()), type);
   }
 
   private ResponseEntity<String> searchBundle(ServerHttpRequest request, SearchResult result, Paging paging) {

@@ -7,6 +7,7 @@ import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
 
 import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
@@ -14,21 +15,41 @@ import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.ErrorHandlerAdapter;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.json.BaseJsonLikeValue;
+import io.vitalflow.fhir.FhirProperties;
+import io.vitalflow.fhir.input.BodyScan;
+import io.vitalflow.fhir.input.InputRejected;
+import io.vitalflow.fhir.input.ResourceChecks;
 
 /**
- * Parses a request body into a resource, strictly: a body that is not JSON/XML is a 400; a resource with
- * unknown elements, values of the wrong type or missing required top-level elements is a 422, with every
- * problem listed.
+ * Parses a request body into a resource, strictly: a body that is not JSON/XML, has duplicate JSON keys, nests
+ * too deep or has a DTD is a 400 (checked by a streaming pre-scan before HAPI parses); a resource with unknown
+ * elements, values of the wrong type, missing required top-level elements, values longer than the limit, too
+ * many searchable values or narratives against FHIR's XHTML rules is a 422, with every problem listed.
  */
+@Component
 final class ResourceParser {
 
-  private ResourceParser() {
+  private final BodyScan scan;
+  private final ResourceChecks checks;
+
+  ResourceParser(FhirProperties properties) {
+    this.scan = new BodyScan(properties.maxDepth());
+    this.checks = new ResourceChecks(properties.maxStringLength(), properties.maxIndexEntries());
   }
 
-  static IBaseResource parse(String body, FhirFormat format, String expectedType) {
+  IBaseResource parse(String body, FhirFormat format, String expectedType) {
     if (body == null || body.isBlank()) {
       throw FhirError.badRequest("The request has no body: a " + (expectedType == null ? "resource" : expectedType)
           + " is expected");
+    }
+    try {
+      if (format == FhirFormat.JSON) {
+        scan.json(body);
+      } else {
+        scan.xml(body);
+      }
+    } catch (InputRejected e) {
+      throw error(e);
     }
     Problems problems = new Problems();
     IParser parser = format.parser().setParserErrorHandler(problems);
@@ -46,7 +67,18 @@ final class ResourceParser {
     if (!problems.found.isEmpty()) {
       throw new FhirError(HttpStatus.UNPROCESSABLE_CONTENT, IssueType.INVALID, problems.found);
     }
+    try {
+      checks.check(resource);
+    } catch (InputRejected e) {
+      throw error(e);
+    }
     return resource;
+  }
+
+  private static FhirError error(InputRejected rejected) {
+    return rejected.kind() == InputRejected.Kind.MALFORMED
+        ? new FhirError(HttpStatus.BAD_REQUEST, IssueType.STRUCTURE, rejected.problems())
+        : new FhirError(HttpStatus.UNPROCESSABLE_CONTENT, IssueType.INVALID, rejected.problems());
   }
 
   /** Top-level elements with a minimum cardinality of one that are absent. */

@@ -86,6 +86,7 @@ final class ResourceWrites {
     switch (outcome.status()) {
       case 409 -> throw new FhirError(HttpStatus.CONFLICT, IssueType.CONFLICT, outcome.message());
       case 412 -> throw new FhirError(HttpStatus.PRECONDITION_FAILED, IssueType.CONFLICT, outcome.message());
+      case 500 -> throw new FhirError(HttpStatus.INTERNAL_SERVER_ERROR, IssueType.EXCEPTION, outcome.message());
       case 204 -> {
         return Mono.just(new Answer(HttpStatus.NO_CONTENT, outcome.resourceType(), outcome.resourceId(), null, null,
             null));

@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The search index rows of one resource version.
+ * The search index rows of one resource version. Every text value that lands in an indexed column (codes,
+ * systems, strings, reference targets) is cut to {@link IndexedValues#MAX_LENGTH} characters here, when the
+ * entry is made, so no writer can produce a row the database cannot index.
  *
  * @param tokens coded values and identifiers
  * @param strings names and other text, normalised
@@ -28,11 +30,16 @@ public record IndexEntries(List<Token> tokens, List<Text> strings, List<DateRang
     return tokens.isEmpty() && strings.isEmpty() && dates.isEmpty() && references.isEmpty();
   }
 
-  /** A token: {@code system} is null when the element has none (e.g. a coding without system). */
+  /**
+   * A token: {@code system} is null when the element has none (e.g. a coding without system). System and
+   * code are truncated to {@link IndexedValues#MAX_LENGTH}.
+   */
   public record Token(String param, String system, String code) {
     public Token {
       Objects.requireNonNull(param, "param");
       Objects.requireNonNull(code, "code");
+      system = IndexedValues.truncate(system);
+      code = IndexedValues.truncate(code);
     }
   }
 
@@ -41,12 +48,15 @@ public record IndexEntries(List<Token> tokens, List<Text> strings, List<DateRang
    *
    * @param value lower case, accents removed: what default and {@code :contains} searches compare
    * @param exact as written in the resource: what {@code :exact} searches compare
+   *     (both truncated to {@link IndexedValues#MAX_LENGTH}, after normalising)
    */
   public record Text(String param, String value, String exact) {
     public Text {
       Objects.requireNonNull(param, "param");
       Objects.requireNonNull(value, "value");
       Objects.requireNonNull(exact, "exact");
+      value = IndexedValues.truncate(value);
+      exact = IndexedValues.truncate(exact);
     }
   }
 
@@ -62,12 +72,14 @@ public record IndexEntries(List<Token> tokens, List<Text> strings, List<DateRang
     }
   }
 
-  /** A reference to {@code targetType/targetId}. */
+  /** A reference to {@code targetType/targetId} (both truncated to {@link IndexedValues#MAX_LENGTH}). */
   public record Reference(String param, String targetType, String targetId) {
     public Reference {
       Objects.requireNonNull(param, "param");
       Objects.requireNonNull(targetType, "targetType");
       Objects.requireNonNull(targetId, "targetId");
+      targetType = IndexedValues.truncate(targetType);
+      targetId = IndexedValues.truncate(targetId);
     }
   }
 }

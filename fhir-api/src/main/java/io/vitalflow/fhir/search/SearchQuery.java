@@ -200,11 +200,11 @@ final class SearchQuery {
     for (String alternative : alternatives) {
       int bar = indexOfUnescaped(alternative, '|');
       if (bar < 0) {
-        conditions.add("x.code = " + bind(unescape(alternative)));
+        conditions.add("x.code = " + bind(IndexedValues.truncate(unescape(alternative))));
         continue;
       }
-      String system = unescape(alternative.substring(0, bar));
-      String code = unescape(alternative.substring(bar + 1));
+      String system = IndexedValues.truncate(unescape(alternative.substring(0, bar)));
+      String code = IndexedValues.truncate(unescape(alternative.substring(bar + 1)));
       if (system.isEmpty() && code.isEmpty()) {
         throw new InvalidSearchException("'" + definition.name() + "=|' needs a system or a code");
       } else if (system.isEmpty()) {
@@ -221,8 +221,9 @@ final class SearchQuery {
   private void string(Definition definition, String modifier, List<String> alternatives) {
     List<String> conditions = new ArrayList<>();
     for (String alternative : alternatives) {
-      String value = unescape(alternative);
-      String normalised = SearchIndexer.normalise(value);
+      // the index holds the first 200 characters of each value: compare the same prefix of the search value
+      String value = IndexedValues.truncate(unescape(alternative));
+      String normalised = IndexedValues.truncate(SearchIndexer.normalise(unescape(alternative)));
       if (modifier == null) {
         String upper = successor(normalised);
         conditions.add(upper == null ? "x.value ~>=~ " + bind(normalised)
@@ -270,7 +271,8 @@ final class SearchQuery {
           throw new InvalidSearchException("'" + definition.name() + ":" + typeModifier + "=" + value
               + "' names two different target types");
         }
-        conditions.add("(x.target_id = " + bind(target[1]) + " and x.target_type = " + bind(target[0]) + ")");
+        conditions.add("(x.target_id = " + bind(IndexedValues.truncate(target[1])) + " and x.target_type = "
+            + bind(IndexedValues.truncate(target[0])) + ")");
       } else if (SearchIndexer.isId(value)) {
         conditions.add("x.target_id = " + bind(value));
       } else {

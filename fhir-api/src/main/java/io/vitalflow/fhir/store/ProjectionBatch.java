@@ -57,12 +57,14 @@ final class ProjectionBatch implements SinkBatch {
   private long lastPrune = System.nanoTime();
   private final Counter projected;
   private final Counter undecodable;
+  private final Counter setAside;
 
   ProjectionBatch(String topicPrefix, SearchIndexUpdater index, MeterRegistry meters) {
     this.resourcesTopic = topicPrefix + Topics.FHIR_RESOURCES.name();
     this.index = index;
     this.projected = meters.counter("vitalflow.fhir.projection.versions");
     this.undecodable = meters.counter("vitalflow.sink.undecodable", "sink", "fhir-projection");
+    this.setAside = meters.counter("vitalflow.fhir.projection.failed.writes");
   }
 
   @Override
@@ -128,6 +130,67 @@ final class ProjectionBatch implements SinkBatch {
     }
   }
 
+  /**
+   * The sink set a record aside (it failed on its own with a deterministic error, e.g. a value the database
+   * cannot hold) and sent it to the dead-letter topic. The client waiting for that write learns it now instead
+   * of getting a 202 after the write timeout: its outcome is a 500 ({@value #NOT_STORED}, with the reason), written
+   * to {@code fhir_request} and announced with {@code NOTIFY} like every outcome, in the transaction that moves the
+   * offsets past the record. Nothing else of the version is written: no history, no current row, no index rows,
+   * so the resource stays as it was before (its previous version, or absent). A record this batch still buffers is
+   * dropped from the buffers first, so a {@link #write} later in the same transaction cannot store it after all.
+   */
+  @Override
+  public void deadLettered(ConsumerRecord<byte[], byte[]> record, String reason, Connection connection)
+      throws SQLException {
+    WriteOutcome failed;
+    try {
+      failed = failedOutcome(record, reason);
+    } catch (SerializationException e) {
+      // undecodable: there is no request id, so nobody to tell
+      log.warn("Projection set aside undecodable record {}-{}@{}", record.topic(), record.partition(),
+          record.offset());
+      return;
+    }
+    forget(record, failed.requestId());
+    insertRequests(connection, List.of(failed));
+    notify(connection, List.of(failed));
+    setAside.increment();
+    log.warn("Projection set aside {}-{}@{} (a {} of {}): {}; its writer gets a 500", record.topic(),
+        record.partition(), record.offset(), record.topic().equals(resourcesTopic) ? "version" : "command outcome",
+        failed.resourceType(), bounded(reason));
+  }
+
+  static final String NOT_STORED = "The resource version could not be stored";
+
+  private WriteOutcome failedOutcome(ConsumerRecord<byte[], byte[]> record, String reason) {
+    String message = NOT_STORED + " (" + bounded(reason) + "); nothing of it was written and it was set aside for"
+        + " operators (" + record.topic() + "-" + record.partition() + "@" + record.offset() + ")";
+    if (record.topic().equals(resourcesTopic)) {
+      FhirResourceVersion v = Topics.FHIR_RESOURCES.valueSerde().deserializer().deserialize(null, record.value());
+      return new WriteOutcome(v.getRequestId(), 500, v.getResourceType(), v.getResourceId(), null, null, false,
+          message);
+    }
+    FhirCommandOutcome o = Topics.FHIR_OUTCOMES.valueSerde().deserializer().deserialize(null, record.value());
+    return new WriteOutcome(o.getRequestId(), 500, o.getResourceType(), o.getResourceId(), null, null, false, message);
+  }
+
+  /** Drops what this batch buffers of a set-aside record. */
+  private void forget(ConsumerRecord<byte[], byte[]> record, String requestId) {
+    outcomes.removeIf(o -> o.requestId().equals(requestId));
+    if (versions.removeIf(v -> v.getRequestId().equals(requestId))) {
+      newest.clear();
+      for (FhirResourceVersion v : versions) {
+        newest.put(v.getResourceType() + "/" + v.getResourceId(), v);
+      }
+    }
+  }
+
+  /** A reason names a failure (SQLState, exception class): at most 200 characters, one line, no tabs. */
+  private static String bounded(String reason) {
+    String line = reason == null ? "unknown" : reason.replaceAll("[\\t\\r\\n]+", " ");
+    return line.length() <= 200 ? line : line.substring(0, 200) + "...";
+  }
+
   @Override
   public void committed() {
     projected.increment(versions.size());
@@ -161,6 +224,10 @@ final class ProjectionBatch implements SinkBatch {
   }
 
   private void writeRequests(Connection connection) throws SQLException {
+    insertRequests(connection, outcomes);
+  }
+
+  private static void insertRequests(Connection connection, List<WriteOutcome> outcomes) throws SQLException {
     if (outcomes.isEmpty()) {
       return;
     }
@@ -184,6 +251,10 @@ final class ProjectionBatch implements SinkBatch {
 
   /** Notifications are delivered when the transaction commits, never before and never for a rollback. */
   private void notifyWaiters(Connection connection) throws SQLException {
+    notify(connection, outcomes);
+  }
+
+  private static void notify(Connection connection, List<WriteOutcome> outcomes) throws SQLException {
     if (outcomes.isEmpty()) {
       return;
     }
