@@ -83,7 +83,7 @@ final class AbuseVerdict {
       undecided += attack.undecided(closeWithin);
       parts.add(String.format(Locale.ROOT, "%s: %,d of %,d kept longer", attack.name(), k, attack.opened()));
     }
-    String actual = String.join(", ", parts) + (undecided > 0
+    String actual = parts.isEmpty() ? "no slow connections were opened" : String.join(", ", parts) + (undecided > 0
         ? String.format(Locale.ROOT, "; %,d still open but younger than the limit at the end", undecided) : "");
     return new ThresholdResult("slow connections ended by the server within " + closeWithin.toSeconds() + " s",
         actual, kept == 0);
