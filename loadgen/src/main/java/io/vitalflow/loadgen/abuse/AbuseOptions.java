@@ -1,6 +1,8 @@
 package io.vitalflow.loadgen.abuse;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +37,9 @@ import io.vitalflow.loadgen.engine.Thresholds;
  * @param patients patients the normal readings are spread over
  * @param maxInFlight the most normal requests open at once
  * @param thresholds limits of the normal traffic (k6 style)
- * @param closeWithin a slowloris or slow-body connection the server keeps longer than this is a failure (null: off)
+ * @param headerWithin a slowloris connection the server keeps longer than this is a failure (null: not checked)
+ * @param bodyWithin a slow-body connection the server keeps longer than this is a failure (null: not checked)
+ * @param attackFrom the local address the attack sockets are bound to, or null for the system's choice
  * @param recoveryTimeout how long every health endpoint may take to answer UP after the attacks stop
  * @param verifyTimeout how long acknowledged readings and created Patients may take to become readable
  * @param timeout the response timeout of a normal or poison request
@@ -46,7 +50,7 @@ import io.vitalflow.loadgen.engine.Thresholds;
 public record AbuseOptions(URI ingest, URI fhir, URI api, List<Service> services, Duration duration, int slowloris,
     Duration slowlorisEvery, int slowBodies, int slowBodySize, int slowBodyRate, int flood, int floodRamp,
     Duration floodHold, int poisonRate, int rate, int batch, int patients, int maxInFlight, Thresholds thresholds,
-    Duration closeWithin, Duration recoveryTimeout, Duration verifyTimeout, Duration timeout, String idPrefix,
+    Duration headerWithin, Duration bodyWithin, InetAddress attackFrom, Duration recoveryTimeout, Duration verifyTimeout, Duration timeout, String idPrefix,
     Duration progressEvery, Path reportDir) {
 
   /** A service under attack: a name for the report and its base URL ({@code http://host:port}). */
@@ -60,18 +64,18 @@ public record AbuseOptions(URI ingest, URI fhir, URI api, List<Service> services
   /** File descriptors kept free for everything else of this process (the normal traffic, the JVM, the logs). */
   static final int DESCRIPTOR_RESERVE = 512;
 
-  public static final String USAGE = "loadgen abuse [--duration=60s] [--slowloris=200] [--slowloris-every=1s]"
+  public static final String USAGE = "loadgen abuse [--duration=90s] [--slowloris=200] [--slowloris-every=1s]"
       + " [--slow-bodies=50] [--slow-body-size=4000000] [--slow-body-rate=16384] [--flood=3000]"
       + " [--flood-ramp=1000] [--flood-hold=10s] [--poison-rate=2] [--rate=10] [--batch=10] [--patients=20]"
-      + " [--max-in-flight=64] [--p95=off] [--p99=2s] [--max-error-rate=1%] [--close-within=30s]"
-      + " [--recovery-timeout=60s] [--verify-timeout=60s] [--timeout=10s] [--id-prefix=abuse]"
+      + " [--max-in-flight=64] [--p95=off] [--p99=2s] [--max-error-rate=1%] [--header-within=30s]"
+      + " [--body-within=75s] [--attack-from=127.0.0.2|any] [--recovery-timeout=60s] [--verify-timeout=60s] [--timeout=10s] [--id-prefix=abuse]"
       + " [--ingest-url=http://127.0.0.1:8081] [--fhir-url=http://127.0.0.1:8082/fhir]"
       + " [--api-url=http://127.0.0.1:8082] [--processor-url=http://127.0.0.1:8083]"
       + " [--dashboard-url=http://127.0.0.1:8084] [--progress=5s] [--report-dir=loadgen-reports]";
 
   private static final List<String> OWN = List.of("duration", "slowloris", "slowloris-every", "slow-bodies",
       "slow-body-size", "slow-body-rate", "flood", "flood-ramp", "flood-hold", "poison-rate", "rate", "batch",
-      "patients", "max-in-flight", "close-within", "recovery-timeout", "verify-timeout", "timeout", "id-prefix",
+      "patients", "max-in-flight", "header-within", "body-within", "attack-from", "recovery-timeout", "verify-timeout", "timeout", "id-prefix",
       "ingest-url", "fhir-url", "api-url", "processor-url", "dashboard-url", "progress", "report-dir");
 
   public AbuseOptions {
@@ -94,13 +98,12 @@ public record AbuseOptions(URI ingest, URI fhir, URI api, List<Service> services
     services.add(new Service("fhir-api", origin(fhir)));
     optionalService(flags, "processor-url", "http://127.0.0.1:8083", "vitals-stream-processor", services);
     optionalService(flags, "dashboard-url", "http://127.0.0.1:8084", "dashboard-push", services);
-    String closeWithin = flags.getOrDefault("close-within", "30s");
     String idPrefix = flags.getOrDefault("id-prefix", "abuse");
     if (!idPrefix.matches("[A-Za-z0-9.-]{1,20}")) {
       throw new IllegalArgumentException("--id-prefix must be 1-20 of A-Z a-z 0-9 . -, got '" + idPrefix + "'");
     }
     AbuseOptions options = new AbuseOptions(ingest, fhir, api, services,
-        FlagValues.positiveDuration("--duration", flags.getOrDefault("duration", "60s")),
+        FlagValues.positiveDuration("--duration", flags.getOrDefault("duration", "90s")),
         FlagValues.nonNegativeInt("--slowloris", flags.getOrDefault("slowloris", "200")),
         FlagValues.positiveDuration("--slowloris-every", flags.getOrDefault("slowloris-every", "1s")),
         FlagValues.nonNegativeInt("--slow-bodies", flags.getOrDefault("slow-bodies", "50")),
@@ -115,7 +118,9 @@ public record AbuseOptions(URI ingest, URI fhir, URI api, List<Service> services
         FlagValues.positiveInt("--patients", flags.getOrDefault("patients", "20")),
         FlagValues.positiveInt("--max-in-flight", flags.getOrDefault("max-in-flight", "64")),
         Thresholds.parse(flags, "off", "2s", "0.01"),
-        "off".equals(closeWithin) ? null : FlagValues.positiveDuration("--close-within", closeWithin),
+        limit("--header-within", flags.getOrDefault("header-within", "30s")),
+        limit("--body-within", flags.getOrDefault("body-within", "75s")),
+        attackFrom(flags.get("attack-from"), services),
         FlagValues.positiveDuration("--recovery-timeout", flags.getOrDefault("recovery-timeout", "60s")),
         FlagValues.positiveDuration("--verify-timeout", flags.getOrDefault("verify-timeout", "60s")),
         FlagValues.positiveDuration("--timeout", flags.getOrDefault("timeout", "10s")),
@@ -165,6 +170,38 @@ public record AbuseOptions(URI ingest, URI fhir, URI api, List<Service> services
   /** The FHIR endpoint of one resource type or path below the FHIR base. */
   URI fhir(String path) {
     return URI.create(fhir + "/" + path);
+  }
+
+  private static Duration limit(String flag, String text) {
+    return "off".equals(text) ? null : FlagValues.positiveDuration(flag, text);
+  }
+
+  /**
+   * The attack sockets' local address: by default {@code 127.0.0.2} when every service is on loopback, so that the
+   * services' per-address limits see the attacker and the normal clients ({@code 127.0.0.1}) as two clients, as they
+   * would be in production; {@code any} leaves the choice to the system. Only IP literals, never a name lookup.
+   */
+  private static InetAddress attackFrom(String text, List<Service> services) {
+    String value = text;
+    if (value == null) {
+      value = services.stream().allMatch(s -> isLoopback(s.base().getHost())) ? "127.0.0.2" : "any";
+    }
+    if ("any".equals(value)) {
+      return null;
+    }
+    if (!value.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")) {
+      throw new IllegalArgumentException("--attack-from must be a local IP address such as 127.0.0.2, or any; got '"
+          + value + "'");
+    }
+    try {
+      return InetAddress.getByName(value);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("--attack-from is not an IP address: '" + value + "'");
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    return "localhost".equals(host) || host.startsWith("127.") || "[::1]".equals(host) || "::1".equals(host);
   }
 
   private static void optionalService(Map<String, String> flags, String flag, String fallback, String name,

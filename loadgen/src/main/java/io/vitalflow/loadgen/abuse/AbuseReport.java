@@ -45,6 +45,8 @@ final class AbuseReport {
         new Setting("connection flood", String.format(Locale.ROOT,
             "up to %,d idle connections, %,d opened per second, held %d s, released, again", options.flood(),
             options.floodRamp(), options.floodHold().toSeconds())),
+        new Setting("attack sockets bound to", options.attackFrom() == null ? "the system's choice"
+            : options.attackFrom().getHostAddress() + " (the normal traffic and the poison writes: the system's choice)"),
         new Setting("poison writes", options.poisonRate() + " per second, each probe in turn"),
         new Setting("normal traffic", String.format(Locale.ROOT,
             "%s: half NDJSON batches of %d readings over %d patients, half FHIR Patient create + read",

@@ -114,10 +114,9 @@ public final class AbuseScenario {
       poison.meters().harvest();
       List<OperationSummary> poisonSummaries = poison.meters().summaries(load.elapsed().toNanos() / 1e9);
       OperationSummary poisonAll = poisonSummaries.get(poisonSummaries.size() - 1);
-      List<AttackResult> slow = List.of(attackResults.get().get(SocketAttacks.Kind.SLOWLORIS),
-          attackResults.get().get(SocketAttacks.Kind.SLOW_BODY));
-      var checks = AbuseVerdict.evaluate(options.thresholds(), options.closeWithin(), load.all(), poisonAll, slow,
-          after);
+      var checks = AbuseVerdict.evaluate(options.thresholds(), options.headerWithin(), options.bodyWithin(),
+          load.all(), poisonAll, attackResults.get().get(SocketAttacks.Kind.SLOWLORIS),
+          attackResults.get().get(SocketAttacks.Kind.SLOW_BODY), after);
       return AbuseReport.build(options, new AbuseReport.Measured(started, runId, load, poisonSummaries,
           poison.answers(), attacked, after, descriptorsBefore, descriptorsPeak.get()), checks);
     }

@@ -25,10 +25,12 @@ final class AbuseVerdict {
   /**
    * @param normal the normal traffic over all its operations
    * @param poison the poison probes over all of them (an error is a broken rule)
-   * @param slow the slowloris and slow-body results, the ones {@code closeWithin} applies to
+   * @param slowloris the slowloris result, checked against {@code headerWithin} (null: not checked)
+   * @param slowBodies the slow-body result, checked against {@code bodyWithin} (null: not checked)
    */
-  static List<ThresholdResult> evaluate(Thresholds thresholds, Duration closeWithin, OperationSummary normal,
-      OperationSummary poison, List<AttackResult> slow, Afterwards after) {
+  static List<ThresholdResult> evaluate(Thresholds thresholds, Duration headerWithin, Duration bodyWithin,
+      OperationSummary normal, OperationSummary poison, AttackResult slowloris, AttackResult slowBodies,
+      Afterwards after) {
     List<ThresholdResult> results = new ArrayList<>();
     for (ThresholdResult normalLimit : thresholds.evaluate(normal)) {
       results.add(new ThresholdResult("normal traffic: " + normalLimit.limit(), normalLimit.actual(),
@@ -47,8 +49,11 @@ final class AbuseVerdict {
         String.format(Locale.ROOT, "%,d of %,d", after.patientsReadable(), after.patientsCreated()),
         after.patientsCreated() > 0 && after.patientsReadable() == after.patientsCreated()));
     results.add(poison(poison, after));
-    if (closeWithin != null) {
-      results.add(slowConnections(closeWithin, slow));
+    if (headerWithin != null && slowloris != null) {
+      results.add(slowConnections(headerWithin, slowloris));
+    }
+    if (bodyWithin != null && slowBodies != null) {
+      results.add(slowConnections(bodyWithin, slowBodies));
     }
     results.add(new ThresholdResult("every service healthy (UP) again after the attacks", health(after),
         after.recovered()));
@@ -73,20 +78,13 @@ final class AbuseVerdict {
         actual, poison.errors() == 0 && after.poisonUnreadable().isEmpty());
   }
 
-  private static ThresholdResult slowConnections(Duration closeWithin, List<AttackResult> slow) {
-    long kept = 0;
-    long undecided = 0;
-    List<String> parts = new ArrayList<>();
-    for (AttackResult attack : slow) {
-      long k = attack.keptLongerThan(closeWithin);
-      kept += k;
-      undecided += attack.undecided(closeWithin);
-      parts.add(String.format(Locale.ROOT, "%s: %,d of %,d kept longer", attack.name(), k, attack.opened()));
-    }
-    String actual = parts.isEmpty() ? "no slow connections were opened" : String.join(", ", parts) + (undecided > 0
-        ? String.format(Locale.ROOT, "; %,d still open but younger than the limit at the end", undecided) : "");
-    return new ThresholdResult("slow connections ended by the server within " + closeWithin.toSeconds() + " s",
-        actual, kept == 0);
+  private static ThresholdResult slowConnections(Duration limit, AttackResult attack) {
+    long kept = attack.keptLongerThan(limit);
+    long undecided = attack.undecided(limit);
+    String actual = String.format(Locale.ROOT, "%,d of %,d kept longer", kept, attack.opened()) + (undecided > 0
+        ? String.format(Locale.ROOT, "; %,d still open at the end but younger than that", undecided) : "");
+    return new ThresholdResult(attack.name() + " ended by the server within " + limit.toSeconds() + " s", actual,
+        kept == 0);
   }
 
   private static String health(Afterwards after) {

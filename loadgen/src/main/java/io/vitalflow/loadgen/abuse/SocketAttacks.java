@@ -189,10 +189,13 @@ final class SocketAttacks {
     }
     Connection connection = new Connection(kind, channel, now, target);
     try {
-      channel.configureBlocking(false);
-      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
       open.add(connection);
       tally.current++;
+      channel.configureBlocking(false);
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      if (options.attackFrom() != null) {
+        bind(channel);
+      }
       if (channel.connect(target)) {
         connected(connection, now);
       } else {
@@ -202,6 +205,14 @@ final class SocketAttacks {
     } catch (IOException e) {
       connectFailed(connection, e, now);
       return true;
+    }
+  }
+
+  private void bind(SocketChannel channel) throws IOException {
+    try {
+      channel.bind(new InetSocketAddress(options.attackFrom(), 0));
+    } catch (IOException e) {
+      throw new IOException("cannot bind " + options.attackFrom().getHostAddress(), e);
     }
   }
 
@@ -369,6 +380,9 @@ final class SocketAttacks {
     }
     if (message.contains("timeout") || message.contains("timed out")) {
       return "connect timeout";
+    }
+    if (message.startsWith("cannot bind")) {
+      return e.getMessage() + " (--attack-from)";
     }
     if (message.contains("too many open files")) {
       return "generator out of file descriptors";

@@ -16,12 +16,14 @@ class AbuseOptionsTest {
   void defaultsAttackTheLocalPlatformForAMinute() {
     AbuseOptions options = AbuseOptions.parse(Map.of(), 19_000);
 
-    assertThat(options.duration()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(options.duration()).isEqualTo(Duration.ofSeconds(90));
     assertThat(options.slowloris()).isEqualTo(200);
     assertThat(options.slowBodies()).isEqualTo(50);
     assertThat(options.slowBodySize()).isEqualTo(4_000_000);
     assertThat(options.flood()).isEqualTo(3000);
-    assertThat(options.closeWithin()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(options.headerWithin()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(options.bodyWithin()).isEqualTo(Duration.ofSeconds(75));
+    assertThat(options.attackFrom().getHostAddress()).as("another client than the normal traffic").isEqualTo("127.0.0.2");
     assertThat(options.thresholds().p99()).isEqualTo(Duration.ofSeconds(2));
     assertThat(options.thresholds().p95()).isNull();
     assertThat(options.thresholds().maxErrorRate()).isEqualTo(0.01);
@@ -41,14 +43,17 @@ class AbuseOptionsTest {
     assertThat(options.services()).extracting(s -> s.name() + " " + s.base()).containsExactly(
         "ingest-gateway http://127.0.0.1:8081", "fhir-api http://10.0.0.4:9082", "dashboard-push http://10.0.0.5:9084");
     assertThat(options.fhir("Patient/x")).isEqualTo(URI.create("http://10.0.0.4:9082/fhir/Patient/x"));
+    assertThat(options.attackFrom()).as("not all on loopback: the system chooses").isNull();
   }
 
   @Test
-  void offTurnsTheSlowConnectionCheckOffAndThresholdsAreK6Style() {
-    AbuseOptions options = AbuseOptions.parse(Map.of("close-within", "off", "p95", "500ms", "p99", "off",
-        "max-error-rate", "5%"), 19_000);
+  void offTurnsTheSlowConnectionChecksOffAndThresholdsAreK6Style() {
+    AbuseOptions options = AbuseOptions.parse(Map.of("header-within", "off", "body-within", "off", "p95", "500ms",
+        "p99", "off", "max-error-rate", "5%", "attack-from", "any"), 19_000);
 
-    assertThat(options.closeWithin()).isNull();
+    assertThat(options.headerWithin()).isNull();
+    assertThat(options.bodyWithin()).isNull();
+    assertThat(options.attackFrom()).isNull();
     assertThat(options.thresholds().p95()).isEqualTo(Duration.ofMillis(500));
     assertThat(options.thresholds().p99()).isNull();
     assertThat(options.thresholds().maxErrorRate()).isEqualTo(0.05);
@@ -66,8 +71,9 @@ class AbuseOptionsTest {
     assertRefused(Map.of("id-prefix", "a b"), "--id-prefix must be 1-20 of");
     assertRefused(Map.of("max-error-rate", "2"), "--max-error-rate must be between 0 and 1");
     assertRefused(Map.of("slowlorris", "5"), "unknown flag --slowlorris");
+    assertRefused(Map.of("attack-from", "attacker.example"), "--attack-from must be a local IP address");
     assertRefused(Map.of("rate", "100", "batch", "100", "patients", "1"),
-        "--patients: about 300000 readings per patient would not fit");
+        "--patients: about 450000 readings per patient would not fit");
   }
 
   @Test

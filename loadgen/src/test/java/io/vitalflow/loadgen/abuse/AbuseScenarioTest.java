@@ -50,8 +50,9 @@ class AbuseScenarioTest {
       assertThat(run.code()).as(run.output()).isEqualTo(1);
       String report = markdown();
       String verdict = report.lines().filter(line -> line.contains("FAIL:")).findFirst().orElse("");
-      assertThat(verdict).as(report).contains("every acknowledged reading stored", "no acknowledged reading stored twice",
-          "poison writes refused with a 4xx", "HTTP 500", "slow connections ended by the server within 2 s")
+      assertThat(verdict).as(report).contains("every acknowledged reading stored",
+          "no acknowledged reading stored twice", "poison writes refused with a 4xx", "HTTP 500", "slowloris ended by the server within 2 s",
+          "slow bodies ended by the server within 2 s")
           .doesNotContain("every service healthy");
     }
   }
@@ -74,7 +75,7 @@ class AbuseScenarioTest {
         "--api-url=" + fake.base(), "--processor-url=off", "--dashboard-url=" + fake.base().replace("http", "ws"),
         "--duration=4s", "--slowloris=20", "--slowloris-every=100ms", "--slow-bodies=5", "--flood=100",
         "--flood-ramp=200", "--flood-hold=1s", "--poison-rate=20", "--rate=20", "--patients=5",
-        "--close-within=2s", "--recovery-timeout=5s", "--verify-timeout=3s", "--progress=1s");
+        "--header-within=2s", "--body-within=2s", "--recovery-timeout=5s", "--verify-timeout=3s", "--progress=1s");
   }
 
   record Run(int code, String output) {
