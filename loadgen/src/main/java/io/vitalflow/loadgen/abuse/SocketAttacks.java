@@ -42,7 +42,7 @@ final class SocketAttacks {
 
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-  private static final long REOPEN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long REOPEN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
   private static final long BODY_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
   private static final int MAX_PENDING_CONNECTS = 256;
   private static final byte[] FILLER = "X-Slow-Header: still-coming\r\n".getBytes(StandardCharsets.US_ASCII);
