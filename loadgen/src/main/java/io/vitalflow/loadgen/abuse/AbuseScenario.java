@@ -136,9 +136,9 @@ public final class AbuseScenario {
   }
 
   private void print(AttackResult attack) {
-    out.printf(Locale.ROOT, "abuse: %s: %,d opened (%,d at once), %,d ended by the server %s, %,d still open%n",
+    out.printf(Locale.ROOT, "abuse: %s: %,d opened (%,d at once), %,d ended by the server%s, %,d still open%n",
         attack.name(), attack.opened(), attack.peakOpen(), attack.endedByServer(),
-        attack.endings().isEmpty() ? "" : "(" + AbuseReport.counts(attack.endings()) + ")",
+        attack.endings().isEmpty() ? "" : " (" + AbuseReport.counts(attack.endings()) + ")",
         attack.openAtEndMillis().getTotalCount());
   }
 

@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -113,12 +114,17 @@ public record Poison(String name, boolean fhir, String contentType, Map<String, 
         null);
   }
 
+  /**
+   * Letters that do not compress: PostgreSQL compresses a long index entry before it checks its size, so a repeated
+   * pattern of 9,000 characters would fit and miss the point.
+   */
   private static String longName() {
-    StringBuilder name = new StringBuilder(LONG_NAME);
+    SplittableRandom random = new SplittableRandom(LONG_NAME);
+    StringBuilder name = new StringBuilder(LONG_NAME).append('L');
     while (name.length() < LONG_NAME) {
-      name.append("Abusivelylongfamilyname");
+      name.append((char) ('a' + random.nextInt(26)));
     }
-    return name.substring(0, LONG_NAME);
+    return name.toString();
   }
 
   private static String billionLaughs() {
