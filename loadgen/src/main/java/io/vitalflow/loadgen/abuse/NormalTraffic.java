@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.vitalflow.loadgen.engine.HttpLoadClient;
 import io.vitalflow.loadgen.engine.Outcome;
@@ -27,6 +29,7 @@ final class NormalTraffic implements Workload {
   static final String INGEST = "ingest batch";
   static final String FHIR = "fhir create+read";
   static final String FHIR_JSON = "application/fhir+json";
+  private static final Pattern RESOURCE_ID = Pattern.compile("\"id\"\\s*:\\s*\"([A-Za-z0-9.-]{1,64})\"");
 
   private final HttpLoadClient http;
   private final URI vitals;
@@ -122,8 +125,7 @@ final class NormalTraffic implements Workload {
         }
       }
     }
-    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([A-Za-z0-9.-]{1,64})\"")
-        .matcher(answer.body() == null ? "" : answer.body());
+    Matcher matcher = RESOURCE_ID.matcher(answer.body() == null ? "" : answer.body());
     return matcher.find() ? matcher.group(1) : null;
   }
 

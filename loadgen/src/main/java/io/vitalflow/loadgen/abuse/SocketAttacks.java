@@ -2,6 +2,7 @@ package io.vitalflow.loadgen.abuse;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -9,6 +10,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -73,7 +76,7 @@ final class SocketAttacks {
         + options.slowBodySize() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     this.slowBodyLine = ("{\"patientId\":\"" + slowPatient + "\",\"deviceId\":\"" + slowPatient
         + "\",\"code\":\"8867-4\",\"value\":72,\"unit\":\"/min\",\"effectiveTime\":\""
-        + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}\n")
+        + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\"}\n")
         .getBytes(StandardCharsets.US_ASCII);
     for (Kind kind : Kind.values()) {
       tallies.put(kind, new Tally());
@@ -394,7 +397,7 @@ final class SocketAttacks {
     return Math.max(0, TimeUnit.NANOSECONDS.toMillis(nanos));
   }
 
-  static InetSocketAddress address(java.net.URI base) {
+  static InetSocketAddress address(URI base) {
     int port = base.getPort() > 0 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80;
     return new InetSocketAddress(base.getHost(), port);
   }
