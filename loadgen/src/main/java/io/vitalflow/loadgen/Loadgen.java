@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.vitalflow.loadgen.abuse.AbuseOptions;
+import io.vitalflow.loadgen.abuse.AbuseScenario;
 import io.vitalflow.loadgen.interactions.InteractionsOptions;
 import io.vitalflow.loadgen.interactions.InteractionsScenario;
 import io.vitalflow.loadgen.report.Reports;
@@ -18,6 +20,7 @@ import io.vitalflow.loadgen.report.Reports;
  * <li>{@code loadgen interactions} with the flags of {@link InteractionsOptions#USAGE}</li>
  * <li>{@code loadgen seed} with the flags of {@link SeedOptions#USAGE}</li>
  * <li>{@code loadgen vitals-query} with the flags of {@link VitalsQueryOptions#USAGE}</li>
+ * <li>{@code loadgen abuse} with the flags of {@link AbuseOptions#USAGE}</li>
  * </ul>
  * Exit code 0 when the run met its goals, 1 when it did not, 2 for bad flags or a target that cannot be used.
  */
@@ -50,6 +53,10 @@ public final class Loadgen {
       "       " + VitalsQueryOptions.USAGE,
       "  vitals-query: the Scenario 3 mix (demographics, readings of 24 h, hourly aggregates of 7 days, new reading)",
       "  over the seeded Patients. Exit 1 when a threshold is broken.",
+      "       " + AbuseOptions.USAGE,
+      "  abuse: for --duration, slowloris, slow bodies, a connection flood and poison writes against the running",
+      "  platform beside normal traffic at --rate; then checks the normal traffic's thresholds, that every",
+      "  acknowledged reading and Patient is readable, and that every service is UP again. Exit 1 when a check fails.",
       "       " + SuiteOptions.USAGE,
       "  suite: the scenarios one after the other against one deployment (history is seeded first), each with its",
       "  own report, then one suite report over all; --<scenario>.<flag>=value sets any flag of one scenario.");
@@ -66,6 +73,7 @@ public final class Loadgen {
     scenarios.put("interactions", InteractionsScenario::command);
     scenarios.put("seed", Seeder::command);
     scenarios.put("vitals-query", VitalsQueryScenario::command);
+    scenarios.put("abuse", AbuseScenario::command);
     return Collections.unmodifiableMap(scenarios);
   }
 
