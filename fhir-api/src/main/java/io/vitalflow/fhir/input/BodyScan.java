@@ -23,11 +23,12 @@ import tools.jackson.core.json.JsonFactory;
  * <ul>
  *   <li>duplicate JSON keys (HAPI reads the last one, a proxy or a log may read the first: one body, two
  *       patients), rejected with the key, its JSON pointer and line;</li>
- *   <li>nesting deeper than {@code maxDepth} objects/arrays or elements: HAPI's XHTML parser recurses once per
- *       level and overflowed the stack of a network thread at a few thousand; the XHTML of a JSON narrative
- *       ({@code "div"}) is a string to JSON, so its depth is counted separately;</li>
- *   <li>any DTD: FHIR XML has none, so entities are never declared, expanded or fetched (also not in a
- *       narrative, which HAPI's XHTML parser would read declarations from).</li>
+ *   <li>nesting deeper than {@code maxDepth} objects/arrays or elements: HAPI's XHTML parser
+ *       ({@code XhtmlParser}, used for every narrative) recurses once per level and overflowed the stack of a
+ *       network thread at a few thousand; the XHTML of a JSON narrative ({@code "div"}) is a string to JSON, so
+ *       its depth is counted separately;</li>
+ *   <li>any DTD: FHIR XML has none, so entities are never declared, expanded or fetched; the same holds for
+ *       the XHTML of a narrative (HAPI refuses undeclared entities today; this does not depend on it).</li>
  * </ul>
  * Costs one tokenising pass without building anything (no tree, no strings except {@code div} values).
  * Thread-safe.
@@ -135,8 +136,8 @@ public final class BodyScan {
   }
 
   /**
-   * The XHTML of a JSON narrative: HAPI reads it with its own lenient parser, so this counts nesting over the
-   * raw text (tags, not well-formedness) and refuses declarations.
+   * The XHTML of a JSON narrative, which HAPI reads with its own lenient parser: counts nesting over the raw text
+   * (tags, not well-formedness, so a malformed narrative cannot stop the count early) and refuses declarations.
    */
   private void xhtml(String div, JsonParser parser) {
     int depth = 0;

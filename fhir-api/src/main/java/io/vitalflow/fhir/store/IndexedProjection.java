@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import io.vitalflow.fhir.search.IndexEntries;
 import io.vitalflow.fhir.search.IndexedResource;
 import io.vitalflow.fhir.search.SearchIndexWriter;
 import io.vitalflow.fhir.search.SearchIndexer;
@@ -30,8 +31,22 @@ public final class IndexedProjection implements SearchIndexUpdater {
     List<IndexedResource> batch = new ArrayList<>(versions.size());
     for (FhirResourceVersion v : versions) {
       batch.add(new IndexedResource(v.getResourceType(), v.getResourceId(),
-          v.getDeleted() || v.getResource() == null ? null : indexer.extract(parser.parseResource(v.getResource()))));
+          v.getDeleted() || v.getResource() == null ? null : extract(parser, v)));
     }
     writer.replace(connection, batch);
+  }
+
+  /**
+   * The index entries of a stored version. The API checks every body before it becomes a command, but the topic
+   * is replayed from its start and may hold versions from before those checks (a narrative nested 20,000 deep);
+   * a stack overflow is an {@link Error} that would end the projection's thread, so it becomes an exception the
+   * sink treats like any other failing record.
+   */
+  private IndexEntries extract(IParser parser, FhirResourceVersion version) {
+    try {
+      return indexer.extract(parser.parseResource(version.getResource()));
+    } catch (StackOverflowError e) {
+      throw new IllegalArgumentException("A " + version.getResourceType() + " version nests too deeply to be indexed");
+    }
   }
 }

@@ -151,7 +151,13 @@ final class ProjectionBatch implements SinkBatch {
           record.offset());
       return;
     }
-    forget(record, failed.requestId());
+    forget(failed.requestId());
+    if (failed.requestId().length() > MAX_ID_LENGTH) {
+      // not one of ours (request ids are UUIDs), and too long to be a key: nobody waits for it
+      log.warn("Projection set aside {}-{}@{} without an outcome: its request id is not one of ours", record.topic(),
+          record.partition(), record.offset());
+      return;
+    }
     insertRequests(connection, List.of(failed));
     notify(connection, List.of(failed));
     setAside.increment();
@@ -162,20 +168,31 @@ final class ProjectionBatch implements SinkBatch {
 
   static final String NOT_STORED = "The resource version could not be stored";
 
+  /**
+   * Longest type or id an outcome of a set-aside record carries: the hook itself must never fail on the values
+   * of the record it reports (a NOTIFY payload holds at most 8,000 bytes, an index entry about 2,700).
+   */
+  private static final int MAX_ID_LENGTH = 200;
+
   private WriteOutcome failedOutcome(ConsumerRecord<byte[], byte[]> record, String reason) {
     String message = NOT_STORED + " (" + bounded(reason) + "); nothing of it was written and it was set aside for"
         + " operators (" + record.topic() + "-" + record.partition() + "@" + record.offset() + ")";
     if (record.topic().equals(resourcesTopic)) {
       FhirResourceVersion v = Topics.FHIR_RESOURCES.valueSerde().deserializer().deserialize(null, record.value());
-      return new WriteOutcome(v.getRequestId(), 500, v.getResourceType(), v.getResourceId(), null, null, false,
-          message);
+      return new WriteOutcome(v.getRequestId(), 500, cut(v.getResourceType()), cut(v.getResourceId()), null, null,
+          false, message);
     }
     FhirCommandOutcome o = Topics.FHIR_OUTCOMES.valueSerde().deserializer().deserialize(null, record.value());
-    return new WriteOutcome(o.getRequestId(), 500, o.getResourceType(), o.getResourceId(), null, null, false, message);
+    return new WriteOutcome(o.getRequestId(), 500, cut(o.getResourceType()), cut(o.getResourceId()), null, null, false,
+        message);
+  }
+
+  private static String cut(String value) {
+    return value.length() <= MAX_ID_LENGTH ? value : value.substring(0, MAX_ID_LENGTH);
   }
 
   /** Drops what this batch buffers of a set-aside record. */
-  private void forget(ConsumerRecord<byte[], byte[]> record, String requestId) {
+  private void forget(String requestId) {
     outcomes.removeIf(o -> o.requestId().equals(requestId));
     if (versions.removeIf(v -> v.getRequestId().equals(requestId))) {
       newest.clear();

@@ -190,6 +190,28 @@ class CdsHooksServiceTest {
   }
 
   @Test
+  void duplicateKeysAndDeepNestingAre400NamingTheKey() {
+    // the same patient id twice: a proxy that reads the first and this service (last wins) would disagree
+    String twice = sign(List.of(draft("w", WARFARIN, "warfarin")))
+        .replace("\"patientId\":\"p-1\"", "\"patientId\":\"p-1\",\"patientId\":\"p-2\"");
+    client.post().uri(SIGN).contentType(MediaType.APPLICATION_JSON).bodyValue(twice).exchange()
+        .expectStatus().isBadRequest()
+        .expectBody()
+        .jsonPath("$.detail").value(String.class, d -> assertThat(d).contains("'patientId'", "/context/patientId")
+            .doesNotContain("p-2"));
+    // inside a draft order too
+    String inOrder = sign(List.of(draft("w", WARFARIN, "warfarin"))).replace("\"intent\":\"order\"",
+        "\"intent\":\"order\",\"intent\":\"plan\"");
+    client.post().uri(SIGN).contentType(MediaType.APPLICATION_JSON).bodyValue(inOrder).exchange()
+        .expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.detail").value(String.class, d -> assertThat(d).contains("'intent'"));
+    String deep = "{\"hook\":\"order-sign\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+    client.post().uri(SIGN).contentType(MediaType.APPLICATION_JSON).bodyValue(deep).exchange()
+        .expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.detail").value(String.class, d -> assertThat(d).contains("deeper than"));
+  }
+
+  @Test
   void unknownServiceIs404() {
     client.post().uri("/cds-services/no-such-service").contentType(MediaType.APPLICATION_JSON)
         .bodyValue(sign(List.of(draft("w", WARFARIN, "warfarin")))).exchange()

@@ -55,6 +55,9 @@ class ResourceChecksTest {
       assertThat(problems(withNarrative("<div " + XHTML + "><p>Hi</p><" + element + "/></div>")))
           .as(element).singleElement().asString().contains("<" + element + ">");
     }
+    // character references and control characters do not hide the scheme (browsers drop them)
+    assertThat(problems(withNarrative("<div " + XHTML + "><a href=\"&#106;ava&#x09;script&#58;x()\">Hi</a></div>")))
+        .singleElement().asString().contains("javascript: URL");
     assertThat(problems(withNarrative("<div " + XHTML + "><a href=\"data:text/html,x\">Hi</a></div>"))).hasSize(1);
     assertThat(problems(withNarrative("<div " + XHTML + "><p style=\"width: expression(alert(1))\">Hi</p></div>")))
         .hasSize(1);

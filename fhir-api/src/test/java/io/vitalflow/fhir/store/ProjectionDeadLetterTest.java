@@ -125,6 +125,24 @@ class ProjectionDeadLetterTest {
   }
 
   @Test
+  void theHookDoesNotFailOnTheValuesOfTheRecordItReports() throws Exception {
+    // an id far beyond a NOTIFY payload (8,000 bytes) and an index entry: the outcome still reaches the writer
+    String requestId = UUID.randomUUID().toString();
+    Mono<WriteOutcome> waiting = notifications.await(requestId);
+    ProjectionBatch batch = new ProjectionBatch(PREFIX, new IndexedProjection(), new SimpleMeterRegistry());
+    try (Connection connection = database.dataSource().getConnection()) {
+      connection.setAutoCommit(false);
+      batch.deadLettered(version(requestId, "x".repeat(20_000), 1), "a reason\twith\nbreaks " + "y".repeat(5_000),
+          connection);
+      connection.commit();
+    }
+    WriteOutcome outcome = waiting.block(Duration.ofSeconds(5));
+    assertThat(outcome.status()).isEqualTo(500);
+    assertThat(outcome.resourceId()).hasSize(200);
+    assertThat(outcome.message()).doesNotContain("\t", "\n").hasSizeLessThan(600);
+  }
+
+  @Test
   void anUndecodableRecordIsSkippedWithoutAnOutcome() throws Exception {
     ProjectionBatch batch = new ProjectionBatch(PREFIX, new IndexedProjection(), new SimpleMeterRegistry());
     long before = count("select count(*) from fhir_request");
