@@ -24,7 +24,8 @@ import io.vitalflow.schemas.VitalSign;
  * {@code vital_reading}. Repeats are rare (client retries, reused ids), so the batch is COPYed straight into
  * the table under a savepoint, the fast path; only when that hits the unique index is the batch COPYed into a
  * session-local staging table and inserted from there with {@code ON CONFLICT DO NOTHING}, which stores the
- * new readings of the batch and skips the repeated ones (also repeats within the batch).
+ * new readings of the batch and skips the repeated ones (also repeats within the batch). While repeats keep
+ * coming (a client replaying a batch), the caller skips the fast path, whose failed COPY would be wasted work.
  */
 final class PostgresSinkWriter {
 
@@ -62,12 +63,14 @@ final class PostgresSinkWriter {
   /**
    * Writes the batch's rows inside the caller's transaction; the sink adds the offsets and commits.
    *
+   * @param optimistic whether to try the plain COPY first (false while the previous batches held repeats)
    * @return how many of the batch's readings were new and stored (the others were stored before)
    */
-  static int write(Connection connection, VitalsBatch batch, Instant storedAt) throws SQLException {
+  static int write(Connection connection, VitalsBatch batch, Instant storedAt, boolean optimistic)
+      throws SQLException {
     int stored;
     try {
-      stored = storeReadings(connection, batch, storedAt);
+      stored = storeReadings(connection, batch, storedAt, optimistic);
     } catch (IOException e) {
       throw new SQLException("COPY of raw readings failed", e);
     }
@@ -76,22 +79,24 @@ final class PostgresSinkWriter {
     return stored;
   }
 
-  private static int storeReadings(Connection connection, VitalsBatch batch, Instant storedAt)
+  private static int storeReadings(Connection connection, VitalsBatch batch, Instant storedAt, boolean optimistic)
       throws SQLException, IOException {
     if (batch.readings().isEmpty()) {
       return 0;
     }
     CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-    Savepoint beforeCopy = connection.setSavepoint();
-    try {
-      copy.copyIn(COPY_READINGS, rows(batch, storedAt));
-      connection.releaseSavepoint(beforeCopy);
-      return batch.readings().size();
-    } catch (SQLException e) {
-      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-        throw e;
+    if (optimistic) {
+      Savepoint beforeCopy = connection.setSavepoint();
+      try {
+        copy.copyIn(COPY_READINGS, rows(batch, storedAt));
+        connection.releaseSavepoint(beforeCopy);
+        return batch.readings().size();
+      } catch (SQLException e) {
+        if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          throw e;
+        }
+        connection.rollback(beforeCopy);
       }
-      connection.rollback(beforeCopy);
     }
     try (Statement statement = connection.createStatement()) {
       statement.execute(CREATE_STAGING);

@@ -44,6 +44,8 @@ final class VitalsBatch implements SinkBatch {
   private final Counter stored;
   private final Counter repeated;
   private int storedReadings;
+  /** Whether the last written batch held repeated readings: then the next one goes through staging at once. */
+  private boolean repeatsSeen;
   private final Counter undecodable;
   private final Timer acceptedToStored;
 
@@ -84,13 +86,14 @@ final class VitalsBatch implements SinkBatch {
 
   @Override
   public void write(Connection connection) throws SQLException {
-    storedReadings = PostgresSinkWriter.write(connection, this, Instant.now());
+    storedReadings = PostgresSinkWriter.write(connection, this, Instant.now(), !repeatsSeen);
   }
 
   @Override
   public void committed() {
     stored.increment(storedReadings);
     repeated.increment(readings.size() - storedReadings);
+    repeatsSeen = storedReadings < readings.size();
     Instant committed = Instant.now();
     for (VitalSign reading : readings) {
       acceptedToStored.record(Duration.between(reading.getReceivedTime(), committed));
