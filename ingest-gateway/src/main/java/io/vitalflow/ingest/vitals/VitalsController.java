@@ -41,7 +41,9 @@ final class VitalsController {
     BodyFormat format = BodyFormat.of(request.getHeaders().getContentType());
     boolean gzip = GzipBody.isGzip(request.getHeaders());
     return body(request)
-        .map(bytes -> gzip ? GzipBody.inflate(bytes, maxBodyBytes, inflatedTooLarge()) : bytes).flatMap(bytes -> ingest.ingest(format, bytes)).map(result -> answer(result, request));
+        .map(bytes -> gzip ? GzipBody.inflate(bytes, maxBodyBytes, inflatedTooLarge()) : bytes)
+        .flatMap(bytes -> ingest.ingest(format, bytes))
+        .map(result -> answer(result, request));
   }
 
   /** The whole body, at most {@code max-body-size} bytes (checked before reading when the length is declared). */

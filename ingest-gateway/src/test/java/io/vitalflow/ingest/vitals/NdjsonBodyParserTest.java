@@ -59,7 +59,8 @@ class NdjsonBodyParserTest {
     assertThatThrownBy(() -> parse("{\"patientId\":\"a\"}\n{\"patientId\":\"b\",\"patientId\":\"c\"}\n"))
         .isInstanceOf(MalformedBodyException.class)
         .satisfies(e -> assertThat(((MalformedBodyException) e).getBody().getDetail())
-            .isEqualTo("Duplicate key \"patientId\" in the item at index 1: a key may appear only once per JSON object."));
+            .isEqualTo("Duplicate key \"patientId\" in the item at index 1: a key may appear only once per JSON"
+                + " object."));
   }
 
   private ParsedBatch parse(String body) {

@@ -308,7 +308,8 @@ class VitalsEndpointIntegrationTest {
         .expectBody().jsonPath("$.duplicateKey").isEqualTo("patientId");
     String observation = observation("obs-dup-" + first, first, "8867-4", 64, "/min", recently());
     post(FHIR_JSON, observation.replaceFirst("\"subject\"", "\"subject\":{\"reference\":\"Patient/" + second
-        + "\"},\"subject\"")).expectStatus().isBadRequest().expectBody().jsonPath("$.duplicateKey").isEqualTo("subject");
+        + "\"},\"subject\"")).expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.duplicateKey").isEqualTo("subject");
 
     assertThat(topic.await(Set.of(first, second), 0)).isEmpty();
   }
