@@ -9,6 +9,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
@@ -22,10 +23,11 @@ import io.vitalflow.schemas.VitalSign;
  *
  * <p>A reading is stored once per (patient, effective time, reading id), the unique index of
  * {@code vital_reading}. Repeats are rare (client retries, reused ids), so the batch is COPYed straight into
- * the table under a savepoint, the fast path; only when that hits the unique index is the batch COPYed into a
- * session-local staging table and inserted from there with {@code ON CONFLICT DO NOTHING}, which stores the
- * new readings of the batch and skips the repeated ones (also repeats within the batch). While repeats keep
- * coming (a client replaying a batch), the caller skips the fast path, whose failed COPY would be wasted work.
+ * the table under a savepoint, the fast path. When that hits the unique index, one query finds the readings
+ * not stored yet ({@link ReadingRepeats}) and only those are COPYed. While repeats keep coming (a client
+ * replaying a batch), the caller asks for that at once, without the failed COPY first. Only if even that COPY
+ * conflicts (another sink instance stored one of the readings meanwhile, during a rebalance) is the batch
+ * COPYed into a session-local staging table and inserted from there with {@code ON CONFLICT DO NOTHING}.
  */
 final class PostgresSinkWriter {
 
@@ -81,36 +83,57 @@ final class PostgresSinkWriter {
 
   private static int storeReadings(Connection connection, VitalsBatch batch, Instant storedAt, boolean optimistic)
       throws SQLException, IOException {
-    if (batch.readings().isEmpty()) {
+    List<VitalSign> readings = batch.readings();
+    if (readings.isEmpty()) {
       return 0;
     }
-    CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
-    if (optimistic) {
-      Savepoint beforeCopy = connection.setSavepoint();
-      try {
-        copy.copyIn(COPY_READINGS, rows(batch, storedAt));
-        connection.releaseSavepoint(beforeCopy);
-        return batch.readings().size();
-      } catch (SQLException e) {
-        if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-          throw e;
-        }
-        connection.rollback(beforeCopy);
-      }
+    if (optimistic && copied(connection, readings, storedAt)) {
+      return readings.size();
     }
+    List<VitalSign> unstored = ReadingRepeats.unstored(connection, readings);
+    if (copied(connection, unstored, storedAt)) {
+      return unstored.size();
+    }
+    return insertSkippingStored(connection, unstored, storedAt);
+  }
+
+  /** COPYs the readings under a savepoint; false (and nothing written) when one of them is stored already. */
+  private static boolean copied(Connection connection, List<VitalSign> readings, Instant storedAt)
+      throws SQLException, IOException {
+    if (readings.isEmpty()) {
+      return true;
+    }
+    Savepoint beforeCopy = connection.setSavepoint();
+    try {
+      connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_READINGS, rows(readings, storedAt));
+      connection.releaseSavepoint(beforeCopy);
+      return true;
+    } catch (SQLException e) {
+      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        throw e;
+      }
+      connection.rollback(beforeCopy);
+      return false;
+    }
+  }
+
+  /** Stores the readings not stored yet, whoever else is writing: staging table, {@code ON CONFLICT DO NOTHING}. */
+  static int insertSkippingStored(Connection connection, List<VitalSign> readings, Instant storedAt)
+      throws SQLException, IOException {
+    CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
     try (Statement statement = connection.createStatement()) {
       statement.execute(CREATE_STAGING);
-      copy.copyIn(COPY_STAGING, rows(batch, storedAt));
+      copy.copyIn(COPY_STAGING, rows(readings, storedAt));
       int stored = statement.executeUpdate(INSERT_NEW);
       statement.execute("truncate vital_reading_staging");
       return stored;
     }
   }
 
-  private static InputStream rows(VitalsBatch batch, Instant storedAt) {
-    BinaryCopy rows = new BinaryCopy(batch.readings().size() * 192);
+  private static InputStream rows(List<VitalSign> readings, Instant storedAt) {
+    BinaryCopy rows = new BinaryCopy(readings.size() * 192);
     long stored = BinaryCopy.timestamp(storedAt);
-    for (VitalSign reading : batch.readings()) {
+    for (VitalSign reading : readings) {
       rows.startRow(9)
           .text(reading.getPatientId())
           .text(reading.getCode())

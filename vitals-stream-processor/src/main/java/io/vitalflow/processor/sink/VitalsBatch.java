@@ -44,7 +44,7 @@ final class VitalsBatch implements SinkBatch {
   private final Counter stored;
   private final Counter repeated;
   private int storedReadings;
-  /** Whether the last written batch held repeated readings: then the next one goes through staging at once. */
+  /** Whether the last written batch held repeated readings: then the next one is checked for them first. */
   private boolean repeatsSeen;
   private final Counter undecodable;
   private final Timer acceptedToStored;
