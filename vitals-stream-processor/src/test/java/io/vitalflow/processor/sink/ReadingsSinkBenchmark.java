@@ -24,7 +24,8 @@ import io.vitalflow.schemas.VitalSign;
  * writes {@code batches} transactions of 2,500 readings (what each of the 2 sink threads flushes at 50,000/s
  * and a 100 ms linger), 500 patients, into a fresh database each run, three ways: the write before V5 (plain
  * COPY beside the old lookup index), the write now (COPY under a savepoint beside the unique index), and the
- * write now when every batch repeats one reading of the batch before (the staging path).
+ * write now when every batch repeats one reading of the batch before (one probe of the unique index per batch,
+ * then COPY of the new readings).
  *
  * <pre>
  * ./mvnw -B -q -o -pl vitals-stream-processor -am verify -Dtest=ReadingsSinkBenchmark \
@@ -43,7 +44,7 @@ class ReadingsSinkBenchmark {
     for (int round = 0; round < 3; round++) {
       run("before V5 (lookup index, plain COPY)", "4", false);
       run("V5 (unique index, COPY under a savepoint)", "5", false);
-      run("V5, every batch repeats a reading (staging + ON CONFLICT)", "5", true);
+      run("V5, every batch repeats a reading (probe + COPY of the new ones)", "5", true);
     }
   }
 
