@@ -17,7 +17,8 @@ import org.springframework.util.unit.DataSize;
  * @param topicPrefix prefix put in front of every catalogue topic name (tests use a fresh one each)
  * @param maxBodySize largest accepted request body; larger ones get 413
  * @param maxBatchSize most readings (array elements, NDJSON lines, Bundle entries) in one request
- * @param clockSkew how far in the future an effective time may lie (device clocks drift)
+ * @param clockSkew how far in the future an effective time may lie (device clocks drift); seconds, not minutes:
+ *     a reading dated ahead would otherwise show as the newest value until its time has come
  * @param maxAge how old a reading may be; the database keeps raw partitions this far back
  * @param deliveryTimeout how long to wait for the broker to acknowledge a request's readings before 503
  * @param retryAfter the {@code Retry-After} sent with 503
@@ -29,7 +30,7 @@ public record IngestProperties(
     @DefaultValue("") String topicPrefix,
     @DefaultValue("4MB") DataSize maxBodySize,
     @DefaultValue("10000") int maxBatchSize,
-    @DefaultValue("2m") Duration clockSkew,
+    @DefaultValue("5s") Duration clockSkew,
     @DefaultValue("7d") Duration maxAge,
     @DefaultValue("5s") Duration deliveryTimeout,
     @DefaultValue("5s") Duration retryAfter,
@@ -53,7 +54,7 @@ public record IngestProperties(
 
   /** The defaults, as the embedded stack uses them. */
   public static IngestProperties defaults() {
-    return new IngestProperties("127.0.0.1:9092", "", DataSize.ofMegabytes(4), 10_000, Duration.ofMinutes(2),
+    return new IngestProperties("127.0.0.1:9092", "", DataSize.ofMegabytes(4), 10_000, Duration.ofSeconds(5),
         Duration.ofDays(7), Duration.ofSeconds(5), Duration.ofSeconds(5), Map.of());
   }
 

@@ -21,7 +21,7 @@ class IngestPropertiesTest {
     assertThat(properties.bootstrapServers()).isEqualTo("127.0.0.1:9092");
     assertThat(properties.topicPrefix()).isEmpty();
     assertThat(properties.maxBodySize()).isEqualTo(DataSize.ofMegabytes(4));
-    assertThat(properties.clockSkew()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(properties.clockSkew()).isEqualTo(Duration.ofSeconds(5));
     assertThat(properties.maxAge()).isEqualTo(Duration.ofDays(7));
     assertThat(properties.producer()).isEmpty();
   }

@@ -135,6 +135,31 @@ class VitalsPathEndToEndTest {
         .jsonPath("$.entry.length()").isEqualTo(2));
   }
 
+  /** A client retry (same ids, same times) is acknowledged again but stored once; a new reading beside it is stored. */
+  @Test
+  void aReadingSentAgainIsAcknowledgedAgainAndStoredOnce() {
+    Instant effective = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(20);
+    String first = "[" + identified("again-1", "again-e2e", 61, effective) + ","
+        + identified("again-2", "again-e2e", 62, effective.plusSeconds(1)) + "]";
+    String retry = "[" + identified("again-1", "again-e2e", 61, effective) + ","
+        + identified("again-2", "again-e2e", 99, effective.plusSeconds(1)) + ","
+        + identified("again-3", "again-e2e", 63, effective.plusSeconds(2)) + "]";
+
+    ingest.post().uri("/api/v1/vitals").contentType(MediaType.APPLICATION_JSON).bodyValue(first).exchange()
+        .expectStatus().isOk().expectBody().jsonPath("$.accepted").isEqualTo(2);
+    ingest.post().uri("/api/v1/vitals").contentType(MediaType.APPLICATION_JSON).bodyValue(retry).exchange()
+        .expectStatus().isOk().expectBody().jsonPath("$.accepted").isEqualTo(3);
+
+    // one patient, one partition, in order: once the new reading is stored, the repeats before it were handled
+    await().atMost(Duration.ofSeconds(60)).until(() -> Db.count(services.database,
+        "select count(*) from vital_reading where patient_id = 'again-e2e' and reading_id = 'again-3'") == 1);
+    assertThat(Db.count(services.database, "select count(*) from vital_reading where patient_id = 'again-e2e'"))
+        .isEqualTo(3);
+    assertThat(Db.number(services.database,
+        "select value from vital_reading where patient_id = 'again-e2e' and reading_id = 'again-2'"))
+        .as("the first stored stays").isEqualTo(62.0);
+  }
+
   @Test
   void theProcessorReportsItsStreamsStateAsHealth() {
     WebTestClient processor = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + services.processorPort)
@@ -187,6 +212,12 @@ class VitalsPathEndToEndTest {
     assertThat(high.getKind()).isEqualTo(AlertKind.NEWS2_BAND_CHANGE);
     assertThat(high.getNews2Score()).isGreaterThanOrEqualTo(7);
     assertThat(high.getTitle()).doesNotContain("news-1");
+  }
+
+  private static String identified(String id, String patient, double value, Instant time) {
+    return """
+        {"id":"%s","patientId":"%s","deviceId":"m1","code":"8867-4","value":%s,"unit":"/min","effectiveTime":"%s"}"""
+        .formatted(id, patient, value, time);
   }
 
   private static String reading(String patient, String code, double value, String unit, Instant time) {

@@ -36,7 +36,7 @@ public enum VitalSignType {
   public static final Duration MAX_AGE = Duration.ofDays(7);
 
   /** How far after its receipt a reading's effective time may lie; the gateway's default clock skew. */
-  public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(2);
+  public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(5);
 
   private static final Map<String, VitalSignType> BY_CODE = new HashMap<>();
 

@@ -26,7 +26,10 @@ final class DashboardStore {
     this.database = database;
   }
 
-  /** The newest value per code of these patients from their newest 1-minute windows of the last day. */
+  /**
+   * The newest value per code of these patients from their newest 1-minute windows of the last day; a window
+   * whose last reading is dated ahead is passed over until its time (see {@link LiveState}).
+   */
   Mono<Map<String, List<VitalValue>>> latestVitals(Collection<String> patientIds) {
     if (patientIds.isEmpty()) {
       return Mono.just(Map.of());
@@ -34,7 +37,7 @@ final class DashboardStore {
     return database.sql("""
         select distinct on (patient_id, code) patient_id, code, unit, last, last_time
         from vital_aggregate_1m
-        where patient_id = any($1) and window_start >= $2
+        where patient_id = any($1) and window_start >= $2 and last_time <= now()
         order by patient_id, code, window_start desc""")
         .bind(0, patientIds.toArray(String[]::new))
         .bind(1, OffsetDateTime.now(ZoneOffset.UTC).minusDays(1))

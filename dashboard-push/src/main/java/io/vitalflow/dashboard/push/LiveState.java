@@ -1,7 +1,9 @@
 package io.vitalflow.dashboard.push;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,24 +20,37 @@ import io.vitalflow.dashboard.push.Payloads.VitalValue;
  * The newest known state per patient: latest value and 1-minute aggregate per code, latest NEWS2, the most
  * recent alerts with their acknowledgement. Bounded: at most {@code maxPatients} patients (the least
  * recently updated is forgotten) and {@code maxAlertsPerPatient} alerts each.
+ *
+ * <p>A reading dated after this service's clock is held, not shown: it becomes the latest value of its code
+ * once its time has come (at the next reading or snapshot of the patient), unless a newer reading came first.
+ * Otherwise one reading dated ahead, by a drifting device clock or a hostile client, would hide the real
+ * readings until its time. A held reading is not pushed live by itself; the readings after it are.
  */
 final class LiveState {
 
   private static final class Patient {
     final TreeMap<String, VitalValue> vitals = new TreeMap<>();
+    /** Per code, the newest reading dated after the clock, waiting for its time. */
+    final TreeMap<String, VitalValue> ahead = new TreeMap<>();
     final TreeMap<String, AggregateValue> aggregates = new TreeMap<>();
     News2Value news2;
     final LinkedHashMap<String, AlertValue> alerts = new LinkedHashMap<>();
   }
 
   private final int maxAlertsPerPatient;
+  private final Clock clock;
   private final LinkedHashMap<String, Patient> patients;
   private final Map<String, String> alertPatient = new HashMap<>();
   /** Acknowledgements read from PostgreSQL at start, applied when their alert is read from the topic. */
   private final Map<String, AckValue> knownAcks = new HashMap<>();
 
   LiveState(int maxPatients, int maxAlertsPerPatient) {
+    this(maxPatients, maxAlertsPerPatient, Clock.systemUTC());
+  }
+
+  LiveState(int maxPatients, int maxAlertsPerPatient, Clock clock) {
     this.maxAlertsPerPatient = maxAlertsPerPatient;
+    this.clock = clock;
     this.patients = new LinkedHashMap<>(1024, 0.75f, true) {
       private static final long serialVersionUID = 1L;
 
@@ -50,14 +65,46 @@ final class LiveState {
     };
   }
 
-  /** True when the value is at least as new as the one known for the code. */
+  /**
+   * True when the value is at least as new as the one known for the code and not dated after the clock (then it
+   * is held until its time, see the class comment).
+   */
   synchronized boolean vital(String patientId, VitalValue value) {
-    VitalValue known = patient(patientId).vitals.get(value.code());
+    Patient patient = patient(patientId);
+    String now = Payloads.time(clock.instant());
+    applyDue(patient, now);
+    if (value.effectiveTime().compareTo(now) > 0) {
+      patient.ahead.merge(value.code(), value, LiveState::newer);
+      return false;
+    }
+    return apply(patient, value);
+  }
+
+  private static boolean apply(Patient patient, VitalValue value) {
+    VitalValue known = patient.vitals.get(value.code());
     if (known != null && known.effectiveTime().compareTo(value.effectiveTime()) > 0) {
       return false;
     }
-    patient(patientId).vitals.put(value.code(), value);
+    patient.vitals.put(value.code(), value);
     return true;
+  }
+
+  /** Moves the held readings whose time has come into the latest values. */
+  private static void applyDue(Patient patient, String now) {
+    if (patient.ahead.isEmpty()) {
+      return;
+    }
+    for (Iterator<VitalValue> held = patient.ahead.values().iterator(); held.hasNext();) {
+      VitalValue value = held.next();
+      if (value.effectiveTime().compareTo(now) <= 0) {
+        apply(patient, value);
+        held.remove();
+      }
+    }
+  }
+
+  private static VitalValue newer(VitalValue older, VitalValue newer) {
+    return older.effectiveTime().compareTo(newer.effectiveTime()) > 0 ? older : newer;
   }
 
   /** True when the window is not older than the one known for the code. */
@@ -150,8 +197,8 @@ final class LiveState {
     if (patient == null) {
       return new PatientSnapshot(patientId, ward, new ArrayList<>(vitals.values()), List.of(), null, List.of());
     }
-    patient.vitals.forEach((code, value) -> vitals.merge(code, value,
-        (older, newer) -> older.effectiveTime().compareTo(newer.effectiveTime()) > 0 ? older : newer));
+    applyDue(patient, Payloads.time(clock.instant()));
+    patient.vitals.forEach((code, value) -> vitals.merge(code, value, LiveState::newer));
     return new PatientSnapshot(patientId, ward, new ArrayList<>(vitals.values()),
         new ArrayList<>(patient.aggregates.values()), patient.news2, new ArrayList<>(patient.alerts.values()));
   }

@@ -150,7 +150,9 @@ public final class VitalObservations {
   /**
    * The newest {@code max} readings of each code (all stored codes when {@code codes} is null), ordered by code and
    * newest first. Each code costs one probe of the 1-minute windows' primary key (the oldest of the newest
-   * {@code max} windows bounds the readings from below) and one bounded range of the readings' index.
+   * {@code max} windows bounds the readings from below) and one bounded range of the readings' index. Readings
+   * dated after the database's clock are left out until their time, so that one dated ahead never hides the
+   * newest real reading.
    */
   Flux<StoredReading> lastn(String patientId, List<String> codes, int max) {
     return database.sql("""
@@ -158,13 +160,14 @@ public final class VitalObservations {
           cross join lateral (
             select coalesce(min(w.window_start), now() - cast(:lookback as interval)) as since from (
               select window_start from vital_aggregate_1m
-               where patient_id = :patient and code = c.code
+               where patient_id = :patient and code = c.code and window_start <= now()
                order by window_start desc limit :max) w) b
           cross join lateral (
             select distinct on (v.effective_time) v.patient_id, v.code, v.effective_time, v.value, v.unit,
                    v.device_id, v.reading_id, v.stored_at
               from vital_reading v
              where v.patient_id = :patient and v.code = c.code and v.effective_time >= b.since
+               and v.effective_time <= now()
              order by v.effective_time desc, v.reading_id
              limit :max) r
          order by r.code, r.effective_time desc""")

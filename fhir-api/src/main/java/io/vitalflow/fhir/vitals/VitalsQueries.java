@@ -23,7 +23,8 @@ class VitalsQueries {
 
   /**
    * The newest value per vital sign, from the newest 1-minute window of each code: one index probe per
-   * code on the window table's primary key.
+   * code on the window table's primary key. A window whose last reading lies in the future is passed over
+   * until its time: a reading dated ahead (a device clock, or a client trying) must not hide the real ones.
    */
   Flux<Latest> latest(String patientId) {
     return database.sql("""
@@ -31,7 +32,7 @@ class VitalsQueries {
           from unnest(array['8867-4', '59408-5', '2708-6', '8480-6', '8462-4', '8310-5', '9279-1']) as c(code)
           cross join lateral (
             select code, last, unit, last_time from vital_aggregate_1m
-             where patient_id = :patient and code = c.code
+             where patient_id = :patient and code = c.code and last_time <= now()
              order by window_start desc limit 1) a
          order by a.code""")
         .bind("patient", patientId)
@@ -40,13 +41,15 @@ class VitalsQueries {
         .all();
   }
 
+  /** The readings of the last {@code window} up to {@code now}, newest first; readings dated later wait. */
   Flux<Reading> recent(String patientId, Duration window, int limit, Instant now) {
     return database.sql("""
         select code, value, unit, effective_time, device_id from vital_reading
-         where patient_id = :patient and effective_time >= :since
+         where patient_id = :patient and effective_time >= :since and effective_time <= :now
          order by effective_time desc limit :limit""")
         .bind("patient", patientId)
         .bind("since", now.minus(window).atOffset(ZoneOffset.UTC))
+        .bind("now", now.atOffset(ZoneOffset.UTC))
         .bind("limit", limit)
         .map(VitalsQueries::reading)
         .all();

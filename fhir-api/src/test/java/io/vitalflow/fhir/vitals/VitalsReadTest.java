@@ -33,6 +33,19 @@ class VitalsReadTest {
       statement.execute("insert into vital_reading values ('p1', '8867-4', '" + NOW.minus(2, ChronoUnit.DAYS)
           + "', 50, '/min', 'd1', 'old', now(), now())");
       statement.execute("insert into vital_reading values ('p2', '8867-4', '" + NOW + "', 99, '/min', 'd2', 'x', now(), now())");
+      // a reading dated 115 s ahead must not hide the real one until its time
+      Instant real = NOW.minusSeconds(10);
+      Instant ahead = NOW.plusSeconds(115);
+      statement.execute("insert into vital_reading values ('pf', '8867-4', '" + real
+          + "', 70, '/min', 'd1', 'real', now(), now()), ('pf', '8867-4', '" + ahead
+          + "', 150, '/min', 'd1', 'ahead', now(), now())");
+      for (Instant time : new Instant[] {real, ahead}) {
+        Instant start = time.truncatedTo(ChronoUnit.MINUTES);
+        double value = time == real ? 70 : 150;
+        statement.execute("insert into vital_aggregate_1m values ('pf', '8867-4', '" + start + "', '"
+            + start.plusSeconds(60) + "', '/min', 1, " + value + ", " + value + ", " + value + ", " + value + ", "
+            + value + ", '" + time + "')");
+      }
       Instant minute = NOW.truncatedTo(ChronoUnit.MINUTES);
       statement.execute("insert into vital_aggregate_1m values ('p1', '8867-4', '" + minute.minusSeconds(60) + "', '"
           + minute + "', '/min', 2, 50, 55, 105, 52.5, 55, '" + minute.minusSeconds(1) + "')");
@@ -63,6 +76,22 @@ class VitalsReadTest {
         .jsonPath("$.length()").isEqualTo(2)
         .jsonPath("$[?(@.code == '59408-5')].value").isEqualTo(97.0)
         .jsonPath("$[?(@.code == '8867-4')].value").isEqualTo(60.0);
+  }
+
+  @Test
+  void aReadingDatedAheadIsNotTheLatestBeforeItsTime() {
+    client.get().uri("/api/v1/patients/pf/vitals/latest").exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.length()").isEqualTo(1)
+        .jsonPath("$[0].value").isEqualTo(70.0);
+    client.get().uri("/api/v1/patients/pf/vitals").exchange()
+        .expectBody().jsonPath("$.length()").isEqualTo(1).jsonPath("$[0].value").isEqualTo(70.0);
+    client.get().uri("/fhir/Observation/$lastn?patient=pf&category=vital-signs").exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.entry.length()").isEqualTo(1)
+        .jsonPath("$.entry[0].resource.valueQuantity.value").isEqualTo(70.0);
   }
 
   @Test

@@ -9,8 +9,9 @@ import org.springframework.web.ErrorResponseException;
 
 /**
  * Kafka did not acknowledge every accepted reading of a request in time: 503 with {@code Retry-After}. Some
- * readings of the request may have been stored; a retry may duplicate them (same {@code readingId} when the
- * client sent ids), but none is lost.
+ * readings of the request may have been stored; a retry sends them again, and none is lost. The sink stores a
+ * reading with the same patient, {@code readingId} and effective time once (docs/storage.md), so a retry of
+ * readings with client-sent ids stores nothing twice.
  */
 final class BrokerUnavailableException extends ErrorResponseException {
 

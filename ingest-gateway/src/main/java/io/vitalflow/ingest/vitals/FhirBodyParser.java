@@ -21,13 +21,15 @@ import ca.uhn.fhir.parser.LenientErrorHandler;
 
 import io.vitalflow.schemas.Loinc;
 import io.vitalflow.schemas.VitalSignType;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * {@code application/fhir+json}: one FHIR R4 vital-signs {@code Observation}, or a {@code Bundle} of them
  * (any bundle type; each entry is one item). Patient from {@code subject} ({@code Patient/{id}}), device from
  * {@code device} ({@code Device/{id}} or its identifier), LOINC code from {@code code.coding}, value and UCUM
  * unit from {@code valueQuantity}, time from {@code effectiveDateTime} / {@code effectiveInstant}. A blood
- * pressure panel (85354-9) becomes one systolic and one diastolic reading from its components.
+ * pressure panel (85354-9) becomes one systolic and one diastolic reading from its components. A duplicated
+ * key anywhere refuses the whole body (400, {@link UniqueKeys}).
  */
 final class FhirBodyParser implements BodyParser {
 
@@ -37,9 +39,11 @@ final class FhirBodyParser implements BodyParser {
   static final String BLOOD_PRESSURE_PANEL = Loinc.BLOOD_PRESSURE_PANEL;
 
   private final FhirContext fhir;
+  private final JsonFactory strictJson;
 
   FhirBodyParser(FhirContext fhir) {
     this.fhir = fhir;
+    this.strictJson = UniqueKeys.strict(new JsonFactory());
   }
 
   @Override
@@ -57,6 +61,8 @@ final class FhirBodyParser implements BodyParser {
   }
 
   private IBaseResource parseResource(byte[] body) {
+    // HAPI's JSON reader keeps the last of duplicated keys: refuse them first, in one streaming pass
+    UniqueKeys.check(strictJson, body);
     // a parser is cheap and not thread-safe: one per request
     IParser parser = fhir.newJsonParser()
         .setParserErrorHandler(new LenientErrorHandler(false))

@@ -8,15 +8,15 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * {@code application/json}: an array of reading objects, or one reading object. Streaming, no data binding.
- * A syntax error anywhere makes the whole body malformed (400); an element that is not an object is
- * rejected on its own.
+ * A syntax error or a duplicated key ({@link UniqueKeys}) anywhere makes the whole body malformed (400); an
+ * element that is not an object is rejected on its own.
  */
 final class JsonBodyParser implements BodyParser {
 
   private final JsonFactory json;
 
   JsonBodyParser(JsonFactory json) {
-    this.json = json;
+    this.json = UniqueKeys.strict(json);
   }
 
   @Override
@@ -48,6 +48,10 @@ final class JsonBodyParser implements BodyParser {
         throw new MalformedBodyException("Unexpected content after the JSON value at " + where(parser) + ".");
       }
     } catch (JacksonException e) {
+      String duplicate = UniqueKeys.duplicateKey(e);
+      if (duplicate != null) {
+        throw UniqueKeys.refused(duplicate, UniqueKeys.at(e), e);
+      }
       throw new MalformedBodyException("Malformed JSON: " + JsonErrors.describe(e), e);
     }
     return collector.result();

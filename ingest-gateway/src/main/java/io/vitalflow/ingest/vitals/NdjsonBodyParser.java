@@ -9,14 +9,15 @@ import tools.jackson.core.json.JsonFactory;
 /**
  * {@code application/x-ndjson}: one reading object per line ({@code \n} or {@code \r\n}); blank lines are
  * ignored and not counted. A line that is not a JSON object is rejected on its own, so one corrupt line
- * does not cost the others.
+ * does not cost the others. A duplicated key in any line refuses the whole body (400, {@link UniqueKeys}):
+ * a line that a proxy and the gateway read differently is an attack on the batch, not one bad reading.
  */
 final class NdjsonBodyParser implements BodyParser {
 
   private final JsonFactory json;
 
   NdjsonBodyParser(JsonFactory json) {
-    this.json = json;
+    this.json = UniqueKeys.strict(json);
   }
 
   @Override
@@ -54,6 +55,10 @@ final class NdjsonBodyParser implements BodyParser {
         reader.rejectInto(index, collector);
       }
     } catch (JacksonException e) {
+      String duplicate = UniqueKeys.duplicateKey(e);
+      if (duplicate != null) {
+        throw UniqueKeys.refused(duplicate, "in the item at index " + index, e);
+      }
       collector.reject(index, "", "malformed JSON: " + JsonErrors.describe(e), RejectReason.MALFORMED);
     }
   }

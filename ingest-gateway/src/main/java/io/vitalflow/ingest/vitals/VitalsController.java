@@ -19,7 +19,8 @@ import reactor.core.publisher.Mono;
 /**
  * {@code POST /api/v1/vitals}: 200 when every reading is stored, 207 when some were rejected, 422 when all
  * were; 400 / 413 / 415 for bodies that cannot be read, 503 when Kafka does not acknowledge. Errors are
- * RFC 9457 problem details.
+ * RFC 9457 problem details. A {@code Content-Encoding: gzip} body is inflated first ({@link GzipBody}); the
+ * size limit applies to the compressed and to the inflated bytes.
  */
 @RestController
 final class VitalsController {
@@ -38,7 +39,11 @@ final class VitalsController {
       BodyFormat.FHIR_JSON_VALUE})
   Mono<ResponseEntity<Object>> post(ServerHttpRequest request) {
     BodyFormat format = BodyFormat.of(request.getHeaders().getContentType());
-    return body(request).flatMap(bytes -> ingest.ingest(format, bytes)).map(result -> answer(result, request));
+    boolean gzip = GzipBody.isGzip(request.getHeaders());
+    return body(request)
+        .map(bytes -> gzip ? GzipBody.inflate(bytes, maxBodyBytes, inflatedTooLarge()) : bytes)
+        .flatMap(bytes -> ingest.ingest(format, bytes))
+        .map(result -> answer(result, request));
   }
 
   /** The whole body, at most {@code max-body-size} bytes (checked before reading when the length is declared). */
@@ -54,6 +59,11 @@ final class VitalsController {
 
   private BodyTooLargeException tooLarge() {
     return new BodyTooLargeException("The body exceeds " + maxBodyBytes + " bytes; split the batch.");
+  }
+
+  private BodyTooLargeException inflatedTooLarge() {
+    return new BodyTooLargeException("The gzip-encoded body inflates to more than " + maxBodyBytes
+        + " bytes; split the batch.");
   }
 
   private static byte[] bytes(DataBuffer buffer) {

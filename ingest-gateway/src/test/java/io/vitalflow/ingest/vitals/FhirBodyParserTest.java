@@ -105,6 +105,19 @@ class FhirBodyParserTest {
     }
   }
 
+  @Test
+  void aDuplicatedKeyRefusesTheWholeBody() {
+    String observation = observation("obs-1", "pat-1", "8867-4", 64, "/min", TIME);
+    String twoSubjects = observation.replaceFirst("\"subject\"",
+        "\"subject\":{\"reference\":\"Patient/other\"},\"subject\"");
+    assertThat(twoSubjects).isNotEqualTo(observation);
+    for (String body : new String[] {twoSubjects, bundle(observation, twoSubjects)}) {
+      assertThatThrownBy(() -> parse(body)).isInstanceOf(MalformedBodyException.class)
+          .satisfies(e -> assertThat(((MalformedBodyException) e).getBody().getDetail())
+              .startsWith("Duplicate key \"subject\" at line "));
+    }
+  }
+
   private void assertRejected(String body, String field, RejectReason kind) {
     ParsedBatch batch = parse(body);
     assertThat(batch.readings()).as(body).isEmpty();

@@ -77,6 +77,24 @@ class JsonBodyParserTest {
         .isInstanceOf(BodyTooLargeException.class).hasMessageContaining("3 readings");
   }
 
+  @Test
+  void aDuplicatedKeyAnywhereRefusesTheWholeBodyNamingTheKey() {
+    // a proxy keeping the first patientId and a server keeping the last would disagree on the patient
+    for (String body : new String[] {
+        "{\"patientId\":\"p1\",\"value\":72,\"patientId\":\"p2\"}",
+        "[{\"patientId\":\"p0\"},{\"patientId\":\"p1\",\"patientId\":\"p2\"}]",
+        "[{\"patientId\":\"p1\",\"extra\":{\"patientId\":1,\"patientId\":2}}]"}) {
+      assertThatThrownBy(() -> parse(body)).as(body).isInstanceOf(MalformedBodyException.class)
+          .satisfies(e -> {
+            MalformedBodyException refused = (MalformedBodyException) e;
+            assertThat(refused.getStatusCode().value()).isEqualTo(400);
+            assertThat(refused.getBody().getDetail()).startsWith("Duplicate key \"patientId\"");
+            assertThat(refused.getBody().getProperties()).containsEntry("duplicateKey", "patientId");
+          });
+    }
+    assertThat(parse("[{\"patientId\":\"p1\"},{\"patientId\":\"p2\"}]").readings()).hasSize(2);
+  }
+
   private ParsedBatch parse(String body) {
     return parser.parse(body.getBytes(StandardCharsets.UTF_8), 1000);
   }

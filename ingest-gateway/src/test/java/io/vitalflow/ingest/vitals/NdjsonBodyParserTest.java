@@ -54,6 +54,15 @@ class NdjsonBodyParserTest {
         .isInstanceOf(BodyTooLargeException.class);
   }
 
+  @Test
+  void aDuplicatedKeyInAnyLineRefusesTheWholeBody() {
+    assertThatThrownBy(() -> parse("{\"patientId\":\"a\"}\n{\"patientId\":\"b\",\"patientId\":\"c\"}\n"))
+        .isInstanceOf(MalformedBodyException.class)
+        .satisfies(e -> assertThat(((MalformedBodyException) e).getBody().getDetail())
+            .isEqualTo("Duplicate key \"patientId\" in the item at index 1: a key may appear only once per JSON"
+                + " object."));
+  }
+
   private ParsedBatch parse(String body) {
     return parser.parse(body.getBytes(StandardCharsets.UTF_8), 1000);
   }

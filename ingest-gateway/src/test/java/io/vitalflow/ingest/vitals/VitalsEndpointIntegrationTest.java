@@ -10,14 +10,19 @@ import static io.vitalflow.ingest.vitals.Payloads.recently;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.zip.GZIPOutputStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -288,6 +293,77 @@ class VitalsEndpointIntegrationTest {
   }
 
   @Test
+  void aDuplicatedKeyIs400NamingTheKeyAndNothingIsStored() {
+    String first = patient();
+    String second = patient();
+    String reading = reading("dup-" + first, first, "8867-4", 72, "/min", recently());
+    String twoPatients = reading.replaceFirst("\\{", "{\"patientId\":\"" + second + "\",");
+
+    post(MediaType.APPLICATION_JSON, "[" + twoPatients + "]").expectStatus().isBadRequest()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.duplicateKey").isEqualTo("patientId")
+        .jsonPath("$.detail").value(detail -> assertThat((String) detail).startsWith("Duplicate key \"patientId\""));
+    post(MediaType.APPLICATION_NDJSON, reading + "\n" + twoPatients + "\n").expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.duplicateKey").isEqualTo("patientId");
+    String observation = observation("obs-dup-" + first, first, "8867-4", 64, "/min", recently());
+    post(FHIR_JSON, observation.replaceFirst("\"subject\"", "\"subject\":{\"reference\":\"Patient/" + second
+        + "\"},\"subject\"")).expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.duplicateKey").isEqualTo("subject");
+
+    assertThat(topic.await(Set.of(first, second), 0)).isEmpty();
+  }
+
+  @Test
+  void aGzipBodyIsInflatedAndStored() {
+    String patient = patient();
+    String body = "[" + heartRate(patient, 70) + "," + heartRate(patient, 71) + "]";
+
+    postEncoded(MediaType.APPLICATION_JSON, "gzip", gzip(body.getBytes(StandardCharsets.UTF_8)))
+        .expectStatus().isOk().expectBody().json("{\"accepted\":2,\"rejected\":[]}");
+
+    assertThat(values(topic.await(Set.of(patient), 2))).extracting(VitalSign::getValue).containsExactly(70.0, 71.0);
+  }
+
+  @Test
+  void aGzipBodyThatInflatesBeyondTheLimitIs413() {
+    String patient = patient();
+    String line = heartRate(patient, 70) + "\n";
+    byte[] inflated = line.repeat(256 * 1024 / line.length() + 1).getBytes(StandardCharsets.UTF_8);
+    byte[] compressed = gzip(inflated);
+    assertThat(compressed.length).as("the compressed body alone is within the limit").isLessThan(256 * 1024);
+
+    postEncoded(MediaType.APPLICATION_NDJSON, "gzip", compressed).expectStatus().isEqualTo(413)
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("inflates"));
+    assertThat(topic.await(Set.of(patient), 0)).isEmpty();
+  }
+
+  @Test
+  void aCorruptGzipBodyIs400NamingGzip() {
+    byte[] compressed = gzip(heartRate(patient(), 70).getBytes(StandardCharsets.UTF_8));
+    byte[] truncated = Arrays.copyOf(compressed, compressed.length - 6);
+    postEncoded(MediaType.APPLICATION_JSON, "gzip", truncated).expectStatus().isBadRequest()
+        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("gzip"));
+    postEncoded(MediaType.APPLICATION_JSON, "gzip", heartRate(patient(), 70).getBytes(StandardCharsets.UTF_8))
+        .expectStatus().isBadRequest()
+        .expectBody().jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("gzip"));
+  }
+
+  @Test
+  void otherContentEncodingsAre415WithAcceptEncoding() {
+    for (String encoding : new String[] {"br", "deflate", "gzip, br"}) {
+      postEncoded(MediaType.APPLICATION_JSON, encoding, heartRate(patient(), 70).getBytes(StandardCharsets.UTF_8))
+          .expectStatus().isEqualTo(415)
+          .expectHeader().valueEquals("Accept-Encoding", "gzip")
+          .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+          .expectBody().jsonPath("$.detail").value(detail ->
+              assertThat((String) detail).startsWith("Content-Encoding '" + encoding + "' is not supported"));
+    }
+  }
+
+  @Test
   void prometheusEndpointShowsTheIngestMeters() {
     String patient = patient();
     post(MediaType.APPLICATION_JSON, "[" + heartRate(patient, 70) + ","
@@ -305,6 +381,21 @@ class VitalsEndpointIntegrationTest {
 
   private WebTestClient.ResponseSpec post(MediaType type, String body) {
     return client.post().uri(VitalsController.PATH).contentType(type).bodyValue(body).exchange();
+  }
+
+  private WebTestClient.ResponseSpec postEncoded(MediaType type, String encoding, byte[] body) {
+    return client.post().uri(VitalsController.PATH).contentType(type).header("Content-Encoding", encoding)
+        .bodyValue(body).exchange();
+  }
+
+  private static byte[] gzip(byte[] bytes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   private static List<VitalSign> values(List<ConsumerRecord<String, VitalSign>> records) {

@@ -18,6 +18,11 @@ import io.vitalflow.schemas.VitalSign;
  * {@code maxAge} of the patient's most recent reading count (event time, so a replay computes the same
  * scores); older ones are forgotten. Emits an update when the result (score, band, sub-scores or completeness)
  * differs from the one emitted before.
+ *
+ * <p>A reading dated after its receipt by the gateway ({@code effectiveTime > receivedTime}, a drifting device
+ * clock or a hostile client) counts as taken when it was received. Otherwise it would stay the parameter's
+ * latest until its time came and every real reading before then would be ignored as older: one reading
+ * dated ahead would hide a deterioration. Both times are in the record, so a replay scores the same.
  */
 final class News2Processor implements Processor<String, VitalSign, String, News2Update> {
 
@@ -49,7 +54,8 @@ final class News2Processor implements Processor<String, VitalSign, String, News2
     if (state == null) {
       state = News2State.EMPTY;
     }
-    News2State.Reading reading = new News2State.Reading(vital.getValue(), vital.getEffectiveTime().toEpochMilli());
+    long taken = Math.min(vital.getEffectiveTime().toEpochMilli(), vital.getReceivedTime().toEpochMilli());
+    News2State.Reading reading = new News2State.Reading(vital.getValue(), taken);
     if (!reading.supersedes(state.latest().get(parameter))) {
       return;
     }

@@ -42,6 +42,10 @@ final class VitalsBatch implements SinkBatch {
   private final Map<WindowKey, VitalAggregate> minute = new LinkedHashMap<>();
   private final Map<WindowKey, VitalAggregate> hour = new LinkedHashMap<>();
   private final Counter stored;
+  private final Counter repeated;
+  private int storedReadings;
+  /** Whether the last written batch held repeated readings: then the next one is checked for them first. */
+  private boolean repeatsSeen;
   private final Counter undecodable;
   private final Timer acceptedToStored;
 
@@ -50,6 +54,9 @@ final class VitalsBatch implements SinkBatch {
     this.minuteTopic = topicPrefix + Topics.VITALS_AGG_1M.name();
     this.readingCheck = readingCheck;
     this.stored = meters.counter("vitalflow.sink.rows", "table", "vital_reading");
+    this.repeated = Counter.builder("vitalflow.sink.repeated")
+        .description("Readings not stored because the same reading (patient, effective time, id) was stored before")
+        .tag("table", "vital_reading").register(meters);
     this.undecodable = meters.counter("vitalflow.sink.undecodable", "sink", sinkName);
     this.acceptedToStored = Timer.builder("vitalflow.sink.accepted.to.stored")
         .description("From the gateway's acceptance of a reading to its commit in PostgreSQL")
@@ -79,12 +86,14 @@ final class VitalsBatch implements SinkBatch {
 
   @Override
   public void write(Connection connection) throws SQLException {
-    PostgresSinkWriter.write(connection, this, Instant.now());
+    storedReadings = PostgresSinkWriter.write(connection, this, Instant.now(), !repeatsSeen);
   }
 
   @Override
   public void committed() {
-    stored.increment(readings.size());
+    stored.increment(storedReadings);
+    repeated.increment(readings.size() - storedReadings);
+    repeatsSeen = storedReadings < readings.size();
     Instant committed = Instant.now();
     for (VitalSign reading : readings) {
       acceptedToStored.record(Duration.between(reading.getReceivedTime(), committed));
@@ -94,6 +103,7 @@ final class VitalsBatch implements SinkBatch {
   @Override
   public void clear() {
     readings.clear();
+    storedReadings = 0;
     minute.clear();
     hour.clear();
   }

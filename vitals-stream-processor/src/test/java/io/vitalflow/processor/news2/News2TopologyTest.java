@@ -34,6 +34,19 @@ class News2TopologyTest {
   }
 
   @Test
+  void aReadingDatedAheadDoesNotHideALaterRealDeterioration() {
+    fixture.pipe(reading("p1", Loinc.HEART_RATE, 80, T0)); // 0, LOW
+    VitalSign ahead = VitalSign.newBuilder(reading("p1", Loinc.HEART_RATE, 80, T0.plusSeconds(115)))
+        .setReceivedTime(T0.plusSeconds(2)).build();
+    fixture.pipe(ahead); // dated 113 s after its receipt: counts as taken at T0 + 2 s
+    fixture.pipe(reading("p1", Loinc.HEART_RATE, 135, T0.plusSeconds(5))); // HR 3: LOW_MEDIUM
+
+    List<KeyValue<String, News2Score>> scores = fixture.news2().readKeyValuesToList();
+    assertThat(scores).extracting(kv -> kv.value.getScore() + " " + kv.value.getComputedAt())
+        .containsExactly("0 " + T0, "3 " + T0.plusSeconds(5));
+  }
+
+  @Test
   void scoreIsEmittedWhenItChangesAndAlertsFollowTheBand() {
     fixture.pipe(reading("p1", Loinc.HEART_RATE, 80, T0)); // 0, LOW: a score, no alert
     fixture.pipe(reading("p1", Loinc.HEART_RATE, 82, T0.plusSeconds(5))); // still 0: nothing

@@ -130,6 +130,33 @@ class VitalsSinkTest {
     assertThat(count(database, "select count(distinct reading_id) from vital_reading")).isEqualTo(6000);
   }
 
+  @Test
+  void aReadingSentAgainIsStoredOnceAndANewOneBesideItIsStored() throws Exception {
+    String prefix = stack.freshTopicPrefix();
+    PostgresCoordinates database = stack.freshDatabase("sink_repeat");
+    var settings = new SinkSettings(SinkSettings.Streams.READINGS, "sink-repeat", prefix, 100, Duration.ofMillis(20), 1,
+        Duration.ofSeconds(10));
+    var meters = new SimpleMeterRegistry();
+    try (var producer = producer();
+        var sink = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, meters, CHECK)) {
+      send(producer, prefix, 0, 300);
+      sink.start();
+      // the first consumer group of a fresh broker can take a while on a busy machine
+      await().atMost(Duration.ofSeconds(180)).until(() -> count(database, "select count(*) from vital_reading") == 300);
+      // a client retry: the same readings again, mixed with new ones, and a repeat within one batch
+      send(producer, prefix, 200, 400);
+      send(producer, prefix, 399, 400);
+      // the same id and patient at another effective time is another reading (see docs/storage.md)
+      sendAt(producer, prefix, 0, NOW.minusSeconds(1));
+      await().atMost(Duration.ofSeconds(120)).until(() -> offsets(database, prefix) == 502);
+    }
+    assertThat(count(database, "select count(*) from vital_reading")).isEqualTo(401);
+    assertThat(count(database, "select count(*) from (select patient_id, effective_time, reading_id from vital_reading"
+        + " group by 1, 2, 3 having count(*) > 1) d")).isZero();
+    assertThat(meters.counter("vitalflow.sink.rows", "table", "vital_reading").count()).isEqualTo(401.0);
+    assertThat(meters.counter("vitalflow.sink.repeated", "table", "vital_reading").count()).isEqualTo(101.0);
+  }
+
   private static void send(KafkaProducer<String, byte[]> producer, String prefix, int from, int to) {
     for (int i = from; i < to; i++) {
       VitalSign reading = new VitalSign("r" + i, "p" + (i % 13), "d1", Loinc.SPO2, 95.0, "%", NOW, NOW);
@@ -137,6 +164,18 @@ class VitalsSinkTest {
           Topics.VITALS_RAW.valueSerde().serializer().serialize("t", reading)));
     }
     producer.flush();
+  }
+
+  private static void sendAt(KafkaProducer<String, byte[]> producer, String prefix, int i, Instant effective) {
+    VitalSign reading = new VitalSign("r" + i, "p" + (i % 13), "d1", Loinc.SPO2, 95.0, "%", effective, NOW);
+    producer.send(new ProducerRecord<>(prefix + Topics.VITALS_RAW.name(), reading.getPatientId(),
+        Topics.VITALS_RAW.valueSerde().serializer().serialize("t", reading)));
+    producer.flush();
+  }
+
+  private static long offsets(PostgresCoordinates database, String prefix) throws SQLException {
+    return count(database, "select coalesce(sum(next_offset), 0) from kafka_consumer_offset where topic = '" + prefix
+        + Topics.VITALS_RAW.name() + "'");
   }
 
   private KafkaProducer<String, byte[]> producer() {
