@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.vitalflow.infra.kafka.StreamsRunner;
 import io.vitalflow.schemas.Alert;
 import io.vitalflow.schemas.RiskBand;
 import io.vitalflow.schemas.Topics;
@@ -37,7 +38,10 @@ class FileHandleExhaustionTest {
 
   @Test
   void theAlertingPathResumesAfterFileHandlesAreExhaustedAndFreed() throws Exception {
-    try (RunningServices services = new RunningServices("emfile").startVitalsPath()) {
+    try (RunningServices services = new RunningServices("emfile")
+        .startVitalsPath("--vitalflow.processor.stall-timeout=15s")) {
+      StreamsRunner vitals = services.processor.getBean("vitalsStreams", StreamsRunner.class);
+      assertThat(vitals.health().up()).isTrue();
       WebClient ingest = WebClient.create("http://127.0.0.1:" + services.ingestPort);
       post(ingest, "fd-before");
       awaitHighAlert(services, "fd-before", Duration.ofSeconds(60));
@@ -59,9 +63,18 @@ class FileHandleExhaustionTest {
       }, "fd-traffic");
       traffic.start();
       List<FileChannel> held = exhaustFileHandles();
+      boolean sawDown = false;
       try {
         log.warn("Holding {} file handles: the JVM has none left", held.size());
-        Thread.sleep(25_000);
+        long until = System.nanoTime() + Duration.ofSeconds(25).toNanos();
+        while (System.nanoTime() < until) {
+          StreamsRunner.Health health = vitals.health();
+          if (!health.up()) {
+            sawDown = true;
+            log.warn("Health while exhausted: DOWN {}", health.details());
+          }
+          Thread.sleep(250);
+        }
       } finally {
         for (FileChannel channel : held) {
           channel.close();
@@ -70,11 +83,17 @@ class FileHandleExhaustionTest {
         traffic.join();
       }
       log.warn("File handles free again");
+      assertThat(sawDown).as("health DOWN while the stream threads were gone").isTrue();
 
       long freed = System.nanoTime();
       post(ingest, "fd-after");
       awaitHighAlert(services, "fd-after", Duration.ofSeconds(90));
       log.warn("Alerting resumed {} ms after the file handles were freed", (System.nanoTime() - freed) / 1_000_000);
+      long upBy = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!vitals.health().up() && System.nanoTime() < upBy) {
+        Thread.sleep(250);
+      }
+      assertThat(vitals.health().up()).as("health UP again: %s", vitals.health().details()).isTrue();
     }
   }
 

@@ -190,7 +190,8 @@ final class LimitsHandler extends ChannelDuplexHandler {
   }
 
   private void reject(ChannelHandlerContext ctx, HttpRequest request, String detail) {
-    boolean bodyFollows = !(request instanceof LastHttpContent)
+    // a client waiting for 100-continue sends no body after a 503
+    boolean bodyFollows = !(request instanceof LastHttpContent) && !HttpUtil.is100ContinueExpected(request)
         && (HttpUtil.getContentLength(request, -1L) > 0 || HttpUtil.isTransferEncodingChunked(request));
     String uri = request.uri();
     int query = uri.indexOf('?');
@@ -213,9 +214,7 @@ final class LimitsHandler extends ChannelDuplexHandler {
       // connection), but not for longer than a request head may take
       discarding = true;
       ctx.writeAndFlush(response);
-      ctx.executor().schedule(() -> {
-        ctx.close();
-      }, limits.requestHeaderTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      ctx.executor().schedule(() -> ctx.close(), limits.requestHeaderTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } else {
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }

@@ -53,6 +53,10 @@ public final class StreamsRunner implements SmartLifecycle {
   private Duration backoff = SUPERVISE_EVERY;
   private int restarts;
   private int threadsAdded;
+  /** When a stream thread last failed (0: never); a client still stuck after one is started anew. */
+  private volatile long failedAtNanos;
+  private long rebalancingSinceNanos;
+  private long restartedAtNanos;
 
   public StreamsRunner(Topology topology, Properties properties, MeterRegistry meters) {
     this(topology, properties, meters, DEFAULT_STALL_TIMEOUT);
@@ -84,6 +88,7 @@ public final class StreamsRunner implements SmartLifecycle {
   private void startClient() {
     streams = new KafkaStreams(topology, properties);
     streams.setUncaughtExceptionHandler(error -> {
+      failedAtNanos = System.nanoTime();
       log.error("Stream thread of {} failed; replacing it", applicationId, error);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
@@ -111,6 +116,17 @@ public final class StreamsRunner implements SmartLifecycle {
       if (!state.isRunningOrRebalancing()) {
         return;
       }
+      if (stuckAfterFailure(state)) {
+        log.warn("Kafka Streams {} is still rebalancing {} s after a stream thread failed; starting it anew "
+            + "(restart {})", applicationId, Duration.ofNanos(System.nanoTime() - rebalancingSinceNanos).toSeconds(),
+            restarts + 1);
+        closeClient();
+        restarts++;
+        restartedAtNanos = System.nanoTime();
+        startClient();
+        succeeded();
+        return;
+      }
       int alive = liveThreads();
       // twice in a row: Kafka Streams' own replacement takes a moment, and one thread too many is waste only
       shortChecks = alive < wantedThreads ? shortChecks + 1 : 0;
@@ -130,6 +146,27 @@ public final class StreamsRunner implements SmartLifecycle {
       retryAtNanos = System.nanoTime() + backoff.toNanos();
       backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
+  }
+
+  /**
+   * Rebalancing for longer than the stall timeout within ten minutes of a failed thread (and not just after a
+   * restart of ours): a replacement that never finished joining (a task directory still locked by the dead
+   * thread, clients half built while file handles were short) is seen as such, while a long state restore of a
+   * healthy start is left alone.
+   */
+  private boolean stuckAfterFailure(KafkaStreams.State state) {
+    long now = System.nanoTime();
+    if (state != KafkaStreams.State.REBALANCING) {
+      rebalancingSinceNanos = 0;
+      return false;
+    }
+    if (rebalancingSinceNanos == 0) {
+      rebalancingSinceNanos = now;
+    }
+    long failed = failedAtNanos;
+    return failed != 0 && now - failed < Duration.ofMinutes(10).toNanos()
+        && now - rebalancingSinceNanos > stallTimeout.toNanos()
+        && (restartedAtNanos == 0 || now - restartedAtNanos > stallTimeout.toNanos());
   }
 
   private void succeeded() {
@@ -164,6 +201,7 @@ public final class StreamsRunner implements SmartLifecycle {
   private void closeClient() {
     streams.close(Duration.ofSeconds(30));
     metrics.close();
+    rebalancingSinceNanos = 0;
   }
 
   @Override
