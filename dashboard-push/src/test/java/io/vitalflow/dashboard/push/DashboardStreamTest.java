@@ -61,8 +61,9 @@ class DashboardStreamTest {
             "--vitalflow.dashboard.topic-prefix=" + prefix, "--vitalflow.dashboard.vital-throttle=100ms",
             "--vitalflow.dashboard.heartbeat-interval=1s", "--vitalflow.dashboard.sync-interval=300ms",
             "--vitalflow.dashboard.queue-capacity=64",
-            // streams live far longer than the keep-alive idle timeout, which only applies between requests
-            "--vitalflow.http.idle-timeout=1s");
+            // streams live far longer than the keep-alive idle timeout, which only applies between requests, and
+            // WebSocket frames are no request head (the head deadline stops at the upgrade)
+            "--vitalflow.http.idle-timeout=1s", "--vitalflow.http.request-header-timeout=1s");
     int port = ((WebServerApplicationContext) app).getWebServer().getPort();
     base = "127.0.0.1:" + port;
     http = WebTestClient.bindToServer().baseUrl("http://" + base).build();
