@@ -1,5 +1,7 @@
 package io.vitalflow.web;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -10,7 +12,9 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
 import io.netty.handler.timeout.ReadTimeoutException;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 
 /**
  * A request body that stopped arriving ({@code body-read-timeout}) or took too long in all
@@ -22,10 +26,14 @@ final class TimeoutAnswers implements WebExceptionHandler, Ordered {
   /** Reactor Netty's exception for {@code requestTimeout} is not public. */
   private static final String REQUEST_TIMEOUT = "reactor.netty.http.server.RequestTimeoutException";
 
+  private static final Logger log = LoggerFactory.getLogger(TimeoutAnswers.class);
+  private static boolean hookInstalled;
+
   private final OverloadAnswer answer;
 
   TimeoutAnswers(OverloadAnswer answer) {
     this.answer = answer;
+    quietDroppedTimeouts();
   }
 
   @Override
@@ -35,6 +43,10 @@ final class TimeoutAnswers implements WebExceptionHandler, Ordered {
 
   @Override
   public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+    if (error instanceof AbortedException) {
+      // the client closed the connection mid-request (or a limit closed it): nobody to answer, nothing to log
+      return Mono.empty();
+    }
     if (!isBodyTimeout(error)) {
       return Mono.error(error);
     }
@@ -53,6 +65,24 @@ final class TimeoutAnswers implements WebExceptionHandler, Ordered {
     headers.set(HttpHeaders.CONNECTION, "close");
     DataBuffer buffer = response.bufferFactory().wrap(body.bytes());
     return response.writeWith(Mono.just(buffer));
+  }
+
+  /**
+   * A timed-out body also reaches Reactor as an error nobody listens to any more; Reactor would log each at
+   * ERROR (one line per slow client during an attack). These are dropped quietly; any other dropped error is
+   * logged as Reactor would. Process-wide (Reactor's hook is global), so installed once.
+   */
+  static synchronized void quietDroppedTimeouts() {
+    if (!hookInstalled) {
+      hookInstalled = true;
+      Hooks.onErrorDropped(error -> {
+        if (isBodyTimeout(error) || error instanceof AbortedException) {
+          log.debug("Dropped after its request ended: {}", error.toString());
+        } else {
+          log.error("Operator called default onErrorDropped", error);
+        }
+      });
+    }
   }
 
   static boolean isBodyTimeout(Throwable error) {
