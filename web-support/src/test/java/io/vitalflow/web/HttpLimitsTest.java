@@ -119,6 +119,39 @@ class HttpLimitsTest {
   }
 
   @Test
+  void pastTheAnsweredOverflowNewConnectionsAreClosedAtOnce() throws Exception {
+    int port = start("--vitalflow.http.max-connections=2", "--vitalflow.http.max-connections-per-address=0");
+    for (int i = 0; i < 2 + 16; i++) { // the limit, then the overflow that still gets its 503
+      client(port, "127.0.0.1");
+    }
+    await(() -> gate().connections() == 18);
+    RawHttp refused = client(port, "127.0.0.1");
+    assertThat(refused.millisUntilClosed(2000)).as("closed without waiting for a request").isBetween(0L, 1000L);
+    await(() -> gate().connections() == 18);
+  }
+
+  @Test
+  void aBodyWithoutLengthThatOutgrowsTheBudgetIsCutOff() throws Exception {
+    int port = start("--vitalflow.http.max-in-flight-request-bytes=1MB",
+        "--vitalflow.http.max-in-flight-request-bytes-per-address=64KB");
+    RawHttp chunked = client(port, "127.0.0.2").send("POST /api/upload HTTP/1.1\r\nHost: localhost\r\n"
+        + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+    boolean cut = false;
+    for (int i = 0; i < 20 && !cut; i++) { // 20 chunks of 8 KB: more than 64 KB
+      try {
+        chunked.send("2000\r\n").send(new byte[8192]).send("\r\n");
+        Thread.sleep(20);
+      } catch (IOException e) {
+        cut = true;
+      }
+    }
+    assertThat(cut || chunked.millisUntilClosed(2000) >= 0).isTrue();
+    await(() -> gate().inFlightBytes() == 0);
+    RawHttp other = client(port, "127.0.0.1").send(RawHttp.postHead("/api/upload", 5)).send("hello");
+    assertThat(other.response().body()).isEqualTo("5");
+  }
+
+  @Test
   void oneAddressCannotTakeEveryConnection() throws Exception {
     int port = start("--vitalflow.http.max-connections=100", "--vitalflow.http.max-connections-per-address=2");
     client(port, "127.0.0.2");
