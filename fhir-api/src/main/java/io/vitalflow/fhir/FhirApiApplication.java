@@ -1,7 +1,12 @@
 package io.vitalflow.fhir;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.annotation.Bean;
+
+import io.vitalflow.web.HttpLimits;
+import io.vitalflow.web.OverloadAnswer;
 
 /** The read side: vitals reads today, the FHIR R4 server as it grows. */
 @SpringBootApplication
@@ -15,5 +20,18 @@ public class FhirApiApplication {
 
   public static void main(String[] args) {
     builder().run(args);
+  }
+
+  /** A full-size Bundle must fit the in-flight budget of one client address, or it would always get 503. */
+  @Bean
+  InitializingBean httpLimitsHoldAFullBundle(HttpLimits limits, FhirProperties properties) {
+    return () -> limits.requireRoomFor(Math.max(properties.maxBundleBytes(), properties.maxResourceBytes()),
+        "vitalflow.fhir.max-bundle-bytes");
+  }
+
+  /** The HTTP limits' own 503 and 408 as an OperationOutcome under {@code /fhir}, problem details elsewhere. */
+  @Bean
+  OverloadAnswer fhirOverloadAnswer() {
+    return new FhirOverloadAnswer();
   }
 }

@@ -112,9 +112,9 @@ class FhirWriteConfiguration {
     return projection;
   }
 
-  /** {@code /actuator/health} component {@code projection}: DOWN while the projection makes no progress. */
+  /** {@code /actuator/health} component {@code fhirProjection}: DOWN while the projection makes no progress. */
   @Bean
-  SinkHealthIndicator projectionHealthIndicator(FhirProjection fhirProjection, FhirProperties properties) {
+  SinkHealthIndicator fhirProjectionHealthIndicator(FhirProjection fhirProjection, FhirProperties properties) {
     return new SinkHealthIndicator(List.of(fhirProjection::health), properties.sinkHealthTolerance());
   }
 

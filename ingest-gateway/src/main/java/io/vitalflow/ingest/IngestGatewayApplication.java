@@ -1,8 +1,12 @@
 package io.vitalflow.ingest;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
+
+import io.vitalflow.web.HttpLimits;
 
 /**
  * The ingest gateway: device vital signs in over HTTP, validated, normalised and on Kafka before the
@@ -25,5 +29,11 @@ public class IngestGatewayApplication {
 
   public static void main(String[] args) {
     builder().run(args);
+  }
+
+  /** A full-size batch must fit the in-flight budget of one client address, or it would always get 503. */
+  @Bean
+  InitializingBean httpLimitsHoldAFullBatch(HttpLimits limits, IngestProperties properties) {
+    return () -> limits.requireRoomFor(properties.maxBodySize().toBytes(), "vitalflow.ingest.max-body-size");
   }
 }

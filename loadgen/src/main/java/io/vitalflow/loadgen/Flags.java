@@ -1,5 +1,10 @@
 package io.vitalflow.loadgen;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,5 +24,18 @@ public final class Flags {
       flags.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
     }
     return flags;
+  }
+
+  /**
+   * The default {@code --jdbc-password}: the generated password of the local platform's PostgreSQL
+   * ({@code .vitalflow/postgres.password}, where {@code ./vitalflow} runs), else {@code postgres}.
+   */
+  public static String localJdbcPassword() {
+    Path file = Path.of(".vitalflow", "postgres.password");
+    try {
+      return Files.isReadable(file) ? Files.readString(file, StandardCharsets.US_ASCII).strip() : "postgres";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

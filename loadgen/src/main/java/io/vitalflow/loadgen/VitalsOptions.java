@@ -24,7 +24,7 @@ record VitalsOptions(URI ingestBase, int rate, Duration duration, int patients, 
 
   static final String USAGE = "loadgen vitals [--url=http://127.0.0.1:8081] [--rate=60000] [--duration=60s]"
       + " [--patients=5000] [--batch=500] [--concurrency=32] [--jdbc-url=jdbc:postgresql://127.0.0.1:54329/vitalflow]"
-      + " [--jdbc-user=postgres] [--jdbc-password=postgres] [--drain-timeout=120s] [--report-dir=loadgen-reports]";
+      + " [--jdbc-user=postgres] [--jdbc-password=(.vitalflow/postgres.password)] [--drain-timeout=120s] [--report-dir=loadgen-reports]";
 
   private static final List<String> KNOWN = List.of("url", "rate", "duration", "patients", "batch", "concurrency",
       "jdbc-url", "jdbc-user", "jdbc-password", "drain-timeout", "report-dir");
@@ -41,7 +41,8 @@ record VitalsOptions(URI ingestBase, int rate, Duration duration, int patients, 
         FlagValues.positiveInt("--patients", flags.getOrDefault("patients", "5000")),
         FlagValues.positiveInt("--batch", flags.getOrDefault("batch", "500")),
         FlagValues.positiveInt("--concurrency", flags.getOrDefault("concurrency", "32")),
-        jdbcUrl, flags.getOrDefault("jdbc-user", "postgres"), flags.getOrDefault("jdbc-password", "postgres"),
+        jdbcUrl, flags.getOrDefault("jdbc-user", "postgres"),
+        flags.getOrDefault("jdbc-password", Flags.localJdbcPassword()),
         FlagValues.positiveDuration("--drain-timeout", flags.getOrDefault("drain-timeout", "120s")),
         Path.of(flags.getOrDefault("report-dir", "loadgen-reports")));
   }

@@ -1,6 +1,9 @@
 package io.vitalflow.platform;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -8,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 import org.slf4j.Logger;
@@ -41,7 +45,9 @@ import io.vitalflow.processor.VitalsProcessorApplication;
  * --patients=500 --interval=5s               device simulator (--patients=0 turns it off)
  * --ingest-port=8081 --fhir-port=8082 --processor-port=8083 --dashboard-port=8084
  * --services=processor,ingest,fhir,dashboard  start only these (e.g. to measure one path alone)
+ * --bind=127.0.0.1           the address the HTTP ports listen on (--bind=0.0.0.0 opens them to the network)
  * </pre>
+ * The local PostgreSQL asks for a generated password, kept in {@code <data-dir>/postgres.password} (mode 600).
  */
 public final class LocalPlatform implements AutoCloseable {
 
@@ -52,6 +58,8 @@ public final class LocalPlatform implements AutoCloseable {
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Map<String, String> flags;
+  /** The HTTP port of each started service, by its {@code --services} name. */
+  final Map<String, Integer> ports = new ConcurrentHashMap<>();
 
   LocalPlatform(Map<String, String> flags) {
     this.flags = flags;
@@ -90,6 +98,8 @@ public final class LocalPlatform implements AutoCloseable {
 
   void start() {
     Set<String> services = services(flag("services", String.join(",", SERVICES)));
+    String bind = bindAddress(flag("bind", "127.0.0.1"));
+    String host = urlHost(bind);
     Path dataDir = Path.of(flag("data-dir", ".vitalflow")).toAbsolutePath();
     String kafka = flags.get("kafka");
     if (kafka == null) {
@@ -113,6 +123,7 @@ public final class LocalPlatform implements AutoCloseable {
 
     String processorPort = !services.contains("processor") ? NOT_STARTED
         : run(VitalsProcessorApplication.builder(), "--server.port=" + flag("processor-port", "8083"),
+        "--server.address=" + bind,
         "--vitalflow.processor.kafka-bootstrap=" + kafka,
         "--vitalflow.processor.jdbc-url=" + database.jdbcUrl(),
         "--vitalflow.processor.jdbc-user=" + database.user(),
@@ -120,9 +131,11 @@ public final class LocalPlatform implements AutoCloseable {
         "--vitalflow.processor.state-dir=" + dataDir.resolve("streams"));
     String ingestPort = !services.contains("ingest") ? NOT_STARTED
         : run(IngestGatewayApplication.builder(), "--server.port=" + flag("ingest-port", "8081"),
+        "--server.address=" + bind,
         "--vitalflow.ingest.bootstrap-servers=" + kafka);
     String fhirPort = !services.contains("fhir") ? NOT_STARTED
         : run(FhirApiApplication.builder(), "--server.port=" + flag("fhir-port", "8082"),
+        "--server.address=" + bind,
         "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user(),
         "--spring.r2dbc.password=" + database.password(),
         "--vitalflow.fhir.kafka-bootstrap=" + kafka,
@@ -132,13 +145,21 @@ public final class LocalPlatform implements AutoCloseable {
         "--vitalflow.fhir.state-dir=" + dataDir.resolve("fhir-streams"));
     String dashboardPort = !services.contains("dashboard") ? NOT_STARTED
         : run(DashboardPushApplication.builder(), "--server.port=" + flag("dashboard-port", "8084"),
+        "--server.address=" + bind,
         "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user(),
         "--spring.r2dbc.password=" + database.password(),
         "--vitalflow.dashboard.bootstrap-servers=" + kafka);
 
+    Map.of("processor", processorPort, "ingest", ingestPort, "fhir", fhirPort, "dashboard", dashboardPort)
+        .forEach((name, port) -> {
+          if (!NOT_STARTED.equals(port)) {
+            ports.put(name, Integer.valueOf(port));
+          }
+        });
+
     int patients = Integer.parseInt(flag("patients", "500"));
     if (patients > 0 && services.contains("ingest")) {
-      DeviceSimulator simulator = new DeviceSimulator(URI.create("http://127.0.0.1:" + ingestPort), patients,
+      DeviceSimulator simulator = new DeviceSimulator(URI.create("http://" + host + ":" + ingestPort), patients,
           Durations.parse(flag("interval", "5s")));
       simulator.start();
       started.push(simulator);
@@ -155,14 +176,51 @@ public final class LocalPlatform implements AutoCloseable {
         "  live dashboards        http://127.0.0.1:" + dashboardPort
             + "/api/v1/dashboard/events?patients=sim-1 (SSE; WebSocket: /api/v1/dashboard/ws)",
         "  ward dashboard page    http://127.0.0.1:" + dashboardPort + "/?patients=sim-1,sim-2,sim-3,sim-4",
-        "  metrics                http://127.0.0.1:" + ingestPort + "/actuator/prometheus (ingest), :"
+        "  metrics                http://" + host + ":" + ingestPort + "/actuator/prometheus (ingest), :"
             + processorPort + " (processor), :" + fhirPort + " (FHIR), :" + dashboardPort + " (dashboards)",
         "  Kafka                  " + kafka,
-        "  PostgreSQL             " + database.jdbcUrl() + " (user " + database.user() + ")",
+        "  PostgreSQL             " + database.jdbcUrl() + " (user " + database.user() + (flags.containsKey("jdbc-url")
+            ? ")" : ", password in " + LocalPostgres.passwordFile(dataDir.resolve("postgres")) + ")"),
+        "  HTTP ports listen on   " + bind + (isLoopback(bind) ? " (this machine only; --bind=0.0.0.0 opens them)" : ""),
         "  device simulator       " + (patients > 0 ? patients + " patients" : "off"),
         "Press Ctrl-C to stop.",
         "");
     System.out.println(banner);
+  }
+
+  /** {@code --bind}: an IP address literal (no name look-up), e.g. {@code 127.0.0.1}, {@code 0.0.0.0} or {@code ::1}. */
+  static String bindAddress(String value) {
+    IllegalArgumentException notAnAddress =
+        new IllegalArgumentException("--bind: '" + value + "' is not an IP address (e.g. 127.0.0.1 or 0.0.0.0)");
+    if (!value.matches("[0-9.]+|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")) {
+      throw notAnAddress;
+    }
+    try {
+      return InetAddress.getByName(value).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw notAnAddress;
+    }
+  }
+
+  /** The host for URLs to the services: the bound address, or loopback when bound to every address. */
+  static String urlHost(String bind) {
+    try {
+      InetAddress address = InetAddress.getByName(bind);
+      if (address.isAnyLocalAddress()) {
+        return "127.0.0.1";
+      }
+      return address instanceof Inet6Address ? "[" + bind + "]" : bind;
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+  }
+
+  private static boolean isLoopback(String bind) {
+    try {
+      return InetAddress.getByName(bind).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** {@code --services=ingest,processor}: which services start (all by default); the others show as not started. */

@@ -29,6 +29,8 @@ final class RunningServices implements AutoCloseable {
   private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
   private final List<Path> stateDirs = new ArrayList<>();
   int processorPort;
+  /** The processor started by {@link #startVitalsPath()}, for its beans. */
+  ConfigurableApplicationContext processor;
   int ingestPort;
   int fhirPort;
   int dashboardPort;
@@ -53,8 +55,11 @@ final class RunningServices implements AutoCloseable {
   }
 
   /** Only the processor and the ingest gateway (no FHIR API): readings in, aggregates, NEWS2 and alerts out. */
-  RunningServices startVitalsPath() throws Exception {
-    processorPort = start(VitalsProcessorApplication.builder(), processorArgs(newStateDir()));
+  RunningServices startVitalsPath(String... extraProcessorArgs) throws Exception {
+    List<String> args = new ArrayList<>(List.of(processorArgs(newStateDir())));
+    args.addAll(List.of(extraProcessorArgs));
+    processorPort = start(VitalsProcessorApplication.builder(), args.toArray(String[]::new));
+    processor = contexts.get(contexts.size() - 1);
     ingestPort = start(IngestGatewayApplication.builder(), "--server.port=0",
         "--vitalflow.ingest.bootstrap-servers=" + stack.kafkaBootstrap(), "--vitalflow.ingest.topic-prefix=" + topicPrefix);
     return this;

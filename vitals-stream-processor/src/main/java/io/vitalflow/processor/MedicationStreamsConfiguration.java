@@ -1,9 +1,11 @@
 package io.vitalflow.processor;
 
+import java.time.Duration;
 import java.util.Properties;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,7 +36,7 @@ class MedicationStreamsConfiguration {
 
   @Bean
   StreamsRunner medicationStreams(ProcessorProperties properties, WasmInteractionChecker checker,
-      MeterRegistry meters) {
+      MeterRegistry meters, @Value("${vitalflow.processor.stall-timeout:60s}") Duration stallTimeout) {
     var topology = new MedicationTopology(MedicationTopology.Options.of(checker)
         .withTopicPrefix(properties.topicPrefix()));
     Properties streams = StreamsSettings.properties(StreamsSettings.Options
@@ -45,7 +47,7 @@ class MedicationStreamsConfiguration {
         .withCacheMaxBytes(MedicationTopology.CACHE_MAX_BYTES));
     StreamsSettings.sessionTimeout(streams, properties.sessionTimeout());
     log.info("Medication stream state: {} stores", properties.medicationStateStores());
-    return new StreamsRunner(topology.build(properties.medicationStateStores()), streams, meters);
+    return new StreamsRunner(topology.build(properties.medicationStateStores()), streams, meters, stallTimeout);
   }
 
   @Bean

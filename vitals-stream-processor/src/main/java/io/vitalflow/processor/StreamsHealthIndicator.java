@@ -1,13 +1,14 @@
 package io.vitalflow.processor;
 
 import io.vitalflow.infra.kafka.StreamsRunner;
-import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * {@code /actuator/health}: down when a Kafka Streams application has stopped or failed; rebalancing counts as up.
- * One per application: {@code streams} (vitals) and {@code medicationStreams}.
+ * {@code /actuator/health}: down when a Kafka Streams application has stopped, failed, lost every stream thread
+ * or makes no progress while its input grows ({@link StreamsRunner#health()}); rebalancing counts as up. Up
+ * again on its own once the cause is gone. One per application: {@code streams} (vitals) and
+ * {@code medicationStreams}.
  */
 final class StreamsHealthIndicator implements HealthIndicator {
 
@@ -19,8 +20,7 @@ final class StreamsHealthIndicator implements HealthIndicator {
 
   @Override
   public Health health() {
-    KafkaStreams.State state = streams.state();
-    Health.Builder health = state.isRunningOrRebalancing() ? Health.up() : Health.down();
-    return health.withDetail("state", state.name()).build();
+    StreamsRunner.Health health = streams.health();
+    return (health.up() ? Health.up() : Health.down()).withDetails(health.details()).build();
   }
 }

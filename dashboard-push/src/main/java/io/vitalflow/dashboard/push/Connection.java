@@ -71,10 +71,18 @@ final class Connection {
 
   /** The messages for this connection as a stream (SSE, WebFlux); subscribe once. */
   Flux<Frame> outbound() {
+    return outbound(() -> { });
+  }
+
+  /**
+   * The messages as a stream whose transport {@code cutTransport} closes when the client does not even read the
+   * closing message: an error signal alone waits behind the unread bytes of a socket that takes nothing.
+   */
+  Flux<Frame> outbound(Runnable cutTransport) {
     return Flux.create(sink -> {
       sink.onRequest(n -> signal());
       sink.onDispose(() -> close(CloseReason.CLIENT_GONE));
-      attach(new FluxOutlet(sink));
+      attach(new FluxOutlet(sink, cutTransport));
     });
   }
 

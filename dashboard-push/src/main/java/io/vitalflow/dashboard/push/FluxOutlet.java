@@ -2,13 +2,19 @@ package io.vitalflow.dashboard.push;
 
 import reactor.core.publisher.FluxSink;
 
-/** An outlet into a {@code Flux.create} sink: SSE, and the WebFlux WebSocket session. */
+/**
+ * An outlet into a {@code Flux.create} sink: SSE, and the WebFlux WebSocket session. Cutting also runs the
+ * transport's own cut (SSE closes its channel), so a client that stopped reading loses its connection as a
+ * WebSocket one does.
+ */
 final class FluxOutlet implements Outlet {
 
   private final FluxSink<Frame> sink;
+  private final Runnable cutTransport;
 
-  FluxOutlet(FluxSink<Frame> sink) {
+  FluxOutlet(FluxSink<Frame> sink, Runnable cutTransport) {
     this.sink = sink;
+    this.cutTransport = cutTransport;
   }
 
   @Override
@@ -39,5 +45,6 @@ final class FluxOutlet implements Outlet {
   @Override
   public void cut(CloseReason reason) {
     sink.error(new IllegalStateException("connection closed: " + reason.code()));
+    cutTransport.run();
   }
 }

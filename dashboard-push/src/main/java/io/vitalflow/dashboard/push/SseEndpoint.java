@@ -8,6 +8,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,6 +21,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
 
 import io.vitalflow.dashboard.access.ClientIdentity;
 
@@ -51,7 +53,7 @@ final class SseEndpoint {
           response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
           response.getHeaders().setCacheControl("no-cache");
           response.getHeaders().set("X-Accel-Buffering", "no");
-          Flux<Mono<DataBuffer>> frames = connection.outbound()
+          Flux<Mono<DataBuffer>> frames = connection.outbound(() -> closeChannel(response))
               .map(frame -> Mono.just(response.bufferFactory().wrap(frame.sse())));
           return service.subscribeFromQuery(connection, patients, ward,
                   lastEventId != null ? lastEventId : lastEventIdParam)
@@ -61,6 +63,14 @@ final class SseEndpoint {
                 service.closed(connection);
               });
         });
+  }
+
+  /** Closes the TCP connection under an SSE response (Reactor Netty), whatever it still has to write. */
+  private static void closeChannel(ServerHttpResponse response) {
+    Object netty = ServerHttpResponseDecorator.getNativeResponse(response);
+    if (netty instanceof HttpServerResponse outbound) {
+      outbound.withConnection(connection -> connection.channel().close());
+    }
   }
 
   /** One client message ({@code subscribe}, {@code unsubscribe}, {@code ack}, {@code ping}); 202 or a problem. */

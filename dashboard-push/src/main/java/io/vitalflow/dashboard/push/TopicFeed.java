@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -130,16 +131,29 @@ final class TopicFeed implements AutoCloseable {
 
   private void run() {
     try {
+      long backoffMillis = 0;
       while (running) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          handle(record);
-        }
-        if (!caughtUp && isCaughtUp()) {
-          caughtUp = true;
-          state.dropUnmatchedAcks();
-          log.info("Dashboard feed caught up; live from here");
+        try {
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            handle(record);
+          }
+          if (!caughtUp && isCaughtUp()) {
+            caughtUp = true;
+            state.dropUnmatchedAcks();
+            log.info("Dashboard feed caught up; live from here");
+          }
+          backoffMillis = 0;
+        } catch (WakeupException e) {
+          throw e;
+        } catch (KafkaException e) {
+          // e.g. no file handle for a connection (EMFILE): the feed waits and polls again instead of ending
+          backoffMillis = Math.min(30_000, Math.max(500, backoffMillis * 2));
+          log.warn("Dashboard feed cannot poll ({}); retrying in {} ms", e.toString(), backoffMillis);
+          Thread.sleep(backoffMillis);
         }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (WakeupException e) {
       if (running) {
         log.error("Dashboard feed woken unexpectedly", e);

@@ -60,7 +60,10 @@ class DashboardStreamTest {
             "--vitalflow.dashboard.bootstrap-servers=" + stack.kafkaBootstrap(),
             "--vitalflow.dashboard.topic-prefix=" + prefix, "--vitalflow.dashboard.vital-throttle=100ms",
             "--vitalflow.dashboard.heartbeat-interval=1s", "--vitalflow.dashboard.sync-interval=300ms",
-            "--vitalflow.dashboard.queue-capacity=64");
+            "--vitalflow.dashboard.queue-capacity=64",
+            // streams live far longer than the keep-alive idle timeout, which only applies between requests, and
+            // WebSocket frames are no request head (the head deadline stops at the upgrade)
+            "--vitalflow.http.idle-timeout=1s", "--vitalflow.http.request-header-timeout=1s");
     int port = ((WebServerApplicationContext) app).getWebServer().getPort();
     base = "127.0.0.1:" + port;
     http = WebTestClient.bindToServer().baseUrl("http://" + base).build();
@@ -472,6 +475,68 @@ class DashboardStreamTest {
         Thread.sleep(100);
       }
       assertThat(hub.connections()).hasSize(open - 1);
+    }
+  }
+
+  @Test
+  void anSseClientThatStopsReadingIsClosedLikeAWebSocketOne() throws Exception {
+    String p = patient();
+    PushMetrics metrics = app.getBean(PushMetrics.class);
+    Hub hub = app.getBean(Hub.class);
+    io.vitalflow.web.RequestGate gate = app.getBean(io.vitalflow.web.RequestGate.class);
+    double closesBefore = metrics.slowClientCloses.count();
+    try (Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(4096);
+      String[] hostPort = base.split(":");
+      socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
+      socket.getOutputStream().write(("GET /api/v1/dashboard/events?patients=" + p + " HTTP/1.1\r\nHost: " + base
+          + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      StringBuilder seen = new StringBuilder();
+      byte[] chunk = new byte[256];
+      while (seen.indexOf("\"type\":\"snapshot\"") < 0) {
+        int read = socket.getInputStream().read(chunk);
+        assertThat(read).as("server closed early: %s", seen).isPositive();
+        seen.append(new String(chunk, 0, read, StandardCharsets.ISO_8859_1));
+      }
+      int open = hub.connections().size();
+      long connections = gate.connections();
+      // from here on the client reads nothing: the socket buffers fill, then the connection's queue
+      topics.bigAlerts(p, 600, 16 * 1024);
+      long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+      while (metrics.slowClientCloses.count() == closesBefore && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(metrics.slowClientCloses.count()).isEqualTo(closesBefore + 1);
+      // the TCP connection itself is closed (within the close grace), not only forgotten by the hub
+      long closedBy = System.nanoTime() + io.vitalflow.dashboard.push.Connection.CLOSE_GRACE.plusSeconds(5).toNanos();
+      while ((hub.connections().size() >= open || gate.connections() >= connections) && System.nanoTime() < closedBy) {
+        Thread.sleep(100);
+      }
+      assertThat(hub.connections()).hasSize(open - 1);
+      assertThat(gate.connections()).isLessThan(connections);
+      socket.setSoTimeout(5000);
+      byte[] drain = new byte[64 * 1024];
+      try {
+        while (socket.getInputStream().read(drain) >= 0) {
+          // what the socket buffers held, then the end of the stream
+        }
+      } catch (java.net.SocketException reset) {
+        // reset: closed as well
+      }
+    }
+  }
+
+  @Test
+  void anSseStreamOutlivesTheKeepAliveIdleTimeout() {
+    try (SseClient sse = new SseClient(webClient, "/api/v1/dashboard/events", null)) {
+      sse.received.await("heartbeat");
+      long start = System.nanoTime();
+      int heartbeats = 0;
+      while (System.nanoTime() - start < Duration.ofMillis(3500).toNanos()) {
+        sse.received.await("heartbeat"); // one a second, on a connection idle (from the client) for 1 s each time
+        heartbeats++;
+      }
+      assertThat(heartbeats).isGreaterThanOrEqualTo(3);
     }
   }
 
