@@ -35,8 +35,9 @@ import reactor.netty.NettyPipeline;
  * connection over the connection limits or of a request whose body does not fit the in-flight byte budget, and
  * closes a connection whose request head takes longer than {@code request-header-timeout} from its first byte
  * (a {@link HeadClock} in front of the codec sees that byte). Reserved bytes are given back when the response
- * to the request ends or the connection closes. A connection upgraded to WebSocket keeps its count only.
- * Reactor Netty's own idle, read and request timeouts cover the rest ({@link LimitsCustomizer}).
+ * to the request ends or the connection closes. A request body must arrive within {@code request-timeout} without
+ * pauses over {@code body-read-timeout}. A connection upgraded to WebSocket keeps its count only. Reactor Netty's
+ * idle timeout covers connections between requests ({@link LimitsCustomizer}).
  */
 final class LimitsHandler extends ChannelDuplexHandler {
 
@@ -56,6 +57,9 @@ final class LimitsHandler extends ChannelDuplexHandler {
   private boolean discarding;
   private boolean upgraded;
   private ScheduledFuture<?> headDeadline;
+  private ScheduledFuture<?> bodyDeadline;
+  private ScheduledFuture<?> bodyGapCheck;
+  private long bodyReadAtNanos;
 
   LimitsHandler(RequestGate gate, OverloadAnswer answer) {
     this.gate = gate;
@@ -105,6 +109,7 @@ final class LimitsHandler extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     cancelHeadDeadline();
+    cancelBodyTimers();
     while (!reservations.isEmpty()) {
       gate.unreserve(address, reservations.poll()[0]);
     }
@@ -154,6 +159,9 @@ final class LimitsHandler extends ChannelDuplexHandler {
     // a body without Content-Length is counted as it arrives (onContent)
     reading = new long[] {Math.max(0, declared), declared >= 0 ? 0 : 1};
     reservations.add(reading);
+    if (declared > 0 || HttpUtil.isTransferEncodingChunked(request)) {
+      startBodyTimers(ctx);
+    }
     ctx.fireChannelRead(request);
   }
 
@@ -166,6 +174,7 @@ final class LimitsHandler extends ChannelDuplexHandler {
       }
       return;
     }
+    bodyReadAtNanos = System.nanoTime();
     long[] current = reading;
     if (current != null && current[1] == 1) {
       int size = content.content().readableBytes();
@@ -187,6 +196,54 @@ final class LimitsHandler extends ChannelDuplexHandler {
   private void requestRead() {
     reading = null;
     awaitingHead = true;
+    cancelBodyTimers();
+  }
+
+  /**
+   * The body must arrive within {@code request-timeout}, without a pause longer than {@code body-read-timeout}.
+   * Only requests with a body get these (not a WebSocket upgrade or an SSE request, which Reactor Netty's own
+   * request timeout would cut off). On expiry the body stream fails ({@link BodyTimeoutException}, answered
+   * 408), and the connection is closed a second later whatever the application does.
+   */
+  private void startBodyTimers(ChannelHandlerContext ctx) {
+    cancelBodyTimers();
+    bodyReadAtNanos = System.nanoTime();
+    bodyDeadline = ctx.executor().schedule(() -> bodyTimedOut(ctx, "request-timeout"),
+        limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    scheduleGapCheck(ctx, limits.bodyReadTimeout().toNanos());
+  }
+
+  private void scheduleGapCheck(ChannelHandlerContext ctx, long inNanos) {
+    bodyGapCheck = ctx.executor().schedule(() -> {
+      long quiet = System.nanoTime() - bodyReadAtNanos;
+      long allowed = limits.bodyReadTimeout().toNanos();
+      if (quiet >= allowed) {
+        bodyTimedOut(ctx, "body-read-timeout");
+      } else {
+        scheduleGapCheck(ctx, allowed - quiet);
+      }
+    }, inNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void bodyTimedOut(ChannelHandlerContext ctx, String which) {
+    cancelBodyTimers();
+    if (!ctx.channel().isActive() || reading == null) {
+      return;
+    }
+    reading = null;
+    ctx.fireExceptionCaught(new BodyTimeoutException("request body not received within " + which));
+    ctx.executor().schedule(() -> ctx.close(), 1, TimeUnit.SECONDS);
+  }
+
+  private void cancelBodyTimers() {
+    if (bodyDeadline != null) {
+      bodyDeadline.cancel(false);
+      bodyDeadline = null;
+    }
+    if (bodyGapCheck != null) {
+      bodyGapCheck.cancel(false);
+      bodyGapCheck = null;
+    }
   }
 
   private void reject(ChannelHandlerContext ctx, HttpRequest request, String detail) {
@@ -231,6 +288,7 @@ final class LimitsHandler extends ChannelDuplexHandler {
       long[] done = reservations.poll();
       if (done == reading) {
         reading = null; // answered before its body ended: what still comes is not counted
+        cancelBodyTimers();
       }
       gate.unreserve(address, done[0]);
     }

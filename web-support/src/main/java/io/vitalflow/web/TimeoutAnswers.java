@@ -87,7 +87,8 @@ final class TimeoutAnswers implements WebExceptionHandler, Ordered {
 
   static boolean isBodyTimeout(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      if (cause instanceof ReadTimeoutException || REQUEST_TIMEOUT.equals(cause.getClass().getName())) {
+      if (cause instanceof BodyTimeoutException || cause instanceof ReadTimeoutException
+          || REQUEST_TIMEOUT.equals(cause.getClass().getName())) {
         return true;
       }
     }

@@ -231,6 +231,18 @@ class HttpLimitsTest {
   }
 
   @Test
+  void aStreamedResponseOutlivesEveryTimeout() throws Exception {
+    int port = start("--vitalflow.http.idle-timeout=1s", "--vitalflow.http.request-header-timeout=1s",
+        "--vitalflow.http.body-read-timeout=1s", "--vitalflow.http.request-timeout=1s");
+    RawHttp client = client(port, "127.0.0.1").send(RawHttp.get("/api/stream"));
+    long start = System.nanoTime();
+    RawHttp.Response stream = client.response();
+    assertThat(stream.status()).isEqualTo(200);
+    assertThat(stream.body()).contains("tick 0", "tick 14");
+    assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThan(2500L);
+  }
+
+  @Test
   void aLargerBodyThanTheBudgetOfOneAddressIsASettingsError() {
     HttpLimits limits = HttpLimits.defaults();
     limits.requireRoomFor(4 * 1024 * 1024, "vitalflow.ingest.max-body-size");

@@ -1,5 +1,6 @@
 package io.vitalflow.web;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** A small WebFlux service with the limits, on a random port: {@code GET /api/hello}, {@code POST /api/upload}. */
@@ -25,6 +27,12 @@ class LimitsTestApp {
     @GetMapping("/api/hello")
     String hello() {
       return "hello";
+    }
+
+    /** A stream that lives for 3 s, longer than any timeout the tests set. */
+    @GetMapping(path = "/api/stream", produces = "text/event-stream")
+    Flux<String> stream() {
+      return Flux.interval(Duration.ofMillis(200)).take(15).map(tick -> "tick " + tick);
     }
 
     /** Holds the whole body in memory, as the ingest gateway does, and answers with its size. */

@@ -63,7 +63,8 @@ class DashboardStreamTest {
             "--vitalflow.dashboard.queue-capacity=64",
             // streams live far longer than the keep-alive idle timeout, which only applies between requests, and
             // WebSocket frames are no request head (the head deadline stops at the upgrade)
-            "--vitalflow.http.idle-timeout=1s", "--vitalflow.http.request-header-timeout=1s");
+            "--vitalflow.http.idle-timeout=1s", "--vitalflow.http.request-header-timeout=1s",
+            "--vitalflow.http.request-timeout=1s", "--vitalflow.http.body-read-timeout=1s");
     int port = ((WebServerApplicationContext) app).getWebServer().getPort();
     base = "127.0.0.1:" + port;
     http = WebTestClient.bindToServer().baseUrl("http://" + base).build();
