@@ -10,6 +10,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import io.vitalflow.infra.postgres.PartitionMaintenance;
+import io.vitalflow.infra.sink.Failures;
 
 /** Runs partition maintenance every hour (creating days ahead, dropping expired ones). */
 @Component
@@ -38,7 +39,7 @@ class PartitionScheduler implements SmartLifecycle {
     try {
       maintenance.run();
     } catch (RuntimeException e) {
-      log.error("Partition maintenance failed; retrying in an hour", e);
+      log.error("Partition maintenance failed; retrying in an hour", Failures.redacted(e));
     }
   }
 

@@ -30,6 +30,7 @@ import io.vitalflow.interactions.Medication;
 import io.vitalflow.interactions.host.PluginException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import io.vitalflow.infra.sink.Failures;
 
 /**
  * CDS Hooks 2.0: discovery and the two drug-interaction services. Errors are RFC 9457 problem details (CDS Hooks
@@ -98,7 +99,7 @@ final class CdsHooksController {
 
   @ExceptionHandler(PluginException.class)
   ResponseEntity<ProblemDetail> pluginFailed(PluginException e) {
-    log.warn("interaction checker failed ({})", e.getClass().getSimpleName(), e);
+    log.warn("interaction checker failed ({})", e.getClass().getSimpleName(), Failures.redacted(e));
     return problem(HttpStatus.SERVICE_UNAVAILABLE, "Interaction checker unavailable",
         "The drug-interaction check could not run; retry later");
   }
@@ -112,7 +113,7 @@ final class CdsHooksController {
     if (e instanceof DataBufferLimitException || e.getCause() instanceof DataBufferLimitException) {
       return problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", "The request body is too large");
     }
-    log.error("CDS Hooks request failed", e);
+    log.error("CDS Hooks request failed", Failures.redacted(e));
     return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "The server log has the details");
   }
 

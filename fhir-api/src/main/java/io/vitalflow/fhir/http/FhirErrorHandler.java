@@ -19,6 +19,7 @@ import org.springframework.web.server.WebExceptionHandler;
 
 import io.vitalflow.fhir.search.InvalidSearchException;
 import reactor.core.publisher.Mono;
+import io.vitalflow.infra.sink.Failures;
 
 /**
  * Every error under {@code /fhir} becomes an {@code OperationOutcome} with the right status, in the format
@@ -88,7 +89,7 @@ final class FhirErrorHandler implements WebExceptionHandler {
           : java.util.Objects.requireNonNullElse(failure.getMessage(), code.toString());
       return new FhirError(resolved == null ? HttpStatus.INTERNAL_SERVER_ERROR : resolved, type, List.of(reason));
     }
-    log.error("FHIR request failed", failure);
+    log.error("FHIR request failed", Failures.redacted(failure)); // messages may quote resource content
     return new FhirError(HttpStatus.INTERNAL_SERVER_ERROR, IssueType.EXCEPTION,
         "Internal error; the server log has the details");
   }
