@@ -24,7 +24,7 @@ record SuiteOptions(List<Map.Entry<String, Map<String, String>>> runs, Path repo
   static final String USAGE = "loadgen suite [--scenarios=seed,fhir,vitals-query,vitals,dashboard,interactions,stress]"
       + " [--fhir-url=http://127.0.0.1:8082/fhir] [--api-url=http://127.0.0.1:8082]"
       + " [--ingest-url=http://127.0.0.1:8081] [--dashboard-url=ws://127.0.0.1:8084]"
-      + " [--jdbc-url=jdbc:postgresql://127.0.0.1:54329/vitalflow] [--jdbc-user=postgres] [--jdbc-password=(.vitalflow/postgres.password)]"
+      + " [--jdbc-url=jdbc:postgresql://127.0.0.1:54329/vitalflow] [--jdbc-user=postgres] [--jdbc-password=(.vitalflow*/postgres.password)]"
       + " [--duration=60s] [--patients=20000] [--vitals-patients=200] [--report-dir=loadgen-reports]"
       + " [--<scenario>.<flag>=value ...]";
 

@@ -24,7 +24,7 @@ record VitalsOptions(URI ingestBase, int rate, Duration duration, int patients, 
 
   static final String USAGE = "loadgen vitals [--url=http://127.0.0.1:8081] [--rate=60000] [--duration=60s]"
       + " [--patients=5000] [--batch=500] [--concurrency=32] [--jdbc-url=jdbc:postgresql://127.0.0.1:54329/vitalflow]"
-      + " [--jdbc-user=postgres] [--jdbc-password=(.vitalflow/postgres.password)] [--drain-timeout=120s] [--report-dir=loadgen-reports]";
+      + " [--jdbc-user=postgres] [--jdbc-password=(.vitalflow*/postgres.password)] [--drain-timeout=120s] [--report-dir=loadgen-reports]";
 
   private static final List<String> KNOWN = List.of("url", "rate", "duration", "patients", "batch", "concurrency",
       "jdbc-url", "jdbc-user", "jdbc-password", "drain-timeout", "report-dir");
