@@ -54,6 +54,7 @@ final class VitalsBenchmark {
   }
 
   Result run() throws Exception {
+    checkDatabase();
     String runId = Long.toString(System.currentTimeMillis(), 36);
     String deviceId = "loadgen-" + runId;
     Patients patients = new Patients("lg" + runId + "-", options.patients(), 0.02, runId.hashCode());
@@ -138,6 +139,17 @@ final class VitalsBenchmark {
         stored.count, stored.perSecond, stored.p50Ms, stored.p99Ms, stored.maxMs, started, sendSeconds, timeline);
     print(result);
     return result;
+  }
+
+  /** The stored rows are counted in PostgreSQL: refuse to send load that could not be checked. */
+  private void checkDatabase() {
+    try (Connection connection = DriverManager.getConnection(options.jdbcUrl(), options.jdbcUser(),
+        options.jdbcPassword())) {
+      connection.isValid(5);
+    } catch (SQLException e) {
+      throw new IllegalArgumentException("cannot log in to PostgreSQL at " + options.jdbcUrl() + " as "
+          + options.jdbcUser() + " (SQLState " + e.getSQLState() + "); give --jdbc-url, --jdbc-user, --jdbc-password");
+    }
   }
 
   private record Stored(long count, double perSecond, double p50Ms, double p99Ms, double maxMs) {
