@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Bean;
 import io.vitalflow.web.HttpLimits;
 import io.vitalflow.web.OverloadAnswer;
 
-/** The read side: vitals reads today, the FHIR R4 server as it grows. */
+/** The FHIR R4 server: reads over R2DBC, writes through Kafka, vital signs as Observations, CDS Hooks. */
 @SpringBootApplication
 @org.springframework.boot.context.properties.EnableConfigurationProperties(FhirProperties.class)
 public class FhirApiApplication {

@@ -54,6 +54,10 @@ public final class LocalPlatform implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalPlatform.class);
   /** The services {@code --services} can name, in start order. */
   static final List<String> SERVICES = List.of("processor", "ingest", "fhir", "dashboard");
+  /** Every flag {@code ./vitalflow start} knows; any other is refused (a typo must not start a local broker). */
+  static final List<String> FLAGS = List.of("data-dir", "kafka", "kafka-port", "replication-factor", "jdbc-url",
+      "jdbc-user", "jdbc-password", "postgres-port", "patients", "interval", "ingest-port", "fhir-port",
+      "processor-port", "dashboard-port", "services", "bind");
   private static final String NOT_STARTED = "(not started)";
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -69,6 +73,7 @@ public final class LocalPlatform implements AutoCloseable {
     Map<String, String> flags;
     try {
       flags = Flags.parse(args, 0);
+      FlagValues.rejectUnknown(flags, FLAGS);
     } catch (IllegalArgumentException e) {
       refuse(e);
       return;
