@@ -1,9 +1,12 @@
 package io.vitalflow.platform;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -24,6 +27,7 @@ import io.vitalflow.dashboard.DashboardPushApplication;
 import io.vitalflow.fhir.FhirApiApplication;
 import io.vitalflow.infra.kafka.LocalKafka;
 import io.vitalflow.infra.kafka.TopicAdmin;
+import io.vitalflow.infra.local.Leftovers;
 import io.vitalflow.infra.postgres.LocalPostgres;
 import io.vitalflow.infra.postgres.Migrations;
 import io.vitalflow.infra.postgres.PostgresCoordinates;
@@ -95,6 +99,25 @@ public final class LocalPlatform implements AutoCloseable {
     stopped.await();
   }
 
+  /**
+   * Makes this launcher the owner of {@code dataDir}: refuses when another running launcher owns it (its broker
+   * and database are in use), else records this one in {@code launcher.pid}. A broker or database a killed
+   * launcher left running is stopped by {@link LocalKafka} and {@link LocalPostgres} before they start anew.
+   */
+  static void claim(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the data directory " + dataDir, e);
+    }
+    Path pidFile = dataDir.resolve("launcher.pid");
+    Leftovers.running(pidFile, LocalPlatform.class.getName()).ifPresent(other -> {
+      throw new IllegalArgumentException("another ./vitalflow start (pid " + other.pid() + ") is running on "
+          + dataDir + "; stop it first or give --data-dir");
+    });
+    Leftovers.record(pidFile, ProcessHandle.current().pid());
+  }
+
   /** A bad flag or flag value: one line naming it, exit code 2. */
   private static void refuse(IllegalArgumentException e) {
     System.err.println("vitalflow: " + e.getMessage() + " (flags: docs/operations.md)");
@@ -106,6 +129,7 @@ public final class LocalPlatform implements AutoCloseable {
     String bind = bindAddress(flag("bind", "127.0.0.1"));
     String host = urlHost(bind);
     Path dataDir = Path.of(flag("data-dir", ".vitalflow")).toAbsolutePath();
+    claim(dataDir);
     String kafka = flags.get("kafka");
     if (kafka == null) {
       LocalKafka broker = LocalKafka.start(dataDir.resolve("kafka"), Integer.parseInt(flag("kafka-port", "19092")));

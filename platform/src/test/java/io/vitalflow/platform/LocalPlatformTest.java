@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LocalPlatformTest {
 
@@ -30,5 +32,24 @@ class LocalPlatformTest {
     assertThat(process.exitValue()).isEqualTo(2);
     assertThat(stderr.lines().toList()).hasSize(1).first().asString().startsWith("vitalflow: unknown flag --kafak")
         .contains("--kafka");
+  }
+
+  @Test
+  void aDataDirectoryInUseByARunningLauncherIsRefusedAndAFreeOneClaimed(@TempDir Path dir) throws Exception {
+    LocalPlatform.claim(dir);
+    assertThat(Files.readString(dir.resolve("launcher.pid")).strip())
+        .isEqualTo(Long.toString(ProcessHandle.current().pid()));
+
+    // another launcher (a process whose command names LocalPlatform) owns it now
+    Process other = new ProcessBuilder("bash", "-c", "sleep 60", LocalPlatform.class.getName()).start();
+    try {
+      Files.writeString(dir.resolve("launcher.pid"), other.pid() + "\n");
+      assertThatThrownBy(() -> LocalPlatform.claim(dir)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("another ./vitalflow start (pid " + other.pid() + ") is running on " + dir);
+    } finally {
+      other.destroyForcibly();
+      other.waitFor();
+    }
+    LocalPlatform.claim(dir);
   }
 }

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.vitalflow.infra.local.FreePorts;
+import io.vitalflow.infra.local.Leftovers;
 
 /**
  * A single-node Kafka broker in KRaft mode (broker and controller in one process), started as a child
@@ -70,7 +71,9 @@ public final class LocalKafka implements AutoCloseable {
         run(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
             config.toString()), dataDir.resolve("format.log"), Duration.ofMinutes(2));
       }
+      Leftovers.stop(dataDir.resolve("broker.pid"), "Kafka broker", "kafka.Kafka");
       process = java(List.of("kafka.Kafka", config.toString()), dataDir.resolve("broker.log"));
+      Leftovers.record(dataDir.resolve("broker.pid"), process.pid());
       awaitReady(Duration.ofMinutes(2));
       log.info("Kafka broker (KRaft) ready at {} in {} ms, log dir {}", bootstrapServers(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logs);
@@ -185,6 +188,11 @@ public final class LocalKafka implements AutoCloseable {
       if (!waitFor(Duration.ofSeconds(30))) {
         process.destroyForcibly();
       }
+    }
+    try {
+      Files.deleteIfExists(dataDir.resolve("broker.pid"));
+    } catch (IOException e) {
+      log.debug("Cannot delete broker.pid", e);
     }
   }
 

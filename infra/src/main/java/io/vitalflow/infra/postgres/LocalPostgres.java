@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.vitalflow.infra.local.FreePorts;
+import io.vitalflow.infra.local.Leftovers;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -51,6 +52,7 @@ public final class LocalPostgres implements AutoCloseable {
     long started = System.nanoTime();
     try {
       Files.createDirectories(dataDir);
+      Leftovers.stop(dataDir.resolve("postmaster.pid"), "PostgreSQL server", "postgres");
       String password = password(passwordFile(dataDir));
       EmbeddedPostgres postgres = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
