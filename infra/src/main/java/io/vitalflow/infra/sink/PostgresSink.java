@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -503,7 +504,7 @@ public final class PostgresSink implements AutoCloseable {
       clear();
       if (consumer != null) {
         try {
-          consumer.close(Duration.ofSeconds(5));
+          consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         } catch (RuntimeException e) {
           log.debug("Consumer close failed", e);
         }
