@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.loadgen.engine.LoadModels;
@@ -12,17 +13,21 @@ import io.vitalflow.loadgen.engine.Thresholds;
 /**
  * Flags of the breaking-point search: its own ({@code --start-rate}, {@code --growth}, ...) and those of the FHIR
  * scenario for the target and the seeding; the FHIR scenario's load-model and threshold flags do not apply.
+ *
+ * @param expectAtLeast {@code --expect-at-least}: the run passes (exit 0) only when a step at this rate or above
+ *     held; empty when not given, and then any run in which a step ran passes (the search itself is the result)
  */
 record StressOptions(FhirOptions fhir, int startRate, double growth, int maxRate, int refineSteps,
-    Duration stepDuration, Duration pause, int maxInFlight, double breakErrorRate, Duration breakP99) {
+    Duration stepDuration, Duration pause, int maxInFlight, double breakErrorRate, Duration breakP99,
+    OptionalInt expectAtLeast) {
 
   static final String USAGE = "loadgen stress [--fhir-url=...] [--seed-patients=20000] [--mix=60,30,10]"
       + " [--start-rate=200] [--growth=1.5] [--max-rate=100000] [--refine=2] [--step-duration=20s] [--pause=5s]"
-      + " [--max-in-flight=2048] [--break-error-rate=5%] [--break-p99=500ms] [--timeout=10s]"
+      + " [--max-in-flight=2048] [--break-error-rate=5%] [--break-p99=500ms] [--expect-at-least=RATE] [--timeout=10s]"
       + " [--report-dir=loadgen-reports]";
 
   private static final List<String> OWN = List.of("start-rate", "growth", "max-rate", "refine", "step-duration",
-      "pause", "max-in-flight", "break-error-rate", "break-p99");
+      "pause", "max-in-flight", "break-error-rate", "break-p99", "expect-at-least");
 
   static StressOptions parse(Map<String, String> flags) {
     Map<String, String> fhirFlags = new HashMap<>(flags);
@@ -47,13 +52,22 @@ record StressOptions(FhirOptions fhir, int startRate, double growth, int maxRate
       throw new IllegalArgumentException("--max-rate (" + maxRate + ") is below --start-rate (" + startRate + ")");
     }
     double growth = growth(flags.getOrDefault("growth", "1.5"));
+    OptionalInt expectAtLeast = OptionalInt.empty();
+    if (flags.containsKey("expect-at-least")) {
+      int expected = FlagValues.positiveInt("--expect-at-least", flags.get("expect-at-least"));
+      if (expected > maxRate) {
+        throw new IllegalArgumentException("--expect-at-least (" + expected + ") is above --max-rate (" + maxRate
+            + "): no step could meet it");
+      }
+      expectAtLeast = OptionalInt.of(expected);
+    }
     return new StressOptions(fhir, startRate, growth, maxRate,
         FlagValues.nonNegativeInt("--refine", flags.getOrDefault("refine", "2")),
         FlagValues.positiveDuration("--step-duration", flags.getOrDefault("step-duration", "20s")),
         FlagValues.duration("--pause", flags.getOrDefault("pause", "5s")),
         FlagValues.positiveInt("--max-in-flight", flags.getOrDefault("max-in-flight", "2048")),
         FlagValues.fraction("--break-error-rate", flags.getOrDefault("break-error-rate", "5%")),
-        FlagValues.positiveDuration("--break-p99", flags.getOrDefault("break-p99", "500ms")));
+        FlagValues.positiveDuration("--break-p99", flags.getOrDefault("break-p99", "500ms")), expectAtLeast);
   }
 
   private static double growth(String text) {

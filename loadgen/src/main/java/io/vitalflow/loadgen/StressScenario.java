@@ -19,6 +19,7 @@ import io.vitalflow.loadgen.report.RunReport;
 import io.vitalflow.loadgen.report.RunReport.Comparison;
 import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 import io.vitalflow.loadgen.report.RunReport.Setting;
+import io.vitalflow.loadgen.report.RunReport.ThresholdResult;
 import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
 
 /**
@@ -37,8 +38,11 @@ final class StressScenario {
     }
   }
 
-  /** The steps in the order run, and the report. */
-  record Result(List<Step> steps, RunReport report) {
+  /**
+   * The steps in the order run, the report, and whether the run met its goal: with {@code --expect-at-least}, a
+   * step at that rate or above held (the breaking point is above the expectation); without it, a step ran.
+   */
+  record Result(List<Step> steps, RunReport report, boolean passed) {
   }
 
   private final StressOptions options;
@@ -79,10 +83,20 @@ final class StressScenario {
           firstBroken = step;
         }
       }
-      return new Result(steps, report(started, steps, lastHeld, firstBroken));
+      Step highestHeld = lastHeld;
+      boolean passed = !steps.isEmpty() && options.expectAtLeast().stream()
+          .allMatch(expected -> expectationMet(highestHeld, expected));
+      options.expectAtLeast().ifPresent(expected -> out.printf(Locale.ROOT, "stress: expected a step of at least"
+          + " %,d/s to hold: %s%n", expected, passed ? "met" : "NOT MET"));
+      return new Result(steps, report(started, steps, lastHeld, firstBroken), passed);
     } finally {
       fhir.close();
     }
+  }
+
+  /** The breaking point is above {@code expected} when the highest step that held ran at {@code expected} or more. */
+  private static boolean expectationMet(Step lastHeld, int expected) {
+    return lastHeld != null && lastHeld.rate() >= expected;
   }
 
   private int next(int rate) {
@@ -189,8 +203,13 @@ final class StressScenario {
       comparisons.add(new Comparison("bottleneck", firstBroken.broken(), "database connection pool exhausted (200)",
           ""));
     }
+    List<ThresholdResult> thresholds = new ArrayList<>();
+    options.expectAtLeast().ifPresent(expected -> thresholds.add(new ThresholdResult(String.format(Locale.ROOT,
+        "a step of at least %,d/s held (--expect-at-least)", expected), lastHeld == null ? "no step held"
+            : String.format(Locale.ROOT, "highest step held: %,d/s", lastHeld.rate()),
+        expectationMet(lastHeld, expected))));
     return new RunReport("stress", "Stress: breaking point of the FHIR CRUD mix", started, elapsed, settings,
-        operations, timeline, results, comparisons, List.of(), notes);
+        operations, timeline, results, comparisons, thresholds, notes);
   }
 
   private static String verdict(Step lastHeld, Step firstBroken) {

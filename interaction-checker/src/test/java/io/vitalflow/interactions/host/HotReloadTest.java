@@ -6,36 +6,57 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class HotReloadTest {
 
     private static final PluginLimits LIMITS = PluginLimits.defaults().withDeadline(Duration.ofSeconds(20));
 
+    /**
+     * The in-flight call is known to hold an instance of the old version when the reload starts (the old version's
+     * only idle instance has been checked out), and known to be still running when the reload has finished (its
+     * future is not done). Should the call outrun the reload on a fast machine, the attempt is repeated with a
+     * four times longer spin, so the test never depends on how fast the machine is and is never skipped.
+     */
     @Test
     void inFlightCallsFinishOnTheOldVersionNewCallsGetTheNewOne() throws Exception {
-        try (PluginHost host = PluginHost.start(TestPlugins.source("echo", Engine.INTERPRETER), LIMITS)) {
-            PluginVersion old = host.version();
-            byte[] slow = TestPlugins.spin(3_000_000, 1); // hundreds of ms in the interpreter
-            CountDownLatch started = new CountDownLatch(1);
-            CompletableFuture<byte[]> inFlight = CompletableFuture.supplyAsync(() -> {
-                started.countDown();
-                return host.call(slow);
-            });
-            started.await();
-            Thread.sleep(20);
-            Assumptions.assumeFalse(inFlight.isDone(), "the slow call must still be running when the reload happens");
+        long spins = 3_000_000; // hundreds of ms in the interpreter
+        for (int attempt = 1; ; attempt++, spins *= 4) {
+            try (PluginHost host = PluginHost.start(TestPlugins.source("echo", Engine.INTERPRETER), LIMITS)) {
+                PluginVersion old = host.version();
+                assertThat(host.idleInstances()).as("the old version starts with one warm instance").isEqualTo(1);
+                byte[] slow = TestPlugins.spin(spins, 1);
+                CompletableFuture<byte[]> inFlight = CompletableFuture.supplyAsync(() -> host.call(slow));
+                awaitCheckedOut(host, inFlight);
 
-            PluginVersion next = host.load(TestPlugins.source("constant", Engine.INTERPRETER));
+                PluginVersion next = host.load(TestPlugins.source("constant", Engine.INTERPRETER));
+                boolean reloadedWhileInFlight = !inFlight.isDone();
+                if (!reloadedWhileInFlight && attempt < 4) {
+                    inFlight.get(20, TimeUnit.SECONDS);
+                    continue; // the call outran the reload: again with a longer call
+                }
 
-            assertThat(next).isNotEqualTo(old);
-            assertThat(host.version()).isEqualTo(next);
-            assertThat(new String(host.call(new byte[] {1}), StandardCharsets.US_ASCII)).isEqualTo("new");
-            assertThat(inFlight.get(20, TimeUnit.SECONDS)).as("the old version answered").isEqualTo(slow);
-            assertThat(host.idleInstances()).as("old instances are not pooled under the new version").isEqualTo(1);
+                assertThat(reloadedWhileInFlight).as("the reload happened while the old version's call ran").isTrue();
+                assertThat(next).isNotEqualTo(old);
+                assertThat(host.version()).isEqualTo(next);
+                assertThat(new String(host.call(new byte[] {1}), StandardCharsets.US_ASCII)).isEqualTo("new");
+                assertThat(inFlight.get(20, TimeUnit.SECONDS)).as("the old version answered").isEqualTo(slow);
+                assertThat(host.idleInstances()).as("old instances are not pooled under the new version").isEqualTo(1);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits until the call has taken the old version's only idle instance, i.e. is committed to that version (or
+     * has already finished, which the caller sees as a call that outran the reload).
+     */
+    private static void awaitCheckedOut(PluginHost host, CompletableFuture<byte[]> call) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (host.idleInstances() != 0 && !call.isDone()) {
+            assertThat(System.nanoTime() - deadline).as("the call took an instance within 10 s").isNegative();
+            Thread.sleep(1);
         }
     }
 
