@@ -48,6 +48,8 @@ import jakarta.validation.constraints.NotBlank;
  *     command topic.
  * @param sinkHealthTolerance health is DOWN while the projection has been failing (or has not polled) for longer
  *     than this
+ * @param stallTimeout health of the command processor is DOWN when its committed offsets have not moved for this
+ *     long although commands arrived
  */
 @Validated
 @ConfigurationProperties("vitalflow.fhir")
@@ -75,7 +77,8 @@ public record FhirProperties(
     @DefaultValue("1000") @Min(1) @Max(10000) int maxPageSize,
     @DefaultValue("10s") Duration sessionTimeout,
     @DefaultValue("true") boolean commandProcessorEnabled,
-    @DefaultValue("60s") Duration sinkHealthTolerance) {
+    @DefaultValue("60s") Duration sinkHealthTolerance,
+    @DefaultValue("60s") Duration stallTimeout) {
 
   /** Whether this instance accepts writes (it has a broker to send them to). */
   public boolean writable() {

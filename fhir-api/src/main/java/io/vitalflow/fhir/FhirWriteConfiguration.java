@@ -99,7 +99,7 @@ class FhirWriteConfiguration {
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 8 * 1024 * 1024);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
-    return new StreamsRunner(topology, p, meters);
+    return new StreamsRunner(topology, p, meters, properties.stallTimeout());
   }
 
   @Bean(destroyMethod = "close")

@@ -1,11 +1,9 @@
 package io.vitalflow.processor;
 
-import java.time.Duration;
 import java.util.Properties;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -36,7 +34,7 @@ class MedicationStreamsConfiguration {
 
   @Bean
   StreamsRunner medicationStreams(ProcessorProperties properties, WasmInteractionChecker checker,
-      MeterRegistry meters, @Value("${vitalflow.processor.stall-timeout:60s}") Duration stallTimeout) {
+      MeterRegistry meters) {
     var topology = new MedicationTopology(MedicationTopology.Options.of(checker)
         .withTopicPrefix(properties.topicPrefix()));
     Properties streams = StreamsSettings.properties(StreamsSettings.Options
@@ -47,7 +45,8 @@ class MedicationStreamsConfiguration {
         .withCacheMaxBytes(MedicationTopology.CACHE_MAX_BYTES));
     StreamsSettings.sessionTimeout(streams, properties.sessionTimeout());
     log.info("Medication stream state: {} stores", properties.medicationStateStores());
-    return new StreamsRunner(topology.build(properties.medicationStateStores()), streams, meters, stallTimeout);
+    return new StreamsRunner(topology.build(properties.medicationStateStores()), streams, meters,
+        properties.stallTimeout());
   }
 
   @Bean

@@ -34,6 +34,8 @@ import jakarta.validation.constraints.NotBlank;
  * @param medicationStateStores where the medication stream keeps its state: {@code in-memory} (restored from its
  *     changelogs at start) or {@code rocksdb}
  * @param sinkHealthTolerance health is DOWN while a sink has been failing (or has not polled) for longer than this
+ * @param stallTimeout health of a Streams application is DOWN when its committed offsets have not moved for this
+ *     long although records arrived
  */
 @Validated
 @ConfigurationProperties("vitalflow.processor")
@@ -58,5 +60,6 @@ public record ProcessorProperties(
     @DefaultValue("30d") Duration retention,
     @DefaultValue("10s") Duration sessionTimeout,
     @DefaultValue("in-memory") MedicationTopology.StateStores medicationStateStores,
-    @DefaultValue("60s") Duration sinkHealthTolerance) {
+    @DefaultValue("60s") Duration sinkHealthTolerance,
+    @DefaultValue("60s") Duration stallTimeout) {
 }

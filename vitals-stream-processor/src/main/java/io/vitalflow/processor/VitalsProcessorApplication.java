@@ -13,7 +13,6 @@ import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -67,8 +66,7 @@ public class VitalsProcessorApplication {
   }
 
   @Bean
-  StreamsRunner vitalsStreams(ProcessorProperties properties, VitalsTopology.Options options, MeterRegistry meters,
-      @Value("${vitalflow.processor.stall-timeout:60s}") Duration stallTimeout) {
+  StreamsRunner vitalsStreams(ProcessorProperties properties, VitalsTopology.Options options, MeterRegistry meters) {
     var topology = new VitalsTopology(options);
     Properties streams = StreamsSettings.properties(StreamsSettings.Options
         .of(properties.applicationId(), properties.kafkaBootstrap(), properties.stateDir())
@@ -79,7 +77,7 @@ public class VitalsProcessorApplication {
     // each commit sends thousands of window updates per partition: fewer, larger (lz4) batches
     streams.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
     StreamsSettings.sessionTimeout(streams, properties.sessionTimeout());
-    return new StreamsRunner(topology.build(), streams, meters, stallTimeout);
+    return new StreamsRunner(topology.build(), streams, meters, properties.stallTimeout());
   }
 
   @Bean
