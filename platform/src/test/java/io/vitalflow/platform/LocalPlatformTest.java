@@ -41,8 +41,15 @@ class LocalPlatformTest {
         .isEqualTo(Long.toString(ProcessHandle.current().pid()));
 
     // another launcher (a process whose command names LocalPlatform) owns it now
-    Process other = new ProcessBuilder("bash", "-c", "sleep 60", LocalPlatform.class.getName()).start();
+    // "; true": bash would otherwise exec sleep in its place, and the command line would lose the class name
+    Process other = new ProcessBuilder("bash", "-c", "sleep 60; true", LocalPlatform.class.getName()).start();
     try {
+      Path cmdline = Path.of("/proc", Long.toString(other.pid()), "cmdline");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!Files.readString(cmdline, StandardCharsets.UTF_8).contains(LocalPlatform.class.getName())
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20); // between fork and exec the child still shows this JVM's command line
+      }
       Files.writeString(dir.resolve("launcher.pid"), other.pid() + "\n");
       assertThatThrownBy(() -> LocalPlatform.claim(dir)).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("another ./vitalflow start (pid " + other.pid() + ") is running on " + dir);
