@@ -22,6 +22,13 @@ public final class DeadLetter {
     return headers;
   }
 
+  /** The same, plus {@value Topics#DLQ_HEADER_SINK}: the sink or Streams application that set the record aside. */
+  public static Headers headers(Header[] original, String error, String source, String writer) {
+    Headers headers = headers(original, error, source);
+    headers.add(Topics.DLQ_HEADER_SINK, writer.getBytes(StandardCharsets.UTF_8));
+    return headers;
+  }
+
   /** {@code topic-partition@offset}. */
   public static String source(String topic, int partition, long offset) {
     return topic + "-" + partition + "@" + offset;

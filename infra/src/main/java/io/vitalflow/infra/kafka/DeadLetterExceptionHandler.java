@@ -1,21 +1,16 @@
 package io.vitalflow.infra.kafka;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -25,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.vitalflow.infra.sink.Failures;
+import io.vitalflow.schemas.DeadLetter;
 import io.vitalflow.schemas.Topic;
-import io.vitalflow.schemas.Topics;
 
 /**
  * The safety net of every Kafka Streams application: a record whose processing or decoding throws a
@@ -44,7 +39,6 @@ import io.vitalflow.schemas.Topics;
 public final class DeadLetterExceptionHandler implements ProcessingExceptionHandler, DeserializationExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(DeadLetterExceptionHandler.class);
-  private static final Map<String, KafkaProducer<byte[], byte[]>> PRODUCERS = new ConcurrentHashMap<>();
 
   private String bootstrapServers;
   private String applicationId;
@@ -85,19 +79,16 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
   }
 
   private void setAside(ErrorHandlerContext context, Exception exception, String step) {
-    String source = context.topic() + "-" + context.partition() + "@" + context.offset();
+    String source = DeadLetter.source(context.topic(), context.partition(), context.offset());
     String reason = step + " failed: " + Failures.describe(exception);
     log.warn("Streams application {} set aside {}: {}", applicationId, source, reason);
     log.debug("Streams failure at {}", source, exception);
     if (context.topic() == null || !context.topic().endsWith(".v1") || context.sourceRawValue() == null) {
       return;
     }
-    RecordHeaders headers = new RecordHeaders();
-    headers.add(Topics.DLQ_HEADER_ERROR, reason.getBytes(StandardCharsets.UTF_8));
-    headers.add(Topics.DLQ_HEADER_SOURCE, source.getBytes(StandardCharsets.UTF_8));
-    headers.add(Topics.DLQ_HEADER_SINK, applicationId.getBytes(StandardCharsets.UTF_8));
+    Headers headers = DeadLetter.headers(new Header[0], reason, source, applicationId);
     try {
-      producer().send(new ProducerRecord<>(Topic.deadLetterName(context.topic()), null, context.sourceRawKey(),
+      DeadLetterProducer.forBootstrap(bootstrapServers).send(new ProducerRecord<>(Topic.deadLetterName(context.topic()), null, context.sourceRawKey(),
           context.sourceRawValue(), headers)).get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -108,15 +99,4 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
     }
   }
 
-  private KafkaProducer<byte[], byte[]> producer() {
-    return PRODUCERS.computeIfAbsent(bootstrapServers, servers -> {
-      Properties properties = new Properties();
-      properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
-      properties.put(ProducerConfig.CLIENT_ID_CONFIG, "streams-dead-letters");
-      properties.put(ProducerConfig.ACKS_CONFIG, "all");
-      properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-      properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-      return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
-    });
-  }
 }

@@ -1,6 +1,5 @@
 package io.vitalflow.infra.sink;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -29,16 +28,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +42,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vitalflow.infra.kafka.DeadLetterProducer;
+import io.vitalflow.schemas.DeadLetter;
 import io.vitalflow.schemas.Topic;
-import io.vitalflow.schemas.Topics;
 
 /**
  * Consumes topics into PostgreSQL with the offsets stored in the same transaction as the rows. On
@@ -76,7 +73,6 @@ public final class PostgresSink implements AutoCloseable {
   private final MeterRegistry meters;
   private final List<Worker> workers = new ArrayList<>();
   private final Counter deadLetters;
-  private KafkaProducer<byte[], byte[]> deadLetterProducer;
 
   /**
    * @param batches makes one batch per consumer thread
@@ -109,10 +105,6 @@ public final class PostgresSink implements AutoCloseable {
     workers.forEach(Worker::stop);
     workers.forEach(Worker::awaitStopped);
     workers.clear();
-    if (deadLetterProducer != null) {
-      deadLetterProducer.close(Duration.ofSeconds(5));
-      deadLetterProducer = null;
-    }
   }
 
   /** Whether the consumers make progress; see {@link SinkHealth#up}. */
@@ -129,21 +121,6 @@ public final class PostgresSink implements AutoCloseable {
     }
     return new SinkHealth(settings.name(), workers.size(), Duration.ofNanos(failing), Duration.ofNanos(sincePoll),
         (long) deadLetters.count());
-  }
-
-  private synchronized KafkaProducer<byte[], byte[]> deadLetterProducer() {
-    if (deadLetterProducer == null) {
-      Properties properties = new Properties();
-      properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-      properties.put(ProducerConfig.CLIENT_ID_CONFIG, settings.consumerGroup() + "-dead-letters");
-      properties.put(ProducerConfig.ACKS_CONFIG, "all");
-      properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-      properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-      properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-      properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-      deadLetterProducer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-    return deadLetterProducer;
   }
 
   /** A record that failed on its own, and why (class and SQLState, no values). */
@@ -333,11 +310,8 @@ public final class PostgresSink implements AutoCloseable {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (Poison p : poison) {
         ConsumerRecord<byte[], byte[]> record = p.record();
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add(Topics.DLQ_HEADER_ERROR, p.reason().getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.DLQ_HEADER_SOURCE, source(record).getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.DLQ_HEADER_SINK, settings.name().getBytes(StandardCharsets.UTF_8));
-        sent.add(deadLetterProducer().send(new ProducerRecord<>(Topic.deadLetterName(record.topic()), null,
+        Headers headers = DeadLetter.headers(record.headers().toArray(), p.reason(), source(record), settings.name());
+        sent.add(DeadLetterProducer.forBootstrap(bootstrapServers).send(new ProducerRecord<>(Topic.deadLetterName(record.topic()), null,
             record.key(), record.value(), headers)));
       }
       for (Future<RecordMetadata> result : sent) {
@@ -359,7 +333,7 @@ public final class PostgresSink implements AutoCloseable {
     }
 
     private static String source(ConsumerRecord<byte[], byte[]> record) {
-      return record.topic() + "-" + record.partition() + "@" + record.offset();
+      return DeadLetter.source(record.topic(), record.partition(), record.offset());
     }
 
     /** True when every assigned partition is read to its end (as of the last fetch; no request is made). */
