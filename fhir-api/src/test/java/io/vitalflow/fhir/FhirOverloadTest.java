@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.vitalflow.infra.local.LocalStack;
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.storage.PostgresCoordinates;
 import io.vitalflow.web.RequestGate;
 
 /** A full FHIR API answers 503 with Retry-After: an OperationOutcome under /fhir, problem details elsewhere. */

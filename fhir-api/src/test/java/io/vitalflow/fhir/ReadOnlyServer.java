@@ -6,7 +6,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.storage.PostgresCoordinates;
 
 /** The FHIR API without a broker (read-only) on a test database, with a client for it. */
 public final class ReadOnlyServer implements AutoCloseable {

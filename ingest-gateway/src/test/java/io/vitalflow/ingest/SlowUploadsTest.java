@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.vitalflow.infra.local.LocalStack;
+import io.vitalflow.local.LocalStack;
 import io.vitalflow.web.RequestGate;
 
 /**

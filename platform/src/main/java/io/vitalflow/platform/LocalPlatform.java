@@ -25,12 +25,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.vitalflow.dashboard.DashboardPushApplication;
 import io.vitalflow.fhir.FhirApiApplication;
-import io.vitalflow.infra.kafka.LocalKafka;
-import io.vitalflow.infra.kafka.TopicAdmin;
-import io.vitalflow.infra.local.Leftovers;
-import io.vitalflow.infra.postgres.LocalPostgres;
-import io.vitalflow.infra.postgres.Migrations;
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.local.LocalKafka;
+import io.vitalflow.kafka.TopicAdmin;
+import io.vitalflow.local.Leftovers;
+import io.vitalflow.local.LocalPostgres;
+import io.vitalflow.storage.Migrations;
+import io.vitalflow.storage.PostgresCoordinates;
 import io.vitalflow.ingest.IngestGatewayApplication;
 import io.vitalflow.loadgen.DeviceSimulator;
 import io.vitalflow.loadgen.engine.Durations;

@@ -5,7 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.storage.PostgresCoordinates;
 
 /** One-value queries for assertions. */
 final class Db {

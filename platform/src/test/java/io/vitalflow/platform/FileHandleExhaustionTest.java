@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.vitalflow.infra.kafka.StreamsRunner;
+import io.vitalflow.kafka.StreamsRunner;
 import io.vitalflow.schemas.Alert;
 import io.vitalflow.schemas.RiskBand;
 import io.vitalflow.schemas.Topics;

@@ -14,8 +14,8 @@ import org.springframework.util.FileSystemUtils;
 
 import io.vitalflow.dashboard.DashboardPushApplication;
 import io.vitalflow.fhir.FhirApiApplication;
-import io.vitalflow.infra.local.LocalStack;
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.storage.PostgresCoordinates;
 import io.vitalflow.ingest.IngestGatewayApplication;
 import io.vitalflow.processor.VitalsProcessorApplication;
 

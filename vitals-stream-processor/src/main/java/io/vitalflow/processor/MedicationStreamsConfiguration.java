@@ -9,10 +9,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vitalflow.infra.kafka.StreamsRunner;
+import io.vitalflow.kafka.StreamsRunner;
 import io.vitalflow.interactions.WasmInteractionChecker;
 import io.vitalflow.processor.medication.MedicationTopology;
-import io.vitalflow.infra.kafka.StreamsSettings;
+import io.vitalflow.kafka.StreamsSettings;
 
 /**
  * The medication-interaction stream as its own Kafka Streams application ({@code <application-id>-medications}),

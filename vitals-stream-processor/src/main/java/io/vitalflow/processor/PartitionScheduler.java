@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-import io.vitalflow.infra.postgres.PartitionMaintenance;
-import io.vitalflow.infra.sink.Failures;
+import io.vitalflow.storage.PartitionMaintenance;
+import io.vitalflow.kafka.Failures;
 
 /** Runs partition maintenance every hour (creating days ahead, dropping expired ones). */
 @Component

@@ -1,6 +1,6 @@
 package io.vitalflow.processor;
 
-import io.vitalflow.infra.kafka.StreamsRunner;
+import io.vitalflow.kafka.StreamsRunner;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 

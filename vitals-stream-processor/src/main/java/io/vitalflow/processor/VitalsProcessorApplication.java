@@ -1,7 +1,7 @@
 package io.vitalflow.processor;
 
-import io.vitalflow.infra.kafka.StreamsRunner;
-import io.vitalflow.infra.sink.SinkHealthIndicator;
+import io.vitalflow.kafka.StreamsRunner;
+import io.vitalflow.storage.sink.SinkHealthIndicator;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -19,13 +19,13 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vitalflow.infra.postgres.Migrations;
-import io.vitalflow.infra.postgres.PartitionMaintenance;
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.storage.Migrations;
+import io.vitalflow.storage.PartitionMaintenance;
+import io.vitalflow.storage.PostgresCoordinates;
 import io.vitalflow.processor.sink.SinkSettings;
 import io.vitalflow.processor.sink.VitalsSink;
 import io.vitalflow.processor.topology.RawReadingCheck;
-import io.vitalflow.infra.kafka.StreamsSettings;
+import io.vitalflow.kafka.StreamsSettings;
 import io.vitalflow.processor.topology.VitalsTopology;
 
 /**

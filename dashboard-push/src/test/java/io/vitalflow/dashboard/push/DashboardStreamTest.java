@@ -29,8 +29,8 @@ import tools.jackson.databind.JsonNode;
 
 import io.vitalflow.dashboard.DashboardPushApplication;
 import io.vitalflow.dashboard.access.AccessPolicy;
-import io.vitalflow.infra.local.LocalStack;
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.storage.PostgresCoordinates;
 import io.vitalflow.schemas.RiskBand;
 
 /**

@@ -13,8 +13,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 import io.vitalflow.dashboard.DashboardPushApplication;
-import io.vitalflow.infra.local.LocalStack;
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.storage.PostgresCoordinates;
 
 /**
  * Two instances on the same topics and database, as behind a load balancer: each reads every event itself

@@ -30,7 +30,7 @@ import io.vitalflow.interactions.Medication;
 import io.vitalflow.interactions.host.PluginException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import io.vitalflow.infra.sink.Failures;
+import io.vitalflow.kafka.Failures;
 
 /**
  * CDS Hooks 2.0: discovery and the two drug-interaction services. Errors are RFC 9457 problem details (CDS Hooks

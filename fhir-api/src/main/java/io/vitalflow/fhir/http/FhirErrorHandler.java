@@ -19,7 +19,7 @@ import org.springframework.web.server.WebExceptionHandler;
 
 import io.vitalflow.fhir.search.InvalidSearchException;
 import reactor.core.publisher.Mono;
-import io.vitalflow.infra.sink.Failures;
+import io.vitalflow.kafka.Failures;
 
 /**
  * Every error under {@code /fhir} becomes an {@code OperationOutcome} with the right status, in the format

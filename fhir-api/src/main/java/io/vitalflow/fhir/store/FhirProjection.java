@@ -6,9 +6,9 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vitalflow.infra.sink.PostgresSink;
-import io.vitalflow.infra.sink.SinkHealth;
-import io.vitalflow.infra.sink.SinkSettings;
+import io.vitalflow.storage.sink.PostgresSink;
+import io.vitalflow.storage.sink.SinkHealth;
+import io.vitalflow.storage.sink.SinkSettings;
 import io.vitalflow.schemas.Topics;
 
 /**

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vitalflow.infra.sink.SinkBatch;
+import io.vitalflow.storage.sink.SinkBatch;
 import io.vitalflow.schemas.FhirCommandOutcome;
 import io.vitalflow.schemas.FhirResourceVersion;
 import io.vitalflow.schemas.Topics;

@@ -22,8 +22,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.vitalflow.fhir.ReadOnlyServer;
-import io.vitalflow.infra.local.LocalStack;
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.storage.PostgresCoordinates;
 
 /** The CDS Hooks service over HTTP, in the read-only fhir-api application (no Kafka) with the shipped plugin. */
 class CdsHooksServiceTest {

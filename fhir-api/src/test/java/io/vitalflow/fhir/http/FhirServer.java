@@ -7,8 +7,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.vitalflow.fhir.FhirApiApplication;
-import io.vitalflow.infra.local.LocalStack;
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.storage.PostgresCoordinates;
 
 /**
  * The FHIR server against the test JVM's real broker and PostgreSQL: a fresh database, fresh topics and a

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.vitalflow.infra.local.LocalStack;
+import io.vitalflow.local.LocalStack;
 import io.vitalflow.schemas.FhirCommand;
 import io.vitalflow.schemas.FhirOperation;
 import io.vitalflow.schemas.Topics;

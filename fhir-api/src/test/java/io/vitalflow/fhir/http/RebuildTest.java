@@ -26,8 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.vitalflow.infra.kafka.StreamsRunner;
-import io.vitalflow.infra.local.LocalStack;
+import io.vitalflow.kafka.StreamsRunner;
+import io.vitalflow.local.LocalStack;
 import io.vitalflow.schemas.Topics;
 
 /**

@@ -28,8 +28,8 @@ import io.vitalflow.fhir.ReadOnlyServer;
 import io.vitalflow.fhir.search.InvalidSearchException;
 import io.vitalflow.fhir.search.SearchRequest;
 import io.vitalflow.fhir.search.SearchResult;
-import io.vitalflow.infra.local.LocalStack;
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.storage.PostgresCoordinates;
 
 /** Vital-sign readings as FHIR Observations against a real PostgreSQL with the real schema. */
 class VitalObservationsTest {

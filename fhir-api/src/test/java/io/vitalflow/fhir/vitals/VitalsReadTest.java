@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.vitalflow.fhir.ReadOnlyServer;
-import io.vitalflow.infra.local.LocalStack;
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.storage.PostgresCoordinates;
 
 /** The vitals reads against a real PostgreSQL with the real schema. */
 class VitalsReadTest {

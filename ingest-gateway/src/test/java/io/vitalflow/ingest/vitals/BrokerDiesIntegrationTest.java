@@ -18,8 +18,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.FileSystemUtils;
 
-import io.vitalflow.infra.kafka.LocalKafka;
-import io.vitalflow.infra.kafka.TopicAdmin;
+import io.vitalflow.local.LocalKafka;
+import io.vitalflow.kafka.TopicAdmin;
 import io.vitalflow.ingest.IngestGatewayApplication;
 
 /**

@@ -38,7 +38,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.vitalflow.infra.local.LocalStack;
+import io.vitalflow.local.LocalStack;
 import io.vitalflow.ingest.IngestGatewayApplication;
 import io.vitalflow.schemas.VitalSign;
 import reactor.core.publisher.Flux;

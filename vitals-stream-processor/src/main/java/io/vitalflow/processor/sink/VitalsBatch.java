@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vitalflow.infra.sink.SinkBatch;
+import io.vitalflow.storage.sink.SinkBatch;
 import io.vitalflow.processor.topology.RawReadingCheck;
 import io.vitalflow.schemas.Topics;
 import io.vitalflow.schemas.VitalAggregate;

@@ -6,8 +6,8 @@ import java.util.Locale;
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vitalflow.infra.sink.PostgresSink;
-import io.vitalflow.infra.sink.SinkHealth;
+import io.vitalflow.storage.sink.PostgresSink;
+import io.vitalflow.storage.sink.SinkHealth;
 import io.vitalflow.processor.topology.RawReadingCheck;
 import io.vitalflow.schemas.Topics;
 
@@ -28,7 +28,7 @@ public final class VitalsSink implements AutoCloseable {
       case MINUTE_AGGREGATES -> Topics.VITALS_AGG_1M.name();
       case HOUR_AGGREGATES -> Topics.VITALS_AGG_1H.name();
     };
-    var generic = new io.vitalflow.infra.sink.SinkSettings(name, settings.consumerGroup(), List.of(topic),
+    var generic = new io.vitalflow.storage.sink.SinkSettings(name, settings.consumerGroup(), List.of(topic),
         settings.maxBatchRecords(), settings.maxLinger(), settings.threads(), settings.sessionTimeout());
     this.sink = new PostgresSink(bootstrapServers, dataSource, generic,
         () -> new VitalsBatch(settings.topicPrefix(), name, readingCheck, meters), meters);

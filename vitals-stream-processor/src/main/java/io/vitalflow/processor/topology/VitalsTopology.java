@@ -33,7 +33,7 @@ import io.vitalflow.schemas.VitalSign;
  *        └─ NEWS2 ────────────▶ vitals.news2.v1, alerts.v1
  * </pre>
  *
- * Configuration of the Streams runtime is separate: {@link io.vitalflow.infra.kafka.StreamsSettings}.
+ * Configuration of the Streams runtime is separate: {@link io.vitalflow.kafka.StreamsSettings}.
  */
 public final class VitalsTopology {
 

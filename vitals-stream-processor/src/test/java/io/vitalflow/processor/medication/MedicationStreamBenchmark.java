@@ -27,7 +27,7 @@ import io.vitalflow.interactions.CheckResult;
 import io.vitalflow.interactions.InteractionChecker;
 import io.vitalflow.interactions.Medication;
 import io.vitalflow.interactions.WasmInteractionChecker;
-import io.vitalflow.infra.kafka.StreamsSettings;
+import io.vitalflow.kafka.StreamsSettings;
 import io.vitalflow.schemas.FhirResourceVersion;
 import io.vitalflow.schemas.Topics;
 

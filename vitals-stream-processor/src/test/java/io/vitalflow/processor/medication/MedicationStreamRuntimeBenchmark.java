@@ -37,9 +37,9 @@ import org.apache.kafka.streams.state.Stores;
 import org.slf4j.LoggerFactory;
 import org.springframework.util.FileSystemUtils;
 
-import io.vitalflow.infra.kafka.LocalKafka;
-import io.vitalflow.infra.kafka.StreamsSettings;
-import io.vitalflow.infra.kafka.TopicAdmin;
+import io.vitalflow.local.LocalKafka;
+import io.vitalflow.kafka.StreamsSettings;
+import io.vitalflow.kafka.TopicAdmin;
 import io.vitalflow.interactions.WasmInteractionChecker;
 import io.vitalflow.schemas.Topics;
 

@@ -31,7 +31,7 @@ import io.vitalflow.interactions.InteractionChecker;
 import io.vitalflow.interactions.Medication;
 import io.vitalflow.interactions.WasmInteractionChecker;
 import io.vitalflow.interactions.host.PluginTrapException;
-import io.vitalflow.infra.kafka.StreamsSettings;
+import io.vitalflow.kafka.StreamsSettings;
 import io.vitalflow.schemas.Alert;
 import io.vitalflow.schemas.AlertKind;
 import io.vitalflow.schemas.AlertSeverity;

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vitalflow.infra.local.LocalStack;
-import io.vitalflow.infra.postgres.LocalPostgres;
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.local.LocalPostgres;
+import io.vitalflow.storage.PostgresCoordinates;
 import io.vitalflow.processor.topology.RawReadingCheck;
 import io.vitalflow.schemas.Loinc;
 import io.vitalflow.schemas.VitalSign;

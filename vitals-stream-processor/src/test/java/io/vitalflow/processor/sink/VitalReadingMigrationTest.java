@@ -10,10 +10,10 @@ import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
-import io.vitalflow.infra.local.LocalStack;
-import io.vitalflow.infra.postgres.LocalPostgres;
-import io.vitalflow.infra.postgres.Migrations;
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.local.LocalPostgres;
+import io.vitalflow.storage.Migrations;
+import io.vitalflow.storage.PostgresCoordinates;
 
 /** V5 on a database that already holds readings stored twice: one row of each is kept, then the index holds. */
 class VitalReadingMigrationTest {

@@ -20,8 +20,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vitalflow.infra.local.LocalStack;
-import io.vitalflow.infra.postgres.PostgresCoordinates;
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.storage.PostgresCoordinates;
 import io.vitalflow.processor.topology.RawReadingCheck;
 import io.vitalflow.schemas.Loinc;
 import io.vitalflow.schemas.Topics;

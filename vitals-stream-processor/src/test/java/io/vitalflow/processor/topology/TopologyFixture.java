@@ -21,7 +21,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
 
-import io.vitalflow.infra.kafka.StreamsSettings;
+import io.vitalflow.kafka.StreamsSettings;
 import io.vitalflow.schemas.Alert;
 import io.vitalflow.schemas.News2Score;
 import io.vitalflow.schemas.Topic;
