@@ -89,7 +89,8 @@ public final class StreamsRunner implements SmartLifecycle {
     streams = new KafkaStreams(topology, properties);
     streams.setUncaughtExceptionHandler(error -> {
       failedAtNanos = System.nanoTime();
-      log.error("Stream thread of {} failed; replacing it", applicationId, error);
+      // redacted: exception messages may quote record values
+      log.error("Stream thread of {} failed; replacing it", applicationId, Failures.redacted(error));
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     streams.setStateListener((now, before) -> log.info("Kafka Streams {} {} -> {}", applicationId, before, now));

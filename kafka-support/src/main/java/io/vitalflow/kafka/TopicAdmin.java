@@ -1,6 +1,7 @@
 package io.vitalflow.kafka;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -11,6 +12,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +58,43 @@ public final class TopicAdmin {
           }
         }
       }
+      awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " to create topics", e);
+    }
+  }
+
+  /**
+   * Waits until every partition of the new topics answers on its leader. Creating a topic returns once the
+   * controller recorded it, a moment before the leaders host the partitions; an idempotent producer that writes
+   * in that moment gets NOT_LEADER_OR_FOLLOWER for one batch and, with later batches already in flight, can be
+   * left retrying OUT_OF_ORDER_SEQUENCE_NUMBER on that partition until its delivery timeout (seen on a loaded
+   * machine). Listing offsets is answered only by the partition's leader, so it succeeds once the partition is
+   * writable.
+   */
+  private static void awaitLeaders(Admin admin, List<String> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (topics.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+    admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values()
+        .forEach(description -> description.partitions().forEach(partition -> partitions
+            .put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest())));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
     }
   }
 }
