@@ -63,7 +63,8 @@ class StressScenarioTest {
 
   /**
    * The exit code reflects the breaking point: against the fake's 100/s, 40/s holds and 160/s breaks, so an
-   * expectation of 150/s fails the run (exit 1, the report's threshold not held) and one of 40/s passes it.
+   * expectation of 150/s fails the run (exit 1, the report's threshold not held) and one of 40/s passes it
+   * (run without the limit: on a loaded machine 40/s against a 100/s fake can break).
    */
   @Test
   void exitCodeSaysWhetherTheBreakingPointIsAboveTheExpectation(@TempDir Path reports) throws Exception {
@@ -82,6 +83,8 @@ class StressScenarioTest {
         .contains("stress: expected a step of at least 150/s to hold: NOT MET");
     assertThat(Files.readString(onlyMarkdownReport(reports))).contains("a step of at least 150/s held");
 
+    // without a capacity limit nothing breaks but an overloaded machine, so the run passes on any CI host
+    fake.capacityPerSecond = 0;
     int above = Loadgen.run(with(shortSearch, "stress", "--expect-at-least=40"),
         new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()));
     assertThat(above).as("40/s held, as expected").isZero();
