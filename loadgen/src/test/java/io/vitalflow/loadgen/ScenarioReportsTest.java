@@ -12,6 +12,14 @@ import org.junit.jupiter.api.Test;
 import io.vitalflow.loadgen.report.RunReport;
 import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
+import io.vitalflow.loadgen.dashboard.DashboardBenchmark;
+import io.vitalflow.loadgen.dashboard.DashboardOptions;
+import io.vitalflow.loadgen.dashboard.DashboardReport;
+import io.vitalflow.loadgen.dashboard.ReadingLatency;
+import io.vitalflow.loadgen.dashboard.ServerMemory;
+import io.vitalflow.loadgen.vitals.VitalsBenchmark;
+import io.vitalflow.loadgen.vitals.VitalsOptions;
+import io.vitalflow.loadgen.vitals.VitalsReport;
 
 /** The vitals and dashboard results as RunReports: counts carried over, the replaced report's figures alongside. */
 class ScenarioReportsTest {
