@@ -122,7 +122,7 @@ public final class DashboardReport {
    * between the two samples than the connections added (a server that runs more than dashboard-push, or few
    * connections); then only a class histogram ({@code jmap -histo:live}) tells.
    */
-  static String bytes(double bytes) {
+  public static String bytes(double bytes) {
     if (Double.isNaN(bytes)) {
       return "n/a";
     }

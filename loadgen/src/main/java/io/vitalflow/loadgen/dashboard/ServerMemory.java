@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 public final class ServerMemory {
 
   /** Used heap and RSS (bytes; RSS -1 when no pid was given), summed over the servers. */
-  record Sample(long heapBytes, long rssBytes, boolean afterGc) {
+  public record Sample(long heapBytes, long rssBytes, boolean afterGc) {
   }
 
   private static final Pattern METRIC_VALUE = Pattern.compile("\"statistic\"\\s*:\\s*\"VALUE\"\\s*,\\s*\"value\"\\s*:\\s*([0-9.eE+-]+)");

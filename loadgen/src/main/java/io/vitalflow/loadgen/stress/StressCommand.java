@@ -108,15 +108,14 @@ public final class StressCommand implements Scenario {
   }
 
   StressOptions options() {
-    var parsed = spec.commandLine().getParseResult();
     for (String flag : LOAD_MODEL_FLAGS) {
-      if (parsed.hasMatchedOption(flag)) {
+      if (given(flag)) {
         throw new IllegalArgumentException(flag + " does not apply to stress: it ramps an open model itself"
             + " (--start-rate, --growth, --step-duration)");
       }
     }
     for (String flag : THRESHOLD_FLAGS) {
-      if (parsed.hasMatchedOption(flag)) {
+      if (given(flag)) {
         throw new IllegalArgumentException(flag + " does not apply to stress: use --break-p99 and"
             + " --break-error-rate");
       }
@@ -146,6 +145,12 @@ public final class StressCommand implements Scenario {
         FlagValues.positiveInt("--max-in-flight", maxInFlight),
         FlagValues.fraction("--break-error-rate", breakErrorRate),
         FlagValues.positiveDuration("--break-p99", breakP99), expected);
+  }
+
+  /** Whether {@code flag} was on the command line (the refused flags share one hidden option). */
+  private boolean given(String flag) {
+    return spec.commandLine().getParseResult().originalArgs().stream()
+        .anyMatch(arg -> arg.equals(flag) || arg.startsWith(flag + "="));
   }
 
   @Override

@@ -37,11 +37,11 @@ public final class VitalsBenchmark {
    * What the run measured; {@code timeline} has one point per progress second (accepted readings/s, failed
    * requests, request latency, requests in flight).
    */
-  record Result(long offered, long accepted, long failedRequests, double acceptedPerSecond, Histogram requestLatency,
+  public record Result(long offered, long accepted, long failedRequests, double acceptedPerSecond, Histogram requestLatency,
       long stored, double storedPerSecond, double storedP50Ms, double storedP99Ms, double storedMaxMs,
       Instant started, double sendSeconds, List<TimelinePoint> timeline) {
 
-    Result {
+    public Result {
       timeline = List.copyOf(timeline);
     }
   }

@@ -28,13 +28,13 @@ public final class VitalsQueryScenario {
   private final VitalsQueryOptions options;
   private final PrintStream out;
 
-  VitalsQueryScenario(VitalsQueryOptions options, PrintStream out) {
+  public VitalsQueryScenario(VitalsQueryOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
   }
 
   /** Runs the mix; the report passes when its thresholds held. */
-  RunReport run() throws ScenarioException, InterruptedException {
+  public RunReport run() throws ScenarioException, InterruptedException {
     try (HttpLoadClient client = new HttpLoadClient(options.connections(), options.timeout())) {
       checkTargets(client);
       VitalsQueryWorkload workload = new VitalsQueryWorkload(options, client);

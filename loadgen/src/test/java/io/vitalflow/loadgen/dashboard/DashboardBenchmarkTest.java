@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.dashboard;
 
+import io.vitalflow.loadgen.TestArgs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -61,13 +62,13 @@ class DashboardBenchmarkTest {
   void fiftyClientsHoldReceiveFramesAndMeasureReadingToFrame() throws Exception {
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8);
-    DashboardOptions options = DashboardOptions.parse(Map.ofEntries(
+    DashboardOptions options = DashboardCommand.parse(TestArgs.of(Map.ofEntries(
         Map.entry("dashboard-url", "ws://127.0.0.1:" + port(dashboard)),
         Map.entry("ingest-url", "http://127.0.0.1:" + port(gateway)), Map.entry("connections", "50"),
         Map.entry("ramp", "200"), Map.entry("duration", "6s"), Map.entry("patients", "10"),
         Map.entry("patients-per-client", "2"), Map.entry("readings-rate", "50"), Map.entry("heartbeat", "1s"),
         Map.entry("source-addresses", "127.0.0.1,127.0.0.2"), Map.entry("settle", "500ms"),
-        Map.entry("progress", "1s"), Map.entry("server-pid", Long.toString(ProcessHandle.current().pid()))));
+        Map.entry("progress", "1s"), Map.entry("server-pid", Long.toString(ProcessHandle.current().pid())))));
 
     DashboardBenchmark.Result result = new DashboardBenchmark(options, out).run();
     String report = text.toString(StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.dashboard;
 
+import io.vitalflow.loadgen.TestArgs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +17,7 @@ class DashboardOptionsTest {
 
   @Test
   void defaults() {
-    DashboardOptions options = DashboardOptions.parse(Map.of());
+    DashboardOptions options = DashboardCommand.parse();
     assertThat(options.dashboardUrls()).containsExactly(URI.create("ws://127.0.0.1:8084"));
     assertThat(options.connections()).isEqualTo(1000);
     assertThat(options.ramp()).isEqualTo(500);
@@ -31,13 +32,13 @@ class DashboardOptionsTest {
 
   @Test
   void allFlags() {
-    DashboardOptions options = DashboardOptions.parse(Map.ofEntries(
+    DashboardOptions options = DashboardCommand.parse(TestArgs.of(Map.ofEntries(
         Map.entry("dashboard-url", "ws://127.0.0.1:8084/, ws://127.0.0.1:8085"), Map.entry("connections", "19_000"),
         Map.entry("ramp", "2000"), Map.entry("duration", "2m"), Map.entry("patients", "50"),
         Map.entry("patients-per-client", "5"), Map.entry("readings-rate", "1000"),
         Map.entry("ingest-url", "http://localhost:9081/"), Map.entry("source-addresses", "127.0.0.2,127.0.0.3"),
         Map.entry("heartbeat", "5s"), Map.entry("server-pid", "12,34"), Map.entry("latency-every", "10"),
-        Map.entry("settle", "0s"), Map.entry("progress", "1s")));
+        Map.entry("settle", "0s"), Map.entry("progress", "1s"))));
     assertThat(options.dashboardUrls()).containsExactly(URI.create("ws://127.0.0.1:8084"),
         URI.create("ws://127.0.0.1:8085"));
     assertThat(options.connections()).isEqualTo(19_000);
@@ -52,7 +53,7 @@ class DashboardOptionsTest {
 
   @Test
   void wardSubscription() {
-    DashboardOptions options = DashboardOptions.parse(Map.of("ward", "icu-3", "patients", "20"));
+    DashboardOptions options = DashboardCommand.parse("--ward=icu-3", "--patients=20");
     assertThat(options.connectionUri(7)).isEqualTo(URI.create("ws://127.0.0.1:8084/api/v1/dashboard/ws?ward=icu-3"));
   }
 
@@ -75,7 +76,7 @@ class DashboardOptionsTest {
   }
 
   private static void assertError(Map<String, String> flags, String message) {
-    assertThatThrownBy(() -> DashboardOptions.parse(new HashMap<>(flags)))
+    assertThatThrownBy(() -> DashboardCommand.parse(TestArgs.of(new HashMap<>(flags))))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
   }
 

@@ -27,16 +27,15 @@ import com.sun.net.httpserver.HttpServer;
 import io.vitalflow.loadgen.fhir.OperationMix.Operation;
 import io.vitalflow.loadgen.report.RunReport;
 import io.vitalflow.loadgen.report.RunReport.OperationSummary;
-import io.vitalflow.loadgen.Flags;
 import io.vitalflow.loadgen.Loadgen;
 
 /** The generator against a tiny in-memory FHIR server on loopback: a test of the generator, not of a server. */
-class FhirBenchmarkTest {
+public class FhirBenchmarkTest {
 
   private FakeFhir fake;
 
   @BeforeEach
-  void start() throws IOException {
+  public void start() throws IOException {
     fake = FakeFhir.start();
   }
 
@@ -49,10 +48,10 @@ class FhirBenchmarkTest {
   void seedsRunsTheStagesAndReportsCountsThatAddUp() throws Exception {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
-    FhirOptions options = FhirOptions.parse(Flags.parse(new String[] {
+    FhirOptions options = FhirCommand.parse(new String[] {
         "--fhir-url=" + fake.url(), "--seed-patients=1000",
         "--seed-batch=64", "--seed-concurrency=2", "--stages=1s:8,1s:8,1s:0", "--think=5ms-15ms",
-        "--progress=1s", "--p95=5s", "--p99=5s", "--max-error-rate=5%"}, 0));
+        "--progress=1s", "--p95=5s", "--p99=5s", "--max-error-rate=5%"});
 
     FhirBenchmark.Result result = new FhirBenchmark(options, out).run();
     String report = output.toString(StandardCharsets.UTF_8);
@@ -103,9 +102,9 @@ class FhirBenchmarkTest {
   @Test
   void brokenThresholdsFailTheRun() throws Exception {
     fake.failEveryRead = true;
-    FhirOptions options = FhirOptions.parse(Flags.parse(new String[] {
+    FhirOptions options = FhirCommand.parse(new String[] {
         "--fhir-url=" + fake.url(), "--seed-patients=10",
-        "--stages=500ms:2,500ms:2", "--think=10ms", "--mix=100,0,0"}, 0));
+        "--stages=500ms:2,500ms:2", "--think=10ms", "--mix=100,0,0"});
 
     FhirBenchmark.Result result = new FhirBenchmark(options, new PrintStream(new ByteArrayOutputStream())).run();
 
@@ -133,7 +132,7 @@ class FhirBenchmarkTest {
    * Answers batch, create, read and delete of Patients from a map, as a FHIR server would, on a loopback port
    * ({@link #start()}, {@link #url()}, {@link #close()}).
    */
-  static final class FakeFhir implements AutoCloseable {
+  public static final class FakeFhir implements AutoCloseable {
     static {
       // the JDK server writes headers and body separately: without this, Nagle and delayed ACKs add ~40 ms
       System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -154,8 +153,8 @@ class FhirBenchmarkTest {
     volatile boolean failEveryRead;
     volatile boolean rejectBatches;
     /** Above this many requests in a wall-clock second (0 = no limit) the fake answers 503, as an overloaded server. */
-    volatile int capacityPerSecond;
-    final AtomicLong overloaded = new AtomicLong();
+    public volatile int capacityPerSecond;
+    public final AtomicLong overloaded = new AtomicLong();
     private final AtomicLong second = new AtomicLong();
     private final AtomicLong inSecond = new AtomicLong();
 
@@ -171,7 +170,7 @@ class FhirBenchmarkTest {
       return inSecond.incrementAndGet() > capacity;
     }
 
-    static FakeFhir start() throws IOException {
+    public static FakeFhir start() throws IOException {
       FakeFhir fake = new FakeFhir();
       fake.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
       fake.threads = Executors.newFixedThreadPool(4);
@@ -182,7 +181,7 @@ class FhirBenchmarkTest {
     }
 
     /** The FHIR base URL. */
-    String url() {
+    public String url() {
       return "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir";
     }
 

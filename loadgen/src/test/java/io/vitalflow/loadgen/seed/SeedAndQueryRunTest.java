@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.seed;
 
+import io.vitalflow.loadgen.vitalsquery.VitalsQueryCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 import io.vitalflow.loadgen.report.RunReport;
 import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 import io.vitalflow.loadgen.FakePlatform;
-import io.vitalflow.loadgen.Flags;
 import io.vitalflow.loadgen.Loadgen;
 import io.vitalflow.loadgen.engine.ScenarioException;
 import io.vitalflow.loadgen.vitalsquery.VitalsQueryOptions;
@@ -49,9 +49,9 @@ class SeedAndQueryRunTest {
 
   @Test
   void seedsEveryPatientAndTheVitalsInChronologicalWaves() throws Exception {
-    SeedOptions options = SeedOptions.parse(Flags.parse(new String[] {"--fhir-url=" + fake.base() + "/fhir",
+    SeedOptions options = SeedCommand.parse(new String[] {"--fhir-url=" + fake.base() + "/fhir",
         "--ingest-url=" + fake.base(), "--patients=1200", "--batch=500", "--concurrency=3",
-        "--vitals-patients=10", "--vitals-days=1", "--vitals-every=60m", "--vitals-batch=24", "--progress=1s"}, 0));
+        "--vitals-patients=10", "--vitals-days=1", "--vitals-every=60m", "--vitals-batch=24", "--progress=1s"});
 
     RunReport report = new Seeder(options, out).run();
 
@@ -81,8 +81,8 @@ class SeedAndQueryRunTest {
     assertThat(output.toString(StandardCharsets.UTF_8)).contains("seed: 1,200 Patients lg-p000001..lg-p001200");
 
     // a rerun updates the same Patients instead of creating new ones
-    RunReport again = new Seeder(SeedOptions.parse(Flags.parse(new String[] {
-        "--fhir-url=" + fake.base() + "/fhir", "--patients=1200", "--vitals-patients=0"}, 0)), out).run();
+    RunReport again = new Seeder(SeedCommand.parse(new String[] {
+        "--fhir-url=" + fake.base() + "/fhir", "--patients=1200", "--vitals-patients=0"}), out).run();
     assertThat(again.passed()).isTrue();
     assertThat(fake.patients).hasSize(1200);
     assertThat(again.results()).anySatisfy(r -> assertThat(r.value()).contains("0 created, 1,200 updated"));
@@ -191,8 +191,8 @@ class SeedAndQueryRunTest {
   }
 
   private void seedPatients(int patients) throws Exception {
-    SeedOptions options = SeedOptions.parse(Flags.parse(new String[] {"--fhir-url=" + fake.base() + "/fhir",
-        "--patients=" + patients, "--vitals-patients=0"}, 0));
+    SeedOptions options = SeedCommand.parse(new String[] {"--fhir-url=" + fake.base() + "/fhir",
+        "--patients=" + patients, "--vitals-patients=0"});
     assertThat(new Seeder(options, out).run().passed()).isTrue();
   }
 
@@ -204,7 +204,7 @@ class SeedAndQueryRunTest {
     args[3] = "--patients=50";
     args[4] = "--vitals-patients=10";
     System.arraycopy(flags, 0, args, 5, flags.length);
-    return new VitalsQueryScenario(VitalsQueryOptions.parse(Flags.parse(args, 0)), out).run();
+    return new VitalsQueryScenario(VitalsQueryCommand.parse(args), out).run();
   }
 
   private static Map<String, OperationSummary> byName(RunReport report) {

@@ -133,7 +133,7 @@ class SeedBodiesTest {
   @Test
   void historyStartsAfterTheGatewaysMaxAgeAndEndsNoLaterThanNow() {
     Instant now = Instant.parse("2026-01-12T10:03:17Z");
-    SeedOptions options = SeedOptions.parse(java.util.Map.of("vitals-patients", "3", "patients", "3"));
+    SeedOptions options = SeedCommand.parse("--vitals-patients=3", "--patients=3");
     SeedVitals plan = SeedVitals.plan(options, now);
     assertThat(plan.first()).isAfter(now.minus(Duration.ofDays(7))).isBefore(now.minus(Duration.ofDays(7))
         .plus(Duration.ofMinutes(25)));

@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.seed;
 
+import io.vitalflow.loadgen.TestArgs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,7 @@ class SeedOptionsTest {
 
   @Test
   void defaultsAreTheReportsScale() {
-    SeedOptions options = SeedOptions.parse(Map.of());
+    SeedOptions options = SeedCommand.parse();
     assertThat(options.fhirBase()).hasToString("http://127.0.0.1:8082/fhir");
     assertThat(options.ingestBase()).hasToString("http://127.0.0.1:8081");
     assertThat(options.patients()).isEqualTo(100_000);
@@ -52,7 +53,7 @@ class SeedOptionsTest {
   }
 
   private static void assertRejected(Map<String, String> flags, String message) {
-    assertThatThrownBy(() -> SeedOptions.parse(flags)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> SeedCommand.parse(TestArgs.of(flags))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message).hasMessageNotContaining("\n");
   }
 }

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.vitalflow.loadgen.report.RunReport;
-import io.vitalflow.loadgen.Flags;
 import io.vitalflow.loadgen.Loadgen;
 import io.vitalflow.loadgen.fhir.FhirBenchmarkTest;
 
@@ -41,10 +40,10 @@ class StressScenarioTest {
   @Test
   void findsTheRateWhereTheServerStartsRefusingAndSaysWhy() throws Exception {
     fake.capacityPerSecond = 100;
-    StressOptions options = StressOptions.parse(Flags.parse(new String[] {
+    StressOptions options = StressCommand.parse(new String[] {
         "--fhir-url=" + fake.url(), "--seed-patients=100",
         "--seed-batch=50", "--start-rate=40", "--growth=2", "--step-duration=2s", "--pause=0s", "--refine=1",
-        "--break-error-rate=5%", "--break-p99=2s"}, 0));
+        "--break-error-rate=5%", "--break-p99=2s"});
 
     StressScenario.Result result = new StressScenario(options, new PrintStream(new ByteArrayOutputStream())).run();
 
@@ -93,8 +92,8 @@ class StressScenarioTest {
   @Test
   void withoutAnExpectationAnyRunThatRanAStepPasses() throws Exception {
     fake.capacityPerSecond = 10;
-    StressOptions options = StressOptions.parse(Flags.parse(new String[] {"--fhir-url=" + fake.url(),
-        "--seed-patients=100", "--seed-batch=50", "--start-rate=40", "--step-duration=1s", "--pause=0s"}, 0));
+    StressOptions options = StressCommand.parse(new String[] {"--fhir-url=" + fake.url(),
+        "--seed-patients=100", "--seed-batch=50", "--start-rate=40", "--step-duration=1s", "--pause=0s"});
 
     StressScenario.Result result = new StressScenario(options, new PrintStream(new ByteArrayOutputStream())).run();
 
@@ -105,19 +104,19 @@ class StressScenarioTest {
 
   @Test
   void flagsOfOtherModelsAreRefused() {
-    assertThatThrownBy(() -> StressOptions.parse(Map.of("stages", "10s:5")))
+    assertThatThrownBy(() -> StressCommand.parse("--stages=10s:5"))
         .hasMessageStartingWith("--stages does not apply to stress");
-    assertThatThrownBy(() -> StressOptions.parse(Map.of("p99", "1s")))
+    assertThatThrownBy(() -> StressCommand.parse("--p99=1s"))
         .hasMessageStartingWith("--p99 does not apply to stress");
-    assertThatThrownBy(() -> StressOptions.parse(Map.of("growth", "1")))
+    assertThatThrownBy(() -> StressCommand.parse("--growth=1"))
         .hasMessage("--growth must be above 1 and at most 10, got 1");
-    assertThatThrownBy(() -> StressOptions.parse(Map.of("start-rate", "500", "max-rate", "100")))
+    assertThatThrownBy(() -> StressCommand.parse("--start-rate=500", "--max-rate=100"))
         .hasMessage("--max-rate (100) is below --start-rate (500)");
-    assertThatThrownBy(() -> StressOptions.parse(Map.of("step", "5")))
+    assertThatThrownBy(() -> StressCommand.parse("--step=5"))
         .hasMessageStartingWith("unknown flag --step ");
-    assertThatThrownBy(() -> StressOptions.parse(Map.of("expect-at-least", "0")))
+    assertThatThrownBy(() -> StressCommand.parse("--expect-at-least=0"))
         .hasMessage("--expect-at-least must be at least 1, got 0");
-    assertThatThrownBy(() -> StressOptions.parse(Map.of("expect-at-least", "500", "max-rate", "400")))
+    assertThatThrownBy(() -> StressCommand.parse("--expect-at-least=500", "--max-rate=400"))
         .hasMessage("--expect-at-least (500) is above --max-rate (400): no step could meet it");
   }
 
@@ -128,16 +127,16 @@ class StressScenarioTest {
         new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8).strip())
-        .isEqualTo("loadgen stress: --growth must be a factor such as 1.5, got 'fast' (run loadgen without arguments"
-            + " for usage)");
+        .isEqualTo("loadgen stress: --growth must be a factor such as 1.5, got 'fast' (loadgen stress"
+            + " --help)");
 
     ByteArrayOutputStream expectErr = new ByteArrayOutputStream();
     int expectCode = Loadgen.run(new String[] {"stress", "--expect-at-least=fast"},
         new PrintStream(new ByteArrayOutputStream()), new PrintStream(expectErr, true, StandardCharsets.UTF_8));
     assertThat(expectCode).isEqualTo(2);
     assertThat(expectErr.toString(StandardCharsets.UTF_8).strip())
-        .isEqualTo("loadgen stress: --expect-at-least must be a whole number, got 'fast' (run loadgen without"
-            + " arguments for usage)");
+        .isEqualTo("loadgen stress: --expect-at-least must be a whole number, got 'fast' (loadgen stress"
+            + " --help)");
   }
 
   private static String[] with(String[] flags, String scenario, String... more) {

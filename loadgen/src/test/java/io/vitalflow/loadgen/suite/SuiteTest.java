@@ -36,9 +36,7 @@ class SuiteTest {
 
   @Test
   void everyScenarioGetsTheSharedAddressesAndItsOverrides() {
-    SuiteOptions options = SuiteOptions.parse(Map.of("scenarios", "seed,fhir", "fhir-url", "http://h:1/fhir",
-        "ingest-url", "http://h:2", "duration", "30s", "fhir.think", "5ms",
-        "fhir.mix", "80,20,0", "report-dir", "out"));
+    SuiteOptions options = SuiteCommand.parse("--scenarios=seed,fhir", "--fhir-url=http://h:1/fhir", "--ingest-url=http://h:2", "--duration=30s", "--fhir.think=5ms", "--fhir.mix=80,20,0", "--report-dir=out");
 
     assertThat(options.runs()).extracting(Map.Entry::getKey).containsExactly("seed", "fhir");
     Map<String, String> fhir = options.runs().get(1).getValue();
@@ -50,15 +48,15 @@ class SuiteTest {
 
   @Test
   void badFlagsOfAnyScenarioFailBeforeAnythingRuns() {
-    assertThatThrownBy(() -> SuiteOptions.parse(Map.of("fhir.stages", "soon")))
+    assertThatThrownBy(() -> SuiteCommand.parse("--fhir.stages=soon"))
         .hasMessageStartingWith("fhir: --stages: 'soon' is not DURATION:TARGET");
-    assertThatThrownBy(() -> SuiteOptions.parse(Map.of("dashbord.connections", "5")))
+    assertThatThrownBy(() -> SuiteCommand.parse("--dashbord.connections=5"))
         .hasMessageStartingWith("--dashbord.connections: no scenario 'dashbord'");
-    assertThatThrownBy(() -> SuiteOptions.parse(Map.of("scenarios", "fhir", "seed.patients", "5")))
+    assertThatThrownBy(() -> SuiteCommand.parse("--scenarios=fhir", "--seed.patients=5"))
         .hasMessage("--seed.* given, but seed is not in --scenarios");
-    assertThatThrownBy(() -> SuiteOptions.parse(Map.of("scenarios", "fhir,fhir")))
+    assertThatThrownBy(() -> SuiteCommand.parse("--scenarios=fhir,fhir"))
         .hasMessage("--scenarios: fhir is listed twice");
-    assertThatThrownBy(() -> SuiteOptions.parse(Map.of("rate", "5")))
+    assertThatThrownBy(() -> SuiteCommand.parse("--rate=5"))
         .hasMessageStartingWith("unknown flag --rate");
   }
 

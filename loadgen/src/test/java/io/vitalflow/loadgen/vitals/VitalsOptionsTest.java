@@ -1,5 +1,8 @@
 package io.vitalflow.loadgen.vitals;
 
+import io.vitalflow.loadgen.Loadgen;
+
+import io.vitalflow.loadgen.TestArgs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +20,7 @@ class VitalsOptionsTest {
 
   @Test
   void defaultsAreTheOnesTheScenarioAlwaysHad() {
-    VitalsOptions options = VitalsOptions.parse(Map.of());
+    VitalsOptions options = VitalsCommand.parse();
 
     assertThat(options).isEqualTo(new VitalsOptions(URI.create("http://127.0.0.1:8081"), 60_000,
         Duration.ofSeconds(60), 5000, 500, 32, "jdbc:postgresql://127.0.0.1:54329/vitalflow", "postgres", "postgres",
@@ -26,11 +29,11 @@ class VitalsOptionsTest {
 
   @Test
   void readsEveryFlag() {
-    VitalsOptions options = VitalsOptions.parse(Map.ofEntries(Map.entry("url", "http://gw:9081/"),
+    VitalsOptions options = VitalsCommand.parse(TestArgs.of(Map.ofEntries(Map.entry("url", "http://gw:9081/"),
         Map.entry("rate", "10_000"), Map.entry("duration", "2m"), Map.entry("patients", "50"),
         Map.entry("batch", "100"), Map.entry("concurrency", "8"), Map.entry("jdbc-url", "jdbc:postgresql://db/x"),
         Map.entry("jdbc-user", "u"), Map.entry("jdbc-password", "p"), Map.entry("drain-timeout", "5s"),
-        Map.entry("report-dir", "out")));
+        Map.entry("report-dir", "out"))));
 
     assertThat(options).isEqualTo(new VitalsOptions(URI.create("http://gw:9081"), 10_000, Duration.ofMinutes(2), 50,
         100, 8, "jdbc:postgresql://db/x", "u", "p", Duration.ofSeconds(5), Path.of("out")));
@@ -58,7 +61,7 @@ class VitalsOptionsTest {
   }
 
   private static void assertRejected(Map<String, String> flags, String message) {
-    assertThatThrownBy(() -> VitalsOptions.parse(flags)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> VitalsCommand.parse(TestArgs.of(flags))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message).message().doesNotContain("\n");
   }
 }

@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.vitalsquery;
 
+import io.vitalflow.loadgen.TestArgs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +17,7 @@ class VitalsQueryOptionsTest {
 
   @Test
   void defaultsAreTheClosedModelWithTheReportsMix() {
-    VitalsQueryOptions options = VitalsQueryOptions.parse(Map.of());
+    VitalsQueryOptions options = VitalsQueryCommand.parse();
     assertThat(options.apiBase()).hasToString("http://127.0.0.1:8082");
     assertThat(options.mix()).isEqualTo(new QueryMix(50, 30, 15, 5));
     LoadModel.Closed closed = (LoadModel.Closed) options.model();
@@ -31,7 +32,7 @@ class VitalsQueryOptionsTest {
 
   @Test
   void openModelDefaults() {
-    VitalsQueryOptions options = VitalsQueryOptions.parse(Map.of("model", "open"));
+    VitalsQueryOptions options = VitalsQueryCommand.parse("--model=open");
     LoadModel.Open open = (LoadModel.Open) options.model();
     assertThat(open.rates()).hasToString("10s:2000,60s:2000");
     assertThat(open.maxInFlight()).isEqualTo(512);
@@ -52,7 +53,7 @@ class VitalsQueryOptionsTest {
     assertRejected(Map.of("api-url", "localhost:8082"), "--api-url must be an http(s) URL");
     assertRejected(Map.of("seed-patients", "5"), "unknown flag --seed-patients");
     Map<String, String> demographicsOnly = new HashMap<>(Map.of("vitals-patients", "0", "mix", "100,0,0,0"));
-    assertThat(VitalsQueryOptions.parse(demographicsOnly).mix().touchesVitals()).isFalse();
+    assertThat(VitalsQueryCommand.parse(TestArgs.of(demographicsOnly)).mix().touchesVitals()).isFalse();
   }
 
   @Test
@@ -72,7 +73,7 @@ class VitalsQueryOptionsTest {
   }
 
   private static void assertRejected(Map<String, String> flags, String message) {
-    assertThatThrownBy(() -> VitalsQueryOptions.parse(flags)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> VitalsQueryCommand.parse(TestArgs.of(flags))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message).hasMessageNotContaining("\n");
   }
 }
