@@ -15,7 +15,6 @@ import io.vitalflow.loadgen.report.RunReport;
 import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
 import io.vitalflow.loadgen.dashboard.DashboardBenchmark;
-import io.vitalflow.loadgen.dashboard.DashboardOptions;
 import io.vitalflow.loadgen.dashboard.DashboardReport;
 import io.vitalflow.loadgen.dashboard.ReadingLatency;
 import io.vitalflow.loadgen.dashboard.ServerMemory;

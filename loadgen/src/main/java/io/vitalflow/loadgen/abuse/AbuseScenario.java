@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 
-import io.vitalflow.loadgen.engine.Ran;
 import io.vitalflow.loadgen.engine.HttpLoadClient;
 import io.vitalflow.loadgen.engine.LoadResult;
 import io.vitalflow.loadgen.engine.LoadRunner;

@@ -28,7 +28,6 @@ public final class Cli {
   /** Applies the shared settings to {@code line} and its subcommands. */
   public static CommandLine configure(CommandLine line) {
     line.setOverwrittenOptionsAllowed(true);
-    line.setCaseInsensitiveEnumValuesAllowed(false);
     return line;
   }
 

@@ -9,10 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Flags of the {@code dashboard} scenario; {@link #parse} rejects unknown flags and bad values with one clear message.
+ * The settings of {@code loadgen dashboard}, checked from its flags by {@link DashboardCommand}.
  *
  * @param dashboardUrls ws(s) base URLs of dashboard-push instances; connections are spread over them
  * @param connections dashboard clients to open

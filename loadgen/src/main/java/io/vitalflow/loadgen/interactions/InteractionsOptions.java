@@ -1,21 +1,18 @@
 package io.vitalflow.loadgen.interactions;
 
-import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.loadgen.engine.LoadModel;
 import io.vitalflow.loadgen.engine.LoadModels;
 import io.vitalflow.loadgen.engine.Thresholds;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Flags of the {@code interactions} scenario; {@link #parse} rejects unknown flags and bad values with one message.
+ * The settings of {@code loadgen interactions}, checked from its flags by {@link InteractionsCommand}.
  *
  * @param parts what to run ({@code --which})
  * @param forks JMH forks per hot-path and reload benchmark (0: in this JVM)

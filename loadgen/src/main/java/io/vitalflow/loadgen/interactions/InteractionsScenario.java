@@ -2,7 +2,6 @@ package io.vitalflow.loadgen.interactions;
 
 import io.vitalflow.loadgen.engine.LoadResult;
 import io.vitalflow.loadgen.interactions.InteractionsOptions.Part;
-import io.vitalflow.loadgen.engine.Ran;
 import io.vitalflow.loadgen.report.RunReport;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -11,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.openjdk.jmh.runner.RunnerException;
 
 /**

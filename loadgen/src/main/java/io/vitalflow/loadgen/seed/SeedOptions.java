@@ -3,14 +3,9 @@ package io.vitalflow.loadgen.seed;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import io.vitalflow.loadgen.engine.FlagValues;
 
 /**
- * Flags of {@code loadgen seed}; {@link #parse} rejects unknown flags and bad values with one message naming
- * the flag.
+ * The settings of {@code loadgen seed}, checked from its flags by {@link SeedCommand}.
  *
  * @param vitalsPatients the first this many seeded Patients get vitals (0: no vitals)
  * @param vitalsBatch most readings per NDJSON request

@@ -20,7 +20,6 @@ import io.vitalflow.loadgen.engine.HttpLoadClient;
 import io.vitalflow.loadgen.engine.HttpLoadClient.Answer;
 import io.vitalflow.loadgen.engine.Meters;
 import io.vitalflow.loadgen.report.RunReport;
-import io.vitalflow.loadgen.engine.Ran;
 import io.vitalflow.loadgen.engine.Reachability;
 import io.vitalflow.loadgen.fhir.FhirBenchmark;
 

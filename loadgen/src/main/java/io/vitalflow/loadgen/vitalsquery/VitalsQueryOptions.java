@@ -3,19 +3,14 @@ package io.vitalflow.loadgen.vitalsquery;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
-import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.loadgen.engine.LoadModel;
 import io.vitalflow.loadgen.engine.LoadModels;
 import io.vitalflow.loadgen.engine.Thresholds;
 import io.vitalflow.loadgen.seed.SeededPatients;
 
 /**
- * Flags of {@code loadgen vitals-query}; {@link #parse} rejects unknown flags and bad values with one message
- * naming the flag.
+ * The settings of {@code loadgen vitals-query}, checked from its flags by {@link VitalsQueryCommand}.
  *
  * @param apiBase where {@code /api/v1/patients/{id}/vitals} is served (the FHIR API's port)
  * @param vitalsPatients reads of vitals and new readings go to the first this many seeded Patients

@@ -3,7 +3,6 @@ package io.vitalflow.loadgen.vitalsquery;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 import io.vitalflow.loadgen.engine.ScenarioException;
@@ -13,7 +12,6 @@ import io.vitalflow.loadgen.engine.LoadModels;
 import io.vitalflow.loadgen.engine.LoadResult;
 import io.vitalflow.loadgen.engine.LoadRunner;
 import io.vitalflow.loadgen.report.RunReport;
-import io.vitalflow.loadgen.engine.Ran;
 import io.vitalflow.loadgen.engine.Reachability;
 import io.vitalflow.loadgen.fhir.FhirBenchmark;
 import io.vitalflow.loadgen.seed.Seeder;

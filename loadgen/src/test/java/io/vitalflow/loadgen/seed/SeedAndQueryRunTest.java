@@ -27,7 +27,6 @@ import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 import io.vitalflow.loadgen.FakePlatform;
 import io.vitalflow.loadgen.Loadgen;
 import io.vitalflow.loadgen.engine.ScenarioException;
-import io.vitalflow.loadgen.vitalsquery.VitalsQueryOptions;
 import io.vitalflow.loadgen.vitalsquery.VitalsQueryScenario;
 
 /** Short runs of {@code seed} and {@code vitals-query} against {@link FakePlatform}: counts add up, paths right. */
