@@ -1,138 +1,118 @@
 package io.vitalflow.loadgen;
 
 import java.io.PrintStream;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 
-import io.vitalflow.loadgen.abuse.AbuseOptions;
-import io.vitalflow.loadgen.abuse.AbuseScenario;
-import io.vitalflow.loadgen.interactions.InteractionsOptions;
-import io.vitalflow.loadgen.interactions.InteractionsScenario;
+import io.vitalflow.loadgen.abuse.AbuseCommand;
+import io.vitalflow.loadgen.cli.Cli;
+import io.vitalflow.loadgen.cli.HelpOption;
+import io.vitalflow.loadgen.cli.Scenario;
+import io.vitalflow.loadgen.dashboard.DashboardCommand;
+import io.vitalflow.loadgen.engine.Ran;
+import io.vitalflow.loadgen.engine.ScenarioException;
+import io.vitalflow.loadgen.fhir.FhirCommand;
+import io.vitalflow.loadgen.interactions.InteractionsCommand;
 import io.vitalflow.loadgen.report.Reports;
+import io.vitalflow.loadgen.seed.SeedCommand;
+import io.vitalflow.loadgen.stress.StressCommand;
+import io.vitalflow.loadgen.suite.SuiteCommand;
+import io.vitalflow.loadgen.vitals.VitalsCommand;
+import io.vitalflow.loadgen.vitalsquery.VitalsQueryCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The benchmark scenarios against a running deployment:
- * <ul>
- * <li>{@code loadgen vitals} with the flags of {@link VitalsOptions#USAGE}</li>
- * <li>{@code loadgen fhir} with the flags of {@link FhirOptions#USAGE}</li>
- * <li>{@code loadgen dashboard} with the flags of {@link DashboardOptions#USAGE}</li>
- * <li>{@code loadgen interactions} with the flags of {@link InteractionsOptions#USAGE}</li>
- * <li>{@code loadgen seed} with the flags of {@link SeedOptions#USAGE}</li>
- * <li>{@code loadgen vitals-query} with the flags of {@link VitalsQueryOptions#USAGE}</li>
- * <li>{@code loadgen abuse} with the flags of {@link AbuseOptions#USAGE}</li>
- * </ul>
- * Exit code 0 when the run met its goals, 1 when it did not, 2 for bad flags or a target that cannot be used.
+ * {@code loadgen SCENARIO [--flags]}: the benchmark scenarios against a running deployment, one picocli subcommand
+ * each (its flags and defaults in {@code loadgen SCENARIO --help}). Exit code 0 when the run met its goals, 1 when it
+ * did not, 2 for bad flags or a target that cannot be used.
  */
+@Command(name = "loadgen", synopsisSubcommandLabel = "SCENARIO",
+    description = "Benchmark scenarios against a running VitalFlow (./vitalflow start) or any deployment"
+        + " (docs/loadgen.md). Exit 0 when the run met its goals, 1 when it did not, 2 for bad flags or a target"
+        + " that cannot be used.",
+    subcommands = {VitalsCommand.class, FhirCommand.class, StressCommand.class, DashboardCommand.class,
+        InteractionsCommand.class, SeedCommand.class, VitalsQueryCommand.class, AbuseCommand.class,
+        SuiteCommand.class})
 public final class Loadgen {
 
-  static final String USAGE = String.join(System.lineSeparator(),
-      "usage: " + VitalsOptions.USAGE,
-      "       " + FhirOptions.USAGE,
-      "  fhir: seeds --seed-patients Patients through batch Bundles POSTed to --fhir-url, then runs the load model:",
-      "  closed = k6-style virtual users in --stages (DURATION:USERS,... ramps linearly) with --think between",
-      "  iterations; open = --rates arrivals/s (DURATION:RATE,...), latency from each arrival's intended start.",
-      "  Each iteration: GET Patient/{id} of a seeded or created Patient, POST Patient, or DELETE Patient/{id} of",
-      "  one the run created (--mix percentages). Exit 1 when --p95, --p99 or --max-error-rate is broken.",
-      "       " + StressOptions.USAGE,
-      "  stress: the report's breaking-point test. The FHIR CRUD mix at a constant arrival rate in steps of",
-      "  --step-duration, each --growth times the last, until a step breaks (error rate > --break-error-rate or",
-      "  p99 > --break-p99), then --refine bisection steps; reports the highest rate held and why the next broke.",
-      "  Exit 1 when no step of at least --expect-at-least arrivals/s held (without it: only when no step ran).",
-      "       " + DashboardOptions.USAGE,
-      "  dashboard: WebSocket clients connect at --ramp/s, subscribe and stay (ping every --heartbeat) for --duration",
-      "  while --readings-rate readings/s of the watched patients go to the gateway; reports connections held,",
-      "  server heap (and RSS with --server-pid) per connection, frames/s by type, reading->frame percentiles.",
-      "  Exit 1 when not every connection was held.",
-      "       " + InteractionsOptions.USAGE,
-      "  interactions: the interaction checker in-process with JMH (hot path 3 and 10 medications: AOT plugin,",
-      "  interpreter, plain-Java reference; cold start in fresh JVMs; hot reload), then CDS Hooks order-select",
-      "  calls over HTTP; compared with the replaced report's Scenario 4. Exit 1 when a part or limit failed.",
-      "       " + SeedOptions.USAGE,
-      "  seed: PUTs --patients Patients (ids <prefix>-p000001...) in batch Bundles, then --vitals-days of vitals for",
-      "  the first --vitals-patients as chronological NDJSON to the gateway. Exit 1 unless everything was accepted.",
-      "       " + VitalsQueryOptions.USAGE,
-      "  vitals-query: the Scenario 3 mix (demographics, readings of 24 h, hourly aggregates of 7 days, new reading)",
-      "  over the seeded Patients. Exit 1 when a threshold is broken.",
-      "       " + AbuseOptions.USAGE,
-      "  abuse: for --duration, slowloris, slow bodies, a connection flood and poison writes against the running",
-      "  platform beside normal traffic at --rate; then checks the normal traffic's thresholds, that every",
-      "  acknowledged reading and Patient is readable, and that every service is UP again. Exit 1 when a check fails.",
-      "       " + SuiteOptions.USAGE,
-      "  suite: the scenarios one after the other against one deployment (history is seeded first), each with its",
-      "  own report, then one suite report over all; --<scenario>.<flag>=value sets any flag of one scenario.");
-
-  /** The scenarios by command name, in the order of the usage text. */
-  static final Map<String, Ran.Command> SCENARIOS = scenarios();
-
-  private static Map<String, Ran.Command> scenarios() {
-    Map<String, Ran.Command> scenarios = new LinkedHashMap<>();
-    scenarios.put("vitals", Loadgen::vitals);
-    scenarios.put("fhir", Loadgen::fhir);
-    scenarios.put("stress", Loadgen::stress);
-    scenarios.put("dashboard", Loadgen::dashboard);
-    scenarios.put("interactions", InteractionsScenario::command);
-    scenarios.put("seed", Seeder::command);
-    scenarios.put("vitals-query", VitalsQueryScenario::command);
-    scenarios.put("abuse", AbuseScenario::command);
-    return Collections.unmodifiableMap(scenarios);
-  }
-
-  private Loadgen() {
-  }
+  @Mixin
+  HelpOption help;
 
   public static void main(String[] args) throws Exception {
     System.exit(run(args, System.out, System.err));
   }
 
-  /** Runs one scenario; the exit code as described above. Errors of use are one line on {@code err}. */
+  /** The command tree: {@code loadgen} and its scenarios. */
+  public static CommandLine commandLine() {
+    return Cli.of(new Loadgen());
+  }
+
+  /** Parses and runs; the exit code as described above. Errors of use are one line on {@code err}. */
   public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    if (args.length == 0 || !(SCENARIOS.containsKey(args[0]) || args[0].equals(Suite.NAME))) {
-      if (args.length > 0) {
-        err.println("loadgen: unknown scenario '" + args[0] + "' (known: " + String.join(", ", SCENARIOS.keySet())
-            + ", " + Suite.NAME + ")");
-      }
-      err.println(USAGE);
+    CommandLine line = commandLine();
+    try {
+      return execute(line.parseArgs(args), out, err);
+    } catch (ParameterException e) {
+      err.println(errorLine(e));
       return 2;
     }
+  }
+
+  /** The one line for a parse error of {@code loadgen} or one of its scenarios. */
+  public static String errorLine(ParameterException e) {
+    CommandLine failed = e.getCommandLine();
+    String name = failed.getCommandSpec().qualifiedName(" ");
+    if (failed.getCommandSpec().userObject() instanceof Loadgen && e instanceof UnmatchedArgumentException unmatched
+        && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+      return name + ": unknown scenario '" + unmatched.getUnmatched().get(0) + "' (known: "
+          + String.join(", ", failed.getSubcommands().keySet()) + "; " + name + " --help)";
+    }
+    return name + ": " + Cli.message(e) + " (" + name + " --help)";
+  }
+
+  /**
+   * Runs what a parsed {@code loadgen} command line names ({@code parsed} is the {@code loadgen} level): the help
+   * when asked, else the scenario, and writes its reports.
+   */
+  public static int execute(ParseResult parsed, PrintStream out, PrintStream err) throws Exception {
+    if (parsed.isUsageHelpRequested()) {
+      usage(parsed.commandSpec().commandLine(), out);
+      return 0;
+    }
+    if (!parsed.hasSubcommand()) {
+      usage(parsed.commandSpec().commandLine(), err);
+      return 2;
+    }
+    ParseResult scenario = parsed.subcommand();
+    String name = scenario.commandSpec().qualifiedName(" ");
+    if (scenario.isUsageHelpRequested()) {
+      usage(scenario.commandSpec().commandLine(), out);
+      return 0;
+    }
     try {
-      Map<String, String> flags = Flags.parse(args, 1);
-      if (args[0].equals(Suite.NAME)) {
-        return new Suite(SuiteOptions.parse(flags), SCENARIOS, out).run() ? 0 : 1;
+      if (scenario.commandSpec().userObject() instanceof SuiteCommand suite) {
+        return suite.run(out) ? 0 : 1;
       }
-      Ran ran = SCENARIOS.get(args[0]).run(flags, out);
+      Ran ran = ((Scenario) scenario.commandSpec().userObject()).run(out);
       Reports.write(ran.report(), ran.reportDir(), out);
       return ran.passed() ? 0 : 1;
     } catch (IllegalArgumentException e) {
-      err.println("loadgen " + args[0] + ": " + e.getMessage() + " (run loadgen without arguments for usage)");
+      err.println(name + ": " + e.getMessage() + " (" + name + " --help)");
       return 2;
-    } catch (FhirBenchmark.ScenarioException e) {
-      err.println("loadgen " + args[0] + ": " + e.getMessage());
+    } catch (ScenarioException e) {
+      err.println(name + ": " + e.getMessage());
       return 2;
     }
   }
 
-  private static Ran fhir(Map<String, String> flags, PrintStream out) throws Exception {
-    FhirOptions options = FhirOptions.parse(flags);
-    FhirBenchmark.Result result = new FhirBenchmark(options, out).run();
-    return new Ran(result.report(), options.reportDir(), result.passed());
-  }
-
-  private static Ran stress(Map<String, String> flags, PrintStream out) throws Exception {
-    StressOptions options = StressOptions.parse(flags);
-    StressScenario.Result result = new StressScenario(options, out).run();
-    return new Ran(result.report(), options.fhir().reportDir(), result.passed());
-  }
-
-  private static Ran dashboard(Map<String, String> flags, PrintStream out) throws Exception {
-    DashboardOptions options = DashboardOptions.parse(flags);
-    DashboardBenchmark.Result result = new DashboardBenchmark(options, out).run();
-    return new Ran(DashboardReport.of(result, options), options.reportDir(), result.passed());
-  }
-
-  private static Ran vitals(Map<String, String> flags, PrintStream out) throws Exception {
-    VitalsOptions options = VitalsOptions.parse(flags);
-    var result = new VitalsBenchmark(options, out).run();
-    return new Ran(VitalsReport.of(result, options), options.reportDir(), result.stored() == result.accepted());
+  private static void usage(CommandLine line, PrintStream stream) {
+    PrintWriter writer = new PrintWriter(stream, true, Charset.defaultCharset());
+    line.usage(writer);
+    writer.flush();
   }
 }

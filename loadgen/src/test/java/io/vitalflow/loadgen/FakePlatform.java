@@ -25,7 +25,7 @@ import com.sun.net.httpserver.HttpServer;
  * arrives and answers as the real services do, without storing anything but the Patient ids. A test of the
  * generator, not of a server.
  */
-final class FakePlatform implements AutoCloseable {
+public final class FakePlatform implements AutoCloseable {
 
   static {
     // the JDK server writes headers and body separately: without this, Nagle and delayed ACKs add ~40 ms
@@ -36,29 +36,29 @@ final class FakePlatform implements AutoCloseable {
   private static final Pattern TIME = Pattern.compile("\"effectiveTime\":\"([^\"]+)\"");
 
   /** One NDJSON request as it arrived: its readings and the range of their effective times. */
-  record ReadingsRequest(int readings, Instant from, Instant to) {
+  public record ReadingsRequest(int readings, Instant from, Instant to) {
   }
 
-  final Set<String> patients = ConcurrentHashMap.newKeySet();
-  final AtomicLong bundles = new AtomicLong();
-  final AtomicLong patientReads = new AtomicLong();
-  final AtomicLong recentReads = new AtomicLong();
-  final AtomicLong hourlyReads = new AtomicLong();
-  final AtomicLong newReadings = new AtomicLong();
-  final List<ReadingsRequest> readingsRequests = new CopyOnWriteArrayList<>();
-  final Set<String> unexpected = ConcurrentHashMap.newKeySet();
+  public final Set<String> patients = ConcurrentHashMap.newKeySet();
+  public final AtomicLong bundles = new AtomicLong();
+  public final AtomicLong patientReads = new AtomicLong();
+  public final AtomicLong recentReads = new AtomicLong();
+  public final AtomicLong hourlyReads = new AtomicLong();
+  public final AtomicLong newReadings = new AtomicLong();
+  public final List<ReadingsRequest> readingsRequests = new CopyOnWriteArrayList<>();
+  public final Set<String> unexpected = ConcurrentHashMap.newKeySet();
 
   private final HttpServer server;
   private final ExecutorService threads = Executors.newFixedThreadPool(8);
 
-  FakePlatform() throws IOException {
+  public FakePlatform() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
     server.setExecutor(threads);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  String base() {
+  public String base() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 

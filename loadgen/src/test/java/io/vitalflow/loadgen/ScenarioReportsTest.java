@@ -1,5 +1,7 @@
 package io.vitalflow.loadgen;
 
+import io.vitalflow.loadgen.vitals.VitalsCommand;
+import io.vitalflow.loadgen.dashboard.DashboardCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -12,6 +14,13 @@ import org.junit.jupiter.api.Test;
 import io.vitalflow.loadgen.report.RunReport;
 import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
+import io.vitalflow.loadgen.dashboard.DashboardBenchmark;
+import io.vitalflow.loadgen.dashboard.DashboardReport;
+import io.vitalflow.loadgen.dashboard.ReadingLatency;
+import io.vitalflow.loadgen.dashboard.ServerMemory;
+import io.vitalflow.loadgen.vitals.VitalsBenchmark;
+import io.vitalflow.loadgen.vitals.VitalsOptions;
+import io.vitalflow.loadgen.vitals.VitalsReport;
 
 /** The vitals and dashboard results as RunReports: counts carried over, the replaced report's figures alongside. */
 class ScenarioReportsTest {
@@ -24,7 +33,7 @@ class ScenarioReportsTest {
     VitalsBenchmark.Result result = new VitalsBenchmark.Result(60_000, 49_500, 1, 4_950.0, latency, 49_500, 4_900.0,
         120, 480, 900, Instant.parse("2026-01-01T00:00:00Z"), 10.0,
         List.of(new TimelinePoint(1, 5000, 0, 12, 12, 3)));
-    VitalsOptions options = VitalsOptions.parse(Map.of("batch", "500", "rate", "6000", "duration", "10s"));
+    VitalsOptions options = VitalsCommand.parse("--batch=500", "--rate=6000", "--duration=10s");
 
     RunReport report = VitalsReport.of(result, options);
 
@@ -45,7 +54,7 @@ class ScenarioReportsTest {
     VitalsBenchmark.Result result = new VitalsBenchmark.Result(1000, 1000, 0, 100, new Histogram(3), 999, 99, 1, 2,
         3, Instant.now(), 10, List.of());
 
-    assertThat(VitalsReport.of(result, VitalsOptions.parse(Map.of("batch", "10"))).passed()).isFalse();
+    assertThat(VitalsReport.of(result, VitalsCommand.parse("--batch=10")).passed()).isFalse();
   }
 
   @Test
@@ -60,7 +69,7 @@ class ScenarioReportsTest {
         new ServerMemory.Sample(101_900_000, -1, true), 95, connect, 0.5, Instant.now(),
         List.of(new TimelinePoint(5, 10, 5, 0, 0, 95)));
 
-    RunReport report = DashboardReport.of(result, DashboardOptions.parse(Map.of("connections", "100")));
+    RunReport report = DashboardReport.of(result, DashboardCommand.parse("--connections=100"));
 
     assertThat(report.passed()).isFalse();
     OperationSummary connects = report.operations().get(0);

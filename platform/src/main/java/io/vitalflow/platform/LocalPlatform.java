@@ -23,6 +23,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
 import io.vitalflow.dashboard.DashboardPushApplication;
 import io.vitalflow.fhir.FhirApiApplication;
 import io.vitalflow.local.LocalKafka;
@@ -32,25 +35,17 @@ import io.vitalflow.local.LocalPostgres;
 import io.vitalflow.storage.Migrations;
 import io.vitalflow.storage.PostgresCoordinates;
 import io.vitalflow.ingest.IngestGatewayApplication;
-import io.vitalflow.loadgen.DeviceSimulator;
+import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.engine.Durations;
-import io.vitalflow.loadgen.Flags;
 import io.vitalflow.loadgen.engine.FlagValues;
+import io.vitalflow.loadgen.simulator.DeviceSimulator;
 import io.vitalflow.processor.VitalsProcessorApplication;
 
 /**
  * The whole platform in one JVM: a local Kafka broker (KRaft) and PostgreSQL unless external ones are
  * given, every service, and a device simulator. Stops everything in order on Ctrl-C.
  *
- * <pre>
- * --data-dir=.vitalflow      broker log, database and Streams state (kept across restarts)
- * --kafka=host:port          use this Kafka cluster instead of starting one
- * --jdbc-url=jdbc:postgresql://host:port/db  (--jdbc-user, --jdbc-password) use this PostgreSQL/TimescaleDB
- * --patients=500 --interval=5s               device simulator (--patients=0 turns it off)
- * --ingest-port=8081 --fhir-port=8082 --processor-port=8083 --dashboard-port=8084
- * --services=processor,ingest,fhir,dashboard  start only these (e.g. to measure one path alone)
- * --bind=127.0.0.1           the address the HTTP ports listen on (--bind=0.0.0.0 opens them to the network)
- * </pre>
+ * The flags are those of {@link StartCommand} ({@code ./vitalflow start --help}).
  * The local PostgreSQL asks for a generated password, kept in {@code <data-dir>/postgres.password} (mode 600).
  */
 public final class LocalPlatform implements AutoCloseable {
@@ -58,10 +53,6 @@ public final class LocalPlatform implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalPlatform.class);
   /** The services {@code --services} can name, in start order. */
   static final List<String> SERVICES = List.of("processor", "ingest", "fhir", "dashboard");
-  /** Every flag {@code ./vitalflow start} knows; any other is refused (a typo must not start a local broker). */
-  static final List<String> FLAGS = List.of("data-dir", "kafka", "kafka-port", "replication-factor", "jdbc-url",
-      "jdbc-user", "jdbc-password", "postgres-port", "patients", "interval", "ingest-port", "fhir-port",
-      "processor-port", "dashboard-port", "services", "bind");
   private static final String NOT_STARTED = "(not started)";
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -74,14 +65,23 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   public static void main(String[] args) throws InterruptedException {
-    Map<String, String> flags;
+    StartCommand command = new StartCommand();
+    CommandLine line = Cli.of(command);
     try {
-      flags = Flags.parse(args, 0);
-      FlagValues.rejectUnknown(flags, FLAGS);
-    } catch (IllegalArgumentException e) {
-      refuse(e);
+      line.parseArgs(args);
+    } catch (ParameterException e) {
+      refuse(new IllegalArgumentException(Cli.message(e), e));
       return;
     }
+    if (line.isUsageHelpRequested()) {
+      line.usage(System.out);
+      return;
+    }
+    launch(command.given());
+  }
+
+  /** Starts the platform with the flags given (by name, without {@code --}) and waits until it is stopped. */
+  static void launch(Map<String, String> flags) throws InterruptedException {
     LocalPlatform platform = new LocalPlatform(flags);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

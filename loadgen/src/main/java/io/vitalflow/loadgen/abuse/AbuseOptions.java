@@ -5,9 +5,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.loadgen.engine.LoadModel;
@@ -15,8 +13,7 @@ import io.vitalflow.loadgen.engine.Stages;
 import io.vitalflow.loadgen.engine.Thresholds;
 
 /**
- * Flags of the {@code abuse} scenario; {@link #parse} rejects unknown flags and bad values with one message naming
- * the flag.
+ * The {@code abuse} scenario's settings, checked from its flags by {@link AbuseCommand}.
  *
  * @param ingest the ingest gateway's base URL (normal batches, slow bodies, poison readings)
  * @param fhir the FHIR base URL (normal Patient creates and reads, poison resources)
@@ -64,74 +61,15 @@ public record AbuseOptions(URI ingest, URI fhir, URI api, List<Service> services
   /** File descriptors kept free for everything else of this process (the normal traffic, the JVM, the logs). */
   static final int DESCRIPTOR_RESERVE = 512;
 
-  public static final String USAGE = "loadgen abuse [--duration=90s] [--slowloris=200] [--slowloris-every=1s]"
-      + " [--slow-bodies=50] [--slow-body-size=4000000] [--slow-body-rate=16384] [--flood=3000]"
-      + " [--flood-ramp=1000] [--flood-hold=10s] [--poison-rate=2] [--rate=10] [--batch=10] [--patients=20]"
-      + " [--max-in-flight=64] [--p95=off] [--p99=2s] [--max-error-rate=1%] [--header-within=30s]"
-      + " [--body-within=75s] [--attack-from=127.0.0.2|any] [--recovery-timeout=60s] [--verify-timeout=60s] [--timeout=10s] [--id-prefix=abuse]"
-      + " [--ingest-url=http://127.0.0.1:8081] [--fhir-url=http://127.0.0.1:8082/fhir]"
-      + " [--api-url=http://127.0.0.1:8082] [--processor-url=http://127.0.0.1:8083]"
-      + " [--dashboard-url=http://127.0.0.1:8084] [--progress=5s] [--report-dir=loadgen-reports]";
-
-  private static final List<String> OWN = List.of("duration", "slowloris", "slowloris-every", "slow-bodies",
-      "slow-body-size", "slow-body-rate", "flood", "flood-ramp", "flood-hold", "poison-rate", "rate", "batch",
-      "patients", "max-in-flight", "header-within", "body-within", "attack-from", "recovery-timeout", "verify-timeout", "timeout", "id-prefix",
-      "ingest-url", "fhir-url", "api-url", "processor-url", "dashboard-url", "progress", "report-dir");
-
   public AbuseOptions {
     services = List.copyOf(services);
   }
 
   /**
-   * Parses and checks the flags. {@code freeDescriptors} is how many more files this process may open (or -1 when
+   * Checks the values together. {@code freeDescriptors} is how many more files this process may open (or -1 when
    * unknown): the attacks' connections must fit in it with {@link #DESCRIPTOR_RESERVE} to spare.
    */
-  public static AbuseOptions parse(Map<String, String> flags, long freeDescriptors) {
-    List<String> known = new ArrayList<>(OWN);
-    known.addAll(Thresholds.FLAGS);
-    FlagValues.rejectUnknown(flags, known);
-    URI ingest = FlagValues.httpUrl("--ingest-url", flags.getOrDefault("ingest-url", "http://127.0.0.1:8081"));
-    URI fhir = FlagValues.httpUrl("--fhir-url", flags.getOrDefault("fhir-url", "http://127.0.0.1:8082/fhir"));
-    URI api = FlagValues.httpUrl("--api-url", flags.getOrDefault("api-url", "http://127.0.0.1:8082"));
-    List<Service> services = new ArrayList<>();
-    services.add(new Service("ingest-gateway", origin(ingest)));
-    services.add(new Service("fhir-api", origin(fhir)));
-    optionalService(flags, "processor-url", "http://127.0.0.1:8083", "vitals-stream-processor", services);
-    optionalService(flags, "dashboard-url", "http://127.0.0.1:8084", "dashboard-push", services);
-    String idPrefix = flags.getOrDefault("id-prefix", "abuse");
-    if (!idPrefix.matches("[A-Za-z0-9.-]{1,20}")) {
-      throw new IllegalArgumentException("--id-prefix must be 1-20 of A-Z a-z 0-9 . -, got '" + idPrefix + "'");
-    }
-    AbuseOptions options = new AbuseOptions(ingest, fhir, api, services,
-        FlagValues.positiveDuration("--duration", flags.getOrDefault("duration", "90s")),
-        FlagValues.nonNegativeInt("--slowloris", flags.getOrDefault("slowloris", "200")),
-        FlagValues.positiveDuration("--slowloris-every", flags.getOrDefault("slowloris-every", "1s")),
-        FlagValues.nonNegativeInt("--slow-bodies", flags.getOrDefault("slow-bodies", "50")),
-        FlagValues.positiveInt("--slow-body-size", flags.getOrDefault("slow-body-size", "4000000")),
-        FlagValues.positiveInt("--slow-body-rate", flags.getOrDefault("slow-body-rate", "16384")),
-        FlagValues.nonNegativeInt("--flood", flags.getOrDefault("flood", "3000")),
-        FlagValues.positiveInt("--flood-ramp", flags.getOrDefault("flood-ramp", "1000")),
-        FlagValues.positiveDuration("--flood-hold", flags.getOrDefault("flood-hold", "10s")),
-        FlagValues.nonNegativeInt("--poison-rate", flags.getOrDefault("poison-rate", "2")),
-        FlagValues.positiveInt("--rate", flags.getOrDefault("rate", "10")),
-        FlagValues.positiveInt("--batch", flags.getOrDefault("batch", "10")),
-        FlagValues.positiveInt("--patients", flags.getOrDefault("patients", "20")),
-        FlagValues.positiveInt("--max-in-flight", flags.getOrDefault("max-in-flight", "64")),
-        Thresholds.parse(flags, "off", "2s", "0.01"),
-        limit("--header-within", flags.getOrDefault("header-within", "30s")),
-        limit("--body-within", flags.getOrDefault("body-within", "75s")),
-        attackFrom(flags.get("attack-from"), services),
-        FlagValues.positiveDuration("--recovery-timeout", flags.getOrDefault("recovery-timeout", "60s")),
-        FlagValues.positiveDuration("--verify-timeout", flags.getOrDefault("verify-timeout", "60s")),
-        FlagValues.positiveDuration("--timeout", flags.getOrDefault("timeout", "10s")),
-        idPrefix,
-        FlagValues.positiveDuration("--progress", flags.getOrDefault("progress", "5s")),
-        FlagValues.directory("--report-dir", flags.getOrDefault("report-dir", "loadgen-reports")));
-    options.check(freeDescriptors);
-    return options;
-  }
-
-  private void check(long freeDescriptors) {
+  void check(long freeDescriptors) {
     if (batch > 10_000) {
       throw new IllegalArgumentException("--batch must be at most 10000 (the gateway's max-batch-size), got "
           + batch);
@@ -172,7 +110,7 @@ public record AbuseOptions(URI ingest, URI fhir, URI api, List<Service> services
     return URI.create(fhir + "/" + path);
   }
 
-  private static Duration limit(String flag, String text) {
+  static Duration limit(String flag, String text) {
     return "off".equals(text) ? null : FlagValues.positiveDuration(flag, text);
   }
 
@@ -181,7 +119,7 @@ public record AbuseOptions(URI ingest, URI fhir, URI api, List<Service> services
    * services' per-address limits see the attacker and the normal clients ({@code 127.0.0.1}) as two clients, as they
    * would be in production; {@code any} leaves the choice to the system. Only IP literals, never a name lookup.
    */
-  private static InetAddress attackFrom(String text, List<Service> services) {
+  static InetAddress attackFrom(String text, List<Service> services) {
     String value = text;
     if (value == null) {
       value = services.stream().allMatch(s -> isLoopback(s.base().getHost())) ? "127.0.0.2" : "any";
@@ -204,9 +142,7 @@ public record AbuseOptions(URI ingest, URI fhir, URI api, List<Service> services
     return "localhost".equals(host) || host.startsWith("127.") || "[::1]".equals(host) || "::1".equals(host);
   }
 
-  private static void optionalService(Map<String, String> flags, String flag, String fallback, String name,
-      List<Service> services) {
-    String text = flags.getOrDefault(flag, fallback);
+  static void optionalService(String text, String flag, String name, List<Service> services) {
     if ("off".equals(text)) {
       return;
     }

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 
-import io.vitalflow.loadgen.Ran;
 import io.vitalflow.loadgen.engine.HttpLoadClient;
 import io.vitalflow.loadgen.engine.LoadResult;
 import io.vitalflow.loadgen.engine.LoadRunner;
@@ -41,13 +40,6 @@ public final class AbuseScenario {
   public AbuseScenario(AbuseOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
-  }
-
-  /** Parses the flags, runs, and hands the report back; passed when every check held. */
-  public static Ran command(Map<String, String> flags, PrintStream out) throws Exception {
-    AbuseOptions options = AbuseOptions.parse(flags, freeDescriptors());
-    RunReport report = new AbuseScenario(options, out).run();
-    return new Ran(report, options.reportDir(), report.passed());
   }
 
   public RunReport run() throws InterruptedException, IOException {

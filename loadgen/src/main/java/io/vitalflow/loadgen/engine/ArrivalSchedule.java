@@ -5,7 +5,7 @@ package io.vitalflow.loadgen.engine;
  * follows the stages (targets are arrivals per second, ramped linearly), and each gap is one over the rate at the
  * previous arrival. A stretch at rate 0 is skipped in 1 ms steps. Not thread-safe.
  */
-final class ArrivalSchedule {
+public final class ArrivalSchedule {
 
   private static final long IDLE_STEP_NANOS = 1_000_000;
 

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 import io.vitalflow.loadgen.report.RunReport.ThresholdResult;
@@ -16,14 +15,10 @@ import io.vitalflow.loadgen.report.RunReport.ThresholdResult;
  */
 public record Thresholds(Duration p95, Duration p99, double maxErrorRate) {
 
-  /** The flags {@link #parse} reads. */
-  public static final List<String> FLAGS = List.of("p95", "p99", "max-error-rate");
-
-  /** From {@code --p95=100ms|off --p99=200ms|off --max-error-rate=0.01|1%}, with the given defaults. */
-  public static Thresholds parse(Map<String, String> flags, String p95, String p99, String maxErrorRate) {
-    return new Thresholds(latencyLimit("--p95", flags.getOrDefault("p95", p95)),
-        latencyLimit("--p99", flags.getOrDefault("p99", p99)),
-        FlagValues.fraction("--max-error-rate", flags.getOrDefault("max-error-rate", maxErrorRate)));
+  /** From {@code --p95=100ms|off --p99=200ms|off --max-error-rate=0.01|1%}. */
+  public static Thresholds parse(String p95, String p99, String maxErrorRate) {
+    return new Thresholds(latencyLimit("--p95", p95), latencyLimit("--p99", p99),
+        FlagValues.fraction("--max-error-rate", maxErrorRate));
   }
 
   private static Duration latencyLimit(String name, String text) {

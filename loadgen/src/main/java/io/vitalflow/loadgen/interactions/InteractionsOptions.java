@@ -1,21 +1,18 @@
 package io.vitalflow.loadgen.interactions;
 
-import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.loadgen.engine.LoadModel;
 import io.vitalflow.loadgen.engine.LoadModels;
 import io.vitalflow.loadgen.engine.Thresholds;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Flags of the {@code interactions} scenario; {@link #parse} rejects unknown flags and bad values with one message.
+ * The settings of {@code loadgen interactions}, checked from its flags by {@link InteractionsCommand}.
  *
  * @param parts what to run ({@code --which})
  * @param forks JMH forks per hot-path and reload benchmark (0: in this JVM)
@@ -50,43 +47,8 @@ public record InteractionsOptions(Set<Part> parts, int forks, int warmup, int it
 
   static final String DEFAULT_SERVICE = "vitalflow-drug-interactions-select";
 
-  public static final String USAGE = "loadgen interactions [--which=hot,cold,reload,http] [--forks=1]"
-      + " [--warmup=2] [--iterations=3] [--time=1s] [--cold-runs=5] [--reload-runs=20]"
-      + " [--fhir-url=http://127.0.0.1:8082/fhir] [--service=" + DEFAULT_SERVICE + "] "
-      + LoadModels.usage(LOAD_DEFAULTS) + " [--p95=off] [--p99=off] [--max-error-rate=0.01] [--timeout=10s]"
-      + " [--progress=5s] [--report-dir=loadgen-reports]";
-
-  private static final List<String> OWN = List.of("which", "forks", "warmup", "iterations", "time", "cold-runs",
-      "reload-runs", "fhir-url", "service", "timeout", "progress", "report-dir");
-
   public InteractionsOptions {
     parts = Set.copyOf(parts);
-  }
-
-  public static InteractionsOptions parse(Map<String, String> flags) {
-    List<String> known = new ArrayList<>(OWN);
-    known.addAll(LoadModels.FLAGS);
-    known.addAll(Thresholds.FLAGS);
-    FlagValues.rejectUnknown(flags, known);
-    URI fhir = FlagValues.httpUrl("--fhir-url", flags.getOrDefault("fhir-url", "http://127.0.0.1:8082/fhir"));
-    String service = flags.getOrDefault("service", DEFAULT_SERVICE);
-    if (!service.matches("[A-Za-z0-9._-]+")) {
-      throw new IllegalArgumentException("--service must be a CDS service id such as " + DEFAULT_SERVICE
-          + ", got '" + service + "'");
-    }
-    return new InteractionsOptions(parts(flags.getOrDefault("which", "hot,cold,reload,http")),
-        FlagValues.nonNegativeInt("--forks", flags.getOrDefault("forks", "1")),
-        FlagValues.nonNegativeInt("--warmup", flags.getOrDefault("warmup", "2")),
-        FlagValues.positiveInt("--iterations", flags.getOrDefault("iterations", "3")),
-        FlagValues.positiveDuration("--time", flags.getOrDefault("time", "1s")),
-        FlagValues.positiveInt("--cold-runs", flags.getOrDefault("cold-runs", "5")),
-        FlagValues.positiveInt("--reload-runs", flags.getOrDefault("reload-runs", "20")),
-        fhir.resolve("/cds-services/" + service),
-        LoadModels.parse(flags, LOAD_DEFAULTS),
-        Thresholds.parse(flags, "off", "off", "0.01"),
-        FlagValues.positiveDuration("--timeout", flags.getOrDefault("timeout", "10s")),
-        FlagValues.positiveDuration("--progress", flags.getOrDefault("progress", "5s")),
-        Path.of(flags.getOrDefault("report-dir", "loadgen-reports")));
   }
 
   boolean runs(Part part) {
@@ -104,7 +66,7 @@ public record InteractionsOptions(Set<Part> parts, int forks, int warmup, int it
     return path.substring(path.lastIndexOf('/') + 1);
   }
 
-  private static Set<Part> parts(String text) {
+  static Set<Part> parts(String text) {
     Set<Part> parts = EnumSet.noneOf(Part.class);
     for (String item : text.split(",", -1)) {
       String name = item.trim();

@@ -2,7 +2,6 @@ package io.vitalflow.loadgen.interactions;
 
 import io.vitalflow.loadgen.engine.LoadResult;
 import io.vitalflow.loadgen.interactions.InteractionsOptions.Part;
-import io.vitalflow.loadgen.Ran;
 import io.vitalflow.loadgen.report.RunReport;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -11,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.openjdk.jmh.runner.RunnerException;
 
 /**
@@ -34,13 +32,6 @@ public final class InteractionsScenario {
   public InteractionsScenario(InteractionsOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
-  }
-
-  /** Parses the flags, runs, writes the reports into {@code --report-dir}; 0 when every part and limit held. */
-  public static Ran command(Map<String, String> flags, PrintStream out) throws Exception {
-    InteractionsOptions options = InteractionsOptions.parse(flags);
-    RunReport report = new InteractionsScenario(options, out).run();
-    return new Ran(report, options.reportDir(), report.passed());
   }
 
   public RunReport run() throws InterruptedException {

@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.abuse;
 
+import io.vitalflow.loadgen.TestArgs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,7 @@ class AbuseOptionsTest {
 
   @Test
   void defaultsAttackTheLocalPlatformForAMinute() {
-    AbuseOptions options = AbuseOptions.parse(Map.of(), 19_000);
+    AbuseOptions options = AbuseCommand.parse(19_000);
 
     assertThat(options.duration()).isEqualTo(Duration.ofSeconds(90));
     assertThat(options.slowloris()).isEqualTo(200);
@@ -37,8 +38,7 @@ class AbuseOptionsTest {
 
   @Test
   void servicesCanBeLeftOutAndTheDashboardTakesItsWebSocketAddress() {
-    AbuseOptions options = AbuseOptions.parse(Map.of("processor-url", "off",
-        "dashboard-url", "ws://10.0.0.5:9084/ws", "fhir-url", "http://10.0.0.4:9082/fhir/"), 19_000);
+    AbuseOptions options = AbuseCommand.parse(19_000, "--processor-url=off", "--dashboard-url=ws://10.0.0.5:9084/ws", "--fhir-url=http://10.0.0.4:9082/fhir/");
 
     assertThat(options.services()).extracting(s -> s.name() + " " + s.base()).containsExactly(
         "ingest-gateway http://127.0.0.1:8081", "fhir-api http://10.0.0.4:9082", "dashboard-push http://10.0.0.5:9084");
@@ -48,8 +48,7 @@ class AbuseOptionsTest {
 
   @Test
   void offTurnsTheSlowConnectionChecksOffAndThresholdsAreK6Style() {
-    AbuseOptions options = AbuseOptions.parse(Map.of("header-within", "off", "body-within", "off", "p95", "500ms",
-        "p99", "off", "max-error-rate", "5%", "attack-from", "any"), 19_000);
+    AbuseOptions options = AbuseCommand.parse(19_000, "--header-within=off", "--body-within=off", "--p95=500ms", "--p99=off", "--max-error-rate=5%", "--attack-from=any");
 
     assertThat(options.headerWithin()).isNull();
     assertThat(options.bodyWithin()).isNull();
@@ -79,10 +78,10 @@ class AbuseOptionsTest {
   @Test
   void theAttacksMustFitInTheFileDescriptorsThisProcessMayStillOpen() {
     // 200 slowloris + 50 slow bodies + 3,000 flood + 512 spare
-    assertThat(AbuseOptions.parse(Map.of(), 3_762).flood()).isEqualTo(3000);
+    assertThat(AbuseCommand.parse(3_762).flood()).isEqualTo(3000);
     assertRefused(Map.of(), 3_761, "--flood, --slowloris, --slow-bodies: 3250 connections plus 512 spare do not"
         + " fit in the 3761 file descriptors");
-    assertThat(AbuseOptions.parse(Map.of("flood", "100000"), -1).flood()).as("limit unknown").isEqualTo(100_000);
+    assertThat(AbuseCommand.parse(-1, "--flood=100000").flood()).as("limit unknown").isEqualTo(100_000);
   }
 
   private static void assertRefused(Map<String, String> flags, String message) {
@@ -90,7 +89,7 @@ class AbuseOptionsTest {
   }
 
   private static void assertRefused(Map<String, String> flags, long free, String message) {
-    assertThatThrownBy(() -> AbuseOptions.parse(flags, free)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> AbuseCommand.parse(free, TestArgs.of(flags))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
   }
 }

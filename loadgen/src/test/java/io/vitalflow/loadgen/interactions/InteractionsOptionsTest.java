@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.interactions;
 
+import io.vitalflow.loadgen.TestArgs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +16,7 @@ class InteractionsOptionsTest {
 
   @Test
   void defaultsAreAQuickRunOfEveryPart() {
-    InteractionsOptions options = InteractionsOptions.parse(Map.of());
+    InteractionsOptions options = InteractionsCommand.parse();
 
     assertThat(options.parts()).containsExactlyInAnyOrder(Part.values());
     assertThat(options.forks()).isEqualTo(1);
@@ -34,13 +35,13 @@ class InteractionsOptionsTest {
 
   @Test
   void readsEveryFlag() {
-    InteractionsOptions options = InteractionsOptions.parse(Map.ofEntries(Map.entry("which", "hot, http"),
+    InteractionsOptions options = InteractionsCommand.parse(TestArgs.of(Map.ofEntries(Map.entry("which", "hot, http"),
         Map.entry("forks", "0"), Map.entry("warmup", "0"), Map.entry("iterations", "7"), Map.entry("time", "250ms"),
         Map.entry("cold-runs", "30"), Map.entry("reload-runs", "100"),
         Map.entry("fhir-url", "http://fhir.example:9000/fhir/"), Map.entry("service", "vitalflow-drug-interactions-sign"),
         Map.entry("model", "open"), Map.entry("rates", "5s:100"), Map.entry("max-in-flight", "8"),
         Map.entry("max-error-rate", "0"), Map.entry("timeout", "2s"), Map.entry("progress", "1s"),
-        Map.entry("report-dir", "/tmp/r")));
+        Map.entry("report-dir", "/tmp/r"))));
 
     assertThat(options.parts()).containsExactlyInAnyOrder(Part.HOT, Part.HTTP);
     assertThat(options.runs(Part.COLD)).isFalse();
@@ -73,7 +74,7 @@ class InteractionsOptionsTest {
   }
 
   private static void assertRejected(Map<String, String> flags, String message) {
-    assertThatThrownBy(() -> InteractionsOptions.parse(flags)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> InteractionsCommand.parse(TestArgs.of(flags))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message).message().doesNotContain("\n");
   }
 }

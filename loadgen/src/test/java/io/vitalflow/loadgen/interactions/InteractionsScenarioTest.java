@@ -1,10 +1,11 @@
 package io.vitalflow.loadgen.interactions;
 
+import io.vitalflow.loadgen.Loadgen;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.vitalflow.loadgen.Flags;
 import io.vitalflow.loadgen.report.RunReport;
 import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 import java.io.ByteArrayOutputStream;
@@ -109,7 +110,7 @@ class InteractionsScenarioTest {
   }
 
   private RunReport run(String... args) throws Exception {
-    return new InteractionsScenario(InteractionsOptions.parse(Flags.parse(args, 0)), out).run();
+    return new InteractionsScenario(InteractionsCommand.parse(args), out).run();
   }
 
   private static void answer(HttpExchange exchange, AtomicLong posts) throws IOException {
