@@ -1,7 +1,11 @@
 package io.vitalflow.interactions;
 
-/** How bad an interaction is; the plugin ABI carries the code. */
+/**
+ * How bad an interaction is, on one scale (least to most severe: {@code minor}, {@code moderate}, {@code major},
+ * {@code contraindicated}); the plugin ABI carries the code.
+ */
 public enum Severity {
+    MINOR(0),
     MODERATE(1),
     MAJOR(2),
     CONTRAINDICATED(3);
@@ -25,7 +29,7 @@ public enum Severity {
         throw new IllegalArgumentException("no severity with code " + code);
     }
 
-    /** The knowledge-data spelling: {@code moderate}, {@code major}, {@code contraindicated}. */
+    /** The knowledge-data spelling: {@code minor}, {@code moderate}, {@code major}, {@code contraindicated}. */
     public static Severity ofLabel(String label) {
         return valueOf(label.toUpperCase(java.util.Locale.ROOT));
     }

@@ -38,13 +38,13 @@ class PluginMatchesReferenceTest {
 
     private Arbitrary<Medication> medication() {
         List<String> ingredientCodes = KB.ingredients().keySet().stream().map(String::valueOf).toList();
-        List<String> clinicalCodes = KB.clinicalDrugs().keySet().stream().map(String::valueOf).toList();
+        List<String> clinicalCodes = KB.drugCodes().keySet().stream().map(String::valueOf).toList();
         List<String> names = new ArrayList<>();
         KB.ingredients().values().forEach(i -> {
             names.add(i.name());
             names.addAll(i.aliases());
         });
-        KB.clinicalDrugs().values().forEach(d -> names.add(d.name()));
+        KB.drugCodes().values().forEach(d -> names.add(d.name()));
         Arbitrary<String> knownName = Arbitraries.of(names);
         Arbitrary<String> noisyName = Arbitraries.oneOf(
                 knownName.map(n -> n.toUpperCase(java.util.Locale.ROOT) + " 20 mg"),
