@@ -68,6 +68,11 @@ public final class KnowledgeBase {
 
     /** The knowledge base packaged in this jar. */
     public static KnowledgeBase load() {
+        return parse(packagedFiles());
+    }
+
+    /** The files of the knowledge base packaged in this jar, by name. */
+    public static Map<String, byte[]> packagedFiles() {
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (String f : FILES) {
             try (InputStream in = KnowledgeBase.class.getResourceAsStream(RESOURCE_DIR + f)) {
@@ -79,11 +84,16 @@ public final class KnowledgeBase {
                 throw new UncheckedIOException(e);
             }
         }
-        return parse(files);
+        return files;
     }
 
     /** A knowledge base directory (the six files). */
     public static KnowledgeBase load(Path dir) {
+        return parse(files(dir));
+    }
+
+    /** The files of a knowledge-base directory, by name. */
+    public static Map<String, byte[]> files(Path dir) {
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (String f : FILES) {
             try {
@@ -92,7 +102,7 @@ public final class KnowledgeBase {
                 throw new UncheckedIOException("cannot read knowledge file " + dir.resolve(f), e);
             }
         }
-        return parse(files);
+        return files;
     }
 
     /**
