@@ -5,6 +5,7 @@ import io.vitalflow.interactions.host.PluginHost;
 import io.vitalflow.interactions.host.PluginLimits;
 import io.vitalflow.interactions.host.PluginSource;
 import io.vitalflow.interactions.host.PluginVersion;
+import io.vitalflow.interactions.kb.KnowledgeWatcher;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +29,7 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
     private volatile PluginSource code;
     /** The knowledge versions the plugin may hold while a reload is under way, by version. */
     private final Map<String, Knowledge> recent = new ConcurrentHashMap<>();
+    private volatile KnowledgeWatcher watcher;
 
     /** A checker over a host started with {@link #shippedSource()} (the shipped code and knowledge). */
     public WasmInteractionChecker(PluginHost host) {
@@ -47,8 +49,16 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
         return shipped(PluginLimits.defaults());
     }
 
+    /**
+     * The shipped plugin and knowledge. When the system property {@code vitalflow.interactions.kb-store} or the
+     * environment variable {@code VITALFLOW_KB_STORE} names a knowledge store (see
+     * {@link io.vitalflow.interactions.kb.KnowledgeStore}), its current version replaces the shipped knowledge at
+     * once and every new version written there later (e.g. by the RxNorm import) is loaded without a restart.
+     */
     public static WasmInteractionChecker shipped(PluginLimits limits) {
-        return start(shippedCode(), Knowledge.shipped(), limits);
+        WasmInteractionChecker checker = start(shippedCode(), Knowledge.shipped(), limits);
+        checker.watcher = KnowledgeWatcher.fromSettings(checker);
+        return checker;
     }
 
     /** The given code with the given knowledge loaded into every plugin instance. */
@@ -150,6 +160,10 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
 
     @Override
     public void close() {
+        KnowledgeWatcher w = watcher;
+        if (w != null) {
+            w.close();
+        }
         host.close();
     }
 }

@@ -81,12 +81,26 @@ public final class KnowledgeWatcher implements AutoCloseable {
                     next.rules().size());
             return true;
         } catch (RuntimeException e) {
-            String version = store.currentVersion().orElse("?");
+            String version = currentOrUnknown();
             failed = version;
             log.warn("knowledge base {} in {} not loaded, keeping {}: {}", version, store.root(), checker.kbVersion(),
-                    String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                    bounded(e.getMessage()));
             return false;
         }
+    }
+
+    private String currentOrUnknown() {
+        try {
+            return store.currentVersion().orElse("?");
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+
+    /** First line of a message, at most 200 characters (log lines stay bounded). */
+    static String bounded(String message) {
+        String line = String.valueOf(message).lines().findFirst().orElse("");
+        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
 
     @Override
