@@ -21,18 +21,35 @@ const STATUS_UNCONFIGURED: u8 = 4;
 /// `pairs` entry of a pair without a rule
 const NO_RULE: u16 = 0xFFFF;
 
-/// The knowledge image, copied out of the host's buffer by `configure`.
+/// The knowledge image: the host's buffer itself (handed over by `configure`, never copied) and the offsets of its
+/// parts, so loading costs the same few reads whatever the size of the knowledge base.
 struct Knowledge {
-    version: Vec<u8>,
+    data: &'static [u8],
+    /// the buffer to free when another image replaces this one (0 when the image was copied from a request)
+    owned: (usize, usize),
+    version: (usize, usize),
     token: u32,
-    /// RxCUI per ingredient position
-    codes: Vec<u32>,
-    /// severity per rule
-    severities: Vec<u8>,
-    /// rule per ingredient pair, `pairs[a * n + b]`, `NO_RULE` for none
-    pairs: Vec<u16>,
+    /// number of ingredient positions; RxCUIs at `codes`, one u32 each
+    n: usize,
+    codes: usize,
+    /// severity per rule at `severities`, one byte each
+    rule_count: usize,
+    severities: usize,
+    /// rule per ingredient pair at `pairs`, u16 `[a * n + b]`, `NO_RULE` for none
+    pairs: usize,
     /// the rule part of `describe` (u16 count, rules), as the host wrote it
-    rules: Vec<u8>,
+    rules: (usize, usize),
+}
+
+impl Knowledge {
+    fn version(&self) -> &[u8] {
+        &self.data[self.version.0..self.version.1]
+    }
+    fn code(&self, p: usize) -> u32 {
+        let at = self.codes + 4 * p;
+        let b = &self.data[at..at + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+    }
 }
 
 /// Per-instance state, reused by every call so a check allocates nothing once warm.
@@ -75,52 +92,59 @@ pub extern "C" fn dealloc(ptr: i32, len: i32) {
     }
 }
 
-/// Loads the knowledge image in `[ptr, ptr+len)`; 0 when it was accepted, else a status code (nothing changes).
+/// Loads the knowledge image in `[ptr, ptr+len)`, a buffer from `alloc(len)` that belongs to the plugin from now on
+/// (it is freed when another image replaces it). 0 when it was accepted, else a status code (nothing changes; the
+/// host frees the buffer). With `len == 0` the instance stays unconfigured until a request brings an image.
 #[no_mangle]
 pub extern "C" fn configure(ptr: i32, len: i32) -> i32 {
     let state = unsafe { &mut *addr_of_mut!(STATE) };
-    if len <= 0 {
-        return 0; // no data: stays unconfigured until a check brings an image
+    if len <= 0 || ptr == 0 {
+        return 0;
     }
-    let input: &[u8] = unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
-    match parse_knowledge(input) {
+    let input: &'static [u8] = unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
+    match parse_knowledge(input, (ptr as usize, len as usize)) {
         Ok(kb) => {
-            state.kb = Some(kb);
+            replace(state, kb);
             0
         }
         Err(status) => status as i32,
     }
 }
 
-fn parse_knowledge(input: &[u8]) -> Result<Knowledge, u8> {
+fn replace(state: &mut State, kb: Knowledge) {
+    if let Some(old) = state.kb.take() {
+        if old.owned.0 != 0 {
+            dealloc(old.owned.0 as i32, old.owned.1 as i32);
+        }
+    }
+    state.kb = Some(kb);
+}
+
+/// Reads the header of an image and checks that its parts fill it exactly; rule indexes are checked when used.
+fn parse_knowledge(input: &'static [u8], owned: (usize, usize)) -> Result<Knowledge, u8> {
     let mut r = Reader { buf: input, pos: 0 };
     if r.u32()? != MAGIC {
         return Err(STATUS_MALFORMED);
     }
     let version_len = r.take(1)?[0] as usize;
-    let version = r.take(version_len)?.to_vec();
+    let version = (r.pos, r.pos + version_len);
+    r.take(version_len)?;
     let token = r.u32()?;
     let n = r.u16()? as usize;
-    let mut codes = Vec::with_capacity(n);
-    for _ in 0..n {
-        codes.push(r.u32()?);
-    }
+    let codes = r.pos;
+    r.take(4 * n)?;
     let rule_count = r.u16()? as usize;
-    let severities = r.take(rule_count)?.to_vec();
-    let mut pairs = Vec::with_capacity(n * n);
-    for _ in 0..n * n {
-        let rule = r.u16()?;
-        if rule != NO_RULE && rule as usize >= rule_count {
-            return Err(STATUS_MALFORMED);
-        }
-        pairs.push(rule);
-    }
+    let severities = r.pos;
+    r.take(rule_count)?;
+    let pairs = r.pos;
+    r.take(2 * n * n)?;
     let rules_len = r.u32()? as usize;
-    let rules = r.take(rules_len)?.to_vec();
+    let rules = (r.pos, r.pos + rules_len);
+    r.take(rules_len)?;
     if r.pos != input.len() {
         return Err(STATUS_MALFORMED);
     }
-    Ok(Knowledge { version, token, codes, severities, pairs, rules })
+    Ok(Knowledge { data: input, owned, version, token, n, codes, rule_count, severities, pairs, rules })
 }
 
 /// Checks one request. Returns `(result_ptr << 32) | result_len`; the result buffer belongs to the plugin and
@@ -135,12 +159,14 @@ pub extern "C" fn check(ptr: i32, len: i32) -> i64 {
     };
     state.out.clear();
     if input.len() >= 4 && u32::from_le_bytes([input[0], input[1], input[2], input[3]]) == MAGIC {
-        // a knowledge image sent as a request (hosts started without data): load it, answer with an empty result
-        match parse_knowledge(input) {
+        // a knowledge image sent as a request (hosts started without data): the request buffer is the host's, so
+        // the image is copied (once per instance) and kept
+        let copy: &'static [u8] = Box::leak(input.to_vec().into_boxed_slice());
+        match parse_knowledge(copy, (0, 0)) {
             Ok(kb) => {
-                header(&mut state.out, STATUS_OK, &kb.version);
+                header(&mut state.out, STATUS_OK, kb.version());
                 state.out.extend_from_slice(&0u32.to_le_bytes());
-                state.kb = Some(kb);
+                replace(state, kb);
             }
             Err(status) => header(&mut state.out, status, &[]),
         }
@@ -155,7 +181,7 @@ pub extern "C" fn check(ptr: i32, len: i32) -> i64 {
     };
     if let Err(status) = run(input, kb, &mut state.ingredients, &mut state.active, &mut state.out) {
         state.out.clear();
-        header(&mut state.out, status, &kb.version);
+        header(&mut state.out, status, kb.version());
     }
     packed(&state.out)
 }
@@ -168,8 +194,8 @@ pub extern "C" fn describe() -> i64 {
     out.clear();
     match &state.kb {
         Some(kb) => {
-            header(out, STATUS_OK, &kb.version);
-            out.extend_from_slice(&kb.rules);
+            header(out, STATUS_OK, kb.version());
+            out.extend_from_slice(&kb.data[kb.rules.0..kb.rules.1]);
         }
         None => header(out, STATUS_UNCONFIGURED, &[]),
     }
@@ -221,7 +247,7 @@ fn run(input: &[u8], kb: &Knowledge, ingredients: &mut Vec<u16>, active: &mut Ve
     if count > MAX_MEDICATIONS {
         return Err(STATUS_TOO_MANY);
     }
-    let n = kb.codes.len();
+    let n = kb.n;
     ingredients.clear();
     active.clear();
     let mut last: i32 = -1;
@@ -245,20 +271,20 @@ fn run(input: &[u8], kb: &Knowledge, ingredients: &mut Vec<u16>, active: &mut Ve
     if r.pos != input.len() {
         return Err(STATUS_MALFORMED);
     }
-    header(out, STATUS_OK, &kb.version);
+    header(out, STATUS_OK, kb.version());
     let count_at = out.len();
     out.extend_from_slice(&0u32.to_le_bytes());
-    let found = findings(active, ingredients, kb, out);
+    let found = findings(active, ingredients, kb, out)?;
     out[count_at..count_at + 4].copy_from_slice(&found.to_le_bytes());
     Ok(())
 }
 
 /// One finding per pair of medications `(i, j)`, `i < j`, in that order: over their ingredient pairs the most
 /// severe rule, then the rule listed first. Returns the number of findings written to `out`.
-fn findings(active: &[(u16, u32, u32)], ingredients: &[u16], kb: &Knowledge, out: &mut Vec<u8>) -> u32 {
-    let n = kb.codes.len();
-    let pairs = &kb.pairs[..];
-    let severities = &kb.severities[..];
+fn findings(active: &[(u16, u32, u32)], ingredients: &[u16], kb: &Knowledge, out: &mut Vec<u8>) -> Result<u32, u8> {
+    let n = kb.n;
+    let pairs = &kb.data[kb.pairs..kb.pairs + 2 * n * n];
+    let severities = &kb.data[kb.severities..kb.severities + kb.rule_count];
     let mut found: u32 = 0;
     for (x, &(i, si, ei)) in active.iter().enumerate() {
         let mine = &ingredients[si as usize..ei as usize];
@@ -269,10 +295,14 @@ fn findings(active: &[(u16, u32, u32)], ingredients: &[u16], kb: &Knowledge, out
             let mut best_a = 0u16;
             let mut best_b = 0u16;
             for &a in mine {
-                let row = &pairs[a as usize * n..(a as usize + 1) * n];
+                let row = &pairs[2 * a as usize * n..2 * (a as usize + 1) * n];
                 for &b in theirs {
-                    let rule = row[b as usize];
+                    let at = 2 * b as usize;
+                    let rule = u16::from_le_bytes([row[at], row[at + 1]]);
                     if rule != NO_RULE {
+                        if rule as usize >= severities.len() {
+                            return Err(STATUS_MALFORMED);
+                        }
                         let sev = severities[rule as usize];
                         if best_rule == NO_RULE || sev > best_sev || (sev == best_sev && rule < best_rule) {
                             best_rule = rule;
@@ -289,12 +319,12 @@ fn findings(active: &[(u16, u32, u32)], ingredients: &[u16], kb: &Knowledge, out
                 f[2..4].copy_from_slice(&j.to_le_bytes());
                 f[4..6].copy_from_slice(&best_rule.to_le_bytes());
                 f[6] = best_sev;
-                f[8..12].copy_from_slice(&kb.codes[best_a as usize].to_le_bytes());
-                f[12..16].copy_from_slice(&kb.codes[best_b as usize].to_le_bytes());
+                f[8..12].copy_from_slice(&kb.code(best_a as usize).to_le_bytes());
+                f[12..16].copy_from_slice(&kb.code(best_b as usize).to_le_bytes());
                 out.extend_from_slice(&f);
                 found += 1;
             }
         }
     }
-    found
+    Ok(found)
 }

@@ -38,7 +38,16 @@ public final class Knowledge {
 
         Resolved(int[] ingredients, int[] positionOf) {
             this.ingredients = ingredients;
-            this.positions = Arrays.stream(ingredients).map(i -> positionOf[i]).filter(p -> p >= 0).sorted().toArray();
+            int[] p = new int[ingredients.length];
+            int k = 0;
+            for (int i : ingredients) {
+                if (positionOf[i] >= 0) {
+                    p[k++] = positionOf[i];
+                }
+            }
+            p = Arrays.copyOf(p, k);
+            Arrays.sort(p);
+            this.positions = p;
         }
     }
 
@@ -61,12 +70,23 @@ public final class Knowledge {
         int hash = (int) Long.parseLong(version.substring(version.length() - 8), 16);
         this.token = hash == MAGIC ? hash ^ 1 : hash; // a request never starts like an image
         // ingredients by code; ordinal = position in this array
-        this.ingredientCodes = data.ingredients().keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        // plain loops, no streams or lambdas: this runs in a cold JVM before the first check
+        long[] codesSorted = new long[data.ingredients().size()];
+        int c0 = 0;
+        for (long code : data.ingredients().keySet()) {
+            codesSorted[c0++] = code;
+        }
+        Arrays.sort(codesSorted);
+        this.ingredientCodes = codesSorted;
         Map<Long, Integer> ordinal = new HashMap<>();
         for (int k = 0; k < ingredientCodes.length; k++) {
             ordinal.put(ingredientCodes[k], k);
         }
-        this.rules = data.rules().stream().map(KnowledgeBase.RuleRow::rule).toList();
+        List<Rule> ruleList = new ArrayList<>(data.rules().size());
+        for (KnowledgeBase.RuleRow row : data.rules()) {
+            ruleList.add(row.rule());
+        }
+        this.rules = List.copyOf(ruleList);
         if (rules.size() >= NO_RULE) {
             throw new IllegalArgumentException("at most " + (NO_RULE - 1) + " rules, there are " + rules.size());
         }
@@ -106,9 +126,17 @@ public final class Knowledge {
             codes.put(ingredientCodes[k], intern(new int[] {k}, shared));
         }
         for (KnowledgeBase.DrugCode d : data.drugCodes().values()) {
-            int[] ords = d.ingredients().stream().filter(ordinal::containsKey).mapToInt(ordinal::get).sorted()
-                    .distinct().toArray();
-            if (ords.length > 0) {
+            int[] ords = new int[d.ingredients().size()];
+            int k = 0;
+            for (long i : d.ingredients()) { // sorted and distinct already
+                Integer o = ordinal.get(i);
+                if (o != null) {
+                    ords[k++] = o;
+                }
+            }
+            if (k > 0) {
+                ords = Arrays.copyOf(ords, k);
+                Arrays.sort(ords);
                 codes.put(d.rxcui(), intern(ords, shared));
             }
         }
@@ -117,27 +145,38 @@ public final class Knowledge {
         this.codeValues = new Resolved[capacity];
         this.codeMask = capacity - 1;
         this.codeCount = codes.size();
-        codes.forEach((code, resolved) -> {
+        for (Map.Entry<Long, Resolved> e : codes.entrySet()) {
+            long code = e.getKey();
             int slot = slot(code);
             while (codeValues[slot] != null) {
                 slot = (slot + 1) & codeMask;
             }
             codeKeys[slot] = code;
-            codeValues[slot] = resolved;
-        });
+            codeValues[slot] = e.getValue();
+        }
         // names: ingredient names, their aliases, and the alias table
         Map<String, TreeSet<Integer>> terms = new LinkedHashMap<>();
-        data.ingredients().values().forEach(i -> {
+        for (KnowledgeBase.Ingredient i : data.ingredients().values()) {
             int ord = ordinal.get(i.rxcui());
-            terms.computeIfAbsent(String.join(" ", KnowledgeBase.words(i.name())), t -> new TreeSet<>()).add(ord);
-            i.aliases().forEach(a ->
-                    terms.computeIfAbsent(String.join(" ", KnowledgeBase.words(a)), t -> new TreeSet<>()).add(ord));
-        });
-        data.aliases().forEach(a -> a.ingredients().forEach(i ->
-                terms.computeIfAbsent(String.join(" ", KnowledgeBase.words(a.name())), t -> new TreeSet<>())
-                        .add(ordinal.get(i))));
+            term(terms, i.name(), ord);
+            for (String a : i.aliases()) {
+                term(terms, a, ord);
+            }
+        }
+        for (KnowledgeBase.Alias a : data.aliases()) {
+            for (long i : a.ingredients()) {
+                term(terms, a.name(), ordinal.get(i));
+            }
+        }
         Map<String, int[]> termMap = new LinkedHashMap<>();
-        terms.forEach((t, ords) -> termMap.put(t, ords.stream().mapToInt(Integer::intValue).toArray()));
+        for (Map.Entry<String, TreeSet<Integer>> e : terms.entrySet()) {
+            int[] ords = new int[e.getValue().size()];
+            int k = 0;
+            for (int o : e.getValue()) {
+                ords[k++] = o;
+            }
+            termMap.put(e.getKey(), ords);
+        }
         this.names = new NameMatcher(termMap);
         this.image = image(partnered, pair, n);
     }
@@ -161,17 +200,39 @@ public final class Knowledge {
         static final Knowledge INSTANCE = compile(KnowledgeBase.load());
     }
 
+    private static void term(Map<String, TreeSet<Integer>> terms, String text, int ordinal) {
+        String key = String.join(" ", KnowledgeBase.words(text));
+        TreeSet<Integer> set = terms.get(key);
+        if (set == null) {
+            set = new TreeSet<>();
+            terms.put(key, set);
+        }
+        set.add(ordinal);
+    }
+
     private Resolved intern(int[] ords, Map<String, Resolved> shared) {
-        return shared.computeIfAbsent(Arrays.toString(ords), k -> new Resolved(ords, positionOf));
+        String key = Arrays.toString(ords);
+        Resolved r = shared.get(key);
+        if (r == null) {
+            r = new Resolved(ords, positionOf);
+            shared.put(key, r);
+        }
+        return r;
     }
 
     private static List<Integer> side(KnowledgeBase data, String ref, Map<Long, Integer> ordinal) {
+        List<Integer> out = new ArrayList<>();
         if (ref.startsWith("class:")) {
             String c = ref.substring(6);
-            return data.ingredients().values().stream().filter(i -> i.classes().contains(c))
-                    .map(i -> ordinal.get(i.rxcui())).toList();
+            for (KnowledgeBase.Ingredient i : data.ingredients().values()) {
+                if (i.classes().contains(c)) {
+                    out.add(ordinal.get(i.rxcui()));
+                }
+            }
+        } else {
+            out.add(ordinal.get(Long.parseLong(ref)));
         }
-        return List.of(ordinal.get(Long.parseLong(ref)));
+        return out;
     }
 
     private int slot(long code) {
@@ -206,7 +267,14 @@ public final class Knowledge {
      */
     public List<Long> ingredients(Medication medication) {
         Resolved r = resolve(medication);
-        return r == null ? List.of() : Arrays.stream(r.ingredients).mapToObj(i -> ingredientCodes[i]).toList();
+        if (r == null) {
+            return List.of();
+        }
+        List<Long> out = new ArrayList<>(r.ingredients.length);
+        for (int i : r.ingredients) {
+            out.add(ingredientCodes[i]);
+        }
+        return List.copyOf(out);
     }
 
     /** Token the plugin compares with every request, so positions of one version never reach another. */

@@ -26,14 +26,21 @@ public final class NameMatcher {
     /** @param terms term text to the ingredient ordinals it stands for */
     NameMatcher(Map<String, int[]> terms) {
         Map<String, List<Term>> map = new HashMap<>();
-        terms.forEach((text, ingredients) -> {
-            String[] words = KnowledgeBase.words(text);
+        for (Map.Entry<String, int[]> e : terms.entrySet()) {
+            String[] words = KnowledgeBase.words(e.getKey());
             if (words.length > 0) {
-                map.computeIfAbsent(words[0], k -> new ArrayList<>()).add(new Term(words, ingredients));
+                List<Term> list = map.get(words[0]);
+                if (list == null) {
+                    list = new ArrayList<>(1);
+                    map.put(words[0], list);
+                }
+                list.add(new Term(words, e.getValue()));
             }
-        });
+        }
         Map<String, Term[]> out = new HashMap<>();
-        map.forEach((k, v) -> out.put(k, v.toArray(Term[]::new)));
+        for (Map.Entry<String, List<Term>> e : map.entrySet()) {
+            out.put(e.getKey(), e.getValue().toArray(new Term[0]));
+        }
         this.byFirstWord = out;
     }
 
@@ -78,9 +85,14 @@ public final class NameMatcher {
         if (count == 0) {
             return new int[0];
         }
-        int[] out = Arrays.copyOf(found, count);
-        Arrays.sort(out);
-        return Arrays.stream(out).distinct().toArray();
+        Arrays.sort(found, 0, count);
+        int distinct = 0;
+        for (int k = 0; k < count; k++) {
+            if (k == 0 || found[k] != found[k - 1]) {
+                found[distinct++] = found[k];
+            }
+        }
+        return Arrays.copyOf(found, distinct);
     }
 
     private static boolean matchesAt(String[] words, int start, String[] term) {
@@ -93,6 +105,10 @@ public final class NameMatcher {
     }
 
     int terms() {
-        return byFirstWord.values().stream().mapToInt(a -> a.length).sum();
+        int n = 0;
+        for (Term[] t : byFirstWord.values()) {
+            n += t.length;
+        }
+        return n;
     }
 }

@@ -56,7 +56,28 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
      * once and every new version written there later (e.g. by the RxNorm import) is loaded without a restart.
      */
     public static WasmInteractionChecker shipped(PluginLimits limits) {
-        WasmInteractionChecker checker = start(shippedCode(), Knowledge.shipped(), limits);
+        // cold start: the knowledge is read and compiled on one thread while this one loads the plugin's classes
+        Knowledge[] knowledge = new Knowledge[1];
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread loader = new Thread(() -> {
+            try {
+                knowledge[0] = Knowledge.shipped();
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        }, "kb-load");
+        loader.start();
+        PluginSource code = shippedCode();
+        try {
+            loader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading the knowledge base", e);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        WasmInteractionChecker checker = start(code, knowledge[0], limits);
         checker.watcher = KnowledgeWatcher.fromSettings(checker);
         return checker;
     }
