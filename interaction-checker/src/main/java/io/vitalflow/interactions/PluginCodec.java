@@ -31,7 +31,17 @@ final class PluginCodec {
     static final int STATUS_UNCONFIGURED = 4;
 
     /** An encoded request and the medications the knowledge base could not resolve. */
-    record Request(byte[] bytes, int[] unknown, int unknownCount) {}
+    record Request(byte[] bytes, int[] unknown, int unknownCount, int activeCount) {
+
+        /** The result when fewer than two medications can take part in a rule: no pair, so no plugin call. */
+        CheckResult withoutFindings(List<Medication> medications, Knowledge kb) {
+            UnknownMedication[] u = new UnknownMedication[unknownCount];
+            for (int k = 0; k < unknownCount; k++) {
+                u[k] = new UnknownMedication(unknown[k], medications.get(unknown[k]));
+            }
+            return new CheckResult(List.of(), List.of(u), kb.version());
+        }
+    }
 
     /** The plugin holds another knowledge version than the request was encoded for (a reload is under way). */
     static final class StaleKnowledgeException extends RuntimeException {
@@ -95,7 +105,7 @@ final class PluginCodec {
                 pos += 2;
             }
         }
-        return new Request(out, unknown, unknownCount);
+        return new Request(out, unknown, unknownCount, activeCount);
     }
 
     /** Entries with the same ingredient set are the same medication (the first one stands for all). */

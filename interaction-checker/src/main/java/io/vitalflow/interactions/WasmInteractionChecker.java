@@ -111,6 +111,9 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
         Knowledge kb = knowledge;
         for (int attempt = 0; ; attempt++) {
             PluginCodec.Request request = PluginCodec.encode(kb, medications);
+            if (request.activeCount() < 2) {
+                return request.withoutFindings(medications, kb); // no pair of rule-bearing medications
+            }
             try {
                 return PluginCodec.decode(host.call(request.bytes()), medications, kb, request);
             } catch (PluginCodec.UnconfiguredException e) {
