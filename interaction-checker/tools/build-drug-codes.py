@@ -7,7 +7,7 @@ cache as verify-rxnorm.py):
                             (package/spec/fixtures/json/**/value_sets.json): RxNorm codes (code system
                             2.16.840.1.113883.6.88) with their RxNorm names; the patients are never read.
   synthea-3.3.0             Maven Central org.mitre.synthea:synthea:3.3.0: modules/**/*.json codings of system
-                            RxNorm, and costs/medications.csv (CODE, ..., COMMENTS = RxNorm name).
+                            RxNorm (not costs/medications.csv, whose names are hand-written comments).
 
 No RxCUI is invented: a code enters only when a source lists it with a name. Its ingredients are read from that
 RxNorm name (RxNorm writes a clinical drug as "ingredient strength UNIT / ingredient strength UNIT dose form",
@@ -22,9 +22,6 @@ Usage:
   interaction-checker/tools/build-drug-codes.py --check   exit 1 if drug_codes.tsv differs from a rebuild
 Needs python3, npm and the repository's ./mvnw reaching the npm registry and Maven Central, once.
 """
-import csv
-import glob
-import io
 import json
 import os
 import re
@@ -72,14 +69,12 @@ def cqm_codes(tgz):
             except ValueError:
                 continue
             vss = data if isinstance(data, list) else list(data.values()) if isinstance(data, dict) else []
-            measure = m.name.split("/")[-2]
             for vs in vss:
                 if not isinstance(vs, dict):
                     continue
                 for c in vs.get("concepts", []):
                     if c.get("code_system_oid") == RXNORM_OID and c.get("display_name"):
-                        out.append((str(c["code"]), c["display_name"],
-                                    "npm:%s VSAC value set '%s' (%s)" % (CQM, vs.get("display_name"), measure)))
+                        out.append((str(c["code"]), c["display_name"], "npm:%s:%s" % (CQM, m.name)))
     return out
 
 
@@ -98,9 +93,8 @@ def synthea_codes(jar):
                         for v in o:
                             walk(v)
                 walk(json.loads(z.read(name)))
-        for row in csv.DictReader(io.StringIO(z.read("costs/medications.csv").decode("utf-8"))):
-            if row.get("CODE") and row.get("COMMENTS"):
-                out.append((row["CODE"], row["COMMENTS"], "%s:costs/medications.csv" % SYNTHEA))
+        # costs/medications.csv is not used: its names are hand-written comments (one gives 833036 the name of
+        # 317173, captopril 25 MG Oral Tablet)
     return out
 
 
@@ -115,7 +109,7 @@ def ingredient_of(component, names):
 
 def clean(display):
     d = display.strip()
-    d = re.sub(r"\s+--.*$", "", d)
+    d = re.split(r" - | -- ", d)[0]
     d = re.sub(r"\s*\(used [^)]*\)$", "", d)
     return re.sub(r"^NDA\d+\s+", "", d).replace("\t", " ").replace("|", "/")
 
@@ -181,8 +175,7 @@ def main():
         entry = found.setdefault(int(code), {"names": {}, "parsed": set(), "sources": set()})
         p = parse(display, names)
         entry["parsed"].add(None if p is None else (p[0], tuple(p[1])))
-        entry["names"].setdefault(display.strip(), source)
-        entry["sources"].add(source)
+        entry["names"].setdefault(clean(display), set()).add(source)
     generated = {}
     skipped = 0
     for code, e in sorted(found.items()):
@@ -192,10 +185,13 @@ def main():
             continue
         tty = sorted(parsed)[0][0]
         ings = sorted(parsed)[0][1]
-        # the name as the source wrote it, without Synthea's notes; VSAC names first
-        cleaned = sorted((not src.startswith("npm:"), clean(n)) for n, src in e["names"].items())
-        name = cleaned[0][1]
-        sources = sorted(e["sources"])
+        # the name as the sources write it (VSAC first), and only the sources that write it so (verify-rxnorm.py
+        # confirms each of them: same code, same name)
+        groups = {}
+        for n, srcs in e["names"].items():
+            groups.setdefault(n.lower().replace("  ", " "), [n, set()])[1].update(srcs)
+        name, sources = sorted(groups.values(), key=lambda g: (not any(x.startswith("npm:") for x in g[1]), g[0]))[0]
+        sources = sorted(sources)
         src = "; ".join(sources[:3]) + ("; and %d more" % (len(sources) - 3) if len(sources) > 3 else "")
         generated[code] = "\t".join([str(code), tty, name, "|".join(map(str, ings)),
                                      src + " (ingredients read from the RxNorm name)"])
