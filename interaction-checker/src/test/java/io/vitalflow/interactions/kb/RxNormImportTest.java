@@ -145,6 +145,29 @@ class RxNormImportTest {
     }
 
     @Test
+    void aServiceStartedOnAStoreLoadsAnImportWrittenWhileItRuns() throws Exception {
+        // services build their checker with WasmInteractionChecker.shipped(); the store comes from a setting
+        Path serviceStore = tmp.resolve("service-store");
+        Path rrf = tmp.resolve("rrf");
+        System.setProperty(KnowledgeWatcher.STORE_PROPERTY, serviceStore.toString());
+        try (WasmInteractionChecker checker = WasmInteractionChecker.shipped(
+                PluginLimits.defaults().withDeadline(Duration.ofSeconds(10)))) {
+            String shipped = KnowledgeBase.load().version();
+            assertThat(checker.kbVersion()).isEqualTo(shipped); // empty store: the shipped knowledge
+            RxNormImport.Result r = RxNormImport.run(rrf, serviceStore, "live");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!checker.kbVersion().equals(r.version()) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(checker.kbVersion()).isEqualTo(r.version()); // the watcher polls every 5 s
+            assertThat(checker.check(List.of(Medication.rxcui("9900011"), Medication.rxcui("11289"))).findings())
+                    .singleElement().extracting(f -> f.rule().id()).isEqualTo("WARF-SULFAMETHOXAZOLE");
+        } finally {
+            System.clearProperty(KnowledgeWatcher.STORE_PROPERTY);
+        }
+    }
+
+    @Test
     void aBrokenVersionInTheStoreIsNotLoaded() throws IOException {
         Path broken = tmp.resolve("broken-store");
         Path dir = KnowledgeStore.at(broken).write("9.9.9+000000000000", KnowledgeBase.packagedFiles());
