@@ -168,6 +168,53 @@ class RxNormImportTest {
     }
 
     @Test
+    void checksDuringKnowledgeReloadsAlwaysUseOneConsistentVersion() throws Exception {
+        Knowledge base = Knowledge.shipped();
+        List<Medication> meds = List.of(Medication.rxcui("9900010"), Medication.rxcui("5640"));
+        try (WasmInteractionChecker checker = WasmInteractionChecker.start(WasmInteractionChecker.shippedCode(), base,
+                PluginLimits.defaults().withDeadline(Duration.ofSeconds(10)))) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.ConcurrentLinkedQueue<Throwable> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.atomic.AtomicInteger[] seen = {new java.util.concurrent.atomic.AtomicInteger(),
+                new java.util.concurrent.atomic.AtomicInteger()};
+            Thread[] workers = new Thread[3];
+            for (int t = 0; t < workers.length; t++) {
+                workers[t] = new Thread(() -> {
+                    while (!stop.get()) {
+                        try {
+                            CheckResult r = checker.check(meds);
+                            if (r.kbVersion().equals(imported.version())) {
+                                // the imported version knows the SBD code: warfarin + ibuprofen
+                                assertThat(r.findings()).singleElement().extracting(f -> f.rule().id())
+                                        .isEqualTo("WARF-NSAID");
+                                seen[1].incrementAndGet();
+                            } else {
+                                assertThat(r.kbVersion()).isEqualTo(base.version());
+                                assertThat(r.unknown()).hasSize(1);
+                                seen[0].incrementAndGet();
+                            }
+                        } catch (Throwable e) {
+                            errors.add(e);
+                        }
+                    }
+                });
+                workers[t].start();
+            }
+            for (int i = 0; i < 20; i++) {
+                checker.reload(i % 2 == 0 ? imported : base);
+                Thread.sleep(20);
+            }
+            stop.set(true);
+            for (Thread w : workers) {
+                w.join();
+            }
+            assertThat(errors).isEmpty();
+            assertThat(seen[0].get()).isPositive();
+            assertThat(seen[1].get()).isPositive();
+        }
+    }
+
+    @Test
     void aBrokenVersionInTheStoreIsNotLoaded() throws IOException {
         Path broken = tmp.resolve("broken-store");
         Path dir = KnowledgeStore.at(broken).write("9.9.9+000000000000", KnowledgeBase.packagedFiles());
