@@ -17,7 +17,7 @@ Sources (fetched once with the ordinary clients, cached in $RXNORM_SOURCES or ~/
 
 A code counts as confirmed when a source gives the same RxCUI with the same name, compared case-insensitively with
 whitespace collapsed: the ingredient name for rows of ingredients.tsv (TTY IN), the full clinical-drug name for rows of
-clinical_drugs.tsv (TTY SCD). Only a coding's own display (or a value-set concept's display) counts, never the
+drug_codes.tsv (any product term type). Only a coding's own display (or a value-set concept's display) counts, never the
 CodeableConcept's free text: in hl7.fhir.r4.examples the Medication coded 200371 (citalopram 20 MG Oral Tablet) has
 the text "citalopram", so text says nothing about which concept a code is.
 
@@ -165,12 +165,16 @@ def read_tsv(name):
 
 def code_rows():
     """Yields (file, line-index, tty, rxcui, name, check) for every code row."""
-    for fname, tty in (("ingredients.tsv", "IN"), ("clinical_drugs.tsv", "SCD")):
-        for i, line in enumerate(read_tsv(fname)):
-            if not line.strip() or line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            yield fname, i, tty, cols[0], cols[1], cols[-1]
+    for i, line in enumerate(read_tsv("ingredients.tsv")):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        yield "ingredients.tsv", i, "IN", cols[0], cols[1], cols[-1]
+    for i, line in enumerate(read_tsv("drug_codes.tsv")):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")   # rxcui, tty, name, ingredients, source
+        yield "drug_codes.tsv", i, cols[1], cols[0], cols[2], cols[-1]
 
 
 def best_refs(refs, limit=2):

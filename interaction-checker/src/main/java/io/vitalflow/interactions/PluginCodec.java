@@ -6,16 +6,17 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The binary messages of the drug-interaction plugin, ABI version 1 (little-endian throughout; see
- * {@code docs/interaction-checker.md}).
+ * The binary messages of the drug-interaction plugin, ABI version 2 (little-endian throughout; see
+ * {@code docs/interaction-checker.md}). The host resolves every medication with the {@link Knowledge} and sends
+ * only those that can take part in a finding, as ingredient positions of the plugin's knowledge image.
  *
  * <pre>
- * request  := u16 count, count x (u32 rxcui (0 = none), u16 nameLength, nameLength x u8 UTF-8)
- * result   := u8 status, u8 versionLength, version, u32 findingCount, findingCount x finding,
- *             u32 unknownCount, unknownCount x u16 index
+ * request  := u32 token, u16 count, count x (u16 index, u16 k, k x u16 position)   (indexes increasing)
+ * result   := u8 status, u8 versionLength, version, u32 findingCount, findingCount x finding
  * finding  := u16 first, u16 second, u16 ruleIndex, u8 severity, u8 0, u32 firstIngredient, u32 secondIngredient
  * describe := u8 status, u8 versionLength, version, u16 ruleCount,
  *             ruleCount x (u8 severity, 7 x (u16 length, UTF-8): id, a, b, mechanism, effect, management, source)
@@ -26,54 +27,98 @@ final class PluginCodec {
     static final int STATUS_OK = 0;
     static final int STATUS_MALFORMED = 1;
     static final int STATUS_TOO_MANY = 2;
+    static final int STATUS_STALE = 3;
+    static final int STATUS_UNCONFIGURED = 4;
 
-    private static final byte[] EMPTY = new byte[0];
+    /** An encoded request and the medications the knowledge base could not resolve. */
+    record Request(byte[] bytes, int[] unknown, int unknownCount, int activeCount) {
 
-    static byte[] encode(List<Medication> medications) {
+        /** The result when fewer than two medications can take part in a rule: no pair, so no plugin call. */
+        CheckResult withoutFindings(List<Medication> medications, Knowledge kb) {
+            UnknownMedication[] u = new UnknownMedication[unknownCount];
+            for (int k = 0; k < unknownCount; k++) {
+                u[k] = new UnknownMedication(unknown[k], medications.get(unknown[k]));
+            }
+            return new CheckResult(List.of(), List.of(u), kb.version());
+        }
+    }
+
+    /** The plugin holds another knowledge version than the request was encoded for (a reload is under way). */
+    static final class StaleKnowledgeException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final String pluginVersion;
+
+        StaleKnowledgeException(String pluginVersion) {
+            super("plugin holds knowledge " + pluginVersion, null, false, false);
+            this.pluginVersion = pluginVersion;
+        }
+    }
+
+    /** The plugin instance has no knowledge yet (its host was started without data). */
+    static final class UnconfiguredException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnconfiguredException() {
+            super("plugin instance has no knowledge", null, false, false);
+        }
+    }
+
+    static Request encode(Knowledge kb, List<Medication> medications) {
         int n = medications.size();
         if (n > InteractionChecker.MAX_MEDICATIONS) {
             throw new IllegalArgumentException("at most " + InteractionChecker.MAX_MEDICATIONS
                     + " medications per check, got " + n);
         }
-        // names are encoded only when present (the common stream case is codes only: no extra arrays)
-        byte[][] names = null;
-        int size = 2 + 6 * n;
+        Knowledge.Resolved[] active = new Knowledge.Resolved[n];
+        int[] activeIndex = new int[n];
+        int activeCount = 0;
+        int[] unknown = null;
+        int unknownCount = 0;
+        int size = 6;
         for (int i = 0; i < n; i++) {
-            String name = medications.get(i).name();
-            if (name != null && !name.isEmpty()) {
-                if (names == null) {
-                    names = new byte[n][];
+            Knowledge.Resolved r = kb.resolve(medications.get(i));
+            if (r == null) {
+                if (unknown == null) {
+                    unknown = new int[n - i];
                 }
-                byte[] b = name.getBytes(StandardCharsets.UTF_8);
-                if (b.length > 0xFFFF) {
-                    throw new IllegalArgumentException("medication name longer than 65535 bytes at index " + i);
-                }
-                names[i] = b;
-                size += b.length;
+                unknown[unknownCount++] = i;
+                continue;
             }
+            if (r.positions.length == 0 || repeats(active, activeCount, r)) {
+                continue; // no ingredient with a rule, or the same medication as an earlier entry: checked there
+            }
+            active[activeCount] = r;
+            activeIndex[activeCount++] = i;
+            size += 4 + 2 * r.positions.length;
         }
         byte[] out = new byte[size];
-        putShort(out, 0, n);
-        int pos = 2;
-        for (int i = 0; i < n; i++) {
-            putInt(out, pos, (int) medications.get(i).rxcuiNumber());
-            byte[] name = names == null || names[i] == null ? EMPTY : names[i];
-            putShort(out, pos + 4, name.length);
-            System.arraycopy(name, 0, out, pos + 6, name.length);
-            pos += 6 + name.length;
+        putInt(out, 0, kb.token());
+        putShort(out, 4, activeCount);
+        int pos = 6;
+        for (int a = 0; a < activeCount; a++) {
+            int[] positions = active[a].positions;
+            putShort(out, pos, activeIndex[a]);
+            putShort(out, pos + 2, positions.length);
+            pos += 4;
+            for (int p : positions) {
+                putShort(out, pos, p);
+                pos += 2;
+            }
         }
-        return out;
+        return new Request(out, unknown, unknownCount, activeCount);
     }
 
-    /** Resolves the catalogue for a result's knowledge-base version (reading the version only when it changed). */
-    interface Catalogues {
-        /** The current catalogue, or null; its version is compared with the result's bytes without a String. */
-        Catalogue cached();
-
-        Catalogue forVersion(String version);
+    /** Entries with the same ingredient set are the same medication (the first one stands for all). */
+    private static boolean repeats(Knowledge.Resolved[] active, int count, Knowledge.Resolved r) {
+        for (int a = 0; a < count; a++) {
+            if (active[a] == r || Arrays.equals(active[a].ingredients, r.ingredients)) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    static CheckResult decode(byte[] bytes, List<Medication> medications, Catalogues catalogues) {
+    static CheckResult decode(byte[] bytes, List<Medication> medications, Knowledge kb, Request request) {
         int n = bytes.length;
         if (n < 2) {
             throw new PluginAbiException("truncated plugin result");
@@ -84,15 +129,21 @@ final class PluginCodec {
         if (pos > n) {
             throw new PluginAbiException("truncated plugin result");
         }
+        String version = kb.version();
+        if (status == STATUS_STALE) {
+            throw new StaleKnowledgeException(new String(bytes, 2, versionLength, StandardCharsets.US_ASCII));
+        }
+        if (status == STATUS_UNCONFIGURED) {
+            throw new UnconfiguredException();
+        }
         if (status != STATUS_OK) {
             throw rejected(status, new String(bytes, 2, versionLength, StandardCharsets.US_ASCII));
         }
-        Catalogue catalogue = catalogues.cached();
-        if (catalogue == null || !catalogue.hasVersion(bytes, 2, versionLength)) {
-            catalogue = catalogues.forVersion(new String(bytes, 2, versionLength, StandardCharsets.US_ASCII));
+        if (!sameVersion(version, bytes, versionLength)) {
+            throw new PluginAbiException("plugin answered with knowledge "
+                    + new String(bytes, 2, versionLength, StandardCharsets.US_ASCII) + ", asked with " + version);
         }
-        String version = catalogue.kbVersion();
-        List<Rule> rules = catalogue.rules();
+        List<Rule> rules = kb.rules();
         int size = medications.size();
         int count = count(bytes, pos, 16);
         pos += 4;
@@ -111,25 +162,41 @@ final class PluginCodec {
             findings[k] = new Finding(first, second, medications.get(first), medications.get(second), a, b,
                     rules.get(rule), version);
         }
-        int unknownCount = count(bytes, pos, 2);
-        pos += 4;
-        UnknownMedication[] unknown = new UnknownMedication[unknownCount];
-        for (int k = 0; k < unknownCount; k++, pos += 2) {
-            int index = getShort(bytes, pos);
-            if (index >= size) {
-                throw new PluginAbiException("unknown medication index " + index + " out of range");
-            }
-            unknown[k] = new UnknownMedication(index, medications.get(index));
-        }
         if (pos != n) {
             throw new PluginAbiException((n - pos) + " unexpected bytes after the result");
+        }
+        UnknownMedication[] unknown = new UnknownMedication[request.unknownCount()];
+        for (int k = 0; k < unknown.length; k++) {
+            int index = request.unknown()[k];
+            unknown[k] = new UnknownMedication(index, medications.get(index));
         }
         return new CheckResult(List.of(findings), List.of(unknown), version);
     }
 
+    private static boolean sameVersion(String version, byte[] bytes, int length) {
+        if (version.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (version.charAt(i) != (bytes[2 + i] & 0xFF)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static PluginAbiException rejected(int status, String version) {
         return new PluginAbiException("plugin " + version + " rejected the request with status " + status
-                + (status == STATUS_MALFORMED ? " (malformed)" : status == STATUS_TOO_MANY ? " (too many)" : ""));
+                + statusText(status));
+    }
+
+    private static String statusText(int status) {
+        return switch (status) {
+            case STATUS_MALFORMED -> " (malformed)";
+            case STATUS_TOO_MANY -> " (too many)";
+            case STATUS_UNCONFIGURED -> " (no knowledge loaded)";
+            default -> "";
+        };
     }
 
     /** A u32 record count at {@code pos}, checked against the bytes that follow it. */
@@ -196,14 +263,6 @@ final class PluginCodec {
                     + (status == STATUS_MALFORMED ? " (malformed)" : status == STATUS_TOO_MANY ? " (too many)" : ""));
         }
         return v;
-    }
-
-    private static int count(ByteBuffer buf, int recordSize) {
-        long n = Integer.toUnsignedLong(buf.getInt());
-        if (n * recordSize > buf.remaining()) {
-            throw new PluginAbiException("plugin result announces " + n + " records but is too short");
-        }
-        return (int) n;
     }
 
     private PluginCodec() {}

@@ -1,7 +1,12 @@
 package io.vitalflow.interactions;
 
-/** How bad an interaction is; the plugin ABI carries the code. */
+/**
+ * How bad an interaction is, on one scale (least to most severe: minor, {@code moderate}, {@code major},
+ * {@code contraindicated}); the plugin ABI carries the code.
+ */
 public enum Severity {
+    // "minor" (ABI code 0) is on the documented scale but not a constant yet: a new constant breaks the exhaustive
+    // switches of the modules that map severities (fhir-api InteractionCards); add it together with them
     MODERATE(1),
     MAJOR(2),
     CONTRAINDICATED(3);

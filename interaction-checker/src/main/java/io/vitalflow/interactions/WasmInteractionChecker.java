@@ -1,15 +1,23 @@
 package io.vitalflow.interactions;
 
+import io.vitalflow.interactions.host.PluginAbiException;
 import io.vitalflow.interactions.host.PluginHost;
 import io.vitalflow.interactions.host.PluginLimits;
 import io.vitalflow.interactions.host.PluginSource;
 import io.vitalflow.interactions.host.PluginVersion;
+import io.vitalflow.interactions.kb.KnowledgeWatcher;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The interaction checker backed by the WebAssembly plugin in a {@link PluginHost}. Thread-safe; one instance per
  * process is enough (the host pools plugin instances).
+ *
+ * <p>The plugin's code and its knowledge are separate: {@link #reload(Knowledge)} loads a new knowledge version
+ * (e.g. written by the RxNorm import) into the running plugin through the host's hot reload, with no compiler and no
+ * restart; {@link #reload(PluginSource)} loads new code and keeps the knowledge.
  */
 public final class WasmInteractionChecker implements InteractionChecker, AutoCloseable {
 
@@ -17,21 +25,23 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
     public static final String PLUGIN_NAME = "drug-interactions";
 
     private final PluginHost host;
-    private volatile Catalogue catalogue;
-    private final PluginCodec.Catalogues catalogues = new PluginCodec.Catalogues() {
-        @Override
-        public Catalogue cached() {
-            return catalogue;
-        }
+    private volatile Knowledge knowledge;
+    private volatile PluginSource code;
+    /** The knowledge versions the plugin may hold while a reload is under way, by version. */
+    private final Map<String, Knowledge> recent = new ConcurrentHashMap<>();
+    private volatile KnowledgeWatcher watcher;
 
-        @Override
-        public Catalogue forVersion(String version) {
-            return catalogue(version);
-        }
-    };
-
+    /** A checker over a host started with {@link #shippedSource()} (the shipped code and knowledge). */
     public WasmInteractionChecker(PluginHost host) {
+        this(host, Knowledge.shipped(), null);
+    }
+
+    /** A checker over a host whose plugin was started with {@code code.withData(knowledge.image())}. */
+    public WasmInteractionChecker(PluginHost host, Knowledge knowledge, PluginSource code) {
         this.host = Objects.requireNonNull(host, "host");
+        this.knowledge = Objects.requireNonNull(knowledge, "knowledge");
+        this.code = code;
+        recent.put(knowledge.version(), knowledge);
     }
 
     /** The plugin shipped in this jar, compiled to JVM bytecode at build time, with default limits. */
@@ -39,67 +49,146 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
         return shipped(PluginLimits.defaults());
     }
 
+    /**
+     * The shipped plugin and knowledge. When the system property {@code vitalflow.interactions.kb-store} or the
+     * environment variable {@code VITALFLOW_KB_STORE} names a knowledge store (see
+     * {@link io.vitalflow.interactions.kb.KnowledgeStore}), its current version replaces the shipped knowledge at
+     * once and every new version written there later (e.g. by the RxNorm import) is loaded without a restart.
+     */
     public static WasmInteractionChecker shipped(PluginLimits limits) {
-        WasmInteractionChecker checker = new WasmInteractionChecker(PluginHost.start(shippedSource(), limits));
+        // cold start: the knowledge is read and compiled on one thread while this one loads the plugin's classes
+        Knowledge[] knowledge = new Knowledge[1];
+        RuntimeException[] failure = new RuntimeException[1];
+        Thread loader = new Thread(() -> {
+            try {
+                knowledge[0] = Knowledge.shipped();
+            } catch (RuntimeException e) {
+                failure[0] = e;
+            }
+        }, "kb-load");
+        loader.start();
+        PluginSource code = shippedCode();
+        try {
+            loader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading the knowledge base", e);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        WasmInteractionChecker checker = start(code, knowledge[0], limits);
+        checker.watcher = KnowledgeWatcher.fromSettings(checker);
+        return checker;
+    }
+
+    /** The given code with the given knowledge loaded into every plugin instance. */
+    public static WasmInteractionChecker start(PluginSource code, Knowledge knowledge, PluginLimits limits) {
+        PluginHost host = PluginHost.start(code.withData(knowledge.imageShared()), limits);
+        WasmInteractionChecker checker = new WasmInteractionChecker(host, knowledge, code);
         checker.warmUp();
         return checker;
     }
 
     /** Runs the cold code paths once (class loading, first JIT) so the first real check meets its deadline. */
     public void warmUp() {
-        kbVersion();
         check(List.of(new Medication("11289", null), new Medication("855332", null), new Medication(null, "aspirin"),
                 new Medication("0", "unknown")));
     }
 
-    /** The shipped plugin as a source, e.g. to roll back to it after a reload. */
+    /** The shipped plugin with the shipped knowledge, as a source, e.g. to roll back to it after a reload. */
     public static PluginSource shippedSource() {
+        return shippedCode().withData(Knowledge.shipped().imageShared());
+    }
+
+    /** The shipped plugin code without knowledge (give it some with {@link PluginSource#withData}). */
+    public static PluginSource shippedCode() {
         return PluginSource.aot(PLUGIN_NAME, new DrugInteractionsModule());
     }
 
     @Override
     public CheckResult check(List<Medication> medications) {
-        byte[] result = host.call(PluginCodec.encode(medications));
-        return PluginCodec.decode(result, medications, catalogues);
+        Knowledge kb = knowledge;
+        for (int attempt = 0; ; attempt++) {
+            PluginCodec.Request request = PluginCodec.encode(kb, medications);
+            if (request.activeCount() < 2) {
+                return request.withoutFindings(medications, kb); // no pair of rule-bearing medications
+            }
+            try {
+                return PluginCodec.decode(host.call(request.bytes()), medications, kb, request);
+            } catch (PluginCodec.UnconfiguredException e) {
+                // an instance of a host started without data: it loads the image sent as a request
+                if (attempt >= 2 * host.limits().maxIdleInstances() + 4) {
+                    throw new PluginAbiException("the plugin does not take its knowledge image");
+                }
+                host.call(kb.imageShared());
+            } catch (PluginCodec.StaleKnowledgeException e) {
+                // a reload is swapping the plugin's knowledge: encode again for the version the plugin holds
+                Knowledge other = recent.get(e.pluginVersion);
+                if (attempt >= 2 * host.limits().maxIdleInstances() + 4) {
+                    throw new PluginAbiException("the plugin holds knowledge " + e.pluginVersion + ", this checker "
+                            + knowledge.version());
+                }
+                kb = other != null ? other : knowledge;
+            }
+        }
     }
 
     @Override
     public String kbVersion() {
-        return catalogue(null).kbVersion();
+        return knowledge.version();
     }
 
-    /** All rules of the loaded knowledge base, as the plugin describes them. */
+    /** All rules of the loaded knowledge base; a finding's rule is one of these. */
     public List<Rule> rules() {
-        return catalogue(null).rules();
+        return knowledge.rules();
     }
 
-    /** Loads a new plugin version without a restart (see {@link PluginHost#load}). */
+    /** The knowledge the checker uses now. */
+    public Knowledge knowledge() {
+        return knowledge;
+    }
+
+    /**
+     * Loads new plugin code without a restart (see {@link PluginHost#load}), keeping the current knowledge (any
+     * data the source carries is replaced by it).
+     */
     public PluginVersion reload(PluginSource source) {
-        return host.load(source);
+        Knowledge kb = knowledge;
+        PluginVersion v = host.load(source.withData(kb.imageShared()));
+        this.code = source; // only once the new code serves
+        return v;
+    }
+
+    /**
+     * Loads a new knowledge version into the running plugin (the host's hot reload: validated on one instance before
+     * it replaces the old one; calls in flight finish on the old version).
+     *
+     * @throws IllegalStateException when the checker was built over a host without knowing its code
+     */
+    public PluginVersion reload(Knowledge next) {
+        PluginSource c = code;
+        if (c == null) {
+            throw new IllegalStateException("this checker does not know its plugin code; reload a PluginSource");
+        }
+        recent.put(next.version(), next);
+        PluginVersion v = host.load(c.withData(next.imageShared()));
+        Knowledge previous = knowledge;
+        knowledge = next;
+        recent.keySet().removeIf(k -> !k.equals(next.version()) && !k.equals(previous.version()));
+        return v;
     }
 
     public PluginHost host() {
         return host;
     }
 
-    private Catalogue catalogue(String version) {
-        Catalogue c = catalogue;
-        if (c != null && (version == null || c.kbVersion().equals(version))) {
-            return c;
-        }
-        for (int attempt = 0; attempt < 3; attempt++) { // a reload may land between check and describe
-            c = PluginCodec.catalogue(host.describe());
-            catalogue = c;
-            if (version == null || c.kbVersion().equals(version)) {
-                return c;
-            }
-        }
-        throw new io.vitalflow.interactions.host.PluginAbiException(
-                "plugin result has knowledge base " + version + " but the plugin describes " + c.kbVersion());
-    }
-
     @Override
     public void close() {
+        KnowledgeWatcher w = watcher;
+        if (w != null) {
+            w.close();
+        }
         host.close();
     }
 }

@@ -28,11 +28,11 @@ class InteractionCheckerTest {
         "73689,  1256,   ONC-03-FEBUXOSTAT-THIOPURINE,       CONTRAINDICATED", // febuxostat + azathioprine
         "36437,  8123,   ONC-04-SSRI-MAOI,                   CONTRAINDICATED", // sertraline + phenelzine
         "51499,  6135,   ONC-05-IRINOTECAN-CYP3A4I,          MAJOR",           // irinotecan + ketoconazole
-        "6754,   9639,   ONC-06-NARCOTIC-MAOI,               CONTRAINDICATED", // meperidine + selegiline
+        "6754,   8123,   ONC-06-NARCOTIC-MAOI,               CONTRAINDICATED", // meperidine + phenelzine
         "704,    10734,  ONC-07-TCA-MAOI,                    CONTRAINDICATED", // amitriptyline + tranylcypromine
         "49247,  5093,   ONC-08-QT-QT,                       MAJOR",           // dofetilide + haloperidol
         "596205, 42355,  ONC-09-RAMELTEON-CYP1A2I,           CONTRAINDICATED", // ramelteon + fluvoxamine
-        "9384,   460132, ONC-10-CYP3A4IND-PI,                MAJOR",           // rifampin + darunavir
+        "9384,   460132, ONC-10-CYP3A4IND-PI,                CONTRAINDICATED", // rifampin + darunavir (label)
         "36567,  21212,  ONC-11-STATIN-CYP3A4I,              CONTRAINDICATED", // simvastatin + clarithromycin
         "6472,   343047, ONC-11-STATIN-PI,                   CONTRAINDICATED", // lovastatin + atazanavir
         "4025,   85762,  ONC-12-ERGOT-CYP3A4I,               CONTRAINDICATED", // ergotamine + ritonavir
@@ -48,7 +48,8 @@ class InteractionCheckerTest {
         "11289,  1191,   WARF-ASPIRIN,                       MAJOR",
         "11289,  10180,  WARF-SULFAMETHOXAZOLE,              MAJOR",
         "11289,  6922,   WARF-METRONIDAZOLE,                 MAJOR",
-        "11289,  2551,   WARF-FLUOROQUINOLONE,               MODERATE",        // ciprofloxacin
+        "11289,  82122,  WARF-FLUOROQUINOLONE,               MODERATE",        // levofloxacin
+        "11289,  2551,   WARF-CIPROFLOXACIN,                 MAJOR",           // Beers 2023
         "11289,  4450,   WARF-AZOLE,                         MAJOR",           // fluconazole
         "11289,  6932,   WARF-AZOLE,                         MAJOR",           // miconazole
         "11289,  703,    WARF-AMIODARONE,                    MAJOR",
@@ -135,7 +136,7 @@ class InteractionCheckerTest {
         List<String> pairs = check("11289", "5640", "1191", "4450", "703").findings().stream()
                 .map(f -> f.first() + "-" + f.second()).toList();
         assertThat(pairs).doesNotHaveDuplicates().allMatch(p -> !p.split("-")[0].equals(p.split("-")[1]));
-        assertThat(pairs).containsExactly("0-1", "0-2", "0-3", "0-4");
+        assertThat(pairs).containsExactly("0-1", "0-2", "0-3", "0-4", "3-4"); // fluconazole + amiodarone: QT
     }
 
     @Test
@@ -156,7 +157,7 @@ class InteractionCheckerTest {
 
     @Test
     void longListsWork() {
-        List<Medication> meds = new ArrayList<>(Collections.nCopies(1000, Medication.rxcui("161")));
+        List<Medication> meds = new ArrayList<>(Collections.nCopies(1000, Medication.rxcui("6809")));
         meds.add(Medication.rxcui("11289"));
         meds.add(Medication.rxcui("5640"));
         CheckResult result = checker.check(meds);

@@ -16,6 +16,7 @@ final class LoadedPlugin {
     private final PluginVersion version;
     private final WasmModule module;
     private final Function<Instance, Machine> machineFactory;
+    private final byte[] data;
     private final PluginLimits limits;
     private final Watchdog watchdog;
     /**
@@ -26,11 +27,12 @@ final class LoadedPlugin {
     private final AtomicReferenceArray<PluginInstance> idle;
     private volatile boolean retired;
 
-    LoadedPlugin(PluginVersion version, WasmModule module, Function<Instance, Machine> machineFactory,
+    LoadedPlugin(PluginVersion version, WasmModule module, Function<Instance, Machine> machineFactory, byte[] data,
             PluginLimits limits, Watchdog watchdog) {
         this.version = version;
         this.module = module;
         this.machineFactory = machineFactory;
+        this.data = data;
         this.limits = limits;
         this.watchdog = watchdog;
         this.idle = new AtomicReferenceArray<>(limits.maxIdleInstances());
@@ -51,6 +53,11 @@ final class LoadedPlugin {
 
     Function<Instance, Machine> machineFactory() {
         return machineFactory;
+    }
+
+    /** Data for the plugin's {@code configure} export, or null. */
+    byte[] data() {
+        return data;
     }
 
     PluginLimits limits() {

@@ -124,7 +124,7 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private LoadedPlugin open(PluginVersion version, PluginSource source, Function<Instance, Machine> factory) {
-        LoadedPlugin plugin = new LoadedPlugin(version, source.module(), factory, limits, watchdog);
+        LoadedPlugin plugin = new LoadedPlugin(version, source.module(), factory, source.data(), limits, watchdog);
         plugin.release(plugin.newInstance()); // validates the ABI and keeps one instance warm
         return plugin;
     }

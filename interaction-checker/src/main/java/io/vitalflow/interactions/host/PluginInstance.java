@@ -17,7 +17,9 @@ import java.util.List;
  */
 final class PluginInstance {
 
+    /** Version 1: alloc/dealloc/check(/describe). Version 2 adds {@code configure(ptr, len) -> i32} (0 = accepted). */
     static final int ABI_VERSION = 1;
+    static final int ABI_VERSION_DATA = 2;
 
     private static final FunctionType ABI_VERSION_TYPE = FunctionType.of(List.of(), List.of(ValType.I32));
     private static final FunctionType ALLOC_TYPE = FunctionType.of(List.of(ValType.I32), List.of(ValType.I32));
@@ -25,6 +27,8 @@ final class PluginInstance {
     private static final FunctionType CHECK_TYPE =
             FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I64));
     private static final FunctionType DESCRIBE_TYPE = FunctionType.of(List.of(), List.of(ValType.I64));
+    private static final FunctionType CONFIGURE_TYPE =
+            FunctionType.of(List.of(ValType.I32, ValType.I32), List.of(ValType.I32));
 
     private final LoadedPlugin plugin;
     private final Instance instance;
@@ -69,9 +73,38 @@ final class PluginInstance {
         this.check = export("check", CHECK_TYPE);
         this.describe = hasExport("describe") ? export("describe", DESCRIBE_TYPE) : null;
         long version = call(abiVersion)[0];
-        if (version != ABI_VERSION) {
+        if (version != ABI_VERSION && version != ABI_VERSION_DATA) {
             throw new PluginAbiException(plugin.version() + " speaks ABI version " + version + "; this host speaks "
-                    + ABI_VERSION);
+                    + ABI_VERSION + " and " + ABI_VERSION_DATA);
+        }
+        byte[] data = plugin.data();
+        if (version == ABI_VERSION_DATA) {
+            configure(export("configure", CONFIGURE_TYPE), data == null ? new byte[0] : data);
+        } else if (data != null) {
+            throw new PluginAbiException(plugin.version() + " speaks ABI version 1, which takes no data");
+        }
+    }
+
+    /**
+     * Hands the data to the plugin once, in a buffer from its {@code alloc} that belongs to the plugin when it accepts
+     * it (no copy inside the plugin, so a large knowledge image loads in the same time as a small one).
+     */
+    private void configure(ExportFunction configure, byte[] data) {
+        int ptr = 0;
+        if (data.length > 0) {
+            ptr = (int) call(alloc, data.length)[0];
+            if (ptr == 0) {
+                throw new PluginMemoryException(plugin.version() + " could not allocate " + data.length
+                        + " bytes for its data within its cap of " + memory.maximumPages() + " pages");
+            }
+            memory.write(ptr, data);
+        }
+        long status = call(configure, ptr, data.length)[0];
+        if (status != 0) {
+            if (ptr != 0) {
+                call(dealloc, ptr, data.length);
+            }
+            throw new PluginAbiException(plugin.version() + " refused its data (configure returned " + status + ")");
         }
     }
 

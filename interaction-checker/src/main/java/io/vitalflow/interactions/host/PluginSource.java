@@ -22,15 +22,40 @@ public final class PluginSource {
     private final Function<Instance, Machine> machineFactory;
     private final Engine engine;
     private final boolean compileInBackground;
+    private final byte[] data;
+    private final String codeDigest;
 
     private PluginSource(String name, String digest, WasmModule module, Function<Instance, Machine> machineFactory,
             Engine engine, boolean compileInBackground) {
+        this(name, digest, module, machineFactory, engine, compileInBackground, null, digest);
+    }
+
+    private PluginSource(String name, String digest, WasmModule module, Function<Instance, Machine> machineFactory,
+            Engine engine, boolean compileInBackground, byte[] data, String codeDigest) {
         this.name = Objects.requireNonNull(name, "name");
         this.digest = digest;
+        this.codeDigest = codeDigest;
         this.module = module;
         this.machineFactory = machineFactory;
         this.engine = engine;
         this.compileInBackground = compileInBackground;
+        this.data = data;
+    }
+
+    /**
+     * The same code with {@code data} handed to every new instance through the plugin's {@code configure} export
+     * (ABI version 2), e.g. a knowledge image: new data is a new version (its digest covers code and data), loaded
+     * with {@link PluginHost#load} like new code, without a compiler. Replaces data given before.
+     */
+    public PluginSource withData(byte[] data) {
+        byte[] copy = data.clone();
+        return new PluginSource(name, digestOf(codeDigest + ":" + sha256(copy)), module, machineFactory, engine,
+                compileInBackground, copy, codeDigest);
+    }
+
+    /** The data given to {@code configure}, or null. Shared, never modified. */
+    byte[] data() {
+        return data;
     }
 
     /** A plugin compiled to JVM classes at build time by {@code chicory-compiler-maven-plugin}. */

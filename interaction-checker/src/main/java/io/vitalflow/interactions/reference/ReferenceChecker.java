@@ -4,6 +4,7 @@ import io.vitalflow.interactions.CheckResult;
 import io.vitalflow.interactions.Finding;
 import io.vitalflow.interactions.InteractionChecker;
 import io.vitalflow.interactions.Medication;
+import io.vitalflow.interactions.NameMatcher;
 import io.vitalflow.interactions.Rule;
 import io.vitalflow.interactions.UnknownMedication;
 import java.util.ArrayList;
@@ -27,9 +28,11 @@ public final class ReferenceChecker implements InteractionChecker {
         this.kb = kb;
         List<NameEntry> entries = new ArrayList<>();
         kb.ingredients().values().forEach(i -> {
-            entries.add(new NameEntry(words(i.name()), i.rxcui()));
-            i.aliases().forEach(a -> entries.add(new NameEntry(words(a), i.rxcui())));
+            entries.add(new NameEntry(KnowledgeBase.words(i.name()), i.rxcui()));
+            i.aliases().forEach(a -> entries.add(new NameEntry(KnowledgeBase.words(a), i.rxcui())));
         });
+        kb.aliases().forEach(a -> a.ingredients().forEach(i ->
+                entries.add(new NameEntry(KnowledgeBase.words(a.name()), i))));
         this.names = List.copyOf(entries);
     }
 
@@ -83,22 +86,28 @@ public final class ReferenceChecker implements InteractionChecker {
         return new CheckResult(findings, unknown, kb.version());
     }
 
-    /** Sorted, distinct ingredient RxCUIs: by code (ingredient, clinical drug), else by name; empty if unknown. */
+    /**
+     * Sorted, distinct knowledge-base ingredient RxCUIs: by code (ingredient, or a drug code of any term type with
+     * at least one of them), else by name; empty if unknown.
+     */
     List<Long> resolve(Medication m) {
         long code = m.rxcuiNumber();
         if (code != 0) {
             if (kb.ingredients().containsKey(code)) {
                 return List.of(code);
             }
-            var drug = kb.clinicalDrugs().get(code);
+            var drug = kb.drugCodes().get(code);
             if (drug != null) {
-                return drug.ingredients();
+                List<Long> known = drug.ingredients().stream().filter(kb.ingredients()::containsKey).toList();
+                if (!known.isEmpty()) {
+                    return known;
+                }
             }
         }
         if (m.name() == null || m.name().isEmpty()) {
             return List.of();
         }
-        String[] words = words(m.name());
+        String[] words = KnowledgeBase.words(m.name());
         TreeSet<Long> found = new TreeSet<>();
         for (NameEntry e : names) {
             if (containsRun(words, e.words())) {
@@ -142,28 +151,6 @@ public final class ReferenceChecker implements InteractionChecker {
         return Long.parseLong(side) == ingredient;
     }
 
-    /** Runs of ASCII letters, lower-cased; everything else separates words. */
-    static String[] words(String s) {
-        List<String> out = new ArrayList<>();
-        StringBuilder w = new StringBuilder();
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            if (c >= 'A' && c <= 'Z') {
-                c = (char) (c + 32);
-            }
-            if (c >= 'a' && c <= 'z') {
-                w.append(c);
-            } else if (w.length() > 0) {
-                out.add(w.toString());
-                w.setLength(0);
-            }
-        }
-        if (w.length() > 0) {
-            out.add(w.toString());
-        }
-        return out.toArray(String[]::new);
-    }
-
     private static boolean containsRun(String[] text, String[] run) {
         outer:
         for (int start = 0; start + run.length <= text.length; start++) {
@@ -172,7 +159,9 @@ public final class ReferenceChecker implements InteractionChecker {
                     continue outer;
                 }
             }
-            return true;
+            if (!NameMatcher.negated(text, start, start + run.length)) { // "aspirin free", "without aspirin"
+                return true;
+            }
         }
         return false;
     }

@@ -64,7 +64,7 @@ class HotReloadTest {
     void aBrokenNewVersionNeverReplacesTheRunningOne() {
         try (PluginHost host = PluginHost.start(TestPlugins.source("constant", Engine.INTERPRETER), LIMITS)) {
             PluginVersion good = host.version();
-            assertThatThrownBy(() -> host.load(TestPlugins.source("abi2", Engine.INTERPRETER)))
+            assertThatThrownBy(() -> host.load(TestPlugins.source("abi3", Engine.INTERPRETER)))
                     .isInstanceOf(PluginAbiException.class);
             assertThatThrownBy(() -> host.load(PluginSource.wasm("junk", new byte[] {0, 'a', 's', 'm', 9})))
                     .isInstanceOf(PluginAbiException.class);

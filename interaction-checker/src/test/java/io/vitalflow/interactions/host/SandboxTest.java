@@ -93,8 +93,8 @@ class SandboxTest {
     @ParameterizedTest
     @EnumSource(value = Engine.class, names = {"INTERPRETER", "RUNTIME_COMPILED"})
     void otherAbiVersionsAreRefused(Engine engine) {
-        assertThatThrownBy(() -> PluginHost.start(TestPlugins.source("abi2", engine), LIMITS))
+        assertThatThrownBy(() -> PluginHost.start(TestPlugins.source("abi3", engine), LIMITS))
                 .isInstanceOf(PluginAbiException.class)
-                .hasMessageContaining("ABI version 2");
+                .hasMessageContaining("ABI version 3");
     }
 }
