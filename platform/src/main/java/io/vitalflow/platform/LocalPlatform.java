@@ -35,6 +35,7 @@ import io.vitalflow.local.LocalPostgres;
 import io.vitalflow.storage.Migrations;
 import io.vitalflow.storage.PostgresCoordinates;
 import io.vitalflow.ingest.IngestGatewayApplication;
+import io.vitalflow.interactions.kb.KnowledgeWatcher;
 import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.engine.Durations;
 import io.vitalflow.loadgen.engine.FlagValues;
@@ -130,6 +131,10 @@ public final class LocalPlatform implements AutoCloseable {
     String host = urlHost(bind);
     Path dataDir = Path.of(flag("data-dir", ".vitalflow")).toAbsolutePath();
     claim(dataDir);
+    // the drug-interaction checkers load every knowledge-base version `./vitalflow kb import-rxnorm` writes here
+    if (System.getProperty(KnowledgeWatcher.STORE_PROPERTY) == null) {
+      System.setProperty(KnowledgeWatcher.STORE_PROPERTY, dataDir.resolve(KbCommand.STORE).toString());
+    }
     String kafka = flags.get("kafka");
     if (kafka == null) {
       LocalKafka broker = LocalKafka.start(dataDir.resolve("kafka"), Integer.parseInt(flag("kafka-port", "19092")));

@@ -17,7 +17,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * {@code ./vitalflow COMMAND}: one picocli command tree for everything the script runs, {@code start} (the local
- * platform), {@code loadgen SCENARIO} (the benchmarks) and {@code completion} (a bash completion script for the whole
+ * platform), {@code loadgen SCENARIO} (the benchmarks), {@code kb import-rxnorm DIR} (a new drug-knowledge version)
+ * and {@code completion} (a bash completion script for the whole
  * tree). A new command (for example {@code token}, or {@code kb import-rxnorm DIR} calling an entry point of its
  * module) is one more subcommand in {@link #commandLine()}.
  */
@@ -43,11 +44,13 @@ public final class Vitalflow {
     System.exit(run(args, System.out, System.err));
   }
 
-  /** The command tree: {@code start}, {@code loadgen} with its scenarios, {@code completion}. */
+  /** The command tree: {@code start}, {@code loadgen} with its scenarios, {@code kb}, {@code completion}. */
   static CommandLine commandLine() {
     CommandLine line = new CommandLine(new Vitalflow());
     line.addSubcommand("start", new StartCommand());
     line.addSubcommand("loadgen", Loadgen.commandLine());
+    line.addSubcommand("kb", new CommandLine(new KbCommand()).addSubcommand("import-rxnorm",
+        new KbCommand.ImportRxNorm()));
     line.addSubcommand("completion", new Completion());
     return Cli.configure(line);
   }
@@ -76,6 +79,18 @@ public final class Vitalflow {
       LocalPlatform.launch(start.given());
       return 0;
     }
+    if (user instanceof KbCommand) {
+      ParseResult kb = command.subcommand();
+      if (kb == null) {
+        usage(command.commandSpec().commandLine(), err);
+        return 2;
+      }
+      if (kb.isUsageHelpRequested()) {
+        usage(kb.commandSpec().commandLine(), out);
+        return 0;
+      }
+      return ((KbCommand.ImportRxNorm) kb.commandSpec().userObject()).run(out, err);
+    }
     if (user instanceof Completion) {
       out.print(AutoComplete.bash("vitalflow", line));
       out.flush();
@@ -88,6 +103,9 @@ public final class Vitalflow {
     Object user = e.getCommandLine().getCommandSpec().userObject();
     if (user instanceof StartCommand) {
       return "vitalflow: " + Cli.message(e) + " (./vitalflow start --help)";
+    }
+    if (user instanceof KbCommand || user instanceof KbCommand.ImportRxNorm) {
+      return "vitalflow kb: " + Cli.message(e) + " (./vitalflow kb import-rxnorm --help)";
     }
     if (user instanceof Vitalflow && e instanceof UnmatchedArgumentException unmatched
         && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {

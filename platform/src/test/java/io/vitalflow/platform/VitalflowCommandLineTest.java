@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.vitalflow.loadgen.cli.Cli;
 
@@ -57,11 +59,38 @@ class VitalflowCommandLineTest {
   }
 
   @Test
+  void kbImportRxNormWritesANewKnowledgeVersionIntoTheDataDirectorysStore(@TempDir Path dataDir) throws Exception {
+    Path fixture = Path.of("../interaction-checker/src/test/resources/rxnorm/rrf").toAbsolutePath().normalize();
+
+    Run imported = run("kb", "import-rxnorm", fixture.toString(), "--data-dir=" + dataDir, "--release=20261201");
+
+    assertThat(imported.code).as(imported.err).isZero();
+    assertThat(imported.out).startsWith("knowledge base ").contains(dataDir.resolve(KbCommand.STORE).toString());
+    assertThat(dataDir.resolve(KbCommand.STORE).resolve("CURRENT")).exists();
+  }
+
+  @Test
+  void kbImportRxNormRefusesMissingFilesWithExitOneAndBadFlagsWithExitTwo(@TempDir Path dataDir) throws Exception {
+    Run missing = run("kb", "import-rxnorm", dataDir.resolve("nothing").toString(), "--data-dir=" + dataDir);
+    assertThat(missing.code).isEqualTo(1);
+    assertThat(missing.err.strip()).startsWith("vitalflow kb import-rxnorm: ").doesNotContain("\n");
+    assertThat(dataDir.resolve(KbCommand.STORE).resolve("CURRENT")).doesNotExist();
+
+    Run bad = run("kb", "import-rxnorm", "x", "--stor=y");
+    assertThat(bad.code).isEqualTo(2);
+    assertThat(bad.err.strip()).startsWith("vitalflow kb: unknown flag --stor");
+
+    Run help = run("kb", "import-rxnorm", "--help");
+    assertThat(help.code).isZero();
+    assertThat(help.out).startsWith("Usage: vitalflow kb import-rxnorm ").contains("RXNCONSO.RRF");
+  }
+
+  @Test
   void anUnknownCommandIsOneLineAndExitTwo() throws Exception {
     Run run = run("strat");
 
     assertThat(run.code).isEqualTo(2);
-    assertThat(run.err.strip()).isEqualTo("vitalflow: unknown command 'strat' (commands: start, loadgen, completion)");
+    assertThat(run.err.strip()).isEqualTo("vitalflow: unknown command 'strat' (commands: start, loadgen, kb, completion)");
   }
 
   @Test
