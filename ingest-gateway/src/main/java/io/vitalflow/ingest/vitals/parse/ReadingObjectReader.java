@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.parse;
 
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;

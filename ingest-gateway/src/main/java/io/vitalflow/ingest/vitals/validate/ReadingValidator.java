@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.validate;
 
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -13,6 +13,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import io.vitalflow.schemas.VitalSign;
 import io.vitalflow.schemas.VitalSignType;
+import io.vitalflow.ingest.vitals.parse.FieldNames;
+import io.vitalflow.ingest.vitals.parse.ParsedBatch;
+import io.vitalflow.ingest.vitals.parse.RawReading;
+import io.vitalflow.ingest.vitals.parse.RejectReason;
+import io.vitalflow.ingest.vitals.parse.Rejection;
 
 /**
  * Checks every reading and normalises it to a {@link VitalSign} in the canonical UCUM unit of its code:
@@ -20,7 +25,7 @@ import io.vitalflow.schemas.VitalSignType;
  * plausible value, effective time within [now - max age, now + clock skew]. The first failing check rejects
  * the reading.
  */
-final class ReadingValidator {
+public final class ReadingValidator {
 
   static final int MAX_ID_LENGTH = 128;
 
@@ -28,14 +33,14 @@ final class ReadingValidator {
   private final Duration clockSkew;
   private final Duration maxAge;
 
-  ReadingValidator(Clock clock, Duration clockSkew, Duration maxAge) {
+  public ReadingValidator(Clock clock, Duration clockSkew, Duration maxAge) {
     this.clock = clock;
     this.clockSkew = clockSkew;
     this.maxAge = maxAge;
   }
 
   /** Validates a parsed batch: the accepted readings, and all rejections (parser's and ours) by index. */
-  ValidatedBatch validate(ParsedBatch batch) {
+  public ValidatedBatch validate(ParsedBatch batch) {
     Instant now = clock.instant();
     List<VitalSign> accepted = new ArrayList<>(batch.readings().size());
     List<Rejection> rejected = new ArrayList<>(batch.rejections());

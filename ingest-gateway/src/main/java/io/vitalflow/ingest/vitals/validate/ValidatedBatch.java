@@ -1,8 +1,9 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.validate;
 
 import java.util.List;
 
 import io.vitalflow.schemas.VitalSign;
+import io.vitalflow.ingest.vitals.parse.Rejection;
 
 /**
  * The outcome of validation: what goes to Kafka and what goes back to the client as rejected.
@@ -10,5 +11,5 @@ import io.vitalflow.schemas.VitalSign;
  * @param items how many items the request held
  * @param rejected ordered by {@link Rejection#index()}
  */
-record ValidatedBatch(int items, List<VitalSign> accepted, List<Rejection> rejected) {
+public record ValidatedBatch(int items, List<VitalSign> accepted, List<Rejection> rejected) {
 }

@@ -1,9 +1,9 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.parse;
 
 import java.util.Locale;
 
 /** Why a reading was rejected: a short, stable code (also the {@code reason} tag of the rejection metric). */
-enum RejectReason {
+public enum RejectReason {
   /** The item is not a reading at all: not a JSON object, not valid JSON on its NDJSON line. */
   MALFORMED,
   /** A FHIR resource other than an Observation, or an Observation that is not a usable vital sign. */
@@ -21,7 +21,7 @@ enum RejectReason {
   private final String tag = name().toLowerCase(Locale.ROOT);
 
   /** The lower-case form used on the wire and as metric tag. */
-  String tag() {
+  public String tag() {
     return tag;
   }
 }

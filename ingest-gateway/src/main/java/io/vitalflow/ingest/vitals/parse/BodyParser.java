@@ -1,7 +1,7 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.parse;
 
 /** Takes a request body of one media type apart into readings. */
-interface BodyParser {
+public interface BodyParser {
 
   /**
    * @throws MalformedBodyException when the body as a whole is unreadable (the only exception for bad input)

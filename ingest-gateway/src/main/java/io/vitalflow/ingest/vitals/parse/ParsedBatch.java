@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.parse;
 
 import java.util.List;
 
@@ -8,5 +8,5 @@ import java.util.List;
  *
  * @param items how many items (array elements, NDJSON lines, Bundle entries) the body held
  */
-record ParsedBatch(int items, List<RawReading> readings, List<Rejection> rejections) {
+public record ParsedBatch(int items, List<RawReading> readings, List<Rejection> rejections) {
 }

@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.parse;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -8,15 +8,15 @@ import org.springframework.web.ErrorResponseException;
  * The request body as a whole cannot be read as readings (not JSON, not FHIR, no readings at all): 400 with
  * problem details. The only exception the parsers throw for bad input.
  */
-final class MalformedBodyException extends ErrorResponseException {
+public final class MalformedBodyException extends ErrorResponseException {
 
   private static final long serialVersionUID = 1L;
 
-  MalformedBodyException(String detail) {
+  public MalformedBodyException(String detail) {
     this(detail, null);
   }
 
-  MalformedBodyException(String detail, Throwable cause) {
+  public MalformedBodyException(String detail, Throwable cause) {
     super(HttpStatus.BAD_REQUEST, ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail), cause);
   }
 

@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.parse;
 
 /**
  * One reading as the client sent it, before validation. Absent fields are null ({@code value}: NaN).
@@ -8,6 +8,6 @@ package io.vitalflow.ingest.vitals;
  * @param id client's reading id, or null for a generated one
  * @param effectiveTime ISO-8601 date-time with offset, as sent
  */
-record RawReading(int index, FieldNames names, String id, String patientId, String deviceId, String code,
+public record RawReading(int index, FieldNames names, String id, String patientId, String deviceId, String code,
     double value, String unit, String effectiveTime) {
 }

@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.parse;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param reason what is wrong, for a human
  * @param kind the same as a stable code
  */
-record Rejection(int index, String field, String reason, @JsonIgnore RejectReason kind) {
+public record Rejection(int index, String field, String reason, @JsonIgnore RejectReason kind) {
 
   /** The stable, machine-readable code of {@link #kind}. */
   @JsonProperty("code")

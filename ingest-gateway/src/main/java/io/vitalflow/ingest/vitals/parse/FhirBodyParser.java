@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.parse;
 
 import java.io.ByteArrayInputStream;
 import java.util.List;
@@ -31,7 +31,7 @@ import tools.jackson.core.json.JsonFactory;
  * pressure panel (85354-9) becomes one systolic and one diastolic reading from its components. A duplicated
  * key anywhere refuses the whole body (400, {@link UniqueKeys}).
  */
-final class FhirBodyParser implements BodyParser {
+public final class FhirBodyParser implements BodyParser {
 
   static final String LOINC_SYSTEM = "http://loinc.org";
   static final String UCUM_SYSTEM = "http://unitsofmeasure.org";
@@ -41,7 +41,7 @@ final class FhirBodyParser implements BodyParser {
   private final FhirContext fhir;
   private final JsonFactory strictJson;
 
-  FhirBodyParser(FhirContext fhir) {
+  public FhirBodyParser(FhirContext fhir) {
     this.fhir = fhir;
     this.strictJson = UniqueKeys.strict(new JsonFactory());
   }

@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +14,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.vitalflow.schemas.VitalSign;
+import io.vitalflow.ingest.vitals.parse.FieldNames;
+import io.vitalflow.ingest.vitals.parse.ParsedBatch;
+import io.vitalflow.ingest.vitals.parse.RawReading;
+import io.vitalflow.ingest.vitals.parse.RejectReason;
+import io.vitalflow.ingest.vitals.parse.Rejection;
 
 class ReadingValidatorTest {
 

@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.parse;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -12,11 +12,11 @@ import tools.jackson.core.json.JsonFactory;
  * does not cost the others. A duplicated key in any line refuses the whole body (400, {@link UniqueKeys}):
  * a line that a proxy and the gateway read differently is an attack on the batch, not one bad reading.
  */
-final class NdjsonBodyParser implements BodyParser {
+public final class NdjsonBodyParser implements BodyParser {
 
   private final JsonFactory json;
 
-  NdjsonBodyParser(JsonFactory json) {
+  public NdjsonBodyParser(JsonFactory json) {
     this.json = UniqueKeys.strict(json);
   }
 

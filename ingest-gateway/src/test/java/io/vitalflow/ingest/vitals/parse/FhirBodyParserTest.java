@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.parse;
 
 import static io.vitalflow.ingest.vitals.Payloads.bloodPressurePanel;
 import static io.vitalflow.ingest.vitals.Payloads.bundle;

@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +18,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import tools.jackson.core.json.JsonFactory;
+
+import io.vitalflow.ingest.vitals.Payloads;
+import io.vitalflow.ingest.vitals.validate.ReadingValidator;
+import io.vitalflow.ingest.vitals.validate.ValidatedBatch;
 
 /**
  * Whatever a client sends, parsing and validation end in a parsed batch or in {@link MalformedBodyException},

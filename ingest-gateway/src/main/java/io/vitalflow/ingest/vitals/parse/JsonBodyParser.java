@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.parse;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -11,11 +11,11 @@ import tools.jackson.core.json.JsonFactory;
  * A syntax error or a duplicated key ({@link UniqueKeys}) anywhere makes the whole body malformed (400); an
  * element that is not an object is rejected on its own.
  */
-final class JsonBodyParser implements BodyParser {
+public final class JsonBodyParser implements BodyParser {
 
   private final JsonFactory json;
 
-  JsonBodyParser(JsonFactory json) {
+  public JsonBodyParser(JsonFactory json) {
     this.json = UniqueKeys.strict(json);
   }
 

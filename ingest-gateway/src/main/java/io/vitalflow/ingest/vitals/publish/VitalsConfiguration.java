@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.publish;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -1,4 +1,4 @@
-package io.vitalflow.ingest.vitals;
+package io.vitalflow.ingest.vitals.publish;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,7 +34,7 @@ import io.vitalflow.schemas.VitalSign;
  * arrive on the producer's I/O thread; the returned {@link Mono} completes on the parallel scheduler, so
  * that writing the HTTP answer never slows that thread down.
  */
-final class VitalsPublisher implements AutoCloseable {
+public final class VitalsPublisher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(VitalsPublisher.class);
   private static final long LINGER_MS = 5;
@@ -84,7 +84,7 @@ final class VitalsPublisher implements AutoCloseable {
   }
 
   /** Sends the readings; the Mono completes when the broker has acknowledged all of them. */
-  Mono<Void> publish(List<VitalSign> readings) {
+  public Mono<Void> publish(List<VitalSign> readings) {
     return Mono.fromFuture(() -> send(readings), true).subscribeOn(sender)
         // acknowledgements complete on the producer's single I/O thread: leave it at once
         .publishOn(Schedulers.parallel())
