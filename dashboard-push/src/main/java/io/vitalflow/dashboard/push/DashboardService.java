@@ -20,9 +20,19 @@ import tools.jackson.databind.JsonNode;
 import io.vitalflow.dashboard.DashboardProperties;
 import io.vitalflow.dashboard.access.AccessPolicy;
 import io.vitalflow.dashboard.access.ClientIdentity;
-import io.vitalflow.dashboard.push.Payloads.AckValue;
-import io.vitalflow.dashboard.push.Payloads.PatientSnapshot;
-import io.vitalflow.dashboard.push.Payloads.VitalValue;
+import io.vitalflow.dashboard.push.protocol.CloseReason;
+import io.vitalflow.dashboard.push.protocol.Frame;
+import io.vitalflow.dashboard.push.protocol.Messages;
+import io.vitalflow.dashboard.push.protocol.Payloads;
+import io.vitalflow.dashboard.push.protocol.Payloads.AckValue;
+import io.vitalflow.dashboard.push.protocol.Payloads.PatientSnapshot;
+import io.vitalflow.dashboard.push.protocol.Payloads.VitalValue;
+import io.vitalflow.dashboard.push.protocol.ResumeToken;
+import io.vitalflow.dashboard.push.state.DashboardStore;
+import io.vitalflow.dashboard.push.state.Hub;
+import io.vitalflow.dashboard.push.state.LiveState;
+import io.vitalflow.dashboard.push.transport.Connection;
+import io.vitalflow.dashboard.push.transport.Transport;
 import io.vitalflow.dashboard.ward.Ids;
 import io.vitalflow.dashboard.ward.WardAssignments;
 
@@ -30,13 +40,13 @@ import io.vitalflow.dashboard.ward.WardAssignments;
  * The protocol, the same for both transports: opens connections, handles client messages (subscribe,
  * unsubscribe, ack, ping), follows ward moves, sends heartbeats and reaps silent WebSockets.
  */
-final class DashboardService {
+public final class DashboardService {
 
   /** What became of one client message; {@code error} is null when it was accepted. */
-  record Outcome(String error, String message) {
+  public record Outcome(String error, String message) {
     static final Outcome OK = new Outcome(null, null);
 
-    boolean ok() {
+    public boolean ok() {
       return error == null;
     }
   }
@@ -65,7 +75,7 @@ final class DashboardService {
     wards.onMove(this::wardMove);
   }
 
-  Connection open(Transport transport, ClientIdentity identity) {
+  public Connection open(Transport transport, ClientIdentity identity) {
     Connection connection = new Connection(transport, identity, properties.queueCapacity(), metrics);
     if (transport == Transport.SSE) {
       sseById.put(connection.id(), connection); // only SSE clients post messages by connection id
@@ -77,11 +87,11 @@ final class DashboardService {
   }
 
   /** The open SSE connection with this id, or null. */
-  Connection find(String connectionId) {
+  public Connection find(String connectionId) {
     return sseById.get(connectionId);
   }
 
-  void closed(Connection connection) {
+  public void closed(Connection connection) {
     if (connection.transport == Transport.SSE) {
       sseById.remove(connection.id());
     }
@@ -91,7 +101,7 @@ final class DashboardService {
   }
 
   /** The subscription named in a connection URL ({@code patients=a,b} or {@code ward=w}), if any. */
-  Mono<Outcome> subscribeFromQuery(Connection connection, String patients, String ward, String resume) {
+  public Mono<Outcome> subscribeFromQuery(Connection connection, String patients, String ward, String resume) {
     if ((patients == null || patients.isBlank()) && (ward == null || ward.isBlank())) {
       // no subscription yet: say hello so the client learns its connection id
       hub.subscribe(connection, Connection.Subscription.NONE, null, null, ids -> List.of());
@@ -108,7 +118,7 @@ final class DashboardService {
   }
 
   /** Handles one client message; an error is also sent to the connection. */
-  Mono<Outcome> receive(Connection connection, String text) {
+  public Mono<Outcome> receive(Connection connection, String text) {
     connection.heard();
     JsonNode message;
     try {
@@ -138,7 +148,7 @@ final class DashboardService {
   }
 
   /** A binary WebSocket frame: not part of the protocol. */
-  Mono<Outcome> binary(Connection connection) {
+  public Mono<Outcome> binary(Connection connection) {
     return Mono.just(reject(connection, "malformed", "binary frames are not part of the protocol; send JSON text",
         null, null));
   }

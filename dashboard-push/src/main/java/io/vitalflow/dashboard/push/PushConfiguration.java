@@ -27,7 +27,17 @@ import reactor.core.scheduler.Schedulers;
 
 import io.vitalflow.dashboard.DashboardProperties;
 import io.vitalflow.dashboard.access.AccessPolicy;
-import io.vitalflow.dashboard.push.Payloads.AckValue;
+import io.vitalflow.dashboard.push.protocol.CloseReason;
+import io.vitalflow.dashboard.push.protocol.Payloads.AckValue;
+import io.vitalflow.dashboard.push.state.DashboardStore;
+import io.vitalflow.dashboard.push.state.FeedHealthIndicator;
+import io.vitalflow.dashboard.push.state.Hub;
+import io.vitalflow.dashboard.push.state.LiveState;
+import io.vitalflow.dashboard.push.state.ResumeLog;
+import io.vitalflow.dashboard.push.state.Throttle;
+import io.vitalflow.dashboard.push.state.TopicFeed;
+import io.vitalflow.dashboard.push.transport.NettyWebSocketRoute;
+import io.vitalflow.dashboard.push.transport.WebSocketEndpoint;
 import io.vitalflow.dashboard.ward.WardAssignments;
 
 /** Wires the hub, the state, the topic feed and both endpoints, and runs the periodic work. */

@@ -9,17 +9,19 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import io.vitalflow.dashboard.push.transport.Transport;
+
 /** Connections by transport, frames sent and coalesced, connections closed for being slow or silent. */
-final class PushMetrics {
+public final class PushMetrics {
 
   private final Map<Transport, AtomicInteger> connections = new EnumMap<>(Transport.class);
-  final Counter framesSent;
-  final Counter framesEncoded;
-  final Counter framesCoalesced;
-  final Counter slowClientCloses;
+  public final Counter framesSent;
+  public final Counter framesEncoded;
+  public final Counter framesCoalesced;
+  public final Counter slowClientCloses;
   final Counter idleCloses;
-  final Counter eventsPublished;
-  final Counter undecodable;
+  public final Counter eventsPublished;
+  public final Counter undecodable;
 
   PushMetrics(MeterRegistry registry) {
     for (Transport transport : Transport.values()) {
@@ -45,15 +47,15 @@ final class PushMetrics {
         .description("topic records skipped because they did not decode or validate").register(registry);
   }
 
-  static PushMetrics forTests() {
+  public static PushMetrics forTests() {
     return new PushMetrics(new SimpleMeterRegistry());
   }
 
-  void opened(Transport transport) {
+  public void opened(Transport transport) {
     connections.get(transport).incrementAndGet();
   }
 
-  void closed(Transport transport) {
+  public void closed(Transport transport) {
     connections.get(transport).decrementAndGet();
   }
 }

@@ -29,9 +29,12 @@ import tools.jackson.databind.JsonNode;
 
 import io.vitalflow.dashboard.DashboardPushApplication;
 import io.vitalflow.dashboard.access.AccessPolicy;
+import io.vitalflow.dashboard.push.protocol.CloseReason;
+import io.vitalflow.dashboard.push.state.Hub;
+import io.vitalflow.dashboard.push.transport.WebSocketEndpoint;
 import io.vitalflow.local.LocalStack;
-import io.vitalflow.storage.PostgresCoordinates;
 import io.vitalflow.schemas.RiskBand;
+import io.vitalflow.storage.PostgresCoordinates;
 
 /**
  * Both endpoints end to end, against the real broker and PostgreSQL: events produced to the derived topics
@@ -474,7 +477,8 @@ class DashboardStreamTest {
         Thread.sleep(100);
       }
       assertThat(metrics.slowClientCloses.count()).isEqualTo(closesBefore + 1);
-      while (hub.connections().size() >= open && System.nanoTime() < deadline + io.vitalflow.dashboard.push.Connection.CLOSE_GRACE.toNanos()) {
+      while (hub.connections().size() >= open
+          && System.nanoTime() < deadline + io.vitalflow.dashboard.push.transport.Connection.CLOSE_GRACE.toNanos()) {
         Thread.sleep(100);
       }
       assertThat(hub.connections()).hasSize(open - 1);
@@ -511,7 +515,8 @@ class DashboardStreamTest {
       }
       assertThat(metrics.slowClientCloses.count()).isEqualTo(closesBefore + 1);
       // the TCP connection itself is closed (within the close grace), not only forgotten by the hub
-      long closedBy = System.nanoTime() + io.vitalflow.dashboard.push.Connection.CLOSE_GRACE.plusSeconds(5).toNanos();
+      long closedBy = System.nanoTime()
+          + io.vitalflow.dashboard.push.transport.Connection.CLOSE_GRACE.plusSeconds(5).toNanos();
       while ((hub.connections().size() >= open || gate.connections() >= connections) && System.nanoTime() < closedBy) {
         Thread.sleep(100);
       }

@@ -13,6 +13,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 import io.vitalflow.dashboard.DashboardPushApplication;
+import io.vitalflow.dashboard.push.state.Hub;
+import io.vitalflow.dashboard.push.transport.WebSocketEndpoint;
 import io.vitalflow.local.LocalStack;
 import io.vitalflow.storage.PostgresCoordinates;
 

@@ -1,12 +1,7 @@
 package io.vitalflow.fhir.http;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +11,6 @@ import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
-import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -27,10 +21,12 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.vitalflow.fhir.FhirProperties;
 import io.vitalflow.fhir.store.ResourceStore;
+import io.vitalflow.fhir.store.StoredResource;
 import io.vitalflow.fhir.store.WriteOutcome;
+import io.vitalflow.fhir.write.TransactionPlanner;
+import io.vitalflow.fhir.write.TransactionPlanner.Planned;
 import io.vitalflow.fhir.write.Writes;
 import io.vitalflow.schemas.FhirCommand;
-import io.vitalflow.schemas.FhirOperation;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -38,7 +34,7 @@ import reactor.core.publisher.Mono;
  * {@code POST /fhir} with a {@code batch} or {@code transaction} Bundle.
  *
  * <p>A batch runs every entry on its own, like the single-resource interactions, and reports each entry's
- * outcome. A transaction resolves its ids first ({@code urn:uuid:} full URLs, conditional creates,
+ * outcome. A transaction is planned first ({@link TransactionPlanner}): it resolves its ids ({@code urn:uuid:} full URLs, conditional creates,
  * conditional references such as {@code Practitioner?identifier=...}), rewrites the references between its
  * entries, checks {@code If-Match} preconditions, and then sends all commands in one Kafka transaction, so
  * the command processor sees all of them or none. The processor still decides each command on its own: a
@@ -49,24 +45,23 @@ import reactor.core.publisher.Mono;
 final class BundleController {
 
   private static final Pattern TYPE_AND_ID = Pattern.compile("^(?:.*/)?([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})$");
-  private static final Pattern CONDITIONAL = Pattern.compile("^([A-Z][A-Za-z]+)\\?(.+)$");
   private static final int BATCH_CONCURRENCY = 256;
 
   private final FhirProperties properties;
   private final FhirWrites writes;
   private final ResourceWrites resourceWrites;
-  private final Searches searches;
   private final ResourceStore store;
   private final ResourceParser parser;
+  private final TransactionPlanner planner;
 
   BundleController(FhirProperties properties, FhirWrites writes, ResourceWrites resourceWrites, Searches searches,
       ResourceStore store, ResourceParser parser) {
     this.properties = properties;
     this.writes = writes;
     this.resourceWrites = resourceWrites;
-    this.searches = searches;
     this.store = store;
     this.parser = parser;
+    this.planner = new TransactionPlanner(searches.resources(), store);
   }
 
   @PostMapping({"/fhir", "/fhir/"})
@@ -152,22 +147,15 @@ final class BundleController {
 
   // ---- transaction
 
-  /** One write of a transaction after ids are resolved; {@code existing} when a conditional create found it. */
-  private record Planned(BundleEntryComponent entry, FhirOperation operation, String type, String id, Long ifMatch,
-      String ifNoneExist, Answer existing) {
-  }
-
   private Mono<String> transaction(Bundle bundle, Prefer prefer, String base) {
     List<Mono<Planned>> plans = new ArrayList<>();
     for (BundleEntryComponent entry : bundle.getEntry()) {
       plans.add(plan(entry));
     }
-    return Flux.concat(plans).collectList()
-        .flatMap(planned -> resolveReferences(bundle, planned).thenReturn(planned))
-        .flatMap(planned -> checkPreconditions(planned).thenReturn(planned))
-        .flatMap(planned -> apply(planned, prefer, base));
+    return planner.plan(plans).flatMap(planned -> apply(planned, prefer, base));
   }
 
+  /** Reads one entry's request (method, URL, If-Match, resource); the planner decides what it writes. */
   private Mono<Planned> plan(BundleEntryComponent entry) {
     HTTPVerb method = entry.getRequest().getMethod();
     String url = entry.getRequest().getUrl();
@@ -180,113 +168,24 @@ final class BundleController {
       case POST -> {
         String type = typeOfCollectionUrl(url);
         requireResource(resource, type);
-        String ifNoneExist = blankToNull(entry.getRequest().getIfNoneExist());
-        if (ifNoneExist == null) {
-          return Mono.just(new Planned(entry, FhirOperation.CREATE, type, UUID.randomUUID().toString(), null, null,
-              null));
-        }
-        Map<String, List<String>> condition = Conditions.parse(ifNoneExist);
-        return searches.findIds(type, condition, 2).flatMap(ids -> switch (ids.size()) {
-          case 0 -> Mono.just(new Planned(entry, FhirOperation.CREATE, type, Conditions.idFor(type, condition), null,
-              Conditions.canonical(condition), null));
-          case 1 -> store.current(type, ids.get(0)).map(stored -> new Planned(entry, null, type, stored.id(), null,
-              null, new Answer(HttpStatus.OK, type, stored.id(), stored.versionId(), stored.lastUpdated(),
-                  stored.json())));
-          default -> Mono.error(new FhirError(HttpStatus.PRECONDITION_FAILED, IssueType.DUPLICATE,
-              "ifNoneExist '" + ifNoneExist + "' matches more than one " + type));
-        });
+        return planner.create(entry, type, blankToNull(entry.getRequest().getIfNoneExist()));
       }
       case PUT -> {
         String[] typeAndId = typeAndId(url);
         requireResource(resource, typeAndId[0]);
         ResourceTypes.requireWritableId(typeAndId[0], typeAndId[1]);
-        return Mono.just(new Planned(entry, FhirOperation.UPDATE, typeAndId[0], typeAndId[1], ifMatch, null, null));
+        return Mono.just(TransactionPlanner.update(entry, typeAndId[0], typeAndId[1], ifMatch));
       }
       case DELETE -> {
         String[] typeAndId = typeAndId(url);
         ResourceTypes.requireWritableId(typeAndId[0], typeAndId[1]);
-        return Mono.just(new Planned(entry, FhirOperation.DELETE, typeAndId[0], typeAndId[1], ifMatch, null, null));
+        return Mono.just(TransactionPlanner.delete(entry, typeAndId[0], typeAndId[1], ifMatch));
       }
       default -> {
         return Mono.error(new FhirError(HttpStatus.METHOD_NOT_ALLOWED, IssueType.NOTSUPPORTED,
             "Entry method " + method.toCode() + " is not supported in a transaction (POST, PUT and DELETE are)"));
       }
     }
-  }
-
-  /**
-   * Gives every entry's full URL its new {@code Type/id} and rewrites references: to entries of the bundle,
-   * and conditional ones ({@code Type?search}) to the single resource they match.
-   */
-  private Mono<Void> resolveReferences(Bundle bundle, List<Planned> planned) {
-    Map<String, String> targets = new HashMap<>();
-    for (Planned p : planned) {
-      String fullUrl = p.entry().getFullUrl();
-      if (fullUrl != null && !fullUrl.isBlank() && p.entry().getResource() != null) {
-        targets.put(fullUrl, p.type() + "/" + p.id());
-      }
-    }
-    List<Reference> references = new ArrayList<>();
-    Set<String> conditional = new LinkedHashSet<>();
-    for (Planned p : planned) {
-      Resource resource = p.entry().getResource();
-      if (resource == null || p.existing() != null) {
-        continue;
-      }
-      for (Reference reference : FhirFormat.FHIR.newTerser().getAllPopulatedChildElementsOfType(resource,
-          Reference.class)) {
-        String target = reference.getReference();
-        if (target == null || target.startsWith("#")) {
-          continue;
-        }
-        references.add(reference);
-        if (!targets.containsKey(target) && CONDITIONAL.matcher(target).matches()) {
-          conditional.add(target);
-        }
-      }
-    }
-    return Flux.fromIterable(conditional)
-        .flatMap(query -> {
-          Matcher m = CONDITIONAL.matcher(query);
-          m.matches();
-          String type = m.group(1);
-          return searches.findIds(type, Conditions.parse(m.group(2)), 2).map(ids -> {
-            if (ids.size() != 1) {
-              throw new FhirError(HttpStatus.PRECONDITION_FAILED, IssueType.NOTFOUND, "The conditional reference "
-                  + query + " matches " + (ids.isEmpty() ? "no resource" : "more than one resource"));
-            }
-            return Map.entry(query, type + "/" + ids.get(0));
-          });
-        }, 8)
-        .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-        .doOnNext(resolved -> {
-          targets.putAll(resolved);
-          for (Reference reference : references) {
-            String target = reference.getReference();
-            String rewritten = targets.get(target);
-            if (rewritten != null) {
-              reference.setReference(rewritten);
-            } else if (target.startsWith("urn:uuid:") || target.startsWith("urn:oid:")) {
-              throw FhirError.badRequest("The reference " + target + " names no entry of the transaction");
-            }
-          }
-        })
-        .then();
-  }
-
-  /** If-Match of the transaction's entries against the current versions, before anything is sent. */
-  private Mono<Void> checkPreconditions(List<Planned> planned) {
-    return Flux.fromIterable(planned)
-        .filter(p -> p.ifMatch() != null)
-        .flatMap(p -> store.current(p.type(), p.id()).map(stored -> stored.versionId()).defaultIfEmpty(-1L)
-            .doOnNext(current -> {
-              if (current.longValue() != p.ifMatch().longValue()) {
-                throw new FhirError(HttpStatus.PRECONDITION_FAILED, IssueType.CONFLICT, "If-Match of " + p.type()
-                    + "/" + p.id() + " asks for version " + p.ifMatch() + " but the current version is "
-                    + (current < 0 ? "none" : current));
-              }
-            }))
-        .then();
   }
 
   private Mono<String> apply(List<Planned> planned, Prefer prefer, String base) {
@@ -313,7 +212,7 @@ final class BundleController {
       int next = 0;
       for (Planned p : planned) {
         if (p.existing() != null) {
-          answers.add(p.existing());
+          answers.add(found(p));
           continue;
         }
         int index = next++;
@@ -334,6 +233,12 @@ final class BundleController {
       }
       return responseBundle(BundleType.TRANSACTIONRESPONSE, answers, base, prefer);
     });
+  }
+
+  /** The resource a conditional create matched: answered as found, nothing written. */
+  private static Answer found(Planned p) {
+    StoredResource stored = p.existing();
+    return new Answer(HttpStatus.OK, p.type(), stored.id(), stored.versionId(), stored.lastUpdated(), stored.json());
   }
 
   private static Answer answer(Writes.Result result, Planned p, String json, Prefer prefer) {

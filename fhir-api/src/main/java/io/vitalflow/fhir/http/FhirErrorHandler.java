@@ -18,6 +18,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
 import io.vitalflow.fhir.search.InvalidSearchException;
+import io.vitalflow.fhir.write.TransactionRejected;
 import reactor.core.publisher.Mono;
 import io.vitalflow.kafka.Failures;
 
@@ -70,6 +71,9 @@ final class FhirErrorHandler implements WebExceptionHandler {
     }
     if (failure instanceof InvalidSearchException search) {
       return FhirError.badRequest(search.getMessage());
+    }
+    if (failure instanceof TransactionRejected rejected) {
+      return new FhirError(rejected.status(), rejected.code(), rejected.getMessage());
     }
     if (failure instanceof DataBufferLimitException || failure.getCause() instanceof DataBufferLimitException) {
       return new FhirError(HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "The request body is too large");

@@ -15,6 +15,7 @@ import io.vitalflow.fhir.command.VersionStamp;
 import io.vitalflow.fhir.store.ResourceStore;
 import io.vitalflow.fhir.store.StoredResource;
 import io.vitalflow.fhir.store.WriteOutcome;
+import io.vitalflow.fhir.write.Conditions;
 import io.vitalflow.fhir.write.Writes;
 import io.vitalflow.schemas.FhirOperation;
 import reactor.core.publisher.Mono;

@@ -7,10 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import io.vitalflow.fhir.search.SearchParameterInfo.Type;
 import io.vitalflow.fhir.search.SearchParameters.Definition;
@@ -18,7 +16,9 @@ import io.vitalflow.fhir.search.SearchParameters.Definition;
 /**
  * A FHIR search translated into SQL over {@code fhir_resource r} and the search index tables: a
  * {@link #where() condition}, an {@link #orderBy() order} and the named bind values they use. Every value
- * of the request is a bind value; only parameter-independent SQL text is concatenated.
+ * of the request is a bind value; only parameter-independent SQL text is concatenated. The parameter syntax
+ * (modifiers, alternatives, escapes, prefixes, {@code _sort}, {@code _include}, {@code _total}) is read by
+ * {@link SearchSyntax}; this class decides what each parameter means for the resource type and builds the SQL.
  */
 final class SearchQuery {
 
@@ -26,10 +26,6 @@ final class SearchQuery {
   static final Set<String> CONTROL = Set.of("_sort", "_include", "_total", "_summary", "_elements", "_count",
       "_offset", "_format", "_pretty");
   static final String DEFAULT_ORDER = "r.last_updated, r.res_id";
-
-  private static final Pattern RESOURCE_TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
-  private static final Pattern PREFIX = Pattern.compile("(eq|ne|gt|lt|ge|le|sa|eb|ap)?(\\d.*)");
-  private static final int MAX_VALUES = 100;
 
   enum TotalMode { NONE, ESTIMATE, ACCURATE }
 
@@ -59,7 +55,7 @@ final class SearchQuery {
    */
   static SearchQuery compile(String resourceType, Map<String, List<String>> parameters, boolean strict,
       Instant now) {
-    if (resourceType == null || !RESOURCE_TYPE.matcher(resourceType).matches()) {
+    if (resourceType == null || !SearchSyntax.isResourceType(resourceType)) {
       throw new InvalidSearchException("'" + resourceType + "' is not a resource type");
     }
     SearchQuery query = new SearchQuery(resourceType, strict, now);
@@ -113,13 +109,13 @@ final class SearchQuery {
   }
 
   private void parameter(String rawName, String value) {
-    int colon = rawName.indexOf(':');
-    String name = colon < 0 ? rawName : rawName.substring(0, colon);
-    String modifier = colon < 0 ? null : rawName.substring(colon + 1);
+    SearchSyntax.Name parsed = SearchSyntax.name(rawName);
+    String name = parsed.name();
+    String modifier = parsed.modifier();
     switch (name) {
       case "_sort" -> sort(value);
       case "_include" -> include(rawName, modifier, value);
-      case "_total" -> total(value);
+      case "_total" -> total = SearchSyntax.total(value);
       case "_id" -> id(rawName, modifier, value);
       case "_lastUpdated" -> lastUpdated(rawName, modifier, value);
       default -> {
@@ -131,7 +127,7 @@ final class SearchQuery {
           unknown(rawName, "Unknown search parameter '" + rawName + "' for " + resourceType + supported());
           return;
         }
-        List<String> alternatives = orValues(rawName, value);
+        List<String> alternatives = SearchSyntax.orValues(rawName, value);
         if (alternatives.isEmpty()) {
           return;
         }
@@ -158,19 +154,13 @@ final class SearchQuery {
     ignored.add(rawName);
   }
 
-  private static void noModifier(String name, String modifier) {
-    if (modifier != null) {
-      throw new InvalidSearchException("Modifier ':" + modifier + "' is not supported on '" + name + "'");
-    }
-  }
-
   private void and(String condition) {
     where.append(" and ").append(condition);
   }
 
   private void id(String rawName, String modifier, String value) {
-    noModifier("_id", modifier);
-    List<String> ids = orValues(rawName, value);
+    SearchSyntax.noModifier("_id", modifier);
+    List<String> ids = SearchSyntax.orValues(rawName, value);
     if (ids.isEmpty()) {
       return;
     }
@@ -182,8 +172,8 @@ final class SearchQuery {
   }
 
   private void lastUpdated(String rawName, String modifier, String value) {
-    noModifier("_lastUpdated", modifier);
-    List<String> alternatives = orValues(rawName, value);
+    SearchSyntax.noModifier("_lastUpdated", modifier);
+    List<String> alternatives = SearchSyntax.orValues(rawName, value);
     if (alternatives.isEmpty()) {
       return;
     }
@@ -195,19 +185,17 @@ final class SearchQuery {
   }
 
   private void token(Definition definition, String modifier, List<String> alternatives) {
-    noModifier(definition.name(), modifier);
+    SearchSyntax.noModifier(definition.name(), modifier);
     List<String> conditions = new ArrayList<>();
     for (String alternative : alternatives) {
-      int bar = indexOfUnescaped(alternative, '|');
-      if (bar < 0) {
-        conditions.add("x.code = " + bind(IndexedValues.truncate(unescape(alternative))));
+      SearchSyntax.Token token = SearchSyntax.token(definition.name(), alternative);
+      if (token.system() == null) {
+        conditions.add("x.code = " + bind(IndexedValues.truncate(token.code())));
         continue;
       }
-      String system = IndexedValues.truncate(unescape(alternative.substring(0, bar)));
-      String code = IndexedValues.truncate(unescape(alternative.substring(bar + 1)));
-      if (system.isEmpty() && code.isEmpty()) {
-        throw new InvalidSearchException("'" + definition.name() + "=|' needs a system or a code");
-      } else if (system.isEmpty()) {
+      String system = IndexedValues.truncate(token.system());
+      String code = IndexedValues.truncate(token.code());
+      if (system.isEmpty()) {
         conditions.add("(x.code = " + bind(code) + " and x.system is null)");
       } else if (code.isEmpty()) {
         conditions.add("x.system = " + bind(system));
@@ -222,8 +210,8 @@ final class SearchQuery {
     List<String> conditions = new ArrayList<>();
     for (String alternative : alternatives) {
       // the index holds the first 200 characters of each value: compare the same prefix of the search value
-      String value = IndexedValues.truncate(unescape(alternative));
-      String normalised = IndexedValues.truncate(SearchIndexer.normalise(unescape(alternative)));
+      String value = IndexedValues.truncate(SearchSyntax.unescape(alternative));
+      String normalised = IndexedValues.truncate(SearchIndexer.normalise(SearchSyntax.unescape(alternative)));
       if (modifier == null) {
         String upper = successor(normalised);
         conditions.add(upper == null ? "x.value ~>=~ " + bind(normalised)
@@ -241,7 +229,7 @@ final class SearchQuery {
   }
 
   private void date(Definition definition, String modifier, List<String> alternatives) {
-    noModifier(definition.name(), modifier);
+    SearchSyntax.noModifier(definition.name(), modifier);
     List<String> conditions = new ArrayList<>();
     for (String alternative : alternatives) {
       conditions.add(dateCondition(definition.name(), alternative, "x.low", "x.high"));
@@ -252,7 +240,7 @@ final class SearchQuery {
   private void reference(Definition definition, String modifier, List<String> alternatives) {
     String typeModifier = null;
     if (modifier != null) {
-      if (!RESOURCE_TYPE.matcher(modifier).matches()
+      if (!SearchSyntax.isResourceType(modifier)
           || (!definition.targets().isEmpty() && !definition.targets().contains(modifier))) {
         throw new InvalidSearchException("Modifier ':" + modifier + "' is not supported on reference parameter '"
             + definition.name() + "'" + (definition.targets().isEmpty() ? ""
@@ -264,7 +252,7 @@ final class SearchQuery {
     String defaultType = typeModifier != null ? typeModifier : definition.singleTarget();
     List<String> conditions = new ArrayList<>();
     for (String alternative : alternatives) {
-      String value = unescape(alternative);
+      String value = SearchSyntax.unescape(alternative);
       String[] target = SearchIndexer.parseReference(value, defaultType);
       if (target != null) {
         if (typeModifier != null && !typeModifier.equals(target[0])) {
@@ -296,19 +284,9 @@ final class SearchQuery {
    * search range widened by a tenth of its distance from now.
    */
   private String dateCondition(String name, String value, String low, String high) {
-    var matcher = PREFIX.matcher(value);
-    if (!matcher.matches()) {
-      throw new InvalidSearchException("'" + name + "=" + value + "': a date value is an optional prefix"
-          + " (eq, ne, gt, lt, ge, le, sa, eb, ap) followed by a date such as 2020, 2020-05, 2020-05-01 or"
-          + " 2020-05-01T10:00:00Z");
-    }
-    String prefix = matcher.group(1) == null ? "eq" : matcher.group(1);
-    FhirDates.Range range;
-    try {
-      range = FhirDates.parse(matcher.group(2));
-    } catch (IllegalArgumentException e) {
-      throw new InvalidSearchException("'" + name + "=" + value + "': " + e.getMessage());
-    }
+    SearchSyntax.DateValue date = SearchSyntax.date(name, value);
+    FhirDates.Range range = date.range();
+    String prefix = date.prefix();
     return switch (prefix) {
       case "eq" -> {
         String pl = bind(timestamp(range.low()));
@@ -340,13 +318,9 @@ final class SearchQuery {
   }
 
   private void sort(String value) {
-    for (String key : value.split(",")) {
-      String trimmed = key.trim();
-      if (trimmed.isEmpty()) {
-        continue;
-      }
-      boolean descending = trimmed.startsWith("-");
-      String name = descending ? trimmed.substring(1) : trimmed;
+    for (SearchSyntax.SortKey key : SearchSyntax.sort(value)) {
+      boolean descending = key.descending();
+      String name = key.name();
       String direction = descending ? " desc" : "";
       if (name.equals("_lastUpdated")) {
         order.add("r.last_updated" + direction);
@@ -386,21 +360,16 @@ final class SearchQuery {
       unknown(rawName, "'" + rawName + "' is not supported: only _include (one level) is");
       return;
     }
-    for (String spec : value.split(",")) {
-      if (spec.isBlank()) {
-        continue;
-      }
-      String[] parts = spec.trim().split(":", -1);
-      if (parts.length < 2 || parts.length > 3) {
-        throw new InvalidSearchException("'_include=" + spec + "': expected SourceType:parameter[:TargetType]");
-      }
-      Definition definition = parts[0].equals(resourceType) ? SearchParameters.find(resourceType, parts[1]) : null;
+    for (String spec : SearchSyntax.includeSpecs(value)) {
+      SearchSyntax.IncludeSpec parsed = SearchSyntax.include(spec);
+      Definition definition = parsed.sourceType().equals(resourceType)
+          ? SearchParameters.find(resourceType, parsed.parameter()) : null;
       if (definition == null || definition.type() != Type.REFERENCE) {
         unknown("_include", "Cannot _include '" + spec + "': not a reference parameter of " + resourceType);
         continue;
       }
-      String targetType = parts.length == 3 ? parts[2] : null;
-      if (targetType != null && !RESOURCE_TYPE.matcher(targetType).matches()) {
+      String targetType = parsed.targetType();
+      if (targetType != null && !SearchSyntax.isResourceType(targetType)) {
         throw new InvalidSearchException("'_include=" + spec + "': '" + targetType + "' is not a resource type");
       }
       Include include = new Include(definition.name(), targetType);
@@ -410,69 +379,8 @@ final class SearchQuery {
     }
   }
 
-  private void total(String value) {
-    total = switch (value.toLowerCase(Locale.ROOT)) {
-      case "none" -> TotalMode.NONE;
-      case "estimate" -> TotalMode.ESTIMATE;
-      case "accurate" -> TotalMode.ACCURATE;
-      default -> throw new InvalidSearchException("'_total=" + value + "': expected none, estimate or accurate");
-    };
-  }
-
   private static String or(List<String> conditions) {
     return conditions.size() == 1 ? conditions.get(0) : "(" + String.join(" or ", conditions) + ")";
-  }
-
-  /** The comma-separated alternatives of one value, empty ones dropped, escapes kept for the caller. */
-  private static List<String> orValues(String name, String value) {
-    List<String> values = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i <= value.length(); i++) {
-      if (i == value.length() || (value.charAt(i) == ',' && !escaped(value, i))) {
-        String part = value.substring(start, i);
-        if (!part.isEmpty()) {
-          values.add(part);
-        }
-        start = i + 1;
-      }
-    }
-    if (values.size() > MAX_VALUES) {
-      throw new InvalidSearchException("'" + name + "' has more than " + MAX_VALUES + " alternative values");
-    }
-    return values;
-  }
-
-  private static boolean escaped(String value, int index) {
-    int backslashes = 0;
-    for (int i = index - 1; i >= 0 && value.charAt(i) == '\\'; i--) {
-      backslashes++;
-    }
-    return backslashes % 2 == 1;
-  }
-
-  private static int indexOfUnescaped(String value, char c) {
-    for (int i = 0; i < value.length(); i++) {
-      if (value.charAt(i) == c && !escaped(value, i)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /** Removes FHIR search escapes: {@code \,} {@code \|} {@code \$} {@code \\}. */
-  static String unescape(String value) {
-    if (value.indexOf('\\') < 0) {
-      return value;
-    }
-    StringBuilder out = new StringBuilder(value.length());
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '\\' && i + 1 < value.length()) {
-        c = value.charAt(++i);
-      }
-      out.append(c);
-    }
-    return out.toString();
   }
 
   /**

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 
 /** Transaction and batch Bundles, through HAPI's client: a small transaction, then Synthea's bundles. */
@@ -84,6 +85,49 @@ class BundleTest {
     Bundle found = client.search().forResource(Patient.class).where(Patient.FAMILY.matches().value("Orphan"))
         .returnBundle(Bundle.class).execute();
     assertThat(found.getEntry()).isEmpty();
+  }
+
+  @Test
+  void aTransactionThatCannotBePlannedIsRefusedAsAWhole() {
+    Patient existing = new Patient();
+    existing.addName().setFamily("Planned");
+    String id = client.create().resource(existing).execute().getId().getIdPart();
+
+    Bundle staleIfMatch = new Bundle().setType(BundleType.TRANSACTION);
+    Patient update = new Patient();
+    update.setId(id);
+    update.addName().setFamily("Stale");
+    staleIfMatch.addEntry().setResource(update).getRequest().setMethod(HTTPVerb.PUT).setUrl("Patient/" + id)
+        .setIfMatch("W/\"7\"");
+    Patient created = new Patient();
+    created.addName().setFamily("NotWritten");
+    staleIfMatch.addEntry().setResource(created).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    assertThatThrownBy(() -> client.transaction().withBundle(staleIfMatch).execute())
+        .isInstanceOf(PreconditionFailedException.class)
+        .hasMessageContaining("If-Match of Patient/" + id + " asks for version 7 but the current version is 1");
+
+    Bundle dangling = new Bundle().setType(BundleType.TRANSACTION);
+    Observation observation = new Observation();
+    observation.setStatus(Observation.ObservationStatus.FINAL);
+    observation.getCode().addCoding().setSystem("http://loinc.org").setCode("29463-7");
+    observation.setSubject(new Reference("urn:uuid:6f1b7a4e-0000-4000-8000-0000000000ff"));
+    dangling.addEntry().setResource(observation).getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+    assertThatThrownBy(() -> client.transaction().withBundle(dangling).execute())
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("The reference urn:uuid:6f1b7a4e-0000-4000-8000-0000000000ff names no entry");
+
+    Bundle badCondition = new Bundle().setType(BundleType.TRANSACTION);
+    Patient conditional = new Patient();
+    conditional.addName().setFamily("NotWritten");
+    badCondition.addEntry().setResource(conditional).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient")
+        .setIfNoneExist("&");
+    assertThatThrownBy(() -> client.transaction().withBundle(badCondition).execute())
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("If-None-Exist must hold a search");
+
+    Bundle notWritten = client.search().forResource(Patient.class)
+        .where(Patient.FAMILY.matches().value("NotWritten")).returnBundle(Bundle.class).execute();
+    assertThat(notWritten.getEntry()).isEmpty();
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.vitalflow.ingest.vitals;
 
 import java.util.List;
 
+import io.vitalflow.ingest.vitals.parse.Rejection;
+
 /**
  * The body of 200 and 207: {@code {"accepted": n, "rejected": [{"index", "field", "reason", "code"}...]}}.
  *

@@ -10,6 +10,9 @@ import java.util.zip.GZIPInputStream;
 
 import org.springframework.http.HttpHeaders;
 
+import io.vitalflow.ingest.vitals.parse.BodyTooLargeException;
+import io.vitalflow.ingest.vitals.parse.MalformedBodyException;
+
 /**
  * {@code Content-Encoding} of a request body: none or {@code identity} as is, {@code gzip} inflated with
  * {@code max-body-size} applied to the inflated bytes (a small bomb must not become a large body), anything

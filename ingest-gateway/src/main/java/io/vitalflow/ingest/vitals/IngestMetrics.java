@@ -12,6 +12,9 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
+import io.vitalflow.ingest.vitals.parse.RejectReason;
+import io.vitalflow.ingest.vitals.parse.Rejection;
+
 /**
  * The gateway's own meters (Prometheus names in brackets):
  * <ul>

@@ -14,6 +14,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.vitalflow.ingest.IngestProperties;
+import io.vitalflow.ingest.vitals.parse.BodyTooLargeException;
+import io.vitalflow.ingest.vitals.validate.ValidatedBatch;
 import reactor.core.publisher.Mono;
 
 /**

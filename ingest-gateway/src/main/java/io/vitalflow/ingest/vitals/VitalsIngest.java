@@ -9,6 +9,16 @@ import org.springframework.stereotype.Component;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.vitalflow.ingest.IngestProperties;
+import io.vitalflow.ingest.vitals.parse.BodyParser;
+import io.vitalflow.ingest.vitals.parse.BodyTooLargeException;
+import io.vitalflow.ingest.vitals.parse.FhirBodyParser;
+import io.vitalflow.ingest.vitals.parse.JsonBodyParser;
+import io.vitalflow.ingest.vitals.parse.MalformedBodyException;
+import io.vitalflow.ingest.vitals.parse.NdjsonBodyParser;
+import io.vitalflow.ingest.vitals.parse.ParsedBatch;
+import io.vitalflow.ingest.vitals.publish.VitalsPublisher;
+import io.vitalflow.ingest.vitals.validate.ReadingValidator;
+import io.vitalflow.ingest.vitals.validate.ValidatedBatch;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.json.JsonFactory;
 

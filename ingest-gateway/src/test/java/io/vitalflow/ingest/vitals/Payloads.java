@@ -5,7 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /** Request bodies for the tests. */
-final class Payloads {
+public final class Payloads {
 
   private Payloads() {
   }
@@ -28,7 +28,7 @@ final class Payloads {
     return reading(UUID.randomUUID().toString(), patient, "8867-4", value, "/min", recently());
   }
 
-  static String observation(String id, String patient, String code, double value, String unit, String time) {
+  public static String observation(String id, String patient, String code, double value, String unit, String time) {
     return """
         {"resourceType":"Observation","id":"%s","status":"final",
          "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category",
@@ -41,7 +41,7 @@ final class Payloads {
         .formatted(id, code, patient, time, value, unit, unit);
   }
 
-  static String bloodPressurePanel(String id, String patient, double systolic, double diastolic, String unit,
+  public static String bloodPressurePanel(String id, String patient, double systolic, double diastolic, String unit,
       String time) {
     return """
         {"resourceType":"Observation","id":"%s","status":"final",
@@ -59,7 +59,7 @@ final class Payloads {
         .formatted(id, patient, time, systolic, unit, diastolic, unit);
   }
 
-  static String bundle(String... resources) {
+  public static String bundle(String... resources) {
     StringBuilder entries = new StringBuilder();
     for (String resource : resources) {
       entries.append(entries.length() == 0 ? "" : ",").append("{\"resource\":").append(resource).append('}');

@@ -1,0 +1,277 @@
+package io.vitalflow.dashboard.push.state;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.vitalflow.dashboard.DashboardProperties;
+import io.vitalflow.dashboard.push.PushMetrics;
+import io.vitalflow.dashboard.push.protocol.Payloads;
+import io.vitalflow.dashboard.push.protocol.Payloads.AggregateValue;
+import io.vitalflow.dashboard.push.protocol.Payloads.AlertValue;
+import io.vitalflow.dashboard.push.protocol.Payloads.News2Value;
+import io.vitalflow.dashboard.push.protocol.Payloads.VitalValue;
+import io.vitalflow.schemas.Alert;
+import io.vitalflow.schemas.News2Score;
+import io.vitalflow.schemas.Topic;
+import io.vitalflow.schemas.Topics;
+import io.vitalflow.schemas.VitalAggregate;
+import io.vitalflow.schemas.VitalSign;
+
+/**
+ * This instance's own reader of the derived topics: every partition assigned (no consumer group, so every
+ * instance sees everything and serves only its own connections). At start it reads back
+ * {@code state-lookback} (NEWS2, alerts) or {@link #VITALS_LOOKBACK} (readings, aggregates) to rebuild the
+ * latest state without publishing it; records from the end offsets seen at start on are live: the state
+ * is updated and the event published to the hub (vitals and aggregates through the throttle).
+ */
+public final class TopicFeed implements AutoCloseable {
+
+  static final Duration VITALS_LOOKBACK = Duration.ofMinutes(10);
+  private static final Logger log = LoggerFactory.getLogger(TopicFeed.class);
+
+  private final DashboardProperties properties;
+  private final LiveState state;
+  private final Hub hub;
+  private final Throttle throttle;
+  private final PushMetrics metrics;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Map<TopicPartition, Long> liveFrom = new HashMap<>();
+  private final Map<String, Topic<String, ?>> topics = new HashMap<>();
+  private final Deserializer<VitalSign> vitals = Topics.VITALS_RAW.valueSerde().deserializer();
+  private final Deserializer<VitalAggregate> aggregates = Topics.VITALS_AGG_1M.valueSerde().deserializer();
+  private final Deserializer<News2Score> scores = Topics.NEWS2.valueSerde().deserializer();
+  private final Deserializer<Alert> alerts = Topics.ALERTS.valueSerde().deserializer();
+  private Thread thread;
+  private volatile boolean running = true;
+  private volatile boolean caughtUp;
+
+  public TopicFeed(DashboardProperties properties, LiveState state, Hub hub, Throttle throttle, PushMetrics metrics) {
+    this.properties = properties;
+    this.state = state;
+    this.hub = hub;
+    this.throttle = throttle;
+    this.metrics = metrics;
+    for (Topic<String, ?> topic : List.<Topic<String, ?>>of(Topics.VITALS_RAW, Topics.VITALS_AGG_1M, Topics.NEWS2,
+        Topics.ALERTS)) {
+      topics.put(properties.topicPrefix() + topic.name(), topic);
+    }
+    Properties config = new Properties();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers());
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "dashboard-push-" + hub.instance);
+    config.putAll(properties.consumer());
+    consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Assigns and positions (so that everything produced from now on is live), then starts polling. */
+  public void start(List<Payloads.AckValue> knownAcks) {
+    state.knownAcks(knownAcks);
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : topics.keySet()) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+      if (infos == null || infos.isEmpty()) {
+        log.warn("Topic {} does not exist: the dashboards get nothing from it until a restart", topic);
+        continue;
+      }
+      for (PartitionInfo info : infos) {
+        partitions.add(new TopicPartition(topic, info.partition()));
+      }
+    }
+    consumer.assign(partitions);
+    liveFrom.putAll(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
+    long now = System.currentTimeMillis();
+    Map<TopicPartition, Long> lookback = new HashMap<>();
+    for (TopicPartition partition : partitions) {
+      Topic<String, ?> topic = topics.get(partition.topic());
+      boolean vitalsTopic = topic == Topics.VITALS_RAW || topic == Topics.VITALS_AGG_1M;
+      Duration back = vitalsTopic && VITALS_LOOKBACK.compareTo(properties.stateLookback()) < 0 ? VITALS_LOOKBACK
+          : properties.stateLookback();
+      lookback.put(partition, now - back.toMillis());
+    }
+    Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(lookback, Duration.ofSeconds(30));
+    for (TopicPartition partition : partitions) {
+      OffsetAndTimestamp start = starts.get(partition);
+      consumer.seek(partition, start == null ? liveFrom.get(partition) : start.offset());
+    }
+    log.info("Dashboard feed assigned {} partitions of {} topics", partitions.size(), topics.size());
+    thread = new Thread(this::run, "dashboard-feed");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** True while the polling thread runs. */
+  boolean running() {
+    return thread != null && thread.isAlive();
+  }
+
+  /** True once the records that were there at start are read. */
+  boolean caughtUp() {
+    return caughtUp;
+  }
+
+  private void run() {
+    try {
+      long backoffMillis = 0;
+      while (running) {
+        try {
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            handle(record);
+          }
+          if (!caughtUp && isCaughtUp()) {
+            caughtUp = true;
+            state.dropUnmatchedAcks();
+            log.info("Dashboard feed caught up; live from here");
+          }
+          backoffMillis = 0;
+        } catch (WakeupException e) {
+          throw e;
+        } catch (KafkaException e) {
+          // e.g. no file handle for a connection (EMFILE): the feed waits and polls again instead of ending
+          backoffMillis = Math.min(30_000, Math.max(500, backoffMillis * 2));
+          log.warn("Dashboard feed cannot poll ({}); retrying in {} ms", e.toString(), backoffMillis);
+          Thread.sleep(backoffMillis);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (WakeupException e) {
+      if (running) {
+        log.error("Dashboard feed woken unexpectedly", e);
+      }
+    } catch (RuntimeException e) {
+      log.error("Dashboard feed stopped", e);
+    } finally {
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+    }
+  }
+
+  private boolean isCaughtUp() {
+    for (Map.Entry<TopicPartition, Long> entry : liveFrom.entrySet()) {
+      if (consumer.position(entry.getKey()) < entry.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void handle(ConsumerRecord<String, byte[]> record) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    boolean live = record.offset() >= liveFrom.getOrDefault(partition, 0L);
+    Topic<String, ?> topic = topics.get(record.topic());
+    try {
+      if (record.value() == null || record.key() == null) {
+        metrics.undecodable.increment();
+      } else if (topic == Topics.VITALS_RAW) {
+        vital(record.key(), vitals.deserialize(record.topic(), record.value()), live);
+      } else if (topic == Topics.VITALS_AGG_1M) {
+        aggregate(record.key(), aggregates.deserialize(record.topic(), record.value()), live);
+      } else if (topic == Topics.NEWS2) {
+        news2(record.key(), scores.deserialize(record.topic(), record.value()), live);
+      } else if (topic == Topics.ALERTS) {
+        alert(record.key(), alerts.deserialize(record.topic(), record.value()), live);
+      }
+    } catch (RuntimeException e) {
+      metrics.undecodable.increment();
+      log.debug("Skipped {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
+    }
+  }
+
+  private void vital(String key, VitalSign reading, boolean live) {
+    String patientId = reading.getPatientId().toString();
+    if (!key.equals(patientId) || !Double.isFinite(reading.getValue())) {
+      metrics.undecodable.increment();
+      return;
+    }
+    VitalValue value = new VitalValue(reading.getCode().toString(), reading.getValue(), reading.getUnit().toString(),
+        Payloads.time(reading.getEffectiveTime()), reading.getDeviceId().toString());
+    if (state.vital(patientId, value) && live) {
+      String coalesceKey = "v|" + patientId + "|" + value.code();
+      throttle.offer(coalesceKey, () -> hub.publish(patientId, "vital", coalesceKey, value), System.nanoTime());
+    }
+  }
+
+  private void aggregate(String key, VitalAggregate window, boolean live) {
+    String patientId = window.getPatientId().toString();
+    if (!key.equals(patientId)) {
+      metrics.undecodable.increment();
+      return;
+    }
+    AggregateValue value = new AggregateValue(window.getCode().toString(), window.getUnit().toString(),
+        Payloads.time(window.getWindowStart()), Payloads.time(window.getWindowEnd()), window.getCount(),
+        window.getMin(), window.getMax(), window.getMean(), window.getLast(), Payloads.time(window.getLastTime()));
+    if (state.aggregate(patientId, value) && live) {
+      String coalesceKey = "a|" + patientId + "|" + value.code();
+      throttle.offer(coalesceKey, () -> hub.publish(patientId, "aggregate", coalesceKey, value), System.nanoTime());
+    }
+  }
+
+  private void news2(String key, News2Score score, boolean live) {
+    String patientId = score.getPatientId().toString();
+    if (!key.equals(patientId)) {
+      metrics.undecodable.increment();
+      return;
+    }
+    Map<String, Integer> components = new TreeMap<>();
+    score.getComponents().forEach((name, sub) -> components.put(name.toString(), sub));
+    News2Value value = state.news2(patientId, score.getScore(), score.getBand().name(), score.getComplete(),
+        components, Payloads.time(score.getComputedAt()));
+    if (live) {
+      hub.publish(patientId, "news2", "n|" + patientId, value);
+    }
+  }
+
+  private void alert(String key, Alert alert, boolean live) {
+    String patientId = alert.getPatientId().toString();
+    if (!key.equals(patientId)) {
+      metrics.undecodable.increment();
+      return;
+    }
+    Map<String, String> attributes = new TreeMap<>();
+    alert.getAttributes().forEach((name, text) -> attributes.put(name.toString(), text.toString()));
+    AlertValue value = new AlertValue(alert.getAlertId().toString(), alert.getKind().name(),
+        alert.getSeverity().name(), Payloads.time(alert.getRaisedAt()), alert.getTitle().toString(),
+        alert.getNews2Score(), alert.getBand() == null ? null : alert.getBand().name(),
+        alert.getPreviousBand() == null ? null : alert.getPreviousBand().name(), attributes, false, null, null);
+    AlertValue stored = state.alert(patientId, value);
+    if (stored != null && live) {
+      hub.publish(patientId, "alert", null, stored);
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    if (thread != null) {
+      try {
+        thread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    } else {
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package io.vitalflow.ingest.vitals.publish;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.vitalflow.ingest.IngestProperties;
+
+/** The Kafka side of the vitals path. */
+@Configuration(proxyBeanMethods = false)
+class VitalsConfiguration {
+
+  @Bean(destroyMethod = "close")
+  VitalsPublisher vitalsPublisher(IngestProperties properties) {
+    return VitalsPublisher.create(properties);
+  }
+}

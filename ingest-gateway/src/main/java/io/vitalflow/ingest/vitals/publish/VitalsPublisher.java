@@ -1,0 +1,149 @@
+package io.vitalflow.ingest.vitals.publish;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.vitalflow.ingest.IngestProperties;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import io.vitalflow.schemas.Topics;
+import io.vitalflow.schemas.VitalSign;
+
+/**
+ * Puts validated readings on {@code vitals.raw.v1}, keyed by patient id (one patient's readings stay in
+ * order on one partition), with an idempotent {@code acks=all} producer. A batch's future completes when the
+ * broker has acknowledged every reading of it, or fails on the first reading it could not store.
+ *
+ * <p>{@code KafkaProducer.send} blocks while the broker is unknown (up to {@code max.block.ms}) or the buffer
+ * is full, so sending happens on a small dedicated scheduler, never on a Netty event loop. Acknowledgements
+ * arrive on the producer's I/O thread; the returned {@link Mono} completes on the parallel scheduler, so
+ * that writing the HTTP answer never slows that thread down.
+ */
+public final class VitalsPublisher implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(VitalsPublisher.class);
+  private static final long LINGER_MS = 5;
+  /** Longest a send may block for metadata or buffer space: a dead broker is noticed this fast. */
+  private static final long MAX_BLOCK_MS = 2_000;
+
+  private final Producer<String, VitalSign> producer;
+  private final String topic;
+  private final Scheduler sender;
+  /** Whether the last batch was acknowledged: logs say when the broker goes away and comes back, not every time. */
+  private final AtomicBoolean acknowledging = new AtomicBoolean(true);
+
+  VitalsPublisher(Producer<String, VitalSign> producer, String topic) {
+    this.producer = producer;
+    this.topic = topic;
+    this.sender = Schedulers.newBoundedElastic(4, 10_000, "vitals-send", 60, true);
+  }
+
+  static VitalsPublisher create(IngestProperties properties) {
+    KafkaProducer<String, VitalSign> producer = new KafkaProducer<>(producerConfig(properties),
+        Topics.VITALS_RAW.keySerde().serializer(), Topics.VITALS_RAW.valueSerde().serializer());
+    return new VitalsPublisher(producer, properties.topicPrefix() + Topics.VITALS_RAW.name());
+  }
+
+  static Map<String, Object> producerConfig(IngestProperties properties) {
+    long deliveryTimeout = properties.deliveryTimeout().toMillis();
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers());
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, "vitalflow-ingest");
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(MAX_BLOCK_MS, deliveryTimeout));
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout);
+    // delivery.timeout.ms must be >= linger.ms + request.timeout.ms
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (deliveryTimeout - LINGER_MS));
+    config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
+    config.putAll(properties.producer());
+    return config;
+  }
+
+  /** Whether the last batch was acknowledged by Kafka (true until a batch fails). */
+  boolean acknowledging() {
+    return acknowledging.get();
+  }
+
+  /** Sends the readings; the Mono completes when the broker has acknowledged all of them. */
+  public Mono<Void> publish(List<VitalSign> readings) {
+    return Mono.fromFuture(() -> send(readings), true).subscribeOn(sender)
+        // acknowledgements complete on the producer's single I/O thread: leave it at once
+        .publishOn(Schedulers.parallel())
+        .doOnSuccess(done -> {
+          if (acknowledging.compareAndSet(false, true)) {
+            log.info("Kafka acknowledges readings on {} again", topic);
+          }
+        })
+        .doOnError(e -> {
+          if (acknowledging.compareAndSet(true, false)) {
+            log.warn("Kafka does not acknowledge readings on {}; answering 503 until it does: {}", topic,
+                e.toString());
+          } else {
+            log.debug("Kafka still does not acknowledge readings: {}", e.toString());
+          }
+        });
+  }
+
+  /** Sends on the calling thread (which may block up to {@code max.block.ms}); future of the acknowledgement. */
+  CompletableFuture<Void> send(List<VitalSign> readings) {
+    BatchAck ack = new BatchAck(readings.size());
+    for (VitalSign reading : readings) {
+      if (ack.isDone()) {
+        break; // one reading failed: the request fails, no point in sending the rest
+      }
+      try {
+        producer.send(new ProducerRecord<>(topic, reading.getPatientId(), reading), ack);
+      } catch (RuntimeException e) {
+        ack.completeExceptionally(e);
+      }
+    }
+    return ack;
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+    sender.dispose();
+  }
+
+  /** Completes when every reading of a batch is acknowledged; fails on the first failed one. */
+  private static final class BatchAck extends CompletableFuture<Void> implements Callback {
+
+    private final AtomicInteger pending;
+
+    BatchAck(int readings) {
+      pending = new AtomicInteger(readings);
+      if (readings == 0) {
+        complete(null);
+      }
+    }
+
+    @Override
+    public void onCompletion(RecordMetadata metadata, Exception exception) {
+      if (exception != null) {
+        completeExceptionally(exception);
+      } else if (pending.decrementAndGet() == 0) {
+        complete(null);
+      }
+    }
+  }
+}
