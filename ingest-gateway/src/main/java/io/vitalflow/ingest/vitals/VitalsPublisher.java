@@ -80,8 +80,6 @@ final class VitalsPublisher implements AutoCloseable {
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(MAX_BLOCK_MS, deliveryTimeout));
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout);
-    // delivery.timeout.ms must be >= linger.ms + request.timeout.ms
-    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (deliveryTimeout - LINGER_MS));
     config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
     kafka.buildProducerProperties().forEach((key, value) -> {
       if (value != null) {
@@ -90,6 +88,9 @@ final class VitalsPublisher implements AutoCloseable {
     });
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // delivery.timeout.ms must be >= linger.ms + request.timeout.ms, whatever linger the operator chose
+    long linger = Long.parseLong(String.valueOf(config.get(ProducerConfig.LINGER_MS_CONFIG)));
+    config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, deliveryTimeout - linger));
     return config;
   }
 
