@@ -1,7 +1,7 @@
 package io.vitalflow.fhir;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
-import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,8 +25,9 @@ class R2dbcFromDataSource {
       {"sslkey", "sslKey"}, {"sslpassword", "sslPassword"}};
 
   @Bean
-  R2dbcConnectionDetails r2dbcFromDataSource(JdbcConnectionDetails jdbc) {
-    ConnectionFactoryOptions options = options(jdbc.getJdbcUrl(), jdbc.getUsername(), jdbc.getPassword());
+  R2dbcConnectionDetails r2dbcConnectionDetailsFromDataSource(DataSourceProperties dataSource) {
+    ConnectionFactoryOptions options = options(dataSource.getUrl(), dataSource.getUsername(),
+        dataSource.getPassword());
     return () -> options;
   }
 
