@@ -20,6 +20,8 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
+import com.zaxxer.hikari.HikariDataSource;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalflow.storage.Migrations;
 import io.vitalflow.storage.PartitionMaintenance;
@@ -54,9 +56,19 @@ public class VitalsProcessorApplication {
     return KafkaClients.of(kafka);
   }
 
-  /** The schema, before anything reads or writes: the pool is Spring Boot's ({@code spring.datasource.*}). */
+  /**
+   * The schema, before anything reads or writes: the pool is Spring Boot's ({@code spring.datasource.*}). Each sink
+   * consumer holds one connection while it runs, so a pool too small for them would leave a sink waiting for a
+   * connection forever: refused at start, naming both settings.
+   */
   @Bean
-  StorageLayout storageLayout(DataSource dataSource) {
+  StorageLayout storageLayout(DataSource dataSource, ProcessorProperties properties) {
+    int held = properties.sinkThreads() + 2; // the readings sink's consumers and the two aggregate sinks
+    if (dataSource instanceof HikariDataSource pool && pool.getMaximumPoolSize() < held + 2) {
+      throw new IllegalStateException("spring.datasource.hikari.maximum-pool-size (" + pool.getMaximumPoolSize()
+          + ") must be at least vitalflow.processor.sink-threads + 4 (" + (held + 2) + "): each sink consumer holds "
+          + "a connection, partition maintenance and health need two more");
+    }
     return Migrations.migrate(dataSource);
   }
 

@@ -101,4 +101,17 @@ class ProcessorSettingsTest {
         .hasRootCauseInstanceOf(PSQLException.class)
         .rootCause().hasMessageContaining("SSL");
   }
+
+  /** Each sink consumer holds a pooled connection while it runs: a pool too small is refused, not a stuck sink. */
+  @Test
+  void aPoolTooSmallForTheSinksIsRefusedAtStart() throws Exception {
+    PostgresCoordinates database = stack.freshDatabase("processor-pool");
+    List<String> args = args(database, database.jdbcUrl(), Files.createTempDirectory("streams-"),
+        "--vitalflow.processor.medications-enabled=false", "--vitalflow.processor.sink-threads=8",
+        "--spring.datasource.hikari.maximum-pool-size=10");
+
+    assertThatThrownBy(() -> VitalsProcessorApplication.builder().run(args.toArray(String[]::new)).close())
+        .rootCause().hasMessageContaining("spring.datasource.hikari.maximum-pool-size (10)")
+        .hasMessageContaining("vitalflow.processor.sink-threads");
+  }
 }
