@@ -5,12 +5,14 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
- * Settings of the dashboard push service, prefix {@code vitalflow.dashboard}.
+ * Settings of the dashboard push service, prefix {@code vitalflow.dashboard}; each default is written once, here.
+ * Kafka (address, TLS, SASL, client properties) is configured with Spring Boot's {@code spring.kafka.*}.
  *
- * @param bootstrapServers Kafka bootstrap servers
  * @param topicPrefix prefix put in front of every catalogue topic name (tests use a fresh one each)
  * @param heartbeatInterval how often the server sends {@code heartbeat}; a WebSocket silent for twice this is closed
  * @param vitalThrottle at most one {@code vital} (and one {@code aggregate}) per patient and code this often; latest wins
@@ -26,11 +28,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param websocketServer {@code netty}: the WebSocket is served by Reactor Netty in front of WebFlux (a fifth of
  *     the heap per idle connection; WebFlux filters do not see it, the identity is anonymous); {@code webflux}: by a
  *     WebFlux {@code WebSocketHandler} (filters and the handshake principal apply)
- * @param consumer extra Kafka consumer settings (e.g. {@code security.protocol}); they win over ours
  */
 @ConfigurationProperties("vitalflow.dashboard")
 public record DashboardProperties(
-    @DefaultValue("127.0.0.1:9092") String bootstrapServers,
     @DefaultValue("") String topicPrefix,
     @DefaultValue("15s") Duration heartbeatInterval,
     @DefaultValue("1s") Duration vitalThrottle,
@@ -42,11 +42,9 @@ public record DashboardProperties(
     @DefaultValue("50") int maxAlertsPerPatient,
     @DefaultValue("500") int maxPatientsPerSubscription,
     @DefaultValue("5s") Duration syncInterval,
-    @DefaultValue("netty") String websocketServer,
-    Map<String, String> consumer) {
+    @DefaultValue("netty") String websocketServer) {
 
   public DashboardProperties {
-    require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap-servers must not be blank");
     topicPrefix = Objects.requireNonNullElse(topicPrefix, "");
     require(topicPrefix.chars().allMatch(DashboardProperties::isTopicChar),
         "topic-prefix may hold only letters, digits, '.', '_' and '-'");
@@ -62,14 +60,12 @@ public record DashboardProperties(
     require(atLeast(syncInterval, Duration.ofMillis(100)), "sync-interval must be at least 100ms");
     require("netty".equals(websocketServer) || "webflux".equals(websocketServer),
         "websocket-server must be netty or webflux");
-    consumer = consumer == null ? Map.of() : Map.copyOf(consumer);
   }
 
-  /** The defaults, as the embedded stack uses them. */
+  /** The defaults, as a service without settings binds them (from the annotations above, not written again). */
   public static DashboardProperties defaults() {
-    return new DashboardProperties("127.0.0.1:9092", "", Duration.ofSeconds(15), Duration.ofSeconds(1), 1024,
-        Duration.ofMinutes(5), 100_000, Duration.ofHours(12), 100_000, 50, 500, Duration.ofSeconds(5), "netty",
-        Map.of());
+    return new Binder(new MapConfigurationPropertySource(Map.of()))
+        .bindOrCreate("vitalflow.dashboard", DashboardProperties.class);
   }
 
   private static boolean atLeast(Duration duration, Duration minimum) {

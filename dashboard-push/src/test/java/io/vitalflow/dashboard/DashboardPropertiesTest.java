@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.time.Duration;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,9 +11,9 @@ class DashboardPropertiesTest {
 
   private static DashboardProperties with(int queueCapacity, Duration heartbeat, String prefix) {
     DashboardProperties d = DashboardProperties.defaults();
-    return new DashboardProperties(d.bootstrapServers(), prefix, heartbeat, d.vitalThrottle(), queueCapacity,
+    return new DashboardProperties(prefix, heartbeat, d.vitalThrottle(), queueCapacity,
         d.resumeWindow(), d.resumeCapacity(), d.stateLookback(), d.maxPatients(), d.maxAlertsPerPatient(),
-        d.maxPatientsPerSubscription(), d.syncInterval(), d.websocketServer(), null);
+        d.maxPatientsPerSubscription(), d.syncInterval(), d.websocketServer());
   }
 
   @Test
@@ -22,7 +21,8 @@ class DashboardPropertiesTest {
     DashboardProperties defaults = DashboardProperties.defaults();
     assertThat(defaults.heartbeatInterval()).isEqualTo(Duration.ofSeconds(15));
     assertThat(defaults.vitalThrottle()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(with(16, Duration.ofSeconds(1), "t1.").consumer()).isEqualTo(Map.of());
+    assertThat(defaults.websocketServer()).isEqualTo("netty");
+    assertThat(with(16, Duration.ofSeconds(1), "t1.").topicPrefix()).isEqualTo("t1.");
   }
 
   @Test

@@ -1,7 +1,6 @@
 package io.vitalflow.fhir;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -17,7 +16,7 @@ import io.vitalflow.kafka.StreamsRunner;
  * its offsets in PostgreSQL, not in its Kafka consumer group, so the group's committed offsets never move.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnExpression("!'${vitalflow.fhir.kafka-bootstrap:}'.isBlank()")
+@ConditionalOnBooleanProperty(name = "vitalflow.fhir.writes-enabled", matchIfMissing = true)
 class FhirHealthConfiguration {
 
   @Bean

@@ -10,11 +10,15 @@ import org.springframework.validation.annotation.Validated;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 
 /**
- * Settings of the FHIR server; the defaults work on the local stack.
+ * Settings of the FHIR server; the defaults work on the local stack and are written once, here. Kafka is
+ * configured with Spring Boot's {@code spring.kafka.*} (every client: command sender, command processor,
+ * projection, topic creation), the database with {@code spring.datasource.*} (the write side's HikariCP pool)
+ * from which the reads' {@code spring.r2dbc.*} is derived unless it is set ({@link R2dbcFromDataSource}).
  *
- * @param kafkaBootstrap Kafka bootstrap servers; blank makes a read-only server (writes answer 405)
+ * @param writesEnabled false makes a read-only server (writes answer 405, no Kafka client is made)
  * @param topicPrefix prefix of every topic name (empty in production)
  * @param applicationId Kafka Streams application id of the command processor (prefix of its internal topics)
  * @param stateDir where the command processor keeps its RocksDB store
@@ -22,7 +26,6 @@ import jakarta.validation.constraints.NotBlank;
  * @param commitInterval exactly-once commit interval of the command processor: a write is visible to the
  *     projection only after the commit, so this bounds write latency from below
  * @param replicationFactor of the command processor's internal topics; -1 takes the broker default
- * @param jdbcUrl PostgreSQL of the projection (the same database R2DBC reads)
  * @param projectionThreads projection consumers, each with one database connection
  * @param projectionBatchRecords flush a projection batch at this many versions
  * @param projectionLinger flush a projection batch at the latest after this long
@@ -50,20 +53,20 @@ import jakarta.validation.constraints.NotBlank;
  *     than this
  * @param stallTimeout health of the command processor is DOWN when its committed offsets have not moved for this
  *     long although commands arrived
+ * @param clockSkew how far after its write a vital-sign Observation's effective time may lie and still become a
+ *     reading; the same setting and default as {@code vitalflow.ingest.clock-skew} and
+ *     {@code vitalflow.processor.clock-skew} (which must not be smaller, or such readings become dead letters there)
  */
 @Validated
 @ConfigurationProperties("vitalflow.fhir")
 public record FhirProperties(
-    @DefaultValue("") String kafkaBootstrap,
+    @DefaultValue("true") boolean writesEnabled,
     @DefaultValue("") String topicPrefix,
     @DefaultValue("vitalflow-fhir") @NotBlank String applicationId,
     @DefaultValue("${java.io.tmpdir}/vitalflow-fhir-streams") Path stateDir,
     @DefaultValue("1") @Min(1) int streamThreads,
     @DefaultValue("20ms") Duration commitInterval,
     @DefaultValue("-1") short replicationFactor,
-    @DefaultValue("jdbc:postgresql://127.0.0.1:5432/vitalflow") @NotBlank String jdbcUrl,
-    @DefaultValue("postgres") String jdbcUser,
-    @DefaultValue("postgres") String jdbcPassword,
     @DefaultValue("2") @Min(1) int projectionThreads,
     @DefaultValue("2000") @Min(1) int projectionBatchRecords,
     @DefaultValue("2ms") Duration projectionLinger,
@@ -78,10 +81,11 @@ public record FhirProperties(
     @DefaultValue("10s") Duration sessionTimeout,
     @DefaultValue("true") boolean commandProcessorEnabled,
     @DefaultValue("60s") Duration sinkHealthTolerance,
-    @DefaultValue("60s") Duration stallTimeout) {
+    @DefaultValue("60s") Duration stallTimeout,
+    @DefaultValue("5s") @NotNull Duration clockSkew) {
 
-  /** Whether this instance accepts writes (it has a broker to send them to). */
+  /** Whether this instance accepts writes. */
   public boolean writable() {
-    return !kafkaBootstrap.isBlank();
+    return writesEnabled;
   }
 }

@@ -13,7 +13,7 @@ import org.hl7.fhir.r4.model.Observation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -28,49 +28,52 @@ import io.vitalflow.fhir.store.WriteNotifications;
 import io.vitalflow.fhir.vitals.VitalSignMapping;
 import io.vitalflow.fhir.write.CommandSender;
 import io.vitalflow.fhir.write.Writes;
+import io.vitalflow.kafka.KafkaClients;
 import io.vitalflow.kafka.StreamsRunner;
 import io.vitalflow.kafka.StreamsSettings;
 import io.vitalflow.kafka.TopicAdmin;
 import io.vitalflow.storage.Migrations;
-import io.vitalflow.storage.PostgresCoordinates;
+import io.vitalflow.storage.StorageLayout;
 import io.vitalflow.schemas.FhirResourceVersion;
 import io.vitalflow.schemas.Topics;
 import io.vitalflow.schemas.VitalSign;
 
 /**
- * The write side, present when a broker is configured: the command sender, the exactly-once command
- * processor, the PostgreSQL projection and the notifications that make writes read-your-writes.
+ * The write side, present unless {@code vitalflow.fhir.writes-enabled=false}: the command sender, the exactly-once
+ * command processor, the PostgreSQL projection and the notifications that make writes read-your-writes. Its Kafka
+ * clients get the operator's {@code spring.kafka.*}; its database is Spring Boot's pooled {@code spring.datasource}.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnExpression("!'${vitalflow.fhir.kafka-bootstrap:}'.isBlank()")
+@ConditionalOnBooleanProperty(name = "vitalflow.fhir.writes-enabled", matchIfMissing = true)
 class FhirWriteConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(FhirWriteConfiguration.class);
 
   @Bean
-  DataSource fhirDataSource(FhirProperties properties) {
-    DataSource dataSource = PostgresCoordinates
-        .fromJdbcUrl(properties.jdbcUrl(), properties.jdbcUser(), properties.jdbcPassword()).dataSource();
-    if (dataSource instanceof org.postgresql.ds.PGSimpleDataSource pg) {
-      pg.setReWriteBatchedInserts(true);
-    }
-    Migrations.migrate(dataSource);
-    TopicAdmin.ensureTopics(properties.kafkaBootstrap(), properties.topicPrefix(),
+  KafkaClients fhirKafkaClients(KafkaProperties kafka) {
+    return KafkaClients.of(kafka);
+  }
+
+  /** The schema and the topics, before anything reads or writes them. */
+  @Bean
+  StorageLayout fhirStorage(DataSource dataSource, KafkaClients fhirKafkaClients, FhirProperties properties) {
+    StorageLayout layout = Migrations.migrate(dataSource);
+    TopicAdmin.ensureTopics(fhirKafkaClients, properties.topicPrefix(),
         properties.replicationFactor() < 1 ? 1 : properties.replicationFactor(), List.of(Topics.FHIR_COMMANDS,
             Topics.FHIR_RESOURCES, Topics.FHIR_OUTCOMES, Topics.FHIR_COMMANDS_DLQ, Topics.VITALS_RAW));
-    return dataSource;
+    return layout;
   }
 
   @Bean(destroyMethod = "close")
-  WriteNotifications writeNotifications(DataSource fhirDataSource) {
-    WriteNotifications notifications = new WriteNotifications(fhirDataSource);
+  WriteNotifications writeNotifications(DataSource dataSource, StorageLayout fhirStorage) {
+    WriteNotifications notifications = new WriteNotifications(dataSource);
     notifications.start(Duration.ofSeconds(30));
     return notifications;
   }
 
   @Bean(destroyMethod = "close")
-  CommandSender commandSender(FhirProperties properties) {
-    return new CommandSender(properties.kafkaBootstrap(), properties.topicPrefix(), Duration.ofSeconds(30));
+  CommandSender commandSender(FhirProperties properties, KafkaClients fhirKafkaClients, StorageLayout fhirStorage) {
+    return new CommandSender(fhirKafkaClients, properties.topicPrefix(), Duration.ofSeconds(30));
   }
 
   @Bean
@@ -84,15 +87,17 @@ class FhirWriteConfiguration {
   /** Absent on a projection-only replica ({@code vitalflow.fhir.command-processor-enabled=false}). */
   @Bean
   @ConditionalOnBooleanProperty(name = "vitalflow.fhir.command-processor-enabled", matchIfMissing = true)
-  StreamsRunner fhirCommandProcessor(FhirProperties properties, DataSource fhirDataSource, MeterRegistry meters) {
+  StreamsRunner fhirCommandProcessor(FhirProperties properties, KafkaClients fhirKafkaClients,
+      StorageLayout fhirStorage, MeterRegistry meters) {
+    Duration clockSkew = properties.clockSkew();
     var topology = new FhirCommandTopology(new FhirCommandTopology.Options(properties.topicPrefix(),
-        FhirWriteConfiguration::vitalsOf)).build();
+        version -> vitalsOf(version, clockSkew))).build();
     Properties p = StreamsSettings.properties(StreamsSettings.Options
-        .of(properties.applicationId(), properties.kafkaBootstrap(), properties.stateDir())
+        .of(properties.applicationId(), properties.stateDir())
         .withReplicationFactor(properties.replicationFactor())
         .withStreamThreads(properties.streamThreads())
         .withCommitInterval(properties.commitInterval())
-        .withCacheMaxBytes(0));
+        .withCacheMaxBytes(0), fhirKafkaClients);
     StreamsSettings.sessionTimeout(p, properties.sessionTimeout());
     // a command is answered only after its transaction commits: poll briefly so the loop reaches the commit
     p.put(StreamsConfig.POLL_MS_CONFIG, 5);
@@ -103,8 +108,9 @@ class FhirWriteConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  FhirProjection fhirProjection(FhirProperties properties, DataSource fhirDataSource, MeterRegistry meters) {
-    FhirProjection projection = new FhirProjection(properties.kafkaBootstrap(), fhirDataSource,
+  FhirProjection fhirProjection(FhirProperties properties, KafkaClients fhirKafkaClients, DataSource dataSource,
+      StorageLayout fhirStorage, MeterRegistry meters) {
+    FhirProjection projection = new FhirProjection(fhirKafkaClients, dataSource,
         properties.topicPrefix(), properties.applicationId() + "-projection", properties.projectionThreads(),
         properties.projectionBatchRecords(), properties.projectionLinger(), properties.sessionTimeout(),
         new IndexedProjection(), meters);
@@ -119,13 +125,13 @@ class FhirWriteConfiguration {
   }
 
   /** Vital-sign Observations written through the API also become readings: one reading, one truth. */
-  static List<VitalSign> vitalsOf(FhirResourceVersion version) {
+  static List<VitalSign> vitalsOf(FhirResourceVersion version, Duration clockSkew) {
     if (!version.getResourceType().equals("Observation") || version.getResource() == null) {
       return List.of();
     }
     Observation observation = FhirContext.forR4Cached().newJsonParser().parseResource(Observation.class,
         version.getResource());
     return VitalSignMapping.fromObservation(observation, "Observation/" + version.getResourceId() + "/_history/"
-        + version.getVersionId(), version.getLastUpdated());
+        + version.getVersionId(), version.getLastUpdated(), clockSkew);
   }
 }

@@ -24,8 +24,9 @@ class FhirOverloadTest {
   void aFullServiceAnswersInItsOwnErrorFormat() throws Exception {
     PostgresCoordinates database = LocalStack.shared().freshDatabase("fhir_overload");
     ConfigurableApplicationContext app = FhirApiApplication.builder().run("--server.port=0",
-        "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user(),
-        "--spring.r2dbc.password=" + database.password(), "--vitalflow.http.max-connections=2",
+        "--vitalflow.fhir.writes-enabled=false", "--spring.datasource.url=" + database.jdbcUrl(),
+        "--spring.datasource.username=" + database.user(), "--spring.datasource.password=" + database.password(),
+        "--vitalflow.http.max-connections=2",
         "--vitalflow.http.max-connections-per-address=0", "--vitalflow.http.retry-after=9s");
     List<Socket> held = new ArrayList<>();
     try {

@@ -23,8 +23,8 @@ public final class ReadOnlyServer implements AutoCloseable {
 
   public static ReadOnlyServer start(PostgresCoordinates database) {
     return new ReadOnlyServer(FhirApiApplication.builder().run("--server.port=0",
-        "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user(),
-        "--spring.r2dbc.password=" + database.password()));
+        "--vitalflow.fhir.writes-enabled=false", "--spring.datasource.url=" + database.jdbcUrl(),
+        "--spring.datasource.username=" + database.user(), "--spring.datasource.password=" + database.password()));
   }
 
   public WebTestClient client() {

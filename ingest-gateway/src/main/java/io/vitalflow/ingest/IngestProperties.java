@@ -5,39 +5,36 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Settings of the ingest gateway, prefix {@code vitalflow.ingest}. The defaults work against the embedded
- * local stack; an external Kafka cluster is a change of {@code bootstrap-servers} (plus security settings
- * under {@code producer.*}).
+ * Settings of the ingest gateway, prefix {@code vitalflow.ingest}; each default is written once, here. Kafka
+ * (address, TLS, SASL, producer properties) is configured with Spring Boot's {@code spring.kafka.*}.
  *
- * @param bootstrapServers Kafka bootstrap servers
  * @param topicPrefix prefix put in front of every catalogue topic name (tests use a fresh one each)
  * @param maxBodySize largest accepted request body; larger ones get 413
  * @param maxBatchSize most readings (array elements, NDJSON lines, Bundle entries) in one request
  * @param clockSkew how far in the future an effective time may lie (device clocks drift); seconds, not minutes:
- *     a reading dated ahead would otherwise show as the newest value until its time has come
+ *     a reading dated ahead would otherwise show as the newest value until its time has come. The same setting
+ *     and default as {@code vitalflow.processor.clock-skew} and {@code vitalflow.fhir.clock-skew}
  * @param maxAge how old a reading may be; the database keeps raw partitions this far back
  * @param deliveryTimeout how long to wait for the broker to acknowledge a request's readings before 503
  * @param retryAfter the {@code Retry-After} sent with 503
- * @param producer extra Kafka producer settings (e.g. {@code security.protocol}); they win over ours
  */
 @ConfigurationProperties("vitalflow.ingest")
 public record IngestProperties(
-    @DefaultValue("127.0.0.1:9092") String bootstrapServers,
     @DefaultValue("") String topicPrefix,
     @DefaultValue("4MB") DataSize maxBodySize,
     @DefaultValue("10000") int maxBatchSize,
     @DefaultValue("5s") Duration clockSkew,
     @DefaultValue("7d") Duration maxAge,
     @DefaultValue("5s") Duration deliveryTimeout,
-    @DefaultValue("5s") Duration retryAfter,
-    Map<String, String> producer) {
+    @DefaultValue("5s") Duration retryAfter) {
 
   public IngestProperties {
-    require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap-servers must not be blank");
     topicPrefix = Objects.requireNonNullElse(topicPrefix, "");
     require(topicPrefix.chars().allMatch(IngestProperties::isTopicChar),
         "topic-prefix may hold only letters, digits, '.', '_' and '-'");
@@ -49,13 +46,12 @@ public record IngestProperties(
     require(isPositive(deliveryTimeout) && deliveryTimeout.toMillis() >= 1000,
         "delivery-timeout must be at least 1s");
     require(isPositive(retryAfter) && retryAfter.toSeconds() >= 1, "retry-after must be at least 1s");
-    producer = producer == null ? Map.of() : Map.copyOf(producer);
   }
 
-  /** The defaults, as the embedded stack uses them. */
+  /** The defaults, as a service without settings binds them (from the annotations above, not written again). */
   public static IngestProperties defaults() {
-    return new IngestProperties("127.0.0.1:9092", "", DataSize.ofMegabytes(4), 10_000, Duration.ofSeconds(5),
-        Duration.ofDays(7), Duration.ofSeconds(5), Duration.ofSeconds(5), Map.of());
+    return new Binder(new MapConfigurationPropertySource(Map.of()))
+        .bindOrCreate("vitalflow.ingest", IngestProperties.class);
   }
 
   private static boolean isPositive(Duration duration) {

@@ -32,7 +32,7 @@ class SlowUploadsTest {
   void slowFullSizeUploadsPastTheBudgetGet503AndARealBatchIsStored() throws Exception {
     LocalStack stack = LocalStack.shared();
     ConfigurableApplicationContext app = IngestGatewayApplication.builder().run("--server.port=0",
-        "--server.address=127.0.0.1", "--vitalflow.ingest.bootstrap-servers=" + stack.kafkaBootstrap(),
+        "--server.address=127.0.0.1", "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrap(),
         "--vitalflow.ingest.topic-prefix=" + stack.freshTopicPrefix());
     List<Socket> slow = new ArrayList<>();
     try {

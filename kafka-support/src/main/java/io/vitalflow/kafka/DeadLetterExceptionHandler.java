@@ -39,12 +39,13 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
 
   private static final Logger log = LoggerFactory.getLogger(DeadLetterExceptionHandler.class);
 
-  private String bootstrapServers;
+  private KafkaClients clients;
   private String applicationId;
 
+  /** The dead-letter producer gets the client settings (address, TLS, SASL) of the Streams application. */
   @Override
   public void configure(Map<String, ?> configs) {
-    bootstrapServers = String.valueOf(configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+    clients = KafkaClients.ofStreamsConfig(configs);
     applicationId = String.valueOf(configs.get(StreamsConfig.APPLICATION_ID_CONFIG));
   }
 
@@ -87,7 +88,7 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
     }
     Headers headers = DeadLetter.headers(new Header[0], reason, source, applicationId);
     try {
-      DeadLetterProducer.forBootstrap(bootstrapServers).send(new ProducerRecord<>(Topic.deadLetterName(context.topic()), null, context.sourceRawKey(),
+      DeadLetterProducer.of(clients).send(new ProducerRecord<>(Topic.deadLetterName(context.topic()), null, context.sourceRawKey(),
           context.sourceRawValue(), headers)).get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

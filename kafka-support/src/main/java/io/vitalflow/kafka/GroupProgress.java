@@ -31,7 +31,7 @@ public final class GroupProgress implements AutoCloseable {
   public record Verdict(boolean stalled, long lag, Duration sinceProgress, String detail) {
   }
 
-  private final String bootstrapServers;
+  private final KafkaClients clients;
   private final String groupId;
   private final Duration stallTimeout;
   private final LongSupplier nanoClock;
@@ -40,12 +40,12 @@ public final class GroupProgress implements AutoCloseable {
   private long endSumAtProgress = -1;
   private long progressAtNanos;
 
-  public GroupProgress(String bootstrapServers, String groupId, Duration stallTimeout) {
-    this(bootstrapServers, groupId, stallTimeout, System::nanoTime);
+  public GroupProgress(KafkaClients clients, String groupId, Duration stallTimeout) {
+    this(clients, groupId, stallTimeout, System::nanoTime);
   }
 
-  GroupProgress(String bootstrapServers, String groupId, Duration stallTimeout, LongSupplier nanoClock) {
-    this.bootstrapServers = bootstrapServers;
+  GroupProgress(KafkaClients clients, String groupId, Duration stallTimeout, LongSupplier nanoClock) {
+    this.clients = clients;
     this.groupId = groupId;
     this.stallTimeout = stallTimeout;
     this.nanoClock = nanoClock;
@@ -109,8 +109,7 @@ public final class GroupProgress implements AutoCloseable {
 
   private Admin admin() {
     if (admin == null) {
-      Map<String, Object> config = new HashMap<>();
-      config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+      Map<String, Object> config = clients.admin(Map.of());
       config.put(AdminClientConfig.CLIENT_ID_CONFIG, groupId + "-progress");
       config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis());
       config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis());

@@ -74,8 +74,7 @@ public final class StreamsRunner implements SmartLifecycle {
   @Override
   public synchronized void start() {
     startClient();
-    progress = new GroupProgress(properties.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), applicationId,
-        stallTimeout);
+    progress = new GroupProgress(KafkaClients.ofStreamsConfig(properties), applicationId, stallTimeout);
     supervisor = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "streams-supervisor-" + applicationId);
       thread.setDaemon(true);

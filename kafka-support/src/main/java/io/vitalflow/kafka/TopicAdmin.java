@@ -37,7 +37,13 @@ public final class TopicAdmin {
 
   public static void ensureTopics(String bootstrapServers, String prefix, short replicationFactor,
       Collection<Topic<?, ?>> topics) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    ensureTopics(KafkaClients.of(bootstrapServers), prefix, replicationFactor, topics);
+  }
+
+  /** Creates the topics with an admin client of the service's {@code spring.kafka.*} settings. */
+  public static void ensureTopics(KafkaClients clients, String prefix, short replicationFactor,
+      Collection<Topic<?, ?>> topics) {
+    try (Admin admin = Admin.create(clients.admin(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "vitalflow-topics")))) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = topics.stream()
           .filter(topic -> !existing.contains(prefix + topic.name()))
@@ -63,7 +69,7 @@ public final class TopicAdmin {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("Cannot reach Kafka at " + bootstrapServers + " to create topics", e);
+      throw new IllegalStateException("Cannot reach Kafka at " + clients.bootstrapServers() + " to create topics", e);
     }
   }
 

@@ -34,8 +34,9 @@ class StreamsSettingsTest {
 
   @Test
   void optionsOverrideTheDefaults() {
-    Properties p = StreamsSettings.properties(StreamsSettings.Options.of("vitals", "b:9092", STATE)
-        .withStreamThreads(4).withCommitInterval(Duration.ofMillis(50)).withCacheMaxBytes(0));
+    Properties p = StreamsSettings.properties(StreamsSettings.Options.of("vitals", STATE)
+        .withStreamThreads(4).withCommitInterval(Duration.ofMillis(50)).withCacheMaxBytes(0),
+        KafkaClients.of("b:9092"));
 
     assertThat(p).containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "4")
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "50")
@@ -45,11 +46,11 @@ class StreamsSettingsTest {
 
   @Test
   void nonsenseIsRefused() {
-    StreamsSettings.Options ok = StreamsSettings.Options.of("vitals", "b:9092", STATE);
+    StreamsSettings.Options ok = StreamsSettings.Options.of("vitals", STATE);
     assertThatThrownBy(() -> ok.withReplicationFactor(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ok.withStreamThreads(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ok.withCommitInterval(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> StreamsSettings.Options.of(" ", "b:9092", STATE))
+    assertThatThrownBy(() -> StreamsSettings.Options.of(" ", STATE))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

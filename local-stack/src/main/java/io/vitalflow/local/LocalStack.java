@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -85,7 +86,7 @@ public final class LocalStack {
     if (postgresAdmin == null) {
       String external = System.getenv("VITALFLOW_TEST_POSTGRES");
       if (external != null && !external.isBlank()) {
-        postgresAdmin = PostgresCoordinates.fromJdbcUrl(external, envOr("VITALFLOW_TEST_POSTGRES_USER", "postgres"),
+        postgresAdmin = external(external, envOr("VITALFLOW_TEST_POSTGRES_USER", "postgres"),
             envOr("VITALFLOW_TEST_POSTGRES_PASSWORD", "postgres"));
       } else if (useContainers()) {
         postgresAdmin = ContainerStack.startTimescale();
@@ -95,6 +96,16 @@ public final class LocalStack {
       }
     }
     return postgresAdmin;
+  }
+
+  /** The server of a JDBC URL, as the PostgreSQL driver reads it (host, port, database). */
+  private static PostgresCoordinates external(String jdbcUrl, String user, String password) {
+    Properties parsed = org.postgresql.Driver.parseURL(jdbcUrl, null);
+    if (parsed == null) {
+      throw new IllegalArgumentException("VITALFLOW_TEST_POSTGRES is not a PostgreSQL JDBC URL");
+    }
+    return new PostgresCoordinates(parsed.getProperty("PGHOST").split(",")[0],
+        Integer.parseInt(parsed.getProperty("PGPORT").split(",")[0]), parsed.getProperty("PGDBNAME"), user, password);
   }
 
   /** A new, empty, migrated database named after {@code purpose}. */

@@ -53,8 +53,9 @@ class DeadLetterExceptionHandlerTest {
         })
         .to(prefix + out.name(), Produced.with(Serdes.String(), Serdes.String()));
     Properties properties = StreamsSettings.properties(StreamsSettings.Options
-        .of(prefix + "handler", stack.kafkaBootstrap(), Files.createTempDirectory("streams"))
-        .withReplicationFactor(1).withStreamThreads(1).withCommitInterval(Duration.ofMillis(100)));
+        .of(prefix + "handler", Files.createTempDirectory("streams"))
+        .withReplicationFactor(1).withStreamThreads(1).withCommitInterval(Duration.ofMillis(100)),
+        KafkaClients.of(stack.kafkaBootstrap()));
 
     StreamsRunner runner = new StreamsRunner(builder.build(), properties, new SimpleMeterRegistry());
     runner.start();

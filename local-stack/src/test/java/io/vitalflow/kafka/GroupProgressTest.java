@@ -27,7 +27,7 @@ class GroupProgressTest {
   @Test
   void stalledOnlyWhileInputGrowsAndNothingIsCommittedForTheTimeout() {
     AtomicLong now = new AtomicLong();
-    GroupProgress progress = new GroupProgress("unused:9092", "g", Duration.ofSeconds(60), now::get);
+    GroupProgress progress = new GroupProgress(KafkaClients.of("unused:9092"), "g", Duration.ofSeconds(60), now::get);
     assertThat(progress.judge(100, 100, null).stalled()).isFalse();
     now.addAndGet(Duration.ofMinutes(5).toNanos());
     assertThat(progress.judge(100, 100, null).stalled()).as("idle: nothing arrives").isFalse();
@@ -59,7 +59,7 @@ class GroupProgressTest {
         var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
             stack.kafkaBootstrap(), ConsumerConfig.GROUP_ID_CONFIG, group), new StringDeserializer(),
             new StringDeserializer());
-        GroupProgress progress = new GroupProgress(stack.kafkaBootstrap(), group, Duration.ofSeconds(1))) {
+        GroupProgress progress = new GroupProgress(KafkaClients.of(stack.kafkaBootstrap()), group, Duration.ofSeconds(1))) {
       consumer.assign(List.of(partition));
       producer.send(new ProducerRecord<>(topic, 0, "k", "v")).get();
       consumer.commitSync(Map.of(partition, new OffsetAndMetadata(1)));

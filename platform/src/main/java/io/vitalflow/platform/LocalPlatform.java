@@ -23,6 +23,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import com.zaxxer.hikari.HikariDataSource;
+
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -143,46 +145,47 @@ public final class LocalPlatform implements AutoCloseable {
     }
     TopicAdmin.ensureTopics(kafka, "", Short.parseShort(flag("replication-factor", "1")));
 
-    PostgresCoordinates database;
+    // --jdbc-url goes to every service as spring.datasource.url, whole: its parameters (sslmode, ...) reach the driver
+    String jdbcUrl;
+    String jdbcUser;
+    String jdbcPassword;
     if (flags.containsKey("jdbc-url")) {
-      database = PostgresCoordinates.fromJdbcUrl(flags.get("jdbc-url"), flag("jdbc-user", "postgres"),
-          flag("jdbc-password", "postgres"));
+      jdbcUrl = flags.get("jdbc-url");
+      jdbcUser = flag("jdbc-user", "postgres");
+      jdbcPassword = flag("jdbc-password", "postgres");
     } else {
       LocalPostgres postgres = LocalPostgres.start(dataDir.resolve("postgres"),
           Integer.parseInt(flag("postgres-port", "54329")));
       started.push(postgres);
-      database = postgres.database("vitalflow");
+      PostgresCoordinates database = postgres.database("vitalflow");
+      jdbcUrl = database.jdbcUrl();
+      jdbcUser = database.user();
+      jdbcPassword = database.password();
     }
-    Migrations.migrate(database.dataSource());
+    migrate(jdbcUrl, jdbcUser, jdbcPassword);
+    List<String> datasource = List.of("--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=" + jdbcUser,
+        "--spring.datasource.password=" + jdbcPassword);
 
     String processorPort = !services.contains("processor") ? NOT_STARTED
         : run(VitalsProcessorApplication.builder(), "--server.port=" + flag("processor-port", "8083"),
         "--server.address=" + bind,
-        "--vitalflow.processor.kafka-bootstrap=" + kafka,
-        "--vitalflow.processor.jdbc-url=" + database.jdbcUrl(),
-        "--vitalflow.processor.jdbc-user=" + database.user(),
-        "--vitalflow.processor.jdbc-password=" + database.password(),
+        "--spring.kafka.bootstrap-servers=" + kafka, datasource.get(0), datasource.get(1), datasource.get(2),
         "--vitalflow.processor.state-dir=" + dataDir.resolve("streams"));
     String ingestPort = !services.contains("ingest") ? NOT_STARTED
         : run(IngestGatewayApplication.builder(), "--server.port=" + flag("ingest-port", "8081"),
         "--server.address=" + bind,
-        "--vitalflow.ingest.bootstrap-servers=" + kafka);
+        "--spring.kafka.bootstrap-servers=" + kafka);
     String fhirPort = !services.contains("fhir") ? NOT_STARTED
         : run(FhirApiApplication.builder(), "--server.port=" + flag("fhir-port", "8082"),
         "--server.address=" + bind,
-        "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user(),
-        "--spring.r2dbc.password=" + database.password(),
-        "--vitalflow.fhir.kafka-bootstrap=" + kafka,
-        "--vitalflow.fhir.jdbc-url=" + database.jdbcUrl(),
-        "--vitalflow.fhir.jdbc-user=" + database.user(),
-        "--vitalflow.fhir.jdbc-password=" + database.password(),
+        "--spring.kafka.bootstrap-servers=" + kafka, datasource.get(0), datasource.get(1), datasource.get(2),
         "--vitalflow.fhir.state-dir=" + dataDir.resolve("fhir-streams"));
     String dashboardPort = !services.contains("dashboard") ? NOT_STARTED
         : run(DashboardPushApplication.builder(), "--server.port=" + flag("dashboard-port", "8084"),
         "--server.address=" + bind,
-        "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user(),
-        "--spring.r2dbc.password=" + database.password(),
-        "--vitalflow.dashboard.bootstrap-servers=" + kafka);
+        "--spring.r2dbc.url=" + r2dbcUrl(jdbcUrl), "--spring.r2dbc.username=" + jdbcUser,
+        "--spring.r2dbc.password=" + jdbcPassword,
+        "--spring.kafka.bootstrap-servers=" + kafka);
 
     Map.of("processor", processorPort, "ingest", ingestPort, "fhir", fhirPort, "dashboard", dashboardPort)
         .forEach((name, port) -> {
@@ -213,13 +216,32 @@ public final class LocalPlatform implements AutoCloseable {
         "  metrics                http://" + host + ":" + ingestPort + "/actuator/prometheus (ingest), :"
             + processorPort + " (processor), :" + fhirPort + " (FHIR), :" + dashboardPort + " (dashboards)",
         "  Kafka                  " + kafka,
-        "  PostgreSQL             " + database.jdbcUrl() + " (user " + database.user() + (flags.containsKey("jdbc-url")
+        "  PostgreSQL             " + jdbcUrl + " (user " + jdbcUser + (flags.containsKey("jdbc-url")
             ? ")" : ", password in " + LocalPostgres.passwordFile(dataDir.resolve("postgres")) + ")"),
         "  HTTP ports listen on   " + bind + (isLoopback(bind) ? " (this machine only; --bind=0.0.0.0 opens them)" : ""),
         "  device simulator       " + (patients > 0 ? patients + " patients" : "off"),
         "Press Ctrl-C to stop.",
         "");
     System.out.println(banner);
+  }
+
+  /** Migrates before any service starts, with a short-lived pool of the URL as given (parameters and all). */
+  private static void migrate(String jdbcUrl, String user, String password) {
+    try (HikariDataSource dataSource = new HikariDataSource()) {
+      dataSource.setJdbcUrl(jdbcUrl);
+      dataSource.setUsername(user);
+      dataSource.setPassword(password);
+      dataSource.setMaximumPoolSize(2);
+      Migrations.migrate(dataSource);
+    }
+  }
+
+  /**
+   * The dashboards read over R2DBC: the same URL with the R2DBC scheme (the driver reads {@code sslmode} and the
+   * other parameters both drivers know).
+   */
+  static String r2dbcUrl(String jdbcUrl) {
+    return jdbcUrl.startsWith("jdbc:") ? "r2dbc:" + jdbcUrl.substring("jdbc:".length()) : jdbcUrl;
   }
 
   /** {@code --bind}: an IP address literal (no name look-up), e.g. {@code 127.0.0.1}, {@code 0.0.0.0} or {@code ::1}. */

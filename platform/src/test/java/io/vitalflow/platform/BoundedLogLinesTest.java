@@ -13,7 +13,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.yaml.snakeyaml.Yaml;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.ClassPathResource;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -22,6 +26,7 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.OutputStreamAppender;
+import io.vitalflow.web.ServiceDefaults;
 
 /**
  * Every log line is bounded: a 62 MB line of patient data came out of one retry loop once. The local platform's
@@ -56,10 +61,13 @@ class BoundedLogLinesTest {
   @ParameterizedTest
   @ValueSource(strings = {"ingest-gateway.yml", "fhir-api.yml", "vitals-stream-processor.yml", "dashboard-push.yml"})
   void eachServiceBoundsItsLinesWhenRunningAlone(String config) throws Exception {
-    String pattern;
-    try (InputStream yml = getClass().getResourceAsStream("/" + config)) {
-      pattern = pattern(new Yaml().loadAll(yml));
+    // the service's file over web-support's shared defaults, as the service's environment has them
+    StandardEnvironment environment = new StandardEnvironment();
+    for (PropertySource<?> source : new YamlPropertySourceLoader().load(config, new ClassPathResource(config))) {
+      environment.getPropertySources().addLast(source);
     }
+    new ServiceDefaults().postProcessEnvironment(environment, new SpringApplication());
+    String pattern = environment.getProperty("logging.pattern.console");
     assertThat(pattern).as(config + " logging.pattern.console").isNotNull();
 
     LoggerContext context = new LoggerContext();
@@ -95,16 +103,5 @@ class BoundedLogLinesTest {
     List<String> lines = output.lines().toList();
     assertThat(lines).allSatisfy(line -> assertThat(line.length()).isLessThan(10_200));
     assertThat(output.length()).as("both events together").isLessThan(15_000);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static String pattern(Iterable<Object> documents) {
-    for (Object document : documents) {
-      if (document instanceof Map<?, ?> root && root.get("logging") instanceof Map<?, ?> logging
-          && logging.get("pattern") instanceof Map<?, ?> pattern && pattern.get("console") instanceof String value) {
-        return value;
-      }
-    }
-    return null;
   }
 }

@@ -41,16 +41,15 @@ final class RunningServices implements AutoCloseable {
 
   RunningServices startAll() throws Exception {
     startVitalsPath();
-    fhirPort = start(FhirApiApplication.builder(), "--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),
-        "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password(),
-        "--vitalflow.fhir.kafka-bootstrap=" + stack.kafkaBootstrap(),
+    fhirPort = start(FhirApiApplication.builder(), "--server.port=0",
+        "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrap(),
         "--vitalflow.fhir.topic-prefix=" + topicPrefix,
         "--vitalflow.fhir.application-id=" + applicationId + "-fhir",
         "--vitalflow.fhir.state-dir=" + newStateDir(),
         "--vitalflow.fhir.replication-factor=1",
-        "--vitalflow.fhir.jdbc-url=" + database.jdbcUrl(),
-        "--vitalflow.fhir.jdbc-user=" + database.user(),
-        "--vitalflow.fhir.jdbc-password=" + database.password());
+        "--spring.datasource.url=" + database.jdbcUrl(),
+        "--spring.datasource.username=" + database.user(),
+        "--spring.datasource.password=" + database.password());
     return this;
   }
 
@@ -61,7 +60,7 @@ final class RunningServices implements AutoCloseable {
     processorPort = start(VitalsProcessorApplication.builder(), args.toArray(String[]::new));
     processor = contexts.get(contexts.size() - 1);
     ingestPort = start(IngestGatewayApplication.builder(), "--server.port=0",
-        "--vitalflow.ingest.bootstrap-servers=" + stack.kafkaBootstrap(), "--vitalflow.ingest.topic-prefix=" + topicPrefix);
+        "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrap(), "--vitalflow.ingest.topic-prefix=" + topicPrefix);
     return this;
   }
 
@@ -73,7 +72,7 @@ final class RunningServices implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("--server.port=0",
         "--spring.r2dbc.url=" + database.r2dbcUrl(),
         "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password(),
-        "--vitalflow.dashboard.bootstrap-servers=" + stack.kafkaBootstrap(),
+        "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrap(),
         "--vitalflow.dashboard.topic-prefix=" + topicPrefix));
     args.addAll(List.of(extraArgs));
     dashboardPort = start(DashboardPushApplication.builder(), args.toArray(String[]::new));
@@ -90,13 +89,13 @@ final class RunningServices implements AutoCloseable {
   /** Arguments for a processor instance of this test (in this JVM or a child JVM). */
   String[] processorArgs(Path stateDir) {
     return new String[] {"--server.port=0",
-        "--vitalflow.processor.kafka-bootstrap=" + stack.kafkaBootstrap(),
+        "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrap(),
         "--vitalflow.processor.topic-prefix=" + topicPrefix,
         "--vitalflow.processor.application-id=" + applicationId,
         "--vitalflow.processor.state-dir=" + stateDir,
-        "--vitalflow.processor.jdbc-url=" + database.jdbcUrl(),
-        "--vitalflow.processor.jdbc-user=" + database.user(),
-        "--vitalflow.processor.jdbc-password=" + database.password(),
+        "--spring.datasource.url=" + database.jdbcUrl(),
+        "--spring.datasource.username=" + database.user(),
+        "--spring.datasource.password=" + database.password(),
         "--vitalflow.processor.sink-linger=50ms",
         "--vitalflow.processor.session-timeout=6s"};
   }

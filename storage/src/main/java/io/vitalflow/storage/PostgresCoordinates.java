@@ -4,7 +4,11 @@ import javax.sql.DataSource;
 
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** Where a PostgreSQL database is and how to log in, in JDBC and R2DBC form. */
+/**
+ * Where a PostgreSQL database that VitalFlow started or created is (the local stack, tests) and how to log in,
+ * in JDBC and R2DBC form. Services never take these apart: they are given {@code spring.datasource.*} and
+ * {@code spring.r2dbc.*}, whose URLs go to the drivers whole, parameters and all.
+ */
 public record PostgresCoordinates(String host, int port, String database, String user, String password) {
 
   public String jdbcUrl() {
@@ -28,17 +32,5 @@ public record PostgresCoordinates(String host, int port, String database, String
     dataSource.setPassword(password);
     dataSource.setReWriteBatchedInserts(true);
     return dataSource;
-  }
-
-  /** Parses {@code jdbc:postgresql://host:port/db}. */
-  public static PostgresCoordinates fromJdbcUrl(String jdbcUrl, String user, String password) {
-    String rest = jdbcUrl.replaceFirst("^jdbc:postgresql://", "");
-    int slash = rest.indexOf('/');
-    String hostPort = slash < 0 ? rest : rest.substring(0, slash);
-    String database = slash < 0 ? user : rest.substring(slash + 1).replaceFirst("\\?.*$", "");
-    int colon = hostPort.lastIndexOf(':');
-    String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
-    int port = colon < 0 ? 5432 : Integer.parseInt(hostPort.substring(colon + 1));
-    return new PostgresCoordinates(host, port, database, user, password);
   }
 }

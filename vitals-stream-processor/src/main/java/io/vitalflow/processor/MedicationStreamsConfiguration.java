@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vitalflow.kafka.KafkaClients;
 import io.vitalflow.kafka.StreamsRunner;
 import io.vitalflow.interactions.WasmInteractionChecker;
 import io.vitalflow.processor.medication.MedicationTopology;
@@ -33,16 +34,16 @@ class MedicationStreamsConfiguration {
   }
 
   @Bean
-  StreamsRunner medicationStreams(ProcessorProperties properties, WasmInteractionChecker checker,
+  StreamsRunner medicationStreams(ProcessorProperties properties, KafkaClients kafka, WasmInteractionChecker checker,
       MeterRegistry meters) {
     var topology = new MedicationTopology(MedicationTopology.Options.of(checker)
         .withTopicPrefix(properties.topicPrefix()));
     Properties streams = StreamsSettings.properties(StreamsSettings.Options
-        .of(properties.applicationId() + "-medications", properties.kafkaBootstrap(), properties.stateDir())
+        .of(properties.applicationId() + "-medications", properties.stateDir())
         .withReplicationFactor(properties.replicationFactor())
         .withStreamThreads(1)
         .withCommitInterval(MedicationTopology.COMMIT_INTERVAL)
-        .withCacheMaxBytes(MedicationTopology.CACHE_MAX_BYTES));
+        .withCacheMaxBytes(MedicationTopology.CACHE_MAX_BYTES), kafka);
     StreamsSettings.sessionTimeout(streams, properties.sessionTimeout());
     log.info("Medication stream state: {} stores", properties.medicationStateStores());
     return new StreamsRunner(topology.build(properties.medicationStateStores()), streams, meters,

@@ -1,9 +1,12 @@
 package io.vitalflow.web;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -50,10 +53,9 @@ public record HttpLimits(
     require(positive(retryAfter) && retryAfter.toSeconds() >= 1, "retry-after must be at least 1s");
   }
 
-  /** The defaults, as a service without settings gets them. */
+  /** The defaults, as a service without settings binds them (from the annotations above, not written again). */
   public static HttpLimits defaults() {
-    return new HttpLimits(Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(10),
-        Duration.ofSeconds(60), 2048, 512, DataSize.ofMegabytes(64), DataSize.ofMegabytes(16), Duration.ofSeconds(5));
+    return new Binder(new MapConfigurationPropertySource(Map.of())).bindOrCreate("vitalflow.http", HttpLimits.class);
   }
 
   /**

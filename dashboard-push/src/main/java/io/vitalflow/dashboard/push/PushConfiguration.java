@@ -9,6 +9,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.SmartLifecycle;
@@ -101,9 +102,9 @@ class PushConfiguration {
   }
 
   @Bean
-  TopicFeed topicFeed(DashboardProperties properties, LiveState state, Hub hub, Throttle throttle,
-      PushMetrics metrics) {
-    return new TopicFeed(properties, state, hub, throttle, metrics);
+  TopicFeed topicFeed(DashboardProperties properties, KafkaProperties kafka, LiveState state, Hub hub,
+      Throttle throttle, PushMetrics metrics) {
+    return new TopicFeed(properties, kafka, state, hub, throttle, metrics);
   }
 
   @Bean

@@ -60,7 +60,7 @@ class DashboardStreamTest {
             () -> (client, patientId) -> !patientId.startsWith("secret-")))
         .run("--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),
             "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password(),
-            "--vitalflow.dashboard.bootstrap-servers=" + stack.kafkaBootstrap(),
+            "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrap(),
             "--vitalflow.dashboard.topic-prefix=" + prefix, "--vitalflow.dashboard.vital-throttle=100ms",
             "--vitalflow.dashboard.heartbeat-interval=1s", "--vitalflow.dashboard.sync-interval=300ms",
             "--vitalflow.dashboard.queue-capacity=64",

@@ -37,7 +37,7 @@ class TwoInstancesTest {
     topics = new Topics4(stack.kafkaBootstrap(), prefix);
     String[] args = {"--server.port=0", "--spring.r2dbc.url=" + database.r2dbcUrl(),
         "--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password(),
-        "--vitalflow.dashboard.bootstrap-servers=" + stack.kafkaBootstrap(),
+        "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrap(),
         "--vitalflow.dashboard.topic-prefix=" + prefix, "--vitalflow.dashboard.sync-interval=200ms"};
     a = DashboardPushApplication.builder().run(args);
     b = DashboardPushApplication.builder().run(args);

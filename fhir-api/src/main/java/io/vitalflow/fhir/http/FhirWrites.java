@@ -30,7 +30,7 @@ final class FhirWrites {
   void requireWritable() {
     if (writes == null) {
       throw new FhirError(HttpStatus.METHOD_NOT_ALLOWED, IssueType.NOTSUPPORTED,
-          "This server is read-only (no Kafka configured: vitalflow.fhir.kafka-bootstrap)");
+          "This server is read-only (vitalflow.fhir.writes-enabled=false)");
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vitalflow.kafka.KafkaClients;
 import io.vitalflow.storage.sink.PostgresSink;
 import io.vitalflow.storage.sink.SinkHealth;
 import io.vitalflow.storage.sink.SinkSettings;
@@ -23,12 +24,12 @@ public final class FhirProjection implements AutoCloseable {
   /**
    * @param consumerGroup the group, also the key of the stored offsets; a new group replays from the start
    */
-  public FhirProjection(String bootstrapServers, DataSource dataSource, String topicPrefix, String consumerGroup,
+  public FhirProjection(KafkaClients kafka, DataSource dataSource, String topicPrefix, String consumerGroup,
       int threads, int maxBatchRecords, Duration linger, Duration sessionTimeout, SearchIndexUpdater index,
       MeterRegistry meters) {
     var settings = new SinkSettings("fhir-projection", consumerGroup, List.of(topicPrefix + Topics.FHIR_RESOURCES.name(),
         topicPrefix + Topics.FHIR_OUTCOMES.name()), maxBatchRecords, linger, threads, sessionTimeout);
-    this.sink = new PostgresSink(bootstrapServers, dataSource, settings,
+    this.sink = new PostgresSink(kafka, dataSource, settings,
         () -> new ProjectionBatch(topicPrefix, index, meters), meters);
   }
 

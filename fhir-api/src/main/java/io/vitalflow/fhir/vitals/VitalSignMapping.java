@@ -1,6 +1,7 @@
 package io.vitalflow.fhir.vitals;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -59,14 +60,16 @@ public final class VitalSignMapping {
    * {@link VitalSignType}; a {@code valueQuantity} in UCUM with a unit convertible to the canonical unit and a
    * plausible value; subject {@code Patient/{id}}; {@code effectiveDateTime} or {@code effectiveInstant} to the
    * second or finer, not older than {@link VitalSignType#MAX_AGE} and not later than
-   * {@link VitalSignType#MAX_CLOCK_SKEW} after {@code receivedTime}.
+   * {@code clockSkew} ({@code vitalflow.fhir.clock-skew}) after {@code receivedTime}.
    *
    * @param readingId the reading id, for Observations written through the FHIR API
    *     {@code Observation/<id>/_history/<version>}
    * @param receivedTime when the Observation was accepted
+   * @param clockSkew how far after {@code receivedTime} the effective time may lie
    * @return the readings, in the canonical unit; empty when none
    */
-  public static List<VitalSign> fromObservation(Observation obs, String readingId, Instant receivedTime) {
+  public static List<VitalSign> fromObservation(Observation obs, String readingId, Instant receivedTime,
+      Duration clockSkew) {
     if (!isUsable(obs) || obs.hasCategory() && !hasVitalSignsCategory(obs.getCategory())) {
       return List.of();
     }
@@ -75,7 +78,7 @@ public final class VitalSignMapping {
     Instant effective = effectiveTime(obs);
     if (loinc == null || patient == null || effective == null
         || effective.isBefore(receivedTime.minus(VitalSignType.MAX_AGE))
-        || effective.isAfter(receivedTime.plus(VitalSignType.MAX_CLOCK_SKEW))) {
+        || effective.isAfter(receivedTime.plus(clockSkew))) {
       return List.of();
     }
     String deviceId = referenceId(obs.getDevice(), "Device");

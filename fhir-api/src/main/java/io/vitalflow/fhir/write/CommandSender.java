@@ -1,7 +1,9 @@
 package io.vitalflow.fhir.write;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -10,11 +12,19 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 
+import io.vitalflow.kafka.KafkaClients;
 import io.vitalflow.schemas.FhirCommand;
 import io.vitalflow.schemas.Topics;
 import reactor.core.publisher.Mono;
 
-/** Sends commands to {@code fhir.commands.v1}, keyed {@code Type/id}, acknowledged by all in-sync replicas. */
+/**
+ * Sends commands to {@code fhir.commands.v1}, keyed {@code Type/id}, acknowledged by all in-sync replicas.
+ *
+ * <p>Why {@code KafkaProducer}s and not spring-kafka's {@code KafkaTemplate}: a transaction Bundle's commands go
+ * out in one Kafka transaction of a producer made for that purpose and closed with this sender, beside the plain
+ * idempotent producer of single writes; both are a few lines here, and their settings come from
+ * {@code spring.kafka.*} ({@link KafkaClients}) as a template's factory would build them.
+ */
 public final class CommandSender implements AutoCloseable {
 
   private final KafkaProducer<String, FhirCommand> producer;
@@ -22,21 +32,25 @@ public final class CommandSender implements AutoCloseable {
   private final Properties transactionalConfig;
   private KafkaProducer<String, FhirCommand> transactional;
 
-  public CommandSender(String bootstrapServers, String topicPrefix, Duration deliveryTimeout) {
+  public CommandSender(KafkaClients kafka, String topicPrefix, Duration deliveryTimeout) {
+    Map<String, Object> tuning = new HashMap<>();
+    tuning.put(ProducerConfig.CLIENT_ID_CONFIG, "vitalflow-fhir-commands");
+    tuning.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    tuning.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    tuning.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+    tuning.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
+    tuning.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(deliveryTimeout.toMillis() - 1_000, 20_000));
+    tuning.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(deliveryTimeout.toMillis(), 5_000));
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.putAll(kafka.producer(tuning));
+    // a command is answered only once every in-sync replica has it, exactly once
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(deliveryTimeout.toMillis() - 1_000, 20_000));
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(deliveryTimeout.toMillis(), 5_000));
     this.producer = new KafkaProducer<>(p, Topics.FHIR_COMMANDS.keySerde().serializer(),
         Topics.FHIR_COMMANDS.valueSerde().serializer());
     this.transactionalConfig = new Properties();
     transactionalConfig.putAll(p);
+    transactionalConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "vitalflow-fhir-bundles");
     transactionalConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "vitalflow-fhir-bundles-" + UUID.randomUUID());
     this.topic = topicPrefix + Topics.FHIR_COMMANDS.name();
   }

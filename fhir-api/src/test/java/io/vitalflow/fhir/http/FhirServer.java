@@ -39,16 +39,13 @@ final class FhirServer implements AutoCloseable {
     Path stateDir = Files.createTempDirectory("fhir-streams");
     String[] args = {
         "--server.port=0",
-        "--spring.r2dbc.url=" + database.r2dbcUrl(),
-        "--spring.r2dbc.username=" + database.user(),
-        "--spring.r2dbc.password=" + database.password(),
-        "--vitalflow.fhir.kafka-bootstrap=" + LocalStack.shared().kafkaBootstrap(),
+        "--spring.datasource.url=" + database.jdbcUrl(),
+        "--spring.datasource.username=" + database.user(),
+        "--spring.datasource.password=" + database.password(),
+        "--spring.kafka.bootstrap-servers=" + LocalStack.shared().kafkaBootstrap(),
         "--vitalflow.fhir.topic-prefix=" + topicPrefix,
         "--vitalflow.fhir.application-id=" + topicPrefix + applicationId,
         "--vitalflow.fhir.state-dir=" + stateDir,
-        "--vitalflow.fhir.jdbc-url=" + database.jdbcUrl(),
-        "--vitalflow.fhir.jdbc-user=" + database.user(),
-        "--vitalflow.fhir.jdbc-password=" + database.password(),
         "--vitalflow.fhir.replication-factor=1"};
     String[] all = new String[args.length + extraArgs.length];
     System.arraycopy(args, 0, all, 0, args.length);

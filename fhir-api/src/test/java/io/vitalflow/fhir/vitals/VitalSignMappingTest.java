@@ -3,6 +3,7 @@ package io.vitalflow.fhir.vitals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
@@ -26,6 +27,7 @@ class VitalSignMappingTest {
   private static final Instant RECEIVED = Instant.parse("2026-11-27T10:16:00Z");
   private static final Instant EFFECTIVE = Instant.parse("2026-11-27T10:15:30.250Z");
   private static final String READING_ID = "Observation/42/_history/3";
+  private static final Duration SKEW = Duration.ofSeconds(5);
 
   @ParameterizedTest
   @EnumSource(VitalSignType.class)
@@ -37,7 +39,7 @@ class VitalSignMappingTest {
     String json = StrictFhir.encode(VitalSignMapping.toObservation(reading, RECEIVED.plusSeconds(1)));
     Observation parsed = StrictFhir.parse(Observation.class, json);
 
-    assertThat(VitalSignMapping.fromObservation(parsed, READING_ID, RECEIVED)).containsExactly(reading);
+    assertThat(VitalSignMapping.fromObservation(parsed, READING_ID, RECEIVED, SKEW)).containsExactly(reading);
   }
 
   @Test
@@ -73,7 +75,7 @@ class VitalSignMappingTest {
     Observation obs = observation("8310-5", new Quantity().setValue(new BigDecimal("98.6"))
         .setSystem("http://unitsofmeasure.org").setCode("[degF]").setUnit("°F"));
 
-    List<VitalSign> readings = VitalSignMapping.fromObservation(obs, READING_ID, RECEIVED);
+    List<VitalSign> readings = VitalSignMapping.fromObservation(obs, READING_ID, RECEIVED, SKEW);
 
     assertThat(readings).singleElement().satisfies(reading -> {
       assertThat(reading.getValue()).isEqualTo(37.0);
@@ -98,7 +100,7 @@ class VitalSignMappingTest {
     panel.addComponent().setValue(new Quantity(93).setCode("mm[Hg]"))
         .getCode().addCoding().setSystem("http://loinc.org").setCode("8478-0");
 
-    List<VitalSign> readings = VitalSignMapping.fromObservation(panel, READING_ID, RECEIVED);
+    List<VitalSign> readings = VitalSignMapping.fromObservation(panel, READING_ID, RECEIVED, SKEW);
 
     assertThat(readings).containsExactly(
         new VitalSign(READING_ID + "-8480-6", "p-1", "cuff-2", "8480-6", 120.01, "mm[Hg]", EFFECTIVE, RECEIVED),
@@ -158,6 +160,16 @@ class VitalSignMappingTest {
     assertThat(map(error)).as("entered in error").isEmpty();
   }
 
+  /** {@code vitalflow.fhir.clock-skew}: how far ahead of its write an Observation may be dated. */
+  @Test
+  void theClockSkewIsASetting() {
+    Observation ahead = heartRate();
+    ahead.setEffective(new DateTimeType(Date.from(RECEIVED.plusSeconds(10)), TemporalPrecisionEnum.SECOND));
+
+    assertThat(VitalSignMapping.fromObservation(ahead, READING_ID, RECEIVED, SKEW)).isEmpty();
+    assertThat(VitalSignMapping.fromObservation(ahead, READING_ID, RECEIVED, Duration.ofSeconds(15))).hasSize(1);
+  }
+
   @Test
   void aSupportedLoincCodeWithoutCategoryIsAVitalSign() {
     Observation obs = heartRate();
@@ -167,7 +179,7 @@ class VitalSignMappingTest {
   }
 
   private static List<VitalSign> map(Observation obs) {
-    return VitalSignMapping.fromObservation(obs, READING_ID, RECEIVED);
+    return VitalSignMapping.fromObservation(obs, READING_ID, RECEIVED, SKEW);
   }
 
   private static Observation heartRate() {

@@ -39,7 +39,7 @@ class BrokerDiesIntegrationTest {
     kafka = LocalKafka.start(dir, 0, "256m");
     TopicAdmin.ensureTopics(kafka.bootstrapServers(), "", (short) 1);
     app = IngestGatewayApplication.builder().run("--server.port=0",
-        "--vitalflow.ingest.bootstrap-servers=" + kafka.bootstrapServers(),
+        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
         "--vitalflow.ingest.delivery-timeout=3s");
     client = WebTestClient.bindToServer()
         .baseUrl("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"))

@@ -34,7 +34,7 @@ class BrokerDownIntegrationTest {
       closedPort = socket.getLocalPort();
     }
     app = IngestGatewayApplication.builder().run("--server.port=0",
-        "--vitalflow.ingest.bootstrap-servers=127.0.0.1:" + closedPort,
+        "--spring.kafka.bootstrap-servers=127.0.0.1:" + closedPort,
         "--vitalflow.ingest.delivery-timeout=3s", "--vitalflow.ingest.retry-after=7s");
     String port = app.getEnvironment().getProperty("local.server.port");
     client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)

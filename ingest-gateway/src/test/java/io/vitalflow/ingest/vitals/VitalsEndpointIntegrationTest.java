@@ -59,7 +59,7 @@ class VitalsEndpointIntegrationTest {
 
   @DynamicPropertySource
   static void kafka(DynamicPropertyRegistry registry) {
-    registry.add("vitalflow.ingest.bootstrap-servers", () -> LocalStack.shared().kafkaBootstrap());
+    registry.add("spring.kafka.bootstrap-servers", () -> LocalStack.shared().kafkaBootstrap());
     registry.add("vitalflow.ingest.topic-prefix", () -> TOPIC_PREFIX);
   }
 

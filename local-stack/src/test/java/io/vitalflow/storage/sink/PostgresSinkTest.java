@@ -35,6 +35,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vitalflow.kafka.KafkaClients;
 import io.vitalflow.kafka.TopicAdmin;
 import io.vitalflow.local.LocalStack;
 import io.vitalflow.storage.PostgresCoordinates;
@@ -135,7 +136,7 @@ class PostgresSinkTest {
   private PostgresSink sink(String name) {
     var settings = new SinkSettings(name, name + "-" + UUID.randomUUID(), List.of(topic), 500,
         Duration.ofMillis(50), 1, Duration.ofSeconds(10));
-    return new PostgresSink(stack.kafkaBootstrap(), database.dataSource(), settings, ItemBatch::new, meters);
+    return new PostgresSink(KafkaClients.of(stack.kafkaBootstrap()), database.dataSource(), settings, ItemBatch::new, meters);
   }
 
   /** Inserts key and value; a dead letter is recorded in {@code item_dead}. */

@@ -11,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -43,6 +42,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vitalflow.kafka.DeadLetterProducer;
+import io.vitalflow.kafka.KafkaClients;
 import io.vitalflow.schemas.DeadLetter;
 import io.vitalflow.schemas.Topic;
 import io.vitalflow.kafka.Failures;
@@ -62,12 +62,18 @@ import io.vitalflow.kafka.Failures;
  * headers; sent with {@code acks=all} before the offsets past them are committed, so at least once) and the rest
  * is stored. A poison record is never retried forever and never stops the records behind it. Log lines name
  * records by topic-partition@offset and failures by class and SQLState, never by content.
+ *
+ * <p>Why a consumer loop of its own and not a spring-kafka listener container: the offsets live in PostgreSQL,
+ * written in the rows' transaction, and each partition is positioned from them on assignment; Kafka's committed
+ * offsets are never used. A listener container commits to Kafka, owns the poll loop and the rebalance callbacks,
+ * and would need every one of those switched off and replaced, which leaves nothing of it. The consumers still
+ * get the operator's {@code spring.kafka.*} settings (address, TLS, SASL) through {@link KafkaClients}.
  */
 public final class PostgresSink implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PostgresSink.class);
 
-  private final String bootstrapServers;
+  private final KafkaClients kafka;
   private final DataSource dataSource;
   private final SinkSettings settings;
   private final Supplier<? extends SinkBatch> batches;
@@ -76,11 +82,13 @@ public final class PostgresSink implements AutoCloseable {
   private final Counter deadLetters;
 
   /**
+   * @param kafka the service's Kafka client settings ({@code spring.kafka.*})
+   * @param dataSource a pool with a connection for each consumer thread (each holds one while it runs)
    * @param batches makes one batch per consumer thread
    */
-  public PostgresSink(String bootstrapServers, DataSource dataSource, SinkSettings settings,
+  public PostgresSink(KafkaClients kafka, DataSource dataSource, SinkSettings settings,
       Supplier<? extends SinkBatch> batches, MeterRegistry meters) {
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.dataSource = dataSource;
     this.settings = settings;
     this.batches = batches;
@@ -312,7 +320,7 @@ public final class PostgresSink implements AutoCloseable {
       for (Poison p : poison) {
         ConsumerRecord<byte[], byte[]> record = p.record();
         Headers headers = DeadLetter.headers(record.headers().toArray(), p.reason(), source(record), settings.name());
-        sent.add(DeadLetterProducer.forBootstrap(bootstrapServers).send(new ProducerRecord<>(Topic.deadLetterName(record.topic()), null,
+        sent.add(DeadLetterProducer.of(kafka).send(new ProducerRecord<>(Topic.deadLetterName(record.topic()), null,
             record.key(), record.value(), headers)));
       }
       for (Future<RecordMetadata> result : sent) {
@@ -434,25 +442,25 @@ public final class PostgresSink implements AutoCloseable {
       }
     }
 
-    private Properties consumerProperties() {
-      Properties properties = new Properties();
-      properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-      properties.put(ConsumerConfig.GROUP_ID_CONFIG, settings.consumerGroup());
-      properties.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.consumerGroup() + "-" + index);
-      properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-      // the topics are written by exactly-once Streams apps: only read what they committed
-      properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-          Math.min(20_000, Math.max(500, settings.maxBatchRecords())));
-      properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
+    private Map<String, Object> consumerProperties() {
+      Map<String, Object> tuning = new HashMap<>();
+      tuning.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.consumerGroup() + "-" + index);
+      tuning.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      tuning.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(20_000, Math.max(500, settings.maxBatchRecords())));
+      tuning.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
       // a long poll: the broker answers as soon as committed data is there (a read_committed fetch completes when
       // the transaction marker lands: 5-25 ms after the commit, measured), so an idle sink sends 2 fetches/s
       // instead of up to 200; the short waits made ingest beside the FHIR API fall behind (docs/benchmarks.md)
-      properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
-      properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
-      properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) settings.sessionTimeout().toMillis() / 4);
-      properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+      tuning.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
+      tuning.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
+      tuning.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) settings.sessionTimeout().toMillis() / 4);
+      tuning.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+      Map<String, Object> properties = kafka.consumer(tuning);
+      // what the promises rest on, whatever spring.kafka.* says: offsets in PostgreSQL under this group, never
+      // Kafka's; the topics are written by exactly-once Streams apps, so only what they committed is read
+      properties.put(ConsumerConfig.GROUP_ID_CONFIG, settings.consumerGroup());
+      properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       return properties;
     }
 

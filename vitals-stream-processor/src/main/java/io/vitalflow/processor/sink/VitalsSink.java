@@ -6,6 +6,7 @@ import java.util.Locale;
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vitalflow.kafka.KafkaClients;
 import io.vitalflow.storage.sink.PostgresSink;
 import io.vitalflow.storage.sink.SinkHealth;
 import io.vitalflow.processor.topology.RawReadingCheck;
@@ -20,7 +21,7 @@ public final class VitalsSink implements AutoCloseable {
 
   private final PostgresSink sink;
 
-  public VitalsSink(String bootstrapServers, DataSource dataSource, SinkSettings settings, MeterRegistry meters,
+  public VitalsSink(KafkaClients kafka, DataSource dataSource, SinkSettings settings, MeterRegistry meters,
       RawReadingCheck readingCheck) {
     String name = settings.streams().name().toLowerCase(Locale.ROOT);
     String topic = settings.topicPrefix() + switch (settings.streams()) {
@@ -30,7 +31,7 @@ public final class VitalsSink implements AutoCloseable {
     };
     var generic = new io.vitalflow.storage.sink.SinkSettings(name, settings.consumerGroup(), List.of(topic),
         settings.maxBatchRecords(), settings.maxLinger(), settings.threads(), settings.sessionTimeout());
-    this.sink = new PostgresSink(bootstrapServers, dataSource, generic,
+    this.sink = new PostgresSink(kafka, dataSource, generic,
         () -> new VitalsBatch(settings.topicPrefix(), name, readingCheck, meters), meters);
   }
 

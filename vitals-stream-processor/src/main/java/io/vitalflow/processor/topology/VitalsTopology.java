@@ -67,10 +67,13 @@ public final class VitalsTopology {
       requireNotNegative(maxFutureSkew, "maxFutureSkew");
     }
 
-    /** No prefix, 30 s and 5 min grace, NEWS2 parameters count for 1 h, 5 min clock skew. */
+    /**
+     * No prefix, 30 s and 5 min grace, NEWS2 parameters count for 1 h, 5 s clock skew: the defaults of
+     * {@code vitalflow.processor.*} ({@code ProcessorProperties}, which the service passes in), for tests and tools.
+     */
     public static Options defaults() {
       return new Options("", Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1),
-          Duration.ofMinutes(5));
+          Duration.ofSeconds(5));
     }
 
     public Options withTopicPrefix(String prefix) {

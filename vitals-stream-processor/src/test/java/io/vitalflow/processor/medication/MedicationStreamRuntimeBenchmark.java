@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.util.FileSystemUtils;
 
 import io.vitalflow.local.LocalKafka;
+import io.vitalflow.kafka.KafkaClients;
 import io.vitalflow.kafka.StreamsSettings;
 import io.vitalflow.kafka.TopicAdmin;
 import io.vitalflow.interactions.WasmInteractionChecker;
@@ -74,11 +75,12 @@ public final class MedicationStreamRuntimeBenchmark {
       feed.clear(); // a million events held here kept G1's concurrent marking busy on the stream's cores
       System.gc();
       Properties properties = StreamsSettings.properties(StreamsSettings.Options
-          .of("medication-runtime-bench", kafka.bootstrapServers(), work.resolve("state"))
+          .of("medication-runtime-bench", work.resolve("state"))
           .withReplicationFactor(1).withStreamThreads(threads)
           .withCommitInterval(Duration.ofMillis(Long.getLong("bench.commit",
               MedicationTopology.COMMIT_INTERVAL.toMillis())))
-          .withCacheMaxBytes(Long.getLong("bench.cache", MedicationTopology.CACHE_MAX_BYTES)));
+          .withCacheMaxBytes(Long.getLong("bench.cache", MedicationTopology.CACHE_MAX_BYTES)),
+          KafkaClients.of(kafka.bootstrapServers()));
       System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("streams."))
           .forEach(name -> properties.put(name.substring("streams.".length()), System.getProperty(name)));
       MedicationTopology topology = new MedicationTopology(MedicationTopology.Options.of(checker)

@@ -36,9 +36,9 @@ class News2TopologyTest {
   @Test
   void aReadingDatedAheadDoesNotHideALaterRealDeterioration() {
     fixture.pipe(reading("p1", Loinc.HEART_RATE, 80, T0)); // 0, LOW
-    VitalSign ahead = VitalSign.newBuilder(reading("p1", Loinc.HEART_RATE, 80, T0.plusSeconds(115)))
+    VitalSign ahead = VitalSign.newBuilder(reading("p1", Loinc.HEART_RATE, 80, T0.plusSeconds(6)))
         .setReceivedTime(T0.plusSeconds(2)).build();
-    fixture.pipe(ahead); // dated 113 s after its receipt: counts as taken at T0 + 2 s
+    fixture.pipe(ahead); // dated 4 s after its receipt (within the 5 s clock skew): counts as taken at T0 + 2 s
     fixture.pipe(reading("p1", Loinc.HEART_RATE, 135, T0.plusSeconds(5))); // HR 3: LOW_MEDIUM
 
     List<KeyValue<String, News2Score>> scores = fixture.news2().readKeyValuesToList();

@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vitalflow.kafka.KafkaClients;
 import io.vitalflow.local.LocalStack;
 import io.vitalflow.storage.PostgresCoordinates;
 import io.vitalflow.processor.topology.RawReadingCheck;
@@ -63,10 +64,10 @@ class VitalsSinkTest {
     }
 
     var meters = new SimpleMeterRegistry();
-    try (var readings = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), new SinkSettings(
+    try (var readings = new VitalsSink(KafkaClients.of(stack.kafkaBootstrap()), database.dataSource(), new SinkSettings(
             SinkSettings.Streams.READINGS, "sink-test", prefix, 300, Duration.ofMillis(50), 2, Duration.ofSeconds(10)),
             meters, CHECK);
-        var aggregates = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), new SinkSettings(
+        var aggregates = new VitalsSink(KafkaClients.of(stack.kafkaBootstrap()), database.dataSource(), new SinkSettings(
             SinkSettings.Streams.MINUTE_AGGREGATES, "sink-test-agg", prefix, 100_000, Duration.ofSeconds(1), 1,
             Duration.ofSeconds(10)), meters, CHECK)) {
       readings.start();
@@ -89,13 +90,13 @@ class VitalsSinkTest {
     var settings = new SinkSettings(SinkSettings.Streams.READINGS, "sink-restart", prefix, 100, Duration.ofMillis(20), 1, Duration.ofSeconds(10));
     try (var producer = producer()) {
       send(producer, prefix, 0, 500);
-      try (var sink = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, new SimpleMeterRegistry(), CHECK)) {
+      try (var sink = new VitalsSink(KafkaClients.of(stack.kafkaBootstrap()), database.dataSource(), settings, new SimpleMeterRegistry(), CHECK)) {
         sink.start();
         await().atMost(Duration.ofSeconds(60)).until(() -> count(database, "select count(*) from vital_reading") == 500);
       }
       send(producer, prefix, 500, 800);
     }
-    try (var sink = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, new SimpleMeterRegistry(), CHECK)) {
+    try (var sink = new VitalsSink(KafkaClients.of(stack.kafkaBootstrap()), database.dataSource(), settings, new SimpleMeterRegistry(), CHECK)) {
       sink.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> count(database, "select count(*) from vital_reading") == 800);
       Thread.sleep(500);
@@ -111,9 +112,9 @@ class VitalsSinkTest {
     var settings = new SinkSettings(SinkSettings.Streams.READINGS, "sink-rebalance", prefix, 200, Duration.ofMillis(20),
         1, Duration.ofSeconds(10));
     try (var producer = producer();
-        var first = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, new SimpleMeterRegistry(),
+        var first = new VitalsSink(KafkaClients.of(stack.kafkaBootstrap()), database.dataSource(), settings, new SimpleMeterRegistry(),
             CHECK);
-        var second = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, new SimpleMeterRegistry(),
+        var second = new VitalsSink(KafkaClients.of(stack.kafkaBootstrap()), database.dataSource(), settings, new SimpleMeterRegistry(),
             CHECK)) {
       first.start();
       for (int chunk = 0; chunk < 20; chunk++) {
@@ -138,7 +139,7 @@ class VitalsSinkTest {
         Duration.ofSeconds(10));
     var meters = new SimpleMeterRegistry();
     try (var producer = producer();
-        var sink = new VitalsSink(stack.kafkaBootstrap(), database.dataSource(), settings, meters, CHECK)) {
+        var sink = new VitalsSink(KafkaClients.of(stack.kafkaBootstrap()), database.dataSource(), settings, meters, CHECK)) {
       send(producer, prefix, 0, 300);
       sink.start();
       // the first consumer group of a fresh broker can take a while on a busy machine

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -22,6 +21,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
 import io.vitalflow.dashboard.DashboardProperties;
 import io.vitalflow.dashboard.push.PushMetrics;
@@ -65,7 +65,8 @@ public final class TopicFeed implements AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean caughtUp;
 
-  public TopicFeed(DashboardProperties properties, LiveState state, Hub hub, Throttle throttle, PushMetrics metrics) {
+  public TopicFeed(DashboardProperties properties, KafkaProperties kafka, LiveState state, Hub hub, Throttle throttle,
+      PushMetrics metrics) {
     this.properties = properties;
     this.state = state;
     this.hub = hub;
@@ -75,14 +76,26 @@ public final class TopicFeed implements AutoCloseable {
         Topics.ALERTS)) {
       topics.put(properties.topicPrefix() + topic.name(), topic);
     }
-    Properties config = new Properties();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers());
+    consumer = new KafkaConsumer<>(consumerConfig(kafka, hub.instance), new StringDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  /**
+   * The operator's {@code spring.kafka.*} consumer settings (address, TLS, SASL) over ours; the feed assigns its
+   * partitions itself and never commits, and reads only what exactly-once writers committed, whatever they say.
+   */
+  static Map<String, Object> consumerConfig(KafkaProperties kafka, String instance) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "dashboard-push-" + instance);
+    kafka.buildConsumerProperties().forEach((key, value) -> {
+      if (value != null) {
+        config.put(key, value);
+      }
+    });
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "dashboard-push-" + hub.instance);
-    config.putAll(properties.consumer());
-    consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    return config;
   }
 
   /** Assigns and positions (so that everything produced from now on is live), then starts polling. */

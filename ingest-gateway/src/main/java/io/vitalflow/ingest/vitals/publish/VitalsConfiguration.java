@@ -1,5 +1,6 @@
 package io.vitalflow.ingest.vitals.publish;
 
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,7 +11,7 @@ import io.vitalflow.ingest.IngestProperties;
 class VitalsConfiguration {
 
   @Bean(destroyMethod = "close")
-  VitalsPublisher vitalsPublisher(IngestProperties properties) {
-    return VitalsPublisher.create(properties);
+  VitalsPublisher vitalsPublisher(IngestProperties properties, KafkaProperties kafka) {
+    return VitalsPublisher.create(properties, kafka);
   }
 }

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
 import io.vitalflow.ingest.IngestProperties;
 import reactor.core.publisher.Mono;
@@ -33,6 +34,12 @@ import io.vitalflow.schemas.VitalSign;
  * is full, so sending happens on a small dedicated scheduler, never on a Netty event loop. Acknowledgements
  * arrive on the producer's I/O thread; the returned {@link Mono} completes on the parallel scheduler, so
  * that writing the HTTP answer never slows that thread down.
+ *
+ * <p>Why a {@code KafkaProducer} and not spring-kafka's {@code KafkaTemplate}: the template completes one
+ * {@code CompletableFuture<SendResult>} per record through its own callback wrapper, while a request here needs one
+ * future for all its readings ({@link BatchAck}) that fails on the first unacknowledged one and stops sending the
+ * rest, at the ingest benchmark's 50,000+ readings/s (docs/benchmarks.md). The producer's settings come from
+ * {@code spring.kafka.*} as the template's factory would build them ({@link #producerConfig}).
  */
 public final class VitalsPublisher implements AutoCloseable {
 
@@ -53,28 +60,37 @@ public final class VitalsPublisher implements AutoCloseable {
     this.sender = Schedulers.newBoundedElastic(4, 10_000, "vitals-send", 60, true);
   }
 
-  static VitalsPublisher create(IngestProperties properties) {
-    KafkaProducer<String, VitalSign> producer = new KafkaProducer<>(producerConfig(properties),
+  static VitalsPublisher create(IngestProperties properties, KafkaProperties kafka) {
+    KafkaProducer<String, VitalSign> producer = new KafkaProducer<>(producerConfig(properties, kafka),
         Topics.VITALS_RAW.keySerde().serializer(), Topics.VITALS_RAW.valueSerde().serializer());
     return new VitalsPublisher(producer, properties.topicPrefix() + Topics.VITALS_RAW.name());
   }
 
-  static Map<String, Object> producerConfig(IngestProperties properties) {
+  /**
+   * Our tuning, the operator's {@code spring.kafka.*} producer settings (address, TLS, SASL, properties) over it,
+   * and {@code acks=all} with idempotence over both: a 200 means every reading is stored once on every in-sync
+   * replica.
+   */
+  static Map<String, Object> producerConfig(IngestProperties properties, KafkaProperties kafka) {
     long deliveryTimeout = properties.deliveryTimeout().toMillis();
     Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers());
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "vitalflow-ingest");
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     config.put(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
     config.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(MAX_BLOCK_MS, deliveryTimeout));
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout);
-    // delivery.timeout.ms must be >= linger.ms + request.timeout.ms
-    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) (deliveryTimeout - LINGER_MS));
     config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
-    config.putAll(properties.producer());
+    kafka.buildProducerProperties().forEach((key, value) -> {
+      if (value != null) {
+        config.put(key, value);
+      }
+    });
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    // delivery.timeout.ms must be >= linger.ms + request.timeout.ms, whatever linger the operator chose
+    long linger = Long.parseLong(String.valueOf(config.get(ProducerConfig.LINGER_MS_CONFIG)));
+    config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, deliveryTimeout - linger));
     return config;
   }
 
