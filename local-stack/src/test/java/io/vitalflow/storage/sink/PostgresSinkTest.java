@@ -131,6 +131,9 @@ class PostgresSinkTest {
     }
     long warnings = logs.list.stream().filter(e -> e.getFormattedMessage().contains("cannot store")).count();
     assertThat(warnings).as("logged when it starts, not per attempt").isEqualTo(1);
+    // a consumer made anew after each failed attempt has no partitions while it joins: that is no recovery
+    long recoveries = logs.list.stream().filter(e -> e.getFormattedMessage().contains("stores again")).count();
+    assertThat(recoveries).as("one recovery, after the table exists").isEqualTo(1);
   }
 
   private PostgresSink sink(String name) {

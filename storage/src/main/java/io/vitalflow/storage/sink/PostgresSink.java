@@ -161,6 +161,8 @@ public final class PostgresSink implements AutoCloseable {
     private volatile long lastPoll = System.nanoTime();
     private int failedAttempts;
     private long lastFailureLog;
+    /** False from a new consumer's subscription until its first assignment (an empty one counts). */
+    private boolean assigned;
 
     Worker(int index, SinkBatch batch) {
       this.index = index;
@@ -190,6 +192,7 @@ public final class PostgresSink implements AutoCloseable {
     private void consumeUntilStopped() throws SQLException {
       connection = dataSource.getConnection();
       consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      assigned = false;
       consumer.subscribe(settings.topics(), this);
       long firstBuffered = 0;
       while (running.get()) {
@@ -346,7 +349,16 @@ public final class PostgresSink implements AutoCloseable {
     }
 
     /** True when every assigned partition is read to its end (as of the last fetch; no request is made). */
+    /**
+     * True when every assigned partition is read to its end. Never before the consumer's first assignment: a
+     * consumer made anew after a failure has no partitions while it joins the group, and calling that "caught up"
+     * once ended a failure that was still going on (health UP in the middle of an outage, and the failure logged
+     * again as new at the next attempt).
+     */
     private boolean caughtUp() {
+      if (!assigned) {
+        return false;
+      }
       for (TopicPartition partition : consumer.assignment()) {
         var lag = consumer.currentLag(partition);
         if (lag.isEmpty() || lag.getAsLong() > 0) {
@@ -401,6 +413,7 @@ public final class PostgresSink implements AutoCloseable {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      assigned = true;
       seekToStoredOffsets(partitions);
       log.info("Sink {} consumer {} assigned {} partitions, positioned from PostgreSQL", settings.name(), index,
           partitions.size());
