@@ -202,7 +202,7 @@ class VitalsTopologyTest {
         e -> assertThat(e).contains("'[degF]' is not the canonical unit 'Cel'"),
         e -> assertThat(e).contains("record key is not the patientId"),
         e -> assertThat(e).contains("record key is not the patientId"),
-        e -> assertThat(e).contains("effectiveTime more than 300000 ms after receivedTime"));
+        e -> assertThat(e).contains("effectiveTime more than 5000 ms after receivedTime"));
     assertThat(dead).extracting(r -> header(r, "vitalflow.source"))
         .containsExactly("t.vitals.raw.v1-0@0", "t.vitals.raw.v1-0@1", "t.vitals.raw.v1-0@2", "t.vitals.raw.v1-0@3",
             "t.vitals.raw.v1-0@4", "t.vitals.raw.v1-0@5", "t.vitals.raw.v1-0@6");
