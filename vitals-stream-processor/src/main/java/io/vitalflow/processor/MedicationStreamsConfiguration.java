@@ -36,7 +36,7 @@ class MedicationStreamsConfiguration {
   StreamsRunner medicationStreams(ProcessorProperties properties, WasmInteractionChecker checker,
       MeterRegistry meters) {
     var topology = new MedicationTopology(MedicationTopology.Options.of(checker)
-        .withTopicPrefix(properties.topicPrefix()));
+        .withTopicPrefix(properties.topicPrefix()).withMeters(meters));
     Properties streams = StreamsSettings.properties(StreamsSettings.Options
         .of(properties.applicationId() + "-medications", properties.kafkaBootstrap(), properties.stateDir())
         .withReplicationFactor(properties.replicationFactor())

@@ -17,11 +17,24 @@ import io.vitalflow.interactions.Medication;
  * @param source where that record came from, {@code topic-partition@offset}: what a dead letter names should the
  *     check fail (the record itself stays in {@code fhir.resources.v1}, which is never deleted, so the change does
  *     not carry its bytes through the repartition topic)
+ * @param ended for a removal, why the order no longer counts: its MedicationRequest status ({@code stopped},
+ *     {@code completed}, {@code cancelled}, {@code entered-in-error}, {@code draft}, {@code unknown}),
+ *     {@value OrderReader#DO_NOT_PERFORM}, {@value #DELETED} or {@value #MOVED}; null for an order that counts, and
+ *     for removals written before version 3
  */
-record OrderChange(String patientId, String orderId, Medication medication, String sourceKey, String source) {
+record OrderChange(String patientId, String orderId, Medication medication, String sourceKey, String source,
+    String ended) {
 
-  /** Version 2 dropped version 1's copy of the source record's bytes; version 1 records still read. */
-  static final Serde<OrderChange> SERDE = Binary.serde(2, 1, (value, out) -> {
+  /** {@link #ended} of an order whose MedicationRequest was deleted. */
+  static final String DELETED = "deleted";
+  /** {@link #ended} of an order whose subject became another patient (or no patient). */
+  static final String MOVED = "moved";
+
+  /**
+   * Version 2 dropped version 1's copy of the source record's bytes; version 3 added {@code ended}. Older records
+   * still read.
+   */
+  static final Serde<OrderChange> SERDE = Binary.serde(3, 1, (value, out) -> {
     out.writeString(value.patientId());
     out.writeString(value.orderId());
     out.writeBoolean(value.medication() != null);
@@ -31,15 +44,17 @@ record OrderChange(String patientId, String orderId, Medication medication, Stri
     }
     out.writeString(value.sourceKey());
     out.writeString(value.source());
+    out.writeString(value.ended());
   }, (version, in) -> {
     String patient = in.readString();
     String order = in.readString();
     Medication medication = in.readBoolean() ? new Medication(in.readString(), in.readString()) : null;
-    OrderChange change = new OrderChange(patient, order, medication, in.readString(), in.readString());
+    String sourceKey = in.readString();
+    String source = in.readString();
     if (version == 1) {
       in.skipBytes();
     }
-    return change;
+    return new OrderChange(patient, order, medication, sourceKey, source, version >= 3 ? in.readString() : null);
   });
 
   OrderChange {
