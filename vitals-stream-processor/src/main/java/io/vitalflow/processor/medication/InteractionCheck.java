@@ -152,6 +152,8 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
           emit(reports.retire(patient, issue, recheck(before, issue), InteractionReport.CHANGED, null, now));
         }
         if (!issue.legacy()) {
+          log.info("DetectedIssue/{} retired: its orders {}", issue.issueId(),
+              notChecked ? "can be checked now" : "no longer give the interaction");
           metrics.retired();
         }
       }
@@ -207,6 +209,7 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
         } else {
           emit(reports.retire(patient, issue, recheck(before, issue), ended, orderId, now));
         }
+        log.info("DetectedIssue/{} retired: an order it implicates ended ({})", issue.issueId(), ended);
         metrics.retired();
       }
     }
