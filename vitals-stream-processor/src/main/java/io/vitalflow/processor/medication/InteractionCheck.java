@@ -38,7 +38,9 @@ import io.vitalflow.schemas.DeadLetter;
  * dropped;
  * <li>an issue whose order leaves the list (stopped, completed, cancelled, entered-in-error, deleted, ...) or
  * whose orders no longer give it is retired: a new version with status {@code cancelled} (or
- * {@code entered-in-error}) and an {@code ALERT_RESOLVED} alert. A pair that comes back later is a new issue.
+ * {@code entered-in-error}) and an {@code ALERT_RESOLVED} alert; when the pair goes on through other orders (a
+ * second order of the same drug) the issue is instead amended to implicate those. A pair that comes back later is
+ * a new issue.
  * </ul>
  * Retiring needs no check, so it happens even when the check fails. When the check fails the list is still
  * updated (it is the truth about the orders), the event is dead-lettered, and the next change of that patient
@@ -66,6 +68,13 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
     this.patients = context.getStateStore(MedicationTopology.STORE_PATIENT_MEDICATIONS);
   }
 
+  /**
+   * An open issue that lost its footing: an order it implicates left the list ({@code endedOrder}, why in
+   * {@code ended}), or the check no longer finds it through its orders ({@code endedOrder} null).
+   */
+  private record Gone(String key, Reported issue, String ended, String endedOrder) {
+  }
+
   @Override
   public void process(Record<String, OrderChange> record) {
     OrderChange change = record.value();
@@ -82,11 +91,23 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
       return; // e.g. a new version of an order for the same medication
     }
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-    SortedMap<String, Reported> reported = before.reported();
-    if (change.removes() && !reported.isEmpty()) {
-      reported = retireOrder(patient, before, change.orderId(), change.ended(), now);
+    SortedMap<String, Reported> open = before.reported();
+    List<Gone> gone = null;
+    if (change.removes() && !open.isEmpty()) {
+      for (Map.Entry<String, Reported> entry : open.entrySet()) {
+        if (!entry.getValue().legacy() && entry.getValue().implicates(change.orderId())) {
+          gone = add(gone, new Gone(entry.getKey(), entry.getValue(), change.ended(), change.orderId()));
+        }
+      }
+      if (gone != null) {
+        open = new TreeMap<>(open);
+        for (Gone issue : gone) {
+          open.remove(issue.key());
+        }
+      }
     }
     if (after.orders().isEmpty()) {
+      retireAll(patient, before, gone, now);
       patients.delete(patient); // every issue implicated an order of the list, and the last one has just gone
       return;
     }
@@ -107,19 +128,20 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
       result = medications.isEmpty() ? new CheckResult(List.of(), List.of(), checker.kbVersion())
           : checker.check(medications);
     } catch (PluginException | IllegalArgumentException | IllegalStateException e) {
-      patients.put(patient, reported == before.reported() ? after : after.withReported(reported));
+      retireAll(patient, before, gone, now); // retiring needs no check
+      patients.put(patient, open == before.reported() ? after : after.withReported(open));
       deadLetter(change, "interaction check failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
       return;
     }
     for (UnknownMedication unknown : result.unknown()) {
       unchecked = add(unchecked, orderIds.get(unknown.index()));
     }
-    // interactions: a reported pair stays as long as a finding carries it through the same two orders
+    // interactions: an open pair stays as long as a finding carries it through the same two orders
     Set<String> confirmed = null;
     Map<String, Finding> fresh = null;
     for (Finding finding : result.findings()) {
       String pair = InteractionReport.pairKey(finding);
-      Reported issue = reported.get(pair);
+      Reported issue = open.get(pair);
       if (issue != null && (issue.legacy()
           || issue.implicates(orderIds.get(finding.first()), orderIds.get(finding.second())))) {
         confirmed = add(confirmed, pair);
@@ -130,13 +152,16 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
         fresh.putIfAbsent(pair, finding);
       }
     }
-    if (fresh == null && unchecked == null && (reported.isEmpty() || confirmed != null
-        && confirmed.size() == reported.size())) {
+    if (gone == null && fresh == null && unchecked == null
+        && (open.isEmpty() || confirmed != null && confirmed.size() == open.size())) {
       // the usual case: nothing new, nothing gone
-      patients.put(patient, reported == before.reported() ? after : after.withReported(reported));
+      patients.put(patient, after);
       return;
     }
-    SortedMap<String, Reported> next = new TreeMap<>(reported);
+    if (fresh != null && confirmed != null) {
+      fresh.keySet().removeAll(confirmed); // reported through other findings of the same orders
+    }
+    SortedMap<String, Reported> next = new TreeMap<>(open);
     for (Iterator<Map.Entry<String, Reported>> it = next.entrySet().iterator(); it.hasNext();) {
       Map.Entry<String, Reported> entry = it.next();
       Reported issue = entry.getValue();
@@ -148,21 +173,32 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
         if (notChecked) {
           emit(reports.retireNotChecked(patient, issue, before.orders().get(issue.firstOrder()),
               result.kbVersion(), InteractionReport.CHECKED, now));
-        } else if (!issue.legacy()) {
-          emit(reports.retire(patient, issue, recheck(before, issue), InteractionReport.CHANGED, null, now));
-        }
-        if (!issue.legacy()) {
-          log.info("DetectedIssue/{} retired: its orders {}", issue.issueId(),
-              notChecked ? "can be checked now" : "no longer give the interaction");
+          log.info("DetectedIssue/{} retired: its order can be checked now", issue.issueId());
           metrics.retired();
+        } else if (!issue.legacy()) {
+          gone = add(gone, new Gone(entry.getKey(), issue, InteractionReport.CHANGED, null));
         }
+      }
+    }
+    if (gone != null) {
+      for (Gone issue : gone) {
+        Finding still = fresh == null || issue.issue().secondOrder() == null ? null : fresh.remove(issue.key());
+        if (still == null) {
+          retire(patient, before, issue, now);
+          continue;
+        }
+        // the pair goes on through other orders (a second order of the same drug): the same issue, amended to
+        // implicate them; its alert stands
+        String first = orderIds.get(still.first());
+        String second = orderIds.get(still.second());
+        emit(reports.amend(patient, issue.issue(), still, first, second, now));
+        next.put(issue.key(), new Reported(issue.issue().issueId(), first, second, issue.issue().identified()));
+        log.info("DetectedIssue/{} amended: an order it implicated ended, the interaction goes on through others",
+            issue.issue().issueId());
       }
     }
     if (fresh != null) {
       for (Map.Entry<String, Finding> entry : fresh.entrySet()) {
-        if (confirmed != null && confirmed.contains(entry.getKey())) {
-          continue; // reported through other findings of the same orders
-        }
         Finding finding = entry.getValue();
         String first = orderIds.get(finding.first());
         String second = orderIds.get(finding.second());
@@ -192,28 +228,25 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
     patients.put(patient, after.withReported(next));
   }
 
-  /** Retires every issue that implicates {@code orderId}, which has just left the list; returns the rest. */
-  private SortedMap<String, Reported> retireOrder(String patient, PatientMedications before, String orderId,
-      String ended, Instant now) {
-    SortedMap<String, Reported> rest = null;
-    for (Map.Entry<String, Reported> entry : before.reported().entrySet()) {
-      Reported issue = entry.getValue();
-      if (!issue.legacy() && issue.implicates(orderId)) {
-        if (rest == null) {
-          rest = new TreeMap<>(before.reported());
-        }
-        rest.remove(entry.getKey());
-        if (issue.secondOrder() == null) {
-          emit(reports.retireNotChecked(patient, issue, before.orders().get(orderId), checker.kbVersion(), ended,
-              now));
-        } else {
-          emit(reports.retire(patient, issue, recheck(before, issue), ended, orderId, now));
-        }
-        log.info("DetectedIssue/{} retired: an order it implicates ended ({})", issue.issueId(), ended);
-        metrics.retired();
+  private void retireAll(String patient, PatientMedications before, List<Gone> gone, Instant now) {
+    if (gone != null) {
+      for (Gone issue : gone) {
+        retire(patient, before, issue, now);
       }
     }
-    return rest == null ? before.reported() : rest;
+  }
+
+  /** A new version of the issue saying it no longer applies, and an alert resolving its alert. */
+  private void retire(String patient, PatientMedications before, Gone gone, Instant now) {
+    Reported issue = gone.issue();
+    if (issue.secondOrder() == null) {
+      emit(reports.retireNotChecked(patient, issue, before.orders().get(issue.firstOrder()), checker.kbVersion(),
+          gone.ended(), now));
+    } else {
+      emit(reports.retire(patient, issue, recheck(before, issue), gone.ended(), gone.endedOrder(), now));
+    }
+    log.info("DetectedIssue/{} retired ({})", issue.issueId(), gone.ended());
+    metrics.retired();
   }
 
   /**
@@ -236,11 +269,13 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
     }
   }
 
-  /** The command to {@code fhir.commands.v1} (key {@code DetectedIssue/id}), the alert (key patient id). */
+  /** The command to {@code fhir.commands.v1} (key {@code DetectedIssue/id}), the alert if any (key patient id). */
   private void emit(InteractionReport.Emitted emitted) {
     long now = context.currentSystemTimeMs();
     context.forward(new Record<String, Object>(emitted.commandKey(), emitted.command(), now));
-    context.forward(new Record<String, Object>(emitted.alert().getPatientId().toString(), emitted.alert(), now));
+    if (emitted.alert() != null) {
+      context.forward(new Record<String, Object>(emitted.alert().getPatientId().toString(), emitted.alert(), now));
+    }
   }
 
   private static <T> List<T> add(List<T> list, T value) {

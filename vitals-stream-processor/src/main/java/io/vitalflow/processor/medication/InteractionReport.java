@@ -50,7 +50,10 @@ final class InteractionReport {
   /** {@code ended} of a not-checked issue whose order can now be checked (e.g. its medication was corrected). */
   static final String CHECKED = "checked";
 
-  /** What one report emits: the command for {@code fhir.commands.v1} and the alert for {@code alerts.v1}. */
+  /**
+   * What one report emits: the command for {@code fhir.commands.v1} and the alert for {@code alerts.v1} (null when
+   * the change needs none).
+   */
   record Emitted(String issueId, FhirCommand command, Alert alert) {
 
     String commandKey() {
@@ -174,6 +177,23 @@ final class InteractionReport {
     }
     return resolved(patientId, issue.issueId(), json, title + " (" + retirement.why() + ")",
         ended, now);
+  }
+
+  /**
+   * An open interaction issue whose pair goes on through other orders after one of its orders ended: an update to a
+   * version with status {@code amended} implicating the orders that carry it now; no alert (its alert stands).
+   */
+  Emitted amend(String patientId, PatientMedications.Reported issue, Finding finding, String firstOrder,
+      String secondOrder, Instant now) {
+    Named named = named(finding, firstOrder, secondOrder);
+    Issue amended = interaction(issue.issueId(), patientId, finding, named, issue.identified(), null);
+    String json = json(new Issue(amended.id(), patientId, amended.kbVersion(), amended.management(),
+        amended.ruleId(), "amended", ACT_CODE, "DRG", "Drug Interaction Alert", "Drug interaction",
+        amended.severity(), amended.identified(), amended.implicated(), amended.detail(), null));
+    FhirCommand command = FhirCommand.newBuilder().setRequestId("interaction-amend-" + issue.issueId() + "-"
+        + firstOrder + "-" + secondOrder).setResourceType("DetectedIssue").setResourceId(issue.issueId())
+        .setOperation(FhirOperation.UPDATE).setResource(json).setReceivedAt(now).build();
+    return new Emitted(issue.issueId(), command, null);
   }
 
   /**

@@ -280,12 +280,11 @@ class MedicationTopologyTest {
     order("mr-3", "p-1", "active", IBUPROFEN_200MG, "a new version, the same medication");
     assertThat(commands.readRecordsToList()).hasSize(1);
     assertThat(alerts.readRecordsToList()).extracting(TestRecord::key).containsExactly("p-1");
-    order("mr-2", "p-1", "stopped", IBUPROFEN_200MG, null); // retired; the pair goes on through mr-3: reported anew
+    order("mr-2", "p-1", "stopped", IBUPROFEN_200MG, null); // the pair goes on through mr-3: amended
     order("mr-3", "p-1", "stopped", IBUPROFEN_200MG, null); // retired
     order("mr-4", "p-1", "active", IBUPROFEN_200MG, null);
     assertThat(alerts.readRecordsToList()).extracting(r -> alert(r).getKind()).as("the pair was gone and is back")
-        .containsExactly(AlertKind.ALERT_RESOLVED, AlertKind.DRUG_INTERACTION, AlertKind.ALERT_RESOLVED,
-            AlertKind.DRUG_INTERACTION);
+        .containsExactly(AlertKind.ALERT_RESOLVED, AlertKind.DRUG_INTERACTION);
     assertThat(deadLetters.isEmpty()).isTrue();
   }
 
@@ -394,6 +393,49 @@ class MedicationTopologyTest {
     order("mr-1", "p-1", "completed", WARFARIN_5MG, null);
     assertThat(commands.isEmpty()).as("retired once").isTrue();
     assertThat(alerts.isEmpty()).isTrue();
+  }
+
+  @Test
+  void whenThePairGoesOnThroughAnotherOrderTheIssueIsAmendedToImplicateItAndItsAlertStands() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    order("mr-2", "p-1", "active", IBUPROFEN_200MG, null);
+    order("mr-3", "p-1", "active", IBUPROFEN_600MG, null); // a second ibuprofen order: the same pair, nothing new
+    FhirCommand created = command(commands.readRecord());
+    assertThat(commands.isEmpty()).isTrue();
+    alerts.readRecordsToList();
+
+    order("mr-2", "p-1", "cancelled", IBUPROFEN_200MG, null);
+    FhirCommand amended = command(commands.readRecord());
+    assertThat(amended.getOperation()).isEqualTo(FhirOperation.UPDATE);
+    assertThat(amended.getResourceId()).isEqualTo(created.getResourceId());
+    DetectedIssue issue = issue(amended);
+    assertThat(issue.getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.AMENDED);
+    assertThat(issue.getImplicated()).extracting(r -> r.getReference())
+        .containsExactly("MedicationRequest/mr-1", "MedicationRequest/mr-3");
+    assertThat(issue.getIdentifierFirstRep().getValue()).isEqualTo("WARF-NSAID");
+    assertThat(alerts.isEmpty()).as("the interaction alert still applies").isTrue();
+
+    order("mr-3", "p-1", "stopped", IBUPROFEN_600MG, null);
+    FhirCommand retired = command(commands.readRecord());
+    assertThat(retired.getResourceId()).isEqualTo(created.getResourceId());
+    assertThat(issue(retired).getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.CANCELLED);
+    assertThat(issue(retired).getMitigationFirstRep().getAction().getText()).contains("MedicationRequest/mr-3");
+    assertThat(alert(alerts.readRecord()).getKind()).isEqualTo(AlertKind.ALERT_RESOLVED);
+  }
+
+  @Test
+  void whenTheCheckFailsTheIssuesOfAStoppedOrderAreStillRetired() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    order("mr-2", "p-1", "active", IBUPROFEN_200MG, null);
+    order("mr-3", "p-1", "active", METFORMIN_500MG, null);
+    FhirCommand created = command(commands.readRecord());
+    failing.set(true);
+    order("mr-2", "p-1", "stopped", IBUPROFEN_200MG, null);
+    FhirCommand retired = command(commands.readRecord());
+    assertThat(retired.getResourceId()).isEqualTo(created.getResourceId());
+    assertThat(issue(retired).getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.CANCELLED);
+    assertThat(issue(retired).hasIdentifier()).as("the pair could not be checked again: a shorter version").isFalse();
+    assertThat(deadLetters.readRecordsToList()).hasSize(1);
   }
 
   @Test
