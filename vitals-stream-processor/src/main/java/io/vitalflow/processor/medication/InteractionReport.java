@@ -225,6 +225,10 @@ final class InteractionReport {
         now);
   }
 
+  /**
+   * The retiring command, and the alert resolving the issue's alert: it names the DetectedIssue in its attributes
+   * but does not carry its JSON (the dashboard needs only which alert it resolves; FHIR has the version).
+   */
   private static Emitted resolved(String patientId, String issueId, String json, String title, String ended,
       Instant now) {
     FhirCommand command = FhirCommand.newBuilder().setRequestId("interaction-retire-" + issueId)
@@ -232,7 +236,6 @@ final class InteractionReport {
         .setReceivedAt(now).build();
     Alert alert = Alert.newBuilder().setAlertId(issueId + RESOLVED_SUFFIX).setPatientId(patientId)
         .setKind(AlertKind.ALERT_RESOLVED).setSeverity(AlertSeverity.INFO).setRaisedAt(now).setTitle(title)
-        .setDetectedIssue(json)
         .setAttributes(Map.of(RESOLVES, issueId, "detectedIssue", "DetectedIssue/" + issueId, "reason",
             ended == null ? "unknown" : ended))
         .build();
