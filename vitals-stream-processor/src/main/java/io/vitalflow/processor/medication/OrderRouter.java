@@ -94,7 +94,7 @@ final class OrderRouter implements Processor<String, byte[], String, Object> {
 
   private void forward(Record<String, byte[]> record, String patient, String orderId,
       Medication medication, String ended) {
-    OrderChange change = new OrderChange(patient, orderId, medication, record.key(), source(), ended);
+    OrderChange change = new OrderChange(patient, orderId, medication, source(), ended);
     context.forward(new Record<String, Object>(patient, change, record.timestamp()));
   }
 

@@ -19,11 +19,10 @@ class BinaryTest {
   @Test
   void anOrderChangeRoundTrips() {
     OrderChange added = new OrderChange("p-ü", "mr-1", new Medication("11289", "Warfarin 5 mg ✓"),
-        "MedicationRequest/mr-1", "fhir.resources.v1-3@42", null);
-    OrderChange removed = new OrderChange("p-1", "mr-2", null, "MedicationRequest/mr-2", "fhir.resources.v1-0@7",
-        "entered-in-error");
-    OrderChange nameOnly = new OrderChange("p-1", "mr-3", Medication.named("aspirin"), "k", "s", null);
-    OrderChange unidentified = new OrderChange("p-1", "mr-4", OrderReader.UNIDENTIFIED, "k", "s", null);
+        "fhir.resources.v1-3@42", null);
+    OrderChange removed = new OrderChange("p-1", "mr-2", null, "fhir.resources.v1-0@7", "entered-in-error");
+    OrderChange nameOnly = new OrderChange("p-1", "mr-3", Medication.named("aspirin"), "s", null);
+    OrderChange unidentified = new OrderChange("p-1", "mr-4", OrderReader.UNIDENTIFIED, "s", null);
     for (OrderChange change : new OrderChange[] {added, removed, nameOnly, unidentified}) {
       assertThat(OrderChange.SERDE.deserializer().deserialize("t",
           OrderChange.SERDE.serializer().serialize("t", change))).isEqualTo(change);
@@ -45,10 +44,13 @@ class BinaryTest {
     v1.writeBytes(new byte[] {1, 2, 3, 4, 5});
 
     assertThat(OrderChange.SERDE.deserializer().deserialize("t", v1.toByteArray())).isEqualTo(new OrderChange(
-        "p-1", "mr-1", Medication.rxcui("11289"), "MedicationRequest/mr-1", "fhir.resources.v1-0@1", null));
+        "p-1", "mr-1", Medication.rxcui("11289"), "fhir.resources.v1-0@1", null));
   }
 
-  /** Version 2 had no {@code ended}: a removal written before the upgrade reads with an unknown reason. */
+  /**
+   * Version 2 had no {@code ended} and carried the source record's key: a removal written before the upgrade reads
+   * with an unknown reason.
+   */
   @Test
   void aVersionTwoOrderChangeStillReads() {
     Binary.Writer v2 = new Binary.Writer();
@@ -59,8 +61,9 @@ class BinaryTest {
     v2.writeString("MedicationRequest/mr-1");
     v2.writeString("fhir.resources.v1-0@1");
 
-    assertThat(OrderChange.SERDE.deserializer().deserialize("t", v2.toByteArray())).isEqualTo(new OrderChange(
-        "p-1", "mr-1", null, "MedicationRequest/mr-1", "fhir.resources.v1-0@1", null));
+    OrderChange read = OrderChange.SERDE.deserializer().deserialize("t", v2.toByteArray());
+    assertThat(read).isEqualTo(new OrderChange("p-1", "mr-1", null, "fhir.resources.v1-0@1", null));
+    assertThat(read.sourceKey()).isEqualTo("MedicationRequest/mr-1");
   }
 
   /** A version 1 state kept bare pair keys: they read as legacy issues (not reported again, never retired). */
@@ -96,7 +99,7 @@ class BinaryTest {
   @Test
   void brokenRecordsAreSerializationErrors() {
     byte[] good = OrderChange.SERDE.serializer().serialize("t",
-        new OrderChange("p-1", "mr-1", Medication.rxcui("1"), "k", "s", "stopped"));
+        new OrderChange("p-1", "mr-1", Medication.rxcui("1"), "s", "stopped"));
     for (int length = 1; length < good.length; length++) {
       byte[] truncated = Arrays.copyOf(good, length);
       assertThatThrownBy(() -> OrderChange.SERDE.deserializer().deserialize("t", truncated))
