@@ -31,6 +31,8 @@
   const patients = new Map();
   /** alertId -> alert payload (with patientId) */
   const alerts = new Map();
+  /** alertId of a resolved alert -> the ALERT_RESOLVED alert that resolves it (e.g. a drug was stopped) */
+  const resolutions = new Map();
   let watched = null; // patient ids of the subscription in force (from `subscribed`)
 
   let socket = null;
@@ -165,6 +167,7 @@
       for (const a of alerts.values()) {
         if (a.patientId === p.patientId) { alerts.delete(a.alertId); a.el && a.el.remove(); }
       }
+      forgetResolutions(p.patientId);
       for (const a of (p.alerts || [])) putAlert(Object.assign({ patientId: p.patientId }, a));
       renderTile(p.patientId);
     }
@@ -228,7 +231,12 @@
     for (const a of [...alerts.values()]) {
       if (a.patientId === patientId) { alerts.delete(a.alertId); a.el && a.el.remove(); }
     }
+    forgetResolutions(patientId);
     updateAlertCounts();
+  }
+
+  function forgetResolutions(patientId) {
+    for (const [id, r] of [...resolutions]) if (r.patientId === patientId) resolutions.delete(id);
   }
 
   function renderTile(patientId) {
@@ -288,6 +296,13 @@
   // ---- alerts -------------------------------------------------------------------------------------
 
   function putAlert(a) {
+    if (a.kind === 'ALERT_RESOLVED' && a.attributes && a.attributes.resolves) {
+      // not an alert of its own: it marks the alert it names as resolved (no longer open, nothing to acknowledge)
+      resolutions.set(a.attributes.resolves, a);
+      const original = alerts.get(a.attributes.resolves);
+      if (original) { renderAlert(original); updateAlertCounts(); }
+      return;
+    }
     const known = alerts.get(a.alertId);
     if (known) {
       // the same alert from a snapshot and a live event: keep the acknowledgement if either has it
@@ -318,7 +333,8 @@
     li.dataset.alertId = a.alertId;
     li.dataset.patient = a.patientId;
     li.dataset.severity = a.severity || '';
-    li.dataset.state = a.acknowledged ? 'acknowledged' : 'open';
+    const resolution = resolutions.get(a.alertId);
+    li.dataset.state = resolution ? 'resolved' : a.acknowledged ? 'acknowledged' : 'open';
     li.textContent = '';
     const head = document.createElement('div');
     const strong = document.createElement('strong');
@@ -328,7 +344,13 @@
     meta.className = 'meta';
     meta.textContent = (a.severity || '') + ' · ' + (a.kind || '') + ' · raised ' + clock(a.raisedAt);
     li.append(head, meta);
-    if (a.acknowledged) {
+    if (resolution) {
+      const resolved = document.createElement('div');
+      resolved.className = 'resolved';
+      resolved.dataset.testid = 'resolved';
+      resolved.textContent = (resolution.title || 'Resolved') + ' · ' + clock(resolution.raisedAt);
+      li.append(resolved);
+    } else if (a.acknowledged) {
       const acked = document.createElement('div');
       acked.className = 'acked';
       acked.dataset.testid = 'acknowledged';
@@ -384,7 +406,7 @@
     const open = new Map();
     let total = 0;
     for (const a of alerts.values()) {
-      if (!a.acknowledged) { total++; open.set(a.patientId, (open.get(a.patientId) || 0) + 1); }
+      if (!a.acknowledged && !resolutions.has(a.alertId)) { total++; open.set(a.patientId, (open.get(a.patientId) || 0) + 1); }
     }
     const count = document.getElementById('open-count');
     count.textContent = String(total);

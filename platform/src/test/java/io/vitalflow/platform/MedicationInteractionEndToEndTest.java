@@ -84,6 +84,55 @@ class MedicationInteractionEndToEndTest {
         .expectStatus().isOk().expectBody().jsonPath("$.entry.length()").isEqualTo(1);
   }
 
+  /**
+   * Never silent, and issues that follow the orders: an order the knowledge base cannot resolve is a searchable
+   * "not checked" DetectedIssue; stopping a drug retires the interaction's DetectedIssue (a new version, status
+   * cancelled); making it active again reports the interaction again (a new DetectedIssue).
+   */
+  @Test
+  void anUnresolvedOrderIsRecordedAsNotCheckedAndAnIssueFollowsItsOrders() {
+    String patient = "med-e2e-2";
+    String unknown = post(order(patient, "99999999", "Zorblax 10 MG Oral Tablet", "active"));
+    String notChecked = "/fhir/DetectedIssue?patient=" + patient
+        + "&code=https://vitalflow.io/fhir/CodeSystem/medication-safety|interaction-check-not-performed";
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> fhir.get().uri(notChecked).exchange()
+        .expectStatus().isOk().expectBody()
+        .jsonPath("$.entry.length()").isEqualTo(1)
+        .jsonPath("$.entry[0].resource.status").isEqualTo("final")
+        .jsonPath("$.entry[0].resource.implicated[0].reference").isEqualTo("MedicationRequest/" + unknown));
+
+    post(order(patient, "855332", "warfarin sodium 5 MG Oral Tablet", "active"));
+    String ibuprofenBody = order(patient, "310965", "ibuprofen 200 MG Oral Tablet", "active");
+    String ibuprofen = post(ibuprofenBody);
+    String interactions = "/fhir/DetectedIssue?patient=" + patient
+        + "&code=http://terminology.hl7.org/CodeSystem/v3-ActCode|DRG";
+    String[] first = new String[1];
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> fhir.get().uri(interactions).exchange()
+        .expectStatus().isOk().expectBody()
+        .jsonPath("$.entry.length()").isEqualTo(1)
+        .jsonPath("$.entry[0].resource.status").isEqualTo("final")
+        .jsonPath("$.entry[0].resource.id").value(String.class, id -> first[0] = id));
+
+    String withId = "{\"id\":\"" + ibuprofen + "\",\"resourceType\"";
+    fhir.put().uri("/fhir/MedicationRequest/" + ibuprofen).contentType(FHIR_JSON)
+        .bodyValue(ibuprofenBody.replace("\"active\"", "\"stopped\"").replace("{\"resourceType\"", withId))
+        .exchange().expectStatus().isOk();
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> fhir.get().uri("/fhir/DetectedIssue/" + first[0])
+        .exchange().expectStatus().isOk().expectBody()
+        .jsonPath("$.status").isEqualTo("cancelled")
+        .jsonPath("$.meta.versionId").isEqualTo("2")
+        .jsonPath("$.mitigation[0].action.coding[0].code").isEqualTo("13"));
+
+    fhir.put().uri("/fhir/MedicationRequest/" + ibuprofen).contentType(FHIR_JSON)
+        .bodyValue(ibuprofenBody.replace("{\"resourceType\"", withId)).exchange().expectStatus().isOk();
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> fhir.get().uri(interactions)
+        .exchange().expectStatus().isOk().expectBody()
+        .jsonPath("$.entry.length()").isEqualTo(2)
+        .jsonPath("$.entry[?(@.resource.status == 'cancelled')].resource.id").isEqualTo(List.of(first[0]))
+        // two issues: the retired one and a new one, final, for the same two orders
+        .jsonPath("$.entry[?(@.resource.status == 'final')].resource.implicated.length()").isEqualTo(List.of(2)));
+  }
+
   @Test
   void theProcessorReportsTheMedicationStreamsStateAsHealth() {
     WebTestClient processor = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + services.processorPort)
@@ -95,11 +144,15 @@ class MedicationInteractionEndToEndTest {
   }
 
   private static String order(String rxcui, String text) {
+    return order(PATIENT, rxcui, text, "active");
+  }
+
+  private static String order(String patient, String rxcui, String text, String status) {
     return """
-        {"resourceType":"MedicationRequest","status":"active","intent":"order",
+        {"resourceType":"MedicationRequest","status":"%s","intent":"order",
          "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm",
            "code":"%s","display":"%s"}],"text":"%s"},
-         "subject":{"reference":"Patient/%s"}}""".formatted(rxcui, text, text, PATIENT);
+         "subject":{"reference":"Patient/%s"}}""".formatted(status, rxcui, text, text, patient);
   }
 
   /** POSTs a MedicationRequest and returns its new id. */

@@ -12,6 +12,11 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +33,11 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.vitalflow.schemas.Alert;
+import io.vitalflow.schemas.AlertKind;
+import io.vitalflow.schemas.AlertSeverity;
+import io.vitalflow.schemas.Topics;
 
 /**
  * The ward dashboard page in a real headless Chromium against the running stack (ingest gateway, processor
@@ -131,6 +141,51 @@ class WardDashboardBrowserTest {
           + browser.getPageSource(), e);
     }
     screenshot();
+  }
+
+  /**
+   * The medication stream resolves a drug-interaction alert when a drug is stopped: the page shows the original
+   * alert as resolved (no Acknowledge button, not counted as open) and does not list the resolution itself.
+   */
+  @Test
+  void anAlertResolvedAlertMarksTheAlertItNamesAsResolved() throws Exception {
+    WebTestClient dashboard = client(services.dashboardPort);
+    dashboard.put().uri("/api/v1/wards/w2/patients/bed-3").exchange().expectStatus().isNoContent();
+    browser.get("http://127.0.0.1:" + services.dashboardPort + "/?ward=w2");
+    try {
+      WebDriverWait wait = new WebDriverWait(browser, WAIT);
+      wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "open"));
+      Instant now = Instant.now();
+      Alert interaction = Alert.newBuilder().setAlertId("di-ward-1").setPatientId("bed-3")
+          .setKind(AlertKind.DRUG_INTERACTION).setSeverity(AlertSeverity.HIGH).setRaisedAt(now)
+          .setTitle("Drug interaction: warfarin + ibuprofen (major)").build();
+      produce(interaction);
+      By item = By.cssSelector("li[data-alert-id='di-ward-1']");
+      wait.until(ExpectedConditions.attributeToBe(item, "data-state", "open"));
+
+      produce(Alert.newBuilder().setAlertId("di-ward-1/resolved").setPatientId("bed-3")
+          .setKind(AlertKind.ALERT_RESOLVED).setSeverity(AlertSeverity.INFO).setRaisedAt(now.plusSeconds(1))
+          .setTitle("Resolved: drug interaction warfarin + ibuprofen (MedicationRequest/mr-2 was stopped)")
+          .setAttributes(java.util.Map.of("resolves", "di-ward-1")).build());
+      wait.until(ExpectedConditions.attributeToBe(item, "data-state", "resolved"));
+      assertThat(browser.findElement(item).getText()).contains("Resolved: drug interaction warfarin + ibuprofen");
+      assertThat(browser.findElements(By.cssSelector("li[data-alert-id='di-ward-1'] button[data-testid=ack]")))
+          .isEmpty();
+      assertThat(browser.findElements(By.cssSelector("li[data-alert-id='di-ward-1/resolved']"))).isEmpty();
+      assertThat(browser.findElement(By.id("open-count")).getText()).isEqualTo("0");
+    } catch (RuntimeException | AssertionError e) {
+      throw new AssertionError("Ward page failed (screenshot: " + screenshot() + "); its DOM:\n"
+          + browser.getPageSource(), e);
+    }
+  }
+
+  private static void produce(Alert alert) throws Exception {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(java.util.Map.<String, Object>of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.stack.kafkaBootstrap()), new StringSerializer(),
+        new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(services.topic(Topics.ALERTS.name()), alert.getPatientId().toString(),
+          Topics.ALERTS.valueSerde().serializer().serialize("", alert))).get();
+    }
   }
 
   /** Saves what the browser shows to {@code target/ward-dashboard.png} (a CI artifact; also on failure). */

@@ -37,7 +37,7 @@ class MedicationStreamsConfiguration {
   StreamsRunner medicationStreams(ProcessorProperties properties, KafkaClients kafka, WasmInteractionChecker checker,
       MeterRegistry meters) {
     var topology = new MedicationTopology(MedicationTopology.Options.of(checker)
-        .withTopicPrefix(properties.topicPrefix()));
+        .withTopicPrefix(properties.topicPrefix()).withMeters(meters));
     Properties streams = StreamsSettings.properties(StreamsSettings.Options
         .of(properties.applicationId() + "-medications", properties.stateDir())
         .withReplicationFactor(properties.replicationFactor())

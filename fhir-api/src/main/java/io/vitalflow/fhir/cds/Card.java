@@ -7,11 +7,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /** A CDS Hooks 2.0 card (only the fields this service fills in). */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 record Card(String uuid, String summary, String detail, String indicator, Source source,
-    List<Suggestion> suggestions, String selectionBehavior) {
+    List<Suggestion> suggestions, String selectionBehavior, List<Coding> overrideReasons) {
 
   Card {
     suggestions = List.copyOf(suggestions);
+    overrideReasons = List.copyOf(overrideReasons);
   }
+
+  /** A FHIR Coding, as CDS Hooks 2.0 uses it for {@code overrideReasons} and feedback. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Coding(String system, String code, String display) {}
 
   /** The knowledge base behind the card, and the rule's own source as the topic. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -9,13 +9,19 @@ import java.util.Set;
  * @param drafts the draft medication orders of {@code context.draftOrders}, selected ones first
  * @param selections {@code context.selections} (order-select), empty for order-sign
  * @param active the patient's active MedicationRequests from the prefetch, minus those also in {@code drafts}
+ * @param prefetched whether the client sent {@code prefetch.medications}; if not, {@code active} is empty and the
+ *     service reads the active MedicationRequests from its FHIR store
  */
 record HookRequest(String hook, String hookInstance, String patientId, List<OrderedMedication> drafts,
-    Set<String> selections, List<OrderedMedication> active) {
+    Set<String> selections, List<OrderedMedication> active, boolean prefetched) {
 
   HookRequest {
     drafts = List.copyOf(drafts);
     selections = Set.copyOf(selections);
     active = List.copyOf(active);
+  }
+
+  HookRequest withActive(List<OrderedMedication> fromStore) {
+    return new HookRequest(hook, hookInstance, patientId, drafts, selections, fromStore, prefetched);
   }
 }

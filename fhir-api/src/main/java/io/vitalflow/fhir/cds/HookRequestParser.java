@@ -2,6 +2,7 @@ package io.vitalflow.fhir.cds;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -109,11 +110,42 @@ final class HookRequestParser {
     List<OrderedMedication> ordered = new ArrayList<>(selected);
     ordered.addAll(others);
     List<OrderedMedication> active = active(root.get("prefetch"), draftReferences);
-    if (ordered.size() + active.size() > InteractionChecker.MAX_MEDICATIONS) {
+    checkSize(ordered.size(), active == null ? 0 : active.size());
+    return new HookRequest(hook, hookInstance, patientId, ordered, selections,
+        active == null ? List.of() : active, active != null);
+  }
+
+  private static void checkSize(int drafts, int active) {
+    if (drafts + active > InteractionChecker.MAX_MEDICATIONS) {
       throw new InvalidHookRequest("at most " + InteractionChecker.MAX_MEDICATIONS
           + " medications (draft orders and active medications together) can be checked at once");
     }
-    return new HookRequest(hook, hookInstance, patientId, ordered, selections, active);
+  }
+
+  /**
+   * The active medications of a request sent without {@code prefetch.medications}, from the MedicationRequests
+   * the FHIR store holds for the patient ({@code resources}: their JSON), minus the hook's draft orders.
+   */
+  static List<OrderedMedication> activeFromStore(HookRequest request, List<String> resources) {
+    Set<String> draftReferences = new HashSet<>();
+    for (OrderedMedication draft : request.drafts()) {
+      if (draft.reference() != null) {
+        draftReferences.add(draft.reference());
+      }
+    }
+    IParser parser = FHIR.newJsonParser().setParserErrorHandler(new LenientErrorHandler(false));
+    List<OrderedMedication> result = new ArrayList<>();
+    for (String json : resources) {
+      MedicationRequest order = parser.parseResource(MedicationRequest.class, json);
+      if (order.getStatus() == MedicationRequest.MedicationRequestStatus.ACTIVE) {
+        String reference = referenceOf(order);
+        if (reference == null || !draftReferences.contains(reference)) {
+          result.add(ordered(Origin.ACTIVE_MEDICATION, order, reference, Map.of()));
+        }
+      }
+    }
+    checkSize(request.drafts().size(), result.size());
+    return result;
   }
 
   private static Set<String> selections(CdsService service, JsonNode context) {
@@ -134,17 +166,20 @@ final class HookRequestParser {
     return result;
   }
 
-  /** Active MedicationRequests of {@code prefetch.medications}; a missing or null prefetch is no medications. */
+  /**
+   * Active MedicationRequests of {@code prefetch.medications}; null when the client sent none (no prefetch, or
+   * {@code medications} missing or null, which CDS Hooks uses for "could not fetch"): the service looks them up.
+   */
   private static List<OrderedMedication> active(JsonNode prefetch, Set<String> draftReferences) {
     if (prefetch == null || prefetch.isNull()) {
-      return List.of();
+      return null;
     }
     if (!prefetch.isObject()) {
       throw new InvalidHookRequest("prefetch must be a JSON object");
     }
     JsonNode medications = prefetch.get(CdsService.MEDICATIONS_PREFETCH);
     if (medications == null || medications.isNull()) {
-      return List.of();
+      return null;
     }
     if (!medications.isObject()) {
       throw new InvalidHookRequest("prefetch.medications must be a FHIR Bundle");

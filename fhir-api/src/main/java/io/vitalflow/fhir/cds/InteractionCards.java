@@ -77,7 +77,7 @@ final class InteractionCards {
     List<Card.Suggestion> suggestions = removals(request, first, second, rule);
     return new Card(UUID.randomUUID().toString(), summary, detail, indicator(rule.severity()),
         new Card.Source(sourceLabel, new Card.Topic(RULE_SYSTEM, rule.id(), rule.source())), suggestions,
-        suggestions.isEmpty() ? null : "at-most-one");
+        suggestions.isEmpty() ? null : "at-most-one", OverrideReason.CODINGS);
   }
 
   /**
@@ -122,7 +122,7 @@ final class InteractionCards {
         unknown.get(0).index()).label(), MAX_SUMMARY - 31)
         : unknown.size() + " medications could not be checked for interactions";
     return new Card(UUID.randomUUID().toString(), summary, detail.toString(), "info",
-        new Card.Source(sourceLabel, null), List.of(), null);
+        new Card.Source(sourceLabel, null), List.of(), null, List.of());
   }
 
   static String shorten(String text, int max) {

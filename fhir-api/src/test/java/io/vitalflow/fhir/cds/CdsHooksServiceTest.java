@@ -23,6 +23,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.vitalflow.fhir.ReadOnlyServer;
 import io.vitalflow.local.LocalStack;
+import io.vitalflow.storage.Migrations;
 import io.vitalflow.storage.PostgresCoordinates;
 
 /** The CDS Hooks service over HTTP, in the read-only fhir-api application (no Kafka) with the shipped plugin. */
@@ -37,6 +38,7 @@ class CdsHooksServiceTest {
   @BeforeAll
   static void start() {
     PostgresCoordinates database = LocalStack.shared().freshDatabase("cds_hooks");
+    Migrations.migrate(database.dataSource()); // requests without prefetch read the (empty) FHIR store
     server = ReadOnlyServer.start(database);
     client = server.client();
   }
@@ -86,7 +88,12 @@ class CdsHooksServiceTest {
         .jsonPath("$.cards[0].suggestions.length()").isEqualTo(2)
         .jsonPath("$.cards[0].suggestions[0].actions[0].type").isEqualTo("delete")
         .jsonPath("$.cards[0].suggestions[0].actions[0].resourceId").isEqualTo("MedicationRequest/w")
-        .jsonPath("$.cards[0].suggestions[1].actions[0].resourceId").isEqualTo("MedicationRequest/i");
+        .jsonPath("$.cards[0].suggestions[1].actions[0].resourceId").isEqualTo("MedicationRequest/i")
+        // CDS Hooks 2.0: the reasons a clinician may give for going on anyway, returned through feedback
+        .jsonPath("$.cards[0].overrideReasons.length()").isEqualTo(OverrideReason.values().length)
+        .jsonPath("$.cards[0].overrideReasons[0].system").isEqualTo(OverrideReason.SYSTEM)
+        .jsonPath("$.cards[0].overrideReasons[0].code").isEqualTo("benefit-outweighs-risk")
+        .jsonPath("$.cards[0].overrideReasons[0].display").isNotEmpty();
   }
 
   @Test

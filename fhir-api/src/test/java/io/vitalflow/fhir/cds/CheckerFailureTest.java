@@ -27,7 +27,7 @@ class CheckerFailureTest {
         return "test";
       }
     };
-    WebTestClient client = WebTestClient.bindToController(new CdsHooksController(failing, 100)).build();
+    WebTestClient client = WebTestClient.bindToController(new CdsHooksController(failing, 100, null, null)).build();
     client.post().uri("/cds-services/vitalflow-drug-interactions-sign").contentType(MediaType.APPLICATION_JSON)
         .bodyValue(HookJson.sign(List.of(HookJson.draft("w", HookJson.WARFARIN, "warfarin")))).exchange()
         .expectStatus().isEqualTo(503)

@@ -42,7 +42,7 @@ class InteractionCardsTest {
         new OrderedMedication(Origin.ACTIVE_MEDICATION, "MedicationRequest/b", secondName,
             Medication.named(secondName)));
     HookRequest request = new HookRequest("order-sign", "h", "p", checked.subList(0, 1), Set.of(),
-        checked.subList(1, 2));
+        checked.subList(1, 2), true);
     Finding finding = new Finding(0, 1, checked.get(0).medication(), checked.get(1).medication(), 1, 2, rule,
         checker.kbVersion());
     List<Card> cards = InteractionCards.cards(request, checked,

@@ -14,12 +14,12 @@ import io.vitalflow.storage.PostgresCoordinates;
  * The FHIR server against the test JVM's real broker and PostgreSQL: a fresh database, fresh topics and a
  * fresh Streams application per server.
  */
-final class FhirServer implements AutoCloseable {
+public final class FhirServer implements AutoCloseable {
 
-  final PostgresCoordinates database;
+  public final PostgresCoordinates database;
   final String topicPrefix;
   final ConfigurableApplicationContext app;
-  final String base;
+  public final String base;
 
   private FhirServer(PostgresCoordinates database, String topicPrefix, ConfigurableApplicationContext app) {
     this.database = database;
@@ -28,7 +28,7 @@ final class FhirServer implements AutoCloseable {
     this.base = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort() + "/fhir";
   }
 
-  static FhirServer start(String purpose, String... extraArgs) throws Exception {
+  public static FhirServer start(String purpose, String... extraArgs) throws Exception {
     LocalStack stack = LocalStack.shared();
     return start(stack.freshDatabase(purpose), stack.freshTopicPrefix(), purpose, extraArgs);
   }

@@ -11,7 +11,7 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The small binary format of this package's internal records (repartition topic and state stores): a version
- * byte, then fields as big-endian ints, booleans, and nullable length-prefixed (int, -1 for null) UTF-8 strings
+ * byte, then fields as big-endian ints and longs, booleans, and nullable length-prefixed (int, -1 for null) UTF-8 strings
  * and byte arrays (only written now, and skipped when an old record is read). Internal only: never a contract. Written and read on plain arrays, since these records are
  * encoded and decoded several times per medication event.
  */
@@ -90,6 +90,11 @@ final class Binary {
       length += 4;
     }
 
+    void writeLong(long value) {
+      writeInt((int) (value >>> 32));
+      writeInt((int) value);
+    }
+
     void writeString(String value) {
       writeBytes(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     }
@@ -139,6 +144,11 @@ final class Binary {
           | (bytes[position + 2] & 0xff) << 8 | (bytes[position + 3] & 0xff);
       position += 4;
       return value;
+    }
+
+    long readLong() {
+      long high = readInt();
+      return high << 32 | (readInt() & 0xffffffffL);
     }
 
     String readString() {

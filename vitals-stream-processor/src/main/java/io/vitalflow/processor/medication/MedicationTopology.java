@@ -18,6 +18,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitalflow.interactions.InteractionChecker;
 import io.vitalflow.interactions.reference.KnowledgeBase;
 import io.vitalflow.schemas.Alert;
@@ -34,9 +36,9 @@ import io.vitalflow.schemas.Topics;
  *     ├─ unusable ────────────────────────────────────────────▶ fhir.resources.medication.dlq.v1
  *     └─ OrderChange keyed by patient
  *          repartition "medication-by-patient"
- *          process "medication-check" [medication-patient-store]: list, check, pairs not yet reported
- *            ├─ DetectedIssue conditional create (key DetectedIssue/id) ─▶ fhir.commands.v1
- *            ├─ Alert DRUG_INTERACTION (key patient id) ──────────────────▶ alerts.v1
+ *          process "medication-check" [medication-patient-store]: list, check, issues reported and retired
+ *            ├─ DetectedIssue create / retiring update (key DetectedIssue/id) ─▶ fhir.commands.v1
+ *            ├─ Alert DRUG_INTERACTION, MEDICATION_NOT_CHECKED, ALERT_RESOLVED (key patient id) ─▶ alerts.v1
  *            └─ check failed ─────────────────────────────────────────────▶ fhir.resources.medication.dlq.v1
  * </pre>
  */
@@ -62,13 +64,21 @@ public final class MedicationTopology {
    *     plugin instance)
    * @param ingredientNames names of ingredient RxCUIs for alert titles and implicated displays; {@code null}
    *     when unknown (the order's own medication name is used then)
+   * @param meters where the counters go ({@code vitalflow.medication.*}, see {@code docs/stream-processing.md})
    */
-  public record Options(String topicPrefix, InteractionChecker checker, LongFunction<String> ingredientNames) {
+  public record Options(String topicPrefix, InteractionChecker checker, LongFunction<String> ingredientNames,
+      MeterRegistry meters) {
 
     public Options {
       Objects.requireNonNull(topicPrefix, "topicPrefix");
       Objects.requireNonNull(checker, "checker");
       Objects.requireNonNull(ingredientNames, "ingredientNames");
+      Objects.requireNonNull(meters, "meters");
+    }
+
+    /** Counters in a registry of their own (tests, benchmarks). */
+    public Options(String topicPrefix, InteractionChecker checker, LongFunction<String> ingredientNames) {
+      this(topicPrefix, checker, ingredientNames, new SimpleMeterRegistry());
     }
 
     /** No prefix, ingredient names from the knowledge base packaged with the checker. */
@@ -81,7 +91,11 @@ public final class MedicationTopology {
     }
 
     public Options withTopicPrefix(String prefix) {
-      return new Options(prefix, checker, ingredientNames);
+      return new Options(prefix, checker, ingredientNames, meters);
+    }
+
+    public Options withMeters(MeterRegistry registry) {
+      return new Options(topicPrefix, checker, ingredientNames, registry);
     }
 
     public String topic(Topic<?, ?> topic) {
@@ -132,6 +146,7 @@ public final class MedicationTopology {
         Serdes.String(), PatientMedications.SERDE).withCachingEnabled());
     OrderReader reader = new OrderReader();
     InteractionReport reports = new InteractionReport(options.ingredientNames());
+    MedicationMetrics metrics = new MedicationMetrics(options.meters());
 
     KStream<String, Object> routed = builder.stream(options.topic(Topics.FHIR_RESOURCES),
         Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("fhir-resources"))
@@ -144,7 +159,7 @@ public final class MedicationTopology {
     KStream<String, Object> checked = orders.get("medication-orders-changes")
         .mapValues(value -> (OrderChange) value, Named.as("medication-order-changes"))
         .repartition(Repartitioned.with(Serdes.String(), OrderChange.SERDE).withName("medication-by-patient"))
-        .process(() -> new InteractionCheck(options.checker(), reports), Named.as("medication-check"),
+        .process(() -> new InteractionCheck(options.checker(), reports, metrics), Named.as("medication-check"),
             STORE_PATIENT_MEDICATIONS);
     Map<String, KStream<String, Object>> outputs = checked.split(Named.as("medication-check-"))
         .branch((key, value) -> value instanceof FhirCommand, Branched.as("issues"))

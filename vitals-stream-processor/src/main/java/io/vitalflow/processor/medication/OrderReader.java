@@ -31,8 +31,27 @@ final class OrderReader {
   static final Set<String> STATUSES = Set.of("active", "on-hold", "cancelled", "completed", "entered-in-error",
       "stopped", "draft", "unknown");
 
-  /** What one MedicationRequest version says, {@code patientId} null when its subject is not a Patient. */
-  record Order(String patientId, Medication medication, boolean active) {
+  /**
+   * The medication of an order that names none the check can use: no RxNorm coding and no text or display (e.g.
+   * only an NDC or a local code). Such an order still counts: it is reported as not checked, never skipped.
+   */
+  static final Medication UNIDENTIFIED = new Medication(null, null);
+
+  /** {@link Order#ended()} of an order that counts but has {@code doNotPerform}. */
+  static final String DO_NOT_PERFORM = "do-not-perform";
+
+  /**
+   * What one MedicationRequest version says, {@code patientId} null when its subject is not a Patient.
+   *
+   * @param medication {@link #UNIDENTIFIED} when the order names no usable medication
+   * @param ended null when the order counts ({@code active}); otherwise why not: its status ({@code stopped},
+   *     {@code entered-in-error}, ...) or {@value #DO_NOT_PERFORM}
+   */
+  record Order(String patientId, Medication medication, String ended) {
+
+    boolean active() {
+      return ended == null;
+    }
   }
 
   private static final JsonFactory JSON = new JsonFactory();
@@ -79,21 +98,21 @@ final class OrderReader {
     String referenceDisplay;
 
     Order order() {
-      Medication medication = medication();
-      boolean active = status != null && ACTIVE.contains(status) && !doNotPerform && medication != null;
-      return new Order(patientId(subject), medication, active);
+      String ended = status == null || !ACTIVE.contains(status) ? String.valueOf(status)
+          : doNotPerform ? DO_NOT_PERFORM : null;
+      return new Order(patientId(subject), medication(), ended);
     }
 
     /**
      * The RxNorm code of {@code medicationCodeableConcept} if there is one, and a name (its text, else a coding's
-     * display, else the display of {@code medicationReference}) for the checker's name matching; {@code null}
-     * when neither exists.
+     * display, else the display of {@code medicationReference}) for the checker's name matching;
+     * {@link #UNIDENTIFIED} when neither exists.
      */
     private Medication medication() {
       String name = hasConcept ? (text != null ? text : codingDisplay) : referenceDisplay;
       String code = hasConcept ? rxcui : null;
       if (code == null && (name == null || name.isBlank())) {
-        return null;
+        return UNIDENTIFIED;
       }
       return new Medication(code, name == null || name.isBlank() ? null : name.strip());
     }

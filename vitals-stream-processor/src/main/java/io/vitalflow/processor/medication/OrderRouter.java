@@ -76,7 +76,9 @@ final class OrderRouter implements Processor<String, byte[], String, Object> {
     // the patient whose list the order is on after this version; null: on nobody's list
     String patient = order != null && order.active() ? order.patientId() : null;
     if (previousPatient != null && !previousPatient.equals(patient)) {
-      forward(record, previousPatient, orderId, null); // stopped, deleted, or moved to another subject
+      // stopped, deleted, or moved to another subject: why travels along (it decides the retired issues' status)
+      String ended = order == null ? OrderChange.DELETED : !order.active() ? order.ended() : OrderChange.MOVED;
+      forward(record, previousPatient, orderId, null, ended);
     }
     if (patient == null) {
       if (previousPatient != null) {
@@ -86,13 +88,13 @@ final class OrderRouter implements Processor<String, byte[], String, Object> {
       if (!patient.equals(previousPatient)) {
         orderPatients.put(orderId, patient);
       }
-      forward(record, patient, orderId, order.medication());
+      forward(record, patient, orderId, order.medication(), null);
     }
   }
 
   private void forward(Record<String, byte[]> record, String patient, String orderId,
-      Medication medication) {
-    OrderChange change = new OrderChange(patient, orderId, medication, record.key(), source());
+      Medication medication, String ended) {
+    OrderChange change = new OrderChange(patient, orderId, medication, source(), ended);
     context.forward(new Record<String, Object>(patient, change, record.timestamp()));
   }
 

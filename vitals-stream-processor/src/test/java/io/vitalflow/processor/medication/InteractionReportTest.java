@@ -56,6 +56,53 @@ class InteractionReportTest {
     assertThat(parsed.getDetail()).isEqualTo(effect + " " + mechanism);
   }
 
+  /** The versions that retire an issue and the not-checked issue are HAPI's encoding too. */
+  @Property(tries = 200)
+  void retiringAndNotCheckedVersionsAreHapisEncoding(@ForAll("ids") String id, @ForAll("ids") String patient,
+      @ForAll("ids") String order, @ForAll("texts") String label, @ForAll("instants") Instant identified,
+      @ForAll("instants") Instant retired, @ForAll boolean enteredInError, @ForAll boolean stopped) {
+    Rule rule = new Rule("RULE-1", Severity.MAJOR, "a", "b", "mechanism", "effect", "management", "source");
+    Finding finding = new Finding(0, 1, Medication.rxcui("1"), Medication.rxcui("2"), 1, 2, rule, "kb-1");
+    String ended = enteredInError ? "entered-in-error" : stopped ? "stopped" : OrderChange.DELETED;
+    InteractionReport.Retirement retirement = InteractionReport.Retirement.of("MedicationRequest/" + order, ended,
+        retired);
+
+    DetectedIssue interaction = hapiModel(id, patient, finding, order, label, "mr-2", "b", identified);
+    retire(interaction, retirement);
+    assertThat(InteractionReport.detectedIssueJson(id, patient, finding, order, label, "mr-2", "b", identified,
+        retirement)).isEqualTo(FHIR.newJsonParser().encodeResourceToString(interaction));
+
+    DetectedIssue notChecked = new DetectedIssue();
+    notChecked.setId(id);
+    notChecked.getMeta().addTag(InteractionReport.KB_SYSTEM, "kb-1", "interaction knowledge base version");
+    notChecked.setStatus(DetectedIssue.DetectedIssueStatus.FINAL);
+    notChecked.setCode(new CodeableConcept(new Coding(InteractionReport.CHECK_SYSTEM, InteractionReport.NOT_CHECKED,
+        "Drug interaction check not performed")).setText("Drug interaction check not performed"));
+    notChecked.setSeverity(DetectedIssue.DetectedIssueSeverity.MODERATE);
+    notChecked.setPatient(new Reference("Patient/" + patient));
+    notChecked.setIdentified(new DateTimeType(Date.from(identified), TemporalPrecisionEnum.SECOND,
+        TimeZone.getTimeZone("UTC")));
+    notChecked.addImplicated(new Reference("MedicationRequest/" + order).setDisplay(label));
+    String written = InteractionReport.notCheckedJson(id, patient, order, label, "kb-1", identified, null);
+    notChecked.setDetail(FHIR.newJsonParser().parseResource(DetectedIssue.class, written).getDetail());
+    assertThat(written).isEqualTo(FHIR.newJsonParser().encodeResourceToString(notChecked));
+    retire(notChecked, retirement);
+    assertThat(InteractionReport.notCheckedJson(id, patient, order, label, "kb-1", identified, retirement))
+        .isEqualTo(FHIR.newJsonParser().encodeResourceToString(notChecked));
+    FHIR.newJsonParser().setParserErrorHandler(new StrictErrorHandler()).parseResource(DetectedIssue.class, written);
+  }
+
+  private static void retire(DetectedIssue issue, InteractionReport.Retirement retirement) {
+    issue.setStatus(retirement.status().equals("entered-in-error") ? DetectedIssue.DetectedIssueStatus.ENTEREDINERROR
+        : DetectedIssue.DetectedIssueStatus.CANCELLED);
+    CodeableConcept action = new CodeableConcept().setText(retirement.text());
+    if (retirement.stoppedTherapy()) {
+      action.addCoding(new Coding(InteractionReport.ACT_CODE, "13", "Stopped Concurrent Therapy"));
+    }
+    issue.addMitigation().setAction(action).setDateElement(new DateTimeType(Date.from(retirement.at()),
+        TemporalPrecisionEnum.SECOND, TimeZone.getTimeZone("UTC")));
+  }
+
   @Test
   void aModerateRuleIsAModerateIssueAndEveryOtherIsHigh() {
     for (Severity severity : Severity.values()) {

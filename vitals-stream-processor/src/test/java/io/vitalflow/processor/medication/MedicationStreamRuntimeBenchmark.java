@@ -94,9 +94,11 @@ public final class MedicationStreamRuntimeBenchmark {
       try (KafkaStreams streams = new KafkaStreams(built, properties);
           Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         streams.start();
         long firstProgress = 0;
         long done;
+        long cpu;
         while (true) {
           long committed = committed(admin) - ("consume".equals(floor) ? 0 : repartitionLag(admin));
           long now = System.nanoTime();
@@ -107,6 +109,7 @@ public final class MedicationStreamRuntimeBenchmark {
               committed, events, streams.state());
           if (committed >= events) {
             done = now;
+            cpu = processCpuNanos() - cpuStart;
             break;
           }
           TimeUnit.MILLISECONDS.sleep(1000);
@@ -115,11 +118,19 @@ public final class MedicationStreamRuntimeBenchmark {
             + " (%,.0f events/s including start-up and rebalance), %,.0f events/s from the first commit%n", events,
             patients, threads, (done - start) / 1e9, events / ((done - start) / 1e9),
             events / Math.max(1e-9, (done - firstProgress) / 1e9));
+        System.out.printf(Locale.ROOT, "CPU of this JVM (stream threads, clients, GC; the broker is another process):"
+            + " %.1f s, %.2f us per event%n", cpu / 1e9, cpu / 1e3 / events);
         topicSizes(admin);
       }
     } finally {
       FileSystemUtils.deleteRecursively(work.toFile());
     }
+  }
+
+  /** CPU time of this process, all threads (HotSpot's {@code OperatingSystemMXBean}). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static void produce(String bootstrap, List<MedicationStreamBenchmark.Event> feed) throws Exception {

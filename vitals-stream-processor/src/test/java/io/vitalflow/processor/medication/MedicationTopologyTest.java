@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.FileSystemUtils;
 
 import ca.uhn.fhir.context.FhirContext;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitalflow.interactions.CheckResult;
 import io.vitalflow.interactions.InteractionChecker;
 import io.vitalflow.interactions.Medication;
@@ -66,6 +67,7 @@ class MedicationTopologyTest {
   private TestOutputTopic<String, byte[]> deadLetters;
   private long versions;
   private MedicationTopology.Options options;
+  private SimpleMeterRegistry meters;
 
   @BeforeAll
   static void loadChecker() {
@@ -96,7 +98,8 @@ class MedicationTopologyTest {
         return wasm.kbVersion();
       }
     };
-    MedicationTopology.Options options = new MedicationTopology.Options(PREFIX, checker, ingredientNames);
+    meters = new SimpleMeterRegistry();
+    MedicationTopology.Options options = new MedicationTopology.Options(PREFIX, checker, ingredientNames, meters);
     stateDir = Files.createTempDirectory("medication-topology");
     this.options = options;
     open(MedicationTopology.StateStores.IN_MEMORY);
@@ -218,13 +221,15 @@ class MedicationTopologyTest {
     order("mr-6", "p-1", "active", IBUPROFEN_200MG, null);
     FhirCommand first = command(commands.readRecord());
     order("mr-6", "p-1", "stopped", IBUPROFEN_200MG, null);
+    assertThat(command(commands.readRecord()).getOperation()).as("the issue is retired").isEqualTo(FhirOperation.UPDATE);
     order("mr-1", "p-1", "active", WARFARIN_5MG, null); // changes nothing: mr-6 is off the list
     assertThat(commands.isEmpty()).isTrue();
 
     order("mr-7", "p-1", "active", IBUPROFEN_600MG, null); // a new course
     FhirCommand again = command(commands.readRecord());
     assertThat(again.getResourceId()).as("a new DetectedIssue for the new orders").isNotEqualTo(first.getResourceId());
-    assertThat(alerts.readRecordsToList()).hasSize(2);
+    assertThat(alerts.readRecordsToList()).extracting(r -> alert(r).getKind())
+        .containsExactly(AlertKind.DRUG_INTERACTION, AlertKind.ALERT_RESOLVED, AlertKind.DRUG_INTERACTION);
   }
 
   @Test
@@ -233,6 +238,10 @@ class MedicationTopologyTest {
     order("mr-2", "p-1", "active", IBUPROFEN_200MG, null);
     assertThat(commands.readRecordsToList()).hasSize(1);
     pipe("MedicationRequest", "mr-2", true, null);
+    FhirCommand retired = command(commands.readRecord());
+    assertThat(issue(retired).getStatus()).as("deleted: the issue is cancelled")
+        .isEqualTo(DetectedIssue.DetectedIssueStatus.CANCELLED);
+    assertThat(issue(retired).getMitigationFirstRep().getAction().getText()).contains("MedicationRequest/mr-2 was deleted");
     order("mr-3", "p-1", "active", IBUPROFEN_600MG, null);
     assertThat(commands.readRecordsToList()).as("mr-2 was deleted, so mr-3 brings the pair back").hasSize(1);
     assertThat(deadLetters.isEmpty()).isTrue();
@@ -271,10 +280,11 @@ class MedicationTopologyTest {
     order("mr-3", "p-1", "active", IBUPROFEN_200MG, "a new version, the same medication");
     assertThat(commands.readRecordsToList()).hasSize(1);
     assertThat(alerts.readRecordsToList()).extracting(TestRecord::key).containsExactly("p-1");
-    order("mr-2", "p-1", "stopped", IBUPROFEN_200MG, null);
-    order("mr-3", "p-1", "stopped", IBUPROFEN_200MG, null);
+    order("mr-2", "p-1", "stopped", IBUPROFEN_200MG, null); // the pair goes on through mr-3: amended
+    order("mr-3", "p-1", "stopped", IBUPROFEN_200MG, null); // retired
     order("mr-4", "p-1", "active", IBUPROFEN_200MG, null);
-    assertThat(alerts.readRecordsToList()).as("the pair was gone and is back").hasSize(1);
+    assertThat(alerts.readRecordsToList()).extracting(r -> alert(r).getKind()).as("the pair was gone and is back")
+        .containsExactly(AlertKind.ALERT_RESOLVED, AlertKind.DRUG_INTERACTION);
     assertThat(deadLetters.isEmpty()).isTrue();
   }
 
@@ -298,6 +308,204 @@ class MedicationTopologyTest {
     assertThat(commands.readRecordsToList()).as("the stream goes on").hasSize(1);
     order("mr-5", "p-1", "active", ACETAMINOPHEN, null);
     assertThat(alerts.readRecordsToList()).extracting(TestRecord::key).containsExactly("p-2", "p-1");
+  }
+
+  @Test
+  void anOrderThatCannotBeResolvedIsReportedAsNotCheckedWithAnAlertAndAMetric() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    order("mr-2", "p-1", "active", "99999999", "Zorblax 10 MG Oral Tablet"); // unknown code, unknown name
+
+    List<TestRecord<String, byte[]>> issued = commands.readRecordsToList();
+    assertThat(issued).hasSize(1);
+    FhirCommand command = command(issued.get(0));
+    assertThat(command.getOperation()).isEqualTo(FhirOperation.CREATE);
+    assertThat(command.getIfNoneExist()).isEqualTo("_id=" + command.getResourceId());
+    DetectedIssue issue = issue(command);
+    assertThat(issue.getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.FINAL);
+    assertThat(issue.getCode().getCodingFirstRep().getSystem()).isEqualTo(InteractionReport.CHECK_SYSTEM);
+    assertThat(issue.getCode().getCodingFirstRep().getCode()).isEqualTo(InteractionReport.NOT_CHECKED);
+    assertThat(issue.getPatient().getReference()).isEqualTo("Patient/p-1");
+    assertThat(issue.getImplicated()).extracting(r -> r.getReference()).containsExactly("MedicationRequest/mr-2");
+    assertThat(issue.getImplicatedFirstRep().getDisplay()).isEqualTo("Zorblax 10 MG Oral Tablet");
+    assertThat(issue.getDetail()).contains("not checked");
+
+    Alert alert = alert(alerts.readRecord());
+    assertThat(alert.getKind()).isEqualTo(AlertKind.MEDICATION_NOT_CHECKED);
+    assertThat(alert.getAlertId()).isEqualTo(command.getResourceId());
+    assertThat(alert.getTitle()).isEqualTo("Drug interactions not checked: Zorblax 10 MG Oral Tablet");
+    assertThat(alert.getDetectedIssue()).isEqualTo(command.getResource());
+    assertThat(meters.get("vitalflow.medication.not.checked").counter().count()).isEqualTo(1.0);
+
+    order("mr-3", "p-1", "active", IBUPROFEN_200MG, null);
+    assertThat(commands.readRecordsToList()).as("the rest of the list is still checked, mr-2 not reported twice")
+        .extracting(r -> issue(command(r)).getCode().getCodingFirstRep().getCode()).containsExactly("DRG");
+    assertThat(meters.get("vitalflow.medication.not.checked").counter().count()).isEqualTo(1.0);
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void anOrderNamingNoRxNormCodeAndNoTextIsNotCheckedEither() {
+    pipe("MedicationRequest", "mr-1", false, """
+        {"resourceType":"MedicationRequest","id":"mr-1","status":"active","intent":"order",
+         "medicationCodeableConcept":{"coding":[{"system":"http://hl7.org/fhir/sid/ndc","code":"0093-0058-01"}]},
+         "subject":{"reference":"Patient/p-1"}}""");
+    DetectedIssue issue = issue(command(commands.readRecord()));
+    assertThat(issue.getCode().getCodingFirstRep().getCode()).isEqualTo(InteractionReport.NOT_CHECKED);
+    assertThat(issue.getImplicatedFirstRep().getDisplay()).isEqualTo("medication without RxNorm code or name");
+    assertThat(alert(alerts.readRecord()).getKind()).isEqualTo(AlertKind.MEDICATION_NOT_CHECKED);
+  }
+
+  @Test
+  void stoppingADrugRetiresTheDetectedIssueAndResolvesItsAlert() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    order("mr-2", "p-1", "active", IBUPROFEN_200MG, null);
+    FhirCommand created = command(commands.readRecord());
+    Alert raised = alert(alerts.readRecord());
+
+    order("mr-2", "p-1", "stopped", IBUPROFEN_200MG, null);
+    List<TestRecord<String, byte[]>> retired = commands.readRecordsToList();
+    assertThat(retired).hasSize(1);
+    assertThat(retired.get(0).key()).isEqualTo("DetectedIssue/" + created.getResourceId());
+    FhirCommand update = command(retired.get(0));
+    assertThat(update.getOperation()).isEqualTo(FhirOperation.UPDATE);
+    assertThat(update.getResourceId()).isEqualTo(created.getResourceId());
+    DetectedIssue issue = issue(update);
+    assertThat(issue.getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.CANCELLED);
+    assertThat(issue.getIdentifierFirstRep().getValue()).as("the new version keeps the rule").isEqualTo("WARF-NSAID");
+    assertThat(issue.getIdentifiedDateTimeType().getValue()).isEqualTo(issue(created).getIdentifiedDateTimeType()
+        .getValue());
+    assertThat(issue.getImplicated()).extracting(r -> r.getReference())
+        .containsExactly("MedicationRequest/mr-1", "MedicationRequest/mr-2");
+    assertThat(issue.getMitigationFirstRep().getAction().getCodingFirstRep().getCode()).isEqualTo("13");
+    assertThat(issue.getMitigationFirstRep().getAction().getText()).contains("MedicationRequest/mr-2 was stopped");
+
+    Alert resolved = alert(alerts.readRecord());
+    assertThat(resolved.getKind()).isEqualTo(AlertKind.ALERT_RESOLVED);
+    assertThat(resolved.getAttributes()).containsEntry(InteractionReport.RESOLVES, raised.getAlertId())
+        .containsEntry("reason", "stopped");
+    assertThat(resolved.getAlertId()).isEqualTo(raised.getAlertId() + InteractionReport.RESOLVED_SUFFIX);
+    assertThat(resolved.getTitle()).isEqualTo("Resolved: drug interaction warfarin + ibuprofen"
+        + " (MedicationRequest/mr-2 was stopped)");
+    assertThat(resolved.getAttributes()).containsEntry("detectedIssue", "DetectedIssue/" + update.getResourceId());
+    assertThat(resolved.getDetectedIssue()).as("FHIR has the retiring version; the alert only names it").isNull();
+    assertThat(meters.get("vitalflow.medication.issues.retired").counter().count()).isEqualTo(1.0);
+
+    order("mr-2", "p-1", "stopped", IBUPROFEN_200MG, "another version of the stopped order");
+    order("mr-1", "p-1", "completed", WARFARIN_5MG, null);
+    assertThat(commands.isEmpty()).as("retired once").isTrue();
+    assertThat(alerts.isEmpty()).isTrue();
+  }
+
+  @Test
+  void whenThePairGoesOnThroughAnotherOrderTheIssueIsAmendedToImplicateItAndItsAlertStands() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    order("mr-2", "p-1", "active", IBUPROFEN_200MG, null);
+    order("mr-3", "p-1", "active", IBUPROFEN_600MG, null); // a second ibuprofen order: the same pair, nothing new
+    FhirCommand created = command(commands.readRecord());
+    assertThat(commands.isEmpty()).isTrue();
+    alerts.readRecordsToList();
+
+    order("mr-2", "p-1", "cancelled", IBUPROFEN_200MG, null);
+    FhirCommand amended = command(commands.readRecord());
+    assertThat(amended.getOperation()).isEqualTo(FhirOperation.UPDATE);
+    assertThat(amended.getResourceId()).isEqualTo(created.getResourceId());
+    DetectedIssue issue = issue(amended);
+    assertThat(issue.getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.AMENDED);
+    assertThat(issue.getImplicated()).extracting(r -> r.getReference())
+        .containsExactly("MedicationRequest/mr-1", "MedicationRequest/mr-3");
+    assertThat(issue.getIdentifierFirstRep().getValue()).isEqualTo("WARF-NSAID");
+    assertThat(alerts.isEmpty()).as("the interaction alert still applies").isTrue();
+
+    order("mr-3", "p-1", "stopped", IBUPROFEN_600MG, null);
+    FhirCommand retired = command(commands.readRecord());
+    assertThat(retired.getResourceId()).isEqualTo(created.getResourceId());
+    assertThat(issue(retired).getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.CANCELLED);
+    assertThat(issue(retired).getMitigationFirstRep().getAction().getText()).contains("MedicationRequest/mr-3");
+    assertThat(alert(alerts.readRecord()).getKind()).isEqualTo(AlertKind.ALERT_RESOLVED);
+  }
+
+  @Test
+  void whenTheCheckFailsTheIssuesOfAStoppedOrderAreStillRetired() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    order("mr-2", "p-1", "active", IBUPROFEN_200MG, null);
+    order("mr-3", "p-1", "active", METFORMIN_500MG, null);
+    FhirCommand created = command(commands.readRecord());
+    failing.set(true);
+    order("mr-2", "p-1", "stopped", IBUPROFEN_200MG, null);
+    FhirCommand retired = command(commands.readRecord());
+    assertThat(retired.getResourceId()).isEqualTo(created.getResourceId());
+    assertThat(issue(retired).getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.CANCELLED);
+    assertThat(issue(retired).hasIdentifier()).as("the pair could not be checked again: a shorter version").isFalse();
+    assertThat(deadLetters.readRecordsToList()).hasSize(1);
+  }
+
+  @Test
+  void anOrderEnteredInErrorMarksItsIssuesEnteredInError() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    order("mr-2", "p-1", "active", IBUPROFEN_200MG, null);
+    order("mr-3", "p-1", "active", "99999999", null);
+    commands.readRecordsToList();
+    alerts.readRecordsToList();
+
+    order("mr-3", "p-1", "entered-in-error", "99999999", null);
+    DetectedIssue notChecked = issue(command(commands.readRecord()));
+    assertThat(notChecked.getCode().getCodingFirstRep().getCode()).isEqualTo(InteractionReport.NOT_CHECKED);
+    assertThat(notChecked.getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.ENTEREDINERROR);
+    assertThat(alert(alerts.readRecord()).getKind()).isEqualTo(AlertKind.ALERT_RESOLVED);
+
+    order("mr-1", "p-1", "entered-in-error", WARFARIN_5MG, null);
+    DetectedIssue interaction = issue(command(commands.readRecord()));
+    assertThat(interaction.getCode().getCodingFirstRep().getCode()).isEqualTo("DRG");
+    assertThat(interaction.getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.ENTEREDINERROR);
+    assertThat(interaction.getMitigationFirstRep().getAction().hasCoding()).as("not a stopped therapy").isFalse();
+    assertThat(commands.isEmpty()).isTrue();
+  }
+
+  @Test
+  void reActivatingAStoppedOrderReportsTheInteractionAgain() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    order("mr-2", "p-1", "active", IBUPROFEN_200MG, null);
+    FhirCommand first = command(commands.readRecord());
+    order("mr-2", "p-1", "on-hold", IBUPROFEN_200MG, null); // a pause keeps the drug on the list
+    assertThat(commands.isEmpty()).isTrue();
+    order("mr-2", "p-1", "stopped", IBUPROFEN_200MG, null);
+    assertThat(command(commands.readRecord()).getOperation()).isEqualTo(FhirOperation.UPDATE);
+
+    order("mr-2", "p-1", "active", IBUPROFEN_200MG, null); // the same order, active again
+    FhirCommand again = command(commands.readRecord());
+    assertThat(again.getOperation()).isEqualTo(FhirOperation.CREATE);
+    assertThat(again.getResourceId()).as("a new issue; the retired one keeps its history")
+        .isNotEqualTo(first.getResourceId());
+    DetectedIssue issue = issue(again);
+    assertThat(issue.getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.FINAL);
+    assertThat(issue.getImplicated()).extracting(r -> r.getReference())
+        .containsExactly("MedicationRequest/mr-1", "MedicationRequest/mr-2");
+    assertThat(alerts.readRecordsToList()).extracting(r -> alert(r).getKind())
+        .containsExactly(AlertKind.DRUG_INTERACTION, AlertKind.ALERT_RESOLVED, AlertKind.DRUG_INTERACTION);
+  }
+
+  @Test
+  void anOrderWhoseDrugChangesRetiresItsInteractionAndANotCheckedOrderThatBecomesKnownIsRetired() {
+    order("mr-1", "p-1", "active", WARFARIN_5MG, null);
+    order("mr-2", "p-1", "active", IBUPROFEN_200MG, null);
+    FhirCommand interaction = command(commands.readRecord());
+    order("mr-2", "p-1", "active", ACETAMINOPHEN, null); // corrected to a harmless drug
+    FhirCommand retired = command(commands.readRecord());
+    assertThat(retired.getResourceId()).isEqualTo(interaction.getResourceId());
+    assertThat(issue(retired).getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.CANCELLED);
+
+    order("mr-3", "p-1", "active", "99999999", null);
+    FhirCommand notChecked = command(commands.readRecord());
+    order("mr-3", "p-1", "active", METFORMIN_500MG, null); // its code corrected
+    FhirCommand checked = command(commands.readRecord());
+    assertThat(checked.getResourceId()).isEqualTo(notChecked.getResourceId());
+    assertThat(issue(checked).getStatus()).isEqualTo(DetectedIssue.DetectedIssueStatus.CANCELLED);
+    assertThat(issue(checked).getMitigationFirstRep().getAction().getText()).contains("can be checked now");
+    assertThat(commands.isEmpty()).isTrue();
+  }
+
+  private static DetectedIssue issue(FhirCommand command) {
+    return fhir.newJsonParser().parseResource(DetectedIssue.class, command.getResource());
   }
 
   private byte[] order(String id, String patient, String status, String rxcui, String text) {

@@ -53,7 +53,7 @@ class OrderReaderTest {
          "subject":{"reference":"Patient/p-1/_history/3","display":"someone"},"dosageInstruction":[{"text":"1/d"}]}
         """;
     assertThat(reader.read(json)).isEqualTo(new OrderReader.Order("p-1",
-        new Medication("855332", "warfarin sodium 5 MG Oral Tablet"), true));
+        new Medication("855332", "warfarin sodium 5 MG Oral Tablet"), null));
   }
 
   @Test
@@ -114,10 +114,13 @@ class OrderReaderTest {
     } else if (request.hasMedicationReference() && request.getMedicationReference().hasDisplay()) {
       name = request.getMedicationReference().getDisplay();
     }
-    Medication medication = rxcui == null && (name == null || name.isBlank()) ? null
+    Medication medication = rxcui == null && (name == null || name.isBlank()) ? OrderReader.UNIDENTIFIED
         : new Medication(rxcui, name == null || name.isBlank() ? null : name.strip());
-    boolean active = request.getStatus() != null && ACTIVE.contains(request.getStatus()) && !request.getDoNotPerform() && medication != null;
-    return new OrderReader.Order(patient, medication, active);
+    // an order naming no usable medication still counts (it is reported as not checked)
+    String ended = request.getStatus() == null || !ACTIVE.contains(request.getStatus())
+        ? String.valueOf(request.getStatus() == null ? null : request.getStatus().toCode())
+        : request.getDoNotPerform() ? OrderReader.DO_NOT_PERFORM : null;
+    return new OrderReader.Order(patient, medication, ended);
   }
 
   @Provide
