@@ -3,7 +3,6 @@ package io.vitalflow.loadgen.engine;
 import java.util.List;
 import java.util.Locale;
 
-import io.vitalflow.loadgen.engine.LoadResult;
 import io.vitalflow.loadgen.report.RunReport;
 
 /** What an open-model run adds to a report: arrivals that had to wait for a slot, or never started. */

@@ -3,8 +3,6 @@ package io.vitalflow.loadgen.engine;
 import java.net.URI;
 import java.util.concurrent.ExecutionException;
 
-import io.vitalflow.loadgen.engine.ScenarioException;
-import io.vitalflow.loadgen.engine.HttpLoadClient;
 import io.vitalflow.loadgen.engine.HttpLoadClient.Answer;
 
 /** The checks before a run: a base URL answers at all, a resource is there. Failures are one-line exceptions. */

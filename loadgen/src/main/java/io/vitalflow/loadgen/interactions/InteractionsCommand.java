@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 /** {@code loadgen interactions}: its flags, checked into {@link InteractionsOptions}, and the run. */
 @Command(name = "interactions", showDefaultValues = true, defaultValueProvider = ScenarioDefaults.class,
     description = {"The interaction checker in-process with JMH (hot path with 3 and 10 medications: AOT plugin,"
-        + " interpreter, plain-Java reference; cold start in fresh JVMs; hot reload), then CDS Hooks order-select"
+        + " runtime-compiled, interpreter, plain-Java reference; cold start in fresh JVMs; hot reload), then CDS Hooks order-select"
         + " calls over HTTP; compared with the replaced report's Scenario 4.",
         "Exit 1 when a part or limit failed, 2 for bad flags."})
 public final class InteractionsCommand implements Scenario {
@@ -35,6 +35,10 @@ public final class InteractionsCommand implements Scenario {
 
   @Option(names = "--forks", defaultValue = "1", description = "JMH forks per benchmark (0: in this JVM).")
   String forks;
+
+  @Option(names = "--threads", defaultValue = "1",
+      description = "JMH threads calling the hot path at once (the checker's instance pool serves them).")
+  String threads;
 
   @Option(names = "--warmup", defaultValue = "2", description = "JMH warm-up iterations (reload: warm-up shots).")
   String warmup;
@@ -94,6 +98,7 @@ public final class InteractionsCommand implements Scenario {
     }
     return new InteractionsOptions(InteractionsOptions.parts(which),
         FlagValues.nonNegativeInt("--forks", forks),
+        FlagValues.positiveInt("--threads", threads),
         FlagValues.nonNegativeInt("--warmup", warmup),
         FlagValues.positiveInt("--iterations", iterations),
         FlagValues.positiveDuration("--time", time),

@@ -16,6 +16,7 @@ import java.util.Set;
  *
  * @param parts what to run ({@code --which})
  * @param forks JMH forks per hot-path and reload benchmark (0: in this JVM)
+ * @param threads JMH threads calling the hot path at once (the checker's pool serves them)
  * @param warmup JMH warm-up iterations (hot path), warm-up shots (reload)
  * @param iterations JMH measured iterations of the hot path
  * @param time length of one hot-path iteration (warm-up and measured)
@@ -28,7 +29,7 @@ import java.util.Set;
  * @param progressEvery HTTP progress line interval
  * @param reportDir where the Markdown and HTML reports go
  */
-public record InteractionsOptions(Set<Part> parts, int forks, int warmup, int iterations, Duration time,
+public record InteractionsOptions(Set<Part> parts, int forks, int threads, int warmup, int iterations, Duration time,
     int coldRuns, int reloadRuns, URI cdsService, LoadModel model, Thresholds thresholds, Duration timeout,
     Duration progressEvery, Path reportDir) {
 

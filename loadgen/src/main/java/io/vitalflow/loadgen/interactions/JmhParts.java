@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import io.vitalflow.benchmarks.plugin.ColdStartBenchmark;
+import io.vitalflow.benchmarks.plugin.HotPathBenchmark;
+import io.vitalflow.benchmarks.plugin.ReloadBenchmark;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -30,10 +33,10 @@ final class JmhParts {
     this.out = out;
   }
 
-  /** Hot path: sampled single calls, 3 implementations × 2 lists. */
+  /** Hot path: sampled single calls, 4 implementations × 2 lists, on {@code --threads} threads. */
   List<JmhMeasurement> hot() throws RunnerException {
     TimeValue time = TimeValue.nanoseconds(options.time().toNanos());
-    return run(builder(HotPathBenchmark.class).mode(Mode.SampleTime).timeUnit(TimeUnit.NANOSECONDS)
+    return run(builder(HotPathBenchmark.class).threads(options.threads()).mode(Mode.SampleTime).timeUnit(TimeUnit.NANOSECONDS)
         .forks(options.forks()).warmupIterations(options.warmup()).warmupTime(time)
         .measurementIterations(options.iterations()).measurementTime(time));
   }

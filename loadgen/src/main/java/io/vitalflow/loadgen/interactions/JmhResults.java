@@ -15,6 +15,7 @@ final class JmhResults {
 
   private static final Map<String, String> NAMES = Map.of(
       "pluginAot", "plugin AOT",
+      "pluginRuntimeCompiled", "plugin runtime-compiled",
       "pluginInterpreter", "plugin interpreter",
       "plainJavaReference", "plain-Java reference",
       "shippedPluginFirstCheck", "cold start: load + instantiate + first check (fresh JVM)",

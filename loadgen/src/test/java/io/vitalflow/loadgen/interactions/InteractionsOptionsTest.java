@@ -20,6 +20,7 @@ class InteractionsOptionsTest {
 
     assertThat(options.parts()).containsExactlyInAnyOrder(Part.values());
     assertThat(options.forks()).isEqualTo(1);
+    assertThat(options.threads()).isEqualTo(1);
     assertThat(options.warmup()).isEqualTo(2);
     assertThat(options.iterations()).isEqualTo(3);
     assertThat(options.time()).isEqualTo(Duration.ofSeconds(1));
@@ -31,6 +32,12 @@ class InteractionsOptionsTest {
     assertThat(options.serviceId()).isEqualTo("vitalflow-drug-interactions-select");
     assertThat(options.model()).isInstanceOf(LoadModel.Closed.class);
     assertThat(options.reportDir()).isEqualTo(Path.of("loadgen-reports"));
+  }
+
+  @Test
+  void threadsIsAPositiveCount() {
+    assertThat(InteractionsCommand.parse("--threads=4").threads()).isEqualTo(4);
+    assertThatThrownBy(() -> InteractionsCommand.parse("--threads=0")).hasMessageContaining("--threads");
   }
 
   @Test

@@ -35,12 +35,14 @@ class InteractionsScenarioTest {
 
   @Test
   void hotPathGivesFinitePositiveTimesPerCallForEveryImplementationAndList() throws Exception {
-    RunReport report = run("--which=hot", "--forks=0", "--warmup=0", "--iterations=1", "--time=100ms");
+    RunReport report = run("--which=hot", "--forks=0", "--threads=2", "--warmup=0", "--iterations=1",
+        "--time=100ms");
 
     assertThat(report.scenario()).isEqualTo("interactions");
     assertThat(report.operations()).extracting(OperationSummary::name).containsExactlyInAnyOrder(
-        "hot 3 meds: plugin AOT", "hot 3 meds: plugin interpreter", "hot 3 meds: plain-Java reference",
-        "hot 10 meds: plugin AOT", "hot 10 meds: plugin interpreter", "hot 10 meds: plain-Java reference");
+        "hot 3 meds: plugin AOT", "hot 3 meds: plugin runtime-compiled", "hot 3 meds: plugin interpreter",
+        "hot 3 meds: plain-Java reference", "hot 10 meds: plugin AOT", "hot 10 meds: plugin runtime-compiled",
+        "hot 10 meds: plugin interpreter", "hot 10 meds: plain-Java reference");
     for (OperationSummary operation : report.operations()) {
       assertThat(operation.count()).as(operation.name()).isPositive();
       assertThat(operation.perSecond()).as(operation.name()).isPositive().isFinite();

@@ -1,4 +1,4 @@
-package io.vitalflow.loadgen.interactions;
+package io.vitalflow.benchmarks.plugin;
 
 import io.vitalflow.interactions.CheckResult;
 import io.vitalflow.interactions.InteractionChecker;
@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Hot path: one check of the 3- or 10-medication list per call, on a loaded and warmed checker. Mode, time unit,
- * forks and iterations come from {@link JmhParts} (not final: JMH subclasses benchmark classes).
+ * forks, threads and iterations come from {@code loadgen interactions} (its {@code JmhParts}) or the JMH command line (not final: JMH subclasses benchmark classes).
  */
 @State(Scope.Benchmark)
 public class HotPathBenchmark {
@@ -29,6 +29,7 @@ public class HotPathBenchmark {
 
   private List<Medication> list;
   private WasmInteractionChecker aot;
+  private WasmInteractionChecker runtimeCompiled;
   private WasmInteractionChecker interpreter;
   private InteractionChecker reference;
 
@@ -36,12 +37,14 @@ public class HotPathBenchmark {
   public void setUp() {
     list = MedicationLists.ofSize(medications);
     aot = WasmInteractionChecker.shipped();
+    runtimeCompiled = new WasmInteractionChecker(PluginHost.start(
+        PluginSource.compiled(WasmInteractionChecker.PLUGIN_NAME, ShippedWasm.bytes()), PluginLimits.defaults()));
     interpreter = new WasmInteractionChecker(PluginHost.start(
         PluginSource.interpreted(WasmInteractionChecker.PLUGIN_NAME, ShippedWasm.bytes()), PluginLimits.defaults()));
     reference = ReferenceChecker.load();
     CheckResult expected = reference.check(list);
     if (expected.findings().isEmpty() || !aot.check(list).equals(expected)
-        || !interpreter.check(list).equals(expected)) {
+        || !runtimeCompiled.check(list).equals(expected) || !interpreter.check(list).equals(expected)) {
       throw new IllegalStateException("the " + medications + "-medication list does not behave as expected");
     }
   }
@@ -49,6 +52,7 @@ public class HotPathBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     aot.close();
+    runtimeCompiled.close();
     interpreter.close();
   }
 
@@ -56,6 +60,12 @@ public class HotPathBenchmark {
   @Benchmark
   public CheckResult pluginAot() {
     return aot.check(list);
+  }
+
+  /** The same plugin bytes compiled to JVM bytecode when the host starts (no build-time compilation). */
+  @Benchmark
+  public CheckResult pluginRuntimeCompiled() {
+    return runtimeCompiled.check(list);
   }
 
   /** The same plugin bytes in Chicory's interpreter. */

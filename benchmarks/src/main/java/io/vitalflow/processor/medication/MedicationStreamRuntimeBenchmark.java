@@ -50,7 +50,8 @@ import io.vitalflow.schemas.Topics;
  * the topology started with the service's settings (exactly-once, one stream thread, RocksDB) and timed until
  * its committed offsets cover every event. Not part of {@code verify}; see docs/benchmarks.md.
  *
- * <pre>java -cp ... io.vitalflow.processor.medication.MedicationStreamRuntimeBenchmark 10000 200000 [threads]</pre>
+ * <pre>./mvnw -q -o -pl benchmarks exec:exec -Dbench=io.vitalflow.processor.medication.MedicationStreamRuntimeBenchmark \
+ *   -Dbench.args="10000 200000 [threads]"</pre>
  */
 public final class MedicationStreamRuntimeBenchmark {
 

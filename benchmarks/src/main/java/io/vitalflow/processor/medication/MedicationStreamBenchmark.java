@@ -40,9 +40,9 @@ import io.vitalflow.schemas.Topics;
  * at-least-once (see {@link #run}).
  *
  * <pre>
- * ./mvnw -q -o -pl vitals-stream-processor -am test-compile
- * java -cp vitals-stream-processor/target/test-classes:vitals-stream-processor/target/classes:$(cat cp.txt) \
- *   io.vitalflow.processor.medication.MedicationStreamBenchmark [patients] [events] [rounds]
+ * ./mvnw -q -o -pl benchmarks -am install -DskipTests
+ * ./mvnw -q -o -pl benchmarks exec:exec -Dbench=io.vitalflow.processor.medication.MedicationStreamBenchmark \
+ *   -Dbench.args="[patients] [events] [rounds]"
  * </pre>
  *
  * {@code -Dbench.stores=in-memory} (or {@code rocksdb}) runs one variant only. Each round prints the CPU time of

@@ -1,4 +1,4 @@
-package io.vitalflow.loadgen.interactions;
+package io.vitalflow.benchmarks.plugin;
 
 import io.vitalflow.interactions.WasmInteractionChecker;
 import java.io.IOException;
