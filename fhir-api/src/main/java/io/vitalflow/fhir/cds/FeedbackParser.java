@@ -33,23 +33,7 @@ final class FeedbackParser {
   private FeedbackParser() {}
 
   static List<Feedback> parse(String body, BodyScan scan) {
-    if (body == null || body.isBlank()) {
-      throw new InvalidHookRequest("the request body is empty; a feedback request is a JSON object");
-    }
-    try {
-      scan.json(body);
-    } catch (InputRejected e) {
-      throw new InvalidHookRequest(e.getMessage());
-    }
-    JsonNode root;
-    try {
-      root = JSON.readTree(body);
-    } catch (JacksonException e) {
-      throw new InvalidHookRequest("the request body is not valid JSON");
-    }
-    if (root == null || !root.isObject()) {
-      throw new InvalidHookRequest("the request body must be a JSON object");
-    }
+    JsonNode root = HookRequestParser.jsonObject(body, scan, "a feedback request");
     JsonNode items = root.get("feedback");
     if (items == null || !items.isArray() || items.isEmpty()) {
       throw new InvalidHookRequest("feedback must be a non-empty array");

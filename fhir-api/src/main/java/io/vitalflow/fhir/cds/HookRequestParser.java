@@ -49,23 +49,7 @@ final class HookRequestParser {
    *     (the draft orders are FHIR resources that HAPI parses)
    */
   static HookRequest parse(CdsService service, String body, BodyScan scan) {
-    if (body == null || body.isBlank()) {
-      throw new InvalidHookRequest("the request body is empty; a CDS Hooks request is a JSON object");
-    }
-    try {
-      scan.json(body);
-    } catch (InputRejected e) {
-      throw new InvalidHookRequest(e.getMessage());
-    }
-    JsonNode root;
-    try {
-      root = JSON.readTree(body);
-    } catch (JacksonException e) {
-      throw new InvalidHookRequest("the request body is not valid JSON");
-    }
-    if (root == null || !root.isObject()) {
-      throw new InvalidHookRequest("the request body must be a JSON object");
-    }
+    JsonNode root = jsonObject(body, scan, "a CDS Hooks request");
     String hook = requiredString(root, "hook", "hook");
     if (!hook.equals(service.hook())) {
       throw new InvalidHookRequest("service " + service.id() + " answers the hook " + service.hook()
@@ -281,5 +265,31 @@ final class HookRequestParser {
       throw new InvalidHookRequest(path + " must be a non-empty string");
     }
     return value.stringValue();
+  }
+
+  /**
+   * The body as a JSON object, after the pre-scan every JSON body of fhir-api passes; a clear 400 otherwise.
+   *
+   * @param what what the body should be, for the message (e.g. "a feedback request")
+   */
+  static JsonNode jsonObject(String body, BodyScan scan, String what) {
+    if (body == null || body.isBlank()) {
+      throw new InvalidHookRequest("the request body is empty; " + what + " is a JSON object");
+    }
+    try {
+      scan.json(body);
+    } catch (InputRejected e) {
+      throw new InvalidHookRequest(e.getMessage());
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(body);
+    } catch (JacksonException e) {
+      throw new InvalidHookRequest("the request body is not valid JSON");
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidHookRequest("the request body must be a JSON object");
+    }
+    return root;
   }
 }

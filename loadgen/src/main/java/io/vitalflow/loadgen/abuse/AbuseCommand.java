@@ -180,8 +180,8 @@ public final class AbuseCommand implements Scenario {
   }
 
   @Override
-  public void check() {
-    options(AbuseScenario.freeDescriptors());
+  public AbuseOptions options() {
+    return options(AbuseScenario.freeDescriptors());
   }
 
   @Override

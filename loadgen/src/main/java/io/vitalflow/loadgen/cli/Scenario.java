@@ -11,8 +11,15 @@ import io.vitalflow.loadgen.engine.Ran;
  */
 public interface Scenario {
 
+  /**
+   * The scenario's options from its flags: each bad value one {@link IllegalArgumentException} naming the flag.
+   */
+  Object options();
+
   /** Checks the flags alone and together without running anything (the suite checks every scenario first). */
-  void check();
+  default void check() {
+    options();
+  }
 
   /** Runs the scenario: the finished run, or {@code ScenarioException} when its target cannot be used. */
   Ran run(PrintStream out) throws Exception;

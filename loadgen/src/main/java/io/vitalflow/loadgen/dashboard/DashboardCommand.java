@@ -81,7 +81,8 @@ public final class DashboardCommand implements Scenario {
     return Cli.parse(new DashboardCommand(), args).options();
   }
 
-  DashboardOptions options() {
+  @Override
+  public DashboardOptions options() {
     int patientCount = FlagValues.positiveInt("--patients", patients);
     int perClient = FlagValues.positiveInt("--patients-per-client", patientsPerClient);
     if (perClient > patientCount) {
@@ -112,10 +113,6 @@ public final class DashboardCommand implements Scenario {
         Path.of(reportDir));
   }
 
-  @Override
-  public void check() {
-    options();
-  }
 
   @Override
   public Ran run(PrintStream out) throws Exception {

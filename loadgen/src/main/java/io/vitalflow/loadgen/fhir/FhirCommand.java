@@ -81,7 +81,8 @@ public final class FhirCommand implements Scenario {
     return defaults;
   }
 
-  FhirOptions options() {
+  @Override
+  public FhirOptions options() {
     return new FhirOptions(
         FlagValues.httpUrl("--fhir-url", fhirUrl),
         FlagValues.nonNegativeInt("--seed-patients", seedPatients),
@@ -96,10 +97,6 @@ public final class FhirCommand implements Scenario {
         Path.of(reportDir));
   }
 
-  @Override
-  public void check() {
-    options();
-  }
 
   @Override
   public Ran run(PrintStream out) throws Exception {

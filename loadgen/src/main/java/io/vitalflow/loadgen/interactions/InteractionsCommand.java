@@ -90,7 +90,8 @@ public final class InteractionsCommand implements Scenario {
     return defaults;
   }
 
-  InteractionsOptions options() {
+  @Override
+  public InteractionsOptions options() {
     URI fhir = FlagValues.httpUrl("--fhir-url", fhirUrl);
     if (!service.matches("[A-Za-z0-9._-]+")) {
       throw new IllegalArgumentException("--service must be a CDS service id such as "
@@ -112,10 +113,6 @@ public final class InteractionsCommand implements Scenario {
         Path.of(reportDir));
   }
 
-  @Override
-  public void check() {
-    options();
-  }
 
   @Override
   public Ran run(PrintStream out) throws Exception {

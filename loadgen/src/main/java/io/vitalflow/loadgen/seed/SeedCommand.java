@@ -68,7 +68,8 @@ public final class SeedCommand implements Scenario {
     return Cli.parse(new SeedCommand(), args).options();
   }
 
-  SeedOptions options() {
+  @Override
+  public SeedOptions options() {
     int patientCount = FlagValues.positiveInt("--patients", patients);
     int vitalsPatientCount = FlagValues.nonNegativeInt("--vitals-patients", vitalsPatients);
     if (vitalsPatientCount > patientCount) {
@@ -101,10 +102,6 @@ public final class SeedCommand implements Scenario {
         FlagValues.directory("--report-dir", reportDir));
   }
 
-  @Override
-  public void check() {
-    options();
-  }
 
   @Override
   public Ran run(PrintStream out) throws Exception {

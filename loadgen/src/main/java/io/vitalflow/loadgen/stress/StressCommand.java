@@ -107,7 +107,8 @@ public final class StressCommand implements Scenario {
     return Cli.parse(new StressCommand(), args).options();
   }
 
-  StressOptions options() {
+  @Override
+  public StressOptions options() {
     for (String flag : LOAD_MODEL_FLAGS) {
       if (given(flag)) {
         throw new IllegalArgumentException(flag + " does not apply to stress: it ramps an open model itself"
@@ -153,10 +154,6 @@ public final class StressCommand implements Scenario {
         .anyMatch(arg -> arg.equals(flag) || arg.startsWith(flag + "="));
   }
 
-  @Override
-  public void check() {
-    options();
-  }
 
   @Override
   public Ran run(PrintStream out) throws Exception {

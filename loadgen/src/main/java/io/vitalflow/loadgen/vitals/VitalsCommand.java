@@ -64,7 +64,8 @@ public final class VitalsCommand implements Scenario {
     return Cli.parse(new VitalsCommand(), args).options();
   }
 
-  VitalsOptions options() {
+  @Override
+  public VitalsOptions options() {
     if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
       throw new IllegalArgumentException("--jdbc-url must be a jdbc:postgresql: URL, got '" + jdbcUrl + "'");
     }
@@ -79,10 +80,6 @@ public final class VitalsCommand implements Scenario {
         Path.of(reportDir));
   }
 
-  @Override
-  public void check() {
-    options();
-  }
 
   @Override
   public Ran run(PrintStream out) throws Exception {

@@ -79,7 +79,8 @@ public final class VitalsQueryCommand implements Scenario {
     return defaults;
   }
 
-  VitalsQueryOptions options() {
+  @Override
+  public VitalsQueryOptions options() {
     int patientCount = FlagValues.positiveInt("--patients", patients);
     int vitalsPatientCount = FlagValues.nonNegativeInt("--vitals-patients", vitalsPatients);
     QueryMix queryMix = QueryMix.parse(mix);
@@ -103,10 +104,6 @@ public final class VitalsQueryCommand implements Scenario {
         FlagValues.directory("--report-dir", reportDir));
   }
 
-  @Override
-  public void check() {
-    options();
-  }
 
   @Override
   public Ran run(PrintStream out) throws Exception {
