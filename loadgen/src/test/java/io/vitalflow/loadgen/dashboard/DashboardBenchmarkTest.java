@@ -35,11 +35,11 @@ class DashboardBenchmarkTest {
     String prefix = stack.freshTopicPrefix();
     PostgresCoordinates database = stack.freshDatabase("dashload");
     gateway = IngestGatewayApplication.builder().run("--server.port=0",
-        "--vitalflow.ingest.bootstrap-servers=" + stack.kafkaBootstrap(), "--vitalflow.ingest.topic-prefix=" + prefix);
+        "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrap(), "--vitalflow.ingest.topic-prefix=" + prefix);
     dashboard = DashboardPushApplication.builder().run("--server.port=0",
         "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user(),
         "--spring.r2dbc.password=" + database.password(),
-        "--vitalflow.dashboard.bootstrap-servers=" + stack.kafkaBootstrap(),
+        "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrap(),
         "--vitalflow.dashboard.topic-prefix=" + prefix, "--vitalflow.dashboard.vital-throttle=100ms",
         "--vitalflow.dashboard.heartbeat-interval=5s");
   }
