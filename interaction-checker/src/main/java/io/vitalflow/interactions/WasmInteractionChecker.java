@@ -84,7 +84,7 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
 
     /** The given code with the given knowledge loaded into every plugin instance. */
     public static WasmInteractionChecker start(PluginSource code, Knowledge knowledge, PluginLimits limits) {
-        PluginHost host = PluginHost.start(code.withData(knowledge.imageShared()), limits);
+        PluginHost host = PluginHost.start(code.withData(knowledge.imageShared(), knowledge.imageSha256()), limits);
         WasmInteractionChecker checker = new WasmInteractionChecker(host, knowledge, code);
         checker.warmUp();
         return checker;
@@ -98,7 +98,8 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
 
     /** The shipped plugin with the shipped knowledge, as a source, e.g. to roll back to it after a reload. */
     public static PluginSource shippedSource() {
-        return shippedCode().withData(Knowledge.shipped().imageShared());
+        Knowledge kb = Knowledge.shipped();
+        return shippedCode().withData(kb.imageShared(), kb.imageSha256());
     }
 
     /** The shipped plugin code without knowledge (give it some with {@link PluginSource#withData}). */
@@ -155,7 +156,7 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
      */
     public PluginVersion reload(PluginSource source) {
         Knowledge kb = knowledge;
-        PluginVersion v = host.load(source.withData(kb.imageShared()));
+        PluginVersion v = host.load(source.withData(kb.imageShared(), kb.imageSha256()));
         this.code = source; // only once the new code serves
         return v;
     }
@@ -172,7 +173,7 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
             throw new IllegalStateException("this checker does not know its plugin code; reload a PluginSource");
         }
         recent.put(next.version(), next);
-        PluginVersion v = host.load(c.withData(next.imageShared()));
+        PluginVersion v = host.load(c.withData(next.imageShared(), next.imageSha256()));
         Knowledge previous = knowledge;
         knowledge = next;
         recent.keySet().removeIf(k -> !k.equals(next.version()) && !k.equals(previous.version()));
