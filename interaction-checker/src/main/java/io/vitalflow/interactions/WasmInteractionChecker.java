@@ -56,16 +56,10 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
      * once and every new version written there later (e.g. by the RxNorm import) is loaded without a restart.
      */
     public static WasmInteractionChecker shipped(PluginLimits limits) {
-        // cold start: the knowledge is read and compiled on one thread while this one loads the plugin's classes
-        Knowledge[] knowledge = new Knowledge[1];
-        RuntimeException[] failure = new RuntimeException[1];
-        Thread loader = new Thread(() -> {
-            try {
-                knowledge[0] = Knowledge.shipped();
-            } catch (RuntimeException e) {
-                failure[0] = e;
-            }
-        }, "kb-load");
+        // cold start: a second thread loads the knowledge snapshot and the classes the first check needs while this
+        // one parses the plugin module (see ColdStart)
+        ColdStart beside = new ColdStart();
+        Thread loader = new Thread(beside, "kb-load");
         loader.start();
         PluginSource code = shippedCode();
         try {
@@ -74,10 +68,7 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while loading the knowledge base", e);
         }
-        if (failure[0] != null) {
-            throw failure[0];
-        }
-        WasmInteractionChecker checker = start(code, knowledge[0], limits);
+        WasmInteractionChecker checker = start(code, beside.knowledge(), limits);
         checker.watcher = KnowledgeWatcher.fromSettings(checker);
         return checker;
     }
