@@ -39,9 +39,16 @@ final class ColdStart implements Runnable {
 
     private volatile Knowledge knowledge;
     private volatile RuntimeException failure;
+    /** Keeps the warm-up concatenation alive (see {@link #run}). */
+    private volatile String concatenated;
 
     @Override
     public void run() {
+        // Chicory's parser names the module's digest with a String + ":" + String concatenation; the first such
+        // invokedynamic concatenation in a JVM spins its method-handle forms (about ten classes, milliseconds when
+        // cold). Doing one of the same shape here first lets the main thread's parse reuse them.
+        String thread = Thread.currentThread().getName();
+        concatenated = thread + ":" + thread;
         Knowledge kb;
         try {
             kb = Knowledge.shipped();
