@@ -2,6 +2,9 @@ package io.vitalflow.interactions;
 
 import io.vitalflow.interactions.reference.KnowledgeBase;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +54,8 @@ public final class Knowledge {
         }
     }
 
-    private final KnowledgeBase data;
+    /** The data this was compiled from; null for a snapshot until {@link #data()} reads it. */
+    private volatile KnowledgeBase data;
     private final String version;
     private final int token;
     private final long[] ingredientCodes;
@@ -60,9 +64,15 @@ public final class Knowledge {
     private final Resolved[] codeValues;
     private final int codeMask;
     private final int codeCount;
-    private final NameMatcher names;
+    /** Terms (ingredient names, synonyms, brands, aliases) and the ingredient ordinals each stands for. */
+    private final String[] termTexts;
+    private final int[][] termOrdinals;
+    /** Built on the first name-only medication: most lists carry codes, and a cold start should not wait for it. */
+    private volatile NameMatcher names;
     private final int[] positionOf;
     private final byte[] image;
+    /** SHA-256 (hex) of {@link #image}, when known without hashing it now (a snapshot carries it); else null. */
+    private final String imageSha256;
 
     private Knowledge(KnowledgeBase data) {
         this.data = data;
@@ -168,17 +178,20 @@ public final class Knowledge {
                 term(terms, a.name(), ordinal.get(i));
             }
         }
-        Map<String, int[]> termMap = new LinkedHashMap<>();
+        this.termTexts = new String[terms.size()];
+        this.termOrdinals = new int[terms.size()][];
+        int t = 0;
         for (Map.Entry<String, TreeSet<Integer>> e : terms.entrySet()) {
             int[] ords = new int[e.getValue().size()];
             int k = 0;
             for (int o : e.getValue()) {
                 ords[k++] = o;
             }
-            termMap.put(e.getKey(), ords);
+            termTexts[t] = e.getKey();
+            termOrdinals[t++] = ords;
         }
-        this.names = new NameMatcher(termMap);
         this.image = image(partnered, pair, n);
+        this.imageSha256 = null;
     }
 
     /** Compiles (and validates) a knowledge base. */
@@ -197,7 +210,77 @@ public final class Knowledge {
     }
 
     private static final class Shipped {
-        static final Knowledge INSTANCE = compile(KnowledgeBase.load());
+        static final Knowledge INSTANCE = loadShipped();
+    }
+
+    /**
+     * The shipped knowledge from its build-time {@linkplain KnowledgeSnapshot snapshot}: no TSV parsing, no class
+     * expansion and no SHA-256 at start (the version and hashes were computed when the jar was built; the tests
+     * check that the snapshot matches the TSV files). Without a snapshot on the classpath (a build that skipped
+     * the {@code process-classes} step, e.g. some IDEs) the packaged TSV files are compiled, which is slower.
+     */
+    private static Knowledge loadShipped() {
+        byte[] snapshot;
+        try (InputStream in = Knowledge.class.getResourceAsStream(KnowledgeSnapshot.RESOURCE)) {
+            if (in == null) {
+                return compile(KnowledgeBase.load());
+            }
+            snapshot = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return KnowledgeSnapshot.read(snapshot);
+    }
+
+    /** A knowledge base rebuilt from a snapshot's parts (see {@link KnowledgeSnapshot}); the data is read lazily. */
+    Knowledge(String version, long[] ingredientCodes, int[] positionOf, Resolved[] codeValuesBySlot,
+            long[] codeKeysBySlot, int codeCount, String[] termTexts, int[][] termOrdinals, byte[] image,
+            String imageSha256) {
+        this.data = null;
+        this.version = version;
+        int hash = (int) Long.parseLong(version.substring(version.length() - 8), 16);
+        this.token = hash == MAGIC ? hash ^ 1 : hash;
+        this.ingredientCodes = ingredientCodes;
+        this.positionOf = positionOf;
+        this.codeKeys = codeKeysBySlot;
+        this.codeValues = codeValuesBySlot;
+        this.codeMask = codeKeysBySlot.length - 1;
+        this.codeCount = codeCount;
+        this.termTexts = termTexts;
+        this.termOrdinals = termOrdinals;
+        this.image = image;
+        this.imageSha256 = imageSha256;
+        this.rules = rulesOfImage(image);
+    }
+
+    /** The rules as the image's describe section carries them (the same texts the plugin describes). */
+    private static List<Rule> rulesOfImage(byte[] image) {
+        int pos = 4;
+        pos += 1 + (image[pos] & 0xFF) + 4; // version, token
+        int p = u16(image, pos);
+        pos += 2 + 4 * p;
+        int ruleCount = u16(image, pos);
+        pos += 2 + ruleCount + 2 * p * p + 4; // severities, pair table, describe length
+        if (u16(image, pos) != ruleCount) {
+            throw new IllegalArgumentException("knowledge image: describe section does not match the rule count");
+        }
+        pos += 2;
+        Rule[] rules = new Rule[ruleCount];
+        String[] s = new String[7];
+        for (int r = 0; r < ruleCount; r++) {
+            Severity severity = Severity.ofCode(image[pos++] & 0xFF);
+            for (int k = 0; k < 7; k++) {
+                int len = u16(image, pos);
+                s[k] = new String(image, pos + 2, len, StandardCharsets.UTF_8);
+                pos += 2 + len;
+            }
+            rules[r] = new Rule(s[0], severity, s[1], s[2], s[3], s[4], s[5], s[6]);
+        }
+        return List.of(rules);
+    }
+
+    private static int u16(byte[] b, int pos) {
+        return (b[pos] & 0xFF) | (b[pos + 1] & 0xFF) << 8;
     }
 
     private static void term(Map<String, TreeSet<Integer>> terms, String text, int ordinal) {
@@ -257,7 +340,7 @@ public final class Knowledge {
         if (name == null || name.isEmpty()) {
             return null;
         }
-        int[] ords = names.match(name);
+        int[] ords = names().match(name);
         return ords.length == 0 ? null : new Resolved(ords, positionOf);
     }
 
@@ -277,6 +360,20 @@ public final class Knowledge {
         return List.copyOf(out);
     }
 
+    private NameMatcher names() {
+        NameMatcher n = names;
+        if (n == null) {
+            synchronized (this) {
+                n = names;
+                if (n == null) {
+                    n = new NameMatcher(termTexts, termOrdinals);
+                    names = n;
+                }
+            }
+        }
+        return n;
+    }
+
     /** Token the plugin compares with every request, so positions of one version never reach another. */
     int token() {
         return token;
@@ -291,9 +388,28 @@ public final class Knowledge {
         return rules;
     }
 
-    /** The validated data this was compiled from. */
+    /**
+     * The validated data this was compiled from. For the shipped knowledge (a snapshot) the packaged TSV files are
+     * read on the first call.
+     *
+     * @throws IllegalStateException when the packaged files are not the ones the snapshot was built from
+     */
     public KnowledgeBase data() {
-        return data;
+        KnowledgeBase d = data;
+        if (d == null) {
+            synchronized (this) {
+                d = data;
+                if (d == null) {
+                    d = KnowledgeBase.load();
+                    if (!d.version().equals(version)) {
+                        throw new IllegalStateException("the knowledge snapshot (" + version
+                                + ") was not built from the packaged knowledge files (" + d.version() + ")");
+                    }
+                    data = d;
+                }
+            }
+        }
+        return d;
     }
 
     /** Codes that resolve: knowledge-base ingredients plus drug codes with at least one of them. */
@@ -308,6 +424,36 @@ public final class Knowledge {
 
     byte[] imageShared() {
         return image;
+    }
+
+    /** SHA-256 (hex) of the image when it was computed at build time (the shipped snapshot), else null. */
+    String imageSha256() {
+        return imageSha256;
+    }
+
+    /** Ingredient RxCUIs by ordinal (shared, never modified). */
+    long[] ingredientCodesShared() {
+        return ingredientCodes;
+    }
+
+    int[] positionOfShared() {
+        return positionOf;
+    }
+
+    long[] codeKeysShared() {
+        return codeKeys;
+    }
+
+    Resolved[] codeValuesShared() {
+        return codeValues;
+    }
+
+    String[] termTextsShared() {
+        return termTexts;
+    }
+
+    int[][] termOrdinalsShared() {
+        return termOrdinals;
     }
 
     private byte[] image(List<Integer> partnered, int[] pair, int n) {

@@ -23,18 +23,21 @@ public final class NameMatcher {
 
     private final Map<String, Term[]> byFirstWord;
 
-    /** @param terms term text to the ingredient ordinals it stands for */
-    NameMatcher(Map<String, int[]> terms) {
+    /**
+     * @param texts term texts
+     * @param ingredients the ingredient ordinals each term stands for (same order)
+     */
+    NameMatcher(String[] texts, int[][] ingredients) {
         Map<String, List<Term>> map = new HashMap<>();
-        for (Map.Entry<String, int[]> e : terms.entrySet()) {
-            String[] words = KnowledgeBase.words(e.getKey());
+        for (int t = 0; t < texts.length; t++) {
+            String[] words = KnowledgeBase.words(texts[t]);
             if (words.length > 0) {
                 List<Term> list = map.get(words[0]);
                 if (list == null) {
                     list = new ArrayList<>(1);
                     map.put(words[0], list);
                 }
-                list.add(new Term(words, e.getValue()));
+                list.add(new Term(words, ingredients[t]));
             }
         }
         Map<String, Term[]> out = new HashMap<>();

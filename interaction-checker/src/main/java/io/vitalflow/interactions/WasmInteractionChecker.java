@@ -56,16 +56,10 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
      * once and every new version written there later (e.g. by the RxNorm import) is loaded without a restart.
      */
     public static WasmInteractionChecker shipped(PluginLimits limits) {
-        // cold start: the knowledge is read and compiled on one thread while this one loads the plugin's classes
-        Knowledge[] knowledge = new Knowledge[1];
-        RuntimeException[] failure = new RuntimeException[1];
-        Thread loader = new Thread(() -> {
-            try {
-                knowledge[0] = Knowledge.shipped();
-            } catch (RuntimeException e) {
-                failure[0] = e;
-            }
-        }, "kb-load");
+        // cold start: a second thread loads the knowledge snapshot and the classes the first check needs while this
+        // one parses the plugin module (see ColdStart)
+        ColdStart beside = new ColdStart();
+        Thread loader = new Thread(beside, "kb-load");
         loader.start();
         PluginSource code = shippedCode();
         try {
@@ -74,17 +68,14 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while loading the knowledge base", e);
         }
-        if (failure[0] != null) {
-            throw failure[0];
-        }
-        WasmInteractionChecker checker = start(code, knowledge[0], limits);
+        WasmInteractionChecker checker = start(code, beside.knowledge(), limits);
         checker.watcher = KnowledgeWatcher.fromSettings(checker);
         return checker;
     }
 
     /** The given code with the given knowledge loaded into every plugin instance. */
     public static WasmInteractionChecker start(PluginSource code, Knowledge knowledge, PluginLimits limits) {
-        PluginHost host = PluginHost.start(code.withData(knowledge.imageShared()), limits);
+        PluginHost host = PluginHost.start(code.withData(knowledge.imageShared(), knowledge.imageSha256()), limits);
         WasmInteractionChecker checker = new WasmInteractionChecker(host, knowledge, code);
         checker.warmUp();
         return checker;
@@ -98,7 +89,8 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
 
     /** The shipped plugin with the shipped knowledge, as a source, e.g. to roll back to it after a reload. */
     public static PluginSource shippedSource() {
-        return shippedCode().withData(Knowledge.shipped().imageShared());
+        Knowledge kb = Knowledge.shipped();
+        return shippedCode().withData(kb.imageShared(), kb.imageSha256());
     }
 
     /** The shipped plugin code without knowledge (give it some with {@link PluginSource#withData}). */
@@ -155,7 +147,7 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
      */
     public PluginVersion reload(PluginSource source) {
         Knowledge kb = knowledge;
-        PluginVersion v = host.load(source.withData(kb.imageShared()));
+        PluginVersion v = host.load(source.withData(kb.imageShared(), kb.imageSha256()));
         this.code = source; // only once the new code serves
         return v;
     }
@@ -172,7 +164,7 @@ public final class WasmInteractionChecker implements InteractionChecker, AutoClo
             throw new IllegalStateException("this checker does not know its plugin code; reload a PluginSource");
         }
         recent.put(next.version(), next);
-        PluginVersion v = host.load(c.withData(next.imageShared()));
+        PluginVersion v = host.load(c.withData(next.imageShared(), next.imageSha256()));
         Knowledge previous = knowledge;
         knowledge = next;
         recent.keySet().removeIf(k -> !k.equals(next.version()) && !k.equals(previous.version()));

@@ -38,6 +38,8 @@ final class PluginInstance {
     private final ExportFunction check;
     private final ExportFunction describe;
     private final CallGuard guard;
+    /** The version as messages name it, built once (not on every call). */
+    private final String who;
     private int inputPtr;
     private int inputCapacity;
     private boolean broken;
@@ -45,6 +47,7 @@ final class PluginInstance {
     PluginInstance(LoadedPlugin plugin, CallGuard guard) {
         this.plugin = plugin;
         this.guard = guard;
+        this.who = plugin.version().toString();
         WasmModule module = plugin.module();
         int cap = plugin.limits().maxMemoryPages();
         int initial = module.memorySection()
@@ -170,7 +173,7 @@ final class PluginInstance {
     /** Runs one export under the deadline; any failure marks this instance broken. */
     private long[] call(ExportFunction function, long... args) {
         try {
-            return guard.run(plugin.version().toString(), plugin.limits().deadline(), memory,
+            return guard.run(who, plugin.limits().deadline(), memory,
                     () -> function.apply(args));
         } catch (PluginException e) {
             broken = true;

@@ -53,6 +53,21 @@ public final class PluginSource {
                 compileInBackground, copy, codeDigest);
     }
 
+    /**
+     * Like {@link #withData(byte[])} with the data's SHA-256 computed beforehand, e.g. when the data was built (the
+     * shipped knowledge image): a cold start then does not hash it again. The caller vouches for the digest; it only
+     * names the version, it guards nothing.
+     *
+     * @param sha256 lower-case hex SHA-256 of {@code data}
+     */
+    public PluginSource withData(byte[] data, String sha256) {
+        if (sha256 == null) {
+            return withData(data);
+        }
+        return new PluginSource(name, digestOf(codeDigest + ":" + sha256), module, machineFactory, engine,
+                compileInBackground, data.clone(), codeDigest);
+    }
+
     /** The data given to {@code configure}, or null. Shared, never modified. */
     byte[] data() {
         return data;

@@ -7,8 +7,14 @@ package io.vitalflow.interactions.host;
  */
 public record PluginVersion(String name, String digest, Engine engine) {
 
+    /**
+     * {@code name@digest12 (ENGINE)}. Built with a {@code StringBuilder}: the first {@code invokedynamic} string
+     * concatenation of a JVM costs milliseconds of bootstrap, and this runs on the way to a cold start's first check.
+     */
     @Override
     public String toString() {
-        return name + "@" + digest.substring(0, Math.min(12, digest.length())) + " (" + engine + ")";
+        return new StringBuilder(name.length() + 30).append(name).append('@')
+                .append(digest, 0, Math.min(12, digest.length())).append(" (").append(engine.name()).append(')')
+                .toString();
     }
 }
