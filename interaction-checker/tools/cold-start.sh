@@ -18,19 +18,20 @@ cds=0
 if [[ $# -gt 0 && $1 == --cds ]]; then cds=1; shift; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-./mvnw -q -o -f interaction-checker/pom.xml -Pjmh -DskipTests package \
+# the probe lives in the benchmarks module; its runtime class path is the module's jars (the last module built by -am
+# is benchmarks, so the class path file ends up being its own)
+./mvnw -q -o -pl benchmarks -am -DskipTests package \
   dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$work/cp.txt" >/dev/null
-jar cf "$work/bench.jar" -C interaction-checker/target/test-classes io/vitalflow/interactions/bench
-cp="$work/bench.jar:$(ls interaction-checker/target/interaction-checker-*.jar | head -1):$(cat "$work/cp.txt")"
+cp="$(ls benchmarks/target/benchmarks-*.jar | head -1):$(cat "$work/cp.txt")"
 flags=("$@")
 if [[ $cds == 1 ]]; then
   java -XX:ArchiveClassesAtExit="$work/ic.jsa" "${flags[@]}" -cp "$cp" \
-    io.vitalflow.interactions.bench.ColdStartProbe >/dev/null 2>&1
+    io.vitalflow.benchmarks.plugin.ColdStartProbe >/dev/null 2>&1
   flags+=(-XX:SharedArchiveFile="$work/ic.jsa")
 fi
 echo "load before: $(uptime | sed 's/.*load average: //')"
 for _ in $(seq "$n"); do
-  java "${flags[@]}" -cp "$cp" io.vitalflow.interactions.bench.ColdStartProbe 2>/dev/null
+  java "${flags[@]}" -cp "$cp" io.vitalflow.benchmarks.plugin.ColdStartProbe 2>/dev/null
 done | tee "$work/samples.txt"
 echo "load after:  $(uptime | sed 's/.*load average: //')"
 python3 - "$work/samples.txt" <<'PY'
