@@ -18,11 +18,12 @@ cds=0
 if [[ $# -gt 0 && $1 == --cds ]]; then cds=1; shift; fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# the probe lives in the benchmarks module; its runtime class path is the module's jars (the last module built by -am
-# is benchmarks, so the class path file ends up being its own)
-./mvnw -q -o -pl benchmarks -am -DskipTests package \
-  dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$work/cp.txt" >/dev/null
-cp="$(ls benchmarks/target/benchmarks-*.jar | head -1):$(cat "$work/cp.txt")"
+# the probe class comes from the benchmarks module's jar; everything else is the checker's own runtime class path
+# (not the benchmarks module's, which also carries the stream benchmarks' Spring, Kafka and logging jars)
+./mvnw -q -o -pl interaction-checker,benchmarks -am -DskipTests package >/dev/null
+./mvnw -q -o -pl interaction-checker dependency:build-classpath -DincludeScope=runtime \
+  -Dmdep.outputFile="$work/cp.txt" >/dev/null
+cp="$(ls benchmarks/target/benchmarks-*.jar | head -1):$(ls interaction-checker/target/interaction-checker-*.jar | head -1):$(cat "$work/cp.txt")"
 flags=("$@")
 if [[ $cds == 1 ]]; then
   java -XX:ArchiveClassesAtExit="$work/ic.jsa" "${flags[@]}" -cp "$cp" \
