@@ -3,31 +3,37 @@ package io.vitalflow.dashboard;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
- * Settings of the dashboard push service, prefix {@code vitalflow.dashboard}; each default is written once, here.
- * Kafka (address, TLS, SASL, client properties) is configured with Spring Boot's {@code spring.kafka.*}.
+ * Settings of the dashboard push service, prefix {@code vitalflow.dashboard}; each default is
+ * written once, here. Kafka (address, TLS, SASL, client properties) is configured with Spring
+ * Boot's {@code spring.kafka.*}.
  *
  * @param topicPrefix prefix put in front of every catalogue topic name (tests use a fresh one each)
- * @param heartbeatInterval how often the server sends {@code heartbeat}; a WebSocket silent for twice this is closed
- * @param vitalThrottle at most one {@code vital} (and one {@code aggregate}) per patient and code this often; latest wins
- * @param queueCapacity most messages waiting for one slow connection; beyond it the connection is closed
+ * @param heartbeatInterval how often the server sends {@code heartbeat}; a WebSocket silent for
+ *     twice this is closed
+ * @param vitalThrottle at most one {@code vital} (and one {@code aggregate}) per patient and code
+ *     this often; latest wins
+ * @param queueCapacity most messages waiting for one slow connection; beyond it the connection is
+ *     closed
  * @param resumeWindow how far back {@code Last-Event-ID} / resume tokens can replay
  * @param resumeCapacity most events kept for replay, whatever their age
- * @param stateLookback how far back the topics are read at start to rebuild latest values, NEWS2 and open alerts
- * @param maxPatients most patients whose latest state is kept in memory (least recently updated go first)
+ * @param stateLookback how far back the topics are read at start to rebuild latest values, NEWS2
+ *     and open alerts
+ * @param maxPatients most patients whose latest state is kept in memory (least recently updated go
+ *     first)
  * @param maxAlertsPerPatient most alerts kept per patient (oldest go first)
  * @param maxPatientsPerSubscription most patients one subscription may name
- * @param syncInterval how often ward assignments and alert acknowledgements made through other instances are
- *     read from PostgreSQL
- * @param websocketServer {@code netty}: the WebSocket is served by Reactor Netty in front of WebFlux (a fifth of
- *     the heap per idle connection; WebFlux filters do not see it, the identity is anonymous); {@code webflux}: by a
- *     WebFlux {@code WebSocketHandler} (filters and the handshake principal apply)
+ * @param syncInterval how often ward assignments and alert acknowledgements made through other
+ *     instances are read from PostgreSQL
+ * @param websocketServer {@code netty}: the WebSocket is served by Reactor Netty in front of
+ *     WebFlux (a fifth of the heap per idle connection; WebFlux filters do not see it, the identity
+ *     is anonymous); {@code webflux}: by a WebFlux {@code WebSocketHandler} (filters and the
+ *     handshake principal apply)
  */
 @ConfigurationProperties("vitalflow.dashboard")
 public record DashboardProperties(
@@ -46,23 +52,34 @@ public record DashboardProperties(
 
   public DashboardProperties {
     topicPrefix = Objects.requireNonNullElse(topicPrefix, "");
-    require(topicPrefix.chars().allMatch(DashboardProperties::isTopicChar),
+    require(
+        topicPrefix.chars().allMatch(DashboardProperties::isTopicChar),
         "topic-prefix may hold only letters, digits, '.', '_' and '-'");
-    require(atLeast(heartbeatInterval, Duration.ofMillis(100)), "heartbeat-interval must be at least 100ms");
-    require(vitalThrottle != null && !vitalThrottle.isNegative(), "vital-throttle must not be negative");
+    require(
+        atLeast(heartbeatInterval, Duration.ofMillis(100)),
+        "heartbeat-interval must be at least 100ms");
+    require(
+        vitalThrottle != null && !vitalThrottle.isNegative(),
+        "vital-throttle must not be negative");
     require(queueCapacity >= 16, "queue-capacity must be at least 16");
     require(atLeast(resumeWindow, Duration.ofSeconds(1)), "resume-window must be at least 1s");
     require(resumeCapacity >= 1, "resume-capacity must be positive");
-    require(stateLookback != null && !stateLookback.isNegative(), "state-lookback must not be negative");
+    require(
+        stateLookback != null && !stateLookback.isNegative(),
+        "state-lookback must not be negative");
     require(maxPatients >= 1, "max-patients must be positive");
     require(maxAlertsPerPatient >= 1, "max-alerts-per-patient must be positive");
     require(maxPatientsPerSubscription >= 1, "max-patients-per-subscription must be positive");
     require(atLeast(syncInterval, Duration.ofMillis(100)), "sync-interval must be at least 100ms");
-    require("netty".equals(websocketServer) || "webflux".equals(websocketServer),
+    require(
+        "netty".equals(websocketServer) || "webflux".equals(websocketServer),
         "websocket-server must be netty or webflux");
   }
 
-  /** The defaults, as a service without settings binds them (from the annotations above, not written again). */
+  /**
+   * The defaults, as a service without settings binds them (from the annotations above, not written
+   * again).
+   */
   public static DashboardProperties defaults() {
     return new Binder(new MapConfigurationPropertySource(Map.of()))
         .bindOrCreate("vitalflow.dashboard", DashboardProperties.class);

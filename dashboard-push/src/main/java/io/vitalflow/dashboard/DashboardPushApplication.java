@@ -6,8 +6,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * Live dashboards: consumes the derived topics itself and pushes them to its own WebSocket and SSE
- * connections. Several VitalFlow services share one JVM under the platform launcher, so this one reads
- * {@code dashboard-push.yml} (never {@code application.yml}) and scans only {@code io.vitalflow.dashboard}.
+ * connections. Several VitalFlow services share one JVM under the platform launcher, so this one
+ * reads {@code dashboard-push.yml} (never {@code application.yml}) and scans only {@code
+ * io.vitalflow.dashboard}.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

@@ -4,16 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 
 class DashboardPropertiesTest {
 
   private static DashboardProperties with(int queueCapacity, Duration heartbeat, String prefix) {
     DashboardProperties d = DashboardProperties.defaults();
-    return new DashboardProperties(prefix, heartbeat, d.vitalThrottle(), queueCapacity,
-        d.resumeWindow(), d.resumeCapacity(), d.stateLookback(), d.maxPatients(), d.maxAlertsPerPatient(),
-        d.maxPatientsPerSubscription(), d.syncInterval(), d.websocketServer());
+    return new DashboardProperties(
+        prefix,
+        heartbeat,
+        d.vitalThrottle(),
+        queueCapacity,
+        d.resumeWindow(),
+        d.resumeCapacity(),
+        d.stateLookback(),
+        d.maxPatients(),
+        d.maxAlertsPerPatient(),
+        d.maxPatientsPerSubscription(),
+        d.syncInterval(),
+        d.websocketServer());
   }
 
   @Test
@@ -27,11 +36,14 @@ class DashboardPropertiesTest {
 
   @Test
   void nonsenseIsRefusedWithTheSettingsName() {
-    assertThatIllegalArgumentException().isThrownBy(() -> with(0, Duration.ofSeconds(15), ""))
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> with(0, Duration.ofSeconds(15), ""))
         .withMessageContaining("vitalflow.dashboard.queue-capacity");
-    assertThatIllegalArgumentException().isThrownBy(() -> with(1024, Duration.ofMillis(1), ""))
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> with(1024, Duration.ofMillis(1), ""))
         .withMessageContaining("heartbeat-interval");
-    assertThatIllegalArgumentException().isThrownBy(() -> with(1024, Duration.ofSeconds(15), "a b"))
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> with(1024, Duration.ofSeconds(15), "a b"))
         .withMessageContaining("topic-prefix");
   }
 }

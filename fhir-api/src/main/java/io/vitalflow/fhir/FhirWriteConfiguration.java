@@ -1,11 +1,29 @@
 package io.vitalflow.fhir;
 
+import ca.uhn.fhir.context.FhirContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vitalflow.fhir.command.FhirCommandTopology;
+import io.vitalflow.fhir.store.FhirProjection;
+import io.vitalflow.fhir.store.IndexedProjection;
+import io.vitalflow.fhir.store.ResourceStore;
+import io.vitalflow.fhir.store.WriteNotifications;
+import io.vitalflow.fhir.vitals.VitalSignMapping;
+import io.vitalflow.fhir.write.CommandSender;
+import io.vitalflow.fhir.write.Writes;
+import io.vitalflow.kafka.KafkaClients;
+import io.vitalflow.kafka.StreamsRunner;
+import io.vitalflow.kafka.StreamsSettings;
+import io.vitalflow.kafka.TopicAdmin;
+import io.vitalflow.schemas.FhirResourceVersion;
+import io.vitalflow.schemas.Topics;
+import io.vitalflow.schemas.VitalSign;
+import io.vitalflow.storage.Migrations;
+import io.vitalflow.storage.StorageLayout;
+import io.vitalflow.storage.sink.SinkHealthIndicator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-
 import javax.sql.DataSource;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -17,31 +35,11 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import ca.uhn.fhir.context.FhirContext;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.vitalflow.fhir.command.FhirCommandTopology;
-import io.vitalflow.fhir.store.FhirProjection;
-import io.vitalflow.storage.sink.SinkHealthIndicator;
-import io.vitalflow.fhir.store.IndexedProjection;
-import io.vitalflow.fhir.store.ResourceStore;
-import io.vitalflow.fhir.store.WriteNotifications;
-import io.vitalflow.fhir.vitals.VitalSignMapping;
-import io.vitalflow.fhir.write.CommandSender;
-import io.vitalflow.fhir.write.Writes;
-import io.vitalflow.kafka.KafkaClients;
-import io.vitalflow.kafka.StreamsRunner;
-import io.vitalflow.kafka.StreamsSettings;
-import io.vitalflow.kafka.TopicAdmin;
-import io.vitalflow.storage.Migrations;
-import io.vitalflow.storage.StorageLayout;
-import io.vitalflow.schemas.FhirResourceVersion;
-import io.vitalflow.schemas.Topics;
-import io.vitalflow.schemas.VitalSign;
-
 /**
- * The write side, present unless {@code vitalflow.fhir.writes-enabled=false}: the command sender, the exactly-once
- * command processor, the PostgreSQL projection and the notifications that make writes read-your-writes. Its Kafka
- * clients get the operator's {@code spring.kafka.*}; its database is Spring Boot's pooled {@code spring.datasource}.
+ * The write side, present unless {@code vitalflow.fhir.writes-enabled=false}: the command sender,
+ * the exactly-once command processor, the PostgreSQL projection and the notifications that make
+ * writes read-your-writes. Its Kafka clients get the operator's {@code spring.kafka.*}; its
+ * database is Spring Boot's pooled {@code spring.datasource}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(name = "vitalflow.fhir.writes-enabled", matchIfMissing = true)
@@ -56,11 +54,19 @@ class FhirWriteConfiguration {
 
   /** The schema and the topics, before anything reads or writes them. */
   @Bean
-  StorageLayout fhirStorage(DataSource dataSource, KafkaClients fhirKafkaClients, FhirProperties properties) {
+  StorageLayout fhirStorage(
+      DataSource dataSource, KafkaClients fhirKafkaClients, FhirProperties properties) {
     StorageLayout layout = Migrations.migrate(dataSource);
-    TopicAdmin.ensureTopics(fhirKafkaClients, properties.topicPrefix(),
-        properties.replicationFactor() < 1 ? 1 : properties.replicationFactor(), List.of(Topics.FHIR_COMMANDS,
-            Topics.FHIR_RESOURCES, Topics.FHIR_OUTCOMES, Topics.FHIR_COMMANDS_DLQ, Topics.VITALS_RAW));
+    TopicAdmin.ensureTopics(
+        fhirKafkaClients,
+        properties.topicPrefix(),
+        properties.replicationFactor() < 1 ? 1 : properties.replicationFactor(),
+        List.of(
+            Topics.FHIR_COMMANDS,
+            Topics.FHIR_RESOURCES,
+            Topics.FHIR_OUTCOMES,
+            Topics.FHIR_COMMANDS_DLQ,
+            Topics.VITALS_RAW));
     return layout;
   }
 
@@ -72,34 +78,55 @@ class FhirWriteConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  CommandSender commandSender(FhirProperties properties, KafkaClients fhirKafkaClients, StorageLayout fhirStorage) {
+  CommandSender commandSender(
+      FhirProperties properties, KafkaClients fhirKafkaClients, StorageLayout fhirStorage) {
     return new CommandSender(fhirKafkaClients, properties.topicPrefix(), Duration.ofSeconds(30));
   }
 
   @Bean
-  Writes writes(CommandSender sender, WriteNotifications notifications, ResourceStore store,
-      FhirProperties properties, MeterRegistry meters) {
-    log.info("FHIR writes go to {}{} and wait up to {} to be readable", properties.topicPrefix(),
-        Topics.FHIR_COMMANDS.name(), properties.writeTimeout());
+  Writes writes(
+      CommandSender sender,
+      WriteNotifications notifications,
+      ResourceStore store,
+      FhirProperties properties,
+      MeterRegistry meters) {
+    log.info(
+        "FHIR writes go to {}{} and wait up to {} to be readable",
+        properties.topicPrefix(),
+        Topics.FHIR_COMMANDS.name(),
+        properties.writeTimeout());
     return new Writes(sender, notifications, store, properties.writeTimeout(), meters);
   }
 
-  /** Absent on a projection-only replica ({@code vitalflow.fhir.command-processor-enabled=false}). */
+  /**
+   * Absent on a projection-only replica ({@code vitalflow.fhir.command-processor-enabled=false}).
+   */
   @Bean
-  @ConditionalOnBooleanProperty(name = "vitalflow.fhir.command-processor-enabled", matchIfMissing = true)
-  StreamsRunner fhirCommandProcessor(FhirProperties properties, KafkaClients fhirKafkaClients,
-      StorageLayout fhirStorage, MeterRegistry meters) {
+  @ConditionalOnBooleanProperty(
+      name = "vitalflow.fhir.command-processor-enabled",
+      matchIfMissing = true)
+  StreamsRunner fhirCommandProcessor(
+      FhirProperties properties,
+      KafkaClients fhirKafkaClients,
+      StorageLayout fhirStorage,
+      MeterRegistry meters) {
     Duration clockSkew = properties.clockSkew();
-    var topology = new FhirCommandTopology(new FhirCommandTopology.Options(properties.topicPrefix(),
-        version -> vitalsOf(version, clockSkew))).build();
-    Properties p = StreamsSettings.properties(StreamsSettings.Options
-        .of(properties.applicationId(), properties.stateDir())
-        .withReplicationFactor(properties.replicationFactor())
-        .withStreamThreads(properties.streamThreads())
-        .withCommitInterval(properties.commitInterval())
-        .withCacheMaxBytes(0), fhirKafkaClients);
+    var topology =
+        new FhirCommandTopology(
+                new FhirCommandTopology.Options(
+                    properties.topicPrefix(), version -> vitalsOf(version, clockSkew)))
+            .build();
+    Properties p =
+        StreamsSettings.properties(
+            StreamsSettings.Options.of(properties.applicationId(), properties.stateDir())
+                .withReplicationFactor(properties.replicationFactor())
+                .withStreamThreads(properties.streamThreads())
+                .withCommitInterval(properties.commitInterval())
+                .withCacheMaxBytes(0),
+            fhirKafkaClients);
     StreamsSettings.sessionTimeout(p, properties.sessionTimeout());
-    // a command is answered only after its transaction commits: poll briefly so the loop reaches the commit
+    // a command is answered only after its transaction commits: poll briefly so the loop reaches
+    // the commit
     p.put(StreamsConfig.POLL_MS_CONFIG, 5);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 8 * 1024 * 1024);
@@ -108,30 +135,54 @@ class FhirWriteConfiguration {
   }
 
   @Bean(destroyMethod = "close")
-  FhirProjection fhirProjection(FhirProperties properties, KafkaClients fhirKafkaClients, DataSource dataSource,
-      StorageLayout fhirStorage, MeterRegistry meters) {
-    FhirProjection projection = new FhirProjection(fhirKafkaClients, dataSource,
-        properties.topicPrefix(), properties.applicationId() + "-projection", properties.projectionThreads(),
-        properties.projectionBatchRecords(), properties.projectionLinger(), properties.sessionTimeout(),
-        new IndexedProjection(), meters);
+  FhirProjection fhirProjection(
+      FhirProperties properties,
+      KafkaClients fhirKafkaClients,
+      DataSource dataSource,
+      StorageLayout fhirStorage,
+      MeterRegistry meters) {
+    FhirProjection projection =
+        new FhirProjection(
+            fhirKafkaClients,
+            dataSource,
+            properties.topicPrefix(),
+            properties.applicationId() + "-projection",
+            properties.projectionThreads(),
+            properties.projectionBatchRecords(),
+            properties.projectionLinger(),
+            properties.sessionTimeout(),
+            new IndexedProjection(),
+            meters);
     projection.start();
     return projection;
   }
 
-  /** {@code /actuator/health} component {@code fhirProjection}: DOWN while the projection makes no progress. */
+  /**
+   * {@code /actuator/health} component {@code fhirProjection}: DOWN while the projection makes no
+   * progress.
+   */
   @Bean
-  SinkHealthIndicator fhirProjectionHealthIndicator(FhirProjection fhirProjection, FhirProperties properties) {
-    return new SinkHealthIndicator(List.of(fhirProjection::health), properties.sinkHealthTolerance());
+  SinkHealthIndicator fhirProjectionHealthIndicator(
+      FhirProjection fhirProjection, FhirProperties properties) {
+    return new SinkHealthIndicator(
+        List.of(fhirProjection::health), properties.sinkHealthTolerance());
   }
 
-  /** Vital-sign Observations written through the API also become readings: one reading, one truth. */
+  /**
+   * Vital-sign Observations written through the API also become readings: one reading, one truth.
+   */
   static List<VitalSign> vitalsOf(FhirResourceVersion version, Duration clockSkew) {
     if (!version.getResourceType().equals("Observation") || version.getResource() == null) {
       return List.of();
     }
-    Observation observation = FhirContext.forR4Cached().newJsonParser().parseResource(Observation.class,
-        version.getResource());
-    return VitalSignMapping.fromObservation(observation, "Observation/" + version.getResourceId() + "/_history/"
-        + version.getVersionId(), version.getLastUpdated(), clockSkew);
+    Observation observation =
+        FhirContext.forR4Cached()
+            .newJsonParser()
+            .parseResource(Observation.class, version.getResource());
+    return VitalSignMapping.fromObservation(
+        observation,
+        "Observation/" + version.getResourceId() + "/_history/" + version.getVersionId(),
+        version.getLastUpdated(),
+        clockSkew);
   }
 }

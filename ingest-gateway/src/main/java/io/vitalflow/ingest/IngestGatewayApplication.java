@@ -1,17 +1,16 @@
 package io.vitalflow.ingest;
 
+import io.vitalflow.web.HttpLimits;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 
-import io.vitalflow.web.HttpLimits;
-
 /**
- * The ingest gateway: device vital signs in over HTTP, validated, normalised and on Kafka before the
- * client gets an answer. Several VitalFlow services share one JVM under the platform launcher, so this
- * one reads {@code ingest-gateway.yml} (never {@code application.yml}) and scans only
+ * The ingest gateway: device vital signs in over HTTP, validated, normalised and on Kafka before
+ * the client gets an answer. Several VitalFlow services share one JVM under the platform launcher,
+ * so this one reads {@code ingest-gateway.yml} (never {@code application.yml}) and scans only
  * {@code io.vitalflow.ingest}.
  */
 @SpringBootApplication
@@ -31,9 +30,13 @@ public class IngestGatewayApplication {
     builder().run(args);
   }
 
-  /** A full-size batch must fit the in-flight budget of one client address, or it would always get 503. */
+  /**
+   * A full-size batch must fit the in-flight budget of one client address, or it would always get
+   * 503.
+   */
   @Bean
   InitializingBean httpLimitsHoldAFullBatch(HttpLimits limits, IngestProperties properties) {
-    return () -> limits.requireRoomFor(properties.maxBodySize().toBytes(), "vitalflow.ingest.max-body-size");
+    return () ->
+        limits.requireRoomFor(properties.maxBodySize().toBytes(), "vitalflow.ingest.max-body-size");
   }
 }

@@ -3,7 +3,6 @@ package io.vitalflow.ingest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -11,17 +10,20 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.util.unit.DataSize;
 
 /**
- * Settings of the ingest gateway, prefix {@code vitalflow.ingest}; each default is written once, here. Kafka
- * (address, TLS, SASL, producer properties) is configured with Spring Boot's {@code spring.kafka.*}.
+ * Settings of the ingest gateway, prefix {@code vitalflow.ingest}; each default is written once,
+ * here. Kafka (address, TLS, SASL, producer properties) is configured with Spring Boot's {@code
+ * spring.kafka.*}.
  *
  * @param topicPrefix prefix put in front of every catalogue topic name (tests use a fresh one each)
  * @param maxBodySize largest accepted request body; larger ones get 413
  * @param maxBatchSize most readings (array elements, NDJSON lines, Bundle entries) in one request
- * @param clockSkew how far in the future an effective time may lie (device clocks drift); seconds, not minutes:
- *     a reading dated ahead would otherwise show as the newest value until its time has come. The same setting
- *     and default as {@code vitalflow.processor.clock-skew} and {@code vitalflow.fhir.clock-skew}
+ * @param clockSkew how far in the future an effective time may lie (device clocks drift); seconds,
+ *     not minutes: a reading dated ahead would otherwise show as the newest value until its time
+ *     has come. The same setting and default as {@code vitalflow.processor.clock-skew} and {@code
+ *     vitalflow.fhir.clock-skew}
  * @param maxAge how old a reading may be; the database keeps raw partitions this far back
- * @param deliveryTimeout how long to wait for the broker to acknowledge a request's readings before 503
+ * @param deliveryTimeout how long to wait for the broker to acknowledge a request's readings before
+ *     503
  * @param retryAfter the {@code Retry-After} sent with 503
  */
 @ConfigurationProperties("vitalflow.ingest")
@@ -36,19 +38,30 @@ public record IngestProperties(
 
   public IngestProperties {
     topicPrefix = Objects.requireNonNullElse(topicPrefix, "");
-    require(topicPrefix.chars().allMatch(IngestProperties::isTopicChar),
+    require(
+        topicPrefix.chars().allMatch(IngestProperties::isTopicChar),
         "topic-prefix may hold only letters, digits, '.', '_' and '-'");
-    require(maxBodySize != null && maxBodySize.toBytes() > 0 && maxBodySize.toBytes() <= Integer.MAX_VALUE - 8,
+    require(
+        maxBodySize != null
+            && maxBodySize.toBytes() > 0
+            && maxBodySize.toBytes() <= Integer.MAX_VALUE - 8,
         "max-body-size must be between 1 byte and 2 GB");
     require(maxBatchSize > 0, "max-batch-size must be positive");
-    require(isPositive(clockSkew) || Duration.ZERO.equals(clockSkew), "clock-skew must not be negative");
+    require(
+        isPositive(clockSkew) || Duration.ZERO.equals(clockSkew),
+        "clock-skew must not be negative");
     require(isPositive(maxAge), "max-age must be positive");
-    require(isPositive(deliveryTimeout) && deliveryTimeout.toMillis() >= 1000,
+    require(
+        isPositive(deliveryTimeout) && deliveryTimeout.toMillis() >= 1000,
         "delivery-timeout must be at least 1s");
-    require(isPositive(retryAfter) && retryAfter.toSeconds() >= 1, "retry-after must be at least 1s");
+    require(
+        isPositive(retryAfter) && retryAfter.toSeconds() >= 1, "retry-after must be at least 1s");
   }
 
-  /** The defaults, as a service without settings binds them (from the annotations above, not written again). */
+  /**
+   * The defaults, as a service without settings binds them (from the annotations above, not written
+   * again).
+   */
   public static IngestProperties defaults() {
     return new Binder(new MapConfigurationPropertySource(Map.of()))
         .bindOrCreate("vitalflow.ingest", IngestProperties.class);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -26,8 +25,15 @@ class IngestPropertiesTest {
 
   @Test
   void bindsRelaxedNames() {
-    IngestProperties properties = bind(Map.of("vitalflow.ingest.topic-prefix", "t1.",
-        "vitalflow.ingest.max-body-size", "1MB", "vitalflow.ingest.max-age", "3d"));
+    IngestProperties properties =
+        bind(
+            Map.of(
+                "vitalflow.ingest.topic-prefix",
+                "t1.",
+                "vitalflow.ingest.max-body-size",
+                "1MB",
+                "vitalflow.ingest.max-age",
+                "3d"));
 
     assertThat(properties.topicPrefix()).isEqualTo("t1.");
     assertThat(properties.maxBodySize()).isEqualTo(DataSize.ofMegabytes(1));
@@ -37,22 +43,58 @@ class IngestPropertiesTest {
   @Test
   void nonsenseIsRefusedAtStartup() {
     IngestProperties d = IngestProperties.defaults();
-    assertThatIllegalArgumentException().isThrownBy(() -> new IngestProperties("bad prefix/",
-        d.maxBodySize(), 1, d.clockSkew(), d.maxAge(), d.deliveryTimeout(), d.retryAfter()))
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                new IngestProperties(
+                    "bad prefix/",
+                    d.maxBodySize(),
+                    1,
+                    d.clockSkew(),
+                    d.maxAge(),
+                    d.deliveryTimeout(),
+                    d.retryAfter()))
         .withMessageContaining("topic-prefix");
-    assertThatIllegalArgumentException().isThrownBy(() -> new IngestProperties("", d.maxBodySize(), 0,
-        d.clockSkew(), d.maxAge(), d.deliveryTimeout(), d.retryAfter()))
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                new IngestProperties(
+                    "",
+                    d.maxBodySize(),
+                    0,
+                    d.clockSkew(),
+                    d.maxAge(),
+                    d.deliveryTimeout(),
+                    d.retryAfter()))
         .withMessageContaining("max-batch-size");
-    assertThatIllegalArgumentException().isThrownBy(() -> new IngestProperties("", d.maxBodySize(), 1,
-        Duration.ofSeconds(-1), d.maxAge(), d.deliveryTimeout(), d.retryAfter()))
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                new IngestProperties(
+                    "",
+                    d.maxBodySize(),
+                    1,
+                    Duration.ofSeconds(-1),
+                    d.maxAge(),
+                    d.deliveryTimeout(),
+                    d.retryAfter()))
         .withMessageContaining("clock-skew");
-    assertThatIllegalArgumentException().isThrownBy(() -> new IngestProperties("", d.maxBodySize(), 1,
-        d.clockSkew(), d.maxAge(), Duration.ofMillis(10), d.retryAfter()))
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                new IngestProperties(
+                    "",
+                    d.maxBodySize(),
+                    1,
+                    d.clockSkew(),
+                    d.maxAge(),
+                    Duration.ofMillis(10),
+                    d.retryAfter()))
         .withMessageContaining("delivery-timeout");
   }
 
   private static IngestProperties bind(Map<String, String> values) {
-    return new Binder(new MapConfigurationPropertySource(values)).bindOrCreate("vitalflow.ingest",
-        IngestProperties.class);
+    return new Binder(new MapConfigurationPropertySource(values))
+        .bindOrCreate("vitalflow.ingest", IngestProperties.class);
   }
 }

@@ -7,5 +7,12 @@ package io.vitalflow.interactions;
  * @param a first side: an ingredient name, or {@code class:NAME} for a drug class
  * @param b second side, same form
  */
-public record Rule(String id, Severity severity, String a, String b, String mechanism, String effect,
-        String management, String source) {}
+public record Rule(
+    String id,
+    Severity severity,
+    String a,
+    String b,
+    String mechanism,
+    String effect,
+    String management,
+    String source) {}

@@ -4,38 +4,55 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Set;
-
 import org.apache.kafka.common.KafkaException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * What a sink failure means and how to name it in a log line. A failure is deterministic when the same records
- * would fail the same way again (a value the database cannot hold, a constraint); anything else (connection lost,
- * database shutting down, broker unreachable, a lock timeout) is transient and retried.
+ * What a sink failure means and how to name it in a log line. A failure is deterministic when the
+ * same records would fail the same way again (a value the database cannot hold, a constraint);
+ * anything else (connection lost, database shutting down, broker unreachable, a lock timeout) is
+ * transient and retried.
  *
- * <p>Descriptions never carry exception messages: PostgreSQL's messages and pgjdbc's batch errors quote the
- * failing values ("Failing row contains (...)", "Batch entry 0 insert ... values (...)"), and one such line once
- * held 62 MB of patient data. They name the exception classes, the SQLState and the schema objects involved.
+ * <p>Descriptions never carry exception messages: PostgreSQL's messages and pgjdbc's batch errors
+ * quote the failing values ("Failing row contains (...)", "Batch entry 0 insert ... values (...)"),
+ * and one such line once held 62 MB of patient data. They name the exception classes, the SQLState
+ * and the schema objects involved.
  */
 public final class Failures {
 
   /** SQLState classes of errors that depend on the data, not on the database's condition. */
-  private static final Set<String> DATA_CLASSES = Set.of(
-      "21", // cardinality violation (e.g. one upsert touching a row twice)
-      "22", // data exception (value too long, out of range, invalid text)
-      "23", // integrity constraint violation
-      "54"); // program limit exceeded (e.g. an index row larger than a B-tree page allows)
+  private static final Set<String> DATA_CLASSES =
+      Set.of(
+          "21", // cardinality violation (e.g. one upsert touching a row twice)
+          "22", // data exception (value too long, out of range, invalid text)
+          "23", // integrity constraint violation
+          "54"); // program limit exceeded (e.g. an index row larger than a B-tree page allows)
 
-  private static final Map<String, String> NAMES = Map.of(
-      "21", "cardinality_violation", "22", "data_exception", "23", "integrity_constraint_violation",
-      "54", "program_limit_exceeded", "08", "connection_exception", "40", "transaction_rollback",
-      "53", "insufficient_resources", "57", "operator_intervention", "42", "syntax_error_or_access_rule_violation");
+  private static final Map<String, String> NAMES =
+      Map.of(
+          "21",
+          "cardinality_violation",
+          "22",
+          "data_exception",
+          "23",
+          "integrity_constraint_violation",
+          "54",
+          "program_limit_exceeded",
+          "08",
+          "connection_exception",
+          "40",
+          "transaction_rollback",
+          "53",
+          "insufficient_resources",
+          "57",
+          "operator_intervention",
+          "42",
+          "syntax_error_or_access_rule_violation");
 
   private static final int MAX_DESCRIPTION = 300;
 
-  private Failures() {
-  }
+  private Failures() {}
 
   /** True when retrying the same records would fail again. */
   public static boolean deterministic(Throwable failure) {
@@ -53,11 +70,14 @@ public final class Failures {
         break;
       }
     }
-    // not a database or broker failure: a record the batch cannot encode (thrown the same way every time)
+    // not a database or broker failure: a record the batch cannot encode (thrown the same way every
+    // time)
     return failure instanceof RuntimeException;
   }
 
-  /** Exception classes, SQLState and schema object names; never a message. At most 300 characters. */
+  /**
+   * Exception classes, SQLState and schema object names; never a message. At most 300 characters.
+   */
   public static String describe(Throwable failure) {
     StringBuilder text = new StringBuilder();
     int depth = 0;
@@ -73,12 +93,15 @@ public final class Failures {
         break;
       }
     }
-    return text.length() > MAX_DESCRIPTION ? text.substring(0, MAX_DESCRIPTION) + "..." : text.toString();
+    return text.length() > MAX_DESCRIPTION
+        ? text.substring(0, MAX_DESCRIPTION) + "..."
+        : text.toString();
   }
 
   /**
-   * The same chain of exceptions with the same stack traces but without their messages, for a stack trace at
-   * WARN or ERROR: each link names its original class, SQLState and schema objects ({@link #describe}'s words).
+   * The same chain of exceptions with the same stack traces but without their messages, for a stack
+   * trace at WARN or ERROR: each link names its original class, SQLState and schema objects ({@link
+   * #describe}'s words).
    */
   public static Throwable redacted(Throwable failure) {
     return redacted(failure, 0);
@@ -98,7 +121,10 @@ public final class Failures {
     return copy;
   }
 
-  /** A link of {@link #redacted}: its message is the original's class name, never the original's message. */
+  /**
+   * A link of {@link #redacted}: its message is the original's class name, never the original's
+   * message.
+   */
   static final class Redacted extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -133,7 +159,10 @@ public final class Failures {
 
   private static void appendName(StringBuilder text, String what, String name) {
     if (name != null && !name.isBlank()) {
-      text.append(' ').append(what).append(' ').append(name.length() > 63 ? name.substring(0, 63) : name);
+      text.append(' ')
+          .append(what)
+          .append(' ')
+          .append(name.length() > 63 ? name.substring(0, 63) : name);
     }
   }
 

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -16,11 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether a consumer group (a Streams application, a sink) keeps up: compares the offsets it committed with
- * the ends of the partitions it reads. The group is <em>stalled</em> when its committed offsets have not moved
- * for {@code stallTimeout} although records arrived after they last moved (a lag that only grows): a pipeline
- * that is idle because nothing comes is not stalled, nor is one a transaction marker keeps one offset behind.
- * Asked by health checks; each check is one round trip to the broker (a few seconds at most).
+ * Whether a consumer group (a Streams application, a sink) keeps up: compares the offsets it
+ * committed with the ends of the partitions it reads. The group is <em>stalled</em> when its
+ * committed offsets have not moved for {@code stallTimeout} although records arrived after they
+ * last moved (a lag that only grows): a pipeline that is idle because nothing comes is not stalled,
+ * nor is one a transaction marker keeps one offset behind. Asked by health checks; each check is
+ * one round trip to the broker (a few seconds at most).
  */
 public final class GroupProgress implements AutoCloseable {
 
@@ -28,8 +28,7 @@ public final class GroupProgress implements AutoCloseable {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
 
   /** What one check saw: {@code lag} in records, -1 when the broker could not be asked. */
-  public record Verdict(boolean stalled, long lag, Duration sinceProgress, String detail) {
-  }
+  public record Verdict(boolean stalled, long lag, Duration sinceProgress, String detail) {}
 
   private final KafkaClients clients;
   private final String groupId;
@@ -44,7 +43,8 @@ public final class GroupProgress implements AutoCloseable {
     this(clients, groupId, stallTimeout, System::nanoTime);
   }
 
-  GroupProgress(KafkaClients clients, String groupId, Duration stallTimeout, LongSupplier nanoClock) {
+  GroupProgress(
+      KafkaClients clients, String groupId, Duration stallTimeout, LongSupplier nanoClock) {
     this.clients = clients;
     this.groupId = groupId;
     this.stallTimeout = stallTimeout;
@@ -62,12 +62,20 @@ public final class GroupProgress implements AutoCloseable {
     Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends;
     try {
       Admin client = admin();
-      committed = client.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
-          .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      committed =
+          client
+              .listConsumerGroupOffsets(groupId)
+              .partitionsToOffsetAndMetadata()
+              .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-      ends = latest.isEmpty() ? Map.of()
-          : client.listOffsets(latest).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      ends =
+          latest.isEmpty()
+              ? Map.of()
+              : client
+                  .listOffsets(latest)
+                  .all()
+                  .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return judge(-1, -1, "interrupted");
@@ -102,8 +110,10 @@ public final class GroupProgress implements AutoCloseable {
     long lag = Math.max(0, endNow - committedNow);
     boolean inputArrived = endNow > endSumAtProgress;
     boolean stalled = lag > 0 && inputArrived && since.compareTo(stallTimeout) >= 0;
-    String detail = stalled ? "no progress for " + since.toSeconds() + " s while " + lag + " records wait"
-        : "lag " + lag;
+    String detail =
+        stalled
+            ? "no progress for " + since.toSeconds() + " s while " + lag + " records wait"
+            : "lag " + lag;
     return new Verdict(stalled, lag, since, detail);
   }
 

@@ -1,5 +1,7 @@
 package io.vitalflow.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,7 +9,6 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -16,25 +17,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-
 /**
- * Runs one Kafka Streams topology for the lifetime of the application context, and keeps it running.
+ * Runs one Kafka Streams topology for the lifetime of the application context, and keeps it
+ * running.
  *
- * <p>A failed stream thread is replaced at once (its tasks resume from the last committed transaction). Kafka
- * Streams builds the replacement inside the dying thread, and when that fails too — no file handle for the new
- * clients' sockets or RocksDB files (EMFILE), which is how the alerting stopped for good in issue 12 — the
- * client stays RUNNING with fewer threads, down to none, and nothing retries. So a supervisor checks every
- * second: missing threads are added again (with back-off while adding fails), and a client that went to
- * ERROR is closed and started anew. {@link #health()} reports what a health check needs: the state, the live
- * threads and, from the broker, whether the application keeps up with its input ({@link GroupProgress}).
+ * <p>A failed stream thread is replaced at once (its tasks resume from the last committed
+ * transaction). Kafka Streams builds the replacement inside the dying thread, and when that fails
+ * too — no file handle for the new clients' sockets or RocksDB files (EMFILE), which is how the
+ * alerting stopped for good in issue 12 — the client stays RUNNING with fewer threads, down to
+ * none, and nothing retries. So a supervisor checks every second: missing threads are added again
+ * (with back-off while adding fails), and a client that went to ERROR is closed and started anew.
+ * {@link #health()} reports what a health check needs: the state, the live threads and, from the
+ * broker, whether the application keeps up with its input ({@link GroupProgress}).
  */
 public final class StreamsRunner implements SmartLifecycle {
 
   private static final Logger log = LoggerFactory.getLogger(StreamsRunner.class);
-  /** How long the application may make no progress while its input grows before it counts as down. */
+
+  /**
+   * How long the application may make no progress while its input grows before it counts as down.
+   */
   public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
+
   private static final Duration SUPERVISE_EVERY = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
@@ -53,8 +57,12 @@ public final class StreamsRunner implements SmartLifecycle {
   private Duration backoff = SUPERVISE_EVERY;
   private int restarts;
   private int threadsAdded;
-  /** When a stream thread last failed (0: never); a client still stuck after one is started anew. */
+
+  /**
+   * When a stream thread last failed (0: never); a client still stuck after one is started anew.
+   */
   private volatile long failedAtNanos;
+
   private long rebalancingSinceNanos;
   private long restartedAtNanos;
 
@@ -62,37 +70,48 @@ public final class StreamsRunner implements SmartLifecycle {
     this(topology, properties, meters, DEFAULT_STALL_TIMEOUT);
   }
 
-  public StreamsRunner(Topology topology, Properties properties, MeterRegistry meters, Duration stallTimeout) {
+  public StreamsRunner(
+      Topology topology, Properties properties, MeterRegistry meters, Duration stallTimeout) {
     this.topology = topology;
     this.properties = properties;
     this.meters = meters;
     this.applicationId = properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
-    this.wantedThreads = Integer.parseInt(properties.getProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1"));
+    this.wantedThreads =
+        Integer.parseInt(properties.getProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1"));
     this.stallTimeout = stallTimeout;
   }
 
   @Override
   public synchronized void start() {
     startClient();
-    progress = new GroupProgress(KafkaClients.ofStreamsConfig(properties), applicationId, stallTimeout);
-    supervisor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "streams-supervisor-" + applicationId);
-      thread.setDaemon(true);
-      return thread;
-    });
-    supervisor.scheduleWithFixedDelay(this::supervise, SUPERVISE_EVERY.toMillis(), SUPERVISE_EVERY.toMillis(),
+    progress =
+        new GroupProgress(KafkaClients.ofStreamsConfig(properties), applicationId, stallTimeout);
+    supervisor =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "streams-supervisor-" + applicationId);
+              thread.setDaemon(true);
+              return thread;
+            });
+    supervisor.scheduleWithFixedDelay(
+        this::supervise,
+        SUPERVISE_EVERY.toMillis(),
+        SUPERVISE_EVERY.toMillis(),
         TimeUnit.MILLISECONDS);
   }
 
   private void startClient() {
     streams = new KafkaStreams(topology, properties);
-    streams.setUncaughtExceptionHandler(error -> {
-      failedAtNanos = System.nanoTime();
-      // redacted: exception messages may quote record values
-      log.error("Stream thread of {} failed; replacing it", applicationId, Failures.redacted(error));
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
-    streams.setStateListener((now, before) -> log.info("Kafka Streams {} {} -> {}", applicationId, before, now));
+    streams.setUncaughtExceptionHandler(
+        error -> {
+          failedAtNanos = System.nanoTime();
+          // redacted: exception messages may quote record values
+          log.error(
+              "Stream thread of {} failed; replacing it", applicationId, Failures.redacted(error));
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    streams.setStateListener(
+        (now, before) -> log.info("Kafka Streams {} {} -> {}", applicationId, before, now));
     metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(meters);
     streams.start();
@@ -106,7 +125,10 @@ public final class StreamsRunner implements SmartLifecycle {
     try {
       KafkaStreams.State state = streams.state();
       if (state == KafkaStreams.State.ERROR) {
-        log.warn("Kafka Streams {} is in ERROR; starting it anew (restart {})", applicationId, restarts + 1);
+        log.warn(
+            "Kafka Streams {} is in ERROR; starting it anew (restart {})",
+            applicationId,
+            restarts + 1);
         closeClient();
         restarts++;
         startClient();
@@ -117,8 +139,11 @@ public final class StreamsRunner implements SmartLifecycle {
         return;
       }
       if (stuckAfterFailure(state)) {
-        log.warn("Kafka Streams {} is still rebalancing {} s after a stream thread failed; starting it anew "
-            + "(restart {})", applicationId, Duration.ofNanos(System.nanoTime() - rebalancingSinceNanos).toSeconds(),
+        log.warn(
+            "Kafka Streams {} is still rebalancing {} s after a stream thread failed; starting it anew "
+                + "(restart {})",
+            applicationId,
+            Duration.ofNanos(System.nanoTime() - rebalancingSinceNanos).toSeconds(),
             restarts + 1);
         closeClient();
         restarts++;
@@ -128,31 +153,46 @@ public final class StreamsRunner implements SmartLifecycle {
         return;
       }
       int alive = liveThreads();
-      // twice in a row: Kafka Streams' own replacement takes a moment, and one thread too many is waste only
+      // twice in a row: Kafka Streams' own replacement takes a moment, and one thread too many is
+      // waste only
       shortChecks = alive < wantedThreads ? shortChecks + 1 : 0;
       if (shortChecks >= 2) {
-        streams.addStreamThread().ifPresent(name -> {
-          threadsAdded++;
-          log.warn("Kafka Streams {} had {} of {} stream threads; added {}", applicationId, alive, wantedThreads,
-              name);
-        });
+        streams
+            .addStreamThread()
+            .ifPresent(
+                name -> {
+                  threadsAdded++;
+                  log.warn(
+                      "Kafka Streams {} had {} of {} stream threads; added {}",
+                      applicationId,
+                      alive,
+                      wantedThreads,
+                      name);
+                });
         shortChecks = 0;
         succeeded();
       }
     } catch (RuntimeException e) {
-      // e.g. no file handle for the new thread's clients yet: try again later, and say so once per attempt
-      log.warn("Kafka Streams {}: cannot restore its stream threads yet ({}); next try in {} s", applicationId,
-          e.toString(), backoff.toSeconds());
+      // e.g. no file handle for the new thread's clients yet: try again later, and say so once per
+      // attempt
+      log.warn(
+          "Kafka Streams {}: cannot restore its stream threads yet ({}); next try in {} s",
+          applicationId,
+          e.toString(),
+          backoff.toSeconds());
       retryAtNanos = System.nanoTime() + backoff.toNanos();
-      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+      backoff =
+          backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+              ? MAX_BACKOFF
+              : backoff.multipliedBy(2);
     }
   }
 
   /**
-   * Rebalancing for longer than the stall timeout within ten minutes of a failed thread (and not just after a
-   * restart of ours): a replacement that never finished joining (a task directory still locked by the dead
-   * thread, clients half built while file handles were short) is seen as such, while a long state restore of a
-   * healthy start is left alone.
+   * Rebalancing for longer than the stall timeout within ten minutes of a failed thread (and not
+   * just after a restart of ours): a replacement that never finished joining (a task directory
+   * still locked by the dead thread, clients half built while file handles were short) is seen as
+   * such, while a long state restore of a healthy start is left alone.
    */
   private boolean stuckAfterFailure(KafkaStreams.State state) {
     long now = System.nanoTime();
@@ -164,7 +204,8 @@ public final class StreamsRunner implements SmartLifecycle {
       rebalancingSinceNanos = now;
     }
     long failed = failedAtNanos;
-    return failed != 0 && now - failed < Duration.ofMinutes(10).toNanos()
+    return failed != 0
+        && now - failed < Duration.ofMinutes(10).toNanos()
         && now - rebalancingSinceNanos > stallTimeout.toNanos()
         && (restartedAtNanos == 0 || now - restartedAtNanos > stallTimeout.toNanos());
   }
@@ -219,13 +260,16 @@ public final class StreamsRunner implements SmartLifecycle {
     return streams == null ? 0 : liveThreads();
   }
 
-  /** What a health check reports; {@code up} is false when the application cannot or does not make progress. */
-  public record Health(boolean up, Map<String, Object> details) {
-  }
+  /**
+   * What a health check reports; {@code up} is false when the application cannot or does not make
+   * progress.
+   */
+  public record Health(boolean up, Map<String, Object> details) {}
 
   /**
-   * Up when RUNNING or REBALANCING, with at least one live stream thread, and not stalled (its input grows and
-   * its committed offsets have not moved for the stall timeout). Asks the broker (at most a few seconds).
+   * Up when RUNNING or REBALANCING, with at least one live stream thread, and not stalled (its
+   * input grows and its committed offsets have not moved for the stall timeout). Asks the broker
+   * (at most a few seconds).
    */
   public Health health() {
     KafkaStreams.State state;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
-
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +17,8 @@ class StreamsSettingsTest {
   void defaultsAreExactlyOnceWithTwoThreadsShortCommitsAndLz4() {
     Properties p = StreamsSettings.properties("vitals", "broker:9092", STATE, 3);
 
-    assertThat(p).containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "vitals")
+    assertThat(p)
+        .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "vitals")
         .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092")
         .containsEntry(StreamsConfig.STATE_DIR_CONFIG, STATE.toString())
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
@@ -34,11 +34,16 @@ class StreamsSettingsTest {
 
   @Test
   void optionsOverrideTheDefaults() {
-    Properties p = StreamsSettings.properties(StreamsSettings.Options.of("vitals", STATE)
-        .withStreamThreads(4).withCommitInterval(Duration.ofMillis(50)).withCacheMaxBytes(0),
-        KafkaClients.of("b:9092"));
+    Properties p =
+        StreamsSettings.properties(
+            StreamsSettings.Options.of("vitals", STATE)
+                .withStreamThreads(4)
+                .withCommitInterval(Duration.ofMillis(50))
+                .withCacheMaxBytes(0),
+            KafkaClients.of("b:9092"));
 
-    assertThat(p).containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "4")
+    assertThat(p)
+        .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "4")
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "50")
         .containsEntry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0")
         .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
@@ -47,9 +52,11 @@ class StreamsSettingsTest {
   @Test
   void nonsenseIsRefused() {
     StreamsSettings.Options ok = StreamsSettings.Options.of("vitals", STATE);
-    assertThatThrownBy(() -> ok.withReplicationFactor(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ok.withReplicationFactor(0))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ok.withStreamThreads(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ok.withCommitInterval(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ok.withCommitInterval(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> StreamsSettings.Options.of(" ", STATE))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -1,9 +1,5 @@
 package io.vitalflow.loadgen;
 
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.Charset;
-
 import io.vitalflow.loadgen.abuse.AbuseCommand;
 import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.cli.HelpOption;
@@ -19,6 +15,9 @@ import io.vitalflow.loadgen.stress.StressCommand;
 import io.vitalflow.loadgen.suite.SuiteCommand;
 import io.vitalflow.loadgen.vitals.VitalsCommand;
 import io.vitalflow.loadgen.vitalsquery.VitalsQueryCommand;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,21 +26,31 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * {@code loadgen SCENARIO [--flags]}: the benchmark scenarios against a running deployment, one picocli subcommand
- * each (its flags and defaults in {@code loadgen SCENARIO --help}). Exit code 0 when the run met its goals, 1 when it
- * did not, 2 for bad flags or a target that cannot be used.
+ * {@code loadgen SCENARIO [--flags]}: the benchmark scenarios against a running deployment, one
+ * picocli subcommand each (its flags and defaults in {@code loadgen SCENARIO --help}). Exit code 0
+ * when the run met its goals, 1 when it did not, 2 for bad flags or a target that cannot be used.
  */
-@Command(name = "loadgen", synopsisSubcommandLabel = "SCENARIO",
-    description = "Benchmark scenarios against a running VitalFlow (./vitalflow start) or any deployment"
-        + " (docs/loadgen.md). Exit 0 when the run met its goals, 1 when it did not, 2 for bad flags or a target"
-        + " that cannot be used.",
-    subcommands = {VitalsCommand.class, FhirCommand.class, StressCommand.class, DashboardCommand.class,
-        InteractionsCommand.class, SeedCommand.class, VitalsQueryCommand.class, AbuseCommand.class,
-        SuiteCommand.class})
+@Command(
+    name = "loadgen",
+    synopsisSubcommandLabel = "SCENARIO",
+    description =
+        "Benchmark scenarios against a running VitalFlow (./vitalflow start) or any deployment"
+            + " (docs/loadgen.md). Exit 0 when the run met its goals, 1 when it did not, 2 for bad flags or a target"
+            + " that cannot be used.",
+    subcommands = {
+      VitalsCommand.class,
+      FhirCommand.class,
+      StressCommand.class,
+      DashboardCommand.class,
+      InteractionsCommand.class,
+      SeedCommand.class,
+      VitalsQueryCommand.class,
+      AbuseCommand.class,
+      SuiteCommand.class
+    })
 public final class Loadgen {
 
-  @Mixin
-  HelpOption help;
+  @Mixin HelpOption help;
 
   public static void main(String[] args) throws Exception {
     System.exit(run(args, System.out, System.err));
@@ -52,7 +61,9 @@ public final class Loadgen {
     return Cli.of(new Loadgen());
   }
 
-  /** Parses and runs; the exit code as described above. Errors of use are one line on {@code err}. */
+  /**
+   * Parses and runs; the exit code as described above. Errors of use are one line on {@code err}.
+   */
   public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     CommandLine line = commandLine();
     try {
@@ -67,17 +78,25 @@ public final class Loadgen {
   public static String errorLine(ParameterException e) {
     CommandLine failed = e.getCommandLine();
     String name = failed.getCommandSpec().qualifiedName(" ");
-    if (failed.getCommandSpec().userObject() instanceof Loadgen && e instanceof UnmatchedArgumentException unmatched
-        && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
-      return name + ": unknown scenario '" + unmatched.getUnmatched().get(0) + "' (known: "
-          + String.join(", ", failed.getSubcommands().keySet()) + "; " + name + " --help)";
+    if (failed.getCommandSpec().userObject() instanceof Loadgen
+        && e instanceof UnmatchedArgumentException unmatched
+        && !unmatched.getUnmatched().isEmpty()
+        && !unmatched.getUnmatched().get(0).startsWith("-")) {
+      return name
+          + ": unknown scenario '"
+          + unmatched.getUnmatched().get(0)
+          + "' (known: "
+          + String.join(", ", failed.getSubcommands().keySet())
+          + "; "
+          + name
+          + " --help)";
     }
     return name + ": " + Cli.message(e) + " (" + name + " --help)";
   }
 
   /**
-   * Runs what a parsed {@code loadgen} command line names ({@code parsed} is the {@code loadgen} level): the help
-   * when asked, else the scenario, and writes its reports.
+   * Runs what a parsed {@code loadgen} command line names ({@code parsed} is the {@code loadgen}
+   * level): the help when asked, else the scenario, and writes its reports.
    */
   public static int execute(ParseResult parsed, PrintStream out, PrintStream err) throws Exception {
     if (parsed.isUsageHelpRequested()) {

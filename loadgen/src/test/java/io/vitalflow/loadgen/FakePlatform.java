@@ -1,5 +1,7 @@
 package io.vitalflow.loadgen;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,27 +19,25 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
 /**
- * A tiny stand-in for the FHIR API, the vitals API and the ingest gateway on one loopback port: it counts what
- * arrives and answers as the real services do, without storing anything but the Patient ids. A test of the
- * generator, not of a server.
+ * A tiny stand-in for the FHIR API, the vitals API and the ingest gateway on one loopback port: it
+ * counts what arrives and answers as the real services do, without storing anything but the Patient
+ * ids. A test of the generator, not of a server.
  */
 public final class FakePlatform implements AutoCloseable {
 
   static {
-    // the JDK server writes headers and body separately: without this, Nagle and delayed ACKs add ~40 ms
+    // the JDK server writes headers and body separately: without this, Nagle and delayed ACKs add
+    // ~40 ms
     System.setProperty("sun.net.httpserver.nodelay", "true");
   }
 
-  private static final Pattern PUT = Pattern.compile("\"method\":\"PUT\",\"url\":\"Patient/([^\"]+)\"");
+  private static final Pattern PUT =
+      Pattern.compile("\"method\":\"PUT\",\"url\":\"Patient/([^\"]+)\"");
   private static final Pattern TIME = Pattern.compile("\"effectiveTime\":\"([^\"]+)\"");
 
   /** One NDJSON request as it arrived: its readings and the range of their effective times. */
-  public record ReadingsRequest(int readings, Instant from, Instant to) {
-  }
+  public record ReadingsRequest(int readings, Instant from, Instant to) {}
 
   public final Set<String> patients = ConcurrentHashMap.newKeySet();
   public final AtomicLong bundles = new AtomicLong();
@@ -63,27 +63,32 @@ public final class FakePlatform implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    try (exchange; InputStream in = exchange.getRequestBody()) {
+    try (exchange;
+        InputStream in = exchange.getRequestBody()) {
       String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       String method = exchange.getRequestMethod();
       String path = exchange.getRequestURI().getPath();
       String query = exchange.getRequestURI().getRawQuery();
-      if (method.equals("GET") && (path.equals("/fhir/metadata") || path.equals("/actuator/health"))) {
+      if (method.equals("GET")
+          && (path.equals("/fhir/metadata") || path.equals("/actuator/health"))) {
         answer(exchange, 200, "{}");
       } else if (method.equals("POST") && path.equals("/fhir")) {
         answer(exchange, 200, batch(body));
       } else if (method.equals("GET") && path.startsWith("/fhir/Patient/")) {
         patientRead(exchange, path.substring("/fhir/Patient/".length()));
-      } else if (method.equals("GET") && path.matches("/api/v1/patients/[^/]+/vitals")
+      } else if (method.equals("GET")
+          && path.matches("/api/v1/patients/[^/]+/vitals")
           && "window=PT24H&limit=100".equals(query)) {
         recentReads.incrementAndGet();
         answer(exchange, 200, "[{\"code\":\"8867-4\",\"value\":72.0}]");
-      } else if (method.equals("GET") && path.matches("/api/v1/patients/[^/]+/vitals/hourly")
+      } else if (method.equals("GET")
+          && path.matches("/api/v1/patients/[^/]+/vitals/hourly")
           && "window=P7D".equals(query)) {
         hourlyReads.incrementAndGet();
         answer(exchange, 200, "[]");
       } else if (method.equals("POST") && path.equals("/api/v1/vitals")) {
-        answer(exchange, 200, readings(body, exchange.getRequestHeaders().getFirst("Content-Type")));
+        answer(
+            exchange, 200, readings(body, exchange.getRequestHeaders().getFirst("Content-Type")));
       } else if (method.equals("GET") && path.matches("/api/v1/patients/[^/]+/vitals")) {
         answer(exchange, 200, "[]");
       } else {
@@ -95,13 +100,18 @@ public final class FakePlatform implements AutoCloseable {
 
   private String batch(String body) {
     bundles.incrementAndGet();
-    StringBuilder response = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":[");
+    StringBuilder response =
+        new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":[");
     Matcher put = PUT.matcher(body);
     boolean first = true;
     while (put.find()) {
       boolean created = patients.add(put.group(1));
-      response.append(first ? "" : ",").append("{\"response\":{\"status\":\"")
-          .append(created ? "201 Created" : "200 OK").append("\",\"location\":\"Patient/").append(put.group(1))
+      response
+          .append(first ? "" : ",")
+          .append("{\"response\":{\"status\":\"")
+          .append(created ? "201 Created" : "200 OK")
+          .append("\",\"location\":\"Patient/")
+          .append(put.group(1))
           .append("/_history/1\"}}");
       first = false;
     }
@@ -111,7 +121,8 @@ public final class FakePlatform implements AutoCloseable {
   private void patientRead(HttpExchange exchange, String id) throws IOException {
     patientReads.incrementAndGet();
     if (patients.contains(id)) {
-      answer(exchange, 200, "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"contact\":[{}]}");
+      answer(
+          exchange, 200, "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"contact\":[{}]}");
     } else {
       answer(exchange, 404, "{\"resourceType\":\"OperationOutcome\"}");
     }

@@ -1,5 +1,6 @@
 package io.vitalflow.local;
 
+import io.vitalflow.storage.PostgresCoordinates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -7,12 +8,10 @@ import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
-import io.vitalflow.storage.PostgresCoordinates;
-
 /**
- * The test stack in containers, used by {@link LocalStack} where a Docker engine answers: a Kafka broker
- * and a TimescaleDB server, so the hypertable path of the migrations is tested too. Only loaded when
- * Testcontainers is on the class path.
+ * The test stack in containers, used by {@link LocalStack} where a Docker engine answers: a Kafka
+ * broker and a TimescaleDB server, so the hypertable path of the migrations is tested too. Only
+ * loaded when Testcontainers is on the class path.
  */
 final class ContainerStack {
 
@@ -20,8 +19,7 @@ final class ContainerStack {
   static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
   static final String TIMESCALE_IMAGE = "timescale/timescaledb:2.17.2-pg16";
 
-  private ContainerStack() {
-  }
+  private ContainerStack() {}
 
   static boolean dockerAvailable() {
     try {
@@ -39,12 +37,15 @@ final class ContainerStack {
   }
 
   static PostgresCoordinates startTimescale() {
-    PostgreSQLContainer postgres = new PostgreSQLContainer(
-        DockerImageName.parse(TIMESCALE_IMAGE).asCompatibleSubstituteFor("postgres"))
-        .withDatabaseName("postgres").withUsername("postgres").withPassword("postgres");
+    PostgreSQLContainer postgres =
+        new PostgreSQLContainer(
+                DockerImageName.parse(TIMESCALE_IMAGE).asCompatibleSubstituteFor("postgres"))
+            .withDatabaseName("postgres")
+            .withUsername("postgres")
+            .withPassword("postgres");
     postgres.start();
     log.info("TimescaleDB container {} on port {}", TIMESCALE_IMAGE, postgres.getFirstMappedPort());
-    return new PostgresCoordinates(postgres.getHost(), postgres.getFirstMappedPort(), "postgres", "postgres",
-        "postgres");
+    return new PostgresCoordinates(
+        postgres.getHost(), postgres.getFirstMappedPort(), "postgres", "postgres", "postgres");
   }
 }

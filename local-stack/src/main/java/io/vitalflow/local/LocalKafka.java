@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -17,11 +16,10 @@ import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-
 /**
- * A single-node Kafka broker in KRaft mode (broker and controller in one process), started as a child
- * JVM from the {@code kafka_2.13} artifact on this JVM's class path. No Docker, no download. The owner
- * stops it with {@link #close()}, after everything that uses it.
+ * A single-node Kafka broker in KRaft mode (broker and controller in one process), started as a
+ * child JVM from the {@code kafka_2.13} artifact on this JVM's class path. No Docker, no download.
+ * The owner stops it with {@link #close()}, after everything that uses it.
  */
 public final class LocalKafka implements AutoCloseable {
 
@@ -66,43 +64,56 @@ public final class LocalKafka implements AutoCloseable {
       Path config = writeConfig();
       Path logs = dataDir.resolve("logs");
       if (!Files.exists(logs.resolve("meta.properties"))) {
-        run(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
-            config.toString()), dataDir.resolve("format.log"), Duration.ofMinutes(2));
+        run(
+            List.of(
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                Uuid.randomUuid().toString(),
+                "-c",
+                config.toString()),
+            dataDir.resolve("format.log"),
+            Duration.ofMinutes(2));
       }
       Leftovers.stop(dataDir.resolve("broker.pid"), "Kafka broker", "kafka.Kafka");
       process = java(List.of("kafka.Kafka", config.toString()), dataDir.resolve("broker.log"));
       Leftovers.record(dataDir.resolve("broker.pid"), process.pid());
       awaitReady(Duration.ofMinutes(2));
-      log.info("Kafka broker (KRaft) ready at {} in {} ms, log dir {}", bootstrapServers(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logs);
+      log.info(
+          "Kafka broker (KRaft) ready at {} in {} ms, log dir {}",
+          bootstrapServers(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+          logs);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start the local Kafka broker in " + dataDir, e);
     }
   }
 
   private Path writeConfig() throws IOException {
-    String config = String.join("\n",
-        "process.roles=broker,controller",
-        "node.id=1",
-        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-        "controller.listener.names=CONTROLLER",
-        "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "log.dirs=" + dataDir.resolve("logs"),
-        "num.partitions=6",
-        "auto.create.topics.enable=false",
-        "offsets.topic.replication.factor=1",
-        "offsets.topic.num.partitions=6",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
-        "transaction.state.log.num.partitions=6",
-        "share.coordinator.state.topic.replication.factor=1",
-        "share.coordinator.state.topic.min.isr=1",
-        "group.initial.rebalance.delay.ms=0",
-        "log.retention.check.interval.ms=60000",
-        "") ;
+    String config =
+        String.join(
+            "\n",
+            "process.roles=broker,controller",
+            "node.id=1",
+            "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+            "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+            "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+            "controller.listener.names=CONTROLLER",
+            "inter.broker.listener.name=PLAINTEXT",
+            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "log.dirs=" + dataDir.resolve("logs"),
+            "num.partitions=6",
+            "auto.create.topics.enable=false",
+            "offsets.topic.replication.factor=1",
+            "offsets.topic.num.partitions=6",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "transaction.state.log.num.partitions=6",
+            "share.coordinator.state.topic.replication.factor=1",
+            "share.coordinator.state.topic.min.isr=1",
+            "group.initial.rebalance.delay.ms=0",
+            "log.retention.check.interval.ms=60000",
+            "");
     Path file = dataDir.resolve("server.properties");
     Files.writeString(file, config);
     return file;
@@ -118,15 +129,18 @@ public final class LocalKafka implements AutoCloseable {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.addAll(mainAndArgs);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     return builder.start();
   }
 
   private void run(List<String> mainAndArgs, Path logFile, Duration timeout) throws IOException {
     Process formatter = java(mainAndArgs, logFile);
     try {
-      if (!formatter.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || formatter.exitValue() != 0) {
+      if (!formatter.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          || formatter.exitValue() != 0) {
         formatter.destroyForcibly();
         throw new IllegalStateException("Formatting Kafka storage failed, see " + logFile);
       }
@@ -139,16 +153,28 @@ public final class LocalKafka implements AutoCloseable {
   private void awaitReady(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     awaitPortOpen(deadline);
-    Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+    Map<String, Object> config =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers(),
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            2000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            3000);
     try (Admin admin = Admin.create(config)) {
       while (true) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("Kafka broker exited with " + process.exitValue() + ", see "
-              + dataDir.resolve("broker.log"));
+          throw new IllegalStateException(
+              "Kafka broker exited with "
+                  + process.exitValue()
+                  + ", see "
+                  + dataDir.resolve("broker.log"));
         }
         try {
-          admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes().get(3, TimeUnit.SECONDS);
+          admin
+              .describeCluster(new DescribeClusterOptions().timeoutMs(2000))
+              .nodes()
+              .get(3, TimeUnit.SECONDS);
           return;
         } catch (Exception notYet) {
           if (System.nanoTime() > deadline) {

@@ -1,5 +1,8 @@
 package io.vitalflow.local;
 
+import io.vitalflow.kafka.TopicAdmin;
+import io.vitalflow.storage.Migrations;
+import io.vitalflow.storage.PostgresCoordinates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,23 +10,21 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.vitalflow.kafka.TopicAdmin;
-import io.vitalflow.storage.Migrations;
-import io.vitalflow.storage.PostgresCoordinates;
-
 /**
- * One Kafka broker and one PostgreSQL server for this JVM, started on first use and shared by every test
- * in it (each test takes fresh topic prefixes and databases). Which servers, in order of preference:
+ * One Kafka broker and one PostgreSQL server for this JVM, started on first use and shared by every
+ * test in it (each test takes fresh topic prefixes and databases). Which servers, in order of
+ * preference:
+ *
  * <ol>
- * <li>external ones: {@code VITALFLOW_TEST_KAFKA} (bootstrap servers), {@code VITALFLOW_TEST_POSTGRES} (a
- * superuser JDBC URL; user and password from {@code VITALFLOW_TEST_POSTGRES_USER} / {@code _PASSWORD});</li>
- * <li>containers (Kafka, TimescaleDB) where Testcontainers is on the class path and a Docker engine
- * answers, unless {@code VITALFLOW_TEST_DOCKER=false};</li>
- * <li>a local broker child process and the embedded PostgreSQL binaries: no Docker needed.</li>
+ *   <li>external ones: {@code VITALFLOW_TEST_KAFKA} (bootstrap servers), {@code
+ *       VITALFLOW_TEST_POSTGRES} (a superuser JDBC URL; user and password from {@code
+ *       VITALFLOW_TEST_POSTGRES_USER} / {@code _PASSWORD});
+ *   <li>containers (Kafka, TimescaleDB) where Testcontainers is on the class path and a Docker
+ *       engine answers, unless {@code VITALFLOW_TEST_DOCKER=false};
+ *   <li>a local broker child process and the embedded PostgreSQL binaries: no Docker needed.
  * </ol>
  */
 public final class LocalStack {
@@ -75,7 +76,10 @@ public final class LocalStack {
     return kafka;
   }
 
-  /** Creates every catalogue topic under a fresh prefix and returns the prefix (e.g. {@code t3f9a.}). */
+  /**
+   * Creates every catalogue topic under a fresh prefix and returns the prefix (e.g. {@code
+   * t3f9a.}).
+   */
   public String freshTopicPrefix() {
     String prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + ".";
     TopicAdmin.ensureTopics(kafkaBootstrap(), prefix, (short) 1);
@@ -86,8 +90,11 @@ public final class LocalStack {
     if (postgresAdmin == null) {
       String external = System.getenv("VITALFLOW_TEST_POSTGRES");
       if (external != null && !external.isBlank()) {
-        postgresAdmin = external(external, envOr("VITALFLOW_TEST_POSTGRES_USER", "postgres"),
-            envOr("VITALFLOW_TEST_POSTGRES_PASSWORD", "postgres"));
+        postgresAdmin =
+            external(
+                external,
+                envOr("VITALFLOW_TEST_POSTGRES_USER", "postgres"),
+                envOr("VITALFLOW_TEST_POSTGRES_PASSWORD", "postgres"));
       } else if (useContainers()) {
         postgresAdmin = ContainerStack.startTimescale();
       } else {
@@ -104,14 +111,21 @@ public final class LocalStack {
     if (parsed == null) {
       throw new IllegalArgumentException("VITALFLOW_TEST_POSTGRES is not a PostgreSQL JDBC URL");
     }
-    return new PostgresCoordinates(parsed.getProperty("PGHOST").split(",")[0],
-        Integer.parseInt(parsed.getProperty("PGPORT").split(",")[0]), parsed.getProperty("PGDBNAME"), user, password);
+    return new PostgresCoordinates(
+        parsed.getProperty("PGHOST").split(",")[0],
+        Integer.parseInt(parsed.getProperty("PGPORT").split(",")[0]),
+        parsed.getProperty("PGDBNAME"),
+        user,
+        password);
   }
 
   /** A new, empty, migrated database named after {@code purpose}. */
   public PostgresCoordinates freshDatabase(String purpose) {
-    String name = (purpose.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_") + "_"
-        + UUID.randomUUID().toString().substring(0, 8)).replaceFirst("^([0-9])", "d$1");
+    String name =
+        (purpose.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_")
+                + "_"
+                + UUID.randomUUID().toString().substring(0, 8))
+            .replaceFirst("^([0-9])", "d$1");
     PostgresCoordinates database = LocalPostgres.createDatabase(postgresAdmin(), name);
     Migrations.migrate(database.dataSource());
     log.debug("Fresh database {}", name);
@@ -120,12 +134,19 @@ public final class LocalStack {
 
   private static Boolean containers;
 
-  /** Whether to use containers: Testcontainers present, a Docker engine answering, not switched off. */
+  /**
+   * Whether to use containers: Testcontainers present, a Docker engine answering, not switched off.
+   */
   private static synchronized boolean useContainers() {
     if (containers == null) {
       boolean wanted = !"false".equalsIgnoreCase(System.getenv("VITALFLOW_TEST_DOCKER"));
-      containers = wanted && onClassPath("org.testcontainers.DockerClientFactory") && ContainerStack.dockerAvailable();
-      log.info("Test stack: {}", containers ? "containers (Docker)" : "local broker process and embedded PostgreSQL");
+      containers =
+          wanted
+              && onClassPath("org.testcontainers.DockerClientFactory")
+              && ContainerStack.dockerAvailable();
+      log.info(
+          "Test stack: {}",
+          containers ? "containers (Docker)" : "local broker process and embedded PostgreSQL");
     }
     return containers;
   }

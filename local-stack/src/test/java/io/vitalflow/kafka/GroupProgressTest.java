@@ -2,11 +2,12 @@ package io.vitalflow.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -18,20 +19,20 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-import io.vitalflow.local.LocalStack;
-import io.vitalflow.schemas.Topics;
-
 /** When a consumer group counts as stalled, on the rule alone and against the real broker. */
 class GroupProgressTest {
 
   @Test
   void stalledOnlyWhileInputGrowsAndNothingIsCommittedForTheTimeout() {
     AtomicLong now = new AtomicLong();
-    GroupProgress progress = new GroupProgress(KafkaClients.of("unused:9092"), "g", Duration.ofSeconds(60), now::get);
+    GroupProgress progress =
+        new GroupProgress(KafkaClients.of("unused:9092"), "g", Duration.ofSeconds(60), now::get);
     assertThat(progress.judge(100, 100, null).stalled()).isFalse();
     now.addAndGet(Duration.ofMinutes(5).toNanos());
     assertThat(progress.judge(100, 100, null).stalled()).as("idle: nothing arrives").isFalse();
-    assertThat(progress.judge(100, 101, null).stalled()).as("a lag that grows after 5 idle minutes").isTrue();
+    assertThat(progress.judge(100, 101, null).stalled())
+        .as("a lag that grows after 5 idle minutes")
+        .isTrue();
 
     assertThat(progress.judge(101, 101, null).stalled()).as("committed moved").isFalse();
     now.addAndGet(Duration.ofSeconds(30).toNanos());
@@ -54,12 +55,24 @@ class GroupProgressTest {
     String topic = stack.freshTopicPrefix() + Topics.VITALS_RAW.name();
     String group = "progress-" + System.nanoTime();
     TopicPartition partition = new TopicPartition(topic, 0);
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            stack.kafkaBootstrap()), new StringSerializer(), new StringSerializer());
-        var consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            stack.kafkaBootstrap(), ConsumerConfig.GROUP_ID_CONFIG, group), new StringDeserializer(),
-            new StringDeserializer());
-        GroupProgress progress = new GroupProgress(KafkaClients.of(stack.kafkaBootstrap()), group, Duration.ofSeconds(1))) {
+    try (var producer =
+            new KafkaProducer<>(
+                Map.<String, Object>of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()),
+                new StringSerializer(),
+                new StringSerializer());
+        var consumer =
+            new KafkaConsumer<>(
+                Map.<String, Object>of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    stack.kafkaBootstrap(),
+                    ConsumerConfig.GROUP_ID_CONFIG,
+                    group),
+                new StringDeserializer(),
+                new StringDeserializer());
+        GroupProgress progress =
+            new GroupProgress(
+                KafkaClients.of(stack.kafkaBootstrap()), group, Duration.ofSeconds(1))) {
       consumer.assign(List.of(partition));
       producer.send(new ProducerRecord<>(topic, 0, "k", "v")).get();
       consumer.commitSync(Map.of(partition, new OffsetAndMetadata(1)));

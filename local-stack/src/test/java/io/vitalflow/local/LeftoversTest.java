@@ -10,20 +10,19 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-
 /**
- * A broker or database that an earlier launcher left running on a data directory (the launcher was killed with
- * SIGKILL, so it never stopped its children) is stopped before a new one starts there, instead of being reached by
- * chance. The earlier launcher is a real JVM here, killed the hard way.
+ * A broker or database that an earlier launcher left running on a data directory (the launcher was
+ * killed with SIGKILL, so it never stopped its children) is stopped before a new one starts there,
+ * instead of being reached by chance. The earlier launcher is a real JVM here, killed the hard way.
  */
 class LeftoversTest {
 
   @Test
-  void aBrokerLeftByAKilledLauncherIsStoppedBeforeANewOneStarts(@TempDir Path dir) throws Exception {
+  void aBrokerLeftByAKilledLauncherIsStoppedBeforeANewOneStarts(@TempDir Path dir)
+      throws Exception {
     int port = FreePorts.next();
     long orphan = startAndKillLauncher("kafka", dir, port);
     assertThat(alive(orphan)).as("the killed launcher's broker outlived it").isTrue();
@@ -36,7 +35,8 @@ class LeftoversTest {
   }
 
   @Test
-  void aDatabaseLeftByAKilledLauncherIsStoppedBeforeANewOneStarts(@TempDir Path dir) throws Exception {
+  void aDatabaseLeftByAKilledLauncherIsStoppedBeforeANewOneStarts(@TempDir Path dir)
+      throws Exception {
     Path data = dir.resolve("postgres");
     int port = FreePorts.next();
     long orphan = startAndKillLauncher("postgres", data, port);
@@ -62,14 +62,26 @@ class LeftoversTest {
     assertThat(Leftovers.stop(pidFile, "Kafka broker", "kafka.Kafka")).isEmpty();
   }
 
-  /** Starts the server in a child JVM (a launcher), kills that JVM with SIGKILL; the server's pid. */
+  /**
+   * Starts the server in a child JVM (a launcher), kills that JVM with SIGKILL; the server's pid.
+   */
   private static long startAndKillLauncher(String kind, Path dir, int port) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process launcher = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        Launcher.class.getName(), kind, dir.toString(), Integer.toString(port)).redirectErrorStream(true).start();
+    Process launcher =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Launcher.class.getName(),
+                kind,
+                dir.toString(),
+                Integer.toString(port))
+            .redirectErrorStream(true)
+            .start();
     long serverPid = -1;
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(launcher.getInputStream(),
-        StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(
+            new InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         if (line.startsWith("READY ")) {
           serverPid = Long.parseLong(line.substring(6).strip());
@@ -87,7 +99,9 @@ class LeftoversTest {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
-  /** A launcher that starts one server and waits to be killed; prints {@code READY <server pid>}. */
+  /**
+   * A launcher that starts one server and waits to be killed; prints {@code READY <server pid>}.
+   */
   public static final class Launcher {
     public static void main(String[] args) throws Exception {
       Path dir = Path.of(args[1]);
@@ -97,7 +111,8 @@ class LeftoversTest {
         System.out.println("READY " + Files.readAllLines(dir.resolve("broker.pid")).get(0).strip());
       } else {
         LocalPostgres.start(dir, port);
-        System.out.println("READY " + Files.readAllLines(dir.resolve("postmaster.pid")).get(0).strip());
+        System.out.println(
+            "READY " + Files.readAllLines(dir.resolve("postmaster.pid")).get(0).strip());
       }
       System.out.flush();
       Thread.sleep(Long.MAX_VALUE);

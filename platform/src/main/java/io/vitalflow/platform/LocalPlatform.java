@@ -1,5 +1,21 @@
 package io.vitalflow.platform;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.vitalflow.dashboard.DashboardPushApplication;
+import io.vitalflow.fhir.FhirApiApplication;
+import io.vitalflow.ingest.IngestGatewayApplication;
+import io.vitalflow.interactions.kb.KnowledgeWatcher;
+import io.vitalflow.kafka.TopicAdmin;
+import io.vitalflow.loadgen.cli.Cli;
+import io.vitalflow.loadgen.engine.Durations;
+import io.vitalflow.loadgen.engine.FlagValues;
+import io.vitalflow.loadgen.simulator.DeviceSimulator;
+import io.vitalflow.local.Leftovers;
+import io.vitalflow.local.LocalKafka;
+import io.vitalflow.local.LocalPostgres;
+import io.vitalflow.processor.VitalsProcessorApplication;
+import io.vitalflow.storage.Migrations;
+import io.vitalflow.storage.PostgresCoordinates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
@@ -16,50 +32,34 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-
-import com.zaxxer.hikari.HikariDataSource;
-
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
-import io.vitalflow.dashboard.DashboardPushApplication;
-import io.vitalflow.fhir.FhirApiApplication;
-import io.vitalflow.local.LocalKafka;
-import io.vitalflow.kafka.TopicAdmin;
-import io.vitalflow.local.Leftovers;
-import io.vitalflow.local.LocalPostgres;
-import io.vitalflow.storage.Migrations;
-import io.vitalflow.storage.PostgresCoordinates;
-import io.vitalflow.ingest.IngestGatewayApplication;
-import io.vitalflow.interactions.kb.KnowledgeWatcher;
-import io.vitalflow.loadgen.cli.Cli;
-import io.vitalflow.loadgen.engine.Durations;
-import io.vitalflow.loadgen.engine.FlagValues;
-import io.vitalflow.loadgen.simulator.DeviceSimulator;
-import io.vitalflow.processor.VitalsProcessorApplication;
-
 /**
- * The whole platform in one JVM: a local Kafka broker (KRaft) and PostgreSQL unless external ones are
- * given, every service, and a device simulator. Stops everything in order on Ctrl-C.
+ * The whole platform in one JVM: a local Kafka broker (KRaft) and PostgreSQL unless external ones
+ * are given, every service, and a device simulator. Stops everything in order on Ctrl-C.
  *
- * The flags are those of {@link StartCommand} ({@code ./vitalflow start --help}).
- * The local PostgreSQL asks for a generated password, kept in {@code <data-dir>/postgres.password} (mode 600).
+ * <p>The flags are those of {@link StartCommand} ({@code ./vitalflow start --help}). The local
+ * PostgreSQL asks for a generated password, kept in {@code <data-dir>/postgres.password} (mode
+ * 600).
  */
 public final class LocalPlatform implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LocalPlatform.class);
+
   /** The services {@code --services} can name, in start order. */
   static final List<String> SERVICES = List.of("processor", "ingest", "fhir", "dashboard");
+
   private static final String NOT_STARTED = "(not started)";
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Map<String, String> flags;
+
   /** The HTTP port of each started service, by its {@code --services} name. */
   final Map<String, Integer> ports = new ConcurrentHashMap<>();
 
@@ -83,14 +83,21 @@ public final class LocalPlatform implements AutoCloseable {
     launch(command.given());
   }
 
-  /** Starts the platform with the flags given (by name, without {@code --}) and waits until it is stopped. */
+  /**
+   * Starts the platform with the flags given (by name, without {@code --}) and waits until it is
+   * stopped.
+   */
   static void launch(Map<String, String> flags) throws InterruptedException {
     LocalPlatform platform = new LocalPlatform(flags);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      platform.close();
-      stopped.countDown();
-    }, "platform-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  platform.close();
+                  stopped.countDown();
+                },
+                "platform-stop"));
     try {
       platform.start();
     } catch (IllegalArgumentException e) {
@@ -103,9 +110,10 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   /**
-   * Makes this launcher the owner of {@code dataDir}: refuses when another running launcher owns it (its broker
-   * and database are in use), else records this one in {@code launcher.pid}. A broker or database a killed
-   * launcher left running is stopped by {@link LocalKafka} and {@link LocalPostgres} before they start anew.
+   * Makes this launcher the owner of {@code dataDir}: refuses when another running launcher owns it
+   * (its broker and database are in use), else records this one in {@code launcher.pid}. A broker
+   * or database a killed launcher left running is stopped by {@link LocalKafka} and {@link
+   * LocalPostgres} before they start anew.
    */
   static void claim(Path dataDir) {
     try {
@@ -114,10 +122,16 @@ public final class LocalPlatform implements AutoCloseable {
       throw new UncheckedIOException("Cannot create the data directory " + dataDir, e);
     }
     Path pidFile = dataDir.resolve("launcher.pid");
-    Leftovers.running(pidFile, LocalPlatform.class.getName()).ifPresent(other -> {
-      throw new IllegalArgumentException("another ./vitalflow start (pid " + other.pid() + ") is running on "
-          + dataDir + "; stop it first or give --data-dir");
-    });
+    Leftovers.running(pidFile, LocalPlatform.class.getName())
+        .ifPresent(
+            other -> {
+              throw new IllegalArgumentException(
+                  "another ./vitalflow start (pid "
+                      + other.pid()
+                      + ") is running on "
+                      + dataDir
+                      + "; stop it first or give --data-dir");
+            });
     Leftovers.record(pidFile, ProcessHandle.current().pid());
   }
 
@@ -133,19 +147,23 @@ public final class LocalPlatform implements AutoCloseable {
     String host = urlHost(bind);
     Path dataDir = Path.of(flag("data-dir", ".vitalflow")).toAbsolutePath();
     claim(dataDir);
-    // the drug-interaction checkers load every knowledge-base version `./vitalflow kb import-rxnorm` writes here
+    // the drug-interaction checkers load every knowledge-base version `./vitalflow kb
+    // import-rxnorm` writes here
     if (System.getProperty(KnowledgeWatcher.STORE_PROPERTY) == null) {
-      System.setProperty(KnowledgeWatcher.STORE_PROPERTY, dataDir.resolve(KbCommand.STORE).toString());
+      System.setProperty(
+          KnowledgeWatcher.STORE_PROPERTY, dataDir.resolve(KbCommand.STORE).toString());
     }
     String kafka = flags.get("kafka");
     if (kafka == null) {
-      LocalKafka broker = LocalKafka.start(dataDir.resolve("kafka"), Integer.parseInt(flag("kafka-port", "19092")));
+      LocalKafka broker =
+          LocalKafka.start(dataDir.resolve("kafka"), Integer.parseInt(flag("kafka-port", "19092")));
       started.push(broker);
       kafka = broker.bootstrapServers();
     }
     TopicAdmin.ensureTopics(kafka, "", Short.parseShort(flag("replication-factor", "1")));
 
-    // --jdbc-url goes to every service as spring.datasource.url, whole: its parameters (sslmode, ...) reach the driver
+    // --jdbc-url goes to every service as spring.datasource.url, whole: its parameters (sslmode,
+    // ...) reach the driver
     String jdbcUrl;
     String jdbcUser;
     String jdbcPassword;
@@ -154,8 +172,9 @@ public final class LocalPlatform implements AutoCloseable {
       jdbcUser = flag("jdbc-user", "postgres");
       jdbcPassword = flag("jdbc-password", "postgres");
     } else {
-      LocalPostgres postgres = LocalPostgres.start(dataDir.resolve("postgres"),
-          Integer.parseInt(flag("postgres-port", "54329")));
+      LocalPostgres postgres =
+          LocalPostgres.start(
+              dataDir.resolve("postgres"), Integer.parseInt(flag("postgres-port", "54329")));
       started.push(postgres);
       PostgresCoordinates database = postgres.database("vitalflow");
       jdbcUrl = database.jdbcUrl();
@@ -163,69 +182,138 @@ public final class LocalPlatform implements AutoCloseable {
       jdbcPassword = database.password();
     }
     migrate(jdbcUrl, jdbcUser, jdbcPassword);
-    List<String> datasource = List.of("--spring.datasource.url=" + jdbcUrl, "--spring.datasource.username=" + jdbcUser,
-        "--spring.datasource.password=" + jdbcPassword);
+    List<String> datasource =
+        List.of(
+            "--spring.datasource.url=" + jdbcUrl,
+            "--spring.datasource.username=" + jdbcUser,
+            "--spring.datasource.password=" + jdbcPassword);
 
-    String processorPort = !services.contains("processor") ? NOT_STARTED
-        : run(VitalsProcessorApplication.builder(), "--server.port=" + flag("processor-port", "8083"),
-        "--server.address=" + bind,
-        "--spring.kafka.bootstrap-servers=" + kafka, datasource.get(0), datasource.get(1), datasource.get(2),
-        "--vitalflow.processor.state-dir=" + dataDir.resolve("streams"));
-    String ingestPort = !services.contains("ingest") ? NOT_STARTED
-        : run(IngestGatewayApplication.builder(), "--server.port=" + flag("ingest-port", "8081"),
-        "--server.address=" + bind,
-        "--spring.kafka.bootstrap-servers=" + kafka);
-    String fhirPort = !services.contains("fhir") ? NOT_STARTED
-        : run(FhirApiApplication.builder(), "--server.port=" + flag("fhir-port", "8082"),
-        "--server.address=" + bind,
-        "--spring.kafka.bootstrap-servers=" + kafka, datasource.get(0), datasource.get(1), datasource.get(2),
-        "--vitalflow.fhir.state-dir=" + dataDir.resolve("fhir-streams"));
-    String dashboardPort = !services.contains("dashboard") ? NOT_STARTED
-        : run(DashboardPushApplication.builder(), "--server.port=" + flag("dashboard-port", "8084"),
-        "--server.address=" + bind,
-        "--spring.r2dbc.url=" + r2dbcUrl(jdbcUrl), "--spring.r2dbc.username=" + jdbcUser,
-        "--spring.r2dbc.password=" + jdbcPassword,
-        "--spring.kafka.bootstrap-servers=" + kafka);
+    String processorPort =
+        !services.contains("processor")
+            ? NOT_STARTED
+            : run(
+                VitalsProcessorApplication.builder(),
+                "--server.port=" + flag("processor-port", "8083"),
+                "--server.address=" + bind,
+                "--spring.kafka.bootstrap-servers=" + kafka,
+                datasource.get(0),
+                datasource.get(1),
+                datasource.get(2),
+                "--vitalflow.processor.state-dir=" + dataDir.resolve("streams"));
+    String ingestPort =
+        !services.contains("ingest")
+            ? NOT_STARTED
+            : run(
+                IngestGatewayApplication.builder(),
+                "--server.port=" + flag("ingest-port", "8081"),
+                "--server.address=" + bind,
+                "--spring.kafka.bootstrap-servers=" + kafka);
+    String fhirPort =
+        !services.contains("fhir")
+            ? NOT_STARTED
+            : run(
+                FhirApiApplication.builder(),
+                "--server.port=" + flag("fhir-port", "8082"),
+                "--server.address=" + bind,
+                "--spring.kafka.bootstrap-servers=" + kafka,
+                datasource.get(0),
+                datasource.get(1),
+                datasource.get(2),
+                "--vitalflow.fhir.state-dir=" + dataDir.resolve("fhir-streams"));
+    String dashboardPort =
+        !services.contains("dashboard")
+            ? NOT_STARTED
+            : run(
+                DashboardPushApplication.builder(),
+                "--server.port=" + flag("dashboard-port", "8084"),
+                "--server.address=" + bind,
+                "--spring.r2dbc.url=" + r2dbcUrl(jdbcUrl),
+                "--spring.r2dbc.username=" + jdbcUser,
+                "--spring.r2dbc.password=" + jdbcPassword,
+                "--spring.kafka.bootstrap-servers=" + kafka);
 
-    Map.of("processor", processorPort, "ingest", ingestPort, "fhir", fhirPort, "dashboard", dashboardPort)
-        .forEach((name, port) -> {
-          if (!NOT_STARTED.equals(port)) {
-            ports.put(name, Integer.valueOf(port));
-          }
-        });
+    Map.of(
+            "processor",
+            processorPort,
+            "ingest",
+            ingestPort,
+            "fhir",
+            fhirPort,
+            "dashboard",
+            dashboardPort)
+        .forEach(
+            (name, port) -> {
+              if (!NOT_STARTED.equals(port)) {
+                ports.put(name, Integer.valueOf(port));
+              }
+            });
 
     int patients = Integer.parseInt(flag("patients", "500"));
     if (patients > 0 && services.contains("ingest")) {
-      DeviceSimulator simulator = new DeviceSimulator(URI.create("http://" + host + ":" + ingestPort), patients,
-          Durations.parse(flag("interval", "5s")));
+      DeviceSimulator simulator =
+          new DeviceSimulator(
+              URI.create("http://" + host + ":" + ingestPort),
+              patients,
+              Durations.parse(flag("interval", "5s")));
       simulator.start();
       started.push(simulator);
     }
 
-    String banner = String.join("\n",
-        "",
-        "VitalFlow is running",
-        "  ingest (POST vitals)   http://127.0.0.1:" + ingestPort + "/api/v1/vitals",
-        "  FHIR R4 API            http://127.0.0.1:" + fhirPort + "/fhir (metadata: /fhir/metadata)",
-        "  vital signs as FHIR    http://127.0.0.1:" + fhirPort
-            + "/fhir/Observation?patient=sim-1&category=vital-signs&_count=5",
-        "  vitals reads           http://127.0.0.1:" + fhirPort + "/api/v1/patients/sim-1/vitals/latest",
-        "  live dashboards        http://127.0.0.1:" + dashboardPort
-            + "/api/v1/dashboard/events?patients=sim-1 (SSE; WebSocket: /api/v1/dashboard/ws)",
-        "  ward dashboard page    http://127.0.0.1:" + dashboardPort + "/?patients=sim-1,sim-2,sim-3,sim-4",
-        "  metrics                http://" + host + ":" + ingestPort + "/actuator/prometheus (ingest), :"
-            + processorPort + " (processor), :" + fhirPort + " (FHIR), :" + dashboardPort + " (dashboards)",
-        "  Kafka                  " + kafka,
-        "  PostgreSQL             " + jdbcUrl + " (user " + jdbcUser + (flags.containsKey("jdbc-url")
-            ? ")" : ", password in " + LocalPostgres.passwordFile(dataDir.resolve("postgres")) + ")"),
-        "  HTTP ports listen on   " + bind + (isLoopback(bind) ? " (this machine only; --bind=0.0.0.0 opens them)" : ""),
-        "  device simulator       " + (patients > 0 ? patients + " patients" : "off"),
-        "Press Ctrl-C to stop.",
-        "");
+    String banner =
+        String.join(
+            "\n",
+            "",
+            "VitalFlow is running",
+            "  ingest (POST vitals)   http://127.0.0.1:" + ingestPort + "/api/v1/vitals",
+            "  FHIR R4 API            http://127.0.0.1:"
+                + fhirPort
+                + "/fhir (metadata: /fhir/metadata)",
+            "  vital signs as FHIR    http://127.0.0.1:"
+                + fhirPort
+                + "/fhir/Observation?patient=sim-1&category=vital-signs&_count=5",
+            "  vitals reads           http://127.0.0.1:"
+                + fhirPort
+                + "/api/v1/patients/sim-1/vitals/latest",
+            "  live dashboards        http://127.0.0.1:"
+                + dashboardPort
+                + "/api/v1/dashboard/events?patients=sim-1 (SSE; WebSocket: /api/v1/dashboard/ws)",
+            "  ward dashboard page    http://127.0.0.1:"
+                + dashboardPort
+                + "/?patients=sim-1,sim-2,sim-3,sim-4",
+            "  metrics                http://"
+                + host
+                + ":"
+                + ingestPort
+                + "/actuator/prometheus (ingest), :"
+                + processorPort
+                + " (processor), :"
+                + fhirPort
+                + " (FHIR), :"
+                + dashboardPort
+                + " (dashboards)",
+            "  Kafka                  " + kafka,
+            "  PostgreSQL             "
+                + jdbcUrl
+                + " (user "
+                + jdbcUser
+                + (flags.containsKey("jdbc-url")
+                    ? ")"
+                    : ", password in "
+                        + LocalPostgres.passwordFile(dataDir.resolve("postgres"))
+                        + ")"),
+            "  HTTP ports listen on   "
+                + bind
+                + (isLoopback(bind) ? " (this machine only; --bind=0.0.0.0 opens them)" : ""),
+            "  device simulator       " + (patients > 0 ? patients + " patients" : "off"),
+            "Press Ctrl-C to stop.",
+            "");
     System.out.println(banner);
   }
 
-  /** Migrates before any service starts, with a short-lived pool of the URL as given (parameters and all). */
+  /**
+   * Migrates before any service starts, with a short-lived pool of the URL as given (parameters and
+   * all).
+   */
   private static void migrate(String jdbcUrl, String user, String password) {
     try (HikariDataSource dataSource = new HikariDataSource()) {
       dataSource.setJdbcUrl(jdbcUrl);
@@ -237,17 +325,21 @@ public final class LocalPlatform implements AutoCloseable {
   }
 
   /**
-   * The dashboards read over R2DBC: the same URL with the R2DBC scheme (the driver reads {@code sslmode} and the
-   * other parameters both drivers know).
+   * The dashboards read over R2DBC: the same URL with the R2DBC scheme (the driver reads {@code
+   * sslmode} and the other parameters both drivers know).
    */
   static String r2dbcUrl(String jdbcUrl) {
     return jdbcUrl.startsWith("jdbc:") ? "r2dbc:" + jdbcUrl.substring("jdbc:".length()) : jdbcUrl;
   }
 
-  /** {@code --bind}: an IP address literal (no name look-up), e.g. {@code 127.0.0.1}, {@code 0.0.0.0} or {@code ::1}. */
+  /**
+   * {@code --bind}: an IP address literal (no name look-up), e.g. {@code 127.0.0.1}, {@code
+   * 0.0.0.0} or {@code ::1}.
+   */
   static String bindAddress(String value) {
     IllegalArgumentException notAnAddress =
-        new IllegalArgumentException("--bind: '" + value + "' is not an IP address (e.g. 127.0.0.1 or 0.0.0.0)");
+        new IllegalArgumentException(
+            "--bind: '" + value + "' is not an IP address (e.g. 127.0.0.1 or 0.0.0.0)");
     if (!value.matches("[0-9.]+|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*")) {
       throw notAnAddress;
     }
@@ -258,7 +350,9 @@ public final class LocalPlatform implements AutoCloseable {
     }
   }
 
-  /** The host for URLs to the services: the bound address, or loopback when bound to every address. */
+  /**
+   * The host for URLs to the services: the bound address, or loopback when bound to every address.
+   */
   static String urlHost(String bind) {
     try {
       InetAddress address = InetAddress.getByName(bind);
@@ -279,7 +373,10 @@ public final class LocalPlatform implements AutoCloseable {
     }
   }
 
-  /** {@code --services=ingest,processor}: which services start (all by default); the others show as not started. */
+  /**
+   * {@code --services=ingest,processor}: which services start (all by default); the others show as
+   * not started.
+   */
   static Set<String> services(String list) {
     return new LinkedHashSet<>(FlagValues.names("--services", "service", list, SERVICES));
   }

@@ -1,12 +1,11 @@
 package io.vitalflow.platform;
 
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.Charset;
-
 import io.vitalflow.loadgen.Loadgen;
 import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.cli.HelpOption;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,41 +15,53 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * {@code ./vitalflow COMMAND}: one picocli command tree for everything the script runs, {@code start} (the local
- * platform), {@code loadgen SCENARIO} (the benchmarks), {@code kb import-rxnorm DIR} (a new drug-knowledge version)
- * and {@code completion} (a bash completion script for the whole
- * tree). A new command (for example {@code token}, or {@code kb import-rxnorm DIR} calling an entry point of its
- * module) is one more subcommand in {@link #commandLine()}.
+ * {@code ./vitalflow COMMAND}: one picocli command tree for everything the script runs, {@code
+ * start} (the local platform), {@code loadgen SCENARIO} (the benchmarks), {@code kb import-rxnorm
+ * DIR} (a new drug-knowledge version) and {@code completion} (a bash completion script for the
+ * whole tree). A new command (for example {@code token}, or {@code kb import-rxnorm DIR} calling an
+ * entry point of its module) is one more subcommand in {@link #commandLine()}.
  */
-@Command(name = "vitalflow", synopsisSubcommandLabel = "COMMAND",
-    description = "VitalFlow on this machine (docs/operations.md). Exit 2 for an unknown command or a bad flag.")
+@Command(
+    name = "vitalflow",
+    synopsisSubcommandLabel = "COMMAND",
+    description =
+        "VitalFlow on this machine (docs/operations.md). Exit 2 for an unknown command or a bad flag.")
 public final class Vitalflow {
 
-  @Mixin
-  HelpOption help;
+  @Mixin HelpOption help;
 
-  /** {@code ./vitalflow completion}: prints a bash completion script for every command, scenario and flag. */
-  @Command(name = "completion", description = {"Prints a bash completion script for ./vitalflow; load it with",
-      "  source <(./vitalflow completion)"})
+  /**
+   * {@code ./vitalflow completion}: prints a bash completion script for every command, scenario and
+   * flag.
+   */
+  @Command(
+      name = "completion",
+      description = {
+        "Prints a bash completion script for ./vitalflow; load it with",
+        "  source <(./vitalflow completion)"
+      })
   static final class Completion {
-    @Mixin
-    HelpOption help;
+    @Mixin HelpOption help;
   }
 
-  private Vitalflow() {
-  }
+  private Vitalflow() {}
 
   public static void main(String[] args) throws Exception {
     System.exit(run(args, System.out, System.err));
   }
 
-  /** The command tree: {@code start}, {@code loadgen} with its scenarios, {@code kb}, {@code completion}. */
+  /**
+   * The command tree: {@code start}, {@code loadgen} with its scenarios, {@code kb}, {@code
+   * completion}.
+   */
   static CommandLine commandLine() {
     CommandLine line = new CommandLine(new Vitalflow());
     line.addSubcommand("start", new StartCommand());
     line.addSubcommand("loadgen", Loadgen.commandLine());
-    line.addSubcommand("kb", new CommandLine(new KbCommand()).addSubcommand("import-rxnorm",
-        new KbCommand.ImportRxNorm()));
+    line.addSubcommand(
+        "kb",
+        new CommandLine(new KbCommand())
+            .addSubcommand("import-rxnorm", new KbCommand.ImportRxNorm()));
     line.addSubcommand("completion", new Completion());
     return Cli.configure(line);
   }
@@ -107,10 +118,15 @@ public final class Vitalflow {
     if (user instanceof KbCommand || user instanceof KbCommand.ImportRxNorm) {
       return "vitalflow kb: " + Cli.message(e) + " (./vitalflow kb import-rxnorm --help)";
     }
-    if (user instanceof Vitalflow && e instanceof UnmatchedArgumentException unmatched
-        && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
-      return "vitalflow: unknown command '" + unmatched.getUnmatched().get(0) + "' (commands: "
-          + String.join(", ", e.getCommandLine().getSubcommands().keySet()) + ")";
+    if (user instanceof Vitalflow
+        && e instanceof UnmatchedArgumentException unmatched
+        && !unmatched.getUnmatched().isEmpty()
+        && !unmatched.getUnmatched().get(0).startsWith("-")) {
+      return "vitalflow: unknown command '"
+          + unmatched.getUnmatched().get(0)
+          + "' (commands: "
+          + String.join(", ", e.getCommandLine().getSubcommands().keySet())
+          + ")";
     }
     if (user instanceof Vitalflow) {
       return "vitalflow: " + Cli.message(e) + " (./vitalflow --help)";

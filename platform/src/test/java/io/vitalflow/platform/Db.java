@@ -1,16 +1,14 @@
 package io.vitalflow.platform;
 
+import io.vitalflow.storage.PostgresCoordinates;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-import io.vitalflow.storage.PostgresCoordinates;
-
 /** One-value queries for assertions. */
 final class Db {
-  private Db() {
-  }
+  private Db() {}
 
   static long count(PostgresCoordinates database, String sql) {
     try (Connection connection = database.dataSource().getConnection();

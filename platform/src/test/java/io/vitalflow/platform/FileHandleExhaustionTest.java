@@ -2,6 +2,10 @@ package io.vitalflow.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitalflow.kafka.StreamsRunner;
+import io.vitalflow.schemas.Alert;
+import io.vitalflow.schemas.RiskBand;
+import io.vitalflow.schemas.Topics;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -12,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -22,15 +25,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.vitalflow.kafka.StreamsRunner;
-import io.vitalflow.schemas.Alert;
-import io.vitalflow.schemas.RiskBand;
-import io.vitalflow.schemas.Topics;
-
 /**
- * Issue 12, finding 3: with every file handle of the JVM in use for a while (idle sockets did it in the
- * incident; here files do, to the same EMFILE), the alerting path stalls; once the handles are free again,
- * NEWS2 alerts must flow again on their own, without a restart.
+ * Issue 12, finding 3: with every file handle of the JVM in use for a while (idle sockets did it in
+ * the incident; here files do, to the same EMFILE), the alerting path stalls; once the handles are
+ * free again, NEWS2 alerts must flow again on their own, without a restart.
  */
 class FileHandleExhaustionTest {
 
@@ -38,8 +36,8 @@ class FileHandleExhaustionTest {
 
   @Test
   void theAlertingPathResumesAfterFileHandlesAreExhaustedAndFreed() throws Exception {
-    try (RunningServices services = new RunningServices("emfile")
-        .startVitalsPath("--vitalflow.processor.stall-timeout=15s")) {
+    try (RunningServices services =
+        new RunningServices("emfile").startVitalsPath("--vitalflow.processor.stall-timeout=15s")) {
       StreamsRunner vitals = services.processor.getBean("vitalsStreams", StreamsRunner.class);
       assertThat(vitals.health().up()).isTrue();
       WebClient ingest = WebClient.create("http://127.0.0.1:" + services.ingestPort);
@@ -48,19 +46,22 @@ class FileHandleExhaustionTest {
 
       // readings keep coming over an open keep-alive connection while no new file handle can be had
       AtomicBoolean posting = new AtomicBoolean(true);
-      Thread traffic = new Thread(() -> {
-        int i = 0;
-        while (posting.get()) {
-          try {
-            post(ingest, "fd-during-" + (i++ % 20));
-            Thread.sleep(100);
-          } catch (RuntimeException e) {
-            // refused or failed while exhausted: the device would retry
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "fd-traffic");
+      Thread traffic =
+          new Thread(
+              () -> {
+                int i = 0;
+                while (posting.get()) {
+                  try {
+                    post(ingest, "fd-during-" + (i++ % 20));
+                    Thread.sleep(100);
+                  } catch (RuntimeException e) {
+                    // refused or failed while exhausted: the device would retry
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "fd-traffic");
       traffic.start();
       List<FileChannel> held = exhaustFileHandles();
       boolean sawDown = false;
@@ -88,12 +89,16 @@ class FileHandleExhaustionTest {
       long freed = System.nanoTime();
       post(ingest, "fd-after");
       awaitHighAlert(services, "fd-after", Duration.ofSeconds(90));
-      log.warn("Alerting resumed {} ms after the file handles were freed", (System.nanoTime() - freed) / 1_000_000);
+      log.warn(
+          "Alerting resumed {} ms after the file handles were freed",
+          (System.nanoTime() - freed) / 1_000_000);
       long upBy = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (!vitals.health().up() && System.nanoTime() < upBy) {
         Thread.sleep(250);
       }
-      assertThat(vitals.health().up()).as("health UP again: %s", vitals.health().details()).isTrue();
+      assertThat(vitals.health().up())
+          .as("health UP again: %s", vitals.health().details())
+          .isTrue();
     }
   }
 
@@ -112,29 +117,46 @@ class FileHandleExhaustionTest {
 
   private static void post(WebClient ingest, String patient) {
     Instant now = Instant.now().minusSeconds(1);
-    String body = String.join("\n",
-        reading(patient, "9279-1", 26, "/min", now),
-        reading(patient, "59408-5", 90, "%", now),
-        reading(patient, "8480-6", 88, "mm[Hg]", now),
-        reading(patient, "8867-4", 135, "/min", now),
-        reading(patient, "8310-5", 39.4, "Cel", now)) + "\n";
-    ingest.post().uri("/api/v1/vitals").contentType(MediaType.parseMediaType("application/x-ndjson"))
-        .bodyValue(body).retrieve().toBodilessEntity().block(Duration.ofSeconds(10));
+    String body =
+        String.join(
+                "\n",
+                reading(patient, "9279-1", 26, "/min", now),
+                reading(patient, "59408-5", 90, "%", now),
+                reading(patient, "8480-6", 88, "mm[Hg]", now),
+                reading(patient, "8867-4", 135, "/min", now),
+                reading(patient, "8310-5", 39.4, "Cel", now))
+            + "\n";
+    ingest
+        .post()
+        .uri("/api/v1/vitals")
+        .contentType(MediaType.parseMediaType("application/x-ndjson"))
+        .bodyValue(body)
+        .retrieve()
+        .toBodilessEntity()
+        .block(Duration.ofSeconds(10));
   }
 
-  private static String reading(String patient, String code, double value, String unit, Instant time) {
+  private static String reading(
+      String patient, String code, double value, String unit, Instant time) {
     return """
         {"patientId":"%s","deviceId":"m1","code":"%s","value":%s,"unit":"%s","effectiveTime":"%s"}"""
         .formatted(patient, code, value, unit, time);
   }
 
   private static void awaitHighAlert(RunningServices services, String patient, Duration within) {
-    try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.stack.kafkaBootstrap(),
-        ConsumerConfig.GROUP_ID_CONFIG, "emfile-" + System.nanoTime(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (var consumer =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                services.stack.kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "emfile-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(services.topic(Topics.ALERTS.name())));
       long deadline = System.nanoTime() + within.toNanos();
       while (System.nanoTime() < deadline) {

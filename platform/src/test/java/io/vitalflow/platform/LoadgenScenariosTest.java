@@ -2,6 +2,7 @@ package io.vitalflow.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitalflow.loadgen.Loadgen;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,9 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
 import javax.xml.parsers.DocumentBuilderFactory;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,19 +22,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 
-import io.vitalflow.loadgen.Loadgen;
-
 /**
- * Every loadgen scenario for a few seconds against the real stack (broker, PostgreSQL, all services in this JVM):
- * each run must pass its own checks and leave a well-formed Markdown and HTML report.
+ * Every loadgen scenario for a few seconds against the real stack (broker, PostgreSQL, all services
+ * in this JVM): each run must pass its own checks and leave a well-formed Markdown and HTML report.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoadgenScenariosTest {
 
   private static RunningServices services;
 
-  @TempDir
-  Path reports;
+  @TempDir Path reports;
 
   @BeforeAll
   static void start() throws Exception {
@@ -59,29 +55,59 @@ class LoadgenScenariosTest {
   @Order(1)
   void seedThenTheVitalsQueryMix() throws Exception {
     // history first, while nothing else has sent current readings (docs/benchmarks.md, "Seeding")
-    Run seed = loadgen("seed", fhirUrl(), ingestUrl(), "--patients=300", "--batch=100", "--vitals-patients=5",
-        "--vitals-days=1", "--vitals-every=30m", "--vitals-batch=1000", "--progress=1s");
+    Run seed =
+        loadgen(
+            "seed",
+            fhirUrl(),
+            ingestUrl(),
+            "--patients=300",
+            "--batch=100",
+            "--vitals-patients=5",
+            "--vitals-days=1",
+            "--vitals-every=30m",
+            "--vitals-batch=1000",
+            "--progress=1s");
 
     assertThat(seed.code()).as(seed.output()).isZero();
     assertThat(report("seed").markdown()).contains("300");
 
-    Run query = loadgen("vitals-query", fhirUrl(), ingestUrl(), "--api-url=http://127.0.0.1:" + services.fhirPort,
-        "--patients=300", "--vitals-patients=5", "--stages=1s:4,2s:4", "--think=20ms", "--p95=5s", "--p99=10s",
-        "--max-error-rate=1%", "--progress=1s");
+    Run query =
+        loadgen(
+            "vitals-query",
+            fhirUrl(),
+            ingestUrl(),
+            "--api-url=http://127.0.0.1:" + services.fhirPort,
+            "--patients=300",
+            "--vitals-patients=5",
+            "--stages=1s:4,2s:4",
+            "--think=20ms",
+            "--p95=5s",
+            "--p99=10s",
+            "--max-error-rate=1%",
+            "--progress=1s");
 
     assertThat(query.code()).as(query.output()).isZero();
     Report report = report("vitals-query");
-    assertThat(report.markdown()).contains("demographics", "recent-vitals", "hourly-aggregates", "new-reading",
-        "82,200");
+    assertThat(report.markdown())
+        .contains("demographics", "recent-vitals", "hourly-aggregates", "new-reading", "82,200");
     assertThat(report.svgCount()).isGreaterThanOrEqualTo(2);
   }
 
   @Test
   void deviceFleetsPostingVitals() throws Exception {
-    Run run = loadgen("vitals", "--url=http://127.0.0.1:" + services.ingestPort, "--rate=2000", "--duration=3s",
-        "--patients=50", "--batch=100", "--concurrency=4", "--jdbc-url=" + services.database.jdbcUrl(),
-        "--jdbc-user=" + services.database.user(), "--jdbc-password=" + services.database.password(),
-        "--drain-timeout=60s");
+    Run run =
+        loadgen(
+            "vitals",
+            "--url=http://127.0.0.1:" + services.ingestPort,
+            "--rate=2000",
+            "--duration=3s",
+            "--patients=50",
+            "--batch=100",
+            "--concurrency=4",
+            "--jdbc-url=" + services.database.jdbcUrl(),
+            "--jdbc-user=" + services.database.user(),
+            "--jdbc-password=" + services.database.password(),
+            "--drain-timeout=60s");
 
     assertThat(run.code()).as(run.output()).isZero();
     assertThat(report("vitals").markdown()).contains("stored");
@@ -89,9 +115,20 @@ class LoadgenScenariosTest {
 
   @Test
   void dashboardConnections() throws Exception {
-    Run run = loadgen("dashboard", "--dashboard-url=ws://127.0.0.1:" + services.dashboardPort, "--connections=40",
-        "--ramp=200", "--duration=3s", "--patients=20", "--patients-per-client=5", "--readings-rate=50",
-        ingestUrl(), "--heartbeat=1s", "--settle=1s", "--progress=1s");
+    Run run =
+        loadgen(
+            "dashboard",
+            "--dashboard-url=ws://127.0.0.1:" + services.dashboardPort,
+            "--connections=40",
+            "--ramp=200",
+            "--duration=3s",
+            "--patients=20",
+            "--patients-per-client=5",
+            "--readings-rate=50",
+            ingestUrl(),
+            "--heartbeat=1s",
+            "--settle=1s",
+            "--progress=1s");
 
     assertThat(run.code()).as(run.output()).isZero();
     Report report = report("dashboard");
@@ -101,8 +138,14 @@ class LoadgenScenariosTest {
 
   @Test
   void interactionChecksThroughCdsHooks() throws Exception {
-    Run run = loadgen("interactions", "--which=http", fhirUrl(), "--stages=1s:2,2s:2", "--think=20ms",
-        "--progress=1s");
+    Run run =
+        loadgen(
+            "interactions",
+            "--which=http",
+            fhirUrl(),
+            "--stages=1s:2,2s:2",
+            "--think=20ms",
+            "--progress=1s");
 
     assertThat(run.code()).as(run.output()).isZero();
     assertThat(report("interactions").markdown()).contains("cds order-select", "180,000");
@@ -110,8 +153,18 @@ class LoadgenScenariosTest {
 
   @Test
   void fhirCrudMixInTheClosedModel() throws Exception {
-    Run run = loadgen("fhir", fhirUrl(), "--seed-patients=300", "--seed-batch=100", "--stages=1s:6,2s:6,1s:0",
-        "--think=20ms", "--p95=5s", "--p99=10s", "--max-error-rate=1%", "--progress=1s");
+    Run run =
+        loadgen(
+            "fhir",
+            fhirUrl(),
+            "--seed-patients=300",
+            "--seed-batch=100",
+            "--stages=1s:6,2s:6,1s:0",
+            "--think=20ms",
+            "--p95=5s",
+            "--p99=10s",
+            "--max-error-rate=1%",
+            "--progress=1s");
 
     assertThat(run.code()).as(run.output()).isZero();
     assertThat(run.output()).contains("fhir: seeded 300 of 300 Patients");
@@ -122,8 +175,18 @@ class LoadgenScenariosTest {
 
   @Test
   void fhirCrudMixInTheOpenModel() throws Exception {
-    Run run = loadgen("fhir", fhirUrl(), "--seed-patients=100", "--model=open", "--rates=0s:40,3s:40",
-        "--max-in-flight=64", "--p95=5s", "--p99=10s", "--max-error-rate=1%", "--progress=1s");
+    Run run =
+        loadgen(
+            "fhir",
+            fhirUrl(),
+            "--seed-patients=100",
+            "--model=open",
+            "--rates=0s:40,3s:40",
+            "--max-in-flight=64",
+            "--p95=5s",
+            "--p99=10s",
+            "--max-error-rate=1%",
+            "--progress=1s");
 
     assertThat(run.code()).as(run.output()).isZero();
     assertThat(run.output()).contains("in flight");
@@ -132,18 +195,30 @@ class LoadgenScenariosTest {
 
   @Test
   void breakingPointSearch() throws Exception {
-    Run run = loadgen("stress", fhirUrl(), "--seed-patients=100", "--start-rate=20", "--growth=2", "--max-rate=40",
-        "--step-duration=2s", "--pause=0s", "--refine=0", "--break-p99=60s");
+    Run run =
+        loadgen(
+            "stress",
+            fhirUrl(),
+            "--seed-patients=100",
+            "--start-rate=20",
+            "--growth=2",
+            "--max-rate=40",
+            "--step-duration=2s",
+            "--pause=0s",
+            "--refine=0",
+            "--break-p99=60s");
 
     assertThat(run.code()).as(run.output()).isZero();
-    assertThat(run.output()).contains("stress: step 20 arrivals/s").contains("stress: step 40 arrivals/s");
-    assertThat(report("stress").markdown()).contains("breaking point", "not reached: 40/s still held", "127,000");
+    assertThat(run.output())
+        .contains("stress: step 20 arrivals/s")
+        .contains("stress: step 40 arrivals/s");
+    assertThat(report("stress").markdown())
+        .contains("breaking point", "not reached: 40/s still held", "127,000");
   }
 
   // ---- helpers ----
 
-  record Run(int code, String output) {
-  }
+  record Run(int code, String output) {}
 
   private Run loadgen(String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of(args));
@@ -161,7 +236,10 @@ class LoadgenScenariosTest {
     }
   }
 
-  /** The one report the scenario wrote: its Markdown, and its HTML parsed as XML (well-formed or the test fails). */
+  /**
+   * The one report the scenario wrote: its Markdown, and its HTML parsed as XML (well-formed or the
+   * test fails).
+   */
   private Report report(String scenario) throws Exception {
     Path markdown = single(scenario, ".md");
     Path html = single(scenario, ".html");
@@ -176,8 +254,13 @@ class LoadgenScenariosTest {
 
   private Path single(String scenario, String extension) throws IOException {
     try (Stream<Path> files = Files.list(reports)) {
-      List<Path> matching = files.filter(p -> p.getFileName().toString().startsWith(scenario + "-")
-          && p.getFileName().toString().endsWith(extension)).toList();
+      List<Path> matching =
+          files
+              .filter(
+                  p ->
+                      p.getFileName().toString().startsWith(scenario + "-")
+                          && p.getFileName().toString().endsWith(extension))
+              .toList();
       assertThat(matching).as("%s reports in %s", scenario, reports).hasSize(1);
       return matching.get(0);
     }

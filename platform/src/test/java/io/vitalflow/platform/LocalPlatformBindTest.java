@@ -3,6 +3,8 @@ package io.vitalflow.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.storage.PostgresCoordinates;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -13,12 +15,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-
-import io.vitalflow.local.LocalStack;
-import io.vitalflow.storage.PostgresCoordinates;
 
 /** The launcher's HTTP ports listen on 127.0.0.1 unless {@code --bind} opens them. */
 class LocalPlatformBindTest {
@@ -52,9 +50,23 @@ class LocalPlatformBindTest {
   private static LocalPlatform start(Map<String, String> more) {
     LocalStack stack = LocalStack.shared();
     PostgresCoordinates database = stack.freshDatabase("platform_bind");
-    Map<String, String> flags = new HashMap<>(Map.of("services", "ingest", "patients", "0",
-        "ingest-port", "0", "kafka", stack.kafkaBootstrap(), "jdbc-url", database.jdbcUrl(),
-        "jdbc-user", database.user(), "jdbc-password", database.password()));
+    Map<String, String> flags =
+        new HashMap<>(
+            Map.of(
+                "services",
+                "ingest",
+                "patients",
+                "0",
+                "ingest-port",
+                "0",
+                "kafka",
+                stack.kafkaBootstrap(),
+                "jdbc-url",
+                database.jdbcUrl(),
+                "jdbc-user",
+                database.user(),
+                "jdbc-password",
+                database.password()));
     flags.putAll(more);
     LocalPlatform platform = new LocalPlatform(flags);
     platform.start();

@@ -3,6 +3,10 @@ package io.vitalflow.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vitalflow.schemas.Alert;
+import io.vitalflow.schemas.AlertKind;
+import io.vitalflow.schemas.AlertSeverity;
+import io.vitalflow.schemas.Topics;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,19 +37,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.vitalflow.schemas.Alert;
-import io.vitalflow.schemas.AlertKind;
-import io.vitalflow.schemas.AlertSeverity;
-import io.vitalflow.schemas.Topics;
-
 /**
- * The ward dashboard page in a real headless Chromium against the running stack (ingest gateway, processor
- * and dashboard-push on a real broker and PostgreSQL): a reading posted to the ingest endpoint shows on its
- * patient's tile, a deterioration raises a NEWS2 alert in the alert list, and acknowledging it in the page
- * marks it acknowledged (and stores it in {@code alert_ack}).
+ * The ward dashboard page in a real headless Chromium against the running stack (ingest gateway,
+ * processor and dashboard-push on a real broker and PostgreSQL): a reading posted to the ingest
+ * endpoint shows on its patient's tile, a deterioration raises a NEWS2 alert in the alert list, and
+ * acknowledging it in the page marks it acknowledged (and stores it in {@code alert_ack}).
  *
- * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code .ci/run} installs them); skipped
- * without them.
+ * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code .ci/run} installs them);
+ * skipped without them.
  */
 class WardDashboardBrowserTest {
 
@@ -54,7 +52,9 @@ class WardDashboardBrowserTest {
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  /** Selenium warns on every start that it has no DevTools classes for this Chromium; we use none. */
+  /**
+   * Selenium warns on every start that it has no DevTools classes for this Chromium; we use none.
+   */
   private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
 
   private static RunningServices services;
@@ -62,7 +62,8 @@ class WardDashboardBrowserTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+    Assumptions.assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "Skipped: needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver; "
             + ".ci/run installs them)");
     // the FHIR API plays no part in this path; leaving it out saves seconds on a shared machine
@@ -70,10 +71,18 @@ class WardDashboardBrowserTest {
     SELENIUM_LOG.setLevel(Level.SEVERE);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--disable-extensions", "--window-size=1280,900");
-    ChromeDriverService driverService = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--disable-extensions",
+        "--window-size=1280,900");
+    ChromeDriverService driverService =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+            .usingAnyFreePort()
+            .build();
     browser = new ChromeDriver(driverService, options);
   }
 
@@ -91,7 +100,12 @@ class WardDashboardBrowserTest {
   void aPostedReadingShowsOnItsTileAndAnAlertCanBeAcknowledged() {
     WebTestClient dashboard = client(services.dashboardPort);
     for (String patient : List.of("bed-1", "bed-2")) {
-      dashboard.put().uri("/api/v1/wards/w1/patients/" + patient).exchange().expectStatus().isNoContent();
+      dashboard
+          .put()
+          .uri("/api/v1/wards/w1/patients/" + patient)
+          .exchange()
+          .expectStatus()
+          .isNoContent();
     }
     browser.get("http://127.0.0.1:" + services.dashboardPort + "/?ward=w1");
     try {
@@ -104,28 +118,43 @@ class WardDashboardBrowserTest {
       post(ingest, reading("bed-1", "8867-4", 72, "/min", now));
       By bed1Hr = By.cssSelector("[data-patient='bed-1'] [data-code='8867-4'] .value");
       wait.until(ExpectedConditions.textToBe(bed1Hr, "72"));
-      assertThat(browser.findElement(By.cssSelector("[data-patient='bed-2'] [data-code='8867-4'] .value")).getText())
-          .as("the other patient's tile").isEqualTo("–");
-      assertThat(browser.findElement(By.cssSelector("[data-patient='bed-1'] [data-testid=age]")).getText())
+      assertThat(
+              browser
+                  .findElement(By.cssSelector("[data-patient='bed-2'] [data-code='8867-4'] .value"))
+                  .getText())
+          .as("the other patient's tile")
+          .isEqualTo("–");
+      assertThat(
+              browser
+                  .findElement(By.cssSelector("[data-patient='bed-1'] [data-testid=age]"))
+                  .getText())
           .endsWith("s ago");
 
       // a deterioration: NEWS2 goes HIGH and the processor raises a band-change alert
       Instant later = now.plusSeconds(1);
-      post(ingest, String.join("\n",
-          reading("bed-1", "9279-1", 26, "/min", later),
-          reading("bed-1", "59408-5", 90, "%", later),
-          reading("bed-1", "8480-6", 88, "mm[Hg]", later),
-          reading("bed-1", "8462-4", 50, "mm[Hg]", later),
-          reading("bed-1", "8867-4", 135, "/min", later),
-          reading("bed-1", "8310-5", 39.4, "Cel", later)));
-      wait.until(ExpectedConditions.attributeToBe(By.cssSelector("[data-patient='bed-1'] [data-testid=news2]"),
-          "data-band", "HIGH"));
-      By highAlert = By.cssSelector("[data-testid=alerts] li[data-patient='bed-1'][data-severity='HIGH']");
+      post(
+          ingest,
+          String.join(
+              "\n",
+              reading("bed-1", "9279-1", 26, "/min", later),
+              reading("bed-1", "59408-5", 90, "%", later),
+              reading("bed-1", "8480-6", 88, "mm[Hg]", later),
+              reading("bed-1", "8462-4", 50, "mm[Hg]", later),
+              reading("bed-1", "8867-4", 135, "/min", later),
+              reading("bed-1", "8310-5", 39.4, "Cel", later)));
+      wait.until(
+          ExpectedConditions.attributeToBe(
+              By.cssSelector("[data-patient='bed-1'] [data-testid=news2]"), "data-band", "HIGH"));
+      By highAlert =
+          By.cssSelector("[data-testid=alerts] li[data-patient='bed-1'][data-severity='HIGH']");
       wait.until(ExpectedConditions.presenceOfElementLocated(highAlert));
       WebElement alert = browser.findElement(highAlert);
       String alertId = alert.getDomAttribute("data-alert-id");
       assertThat(alert.getDomAttribute("data-state")).isEqualTo("open");
-      assertThat(browser.findElement(By.cssSelector("[data-patient='bed-1'] [data-code='8480-6'] .value")).getText())
+      assertThat(
+              browser
+                  .findElement(By.cssSelector("[data-patient='bed-1'] [data-code='8480-6'] .value"))
+                  .getText())
           .isEqualTo("88");
 
       By ackButton = By.cssSelector("li[data-alert-id='" + alertId + "'] button[data-testid=ack]");
@@ -134,18 +163,29 @@ class WardDashboardBrowserTest {
       wait.until(ExpectedConditions.attributeToBe(acknowledged, "data-state", "acknowledged"));
       assertThat(browser.findElement(acknowledged).getText()).contains("Acknowledged");
       assertThat(browser.findElements(ackButton)).isEmpty();
-      await().atMost(WAIT).until(() -> Db.count(services.database,
-          "select count(*) from alert_ack where alert_id = '" + alertId + "'") == 1);
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  Db.count(
+                          services.database,
+                          "select count(*) from alert_ack where alert_id = '" + alertId + "'")
+                      == 1);
     } catch (RuntimeException | AssertionError e) {
-      throw new AssertionError("Ward page failed (screenshot: " + screenshot() + "); its DOM:\n"
-          + browser.getPageSource(), e);
+      throw new AssertionError(
+          "Ward page failed (screenshot: "
+              + screenshot()
+              + "); its DOM:\n"
+              + browser.getPageSource(),
+          e);
     }
     screenshot();
   }
 
   /**
-   * The medication stream resolves a drug-interaction alert when a drug is stopped: the page shows the original
-   * alert as resolved (no Acknowledge button, not counted as open) and does not list the resolution itself.
+   * The medication stream resolves a drug-interaction alert when a drug is stopped: the page shows
+   * the original alert as resolved (no Acknowledge button, not counted as open) and does not list
+   * the resolution itself.
    */
   @Test
   void anAlertResolvedAlertMarksTheAlertItNamesAsResolved() throws Exception {
@@ -156,39 +196,71 @@ class WardDashboardBrowserTest {
       WebDriverWait wait = new WebDriverWait(browser, WAIT);
       wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "open"));
       Instant now = Instant.now();
-      Alert interaction = Alert.newBuilder().setAlertId("di-ward-1").setPatientId("bed-3")
-          .setKind(AlertKind.DRUG_INTERACTION).setSeverity(AlertSeverity.HIGH).setRaisedAt(now)
-          .setTitle("Drug interaction: warfarin + ibuprofen (major)").build();
+      Alert interaction =
+          Alert.newBuilder()
+              .setAlertId("di-ward-1")
+              .setPatientId("bed-3")
+              .setKind(AlertKind.DRUG_INTERACTION)
+              .setSeverity(AlertSeverity.HIGH)
+              .setRaisedAt(now)
+              .setTitle("Drug interaction: warfarin + ibuprofen (major)")
+              .build();
       produce(interaction);
       By item = By.cssSelector("li[data-alert-id='di-ward-1']");
       wait.until(ExpectedConditions.attributeToBe(item, "data-state", "open"));
 
-      produce(Alert.newBuilder().setAlertId("di-ward-1/resolved").setPatientId("bed-3")
-          .setKind(AlertKind.ALERT_RESOLVED).setSeverity(AlertSeverity.INFO).setRaisedAt(now.plusSeconds(1))
-          .setTitle("Resolved: drug interaction warfarin + ibuprofen (MedicationRequest/mr-2 was stopped)")
-          .setAttributes(java.util.Map.of("resolves", "di-ward-1")).build());
+      produce(
+          Alert.newBuilder()
+              .setAlertId("di-ward-1/resolved")
+              .setPatientId("bed-3")
+              .setKind(AlertKind.ALERT_RESOLVED)
+              .setSeverity(AlertSeverity.INFO)
+              .setRaisedAt(now.plusSeconds(1))
+              .setTitle(
+                  "Resolved: drug interaction warfarin + ibuprofen (MedicationRequest/mr-2 was stopped)")
+              .setAttributes(java.util.Map.of("resolves", "di-ward-1"))
+              .build());
       wait.until(ExpectedConditions.attributeToBe(item, "data-state", "resolved"));
-      assertThat(browser.findElement(item).getText()).contains("Resolved: drug interaction warfarin + ibuprofen");
-      assertThat(browser.findElements(By.cssSelector("li[data-alert-id='di-ward-1'] button[data-testid=ack]")))
+      assertThat(browser.findElement(item).getText())
+          .contains("Resolved: drug interaction warfarin + ibuprofen");
+      assertThat(
+              browser.findElements(
+                  By.cssSelector("li[data-alert-id='di-ward-1'] button[data-testid=ack]")))
           .isEmpty();
-      assertThat(browser.findElements(By.cssSelector("li[data-alert-id='di-ward-1/resolved']"))).isEmpty();
+      assertThat(browser.findElements(By.cssSelector("li[data-alert-id='di-ward-1/resolved']")))
+          .isEmpty();
       assertThat(browser.findElement(By.id("open-count")).getText()).isEqualTo("0");
     } catch (RuntimeException | AssertionError e) {
-      throw new AssertionError("Ward page failed (screenshot: " + screenshot() + "); its DOM:\n"
-          + browser.getPageSource(), e);
+      throw new AssertionError(
+          "Ward page failed (screenshot: "
+              + screenshot()
+              + "); its DOM:\n"
+              + browser.getPageSource(),
+          e);
     }
   }
 
   private static void produce(Alert alert) throws Exception {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(java.util.Map.<String, Object>of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.stack.kafkaBootstrap()), new StringSerializer(),
-        new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(services.topic(Topics.ALERTS.name()), alert.getPatientId().toString(),
-          Topics.ALERTS.valueSerde().serializer().serialize("", alert))).get();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            java.util.Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.stack.kafkaBootstrap()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  services.topic(Topics.ALERTS.name()),
+                  alert.getPatientId().toString(),
+                  Topics.ALERTS.valueSerde().serializer().serialize("", alert)))
+          .get();
     }
   }
 
-  /** Saves what the browser shows to {@code target/ward-dashboard.png} (a CI artifact; also on failure). */
+  /**
+   * Saves what the browser shows to {@code target/ward-dashboard.png} (a CI artifact; also on
+   * failure).
+   */
   private static Path screenshot() {
     Path file = Path.of("target", "ward-dashboard.png");
     try {
@@ -201,23 +273,39 @@ class WardDashboardBrowserTest {
 
   @Test
   void thePageIsServedByDashboardPushAndNotByTheOtherServicesInTheSameJvm() {
-    client(services.dashboardPort).get().uri("/").exchange().expectStatus().isOk()
-        .expectBody(String.class).value(html -> assertThat(html).contains("ward.js").doesNotContain("http"));
+    client(services.dashboardPort)
+        .get()
+        .uri("/")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody(String.class)
+        .value(html -> assertThat(html).contains("ward.js").doesNotContain("http"));
     client(services.dashboardPort).get().uri("/ward.js").exchange().expectStatus().isOk();
     client(services.ingestPort).get().uri("/ward.js").exchange().expectStatus().isNotFound();
     client(services.processorPort).get().uri("/index.html").exchange().expectStatus().isNotFound();
   }
 
   private static WebTestClient client(int port) {
-    return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(WAIT).build();
+    return WebTestClient.bindToServer()
+        .baseUrl("http://127.0.0.1:" + port)
+        .responseTimeout(WAIT)
+        .build();
   }
 
   private static void post(WebTestClient ingest, String ndjson) {
-    ingest.post().uri("/api/v1/vitals").contentType(MediaType.parseMediaType("application/x-ndjson"))
-        .bodyValue(ndjson + "\n").exchange().expectStatus().isOk();
+    ingest
+        .post()
+        .uri("/api/v1/vitals")
+        .contentType(MediaType.parseMediaType("application/x-ndjson"))
+        .bodyValue(ndjson + "\n")
+        .exchange()
+        .expectStatus()
+        .isOk();
   }
 
-  private static String reading(String patient, String code, double value, String unit, Instant time) {
+  private static String reading(
+      String patient, String code, double value, String unit, Instant time) {
     return """
         {"patientId":"%s","deviceId":"m1","code":"%s","value":%s,"unit":"%s","effectiveTime":"%s"}"""
         .formatted(patient, code, value, unit, time);

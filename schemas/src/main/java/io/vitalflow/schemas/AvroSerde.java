@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -21,16 +20,20 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Kafka serde for a generated Avro record in Avro single-object encoding: a two-byte marker, the
- * 8-byte fingerprint of the writer schema, then the binary body. No schema-registry server is needed:
- * the reader knows the current schema and every earlier version kept under {@code schema-history/}.
+ * 8-byte fingerprint of the writer schema, then the binary body. No schema-registry server is
+ * needed: the reader knows the current schema and every earlier version kept under {@code
+ * schema-history/}.
  */
-public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
+public final class AvroSerde<T extends SpecificRecord>
+    implements Serde<T>, Serializer<T>, Deserializer<T> {
 
   static {
-    // Avro 1.12 refuses to instantiate classes it does not trust; our generated contracts are trusted.
+    // Avro 1.12 refuses to instantiate classes it does not trust; our generated contracts are
+    // trusted.
     ClassSecurityValidator.ClassSecurityPredicate before = ClassSecurityValidator.getGlobal();
-    ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(before,
-        type -> type.getName().startsWith(AvroSerde.class.getPackageName() + ".")));
+    ClassSecurityValidator.setGlobal(
+        ClassSecurityValidator.composite(
+            before, type -> type.getName().startsWith(AvroSerde.class.getPackageName() + ".")));
   }
 
   private final Class<T> type;
@@ -68,16 +71,23 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
       buffer.get(bytes);
       return bytes;
     } catch (IOException | AvroRuntimeException | ClassCastException | NullPointerException e) {
-      throw new SerializationException("Cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+      throw new SerializationException(
+          "Cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 
   public T decode(byte[] bytes) {
     try {
       return decoder.decode(bytes);
-    } catch (IOException | AvroRuntimeException | ArrayIndexOutOfBoundsException | NegativeArraySizeException
-        | ClassCastException | IllegalArgumentException | OutOfMemoryError e) {
-      throw new SerializationException("Cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
+    } catch (IOException
+        | AvroRuntimeException
+        | ArrayIndexOutOfBoundsException
+        | NegativeArraySizeException
+        | ClassCastException
+        | IllegalArgumentException
+        | OutOfMemoryError e) {
+      throw new SerializationException(
+          "Cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 

@@ -9,9 +9,11 @@ public final class Loinc {
   public static final String DIASTOLIC_BP = "8462-4";
   public static final String BODY_TEMPERATURE = "8310-5";
   public static final String RESPIRATORY_RATE = "9279-1";
-  /** Blood pressure panel: never stored as such, split into its systolic and diastolic components. */
+
+  /**
+   * Blood pressure panel: never stored as such, split into its systolic and diastolic components.
+   */
   public static final String BLOOD_PRESSURE_PANEL = "85354-9";
 
-  private Loinc() {
-  }
+  private Loinc() {}
 }

@@ -2,7 +2,6 @@ package io.vitalflow.schemas;
 
 import java.util.Map;
 import java.util.Objects;
-
 import org.apache.kafka.common.serialization.Serde;
 
 /**
@@ -11,7 +10,11 @@ import org.apache.kafka.common.serialization.Serde;
  * @param partitions default partition count when the platform creates the topic
  * @param config topic-level settings (retention, cleanup policy, ...)
  */
-public record Topic<K, V>(String name, int partitions, Map<String, String> config, Serde<K> keySerde,
+public record Topic<K, V>(
+    String name,
+    int partitions,
+    Map<String, String> config,
+    Serde<K> keySerde,
     Serde<V> valueSerde) {
 
   public Topic {

@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.generic.GenericData;
@@ -16,32 +20,77 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-
 class AvroSerdeTest {
 
   private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
   @Test
   void everyCatalogueValueTypeRoundTrips() {
-    roundTrip(Topics.VITALS_RAW.valueSerde(), new VitalSign("r1", "p1", "d1", Loinc.HEART_RATE, 72.0, "/min", NOW, NOW));
-    roundTrip(Topics.VITALS_AGG_1M.valueSerde(), new VitalAggregate("p1", Loinc.SPO2, "%", NOW, NOW.plusSeconds(60),
-        3L, 94.0, 98.0, 288.0, 96.0, 97.0, NOW));
-    roundTrip(Topics.NEWS2.valueSerde(), new News2Score("p1", 5, RiskBand.MEDIUM, Map.of(Loinc.HEART_RATE, 1), true, NOW));
-    roundTrip(Topics.ALERTS.valueSerde(), Alert.newBuilder().setAlertId("a1").setPatientId("p1")
-        .setKind(AlertKind.NEWS2_BAND_CHANGE).setSeverity(AlertSeverity.HIGH).setRaisedAt(NOW).setTitle("NEWS2 7")
-        .setNews2Score(7).setBand(RiskBand.HIGH).setPreviousBand(RiskBand.LOW).build());
-    roundTrip(Topics.FHIR_COMMANDS.valueSerde(), FhirCommand.newBuilder().setRequestId("q1").setResourceType("Patient")
-        .setResourceId("x").setOperation(FhirOperation.UPDATE).setIfMatch(3L).setResource("{}").setReceivedAt(NOW)
-        .build());
-    roundTrip(Topics.FHIR_RESOURCES.valueSerde(), FhirResourceVersion.newBuilder().setResourceType("Patient")
-        .setResourceId("x").setVersionId(2).setLastUpdated(NOW).setDeleted(true).setRequestId("q1").build());
-    roundTrip(Topics.FHIR_OUTCOMES.valueSerde(), FhirCommandOutcome.newBuilder().setRequestId("q2")
-        .setResourceType("Patient").setResourceId("x").setStatus(412).setVersionId(3L).setMessage("stale").build());
+    roundTrip(
+        Topics.VITALS_RAW.valueSerde(),
+        new VitalSign("r1", "p1", "d1", Loinc.HEART_RATE, 72.0, "/min", NOW, NOW));
+    roundTrip(
+        Topics.VITALS_AGG_1M.valueSerde(),
+        new VitalAggregate(
+            "p1",
+            Loinc.SPO2,
+            "%",
+            NOW,
+            NOW.plusSeconds(60),
+            3L,
+            94.0,
+            98.0,
+            288.0,
+            96.0,
+            97.0,
+            NOW));
+    roundTrip(
+        Topics.NEWS2.valueSerde(),
+        new News2Score("p1", 5, RiskBand.MEDIUM, Map.of(Loinc.HEART_RATE, 1), true, NOW));
+    roundTrip(
+        Topics.ALERTS.valueSerde(),
+        Alert.newBuilder()
+            .setAlertId("a1")
+            .setPatientId("p1")
+            .setKind(AlertKind.NEWS2_BAND_CHANGE)
+            .setSeverity(AlertSeverity.HIGH)
+            .setRaisedAt(NOW)
+            .setTitle("NEWS2 7")
+            .setNews2Score(7)
+            .setBand(RiskBand.HIGH)
+            .setPreviousBand(RiskBand.LOW)
+            .build());
+    roundTrip(
+        Topics.FHIR_COMMANDS.valueSerde(),
+        FhirCommand.newBuilder()
+            .setRequestId("q1")
+            .setResourceType("Patient")
+            .setResourceId("x")
+            .setOperation(FhirOperation.UPDATE)
+            .setIfMatch(3L)
+            .setResource("{}")
+            .setReceivedAt(NOW)
+            .build());
+    roundTrip(
+        Topics.FHIR_RESOURCES.valueSerde(),
+        FhirResourceVersion.newBuilder()
+            .setResourceType("Patient")
+            .setResourceId("x")
+            .setVersionId(2)
+            .setLastUpdated(NOW)
+            .setDeleted(true)
+            .setRequestId("q1")
+            .build());
+    roundTrip(
+        Topics.FHIR_OUTCOMES.valueSerde(),
+        FhirCommandOutcome.newBuilder()
+            .setRequestId("q2")
+            .setResourceType("Patient")
+            .setResourceId("x")
+            .setStatus(412)
+            .setVersionId(3L)
+            .setMessage("stale")
+            .build());
   }
 
   @Property(tries = 200)
@@ -60,15 +109,23 @@ class AvroSerdeTest {
 
   @Test
   void bytesOfAnotherRecordTypeAreRejectedByFingerprint() {
-    byte[] aggregate = Topics.VITALS_AGG_1M.valueSerde().serializer().serialize("t", new VitalAggregate("p1",
-        Loinc.SPO2, "%", NOW, NOW, 1L, 1.0, 1.0, 1.0, 1.0, 1.0, NOW));
-    assertThatThrownBy(() -> Topics.VITALS_RAW.valueSerde().deserializer().deserialize("t", aggregate))
-        .isInstanceOf(SerializationException.class).hasMessageContaining("VitalSign");
+    byte[] aggregate =
+        Topics.VITALS_AGG_1M
+            .valueSerde()
+            .serializer()
+            .serialize(
+                "t",
+                new VitalAggregate(
+                    "p1", Loinc.SPO2, "%", NOW, NOW, 1L, 1.0, 1.0, 1.0, 1.0, 1.0, NOW));
+    assertThatThrownBy(
+            () -> Topics.VITALS_RAW.valueSerde().deserializer().deserialize("t", aggregate))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("VitalSign");
   }
 
   /**
-   * Every schema kept under schema-history/ must still be readable by the current schema: a change that
-   * breaks reading old data (removed field without default, changed type, ...) fails here.
+   * Every schema kept under schema-history/ must still be readable by the current schema: a change
+   * that breaks reading old data (removed field without default, changed type, ...) fails here.
    */
   @Test
   void currentSchemasCanReadEveryHistoricVersion() {
@@ -80,8 +137,11 @@ class AvroSerdeTest {
       assertThat(serde.history()).as("history of %s", current.getName()).isNotEmpty();
       for (Schema old : serde.history()) {
         var compatibility = SchemaCompatibility.checkReaderWriterCompatibility(current, old);
-        assertThat(compatibility.getType()).as("%s reading %s: %s", current.getName(), old.getName(),
-            compatibility.getDescription()).isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        assertThat(compatibility.getType())
+            .as(
+                "%s reading %s: %s",
+                current.getName(), old.getName(), compatibility.getDescription())
+            .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
       }
     }
   }
@@ -119,14 +179,27 @@ class AvroSerdeTest {
   @Provide
   Arbitrary<VitalSign> vitals() {
     Arbitrary<String> ids = Arbitraries.strings().ofMinLength(1).ofMaxLength(40);
-    return net.jqwik.api.Combinators.combine(ids, ids, Arbitraries.of(Loinc.HEART_RATE, Loinc.SPO2, Loinc.BODY_TEMPERATURE),
-        Arbitraries.doubles().between(-1e6, 1e6), Arbitraries.longs().between(0, 4_102_444_800_000L))
-        .as((patient, device, code, value, millis) -> new VitalSign("r-" + patient, patient, device, code, value,
-            "/min", Instant.ofEpochMilli(millis), Instant.ofEpochMilli(millis)));
+    return net.jqwik.api.Combinators.combine(
+            ids,
+            ids,
+            Arbitraries.of(Loinc.HEART_RATE, Loinc.SPO2, Loinc.BODY_TEMPERATURE),
+            Arbitraries.doubles().between(-1e6, 1e6),
+            Arbitraries.longs().between(0, 4_102_444_800_000L))
+        .as(
+            (patient, device, code, value, millis) ->
+                new VitalSign(
+                    "r-" + patient,
+                    patient,
+                    device,
+                    code,
+                    value,
+                    "/min",
+                    Instant.ofEpochMilli(millis),
+                    Instant.ofEpochMilli(millis)));
   }
 
-  private static <T extends SpecificRecord> void roundTrip(org.apache.kafka.common.serialization.Serde<T> serde,
-      T value) {
+  private static <T extends SpecificRecord> void roundTrip(
+      org.apache.kafka.common.serialization.Serde<T> serde, T value) {
     byte[] bytes = serde.serializer().serialize("t", value);
     assertThat(bytes[0]).isEqualTo((byte) 0xC3);
     assertThat(bytes[1]).isEqualTo((byte) 0x01);

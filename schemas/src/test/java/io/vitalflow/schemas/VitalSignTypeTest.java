@@ -49,8 +49,11 @@ class VitalSignTypeTest {
     assertThat(VitalSignType.SPO2.accepts("1")).isFalse();
     assertThat(VitalSignType.SYSTOLIC_BP.accepts("mmHg")).as("not UCUM").isFalse();
     assertThat(VitalSignType.BODY_TEMPERATURE.accepts("[degC]")).as("not UCUM").isFalse();
-    assertThat(VitalSignType.BODY_TEMPERATURE.accepts("cel")).as("UCUM is case-sensitive").isFalse();
-    assertThatIllegalArgumentException().isThrownBy(() -> VitalSignType.BODY_TEMPERATURE.toCanonical(1, "kPa"));
+    assertThat(VitalSignType.BODY_TEMPERATURE.accepts("cel"))
+        .as("UCUM is case-sensitive")
+        .isFalse();
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> VitalSignType.BODY_TEMPERATURE.toCanonical(1, "kPa"));
   }
 
   @Test
@@ -82,9 +85,16 @@ class VitalSignTypeTest {
 
   @Test
   void everyTypeHasADisplayAndItsCodeIsALoincConstant() {
-    assertThat(VitalSignType.values()).extracting(VitalSignType::code).containsExactlyInAnyOrder(Loinc.HEART_RATE,
-        Loinc.SPO2, Loinc.SPO2_ARTERIAL, Loinc.SYSTOLIC_BP, Loinc.DIASTOLIC_BP, Loinc.BODY_TEMPERATURE,
-        Loinc.RESPIRATORY_RATE);
+    assertThat(VitalSignType.values())
+        .extracting(VitalSignType::code)
+        .containsExactlyInAnyOrder(
+            Loinc.HEART_RATE,
+            Loinc.SPO2,
+            Loinc.SPO2_ARTERIAL,
+            Loinc.SYSTOLIC_BP,
+            Loinc.DIASTOLIC_BP,
+            Loinc.BODY_TEMPERATURE,
+            Loinc.RESPIRATORY_RATE);
     assertThat(VitalSignType.values()).allSatisfy(type -> assertThat(type.display()).isNotBlank());
     assertThat(VitalSignType.SYSTOLIC_BP.display()).isEqualTo("Systolic blood pressure");
   }

@@ -1,15 +1,16 @@
 package io.vitalflow.storage;
 
 import javax.sql.DataSource;
-
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Where a PostgreSQL database that VitalFlow started or created is (the local stack, tests) and how to log in,
- * in JDBC and R2DBC form. Services never take these apart: they are given {@code spring.datasource.*} and
- * {@code spring.r2dbc.*}, whose URLs go to the drivers whole, parameters and all.
+ * Where a PostgreSQL database that VitalFlow started or created is (the local stack, tests) and how
+ * to log in, in JDBC and R2DBC form. Services never take these apart: they are given {@code
+ * spring.datasource.*} and {@code spring.r2dbc.*}, whose URLs go to the drivers whole, parameters
+ * and all.
  */
-public record PostgresCoordinates(String host, int port, String database, String user, String password) {
+public record PostgresCoordinates(
+    String host, int port, String database, String user, String password) {
 
   public String jdbcUrl() {
     return "jdbc:postgresql://" + host + ":" + port + "/" + database;

@@ -1,16 +1,14 @@
 package io.vitalflow.processor;
 
+import io.vitalflow.kafka.Failures;
+import io.vitalflow.storage.PartitionMaintenance;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-
-import io.vitalflow.storage.PartitionMaintenance;
-import io.vitalflow.kafka.Failures;
 
 /** Runs partition maintenance every hour (creating days ahead, dropping expired ones). */
 @Component
@@ -27,11 +25,13 @@ class PartitionScheduler implements SmartLifecycle {
 
   @Override
   public synchronized void start() {
-    executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "partition-maintenance");
-      thread.setDaemon(true);
-      return thread;
-    });
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "partition-maintenance");
+              thread.setDaemon(true);
+              return thread;
+            });
     executor.scheduleWithFixedDelay(this::runOnce, 1, 60, TimeUnit.MINUTES);
   }
 

@@ -5,10 +5,10 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * {@code /actuator/health}: down when a Kafka Streams application has stopped, failed, lost every stream thread
- * or makes no progress while its input grows ({@link StreamsRunner#health()}); rebalancing counts as up. Up
- * again on its own once the cause is gone. One per application: {@code streams} (vitals) and
- * {@code medicationStreams}.
+ * {@code /actuator/health}: down when a Kafka Streams application has stopped, failed, lost every
+ * stream thread or makes no progress while its input grows ({@link StreamsRunner#health()});
+ * rebalancing counts as up. Up again on its own once the cause is gone. One per application: {@code
+ * streams} (vitals) and {@code medicationStreams}.
  */
 final class StreamsHealthIndicator implements HealthIndicator {
 

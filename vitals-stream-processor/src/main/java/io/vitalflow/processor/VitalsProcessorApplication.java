@@ -1,40 +1,35 @@
 package io.vitalflow.processor;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalflow.kafka.KafkaClients;
 import io.vitalflow.kafka.StreamsRunner;
-import io.vitalflow.storage.sink.SinkHealthIndicator;
-import java.time.Clock;
-import java.time.Duration;
-
-import java.util.List;
-import java.util.Properties;
-
-import javax.sql.DataSource;
-
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.streams.StreamsConfig;
-
-import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.annotation.Bean;
-
-import com.zaxxer.hikari.HikariDataSource;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.vitalflow.storage.Migrations;
-import io.vitalflow.storage.PartitionMaintenance;
-import io.vitalflow.storage.StorageLayout;
+import io.vitalflow.kafka.StreamsSettings;
 import io.vitalflow.processor.sink.SinkSettings;
 import io.vitalflow.processor.sink.VitalsSink;
 import io.vitalflow.processor.topology.RawReadingCheck;
-import io.vitalflow.kafka.StreamsSettings;
 import io.vitalflow.processor.topology.VitalsTopology;
+import io.vitalflow.storage.Migrations;
+import io.vitalflow.storage.PartitionMaintenance;
+import io.vitalflow.storage.StorageLayout;
+import io.vitalflow.storage.sink.SinkHealthIndicator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
 
 /**
- * Kafka Streams (aggregates, NEWS2, dead letters), the PostgreSQL sink and, as a second Streams application,
- * the medication-interaction checks ({@link MedicationStreamsConfiguration}), in one service.
+ * Kafka Streams (aggregates, NEWS2, dead letters), the PostgreSQL sink and, as a second Streams
+ * application, the medication-interaction checks ({@link MedicationStreamsConfiguration}), in one
+ * service.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(ProcessorProperties.class)
@@ -50,52 +45,72 @@ public class VitalsProcessorApplication {
     builder().run(args);
   }
 
-  /** Every Kafka client of this service (Streams, sinks, dead letters) gets the operator's {@code spring.kafka.*}. */
+  /**
+   * Every Kafka client of this service (Streams, sinks, dead letters) gets the operator's {@code
+   * spring.kafka.*}.
+   */
   @Bean
   KafkaClients kafkaClients(KafkaProperties kafka) {
     return KafkaClients.of(kafka);
   }
 
   /**
-   * The schema, before anything reads or writes: the pool is Spring Boot's ({@code spring.datasource.*}). Each sink
-   * consumer holds one connection while it runs, so a pool too small for them would leave a sink waiting for a
-   * connection forever: refused at start, naming both settings.
+   * The schema, before anything reads or writes: the pool is Spring Boot's ({@code
+   * spring.datasource.*}). Each sink consumer holds one connection while it runs, so a pool too
+   * small for them would leave a sink waiting for a connection forever: refused at start, naming
+   * both settings.
    */
   @Bean
   StorageLayout storageLayout(DataSource dataSource, ProcessorProperties properties) {
-    int held = properties.sinkThreads() + 2; // the readings sink's consumers and the two aggregate sinks
+    int held =
+        properties.sinkThreads() + 2; // the readings sink's consumers and the two aggregate sinks
     if (dataSource instanceof HikariDataSource pool && pool.getMaximumPoolSize() < held + 2) {
-      throw new IllegalStateException("spring.datasource.hikari.maximum-pool-size (" + pool.getMaximumPoolSize()
-          + ") must be at least vitalflow.processor.sink-threads + 4 (" + (held + 2) + "): each sink consumer holds "
-          + "a connection, partition maintenance and health need two more");
+      throw new IllegalStateException(
+          "spring.datasource.hikari.maximum-pool-size ("
+              + pool.getMaximumPoolSize()
+              + ") must be at least vitalflow.processor.sink-threads + 4 ("
+              + (held + 2)
+              + "): each sink consumer holds "
+              + "a connection, partition maintenance and health need two more");
     }
     return Migrations.migrate(dataSource);
   }
 
   @Bean
-  PartitionMaintenance partitionMaintenance(DataSource dataSource, StorageLayout migrated,
-      ProcessorProperties properties) {
-    return new PartitionMaintenance(dataSource, properties.maxReadingAge(), Duration.ofDays(3),
-        properties.retention(), Clock.systemUTC());
+  PartitionMaintenance partitionMaintenance(
+      DataSource dataSource, StorageLayout migrated, ProcessorProperties properties) {
+    return new PartitionMaintenance(
+        dataSource,
+        properties.maxReadingAge(),
+        Duration.ofDays(3),
+        properties.retention(),
+        Clock.systemUTC());
   }
 
   @Bean
   VitalsTopology.Options topologyOptions(ProcessorProperties properties) {
-    return VitalsTopology.Options.defaults().withTopicPrefix(properties.topicPrefix())
-        .withGrace1m(properties.windowGrace1m()).withGrace1h(properties.windowGrace1h())
+    return VitalsTopology.Options.defaults()
+        .withTopicPrefix(properties.topicPrefix())
+        .withGrace1m(properties.windowGrace1m())
+        .withGrace1h(properties.windowGrace1h())
         .withMaxFutureSkew(properties.clockSkew());
   }
 
   @Bean
-  StreamsRunner vitalsStreams(ProcessorProperties properties, VitalsTopology.Options options, KafkaClients kafka,
+  StreamsRunner vitalsStreams(
+      ProcessorProperties properties,
+      VitalsTopology.Options options,
+      KafkaClients kafka,
       MeterRegistry meters) {
     var topology = new VitalsTopology(options);
-    Properties streams = StreamsSettings.properties(StreamsSettings.Options
-        .of(properties.applicationId(), properties.stateDir())
-        .withReplicationFactor(properties.replicationFactor())
-        .withStreamThreads(properties.streamThreads())
-        .withCommitInterval(properties.streamsCommitInterval())
-        .withCacheMaxBytes(properties.streamsCacheBytes()), kafka);
+    Properties streams =
+        StreamsSettings.properties(
+            StreamsSettings.Options.of(properties.applicationId(), properties.stateDir())
+                .withReplicationFactor(properties.replicationFactor())
+                .withStreamThreads(properties.streamThreads())
+                .withCommitInterval(properties.streamsCommitInterval())
+                .withCacheMaxBytes(properties.streamsCacheBytes()),
+            kafka);
     // each commit sends thousands of window updates per partition: fewer, larger (lz4) batches
     streams.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
     StreamsSettings.sessionTimeout(streams, properties.sessionTimeout());
@@ -108,47 +123,112 @@ public class VitalsProcessorApplication {
   }
 
   @Bean(destroyMethod = "close")
-  VitalsSink readingsSink(ProcessorProperties properties, KafkaClients kafka, DataSource dataSource,
-      MeterRegistry meters, PartitionMaintenance maintenance, VitalsTopology.Options options) {
+  VitalsSink readingsSink(
+      ProcessorProperties properties,
+      KafkaClients kafka,
+      DataSource dataSource,
+      MeterRegistry meters,
+      PartitionMaintenance maintenance,
+      VitalsTopology.Options options) {
     maintenance.run();
-    return startSink(kafka, dataSource, meters, RawReadingCheck.of(options), new SinkSettings(
-        SinkSettings.Streams.READINGS, properties.applicationId() + "-sink-readings", properties.topicPrefix(),
-        properties.sinkBatchRecords(), properties.sinkLinger(), properties.sinkThreads(), properties.sessionTimeout()));
+    return startSink(
+        kafka,
+        dataSource,
+        meters,
+        RawReadingCheck.of(options),
+        new SinkSettings(
+            SinkSettings.Streams.READINGS,
+            properties.applicationId() + "-sink-readings",
+            properties.topicPrefix(),
+            properties.sinkBatchRecords(),
+            properties.sinkLinger(),
+            properties.sinkThreads(),
+            properties.sessionTimeout()));
   }
 
   @Bean(destroyMethod = "close")
-  VitalsSink minuteAggregatesSink(ProcessorProperties properties, KafkaClients kafka, DataSource dataSource,
-      StorageLayout migrated, MeterRegistry meters, VitalsTopology.Options options) {
-    return startAggregatesSink(properties, kafka, dataSource, meters, options, SinkSettings.Streams.MINUTE_AGGREGATES,
-        "-sink-agg-1m", properties.aggregateFlushInterval());
+  VitalsSink minuteAggregatesSink(
+      ProcessorProperties properties,
+      KafkaClients kafka,
+      DataSource dataSource,
+      StorageLayout migrated,
+      MeterRegistry meters,
+      VitalsTopology.Options options) {
+    return startAggregatesSink(
+        properties,
+        kafka,
+        dataSource,
+        meters,
+        options,
+        SinkSettings.Streams.MINUTE_AGGREGATES,
+        "-sink-agg-1m",
+        properties.aggregateFlushInterval());
   }
 
   @Bean(destroyMethod = "close")
-  VitalsSink hourAggregatesSink(ProcessorProperties properties, KafkaClients kafka, DataSource dataSource,
-      StorageLayout migrated, MeterRegistry meters, VitalsTopology.Options options) {
-    return startAggregatesSink(properties, kafka, dataSource, meters, options, SinkSettings.Streams.HOUR_AGGREGATES,
-        "-sink-agg-1h", properties.hourAggregateFlushInterval());
+  VitalsSink hourAggregatesSink(
+      ProcessorProperties properties,
+      KafkaClients kafka,
+      DataSource dataSource,
+      StorageLayout migrated,
+      MeterRegistry meters,
+      VitalsTopology.Options options) {
+    return startAggregatesSink(
+        properties,
+        kafka,
+        dataSource,
+        meters,
+        options,
+        SinkSettings.Streams.HOUR_AGGREGATES,
+        "-sink-agg-1h",
+        properties.hourAggregateFlushInterval());
   }
 
   /** {@code /actuator/health} component {@code sinks}: DOWN while a sink makes no progress. */
   @Bean
-  SinkHealthIndicator sinksHealthIndicator(VitalsSink readingsSink, VitalsSink minuteAggregatesSink,
-      VitalsSink hourAggregatesSink, ProcessorProperties properties) {
-    return new SinkHealthIndicator(List.of(readingsSink::health, minuteAggregatesSink::health,
-        hourAggregatesSink::health), properties.sinkHealthTolerance());
+  SinkHealthIndicator sinksHealthIndicator(
+      VitalsSink readingsSink,
+      VitalsSink minuteAggregatesSink,
+      VitalsSink hourAggregatesSink,
+      ProcessorProperties properties) {
+    return new SinkHealthIndicator(
+        List.of(readingsSink::health, minuteAggregatesSink::health, hourAggregatesSink::health),
+        properties.sinkHealthTolerance());
   }
 
-  /** Window updates are collapsed per window between flushes, so the batch is bounded by time only. */
-  private static VitalsSink startAggregatesSink(ProcessorProperties properties, KafkaClients kafka,
-      DataSource dataSource, MeterRegistry meters, VitalsTopology.Options options, SinkSettings.Streams streams,
-      String groupSuffix, Duration flushInterval) {
-    return startSink(kafka, dataSource, meters, RawReadingCheck.of(options), new SinkSettings(streams,
-        properties.applicationId() + groupSuffix, properties.topicPrefix(), 1_000_000, flushInterval, 1,
-        properties.sessionTimeout()));
+  /**
+   * Window updates are collapsed per window between flushes, so the batch is bounded by time only.
+   */
+  private static VitalsSink startAggregatesSink(
+      ProcessorProperties properties,
+      KafkaClients kafka,
+      DataSource dataSource,
+      MeterRegistry meters,
+      VitalsTopology.Options options,
+      SinkSettings.Streams streams,
+      String groupSuffix,
+      Duration flushInterval) {
+    return startSink(
+        kafka,
+        dataSource,
+        meters,
+        RawReadingCheck.of(options),
+        new SinkSettings(
+            streams,
+            properties.applicationId() + groupSuffix,
+            properties.topicPrefix(),
+            1_000_000,
+            flushInterval,
+            1,
+            properties.sessionTimeout()));
   }
 
-  private static VitalsSink startSink(KafkaClients kafka, DataSource dataSource, MeterRegistry meters,
-      RawReadingCheck readingCheck, SinkSettings settings) {
+  private static VitalsSink startSink(
+      KafkaClients kafka,
+      DataSource dataSource,
+      MeterRegistry meters,
+      RawReadingCheck readingCheck,
+      SinkSettings settings) {
     VitalsSink sink = new VitalsSink(kafka, dataSource, settings, meters, readingCheck);
     sink.start();
     return sink;

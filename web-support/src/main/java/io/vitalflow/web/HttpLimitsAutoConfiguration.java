@@ -1,5 +1,6 @@
 package io.vitalflow.web;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -7,14 +8,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-
-import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * Every reactive VitalFlow service on Reactor Netty gets the {@link HttpLimits} of its own configuration file
- * ({@code vitalflow.http.*}); one {@link RequestGate} per application context, so services sharing the local
- * platform's JVM keep separate budgets.
+ * Every reactive VitalFlow service on Reactor Netty gets the {@link HttpLimits} of its own
+ * configuration file ({@code vitalflow.http.*}); one {@link RequestGate} per application context,
+ * so services sharing the local platform's JVM keep separate budgets.
  */
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)

@@ -1,12 +1,5 @@
 package io.vitalflow.web;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.util.ArrayDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -27,17 +20,24 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import reactor.netty.NettyPipeline;
 
 /**
- * One HTTP/1.1 connection's share of the {@link RequestGate}, just behind the HTTP codec. It counts the
- * connection, answers 503 with {@code Retry-After} (and {@code Connection: close}) to the request of a
- * connection over the connection limits or of a request whose body does not fit the in-flight byte budget, and
- * closes a connection whose request head takes longer than {@code request-header-timeout} from its first byte
- * (a {@link HeadClock} in front of the codec sees that byte). Reserved bytes are given back when the response
- * to the request ends or the connection closes. A request body must arrive within {@code request-timeout} without
- * pauses over {@code body-read-timeout}. A connection upgraded to WebSocket keeps its count only. Reactor Netty's
- * idle timeout covers connections between requests ({@link LimitsCustomizer}).
+ * One HTTP/1.1 connection's share of the {@link RequestGate}, just behind the HTTP codec. It counts
+ * the connection, answers 503 with {@code Retry-After} (and {@code Connection: close}) to the
+ * request of a connection over the connection limits or of a request whose body does not fit the
+ * in-flight byte budget, and closes a connection whose request head takes longer than {@code
+ * request-header-timeout} from its first byte (a {@link HeadClock} in front of the codec sees that
+ * byte). Reserved bytes are given back when the response to the request ends or the connection
+ * closes. A request body must arrive within {@code request-timeout} without pauses over {@code
+ * body-read-timeout}. A connection upgraded to WebSocket keeps its count only. Reactor Netty's idle
+ * timeout covers connections between requests ({@link LimitsCustomizer}).
  */
 final class LimitsHandler extends ChannelDuplexHandler {
 
@@ -50,8 +50,10 @@ final class LimitsHandler extends ChannelDuplexHandler {
   private InetAddress address;
   private boolean counted;
   private RequestGate.Admission admission = RequestGate.Admission.ADMITTED;
+
   /** Bytes reserved by each request whose response has not ended yet, oldest first. */
   private final ArrayDeque<long[]> reservations = new ArrayDeque<>();
+
   private long[] reading;
   private boolean awaitingHead = true;
   private boolean discarding;
@@ -67,7 +69,10 @@ final class LimitsHandler extends ChannelDuplexHandler {
     this.limits = gate.limits();
   }
 
-  /** Puts a fresh handler into an HTTP/1.1 server pipeline (no-op for pipelines without Reactor's codec). */
+  /**
+   * Puts a fresh handler into an HTTP/1.1 server pipeline (no-op for pipelines without Reactor's
+   * codec).
+   */
   static void install(ChannelPipeline pipeline, RequestGate gate, OverloadAnswer answer) {
     if (pipeline.get(NettyPipeline.HttpCodec) == null || pipeline.get(NAME) != null) {
       return;
@@ -97,8 +102,10 @@ final class LimitsHandler extends ChannelDuplexHandler {
       return;
     }
     SocketAddress remote = ctx.channel().remoteAddress();
-    address = remote instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress()
-        : InetAddress.getLoopbackAddress();
+    address =
+        remote instanceof InetSocketAddress inet && inet.getAddress() != null
+            ? inet.getAddress()
+            : InetAddress.getLoopbackAddress();
     counted = true;
     admission = gate.openConnection(address);
     if (admission == RequestGate.Admission.REFUSED) {
@@ -151,9 +158,12 @@ final class LimitsHandler extends ChannelDuplexHandler {
     long declared = HttpUtil.getContentLength(request, -1L);
     RequestGate.Reason full = declared > 0 ? gate.reserve(address, declared) : null;
     if (full != null) {
-      reject(ctx, request, full == RequestGate.Reason.IN_FLIGHT_BYTES
-          ? "The service is receiving too many request bodies at once; retry later."
-          : "Too many request bodies from this client at once; retry later.");
+      reject(
+          ctx,
+          request,
+          full == RequestGate.Reason.IN_FLIGHT_BYTES
+              ? "The service is receiving too many request bodies at once; retry later."
+              : "Too many request bodies from this client at once; retry later.");
       return;
     }
     // a body without Content-Length is counted as it arrives (onContent)
@@ -179,7 +189,8 @@ final class LimitsHandler extends ChannelDuplexHandler {
     if (current != null && current[1] == 1) {
       int size = content.content().readableBytes();
       if (size > 0 && gate.reserve(address, size) != null) {
-        // a body of unknown length outgrew the budget after the application got its head: only closing is left
+        // a body of unknown length outgrew the budget after the application got its head: only
+        // closing is left
         ReferenceCountUtil.release(content);
         ctx.close();
         return;
@@ -200,29 +211,39 @@ final class LimitsHandler extends ChannelDuplexHandler {
   }
 
   /**
-   * The body must arrive within {@code request-timeout}, without a pause longer than {@code body-read-timeout}.
-   * Only requests with a body get these (not a WebSocket upgrade or an SSE request, which Reactor Netty's own
-   * request timeout would cut off). On expiry the body stream fails ({@link BodyTimeoutException}, answered
-   * 408), and the connection is closed a second later whatever the application does.
+   * The body must arrive within {@code request-timeout}, without a pause longer than {@code
+   * body-read-timeout}. Only requests with a body get these (not a WebSocket upgrade or an SSE
+   * request, which Reactor Netty's own request timeout would cut off). On expiry the body stream
+   * fails ({@link BodyTimeoutException}, answered 408), and the connection is closed a second later
+   * whatever the application does.
    */
   private void startBodyTimers(ChannelHandlerContext ctx) {
     cancelBodyTimers();
     bodyReadAtNanos = System.nanoTime();
-    bodyDeadline = ctx.executor().schedule(() -> bodyTimedOut(ctx, "request-timeout"),
-        limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    bodyDeadline =
+        ctx.executor()
+            .schedule(
+                () -> bodyTimedOut(ctx, "request-timeout"),
+                limits.requestTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
     scheduleGapCheck(ctx, limits.bodyReadTimeout().toNanos());
   }
 
   private void scheduleGapCheck(ChannelHandlerContext ctx, long inNanos) {
-    bodyGapCheck = ctx.executor().schedule(() -> {
-      long quiet = System.nanoTime() - bodyReadAtNanos;
-      long allowed = limits.bodyReadTimeout().toNanos();
-      if (quiet >= allowed) {
-        bodyTimedOut(ctx, "body-read-timeout");
-      } else {
-        scheduleGapCheck(ctx, allowed - quiet);
-      }
-    }, inNanos, TimeUnit.NANOSECONDS);
+    bodyGapCheck =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  long quiet = System.nanoTime() - bodyReadAtNanos;
+                  long allowed = limits.bodyReadTimeout().toNanos();
+                  if (quiet >= allowed) {
+                    bodyTimedOut(ctx, "body-read-timeout");
+                  } else {
+                    scheduleGapCheck(ctx, allowed - quiet);
+                  }
+                },
+                inNanos,
+                TimeUnit.NANOSECONDS);
   }
 
   private void bodyTimedOut(ChannelHandlerContext ctx, String which) {
@@ -248,8 +269,11 @@ final class LimitsHandler extends ChannelDuplexHandler {
 
   private void reject(ChannelHandlerContext ctx, HttpRequest request, String detail) {
     // a client waiting for 100-continue sends no body after a 503
-    boolean bodyFollows = !(request instanceof LastHttpContent) && !HttpUtil.is100ContinueExpected(request)
-        && (HttpUtil.getContentLength(request, -1L) > 0 || HttpUtil.isTransferEncodingChunked(request));
+    boolean bodyFollows =
+        !(request instanceof LastHttpContent)
+            && !HttpUtil.is100ContinueExpected(request)
+            && (HttpUtil.getContentLength(request, -1L) > 0
+                || HttpUtil.isTransferEncodingChunked(request));
     String uri = request.uri();
     int query = uri.indexOf('?');
     String path = query < 0 ? uri : uri.substring(0, query);
@@ -259,19 +283,28 @@ final class LimitsHandler extends ChannelDuplexHandler {
       ctx.close();
       return;
     }
-    OverloadAnswer.Body body = answer.body(503, path.length() > 200 ? path.substring(0, 200) : path, detail);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.SERVICE_UNAVAILABLE, Unpooled.wrappedBuffer(body.bytes()));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, body.contentType())
+    OverloadAnswer.Body body =
+        answer.body(503, path.length() > 200 ? path.substring(0, 200) : path, detail);
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.SERVICE_UNAVAILABLE,
+            Unpooled.wrappedBuffer(body.bytes()));
+    response
+        .headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, body.contentType())
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.bytes().length)
         .set(HttpHeaderNames.RETRY_AFTER, Long.toString(limits.retryAfter().toSeconds()))
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     if (bodyFollows) {
-      // read and drop the body so that the client sees the answer (closing on unread bytes resets the
+      // read and drop the body so that the client sees the answer (closing on unread bytes resets
+      // the
       // connection), but not for longer than a request head may take
       discarding = true;
       ctx.writeAndFlush(response);
-      ctx.executor().schedule(() -> ctx.close(), limits.requestHeaderTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      ctx.executor()
+          .schedule(
+              () -> ctx.close(), limits.requestHeaderTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } else {
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
@@ -279,7 +312,8 @@ final class LimitsHandler extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (!upgraded && msg instanceof HttpResponse response
+    if (!upgraded
+        && msg instanceof HttpResponse response
         && response.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
       upgraded = true;
       cancelHeadDeadline();
@@ -297,13 +331,18 @@ final class LimitsHandler extends ChannelDuplexHandler {
 
   private void startHeadDeadline(ChannelHandlerContext ctx) {
     if (headDeadline == null && awaitingHead && !upgraded) {
-      headDeadline = ctx.executor().schedule(() -> {
-        headDeadline = null;
-        if (awaitingHead && !upgraded && ctx.channel().isActive()) {
-          gate.count(RequestGate.Reason.HEADER_TIMEOUT);
-          ctx.close();
-        }
-      }, limits.requestHeaderTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      headDeadline =
+          ctx.executor()
+              .schedule(
+                  () -> {
+                    headDeadline = null;
+                    if (awaitingHead && !upgraded && ctx.channel().isActive()) {
+                      gate.count(RequestGate.Reason.HEADER_TIMEOUT);
+                      ctx.close();
+                    }
+                  },
+                  limits.requestHeaderTimeout().toMillis(),
+                  TimeUnit.MILLISECONDS);
     }
   }
 

@@ -1,18 +1,18 @@
 package io.vitalflow.web;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-
 /**
- * The counters behind {@link HttpLimits} for one service: open connections and reserved request bytes, in
- * total and per client address. Every connection of the service shares one gate; each takes and gives back
- * what it holds ({@link LimitsHandler}), so the counts fall back to zero when the connections are gone.
+ * The counters behind {@link HttpLimits} for one service: open connections and reserved request
+ * bytes, in total and per client address. Every connection of the service shares one gate; each
+ * takes and gives back what it holds ({@link LimitsHandler}), so the counts fall back to zero when
+ * the connections are gone.
  */
 public final class RequestGate {
 
@@ -32,7 +32,11 @@ public final class RequestGate {
   }
 
   /** What a new connection may do. */
-  enum Admission { ADMITTED, ANSWER_503, REFUSED }
+  enum Admission {
+    ADMITTED,
+    ANSWER_503,
+    REFUSED
+  }
 
   private final HttpLimits limits;
   private final AtomicLong connections = new AtomicLong();
@@ -50,12 +54,17 @@ public final class RequestGate {
     this.limits = limits;
     if (meters != null) {
       Gauge.builder("vitalflow.http.connections", connections, AtomicLong::get)
-          .description("open HTTP connections").register(meters);
+          .description("open HTTP connections")
+          .register(meters);
       Gauge.builder("vitalflow.http.in.flight.request.bytes", bytes, AtomicLong::get)
-          .description("request body bytes reserved by requests not yet answered").register(meters);
+          .description("request body bytes reserved by requests not yet answered")
+          .register(meters);
       for (Reason reason : Reason.values()) {
-        rejected[reason.ordinal()] = Counter.builder("vitalflow.http.rejected").tag("reason", reason.tag)
-            .description("connections and requests answered 503 or closed by an HTTP limit").register(meters);
+        rejected[reason.ordinal()] =
+            Counter.builder("vitalflow.http.rejected")
+                .tag("reason", reason.tag)
+                .description("connections and requests answered 503 or closed by an HTTP limit")
+                .register(meters);
       }
     }
   }
@@ -74,22 +83,33 @@ public final class RequestGate {
     return bytes.get();
   }
 
-  /** Counts a new connection (always: {@link #closeConnection} gives it back) and says what it may do. */
+  /**
+   * Counts a new connection (always: {@link #closeConnection} gives it back) and says what it may
+   * do.
+   */
   Admission openConnection(InetAddress address) {
     long total = connections.incrementAndGet();
-    long fromAddress = perAddress.compute(address, (key, counts) -> {
-      Counts next = counts == null ? new Counts() : counts;
-      next.connections++;
-      return next;
-    }).connections;
+    long fromAddress =
+        perAddress.compute(
+                address,
+                (key, counts) -> {
+                  Counts next = counts == null ? new Counts() : counts;
+                  next.connections++;
+                  return next;
+                })
+            .connections;
     int perAddressMax = limits.maxConnectionsPerAddress();
     boolean addressFull = perAddressMax > 0 && fromAddress > perAddressMax;
     if (total <= limits.maxConnections() && !addressFull) {
       return Admission.ADMITTED;
     }
-    count(addressFull && total <= limits.maxConnections() ? Reason.CONNECTIONS_PER_ADDRESS : Reason.CONNECTIONS);
-    boolean farOver = total > limits.maxConnections() + limits.answeredOverflow()
-        || addressFull && fromAddress > perAddressMax + limits.answeredOverflow();
+    count(
+        addressFull && total <= limits.maxConnections()
+            ? Reason.CONNECTIONS_PER_ADDRESS
+            : Reason.CONNECTIONS);
+    boolean farOver =
+        total > limits.maxConnections() + limits.answeredOverflow()
+            || addressFull && fromAddress > perAddressMax + limits.answeredOverflow();
     return farOver ? Admission.REFUSED : Admission.ANSWER_503;
   }
 
@@ -98,19 +118,24 @@ public final class RequestGate {
     release(address, counts -> counts.connections--);
   }
 
-  /** Reserves {@code count} request bytes for {@code address}; null when they fit, else the limit they hit. */
+  /**
+   * Reserves {@code count} request bytes for {@code address}; null when they fit, else the limit
+   * they hit.
+   */
   Reason reserve(InetAddress address, long count) {
     long perAddressMax = limits.maxInFlightRequestBytesPerAddress().toBytes();
     boolean[] fits = {true};
-    perAddress.compute(address, (key, counts) -> {
-      Counts next = counts == null ? new Counts() : counts;
-      if (perAddressMax > 0 && next.bytes + count > perAddressMax) {
-        fits[0] = false;
-      } else {
-        next.bytes += count;
-      }
-      return next.connections == 0 && next.bytes == 0 ? null : next;
-    });
+    perAddress.compute(
+        address,
+        (key, counts) -> {
+          Counts next = counts == null ? new Counts() : counts;
+          if (perAddressMax > 0 && next.bytes + count > perAddressMax) {
+            fits[0] = false;
+          } else {
+            next.bytes += count;
+          }
+          return next.connections == 0 && next.bytes == 0 ? null : next;
+        });
     if (!fits[0]) {
       count(Reason.IN_FLIGHT_BYTES_PER_ADDRESS);
       return Reason.IN_FLIGHT_BYTES_PER_ADDRESS;
@@ -139,9 +164,11 @@ public final class RequestGate {
   }
 
   private void release(InetAddress address, Consumer<Counts> change) {
-    perAddress.computeIfPresent(address, (key, counts) -> {
-      change.accept(counts);
-      return counts.connections <= 0 && counts.bytes <= 0 ? null : counts;
-    });
+    perAddress.computeIfPresent(
+        address,
+        (key, counts) -> {
+          change.accept(counts);
+          return counts.connections <= 0 && counts.bytes <= 0 ? null : counts;
+        });
   }
 }

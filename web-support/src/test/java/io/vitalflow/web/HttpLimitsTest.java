@@ -7,12 +7,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Each limit of {@link HttpLimits} against a real Reactor Netty server, with plain sockets as clients. */
+/**
+ * Each limit of {@link HttpLimits} against a real Reactor Netty server, with plain sockets as
+ * clients.
+ */
 class HttpLimitsTest {
 
   private ConfigurableApplicationContext app;
@@ -53,12 +55,15 @@ class HttpLimitsTest {
 
   @Test
   void aHeadSentByteByByteIsCutOffAtTheHeaderTimeout() throws Exception {
-    int port = start("--vitalflow.http.request-header-timeout=1s", "--vitalflow.http.idle-timeout=30s");
+    int port =
+        start("--vitalflow.http.request-header-timeout=1s", "--vitalflow.http.idle-timeout=30s");
     RawHttp slow = client(port, "127.0.0.1");
     long start = System.nanoTime();
     slow.send("GET /api/hello HTTP/1.1\r\n");
     boolean closed = false;
-    for (int i = 0; i < 40 && !closed; i++) { // a header line every 100 ms: never idle, never complete
+    for (int i = 0;
+        i < 40 && !closed;
+        i++) { // a header line every 100 ms: never idle, never complete
       Thread.sleep(100);
       try {
         slow.send("X-Slow-" + i + ": a\r\n");
@@ -66,7 +71,8 @@ class HttpLimitsTest {
         closed = true;
       }
     }
-    long tookMillis = (System.nanoTime() - start) / 1_000_000 + Math.max(0, slow.millisUntilClosed(2000));
+    long tookMillis =
+        (System.nanoTime() - start) / 1_000_000 + Math.max(0, slow.millisUntilClosed(2000));
     assertThat(tookMillis).isBetween(900L, 2500L);
     assertThat(app.getBean(RequestGate.class).connections()).isLessThanOrEqualTo(1);
 
@@ -77,7 +83,8 @@ class HttpLimitsTest {
 
   @Test
   void anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws Exception {
-    int port = start("--vitalflow.http.idle-timeout=1s", "--vitalflow.http.request-header-timeout=5s");
+    int port =
+        start("--vitalflow.http.idle-timeout=1s", "--vitalflow.http.request-header-timeout=5s");
     RawHttp client = client(port, "127.0.0.1").send(RawHttp.get("/api/hello"));
     assertThat(client.response().status()).isEqualTo(200);
     long closedAfter = client.millisUntilClosed(4000);
@@ -90,8 +97,11 @@ class HttpLimitsTest {
 
   @Test
   void connectionsOverTheLimitGet503WithRetryAfterAndTheCountComesBack() throws Exception {
-    int port = start("--vitalflow.http.max-connections=4", "--vitalflow.http.max-connections-per-address=0",
-        "--vitalflow.http.retry-after=7s");
+    int port =
+        start(
+            "--vitalflow.http.max-connections=4",
+            "--vitalflow.http.max-connections-per-address=0",
+            "--vitalflow.http.retry-after=7s");
     List<RawHttp> held = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       held.add(client(port, "127.0.0.1"));
@@ -101,9 +111,12 @@ class HttpLimitsTest {
     RawHttp extra = client(port, "127.0.0.1").send(RawHttp.get("/api/hello"));
     RawHttp.Response refused = extra.response();
     assertThat(refused.status()).isEqualTo(503);
-    assertThat(refused.headers()).containsEntry("retry-after", "7").containsEntry("connection", "close")
+    assertThat(refused.headers())
+        .containsEntry("retry-after", "7")
+        .containsEntry("connection", "close")
         .containsEntry("content-type", "application/problem+json");
-    assertThat(refused.body()).contains("\"status\":503", "too many open connections", "\"instance\":\"/api/hello\"");
+    assertThat(refused.body())
+        .contains("\"status\":503", "too many open connections", "\"instance\":\"/api/hello\"");
     assertThat(extra.millisUntilClosed(2000)).isNotNegative();
 
     // the held connections are served normally
@@ -120,22 +133,31 @@ class HttpLimitsTest {
 
   @Test
   void pastTheAnsweredOverflowNewConnectionsAreClosedAtOnce() throws Exception {
-    int port = start("--vitalflow.http.max-connections=2", "--vitalflow.http.max-connections-per-address=0");
+    int port =
+        start(
+            "--vitalflow.http.max-connections=2", "--vitalflow.http.max-connections-per-address=0");
     for (int i = 0; i < 2 + 16; i++) { // the limit, then the overflow that still gets its 503
       client(port, "127.0.0.1");
     }
     await(() -> gate().connections() == 18);
     RawHttp refused = client(port, "127.0.0.1");
-    assertThat(refused.millisUntilClosed(2000)).as("closed without waiting for a request").isBetween(0L, 1000L);
+    assertThat(refused.millisUntilClosed(2000))
+        .as("closed without waiting for a request")
+        .isBetween(0L, 1000L);
     await(() -> gate().connections() == 18);
   }
 
   @Test
   void aBodyWithoutLengthThatOutgrowsTheBudgetIsCutOff() throws Exception {
-    int port = start("--vitalflow.http.max-in-flight-request-bytes=1MB",
-        "--vitalflow.http.max-in-flight-request-bytes-per-address=64KB");
-    RawHttp chunked = client(port, "127.0.0.2").send("POST /api/upload HTTP/1.1\r\nHost: localhost\r\n"
-        + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+    int port =
+        start(
+            "--vitalflow.http.max-in-flight-request-bytes=1MB",
+            "--vitalflow.http.max-in-flight-request-bytes-per-address=64KB");
+    RawHttp chunked =
+        client(port, "127.0.0.2")
+            .send(
+                "POST /api/upload HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
     boolean cut = false;
     for (int i = 0; i < 20 && !cut; i++) { // 20 chunks of 8 KB: more than 64 KB
       try {
@@ -147,13 +169,17 @@ class HttpLimitsTest {
     }
     assertThat(cut || chunked.millisUntilClosed(2000) >= 0).isTrue();
     await(() -> gate().inFlightBytes() == 0);
-    RawHttp other = client(port, "127.0.0.1").send(RawHttp.postHead("/api/upload", 5)).send("hello");
+    RawHttp other =
+        client(port, "127.0.0.1").send(RawHttp.postHead("/api/upload", 5)).send("hello");
     assertThat(other.response().body()).isEqualTo("5");
   }
 
   @Test
   void oneAddressCannotTakeEveryConnection() throws Exception {
-    int port = start("--vitalflow.http.max-connections=100", "--vitalflow.http.max-connections-per-address=2");
+    int port =
+        start(
+            "--vitalflow.http.max-connections=100",
+            "--vitalflow.http.max-connections-per-address=2");
     client(port, "127.0.0.2");
     client(port, "127.0.0.2");
     await(() -> gate().connections() == 2);
@@ -166,26 +192,32 @@ class HttpLimitsTest {
 
   @Test
   void slowBodiesBeyondTheInFlightBudgetGet503WhileANormalRequestSucceeds() throws Exception {
-    int port = start("--vitalflow.http.max-in-flight-request-bytes=1MB",
-        "--vitalflow.http.max-in-flight-request-bytes-per-address=512KB", "--vitalflow.http.body-read-timeout=2s",
-        "--vitalflow.http.request-timeout=30s", "--vitalflow.http.retry-after=3s");
+    int port =
+        start(
+            "--vitalflow.http.max-in-flight-request-bytes=1MB",
+            "--vitalflow.http.max-in-flight-request-bytes-per-address=512KB",
+            "--vitalflow.http.body-read-timeout=2s",
+            "--vitalflow.http.request-timeout=30s",
+            "--vitalflow.http.retry-after=3s");
     int size = 300 * 1024;
-    // one 300 KB body per address fits the per-address budget; three of them fit the service's budget
+    // one 300 KB body per address fits the per-address budget; three of them fit the service's
+    // budget
     List<RawHttp> slow = new ArrayList<>();
     for (String source : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4")) {
-      slow.add(client(port, source).send(RawHttp.postHead("/api/upload", size)).send(new byte[1024]));
+      slow.add(
+          client(port, source).send(RawHttp.postHead("/api/upload", size)).send(new byte[1024]));
     }
     await(() -> gate().inFlightBytes() == 3L * size);
 
-    RawHttp secondFromSameAddress = client(port, "127.0.0.2").send(RawHttp.postHead("/api/upload", size))
-        .send(new byte[1024]);
+    RawHttp secondFromSameAddress =
+        client(port, "127.0.0.2").send(RawHttp.postHead("/api/upload", size)).send(new byte[1024]);
     RawHttp.Response perAddress = secondFromSameAddress.response();
     assertThat(perAddress.status()).isEqualTo(503);
     assertThat(perAddress.headers()).containsEntry("retry-after", "3");
     assertThat(perAddress.body()).contains("from this client");
 
-    RawHttp fourthAddress = client(port, "127.0.0.5").send(RawHttp.postHead("/api/upload", size))
-        .send(new byte[1024]);
+    RawHttp fourthAddress =
+        client(port, "127.0.0.5").send(RawHttp.postHead("/api/upload", size)).send(new byte[1024]);
     RawHttp.Response total = fourthAddress.response();
     assertThat(total.status()).isEqualTo(503);
     assertThat(total.headers()).containsEntry("retry-after", "3");
@@ -193,7 +225,8 @@ class HttpLimitsTest {
 
     // a normal batch beside the stalled ones is served, and gives its bytes back
     byte[] normal = new byte[10 * 1024];
-    RawHttp client = client(port, "127.0.0.1").send(RawHttp.postHead("/api/upload", normal.length)).send(normal);
+    RawHttp client =
+        client(port, "127.0.0.1").send(RawHttp.postHead("/api/upload", normal.length)).send(normal);
     RawHttp.Response ok = client.response();
     assertThat(ok.status()).isEqualTo(200);
     assertThat(ok.body()).isEqualTo(Integer.toString(normal.length));
@@ -209,7 +242,8 @@ class HttpLimitsTest {
 
   @Test
   void aBodyTrickledFasterThanTheReadTimeoutEndsAtTheRequestTimeout() throws Exception {
-    int port = start("--vitalflow.http.body-read-timeout=1s", "--vitalflow.http.request-timeout=2s");
+    int port =
+        start("--vitalflow.http.body-read-timeout=1s", "--vitalflow.http.request-timeout=2s");
     RawHttp client = client(port, "127.0.0.1").send(RawHttp.postHead("/api/upload", 100_000));
     long start = System.nanoTime();
     boolean closed = false;
@@ -232,8 +266,12 @@ class HttpLimitsTest {
 
   @Test
   void aStreamedResponseOutlivesEveryTimeout() throws Exception {
-    int port = start("--vitalflow.http.idle-timeout=1s", "--vitalflow.http.request-header-timeout=1s",
-        "--vitalflow.http.body-read-timeout=1s", "--vitalflow.http.request-timeout=1s");
+    int port =
+        start(
+            "--vitalflow.http.idle-timeout=1s",
+            "--vitalflow.http.request-header-timeout=1s",
+            "--vitalflow.http.body-read-timeout=1s",
+            "--vitalflow.http.request-timeout=1s");
     RawHttp client = client(port, "127.0.0.1").send(RawHttp.get("/api/stream"));
     long start = System.nanoTime();
     RawHttp.Response stream = client.response();

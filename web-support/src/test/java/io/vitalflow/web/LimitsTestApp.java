@@ -3,7 +3,6 @@ package io.vitalflow.web;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -13,11 +12,13 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** A small WebFlux service with the limits, on a random port: {@code GET /api/hello}, {@code POST /api/upload}. */
+/**
+ * A small WebFlux service with the limits, on a random port: {@code GET /api/hello}, {@code POST
+ * /api/upload}.
+ */
 @SpringBootApplication
 class LimitsTestApp {
 
@@ -38,19 +39,25 @@ class LimitsTestApp {
     /** Holds the whole body in memory, as the ingest gateway does, and answers with its size. */
     @PostMapping("/api/upload")
     Mono<String> upload(ServerHttpRequest request) {
-      return DataBufferUtils.join(request.getBody(), 16 * 1024 * 1024).map(buffer -> {
-        int size = buffer.readableByteCount();
-        DataBufferUtils.release(buffer);
-        return Integer.toString(size);
-      }).defaultIfEmpty("0");
+      return DataBufferUtils.join(request.getBody(), 16 * 1024 * 1024)
+          .map(
+              buffer -> {
+                int size = buffer.readableByteCount();
+                DataBufferUtils.release(buffer);
+                return Integer.toString(size);
+              })
+          .defaultIfEmpty("0");
     }
   }
 
   static ConfigurableApplicationContext start(String... settings) {
-    List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off",
-        "--server.address=127.0.0.1"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.port=0", "--spring.main.banner-mode=off", "--server.address=127.0.0.1"));
     args.addAll(List.of(settings));
-    return new SpringApplicationBuilder(LimitsTestApp.class).properties("spring.config.name=limits-test")
+    return new SpringApplicationBuilder(LimitsTestApp.class)
+        .properties("spring.config.name=limits-test")
         .run(args.toArray(String[]::new));
   }
 

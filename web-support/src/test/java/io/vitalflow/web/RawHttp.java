@@ -17,8 +17,7 @@ import java.util.Map;
 /** A plain-socket HTTP/1.1 client that can misbehave: trickle a head, stall a body, stay idle. */
 final class RawHttp implements AutoCloseable {
 
-  record Response(int status, Map<String, String> headers, String body) {
-  }
+  record Response(int status, Map<String, String> headers, String body) {}
 
   final Socket socket;
   private final InputStream in;
@@ -34,7 +33,9 @@ final class RawHttp implements AutoCloseable {
     return connect(port, "127.0.0.1");
   }
 
-  /** From {@code source} (any 127.x.y.z is this machine, so tests can be several client addresses). */
+  /**
+   * From {@code source} (any 127.x.y.z is this machine, so tests can be several client addresses).
+   */
   static RawHttp connect(int port, String source) throws IOException {
     Socket socket = new Socket();
     socket.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
@@ -58,8 +59,12 @@ final class RawHttp implements AutoCloseable {
   }
 
   static String postHead(String path, long contentLength) {
-    return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
-        + "Content-Length: " + contentLength + "\r\n\r\n";
+    return "POST "
+        + path
+        + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+        + "Content-Length: "
+        + contentLength
+        + "\r\n\r\n";
   }
 
   Response response() throws IOException {
@@ -68,7 +73,9 @@ final class RawHttp implements AutoCloseable {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String line = line(); !line.isEmpty(); line = line()) {
       int colon = line.indexOf(':');
-      headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+      headers.put(
+          line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          line.substring(colon + 1).trim());
     }
     byte[] body = new byte[0];
     if (headers.containsKey("content-length")) {
@@ -85,7 +92,10 @@ final class RawHttp implements AutoCloseable {
     return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
   }
 
-  /** Milliseconds until the server closes the connection (reading and dropping what comes), -1 if it stays. */
+  /**
+   * Milliseconds until the server closes the connection (reading and dropping what comes), -1 if it
+   * stays.
+   */
   long millisUntilClosed(long waitMillis) throws IOException {
     long start = System.nanoTime();
     socket.setSoTimeout((int) waitMillis);

@@ -18,8 +18,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Hot path: one check of the 3- or 10-medication list per call, on a loaded and warmed checker. Mode, time unit,
- * forks, threads and iterations come from {@code loadgen interactions} (its {@code JmhParts}) or the JMH command line (not final: JMH subclasses benchmark classes).
+ * Hot path: one check of the 3- or 10-medication list per call, on a loaded and warmed checker.
+ * Mode, time unit, forks, threads and iterations come from {@code loadgen interactions} (its {@code
+ * JmhParts}) or the JMH command line (not final: JMH subclasses benchmark classes).
  */
 @State(Scope.Benchmark)
 public class HotPathBenchmark {
@@ -37,15 +38,24 @@ public class HotPathBenchmark {
   public void setUp() {
     list = MedicationLists.ofSize(medications);
     aot = WasmInteractionChecker.shipped();
-    runtimeCompiled = new WasmInteractionChecker(PluginHost.start(
-        PluginSource.compiled(WasmInteractionChecker.PLUGIN_NAME, ShippedWasm.bytes()), PluginLimits.defaults()));
-    interpreter = new WasmInteractionChecker(PluginHost.start(
-        PluginSource.interpreted(WasmInteractionChecker.PLUGIN_NAME, ShippedWasm.bytes()), PluginLimits.defaults()));
+    runtimeCompiled =
+        new WasmInteractionChecker(
+            PluginHost.start(
+                PluginSource.compiled(WasmInteractionChecker.PLUGIN_NAME, ShippedWasm.bytes()),
+                PluginLimits.defaults()));
+    interpreter =
+        new WasmInteractionChecker(
+            PluginHost.start(
+                PluginSource.interpreted(WasmInteractionChecker.PLUGIN_NAME, ShippedWasm.bytes()),
+                PluginLimits.defaults()));
     reference = ReferenceChecker.load();
     CheckResult expected = reference.check(list);
-    if (expected.findings().isEmpty() || !aot.check(list).equals(expected)
-        || !runtimeCompiled.check(list).equals(expected) || !interpreter.check(list).equals(expected)) {
-      throw new IllegalStateException("the " + medications + "-medication list does not behave as expected");
+    if (expected.findings().isEmpty()
+        || !aot.check(list).equals(expected)
+        || !runtimeCompiled.check(list).equals(expected)
+        || !interpreter.check(list).equals(expected)) {
+      throw new IllegalStateException(
+          "the " + medications + "-medication list does not behave as expected");
     }
   }
 
@@ -62,7 +72,10 @@ public class HotPathBenchmark {
     return aot.check(list);
   }
 
-  /** The same plugin bytes compiled to JVM bytecode when the host starts (no build-time compilation). */
+  /**
+   * The same plugin bytes compiled to JVM bytecode when the host starts (no build-time
+   * compilation).
+   */
   @Benchmark
   public CheckResult pluginRuntimeCompiled() {
     return runtimeCompiled.check(list);

@@ -11,9 +11,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Hot reload in a running JVM, one single shot per iteration: parse and validate the new version's bytes, swap it in
- * (interpreter at once, runtime compilation in the background) and answer the first check. The background
- * compilation is not part of the time, but competes for the CPUs with the shots that follow.
+ * Hot reload in a running JVM, one single shot per iteration: parse and validate the new version's
+ * bytes, swap it in (interpreter at once, runtime compilation in the background) and answer the
+ * first check. The background compilation is not part of the time, but competes for the CPUs with
+ * the shots that follow.
  */
 @State(Scope.Benchmark)
 public class ReloadBenchmark {

@@ -8,11 +8,11 @@ import java.io.UncheckedIOException;
 /** The shipped plugin's {@code .wasm} bytes, read from the interaction-checker jar. */
 final class ShippedWasm {
 
-  private ShippedWasm() {
-  }
+  private ShippedWasm() {}
 
   static byte[] bytes() {
-    try (InputStream in = WasmInteractionChecker.class.getResourceAsStream("drug-interactions.wasm")) {
+    try (InputStream in =
+        WasmInteractionChecker.class.getResourceAsStream("drug-interactions.wasm")) {
       if (in == null) {
         throw new IllegalStateException("drug-interactions.wasm is not on the class path");
       }

@@ -1,8 +1,8 @@
 package io.vitalflow.dashboard.access;
 
 /**
- * Decides which patients a client may watch. Asked for every patient of every subscription and for every
- * alert acknowledgement. Without an {@code AccessPolicy} bean the service allows everything
+ * Decides which patients a client may watch. Asked for every patient of every subscription and for
+ * every alert acknowledgement. Without an {@code AccessPolicy} bean the service allows everything
  * ({@link #allowAll()}); the auth issue will provide the real one.
  */
 @FunctionalInterface

@@ -1,22 +1,5 @@
 package io.vitalflow.dashboard.push;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-
 import io.vitalflow.dashboard.DashboardProperties;
 import io.vitalflow.dashboard.access.AccessPolicy;
 import io.vitalflow.dashboard.access.ClientIdentity;
@@ -35,10 +18,25 @@ import io.vitalflow.dashboard.push.transport.Connection;
 import io.vitalflow.dashboard.push.transport.Transport;
 import io.vitalflow.dashboard.ward.Ids;
 import io.vitalflow.dashboard.ward.WardAssignments;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
- * The protocol, the same for both transports: opens connections, handles client messages (subscribe,
- * unsubscribe, ack, ping), follows ward moves, sends heartbeats and reaps silent WebSockets.
+ * The protocol, the same for both transports: opens connections, handles client messages
+ * (subscribe, unsubscribe, ack, ping), follows ward moves, sends heartbeats and reaps silent
+ * WebSockets.
  */
 public final class DashboardService {
 
@@ -63,8 +61,14 @@ public final class DashboardService {
   private final Map<String, Connection> sseById = new ConcurrentHashMap<>();
   private final Consumer<Connection> onClosed = this::closed;
 
-  DashboardService(DashboardProperties properties, Hub hub, LiveState state, DashboardStore store,
-      WardAssignments wards, AccessPolicy access, PushMetrics metrics) {
+  DashboardService(
+      DashboardProperties properties,
+      Hub hub,
+      LiveState state,
+      DashboardStore store,
+      WardAssignments wards,
+      AccessPolicy access,
+      PushMetrics metrics) {
     this.properties = properties;
     this.hub = hub;
     this.state = state;
@@ -76,7 +80,8 @@ public final class DashboardService {
   }
 
   public Connection open(Transport transport, ClientIdentity identity) {
-    Connection connection = new Connection(transport, identity, properties.queueCapacity(), metrics);
+    Connection connection =
+        new Connection(transport, identity, properties.queueCapacity(), metrics);
     if (transport == Transport.SSE) {
       sseById.put(connection.id(), connection); // only SSE clients post messages by connection id
     }
@@ -100,21 +105,33 @@ public final class DashboardService {
     }
   }
 
-  /** The subscription named in a connection URL ({@code patients=a,b} or {@code ward=w}), if any. */
-  public Mono<Outcome> subscribeFromQuery(Connection connection, String patients, String ward, String resume) {
+  /**
+   * The subscription named in a connection URL ({@code patients=a,b} or {@code ward=w}), if any.
+   */
+  public Mono<Outcome> subscribeFromQuery(
+      Connection connection, String patients, String ward, String resume) {
     if ((patients == null || patients.isBlank()) && (ward == null || ward.isBlank())) {
       // no subscription yet: say hello so the client learns its connection id
       hub.subscribe(connection, Connection.Subscription.NONE, null, null, ids -> List.of());
       return Mono.just(Outcome.OK);
     }
-    List<String> list = patients == null || patients.isBlank() ? null : List.of(patients.split(",", -1));
-    return subscribe(connection, list, ward == null || ward.isBlank() ? null : ward, ResumeToken.parse(resume), null)
-        .doOnNext(outcome -> {
-          if (!outcome.ok()) {
-            // refused: the client still learns its connection id (SSE clients need it to try again)
-            hub.subscribe(connection, Connection.Subscription.NONE, null, null, ids -> List.of());
-          }
-        });
+    List<String> list =
+        patients == null || patients.isBlank() ? null : List.of(patients.split(",", -1));
+    return subscribe(
+            connection,
+            list,
+            ward == null || ward.isBlank() ? null : ward,
+            ResumeToken.parse(resume),
+            null)
+        .doOnNext(
+            outcome -> {
+              if (!outcome.ok()) {
+                // refused: the client still learns its connection id (SSE clients need it to try
+                // again)
+                hub.subscribe(
+                    connection, Connection.Subscription.NONE, null, null, ids -> List.of());
+              }
+            });
   }
 
   /** Handles one client message; an error is also sent to the connection. */
@@ -127,55 +144,85 @@ public final class DashboardService {
       return Mono.just(reject(connection, "malformed", "the message is not JSON", null, null));
     }
     if (message == null || !message.isObject()) {
-      return Mono.just(reject(connection, "malformed", "the message must be a JSON object", null, null));
+      return Mono.just(
+          reject(connection, "malformed", "the message must be a JSON object", null, null));
     }
     String requestId = string(message, "requestId");
     String type = string(message, "type");
     if (type == null) {
-      return Mono.just(reject(connection, "malformed", "the message has no string 'type'", requestId, null));
+      return Mono.just(
+          reject(connection, "malformed", "the message has no string 'type'", requestId, null));
     }
     return switch (type) {
       case "ping" -> {
-        hub.send(connection, Frame.control("heartbeat", Messages.heartbeat(hub.currentSeq(), Instant.now(), requestId)));
+        hub.send(
+            connection,
+            Frame.control(
+                "heartbeat", Messages.heartbeat(hub.currentSeq(), Instant.now(), requestId)));
         yield Mono.just(Outcome.OK);
       }
       case "subscribe" -> subscribeMessage(connection, message, requestId);
       case "unsubscribe" -> unsubscribe(connection, message, requestId);
       case "ack" -> ack(connection, string(message, "alertId"), requestId);
-      default -> Mono.just(reject(connection, "unknown-type", "unknown message type '" + abbreviate(type) + "'",
-          requestId, null));
+      default ->
+          Mono.just(
+              reject(
+                  connection,
+                  "unknown-type",
+                  "unknown message type '" + abbreviate(type) + "'",
+                  requestId,
+                  null));
     };
   }
 
   /** A binary WebSocket frame: not part of the protocol. */
   public Mono<Outcome> binary(Connection connection) {
-    return Mono.just(reject(connection, "malformed", "binary frames are not part of the protocol; send JSON text",
-        null, null));
+    return Mono.just(
+        reject(
+            connection,
+            "malformed",
+            "binary frames are not part of the protocol; send JSON text",
+            null,
+            null));
   }
 
-  private Mono<Outcome> subscribeMessage(Connection connection, JsonNode message, String requestId) {
+  private Mono<Outcome> subscribeMessage(
+      Connection connection, JsonNode message, String requestId) {
     String ward = string(message, "ward");
     JsonNode patients = message.get("patients");
     List<String> list = null;
     if (patients != null) {
       if (!patients.isArray()) {
-        return Mono.just(reject(connection, "invalid", "'patients' must be an array of ids", requestId, null));
+        return Mono.just(
+            reject(connection, "invalid", "'patients' must be an array of ids", requestId, null));
       }
       list = new ArrayList<>();
       for (JsonNode patient : patients) {
         if (!patient.isString()) {
-          return Mono.just(reject(connection, "invalid", "'patients' must be an array of ids", requestId, null));
+          return Mono.just(
+              reject(connection, "invalid", "'patients' must be an array of ids", requestId, null));
         }
         list.add(patient.stringValue());
       }
     }
-    return subscribe(connection, list, ward, ResumeToken.parse(string(message, "resume")), requestId);
+    return subscribe(
+        connection, list, ward, ResumeToken.parse(string(message, "resume")), requestId);
   }
 
-  private Mono<Outcome> subscribe(Connection connection, List<String> patients, String ward, ResumeToken resume,
+  private Mono<Outcome> subscribe(
+      Connection connection,
+      List<String> patients,
+      String ward,
+      ResumeToken resume,
       String requestId) {
     if ((patients == null) == (ward == null)) {
-      return Mono.just(reject(connection, "invalid", "subscribe to either 'patients' or a 'ward'", requestId, null));
+      return Mono.just(
+          reject(
+              connection,
+              "invalid",
+              "subscribe to either 'patients' or a 'ward'",
+              requestId,
+              null));
     }
     Set<String> chosen;
     if (ward != null) {
@@ -191,33 +238,54 @@ public final class DashboardService {
         }
         chosen.add(patientId.trim());
       }
-      List<String> refused = chosen.stream().filter(id -> !access.maySee(connection.identity, id)).toList();
+      List<String> refused =
+          chosen.stream().filter(id -> !access.maySee(connection.identity, id)).toList();
       if (!refused.isEmpty()) {
-        return Mono.just(reject(connection, "forbidden",
-            "not allowed to watch some of these patients; the subscription is unchanged", requestId, refused));
+        return Mono.just(
+            reject(
+                connection,
+                "forbidden",
+                "not allowed to watch some of these patients; the subscription is unchanged",
+                requestId,
+                refused));
       }
     }
     if (chosen.size() > properties.maxPatientsPerSubscription()) {
-      return Mono.just(reject(connection, "invalid", "too many patients in one subscription (at most "
-          + properties.maxPatientsPerSubscription() + ")", requestId, null));
+      return Mono.just(
+          reject(
+              connection,
+              "invalid",
+              "too many patients in one subscription (at most "
+                  + properties.maxPatientsPerSubscription()
+                  + ")",
+              requestId,
+              null));
     }
-    Connection.Subscription subscription = new Connection.Subscription(ward, Collections.unmodifiableSet(chosen));
+    Connection.Subscription subscription =
+        new Connection.Subscription(ward, Collections.unmodifiableSet(chosen));
     List<String> needStored = chosen.stream().filter(id -> !state.hasVitals(id)).toList();
-    return store.latestVitals(needStored)
-        .onErrorResume(e -> {
-          log.warn("Cannot read stored latest values for a snapshot: {}", e.toString());
-          return Mono.just(Map.of());
-        })
-        .map(stored -> {
-          hub.subscribe(connection, subscription, resume, requestId, ids -> snapshot(ids, stored));
-          return Outcome.OK;
-        });
+    return store
+        .latestVitals(needStored)
+        .onErrorResume(
+            e -> {
+              log.warn("Cannot read stored latest values for a snapshot: {}", e.toString());
+              return Mono.just(Map.of());
+            })
+        .map(
+            stored -> {
+              hub.subscribe(
+                  connection, subscription, resume, requestId, ids -> snapshot(ids, stored));
+              return Outcome.OK;
+            });
   }
 
-  private List<PatientSnapshot> snapshot(Set<String> patientIds, Map<String, List<VitalValue>> stored) {
+  private List<PatientSnapshot> snapshot(
+      Set<String> patientIds, Map<String, List<VitalValue>> stored) {
     List<PatientSnapshot> snapshots = new ArrayList<>(patientIds.size());
     for (String patientId : patientIds) {
-      snapshots.add(state.snapshot(patientId, wards.wardOf(patientId), stored.getOrDefault(patientId, List.of())));
+      snapshots.add(
+          state.snapshot(
+              patientId, wards.wardOf(patientId), stored.getOrDefault(patientId, List.of())));
     }
     return snapshots;
   }
@@ -228,12 +296,16 @@ public final class DashboardService {
     Set<String> remaining = new LinkedHashSet<>();
     if (patients != null && patients.isArray()) {
       remaining.addAll(current.patients());
-      patients.forEach(patient -> remaining.remove(patient.isString() ? patient.stringValue() : ""));
+      patients.forEach(
+          patient -> remaining.remove(patient.isString() ? patient.stringValue() : ""));
     } else if (patients != null) {
-      return Mono.just(reject(connection, "invalid", "'patients' must be an array of ids", requestId, null));
+      return Mono.just(
+          reject(connection, "invalid", "'patients' must be an array of ids", requestId, null));
     }
-    // what is left is an explicit list; its snapshot is small and keeps the client's view consistent
-    Connection.Subscription next = new Connection.Subscription(null, Collections.unmodifiableSet(remaining));
+    // what is left is an explicit list; its snapshot is small and keeps the client's view
+    // consistent
+    Connection.Subscription next =
+        new Connection.Subscription(null, Collections.unmodifiableSet(remaining));
     hub.subscribe(connection, next, null, requestId, ids -> snapshot(ids, Map.of()));
     return Mono.just(Outcome.OK);
   }
@@ -252,20 +324,25 @@ public final class DashboardService {
       return Mono.just(Outcome.OK); // already acknowledged: nothing changes
     }
     hub.publish(patientId, "alert-ack", null, ack);
-    return store.saveAck(alertId, patientId, now, connection.identity.name())
+    return store
+        .saveAck(alertId, patientId, now, connection.identity.name())
         .thenReturn(Outcome.OK)
-        .onErrorResume(e -> {
-          log.warn("Cannot store an alert acknowledgement: {}", e.toString());
-          return Mono.just(Outcome.OK);
-        });
+        .onErrorResume(
+            e -> {
+              log.warn("Cannot store an alert acknowledgement: {}", e.toString());
+              return Mono.just(Outcome.OK);
+            });
   }
 
   /** Applies acknowledgements stored by other instances and tells this instance's watchers. */
   void acknowledgedElsewhere(List<AckValue> acks) {
     for (AckValue stored : acks) {
       String patientId = state.patientOfAlert(stored.alertId());
-      AckValue applied = patientId == null ? null
-          : state.acknowledge(stored.alertId(), stored.acknowledgedAt(), stored.acknowledgedBy());
+      AckValue applied =
+          patientId == null
+              ? null
+              : state.acknowledge(
+                  stored.alertId(), stored.acknowledgedAt(), stored.acknowledgedBy());
       if (applied != null) {
         hub.publish(patientId, "alert-ack", null, applied);
       }
@@ -310,8 +387,12 @@ public final class DashboardService {
     return allowed;
   }
 
-  private Outcome reject(Connection connection, String code, String message, String requestId, List<String> patients) {
-    hub.send(connection, Frame.control("error", Messages.error(hub.currentSeq(), code, message, requestId, patients)));
+  private Outcome reject(
+      Connection connection, String code, String message, String requestId, List<String> patients) {
+    hub.send(
+        connection,
+        Frame.control(
+            "error", Messages.error(hub.currentSeq(), code, message, requestId, patients)));
     return new Outcome(code, message);
   }
 

@@ -1,31 +1,6 @@
 package io.vitalflow.dashboard.push;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.List;
-import java.util.Map;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.web.reactive.HandlerMapping;
-import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
-
 import io.micrometer.core.instrument.MeterRegistry;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
-
 import io.vitalflow.dashboard.DashboardProperties;
 import io.vitalflow.dashboard.access.AccessPolicy;
 import io.vitalflow.dashboard.push.protocol.CloseReason;
@@ -40,6 +15,28 @@ import io.vitalflow.dashboard.push.state.TopicFeed;
 import io.vitalflow.dashboard.push.transport.NettyWebSocketRoute;
 import io.vitalflow.dashboard.push.transport.WebSocketEndpoint;
 import io.vitalflow.dashboard.ward.WardAssignments;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** Wires the hub, the state, the topic feed and both endpoints, and runs the periodic work. */
 @Configuration(proxyBeanMethods = false)
@@ -79,21 +76,37 @@ class PushConfiguration {
   }
 
   @Bean
-  DashboardService dashboardService(DashboardProperties properties, Hub hub, LiveState state, DashboardStore store,
-      WardAssignments wards, ObjectProvider<AccessPolicy> access, PushMetrics metrics) {
-    return new DashboardService(properties, hub, state, store, wards, access.getIfAvailable(AccessPolicy::allowAll),
+  DashboardService dashboardService(
+      DashboardProperties properties,
+      Hub hub,
+      LiveState state,
+      DashboardStore store,
+      WardAssignments wards,
+      ObjectProvider<AccessPolicy> access,
+      PushMetrics metrics) {
+    return new DashboardService(
+        properties,
+        hub,
+        state,
+        store,
+        wards,
+        access.getIfAvailable(AccessPolicy::allowAll),
         metrics);
   }
 
   @Bean
   HandlerMapping webSocketMapping(DashboardService service) {
-    return new SimpleUrlHandlerMapping(Map.of(WebSocketEndpoint.PATH, new WebSocketEndpoint(service)), -1);
+    return new SimpleUrlHandlerMapping(
+        Map.of(WebSocketEndpoint.PATH, new WebSocketEndpoint(service)), -1);
   }
 
-  /** {@code websocket-server: netty}: the WebSocket route in front of WebFlux (see {@link NettyWebSocketRoute}). */
+  /**
+   * {@code websocket-server: netty}: the WebSocket route in front of WebFlux (see {@link
+   * NettyWebSocketRoute}).
+   */
   @Bean
-  WebServerFactoryCustomizer<NettyReactiveWebServerFactory> dashboardWebSocketRoute(DashboardProperties properties,
-      ObjectProvider<DashboardService> service) {
+  WebServerFactoryCustomizer<NettyReactiveWebServerFactory> dashboardWebSocketRoute(
+      DashboardProperties properties, ObjectProvider<DashboardService> service) {
     return factory -> {
       if ("netty".equals(properties.websocketServer())) {
         factory.addRouteProviders(new NettyWebSocketRoute(service));
@@ -102,8 +115,13 @@ class PushConfiguration {
   }
 
   @Bean
-  TopicFeed topicFeed(DashboardProperties properties, KafkaProperties kafka, LiveState state, Hub hub,
-      Throttle throttle, PushMetrics metrics) {
+  TopicFeed topicFeed(
+      DashboardProperties properties,
+      KafkaProperties kafka,
+      LiveState state,
+      Hub hub,
+      Throttle throttle,
+      PushMetrics metrics) {
     return new TopicFeed(properties, kafka, state, hub, throttle, metrics);
   }
 
@@ -112,52 +130,84 @@ class PushConfiguration {
     return new FeedHealthIndicator(feed, hub);
   }
 
-  /** Starts the feed (positions fixed before the application reports started) and the periodic work. */
+  /**
+   * Starts the feed (positions fixed before the application reports started) and the periodic work.
+   */
   @Bean
-  SmartLifecycle dashboardRuntime(DashboardProperties properties, TopicFeed feed, DashboardService service,
-      Throttle throttle, WardAssignments wards, DashboardStore store) {
+  SmartLifecycle dashboardRuntime(
+      DashboardProperties properties,
+      TopicFeed feed,
+      DashboardService service,
+      Throttle throttle,
+      WardAssignments wards,
+      DashboardStore store) {
     return new SmartLifecycle() {
       private final Disposable.Composite tasks = Disposables.composite();
       private volatile boolean running;
 
       @Override
       public void start() {
-        wards.reload().onErrorResume(e -> {
-          log.warn("Cannot load ward assignments: {}", e.toString());
-          return Mono.empty();
-        }).block(Duration.ofSeconds(30));
-        List<AckValue> acks = store.acksSince(Instant.now().minus(properties.stateLookback()))
-            .onErrorResume(e -> {
-              log.warn("Cannot load alert acknowledgements: {}", e.toString());
-              return Flux.empty();
-            })
-            .collectList().block(Duration.ofSeconds(30));
+        wards
+            .reload()
+            .onErrorResume(
+                e -> {
+                  log.warn("Cannot load ward assignments: {}", e.toString());
+                  return Mono.empty();
+                })
+            .block(Duration.ofSeconds(30));
+        List<AckValue> acks =
+            store
+                .acksSince(Instant.now().minus(properties.stateLookback()))
+                .onErrorResume(
+                    e -> {
+                      log.warn("Cannot load alert acknowledgements: {}", e.toString());
+                      return Flux.empty();
+                    })
+                .collectList()
+                .block(Duration.ofSeconds(30));
         feed.start(acks);
-        Duration flushEvery = properties.vitalThrottle().dividedBy(4).compareTo(Duration.ofMillis(20)) < 0
-            ? Duration.ofMillis(20) : properties.vitalThrottle().dividedBy(4);
-        tasks.add(Flux.interval(flushEvery, Schedulers.single())
-            .subscribe(tick -> throttle.flush(System.nanoTime())));
-        tasks.add(Flux.interval(properties.heartbeatInterval(), Schedulers.single())
-            .subscribe(tick -> service.tick()));
-        // acks since the last sync that succeeded, with a minute of overlap: a late tick (busy machine) or an
-        // ack whose alert this instance has not seen yet is picked up by a later sync; re-applying is a no-op
+        Duration flushEvery =
+            properties.vitalThrottle().dividedBy(4).compareTo(Duration.ofMillis(20)) < 0
+                ? Duration.ofMillis(20)
+                : properties.vitalThrottle().dividedBy(4);
+        tasks.add(
+            Flux.interval(flushEvery, Schedulers.single())
+                .subscribe(tick -> throttle.flush(System.nanoTime())));
+        tasks.add(
+            Flux.interval(properties.heartbeatInterval(), Schedulers.single())
+                .subscribe(tick -> service.tick()));
+        // acks since the last sync that succeeded, with a minute of overlap: a late tick (busy
+        // machine) or an
+        // ack whose alert this instance has not seen yet is picked up by a later sync; re-applying
+        // is a no-op
         AtomicReference<Instant> lastSync = new AtomicReference<>(Instant.now());
-        // a tick that finds the previous sync still running is dropped (without this the interval fails
+        // a tick that finds the previous sync still running is dropped (without this the interval
+        // fails
         // with "Could not emit tick" on a busy machine and the sync stops for good)
-        tasks.add(Flux.interval(properties.syncInterval(), Schedulers.single())
-            .onBackpressureDrop()
-            .concatMap(tick -> {
-              Instant started = Instant.now();
-              Instant since = lastSync.get().minus(ACK_SYNC_OVERLAP);
-              return wards.reload()
-                  .then(store.acksSince(since).collectList().doOnNext(service::acknowledgedElsewhere))
-                  .doOnSuccess(done -> lastSync.set(started))
-                  .onErrorResume(e -> {
-                    log.warn("Cannot read ward assignments or acknowledgements: {}", e.toString());
-                    return Mono.empty();
-                  });
-            })
-            .subscribe());
+        tasks.add(
+            Flux.interval(properties.syncInterval(), Schedulers.single())
+                .onBackpressureDrop()
+                .concatMap(
+                    tick -> {
+                      Instant started = Instant.now();
+                      Instant since = lastSync.get().minus(ACK_SYNC_OVERLAP);
+                      return wards
+                          .reload()
+                          .then(
+                              store
+                                  .acksSince(since)
+                                  .collectList()
+                                  .doOnNext(service::acknowledgedElsewhere))
+                          .doOnSuccess(done -> lastSync.set(started))
+                          .onErrorResume(
+                              e -> {
+                                log.warn(
+                                    "Cannot read ward assignments or acknowledgements: {}",
+                                    e.toString());
+                                return Mono.empty();
+                              });
+                    })
+                .subscribe());
         running = true;
       }
 
@@ -165,7 +215,8 @@ class PushConfiguration {
       public void stop() {
         running = false;
         tasks.dispose();
-        // before the web server's graceful shutdown, which would otherwise wait for these long requests
+        // before the web server's graceful shutdown, which would otherwise wait for these long
+        // requests
         service.closeAll(CloseReason.SHUTDOWN);
         feed.close();
       }

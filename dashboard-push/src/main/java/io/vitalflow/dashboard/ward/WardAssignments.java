@@ -8,21 +8,18 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-
 import org.springframework.r2dbc.core.DatabaseClient;
-
 import reactor.core.publisher.Mono;
 
 /**
- * Which ward each patient is on: {@code ward_assignment} in PostgreSQL, mirrored in memory. Changes made
- * here are applied at once; changes by other instances arrive with the periodic {@link #reload()}.
- * Listeners hear of every patient whose ward changed.
+ * Which ward each patient is on: {@code ward_assignment} in PostgreSQL, mirrored in memory. Changes
+ * made here are applied at once; changes by other instances arrive with the periodic {@link
+ * #reload()}. Listeners hear of every patient whose ward changed.
  */
 public final class WardAssignments {
 
   /** A patient moved from one ward (or none) to another. */
-  public record Move(String patientId, String fromWard, String toWard) {
-  }
+  public record Move(String patientId, String fromWard, String toWard) {}
 
   private final DatabaseClient database;
   private final Map<String, String> wardOf = new ConcurrentHashMap<>();
@@ -48,28 +45,36 @@ public final class WardAssignments {
   }
 
   public Mono<Void> assign(String ward, String patientId) {
-    return database.sql("""
+    return database
+        .sql(
+            """
         insert into ward_assignment (patient_id, ward, updated_at) values ($1, $2, $3)
         on conflict (patient_id) do update set ward = excluded.ward, updated_at = excluded.updated_at""")
-        .bind(0, patientId).bind(1, ward).bind(2, OffsetDateTime.now(ZoneOffset.UTC))
+        .bind(0, patientId)
+        .bind(1, ward)
+        .bind(2, OffsetDateTime.now(ZoneOffset.UTC))
         .then()
         .doOnSuccess(done -> apply(patientId, ward));
   }
 
   /** Reads every assignment from PostgreSQL and applies the differences. */
   public Mono<Void> reload() {
-    return database.sql("select patient_id, ward from ward_assignment")
-        .map((row, meta) -> Map.entry(row.get("patient_id", String.class), row.get("ward", String.class)))
+    return database
+        .sql("select patient_id, ward from ward_assignment")
+        .map(
+            (row, meta) ->
+                Map.entry(row.get("patient_id", String.class), row.get("ward", String.class)))
         .all()
         .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-        .doOnNext(stored -> {
-          stored.forEach(this::apply);
-          for (String patientId : Set.copyOf(wardOf.keySet())) {
-            if (!stored.containsKey(patientId)) {
-              notifyMove(forget(patientId));
-            }
-          }
-        })
+        .doOnNext(
+            stored -> {
+              stored.forEach(this::apply);
+              for (String patientId : Set.copyOf(wardOf.keySet())) {
+                if (!stored.containsKey(patientId)) {
+                  notifyMove(forget(patientId));
+                }
+              }
+            })
         .then();
   }
 
@@ -95,10 +100,12 @@ public final class WardAssignments {
 
   private void leave(String ward, String patientId) {
     if (ward != null) {
-      byWard.computeIfPresent(ward, (w, patients) -> {
-        patients.remove(patientId);
-        return patients.isEmpty() ? null : patients;
-      });
+      byWard.computeIfPresent(
+          ward,
+          (w, patients) -> {
+            patients.remove(patientId);
+            return patients.isEmpty() ? null : patients;
+          });
     }
   }
 

@@ -2,7 +2,6 @@ package io.vitalflow.dashboard.ward;
 
 import java.util.Map;
 import java.util.Set;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -12,7 +11,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
 import reactor.core.publisher.Mono;
 
 /** The small admin API of the patient-to-ward assignment. Errors are RFC 9457 problem details. */
@@ -34,7 +32,10 @@ class WardController {
     return wards.assign(ward, patientId).thenReturn(ResponseEntity.noContent().build());
   }
 
-  /** {@code {"ward": "..", "patients": [..]}}; a ward nobody is on has no patients (200, empty list). */
+  /**
+   * {@code {"ward": "..", "patients": [..]}}; a ward nobody is on has no patients (200, empty
+   * list).
+   */
   @GetMapping("/{ward}")
   Map<String, Object> ward(@PathVariable String ward) {
     requireId("ward", ward);
@@ -44,8 +45,10 @@ class WardController {
 
   private static void requireId(String what, String value) {
     if (!Ids.valid(value)) {
-      ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-          "The " + what + " must be 1 to 64 letters, digits, '-' or '.'");
+      ProblemDetail problem =
+          ProblemDetail.forStatusAndDetail(
+              HttpStatus.BAD_REQUEST,
+              "The " + what + " must be 1 to 64 letters, digits, '-' or '.'");
       problem.setTitle("Invalid identifier");
       throw new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
     }

@@ -8,11 +8,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** What a test client received, in order, with a cursor for waiting on the next matching message. */
+/**
+ * What a test client received, in order, with a cursor for waiting on the next matching message.
+ */
 final class Received {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
@@ -25,7 +26,10 @@ final class Received {
     notifyAll();
   }
 
-  /** Waits for the next message (after the cursor) matching {@code wanted}; the ones before it are skipped. */
+  /**
+   * Waits for the next message (after the cursor) matching {@code wanted}; the ones before it are
+   * skipped.
+   */
   synchronized JsonNode await(Predicate<JsonNode> wanted, String description) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
@@ -48,13 +52,20 @@ final class Received {
     }
   }
 
-  /** Waits for one message of each of {@code types} for the patient, in any order (they may come from different topics). */
+  /**
+   * Waits for one message of each of {@code types} for the patient, in any order (they may come
+   * from different topics).
+   */
   Map<String, JsonNode> awaitEach(String patientId, String... types) {
     Map<String, JsonNode> found = new HashMap<>();
     List<String> wanted = List.of(types);
     while (found.size() < wanted.size()) {
-      JsonNode message = await(m -> wanted.stream().anyMatch(type -> is(m, type, patientId))
-          && !found.containsKey(m.path("type").asString()), String.join(" and ", types));
+      JsonNode message =
+          await(
+              m ->
+                  wanted.stream().anyMatch(type -> is(m, type, patientId))
+                      && !found.containsKey(m.path("type").asString()),
+              String.join(" and ", types));
       found.put(message.path("type").asString(), message);
     }
     return found;
@@ -77,6 +88,7 @@ final class Received {
   }
 
   static boolean is(JsonNode message, String type, String patientId) {
-    return type.equals(message.path("type").asString()) && patientId.equals(message.path("patientId").asString());
+    return type.equals(message.path("type").asString())
+        && patientId.equals(message.path("patientId").asString());
   }
 }

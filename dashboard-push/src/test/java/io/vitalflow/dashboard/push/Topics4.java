@@ -1,15 +1,5 @@
 package io.vitalflow.dashboard.push;
 
-import java.time.Instant;
-import java.util.Map;
-import java.util.UUID;
-
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import io.vitalflow.schemas.Alert;
 import io.vitalflow.schemas.AlertKind;
 import io.vitalflow.schemas.AlertSeverity;
@@ -19,8 +9,19 @@ import io.vitalflow.schemas.Topic;
 import io.vitalflow.schemas.Topics;
 import io.vitalflow.schemas.VitalAggregate;
 import io.vitalflow.schemas.VitalSign;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Writes to the four derived topics of one test prefix, the way the gateway and the processor would. */
+/**
+ * Writes to the four derived topics of one test prefix, the way the gateway and the processor
+ * would.
+ */
 final class Topics4 implements AutoCloseable {
 
   private final KafkaProducer<String, byte[]> producer;
@@ -28,8 +29,15 @@ final class Topics4 implements AutoCloseable {
 
   Topics4(String bootstrap, String prefix) {
     this.prefix = prefix;
-    producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+    producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG,
+                0),
+            new StringSerializer(),
+            new ByteArraySerializer());
   }
 
   private <V> void send(Topic<String, V> topic, String key, V value) {
@@ -43,29 +51,72 @@ final class Topics4 implements AutoCloseable {
 
   void vital(String patientId, String code, double value) {
     Instant now = Instant.now();
-    send(Topics.VITALS_RAW, patientId, VitalSign.newBuilder().setReadingId(UUID.randomUUID().toString())
-        .setPatientId(patientId).setDeviceId("m-1").setCode(code).setValue(value)
-        .setUnit("8867-4".equals(code) ? "/min" : "%").setEffectiveTime(now).setReceivedTime(now).build());
+    send(
+        Topics.VITALS_RAW,
+        patientId,
+        VitalSign.newBuilder()
+            .setReadingId(UUID.randomUUID().toString())
+            .setPatientId(patientId)
+            .setDeviceId("m-1")
+            .setCode(code)
+            .setValue(value)
+            .setUnit("8867-4".equals(code) ? "/min" : "%")
+            .setEffectiveTime(now)
+            .setReceivedTime(now)
+            .build());
   }
 
   void aggregate(String patientId, String code, double mean) {
     Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
-    send(Topics.VITALS_AGG_1M, patientId, VitalAggregate.newBuilder().setPatientId(patientId).setCode(code)
-        .setUnit("/min").setWindowStart(start).setWindowEnd(start.plusSeconds(60)).setCount(2).setMin(mean - 1)
-        .setMax(mean + 1).setSum(2 * mean).setMean(mean).setLast(mean + 1).setLastTime(Instant.now()).build());
+    send(
+        Topics.VITALS_AGG_1M,
+        patientId,
+        VitalAggregate.newBuilder()
+            .setPatientId(patientId)
+            .setCode(code)
+            .setUnit("/min")
+            .setWindowStart(start)
+            .setWindowEnd(start.plusSeconds(60))
+            .setCount(2)
+            .setMin(mean - 1)
+            .setMax(mean + 1)
+            .setSum(2 * mean)
+            .setMean(mean)
+            .setLast(mean + 1)
+            .setLastTime(Instant.now())
+            .build());
   }
 
   void news2(String patientId, int score, RiskBand band) {
-    send(Topics.NEWS2, patientId, News2Score.newBuilder().setPatientId(patientId).setScore(score).setBand(band)
-        .setComponents(Map.of("8867-4", 1)).setComplete(false).setComputedAt(Instant.now()).build());
+    send(
+        Topics.NEWS2,
+        patientId,
+        News2Score.newBuilder()
+            .setPatientId(patientId)
+            .setScore(score)
+            .setBand(band)
+            .setComponents(Map.of("8867-4", 1))
+            .setComplete(false)
+            .setComputedAt(Instant.now())
+            .build());
   }
 
   String alert(String patientId) {
     String alertId = "a-" + UUID.randomUUID();
-    send(Topics.ALERTS, patientId, Alert.newBuilder().setAlertId(alertId).setPatientId(patientId)
-        .setKind(AlertKind.NEWS2_BAND_CHANGE).setSeverity(AlertSeverity.HIGH).setRaisedAt(Instant.now())
-        .setTitle("NEWS2 band HIGH").setNews2Score(7).setBand(RiskBand.HIGH).setPreviousBand(RiskBand.MEDIUM)
-        .build());
+    send(
+        Topics.ALERTS,
+        patientId,
+        Alert.newBuilder()
+            .setAlertId(alertId)
+            .setPatientId(patientId)
+            .setKind(AlertKind.NEWS2_BAND_CHANGE)
+            .setSeverity(AlertSeverity.HIGH)
+            .setRaisedAt(Instant.now())
+            .setTitle("NEWS2 band HIGH")
+            .setNews2Score(7)
+            .setBand(RiskBand.HIGH)
+            .setPreviousBand(RiskBand.MEDIUM)
+            .build());
     return alertId;
   }
 
@@ -73,11 +124,21 @@ final class Topics4 implements AutoCloseable {
   void bigAlerts(String patientId, int count, int bytes) {
     String filler = "x".repeat(bytes);
     for (int i = 0; i < count; i++) {
-      Alert alert = Alert.newBuilder().setAlertId("big-" + UUID.randomUUID()).setPatientId(patientId)
-          .setKind(AlertKind.THRESHOLD).setSeverity(AlertSeverity.LOW).setRaisedAt(Instant.now()).setTitle("big")
-          .setAttributes(Map.of("filler", filler)).build();
-      producer.send(new ProducerRecord<>(prefix + Topics.ALERTS.name(), patientId,
-          Topics.ALERTS.valueSerde().serializer().serialize(Topics.ALERTS.name(), alert)));
+      Alert alert =
+          Alert.newBuilder()
+              .setAlertId("big-" + UUID.randomUUID())
+              .setPatientId(patientId)
+              .setKind(AlertKind.THRESHOLD)
+              .setSeverity(AlertSeverity.LOW)
+              .setRaisedAt(Instant.now())
+              .setTitle("big")
+              .setAttributes(Map.of("filler", filler))
+              .build();
+      producer.send(
+          new ProducerRecord<>(
+              prefix + Topics.ALERTS.name(),
+              patientId,
+              Topics.ALERTS.valueSerde().serializer().serialize(Topics.ALERTS.name(), alert)));
     }
     producer.flush();
   }

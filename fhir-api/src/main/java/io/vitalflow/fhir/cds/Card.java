@@ -1,13 +1,19 @@
 package io.vitalflow.fhir.cds;
 
-import java.util.List;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /** A CDS Hooks 2.0 card (only the fields this service fills in). */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-record Card(String uuid, String summary, String detail, String indicator, Source source,
-    List<Suggestion> suggestions, String selectionBehavior, List<Coding> overrideReasons) {
+record Card(
+    String uuid,
+    String summary,
+    String detail,
+    String indicator,
+    Source source,
+    List<Suggestion> suggestions,
+    String selectionBehavior,
+    List<Coding> overrideReasons) {
 
   Card {
     suggestions = List.copyOf(suggestions);
@@ -32,7 +38,10 @@ record Card(String uuid, String summary, String detail, String indicator, Source
     }
   }
 
-  /** {@code type} create, update or delete; for delete, {@code resourceId} is the relative reference. */
+  /**
+   * {@code type} create, update or delete; for delete, {@code resourceId} is the relative
+   * reference.
+   */
   record Action(String type, String description, String resourceId) {}
 
   /** The response body: {@code {"cards": [...]}}. */

@@ -1,10 +1,18 @@
 package io.vitalflow.fhir.cds;
 
+import io.vitalflow.fhir.FhirProperties;
+import io.vitalflow.fhir.input.BodyScan;
+import io.vitalflow.fhir.search.ResourceSearch;
+import io.vitalflow.fhir.search.SearchRequest;
+import io.vitalflow.interactions.CheckResult;
+import io.vitalflow.interactions.InteractionChecker;
+import io.vitalflow.interactions.Medication;
+import io.vitalflow.interactions.host.PluginException;
+import io.vitalflow.kafka.Failures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,25 +30,15 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import io.vitalflow.fhir.FhirProperties;
-import io.vitalflow.fhir.input.BodyScan;
-import io.vitalflow.fhir.search.ResourceSearch;
-import io.vitalflow.fhir.search.SearchRequest;
-import io.vitalflow.interactions.CheckResult;
-import io.vitalflow.interactions.InteractionChecker;
-import io.vitalflow.interactions.Medication;
-import io.vitalflow.interactions.host.PluginException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import io.vitalflow.kafka.Failures;
 
 /**
- * CDS Hooks 2.0: discovery, the two drug-interaction services and their feedback endpoint. A request without
- * {@code prefetch.medications} is checked against the patient's active MedicationRequests in the FHIR store.
- * Errors are RFC 9457 problem details (CDS Hooks defines no error body): 400 malformed request, 404 unknown
- * service, 503 interaction checker or database failure. Nothing of a request (patient, medications, comments)
- * is logged.
+ * CDS Hooks 2.0: discovery, the two drug-interaction services and their feedback endpoint. A
+ * request without {@code prefetch.medications} is checked against the patient's active
+ * MedicationRequests in the FHIR store. Errors are RFC 9457 problem details (CDS Hooks defines no
+ * error body): 400 malformed request, 404 unknown service, 503 interaction checker or database
+ * failure. Nothing of a request (patient, medications, comments) is logged.
  */
 @RestController
 @RequestMapping("/cds-services")
@@ -49,7 +47,10 @@ final class CdsHooksController {
 
   private static final Logger log = LoggerFactory.getLogger(CdsHooksController.class);
 
-  /** A FHIR resource id (R4 {@code id} datatype): what {@code context.patientId} must be to look it up. */
+  /**
+   * A FHIR resource id (R4 {@code id} datatype): what {@code context.patientId} must be to look it
+   * up.
+   */
   private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
   private final InteractionChecker checker;
@@ -58,17 +59,22 @@ final class CdsHooksController {
   private final FeedbackStore feedback;
 
   @Autowired
-  CdsHooksController(InteractionChecker checker, FhirProperties properties, ResourceSearch store,
+  CdsHooksController(
+      InteractionChecker checker,
+      FhirProperties properties,
+      ResourceSearch store,
       FeedbackStore feedback) {
     this(checker, properties.maxDepth(), store, feedback);
   }
 
   /**
    * @param maxDepth deepest nesting of a request body ({@code vitalflow.fhir.max-depth})
-   * @param store where active MedicationRequests are looked up when a request has no prefetch; null: nowhere
+   * @param store where active MedicationRequests are looked up when a request has no prefetch;
+   *     null: nowhere
    * @param feedback where feedback goes; null: the feedback endpoint answers 503
    */
-  CdsHooksController(InteractionChecker checker, int maxDepth, ResourceSearch store, FeedbackStore feedback) {
+  CdsHooksController(
+      InteractionChecker checker, int maxDepth, ResourceSearch store, FeedbackStore feedback) {
     this.checker = checker;
     this.scan = new BodyScan(maxDepth);
     this.store = store;
@@ -84,65 +90,90 @@ final class CdsHooksController {
   Mono<Card.Response> call(@PathVariable String id, @RequestBody(required = false) String body) {
     CdsService service = CdsService.byId(id).orElseThrow(UnknownService::new);
     HookRequest parsed = HookRequestParser.parse(service, body, scan);
-    return withActiveMedications(parsed).flatMap(request -> {
-      List<OrderedMedication> checked = new ArrayList<>(request.drafts());
-      checked.addAll(request.active());
-      if (checked.isEmpty()) {
-        return Mono.just(new Card.Response(List.of()));
-      }
-      List<Medication> medications = checked.stream().map(OrderedMedication::medication).toList();
-      // the plugin call is CPU-bound and guarded by a 1 s watchdog: keep it off the event loop
-      return Mono.fromCallable(() -> checker.check(medications))
-          .subscribeOn(Schedulers.boundedElastic())
-          .map(result -> response(request, checked, result));
-    });
+    return withActiveMedications(parsed)
+        .flatMap(
+            request -> {
+              List<OrderedMedication> checked = new ArrayList<>(request.drafts());
+              checked.addAll(request.active());
+              if (checked.isEmpty()) {
+                return Mono.just(new Card.Response(List.of()));
+              }
+              List<Medication> medications =
+                  checked.stream().map(OrderedMedication::medication).toList();
+              // the plugin call is CPU-bound and guarded by a 1 s watchdog: keep it off the event
+              // loop
+              return Mono.fromCallable(() -> checker.check(medications))
+                  .subscribeOn(Schedulers.boundedElastic())
+                  .map(result -> response(request, checked, result));
+            });
   }
 
   /**
-   * The request as sent when it carries {@code prefetch.medications}; otherwise with the patient's active
-   * MedicationRequests from the FHIR store (a search {@code MedicationRequest?patient=Patient/id&status=active}).
-   * A request without drafts needs no lookup: nothing would be relevant.
+   * The request as sent when it carries {@code prefetch.medications}; otherwise with the patient's
+   * active MedicationRequests from the FHIR store (a search {@code
+   * MedicationRequest?patient=Patient/id&status=active}). A request without drafts needs no lookup:
+   * nothing would be relevant.
    */
   private Mono<HookRequest> withActiveMedications(HookRequest request) {
     if (request.prefetched() || store == null || request.drafts().isEmpty()) {
       return Mono.just(request);
     }
     if (!FHIR_ID.matcher(request.patientId()).matches()) {
-      return Mono.error(new InvalidHookRequest("context.patientId must be a FHIR resource id (letters, digits,"
-          + " '-' and '.', at most 64) for the service to read the patient's active medications; or send"
-          + " prefetch.medications"));
+      return Mono.error(
+          new InvalidHookRequest(
+              "context.patientId must be a FHIR resource id (letters, digits,"
+                  + " '-' and '.', at most 64) for the service to read the patient's active medications; or send"
+                  + " prefetch.medications"));
     }
-    SearchRequest search = new SearchRequest("MedicationRequest", Map.of(
-        "patient", List.of("Patient/" + request.patientId()), "status", List.of("active")),
-        InteractionChecker.MAX_MEDICATIONS, 0, true);
-    return store.search(search)
+    SearchRequest search =
+        new SearchRequest(
+            "MedicationRequest",
+            Map.of(
+                "patient", List.of("Patient/" + request.patientId()), "status", List.of("active")),
+            InteractionChecker.MAX_MEDICATIONS,
+            0,
+            true);
+    return store
+        .search(search)
         .onErrorMap(e -> !(e instanceof InvalidHookRequest), StoreUnavailable::new)
-        .map(result -> request.withActive(HookRequestParser.activeFromStore(request, result.matches())));
+        .map(
+            result ->
+                request.withActive(HookRequestParser.activeFromStore(request, result.matches())));
   }
 
   /**
-   * CDS Hooks 2.0 feedback: what the clinician did with cards (accepted, or overridden with a reason). Stored in
-   * {@code cds_feedback}; 200 with an empty body, as the specification asks.
+   * CDS Hooks 2.0 feedback: what the clinician did with cards (accepted, or overridden with a
+   * reason). Stored in {@code cds_feedback}; 200 with an empty body, as the specification asks.
    */
   @PostMapping(path = "/{id}/feedback")
-  Mono<ResponseEntity<Void>> feedback(@PathVariable String id, @RequestBody(required = false) String body) {
+  Mono<ResponseEntity<Void>> feedback(
+      @PathVariable String id, @RequestBody(required = false) String body) {
     CdsService service = CdsService.byId(id).orElseThrow(UnknownService::new);
     List<Feedback> items = FeedbackParser.parse(body, scan);
     if (feedback == null) {
       return Mono.error(new StoreUnavailable(null));
     }
-    return feedback.save(service.id(), items)
+    return feedback
+        .save(service.id(), items)
         .onErrorMap(StoreUnavailable::new)
-        .map(stored -> {
-          log.debug("feedback for {}: {} items, {} new", service.id(), items.size(), stored);
-          return ResponseEntity.ok().<Void>build();
-        });
+        .map(
+            stored -> {
+              log.debug("feedback for {}: {} items, {} new", service.id(), items.size(), stored);
+              return ResponseEntity.ok().<Void>build();
+            });
   }
 
-  private static Card.Response response(HookRequest request, List<OrderedMedication> checked, CheckResult result) {
+  private static Card.Response response(
+      HookRequest request, List<OrderedMedication> checked, CheckResult result) {
     List<Card> cards = InteractionCards.cards(request, checked, result);
-    log.debug("hook {} instance {}: {} medications, {} findings, {} unknown, {} cards", request.hook(),
-        request.hookInstance(), checked.size(), result.findings().size(), result.unknown().size(), cards.size());
+    log.debug(
+        "hook {} instance {}: {} medications, {} findings, {} unknown, {} cards",
+        request.hook(),
+        request.hookInstance(),
+        checked.size(),
+        result.findings().size(),
+        result.unknown().size(),
+        cards.size());
     return new Card.Response(cards);
   }
 
@@ -153,45 +184,62 @@ final class CdsHooksController {
 
   @ExceptionHandler(UnknownService.class)
   ResponseEntity<ProblemDetail> unknown(UnknownService e) {
-    return problem(HttpStatus.NOT_FOUND, "Unknown CDS service",
+    return problem(
+        HttpStatus.NOT_FOUND,
+        "Unknown CDS service",
         "No CDS service with this id; GET /cds-services lists the services");
   }
 
   @ExceptionHandler(PluginException.class)
   ResponseEntity<ProblemDetail> pluginFailed(PluginException e) {
     log.warn("interaction checker failed ({})", e.getClass().getSimpleName(), Failures.redacted(e));
-    return problem(HttpStatus.SERVICE_UNAVAILABLE, "Interaction checker unavailable",
+    return problem(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        "Interaction checker unavailable",
         "The drug-interaction check could not run; retry later");
   }
 
   @ExceptionHandler(StoreUnavailable.class)
   ResponseEntity<ProblemDetail> storeFailed(StoreUnavailable e) {
     if (e.getCause() != null) {
-      log.warn("CDS Hooks database access failed ({})", e.getCause().getClass().getSimpleName(),
+      log.warn(
+          "CDS Hooks database access failed ({})",
+          e.getCause().getClass().getSimpleName(),
           Failures.redacted(e.getCause()));
     }
-    return problem(HttpStatus.SERVICE_UNAVAILABLE, "Database unavailable",
+    return problem(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        "Database unavailable",
         "The service could not read or write its database; retry later (a hook request may also send"
             + " prefetch.medications)");
   }
 
   @ExceptionHandler(RuntimeException.class)
   ResponseEntity<ProblemDetail> failed(RuntimeException e) {
-    if (e instanceof ErrorResponse spring) { // Spring's own request errors keep their status and headers
-      return ResponseEntity.status(spring.getStatusCode()).headers(spring.getHeaders())
-          .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(spring.getBody());
+    if (e
+        instanceof
+        ErrorResponse spring) { // Spring's own request errors keep their status and headers
+      return ResponseEntity.status(spring.getStatusCode())
+          .headers(spring.getHeaders())
+          .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+          .body(spring.getBody());
     }
     if (e instanceof DataBufferLimitException || e.getCause() instanceof DataBufferLimitException) {
-      return problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", "The request body is too large");
+      return problem(
+          HttpStatus.CONTENT_TOO_LARGE, "Request too large", "The request body is too large");
     }
     log.error("CDS Hooks request failed", Failures.redacted(e));
-    return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "The server log has the details");
+    return problem(
+        HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "The server log has the details");
   }
 
-  private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail) {
+  private static ResponseEntity<ProblemDetail> problem(
+      HttpStatus status, String title, String detail) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
     problem.setTitle(title);
-    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    return ResponseEntity.status(status)
+        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .body(problem);
   }
 
   /** The FHIR store or the feedback table could not be reached (503). */

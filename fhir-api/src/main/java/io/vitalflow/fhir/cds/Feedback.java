@@ -10,12 +10,17 @@ import java.util.UUID;
  * @param card the card's uuid
  * @param outcome {@code accepted} or {@code overridden}
  * @param outcomeTimestamp when the clinician acted
- * @param reason the override reason the clinician chose among the card's {@code overrideReasons}; null when none
- *     was chosen, always null for {@code accepted}
+ * @param reason the override reason the clinician chose among the card's {@code overrideReasons};
+ *     null when none was chosen, always null for {@code accepted}
  * @param userComment free text the clinician added to an override; null when none
  * @param acceptedSuggestions the uuids of the suggestions taken ({@code accepted}); empty otherwise
  */
-record Feedback(UUID card, String outcome, Instant outcomeTimestamp, OverrideReason reason, String userComment,
+record Feedback(
+    UUID card,
+    String outcome,
+    Instant outcomeTimestamp,
+    OverrideReason reason,
+    String userComment,
     List<String> acceptedSuggestions) {
 
   static final String ACCEPTED = "accepted";

@@ -1,5 +1,6 @@
 package io.vitalflow.fhir.cds;
 
+import io.vitalflow.fhir.input.BodyScan;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -7,28 +8,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-
-import io.vitalflow.fhir.input.BodyScan;
-import io.vitalflow.fhir.input.InputRejected;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads a CDS Hooks 2.0 feedback body, {@code {"feedback": [{"card", "outcome", "acceptedSuggestions",
- * "overrideReason": {"reason", "userComment"}, "outcomeTimestamp"}]}}. Every problem is an
- * {@link InvalidHookRequest} naming the item and field, never the data.
+ * Reads a CDS Hooks 2.0 feedback body, {@code {"feedback": [{"card", "outcome",
+ * "acceptedSuggestions", "overrideReason": {"reason", "userComment"}, "outcomeTimestamp"}]}}. Every
+ * problem is an {@link InvalidHookRequest} naming the item and field, never the data.
  */
 final class FeedbackParser {
 
   /** Items per request: a client reports what one user did with one response's cards. */
   static final int MAX_ITEMS = 100;
+
   static final int MAX_COMMENT = 2000;
   static final int MAX_SUGGESTIONS = 20;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final Set<String> ITEM_FIELDS = Set.of("card", "outcome", "acceptedSuggestions", "overrideReason",
-      "outcomeTimestamp");
+  private static final Set<String> ITEM_FIELDS =
+      Set.of("card", "outcome", "acceptedSuggestions", "overrideReason", "outcomeTimestamp");
 
   private FeedbackParser() {}
 
@@ -54,8 +52,12 @@ final class FeedbackParser {
     }
     for (String name : item.propertyNames()) {
       if (!ITEM_FIELDS.contains(name)) {
-        throw new InvalidHookRequest(path + " has an unknown field '" + bounded(name) + "'; known: card, outcome,"
-            + " acceptedSuggestions, overrideReason, outcomeTimestamp");
+        throw new InvalidHookRequest(
+            path
+                + " has an unknown field '"
+                + bounded(name)
+                + "'; known: card, outcome,"
+                + " acceptedSuggestions, overrideReason, outcomeTimestamp");
       }
     }
     UUID card;
@@ -72,8 +74,10 @@ final class FeedbackParser {
     try {
       at = OffsetDateTime.parse(string(item, "outcomeTimestamp", path)).toInstant();
     } catch (DateTimeParseException e) {
-      throw new InvalidHookRequest(path + ".outcomeTimestamp must be an ISO 8601 date-time with a time zone,"
-          + " e.g. 2026-12-06T10:15:30Z");
+      throw new InvalidHookRequest(
+          path
+              + ".outcomeTimestamp must be an ISO 8601 date-time with a time zone,"
+              + " e.g. 2026-12-06T10:15:30Z");
     }
     JsonNode override = item.get("overrideReason");
     JsonNode accepted = item.get("acceptedSuggestions");
@@ -86,19 +90,24 @@ final class FeedbackParser {
       }
       if (accepted != null && !accepted.isNull()) {
         if (!accepted.isArray() || accepted.size() > MAX_SUGGESTIONS) {
-          throw new InvalidHookRequest(path + ".acceptedSuggestions must be an array of at most "
-              + MAX_SUGGESTIONS + " objects with an id");
+          throw new InvalidHookRequest(
+              path
+                  + ".acceptedSuggestions must be an array of at most "
+                  + MAX_SUGGESTIONS
+                  + " objects with an id");
         }
         for (JsonNode suggestion : accepted) {
           if (!suggestion.isObject()) {
-            throw new InvalidHookRequest(path + ".acceptedSuggestions[] must be objects with an id");
+            throw new InvalidHookRequest(
+                path + ".acceptedSuggestions[] must be objects with an id");
           }
           suggestions.add(bounded(string(suggestion, "id", path + ".acceptedSuggestions[]")));
         }
       }
     } else {
       if (accepted != null && !accepted.isNull() && !accepted.isEmpty()) {
-        throw new InvalidHookRequest(path + ".acceptedSuggestions is only for the outcome 'accepted'");
+        throw new InvalidHookRequest(
+            path + ".acceptedSuggestions is only for the outcome 'accepted'");
       }
       if (override != null && !override.isNull()) {
         if (!override.isObject()) {
@@ -111,15 +120,24 @@ final class FeedbackParser {
           }
           String system = string(coding, "system", path + ".overrideReason.reason");
           String code = string(coding, "code", path + ".overrideReason.reason");
-          reason = OverrideReason.of(system, code).orElseThrow(() -> new InvalidHookRequest(path
-              + ".overrideReason.reason is not one of the overrideReasons this service's cards offer (system "
-              + OverrideReason.SYSTEM + ")"));
+          reason =
+              OverrideReason.of(system, code)
+                  .orElseThrow(
+                      () ->
+                          new InvalidHookRequest(
+                              path
+                                  + ".overrideReason.reason is not one of the overrideReasons this service's cards offer (system "
+                                  + OverrideReason.SYSTEM
+                                  + ")"));
         }
         JsonNode userComment = override.get("userComment");
         if (userComment != null && !userComment.isNull()) {
           if (!userComment.isString() || userComment.stringValue().length() > MAX_COMMENT) {
-            throw new InvalidHookRequest(path + ".overrideReason.userComment must be a string of at most "
-                + MAX_COMMENT + " characters");
+            throw new InvalidHookRequest(
+                path
+                    + ".overrideReason.userComment must be a string of at most "
+                    + MAX_COMMENT
+                    + " characters");
           }
           comment = userComment.stringValue().isBlank() ? null : userComment.stringValue();
         }

@@ -8,12 +8,19 @@ import java.util.Set;
  *
  * @param drafts the draft medication orders of {@code context.draftOrders}, selected ones first
  * @param selections {@code context.selections} (order-select), empty for order-sign
- * @param active the patient's active MedicationRequests from the prefetch, minus those also in {@code drafts}
- * @param prefetched whether the client sent {@code prefetch.medications}; if not, {@code active} is empty and the
- *     service reads the active MedicationRequests from its FHIR store
+ * @param active the patient's active MedicationRequests from the prefetch, minus those also in
+ *     {@code drafts}
+ * @param prefetched whether the client sent {@code prefetch.medications}; if not, {@code active} is
+ *     empty and the service reads the active MedicationRequests from its FHIR store
  */
-record HookRequest(String hook, String hookInstance, String patientId, List<OrderedMedication> drafts,
-    Set<String> selections, List<OrderedMedication> active, boolean prefetched) {
+record HookRequest(
+    String hook,
+    String hookInstance,
+    String patientId,
+    List<OrderedMedication> drafts,
+    Set<String> selections,
+    List<OrderedMedication> active,
+    boolean prefetched) {
 
   HookRequest {
     drafts = List.copyOf(drafts);
@@ -22,6 +29,7 @@ record HookRequest(String hook, String hookInstance, String patientId, List<Orde
   }
 
   HookRequest withActive(List<OrderedMedication> fromStore) {
-    return new HookRequest(hook, hookInstance, patientId, drafts, selections, fromStore, prefetched);
+    return new HookRequest(
+        hook, hookInstance, patientId, drafts, selections, fromStore, prefetched);
   }
 }

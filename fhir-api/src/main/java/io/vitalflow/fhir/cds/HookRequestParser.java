@@ -1,22 +1,5 @@
 package io.vitalflow.fhir.cds;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeableConcept;
-import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Medication;
-import org.hl7.fhir.r4.model.MedicationRequest;
-import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
-
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
@@ -25,15 +8,30 @@ import io.vitalflow.fhir.cds.OrderedMedication.Origin;
 import io.vitalflow.fhir.input.BodyScan;
 import io.vitalflow.fhir.input.InputRejected;
 import io.vitalflow.interactions.InteractionChecker;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a CDS Hooks request body: {@code hook}, {@code hookInstance}, {@code context.patientId},
- * {@code context.draftOrders} (a FHIR Bundle), {@code context.selections} (order-select) and the optional
- * {@code prefetch.medications} Bundle. Every problem is an {@link InvalidHookRequest} whose message describes the
- * structure, never the data.
+ * {@code context.draftOrders} (a FHIR Bundle), {@code context.selections} (order-select) and the
+ * optional {@code prefetch.medications} Bundle. Every problem is an {@link InvalidHookRequest}
+ * whose message describes the structure, never the data.
  */
 final class HookRequestParser {
 
@@ -45,15 +43,19 @@ final class HookRequestParser {
   private HookRequestParser() {}
 
   /**
-   * @param scan the pre-scan every JSON body of fhir-api passes: duplicate keys, nesting depth, narratives
-   *     (the draft orders are FHIR resources that HAPI parses)
+   * @param scan the pre-scan every JSON body of fhir-api passes: duplicate keys, nesting depth,
+   *     narratives (the draft orders are FHIR resources that HAPI parses)
    */
   static HookRequest parse(CdsService service, String body, BodyScan scan) {
     JsonNode root = jsonObject(body, scan, "a CDS Hooks request");
     String hook = requiredString(root, "hook", "hook");
     if (!hook.equals(service.hook())) {
-      throw new InvalidHookRequest("service " + service.id() + " answers the hook " + service.hook()
-          + ", not the hook named in the request");
+      throw new InvalidHookRequest(
+          "service "
+              + service.id()
+              + " answers the hook "
+              + service.hook()
+              + ", not the hook named in the request");
     }
     String hookInstance = requiredString(root, "hookInstance", "hookInstance");
     JsonNode context = root.get("context");
@@ -82,33 +84,44 @@ final class HookRequestParser {
         draftReferences.add(reference);
       }
       if (resource instanceof MedicationRequest order) {
-        OrderedMedication medication = ordered(Origin.DRAFT_ORDER, order, reference, draftMedications);
+        OrderedMedication medication =
+            ordered(Origin.DRAFT_ORDER, order, reference, draftMedications);
         (reference != null && selections.contains(reference) ? selected : others).add(medication);
       }
     }
     for (String selection : selections) {
       if (!draftReferences.contains(selection)) {
-        throw new InvalidHookRequest("context.selections names a resource that is not in context.draftOrders");
+        throw new InvalidHookRequest(
+            "context.selections names a resource that is not in context.draftOrders");
       }
     }
     List<OrderedMedication> ordered = new ArrayList<>(selected);
     ordered.addAll(others);
     List<OrderedMedication> active = active(root.get("prefetch"), draftReferences);
     checkSize(ordered.size(), active == null ? 0 : active.size());
-    return new HookRequest(hook, hookInstance, patientId, ordered, selections,
-        active == null ? List.of() : active, active != null);
+    return new HookRequest(
+        hook,
+        hookInstance,
+        patientId,
+        ordered,
+        selections,
+        active == null ? List.of() : active,
+        active != null);
   }
 
   private static void checkSize(int drafts, int active) {
     if (drafts + active > InteractionChecker.MAX_MEDICATIONS) {
-      throw new InvalidHookRequest("at most " + InteractionChecker.MAX_MEDICATIONS
-          + " medications (draft orders and active medications together) can be checked at once");
+      throw new InvalidHookRequest(
+          "at most "
+              + InteractionChecker.MAX_MEDICATIONS
+              + " medications (draft orders and active medications together) can be checked at once");
     }
   }
 
   /**
-   * The active medications of a request sent without {@code prefetch.medications}, from the MedicationRequests
-   * the FHIR store holds for the patient ({@code resources}: their JSON), minus the hook's draft orders.
+   * The active medications of a request sent without {@code prefetch.medications}, from the
+   * MedicationRequests the FHIR store holds for the patient ({@code resources}: their JSON), minus
+   * the hook's draft orders.
    */
   static List<OrderedMedication> activeFromStore(HookRequest request, List<String> resources) {
     Set<String> draftReferences = new HashSet<>();
@@ -138,12 +151,14 @@ final class HookRequestParser {
       return Set.of();
     }
     if (selections == null || !selections.isArray() || selections.isEmpty()) {
-      throw new InvalidHookRequest("order-select needs context.selections: a non-empty array of references");
+      throw new InvalidHookRequest(
+          "order-select needs context.selections: a non-empty array of references");
     }
     Set<String> result = new LinkedHashSet<>();
     for (JsonNode selection : selections) {
       if (!selection.isString() || selection.stringValue().isBlank()) {
-        throw new InvalidHookRequest("context.selections must hold references such as MedicationRequest/123");
+        throw new InvalidHookRequest(
+            "context.selections must hold references such as MedicationRequest/123");
       }
       result.add(selection.stringValue());
     }
@@ -151,8 +166,9 @@ final class HookRequestParser {
   }
 
   /**
-   * Active MedicationRequests of {@code prefetch.medications}; null when the client sent none (no prefetch, or
-   * {@code medications} missing or null, which CDS Hooks uses for "could not fetch"): the service looks them up.
+   * Active MedicationRequests of {@code prefetch.medications}; null when the client sent none (no
+   * prefetch, or {@code medications} missing or null, which CDS Hooks uses for "could not fetch"):
+   * the service looks them up.
    */
   private static List<OrderedMedication> active(JsonNode prefetch, Set<String> draftReferences) {
     if (prefetch == null || prefetch.isNull()) {
@@ -195,7 +211,10 @@ final class HookRequestParser {
     }
   }
 
-  /** Medication resources of a Bundle by {@code Medication/id} and by full URL, for medicationReference. */
+  /**
+   * Medication resources of a Bundle by {@code Medication/id} and by full URL, for
+   * medicationReference.
+   */
   private static Map<String, Medication> medicationsOf(Bundle bundle) {
     Map<String, Medication> result = new HashMap<>();
     for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
@@ -212,7 +231,10 @@ final class HookRequestParser {
     return result;
   }
 
-  private static OrderedMedication ordered(Origin origin, MedicationRequest order, String reference,
+  private static OrderedMedication ordered(
+      Origin origin,
+      MedicationRequest order,
+      String reference,
       Map<String, Medication> bundleMedications) {
     CodeableConcept code = null;
     if (order.hasMedicationCodeableConcept()) {
@@ -222,7 +244,8 @@ final class HookRequestParser {
       IBaseResource target = medication.getResource();
       if (target instanceof Medication contained) {
         code = contained.getCode();
-      } else if (medication.hasReference() && bundleMedications.containsKey(medication.getReference())) {
+      } else if (medication.hasReference()
+          && bundleMedications.containsKey(medication.getReference())) {
         code = bundleMedications.get(medication.getReference()).getCode();
       } else if (medication.hasDisplay()) {
         code = new CodeableConcept().setText(medication.getDisplay());
@@ -240,16 +263,25 @@ final class HookRequestParser {
         }
       }
       if (display == null) {
-        display = code.getCoding().stream().filter(Coding::hasDisplay).map(Coding::getDisplay).findFirst()
-            .orElse(null);
+        display =
+            code.getCoding().stream()
+                .filter(Coding::hasDisplay)
+                .map(Coding::getDisplay)
+                .findFirst()
+                .orElse(null);
       }
     }
     String name = code != null && code.hasText() ? code.getText() : display;
-    String label = name != null && !name.isBlank() ? name.strip()
-        : rxcui != null ? "RxNorm " + rxcui
-        : reference != null ? reference + " (no medication code or name)" : "medication without code or name";
-    return new OrderedMedication(origin, reference, label,
-        new io.vitalflow.interactions.Medication(rxcui, name));
+    String label =
+        name != null && !name.isBlank()
+            ? name.strip()
+            : rxcui != null
+                ? "RxNorm " + rxcui
+                : reference != null
+                    ? reference + " (no medication code or name)"
+                    : "medication without code or name";
+    return new OrderedMedication(
+        origin, reference, label, new io.vitalflow.interactions.Medication(rxcui, name));
   }
 
   private static String referenceOf(Resource resource) {
@@ -268,7 +300,8 @@ final class HookRequestParser {
   }
 
   /**
-   * The body as a JSON object, after the pre-scan every JSON body of fhir-api passes; a clear 400 otherwise.
+   * The body as a JSON object, after the pre-scan every JSON body of fhir-api passes; a clear 400
+   * otherwise.
    *
    * @param what what the body should be, for the message (e.g. "a feedback request")
    */

@@ -1,6 +1,9 @@
 package io.vitalflow.fhir.cds;
 
-/** A request the service cannot act on (400). The message names the problem, never the request's data. */
+/**
+ * A request the service cannot act on (400). The message names the problem, never the request's
+ * data.
+ */
 final class InvalidHookRequest extends RuntimeException {
 
   private static final long serialVersionUID = 1L;

@@ -1,10 +1,16 @@
 package io.vitalflow.fhir.command;
 
+import io.vitalflow.schemas.DeadLetter;
+import io.vitalflow.schemas.FhirCommand;
+import io.vitalflow.schemas.FhirCommandOutcome;
+import io.vitalflow.schemas.FhirOperation;
+import io.vitalflow.schemas.FhirResourceVersion;
+import io.vitalflow.schemas.Topics;
+import io.vitalflow.schemas.VitalSign;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
-
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,18 +19,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.vitalflow.schemas.DeadLetter;
-import io.vitalflow.schemas.FhirCommand;
-import io.vitalflow.schemas.FhirCommandOutcome;
-import io.vitalflow.schemas.FhirOperation;
-import io.vitalflow.schemas.FhirResourceVersion;
-import io.vitalflow.schemas.Topics;
-import io.vitalflow.schemas.VitalSign;
-
 /**
- * Applies one command to one resource: checks its preconditions against the resource's current state,
- * assigns the next version and {@code lastUpdated}, and forwards the new version, or an outcome when the
- * command writes nothing.
+ * Applies one command to one resource: checks its preconditions against the resource's current
+ * state, assigns the next version and {@code lastUpdated}, and forwards the new version, or an
+ * outcome when the command writes nothing.
  */
 final class CommandProcessor implements Processor<String, byte[], String, Object> {
 
@@ -55,7 +53,8 @@ final class CommandProcessor implements Processor<String, byte[], String, Object
     }
     String key = command.getResourceType() + "/" + command.getResourceId();
     if (!key.equals(record.key())) {
-      deadLetter(record, "record key is not Type/id of the command: the topic must be keyed by resource");
+      deadLetter(
+          record, "record key is not Type/id of the command: the topic must be keyed by resource");
       return;
     }
     ResourceState current = states.get(key);
@@ -69,19 +68,31 @@ final class CommandProcessor implements Processor<String, byte[], String, Object
     boolean deleted = command.getOperation() == FhirOperation.DELETE;
     String json;
     try {
-      json = deleted ? null : VersionStamp.stamp(command.getResource(), command.getResourceId(), version, now);
+      json =
+          deleted
+              ? null
+              : VersionStamp.stamp(command.getResource(), command.getResourceId(), version, now);
     } catch (IllegalArgumentException e) {
       deadLetter(record, e.getMessage());
       return;
     }
     states.put(key, new ResourceState(version, deleted));
-    FhirResourceVersion written = FhirResourceVersion.newBuilder().setResourceType(command.getResourceType())
-        .setResourceId(command.getResourceId()).setVersionId(version).setLastUpdated(now).setDeleted(deleted)
-        .setResource(json).setRequestId(command.getRequestId()).build();
-    context.forward(new Record<String, Object>(key, written, now.toEpochMilli()), FhirCommandTopology.VERSIONS);
+    FhirResourceVersion written =
+        FhirResourceVersion.newBuilder()
+            .setResourceType(command.getResourceType())
+            .setResourceId(command.getResourceId())
+            .setVersionId(version)
+            .setLastUpdated(now)
+            .setDeleted(deleted)
+            .setResource(json)
+            .setRequestId(command.getRequestId())
+            .build();
+    context.forward(
+        new Record<String, Object>(key, written, now.toEpochMilli()), FhirCommandTopology.VERSIONS);
     if (!deleted) {
       for (VitalSign reading : vitalsOf.apply(written)) {
-        context.forward(new Record<String, Object>(reading.getPatientId(), reading, now.toEpochMilli()),
+        context.forward(
+            new Record<String, Object>(reading.getPatientId(), reading, now.toEpochMilli()),
             FhirCommandTopology.VITALS);
       }
     }
@@ -96,8 +107,12 @@ final class CommandProcessor implements Processor<String, byte[], String, Object
     boolean exists = current != null && !current.deleted();
     Long ifMatch = command.getIfMatch();
     if (ifMatch != null && (current == null || current.versionId() != ifMatch)) {
-      return new Decision(412, "If-Match asks for version " + ifMatch + " but the current version is "
-          + (current == null ? "none (the resource does not exist)" : current.versionId()));
+      return new Decision(
+          412,
+          "If-Match asks for version "
+              + ifMatch
+              + " but the current version is "
+              + (current == null ? "none (the resource does not exist)" : current.versionId()));
     }
     return switch (command.getOperation()) {
       case CREATE -> {
@@ -107,26 +122,46 @@ final class CommandProcessor implements Processor<String, byte[], String, Object
         yield exists ? new Decision(409, "a resource with this id exists") : Decision.WRITE;
       }
       case UPDATE -> Decision.WRITE;
-      case DELETE -> exists ? Decision.WRITE
-          : new Decision(204, current == null ? "nothing to delete" : "already deleted");
+      case DELETE ->
+          exists
+              ? Decision.WRITE
+              : new Decision(204, current == null ? "nothing to delete" : "already deleted");
     };
   }
 
-  private void outcome(Record<String, byte[]> record, FhirCommand command, int status, ResourceState current,
+  private void outcome(
+      Record<String, byte[]> record,
+      FhirCommand command,
+      int status,
+      ResourceState current,
       String message) {
-    FhirCommandOutcome outcome = FhirCommandOutcome.newBuilder().setRequestId(command.getRequestId())
-        .setResourceType(command.getResourceType()).setResourceId(command.getResourceId()).setStatus(status)
-        .setVersionId(current == null ? null : current.versionId()).setMessage(message).build();
-    context.forward(new Record<String, Object>(record.key(), outcome, context.currentSystemTimeMs()),
+    FhirCommandOutcome outcome =
+        FhirCommandOutcome.newBuilder()
+            .setRequestId(command.getRequestId())
+            .setResourceType(command.getResourceType())
+            .setResourceId(command.getResourceId())
+            .setStatus(status)
+            .setVersionId(current == null ? null : current.versionId())
+            .setMessage(message)
+            .build();
+    context.forward(
+        new Record<String, Object>(record.key(), outcome, context.currentSystemTimeMs()),
         FhirCommandTopology.OUTCOMES);
   }
 
   private void deadLetter(Record<String, byte[]> record, String error) {
-    String source = context.recordMetadata()
-        .map(m -> DeadLetter.source(m.topic(), m.partition(), m.offset())).orElse("unknown");
+    String source =
+        context
+            .recordMetadata()
+            .map(m -> DeadLetter.source(m.topic(), m.partition(), m.offset()))
+            .orElse("unknown");
     log.warn("Dead-lettering FHIR command from {}: {}", source, error);
-    context.forward(new Record<String, Object>(record.key(), Objects.requireNonNullElse(record.value(), new byte[0]),
-        context.currentSystemTimeMs(), DeadLetter.headers(record.headers().toArray(), error, source)),
+    context.forward(
+        new Record<String, Object>(
+            record.key(),
+            Objects.requireNonNullElse(record.value(), new byte[0]),
+            context.currentSystemTimeMs(),
+            DeadLetter.headers(record.headers().toArray(), error, source)),
         FhirCommandTopology.DEAD_LETTERS);
   }
 }

@@ -1,7 +1,6 @@
 package io.vitalflow.fhir.command;
 
 import java.nio.ByteBuffer;
-
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -22,7 +21,10 @@ record ResourceState(long versionId, boolean deleted) {
       if (state == null) {
         return null;
       }
-      return ByteBuffer.allocate(9).putLong(state.versionId).put((byte) (state.deleted ? 1 : 0)).array();
+      return ByteBuffer.allocate(9)
+          .putLong(state.versionId)
+          .put((byte) (state.deleted ? 1 : 0))
+          .array();
     }
   }
 

@@ -1,13 +1,11 @@
 package io.vitalflow.fhir.http;
 
+import io.vitalflow.fhir.command.VersionStamp;
 import java.net.URI;
 import java.time.Instant;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-
-import io.vitalflow.fhir.command.VersionStamp;
 
 /**
  * The result of one write, before it becomes an HTTP response or a Bundle response entry.
@@ -16,14 +14,17 @@ import io.vitalflow.fhir.command.VersionStamp;
  * @param lastUpdated of that version; null when unknown
  * @param body FHIR JSON to answer with (the resource or an OperationOutcome); null for none
  */
-record Answer(HttpStatus status, String type, String id, Long versionId, Instant lastUpdated, String body) {
+record Answer(
+    HttpStatus status, String type, String id, Long versionId, Instant lastUpdated, String body) {
 
   Answer withStatus(HttpStatus other) {
     return new Answer(other, type, id, versionId, lastUpdated, body);
   }
 
   String location(String base) {
-    return versionId == null ? base + "/" + type + "/" + id : base + "/" + type + "/" + id + "/_history/" + versionId;
+    return versionId == null
+        ? base + "/" + type + "/" + id
+        : base + "/" + type + "/" + id + "/_history/" + versionId;
   }
 
   ResponseEntity<String> toResponse(String base, FhirFormat format) {
@@ -42,9 +43,12 @@ record Answer(HttpStatus status, String type, String id, Long versionId, Instant
 
   BundleJson.Response toEntryResponse(String base, boolean withOutcome) {
     String statusLine = status.value() + " " + status.getReasonPhrase();
-    return new BundleJson.Response(statusLine, versionId == null && status == HttpStatus.NO_CONTENT ? null
-        : relativeLocation(), versionId == null ? null : WriteResponses.etag(versionId),
-        lastUpdated == null ? null : VersionStamp.instant(lastUpdated), withOutcome ? body : null);
+    return new BundleJson.Response(
+        statusLine,
+        versionId == null && status == HttpStatus.NO_CONTENT ? null : relativeLocation(),
+        versionId == null ? null : WriteResponses.etag(versionId),
+        lastUpdated == null ? null : VersionStamp.instant(lastUpdated),
+        withOutcome ? body : null);
   }
 
   private String relativeLocation() {

@@ -1,10 +1,17 @@
 package io.vitalflow.fhir.http;
 
+import io.vitalflow.fhir.FhirProperties;
+import io.vitalflow.fhir.store.ResourceStore;
+import io.vitalflow.fhir.store.StoredResource;
+import io.vitalflow.fhir.store.WriteOutcome;
+import io.vitalflow.fhir.write.TransactionPlanner;
+import io.vitalflow.fhir.write.TransactionPlanner.Planned;
+import io.vitalflow.fhir.write.Writes;
+import io.vitalflow.schemas.FhirCommand;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -18,33 +25,26 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-
-import io.vitalflow.fhir.FhirProperties;
-import io.vitalflow.fhir.store.ResourceStore;
-import io.vitalflow.fhir.store.StoredResource;
-import io.vitalflow.fhir.store.WriteOutcome;
-import io.vitalflow.fhir.write.TransactionPlanner;
-import io.vitalflow.fhir.write.TransactionPlanner.Planned;
-import io.vitalflow.fhir.write.Writes;
-import io.vitalflow.schemas.FhirCommand;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * {@code POST /fhir} with a {@code batch} or {@code transaction} Bundle.
  *
- * <p>A batch runs every entry on its own, like the single-resource interactions, and reports each entry's
- * outcome. A transaction is planned first ({@link TransactionPlanner}): it resolves its ids ({@code urn:uuid:} full URLs, conditional creates,
- * conditional references such as {@code Practitioner?identifier=...}), rewrites the references between its
- * entries, checks {@code If-Match} preconditions, and then sends all commands in one Kafka transaction, so
- * the command processor sees all of them or none. The processor still decides each command on its own: a
- * precondition that changes between the check here and the processing (a concurrent writer) fails that
- * entry alone; the response then says which entries did not apply.
+ * <p>A batch runs every entry on its own, like the single-resource interactions, and reports each
+ * entry's outcome. A transaction is planned first ({@link TransactionPlanner}): it resolves its ids
+ * ({@code urn:uuid:} full URLs, conditional creates, conditional references such as {@code
+ * Practitioner?identifier=...}), rewrites the references between its entries, checks {@code
+ * If-Match} preconditions, and then sends all commands in one Kafka transaction, so the command
+ * processor sees all of them or none. The processor still decides each command on its own: a
+ * precondition that changes between the check here and the processing (a concurrent writer) fails
+ * that entry alone; the response then says which entries did not apply.
  */
 @RestController
 final class BundleController {
 
-  private static final Pattern TYPE_AND_ID = Pattern.compile("^(?:.*/)?([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})$");
+  private static final Pattern TYPE_AND_ID =
+      Pattern.compile("^(?:.*/)?([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})$");
   private static final int BATCH_CONCURRENCY = 256;
 
   private final FhirProperties properties;
@@ -54,8 +54,13 @@ final class BundleController {
   private final ResourceParser parser;
   private final TransactionPlanner planner;
 
-  BundleController(FhirProperties properties, FhirWrites writes, ResourceWrites resourceWrites, Searches searches,
-      ResourceStore store, ResourceParser parser) {
+  BundleController(
+      FhirProperties properties,
+      FhirWrites writes,
+      ResourceWrites resourceWrites,
+      Searches searches,
+      ResourceStore store,
+      ResourceParser parser) {
     this.properties = properties;
     this.writes = writes;
     this.resourceWrites = resourceWrites;
@@ -65,35 +70,48 @@ final class BundleController {
   }
 
   @PostMapping({"/fhir", "/fhir/"})
-  Mono<ResponseEntity<String>> post(@RequestBody(required = false) String body, ServerHttpRequest request) {
+  Mono<ResponseEntity<String>> post(
+      @RequestBody(required = false) String body, ServerHttpRequest request) {
     writes.requireWritable();
     if (body != null && body.length() > properties.maxBundleBytes()) {
-      throw new FhirError(HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "A Bundle may have at most "
-          + properties.maxBundleBytes() + " bytes");
+      throw new FhirError(
+          HttpStatus.CONTENT_TOO_LARGE,
+          IssueType.TOOCOSTLY,
+          "A Bundle may have at most " + properties.maxBundleBytes() + " bytes");
     }
-    IBaseResource parsed = parser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()),
-        "Bundle");
+    IBaseResource parsed =
+        parser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()), "Bundle");
     Bundle bundle = (Bundle) parsed;
     Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
     String base = FhirController.base(request);
     FhirFormat format = FhirController.responseFormat(request);
-    Mono<String> response = switch (bundle.getType() == null ? BundleType.NULL : bundle.getType()) {
-      case BATCH -> batch(bundle, prefer, base);
-      case TRANSACTION -> transaction(bundle, prefer, base);
-      default -> Mono.error(FhirError.badRequest("POST to the base URL takes a Bundle of type batch or transaction,"
-          + " not " + (bundle.getType() == null ? "none" : bundle.getType().toCode())));
-    };
-    return response.map(json -> ResponseEntity.ok().contentType(format.mediaType()).body(format.fromJson(json)));
+    Mono<String> response =
+        switch (bundle.getType() == null ? BundleType.NULL : bundle.getType()) {
+          case BATCH -> batch(bundle, prefer, base);
+          case TRANSACTION -> transaction(bundle, prefer, base);
+          default ->
+              Mono.error(
+                  FhirError.badRequest(
+                      "POST to the base URL takes a Bundle of type batch or transaction,"
+                          + " not "
+                          + (bundle.getType() == null ? "none" : bundle.getType().toCode())));
+        };
+    return response.map(
+        json -> ResponseEntity.ok().contentType(format.mediaType()).body(format.fromJson(json)));
   }
 
   // ---- batch
 
   private Mono<String> batch(Bundle bundle, Prefer prefer, String base) {
     return Flux.fromIterable(bundle.getEntry())
-        .flatMapSequential(entry -> batchEntry(entry, prefer)
-            .onErrorResume(FhirError.class, error -> Mono.just(failed(error)))
-            .onErrorResume(io.vitalflow.fhir.search.InvalidSearchException.class,
-                error -> Mono.just(failed(FhirError.badRequest(error.getMessage())))), BATCH_CONCURRENCY)
+        .flatMapSequential(
+            entry ->
+                batchEntry(entry, prefer)
+                    .onErrorResume(FhirError.class, error -> Mono.just(failed(error)))
+                    .onErrorResume(
+                        io.vitalflow.fhir.search.InvalidSearchException.class,
+                        error -> Mono.just(failed(FhirError.badRequest(error.getMessage())))),
+            BATCH_CONCURRENCY)
         .collectList()
         .map(answers -> responseBundle(BundleType.BATCHRESPONSE, answers, base, prefer));
   }
@@ -114,34 +132,55 @@ final class BundleController {
       case POST -> {
         String type = typeOfCollectionUrl(url);
         requireResource(resource, type);
-        yield resourceWrites.create(type, resource, blankToNull(entry.getRequest().getIfNoneExist()), prefer);
+        yield resourceWrites.create(
+            type, resource, blankToNull(entry.getRequest().getIfNoneExist()), prefer);
       }
       case PUT -> {
         String[] typeAndId = typeAndId(url);
         requireResource(resource, typeAndId[0]);
-        yield resourceWrites.update(typeAndId[0], typeAndId[1], resource,
-            WriteResponses.ifMatch(entry.getRequest().getIfMatch()), prefer);
+        yield resourceWrites.update(
+            typeAndId[0],
+            typeAndId[1],
+            resource,
+            WriteResponses.ifMatch(entry.getRequest().getIfMatch()),
+            prefer);
       }
       case DELETE -> {
         String[] typeAndId = typeAndId(url);
-        yield resourceWrites.delete(typeAndId[0], typeAndId[1], WriteResponses.ifMatch(entry.getRequest().getIfMatch()),
+        yield resourceWrites.delete(
+            typeAndId[0],
+            typeAndId[1],
+            WriteResponses.ifMatch(entry.getRequest().getIfMatch()),
             prefer);
       }
       case GET -> {
         String[] typeAndId = typeAndId(url);
-        yield store.current(typeAndId[0], typeAndId[1])
+        yield store
+            .current(typeAndId[0], typeAndId[1])
             .switchIfEmpty(Mono.error(() -> FhirError.notFound(typeAndId[0] + "/" + typeAndId[1])))
-            .map(stored -> {
-              if (stored.deleted()) {
-                throw new FhirError(HttpStatus.GONE, IssueType.DELETED, stored.type() + "/" + stored.id()
-                    + " was deleted");
-              }
-              return new Answer(HttpStatus.OK, stored.type(), stored.id(), stored.versionId(), stored.lastUpdated(),
-                  stored.json());
-            });
+            .map(
+                stored -> {
+                  if (stored.deleted()) {
+                    throw new FhirError(
+                        HttpStatus.GONE,
+                        IssueType.DELETED,
+                        stored.type() + "/" + stored.id() + " was deleted");
+                  }
+                  return new Answer(
+                      HttpStatus.OK,
+                      stored.type(),
+                      stored.id(),
+                      stored.versionId(),
+                      stored.lastUpdated(),
+                      stored.json());
+                });
       }
-      default -> Mono.error(new FhirError(HttpStatus.METHOD_NOT_ALLOWED, IssueType.NOTSUPPORTED,
-          "Entry method " + method.toCode() + " is not supported"));
+      default ->
+          Mono.error(
+              new FhirError(
+                  HttpStatus.METHOD_NOT_ALLOWED,
+                  IssueType.NOTSUPPORTED,
+                  "Entry method " + method.toCode() + " is not supported"));
     };
   }
 
@@ -155,7 +194,10 @@ final class BundleController {
     return planner.plan(plans).flatMap(planned -> apply(planned, prefer, base));
   }
 
-  /** Reads one entry's request (method, URL, If-Match, resource); the planner decides what it writes. */
+  /**
+   * Reads one entry's request (method, URL, If-Match, resource); the planner decides what it
+   * writes.
+   */
   private Mono<Planned> plan(BundleEntryComponent entry) {
     HTTPVerb method = entry.getRequest().getMethod();
     String url = entry.getRequest().getUrl();
@@ -182,8 +224,13 @@ final class BundleController {
         return Mono.just(TransactionPlanner.delete(entry, typeAndId[0], typeAndId[1], ifMatch));
       }
       default -> {
-        return Mono.error(new FhirError(HttpStatus.METHOD_NOT_ALLOWED, IssueType.NOTSUPPORTED,
-            "Entry method " + method.toCode() + " is not supported in a transaction (POST, PUT and DELETE are)"));
+        return Mono.error(
+            new FhirError(
+                HttpStatus.METHOD_NOT_ALLOWED,
+                IssueType.NOTSUPPORTED,
+                "Entry method "
+                    + method.toCode()
+                    + " is not supported in a transaction (POST, PUT and DELETE are)"));
       }
     }
   }
@@ -204,41 +251,58 @@ final class BundleController {
       }
       String json = resource == null ? null : FhirWrites.storageJson(resource, p.id());
       jsons.add(json);
-      commands.add(Writes.command(p.operation(), p.type(), p.id(), p.ifMatch(), p.ifNoneExist(), json));
+      commands.add(
+          Writes.command(p.operation(), p.type(), p.id(), p.ifMatch(), p.ifNoneExist(), json));
     }
-    return writes.submitAll(commands).map(results -> {
-      List<Answer> answers = new ArrayList<>();
-      List<String> failures = new ArrayList<>();
-      int next = 0;
-      for (Planned p : planned) {
-        if (p.existing() != null) {
-          answers.add(found(p));
-          continue;
-        }
-        int index = next++;
-        Answer answer = answer(results.get(index), p, jsons.get(index), prefer);
-        if (answer.status().isError()) {
-          failures.add(p.type() + "/" + p.id() + ": " + answer.status().value());
-        }
-        answers.add(answer);
-      }
-      if (!failures.isEmpty()) {
-        boolean notStored = answers.stream().anyMatch(a -> a.status().is5xxServerError());
-        throw notStored
-            ? new FhirError(HttpStatus.INTERNAL_SERVER_ERROR, IssueType.EXCEPTION, "Entries could not be stored or"
-                + " failed their preconditions while the transaction was applied; the other entries were applied: "
-                + failures)
-            : new FhirError(HttpStatus.CONFLICT, IssueType.CONFLICT, "Entries failed their preconditions while "
-                + "the transaction was applied (a concurrent writer); the other entries were applied: " + failures);
-      }
-      return responseBundle(BundleType.TRANSACTIONRESPONSE, answers, base, prefer);
-    });
+    return writes
+        .submitAll(commands)
+        .map(
+            results -> {
+              List<Answer> answers = new ArrayList<>();
+              List<String> failures = new ArrayList<>();
+              int next = 0;
+              for (Planned p : planned) {
+                if (p.existing() != null) {
+                  answers.add(found(p));
+                  continue;
+                }
+                int index = next++;
+                Answer answer = answer(results.get(index), p, jsons.get(index), prefer);
+                if (answer.status().isError()) {
+                  failures.add(p.type() + "/" + p.id() + ": " + answer.status().value());
+                }
+                answers.add(answer);
+              }
+              if (!failures.isEmpty()) {
+                boolean notStored = answers.stream().anyMatch(a -> a.status().is5xxServerError());
+                throw notStored
+                    ? new FhirError(
+                        HttpStatus.INTERNAL_SERVER_ERROR,
+                        IssueType.EXCEPTION,
+                        "Entries could not be stored or"
+                            + " failed their preconditions while the transaction was applied; the other entries were applied: "
+                            + failures)
+                    : new FhirError(
+                        HttpStatus.CONFLICT,
+                        IssueType.CONFLICT,
+                        "Entries failed their preconditions while "
+                            + "the transaction was applied (a concurrent writer); the other entries were applied: "
+                            + failures);
+              }
+              return responseBundle(BundleType.TRANSACTIONRESPONSE, answers, base, prefer);
+            });
   }
 
   /** The resource a conditional create matched: answered as found, nothing written. */
   private static Answer found(Planned p) {
     StoredResource stored = p.existing();
-    return new Answer(HttpStatus.OK, p.type(), stored.id(), stored.versionId(), stored.lastUpdated(), stored.json());
+    return new Answer(
+        HttpStatus.OK,
+        p.type(),
+        stored.id(),
+        stored.versionId(),
+        stored.lastUpdated(),
+        stored.json());
   }
 
   private static Answer answer(Writes.Result result, Planned p, String json, Prefer prefer) {
@@ -247,22 +311,34 @@ final class BundleController {
     }
     WriteOutcome o = result.outcome();
     HttpStatus status = HttpStatus.valueOf(o.status());
-    String body = status.is2xxSuccessful() && json != null && !o.deleted() && o.lastUpdated() != null
-        && prefer.returns() == Prefer.Return.REPRESENTATION
-        ? io.vitalflow.fhir.command.VersionStamp.stamp(json, p.id(), o.versionId(), o.lastUpdated()) : null;
+    String body =
+        status.is2xxSuccessful()
+                && json != null
+                && !o.deleted()
+                && o.lastUpdated() != null
+                && prefer.returns() == Prefer.Return.REPRESENTATION
+            ? io.vitalflow.fhir.command.VersionStamp.stamp(
+                json, p.id(), o.versionId(), o.lastUpdated())
+            : null;
     return new Answer(status, p.type(), p.id(), o.versionId(), o.lastUpdated(), body);
   }
 
   // ---- shared
 
-  private static String responseBundle(BundleType type, List<Answer> answers, String base, Prefer prefer) {
+  private static String responseBundle(
+      BundleType type, List<Answer> answers, String base, Prefer prefer) {
     BundleJson bundle = new BundleJson(type.toCode(), null);
     for (Answer answer : answers) {
       boolean failed = answer.status().isError();
       String resource = failed || prefer.returns() == Prefer.Return.MINIMAL ? null : answer.body();
-      boolean isResource = resource != null && !resource.contains("\"resourceType\":\"OperationOutcome\"");
-      bundle.entry(answer.type() == null ? null : base + "/" + answer.type() + "/" + answer.id(),
-          isResource ? resource : null, null, null, answer.toEntryResponse(base, failed));
+      boolean isResource =
+          resource != null && !resource.contains("\"resourceType\":\"OperationOutcome\"");
+      bundle.entry(
+          answer.type() == null ? null : base + "/" + answer.type() + "/" + answer.id(),
+          isResource ? resource : null,
+          null,
+          null,
+          answer.toEntryResponse(base, failed));
     }
     return bundle.finish();
   }
@@ -287,8 +363,11 @@ final class BundleController {
   private static String[] typeAndId(String url) {
     Matcher m = TYPE_AND_ID.matcher(url.contains("?") ? url.substring(0, url.indexOf('?')) : url);
     if (!m.matches()) {
-      throw FhirError.badRequest("Entry URL '" + url + "' must be Type/id (conditional update and delete are not"
-          + " supported)");
+      throw FhirError.badRequest(
+          "Entry URL '"
+              + url
+              + "' must be Type/id (conditional update and delete are not"
+              + " supported)");
     }
     ResourceTypes.require(m.group(1));
     return new String[] {m.group(1), m.group(2)};

@@ -1,7 +1,6 @@
 package io.vitalflow.fhir.http;
 
 import java.io.StringWriter;
-
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -10,8 +9,8 @@ import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * Writes Bundle JSON around stored resource JSON without parsing it into FHIR objects: the stored text is
- * embedded as is. One instance per bundle; not thread-safe.
+ * Writes Bundle JSON around stored resource JSON without parsing it into FHIR objects: the stored
+ * text is embedded as is. One instance per bundle; not thread-safe.
  */
 final class BundleJson {
 
@@ -48,7 +47,8 @@ final class BundleJson {
   private boolean linksOpen;
 
   /** An entry; any argument may be null and is then left out. */
-  BundleJson entry(String fullUrl, String resourceJson, String searchMode, Request request, Response response) {
+  BundleJson entry(
+      String fullUrl, String resourceJson, String searchMode, Request request, Response response) {
     if (linksOpen) {
       json.writeEndArray();
       linksOpen = false;
@@ -110,13 +110,15 @@ final class BundleJson {
     return out.toString();
   }
 
-  record Request(String method, String url) {
-  }
+  record Request(String method, String url) {}
 
-  record Response(String status, String location, String etag, String lastModified, String outcomeJson) {
-  }
+  record Response(
+      String status, String location, String etag, String lastModified, String outcomeJson) {}
 
-  /** The top-level {@code resourceType} and {@code id} of resource JSON, read without building a tree. */
+  /**
+   * The top-level {@code resourceType} and {@code id} of resource JSON, read without building a
+   * tree.
+   */
   static String[] typeAndId(String resourceJson) {
     String type = null;
     String id = null;

@@ -1,9 +1,9 @@
 package io.vitalflow.fhir.http;
 
+import io.vitalflow.fhir.search.SearchParameterInfo;
 import java.util.Date;
 import java.util.List;
 import java.util.TreeSet;
-
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
@@ -22,11 +22,9 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.vitalflow.fhir.search.SearchParameterInfo;
-
 /**
- * {@code GET /fhir/metadata}: what this server implements, no more. Every R4 type can be stored and read
- * (generic storage); search parameters are listed per type as the search index knows them.
+ * {@code GET /fhir/metadata}: what this server implements, no more. Every R4 type can be stored and
+ * read (generic storage); search parameters are listed per type as the search index knows them.
  */
 @RestController
 final class CapabilityController {
@@ -42,30 +40,49 @@ final class CapabilityController {
   @GetMapping({"/fhir/metadata", "/fhir/"})
   ResponseEntity<String> metadata(ServerHttpRequest request) {
     FhirFormat format = FhirController.responseFormat(request);
-    String xml = FhirFormat.FHIR.newJsonParser().encodeResourceToString(statement(FhirController.base(request)));
+    String xml =
+        FhirFormat.FHIR
+            .newJsonParser()
+            .encodeResourceToString(statement(FhirController.base(request)));
     return ResponseEntity.ok().contentType(format.mediaType()).body(format.fromJson(xml));
   }
 
   CapabilityStatement statement(String base) {
     CapabilityStatement statement = new CapabilityStatement();
-    statement.setStatus(PublicationStatus.ACTIVE).setDate(new Date()).setKind(CapabilityStatementKind.INSTANCE)
-        .setFhirVersion(FHIRVersion._4_0_1).setPublisher("VitalFlow");
-    statement.addFormat("application/fhir+json").addFormat("application/fhir+xml").addFormat("json")
+    statement
+        .setStatus(PublicationStatus.ACTIVE)
+        .setDate(new Date())
+        .setKind(CapabilityStatementKind.INSTANCE)
+        .setFhirVersion(FHIRVersion._4_0_1)
+        .setPublisher("VitalFlow");
+    statement
+        .addFormat("application/fhir+json")
+        .addFormat("application/fhir+xml")
+        .addFormat("json")
         .addFormat("xml");
     statement.getSoftware().setName("VitalFlow FHIR API");
-    statement.getImplementation().setDescription("VitalFlow: writes through Kafka, reads from PostgreSQL")
+    statement
+        .getImplementation()
+        .setDescription("VitalFlow: writes through Kafka, reads from PostgreSQL")
         .setUrl(base);
-    CapabilityStatementRestComponent rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
+    CapabilityStatementRestComponent rest =
+        statement.addRest().setMode(RestfulCapabilityMode.SERVER);
     if (writes.writable()) {
       rest.addInteraction().setCode(SystemRestfulInteraction.TRANSACTION);
       rest.addInteraction().setCode(SystemRestfulInteraction.BATCH);
     }
     for (String type : new TreeSet<>(ResourceTypes.ALL)) {
-      CapabilityStatementRestResourceComponent resource = rest.addResource().setType(type)
-          .setVersioning(ResourceVersionPolicy.VERSIONEDUPDATE).setReadHistory(true)
-          .setConditionalDelete(ConditionalDeleteStatus.NOTSUPPORTED)
-          .setReferencePolicy(List.of(new org.hl7.fhir.r4.model.Enumeration<>(
-              new CapabilityStatement.ReferenceHandlingPolicyEnumFactory(), ReferenceHandlingPolicy.LITERAL)));
+      CapabilityStatementRestResourceComponent resource =
+          rest.addResource()
+              .setType(type)
+              .setVersioning(ResourceVersionPolicy.VERSIONEDUPDATE)
+              .setReadHistory(true)
+              .setConditionalDelete(ConditionalDeleteStatus.NOTSUPPORTED)
+              .setReferencePolicy(
+                  List.of(
+                      new org.hl7.fhir.r4.model.Enumeration<>(
+                          new CapabilityStatement.ReferenceHandlingPolicyEnumFactory(),
+                          ReferenceHandlingPolicy.LITERAL)));
       resource.addInteraction().setCode(TypeRestfulInteraction.READ);
       resource.addInteraction().setCode(TypeRestfulInteraction.VREAD);
       resource.addInteraction().setCode(TypeRestfulInteraction.HISTORYINSTANCE);
@@ -78,12 +95,17 @@ final class CapabilityController {
         resource.setUpdateCreate(true).setConditionalCreate(true);
       }
       for (SearchParameterInfo parameter : searches.resources().supportedParameters(type)) {
-        resource.addSearchParam().setName(parameter.name()).setType(SearchParamType.fromCode(parameter.type().code()))
+        resource
+            .addSearchParam()
+            .setName(parameter.name())
+            .setType(SearchParamType.fromCode(parameter.type().code()))
             .setDocumentation(parameter.documentation());
       }
       if (type.equals("Observation")) {
         resource.addSearchInclude("Observation:subject");
-        resource.addOperation().setName("lastn")
+        resource
+            .addOperation()
+            .setName("lastn")
             .setDefinition("http://hl7.org/fhir/OperationDefinition/Observation-lastn");
       }
     }

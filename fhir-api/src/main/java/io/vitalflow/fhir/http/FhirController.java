@@ -1,5 +1,12 @@
 package io.vitalflow.fhir.http;
 
+import io.vitalflow.fhir.FhirProperties;
+import io.vitalflow.fhir.command.VersionStamp;
+import io.vitalflow.fhir.search.SearchRequest;
+import io.vitalflow.fhir.search.SearchResult;
+import io.vitalflow.fhir.store.ResourceStore;
+import io.vitalflow.fhir.store.StoredResource;
+import io.vitalflow.fhir.vitals.VitalObservations;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -24,20 +30,12 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.UriComponentsBuilder;
-
-import io.vitalflow.fhir.FhirProperties;
-import io.vitalflow.fhir.command.VersionStamp;
-import io.vitalflow.fhir.search.SearchRequest;
-import io.vitalflow.fhir.search.SearchResult;
-import io.vitalflow.fhir.store.ResourceStore;
-import io.vitalflow.fhir.store.StoredResource;
-import io.vitalflow.fhir.vitals.VitalObservations;
-import io.vitalflow.fhir.write.Writes;
 import reactor.core.publisher.Mono;
 
 /**
- * The FHIR R4 REST interactions on resources: read, vread, history, search, create (also conditional),
- * update (also as create), delete. Writes become commands on Kafka; reads come from PostgreSQL.
+ * The FHIR R4 REST interactions on resources: read, vread, history, search, create (also
+ * conditional), update (also as create), delete. Writes become commands on Kafka; reads come from
+ * PostgreSQL.
  */
 @RestController
 final class FhirController {
@@ -53,8 +51,14 @@ final class FhirController {
   private final ResourceWrites resourceWrites;
   private final ResourceParser parser;
 
-  FhirController(FhirProperties properties, ResourceStore store, Searches searches, VitalObservations vitals,
-      FhirWrites writes, ResourceWrites resourceWrites, ResourceParser parser) {
+  FhirController(
+      FhirProperties properties,
+      ResourceStore store,
+      Searches searches,
+      VitalObservations vitals,
+      FhirWrites writes,
+      ResourceWrites resourceWrites,
+      ResourceParser parser) {
     this.properties = properties;
     this.store = store;
     this.searches = searches;
@@ -65,29 +69,42 @@ final class FhirController {
   }
 
   @GetMapping("/fhir/{type}/{id}")
-  Mono<ResponseEntity<String>> read(@PathVariable String type, @PathVariable String id, ServerHttpRequest request) {
+  Mono<ResponseEntity<String>> read(
+      @PathVariable String type, @PathVariable String id, ServerHttpRequest request) {
     ResourceTypes.require(type);
     FhirFormat format = responseFormat(request);
     if (type.equals("Observation") && VitalObservations.isVitalId(id)) {
-      return vitals.read(id)
-          .map(json -> ResponseEntity.ok().contentType(format.mediaType()).body(format.fromJson(json)))
+      return vitals
+          .read(id)
+          .map(
+              json ->
+                  ResponseEntity.ok().contentType(format.mediaType()).body(format.fromJson(json)))
           .switchIfEmpty(Mono.error(() -> FhirError.notFound(type + "/" + id)));
     }
-    return store.current(type, id)
+    return store
+        .current(type, id)
         .switchIfEmpty(Mono.error(() -> FhirError.notFound(type + "/" + id)))
         .map(stored -> notModifiedOr(request, stored, format));
   }
 
-  private ResponseEntity<String> notModifiedOr(ServerHttpRequest request, StoredResource stored, FhirFormat format) {
+  private ResponseEntity<String> notModifiedOr(
+      ServerHttpRequest request, StoredResource stored, FhirFormat format) {
     String ifNoneMatch = request.getHeaders().getFirst(HttpHeaders.IF_NONE_MATCH);
-    if (!stored.deleted() && ifNoneMatch != null && ifNoneMatch.equals(WriteResponses.etag(stored.versionId()))) {
-      return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(WriteResponses.etag(stored.versionId())).build();
+    if (!stored.deleted()
+        && ifNoneMatch != null
+        && ifNoneMatch.equals(WriteResponses.etag(stored.versionId()))) {
+      return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
+          .eTag(WriteResponses.etag(stored.versionId()))
+          .build();
     }
     return WriteResponses.read(base(request), stored, format);
   }
 
   @GetMapping("/fhir/{type}/{id}/_history/{version}")
-  Mono<ResponseEntity<String>> vread(@PathVariable String type, @PathVariable String id, @PathVariable String version,
+  Mono<ResponseEntity<String>> vread(
+      @PathVariable String type,
+      @PathVariable String id,
+      @PathVariable String version,
       ServerHttpRequest request) {
     ResourceTypes.require(type);
     long versionId;
@@ -96,26 +113,36 @@ final class FhirController {
     } catch (NumberFormatException e) {
       throw FhirError.notFound(type + "/" + id + "/_history/" + version);
     }
-    return store.version(type, id, versionId)
-        .switchIfEmpty(Mono.error(() -> FhirError.notFound(type + "/" + id + " version " + version)))
+    return store
+        .version(type, id, versionId)
+        .switchIfEmpty(
+            Mono.error(() -> FhirError.notFound(type + "/" + id + " version " + version)))
         .map(stored -> WriteResponses.read(base(request), stored, responseFormat(request)));
   }
 
   @GetMapping("/fhir/{type}/{id}/_history")
-  Mono<ResponseEntity<String>> history(@PathVariable String type, @PathVariable String id,
-      ServerHttpRequest request) {
+  Mono<ResponseEntity<String>> history(
+      @PathVariable String type, @PathVariable String id, ServerHttpRequest request) {
     ResourceTypes.require(type);
     Paging paging = paging(request);
     Instant since = since(request);
-    return store.history(type, id, since, paging.count() + 1, paging.offset()).collectList()
-        .flatMap(versions -> versions.isEmpty() && paging.offset() == 0
-            ? store.current(type, id).hasElement().map(exists -> {
-              if (!exists) {
-                throw FhirError.notFound(type + "/" + id);
-              }
-              return versions;
-            })
-            : Mono.just(versions))
+    return store
+        .history(type, id, since, paging.count() + 1, paging.offset())
+        .collectList()
+        .flatMap(
+            versions ->
+                versions.isEmpty() && paging.offset() == 0
+                    ? store
+                        .current(type, id)
+                        .hasElement()
+                        .map(
+                            exists -> {
+                              if (!exists) {
+                                throw FhirError.notFound(type + "/" + id);
+                              }
+                              return versions;
+                            })
+                    : Mono.just(versions))
         .map(versions -> historyBundle(request, versions, paging));
   }
 
@@ -123,7 +150,9 @@ final class FhirController {
   Mono<ResponseEntity<String>> typeHistory(@PathVariable String type, ServerHttpRequest request) {
     ResourceTypes.require(type);
     Paging paging = paging(request);
-    return store.typeHistory(type, since(request), paging.count() + 1, paging.offset()).collectList()
+    return store
+        .typeHistory(type, since(request), paging.count() + 1, paging.offset())
+        .collectList()
         .map(versions -> historyBundle(request, versions, paging));
   }
 
@@ -132,45 +161,57 @@ final class FhirController {
     ResourceTypes.require(type);
     Paging paging = paging(request);
     Map<String, List<String>> parameters = new LinkedHashMap<>();
-    request.getQueryParams().forEach((name, values) -> {
-      if (!NOT_SEARCH.contains(name)) {
-        parameters.put(name, values);
-      }
-    });
+    request
+        .getQueryParams()
+        .forEach(
+            (name, values) -> {
+              if (!NOT_SEARCH.contains(name)) {
+                parameters.put(name, values);
+              }
+            });
     Prefer prefer = prefer(request);
-    SearchRequest search = new SearchRequest(type, parameters, paging.count(), paging.offset(), prefer.strict());
+    SearchRequest search =
+        new SearchRequest(type, parameters, paging.count(), paging.offset(), prefer.strict());
     return searches.search(search).map(result -> searchBundle(request, result, paging));
   }
 
   @PostMapping("/fhir/{type}")
-  Mono<ResponseEntity<String>> create(@PathVariable String type, @RequestBody(required = false) String body,
+  Mono<ResponseEntity<String>> create(
+      @PathVariable String type,
+      @RequestBody(required = false) String body,
       ServerHttpRequest request) {
     ResourceTypes.require(type);
     writes.requireWritable();
     IBaseResource resource = parseSingle(body, request, type);
-    return resourceWrites.create(type, resource, request.getHeaders().getFirst("If-None-Exist"), prefer(request))
+    return resourceWrites
+        .create(type, resource, request.getHeaders().getFirst("If-None-Exist"), prefer(request))
         .map(answer -> answer.toResponse(base(request), responseFormat(request)));
   }
 
   @PutMapping("/fhir/{type}/{id}")
-  Mono<ResponseEntity<String>> update(@PathVariable String type, @PathVariable String id,
-      @RequestBody(required = false) String body, ServerHttpRequest request) {
+  Mono<ResponseEntity<String>> update(
+      @PathVariable String type,
+      @PathVariable String id,
+      @RequestBody(required = false) String body,
+      ServerHttpRequest request) {
     ResourceTypes.require(type);
     writes.requireWritable();
     ResourceTypes.requireWritableId(type, id);
     IBaseResource resource = parseSingle(body, request, type);
     Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
-    return resourceWrites.update(type, id, resource, ifMatch, prefer(request))
+    return resourceWrites
+        .update(type, id, resource, ifMatch, prefer(request))
         .map(answer -> answer.toResponse(base(request), responseFormat(request)));
   }
 
   @DeleteMapping("/fhir/{type}/{id}")
-  Mono<ResponseEntity<String>> delete(@PathVariable String type, @PathVariable String id,
-      ServerHttpRequest request) {
+  Mono<ResponseEntity<String>> delete(
+      @PathVariable String type, @PathVariable String id, ServerHttpRequest request) {
     ResourceTypes.require(type);
     writes.requireWritable();
     Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
-    return resourceWrites.delete(type, id, ifMatch, prefer(request))
+    return resourceWrites
+        .delete(type, id, ifMatch, prefer(request))
         .map(answer -> answer.toResponse(base(request), responseFormat(request)));
   }
 
@@ -179,15 +220,19 @@ final class FhirController {
   }
 
   private IBaseResource parseSingle(String body, ServerHttpRequest request, String type) {
-    if (body != null && body.length() > properties.maxResourceBytes() / 3
+    if (body != null
+        && body.length() > properties.maxResourceBytes() / 3
         && body.getBytes(StandardCharsets.UTF_8).length > properties.maxResourceBytes()) {
-      throw new FhirError(HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "A single resource may have at most "
-          + properties.maxResourceBytes() + " bytes");
+      throw new FhirError(
+          HttpStatus.CONTENT_TOO_LARGE,
+          IssueType.TOOCOSTLY,
+          "A single resource may have at most " + properties.maxResourceBytes() + " bytes");
     }
     return parser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()), type);
   }
 
-  private ResponseEntity<String> searchBundle(ServerHttpRequest request, SearchResult result, Paging paging) {
+  private ResponseEntity<String> searchBundle(
+      ServerHttpRequest request, SearchResult result, Paging paging) {
     String base = base(request);
     BundleJson bundle = new BundleJson("searchset", result.total());
     bundle.link("self", request.getURI().toString());
@@ -195,7 +240,9 @@ final class FhirController {
       bundle.link("next", pageLink(request, paging.offset() + paging.count(), paging.count()));
     }
     if (paging.offset() > 0) {
-      bundle.link("previous", pageLink(request, Math.max(0, paging.offset() - paging.count()), paging.count()));
+      bundle.link(
+          "previous",
+          pageLink(request, Math.max(0, paging.offset() - paging.count()), paging.count()));
     }
     for (String json : result.matches()) {
       bundle.entry(fullUrl(base, json), json, "match", null, null);
@@ -208,19 +255,26 @@ final class FhirController {
       for (String name : result.ignoredParameters()) {
         ignored.add("Unknown search parameter '" + name + "' was ignored");
       }
-      bundle.entry(null, Outcomes.json(IssueSeverity.WARNING, IssueType.NOTSUPPORTED, ignored), "outcome", null, null);
+      bundle.entry(
+          null,
+          Outcomes.json(IssueSeverity.WARNING, IssueType.NOTSUPPORTED, ignored),
+          "outcome",
+          null,
+          null);
     }
     FhirFormat format = responseFormat(request);
-    return ResponseEntity.ok().contentType(format.mediaType()).body(format.fromJson(bundle.finish()));
+    return ResponseEntity.ok()
+        .contentType(format.mediaType())
+        .body(format.fromJson(bundle.finish()));
   }
 
-  private ResponseEntity<String> historyBundle(ServerHttpRequest request, List<StoredResource> versions,
-      Paging paging) {
+  private ResponseEntity<String> historyBundle(
+      ServerHttpRequest request, List<StoredResource> versions, Paging paging) {
     String base = base(request);
     boolean more = versions.size() > paging.count();
     List<StoredResource> page = more ? versions.subList(0, paging.count()) : versions;
-    BundleJson bundle = new BundleJson("history", more || paging.offset() > 0 ? null
-        : (long) page.size());
+    BundleJson bundle =
+        new BundleJson("history", more || paging.offset() > 0 ? null : (long) page.size());
     bundle.link("self", request.getURI().toString());
     if (more) {
       bundle.link("next", pageLink(request, paging.offset() + paging.count(), paging.count()));
@@ -228,27 +282,40 @@ final class FhirController {
     for (StoredResource v : page) {
       String url = v.type() + "/" + v.id();
       String method = v.deleted() ? "DELETE" : v.versionId() == 1 ? "POST" : "PUT";
-      bundle.entry(base + "/" + url, v.json(), null,
+      bundle.entry(
+          base + "/" + url,
+          v.json(),
+          null,
           new BundleJson.Request(method, v.versionId() == 1 && !v.deleted() ? v.type() : url),
-          new BundleJson.Response(v.deleted() ? "200 OK" : v.versionId() == 1 ? "201 Created" : "200 OK", null,
-              WriteResponses.etag(v.versionId()), VersionStamp.instant(v.lastUpdated()), null));
+          new BundleJson.Response(
+              v.deleted() ? "200 OK" : v.versionId() == 1 ? "201 Created" : "200 OK",
+              null,
+              WriteResponses.etag(v.versionId()),
+              VersionStamp.instant(v.lastUpdated()),
+              null));
     }
     FhirFormat format = responseFormat(request);
-    return ResponseEntity.ok().contentType(format.mediaType()).body(format.fromJson(bundle.finish()));
+    return ResponseEntity.ok()
+        .contentType(format.mediaType())
+        .body(format.fromJson(bundle.finish()));
   }
 
   private static String fullUrl(String base, String json) {
     String[] typeAndId = BundleJson.typeAndId(json);
-    return typeAndId[0] == null || typeAndId[1] == null ? null : base + "/" + typeAndId[0] + "/" + typeAndId[1];
+    return typeAndId[0] == null || typeAndId[1] == null
+        ? null
+        : base + "/" + typeAndId[0] + "/" + typeAndId[1];
   }
 
   private static String pageLink(ServerHttpRequest request, int offset, int count) {
-    return UriComponentsBuilder.fromUri(request.getURI()).replaceQueryParam("_offset", offset)
-        .replaceQueryParam("_count", count).build().toUriString();
+    return UriComponentsBuilder.fromUri(request.getURI())
+        .replaceQueryParam("_offset", offset)
+        .replaceQueryParam("_count", count)
+        .build()
+        .toUriString();
   }
 
-  record Paging(int count, int offset) {
-  }
+  record Paging(int count, int offset) {}
 
   private Paging paging(ServerHttpRequest request) {
     MultiValueMap<String, String> query = request.getQueryParams();
@@ -280,17 +347,22 @@ final class FhirController {
     try {
       return new org.hl7.fhir.r4.model.InstantType(since).getValue().toInstant();
     } catch (RuntimeException e) {
-      throw FhirError.badRequest("_since must be a FHIR instant such as 2026-01-01T00:00:00Z: " + since);
+      throw FhirError.badRequest(
+          "_since must be a FHIR instant such as 2026-01-01T00:00:00Z: " + since);
     }
   }
 
   static FhirFormat responseFormat(ServerHttpRequest request) {
-    return FhirFormat.ofResponse(request.getQueryParams().getFirst("_format"), request.getHeaders().getAccept());
+    return FhirFormat.ofResponse(
+        request.getQueryParams().getFirst("_format"), request.getHeaders().getAccept());
   }
 
   /** The server's base URL as the client reached it, e.g. {@code http://host:8082/fhir}. */
   static String base(ServerHttpRequest request) {
-    return UriComponentsBuilder.fromUri(request.getURI()).replacePath("/fhir").replaceQuery(null).build()
+    return UriComponentsBuilder.fromUri(request.getURI())
+        .replacePath("/fhir")
+        .replaceQuery(null)
+        .build()
         .toUriString();
   }
 }

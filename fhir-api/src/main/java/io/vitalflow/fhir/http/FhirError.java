@@ -1,11 +1,12 @@
 package io.vitalflow.fhir.http;
 
 import java.util.List;
-
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;
 
-/** A FHIR request that ends in an error: answered as an {@code OperationOutcome} with this status. */
+/**
+ * A FHIR request that ends in an error: answered as an {@code OperationOutcome} with this status.
+ */
 final class FhirError extends RuntimeException {
 
   private static final long serialVersionUID = 1L;

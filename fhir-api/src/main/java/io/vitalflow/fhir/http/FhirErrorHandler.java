@@ -1,8 +1,10 @@
 package io.vitalflow.fhir.http;
 
+import io.vitalflow.fhir.search.InvalidSearchException;
+import io.vitalflow.fhir.write.TransactionRejected;
+import io.vitalflow.kafka.Failures;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,17 +18,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
-
-import io.vitalflow.fhir.search.InvalidSearchException;
-import io.vitalflow.fhir.write.TransactionRejected;
 import reactor.core.publisher.Mono;
-import io.vitalflow.kafka.Failures;
 
 /**
- * Every error under {@code /fhir} becomes an {@code OperationOutcome} with the right status, in the format
- * the client asked for: our own errors, and Spring's (unknown route 404, wrong method 405, unsupported media
- * type 415, body too large 413) where they reach this handler; {@link FhirSpringErrors} does the same for
- * those Spring answers inside the dispatcher.
+ * Every error under {@code /fhir} becomes an {@code OperationOutcome} with the right status, in the
+ * format the client asked for: our own errors, and Spring's (unknown route 404, wrong method 405,
+ * unsupported media type 415, body too large 413) where they reach this handler; {@link
+ * FhirSpringErrors} does the same for those Spring answers inside the dispatcher.
  */
 @Component
 @Order(-2)
@@ -44,8 +42,10 @@ final class FhirErrorHandler implements WebExceptionHandler {
     if (response.isCommitted()) {
       return Mono.error(failure);
     }
-    FhirFormat format = FhirFormat.ofResponse(exchange.getRequest().getQueryParams().getFirst("_format"),
-        exchange.getRequest().getHeaders().getAccept());
+    FhirFormat format =
+        FhirFormat.ofResponse(
+            exchange.getRequest().getQueryParams().getFirst("_format"),
+            exchange.getRequest().getHeaders().getAccept());
     byte[] body = format.fromJson(Outcomes.error(error)).getBytes(StandardCharsets.UTF_8);
     response.setStatusCode(error.status());
     if (failure instanceof ErrorResponse spring) {
@@ -66,7 +66,9 @@ final class FhirErrorHandler implements WebExceptionHandler {
       return fhir;
     }
     if (failure instanceof org.apache.kafka.common.KafkaException) {
-      return new FhirError(HttpStatus.SERVICE_UNAVAILABLE, IssueType.TRANSIENT,
+      return new FhirError(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          IssueType.TRANSIENT,
           "The write could not be handed to Kafka (" + failure.getMessage() + "); retry later");
     }
     if (failure instanceof InvalidSearchException search) {
@@ -75,26 +77,36 @@ final class FhirErrorHandler implements WebExceptionHandler {
     if (failure instanceof TransactionRejected rejected) {
       return new FhirError(rejected.status(), rejected.code(), rejected.getMessage());
     }
-    if (failure instanceof DataBufferLimitException || failure.getCause() instanceof DataBufferLimitException) {
-      return new FhirError(HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "The request body is too large");
+    if (failure instanceof DataBufferLimitException
+        || failure.getCause() instanceof DataBufferLimitException) {
+      return new FhirError(
+          HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "The request body is too large");
     }
     if (failure instanceof ErrorResponse status) {
       HttpStatusCode code = status.getStatusCode();
       if (code.value() == 413 || failure.getCause() instanceof DataBufferLimitException) {
-        return new FhirError(HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "The request body is too large");
+        return new FhirError(
+            HttpStatus.CONTENT_TOO_LARGE, IssueType.TOOCOSTLY, "The request body is too large");
       }
       HttpStatus resolved = HttpStatus.resolve(code.value());
-      IssueType type = switch (code.value()) {
-        case 404 -> IssueType.NOTFOUND;
-        case 405, 415, 406 -> IssueType.NOTSUPPORTED;
-        default -> code.is5xxServerError() ? IssueType.EXCEPTION : IssueType.INVALID;
-      };
-      String reason = status.getBody().getDetail() != null ? status.getBody().getDetail()
-          : java.util.Objects.requireNonNullElse(failure.getMessage(), code.toString());
-      return new FhirError(resolved == null ? HttpStatus.INTERNAL_SERVER_ERROR : resolved, type, List.of(reason));
+      IssueType type =
+          switch (code.value()) {
+            case 404 -> IssueType.NOTFOUND;
+            case 405, 415, 406 -> IssueType.NOTSUPPORTED;
+            default -> code.is5xxServerError() ? IssueType.EXCEPTION : IssueType.INVALID;
+          };
+      String reason =
+          status.getBody().getDetail() != null
+              ? status.getBody().getDetail()
+              : java.util.Objects.requireNonNullElse(failure.getMessage(), code.toString());
+      return new FhirError(
+          resolved == null ? HttpStatus.INTERNAL_SERVER_ERROR : resolved, type, List.of(reason));
     }
-    log.error("FHIR request failed", Failures.redacted(failure)); // messages may quote resource content
-    return new FhirError(HttpStatus.INTERNAL_SERVER_ERROR, IssueType.EXCEPTION,
+    log.error(
+        "FHIR request failed", Failures.redacted(failure)); // messages may quote resource content
+    return new FhirError(
+        HttpStatus.INTERNAL_SERVER_ERROR,
+        IssueType.EXCEPTION,
         "Internal error; the server log has the details");
   }
 }

@@ -1,14 +1,12 @@
 package io.vitalflow.fhir.http;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
 import java.util.List;
 import java.util.Locale;
-
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.IParser;
 
 /** The two wire formats: JSON always, XML through HAPI's parser when asked for. */
 enum FhirFormat {
@@ -31,7 +29,10 @@ enum FhirFormat {
     return this == JSON ? FHIR.newJsonParser() : FHIR.newXmlParser();
   }
 
-  /** The response format: {@code _format} first, then {@code Accept}; JSON when neither asks for XML. */
+  /**
+   * The response format: {@code _format} first, then {@code Accept}; JSON when neither asks for
+   * XML.
+   */
   static FhirFormat ofResponse(String formatParameter, List<MediaType> accept) {
     if (formatParameter != null && !formatParameter.isBlank()) {
       return formatParameter.toLowerCase(Locale.ROOT).contains("xml") ? XML : JSON;
@@ -47,7 +48,10 @@ enum FhirFormat {
     return xml ? XML : JSON;
   }
 
-  /** The format of a request body from its Content-Type; 415 for anything that is not FHIR JSON or XML. */
+  /**
+   * The format of a request body from its Content-Type; 415 for anything that is not FHIR JSON or
+   * XML.
+   */
   static FhirFormat ofBody(MediaType contentType) {
     if (contentType == null) {
       return JSON;
@@ -59,12 +63,18 @@ enum FhirFormat {
     if (subtype.equals("fhir+xml") || subtype.equals("xml") || subtype.equals("xml+fhir")) {
       return XML;
     }
-    throw new FhirError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, IssueType.NOTSUPPORTED,
-        "Content-Type " + contentType + " is not supported: send application/fhir+json or application/fhir+xml");
+    throw new FhirError(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        IssueType.NOTSUPPORTED,
+        "Content-Type "
+            + contentType
+            + " is not supported: send application/fhir+json or application/fhir+xml");
   }
 
   /** Stored resources are JSON; XML is made from them on the way out. */
   String fromJson(String json) {
-    return this == JSON ? json : FHIR.newXmlParser().encodeResourceToString(FHIR.newJsonParser().parseResource(json));
+    return this == JSON
+        ? json
+        : FHIR.newXmlParser().encodeResourceToString(FHIR.newJsonParser().parseResource(json));
   }
 }

@@ -1,16 +1,14 @@
 package io.vitalflow.fhir.http;
 
+import io.vitalflow.fhir.write.Writes;
+import io.vitalflow.schemas.FhirCommand;
+import io.vitalflow.schemas.FhirOperation;
 import java.util.List;
-
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-
-import io.vitalflow.fhir.write.Writes;
-import io.vitalflow.schemas.FhirCommand;
-import io.vitalflow.schemas.FhirOperation;
 import reactor.core.publisher.Mono;
 
 /** Turns a parsed resource into a command and submits it; 405 on a read-only server. */
@@ -29,7 +27,9 @@ final class FhirWrites {
 
   void requireWritable() {
     if (writes == null) {
-      throw new FhirError(HttpStatus.METHOD_NOT_ALLOWED, IssueType.NOTSUPPORTED,
+      throw new FhirError(
+          HttpStatus.METHOD_NOT_ALLOWED,
+          IssueType.NOTSUPPORTED,
           "This server is read-only (vitalflow.fhir.writes-enabled=false)");
     }
   }
@@ -37,15 +37,23 @@ final class FhirWrites {
   /**
    * @param json the resource as it is stored, before id and meta are stamped
    */
-  record Written(FhirOperation operation, String type, String id, String json, Writes.Result result) {
-  }
+  record Written(
+      FhirOperation operation, String type, String id, String json, Writes.Result result) {}
 
-  Mono<Written> write(FhirOperation operation, String type, String id, Long ifMatch, String ifNoneExist,
-      IBaseResource resource, boolean async) {
+  Mono<Written> write(
+      FhirOperation operation,
+      String type,
+      String id,
+      Long ifMatch,
+      String ifNoneExist,
+      IBaseResource resource,
+      boolean async) {
     requireWritable();
     String json = resource == null ? null : storageJson(resource, id);
     var command = Writes.command(operation, type, id, ifMatch, ifNoneExist, json);
-    return writes.submit(command, async).map(result -> new Written(operation, type, id, json, result));
+    return writes
+        .submit(command, async)
+        .map(result -> new Written(operation, type, id, json, result));
   }
 
   /** The commands of a transaction, in one Kafka transaction; see {@link Writes#submitAll}. */

@@ -1,7 +1,6 @@
 package io.vitalflow.fhir.http;
 
 import java.util.List;
-
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
@@ -9,8 +8,7 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 /** {@code OperationOutcome}s as FHIR JSON. */
 final class Outcomes {
 
-  private Outcomes() {
-  }
+  private Outcomes() {}
 
   static String json(IssueSeverity severity, IssueType code, List<String> diagnostics) {
     OperationOutcome outcome = new OperationOutcome();
@@ -25,7 +23,8 @@ final class Outcomes {
   }
 
   static String error(FhirError error) {
-    IssueSeverity severity = error.status().is5xxServerError() ? IssueSeverity.FATAL : IssueSeverity.ERROR;
+    IssueSeverity severity =
+        error.status().is5xxServerError() ? IssueSeverity.FATAL : IssueSeverity.ERROR;
     return json(severity, error.code(), error.details());
   }
 }

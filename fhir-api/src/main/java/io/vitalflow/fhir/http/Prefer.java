@@ -12,7 +12,11 @@ import java.util.Locale;
  */
 record Prefer(Return returns, boolean async, boolean strict) {
 
-  enum Return { MINIMAL, REPRESENTATION, OPERATION_OUTCOME }
+  enum Return {
+    MINIMAL,
+    REPRESENTATION,
+    OPERATION_OUTCOME
+  }
 
   static Prefer parse(List<String> headers) {
     Return returns = Return.REPRESENTATION;
@@ -28,8 +32,7 @@ record Prefer(Return returns, boolean async, boolean strict) {
           case "respond-async" -> async = true;
           case "handling=strict" -> strict = true;
           case "handling=lenient" -> strict = false;
-          default -> {
-          }
+          default -> {}
         }
       }
     }

@@ -1,14 +1,5 @@
 package io.vitalflow.fhir.http;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import org.hl7.fhir.instance.model.api.IBase;
-import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
-import org.springframework.http.HttpStatus;
-import org.springframework.stereotype.Component;
-
 import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 import ca.uhn.fhir.parser.DataFormatException;
@@ -19,12 +10,20 @@ import io.vitalflow.fhir.FhirProperties;
 import io.vitalflow.fhir.input.BodyScan;
 import io.vitalflow.fhir.input.InputRejected;
 import io.vitalflow.fhir.input.ResourceChecks;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.instance.model.api.IBase;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
 
 /**
- * Parses a request body into a resource, strictly: a body that is not JSON/XML, has duplicate JSON keys, nests
- * too deep or has a DTD is a 400 (checked by a streaming pre-scan before HAPI parses); a resource with unknown
- * elements, values of the wrong type, missing required top-level elements, values longer than the limit, too
- * many searchable values or narratives against FHIR's XHTML rules is a 422, with every problem listed.
+ * Parses a request body into a resource, strictly: a body that is not JSON/XML, has duplicate JSON
+ * keys, nests too deep or has a DTD is a 400 (checked by a streaming pre-scan before HAPI parses);
+ * a resource with unknown elements, values of the wrong type, missing required top-level elements,
+ * values longer than the limit, too many searchable values or narratives against FHIR's XHTML rules
+ * is a 422, with every problem listed.
  */
 @Component
 final class ResourceParser {
@@ -39,8 +38,10 @@ final class ResourceParser {
 
   IBaseResource parse(String body, FhirFormat format, String expectedType) {
     if (body == null || body.isBlank()) {
-      throw FhirError.badRequest("The request has no body: a " + (expectedType == null ? "resource" : expectedType)
-          + " is expected");
+      throw FhirError.badRequest(
+          "The request has no body: a "
+              + (expectedType == null ? "resource" : expectedType)
+              + " is expected");
     }
     try {
       if (format == FhirFormat.JSON) {
@@ -86,8 +87,10 @@ final class ResourceParser {
     List<String> missing = new ArrayList<>();
     RuntimeResourceDefinition definition = FhirFormat.FHIR.getResourceDefinition(resource);
     for (BaseRuntimeChildDefinition child : definition.getChildren()) {
-      if (child.getMin() > 0 && child.getAccessor().getValues(resource).stream().allMatch(IBase::isEmpty)) {
-        missing.add(definition.getName() + "." + child.getElementName() + " is required but missing");
+      if (child.getMin() > 0
+          && child.getAccessor().getValues(resource).stream().allMatch(IBase::isEmpty)) {
+        missing.add(
+            definition.getName() + "." + child.getElementName() + " is required but missing");
       }
     }
     return missing;
@@ -114,11 +117,22 @@ final class ResourceParser {
     }
 
     @Override
-    public void incorrectJsonType(IParseLocation location, String name, BaseJsonLikeValue.ValueType expected,
-        BaseJsonLikeValue.ScalarType expectedScalar, BaseJsonLikeValue.ValueType found,
+    public void incorrectJsonType(
+        IParseLocation location,
+        String name,
+        BaseJsonLikeValue.ValueType expected,
+        BaseJsonLikeValue.ScalarType expectedScalar,
+        BaseJsonLikeValue.ValueType found,
         BaseJsonLikeValue.ScalarType foundScalar) {
-      this.found.add("Element '" + name + "' at " + where(location) + " should be " + describe(expected, expectedScalar)
-          + " but is " + describe(found, foundScalar));
+      this.found.add(
+          "Element '"
+              + name
+              + "' at "
+              + where(location)
+              + " should be "
+              + describe(expected, expectedScalar)
+              + " but is "
+              + describe(found, foundScalar));
     }
 
     @Override
@@ -132,13 +146,18 @@ final class ResourceParser {
     }
 
     private static String where(IParseLocation location) {
-      return location == null || location.getParentElementName() == null ? "the resource"
+      return location == null || location.getParentElementName() == null
+          ? "the resource"
           : "'" + location.getParentElementName() + "'";
     }
 
-    private static String describe(BaseJsonLikeValue.ValueType type, BaseJsonLikeValue.ScalarType scalar) {
-      return type == null ? "something else" : scalar == null ? type.name().toLowerCase(java.util.Locale.ROOT)
-          : scalar.name().toLowerCase(java.util.Locale.ROOT);
+    private static String describe(
+        BaseJsonLikeValue.ValueType type, BaseJsonLikeValue.ScalarType scalar) {
+      return type == null
+          ? "something else"
+          : scalar == null
+              ? type.name().toLowerCase(java.util.Locale.ROOT)
+              : scalar.name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 }

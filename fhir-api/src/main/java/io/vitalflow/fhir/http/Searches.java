@@ -1,20 +1,18 @@
 package io.vitalflow.fhir.http;
 
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
-import org.springframework.stereotype.Component;
-
 import io.vitalflow.fhir.search.ResourceSearch;
 import io.vitalflow.fhir.search.SearchRequest;
 import io.vitalflow.fhir.search.SearchResult;
 import io.vitalflow.fhir.vitals.VitalObservations;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Sends a search where its answer lives: Observation searches for the vital-signs category go to the
- * vitals tables (one reading, one truth), everything else to the resource store's search index.
+ * Sends a search where its answer lives: Observation searches for the vital-signs category go to
+ * the vitals tables (one reading, one truth), everything else to the resource store's search index.
  */
 @Component
 final class Searches {

@@ -1,29 +1,26 @@
 package io.vitalflow.fhir.http;
 
+import io.vitalflow.fhir.store.StoredResource;
 import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 
-import io.vitalflow.fhir.store.StoredResource;
-
 /** Status line and headers of FHIR responses: ETag, Last-Modified, Location, Content-Type. */
 final class WriteResponses {
 
-  private WriteResponses() {
-  }
+  private WriteResponses() {}
 
   static String etag(long versionId) {
     return "W/\"" + versionId + "\"";
   }
 
-  static HttpHeaders versionHeaders(String base, String type, String id, long versionId, Instant lastUpdated,
-      boolean location) {
+  static HttpHeaders versionHeaders(
+      String base, String type, String id, long versionId, Instant lastUpdated, boolean location) {
     HttpHeaders headers = new HttpHeaders();
     headers.setETag(etag(versionId));
     if (lastUpdated != null) {
@@ -35,18 +32,28 @@ final class WriteResponses {
     return headers;
   }
 
-  static ResponseEntity<String> resource(HttpStatus status, HttpHeaders headers, String json, FhirFormat format) {
-    return ResponseEntity.status(status).headers(headers).contentType(format.mediaType()).body(format.fromJson(json));
+  static ResponseEntity<String> resource(
+      HttpStatus status, HttpHeaders headers, String json, FhirFormat format) {
+    return ResponseEntity.status(status)
+        .headers(headers)
+        .contentType(format.mediaType())
+        .body(format.fromJson(json));
   }
 
   /** A read of a stored version: 410 when it is a deletion. */
   static ResponseEntity<String> read(String base, StoredResource stored, FhirFormat format) {
     if (stored.deleted()) {
-      throw new FhirError(HttpStatus.GONE, IssueType.DELETED, stored.type() + "/" + stored.id()
-          + " was deleted (version " + stored.versionId() + ")");
+      throw new FhirError(
+          HttpStatus.GONE,
+          IssueType.DELETED,
+          stored.type() + "/" + stored.id() + " was deleted (version " + stored.versionId() + ")");
     }
-    return resource(HttpStatus.OK, versionHeaders(base, stored.type(), stored.id(), stored.versionId(),
-        stored.lastUpdated(), false), stored.json(), format);
+    return resource(
+        HttpStatus.OK,
+        versionHeaders(
+            base, stored.type(), stored.id(), stored.versionId(), stored.lastUpdated(), false),
+        stored.json(),
+        format);
   }
 
   /** If-Match: {@code W/"3"}, {@code "3"} or {@code 3}; null when absent. */

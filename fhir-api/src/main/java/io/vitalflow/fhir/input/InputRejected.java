@@ -3,15 +3,21 @@ package io.vitalflow.fhir.input;
 import java.util.List;
 
 /**
- * A request body that must not be parsed further or stored. The messages name elements, keys, paths and
- * limits, never values, so they are safe to answer with (and to log).
+ * A request body that must not be parsed further or stored. The messages name elements, keys, paths
+ * and limits, never values, so they are safe to answer with (and to log).
  */
 public final class InputRejected extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  /** Whether the body is not acceptable as a document at all (400) or a resource that breaks a rule (422). */
-  public enum Kind { MALFORMED, INVALID }
+  /**
+   * Whether the body is not acceptable as a document at all (400) or a resource that breaks a rule
+   * (422).
+   */
+  public enum Kind {
+    MALFORMED,
+    INVALID
+  }
 
   private final Kind kind;
   private final transient List<String> problems;

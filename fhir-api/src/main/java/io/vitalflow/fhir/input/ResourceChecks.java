@@ -1,9 +1,10 @@
 package io.vitalflow.fhir.input;
 
+import io.vitalflow.fhir.search.IndexEntries;
+import io.vitalflow.fhir.search.SearchIndexer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Base64BinaryType;
@@ -13,22 +14,22 @@ import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Property;
 import org.hl7.fhir.r4.model.Resource;
 
-import io.vitalflow.fhir.search.IndexEntries;
-import io.vitalflow.fhir.search.SearchIndexer;
-
 /**
- * Rules for a parsed resource that HAPI's parser does not enforce, checked before a write reaches Kafka so
- * that nothing reaches the projection that it cannot store or should not show:
+ * Rules for a parsed resource that HAPI's parser does not enforce, checked before a write reaches
+ * Kafka so that nothing reaches the projection that it cannot store or should not show:
+ *
  * <ul>
- *   <li>no primitive value longer than {@code maxStringLength} characters (FHIR's own limit for a string is
- *       1 MB; base64Binary is left to the body size limit);</li>
- *   <li>no resource with more than {@code maxIndexEntries} search index entries (each is a row the projection
- *       writes in one transaction);</li>
+ *   <li>no primitive value longer than {@code maxStringLength} characters (FHIR's own limit for a
+ *       string is 1 MB; base64Binary is left to the body size limit);
+ *   <li>no resource with more than {@code maxIndexEntries} search index entries (each is a row the
+ *       projection writes in one transaction);
  *   <li>every narrative, also of contained resources and Bundle entries, follows FHIR's XHTML rules
- *       ({@link NarrativeRules}).</li>
+ *       ({@link NarrativeRules}).
  * </ul>
- * Every problem is reported with its path (e.g. {@code Bundle.entry[2].resource.text.div}), never with the
- * value. Walks the model read-only: it never calls a getter that would add an empty element.
+ *
+ * Every problem is reported with its path (e.g. {@code Bundle.entry[2].resource.text.div}), never
+ * with the value. Walks the model read-only: it never calls a getter that would add an empty
+ * element.
  */
 public final class ResourceChecks {
 
@@ -44,7 +45,9 @@ public final class ResourceChecks {
     this.maxIndexEntries = maxIndexEntries;
   }
 
-  /** @throws InputRejected (invalid) listing every problem found */
+  /**
+   * @throws InputRejected (invalid) listing every problem found
+   */
   public void check(IBaseResource resource) {
     List<String> problems = new ArrayList<>();
     if (resource instanceof Resource r) {
@@ -60,8 +63,9 @@ public final class ResourceChecks {
       }
     }
     if (!problems.isEmpty()) {
-      throw new InputRejected(InputRejected.Kind.INVALID, problems.size() <= MAX_PROBLEMS ? problems
-          : withMore(problems));
+      throw new InputRejected(
+          InputRejected.Kind.INVALID,
+          problems.size() <= MAX_PROBLEMS ? problems : withMore(problems));
     }
   }
 
@@ -80,8 +84,13 @@ public final class ResourceChecks {
       if (!(primitive instanceof Base64BinaryType) && primitive.hasValue()) {
         String value = primitive.getValueAsString();
         if (value != null && value.length() > maxStringLength) {
-          problems.add(path + " has " + value.length() + " characters; at most " + maxStringLength
-              + " are allowed (vitalflow.fhir.max-string-length)");
+          problems.add(
+              path
+                  + " has "
+                  + value.length()
+                  + " characters; at most "
+                  + maxStringLength
+                  + " are allowed (vitalflow.fhir.max-string-length)");
         }
       }
       // a primitive's extensions are elements too
@@ -109,26 +118,36 @@ public final class ResourceChecks {
       return name;
     }
     String type = child.fhirType();
-    return name.substring(0, name.length() - 3) + (type.isEmpty() ? ""
-        : type.substring(0, 1).toUpperCase(Locale.ROOT) + type.substring(1));
+    return name.substring(0, name.length() - 3)
+        + (type.isEmpty() ? "" : type.substring(0, 1).toUpperCase(Locale.ROOT) + type.substring(1));
   }
 
   private static void narrative(Narrative narrative, String path, List<String> problems) {
     if (narrative.hasDiv()) {
       NarrativeRules.check(narrative.getDiv(), path + ".div", problems);
     } else if (narrative.hasStatus()) {
-      problems.add(path + ".div: the narrative has no content; it needs some non-whitespace text or an image"
-          + " (txt-2)");
+      problems.add(
+          path
+              + ".div: the narrative has no content; it needs some non-whitespace text or an image"
+              + " (txt-2)");
     }
   }
 
   private void indexEntries(Resource resource, String path, List<String> problems) {
     IndexEntries entries = indexer.extract(resource);
-    int count = entries.tokens().size() + entries.strings().size() + entries.dates().size()
-        + entries.references().size();
+    int count =
+        entries.tokens().size()
+            + entries.strings().size()
+            + entries.dates().size()
+            + entries.references().size();
     if (count > maxIndexEntries) {
-      problems.add(path + " has " + count + " searchable values; at most " + maxIndexEntries
-          + " are allowed (vitalflow.fhir.max-index-entries)");
+      problems.add(
+          path
+              + " has "
+              + count
+              + " searchable values; at most "
+              + maxIndexEntries
+              + " are allowed (vitalflow.fhir.max-index-entries)");
     }
   }
 }

@@ -11,36 +11,40 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The instant range a FHIR date, dateTime or instant covers, from its precision: {@code 1970} covers
- * {@code [1970-01-01T00:00:00Z, 1970-12-31T23:59:59.999Z]}. Values without time zone are read as UTC.
- * A value with fractional seconds is a point.
+ * The instant range a FHIR date, dateTime or instant covers, from its precision: {@code 1970}
+ * covers {@code [1970-01-01T00:00:00Z, 1970-12-31T23:59:59.999Z]}. Values without time zone are
+ * read as UTC. A value with fractional seconds is a point.
  */
 final class FhirDates {
 
-  /** Bounds for open period ends: PostgreSQL timestamptz holds them, and no real date lies outside. */
+  /**
+   * Bounds for open period ends: PostgreSQL timestamptz holds them, and no real date lies outside.
+   */
   static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
+
   static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999Z");
 
-  private static final Pattern DATE = Pattern.compile(
-      "(\\d{4})(?:-(\\d{2})(?:-(\\d{2})(?:T(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?(Z|[+-]\\d{2}:\\d{2})?)?)?)?");
+  private static final Pattern DATE =
+      Pattern.compile(
+          "(\\d{4})(?:-(\\d{2})(?:-(\\d{2})(?:T(\\d{2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d{1,9}))?)?(Z|[+-]\\d{2}:\\d{2})?)?)?)?");
   private static final long ONE_MILLI = 1;
 
-  private FhirDates() {
-  }
+  private FhirDates() {}
 
   /** A closed range {@code [low, high]}. */
-  record Range(Instant low, Instant high) {
-  }
+  record Range(Instant low, Instant high) {}
 
   /**
-   * @throws IllegalArgumentException with a message naming the expected format when {@code value} is not a
-   *     FHIR date, dateTime or instant
+   * @throws IllegalArgumentException with a message naming the expected format when {@code value}
+   *     is not a FHIR date, dateTime or instant
    */
   static Range parse(String value) {
     Matcher m = DATE.matcher(value);
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + value
-          + "' is not a FHIR date: expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss[.fff]][Z|+hh:mm]");
+      throw new IllegalArgumentException(
+          "'"
+              + value
+              + "' is not a FHIR date: expected YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm[:ss[.fff]][Z|+hh:mm]");
     }
     try {
       int year = Integer.parseInt(m.group(1));
@@ -67,7 +71,11 @@ final class FhirDates {
         time = LocalTime.of(Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)));
         unit = ChronoUnit.MINUTES;
       } else {
-        time = LocalTime.of(Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)));
+        time =
+            LocalTime.of(
+                Integer.parseInt(m.group(4)),
+                Integer.parseInt(m.group(5)),
+                Integer.parseInt(m.group(6)));
         unit = ChronoUnit.SECONDS;
       }
       Instant low = LocalDateTime.of(day, time).toInstant(offset);
@@ -78,12 +86,14 @@ final class FhirDates {
       }
       return new Range(low, low.plus(1, unit).minusMillis(ONE_MILLI));
     } catch (DateTimeException | NumberFormatException e) {
-      throw new IllegalArgumentException("'" + value + "' is not a valid date: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "'" + value + "' is not a valid date: " + e.getMessage(), e);
     }
   }
 
   private static Range dayRange(LocalDate start, LocalDate endExclusive) {
-    return new Range(start.atStartOfDay().toInstant(ZoneOffset.UTC),
+    return new Range(
+        start.atStartOfDay().toInstant(ZoneOffset.UTC),
         endExclusive.atStartOfDay().toInstant(ZoneOffset.UTC).minusMillis(ONE_MILLI));
   }
 }

@@ -5,19 +5,21 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The search index rows of one resource version. Every text value that lands in an indexed column (codes,
- * systems, strings, reference targets) is cut to {@link IndexedValues#MAX_LENGTH} characters here, when the
- * entry is made, so no writer can produce a row the database cannot index.
+ * The search index rows of one resource version. Every text value that lands in an indexed column
+ * (codes, systems, strings, reference targets) is cut to {@link IndexedValues#MAX_LENGTH}
+ * characters here, when the entry is made, so no writer can produce a row the database cannot
+ * index.
  *
  * @param tokens coded values and identifiers
  * @param strings names and other text, normalised
  * @param dates the instant ranges dates and periods cover
  * @param references references to other resources, resolved to type and id
  */
-public record IndexEntries(List<Token> tokens, List<Text> strings, List<DateRange> dates,
-    List<Reference> references) {
+public record IndexEntries(
+    List<Token> tokens, List<Text> strings, List<DateRange> dates, List<Reference> references) {
 
-  public static final IndexEntries EMPTY = new IndexEntries(List.of(), List.of(), List.of(), List.of());
+  public static final IndexEntries EMPTY =
+      new IndexEntries(List.of(), List.of(), List.of(), List.of());
 
   public IndexEntries {
     tokens = List.copyOf(tokens);
@@ -31,8 +33,8 @@ public record IndexEntries(List<Token> tokens, List<Text> strings, List<DateRang
   }
 
   /**
-   * A token: {@code system} is null when the element has none (e.g. a coding without system). System and
-   * code are truncated to {@link IndexedValues#MAX_LENGTH}.
+   * A token: {@code system} is null when the element has none (e.g. a coding without system).
+   * System and code are truncated to {@link IndexedValues#MAX_LENGTH}.
    */
   public record Token(String param, String system, String code) {
     public Token {
@@ -47,8 +49,8 @@ public record IndexEntries(List<Token> tokens, List<Text> strings, List<DateRang
    * A string value.
    *
    * @param value lower case, accents removed: what default and {@code :contains} searches compare
-   * @param exact as written in the resource: what {@code :exact} searches compare
-   *     (both truncated to {@link IndexedValues#MAX_LENGTH}, after normalising)
+   * @param exact as written in the resource: what {@code :exact} searches compare (both truncated
+   *     to {@link IndexedValues#MAX_LENGTH}, after normalising)
    */
   public record Text(String param, String value, String exact) {
     public Text {
@@ -72,7 +74,10 @@ public record IndexEntries(List<Token> tokens, List<Text> strings, List<DateRang
     }
   }
 
-  /** A reference to {@code targetType/targetId} (both truncated to {@link IndexedValues#MAX_LENGTH}). */
+  /**
+   * A reference to {@code targetType/targetId} (both truncated to {@link
+   * IndexedValues#MAX_LENGTH}).
+   */
   public record Reference(String param, String targetType, String targetId) {
     public Reference {
       Objects.requireNonNull(param, "param");

@@ -5,17 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-
 import reactor.core.publisher.Mono;
 
 /**
- * FHIR R4 search over the current, non-deleted resources in {@code fhir_resource} and the search index
- * tables {@link SearchIndexWriter} fills. The returned monos fail with {@link InvalidSearchException} for
- * malformed searches (and unknown parameters under strict handling).
+ * FHIR R4 search over the current, non-deleted resources in {@code fhir_resource} and the search
+ * index tables {@link SearchIndexWriter} fills. The returned monos fail with {@link
+ * InvalidSearchException} for malformed searches (and unknown parameters under strict handling).
  */
 @Component
 public final class ResourceSearch {
@@ -33,46 +31,87 @@ public final class ResourceSearch {
     this.clock = clock;
   }
 
-  /** One page of matches, the resources they {@code _include}, and the total when it is cheap or asked for. */
+  /**
+   * One page of matches, the resources they {@code _include}, and the total when it is cheap or
+   * asked for.
+   */
   public Mono<SearchResult> search(SearchRequest request) {
-    return Mono.fromCallable(() -> SearchQuery.compile(request.resourceType(), request.parameters(),
-        request.strict(), clock.instant()))
-        .flatMap(query -> page(query, request).flatMap(rows -> {
-          int count = request.count();
-          boolean fetchedMore = rows.size() > count;
-          List<Match> matches = fetchedMore ? rows.subList(0, count) : rows;
-          Mono<Optional<Long>> total = total(query, request, matches.size(), fetchedMore);
-          Mono<List<String>> includes = includes(query, matches);
-          return Mono.zip(total, includes).map(both -> {
-            Long totalValue = both.getT1().orElse(null);
-            boolean hasMore = count == 0 ? totalValue != null && totalValue > request.offset() : fetchedMore;
-            return new SearchResult(matches.stream().map(Match::resource).toList(), both.getT2(), totalValue,
-                hasMore, query.ignored());
-          });
-        }));
+    return Mono.fromCallable(
+            () ->
+                SearchQuery.compile(
+                    request.resourceType(),
+                    request.parameters(),
+                    request.strict(),
+                    clock.instant()))
+        .flatMap(
+            query ->
+                page(query, request)
+                    .flatMap(
+                        rows -> {
+                          int count = request.count();
+                          boolean fetchedMore = rows.size() > count;
+                          List<Match> matches = fetchedMore ? rows.subList(0, count) : rows;
+                          Mono<Optional<Long>> total =
+                              total(query, request, matches.size(), fetchedMore);
+                          Mono<List<String>> includes = includes(query, matches);
+                          return Mono.zip(total, includes)
+                              .map(
+                                  both -> {
+                                    Long totalValue = both.getT1().orElse(null);
+                                    boolean hasMore =
+                                        count == 0
+                                            ? totalValue != null && totalValue > request.offset()
+                                            : fetchedMore;
+                                    return new SearchResult(
+                                        matches.stream().map(Match::resource).toList(),
+                                        both.getT2(),
+                                        totalValue,
+                                        hasMore,
+                                        query.ignored());
+                                  });
+                        }));
   }
 
   /**
-   * The ids of up to {@code limit} current resources matching {@code parameters}, for conditional create,
-   * update and references. Strict: an unknown parameter is an error, not a match-everything.
+   * The ids of up to {@code limit} current resources matching {@code parameters}, for conditional
+   * create, update and references. Strict: an unknown parameter is an error, not a
+   * match-everything.
    */
-  public Mono<List<String>> findIds(String resourceType, Map<String, List<String>> parameters, int limit) {
+  public Mono<List<String>> findIds(
+      String resourceType, Map<String, List<String>> parameters, int limit) {
     if (limit < 1) {
       return Mono.error(new IllegalArgumentException("limit must be positive"));
     }
-    return Mono.fromCallable(() -> SearchQuery.compile(resourceType, parameters, true, clock.instant()))
-        .flatMap(query -> bindAll(database.sql("select r.res_id from fhir_resource r where " + query.where()
-            + " order by " + SearchQuery.DEFAULT_ORDER + " limit " + query.bind(limit)), query.binds())
-            .map(row -> row.get("res_id", String.class))
-            .all()
-            .collectList());
+    return Mono.fromCallable(
+            () -> SearchQuery.compile(resourceType, parameters, true, clock.instant()))
+        .flatMap(
+            query ->
+                bindAll(
+                        database.sql(
+                            "select r.res_id from fhir_resource r where "
+                                + query.where()
+                                + " order by "
+                                + SearchQuery.DEFAULT_ORDER
+                                + " limit "
+                                + query.bind(limit)),
+                        query.binds())
+                    .map(row -> row.get("res_id", String.class))
+                    .all()
+                    .collectList());
   }
 
-  /** The parameters {@link #search} understands for {@code resourceType}, {@code _id} and {@code _lastUpdated} first. */
+  /**
+   * The parameters {@link #search} understands for {@code resourceType}, {@code _id} and {@code
+   * _lastUpdated} first.
+   */
   public List<SearchParameterInfo> supportedParameters(String resourceType) {
     List<SearchParameterInfo> all = new ArrayList<>();
-    all.add(new SearchParameterInfo("_id", SearchParameterInfo.Type.TOKEN, "Logical id of the resource"));
-    all.add(new SearchParameterInfo("_lastUpdated", SearchParameterInfo.Type.DATE, "When the resource last changed"));
+    all.add(
+        new SearchParameterInfo(
+            "_id", SearchParameterInfo.Type.TOKEN, "Logical id of the resource"));
+    all.add(
+        new SearchParameterInfo(
+            "_lastUpdated", SearchParameterInfo.Type.DATE, "When the resource last changed"));
     all.addAll(SearchParameters.infos(resourceType));
     return List.copyOf(all);
   }
@@ -92,21 +131,24 @@ public final class ResourceSearch {
 
   /** The page query; binds {@code pageLimit} and {@code pageOffset} besides the query's own. */
   static String pageSql(SearchQuery query) {
-    return "select r.res_id, r.resource from fhir_resource r where " + query.where() + " order by "
-        + query.orderBy() + " limit :pageLimit offset :pageOffset";
+    return "select r.res_id, r.resource from fhir_resource r where "
+        + query.where()
+        + " order by "
+        + query.orderBy()
+        + " limit :pageLimit offset :pageOffset";
   }
 
   static String countSql(SearchQuery query) {
     return "select count(*) as total from fhir_resource r where " + query.where();
   }
 
-  private Mono<Optional<Long>> total(SearchQuery query, SearchRequest request, int size, boolean fetchedMore) {
+  private Mono<Optional<Long>> total(
+      SearchQuery query, SearchRequest request, int size, boolean fetchedMore) {
     if (query.total() == SearchQuery.TotalMode.NONE) {
       return Mono.just(Optional.empty());
     }
     if (query.total() == SearchQuery.TotalMode.ACCURATE || request.count() == 0) {
-      return bindAll(database.sql(countSql(query)),
-          query.binds())
+      return bindAll(database.sql(countSql(query)), query.binds())
           .map(row -> row.get("total", Long.class))
           .one()
           .map(Optional::of);
@@ -151,12 +193,14 @@ public final class ResourceSearch {
     }
     return "select t.resource from fhir_resource t where not t.deleted and (t.res_type, t.res_id) in"
         + " (select x.target_type, x.target_id from fhir_search_reference x where x.res_type = :type"
-        + " and x.res_id = any(:ids) and (" + String.join(" or ", conditions) + "))"
+        + " and x.res_id = any(:ids) and ("
+        + String.join(" or ", conditions)
+        + "))"
         + " order by t.res_type, t.res_id";
   }
 
-  private static DatabaseClient.GenericExecuteSpec bindAll(DatabaseClient.GenericExecuteSpec spec,
-      Map<String, Object> binds) {
+  private static DatabaseClient.GenericExecuteSpec bindAll(
+      DatabaseClient.GenericExecuteSpec spec, Map<String, Object> binds) {
     DatabaseClient.GenericExecuteSpec bound = spec;
     for (Map.Entry<String, Object> bind : binds.entrySet()) {
       bound = bound.bind(bind.getKey(), bind.getValue());
@@ -164,6 +208,5 @@ public final class ResourceSearch {
     return bound;
   }
 
-  private record Match(String id, String resource) {
-  }
+  private record Match(String id, String resource) {}
 }

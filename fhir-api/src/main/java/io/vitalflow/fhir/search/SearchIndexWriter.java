@@ -14,11 +14,12 @@ import java.util.List;
 public final class SearchIndexWriter {
 
   private static final List<String> TABLES =
-      List.of("fhir_search_token", "fhir_search_string", "fhir_search_date", "fhir_search_reference");
+      List.of(
+          "fhir_search_token", "fhir_search_string", "fhir_search_date", "fhir_search_reference");
 
   /**
-   * Deletes the rows of every (type, id) in {@code batch}, then inserts the entries given; a resource with
-   * null or empty entries (deleted) is only removed from the index.
+   * Deletes the rows of every (type, id) in {@code batch}, then inserts the entries given; a
+   * resource with null or empty entries (deleted) is only removed from the index.
    */
   public void replace(Connection connection, List<IndexedResource> batch) throws SQLException {
     if (batch.isEmpty()) {
@@ -31,16 +32,20 @@ public final class SearchIndexWriter {
     insertReferences(connection, batch);
   }
 
-  private static void delete(Connection connection, List<IndexedResource> batch) throws SQLException {
+  private static void delete(Connection connection, List<IndexedResource> batch)
+      throws SQLException {
     String[] types = batch.stream().map(IndexedResource::type).toArray(String[]::new);
     String[] ids = batch.stream().map(IndexedResource::id).toArray(String[]::new);
     Array typeArray = connection.createArrayOf("text", types);
     Array idArray = connection.createArrayOf("text", ids);
     try {
       for (String table : TABLES) {
-        try (PreparedStatement delete = connection.prepareStatement("delete from " + table
-            + " x using unnest(?::text[], ?::text[]) as k(res_type, res_id)"
-            + " where x.res_type = k.res_type and x.res_id = k.res_id")) {
+        try (PreparedStatement delete =
+            connection.prepareStatement(
+                "delete from "
+                    + table
+                    + " x using unnest(?::text[], ?::text[]) as k(res_type, res_id)"
+                    + " where x.res_type = k.res_type and x.res_id = k.res_id")) {
           delete.setArray(1, typeArray);
           delete.setArray(2, idArray);
           delete.executeUpdate();
@@ -52,9 +57,11 @@ public final class SearchIndexWriter {
     }
   }
 
-  private static void insertTokens(Connection connection, List<IndexedResource> batch) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(
-        "insert into fhir_search_token (res_type, res_id, param, system, code) values (?, ?, ?, ?, ?)")) {
+  private static void insertTokens(Connection connection, List<IndexedResource> batch)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "insert into fhir_search_token (res_type, res_id, param, system, code) values (?, ?, ?, ?, ?)")) {
       int rows = 0;
       for (IndexedResource resource : batch) {
         if (resource.entries() == null) {
@@ -80,9 +87,11 @@ public final class SearchIndexWriter {
     }
   }
 
-  private static void insertStrings(Connection connection, List<IndexedResource> batch) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(
-        "insert into fhir_search_string (res_type, res_id, param, value, exact) values (?, ?, ?, ?, ?)")) {
+  private static void insertStrings(Connection connection, List<IndexedResource> batch)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "insert into fhir_search_string (res_type, res_id, param, value, exact) values (?, ?, ?, ?, ?)")) {
       int rows = 0;
       for (IndexedResource resource : batch) {
         if (resource.entries() == null) {
@@ -104,9 +113,11 @@ public final class SearchIndexWriter {
     }
   }
 
-  private static void insertDates(Connection connection, List<IndexedResource> batch) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(
-        "insert into fhir_search_date (res_type, res_id, param, low, high) values (?, ?, ?, ?, ?)")) {
+  private static void insertDates(Connection connection, List<IndexedResource> batch)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "insert into fhir_search_date (res_type, res_id, param, low, high) values (?, ?, ?, ?, ?)")) {
       int rows = 0;
       for (IndexedResource resource : batch) {
         if (resource.entries() == null) {
@@ -116,8 +127,10 @@ public final class SearchIndexWriter {
           insert.setString(1, resource.type());
           insert.setString(2, resource.id());
           insert.setString(3, date.param());
-          insert.setObject(4, date.low().atOffset(java.time.ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
-          insert.setObject(5, date.high().atOffset(java.time.ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+          insert.setObject(
+              4, date.low().atOffset(java.time.ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+          insert.setObject(
+              5, date.high().atOffset(java.time.ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
           insert.addBatch();
           rows++;
         }
@@ -128,9 +141,12 @@ public final class SearchIndexWriter {
     }
   }
 
-  private static void insertReferences(Connection connection, List<IndexedResource> batch) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement("insert into fhir_search_reference"
-        + " (res_type, res_id, param, target_type, target_id) values (?, ?, ?, ?, ?)")) {
+  private static void insertReferences(Connection connection, List<IndexedResource> batch)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "insert into fhir_search_reference"
+                + " (res_type, res_id, param, target_type, target_id) values (?, ?, ?, ?, ?)")) {
       int rows = 0;
       for (IndexedResource resource : batch) {
         if (resource.entries() == null) {

@@ -1,5 +1,8 @@
 package io.vitalflow.fhir.search;
 
+import io.vitalflow.fhir.search.IndexEntries.DateRange;
+import io.vitalflow.fhir.search.IndexEntries.Text;
+import io.vitalflow.fhir.search.IndexEntries.Token;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -7,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
-
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
@@ -32,16 +34,12 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
 
-import io.vitalflow.fhir.search.IndexEntries.DateRange;
-import io.vitalflow.fhir.search.IndexEntries.Text;
-import io.vitalflow.fhir.search.IndexEntries.Token;
-
 /**
  * Extracts the search index entries of an R4 resource: hand-written over the model classes for the
  * parameters in {@link SearchParameters}. Only reads the resource (uses {@code hasX()} before
- * {@code getX()}, which would add empty elements), so it is thread-safe as long as nobody writes the
- * resource meanwhile. Values it cannot index (a malformed date, a reference without type and several
- * possible targets, a contained or conditional reference) are skipped.
+ * {@code getX()}, which would add empty elements), so it is thread-safe as long as nobody writes
+ * the resource meanwhile. Values it cannot index (a malformed date, a reference without type and
+ * several possible targets, a contained or conditional reference) are skipped.
  */
 public final class SearchIndexer {
 
@@ -76,13 +74,19 @@ public final class SearchIndexer {
       subject(condition.hasSubject() ? condition.getSubject() : null, sink);
       concept("code", condition.hasCode() ? condition.getCode() : null, sink);
       concepts("category", condition.hasCategory() ? condition.getCategory() : List.of(), sink);
-      concept("clinical-status", condition.hasClinicalStatus() ? condition.getClinicalStatus() : null, sink);
+      concept(
+          "clinical-status",
+          condition.hasClinicalStatus() ? condition.getClinicalStatus() : null,
+          sink);
       reference("encounter", condition.hasEncounter() ? condition.getEncounter() : null, sink);
     } else if (resource instanceof AllergyIntolerance allergy) {
       identifiers(allergy.hasIdentifier() ? allergy.getIdentifier() : List.of(), sink);
       reference("patient", allergy.hasPatient() ? allergy.getPatient() : null, sink);
       concept("code", allergy.hasCode() ? allergy.getCode() : null, sink);
-      concept("clinical-status", allergy.hasClinicalStatus() ? allergy.getClinicalStatus() : null, sink);
+      concept(
+          "clinical-status",
+          allergy.hasClinicalStatus() ? allergy.getClinicalStatus() : null,
+          sink);
     } else if (resource instanceof DetectedIssue issue) {
       identifiers(issue.hasIdentifier() ? issue.getIdentifier() : List.of(), sink);
       reference("patient", issue.hasPatient() ? issue.getPatient() : null, sink);
@@ -125,7 +129,10 @@ public final class SearchIndexer {
     if (patient.hasGeneralPractitioner()) {
       patient.getGeneralPractitioner().forEach(gp -> reference("general-practitioner", gp, sink));
     }
-    reference("organization", patient.hasManagingOrganization() ? patient.getManagingOrganization() : null, sink);
+    reference(
+        "organization",
+        patient.hasManagingOrganization() ? patient.getManagingOrganization() : null,
+        sink);
   }
 
   private static void observation(Observation observation, Sink sink) {
@@ -153,7 +160,8 @@ public final class SearchIndexer {
     if (request.hasMedication() && request.getMedication() instanceof CodeableConcept medication) {
       concept("code", medication, sink);
     }
-    date("authoredon", request.hasAuthoredOnElement() ? request.getAuthoredOnElement() : null, sink);
+    date(
+        "authoredon", request.hasAuthoredOnElement() ? request.getAuthoredOnElement() : null, sink);
     reference("requester", request.hasRequester() ? request.getRequester() : null, sink);
     reference("encounter", request.hasEncounter() ? request.getEncounter() : null, sink);
   }
@@ -169,7 +177,10 @@ public final class SearchIndexer {
   private static void identifiers(List<Identifier> identifiers, Sink sink) {
     for (Identifier identifier : identifiers) {
       if (identifier.hasValue()) {
-        sink.token("identifier", identifier.hasSystem() ? identifier.getSystem() : null, identifier.getValue());
+        sink.token(
+            "identifier",
+            identifier.hasSystem() ? identifier.getSystem() : null,
+            identifier.getValue());
       }
     }
   }
@@ -232,17 +243,22 @@ public final class SearchIndexer {
         FhirDates.Range range = FhirDates.parse(value.getValueAsString());
         sink.date(param, range.low(), range.high());
       } catch (IllegalArgumentException e) {
-        // unindexable: the resource was validated on write, so this is a value HAPI accepts and we do not
+        // unindexable: the resource was validated on write, so this is a value HAPI accepts and we
+        // do not
       }
     }
   }
 
   private static void period(String param, Period period, Sink sink) {
     try {
-      FhirDates.Range start = period.hasStartElement() && period.getStartElement().hasValue()
-          ? FhirDates.parse(period.getStartElement().getValueAsString()) : null;
-      FhirDates.Range end = period.hasEndElement() && period.getEndElement().hasValue()
-          ? FhirDates.parse(period.getEndElement().getValueAsString()) : null;
+      FhirDates.Range start =
+          period.hasStartElement() && period.getStartElement().hasValue()
+              ? FhirDates.parse(period.getStartElement().getValueAsString())
+              : null;
+      FhirDates.Range end =
+          period.hasEndElement() && period.getEndElement().hasValue()
+              ? FhirDates.parse(period.getEndElement().getValueAsString())
+              : null;
       if (start == null && end == null) {
         return;
       }
@@ -276,12 +292,15 @@ public final class SearchIndexer {
   }
 
   /**
-   * {@code Type/id}, {@code id} (with {@code defaultType}), a URL ending in {@code Type/id} (optionally
-   * followed by {@code /_history/n}) as {@code [type, id]}; null for anything else: contained
-   * ({@code #x}), conditional ({@code Type?...}), {@code urn:} references.
+   * {@code Type/id}, {@code id} (with {@code defaultType}), a URL ending in {@code Type/id}
+   * (optionally followed by {@code /_history/n}) as {@code [type, id]}; null for anything else:
+   * contained ({@code #x}), conditional ({@code Type?...}), {@code urn:} references.
    */
   static String[] parseReference(String value, String defaultType) {
-    if (value == null || value.isEmpty() || value.startsWith("#") || value.startsWith("urn:")
+    if (value == null
+        || value.isEmpty()
+        || value.startsWith("#")
+        || value.startsWith("urn:")
         || value.indexOf('?') >= 0) {
       return null;
     }
@@ -334,7 +353,10 @@ public final class SearchIndexer {
     }
 
     IndexEntries entries() {
-      return new IndexEntries(new ArrayList<>(tokens), new ArrayList<>(strings), new ArrayList<>(dates),
+      return new IndexEntries(
+          new ArrayList<>(tokens),
+          new ArrayList<>(strings),
+          new ArrayList<>(dates),
           new ArrayList<>(references));
     }
   }

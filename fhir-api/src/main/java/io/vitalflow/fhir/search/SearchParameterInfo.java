@@ -20,9 +20,15 @@ public record SearchParameterInfo(String name, Type type, String documentation) 
 
   /** The FHIR search parameter types this server indexes. */
   public enum Type {
-    TOKEN, STRING, DATE, REFERENCE;
+    TOKEN,
+    STRING,
+    DATE,
+    REFERENCE;
 
-    /** The FHIR code, e.g. {@code token}, as in {@code CapabilityStatement.rest.resource.searchParam.type}. */
+    /**
+     * The FHIR code, e.g. {@code token}, as in {@code
+     * CapabilityStatement.rest.resource.searchParam.type}.
+     */
     public String code() {
       return name().toLowerCase(Locale.ROOT);
     }

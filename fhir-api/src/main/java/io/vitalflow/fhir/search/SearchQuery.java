@@ -1,5 +1,7 @@
 package io.vitalflow.fhir.search;
 
+import io.vitalflow.fhir.search.SearchParameterInfo.Type;
+import io.vitalflow.fhir.search.SearchParameters.Definition;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,28 +12,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.vitalflow.fhir.search.SearchParameterInfo.Type;
-import io.vitalflow.fhir.search.SearchParameters.Definition;
-
 /**
  * A FHIR search translated into SQL over {@code fhir_resource r} and the search index tables: a
- * {@link #where() condition}, an {@link #orderBy() order} and the named bind values they use. Every value
- * of the request is a bind value; only parameter-independent SQL text is concatenated. The parameter syntax
- * (modifiers, alternatives, escapes, prefixes, {@code _sort}, {@code _include}, {@code _total}) is read by
- * {@link SearchSyntax}; this class decides what each parameter means for the resource type and builds the SQL.
+ * {@link #where() condition}, an {@link #orderBy() order} and the named bind values they use. Every
+ * value of the request is a bind value; only parameter-independent SQL text is concatenated. The
+ * parameter syntax (modifiers, alternatives, escapes, prefixes, {@code _sort}, {@code _include},
+ * {@code _total}) is read by {@link SearchSyntax}; this class decides what each parameter means for
+ * the resource type and builds the SQL.
  */
 final class SearchQuery {
 
   /** Control parameters this class understands or the HTTP layer handles: never "unknown". */
-  static final Set<String> CONTROL = Set.of("_sort", "_include", "_total", "_summary", "_elements", "_count",
-      "_offset", "_format", "_pretty");
+  static final Set<String> CONTROL =
+      Set.of(
+          "_sort",
+          "_include",
+          "_total",
+          "_summary",
+          "_elements",
+          "_count",
+          "_offset",
+          "_format",
+          "_pretty");
+
   static final String DEFAULT_ORDER = "r.last_updated, r.res_id";
 
-  enum TotalMode { NONE, ESTIMATE, ACCURATE }
+  enum TotalMode {
+    NONE,
+    ESTIMATE,
+    ACCURATE
+  }
 
   /** An {@code _include} of the targets of {@code param}; {@code targetType} null = any type. */
-  record Include(String param, String targetType) {
-  }
+  record Include(String param, String targetType) {}
 
   private final String resourceType;
   private final boolean strict;
@@ -51,20 +64,26 @@ final class SearchQuery {
 
   /**
    * @param now the reference time for {@code ap}
-   * @throws InvalidSearchException for malformed values, and for unknown parameters when {@code strict}
+   * @throws InvalidSearchException for malformed values, and for unknown parameters when {@code
+   *     strict}
    */
-  static SearchQuery compile(String resourceType, Map<String, List<String>> parameters, boolean strict,
-      Instant now) {
+  static SearchQuery compile(
+      String resourceType, Map<String, List<String>> parameters, boolean strict, Instant now) {
     if (resourceType == null || !SearchSyntax.isResourceType(resourceType)) {
       throw new InvalidSearchException("'" + resourceType + "' is not a resource type");
     }
     SearchQuery query = new SearchQuery(resourceType, strict, now);
-    query.where.append("r.res_type = ").append(query.bind(resourceType)).append(" and not r.deleted");
-    parameters.forEach((name, values) -> {
-      for (String value : values) {
-        query.parameter(name, value == null ? "" : value);
-      }
-    });
+    query
+        .where
+        .append("r.res_type = ")
+        .append(query.bind(resourceType))
+        .append(" and not r.deleted");
+    parameters.forEach(
+        (name, values) -> {
+          for (String value : values) {
+            query.parameter(name, value == null ? "" : value);
+          }
+        });
     return query;
   }
 
@@ -124,7 +143,9 @@ final class SearchQuery {
         }
         Definition definition = SearchParameters.find(resourceType, name);
         if (definition == null) {
-          unknown(rawName, "Unknown search parameter '" + rawName + "' for " + resourceType + supported());
+          unknown(
+              rawName,
+              "Unknown search parameter '" + rawName + "' for " + resourceType + supported());
           return;
         }
         List<String> alternatives = SearchSyntax.orValues(rawName, value);
@@ -179,7 +200,8 @@ final class SearchQuery {
     }
     List<String> conditions = new ArrayList<>();
     for (String alternative : alternatives) {
-      conditions.add(dateCondition("_lastUpdated", alternative, "r.last_updated", "r.last_updated"));
+      conditions.add(
+          dateCondition("_lastUpdated", alternative, "r.last_updated", "r.last_updated"));
     }
     and(or(conditions));
   }
@@ -209,20 +231,28 @@ final class SearchQuery {
   private void string(Definition definition, String modifier, List<String> alternatives) {
     List<String> conditions = new ArrayList<>();
     for (String alternative : alternatives) {
-      // the index holds the first 200 characters of each value: compare the same prefix of the search value
+      // the index holds the first 200 characters of each value: compare the same prefix of the
+      // search value
       String value = IndexedValues.truncate(SearchSyntax.unescape(alternative));
-      String normalised = IndexedValues.truncate(SearchIndexer.normalise(SearchSyntax.unescape(alternative)));
+      String normalised =
+          IndexedValues.truncate(SearchIndexer.normalise(SearchSyntax.unescape(alternative)));
       if (modifier == null) {
         String upper = successor(normalised);
-        conditions.add(upper == null ? "x.value ~>=~ " + bind(normalised)
-            : "(x.value ~>=~ " + bind(normalised) + " and x.value ~<~ " + bind(upper) + ")");
+        conditions.add(
+            upper == null
+                ? "x.value ~>=~ " + bind(normalised)
+                : "(x.value ~>=~ " + bind(normalised) + " and x.value ~<~ " + bind(upper) + ")");
       } else if (modifier.equals("exact")) {
         conditions.add("(x.value = " + bind(normalised) + " and x.exact = " + bind(value) + ")");
       } else if (modifier.equals("contains")) {
         conditions.add("strpos(x.value, " + bind(normalised) + ") > 0");
       } else {
-        throw new InvalidSearchException("Modifier ':" + modifier + "' is not supported on string parameter '"
-            + definition.name() + "' (supported: :exact, :contains)");
+        throw new InvalidSearchException(
+            "Modifier ':"
+                + modifier
+                + "' is not supported on string parameter '"
+                + definition.name()
+                + "' (supported: :exact, :contains)");
       }
     }
     indexed("fhir_search_string", definition, conditions);
@@ -242,10 +272,17 @@ final class SearchQuery {
     if (modifier != null) {
       if (!SearchSyntax.isResourceType(modifier)
           || (!definition.targets().isEmpty() && !definition.targets().contains(modifier))) {
-        throw new InvalidSearchException("Modifier ':" + modifier + "' is not supported on reference parameter '"
-            + definition.name() + "'" + (definition.targets().isEmpty() ? ""
-                : " (it may name a target type: " + String.join(", ", new java.util.TreeSet<>(definition.targets()))
-                    + ")"));
+        throw new InvalidSearchException(
+            "Modifier ':"
+                + modifier
+                + "' is not supported on reference parameter '"
+                + definition.name()
+                + "'"
+                + (definition.targets().isEmpty()
+                    ? ""
+                    : " (it may name a target type: "
+                        + String.join(", ", new java.util.TreeSet<>(definition.targets()))
+                        + ")"));
       }
       typeModifier = modifier;
     }
@@ -256,32 +293,57 @@ final class SearchQuery {
       String[] target = SearchIndexer.parseReference(value, defaultType);
       if (target != null) {
         if (typeModifier != null && !typeModifier.equals(target[0])) {
-          throw new InvalidSearchException("'" + definition.name() + ":" + typeModifier + "=" + value
-              + "' names two different target types");
+          throw new InvalidSearchException(
+              "'"
+                  + definition.name()
+                  + ":"
+                  + typeModifier
+                  + "="
+                  + value
+                  + "' names two different target types");
         }
-        conditions.add("(x.target_id = " + bind(IndexedValues.truncate(target[1])) + " and x.target_type = "
-            + bind(IndexedValues.truncate(target[0])) + ")");
+        conditions.add(
+            "(x.target_id = "
+                + bind(IndexedValues.truncate(target[1]))
+                + " and x.target_type = "
+                + bind(IndexedValues.truncate(target[0]))
+                + ")");
       } else if (SearchIndexer.isId(value)) {
         conditions.add("x.target_id = " + bind(value));
       } else {
-        throw new InvalidSearchException("'" + value + "' is not a reference for '" + definition.name()
-            + "': expected Type/id, id or a URL ending in Type/id");
+        throw new InvalidSearchException(
+            "'"
+                + value
+                + "' is not a reference for '"
+                + definition.name()
+                + "': expected Type/id, id or a URL ending in Type/id");
       }
     }
     indexed("fhir_search_reference", definition, conditions);
   }
 
-  /** {@code r.res_id in (select ... where param and (c1 or c2 ...))}: a semi-join on the lookup index. */
+  /**
+   * {@code r.res_id in (select ... where param and (c1 or c2 ...))}: a semi-join on the lookup
+   * index.
+   */
   private void indexed(String table, Definition definition, List<String> conditions) {
-    and("r.res_id in (select x.res_id from " + table + " x where x.res_type = " + bind(resourceType)
-        + " and x.param = " + bind(definition.name()) + " and " + or(conditions) + ")");
+    and(
+        "r.res_id in (select x.res_id from "
+            + table
+            + " x where x.res_type = "
+            + bind(resourceType)
+            + " and x.param = "
+            + bind(definition.name())
+            + " and "
+            + or(conditions)
+            + ")");
   }
 
   /**
-   * FHIR R4 date matching of the range {@code [low, high]} a resource value covers against the range of a
-   * search value {@code [pl, ph]}: eq = contained; ne = not contained; gt = reaches above ph; lt = reaches
-   * below pl; ge = gt or eq; le = lt or eq; sa = starts after ph; eb = ends before pl; ap = overlaps the
-   * search range widened by a tenth of its distance from now.
+   * FHIR R4 date matching of the range {@code [low, high]} a resource value covers against the
+   * range of a search value {@code [pl, ph]}: eq = contained; ne = not contained; gt = reaches
+   * above ph; lt = reaches below pl; ge = gt or eq; le = lt or eq; sa = starts after ph; eb = ends
+   * before pl; ap = overlaps the search range widened by a tenth of its distance from now.
    */
   private String dateCondition(String name, String value, String low, String high) {
     SearchSyntax.DateValue date = SearchSyntax.date(name, value);
@@ -291,23 +353,62 @@ final class SearchQuery {
       case "eq" -> {
         String pl = bind(timestamp(range.low()));
         String ph = bind(timestamp(range.high()));
-        yield "(" + low + " >= " + pl + " and " + low + " <= " + ph + " and " + high + " <= " + ph + ")";
+        yield "(" + low + " >= " + pl + " and " + low + " <= " + ph + " and " + high + " <= " + ph
+            + ")";
       }
-      case "ne" -> "(" + low + " < " + bind(timestamp(range.low())) + " or " + high + " > "
-          + bind(timestamp(range.high())) + ")";
+      case "ne" ->
+          "("
+              + low
+              + " < "
+              + bind(timestamp(range.low()))
+              + " or "
+              + high
+              + " > "
+              + bind(timestamp(range.high()))
+              + ")";
       case "gt" -> high + " > " + bind(timestamp(range.high()));
       case "lt" -> low + " < " + bind(timestamp(range.low()));
-      case "ge" -> "(" + low + " >= " + bind(timestamp(range.low())) + " or " + high + " > "
-          + bind(timestamp(range.high())) + ")";
-      case "le" -> "(" + high + " <= " + bind(timestamp(range.high())) + " or " + low + " < "
-          + bind(timestamp(range.low())) + ")";
+      case "ge" ->
+          "("
+              + low
+              + " >= "
+              + bind(timestamp(range.low()))
+              + " or "
+              + high
+              + " > "
+              + bind(timestamp(range.high()))
+              + ")";
+      case "le" ->
+          "("
+              + high
+              + " <= "
+              + bind(timestamp(range.high()))
+              + " or "
+              + low
+              + " < "
+              + bind(timestamp(range.low()))
+              + ")";
       case "sa" -> low + " > " + bind(timestamp(range.high()));
       case "eb" -> high + " < " + bind(timestamp(range.low()));
       case "ap" -> {
         Duration margin = Duration.between(range.low(), now).abs().dividedBy(10);
-        Instant from = range.low().minus(margin).isBefore(FhirDates.MIN) ? FhirDates.MIN : range.low().minus(margin);
-        Instant to = range.high().plus(margin).isAfter(FhirDates.MAX) ? FhirDates.MAX : range.high().plus(margin);
-        yield "(" + low + " <= " + bind(timestamp(to)) + " and " + high + " >= " + bind(timestamp(from)) + ")";
+        Instant from =
+            range.low().minus(margin).isBefore(FhirDates.MIN)
+                ? FhirDates.MIN
+                : range.low().minus(margin);
+        Instant to =
+            range.high().plus(margin).isAfter(FhirDates.MAX)
+                ? FhirDates.MAX
+                : range.high().plus(margin);
+        yield "("
+            + low
+            + " <= "
+            + bind(timestamp(to))
+            + " and "
+            + high
+            + " >= "
+            + bind(timestamp(from))
+            + ")";
       }
       default -> throw new IllegalStateException(prefix);
     };
@@ -343,15 +444,25 @@ final class SearchQuery {
         order.add(sortKey(aggregate, "fhir_search_token", definition) + direction + " nulls last");
       }
       if (aggregate == null) {
-        unknown("_sort", "Cannot sort " + resourceType + " by '" + name + "': sortable are _lastUpdated, _id"
-            + " and the date, string and token parameters of the type");
+        unknown(
+            "_sort",
+            "Cannot sort "
+                + resourceType
+                + " by '"
+                + name
+                + "': sortable are _lastUpdated, _id"
+                + " and the date, string and token parameters of the type");
       }
     }
   }
 
   private String sortKey(String aggregate, String table, Definition definition) {
-    return "(select " + aggregate + " from " + table
-        + " x where x.res_type = r.res_type and x.res_id = r.res_id and x.param = " + bind(definition.name())
+    return "(select "
+        + aggregate
+        + " from "
+        + table
+        + " x where x.res_type = r.res_type and x.res_id = r.res_id and x.param = "
+        + bind(definition.name())
         + ")";
   }
 
@@ -362,15 +473,20 @@ final class SearchQuery {
     }
     for (String spec : SearchSyntax.includeSpecs(value)) {
       SearchSyntax.IncludeSpec parsed = SearchSyntax.include(spec);
-      Definition definition = parsed.sourceType().equals(resourceType)
-          ? SearchParameters.find(resourceType, parsed.parameter()) : null;
+      Definition definition =
+          parsed.sourceType().equals(resourceType)
+              ? SearchParameters.find(resourceType, parsed.parameter())
+              : null;
       if (definition == null || definition.type() != Type.REFERENCE) {
-        unknown("_include", "Cannot _include '" + spec + "': not a reference parameter of " + resourceType);
+        unknown(
+            "_include",
+            "Cannot _include '" + spec + "': not a reference parameter of " + resourceType);
         continue;
       }
       String targetType = parsed.targetType();
       if (targetType != null && !SearchSyntax.isResourceType(targetType)) {
-        throw new InvalidSearchException("'_include=" + spec + "': '" + targetType + "' is not a resource type");
+        throw new InvalidSearchException(
+            "'_include=" + spec + "': '" + targetType + "' is not a resource type");
       }
       Include include = new Include(definition.name(), targetType);
       if (!includes.contains(include)) {
@@ -384,8 +500,8 @@ final class SearchQuery {
   }
 
   /**
-   * The least string greater than every string starting with {@code prefix} (code point order = UTF-8
-   * byte order, which {@code ~<~} compares), or null when there is none.
+   * The least string greater than every string starting with {@code prefix} (code point order =
+   * UTF-8 byte order, which {@code ~<~} compares), or null when there is none.
    */
   static String successor(String prefix) {
     int[] codePoints = prefix.codePoints().toArray();

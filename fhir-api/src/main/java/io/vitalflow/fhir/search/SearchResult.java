@@ -9,9 +9,14 @@ import java.util.List;
  * @param includes FHIR JSON of resources pulled in by {@code _include}, without duplicates
  * @param total number of all matches, or null when it was not cheap to know
  * @param hasMore whether a next page exists
- * @param ignoredParameters parameters that were not understood and therefore ignored (lenient handling)
+ * @param ignoredParameters parameters that were not understood and therefore ignored (lenient
+ *     handling)
  */
-public record SearchResult(List<String> matches, List<String> includes, Long total, boolean hasMore,
+public record SearchResult(
+    List<String> matches,
+    List<String> includes,
+    Long total,
+    boolean hasMore,
     List<String> ignoredParameters) {
 
   public SearchResult {

@@ -7,11 +7,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The FHIR search parameter syntax (R4 3.1.1), apart from what a parameter means in SQL ({@link SearchQuery}):
- * a parameter's name and {@code :modifier}, comma-separated alternatives and their escapes ({@code \,}
- * {@code \|} {@code \$} {@code \\}), token {@code system|code}, date prefixes ({@code eq}, {@code ge}, ...
- * {@code ap}), {@code _sort} keys, {@code _include} specs and {@code _total}. Malformed values are an
- * {@link InvalidSearchException} whose message names the parameter and the expected form.
+ * The FHIR search parameter syntax (R4 3.1.1), apart from what a parameter means in SQL ({@link
+ * SearchQuery}): a parameter's name and {@code :modifier}, comma-separated alternatives and their
+ * escapes ({@code \,} {@code \|} {@code \$} {@code \\}), token {@code system|code}, date prefixes
+ * ({@code eq}, {@code ge}, ... {@code ap}), {@code _sort} keys, {@code _include} specs and {@code
+ * _total}. Malformed values are an {@link InvalidSearchException} whose message names the parameter
+ * and the expected form.
  */
 final class SearchSyntax {
 
@@ -19,32 +20,36 @@ final class SearchSyntax {
   private static final Pattern PREFIX = Pattern.compile("(eq|ne|gt|lt|ge|le|sa|eb|ap)?(\\d.*)");
   private static final int MAX_VALUES = 100;
 
-  private SearchSyntax() {
-  }
+  private SearchSyntax() {}
 
-  /** A parameter name as sent, {@code name[:modifier]}; {@code modifier} null when there is none. */
-  record Name(String name, String modifier) {
-  }
+  /**
+   * A parameter name as sent, {@code name[:modifier]}; {@code modifier} null when there is none.
+   */
+  record Name(String name, String modifier) {}
 
-  /** A token value: {@code code}, {@code system|code}, {@code system|} or {@code |code}; system null without a bar. */
-  record Token(String system, String code) {
-  }
+  /**
+   * A token value: {@code code}, {@code system|code}, {@code system|} or {@code |code}; system null
+   * without a bar.
+   */
+  record Token(String system, String code) {}
 
   /** A date value: its prefix ({@code eq} when none) and the range the date covers. */
-  record DateValue(String prefix, FhirDates.Range range) {
-  }
+  record DateValue(String prefix, FhirDates.Range range) {}
 
   /** One key of {@code _sort}: a parameter name, {@code -} for descending. */
-  record SortKey(String name, boolean descending) {
-  }
+  record SortKey(String name, boolean descending) {}
 
-  /** One {@code _include} spec, {@code SourceType:parameter[:TargetType]}; {@code targetType} null when absent. */
-  record IncludeSpec(String sourceType, String parameter, String targetType) {
-  }
+  /**
+   * One {@code _include} spec, {@code SourceType:parameter[:TargetType]}; {@code targetType} null
+   * when absent.
+   */
+  record IncludeSpec(String sourceType, String parameter, String targetType) {}
 
   static Name name(String rawName) {
     int colon = rawName.indexOf(':');
-    return colon < 0 ? new Name(rawName, null) : new Name(rawName.substring(0, colon), rawName.substring(colon + 1));
+    return colon < 0
+        ? new Name(rawName, null)
+        : new Name(rawName.substring(0, colon), rawName.substring(colon + 1));
   }
 
   static boolean isResourceType(String text) {
@@ -53,11 +58,14 @@ final class SearchSyntax {
 
   static void noModifier(String name, String modifier) {
     if (modifier != null) {
-      throw new InvalidSearchException("Modifier ':" + modifier + "' is not supported on '" + name + "'");
+      throw new InvalidSearchException(
+          "Modifier ':" + modifier + "' is not supported on '" + name + "'");
     }
   }
 
-  /** The comma-separated alternatives of one value, empty ones dropped, escapes kept for the caller. */
+  /**
+   * The comma-separated alternatives of one value, empty ones dropped, escapes kept for the caller.
+   */
   static List<String> orValues(String name, String value) {
     List<String> values = new ArrayList<>();
     int start = 0;
@@ -71,7 +79,8 @@ final class SearchSyntax {
       }
     }
     if (values.size() > MAX_VALUES) {
-      throw new InvalidSearchException("'" + name + "' has more than " + MAX_VALUES + " alternative values");
+      throw new InvalidSearchException(
+          "'" + name + "' has more than " + MAX_VALUES + " alternative values");
     }
     return values;
   }
@@ -94,9 +103,14 @@ final class SearchSyntax {
   static DateValue date(String name, String value) {
     Matcher matcher = PREFIX.matcher(value);
     if (!matcher.matches()) {
-      throw new InvalidSearchException("'" + name + "=" + value + "': a date value is an optional prefix"
-          + " (eq, ne, gt, lt, ge, le, sa, eb, ap) followed by a date such as 2020, 2020-05, 2020-05-01 or"
-          + " 2020-05-01T10:00:00Z");
+      throw new InvalidSearchException(
+          "'"
+              + name
+              + "="
+              + value
+              + "': a date value is an optional prefix"
+              + " (eq, ne, gt, lt, ge, le, sa, eb, ap) followed by a date such as 2020, 2020-05, 2020-05-01 or"
+              + " 2020-05-01T10:00:00Z");
     }
     String prefix = matcher.group(1) == null ? "eq" : matcher.group(1);
     try {
@@ -120,7 +134,10 @@ final class SearchSyntax {
     return keys;
   }
 
-  /** The specs of an {@code _include} value, blank ones dropped (each is parsed by {@link #include}). */
+  /**
+   * The specs of an {@code _include} value, blank ones dropped (each is parsed by {@link
+   * #include}).
+   */
   static List<String> includeSpecs(String value) {
     List<String> specs = new ArrayList<>();
     for (String spec : value.split(",")) {
@@ -134,7 +151,8 @@ final class SearchSyntax {
   static IncludeSpec include(String spec) {
     String[] parts = spec.trim().split(":", -1);
     if (parts.length < 2 || parts.length > 3) {
-      throw new InvalidSearchException("'_include=" + spec + "': expected SourceType:parameter[:TargetType]");
+      throw new InvalidSearchException(
+          "'_include=" + spec + "': expected SourceType:parameter[:TargetType]");
     }
     return new IncludeSpec(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
   }
@@ -144,7 +162,9 @@ final class SearchSyntax {
       case "none" -> SearchQuery.TotalMode.NONE;
       case "estimate" -> SearchQuery.TotalMode.ESTIMATE;
       case "accurate" -> SearchQuery.TotalMode.ACCURATE;
-      default -> throw new InvalidSearchException("'_total=" + value + "': expected none, estimate or accurate");
+      default ->
+          throw new InvalidSearchException(
+              "'_total=" + value + "': expected none, estimate or accurate");
     };
   }
 

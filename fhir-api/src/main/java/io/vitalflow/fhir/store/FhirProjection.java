@@ -1,36 +1,57 @@
 package io.vitalflow.fhir.store;
 
-import java.time.Duration;
-import java.util.List;
-
-import javax.sql.DataSource;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalflow.kafka.KafkaClients;
+import io.vitalflow.schemas.Topics;
 import io.vitalflow.storage.sink.PostgresSink;
 import io.vitalflow.storage.sink.SinkHealth;
 import io.vitalflow.storage.sink.SinkSettings;
-import io.vitalflow.schemas.Topics;
+import java.time.Duration;
+import java.util.List;
+import javax.sql.DataSource;
 
 /**
- * The PostgreSQL projection of {@code fhir.resources.v1} and {@code fhir.outcomes.v1}: current and historic
- * versions, the search index and command outcomes, with the consumer offsets in the same transaction.
- * Replaying the resources topic into an empty database rebuilds the same state.
+ * The PostgreSQL projection of {@code fhir.resources.v1} and {@code fhir.outcomes.v1}: current and
+ * historic versions, the search index and command outcomes, with the consumer offsets in the same
+ * transaction. Replaying the resources topic into an empty database rebuilds the same state.
  */
 public final class FhirProjection implements AutoCloseable {
 
   private final PostgresSink sink;
 
   /**
-   * @param consumerGroup the group, also the key of the stored offsets; a new group replays from the start
+   * @param consumerGroup the group, also the key of the stored offsets; a new group replays from
+   *     the start
    */
-  public FhirProjection(KafkaClients kafka, DataSource dataSource, String topicPrefix, String consumerGroup,
-      int threads, int maxBatchRecords, Duration linger, Duration sessionTimeout, SearchIndexUpdater index,
+  public FhirProjection(
+      KafkaClients kafka,
+      DataSource dataSource,
+      String topicPrefix,
+      String consumerGroup,
+      int threads,
+      int maxBatchRecords,
+      Duration linger,
+      Duration sessionTimeout,
+      SearchIndexUpdater index,
       MeterRegistry meters) {
-    var settings = new SinkSettings("fhir-projection", consumerGroup, List.of(topicPrefix + Topics.FHIR_RESOURCES.name(),
-        topicPrefix + Topics.FHIR_OUTCOMES.name()), maxBatchRecords, linger, threads, sessionTimeout);
-    this.sink = new PostgresSink(kafka, dataSource, settings,
-        () -> new ProjectionBatch(topicPrefix, index, meters), meters);
+    var settings =
+        new SinkSettings(
+            "fhir-projection",
+            consumerGroup,
+            List.of(
+                topicPrefix + Topics.FHIR_RESOURCES.name(),
+                topicPrefix + Topics.FHIR_OUTCOMES.name()),
+            maxBatchRecords,
+            linger,
+            threads,
+            sessionTimeout);
+    this.sink =
+        new PostgresSink(
+            kafka,
+            dataSource,
+            settings,
+            () -> new ProjectionBatch(topicPrefix, index, meters),
+            meters);
   }
 
   public void start() {

@@ -7,6 +7,5 @@ import java.time.Instant;
  *
  * @param json FHIR JSON with id and meta set; null when this version is a deletion
  */
-public record StoredResource(String type, String id, long versionId, Instant lastUpdated, boolean deleted,
-    String json) {
-}
+public record StoredResource(
+    String type, String id, long versionId, Instant lastUpdated, boolean deleted, String json) {}

@@ -9,22 +9,19 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import javax.sql.DataSource;
-
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Tells waiting requests that their write is readable: one connection LISTENs on the projection's channel
- * and completes the waiter registered under the notified request id. Every instance hears every write;
- * only the instance with the waiter acts. A notification missed while reconnecting makes a waiter time out;
- * the caller then looks the outcome up in {@code fhir_request}.
+ * Tells waiting requests that their write is readable: one connection LISTENs on the projection's
+ * channel and completes the waiter registered under the notified request id. Every instance hears
+ * every write; only the instance with the waiter acts. A notification missed while reconnecting
+ * makes a waiter time out; the caller then looks the outcome up in {@code fhir_request}.
  */
 public final class WriteNotifications implements AutoCloseable {
 
@@ -42,12 +39,15 @@ public final class WriteNotifications implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
-  /** Starts listening and waits until the LISTEN is in place (so no write of ours can be missed). */
+  /**
+   * Starts listening and waits until the LISTEN is in place (so no write of ours can be missed).
+   */
   public void start(Duration timeout) {
     thread.start();
     try {
       if (!listening.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException("could not LISTEN on " + ProjectionBatch.CHANNEL + " within " + timeout);
+        throw new IllegalStateException(
+            "could not LISTEN on " + ProjectionBatch.CHANNEL + " within " + timeout);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -56,8 +56,8 @@ public final class WriteNotifications implements AutoCloseable {
   }
 
   /**
-   * Registers interest in a request before its command is sent; the Mono completes when the projection has
-   * committed its outcome. Cancel with {@link #forget} when giving up.
+   * Registers interest in a request before its command is sent; the Mono completes when the
+   * projection has committed its outcome. Cancel with {@link #forget} when giving up.
    */
   public Mono<WriteOutcome> await(String requestId) {
     Sinks.One<WriteOutcome> sink = Sinks.one();

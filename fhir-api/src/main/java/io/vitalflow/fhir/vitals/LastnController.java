@@ -1,11 +1,11 @@
 package io.vitalflow.fhir.vitals;
 
+import io.vitalflow.fhir.search.InvalidSearchException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.http.HttpStatus;
@@ -17,15 +17,14 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.UriComponentsBuilder;
-
-import io.vitalflow.fhir.search.InvalidSearchException;
 import reactor.core.publisher.Mono;
 
 /**
  * {@code GET /fhir/Observation/$lastn}: the newest readings per vital sign of one patient as a FHIR
- * {@code searchset} Bundle. Parameters: {@code patient} or {@code subject} (required), {@code category}
- * (vital-signs; the only category served here), {@code code} (LOINC, comma = OR), {@code max} (readings per code,
- * default 1, at most {@value VitalObservations#MAX_LASTN}). Errors are OperationOutcomes.
+ * {@code searchset} Bundle. Parameters: {@code patient} or {@code subject} (required), {@code
+ * category} (vital-signs; the only category served here), {@code code} (LOINC, comma = OR), {@code
+ * max} (readings per code, default 1, at most {@value VitalObservations#MAX_LASTN}). Errors are
+ * OperationOutcomes.
  */
 @RestController
 class LastnController {
@@ -43,31 +42,41 @@ class LastnController {
   Mono<ResponseEntity<String>> lastn(ServerHttpRequest request) {
     MultiValueMap<String, String> query = request.getQueryParams();
     Map<String, List<String>> parameters = new LinkedHashMap<>();
-    query.forEach((name, values) -> {
-      if (!FORMAT_PARAMETERS.contains(name)) {
-        parameters.put(name, values);
-      }
-    });
-    boolean strict = request.getHeaders().getOrEmpty("Prefer").stream()
-        .anyMatch(prefer -> prefer.replace(" ", "").contains("handling=strict"));
+    query.forEach(
+        (name, values) -> {
+          if (!FORMAT_PARAMETERS.contains(name)) {
+            parameters.put(name, values);
+          }
+        });
+    boolean strict =
+        request.getHeaders().getOrEmpty("Prefer").stream()
+            .anyMatch(prefer -> prefer.replace(" ", "").contains("handling=strict"));
     VitalQuery parsed = VitalQuery.parse(parameters, strict, false, Set.of("max"));
     if (parsed.matchesNothing()) {
-      throw new UnsupportedLastnException("$lastn here serves the vital-signs category of one patient only");
+      throw new UnsupportedLastnException(
+          "$lastn here serves the vital-signs category of one patient only");
     }
     if (parsed.patients().size() != 1) {
       throw new InvalidSearchException("$lastn needs exactly one patient");
     }
     if (!parsed.dates().isEmpty()) {
-      throw new UnsupportedLastnException("$lastn does not support date; use an Observation search with date");
+      throw new UnsupportedLastnException(
+          "$lastn does not support date; use an Observation search with date");
     }
     int max = max(query.get("max"));
-    String base = UriComponentsBuilder.fromUri(request.getURI()).replacePath("/fhir").replaceQuery(null).build()
-        .toUriString();
+    String base =
+        UriComponentsBuilder.fromUri(request.getURI())
+            .replacePath("/fhir")
+            .replaceQuery(null)
+            .build()
+            .toUriString();
     String self = request.getURI().toString();
     if (parsed.codes() != null && parsed.codes().isEmpty()) {
       return Mono.just(bundle(List.of(), base, self));
     }
-    return observations.lastn(parsed.patients().get(0), parsed.codes(), max).collectList()
+    return observations
+        .lastn(parsed.patients().get(0), parsed.codes(), max)
+        .collectList()
         .map(rows -> bundle(rows, base, self));
   }
 
@@ -88,17 +97,24 @@ class LastnController {
     bundle.setTotal(rows.size());
     bundle.addLink().setRelation("self").setUrl(self);
     for (StoredReading row : rows) {
-      bundle.addEntry()
+      bundle
+          .addEntry()
           .setFullUrl(base + "/Observation/" + row.id().value())
           .setResource(VitalSignMapping.toObservation(row))
-          .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+          .getSearch()
+          .setMode(Bundle.SearchEntryMode.MATCH);
     }
     return ResponseEntity.ok().contentType(FHIR_JSON).body(observations.encode(bundle));
   }
 
-  private ResponseEntity<String> outcome(HttpStatus status, OperationOutcome.IssueType type, String message) {
+  private ResponseEntity<String> outcome(
+      HttpStatus status, OperationOutcome.IssueType type, String message) {
     OperationOutcome outcome = new OperationOutcome();
-    outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(type).setDiagnostics(message);
+    outcome
+        .addIssue()
+        .setSeverity(OperationOutcome.IssueSeverity.ERROR)
+        .setCode(type)
+        .setDiagnostics(message);
     return ResponseEntity.status(status).contentType(FHIR_JSON).body(observations.encode(outcome));
   }
 
@@ -117,7 +133,8 @@ class LastnController {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new InvalidSearchException("max must be a whole number from 1 to " + VitalObservations.MAX_LASTN);
+    throw new InvalidSearchException(
+        "max must be a whole number from 1 to " + VitalObservations.MAX_LASTN);
   }
 
   /** A $lastn this endpoint does not serve (400 with issue type not-supported). */

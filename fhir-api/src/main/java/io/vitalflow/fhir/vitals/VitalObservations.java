@@ -1,5 +1,10 @@
 package io.vitalflow.fhir.vitals;
 
+import ca.uhn.fhir.context.FhirContext;
+import io.vitalflow.fhir.search.InvalidSearchException;
+import io.vitalflow.fhir.search.SearchRequest;
+import io.vitalflow.fhir.search.SearchResult;
+import io.vitalflow.schemas.VitalSignType;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -9,41 +14,35 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-
-import ca.uhn.fhir.context.FhirContext;
-import io.vitalflow.fhir.search.InvalidSearchException;
-import io.vitalflow.fhir.search.SearchRequest;
-import io.vitalflow.fhir.search.SearchResult;
-import io.vitalflow.schemas.VitalSignType;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Vital-sign readings of {@code vital_reading} as FHIR R4 {@code Observation}s: searches that ask for the
- * vital-signs category, reads by the ids of {@link VitalObservationId}, and the newest readings per code
- * ({@code $lastn}). Readings with the same patient, code and effective time (a resent reading) are one
- * Observation: the row with the smallest reading id.
+ * Vital-sign readings of {@code vital_reading} as FHIR R4 {@code Observation}s: searches that ask
+ * for the vital-signs category, reads by the ids of {@link VitalObservationId}, and the newest
+ * readings per code ({@code $lastn}). Readings with the same patient, code and effective time (a
+ * resent reading) are one Observation: the row with the smallest reading id.
  */
 @Component
 public final class VitalObservations {
 
   /** Most readings per code {@code $lastn} answers. */
   static final int MAX_LASTN = 100;
+
   /**
-   * How far back {@code $lastn} looks for a code without any 1-minute window yet (readings the stream has not
-   * aggregated): the aggregate sink writes every 2 s, so this is a generous bound.
+   * How far back {@code $lastn} looks for a code without any 1-minute window yet (readings the
+   * stream has not aggregated): the aggregate sink writes every 2 s, so this is a generous bound.
    */
   static final String UNAGGREGATED_LOOKBACK = "10 minutes";
 
   private static final Logger log = LoggerFactory.getLogger(VitalObservations.class);
-  private static final String[] ALL_CODES = Arrays.stream(VitalSignType.values()).map(VitalSignType::code)
-      .toArray(String[]::new);
+  private static final String[] ALL_CODES =
+      Arrays.stream(VitalSignType.values()).map(VitalSignType::code).toArray(String[]::new);
 
   private final DatabaseClient database;
   private final FhirContext fhir = FhirContext.forR4Cached();
@@ -58,17 +57,19 @@ public final class VitalObservations {
   }
 
   /**
-   * An Observation search with category vital-signs: patient or subject (required), category, code, date,
-   * {@code _sort} (date, -date; default newest first), paged by {@code count} and {@code offset}.
+   * An Observation search with category vital-signs: patient or subject (required), category, code,
+   * date, {@code _sort} (date, -date; default newest first), paged by {@code count} and {@code
+   * offset}.
    *
-   * @return the page; fails with {@link InvalidSearchException} for a search without a patient, a malformed value,
-   *     or an unknown parameter when {@link SearchRequest#strict()}
+   * @return the page; fails with {@link InvalidSearchException} for a search without a patient, a
+   *     malformed value, or an unknown parameter when {@link SearchRequest#strict()}
    */
   public Mono<SearchResult> search(SearchRequest request) {
     VitalQuery query;
     try {
       if (!"Observation".equals(request.resourceType())) {
-        throw new InvalidSearchException("Vital signs are Observations, not " + request.resourceType());
+        throw new InvalidSearchException(
+            "Vital signs are Observations, not " + request.resourceType());
       }
       query = VitalQuery.parse(request.parameters(), request.strict(), true, Set.of("_total"));
     } catch (InvalidSearchException e) {
@@ -80,10 +81,13 @@ public final class VitalObservations {
     int count = request.count();
     int offset = request.offset();
     Map<String, Object> binds = new HashMap<>();
-    StringBuilder sql = new StringBuilder("select distinct on (effective_time, code, patient_id) ")
-        .append(StoredReading.COLUMNS).append(" from vital_reading where ");
+    StringBuilder sql =
+        new StringBuilder("select distinct on (effective_time, code, patient_id) ")
+            .append(StoredReading.COLUMNS)
+            .append(" from vital_reading where ");
     if (query.patients().size() == 1) {
-      // equality keeps the index order by effective time: the page is read, not the patient's readings sorted
+      // equality keeps the index order by effective time: the page is read, not the patient's
+      // readings sorted
       sql.append("patient_id = :patient");
       binds.put("patient", query.patients().get(0));
     } else {
@@ -112,50 +116,74 @@ public final class VitalObservations {
       sql.append(" and (").append(String.join(" or ", alternatives)).append(')');
     }
     String direction = query.ascending() ? "asc" : "desc";
-    sql.append(" order by effective_time ").append(direction).append(", code, patient_id, reading_id")
+    sql.append(" order by effective_time ")
+        .append(direction)
+        .append(", code, patient_id, reading_id")
         .append(" limit :limit offset :offset");
     binds.put("limit", count + 1);
     binds.put("offset", offset);
-    log.debug("Vital-signs search: {} codes, {} date parameters, count {}, offset {}",
-        query.codes() == null ? "all" : query.codes().size(), query.dates().size(), count, offset);
+    log.debug(
+        "Vital-signs search: {} codes, {} date parameters, count {}, offset {}",
+        query.codes() == null ? "all" : query.codes().size(),
+        query.dates().size(),
+        count,
+        offset);
     DatabaseClient.GenericExecuteSpec spec = database.sql(sql.toString());
     for (Map.Entry<String, Object> bind : binds.entrySet()) {
       spec = spec.bind(bind.getKey(), bind.getValue());
     }
-    return spec.map(StoredReading::of).all().collectList().map(rows -> {
-      boolean hasMore = rows.size() > count;
-      List<StoredReading> page = hasMore ? rows.subList(0, count) : rows;
-      Long total = !hasMore && (offset == 0 || !page.isEmpty()) ? (long) offset + page.size() : null;
-      List<String> matches = page.stream().map(row -> encode(VitalSignMapping.toObservation(row))).toList();
-      return new SearchResult(matches, List.of(), total, hasMore, query.ignored());
-    });
+    return spec.map(StoredReading::of)
+        .all()
+        .collectList()
+        .map(
+            rows -> {
+              boolean hasMore = rows.size() > count;
+              List<StoredReading> page = hasMore ? rows.subList(0, count) : rows;
+              Long total =
+                  !hasMore && (offset == 0 || !page.isEmpty()) ? (long) offset + page.size() : null;
+              List<String> matches =
+                  page.stream().map(row -> encode(VitalSignMapping.toObservation(row))).toList();
+              return new SearchResult(matches, List.of(), total, hasMore, query.ignored());
+            });
   }
 
-  /** The Observation JSON of a reading id; empty when the id is not a readable vital-sign id or the reading is gone. */
+  /**
+   * The Observation JSON of a reading id; empty when the id is not a readable vital-sign id or the
+   * reading is gone.
+   */
   public Mono<String> read(String id) {
-    return VitalObservationId.parse(id).map(parsed -> database.sql("select " + StoredReading.COLUMNS + " from vital_reading"
-        + " where patient_id = :patient and effective_time >= :time and effective_time < :next and code = :code"
-        + " order by reading_id limit 1")
-        .bind("patient", parsed.patientId())
-        .bind("time", utc(parsed.effectiveTime()))
-        .bind("next", utc(parsed.effectiveTime().plusMillis(1)))
-        .bind("code", parsed.code())
-        .map(StoredReading::of)
-        .one()
-        .filter(row -> row.id().value().equals(id))
-        .map(row -> encode(VitalSignMapping.toObservation(row))))
+    return VitalObservationId.parse(id)
+        .map(
+            parsed ->
+                database
+                    .sql(
+                        "select "
+                            + StoredReading.COLUMNS
+                            + " from vital_reading"
+                            + " where patient_id = :patient and effective_time >= :time and effective_time < :next and code = :code"
+                            + " order by reading_id limit 1")
+                    .bind("patient", parsed.patientId())
+                    .bind("time", utc(parsed.effectiveTime()))
+                    .bind("next", utc(parsed.effectiveTime().plusMillis(1)))
+                    .bind("code", parsed.code())
+                    .map(StoredReading::of)
+                    .one()
+                    .filter(row -> row.id().value().equals(id))
+                    .map(row -> encode(VitalSignMapping.toObservation(row))))
         .orElse(Mono.empty());
   }
 
   /**
-   * The newest {@code max} readings of each code (all stored codes when {@code codes} is null), ordered by code and
-   * newest first. Each code costs one probe of the 1-minute windows' primary key (the oldest of the newest
-   * {@code max} windows bounds the readings from below) and one bounded range of the readings' index. Readings
-   * dated after the database's clock are left out until their time, so that one dated ahead never hides the
-   * newest real reading.
+   * The newest {@code max} readings of each code (all stored codes when {@code codes} is null),
+   * ordered by code and newest first. Each code costs one probe of the 1-minute windows' primary
+   * key (the oldest of the newest {@code max} windows bounds the readings from below) and one
+   * bounded range of the readings' index. Readings dated after the database's clock are left out
+   * until their time, so that one dated ahead never hides the newest real reading.
    */
   Flux<StoredReading> lastn(String patientId, List<String> codes, int max) {
-    return database.sql("""
+    return database
+        .sql(
+            """
         select r.* from unnest(cast(:codes as text[])) as c(code)
           cross join lateral (
             select coalesce(min(w.window_start), now() - cast(:lookback as interval)) as since from (

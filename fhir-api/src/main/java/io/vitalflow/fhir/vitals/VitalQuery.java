@@ -1,32 +1,39 @@
 package io.vitalflow.fhir.vitals;
 
+import io.vitalflow.fhir.search.InvalidSearchException;
+import io.vitalflow.schemas.VitalSignType;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.vitalflow.fhir.search.InvalidSearchException;
-import io.vitalflow.schemas.VitalSignType;
-
 /**
- * The parameters of a vital-signs Observation search, checked: which patients, which codes, which date ranges, in
- * which order. Unknown parameters are collected (lenient) or refused ({@code strict}).
+ * The parameters of a vital-signs Observation search, checked: which patients, which codes, which
+ * date ranges, in which order. Unknown parameters are collected (lenient) or refused ({@code
+ * strict}).
  *
  * @param patients patient ids (OR); never empty
- * @param codes LOINC codes (OR), or null for every stored code; empty when the codes asked for match nothing
+ * @param codes LOINC codes (OR), or null for every stored code; empty when the codes asked for
+ *     match nothing
  * @param dates date conditions: AND of the outer list, OR of each inner list
  * @param ascending oldest first ({@code _sort=date}) instead of newest first
- * @param matchesNothing true when a parameter rules out every vital-sign reading (another category, subject type)
+ * @param matchesNothing true when a parameter rules out every vital-sign reading (another category,
+ *     subject type)
  * @param ignored names of the parameters that were not understood
  */
-record VitalQuery(List<String> patients, List<String> codes, List<List<DateParameter>> dates, boolean ascending,
-    boolean matchesNothing, List<String> ignored) {
+record VitalQuery(
+    List<String> patients,
+    List<String> codes,
+    List<List<DateParameter>> dates,
+    boolean ascending,
+    boolean matchesNothing,
+    List<String> ignored) {
 
   static final int MAX_VALUES = 100;
   private static final int MAX_ID_LENGTH = 256;
-  private static final Set<String> PATIENT_PARAMETERS = Set.of("patient", "subject", "subject:Patient",
-      "patient:Patient");
+  private static final Set<String> PATIENT_PARAMETERS =
+      Set.of("patient", "subject", "subject:Patient", "patient:Patient");
 
   VitalQuery {
     patients = List.copyOf(patients);
@@ -39,9 +46,13 @@ record VitalQuery(List<String> patients, List<String> codes, List<List<DateParam
    * Checks the parameters of an Observation search.
    *
    * @param sortable whether {@code _sort} is understood (searches) or unknown ($lastn)
-   * @throws InvalidSearchException without a patient, for malformed values, for unknown parameters when strict
+   * @throws InvalidSearchException without a patient, for malformed values, for unknown parameters
+   *     when strict
    */
-  static VitalQuery parse(Map<String, List<String>> parameters, boolean strict, boolean sortable,
+  static VitalQuery parse(
+      Map<String, List<String>> parameters,
+      boolean strict,
+      boolean sortable,
       Set<String> alsoKnown) {
     Set<String> patients = null;
     List<String> codes = null;
@@ -66,26 +77,36 @@ record VitalQuery(List<String> patients, List<String> codes, List<List<DateParam
           codes = codes == null ? asked : codes.stream().filter(asked::contains).toList();
         } else if ("date".equals(name)) {
           dates.add(values(value).stream().map(DateParameter::parse).toList());
-        } else if ("_sort".equals(name) && sortable && ("date".equals(value) || "-date".equals(value))) {
+        } else if ("_sort".equals(name)
+            && sortable
+            && ("date".equals(value) || "-date".equals(value))) {
           ascending = "date".equals(value);
         } else if (alsoKnown.contains(name)) {
           continue;
         } else if (strict) {
-          throw new InvalidSearchException("Parameter '" + abbreviate(name) + (name.equals("_sort") ? "="
-              + abbreviate(value) : "") + "' is not supported by vital-signs Observation searches");
+          throw new InvalidSearchException(
+              "Parameter '"
+                  + abbreviate(name)
+                  + (name.equals("_sort") ? "=" + abbreviate(value) : "")
+                  + "' is not supported by vital-signs Observation searches");
         } else if (!ignored.contains(name)) {
           ignored.add(name);
         }
       }
     }
     if (patients == null) {
-      throw new InvalidSearchException("A vital-signs Observation search needs a patient: add patient=<id> or"
-          + " subject=Patient/<id> (searching every patient's readings is not supported)");
+      throw new InvalidSearchException(
+          "A vital-signs Observation search needs a patient: add patient=<id> or"
+              + " subject=Patient/<id> (searching every patient's readings is not supported)");
     }
-    return new VitalQuery(List.copyOf(patients), codes, dates, ascending, nothing || patients.isEmpty(), ignored);
+    return new VitalQuery(
+        List.copyOf(patients), codes, dates, ascending, nothing || patients.isEmpty(), ignored);
   }
 
-  /** The ids of {@code Patient/X}, {@code X} or {@code <base>/Patient/X} values; other subject types match none. */
+  /**
+   * The ids of {@code Patient/X}, {@code X} or {@code <base>/Patient/X} values; other subject types
+   * match none.
+   */
   private static Set<String> patientIds(String name, String value) {
     Set<String> ids = new LinkedHashSet<>();
     for (String reference : values(value)) {
@@ -99,8 +120,12 @@ record VitalQuery(List<String> patients, List<String> codes, List<List<DateParam
         id = reference.substring(slash + 1);
       }
       if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
-        throw new InvalidSearchException(name + ": '" + abbreviate(reference) + "' is not a patient reference"
-            + " (Patient/<id> or <id>)");
+        throw new InvalidSearchException(
+            name
+                + ": '"
+                + abbreviate(reference)
+                + "' is not a patient reference"
+                + " (Patient/<id> or <id>)");
       }
       ids.add(id);
     }
@@ -109,7 +134,8 @@ record VitalQuery(List<String> patients, List<String> codes, List<List<DateParam
 
   private static boolean isVitalSigns(String value) {
     for (String token : values(value)) {
-      if (token.equals(VitalSignMapping.VITAL_SIGNS) || token.equals("|" + VitalSignMapping.VITAL_SIGNS)
+      if (token.equals(VitalSignMapping.VITAL_SIGNS)
+          || token.equals("|" + VitalSignMapping.VITAL_SIGNS)
           || token.equals(VitalSignMapping.CATEGORY_SYSTEM + "|" + VitalSignMapping.VITAL_SIGNS)) {
         return true;
       }

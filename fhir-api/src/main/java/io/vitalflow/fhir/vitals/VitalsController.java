@@ -3,7 +3,6 @@ package io.vitalflow.fhir.vitals;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -13,12 +12,12 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
 import reactor.core.publisher.Mono;
 
 /**
- * Minimal vitals reads (queries 2 and 3 of the replaced system's benchmark): latest per code, recent
- * readings newest first, hourly aggregates. FHIR {@code Observation} search replaces these with the FHIR issue.
+ * Minimal vitals reads (queries 2 and 3 of the replaced system's benchmark): latest per code,
+ * recent readings newest first, hourly aggregates. FHIR {@code Observation} search replaces these
+ * with the FHIR issue.
  */
 @RestController
 @RequestMapping("/api/v1/patients/{patientId}/vitals")
@@ -41,23 +40,30 @@ class VitalsController {
   }
 
   @GetMapping
-  Mono<List<VitalsQueries.Reading>> recent(@PathVariable String patientId,
-      @RequestParam(defaultValue = "PT24H") Duration window, @RequestParam(defaultValue = "1000") int limit) {
+  Mono<List<VitalsQueries.Reading>> recent(
+      @PathVariable String patientId,
+      @RequestParam(defaultValue = "PT24H") Duration window,
+      @RequestParam(defaultValue = "1000") int limit) {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
     }
-    return queries.recent(checkedId(patientId), checkedWindow(window), limit, clock.instant()).collectList();
+    return queries
+        .recent(checkedId(patientId), checkedWindow(window), limit, clock.instant())
+        .collectList();
   }
 
   @GetMapping("/hourly")
-  Mono<List<VitalsQueries.HourlyAggregate>> hourly(@PathVariable String patientId,
-      @RequestParam(defaultValue = "P7D") Duration window) {
-    return queries.hourly(checkedId(patientId), checkedWindow(window), clock.instant()).collectList();
+  Mono<List<VitalsQueries.HourlyAggregate>> hourly(
+      @PathVariable String patientId, @RequestParam(defaultValue = "P7D") Duration window) {
+    return queries
+        .hourly(checkedId(patientId), checkedWindow(window), clock.instant())
+        .collectList();
   }
 
   @ExceptionHandler(IllegalArgumentException.class)
   ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException e) {
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+    ProblemDetail problem =
+        ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
     problem.setTitle("Invalid query");
     return ResponseEntity.badRequest().body(problem);
   }

@@ -1,29 +1,29 @@
 package io.vitalflow.fhir.write;
 
+import io.vitalflow.kafka.KafkaClients;
+import io.vitalflow.schemas.FhirCommand;
+import io.vitalflow.schemas.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-
-import io.vitalflow.kafka.KafkaClients;
-import io.vitalflow.schemas.FhirCommand;
-import io.vitalflow.schemas.Topics;
 import reactor.core.publisher.Mono;
 
 /**
- * Sends commands to {@code fhir.commands.v1}, keyed {@code Type/id}, acknowledged by all in-sync replicas.
+ * Sends commands to {@code fhir.commands.v1}, keyed {@code Type/id}, acknowledged by all in-sync
+ * replicas.
  *
- * <p>Why {@code KafkaProducer}s and not spring-kafka's {@code KafkaTemplate}: a transaction Bundle's commands go
- * out in one Kafka transaction of a producer made for that purpose and closed with this sender, beside the plain
- * idempotent producer of single writes; both are a few lines here, and their settings come from
- * {@code spring.kafka.*} ({@link KafkaClients}) as a template's factory would build them.
+ * <p>Why {@code KafkaProducer}s and not spring-kafka's {@code KafkaTemplate}: a transaction
+ * Bundle's commands go out in one Kafka transaction of a producer made for that purpose and closed
+ * with this sender, beside the plain idempotent producer of single writes; both are a few lines
+ * here, and their settings come from {@code spring.kafka.*} ({@link KafkaClients}) as a template's
+ * factory would build them.
  */
 public final class CommandSender implements AutoCloseable {
 
@@ -39,55 +39,69 @@ public final class CommandSender implements AutoCloseable {
     tuning.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     tuning.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
     tuning.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout.toMillis());
-    tuning.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(deliveryTimeout.toMillis() - 1_000, 20_000));
-    tuning.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(deliveryTimeout.toMillis(), 5_000));
+    tuning.put(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        (int) Math.min(deliveryTimeout.toMillis() - 1_000, 20_000));
+    tuning.put(
+        ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) Math.min(deliveryTimeout.toMillis(), 5_000));
     Properties p = new Properties();
     p.putAll(kafka.producer(tuning));
     // a command is answered only once every in-sync replica has it, exactly once
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    this.producer = new KafkaProducer<>(p, Topics.FHIR_COMMANDS.keySerde().serializer(),
-        Topics.FHIR_COMMANDS.valueSerde().serializer());
+    this.producer =
+        new KafkaProducer<>(
+            p,
+            Topics.FHIR_COMMANDS.keySerde().serializer(),
+            Topics.FHIR_COMMANDS.valueSerde().serializer());
     this.transactionalConfig = new Properties();
     transactionalConfig.putAll(p);
     transactionalConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "vitalflow-fhir-bundles");
-    transactionalConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "vitalflow-fhir-bundles-" + UUID.randomUUID());
+    transactionalConfig.put(
+        ProducerConfig.TRANSACTIONAL_ID_CONFIG, "vitalflow-fhir-bundles-" + UUID.randomUUID());
     this.topic = topicPrefix + Topics.FHIR_COMMANDS.name();
   }
 
   /** Completes when the broker has the command (acks=all), or fails with the producer's error. */
   public Mono<Void> send(FhirCommand command) {
     String key = command.getResourceType() + "/" + command.getResourceId();
-    return Mono.create(sink -> {
-      try {
-        producer.send(new ProducerRecord<>(topic, key, command), (metadata, error) -> {
-          if (error == null) {
-            sink.success();
-          } else {
-            sink.error(error);
+    return Mono.create(
+        sink -> {
+          try {
+            producer.send(
+                new ProducerRecord<>(topic, key, command),
+                (metadata, error) -> {
+                  if (error == null) {
+                    sink.success();
+                  } else {
+                    sink.error(error);
+                  }
+                });
+          } catch (RuntimeException e) {
+            sink.error(e);
           }
         });
-      } catch (RuntimeException e) {
-        sink.error(e);
-      }
-    });
   }
 
   /**
-   * Sends all commands in one Kafka transaction: the command processor (read_committed) sees all of them or
-   * none. Blocking; transactions of this instance are serialised.
+   * Sends all commands in one Kafka transaction: the command processor (read_committed) sees all of
+   * them or none. Blocking; transactions of this instance are serialised.
    */
   public synchronized void sendAll(List<FhirCommand> commands) {
     if (transactional == null) {
-      transactional = new KafkaProducer<>(transactionalConfig, Topics.FHIR_COMMANDS.keySerde().serializer(),
-          Topics.FHIR_COMMANDS.valueSerde().serializer());
+      transactional =
+          new KafkaProducer<>(
+              transactionalConfig,
+              Topics.FHIR_COMMANDS.keySerde().serializer(),
+              Topics.FHIR_COMMANDS.valueSerde().serializer());
       transactional.initTransactions();
     }
     try {
       transactional.beginTransaction();
       for (FhirCommand command : commands) {
-        transactional.send(new ProducerRecord<>(topic, command.getResourceType() + "/" + command.getResourceId(),
-            command));
+        transactional.send(
+            new ProducerRecord<>(
+                topic, command.getResourceType() + "/" + command.getResourceId(), command));
       }
       transactional.commitTransaction();
     } catch (KafkaException e) {

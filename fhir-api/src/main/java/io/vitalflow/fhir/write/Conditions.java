@@ -1,5 +1,6 @@
 package io.vitalflow.fhir.write;
 
+import io.vitalflow.fhir.search.InvalidSearchException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,28 +9,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.util.UriComponentsBuilder;
 
-import io.vitalflow.fhir.search.InvalidSearchException;
-
 /**
- * Conditional-create conditions ({@code If-None-Exist}, {@code ifNoneExist} of a Bundle entry): parsed, canonical
- * and the id they give. A condition is a search, so a malformed one is an {@link InvalidSearchException} (400).
+ * Conditional-create conditions ({@code If-None-Exist}, {@code ifNoneExist} of a Bundle entry):
+ * parsed, canonical and the id they give. A condition is a search, so a malformed one is an {@link
+ * InvalidSearchException} (400).
  */
 public final class Conditions {
 
-  private Conditions() {
-  }
+  private Conditions() {}
 
   public static Map<String, List<String>> parse(String query) {
     String q = query.contains("?") ? query.substring(query.indexOf('?') + 1) : query;
-    MultiValueMap<String, String> params = UriComponentsBuilder.newInstance().query(q).build().getQueryParams();
+    MultiValueMap<String, String> params =
+        UriComponentsBuilder.newInstance().query(q).build().getQueryParams();
     Map<String, List<String>> decoded = new LinkedHashMap<>();
-    params.forEach((name, values) -> decoded.put(decode(name), values.stream().map(Conditions::decode).toList()));
+    params.forEach(
+        (name, values) ->
+            decoded.put(decode(name), values.stream().map(Conditions::decode).toList()));
     if (decoded.isEmpty()) {
-      throw new InvalidSearchException("If-None-Exist must hold a search such as identifier=system|value");
+      throw new InvalidSearchException(
+          "If-None-Exist must hold a search such as identifier=system|value");
     }
     return decoded;
   }
@@ -45,13 +47,15 @@ public final class Conditions {
   }
 
   /**
-   * The id a conditional create gives its resource: derived from the condition, so concurrent identical
-   * conditional creates are commands on the same resource and the processor lets only the first create it.
+   * The id a conditional create gives its resource: derived from the condition, so concurrent
+   * identical conditional creates are commands on the same resource and the processor lets only the
+   * first create it.
    */
   public static String idFor(String type, Map<String, List<String>> condition) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest((type + "?" + canonical(condition)).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest((type + "?" + canonical(condition)).getBytes(StandardCharsets.UTF_8));
       return "c-" + HexFormat.of().formatHex(digest, 0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -1,5 +1,10 @@
 package io.vitalflow.fhir.write;
 
+import ca.uhn.fhir.context.FhirContext;
+import io.vitalflow.fhir.search.ResourceSearch;
+import io.vitalflow.fhir.store.ResourceStore;
+import io.vitalflow.fhir.store.StoredResource;
+import io.vitalflow.schemas.FhirOperation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -9,29 +14,22 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.springframework.http.HttpStatus;
-
-import ca.uhn.fhir.context.FhirContext;
-import io.vitalflow.fhir.search.ResourceSearch;
-import io.vitalflow.fhir.store.ResourceStore;
-import io.vitalflow.fhir.store.StoredResource;
-import io.vitalflow.schemas.FhirOperation;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Plans the writes of a transaction Bundle before any command is sent: every entry gets its {@code Type/id}
- * (a new id for a create, the id its condition derives for a conditional create, or the one resource the
- * condition matches, which is then not written), the references between entries ({@code urn:uuid:} full URLs)
- * and conditional references ({@code Practitioner?identifier=...}) are rewritten to those ids, and
- * {@code If-Match} preconditions are checked against the current versions. The HTTP layer
- * ({@code BundleController}) reads each entry's request and answers; the commands then go to Kafka in one
- * transaction ({@link Writes#submitAll}).
+ * Plans the writes of a transaction Bundle before any command is sent: every entry gets its {@code
+ * Type/id} (a new id for a create, the id its condition derives for a conditional create, or the
+ * one resource the condition matches, which is then not written), the references between entries
+ * ({@code urn:uuid:} full URLs) and conditional references ({@code Practitioner?identifier=...})
+ * are rewritten to those ids, and {@code If-Match} preconditions are checked against the current
+ * versions. The HTTP layer ({@code BundleController}) reads each entry's request and answers; the
+ * commands then go to Kafka in one transaction ({@link Writes#submitAll}).
  */
 public final class TransactionPlanner {
 
@@ -42,11 +40,17 @@ public final class TransactionPlanner {
    * One write of a transaction after ids are resolved.
    *
    * @param operation null when a conditional create found its resource
-   * @param existing the resource a conditional create matched (nothing is written for it); null otherwise
+   * @param existing the resource a conditional create matched (nothing is written for it); null
+   *     otherwise
    */
-  public record Planned(BundleEntryComponent entry, FhirOperation operation, String type, String id, Long ifMatch,
-      String ifNoneExist, StoredResource existing) {
-  }
+  public record Planned(
+      BundleEntryComponent entry,
+      FhirOperation operation,
+      String type,
+      String id,
+      Long ifMatch,
+      String ifNoneExist,
+      StoredResource existing) {}
 
   private final ResourceSearch search;
   private final ResourceStore store;
@@ -57,23 +61,45 @@ public final class TransactionPlanner {
   }
 
   /**
-   * A create entry: a new id; with {@code ifNoneExist}, the id the condition derives when nothing matches, or
-   * the one resource it matches. The condition is parsed at once (a malformed one throws).
+   * A create entry: a new id; with {@code ifNoneExist}, the id the condition derives when nothing
+   * matches, or the one resource it matches. The condition is parsed at once (a malformed one
+   * throws).
    */
   public Mono<Planned> create(BundleEntryComponent entry, String type, String ifNoneExist) {
     if (ifNoneExist == null) {
-      return Mono.just(new Planned(entry, FhirOperation.CREATE, type, UUID.randomUUID().toString(), null, null,
-          null));
+      return Mono.just(
+          new Planned(
+              entry, FhirOperation.CREATE, type, UUID.randomUUID().toString(), null, null, null));
     }
     Map<String, List<String>> condition = Conditions.parse(ifNoneExist);
-    return search.findIds(type, condition, 2).flatMap(ids -> switch (ids.size()) {
-      case 0 -> Mono.just(new Planned(entry, FhirOperation.CREATE, type, Conditions.idFor(type, condition), null,
-          Conditions.canonical(condition), null));
-      case 1 -> store.current(type, ids.get(0)).map(stored -> new Planned(entry, null, type, stored.id(), null,
-          null, stored));
-      default -> Mono.error(new TransactionRejected(HttpStatus.PRECONDITION_FAILED, IssueType.DUPLICATE,
-          "ifNoneExist '" + ifNoneExist + "' matches more than one " + type));
-    });
+    return search
+        .findIds(type, condition, 2)
+        .flatMap(
+            ids ->
+                switch (ids.size()) {
+                  case 0 ->
+                      Mono.just(
+                          new Planned(
+                              entry,
+                              FhirOperation.CREATE,
+                              type,
+                              Conditions.idFor(type, condition),
+                              null,
+                              Conditions.canonical(condition),
+                              null));
+                  case 1 ->
+                      store
+                          .current(type, ids.get(0))
+                          .map(
+                              stored ->
+                                  new Planned(entry, null, type, stored.id(), null, null, stored));
+                  default ->
+                      Mono.error(
+                          new TransactionRejected(
+                              HttpStatus.PRECONDITION_FAILED,
+                              IssueType.DUPLICATE,
+                              "ifNoneExist '" + ifNoneExist + "' matches more than one " + type));
+                });
   }
 
   public static Planned update(BundleEntryComponent entry, String type, String id, Long ifMatch) {
@@ -85,18 +111,20 @@ public final class TransactionPlanner {
   }
 
   /**
-   * The entries planned in Bundle order, their references rewritten and their {@code If-Match} preconditions
-   * checked; fails with {@link TransactionRejected} (or the first entry's own error) before anything is sent.
+   * The entries planned in Bundle order, their references rewritten and their {@code If-Match}
+   * preconditions checked; fails with {@link TransactionRejected} (or the first entry's own error)
+   * before anything is sent.
    */
   public Mono<List<Planned>> plan(List<Mono<Planned>> entries) {
-    return Flux.concat(entries).collectList()
+    return Flux.concat(entries)
+        .collectList()
         .flatMap(planned -> resolveReferences(planned).thenReturn(planned))
         .flatMap(planned -> checkPreconditions(planned).thenReturn(planned));
   }
 
   /**
-   * Gives every entry's full URL its new {@code Type/id} and rewrites references: to entries of the bundle,
-   * and conditional ones ({@code Type?search}) to the single resource they match.
+   * Gives every entry's full URL its new {@code Type/id} and rewrites references: to entries of the
+   * bundle, and conditional ones ({@code Type?search}) to the single resource they match.
    */
   private Mono<Void> resolveReferences(List<Planned> planned) {
     Map<String, String> targets = new HashMap<>();
@@ -113,7 +141,8 @@ public final class TransactionPlanner {
       if (resource == null || p.existing() != null) {
         continue;
       }
-      for (Reference reference : FHIR.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+      for (Reference reference :
+          FHIR.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
         String target = reference.getReference();
         if (target == null || target.startsWith("#")) {
           continue;
@@ -125,48 +154,76 @@ public final class TransactionPlanner {
       }
     }
     return Flux.fromIterable(conditional)
-        .flatMap(query -> {
-          Matcher m = CONDITIONAL.matcher(query);
-          m.matches();
-          String type = m.group(1);
-          return search.findIds(type, Conditions.parse(m.group(2)), 2).map(ids -> {
-            if (ids.size() != 1) {
-              throw new TransactionRejected(HttpStatus.PRECONDITION_FAILED, IssueType.NOTFOUND,
-                  "The conditional reference " + query + " matches "
-                      + (ids.isEmpty() ? "no resource" : "more than one resource"));
-            }
-            return Map.entry(query, type + "/" + ids.get(0));
-          });
-        }, 8)
+        .flatMap(
+            query -> {
+              Matcher m = CONDITIONAL.matcher(query);
+              m.matches();
+              String type = m.group(1);
+              return search
+                  .findIds(type, Conditions.parse(m.group(2)), 2)
+                  .map(
+                      ids -> {
+                        if (ids.size() != 1) {
+                          throw new TransactionRejected(
+                              HttpStatus.PRECONDITION_FAILED,
+                              IssueType.NOTFOUND,
+                              "The conditional reference "
+                                  + query
+                                  + " matches "
+                                  + (ids.isEmpty() ? "no resource" : "more than one resource"));
+                        }
+                        return Map.entry(query, type + "/" + ids.get(0));
+                      });
+            },
+            8)
         .collectMap(Map.Entry::getKey, Map.Entry::getValue)
-        .doOnNext(resolved -> {
-          targets.putAll(resolved);
-          for (Reference reference : references) {
-            String target = reference.getReference();
-            String rewritten = targets.get(target);
-            if (rewritten != null) {
-              reference.setReference(rewritten);
-            } else if (target.startsWith("urn:uuid:") || target.startsWith("urn:oid:")) {
-              throw new TransactionRejected(HttpStatus.BAD_REQUEST, IssueType.INVALID,
-                  "The reference " + target + " names no entry of the transaction");
-            }
-          }
-        })
+        .doOnNext(
+            resolved -> {
+              targets.putAll(resolved);
+              for (Reference reference : references) {
+                String target = reference.getReference();
+                String rewritten = targets.get(target);
+                if (rewritten != null) {
+                  reference.setReference(rewritten);
+                } else if (target.startsWith("urn:uuid:") || target.startsWith("urn:oid:")) {
+                  throw new TransactionRejected(
+                      HttpStatus.BAD_REQUEST,
+                      IssueType.INVALID,
+                      "The reference " + target + " names no entry of the transaction");
+                }
+              }
+            })
         .then();
   }
 
-  /** If-Match of the transaction's entries against the current versions, before anything is sent. */
+  /**
+   * If-Match of the transaction's entries against the current versions, before anything is sent.
+   */
   private Mono<Void> checkPreconditions(List<Planned> planned) {
     return Flux.fromIterable(planned)
         .filter(p -> p.ifMatch() != null)
-        .flatMap(p -> store.current(p.type(), p.id()).map(stored -> stored.versionId()).defaultIfEmpty(-1L)
-            .doOnNext(current -> {
-              if (current.longValue() != p.ifMatch().longValue()) {
-                throw new TransactionRejected(HttpStatus.PRECONDITION_FAILED, IssueType.CONFLICT, "If-Match of "
-                    + p.type() + "/" + p.id() + " asks for version " + p.ifMatch() + " but the current version is "
-                    + (current < 0 ? "none" : current));
-              }
-            }))
+        .flatMap(
+            p ->
+                store
+                    .current(p.type(), p.id())
+                    .map(stored -> stored.versionId())
+                    .defaultIfEmpty(-1L)
+                    .doOnNext(
+                        current -> {
+                          if (current.longValue() != p.ifMatch().longValue()) {
+                            throw new TransactionRejected(
+                                HttpStatus.PRECONDITION_FAILED,
+                                IssueType.CONFLICT,
+                                "If-Match of "
+                                    + p.type()
+                                    + "/"
+                                    + p.id()
+                                    + " asks for version "
+                                    + p.ifMatch()
+                                    + " but the current version is "
+                                    + (current < 0 ? "none" : current));
+                          }
+                        }))
         .then();
   }
 }

@@ -4,9 +4,10 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;
 
 /**
- * A transaction that cannot be planned: a conditional create or reference that does not match exactly one
- * resource, a reference to no entry of the Bundle, or an {@code If-Match} that is not the current version. The
- * HTTP layer answers it as an {@code OperationOutcome} with this status and issue type; nothing was sent.
+ * A transaction that cannot be planned: a conditional create or reference that does not match
+ * exactly one resource, a reference to no entry of the Bundle, or an {@code If-Match} that is not
+ * the current version. The HTTP layer answers it as an {@code OperationOutcome} with this status
+ * and issue type; nothing was sent.
  */
 public final class TransactionRejected extends RuntimeException {
 

@@ -1,12 +1,5 @@
 package io.vitalflow.fhir.write;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeoutException;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vitalflow.fhir.store.ResourceStore;
@@ -14,13 +7,20 @@ import io.vitalflow.fhir.store.WriteNotifications;
 import io.vitalflow.fhir.store.WriteOutcome;
 import io.vitalflow.schemas.FhirCommand;
 import io.vitalflow.schemas.FhirOperation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * The write path as the HTTP layer sees it: a command goes to Kafka; by default the answer waits until the
- * projection has made the outcome readable (read-your-writes), asynchronously only until Kafka has it.
+ * The write path as the HTTP layer sees it: a command goes to Kafka; by default the answer waits
+ * until the projection has made the outcome readable (read-your-writes), asynchronously only until
+ * Kafka has it.
  */
 public final class Writes {
 
@@ -30,15 +30,21 @@ public final class Writes {
   private final Duration timeout;
   private final Timer readable;
 
-  public Writes(CommandSender sender, WriteNotifications notifications, ResourceStore store, Duration timeout,
+  public Writes(
+      CommandSender sender,
+      WriteNotifications notifications,
+      ResourceStore store,
+      Duration timeout,
       MeterRegistry meters) {
     this.sender = sender;
     this.notifications = notifications;
     this.store = store;
     this.timeout = timeout;
-    this.readable = Timer.builder("vitalflow.fhir.write.readable")
-        .description("From a write request to its outcome being readable")
-        .publishPercentiles(0.5, 0.99).register(meters);
+    this.readable =
+        Timer.builder("vitalflow.fhir.write.readable")
+            .description("From a write request to its outcome being readable")
+            .publishPercentiles(0.5, 0.99)
+            .register(meters);
   }
 
   /** What a write answered: the outcome, or only that Kafka holds the command. */
@@ -48,16 +54,28 @@ public final class Writes {
     }
   }
 
-  public static FhirCommand command(FhirOperation operation, String type, String id, Long ifMatch,
-      String ifNoneExist, String json) {
-    return FhirCommand.newBuilder().setRequestId(UUID.randomUUID().toString()).setResourceType(type)
-        .setResourceId(id).setOperation(operation).setIfMatch(ifMatch).setIfNoneExist(ifNoneExist)
-        .setResource(json).setReceivedAt(Instant.now()).build();
+  public static FhirCommand command(
+      FhirOperation operation,
+      String type,
+      String id,
+      Long ifMatch,
+      String ifNoneExist,
+      String json) {
+    return FhirCommand.newBuilder()
+        .setRequestId(UUID.randomUUID().toString())
+        .setResourceType(type)
+        .setResourceId(id)
+        .setOperation(operation)
+        .setIfMatch(ifMatch)
+        .setIfNoneExist(ifNoneExist)
+        .setResource(json)
+        .setReceivedAt(Instant.now())
+        .build();
   }
 
   /**
-   * Sends the commands of a transaction in one Kafka transaction and waits until all outcomes are readable;
-   * a command not readable within the write timeout is answered as accepted.
+   * Sends the commands of a transaction in one Kafka transaction and waits until all outcomes are
+   * readable; a command not readable within the write timeout is answered as accepted.
    */
   public Mono<List<Result>> submitAll(List<FhirCommand> commands) {
     long started = System.nanoTime();
@@ -67,14 +85,18 @@ public final class Writes {
     }
     return Mono.fromRunnable(() -> sender.sendAll(commands))
         .subscribeOn(Schedulers.boundedElastic())
-        .then(Flux.fromIterable(outcomes).flatMapSequential(m -> m, Math.max(1, outcomes.size())).collectList())
+        .then(
+            Flux.fromIterable(outcomes)
+                .flatMapSequential(m -> m, Math.max(1, outcomes.size()))
+                .collectList())
         .doOnSuccess(r -> readable.record(Duration.ofNanos(System.nanoTime() - started)))
         .doFinally(signal -> commands.forEach(c -> notifications.forget(c.getRequestId())));
   }
 
   /**
-   * Sends the command. With {@code async} the result is {@link Result#accepted()} once Kafka has it;
-   * otherwise the outcome once readable, or accepted when it is not readable within the write timeout.
+   * Sends the command. With {@code async} the result is {@link Result#accepted()} once Kafka has
+   * it; otherwise the outcome once readable, or accepted when it is not readable within the write
+   * timeout.
    */
   public Mono<Result> submit(FhirCommand command, boolean async) {
     if (async) {
@@ -83,21 +105,29 @@ public final class Writes {
     String requestId = command.getRequestId();
     long started = System.nanoTime();
     Mono<Result> outcome = readable(requestId);
-    return sender.send(command)
+    return sender
+        .send(command)
         .then(outcome)
         .doOnSuccess(r -> readable.record(Duration.ofNanos(System.nanoTime() - started)))
         .doFinally(signal -> notifications.forget(requestId));
   }
 
   /**
-   * The outcome of a request once the projection announces it; registers the waiter at once (call before
-   * sending). Not announced within the write timeout: the recorded outcome, else only accepted.
+   * The outcome of a request once the projection announces it; registers the waiter at once (call
+   * before sending). Not announced within the write timeout: the recorded outcome, else only
+   * accepted.
    */
   private Mono<Result> readable(String requestId) {
-    return notifications.await(requestId).timeout(timeout)
+    return notifications
+        .await(requestId)
+        .timeout(timeout)
         .map(o -> new Result(o, false))
-        .onErrorResume(TimeoutException.class, e -> store.outcome(requestId)
-            .map(o -> new Result(o, false))
-            .defaultIfEmpty(Result.accepted()));
+        .onErrorResume(
+            TimeoutException.class,
+            e ->
+                store
+                    .outcome(requestId)
+                    .map(o -> new Result(o, false))
+                    .defaultIfEmpty(Result.accepted()));
   }
 }

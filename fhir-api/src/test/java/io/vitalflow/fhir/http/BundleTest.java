@@ -3,11 +3,15 @@ package io.vitalflow.fhir.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
@@ -21,13 +25,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
-import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
-
-/** Transaction and batch Bundles, through HAPI's client: a small transaction, then Synthea's bundles. */
+/**
+ * Transaction and batch Bundles, through HAPI's client: a small transaction, then Synthea's
+ * bundles.
+ */
 class BundleTest {
 
   private static FhirServer server;
@@ -52,20 +53,31 @@ class BundleTest {
     Bundle transaction = new Bundle().setType(BundleType.TRANSACTION);
     Patient patient = new Patient();
     patient.addName().setFamily("Urn");
-    transaction.addEntry().setFullUrl("urn:uuid:6f1b7a4e-0000-4000-8000-000000000001").setResource(patient)
-        .getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    transaction
+        .addEntry()
+        .setFullUrl("urn:uuid:6f1b7a4e-0000-4000-8000-000000000001")
+        .setResource(patient)
+        .getRequest()
+        .setMethod(HTTPVerb.POST)
+        .setUrl("Patient");
     Observation observation = new Observation();
     observation.setStatus(Observation.ObservationStatus.FINAL);
     observation.getCode().addCoding().setSystem("http://loinc.org").setCode("29463-7");
     observation.setSubject(new Reference("urn:uuid:6f1b7a4e-0000-4000-8000-000000000001"));
-    transaction.addEntry().setFullUrl("urn:uuid:6f1b7a4e-0000-4000-8000-000000000002").setResource(observation)
-        .getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+    transaction
+        .addEntry()
+        .setFullUrl("urn:uuid:6f1b7a4e-0000-4000-8000-000000000002")
+        .setResource(observation)
+        .getRequest()
+        .setMethod(HTTPVerb.POST)
+        .setUrl("Observation");
 
     Bundle response = client.transaction().withBundle(transaction).execute();
 
     assertThat(response.getType()).isEqualTo(BundleType.TRANSACTIONRESPONSE);
-    assertThat(response.getEntry()).extracting(e -> e.getResponse().getStatus()).containsExactly("201 Created",
-        "201 Created");
+    assertThat(response.getEntry())
+        .extracting(e -> e.getResponse().getStatus())
+        .containsExactly("201 Created", "201 Created");
     String patientId = response.getEntry().get(0).getResponse().getLocation().split("/")[1];
     String observationId = response.getEntry().get(1).getResponse().getLocation().split("/")[1];
     Observation stored = client.read().resource(Observation.class).withId(observationId).execute();
@@ -78,12 +90,22 @@ class BundleTest {
     Patient patient = new Patient();
     patient.addName().setFamily("Orphan");
     patient.addGeneralPractitioner(new Reference("Practitioner?identifier=urn:npi|nobody"));
-    transaction.addEntry().setFullUrl("urn:uuid:6f1b7a4e-0000-4000-8000-000000000003").setResource(patient)
-        .getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    transaction
+        .addEntry()
+        .setFullUrl("urn:uuid:6f1b7a4e-0000-4000-8000-000000000003")
+        .setResource(patient)
+        .getRequest()
+        .setMethod(HTTPVerb.POST)
+        .setUrl("Patient");
     assertThatThrownBy(() -> client.transaction().withBundle(transaction).execute())
         .isInstanceOf(PreconditionFailedException.class);
-    Bundle found = client.search().forResource(Patient.class).where(Patient.FAMILY.matches().value("Orphan"))
-        .returnBundle(Bundle.class).execute();
+    Bundle found =
+        client
+            .search()
+            .forResource(Patient.class)
+            .where(Patient.FAMILY.matches().value("Orphan"))
+            .returnBundle(Bundle.class)
+            .execute();
     assertThat(found.getEntry()).isEmpty();
   }
 
@@ -97,36 +119,63 @@ class BundleTest {
     Patient update = new Patient();
     update.setId(id);
     update.addName().setFamily("Stale");
-    staleIfMatch.addEntry().setResource(update).getRequest().setMethod(HTTPVerb.PUT).setUrl("Patient/" + id)
+    staleIfMatch
+        .addEntry()
+        .setResource(update)
+        .getRequest()
+        .setMethod(HTTPVerb.PUT)
+        .setUrl("Patient/" + id)
         .setIfMatch("W/\"7\"");
     Patient created = new Patient();
     created.addName().setFamily("NotWritten");
-    staleIfMatch.addEntry().setResource(created).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient");
+    staleIfMatch
+        .addEntry()
+        .setResource(created)
+        .getRequest()
+        .setMethod(HTTPVerb.POST)
+        .setUrl("Patient");
     assertThatThrownBy(() -> client.transaction().withBundle(staleIfMatch).execute())
         .isInstanceOf(PreconditionFailedException.class)
-        .hasMessageContaining("If-Match of Patient/" + id + " asks for version 7 but the current version is 1");
+        .hasMessageContaining(
+            "If-Match of Patient/" + id + " asks for version 7 but the current version is 1");
 
     Bundle dangling = new Bundle().setType(BundleType.TRANSACTION);
     Observation observation = new Observation();
     observation.setStatus(Observation.ObservationStatus.FINAL);
     observation.getCode().addCoding().setSystem("http://loinc.org").setCode("29463-7");
     observation.setSubject(new Reference("urn:uuid:6f1b7a4e-0000-4000-8000-0000000000ff"));
-    dangling.addEntry().setResource(observation).getRequest().setMethod(HTTPVerb.POST).setUrl("Observation");
+    dangling
+        .addEntry()
+        .setResource(observation)
+        .getRequest()
+        .setMethod(HTTPVerb.POST)
+        .setUrl("Observation");
     assertThatThrownBy(() -> client.transaction().withBundle(dangling).execute())
         .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("The reference urn:uuid:6f1b7a4e-0000-4000-8000-0000000000ff names no entry");
+        .hasMessageContaining(
+            "The reference urn:uuid:6f1b7a4e-0000-4000-8000-0000000000ff names no entry");
 
     Bundle badCondition = new Bundle().setType(BundleType.TRANSACTION);
     Patient conditional = new Patient();
     conditional.addName().setFamily("NotWritten");
-    badCondition.addEntry().setResource(conditional).getRequest().setMethod(HTTPVerb.POST).setUrl("Patient")
+    badCondition
+        .addEntry()
+        .setResource(conditional)
+        .getRequest()
+        .setMethod(HTTPVerb.POST)
+        .setUrl("Patient")
         .setIfNoneExist("&");
     assertThatThrownBy(() -> client.transaction().withBundle(badCondition).execute())
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("If-None-Exist must hold a search");
 
-    Bundle notWritten = client.search().forResource(Patient.class)
-        .where(Patient.FAMILY.matches().value("NotWritten")).returnBundle(Bundle.class).execute();
+    Bundle notWritten =
+        client
+            .search()
+            .forResource(Patient.class)
+            .where(Patient.FAMILY.matches().value("NotWritten"))
+            .returnBundle(Bundle.class)
+            .execute();
     assertThat(notWritten.getEntry()).isEmpty();
   }
 
@@ -138,44 +187,54 @@ class BundleTest {
     int practitionerCount = count(practitioners, "Practitioner");
 
     Bundle first = client.transaction().withBundle(hospitals).execute();
-    assertThat(first.getEntry()).allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("201"));
+    assertThat(first.getEntry())
+        .allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("201"));
     client.transaction().withBundle(practitioners).execute();
     Bundle again = client.transaction().withBundle(load("hospitalInformation.json")).execute();
-    assertThat(again.getEntry()).allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("200"));
+    assertThat(again.getEntry())
+        .allSatisfy(e -> assertThat(e.getResponse().getStatus()).startsWith("200"));
     assertThat(total(Organization.class)).isEqualTo(organizations);
     assertThat(total(Practitioner.class)).isEqualTo(practitionerCount);
 
-    for (String file : List.of("Jessie665_Glover433_1e621f4c-db30-c273-49e9-2dcad508a9cb.json",
-        "Lavern240_Treutel973_7353e17f-0cd5-5b0a-c736-92b9ca5f8366.json",
-        "Lecia978_Lizabeth515_Littel644_347ceebf-0248-5a56-14f3-e1e8e8ffb73c.json")) {
+    for (String file :
+        List.of(
+            "Jessie665_Glover433_1e621f4c-db30-c273-49e9-2dcad508a9cb.json",
+            "Lavern240_Treutel973_7353e17f-0cd5-5b0a-c736-92b9ca5f8366.json",
+            "Lecia978_Lizabeth515_Littel644_347ceebf-0248-5a56-14f3-e1e8e8ffb73c.json")) {
       Bundle patientBundle = load(file);
       Bundle response = client.transaction().withBundle(patientBundle).execute();
-      assertThat(response.getEntry()).hasSize(patientBundle.getEntry().size())
+      assertThat(response.getEntry())
+          .hasSize(patientBundle.getEntry().size())
           .allSatisfy(e -> assertThat(e.getResponse().getStatus()).isEqualTo("201 Created"));
     }
-    Bundle encounters = client.search().forResource(Encounter.class).count(5).returnBundle(Bundle.class).execute();
+    Bundle encounters =
+        client.search().forResource(Encounter.class).count(5).returnBundle(Bundle.class).execute();
     assertThat(encounters.getEntry()).isNotEmpty();
     Encounter encounter = (Encounter) encounters.getEntryFirstRep().getResource();
     assertThat(encounter.getSubject().getReference()).matches("Patient/[A-Za-z0-9\\-.]+");
     String patientId = encounter.getSubject().getReferenceElement().getIdPart();
-    assertThat(client.read().resource(Patient.class).withId(patientId).execute().getName()).isNotEmpty();
+    assertThat(client.read().resource(Patient.class).withId(patientId).execute().getName())
+        .isNotEmpty();
     String practitioner = encounter.getParticipantFirstRep().getIndividual().getReference();
     assertThat(practitioner).startsWith("Practitioner/").doesNotContain("?");
     assertThat(total(Patient.class)).isGreaterThanOrEqualTo(3);
   }
 
   private static int total(Class<? extends org.hl7.fhir.instance.model.api.IBaseResource> type) {
-    Bundle bundle = client.search().forResource(type).count(1000).returnBundle(Bundle.class).execute();
+    Bundle bundle =
+        client.search().forResource(type).count(1000).returnBundle(Bundle.class).execute();
     return bundle.getEntry().size();
   }
 
   private static int count(Bundle bundle, String type) {
-    return (int) bundle.getEntry().stream().filter(e -> e.getResource().fhirType().equals(type)).count();
+    return (int)
+        bundle.getEntry().stream().filter(e -> e.getResource().fhirType().equals(type)).count();
   }
 
   private static Bundle load(String name) throws IOException {
     try (InputStream in = BundleTest.class.getResourceAsStream("/synthea/" + name)) {
-      return FHIR.newJsonParser().parseResource(Bundle.class, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return FHIR.newJsonParser()
+          .parseResource(Bundle.class, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }
 }

@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterAll;
@@ -22,8 +21,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Concurrent writes to one resource: the command processor decides them one after the other, so optimistic
- * locking and conditional create hold under real concurrency (16 requests released at once).
+ * Concurrent writes to one resource: the command processor decides them one after the other, so
+ * optimistic locking and conditional create hold under real concurrency (16 requests released at
+ * once).
  */
 class ConcurrencyTest {
 
@@ -46,18 +46,24 @@ class ConcurrencyTest {
     server.close();
   }
 
-  /** Runs {@code request} for 0..n-1 on n threads, all released together; the responses in order of i. */
-  private static List<HttpResponse<String>> together(IntFunction<HttpResponse<String>> request) throws Exception {
+  /**
+   * Runs {@code request} for 0..n-1 on n threads, all released together; the responses in order of
+   * i.
+   */
+  private static List<HttpResponse<String>> together(IntFunction<HttpResponse<String>> request)
+      throws Exception {
     CountDownLatch ready = new CountDownLatch(N);
     CountDownLatch go = new CountDownLatch(1);
     List<Future<HttpResponse<String>>> futures = new ArrayList<>();
     for (int i = 0; i < N; i++) {
       int index = i;
-      futures.add(pool.submit(() -> {
-        ready.countDown();
-        go.await();
-        return request.apply(index);
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                ready.countDown();
+                go.await();
+                return request.apply(index);
+              }));
     }
     assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
     go.countDown();
@@ -80,8 +86,14 @@ class ConcurrencyTest {
     assertThat(created.statusCode()).isEqualTo(201);
     String id = parse(Patient.class, created).getIdElement().getIdPart();
 
-    List<HttpResponse<String>> responses = together(i -> http.put("/Patient/" + id,
-        json(patient("Writer" + i).setId(id)), "If-Match", "W/\"1\""));
+    List<HttpResponse<String>> responses =
+        together(
+            i ->
+                http.put(
+                    "/Patient/" + id,
+                    json(patient("Writer" + i).setId(id)),
+                    "If-Match",
+                    "W/\"1\""));
 
     List<Integer> statuses = responses.stream().map(HttpResponse::statusCode).toList();
     assertThat(statuses).as("statuses").containsOnly(200, 412);
@@ -103,11 +115,13 @@ class ConcurrencyTest {
 
   @Test
   void concurrentIdenticalConditionalCreatesCreateOneResource() throws Exception {
-    List<HttpResponse<String>> responses = together(i -> {
-      Patient patient = patient("Conditional" + i);
-      patient.addIdentifier().setSystem("urn:x").setValue("same");
-      return http.post("/Patient", json(patient), "If-None-Exist", "identifier=urn:x|same");
-    });
+    List<HttpResponse<String>> responses =
+        together(
+            i -> {
+              Patient patient = patient("Conditional" + i);
+              patient.addIdentifier().setSystem("urn:x").setValue("same");
+              return http.post("/Patient", json(patient), "If-None-Exist", "identifier=urn:x|same");
+            });
 
     List<Integer> statuses = responses.stream().map(HttpResponse::statusCode).toList();
     assertThat(statuses).as("statuses").containsOnly(200, 201);
@@ -117,18 +131,23 @@ class ConcurrencyTest {
       Patient answered = parse(Patient.class, response);
       ids.add(answered.getIdElement().getIdPart());
       assertThat(answered.getMeta().getVersionId()).isEqualTo("1");
-      assertThat(header(response, "Location")).isEqualTo(server.base + "/Patient/" + ids.get(ids.size() - 1)
-          + "/_history/1");
+      assertThat(header(response, "Location"))
+          .isEqualTo(server.base + "/Patient/" + ids.get(ids.size() - 1) + "/_history/1");
     }
     assertThat(ids).containsOnly(ids.get(0));
     String creator = "Conditional" + statuses.indexOf(201);
-    assertThat(responses).allSatisfy(r -> assertThat(parse(Patient.class, r).getNameFirstRep().getFamily())
-        .isEqualTo(creator));
+    assertThat(responses)
+        .allSatisfy(
+            r ->
+                assertThat(parse(Patient.class, r).getNameFirstRep().getFamily())
+                    .isEqualTo(creator));
 
     Bundle found = parse(Bundle.class, http.get("/Patient?identifier=urn:x%7Csame"));
     assertThat(found.getEntry()).hasSize(1);
     assertThat(found.getTotal()).isEqualTo(1);
-    assertThat(found.getEntryFirstRep().getResource().getIdElement().getIdPart()).isEqualTo(ids.get(0));
-    assertThat(parse(Bundle.class, http.get("/Patient/" + ids.get(0) + "/_history")).getEntry()).hasSize(1);
+    assertThat(found.getEntryFirstRep().getResource().getIdElement().getIdPart())
+        .isEqualTo(ids.get(0));
+    assertThat(parse(Bundle.class, http.get("/Patient/" + ids.get(0) + "/_history")).getEntry())
+        .hasSize(1);
   }
 }

@@ -16,7 +16,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
-
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.Observation;
@@ -28,13 +27,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The FHIR HTTP contract over raw HTTP: every error is an {@code OperationOutcome} with the right status,
- * XML both ways, the headers of a write, {@code Prefer} and lenient versus strict search.
+ * The FHIR HTTP contract over raw HTTP: every error is an {@code OperationOutcome} with the right
+ * status, XML both ways, the headers of a write, {@code Prefer} and lenient versus strict search.
  *
- * <p>Not here: 409. The command processor answers 409 to a create of an existing id without If-None-Exist,
- * but no REST interaction sends such a command (a plain create gets a fresh UUID, a conditional create carries
- * its condition); it is covered at the processor
- * ({@code FhirCommandTopologyTest#aPlainCreateOfAnExistingIdIsAConflict}).
+ * <p>Not here: 409. The command processor answers 409 to a create of an existing id without
+ * If-None-Exist, but no REST interaction sends such a command (a plain create gets a fresh UUID, a
+ * conditional create carries its condition); it is covered at the processor ({@code
+ * FhirCommandTopologyTest#aPlainCreateOfAnExistingIdIsAConflict}).
  */
 class FhirErrorsTest {
 
@@ -46,7 +45,9 @@ class FhirErrorsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = FhirServer.start("fhir_errors", "--vitalflow.fhir.max-resource-bytes=" + MAX_RESOURCE_BYTES);
+    server =
+        FhirServer.start(
+            "fhir_errors", "--vitalflow.fhir.max-resource-bytes=" + MAX_RESOURCE_BYTES);
     http = new FhirHttp(server.base);
   }
 
@@ -126,11 +127,17 @@ class FhirErrorsTest {
   @Test
   void anUnsupportedMethodIs405WithAllow() {
     String id = create("Patched");
-    HttpResponse<String> patch = http.send("PATCH", "/Patient/" + id,
-        "[{\"op\":\"replace\",\"path\":\"/gender\",\"value\":\"male\"}]",
-        "Content-Type", "application/json-patch+json");
+    HttpResponse<String> patch =
+        http.send(
+            "PATCH",
+            "/Patient/" + id,
+            "[{\"op\":\"replace\",\"path\":\"/gender\",\"value\":\"male\"}]",
+            "Content-Type",
+            "application/json-patch+json");
     assertOutcome(patch, 405);
-    assertThat(header(patch, "Allow")).as("405 must say what is allowed").contains("GET", "PUT", "DELETE");
+    assertThat(header(patch, "Allow"))
+        .as("405 must say what is allowed")
+        .contains("GET", "PUT", "DELETE");
     assertOutcome(http.send("PATCH", "/Patient", "{}"), 405);
   }
 
@@ -165,7 +172,8 @@ class FhirErrorsTest {
     patient.setId(id);
     assertOutcome(http.put("/Patient/" + id, json(patient), "If-Match", "W/\"7\""), 412);
     assertOutcome(http.delete("/Patient/" + id, "If-Match", "W/\"2\""), 412);
-    assertOutcome(http.put("/Patient/never-created", json(patient("Never")), "If-Match", "W/\"1\""), 412);
+    assertOutcome(
+        http.put("/Patient/never-created", json(patient("Never")), "If-Match", "W/\"1\""), 412);
     HttpResponse<String> right = http.put("/Patient/" + id, json(patient), "If-Match", "W/\"1\"");
     assertThat(right.statusCode()).isEqualTo(200);
     assertThat(header(right, "ETag")).isEqualTo("W/\"2\"");
@@ -178,10 +186,15 @@ class FhirErrorsTest {
   @Test
   void aResourceAboveTheConfiguredSizeIs413() {
     Patient big = patient("Big");
-    big.getText().setStatus(org.hl7.fhir.r4.model.Narrative.NarrativeStatus.GENERATED)
-        .setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\">" + "x".repeat(MAX_RESOURCE_BYTES) + "</div>");
+    big.getText()
+        .setStatus(org.hl7.fhir.r4.model.Narrative.NarrativeStatus.GENERATED)
+        .setDivAsString(
+            "<div xmlns=\"http://www.w3.org/1999/xhtml\">"
+                + "x".repeat(MAX_RESOURCE_BYTES)
+                + "</div>");
     OperationOutcome outcome = assertOutcome(http.post("/Patient", json(big)), 413);
-    assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.TOOCOSTLY);
+    assertThat(outcome.getIssueFirstRep().getCode())
+        .isEqualTo(OperationOutcome.IssueType.TOOCOSTLY);
     assertOutcome(http.put("/Patient/big", json(big.setId("big"))), 413);
   }
 
@@ -197,30 +210,50 @@ class FhirErrorsTest {
 
   @Test
   void aBodyThatIsNotFhirIs415() {
-    OperationOutcome outcome = assertOutcome(http.send("POST", "/Patient", json(patient("Plain")),
-        "Content-Type", "text/plain"), 415);
-    assertThat(outcome.getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.NOTSUPPORTED);
-    assertOutcome(http.send("PUT", "/Patient/plain", json(patient("Plain").setId("plain")),
-        "Content-Type", "text/plain"), 415);
+    OperationOutcome outcome =
+        assertOutcome(
+            http.send("POST", "/Patient", json(patient("Plain")), "Content-Type", "text/plain"),
+            415);
+    assertThat(outcome.getIssueFirstRep().getCode())
+        .isEqualTo(OperationOutcome.IssueType.NOTSUPPORTED);
+    assertOutcome(
+        http.send(
+            "PUT",
+            "/Patient/plain",
+            json(patient("Plain").setId("plain")),
+            "Content-Type",
+            "text/plain"),
+        415);
   }
 
   @Test
   void unknownElementsAndMissingRequiredElementsAre422() {
-    OperationOutcome unknown = assertOutcome(http.post("/Patient",
-        "{\"resourceType\":\"Patient\",\"gender\":\"female\",\"favouriteColour\":\"blue\"}"), 422);
-    assertThat(unknown.getIssue()).anySatisfy(i -> assertThat(i.getDiagnostics()).contains("favouriteColour"));
+    OperationOutcome unknown =
+        assertOutcome(
+            http.post(
+                "/Patient",
+                "{\"resourceType\":\"Patient\",\"gender\":\"female\",\"favouriteColour\":\"blue\"}"),
+            422);
+    assertThat(unknown.getIssue())
+        .anySatisfy(i -> assertThat(i.getDiagnostics()).contains("favouriteColour"));
 
-    OperationOutcome missing = assertOutcome(http.post("/Observation",
-        "{\"resourceType\":\"Observation\",\"status\":\"final\"}"), 422);
-    assertThat(missing.getIssue()).anySatisfy(i -> assertThat(i.getDiagnostics()).contains("Observation.code"));
+    OperationOutcome missing =
+        assertOutcome(
+            http.post("/Observation", "{\"resourceType\":\"Observation\",\"status\":\"final\"}"),
+            422);
+    assertThat(missing.getIssue())
+        .anySatisfy(i -> assertThat(i.getDiagnostics()).contains("Observation.code"));
 
-    OperationOutcome invalidCode = assertOutcome(http.post("/Patient",
-        "{\"resourceType\":\"Patient\",\"gender\":\"robot\"}"), 422);
+    OperationOutcome invalidCode =
+        assertOutcome(
+            http.post("/Patient", "{\"resourceType\":\"Patient\",\"gender\":\"robot\"}"), 422);
     assertThat(invalidCode.getIssue()).isNotEmpty();
 
     // all problems at once, not only the first
-    OperationOutcome both = assertOutcome(http.post("/Observation",
-        "{\"resourceType\":\"Observation\",\"colour\":\"red\"}"), 422);
+    OperationOutcome both =
+        assertOutcome(
+            http.post("/Observation", "{\"resourceType\":\"Observation\",\"colour\":\"red\"}"),
+            422);
     assertThat(both.getIssue()).hasSizeGreaterThanOrEqualTo(3);
   }
 
@@ -229,7 +262,8 @@ class FhirErrorsTest {
     HttpResponse<String> notFound = http.get("/Patient/no-such-patient?_format=xml");
     assertThat(notFound.statusCode()).isEqualTo(404);
     assertThat(header(notFound, "Content-Type")).startsWith(XML);
-    OperationOutcome outcome = FhirHttp.FHIR.newXmlParser().parseResource(OperationOutcome.class, notFound.body());
+    OperationOutcome outcome =
+        FhirHttp.FHIR.newXmlParser().parseResource(OperationOutcome.class, notFound.body());
     assertThat(outcome.getIssueFirstRep().getSeverity()).isEqualTo(IssueSeverity.ERROR);
   }
 
@@ -238,9 +272,12 @@ class FhirErrorsTest {
   @Test
   void readsAnswerInXmlForFormatOrAccept() {
     String id = create("Xml");
-    for (HttpResponse<String> response : List.of(http.get("/Patient/" + id + "?_format=xml"),
-        http.get("/Patient/" + id + "?_format=application/fhir%2Bxml"), http.get("/Patient/" + id, "Accept", XML),
-        http.get("/Patient/" + id, "Accept", "application/xml"))) {
+    for (HttpResponse<String> response :
+        List.of(
+            http.get("/Patient/" + id + "?_format=xml"),
+            http.get("/Patient/" + id + "?_format=application/fhir%2Bxml"),
+            http.get("/Patient/" + id, "Accept", XML),
+            http.get("/Patient/" + id, "Accept", "application/xml"))) {
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(header(response, "Content-Type")).startsWith(XML);
       assertThat(response.body()).startsWith("<Patient xmlns=\"http://hl7.org/fhir\">");
@@ -250,8 +287,10 @@ class FhirErrorsTest {
     }
     HttpResponse<String> json = http.get("/Patient/" + id, "Accept", JSON);
     assertThat(header(json, "Content-Type")).startsWith(JSON);
-    Bundle search = FhirHttp.FHIR.newXmlParser().parseResource(Bundle.class,
-        http.get("/Patient?_id=" + id + "&_format=xml").body());
+    Bundle search =
+        FhirHttp.FHIR
+            .newXmlParser()
+            .parseResource(Bundle.class, http.get("/Patient?_id=" + id + "&_format=xml").body());
     assertThat(search.getEntry()).hasSize(1);
   }
 
@@ -260,15 +299,22 @@ class FhirErrorsTest {
     Patient patient = patient("FromXml");
     patient.addIdentifier().setSystem("urn:xml").setValue("1");
     String xml = FhirHttp.FHIR.newXmlParser().encodeResourceToString(patient);
-    HttpResponse<String> created = http.post("/Patient", xml, "Content-Type", XML + ";charset=UTF-8", "Accept", XML);
+    HttpResponse<String> created =
+        http.post("/Patient", xml, "Content-Type", XML + ";charset=UTF-8", "Accept", XML);
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     assertThat(header(created, "Content-Type")).startsWith(XML);
     Patient answered = FhirHttp.FHIR.newXmlParser().parseResource(Patient.class, created.body());
-    Patient read = parse(Patient.class, http.get("/Patient/" + answered.getIdElement().getIdPart()));
+    Patient read =
+        parse(Patient.class, http.get("/Patient/" + answered.getIdElement().getIdPart()));
     assertThat(read.getNameFirstRep().getFamily()).isEqualTo("FromXml");
     assertThat(read.getIdentifierFirstRep().getValue()).isEqualTo("1");
-    assertOutcome(http.post("/Patient", "<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"female\"/>",
-        "Content-Type", XML), 400);
+    assertOutcome(
+        http.post(
+            "/Patient",
+            "<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"female\"/>",
+            "Content-Type",
+            XML),
+        400);
   }
 
   // --- headers of writes, Prefer
@@ -279,10 +325,11 @@ class FhirErrorsTest {
     assertThat(created.statusCode()).isEqualTo(201);
     Patient patient = parse(Patient.class, created);
     String id = patient.getIdElement().getIdPart();
-    assertThat(header(created, "Location")).isEqualTo(server.base + "/Patient/" + id + "/_history/1");
+    assertThat(header(created, "Location"))
+        .isEqualTo(server.base + "/Patient/" + id + "/_history/1");
     assertThat(header(created, "ETag")).isEqualTo("W/\"1\"");
-    ZonedDateTime lastModified = ZonedDateTime.parse(header(created, "Last-Modified"),
-        DateTimeFormatter.RFC_1123_DATE_TIME);
+    ZonedDateTime lastModified =
+        ZonedDateTime.parse(header(created, "Last-Modified"), DateTimeFormatter.RFC_1123_DATE_TIME);
     assertThat(patient.getMeta().getVersionId()).isEqualTo("1");
     assertThat(patient.getMeta().getLastUpdated().toInstant().getEpochSecond())
         .isEqualTo(lastModified.toInstant().getEpochSecond());
@@ -296,30 +343,33 @@ class FhirErrorsTest {
     HttpResponse<String> updated = http.put("/Patient/" + id, json(patient));
     assertThat(updated.statusCode()).isEqualTo(200);
     assertThat(header(updated, "ETag")).isEqualTo("W/\"2\"");
-    assertThat(header(updated, "Location")).isEqualTo(server.base + "/Patient/" + id + "/_history/2");
+    assertThat(header(updated, "Location"))
+        .isEqualTo(server.base + "/Patient/" + id + "/_history/2");
   }
 
   @Test
   void preferReturnMinimalAnswersWithoutABody() {
-    HttpResponse<String> created = http.post("/Patient", json(patient("Minimal")), "Prefer", "return=minimal");
+    HttpResponse<String> created =
+        http.post("/Patient", json(patient("Minimal")), "Prefer", "return=minimal");
     assertThat(created.statusCode()).isEqualTo(201);
     assertThat(created.body()).isEmpty();
     assertThat(header(created, "ETag")).isEqualTo("W/\"1\"");
     String location = header(created, "Location");
     assertThat(location).endsWith("/_history/1");
-    String id = location.substring((server.base + "/Patient/").length(), location.indexOf("/_history/"));
+    String id =
+        location.substring((server.base + "/Patient/").length(), location.indexOf("/_history/"));
     assertThat(http.get("/Patient/" + id).statusCode()).isEqualTo(200);
 
-    HttpResponse<String> updated = http.put("/Patient/" + id, json(patient("Minimal2").setId(id)), "Prefer",
-        "return=minimal");
+    HttpResponse<String> updated =
+        http.put("/Patient/" + id, json(patient("Minimal2").setId(id)), "Prefer", "return=minimal");
     assertThat(updated.statusCode()).isEqualTo(200);
     assertThat(updated.body()).isEmpty();
   }
 
   @Test
   void preferReturnOperationOutcomeAnswersWithAnOutcome() {
-    HttpResponse<String> created = http.post("/Patient", json(patient("Outcome")), "Prefer",
-        "return=OperationOutcome");
+    HttpResponse<String> created =
+        http.post("/Patient", json(patient("Outcome")), "Prefer", "return=OperationOutcome");
     assertThat(created.statusCode()).isEqualTo(201);
     assertThat(header(created, "Location")).endsWith("/_history/1");
     OperationOutcome outcome = parse(OperationOutcome.class, created);
@@ -329,23 +379,30 @@ class FhirErrorsTest {
   @Test
   void preferRespondAsyncAnswers202AndTheResourceBecomesReadable() {
     String id = "async-" + UUID.randomUUID().toString().substring(0, 8);
-    HttpResponse<String> accepted = http.put("/Patient/" + id, json(patient("Async").setId(id)), "Prefer",
-        "respond-async");
+    HttpResponse<String> accepted =
+        http.put("/Patient/" + id, json(patient("Async").setId(id)), "Prefer", "respond-async");
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
     assertThat(header(accepted, "Location")).isEqualTo(server.base + "/Patient/" + id);
     assertThat(parse(OperationOutcome.class, accepted).getIssueFirstRep().getSeverity())
         .isEqualTo(IssueSeverity.INFORMATION);
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
         .untilAsserted(() -> assertThat(http.get("/Patient/" + id).statusCode()).isEqualTo(200));
-    assertThat(parse(Patient.class, http.get("/Patient/" + id)).getNameFirstRep().getFamily()).isEqualTo("Async");
+    assertThat(parse(Patient.class, http.get("/Patient/" + id)).getNameFirstRep().getFamily())
+        .isEqualTo("Async");
 
-    HttpResponse<String> createdAsync = http.post("/Patient", json(patient("AsyncCreate")), "Prefer",
-        "respond-async");
+    HttpResponse<String> createdAsync =
+        http.post("/Patient", json(patient("AsyncCreate")), "Prefer", "respond-async");
     assertThat(createdAsync.statusCode()).isEqualTo(202);
     String location = header(createdAsync, "Location");
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-        .untilAsserted(() -> assertThat(http.get(location.substring(server.base.length())).statusCode())
-            .isEqualTo(200));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(20))
+        .untilAsserted(
+            () ->
+                assertThat(http.get(location.substring(server.base.length())).statusCode())
+                    .isEqualTo(200));
   }
 
   // --- search handling
@@ -356,19 +413,25 @@ class FhirErrorsTest {
     HttpResponse<String> lenient = http.get("/Patient?_id=" + id + "&shoe-size=42");
     assertThat(lenient.statusCode()).isEqualTo(200);
     Bundle bundle = parse(Bundle.class, lenient);
-    assertThat(bundle.getEntry()).filteredOn(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.MATCH)
+    assertThat(bundle.getEntry())
+        .filteredOn(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.MATCH)
         .hasSize(1);
-    var outcomes = bundle.getEntry().stream()
-        .filter(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.OUTCOME).toList();
+    var outcomes =
+        bundle.getEntry().stream()
+            .filter(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.OUTCOME)
+            .toList();
     assertThat(outcomes).hasSize(1);
     OperationOutcome outcome = (OperationOutcome) outcomes.get(0).getResource();
     assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("shoe-size");
     assertThat(outcome.getIssueFirstRep().getSeverity()).isEqualTo(IssueSeverity.WARNING);
 
-    assertThat(parse(Bundle.class, http.get("/Patient?_id=" + id, "Prefer", "handling=strict")).getEntry())
+    assertThat(
+            parse(Bundle.class, http.get("/Patient?_id=" + id, "Prefer", "handling=strict"))
+                .getEntry())
         .hasSize(1);
-    OperationOutcome strict = assertOutcome(http.get("/Patient?_id=" + id + "&shoe-size=42", "Prefer",
-        "handling=strict"), 400);
+    OperationOutcome strict =
+        assertOutcome(
+            http.get("/Patient?_id=" + id + "&shoe-size=42", "Prefer", "handling=strict"), 400);
     assertThat(strict.getIssueFirstRep().getDiagnostics()).contains("shoe-size");
   }
 }

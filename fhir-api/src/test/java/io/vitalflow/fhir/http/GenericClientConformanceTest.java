@@ -3,11 +3,18 @@ package io.vitalflow.fhir.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
@@ -20,18 +27,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.rest.api.MethodOutcome;
-import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
-import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-
 /**
- * If HAPI's own client is happy, we conform: CRUD, vread, history, conditional create, If-Match, search with
- * paging, through {@link IGenericClient} against the running server on a real broker and PostgreSQL.
+ * If HAPI's own client is happy, we conform: CRUD, vread, history, conditional create, If-Match,
+ * search with paging, through {@link IGenericClient} against the running server on a real broker
+ * and PostgreSQL.
  */
 class GenericClientConformanceTest {
 
@@ -76,7 +75,8 @@ class GenericClientConformanceTest {
     MethodOutcome updated = client.update().resource(read).execute();
     assertThat(updated.getId().getVersionIdPart()).isEqualTo("2");
 
-    Patient first = client.read().resource(Patient.class).withIdAndVersion(id.getIdPart(), "1").execute();
+    Patient first =
+        client.read().resource(Patient.class).withIdAndVersion(id.getIdPart(), "1").execute();
     assertThat(first.getNameFirstRep().getFamily()).isEqualTo("Curie");
     Patient second = client.read().resource(Patient.class).withId(id.getIdPart()).execute();
     assertThat(second.getNameFirstRep().getFamily()).isEqualTo("Skłodowska-Curie");
@@ -85,20 +85,27 @@ class GenericClientConformanceTest {
     assertThatThrownBy(() -> client.read().resource(Patient.class).withId(id.getIdPart()).execute())
         .isInstanceOf(ResourceGoneException.class);
 
-    Bundle history = client.history().onInstance(new IdType("Patient", id.getIdPart())).returnBundle(Bundle.class)
-        .execute();
+    Bundle history =
+        client
+            .history()
+            .onInstance(new IdType("Patient", id.getIdPart()))
+            .returnBundle(Bundle.class)
+            .execute();
     assertThat(history.getType()).isEqualTo(Bundle.BundleType.HISTORY);
     assertThat(history.getEntry()).hasSize(3);
-    assertThat(history.getEntry().get(0).getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.DELETE);
+    assertThat(history.getEntry().get(0).getRequest().getMethod())
+        .isEqualTo(Bundle.HTTPVerb.DELETE);
     assertThat(history.getEntry().get(2).getResource()).isInstanceOf(Patient.class);
 
-    Bundle typeHistory = client.history().onType(Patient.class).returnBundle(Bundle.class).execute();
+    Bundle typeHistory =
+        client.history().onType(Patient.class).returnBundle(Bundle.class).execute();
     assertThat(typeHistory.getEntry()).hasSizeGreaterThanOrEqualTo(3);
   }
 
   @Test
   void unknownResourceIs404() {
-    assertThatThrownBy(() -> client.read().resource(Patient.class).withId("does-not-exist").execute())
+    assertThatThrownBy(
+            () -> client.read().resource(Patient.class).withId("does-not-exist").execute())
         .isInstanceOf(ResourceNotFoundException.class);
   }
 
@@ -108,7 +115,14 @@ class GenericClientConformanceTest {
     patient.setId("ada-1");
     MethodOutcome outcome = client.update().resource(patient).execute();
     assertThat(outcome.getCreated()).isTrue();
-    assertThat(client.read().resource(Patient.class).withId("ada-1").execute().getNameFirstRep().getGivenAsSingleString())
+    assertThat(
+            client
+                .read()
+                .resource(Patient.class)
+                .withId("ada-1")
+                .execute()
+                .getNameFirstRep()
+                .getGivenAsSingleString())
         .isEqualTo("Ada");
   }
 
@@ -118,24 +132,44 @@ class GenericClientConformanceTest {
     Patient current = client.read().resource(Patient.class).withId(id.getIdPart()).execute();
     client.update().resource(current).withId(id.getIdPart()).execute();
     current.setId(id.withVersion("1"));
-    assertThatThrownBy(() -> client.update().resource(current).withId(id.getIdPart())
-        .withAdditionalHeader("If-Match", "W/\"1\"").execute())
+    assertThatThrownBy(
+            () ->
+                client
+                    .update()
+                    .resource(current)
+                    .withId(id.getIdPart())
+                    .withAdditionalHeader("If-Match", "W/\"1\"")
+                    .execute())
         .isInstanceOf(PreconditionFailedException.class);
   }
 
   @Test
   void conditionalCreateDoesNotDuplicate() {
     Patient patient = patient("Franklin", "Rosalind");
-    MethodOutcome first = client.create().resource(patient).conditional()
-        .where(Patient.IDENTIFIER.exactly().systemAndCode("urn:mrn", "Franklin-Rosalind")).execute();
-    MethodOutcome second = client.create().resource(patient).conditional()
-        .where(Patient.IDENTIFIER.exactly().systemAndCode("urn:mrn", "Franklin-Rosalind")).execute();
+    MethodOutcome first =
+        client
+            .create()
+            .resource(patient)
+            .conditional()
+            .where(Patient.IDENTIFIER.exactly().systemAndCode("urn:mrn", "Franklin-Rosalind"))
+            .execute();
+    MethodOutcome second =
+        client
+            .create()
+            .resource(patient)
+            .conditional()
+            .where(Patient.IDENTIFIER.exactly().systemAndCode("urn:mrn", "Franklin-Rosalind"))
+            .execute();
     assertThat(first.getCreated()).isTrue();
     assertThat(second.getCreated()).isNotEqualTo(Boolean.TRUE);
     assertThat(second.getId().getIdPart()).isEqualTo(first.getId().getIdPart());
-    Bundle found = client.search().forResource(Patient.class)
-        .where(Patient.IDENTIFIER.exactly().systemAndCode("urn:mrn", "Franklin-Rosalind"))
-        .returnBundle(Bundle.class).execute();
+    Bundle found =
+        client
+            .search()
+            .forResource(Patient.class)
+            .where(Patient.IDENTIFIER.exactly().systemAndCode("urn:mrn", "Franklin-Rosalind"))
+            .returnBundle(Bundle.class)
+            .execute();
     assertThat(found.getEntry()).hasSize(1);
   }
 
@@ -143,10 +177,17 @@ class GenericClientConformanceTest {
   void searchPagesThroughEveryMatchOnce() {
     Set<String> created = new HashSet<>();
     for (int i = 0; i < 7; i++) {
-      created.add(client.create().resource(patient("Pager", "P" + i)).execute().getId().getIdPart());
+      created.add(
+          client.create().resource(patient("Pager", "P" + i)).execute().getId().getIdPart());
     }
-    Bundle page = client.search().forResource(Patient.class).where(Patient.FAMILY.matches().value("pager"))
-        .count(3).returnBundle(Bundle.class).execute();
+    Bundle page =
+        client
+            .search()
+            .forResource(Patient.class)
+            .where(Patient.FAMILY.matches().value("pager"))
+            .count(3)
+            .returnBundle(Bundle.class)
+            .execute();
     List<String> seen = new ArrayList<>();
     int pages = 0;
     while (true) {
@@ -164,17 +205,29 @@ class GenericClientConformanceTest {
 
   @Test
   void searchIncludesTheSubjectOfObservations() {
-    var patientId = client.create().resource(patient("Included", "Ivy")).execute().getId().toUnqualifiedVersionless();
+    var patientId =
+        client
+            .create()
+            .resource(patient("Included", "Ivy"))
+            .execute()
+            .getId()
+            .toUnqualifiedVersionless();
     Observation observation = new Observation();
     observation.setStatus(Observation.ObservationStatus.FINAL);
     observation.getCode().addCoding().setSystem("http://loinc.org").setCode("29463-7");
     observation.setSubject(new Reference(patientId.getValue()));
     client.create().resource(observation).execute();
-    Bundle bundle = client.search().forResource(Observation.class)
-        .where(Observation.SUBJECT.hasId(patientId.getValue())).include(Observation.INCLUDE_SUBJECT)
-        .returnBundle(Bundle.class).execute();
-    assertThat(bundle.getEntry()).extracting(e -> e.getResource().fhirType()).containsExactlyInAnyOrder("Observation",
-        "Patient");
+    Bundle bundle =
+        client
+            .search()
+            .forResource(Observation.class)
+            .where(Observation.SUBJECT.hasId(patientId.getValue()))
+            .include(Observation.INCLUDE_SUBJECT)
+            .returnBundle(Bundle.class)
+            .execute();
+    assertThat(bundle.getEntry())
+        .extracting(e -> e.getResource().fhirType())
+        .containsExactlyInAnyOrder("Observation", "Patient");
   }
 
   @Test
@@ -182,19 +235,28 @@ class GenericClientConformanceTest {
     Observation noCode = new Observation();
     noCode.setStatus(Observation.ObservationStatus.FINAL);
     assertThatThrownBy(() -> client.create().resource(noCode).execute())
-        .isInstanceOfSatisfying(UnprocessableEntityException.class, e -> {
-          OperationOutcome outcome = (OperationOutcome) e.getOperationOutcome();
-          assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("Observation.code");
-        });
+        .isInstanceOfSatisfying(
+            UnprocessableEntityException.class,
+            e -> {
+              OperationOutcome outcome = (OperationOutcome) e.getOperationOutcome();
+              assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("Observation.code");
+            });
   }
 
   @Test
   void capabilityStatementDescribesTheServer() {
-    CapabilityStatement statement = client.capabilities().ofType(CapabilityStatement.class).execute();
-    var patient = statement.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Patient"))
-        .findFirst().orElseThrow();
-    assertThat(patient.getSearchParam()).extracting(p -> p.getName()).contains("identifier", "birthdate", "family");
-    assertThat(patient.getInteraction()).extracting(i -> i.getCode().toCode()).contains("read", "vread", "create",
-        "update", "delete", "history-instance", "search-type");
+    CapabilityStatement statement =
+        client.capabilities().ofType(CapabilityStatement.class).execute();
+    var patient =
+        statement.getRestFirstRep().getResource().stream()
+            .filter(r -> r.getType().equals("Patient"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(patient.getSearchParam())
+        .extracting(p -> p.getName())
+        .contains("identifier", "birthdate", "family");
+    assertThat(patient.getInteraction())
+        .extracting(i -> i.getCode().toCode())
+        .contains("read", "vread", "create", "update", "delete", "history-instance", "search-type");
   }
 }

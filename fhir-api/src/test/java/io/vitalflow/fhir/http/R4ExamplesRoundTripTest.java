@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.AfterAll;
@@ -26,24 +25,29 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every official R4 example of the fixtures ({@code r4-examples/{Patient,Observation,MedicationRequest}})
- * survives a create and a read unchanged: the resource read back equals the file apart from {@code id},
- * {@code meta.versionId} and {@code meta.lastUpdated} (the rest of {@code meta} - profiles, tags, security -
- * must survive too). Contained resources, primitive extensions, narratives, references to resources the
- * server does not hold: all of it must come back as sent.
+ * Every official R4 example of the fixtures ({@code
+ * r4-examples/{Patient,Observation,MedicationRequest}}) survives a create and a read unchanged: the
+ * resource read back equals the file apart from {@code id}, {@code meta.versionId} and {@code
+ * meta.lastUpdated} (the rest of {@code meta} - profiles, tags, security - must survive too).
+ * Contained resources, primitive extensions, narratives, references to resources the server does
+ * not hold: all of it must come back as sent.
  */
 class R4ExamplesRoundTripTest {
 
   /**
-   * Examples that legitimately do not round-trip, file name to reason. Empty: every example does. Listed
-   * examples must still fail, so this list cannot go stale.
+   * Examples that legitimately do not round-trip, file name to reason. Empty: every example does.
+   * Listed examples must still fail, so this list cannot go stale.
    */
   private static final Map<String, String> EXPECTED_FAILURES = Map.of();
 
   private static FhirServer server;
   private static FhirHttp http;
   private static ExecutorService pool;
-  /** The round trip of each example, started together in {@link #start()} (a write waits for its commit). */
+
+  /**
+   * The round trip of each example, started together in {@link #start()} (a write waits for its
+   * commit).
+   */
   private static final Map<Path, Future<String>> RESULTS = new ConcurrentHashMap<>();
 
   @BeforeAll
@@ -63,7 +67,8 @@ class R4ExamplesRoundTripTest {
   }
 
   static List<Path> examples() throws IOException, URISyntaxException {
-    Path root = Path.of(R4ExamplesRoundTripTest.class.getClassLoader().getResource("r4-examples").toURI());
+    Path root =
+        Path.of(R4ExamplesRoundTripTest.class.getClassLoader().getResource("r4-examples").toURI());
     try (Stream<Path> files = Files.walk(root)) {
       return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
     }
@@ -73,8 +78,11 @@ class R4ExamplesRoundTripTest {
   void theFixturesAreAllThere() throws Exception {
     // README: 22 Patients, 64 Observations, 40 MedicationRequests
     assertThat(examples()).hasSize(126);
-    assertThat(EXPECTED_FAILURES.keySet()).allSatisfy(name -> assertThat(examples())
-        .anySatisfy(p -> assertThat(p.getFileName().toString()).isEqualTo(name)));
+    assertThat(EXPECTED_FAILURES.keySet())
+        .allSatisfy(
+            name ->
+                assertThat(examples())
+                    .anySatisfy(p -> assertThat(p.getFileName().toString()).isEqualTo(name)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -91,7 +99,8 @@ class R4ExamplesRoundTripTest {
     if (expected == null) {
       assertThat(failure).as(name).isNull();
     } else {
-      assertThat(failure).as(name + " is listed as failing (" + expected + ") but round-trips: unlist it")
+      assertThat(failure)
+          .as(name + " is listed as failing (" + expected + ") but round-trips: unlist it")
           .isNotNull();
     }
   }
@@ -107,7 +116,9 @@ class R4ExamplesRoundTripTest {
     }
     String location = FhirHttp.header(created, "Location");
     assertThat(location).as("Location").matches(server.base + "/" + type + "/[^/]+/_history/1");
-    String id = location.substring((server.base + "/" + type + "/").length(), location.indexOf("/_history/"));
+    String id =
+        location.substring(
+            (server.base + "/" + type + "/").length(), location.indexOf("/_history/"));
 
     HttpResponse<String> read = http.get("/" + type + "/" + id);
     if (read.statusCode() != 200) {
@@ -125,8 +136,12 @@ class R4ExamplesRoundTripTest {
       return null;
     }
     var pretty = FhirHttp.FHIR.newJsonParser().setPrettyPrint(true);
-    return "differs from the original:\n--- sent\n" + pretty.encodeResourceToString(expected) + "\n--- read\n"
-        + pretty.encodeResourceToString(actual) + "\n--- read (raw)\n" + read.body();
+    return "differs from the original:\n--- sent\n"
+        + pretty.encodeResourceToString(expected)
+        + "\n--- read\n"
+        + pretty.encodeResourceToString(actual)
+        + "\n--- read (raw)\n"
+        + read.body();
   }
 
   private static Resource withoutServerFields(Resource resource) {

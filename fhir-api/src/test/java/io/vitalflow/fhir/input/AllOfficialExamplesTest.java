@@ -3,25 +3,25 @@ package io.vitalflow.fhir.input;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.LenientErrorHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.junit.jupiter.api.Test;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.DataFormatException;
-import ca.uhn.fhir.parser.LenientErrorHandler;
-
 /**
- * Every official R4 example (all 5,300 of the npm package {@code hl7.fhir.r4.examples@4.0.1}, not only the three
- * types kept as fixtures) passes the pre-scan and the resource checks with the default limits: if an official
- * example breaks one of our rules, the rule is wrong. The package is 18 MB, so it is not in the repository; the
- * test runs when {@code -Dvitalflow.r4-examples=<unpacked package folder>} is given:
+ * Every official R4 example (all 5,300 of the npm package {@code hl7.fhir.r4.examples@4.0.1}, not
+ * only the three types kept as fixtures) passes the pre-scan and the resource checks with the
+ * default limits: if an official example breaks one of our rules, the rule is wrong. The package is
+ * 18 MB, so it is not in the repository; the test runs when {@code
+ * -Dvitalflow.r4-examples=<unpacked package folder>} is given:
+ *
  * <pre>
  * npm pack hl7.fhir.r4.examples@4.0.1 &amp;&amp; tar xzf hl7.fhir.r4.examples-4.0.1.tgz
  * ./mvnw -o -pl fhir-api -am verify -Dtest=AllOfficialExamplesTest -Dsurefire.failIfNoSpecifiedTests=false \
@@ -33,7 +33,8 @@ class AllOfficialExamplesTest {
   @Test
   void everyOfficialExamplePasses() throws IOException {
     String folder = System.getProperty("vitalflow.r4-examples");
-    assumeTrue(folder != null && Files.isDirectory(Path.of(folder)), "-Dvitalflow.r4-examples not given");
+    assumeTrue(
+        folder != null && Files.isDirectory(Path.of(folder)), "-Dvitalflow.r4-examples not given");
     FhirContext fhir = FhirContext.forR4Cached();
     BodyScan scan = new BodyScan(100);
     ResourceChecks checks = new ResourceChecks(1_048_576, 1000);
@@ -47,9 +48,13 @@ class AllOfficialExamplesTest {
         }
         IBaseResource resource;
         try {
-          resource = fhir.newJsonParser().setParserErrorHandler(new LenientErrorHandler(false)).parseResource(json);
+          resource =
+              fhir.newJsonParser()
+                  .setParserErrorHandler(new LenientErrorHandler(false))
+                  .parseResource(json);
         } catch (DataFormatException e) {
-          continue; // not an R4 resource HAPI reads (package metadata, ...): nothing of ours to check
+          continue; // not an R4 resource HAPI reads (package metadata, ...): nothing of ours to
+          // check
         }
         try {
           scan.json(json);

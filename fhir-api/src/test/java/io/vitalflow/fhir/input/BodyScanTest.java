@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import ca.uhn.fhir.context.FhirContext;
+import org.junit.jupiter.api.Test;
 
 class BodyScanTest {
 
@@ -24,17 +23,25 @@ class BodyScanTest {
 
   @Test
   void duplicateKeysAreRejectedWithKeyPathAndLine() {
-    String body = "{\"resourceType\":\"Patient\",\n\"name\":[{\"family\":\"Alpha\",\n\"family\":\"Beta\"}]}";
+    String body =
+        "{\"resourceType\":\"Patient\",\n\"name\":[{\"family\":\"Alpha\",\n\"family\":\"Beta\"}]}";
     String message = rejection(() -> scan.json(body));
-    assertThat(message).contains("Duplicate JSON key 'family'", "'/name/0/family'", "line 3").doesNotContain("Alpha", "Beta");
-    assertThat(rejection(() -> scan.json("{\"resourceType\":\"Patient\",\"id\":\"a\",\"id\":\"b\"}")))
+    assertThat(message)
+        .contains("Duplicate JSON key 'family'", "'/name/0/family'", "line 3")
+        .doesNotContain("Alpha", "Beta");
+    assertThat(
+            rejection(() -> scan.json("{\"resourceType\":\"Patient\",\"id\":\"a\",\"id\":\"b\"}")))
         .contains("'id'", "'/id'");
   }
 
   @Test
   void theSameKeyInDifferentObjectsIsFine() {
-    assertThatCode(() -> scan.json("{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"A\"},{\"family\":\"B\"}],"
-        + "\"contact\":[{\"name\":{\"family\":\"C\"}}]}")).doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                scan.json(
+                    "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"A\"},{\"family\":\"B\"}],"
+                        + "\"contact\":[{\"name\":{\"family\":\"C\"}}]}"))
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -49,54 +56,85 @@ class BodyScanTest {
 
   @Test
   void theXhtmlOfAJsonNarrativeCountsToo() {
-    String div = "<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">" + "<span>".repeat(20_000) + "x"
-        + "</span>".repeat(20_000) + "</div>";
-    String body = "{\"resourceType\":\"Patient\",\"text\":{\"status\":\"generated\",\"div\":\"" + div + "\"}}";
-    assertThat(rejection(() -> scan.json(body))).contains("narrative", "/text/div", "deeper than 100");
+    String div =
+        "<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">"
+            + "<span>".repeat(20_000)
+            + "x"
+            + "</span>".repeat(20_000)
+            + "</div>";
+    String body =
+        "{\"resourceType\":\"Patient\",\"text\":{\"status\":\"generated\",\"div\":\""
+            + div
+            + "\"}}";
+    assertThat(rejection(() -> scan.json(body)))
+        .contains("narrative", "/text/div", "deeper than 100");
     // void elements and self-closing tags do not nest; quotes may hold '>'
-    String flat = "<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">" + "<br><img src='a>b'/><p>x</p>".repeat(500)
-        + "</div>";
-    assertThatCode(() -> scan.json("{\"text\":{\"div\":\"" + flat + "\"}}")).doesNotThrowAnyException();
+    String flat =
+        "<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">"
+            + "<br><img src='a>b'/><p>x</p>".repeat(500)
+            + "</div>";
+    assertThatCode(() -> scan.json("{\"text\":{\"div\":\"" + flat + "\"}}"))
+        .doesNotThrowAnyException();
   }
 
   @Test
   void declarationsInANarrativeAreRejected() {
-    String laughs = "<!DOCTYPE d [<!ENTITY a \\\"aaaaaaaaaa\\\"><!ENTITY b \\\"&a;&a;&a;&a;&a;&a;&a;\\\">]>"
-        + "<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">&b;</div>";
-    assertThat(rejection(() -> scan.json("{\"text\":{\"status\":\"generated\",\"div\":\"" + laughs + "\"}}")))
+    String laughs =
+        "<!DOCTYPE d [<!ENTITY a \\\"aaaaaaaaaa\\\"><!ENTITY b \\\"&a;&a;&a;&a;&a;&a;&a;\\\">]>"
+            + "<div xmlns=\\\"http://www.w3.org/1999/xhtml\\\">&b;</div>";
+    assertThat(
+            rejection(
+                () ->
+                    scan.json("{\"text\":{\"status\":\"generated\",\"div\":\"" + laughs + "\"}}")))
         .contains("declaration");
   }
 
   @Test
   void syntaxErrorsSayWhereNotWhat() {
-    assertThat(rejection(() -> scan.json("{\"resourceType\": secret}"))).contains("not valid JSON", "line 1")
+    assertThat(rejection(() -> scan.json("{\"resourceType\": secret}")))
+        .contains("not valid JSON", "line 1")
         .doesNotContain("secret");
     assertThat(rejection(() -> scan.json("{\"a\": ["))).contains("not valid JSON");
   }
 
   @Test
   void xmlNestingIsBounded() {
-    String deep = "<Patient xmlns=\"http://hl7.org/fhir\">" + "<extension url=\"u\">".repeat(20_000)
-        + "</extension>".repeat(20_000) + "</Patient>";
+    String deep =
+        "<Patient xmlns=\"http://hl7.org/fhir\">"
+            + "<extension url=\"u\">".repeat(20_000)
+            + "</extension>".repeat(20_000)
+            + "</Patient>";
     assertThat(rejection(() -> scan.xml(deep))).contains("deeper than 100", "<extension>");
-    String div = "<Patient xmlns=\"http://hl7.org/fhir\"><text><status value=\"generated\"/>"
-        + "<div xmlns=\"http://www.w3.org/1999/xhtml\">" + "<span>".repeat(200) + "x" + "</span>".repeat(200)
-        + "</div></text></Patient>";
+    String div =
+        "<Patient xmlns=\"http://hl7.org/fhir\"><text><status value=\"generated\"/>"
+            + "<div xmlns=\"http://www.w3.org/1999/xhtml\">"
+            + "<span>".repeat(200)
+            + "x"
+            + "</span>".repeat(200)
+            + "</div></text></Patient>";
     assertThat(rejection(() -> scan.xml(div))).contains("<span>");
   }
 
   @Test
   void xmlMayHaveNoDtdAtAll() {
-    String laughs = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2"
-        + " \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]><Patient xmlns=\"http://hl7.org/fhir\">"
-        + "<gender value=\"&lol2;\"/></Patient>";
+    String laughs =
+        "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2"
+            + " \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]><Patient xmlns=\"http://hl7.org/fhir\">"
+            + "<gender value=\"&lol2;\"/></Patient>";
     assertThat(rejection(() -> scan.xml(laughs))).contains("DOCTYPE");
-    String external = "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>"
-        + "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"&x;\"/></name></Patient>";
+    String external =
+        "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>"
+            + "<Patient xmlns=\"http://hl7.org/fhir\"><name><family value=\"&x;\"/></name></Patient>";
     assertThat(rejection(() -> scan.xml(external))).contains("DOCTYPE");
-    assertThat(rejection(() -> scan.xml("<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"&ghost;\"/>"
-        + "</Patient>"))).isNotBlank();
-    assertThat(rejection(() -> scan.xml("<Patient xmlns=\"http://hl7.org/fhir\"><gender"))).contains("XML");
+    assertThat(
+            rejection(
+                () ->
+                    scan.xml(
+                        "<Patient xmlns=\"http://hl7.org/fhir\"><gender value=\"&ghost;\"/>"
+                            + "</Patient>")))
+        .isNotBlank();
+    assertThat(rejection(() -> scan.xml("<Patient xmlns=\"http://hl7.org/fhir\"><gender")))
+        .contains("XML");
   }
 
   @Test
@@ -104,10 +142,15 @@ class BodyScanTest {
     FhirContext fhir = FhirContext.forR4Cached();
     org.hl7.fhir.r4.model.Patient patient = new org.hl7.fhir.r4.model.Patient();
     patient.addName().setFamily("Curie").addGiven("Marie");
-    patient.getText().setStatus(org.hl7.fhir.r4.model.Narrative.NarrativeStatus.GENERATED)
-        .setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Marie &amp; <b>Curie</b></p></div>");
-    assertThatCode(() -> scan.json(fhir.newJsonParser().encodeResourceToString(patient))).doesNotThrowAnyException();
-    assertThatCode(() -> scan.xml(fhir.newXmlParser().encodeResourceToString(patient))).doesNotThrowAnyException();
+    patient
+        .getText()
+        .setStatus(org.hl7.fhir.r4.model.Narrative.NarrativeStatus.GENERATED)
+        .setDivAsString(
+            "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Marie &amp; <b>Curie</b></p></div>");
+    assertThatCode(() -> scan.json(fhir.newJsonParser().encodeResourceToString(patient)))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> scan.xml(fhir.newXmlParser().encodeResourceToString(patient)))
+        .doesNotThrowAnyException();
     assertThatThrownBy(() -> scan.json("{\"a\":1,\"a\":1}")).isInstanceOf(InputRejected.class);
   }
 }

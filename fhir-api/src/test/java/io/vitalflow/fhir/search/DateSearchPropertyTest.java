@@ -13,12 +13,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-
-import org.hl7.fhir.r4.model.DateTimeType;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Period;
-import org.hl7.fhir.r4.model.Reference;
-
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -27,10 +21,14 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Reference;
 
 /**
- * Date search in SQL agrees with a brute-force reading of the R4 prefix definitions over a corpus of
- * observations with dates of every precision, time zones and open and closed periods.
+ * Date search in SQL agrees with a brute-force reading of the R4 prefix definitions over a corpus
+ * of observations with dates of every precision, time zones and open and closed periods.
  */
 class DateSearchPropertyTest {
 
@@ -79,21 +77,32 @@ class DateSearchPropertyTest {
 
   @Property(tries = 300)
   void sqlMatchesTheReference(@ForAll("prefixes") String prefix, @ForAll("dates") String date) {
-    SearchResult result = search.search(new SearchRequest("Observation", Map.of("date", List.of(prefix + date)),
-        1000, 0, true)).block();
+    SearchResult result =
+        search
+            .search(
+                new SearchRequest(
+                    "Observation", Map.of("date", List.of(prefix + date)), 1000, 0, true))
+            .block();
     Set<String> actual = new TreeSet<>(ResourceSearchTest.idsOf(result.matches()));
     FhirDates.Range query = FhirDates.parse(date);
     Set<String> expected = new TreeSet<>();
-    corpus.forEach((id, range) -> {
-      if (matches(prefix.isEmpty() ? "eq" : prefix, range.low(), range.high(), query.low(), query.high())) {
-        expected.add(id);
-      }
-    });
+    corpus.forEach(
+        (id, range) -> {
+          if (matches(
+              prefix.isEmpty() ? "eq" : prefix,
+              range.low(),
+              range.high(),
+              query.low(),
+              query.high())) {
+            expected.add(id);
+          }
+        });
     assertThat(actual).as("date=" + prefix + date).isEqualTo(expected);
   }
 
   /** The R4 definitions, read literally over closed intervals. */
-  static boolean matches(String prefix, Instant low, Instant high, Instant searchLow, Instant searchHigh) {
+  static boolean matches(
+      String prefix, Instant low, Instant high, Instant searchLow, Instant searchHigh) {
     boolean contained = !low.isBefore(searchLow) && !high.isAfter(searchHigh);
     boolean reachesAbove = high.isAfter(searchHigh); // intersects (searchHigh, +inf)
     boolean reachesBelow = low.isBefore(searchLow); // intersects (-inf, searchLow)
@@ -132,12 +141,18 @@ class DateSearchPropertyTest {
   }
 
   private static String randomDate(Random random) {
-    return format(2020 + random.nextInt(2), 1 + random.nextInt(12), 1 + random.nextInt(28), random.nextInt(24),
-        random.nextInt(5), OFFSETS[random.nextInt(OFFSETS.length)]);
+    return format(
+        2020 + random.nextInt(2),
+        1 + random.nextInt(12),
+        1 + random.nextInt(28),
+        random.nextInt(24),
+        random.nextInt(5),
+        OFFSETS[random.nextInt(OFFSETS.length)]);
   }
 
   /** precision 0 year, 1 month, 2 day, 3 second, 4 milliseconds. */
-  private static String format(int year, int month, int day, int hour, int precision, String offset) {
+  private static String format(
+      int year, int month, int day, int hour, int precision, String offset) {
     return switch (precision) {
       case 0 -> String.format("%04d", year);
       case 1 -> String.format("%04d-%02d", year, month);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
-
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
@@ -13,10 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Values far longer than a PostgreSQL B-tree entry can hold (about 2,700 bytes) are indexed by their first
- * {@link IndexedValues#MAX_LENGTH} characters, and searches compare the same prefix, so exact and starts-with
- * matches still find them. The values are random letters: a repeated letter compresses below the limit and
- * would not show the problem.
+ * Values far longer than a PostgreSQL B-tree entry can hold (about 2,700 bytes) are indexed by
+ * their first {@link IndexedValues#MAX_LENGTH} characters, and searches compare the same prefix, so
+ * exact and starts-with matches still find them. The values are random letters: a repeated letter
+ * compresses below the limit and would not show the problem.
  */
 class LongIndexedValuesTest {
 
@@ -62,9 +61,11 @@ class LongIndexedValuesTest {
   void theIndexHoldsTheFirst200Characters() {
     assertThat(database.count("select max(length(value)) from fhir_search_string")).isEqualTo(200);
     assertThat(database.count("select max(length(exact)) from fhir_search_string")).isEqualTo(200);
-    assertThat(database.count("select max(length(code)) + max(length(system)) from fhir_search_token"))
+    assertThat(
+            database.count("select max(length(code)) + max(length(system)) from fhir_search_token"))
         .isEqualTo(400);
-    assertThat(database.count("select max(length(target_type)) from fhir_search_reference")).isEqualTo(200);
+    assertThat(database.count("select max(length(target_type)) from fhir_search_reference"))
+        .isEqualTo(200);
   }
 
   @Test
@@ -73,7 +74,8 @@ class LongIndexedValuesTest {
     assertThat(ids("family=" + FAMILY)).containsExactlyInAnyOrder("long", "other");
     assertThat(ids("family:exact=" + FAMILY)).containsExactlyInAnyOrder("long", "other");
     assertThat(ids("family:exact=" + FAMILY.substring(0, 199))).isEmpty();
-    assertThat(ids("family:contains=" + FAMILY.substring(100, 180).toLowerCase(java.util.Locale.ROOT)))
+    assertThat(
+            ids("family:contains=" + FAMILY.substring(100, 180).toLowerCase(java.util.Locale.ROOT)))
         .containsExactlyInAnyOrder("long", "other");
     assertThat(ids("identifier=" + SYSTEM + "|" + CODE)).containsExactly("long");
     assertThat(ids("identifier=" + CODE)).containsExactly("long");
@@ -88,7 +90,10 @@ class LongIndexedValuesTest {
   }
 
   private static List<String> ids(String query) {
-    return ResourceSearchTest.idsOf(search.search(new SearchRequest("Patient", ResourceSearchTest.parse(query), 100,
-        0, false)).block().matches());
+    return ResourceSearchTest.idsOf(
+        search
+            .search(new SearchRequest("Patient", ResourceSearchTest.parse(query), 100, 0, false))
+            .block()
+            .matches());
   }
 }

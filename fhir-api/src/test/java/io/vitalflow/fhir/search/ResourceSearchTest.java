@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -26,7 +25,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@link ResourceSearch} against a real PostgreSQL with the real schema and index rows from the indexer. */
+/**
+ * {@link ResourceSearch} against a real PostgreSQL with the real schema and index rows from the
+ * indexer.
+ */
 class ResourceSearchTest {
 
   private static final Instant T0 = Instant.parse("2024-01-01T00:00:00Z");
@@ -39,35 +41,57 @@ class ResourceSearchTest {
   static void load() {
     database = new SearchDatabase("search-test");
     search = new ResourceSearch(database.client());
-    database.store(T0, patient("p1", "Müller", "Zoë", "1970", AdministrativeGender.FEMALE, "mrn", "1"));
-    Patient p2 = patient("p2", "Muller", "Adam", "1970-06-15", AdministrativeGender.MALE, "mrn", "2");
+    database.store(
+        T0, patient("p1", "Müller", "Zoë", "1970", AdministrativeGender.FEMALE, "mrn", "1"));
+    Patient p2 =
+        patient("p2", "Muller", "Adam", "1970-06-15", AdministrativeGender.MALE, "mrn", "2");
     p2.addIdentifier().setSystem("other").setValue("2");
     database.store(T0.plusSeconds(1), p2);
-    database.store(T0.plusSeconds(2), patient("p3", "Smith", "Anna", "1985-03", AdministrativeGender.FEMALE, null, "3"));
-    database.store(T0.plusSeconds(3), patient("p4", "Mullins", "Gone", "1990", AdministrativeGender.MALE, "mrn", "4"));
+    database.store(
+        T0.plusSeconds(2),
+        patient("p3", "Smith", "Anna", "1985-03", AdministrativeGender.FEMALE, null, "3"));
+    database.store(
+        T0.plusSeconds(3),
+        patient("p4", "Mullins", "Gone", "1990", AdministrativeGender.MALE, "mrn", "4"));
     database.delete(T0.plusSeconds(4), "Patient", "p4");
     Practitioner dr = new Practitioner();
     dr.setId("dr1");
     dr.addIdentifier().setSystem("http://hl7.org/fhir/sid/us-npi").setValue("9999");
     dr.addName().setFamily("House");
     database.store(T0, dr);
-    // 25 heart rates of p2, one a day, stored in an order unlike their dates; 2 of p1; 1 of deleted p4
+    // 25 heart rates of p2, one a day, stored in an order unlike their dates; 2 of p1; 1 of deleted
+    // p4
     for (int i = 0; i < 25; i++) {
       int day = (i * 7) % 25 + 1;
-      database.store(T0.plusSeconds(100 + i), observation("hr" + i, "Patient/p2", "8867-4",
-          new DateTimeType("2023-03-" + String.format("%02d", day) + "T10:00:00Z")));
+      database.store(
+          T0.plusSeconds(100 + i),
+          observation(
+              "hr" + i,
+              "Patient/p2",
+              "8867-4",
+              new DateTimeType("2023-03-" + String.format("%02d", day) + "T10:00:00Z")));
     }
-    database.store(T0.plusSeconds(200), observation("bp1", "Patient/p1", "8480-6", new DateTimeType("2023-02")));
-    Observation period = observation("bp2", "https://fhir.example.org/Patient/p1", "8480-6",
-        new Period().setStartElement(new DateTimeType("2023-04-01T00:00:00Z"))
-            .setEndElement(new DateTimeType("2023-04-02T00:00:00Z")));
+    database.store(
+        T0.plusSeconds(200),
+        observation("bp1", "Patient/p1", "8480-6", new DateTimeType("2023-02")));
+    Observation period =
+        observation(
+            "bp2",
+            "https://fhir.example.org/Patient/p1",
+            "8480-6",
+            new Period()
+                .setStartElement(new DateTimeType("2023-04-01T00:00:00Z"))
+                .setEndElement(new DateTimeType("2023-04-02T00:00:00Z")));
     database.store(T0.plusSeconds(201), period);
-    database.store(T0.plusSeconds(202), observation("orphan", "Patient/p4", "8480-6", new DateTimeType("2023-05-01")));
-    MedicationRequest request = new MedicationRequest()
-        .setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE)
-        .setIntent(MedicationRequest.MedicationRequestIntent.ORDER)
-        .setMedication(new CodeableConcept().addCoding(new Coding("rx", "1049502", null)))
-        .setSubject(new Reference("Patient/p3"));
+    database.store(
+        T0.plusSeconds(202),
+        observation("orphan", "Patient/p4", "8480-6", new DateTimeType("2023-05-01")));
+    MedicationRequest request =
+        new MedicationRequest()
+            .setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE)
+            .setIntent(MedicationRequest.MedicationRequestIntent.ORDER)
+            .setMedication(new CodeableConcept().addCoding(new Coding("rx", "1049502", null)))
+            .setSubject(new Reference("Patient/p3"));
     request.setId("m1");
     database.store(T0.plusSeconds(300), request);
   }
@@ -85,9 +109,11 @@ class ResourceSearchTest {
     assertThat(ids("Patient", "identifier=|1")).isEmpty();
     assertThat(ids("Patient", "identifier=mrn|")).containsExactly("p1", "p2");
     assertThat(ids("Patient", "gender=female")).containsExactly("p1", "p3");
-    assertThat(ids("Patient", "gender=http://hl7.org/fhir/administrative-gender|male")).containsExactly("p2");
+    assertThat(ids("Patient", "gender=http://hl7.org/fhir/administrative-gender|male"))
+        .containsExactly("p2");
     assertThat(ids("Patient", "gender=other|male")).isEmpty();
-    assertThat(ids("MedicationRequest", "status=active&intent=order&code=rx|1049502")).containsExactly("m1");
+    assertThat(ids("MedicationRequest", "status=active&intent=order&code=rx|1049502"))
+        .containsExactly("m1");
     assertThat(ids("MedicationRequest", "status=stopped")).isEmpty();
   }
 
@@ -142,12 +168,15 @@ class ResourceSearchTest {
 
   @Test
   void observationDatesAndPeriods() {
-    assertThat(ids("Observation", "patient=p1&date=2023-04-01")).isEmpty(); // the period outlasts the day
+    assertThat(ids("Observation", "patient=p1&date=2023-04-01"))
+        .isEmpty(); // the period outlasts the day
     assertThat(ids("Observation", "patient=p1&date=2023-04")).containsExactly("bp2");
     assertThat(ids("Observation", "patient=p1&date=ge2023-04-01T12:00:00Z")).containsExactly("bp2");
     assertThat(ids("Observation", "patient=p1&date=lt2023-02-10")).containsExactly("bp1");
-    assertThat(ids("Observation", "date=2023-03-05T10:00:00Z")).containsExactly("hr22"); // (22 * 7) % 25 + 1 = 5
-    assertThat(ids("Observation", "date=2023-03-05T10:00:00.000Z")).isEmpty(); // a point inside the second
+    assertThat(ids("Observation", "date=2023-03-05T10:00:00Z"))
+        .containsExactly("hr22"); // (22 * 7) % 25 + 1 = 5
+    assertThat(ids("Observation", "date=2023-03-05T10:00:00.000Z"))
+        .isEmpty(); // a point inside the second
     assertThat(ids("Observation", "date=2023-03-05T12:00:00+02:00")).containsExactly("hr22");
   }
 
@@ -165,7 +194,8 @@ class ResourceSearchTest {
     assertThat(ids("Observation", "subject=Patient/p1")).containsExactlyElementsOf(p1);
     assertThat(ids("Observation", "subject=p1")).containsExactlyElementsOf(p1);
     assertThat(ids("Observation", "subject:Patient=p1")).containsExactlyElementsOf(p1);
-    assertThat(ids("Observation", "subject=http://other.org/fhir/Patient/p1")).containsExactlyElementsOf(p1);
+    assertThat(ids("Observation", "subject=http://other.org/fhir/Patient/p1"))
+        .containsExactlyElementsOf(p1);
     assertThat(ids("Observation", "patient=p1")).containsExactlyElementsOf(p1);
     assertThat(ids("Observation", "patient=Patient/p1,Patient/p3")).containsExactlyElementsOf(p1);
     assertThat(ids("Observation", "subject=Group/p1")).isEmpty();
@@ -236,45 +266,68 @@ class ResourceSearchTest {
 
   @Test
   void includesAreTheDistinctCurrentTargets() {
-    SearchResult result = page("Observation", "code=8480-6,8867-4&_include=Observation:subject", 100, 0);
+    SearchResult result =
+        page("Observation", "code=8480-6,8867-4&_include=Observation:subject", 100, 0);
     assertThat(result.matches()).hasSize(28);
     assertThat(idsOf(result.includes())).containsExactly("p1", "p2"); // not the deleted p4
-    assertThat(page("Observation", "_id=bp1&_include=Observation:subject:Group", 10, 0).includes()).isEmpty();
-    assertThat(idsOf(page("Observation", "_id=bp1&_include=Observation:patient:Patient", 10, 0).includes()))
+    assertThat(page("Observation", "_id=bp1&_include=Observation:subject:Group", 10, 0).includes())
+        .isEmpty();
+    assertThat(
+            idsOf(
+                page("Observation", "_id=bp1&_include=Observation:patient:Patient", 10, 0)
+                    .includes()))
         .containsExactly("p1");
-    assertThat(idsOf(page("MedicationRequest", "_include=MedicationRequest:patient", 10, 0).includes()))
+    assertThat(
+            idsOf(
+                page("MedicationRequest", "_include=MedicationRequest:patient", 10, 0).includes()))
         .containsExactly("p3");
-    SearchResult onlyPage = page("Observation", "patient=p2&_sort=date&_include=Observation:subject", 3, 0);
+    SearchResult onlyPage =
+        page("Observation", "patient=p2&_sort=date&_include=Observation:subject", 3, 0);
     assertThat(idsOf(onlyPage.includes())).containsExactly("p2");
   }
 
   @Test
   void unknownParametersAreIgnoredOrRejected() {
-    SearchResult lenient = page("Patient", "family=smith&foo=bar&subject.name=x&_summary=true&_elements=id", 10, 0);
+    SearchResult lenient =
+        page("Patient", "family=smith&foo=bar&subject.name=x&_summary=true&_elements=id", 10, 0);
     assertThat(idsOf(lenient.matches())).containsExactly("p3");
     assertThat(lenient.ignoredParameters()).containsExactlyInAnyOrder("foo", "subject.name");
-    assertThat(page("Patient", "_include=Patient:link", 10, 0).ignoredParameters()).containsExactly("_include");
+    assertThat(page("Patient", "_include=Patient:link", 10, 0).ignoredParameters())
+        .containsExactly("_include");
     assertThat(page("Patient", "_sort=gender", 10, 0).ignoredParameters()).isEmpty();
     assertThatThrownBy(() -> strict("Patient", "family=smith&foo=bar"))
-        .isInstanceOf(InvalidSearchException.class).hasMessageContaining("'foo'").hasMessageContaining("family");
-    assertThatThrownBy(() -> strict("Patient", "_sort=organization")).isInstanceOf(InvalidSearchException.class);
+        .isInstanceOf(InvalidSearchException.class)
+        .hasMessageContaining("'foo'")
+        .hasMessageContaining("family");
+    assertThatThrownBy(() -> strict("Patient", "_sort=organization"))
+        .isInstanceOf(InvalidSearchException.class);
   }
 
   @Test
   void malformedValuesAreRejectedWithAnExplanation() {
     assertThatThrownBy(() -> ids("Patient", "birthdate=1970-13"))
-        .isInstanceOf(InvalidSearchException.class).hasMessageContaining("birthdate=1970-13");
+        .isInstanceOf(InvalidSearchException.class)
+        .hasMessageContaining("birthdate=1970-13");
     assertThatThrownBy(() -> ids("Patient", "birthdate=xx1970"))
-        .isInstanceOf(InvalidSearchException.class).hasMessageContaining("prefix");
-    assertThatThrownBy(() -> ids("Patient", "_lastUpdated=yesterday")).isInstanceOf(InvalidSearchException.class);
+        .isInstanceOf(InvalidSearchException.class)
+        .hasMessageContaining("prefix");
+    assertThatThrownBy(() -> ids("Patient", "_lastUpdated=yesterday"))
+        .isInstanceOf(InvalidSearchException.class);
     assertThatThrownBy(() -> ids("Patient", "gender:not=male"))
-        .isInstanceOf(InvalidSearchException.class).hasMessageContaining(":not");
-    assertThatThrownBy(() -> ids("Patient", "family:sounds=x")).isInstanceOf(InvalidSearchException.class);
-    assertThatThrownBy(() -> ids("Observation", "subject:Practitioner=1")).isInstanceOf(InvalidSearchException.class);
-    assertThatThrownBy(() -> ids("Observation", "subject=Patient?identifier=1")).isInstanceOf(InvalidSearchException.class);
-    assertThatThrownBy(() -> ids("Patient", "_total=some")).isInstanceOf(InvalidSearchException.class);
-    assertThatThrownBy(() -> ids("Patient", "_include=Patient")).isInstanceOf(InvalidSearchException.class);
-    assertThatThrownBy(() -> ids("patient; drop table x", "")).isInstanceOf(InvalidSearchException.class);
+        .isInstanceOf(InvalidSearchException.class)
+        .hasMessageContaining(":not");
+    assertThatThrownBy(() -> ids("Patient", "family:sounds=x"))
+        .isInstanceOf(InvalidSearchException.class);
+    assertThatThrownBy(() -> ids("Observation", "subject:Practitioner=1"))
+        .isInstanceOf(InvalidSearchException.class);
+    assertThatThrownBy(() -> ids("Observation", "subject=Patient?identifier=1"))
+        .isInstanceOf(InvalidSearchException.class);
+    assertThatThrownBy(() -> ids("Patient", "_total=some"))
+        .isInstanceOf(InvalidSearchException.class);
+    assertThatThrownBy(() -> ids("Patient", "_include=Patient"))
+        .isInstanceOf(InvalidSearchException.class);
+    assertThatThrownBy(() -> ids("patient; drop table x", ""))
+        .isInstanceOf(InvalidSearchException.class);
   }
 
   @Test
@@ -288,24 +341,44 @@ class ResourceSearchTest {
 
   @Test
   void findIdsForConditionalCreateAndReferences() {
-    assertThat(search.findIds("Practitioner", Map.of("identifier", List.of("http://hl7.org/fhir/sid/us-npi|9999")), 2)
-        .block()).containsExactly("dr1");
-    assertThat(search.findIds("Practitioner", Map.of("identifier", List.of("http://hl7.org/fhir/sid/us-npi|1")), 2)
-        .block()).isEmpty();
-    assertThat(search.findIds("Patient", Map.of("identifier", List.of("mrn|")), 1).block()).containsExactly("p1");
-    assertThat(search.findIds("Patient", Map.of("identifier", List.of("mrn|4")), 2).block()).isEmpty();
-    assertThatThrownBy(() -> search.findIds("Patient", Map.of("identifer", List.of("mrn|1")), 2).block())
+    assertThat(
+            search
+                .findIds(
+                    "Practitioner",
+                    Map.of("identifier", List.of("http://hl7.org/fhir/sid/us-npi|9999")),
+                    2)
+                .block())
+        .containsExactly("dr1");
+    assertThat(
+            search
+                .findIds(
+                    "Practitioner",
+                    Map.of("identifier", List.of("http://hl7.org/fhir/sid/us-npi|1")),
+                    2)
+                .block())
+        .isEmpty();
+    assertThat(search.findIds("Patient", Map.of("identifier", List.of("mrn|")), 1).block())
+        .containsExactly("p1");
+    assertThat(search.findIds("Patient", Map.of("identifier", List.of("mrn|4")), 2).block())
+        .isEmpty();
+    assertThatThrownBy(
+            () -> search.findIds("Patient", Map.of("identifer", List.of("mrn|1")), 2).block())
         .isInstanceOf(InvalidSearchException.class);
   }
 
   @Test
   void supportedParametersNameTheirTypes() {
     List<SearchParameterInfo> patient = search.supportedParameters("Patient");
-    assertThat(patient).extracting(SearchParameterInfo::name)
-        .contains("_id", "_lastUpdated", "identifier", "name", "family", "given", "birthdate", "gender");
-    assertThat(patient).filteredOn(p -> p.name().equals("birthdate")).extracting(p -> p.type().code())
+    assertThat(patient)
+        .extracting(SearchParameterInfo::name)
+        .contains(
+            "_id", "_lastUpdated", "identifier", "name", "family", "given", "birthdate", "gender");
+    assertThat(patient)
+        .filteredOn(p -> p.name().equals("birthdate"))
+        .extracting(p -> p.type().code())
         .containsExactly("date");
-    assertThat(search.supportedParameters("Observation")).extracting(SearchParameterInfo::name)
+    assertThat(search.supportedParameters("Observation"))
+        .extracting(SearchParameterInfo::name)
         .contains("subject", "patient", "code", "category", "date");
   }
 
@@ -328,7 +401,9 @@ class ResourceSearchTest {
         continue;
       }
       int equals = pair.indexOf('=');
-      parameters.computeIfAbsent(pair.substring(0, equals), k -> new ArrayList<>()).add(pair.substring(equals + 1));
+      parameters
+          .computeIfAbsent(pair.substring(0, equals), k -> new ArrayList<>())
+          .add(pair.substring(equals + 1));
     }
     return parameters;
   }
@@ -349,8 +424,14 @@ class ResourceSearchTest {
     return copy;
   }
 
-  private static Patient patient(String id, String family, String given, String birthDate,
-      AdministrativeGender gender, String system, String value) {
+  private static Patient patient(
+      String id,
+      String family,
+      String given,
+      String birthDate,
+      AdministrativeGender gender,
+      String system,
+      String value) {
     Patient patient = new Patient();
     patient.setId(id);
     patient.addName().setFamily(family).addGiven(given);
@@ -360,7 +441,8 @@ class ResourceSearchTest {
     return patient;
   }
 
-  private static Observation observation(String id, String subject, String code, org.hl7.fhir.r4.model.Type effective) {
+  private static Observation observation(
+      String id, String subject, String code, org.hl7.fhir.r4.model.Type effective) {
     Observation observation = new Observation();
     observation.setId(id);
     observation.setStatus(Observation.ObservationStatus.FINAL);

@@ -1,17 +1,5 @@
 package io.vitalflow.fhir.search;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Types;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.hl7.fhir.r4.model.Resource;
-import org.springframework.r2dbc.core.DatabaseClient;
-
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import io.r2dbc.pool.ConnectionPool;
@@ -20,8 +8,21 @@ import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.vitalflow.local.LocalStack;
 import io.vitalflow.storage.PostgresCoordinates;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.r2dbc.core.DatabaseClient;
 
-/** A fresh migrated database, written over JDBC as the projection would, read over R2DBC as the API does. */
+/**
+ * A fresh migrated database, written over JDBC as the projection would, read over R2DBC as the API
+ * does.
+ */
 final class SearchDatabase implements AutoCloseable {
 
   private final PostgresCoordinates coordinates;
@@ -33,12 +34,18 @@ final class SearchDatabase implements AutoCloseable {
 
   SearchDatabase(String purpose) {
     coordinates = LocalStack.shared().freshDatabase(purpose);
-    ConnectionFactoryOptions options = ConnectionFactoryOptions.parse(coordinates.r2dbcUrl()).mutate()
-        .option(ConnectionFactoryOptions.USER, coordinates.user())
-        .option(ConnectionFactoryOptions.PASSWORD, coordinates.password())
-        .build();
-    pool = new ConnectionPool(ConnectionPoolConfiguration.builder(ConnectionFactories.get(options))
-        .initialSize(1).maxSize(4).build());
+    ConnectionFactoryOptions options =
+        ConnectionFactoryOptions.parse(coordinates.r2dbcUrl())
+            .mutate()
+            .option(ConnectionFactoryOptions.USER, coordinates.user())
+            .option(ConnectionFactoryOptions.PASSWORD, coordinates.password())
+            .build();
+    pool =
+        new ConnectionPool(
+            ConnectionPoolConfiguration.builder(ConnectionFactories.get(options))
+                .initialSize(1)
+                .maxSize(4)
+                .build());
     client = DatabaseClient.create(pool);
   }
 
@@ -55,7 +62,9 @@ final class SearchDatabase implements AutoCloseable {
     try (Connection connection = jdbc()) {
       connection.setAutoCommit(false);
       List<IndexedResource> batch = new ArrayList<>();
-      try (PreparedStatement upsert = connection.prepareStatement("""
+      try (PreparedStatement upsert =
+          connection.prepareStatement(
+              """
           insert into fhir_resource (res_type, res_id, version_id, last_updated, deleted, resource)
           values (?, ?, 1, ?, false, ?)
           on conflict (res_type, res_id) do update set version_id = fhir_resource.version_id + 1,
@@ -82,8 +91,10 @@ final class SearchDatabase implements AutoCloseable {
   void delete(Instant lastUpdated, String type, String id) {
     try (Connection connection = jdbc()) {
       connection.setAutoCommit(false);
-      try (PreparedStatement delete = connection.prepareStatement("update fhir_resource set deleted = true,"
-          + " resource = null, last_updated = ?, version_id = version_id + 1 where res_type = ? and res_id = ?")) {
+      try (PreparedStatement delete =
+          connection.prepareStatement(
+              "update fhir_resource set deleted = true,"
+                  + " resource = null, last_updated = ?, version_id = version_id + 1 where res_type = ? and res_id = ?")) {
         delete.setObject(1, lastUpdated.atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
         delete.setString(2, type);
         delete.setString(3, id);
@@ -97,7 +108,8 @@ final class SearchDatabase implements AutoCloseable {
   }
 
   long count(String sql) {
-    try (Connection connection = jdbc(); var statement = connection.createStatement();
+    try (Connection connection = jdbc();
+        var statement = connection.createStatement();
         var result = statement.executeQuery(sql)) {
       result.next();
       return result.getLong(1);

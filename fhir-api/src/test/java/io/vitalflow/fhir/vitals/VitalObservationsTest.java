@@ -3,6 +3,12 @@ package io.vitalflow.fhir.vitals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vitalflow.fhir.ReadOnlyServer;
+import io.vitalflow.fhir.search.InvalidSearchException;
+import io.vitalflow.fhir.search.SearchRequest;
+import io.vitalflow.fhir.search.SearchResult;
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.storage.PostgresCoordinates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -15,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -23,13 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.web.reactive.server.WebTestClient;
-
-import io.vitalflow.fhir.ReadOnlyServer;
-import io.vitalflow.fhir.search.InvalidSearchException;
-import io.vitalflow.fhir.search.SearchRequest;
-import io.vitalflow.fhir.search.SearchResult;
-import io.vitalflow.local.LocalStack;
-import io.vitalflow.storage.PostgresCoordinates;
 
 /** Vital-sign readings as FHIR Observations against a real PostgreSQL with the real schema. */
 class VitalObservationsTest {
@@ -44,7 +42,14 @@ class VitalObservationsTest {
   private static VitalObservations observations;
 
   /** One inserted reading. */
-  record Row(String patient, String code, Instant time, double value, String unit, String device, String readingId) {
+  record Row(
+      String patient,
+      String code,
+      Instant time,
+      double value,
+      String unit,
+      String device,
+      String readingId) {
 
     String id() {
       return VitalObservationId.of(patient, code, time).value();
@@ -53,10 +58,17 @@ class VitalObservationsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // p1: heart rate every minute for 40 minutes (some with milliseconds), SpO2 every 5 minutes, two temperatures,
-    // three blood pressures (systolic and diastolic rows at the same instant), readings two days back
+    // p1: heart rate every minute for 40 minutes (some with milliseconds), SpO2 every 5 minutes,
+    // two temperatures,
+    // three blood pressures (systolic and diastolic rows at the same instant), readings two days
+    // back
     for (int i = 0; i < 40; i++) {
-      add("p1", "8867-4", NOW.minusSeconds(60L * i).plusMillis(i % 3 == 0 ? 0 : 17 * i), 60 + i, "/min");
+      add(
+          "p1",
+          "8867-4",
+          NOW.minusSeconds(60L * i).plusMillis(i % 3 == 0 ? 0 : 17 * i),
+          60 + i,
+          "/min");
     }
     for (int i = 0; i < 8; i++) {
       add("p1", "59408-5", NOW.minusSeconds(300L * i), 90 + i, "%");
@@ -73,19 +85,30 @@ class VitalObservationsTest {
     add(LONG_PATIENT, "8867-4", NOW.minusSeconds(10), 78, "/min");
     PostgresCoordinates database = LocalStack.shared().freshDatabase("vital_observations");
     try (Connection connection = database.dataSource().getConnection()) {
-      try (PreparedStatement insert = connection.prepareStatement(
-          "insert into vital_reading values (?, ?, ?, ?, ?, ?, ?, now(), now())")) {
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "insert into vital_reading values (?, ?, ?, ?, ?, ?, ?, now(), now())")) {
         for (Row row : ROWS) {
           insert(insert, row);
         }
         // the same reading sent twice (another reading id): one Observation, the smaller reading id
         Row first = ROWS.get(0);
-        insert(insert, new Row(first.patient(), first.code(), first.time(), 1, first.unit(), "other", "zz-resent"));
+        insert(
+            insert,
+            new Row(
+                first.patient(),
+                first.code(),
+                first.time(),
+                1,
+                first.unit(),
+                "other",
+                "zz-resent"));
         insert.executeBatch();
       }
       try (Statement statement = connection.createStatement()) {
         // the 1-minute windows the stream would have written
-        statement.execute("""
+        statement.execute(
+            """
             insert into vital_aggregate_1m
             select patient_id, code, date_bin('1 minute', effective_time, timestamptz '2000-01-01 00:00:00+00'),
                    date_bin('1 minute', effective_time, timestamptz '2000-01-01 00:00:00+00') + interval '1 minute',
@@ -93,8 +116,9 @@ class VitalObservationsTest {
               from vital_reading group by 1, 2, 3, 4""");
       }
       // a respiratory rate the stream has not aggregated yet
-      try (PreparedStatement insert = connection.prepareStatement(
-          "insert into vital_reading values (?, ?, ?, ?, ?, ?, ?, now(), now())")) {
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "insert into vital_reading values (?, ?, ?, ?, ?, ?, ?, now(), now())")) {
         insert(insert, add("p1", "9279-1", NOW.minusSeconds(45), 18, "/min"));
         insert.executeBatch();
       }
@@ -112,9 +136,12 @@ class VitalObservationsTest {
   @Test
   void pagingThroughAPatientsReadingsGivesEachOnceNewestFirst() {
     List<String> expected = expectedIds(row -> row.patient().equals("p1"), false);
-    assertThat(expected).as("40 + 8 + 2 + 6 + 1 + 1 readings, the resent one not counted").hasSize(58);
+    assertThat(expected)
+        .as("40 + 8 + 2 + 6 + 1 + 1 readings, the resent one not counted")
+        .hasSize(58);
 
-    List<String> ids = pageThrough(Map.of("patient", List.of("p1"), "category", List.of("vital-signs")), 7);
+    List<String> ids =
+        pageThrough(Map.of("patient", List.of("p1"), "category", List.of("vital-signs")), 7);
 
     assertThat(ids).containsExactlyElementsOf(expected);
   }
@@ -123,47 +150,91 @@ class VitalObservationsTest {
   void oldestFirstWithSubjectReferenceAndSystemQualifiedCategory() {
     List<String> expected = expectedIds(row -> row.patient().equals("p1"), true);
 
-    List<String> ids = pageThrough(Map.of("subject", List.of("Patient/p1"), "category",
-        List.of("http://terminology.hl7.org/CodeSystem/observation-category|vital-signs"), "_sort", List.of("date")),
-        11);
+    List<String> ids =
+        pageThrough(
+            Map.of(
+                "subject",
+                List.of("Patient/p1"),
+                "category",
+                List.of("http://terminology.hl7.org/CodeSystem/observation-category|vital-signs"),
+                "_sort",
+                List.of("date")),
+            11);
 
     assertThat(ids).containsExactlyElementsOf(expected);
   }
 
   @Test
   void codesAreLoincWithOrWithoutSystemAndCommaMeansOr() {
-    assertThat(pageThrough(Map.of("patient", List.of("p1"), "code", List.of("http://loinc.org|8867-4")), 9))
-        .containsExactlyElementsOf(expectedIds(row -> row.patient().equals("p1") && row.code().equals("8867-4"),
-            false));
+    assertThat(
+            pageThrough(
+                Map.of("patient", List.of("p1"), "code", List.of("http://loinc.org|8867-4")), 9))
+        .containsExactlyElementsOf(
+            expectedIds(row -> row.patient().equals("p1") && row.code().equals("8867-4"), false));
     assertThat(pageThrough(Map.of("patient", List.of("p1"), "code", List.of("8480-6,59408-5")), 4))
-        .containsExactlyElementsOf(expectedIds(row -> row.patient().equals("p1")
-            && (row.code().equals("8480-6") || row.code().equals("59408-5")), false));
-    assertThat(search(Map.of("patient", List.of("p1"), "code", List.of("http://snomed.info/sct|8867-4")), 10, 0)
-        .matches()).as("another code system").isEmpty();
+        .containsExactlyElementsOf(
+            expectedIds(
+                row ->
+                    row.patient().equals("p1")
+                        && (row.code().equals("8480-6") || row.code().equals("59408-5")),
+                false));
+    assertThat(
+            search(
+                    Map.of(
+                        "patient", List.of("p1"), "code", List.of("http://snomed.info/sct|8867-4")),
+                    10,
+                    0)
+                .matches())
+        .as("another code system")
+        .isEmpty();
   }
 
   @Test
   void dateRangesWithPrefixesAndPartialDates() {
     Instant from = NOW.minusSeconds(900);
     Instant to = NOW.minusSeconds(300);
-    Map<String, List<String>> range = Map.of("patient", List.of("p1"), "date", List.of("ge" + from, "lt" + to));
-    assertThat(pageThrough(range, 5)).containsExactlyElementsOf(expectedIds(row -> row.patient().equals("p1")
-        && !row.time().isBefore(from) && row.time().isBefore(to), false)).isNotEmpty();
+    Map<String, List<String>> range =
+        Map.of("patient", List.of("p1"), "date", List.of("ge" + from, "lt" + to));
+    assertThat(pageThrough(range, 5))
+        .containsExactlyElementsOf(
+            expectedIds(
+                row ->
+                    row.patient().equals("p1")
+                        && !row.time().isBefore(from)
+                        && row.time().isBefore(to),
+                false))
+        .isNotEmpty();
 
     String twoDaysAgo = NOW.minus(2, ChronoUnit.DAYS).toString().substring(0, 10);
     Instant dayStart = Instant.parse(twoDaysAgo + "T00:00:00Z");
     assertThat(pageThrough(Map.of("patient", List.of("p1"), "date", List.of(twoDaysAgo)), 5))
-        .containsExactlyElementsOf(expectedIds(row -> row.patient().equals("p1") && !row.time().isBefore(dayStart)
-            && row.time().isBefore(dayStart.plus(1, ChronoUnit.DAYS)), false)).hasSizeGreaterThanOrEqualTo(2);
+        .containsExactlyElementsOf(
+            expectedIds(
+                row ->
+                    row.patient().equals("p1")
+                        && !row.time().isBefore(dayStart)
+                        && row.time().isBefore(dayStart.plus(1, ChronoUnit.DAYS)),
+                false))
+        .hasSizeGreaterThanOrEqualTo(2);
 
-    assertThat(pageThrough(Map.of("patient", List.of("p1"), "date", List.of("gt" + twoDaysAgo)), 50))
-        .containsExactlyElementsOf(expectedIds(row -> row.patient().equals("p1")
-            && !row.time().isBefore(dayStart.plus(1, ChronoUnit.DAYS)), false));
+    assertThat(
+            pageThrough(Map.of("patient", List.of("p1"), "date", List.of("gt" + twoDaysAgo)), 50))
+        .containsExactlyElementsOf(
+            expectedIds(
+                row ->
+                    row.patient().equals("p1")
+                        && !row.time().isBefore(dayStart.plus(1, ChronoUnit.DAYS)),
+                false));
 
     Instant yearStart = Instant.parse(twoDaysAgo.substring(0, 4) + "-01-01T00:00:00Z");
-    assertThat(pageThrough(Map.of("patient", List.of("p1"), "date", List.of("lt" + twoDaysAgo.substring(0, 4))),
-        50)).containsExactlyElementsOf(expectedIds(row -> row.patient().equals("p1")
-            && row.time().isBefore(yearStart), false));
+    assertThat(
+            pageThrough(
+                Map.of(
+                    "patient", List.of("p1"), "date", List.of("lt" + twoDaysAgo.substring(0, 4))),
+                50))
+        .containsExactlyElementsOf(
+            expectedIds(
+                row -> row.patient().equals("p1") && row.time().isBefore(yearStart), false));
   }
 
   @Test
@@ -196,7 +267,8 @@ class VitalObservationsTest {
   @Test
   void everyMatchIsAStrictlyValidVitalSignsObservationThatReadsBackIdentically() {
     SearchResult result = search(Map.of("patient", List.of("p1,p2," + ODD_PATIENT)), 1000, 0);
-    assertThat(result.matches()).hasSize(expectedIds(row -> !row.patient().equals(LONG_PATIENT), false).size());
+    assertThat(result.matches())
+        .hasSize(expectedIds(row -> !row.patient().equals(LONG_PATIENT), false).size());
     for (String json : result.matches()) {
       Observation obs = StrictFhir.parse(Observation.class, json);
       String id = obs.getIdElement().getIdPart();
@@ -223,26 +295,41 @@ class VitalObservationsTest {
   @Test
   void patientIdsWithOtherCharactersAndOverlongOnes() {
     SearchResult odd = search(Map.of("patient", List.of("Patient/" + ODD_PATIENT)), 10, 0);
-    assertThat(odd.matches()).singleElement().satisfies(json -> {
-      Observation obs = StrictFhir.parse(Observation.class, json);
-      assertThat(obs.getSubject().getReference()).isEqualTo("Patient/" + ODD_PATIENT);
-      assertThat(observations.read(obs.getIdElement().getIdPart()).block()).isEqualTo(json);
-    });
+    assertThat(odd.matches())
+        .singleElement()
+        .satisfies(
+            json -> {
+              Observation obs = StrictFhir.parse(Observation.class, json);
+              assertThat(obs.getSubject().getReference()).isEqualTo("Patient/" + ODD_PATIENT);
+              assertThat(observations.read(obs.getIdElement().getIdPart()).block()).isEqualTo(json);
+            });
     SearchResult overlong = search(Map.of("patient", List.of(LONG_PATIENT)), 10, 0);
-    assertThat(overlong.matches()).singleElement().satisfies(json -> {
-      String id = StrictFhir.parse(Observation.class, json).getIdElement().getIdPart();
-      assertThat(id).startsWith("vh-");
-      assertThat(observations.read(id).block()).as("documented: hashed ids are not readable").isNull();
-    });
+    assertThat(overlong.matches())
+        .singleElement()
+        .satisfies(
+            json -> {
+              String id = StrictFhir.parse(Observation.class, json).getIdElement().getIdPart();
+              assertThat(id).startsWith("vh-");
+              assertThat(observations.read(id).block())
+                  .as("documented: hashed ids are not readable")
+                  .isNull();
+            });
   }
 
   @Test
   void readOfAnAbsentOrMalformedIdIsEmpty() {
     Row row = ROWS.get(5);
     assertThat(observations.read(row.id()).block()).isNotNull();
-    assertThat(observations.read(VitalObservationId.of(row.patient(), row.code(), row.time().plusMillis(1)).value())
-        .block()).isNull();
-    assertThat(observations.read(VitalObservationId.of("p9", row.code(), row.time()).value()).block()).isNull();
+    assertThat(
+            observations
+                .read(
+                    VitalObservationId.of(row.patient(), row.code(), row.time().plusMillis(1))
+                        .value())
+                .block())
+        .isNull();
+    assertThat(
+            observations.read(VitalObservationId.of("p9", row.code(), row.time()).value()).block())
+        .isNull();
     assertThat(observations.read("vs-not-an-id").block()).isNull();
     assertThat(observations.read("123").block()).isNull();
   }
@@ -250,18 +337,42 @@ class VitalObservationsTest {
   @Test
   void searchesWithoutPatientOrWithUnknownParametersUnderStrictHandlingAreRefused() {
     assertThatThrownBy(() -> search(Map.of("category", List.of("vital-signs")), 10, 0))
-        .isInstanceOf(InvalidSearchException.class).hasMessageContaining("patient");
-    assertThatThrownBy(() -> observations.search(new SearchRequest("Observation", Map.of("patient", List.of("p1"),
-        "value-quantity", List.of("gt100")), 10, 0, true)).block())
-        .isInstanceOf(InvalidSearchException.class).hasMessageContaining("value-quantity");
-    assertThatThrownBy(() -> search(Map.of("patient", List.of("p1"), "date", List.of("ap2026")), 10, 0))
-        .isInstanceOf(InvalidSearchException.class).hasMessageContaining("date");
+        .isInstanceOf(InvalidSearchException.class)
+        .hasMessageContaining("patient");
+    assertThatThrownBy(
+            () ->
+                observations
+                    .search(
+                        new SearchRequest(
+                            "Observation",
+                            Map.of("patient", List.of("p1"), "value-quantity", List.of("gt100")),
+                            10,
+                            0,
+                            true))
+                    .block())
+        .isInstanceOf(InvalidSearchException.class)
+        .hasMessageContaining("value-quantity");
+    assertThatThrownBy(
+            () -> search(Map.of("patient", List.of("p1"), "date", List.of("ap2026")), 10, 0))
+        .isInstanceOf(InvalidSearchException.class)
+        .hasMessageContaining("date");
 
-    SearchResult lenient = search(Map.of("patient", List.of("p1"), "value-quantity", List.of("gt100"), "_sort",
-        List.of("code")), 5, 0);
+    SearchResult lenient =
+        search(
+            Map.of(
+                "patient",
+                List.of("p1"),
+                "value-quantity",
+                List.of("gt100"),
+                "_sort",
+                List.of("code")),
+            5,
+            0);
     assertThat(lenient.ignoredParameters()).containsExactlyInAnyOrder("value-quantity", "_sort");
     assertThat(lenient.matches()).hasSize(5);
-    assertThat(search(Map.of("patient", List.of("p1"), "category", List.of("laboratory")), 5, 0).matches())
+    assertThat(
+            search(Map.of("patient", List.of("p1"), "category", List.of("laboratory")), 5, 0)
+                .matches())
         .isEmpty();
   }
 
@@ -271,21 +382,30 @@ class VitalObservationsTest {
 
     assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.SEARCHSET);
     assertThat(entries(bundle)).containsExactlyElementsOf(expectedLastn("p1", 1));
-    assertThat(entries(bundle)).as("a reading the stream has not aggregated yet is found too")
+    assertThat(entries(bundle))
+        .as("a reading the stream has not aggregated yet is found too")
         .contains(ROWS.get(ROWS.size() - 1).id());
     for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-      assertThat(entry.getFullUrl()).endsWith("/fhir/Observation/" + entry.getResource().getIdElement().getIdPart());
+      assertThat(entry.getFullUrl())
+          .endsWith("/fhir/Observation/" + entry.getResource().getIdElement().getIdPart());
       assertThat(entry.getSearch().getMode()).isEqualTo(Bundle.SearchEntryMode.MATCH);
     }
   }
 
   @Test
   void lastnWithMaxThreeAndCodes() {
-    assertThat(entries(lastn("/fhir/Observation/$lastn?subject=Patient/p1&category=vital-signs&max=3")))
+    assertThat(
+            entries(
+                lastn("/fhir/Observation/$lastn?subject=Patient/p1&category=vital-signs&max=3")))
         .containsExactlyElementsOf(expectedLastn("p1", 3));
-    assertThat(entries(lastn("/fhir/Observation/$lastn?patient=p1&code=http://loinc.org|8310-5,8867-4&max=3")))
-        .containsExactlyElementsOf(expectedLastn("p1", 3).stream()
-            .filter(id -> id.contains("-83105-") || id.contains("-88674-")).toList());
+    assertThat(
+            entries(
+                lastn(
+                    "/fhir/Observation/$lastn?patient=p1&code=http://loinc.org|8310-5,8867-4&max=3")))
+        .containsExactlyElementsOf(
+            expectedLastn("p1", 3).stream()
+                .filter(id -> id.contains("-83105-") || id.contains("-88674-"))
+                .toList());
     assertThat(lastn("/fhir/Observation/$lastn?patient=nobody").getEntry()).isEmpty();
   }
 
@@ -300,8 +420,15 @@ class VitalObservationsTest {
 
   @Test
   void theExistingVitalsEndpointStillAnswers() {
-    client.get().uri("/api/v1/patients/p1/vitals?limit=3").exchange().expectStatus().isOk()
-        .expectBody().jsonPath("$.length()").isEqualTo(3);
+    client
+        .get()
+        .uri("/api/v1/patients/p1/vitals?limit=3")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.length()")
+        .isEqualTo(3);
   }
 
   private static Row add(String patient, String code, Instant time, double value, String unit) {
@@ -324,22 +451,27 @@ class VitalObservationsTest {
   /** Ids of the rows matching, in search order (time, then code, then patient). */
   private static List<String> expectedIds(Predicate<Row> filter, boolean ascending) {
     Comparator<Row> byTime = Comparator.comparing(Row::time);
-    Comparator<Row> order = (ascending ? byTime : byTime.reversed()).thenComparing(Row::code)
-        .thenComparing(Row::patient);
+    Comparator<Row> order =
+        (ascending ? byTime : byTime.reversed())
+            .thenComparing(Row::code)
+            .thenComparing(Row::patient);
     return ROWS.stream().filter(filter).sorted(order).map(Row::id).distinct().toList();
   }
 
   /** Ids of the newest {@code max} readings per code, codes in order. */
   private static List<String> expectedLastn(String patient, int max) {
     Map<String, List<Row>> byCode = new LinkedHashMap<>();
-    ROWS.stream().filter(row -> row.patient().equals(patient)).sorted(Comparator.comparing(Row::code)
-        .thenComparing(Row::time, Comparator.reverseOrder()))
+    ROWS.stream()
+        .filter(row -> row.patient().equals(patient))
+        .sorted(Comparator.comparing(Row::code).thenComparing(Row::time, Comparator.reverseOrder()))
         .forEach(row -> byCode.computeIfAbsent(row.code(), code -> new ArrayList<>()).add(row));
     return byCode.values().stream().flatMap(rows -> rows.stream().limit(max)).map(Row::id).toList();
   }
 
   private static SearchResult search(Map<String, List<String>> parameters, int count, int offset) {
-    return observations.search(new SearchRequest("Observation", parameters, count, offset, false)).block();
+    return observations
+        .search(new SearchRequest("Observation", parameters, count, offset, false))
+        .block();
   }
 
   /** Every page of a search, checking the paging contract on the way; the ids in order. */
@@ -362,24 +494,43 @@ class VitalObservationsTest {
   }
 
   private static Bundle lastn(String uri) {
-    String json = client.get().uri(uri).exchange()
-        .expectStatus().isOk()
-        .expectHeader().contentTypeCompatibleWith("application/fhir+json")
-        .expectBody(String.class).returnResult().getResponseBody();
+    String json =
+        client
+            .get()
+            .uri(uri)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectHeader()
+            .contentTypeCompatibleWith("application/fhir+json")
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
     return StrictFhir.parse(Bundle.class, json);
   }
 
   private static List<String> entries(Bundle bundle) {
-    return bundle.getEntry().stream().map(entry -> entry.getResource().getIdElement().getIdPart()).toList();
+    return bundle.getEntry().stream()
+        .map(entry -> entry.getResource().getIdElement().getIdPart())
+        .toList();
   }
 
   private static void assertOutcome(String uri, String mentioned) {
-    String json = client.get().uri(uri).exchange()
-        .expectStatus().isBadRequest()
-        .expectHeader().contentTypeCompatibleWith("application/fhir+json")
-        .expectBody(String.class).returnResult().getResponseBody();
+    String json =
+        client
+            .get()
+            .uri(uri)
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectHeader()
+            .contentTypeCompatibleWith("application/fhir+json")
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
     OperationOutcome outcome = StrictFhir.parse(OperationOutcome.class, json);
-    assertThat(outcome.getIssueFirstRep().getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+    assertThat(outcome.getIssueFirstRep().getSeverity())
+        .isEqualTo(OperationOutcome.IssueSeverity.ERROR);
     assertThat(outcome.getIssueFirstRep().getDiagnostics()).as(uri).contains(mentioned);
   }
 }

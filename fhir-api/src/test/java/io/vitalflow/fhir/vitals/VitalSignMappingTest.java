@@ -2,13 +2,15 @@ package io.vitalflow.fhir.vitals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import io.vitalflow.schemas.VitalSign;
+import io.vitalflow.schemas.VitalSignType;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
-
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
@@ -17,10 +19,6 @@ import org.hl7.fhir.r4.model.StringType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
-import io.vitalflow.schemas.VitalSign;
-import io.vitalflow.schemas.VitalSignType;
 
 class VitalSignMappingTest {
 
@@ -33,23 +31,31 @@ class VitalSignMappingTest {
   @EnumSource(VitalSignType.class)
   void aReadingSurvivesTheRoundTripThroughFhirJson(VitalSignType type) {
     double value = type.min() + (type.max() - type.min()) / 3;
-    VitalSign reading = new VitalSign(READING_ID, "p-1", "monitor-7", type.code(), value, type.unit(), EFFECTIVE,
-        RECEIVED);
+    VitalSign reading =
+        new VitalSign(
+            READING_ID, "p-1", "monitor-7", type.code(), value, type.unit(), EFFECTIVE, RECEIVED);
 
-    String json = StrictFhir.encode(VitalSignMapping.toObservation(reading, RECEIVED.plusSeconds(1)));
+    String json =
+        StrictFhir.encode(VitalSignMapping.toObservation(reading, RECEIVED.plusSeconds(1)));
     Observation parsed = StrictFhir.parse(Observation.class, json);
 
-    assertThat(VitalSignMapping.fromObservation(parsed, READING_ID, RECEIVED, SKEW)).containsExactly(reading);
+    assertThat(VitalSignMapping.fromObservation(parsed, READING_ID, RECEIVED, SKEW))
+        .containsExactly(reading);
   }
 
   @Test
   void theObservationFollowsTheVitalSignsProfile() {
-    VitalSign reading = new VitalSign("r-1", "p-1", "monitor-7", "8310-5", 37.2, "Cel", EFFECTIVE, RECEIVED);
-    Observation obs = StrictFhir.parse(Observation.class,
-        StrictFhir.encode(VitalSignMapping.toObservation(reading, RECEIVED)));
+    VitalSign reading =
+        new VitalSign("r-1", "p-1", "monitor-7", "8310-5", 37.2, "Cel", EFFECTIVE, RECEIVED);
+    Observation obs =
+        StrictFhir.parse(
+            Observation.class,
+            StrictFhir.encode(VitalSignMapping.toObservation(reading, RECEIVED)));
 
-    assertThat(obs.getIdElement().getIdPart()).isEqualTo(VitalObservationId.of("p-1", "8310-5", EFFECTIVE).value());
-    assertThat(obs.getMeta().getProfile()).extracting(p -> p.getValue())
+    assertThat(obs.getIdElement().getIdPart())
+        .isEqualTo(VitalObservationId.of("p-1", "8310-5", EFFECTIVE).value());
+    assertThat(obs.getMeta().getProfile())
+        .extracting(p -> p.getValue())
         .contains("http://hl7.org/fhir/StructureDefinition/vitalsigns");
     assertThat(obs.getMeta().getLastUpdated()).isEqualTo(Date.from(RECEIVED));
     assertThat(obs.getStatus()).isEqualTo(Observation.ObservationStatus.FINAL);
@@ -72,39 +78,80 @@ class VitalSignMappingTest {
 
   @Test
   void fahrenheitBecomesCelsius() {
-    Observation obs = observation("8310-5", new Quantity().setValue(new BigDecimal("98.6"))
-        .setSystem("http://unitsofmeasure.org").setCode("[degF]").setUnit("°F"));
+    Observation obs =
+        observation(
+            "8310-5",
+            new Quantity()
+                .setValue(new BigDecimal("98.6"))
+                .setSystem("http://unitsofmeasure.org")
+                .setCode("[degF]")
+                .setUnit("°F"));
 
     List<VitalSign> readings = VitalSignMapping.fromObservation(obs, READING_ID, RECEIVED, SKEW);
 
-    assertThat(readings).singleElement().satisfies(reading -> {
-      assertThat(reading.getValue()).isEqualTo(37.0);
-      assertThat(reading.getUnit()).isEqualTo("Cel");
-      assertThat(reading.getCode()).isEqualTo("8310-5");
-      assertThat(reading.getPatientId()).isEqualTo("p-1");
-      assertThat(reading.getDeviceId()).isEqualTo("fhir-api");
-      assertThat(reading.getReadingId()).isEqualTo(READING_ID);
-      assertThat(reading.getEffectiveTime()).isEqualTo(EFFECTIVE);
-      assertThat(reading.getReceivedTime()).isEqualTo(RECEIVED);
-    });
+    assertThat(readings)
+        .singleElement()
+        .satisfies(
+            reading -> {
+              assertThat(reading.getValue()).isEqualTo(37.0);
+              assertThat(reading.getUnit()).isEqualTo("Cel");
+              assertThat(reading.getCode()).isEqualTo("8310-5");
+              assertThat(reading.getPatientId()).isEqualTo("p-1");
+              assertThat(reading.getDeviceId()).isEqualTo("fhir-api");
+              assertThat(reading.getReadingId()).isEqualTo(READING_ID);
+              assertThat(reading.getEffectiveTime()).isEqualTo(EFFECTIVE);
+              assertThat(reading.getReceivedTime()).isEqualTo(RECEIVED);
+            });
   }
 
   @Test
   void aBloodPressurePanelGivesTwoReadingsInMillimetresOfMercury() {
     Observation panel = observation("85354-9", null);
     panel.setDevice(new Reference("Device/cuff-2"));
-    panel.addComponent().setValue(new Quantity(16).setSystem("http://unitsofmeasure.org").setCode("kPa"))
-        .getCode().addCoding().setSystem("http://loinc.org").setCode("8480-6");
-    panel.addComponent().setValue(new Quantity(80).setSystem("http://unitsofmeasure.org").setCode("mm[Hg]"))
-        .getCode().addCoding().setSystem("http://loinc.org").setCode("8462-4");
-    panel.addComponent().setValue(new Quantity(93).setCode("mm[Hg]"))
-        .getCode().addCoding().setSystem("http://loinc.org").setCode("8478-0");
+    panel
+        .addComponent()
+        .setValue(new Quantity(16).setSystem("http://unitsofmeasure.org").setCode("kPa"))
+        .getCode()
+        .addCoding()
+        .setSystem("http://loinc.org")
+        .setCode("8480-6");
+    panel
+        .addComponent()
+        .setValue(new Quantity(80).setSystem("http://unitsofmeasure.org").setCode("mm[Hg]"))
+        .getCode()
+        .addCoding()
+        .setSystem("http://loinc.org")
+        .setCode("8462-4");
+    panel
+        .addComponent()
+        .setValue(new Quantity(93).setCode("mm[Hg]"))
+        .getCode()
+        .addCoding()
+        .setSystem("http://loinc.org")
+        .setCode("8478-0");
 
     List<VitalSign> readings = VitalSignMapping.fromObservation(panel, READING_ID, RECEIVED, SKEW);
 
-    assertThat(readings).containsExactly(
-        new VitalSign(READING_ID + "-8480-6", "p-1", "cuff-2", "8480-6", 120.01, "mm[Hg]", EFFECTIVE, RECEIVED),
-        new VitalSign(READING_ID + "-8462-4", "p-1", "cuff-2", "8462-4", 80.0, "mm[Hg]", EFFECTIVE, RECEIVED));
+    assertThat(readings)
+        .containsExactly(
+            new VitalSign(
+                READING_ID + "-8480-6",
+                "p-1",
+                "cuff-2",
+                "8480-6",
+                120.01,
+                "mm[Hg]",
+                EFFECTIVE,
+                RECEIVED),
+            new VitalSign(
+                READING_ID + "-8462-4",
+                "p-1",
+                "cuff-2",
+                "8462-4",
+                80.0,
+                "mm[Hg]",
+                EFFECTIVE,
+                RECEIVED));
   }
 
   @Test
@@ -148,11 +195,15 @@ class VitalSignMappingTest {
     assertThat(map(day)).as("a day, not an instant").isEmpty();
 
     Observation old = heartRate();
-    old.setEffective(new DateTimeType(Date.from(RECEIVED.minus(8, ChronoUnit.DAYS)), TemporalPrecisionEnum.SECOND));
+    old.setEffective(
+        new DateTimeType(
+            Date.from(RECEIVED.minus(8, ChronoUnit.DAYS)), TemporalPrecisionEnum.SECOND));
     assertThat(map(old)).as("older than readings are kept").isEmpty();
 
     Observation future = heartRate();
-    future.setEffective(new DateTimeType(Date.from(RECEIVED.plus(1, ChronoUnit.HOURS)), TemporalPrecisionEnum.SECOND));
+    future.setEffective(
+        new DateTimeType(
+            Date.from(RECEIVED.plus(1, ChronoUnit.HOURS)), TemporalPrecisionEnum.SECOND));
     assertThat(map(future)).as("in the future").isEmpty();
 
     Observation error = heartRate();
@@ -164,10 +215,13 @@ class VitalSignMappingTest {
   @Test
   void theClockSkewIsASetting() {
     Observation ahead = heartRate();
-    ahead.setEffective(new DateTimeType(Date.from(RECEIVED.plusSeconds(10)), TemporalPrecisionEnum.SECOND));
+    ahead.setEffective(
+        new DateTimeType(Date.from(RECEIVED.plusSeconds(10)), TemporalPrecisionEnum.SECOND));
 
     assertThat(VitalSignMapping.fromObservation(ahead, READING_ID, RECEIVED, SKEW)).isEmpty();
-    assertThat(VitalSignMapping.fromObservation(ahead, READING_ID, RECEIVED, Duration.ofSeconds(15))).hasSize(1);
+    assertThat(
+            VitalSignMapping.fromObservation(ahead, READING_ID, RECEIVED, Duration.ofSeconds(15)))
+        .hasSize(1);
   }
 
   @Test
@@ -175,7 +229,9 @@ class VitalSignMappingTest {
     Observation obs = heartRate();
     obs.setCategory(null);
     obs.setSubject(new Reference("https://ehr.example/fhir/Patient/p-9"));
-    assertThat(map(obs)).singleElement().satisfies(reading -> assertThat(reading.getPatientId()).isEqualTo("p-9"));
+    assertThat(map(obs))
+        .singleElement()
+        .satisfies(reading -> assertThat(reading.getPatientId()).isEqualTo("p-9"));
   }
 
   private static List<VitalSign> map(Observation obs) {
@@ -183,13 +239,16 @@ class VitalSignMappingTest {
   }
 
   private static Observation heartRate() {
-    return observation("8867-4", new Quantity(72).setSystem("http://unitsofmeasure.org").setCode("/min"));
+    return observation(
+        "8867-4", new Quantity(72).setSystem("http://unitsofmeasure.org").setCode("/min"));
   }
 
   private static Observation observation(String loinc, Quantity value) {
     Observation obs = new Observation();
     obs.setStatus(Observation.ObservationStatus.FINAL);
-    obs.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/observation-category")
+    obs.addCategory()
+        .addCoding()
+        .setSystem("http://terminology.hl7.org/CodeSystem/observation-category")
         .setCode("vital-signs");
     obs.getCode().addCoding().setSystem("http://loinc.org").setCode(loinc);
     obs.setSubject(new Reference("Patient/p-1"));

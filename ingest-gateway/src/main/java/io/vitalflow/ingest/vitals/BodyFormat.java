@@ -16,7 +16,9 @@ enum BodyFormat {
     this.mediaType = mediaType;
   }
 
-  /** The format of a request's content type; the request mapping has already ruled out the others. */
+  /**
+   * The format of a request's content type; the request mapping has already ruled out the others.
+   */
   static BodyFormat of(MediaType contentType) {
     for (BodyFormat format : values()) {
       if (format.mediaType.isCompatibleWith(contentType)) {

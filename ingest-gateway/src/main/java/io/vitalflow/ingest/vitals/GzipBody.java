@@ -1,5 +1,7 @@
 package io.vitalflow.ingest.vitals;
 
+import io.vitalflow.ingest.vitals.parse.BodyTooLargeException;
+import io.vitalflow.ingest.vitals.parse.MalformedBodyException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -7,24 +9,21 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
-
 import org.springframework.http.HttpHeaders;
 
-import io.vitalflow.ingest.vitals.parse.BodyTooLargeException;
-import io.vitalflow.ingest.vitals.parse.MalformedBodyException;
-
 /**
- * {@code Content-Encoding} of a request body: none or {@code identity} as is, {@code gzip} inflated with
- * {@code max-body-size} applied to the inflated bytes (a small bomb must not become a large body), anything
- * else refused with 415. Inflating is CPU work on at most {@code max-body-size} bytes, like the parsing
- * after it.
+ * {@code Content-Encoding} of a request body: none or {@code identity} as is, {@code gzip} inflated
+ * with {@code max-body-size} applied to the inflated bytes (a small bomb must not become a large
+ * body), anything else refused with 415. Inflating is CPU work on at most {@code max-body-size}
+ * bytes, like the parsing after it.
  */
 final class GzipBody {
 
-  private GzipBody() {
-  }
+  private GzipBody() {}
 
-  /** Whether the body is gzip-encoded; throws the 415 for an encoding other than gzip or identity. */
+  /**
+   * Whether the body is gzip-encoded; throws the 415 for an encoding other than gzip or identity.
+   */
   static boolean isGzip(HttpHeaders headers) {
     List<String> values = headers.getValuesAsList(HttpHeaders.CONTENT_ENCODING);
     boolean gzip = false;
@@ -49,7 +48,8 @@ final class GzipBody {
    * @throws MalformedBodyException when the bytes are not one valid gzip stream
    */
   static byte[] inflate(byte[] compressed, int maxBytes, BodyTooLargeException tooLarge) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBytes, Math.max(1024, compressed.length * 4)));
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(Math.min(maxBytes, Math.max(1024, compressed.length * 4)));
     byte[] chunk = new byte[16 * 1024];
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), chunk.length)) {
       for (int read = in.read(chunk); read >= 0; read = in.read(chunk)) {
@@ -59,8 +59,8 @@ final class GzipBody {
         out.write(chunk, 0, read);
       }
     } catch (IOException e) {
-      throw new MalformedBodyException("The body is not a valid gzip stream (Content-Encoding: gzip): "
-          + describe(e), e);
+      throw new MalformedBodyException(
+          "The body is not a valid gzip stream (Content-Encoding: gzip): " + describe(e), e);
     }
     return out.toByteArray();
   }

@@ -6,8 +6,9 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * A {@code Content-Encoding} other than {@code gzip} (or {@code identity}): 415 with problem details and
- * {@code Accept-Encoding: gzip} (RFC 7694), so the client learns what it may send instead.
+ * A {@code Content-Encoding} other than {@code gzip} (or {@code identity}): 415 with problem
+ * details and {@code Accept-Encoding: gzip} (RFC 7694), so the client learns what it may send
+ * instead.
  */
 final class UnsupportedContentEncodingException extends ErrorResponseException {
 
@@ -15,9 +16,15 @@ final class UnsupportedContentEncodingException extends ErrorResponseException {
   private static final int MAX_SHOWN = 64;
 
   UnsupportedContentEncodingException(String encoding) {
-    super(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemDetail.forStatusAndDetail(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-        "Content-Encoding '" + shown(encoding) + "' is not supported; send the body uncompressed or with"
-            + " Content-Encoding: gzip."), null);
+    super(
+        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+            "Content-Encoding '"
+                + shown(encoding)
+                + "' is not supported; send the body uncompressed or with"
+                + " Content-Encoding: gzip."),
+        null);
     getHeaders().set(HttpHeaders.ACCEPT_ENCODING, "gzip");
   }
 

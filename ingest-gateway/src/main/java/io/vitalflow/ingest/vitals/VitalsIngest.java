@@ -1,12 +1,5 @@
 package io.vitalflow.ingest.vitals;
 
-import java.time.Clock;
-import java.time.Duration;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
-
 import ca.uhn.fhir.context.FhirContext;
 import io.vitalflow.ingest.IngestProperties;
 import io.vitalflow.ingest.vitals.parse.BodyParser;
@@ -19,15 +12,21 @@ import io.vitalflow.ingest.vitals.parse.ParsedBatch;
 import io.vitalflow.ingest.vitals.publish.VitalsPublisher;
 import io.vitalflow.ingest.vitals.validate.ReadingValidator;
 import io.vitalflow.ingest.vitals.validate.ValidatedBatch;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * The use case: take one request body apart, validate every reading, put the valid ones on Kafka and answer
- * with what was accepted and what was not, only once the broker has acknowledged.
+ * The use case: take one request body apart, validate every reading, put the valid ones on Kafka
+ * and answer with what was accepted and what was not, only once the broker has acknowledged.
  *
- * <p>Parsing and validation are CPU work without I/O (about a million readings a second on one core), so they
- * run on the thread that received the body; only the Kafka send, which can block, moves elsewhere.
+ * <p>Parsing and validation are CPU work without I/O (about a million readings a second on one
+ * core), so they run on the thread that received the body; only the Kafka send, which can block,
+ * moves elsewhere.
  */
 @Component
 final class VitalsIngest {
@@ -47,12 +46,14 @@ final class VitalsIngest {
     this.properties = properties;
     this.publisher = publisher;
     this.metrics = metrics;
-    this.validator = new ReadingValidator(Clock.systemUTC(), properties.clockSkew(), properties.maxAge());
+    this.validator =
+        new ReadingValidator(Clock.systemUTC(), properties.clockSkew(), properties.maxAge());
     JsonFactory jsonFactory = new JsonFactory();
     this.json = new JsonBodyParser(jsonFactory);
     this.ndjson = new NdjsonBodyParser(jsonFactory);
     this.fhir = new FhirBodyParser(FhirContext.forR4Cached());
-    // the producer gives up after max.block.ms + delivery.timeout.ms; this is the belt to those braces
+    // the producer gives up after max.block.ms + delivery.timeout.ms; this is the belt to those
+    // braces
     this.answerTimeout = properties.deliveryTimeout().multipliedBy(2).plusSeconds(1);
   }
 
@@ -60,7 +61,8 @@ final class VitalsIngest {
    * Ingests one body.
    *
    * @return the outcome, once every accepted reading is acknowledged by the broker; errors with
-   *     {@link MalformedBodyException}, {@link BodyTooLargeException} or {@link BrokerUnavailableException}
+   *     {@link MalformedBodyException}, {@link BodyTooLargeException} or {@link
+   *     BrokerUnavailableException}
    */
   Mono<ValidatedBatch> ingest(BodyFormat format, byte[] body) {
     ParsedBatch parsed = parser(format).parse(body, properties.maxBatchSize());
@@ -71,22 +73,29 @@ final class VitalsIngest {
     ValidatedBatch validated = validator.validate(parsed);
     metrics.rejected(validated.rejected());
     if (!validated.rejected().isEmpty() && log.isDebugEnabled()) {
-      log.debug("{} of {} items rejected: {}", validated.rejected().size(), parsed.items(), validated.rejected());
+      log.debug(
+          "{} of {} items rejected: {}",
+          validated.rejected().size(),
+          parsed.items(),
+          validated.rejected());
     }
     if (validated.accepted().isEmpty()) {
       return Mono.just(validated);
     }
     long started = System.nanoTime();
-    return publisher.publish(validated.accepted())
+    return publisher
+        .publish(validated.accepted())
         .timeout(answerTimeout)
-        .doOnSuccess(done -> {
-          metrics.produced(System.nanoTime() - started, true);
-          metrics.accepted(validated.accepted().size());
-        })
-        .onErrorMap(e -> {
-          metrics.produced(System.nanoTime() - started, false);
-          return new BrokerUnavailableException(properties.retryAfter(), e);
-        })
+        .doOnSuccess(
+            done -> {
+              metrics.produced(System.nanoTime() - started, true);
+              metrics.accepted(validated.accepted().size());
+            })
+        .onErrorMap(
+            e -> {
+              metrics.produced(System.nanoTime() - started, false);
+              return new BrokerUnavailableException(properties.retryAfter(), e);
+            })
         .thenReturn(validated);
   }
 

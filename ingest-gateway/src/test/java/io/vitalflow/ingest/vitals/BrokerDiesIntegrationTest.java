@@ -4,11 +4,13 @@ import static io.vitalflow.ingest.vitals.Payloads.heartRate;
 import static io.vitalflow.ingest.vitals.Payloads.patient;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitalflow.ingest.IngestGatewayApplication;
+import io.vitalflow.kafka.TopicAdmin;
+import io.vitalflow.local.LocalKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,13 +20,10 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.FileSystemUtils;
 
-import io.vitalflow.local.LocalKafka;
-import io.vitalflow.kafka.TopicAdmin;
-import io.vitalflow.ingest.IngestGatewayApplication;
-
 /**
- * The broker the gateway has been writing to dies (its own broker, not the shared one): the next request
- * must not be acknowledged, but answered 503 with {@code Retry-After} once the delivery timeout passes.
+ * The broker the gateway has been writing to dies (its own broker, not the shared one): the next
+ * request must not be acknowledged, but answered 503 with {@code Retry-After} once the delivery
+ * timeout passes.
  */
 class BrokerDiesIntegrationTest {
 
@@ -38,12 +37,17 @@ class BrokerDiesIntegrationTest {
     dir = Files.createTempDirectory("ingest-broker-dies-");
     kafka = LocalKafka.start(dir, 0, "256m");
     TopicAdmin.ensureTopics(kafka.bootstrapServers(), "", (short) 1);
-    app = IngestGatewayApplication.builder().run("--server.port=0",
-        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-        "--vitalflow.ingest.delivery-timeout=3s");
-    client = WebTestClient.bindToServer()
-        .baseUrl("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"))
-        .responseTimeout(Duration.ofSeconds(30)).build();
+    app =
+        IngestGatewayApplication.builder()
+            .run(
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--vitalflow.ingest.delivery-timeout=3s");
+    client =
+        WebTestClient.bindToServer()
+            .baseUrl("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"))
+            .responseTimeout(Duration.ofSeconds(30))
+            .build();
   }
 
   @AfterAll
@@ -64,14 +68,22 @@ class BrokerDiesIntegrationTest {
     kafka.kill();
 
     long started = System.nanoTime();
-    post().expectStatus().isEqualTo(503)
-        .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "5")
-        .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    post()
+        .expectStatus()
+        .isEqualTo(503)
+        .expectHeader()
+        .valueEquals(HttpHeaders.RETRY_AFTER, "5")
+        .expectHeader()
+        .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
   }
 
   private static WebTestClient.ResponseSpec post() {
-    return client.post().uri(VitalsController.PATH).contentType(MediaType.APPLICATION_NDJSON)
-        .bodyValue(heartRate(patient(), 70) + "\n" + heartRate(patient(), 71)).exchange();
+    return client
+        .post()
+        .uri(VitalsController.PATH)
+        .contentType(MediaType.APPLICATION_NDJSON)
+        .bodyValue(heartRate(patient(), 70) + "\n" + heartRate(patient(), 71))
+        .exchange();
   }
 }

@@ -7,8 +7,7 @@ import java.util.UUID;
 /** Request bodies for the tests. */
 public final class Payloads {
 
-  private Payloads() {
-  }
+  private Payloads() {}
 
   static String patient() {
     return "p-" + UUID.randomUUID();
@@ -18,7 +17,8 @@ public final class Payloads {
     return Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.MILLIS).toString();
   }
 
-  static String reading(String id, String patient, String code, double value, String unit, String time) {
+  static String reading(
+      String id, String patient, String code, double value, String unit, String time) {
     return """
         {"id":"%s","patientId":"%s","deviceId":"monitor-7","code":"%s","value":%s,"unit":"%s","effectiveTime":"%s"}"""
         .formatted(id, patient, code, value, unit, time);
@@ -28,7 +28,8 @@ public final class Payloads {
     return reading(UUID.randomUUID().toString(), patient, "8867-4", value, "/min", recently());
   }
 
-  public static String observation(String id, String patient, String code, double value, String unit, String time) {
+  public static String observation(
+      String id, String patient, String code, double value, String unit, String time) {
     return """
         {"resourceType":"Observation","id":"%s","status":"final",
          "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category",
@@ -41,8 +42,8 @@ public final class Payloads {
         .formatted(id, code, patient, time, value, unit, unit);
   }
 
-  public static String bloodPressurePanel(String id, String patient, double systolic, double diastolic, String unit,
-      String time) {
+  public static String bloodPressurePanel(
+      String id, String patient, double systolic, double diastolic, String unit, String time) {
     return """
         {"resourceType":"Observation","id":"%s","status":"final",
          "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category",
@@ -62,7 +63,11 @@ public final class Payloads {
   public static String bundle(String... resources) {
     StringBuilder entries = new StringBuilder();
     for (String resource : resources) {
-      entries.append(entries.length() == 0 ? "" : ",").append("{\"resource\":").append(resource).append('}');
+      entries
+          .append(entries.length() == 0 ? "" : ",")
+          .append("{\"resource\":")
+          .append(resource)
+          .append('}');
     }
     return "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[" + entries + "]}";
   }

@@ -1,5 +1,8 @@
 package io.vitalflow.loadgen.abuse;
 
+import io.vitalflow.loadgen.engine.HttpLoadClient;
+import io.vitalflow.loadgen.engine.Outcome;
+import io.vitalflow.loadgen.engine.Workload;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
@@ -14,22 +17,20 @@ import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.vitalflow.loadgen.engine.HttpLoadClient;
-import io.vitalflow.loadgen.engine.Outcome;
-import io.vitalflow.loadgen.engine.Workload;
-
 /**
- * The well-behaved clients beside the attacks: every other iteration an NDJSON batch of heart-rate readings with
- * unique reading ids (and, per patient, unique effective milliseconds, so each stored row names its reading), the
- * others a FHIR Patient create followed at once by its read (read-your-writes). What the platform acknowledged is
- * kept, to be looked for in the stores afterwards.
+ * The well-behaved clients beside the attacks: every other iteration an NDJSON batch of heart-rate
+ * readings with unique reading ids (and, per patient, unique effective milliseconds, so each stored
+ * row names its reading), the others a FHIR Patient create followed at once by its read
+ * (read-your-writes). What the platform acknowledged is kept, to be looked for in the stores
+ * afterwards.
  */
 final class NormalTraffic implements Workload {
 
   static final String INGEST = "ingest batch";
   static final String FHIR = "fhir create+read";
   static final String FHIR_JSON = "application/fhir+json";
-  private static final Pattern RESOURCE_ID = Pattern.compile("\"id\"\\s*:\\s*\"([A-Za-z0-9.-]{1,64})\"");
+  private static final Pattern RESOURCE_ID =
+      Pattern.compile("\"id\"\\s*:\\s*\"([A-Za-z0-9.-]{1,64})\"");
 
   private final HttpLoadClient http;
   private final URI vitals;
@@ -40,8 +41,10 @@ final class NormalTraffic implements Workload {
   private final AtomicLong iterations = new AtomicLong();
   private final AtomicLong readingSequence = new AtomicLong();
   private final Map<String, AtomicLong> lastMillis = new ConcurrentHashMap<>();
+
   /** Acknowledged readings: patient id to the effective epoch milliseconds of each. */
   private final Map<String, Set<Long>> acknowledged = new ConcurrentHashMap<>();
+
   private final Queue<String> acknowledgedLines = new ConcurrentLinkedQueue<>();
   private final Set<String> created = ConcurrentHashMap.newKeySet();
 
@@ -68,50 +71,78 @@ final class NormalTraffic implements Workload {
     String firstLine = null;
     for (int i = 0; i < batch; i++) {
       millis[i] = nextMillis(patient);
-      String line = "{\"id\":\"" + prefix + "-r" + readingSequence.incrementAndGet() + "\",\"patientId\":\"" + patient
-          + "\",\"deviceId\":\"" + prefix + "-d\",\"code\":\"8867-4\",\"value\":" + (55 + random.nextInt(40))
-          + ",\"unit\":\"/min\",\"effectiveTime\":\"" + Instant.ofEpochMilli(millis[i]) + "\"}\n";
+      String line =
+          "{\"id\":\""
+              + prefix
+              + "-r"
+              + readingSequence.incrementAndGet()
+              + "\",\"patientId\":\""
+              + patient
+              + "\",\"deviceId\":\""
+              + prefix
+              + "-d\",\"code\":\"8867-4\",\"value\":"
+              + (55 + random.nextInt(40))
+              + ",\"unit\":\"/min\",\"effectiveTime\":\""
+              + Instant.ofEpochMilli(millis[i])
+              + "\"}\n";
       firstLine = firstLine == null ? line : firstLine;
       body.append(line);
     }
     String sample = firstLine;
-    return http.post(vitals, "application/x-ndjson", body.toString()).handle((answer, error) -> {
-      String failure = error != null ? HttpLoadClient.failureKind(error)
-          : answer.status() == 200 ? null : "HTTP " + answer.status();
-      if (failure == null) {
-        Set<Long> stored = acknowledged.computeIfAbsent(patient, p -> ConcurrentHashMap.newKeySet());
-        for (long m : millis) {
-          stored.add(m);
-        }
-        if (acknowledgedLines.size() < 1000) {
-          acknowledgedLines.add(sample);
-        }
-      }
-      return new Outcome(INGEST, failure);
-    });
+    return http.post(vitals, "application/x-ndjson", body.toString())
+        .handle(
+            (answer, error) -> {
+              String failure =
+                  error != null
+                      ? HttpLoadClient.failureKind(error)
+                      : answer.status() == 200 ? null : "HTTP " + answer.status();
+              if (failure == null) {
+                Set<Long> stored =
+                    acknowledged.computeIfAbsent(patient, p -> ConcurrentHashMap.newKeySet());
+                for (long m : millis) {
+                  stored.add(m);
+                }
+                if (acknowledgedLines.size() < 1000) {
+                  acknowledgedLines.add(sample);
+                }
+              }
+              return new Outcome(INGEST, failure);
+            });
   }
 
   /** A Patient create, then its read: both must succeed for the iteration to count. */
   CompletableFuture<Outcome> createAndRead(RandomGenerator random) {
     String family = "Normal" + Long.toString(random.nextLong(1L << 40), 36);
-    String body = "{\"resourceType\":\"Patient\",\"active\":true,\"name\":[{\"family\":\"" + family
-        + "\",\"given\":[\"Abuse\"]}],\"gender\":\"unknown\",\"birthDate\":\"1970-01-01\"}";
-    return http.post(patients, FHIR_JSON, body).thenCompose(answer -> {
-      if (answer.status() != 201) {
-        return CompletableFuture.completedFuture(Outcome.failed(FHIR, "create: HTTP " + answer.status()));
-      }
-      String id = createdId(answer);
-      if (id == null) {
-        return CompletableFuture.completedFuture(Outcome.failed(FHIR, "create without id"));
-      }
-      created.add(id);
-      return http.get(URI.create(patients + "/" + id), FHIR_JSON).thenApply(read ->
-          read.status() == 200 && read.body().contains(family) ? Outcome.ok(FHIR)
-              : Outcome.failed(FHIR, "read after create: HTTP " + read.status()));
-    }).exceptionally(error -> Outcome.failed(FHIR, HttpLoadClient.failureKind(error)));
+    String body =
+        "{\"resourceType\":\"Patient\",\"active\":true,\"name\":[{\"family\":\""
+            + family
+            + "\",\"given\":[\"Abuse\"]}],\"gender\":\"unknown\",\"birthDate\":\"1970-01-01\"}";
+    return http.post(patients, FHIR_JSON, body)
+        .thenCompose(
+            answer -> {
+              if (answer.status() != 201) {
+                return CompletableFuture.completedFuture(
+                    Outcome.failed(FHIR, "create: HTTP " + answer.status()));
+              }
+              String id = createdId(answer);
+              if (id == null) {
+                return CompletableFuture.completedFuture(Outcome.failed(FHIR, "create without id"));
+              }
+              created.add(id);
+              return http.get(URI.create(patients + "/" + id), FHIR_JSON)
+                  .thenApply(
+                      read ->
+                          read.status() == 200 && read.body().contains(family)
+                              ? Outcome.ok(FHIR)
+                              : Outcome.failed(FHIR, "read after create: HTTP " + read.status()));
+            })
+        .exceptionally(error -> Outcome.failed(FHIR, HttpLoadClient.failureKind(error)));
   }
 
-  /** The id of a created resource from {@code Location} ({@code .../Patient/{id}/_history/1}) or the body. */
+  /**
+   * The id of a created resource from {@code Location} ({@code .../Patient/{id}/_history/1}) or the
+   * body.
+   */
   static String createdId(HttpLoadClient.Answer answer) {
     String location = answer.header("Location");
     if (location != null) {
@@ -152,7 +183,10 @@ final class NormalTraffic implements Workload {
     return created;
   }
 
-  /** One acknowledged NDJSON line, to be resent by the reused-id probe; null before the first acknowledgement. */
+  /**
+   * One acknowledged NDJSON line, to be resent by the reused-id probe; null before the first
+   * acknowledgement.
+   */
   String acknowledgedLine() {
     return acknowledgedLines.peek();
   }

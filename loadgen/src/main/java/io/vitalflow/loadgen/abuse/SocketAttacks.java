@@ -2,8 +2,8 @@ package io.vitalflow.loadgen.abuse;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.StandardSocketOptions;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -21,20 +21,22 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-
 import org.HdrHistogram.Histogram;
 
 /**
- * Slowloris, slow bodies and the connection flood on raw sockets, all on one thread with one selector (so thousands
- * of connections cost no threads). Each kind keeps its connections up while it runs: one the server ends is
- * recorded (its answer or close, and after how long) and opened again. Everything stops by itself at the deadline
- * given to {@link #run}; no connection outlives it.
+ * Slowloris, slow bodies and the connection flood on raw sockets, all on one thread with one
+ * selector (so thousands of connections cost no threads). Each kind keeps its connections up while
+ * it runs: one the server ends is recorded (its answer or close, and after how long) and opened
+ * again. Everything stops by itself at the deadline given to {@link #run}; no connection outlives
+ * it.
  */
 final class SocketAttacks {
 
   /** The attacks. */
   enum Kind {
-    SLOWLORIS("slowloris"), SLOW_BODY("slow bodies"), FLOOD("connection flood");
+    SLOWLORIS("slowloris"),
+    SLOW_BODY("slow bodies"),
+    FLOOD("connection flood");
 
     final String label;
 
@@ -48,7 +50,8 @@ final class SocketAttacks {
   private static final long REOPEN_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
   private static final long BODY_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
   private static final int MAX_PENDING_CONNECTS = 256;
-  private static final byte[] FILLER = "X-Slow-Header: still-coming\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] FILLER =
+      "X-Slow-Header: still-coming\r\n".getBytes(StandardCharsets.US_ASCII);
 
   private final AbuseOptions options;
   private final List<InetSocketAddress> targets;
@@ -71,19 +74,31 @@ final class SocketAttacks {
     this.options = options;
     this.targets = options.services().stream().map(s -> address(s.base())).toList();
     this.ingest = address(options.ingest());
-    this.slowBodyHead = ("POST /api/v1/vitals HTTP/1.1\r\nHost: " + hostHeader(ingest)
-        + "\r\nUser-Agent: vitalflow-loadgen-abuse\r\nContent-Type: application/x-ndjson\r\nContent-Length: "
-        + options.slowBodySize() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-    this.slowBodyLine = ("{\"patientId\":\"" + slowPatient + "\",\"deviceId\":\"" + slowPatient
-        + "\",\"code\":\"8867-4\",\"value\":72,\"unit\":\"/min\",\"effectiveTime\":\""
-        + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\"}\n")
-        .getBytes(StandardCharsets.US_ASCII);
+    this.slowBodyHead =
+        ("POST /api/v1/vitals HTTP/1.1\r\nHost: "
+                + hostHeader(ingest)
+                + "\r\nUser-Agent: vitalflow-loadgen-abuse\r\nContent-Type: application/x-ndjson\r\nContent-Length: "
+                + options.slowBodySize()
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    this.slowBodyLine =
+        ("{\"patientId\":\""
+                + slowPatient
+                + "\",\"deviceId\":\""
+                + slowPatient
+                + "\",\"code\":\"8867-4\",\"value\":72,\"unit\":\"/min\",\"effectiveTime\":\""
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+                + "\"}\n")
+            .getBytes(StandardCharsets.US_ASCII);
     for (Kind kind : Kind.values()) {
       tallies.put(kind, new Tally());
     }
   }
 
-  /** Runs every attack until {@code deadlineNanos} (System.nanoTime) or {@link #stop}; then closes everything. */
+  /**
+   * Runs every attack until {@code deadlineNanos} (System.nanoTime) or {@link #stop}; then closes
+   * everything.
+   */
   Map<Kind, AttackResult> run(long deadlineNanos) throws IOException {
     try (Selector s = Selector.open()) {
       selector = s;
@@ -93,7 +108,8 @@ final class SocketAttacks {
         connectMore(now);
         sendDue(now);
         expireConnects(now);
-        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(TICK_NANOS, deadlineNanos - now))));
+        selector.select(
+            Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(TICK_NANOS, deadlineNanos - now))));
         handleReady(System.nanoTime());
       }
       long end = System.nanoTime();
@@ -132,7 +148,8 @@ final class SocketAttacks {
   private void topUp(Kind kind, int wanted, long now) {
     Tally tally = tallies.get(kind);
     while (tally.current < wanted && pending() < MAX_PENDING_CONNECTS && now >= tally.reopenAfter) {
-      InetSocketAddress target = kind == Kind.SLOW_BODY ? ingest : targets.get(nextTarget++ % targets.size());
+      InetSocketAddress target =
+          kind == Kind.SLOW_BODY ? ingest : targets.get(nextTarget++ % targets.size());
       if (!connect(kind, target, now)) {
         return;
       }
@@ -163,7 +180,8 @@ final class SocketAttacks {
       floodSecond = second;
       floodOpenedThisSecond = 0;
     }
-    while (tally.current < options.flood() && floodOpenedThisSecond < options.floodRamp()
+    while (tally.current < options.flood()
+        && floodOpenedThisSecond < options.floodRamp()
         && pending() < MAX_PENDING_CONNECTS) {
       if (!connect(Kind.FLOOD, targets.get(nextTarget++ % targets.size()), now)) {
         break;
@@ -171,8 +189,9 @@ final class SocketAttacks {
       floodOpenedThisSecond++;
     }
     boolean full = tally.current >= options.flood() && pending() == 0;
-    boolean stalled = now - floodPhaseStart > options.flood() * 1_000_000_000L / options.floodRamp()
-        + CONNECT_TIMEOUT.toNanos();
+    boolean stalled =
+        now - floodPhaseStart
+            > options.flood() * 1_000_000_000L / options.floodRamp() + CONNECT_TIMEOUT.toNanos();
     if (full || stalled) {
       floodHolding = true;
       floodPhaseStart = now;
@@ -272,7 +291,10 @@ final class SocketAttacks {
         if (connection.kind == Kind.SLOWLORIS) {
           byte[] head = slowlorisHead(connection);
           long at = connection.sent;
-          byte next = at < head.length ? head[(int) at] : FILLER[(int) ((at - head.length) % FILLER.length)];
+          byte next =
+              at < head.length
+                  ? head[(int) at]
+                  : FILLER[(int) ((at - head.length) % FILLER.length)];
           write(connection, new byte[] {next}, 0, 1);
           connection.nextSend = now + options.slowlorisEvery().toNanos();
         } else if (connection.kind == Kind.SLOW_BODY) {
@@ -298,14 +320,19 @@ final class SocketAttacks {
 
   private byte[] slowlorisHead(Connection connection) {
     if (connection.head == null) {
-      connection.head = ("GET /actuator/health HTTP/1.1\r\nHost: " + hostHeader(connection.target)
-          + "\r\nUser-Agent: vitalflow-loadgen-abuse\r\n").getBytes(StandardCharsets.US_ASCII);
+      connection.head =
+          ("GET /actuator/health HTTP/1.1\r\nHost: "
+                  + hostHeader(connection.target)
+                  + "\r\nUser-Agent: vitalflow-loadgen-abuse\r\n")
+              .getBytes(StandardCharsets.US_ASCII);
     }
     return connection.head;
   }
 
-  private void write(Connection connection, byte[] bytes, int offset, int length) throws IOException {
-    // a full send buffer takes what fits: the attack is slow by design, the rest goes with the next step
+  private void write(Connection connection, byte[] bytes, int offset, int length)
+      throws IOException {
+    // a full send buffer takes what fits: the attack is slow by design, the rest goes with the next
+    // step
     int written = connection.channel.write(ByteBuffer.wrap(bytes, offset, length));
     connection.sent += written;
     tallies.get(connection.kind).bytesSent += written;
@@ -347,13 +374,17 @@ final class SocketAttacks {
     }
     if (n > 0) {
       String text = new String(readBuffer.array(), 0, Math.min(n, 16), StandardCharsets.US_ASCII);
-      String status = text.length() >= 12 && text.startsWith("HTTP/1.") ? "HTTP " + text.substring(9, 12)
-          : "an answer that is not HTTP";
+      String status =
+          text.length() >= 12 && text.startsWith("HTTP/1.")
+              ? "HTTP " + text.substring(9, 12)
+              : "an answer that is not HTTP";
       ended(connection, status, now);
     }
   }
 
-  /** The server answered or closed: recorded, closed on this side, opened again by the next top-up. */
+  /**
+   * The server answered or closed: recorded, closed on this side, opened again by the next top-up.
+   */
   private void ended(Connection connection, String how, long now) {
     Tally tally = tallies.get(connection.kind);
     tally.endings.merge(how, 1L, Long::sum);
@@ -445,7 +476,8 @@ final class SocketAttacks {
     }
 
     AttackResult result(String name) {
-      return new AttackResult(name, opened, peak, failures, endings, endedAfter, released, openAtEnd, bytesSent);
+      return new AttackResult(
+          name, opened, peak, failures, endings, endedAfter, released, openAtEnd, bytesSent);
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.vitalflow.loadgen.abuse;
 
+import io.vitalflow.loadgen.engine.HttpLoadClient;
+import io.vitalflow.loadgen.engine.Outcome;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
@@ -19,18 +21,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.vitalflow.loadgen.engine.HttpLoadClient;
-import io.vitalflow.loadgen.engine.Outcome;
-
 /**
- * The checks after the attacks stopped: every service's health UP again within the recovery timeout, then one normal
- * ingest batch and one FHIR create + read, then every acknowledged reading and created Patient readable (each
- * reading exactly once) within the verify timeout.
+ * The checks after the attacks stopped: every service's health UP again within the recovery
+ * timeout, then one normal ingest batch and one FHIR create + read, then every acknowledged reading
+ * and created Patient readable (each reading exactly once) within the verify timeout.
  */
 final class Verification {
 
   private static final Pattern OBJECT = Pattern.compile("\\{[^{}]*\\}");
-  private static final Pattern TIME = Pattern.compile("\"effectiveTime\"\\s*:\\s*(\"[^\"]*\"|[0-9.eE+-]+)");
+  private static final Pattern TIME =
+      Pattern.compile("\"effectiveTime\"\\s*:\\s*(\"[^\"]*\"|[0-9.eE+-]+)");
   private static final Pattern DEVICE = Pattern.compile("\"deviceId\"\\s*:\\s*\"([^\"]*)\"");
   private static final long POLL_MILLIS = 500;
 
@@ -46,27 +46,48 @@ final class Verification {
     this.device = device;
   }
 
-  Afterwards run(long attacksEndedNanos, List<PoisonWrites.Stored> poisonStored) throws InterruptedException {
+  Afterwards run(long attacksEndedNanos, List<PoisonWrites.Stored> poisonStored)
+      throws InterruptedException {
     Map<String, Long> upAfter = new LinkedHashMap<>();
     Map<String, String> last = new LinkedHashMap<>();
     long recoveryDeadline = attacksEndedNanos + options.recoveryTimeout().toNanos();
     for (AbuseOptions.Service service : options.services()) {
       upAfter.put(service.name(), waitForUp(service, recoveryDeadline, attacksEndedNanos, last));
     }
-    String ingestAfter = normal.ingest(Long.MAX_VALUE / 4, ThreadLocalRandom.current()).thenApply(Outcome::failure)
-        .exceptionally(HttpLoadClient::failureKind).join();
-    String fhirAfter = normal.createAndRead(ThreadLocalRandom.current()).thenApply(Outcome::failure)
-        .exceptionally(HttpLoadClient::failureKind).join();
+    String ingestAfter =
+        normal
+            .ingest(Long.MAX_VALUE / 4, ThreadLocalRandom.current())
+            .thenApply(Outcome::failure)
+            .exceptionally(HttpLoadClient::failureKind)
+            .join();
+    String fhirAfter =
+        normal
+            .createAndRead(ThreadLocalRandom.current())
+            .thenApply(Outcome::failure)
+            .exceptionally(HttpLoadClient::failureKind)
+            .join();
     long verifyDeadline = System.nanoTime() + options.verifyTimeout().toNanos();
     long[] readings = readings(verifyDeadline, attacksEndedNanos);
     long readable = patients(normal.created(), verifyDeadline);
     List<String> unreadable = poison(poisonStored, verifyDeadline);
-    return new Afterwards(upAfter, last, ingestAfter, fhirAfter, normal.acknowledgedReadings(), readings[0],
-        readings[1], readings[2], normal.created().size(), readable, poisonStored.size(), unreadable);
+    return new Afterwards(
+        upAfter,
+        last,
+        ingestAfter,
+        fhirAfter,
+        normal.acknowledgedReadings(),
+        readings[0],
+        readings[1],
+        readings[2],
+        normal.created().size(),
+        readable,
+        poisonStored.size(),
+        unreadable);
   }
 
   /** Milliseconds until the service's health answered 200 with status UP, or -1 at the deadline. */
-  private long waitForUp(AbuseOptions.Service service, long deadline, long since, Map<String, String> last)
+  private long waitForUp(
+      AbuseOptions.Service service, long deadline, long since, Map<String, String> last)
       throws InterruptedException {
     while (true) {
       String seen;
@@ -89,23 +110,31 @@ final class Verification {
     }
   }
 
-  /** Found, duplicated, and milliseconds after the attacks until all were found (-1: not all in time). */
+  /**
+   * Found, duplicated, and milliseconds after the attacks until all were found (-1: not all in
+   * time).
+   */
   private long[] readings(long deadline, long since) throws InterruptedException {
     Map<String, Set<Long>> missing = new HashMap<>();
     normal.acknowledged().forEach((patient, millis) -> missing.put(patient, new HashSet<>(millis)));
     long acknowledged = normal.acknowledgedReadings();
     Map<String, Long> duplicates = new HashMap<>();
-    Duration window = Duration.ofSeconds((System.currentTimeMillis() - earliest()) / 1000).plusMinutes(10);
+    Duration window =
+        Duration.ofSeconds((System.currentTimeMillis() - earliest()) / 1000).plusMinutes(10);
     while (true) {
       for (String patient : List.copyOf(missing.keySet())) {
-        URI uri = options.api().resolve("/api/v1/patients/" + patient + "/vitals?window=" + window
-            + "&limit=10000");
+        URI uri =
+            options
+                .api()
+                .resolve(
+                    "/api/v1/patients/" + patient + "/vitals?window=" + window + "&limit=10000");
         try {
           HttpLoadClient.Answer answer = http.get(uri, "application/json").get();
           if (answer.status() == 200) {
             Map<Long, Integer> stored = storedMillis(answer.body(), device);
             missing.get(patient).removeAll(stored.keySet());
-            duplicates.put(patient, stored.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum());
+            duplicates.put(
+                patient, stored.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum());
             if (missing.get(patient).isEmpty()) {
               missing.remove(patient);
             }
@@ -117,7 +146,9 @@ final class Verification {
       long stillMissing = missing.values().stream().mapToLong(Set::size).sum();
       long duplicated = duplicates.values().stream().mapToLong(Long::longValue).sum();
       if (stillMissing == 0) {
-        return new long[] {acknowledged, duplicated, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since)};
+        return new long[] {
+          acknowledged, duplicated, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since)
+        };
       }
       if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS) > deadline) {
         return new long[] {acknowledged - stillMissing, duplicated, -1};
@@ -127,11 +158,17 @@ final class Verification {
   }
 
   private long earliest() {
-    return normal.acknowledged().values().stream().flatMap(Set::stream).mapToLong(Long::longValue).min()
+    return normal.acknowledged().values().stream()
+        .flatMap(Set::stream)
+        .mapToLong(Long::longValue)
+        .min()
         .orElse(System.currentTimeMillis());
   }
 
-  /** Effective epoch milliseconds of the readings of {@code device} in a vitals answer, with how often each occurs. */
+  /**
+   * Effective epoch milliseconds of the readings of {@code device} in a vitals answer, with how
+   * often each occurs.
+   */
   static Map<Long, Integer> storedMillis(String json, String device) {
     Map<Long, Integer> counts = new HashMap<>();
     Matcher object = OBJECT.matcher(json);
@@ -178,25 +215,31 @@ final class Verification {
           // asked again on the next round
         }
       }
-      if (missing.isEmpty() || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS) > deadline) {
+      if (missing.isEmpty()
+          || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS) > deadline) {
         return ids.size() - missing.size();
       }
       TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
     }
   }
 
-  /** The stored poison resources that do not read back with what was sent, as {@code probe: why}. */
-  private List<String> poison(List<PoisonWrites.Stored> stored, long deadline) throws InterruptedException {
+  /**
+   * The stored poison resources that do not read back with what was sent, as {@code probe: why}.
+   */
+  private List<String> poison(List<PoisonWrites.Stored> stored, long deadline)
+      throws InterruptedException {
     List<String> unreadable = new ArrayList<>();
     for (PoisonWrites.Stored resource : stored) {
       String why = "HTTP 404";
       while (true) {
         try {
-          HttpLoadClient.Answer answer = http.get(options.fhir("Patient/" + resource.id()),
-              NormalTraffic.FHIR_JSON).get();
+          HttpLoadClient.Answer answer =
+              http.get(options.fhir("Patient/" + resource.id()), NormalTraffic.FHIR_JSON).get();
           if (answer.status() == 200) {
-            why = resource.marker() == null || answer.body().contains(resource.marker()) ? null
-                : "read back without the value sent";
+            why =
+                resource.marker() == null || answer.body().contains(resource.marker())
+                    ? null
+                    : "read back without the value sent";
             if (why == null || System.nanoTime() > deadline) {
               break;
             }

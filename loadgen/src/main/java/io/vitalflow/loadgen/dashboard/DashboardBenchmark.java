@@ -1,5 +1,10 @@
 package io.vitalflow.loadgen.dashboard;
 
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.vitalflow.loadgen.engine.ScenarioException;
+import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
+import io.vitalflow.loadgen.simulator.Patients;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -23,35 +28,44 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
-
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-
-import io.netty.channel.Channel;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.vitalflow.loadgen.engine.ScenarioException;
-import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
-import io.vitalflow.loadgen.simulator.Patients;
 
 /**
- * Scenario "live dashboards", the replaced system's Artillery LiveView test: {@code --connections} WebSocket clients
- * connect at {@code --ramp} per second (spread over {@code --dashboard-url}s and {@code --source-addresses}),
- * subscribe to patients (or a ward) in the URL, and stay, each sending a {@code ping} every {@code --heartbeat};
- * then, for {@code --duration}, devices post {@code --readings-rate} readings/s of the watched patients to the
- * gateway. Clients keep no frames: they count them by type and, on every {@code --latency-every}-th connection,
- * match {@code vital} frames to the posted readings ({@link ReadingLatency}). The servers' heap is read before the
+ * Scenario "live dashboards", the replaced system's Artillery LiveView test: {@code --connections}
+ * WebSocket clients connect at {@code --ramp} per second (spread over {@code --dashboard-url}s and
+ * {@code --source-addresses}), subscribe to patients (or a ward) in the URL, and stay, each sending
+ * a {@code ping} every {@code --heartbeat}; then, for {@code --duration}, devices post {@code
+ * --readings-rate} readings/s of the watched patients to the gateway. Clients keep no frames: they
+ * count them by type and, on every {@code --latency-every}-th connection, match {@code vital}
+ * frames to the posted readings ({@link ReadingLatency}). The servers' heap is read before the
  * clients connect and while they are held idle; RSS too with {@code --server-pid}.
  */
 public final class DashboardBenchmark {
 
-  public record Result(int attempted, long held, long failed, Map<String, Long> failures, long closedEarly,
-      double steadySeconds, long framesInSteady, Map<String, Long> steadyByType, ReadingLatency latency,
-      long readingsSent, long readingsAccepted, long readingBatchesFailed, ServerMemory.Sample before,
-      ServerMemory.Sample heldSample, long heldAtSample, Histogram connectMicros, double rampSeconds, Instant started,
+  public record Result(
+      int attempted,
+      long held,
+      long failed,
+      Map<String, Long> failures,
+      long closedEarly,
+      double steadySeconds,
+      long framesInSteady,
+      Map<String, Long> steadyByType,
+      ReadingLatency latency,
+      long readingsSent,
+      long readingsAccepted,
+      long readingBatchesFailed,
+      ServerMemory.Sample before,
+      ServerMemory.Sample heldSample,
+      long heldAtSample,
+      Histogram connectMicros,
+      double rampSeconds,
+      Instant started,
       List<TimelinePoint> timeline) {
 
     public Result {
@@ -64,12 +78,14 @@ public final class DashboardBenchmark {
 
     /** Server heap per held connection in bytes, or NaN. */
     double heapPerConnection() {
-      return before == null || heldSample == null || heldAtSample == 0 ? Double.NaN
+      return before == null || heldSample == null || heldAtSample == 0
+          ? Double.NaN
           : (double) (heldSample.heapBytes() - before.heapBytes()) / heldAtSample;
     }
 
     double rssPerConnection() {
-      return before == null || heldSample == null || heldAtSample == 0 || before.rssBytes() < 0 ? Double.NaN
+      return before == null || heldSample == null || heldAtSample == 0 || before.rssBytes() < 0
+          ? Double.NaN
           : (double) (heldSample.rssBytes() - before.rssBytes()) / heldAtSample;
     }
   }
@@ -79,8 +95,11 @@ public final class DashboardBenchmark {
 
   private final DashboardOptions options;
   private final PrintStream out;
-  private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-      .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  private final java.net.http.HttpClient http =
+      java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final FrameTypes frames = new FrameTypes();
   private final ReadingLatency latency = new ReadingLatency();
   private final AtomicReferenceArray<Channel> channels;
@@ -112,13 +131,15 @@ public final class DashboardBenchmark {
       checkReachable(base.resolve("/actuator/health"), "--dashboard-url " + base);
     }
     if (options.readingsRate() > 0) {
-      checkReachable(options.ingestUrl().resolve("/actuator/health"), "--ingest-url " + options.ingestUrl());
+      checkReachable(
+          options.ingestUrl().resolve("/actuator/health"), "--ingest-url " + options.ingestUrl());
     }
     for (long pid : options.serverPids()) {
       try {
         ServerMemory.rss(pid);
       } catch (IOException e) {
-        throw new ScenarioException("--server-pid " + pid + ": no such local process (" + e.getMessage() + ")");
+        throw new ScenarioException(
+            "--server-pid " + pid + ": no such local process (" + e.getMessage() + ")");
       }
     }
     if (options.ward() != null) {
@@ -128,24 +149,38 @@ public final class DashboardBenchmark {
     ServerMemory.Sample before = sampleMemory(memory, "before connecting");
     Instant started = Instant.now();
 
-    LoopResources loops = LoopResources.create("dashload", Math.max(2, Runtime.getRuntime().availableProcessors()),
-        true);
-    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, runnable -> {
-      Thread thread = new Thread(runnable, "dashload");
-      thread.setDaemon(true);
-      return thread;
-    });
+    LoopResources loops =
+        LoopResources.create(
+            "dashload", Math.max(2, Runtime.getRuntime().availableProcessors()), true);
+    ScheduledExecutorService scheduler =
+        Executors.newScheduledThreadPool(
+            2,
+            runnable -> {
+              Thread thread = new Thread(runnable, "dashload");
+              thread.setDaemon(true);
+              return thread;
+            });
     try {
       List<HttpClient> clients = clients(loops);
       long heartbeatTicks = Math.max(1, options.heartbeat().toMillis() / 100);
       AtomicLong tick = new AtomicLong();
-      scheduler.scheduleAtFixedRate(() -> ping(tick.getAndIncrement() % heartbeatTicks, heartbeatTicks), 100, 100,
+      scheduler.scheduleAtFixedRate(
+          () -> ping(tick.getAndIncrement() % heartbeatTicks, heartbeatTicks),
+          100,
+          100,
           TimeUnit.MILLISECONDS);
 
-      out.printf(Locale.ROOT, "dashboard: %,d connections at %,d/s to %s%s, %s, ping every %d ms%n",
-          options.connections(), options.ramp(), options.dashboardUrls(),
-          options.sourceAddresses().isEmpty() ? "" : " from " + options.sourceAddresses().size() + " source addresses",
-          options.ward() != null ? "ward " + options.ward() + " (" + options.patients() + " patients)"
+      out.printf(
+          Locale.ROOT,
+          "dashboard: %,d connections at %,d/s to %s%s, %s, ping every %d ms%n",
+          options.connections(),
+          options.ramp(),
+          options.dashboardUrls(),
+          options.sourceAddresses().isEmpty()
+              ? ""
+              : " from " + options.sourceAddresses().size() + " source addresses",
+          options.ward() != null
+              ? "ward " + options.ward() + " (" + options.patients() + " patients)"
               : options.patientsPerClient() + " of " + options.patients() + " patients each",
           options.heartbeat().toMillis());
       long start = System.nanoTime();
@@ -173,11 +208,16 @@ public final class DashboardBenchmark {
         handshakes.release(MAX_HANDSHAKES_IN_FLIGHT);
       }
       double rampSeconds = (System.nanoTime() - start) / 1e9;
-      out.printf(Locale.ROOT, "dashboard: ramp done in %.1f s: %,d held, %,d failed%n", rampSeconds, held.sum(),
+      out.printf(
+          Locale.ROOT,
+          "dashboard: ramp done in %.1f s: %,d held, %,d failed%n",
+          rampSeconds,
+          held.sum(),
           failed.sum());
       TimeUnit.NANOSECONDS.sleep(options.settle().toNanos());
       long heldAtSample = held.sum();
-      ServerMemory.Sample heldSample = sampleMemory(memory, "with " + heldAtSample + " connections held idle");
+      ServerMemory.Sample heldSample =
+          sampleMemory(memory, "with " + heldAtSample + " connections held idle");
 
       // steady phase: readings flow (if asked), frames are counted
       latency.harvest();
@@ -185,7 +225,8 @@ public final class DashboardBenchmark {
       long steadyStartNanos = System.nanoTime();
       if (options.readingsRate() > 0) {
         ReadingSender sender = new ReadingSender();
-        scheduler.scheduleAtFixedRate(sender::tick, 0, 1000 / READING_TICKS_PER_SECOND, TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(
+            sender::tick, 0, 1000 / READING_TICKS_PER_SECOND, TimeUnit.MILLISECONDS);
       }
       long end = steadyStartNanos + options.duration().toNanos();
       nextProgress = steadyStartNanos + progressNanos;
@@ -216,10 +257,27 @@ public final class DashboardBenchmark {
       }
       Map<String, Long> failureKinds = new java.util.TreeMap<>();
       failures.forEach((kind, n) -> failureKinds.put(kind, n.sum()));
-      Result result = new Result(options.connections(), heldAtEnd, failed.sum(), failureKinds, closedEarly.sum(),
-          steadySeconds, steadyFrames, steadyByType, latency, readingsSent.get(), readingsAccepted.get(),
-          readingBatchesFailed.get(), before, heldSample, heldAtSample, connectLatency.getIntervalHistogram(),
-          rampSeconds, started, timeline);
+      Result result =
+          new Result(
+              options.connections(),
+              heldAtEnd,
+              failed.sum(),
+              failureKinds,
+              closedEarly.sum(),
+              steadySeconds,
+              steadyFrames,
+              steadyByType,
+              latency,
+              readingsSent.get(),
+              readingsAccepted.get(),
+              readingBatchesFailed.get(),
+              before,
+              heldSample,
+              heldAtSample,
+              connectLatency.getIntervalHistogram(),
+              rampSeconds,
+              started,
+              timeline);
       closeAll();
       print(result);
       return result;
@@ -232,19 +290,31 @@ public final class DashboardBenchmark {
 
   private void checkReachable(URI uri, String what) throws ScenarioException, InterruptedException {
     try {
-      http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+      http.send(
+          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
           HttpResponse.BodyHandlers.discarding());
     } catch (IOException e) {
-      throw new ScenarioException("cannot reach " + what + ": " + io.vitalflow.loadgen.engine.HttpLoadClient.failureKind(e));
+      throw new ScenarioException(
+          "cannot reach "
+              + what
+              + ": "
+              + io.vitalflow.loadgen.engine.HttpLoadClient.failureKind(e));
     }
   }
 
-  private ServerMemory.Sample sampleMemory(ServerMemory memory, String when) throws InterruptedException {
+  private ServerMemory.Sample sampleMemory(ServerMemory memory, String when)
+      throws InterruptedException {
     try {
       ServerMemory.Sample sample = memory.sample();
-      out.printf(Locale.ROOT, "dashboard: server heap %s: %,.1f MB%s%s%n", when, sample.heapBytes() / 1e6,
+      out.printf(
+          Locale.ROOT,
+          "dashboard: server heap %s: %,.1f MB%s%s%n",
+          when,
+          sample.heapBytes() / 1e6,
           sample.afterGc() ? " (after a GC)" : " (least of 4 samples, no GC)",
-          sample.rssBytes() < 0 ? "" : String.format(Locale.ROOT, ", RSS %,.1f MB", sample.rssBytes() / 1e6));
+          sample.rssBytes() < 0
+              ? ""
+              : String.format(Locale.ROOT, ", RSS %,.1f MB", sample.rssBytes() / 1e6));
       return sample;
     } catch (IOException e) {
       out.println("dashboard: server memory not available: " + e.getMessage());
@@ -253,17 +323,29 @@ public final class DashboardBenchmark {
   }
 
   private void assignWard(URI base) throws ScenarioException, InterruptedException {
-    out.printf(Locale.ROOT, "dashboard: assigning %,d patients to ward %s%n", options.patients(), options.ward());
+    out.printf(
+        Locale.ROOT,
+        "dashboard: assigning %,d patients to ward %s%n",
+        options.patients(),
+        options.ward());
     for (int p = 0; p < options.patients(); p++) {
-      URI uri = base.resolve("/api/v1/wards/" + options.ward() + "/patients/" + DashboardOptions.patientId(p));
+      URI uri =
+          base.resolve(
+              "/api/v1/wards/" + options.ward() + "/patients/" + DashboardOptions.patientId(p));
       try {
-        HttpResponse<Void> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-            .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> response =
+            http.send(
+                HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(10))
+                    .PUT(HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() / 100 != 2) {
           throw new ScenarioException("PUT " + uri + " answered HTTP " + response.statusCode());
         }
       } catch (IOException e) {
-        throw new ScenarioException("PUT " + uri + ": " + io.vitalflow.loadgen.engine.HttpLoadClient.failureKind(e));
+        throw new ScenarioException(
+            "PUT " + uri + ": " + io.vitalflow.loadgen.engine.HttpLoadClient.failureKind(e));
       }
     }
   }
@@ -274,8 +356,10 @@ public final class DashboardBenchmark {
     List<InetAddress> sources = options.sourceAddresses();
     for (URI url : options.dashboardUrls()) {
       for (int s = 0; s < Math.max(1, sources.size()); s++) {
-        HttpClient client = HttpClient.create(ConnectionProvider.newConnection()).runOn(loops)
-            .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+        HttpClient client =
+            HttpClient.create(ConnectionProvider.newConnection())
+                .runOn(loops)
+                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
         if (!sources.isEmpty()) {
           InetAddress source = sources.get(s);
           client = client.bindAddress(() -> new InetSocketAddress(source, 0));
@@ -289,42 +373,55 @@ public final class DashboardBenchmark {
   private void connect(List<HttpClient> clients, int index) {
     int urls = options.dashboardUrls().size();
     int sources = Math.max(1, options.sourceAddresses().size());
-    HttpClient client = clients.get(DashboardOptions.urlIndex(index, urls) * sources
-        + DashboardOptions.sourceIndex(index, urls, sources));
+    HttpClient client =
+        clients.get(
+            DashboardOptions.urlIndex(index, urls) * sources
+                + DashboardOptions.sourceIndex(index, urls, sources));
     boolean probe = index % options.latencyEvery() == 0;
     boolean[] opened = new boolean[1];
     long begun = System.nanoTime();
-    client.websocket(WebsocketClientSpec.builder().maxFramePayloadLength(4 << 20).build())
+    client
+        .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(4 << 20).build())
         .uri(options.connectionUri(index))
-        .handle((in, outbound) -> {
-          opened[0] = true;
-          connectLatency.recordValue((System.nanoTime() - begun) / 1000);
-          handshakes.release();
-          held.increment();
-          in.withConnection(connection -> channels.set(index, connection.channel()));
-          return in.aggregateFrames(4 << 20).receiveFrames().doOnNext(frame -> {
-            if (frame instanceof TextWebSocketFrame text) {
-              int type = FrameTypes.typeOf(text.content());
-              frames.count(type);
-              if (probe && type == 0) {
-                latency.frame(text.content().toString(StandardCharsets.UTF_8), System.nanoTime());
+        .handle(
+            (in, outbound) -> {
+              opened[0] = true;
+              connectLatency.recordValue((System.nanoTime() - begun) / 1000);
+              handshakes.release();
+              held.increment();
+              in.withConnection(connection -> channels.set(index, connection.channel()));
+              return in.aggregateFrames(4 << 20)
+                  .receiveFrames()
+                  .doOnNext(
+                      frame -> {
+                        if (frame instanceof TextWebSocketFrame text) {
+                          int type = FrameTypes.typeOf(text.content());
+                          frames.count(type);
+                          if (probe && type == 0) {
+                            latency.frame(
+                                text.content().toString(StandardCharsets.UTF_8), System.nanoTime());
+                          }
+                        }
+                      })
+                  .then()
+                  .doFinally(
+                      signal -> {
+                        held.decrement();
+                        channels.set(index, null);
+                        if (!closing) {
+                          closedEarly.increment();
+                        }
+                      });
+            })
+        .subscribe(
+            null,
+            error -> {
+              if (!opened[0]) {
+                handshakes.release();
+                failed.increment();
+                failures.computeIfAbsent(failureKind(error), kind -> new LongAdder()).increment();
               }
-            }
-          }).then().doFinally(signal -> {
-            held.decrement();
-            channels.set(index, null);
-            if (!closing) {
-              closedEarly.increment();
-            }
-          });
-        })
-        .subscribe(null, error -> {
-          if (!opened[0]) {
-            handshakes.release();
-            failed.increment();
-            failures.computeIfAbsent(failureKind(error), kind -> new LongAdder()).increment();
-          }
-        });
+            });
   }
 
   static String failureKind(Throwable error) {
@@ -336,10 +433,14 @@ public final class DashboardBenchmark {
     if (message != null && message.contains("Too many open files")) {
       return "too many open files";
     }
-    return message == null ? kind : kind + ": " + (message.length() > 80 ? message.substring(0, 80) : message);
+    return message == null
+        ? kind
+        : kind + ": " + (message.length() > 80 ? message.substring(0, 80) : message);
   }
 
-  /** Pings the connections of one heartbeat slice (so each gets one ping per heartbeat interval). */
+  /**
+   * Pings the connections of one heartbeat slice (so each gets one ping per heartbeat interval).
+   */
   private void ping(long slice, long slices) {
     for (int i = (int) slice; i < channels.length(); i += (int) slices) {
       Channel channel = channels.get(i);
@@ -367,20 +468,39 @@ public final class DashboardBenchmark {
     Histogram interval = latency.harvest();
     long now = System.nanoTime();
     long failedNow = failed.sum();
-    timeline.add(new TimelinePoint((now - start) / 1e9, (total - lastFrames) / ((now - lastProgress) / 1e9),
-        failedNow - lastFailed, interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(50) / 1000.0,
-        interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(99) / 1000.0, held.sum()));
+    timeline.add(
+        new TimelinePoint(
+            (now - start) / 1e9,
+            (total - lastFrames) / ((now - lastProgress) / 1e9),
+            failedNow - lastFailed,
+            interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(50) / 1000.0,
+            interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(99) / 1000.0,
+            held.sum()));
     lastFailed = failedNow;
-    out.printf(Locale.ROOT, "  %5ds  %-4s held %,7d  failed %,d  closed %,d  frames %,9.0f/s%s%n",
-        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start), phase, held.sum(), failed.sum(),
-        closedEarly.sum(), (total - lastFrames) / ((System.nanoTime() - lastProgress) / 1e9),
-        interval.getTotalCount() == 0 ? "" : String.format(Locale.ROOT,
-            "  reading->frame p50 %6.1f ms p99 %7.1f ms (%,d)", interval.getValueAtPercentile(50) / 1000.0,
-            interval.getValueAtPercentile(99) / 1000.0, interval.getTotalCount()));
+    out.printf(
+        Locale.ROOT,
+        "  %5ds  %-4s held %,7d  failed %,d  closed %,d  frames %,9.0f/s%s%n",
+        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
+        phase,
+        held.sum(),
+        failed.sum(),
+        closedEarly.sum(),
+        (total - lastFrames) / ((System.nanoTime() - lastProgress) / 1e9),
+        interval.getTotalCount() == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "  reading->frame p50 %6.1f ms p99 %7.1f ms (%,d)",
+                interval.getValueAtPercentile(50) / 1000.0,
+                interval.getValueAtPercentile(99) / 1000.0,
+                interval.getTotalCount()));
     return total;
   }
 
-  /** Posts {@code --readings-rate} readings/s of the watched patients, each with its own millisecond time. */
+  /**
+   * Posts {@code --readings-rate} readings/s of the watched patients, each with its own millisecond
+   * time.
+   */
   private final class ReadingSender {
     private final Patients patients = new Patients("lgd-", options.patients(), 0.02, 7);
     private final URI endpoint = options.ingestUrl().resolve("/api/v1/vitals");
@@ -403,72 +523,117 @@ public final class DashboardBenchmark {
         int vital = (int) ((cursor / patients.count()) % Patients.VITALS_PER_PATIENT);
         cursor++;
         patients.appendReading(body, patient, vital, "dashload", time);
-        ReadingLatency.VitalKey key = new ReadingLatency.VitalKey(patients.patientId(patient), Patients.code(vital),
-            millis);
+        ReadingLatency.VitalKey key =
+            new ReadingLatency.VitalKey(patients.patientId(patient), Patients.code(vital), millis);
         keys.add(key);
         latency.sent(key, now);
       }
       readingsSent.addAndGet(perTick);
-      HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "application/x-ndjson")
-          .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
-      http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-        long accepted = System.nanoTime();
-        if (error == null && response.statusCode() == 200) {
-          readingsAccepted.addAndGet(keys.size());
-          keys.forEach(key -> latency.accepted(key, accepted));
-        } else {
-          readingBatchesFailed.incrementAndGet();
-          keys.forEach(latency::rejected);
-        }
-      });
+      HttpRequest request =
+          HttpRequest.newBuilder(endpoint)
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/x-ndjson")
+              .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+              .build();
+      http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+          .whenComplete(
+              (response, error) -> {
+                long accepted = System.nanoTime();
+                if (error == null && response.statusCode() == 200) {
+                  readingsAccepted.addAndGet(keys.size());
+                  keys.forEach(key -> latency.accepted(key, accepted));
+                } else {
+                  readingBatchesFailed.incrementAndGet();
+                  keys.forEach(latency::rejected);
+                }
+              });
     }
   }
 
   private void print(Result r) {
     out.println();
     out.println("== live dashboards ==");
-    out.printf(Locale.ROOT, "connections        attempted %,d  held %,d  failed %,d  closed by the server %,d%n",
-        r.attempted(), r.held(), r.failed(), r.closedEarly());
+    out.printf(
+        Locale.ROOT,
+        "connections        attempted %,d  held %,d  failed %,d  closed by the server %,d%n",
+        r.attempted(),
+        r.held(),
+        r.failed(),
+        r.closedEarly());
     r.failures().forEach((kind, n) -> out.printf(Locale.ROOT, "  failed: %-60s %,d%n", kind, n));
     if (r.connectMicros().getTotalCount() > 0) {
       printLatency("connect", r.connectMicros());
     }
     if (r.before() != null && r.heldSample() != null) {
-      out.printf(Locale.ROOT, "server heap        %,.1f MB before, %,.1f MB with %,d held: %,.0f bytes per connection%s%n",
-          r.before().heapBytes() / 1e6, r.heldSample().heapBytes() / 1e6, r.heldAtSample(), r.heapPerConnection(),
+      out.printf(
+          Locale.ROOT,
+          "server heap        %,.1f MB before, %,.1f MB with %,d held: %,.0f bytes per connection%s%n",
+          r.before().heapBytes() / 1e6,
+          r.heldSample().heapBytes() / 1e6,
+          r.heldAtSample(),
+          r.heapPerConnection(),
           r.heldSample().afterGc() ? " (after GC)" : " (least of 4 samples, no GC)");
       if (r.before().rssBytes() >= 0) {
-        out.printf(Locale.ROOT, "server RSS         %,.1f MB before, %,.1f MB held: %,.0f bytes per connection%n",
-            r.before().rssBytes() / 1e6, r.heldSample().rssBytes() / 1e6, r.rssPerConnection());
+        out.printf(
+            Locale.ROOT,
+            "server RSS         %,.1f MB before, %,.1f MB held: %,.0f bytes per connection%n",
+            r.before().rssBytes() / 1e6,
+            r.heldSample().rssBytes() / 1e6,
+            r.rssPerConnection());
       }
     } else {
       out.println("server heap        not available");
     }
-    out.printf(Locale.ROOT, "frames (%.0f s)     %,d, %,.0f/s%n", r.steadySeconds(), r.framesInSteady(),
+    out.printf(
+        Locale.ROOT,
+        "frames (%.0f s)     %,d, %,.0f/s%n",
+        r.steadySeconds(),
+        r.framesInSteady(),
         r.framesInSteady() / r.steadySeconds());
-    r.steadyByType().forEach((type, n) -> {
-      if (n > 0) {
-        out.printf(Locale.ROOT, "  %-16s %,12d  %,10.0f/s%n", type, n, n / r.steadySeconds());
-      }
-    });
+    r.steadyByType()
+        .forEach(
+            (type, n) -> {
+              if (n > 0) {
+                out.printf(
+                    Locale.ROOT, "  %-16s %,12d  %,10.0f/s%n", type, n, n / r.steadySeconds());
+              }
+            });
     if (r.readingsSent() > 0) {
-      out.printf(Locale.ROOT, "readings           sent %,d (%,.0f/s), accepted %,d, failed batches %,d%n",
-          r.readingsSent(), r.readingsSent() / r.steadySeconds(), r.readingsAccepted(), r.readingBatchesFailed());
+      out.printf(
+          Locale.ROOT,
+          "readings           sent %,d (%,.0f/s), accepted %,d, failed batches %,d%n",
+          r.readingsSent(),
+          r.readingsSent() / r.steadySeconds(),
+          r.readingsAccepted(),
+          r.readingBatchesFailed());
       Histogram accepted = r.latency().acceptedToFrameMicros();
       Histogram sent = r.latency().sentToFrameMicros();
-      out.printf(Locale.ROOT, "reading->frame     %,d vital frames matched (every %d. connection), %,d unmatched,"
-          + " %,d before the gateway's answer%n", r.latency().matched(), options.latencyEvery(),
-          r.latency().unmatched(), r.latency().beforeAccepted());
+      out.printf(
+          Locale.ROOT,
+          "reading->frame     %,d vital frames matched (every %d. connection), %,d unmatched,"
+              + " %,d before the gateway's answer%n",
+          r.latency().matched(),
+          options.latencyEvery(),
+          r.latency().unmatched(),
+          r.latency().beforeAccepted());
       printLatency("accepted->frame", accepted);
       printLatency("sent->frame", sent);
     }
-    out.println("result             " + (r.passed() ? "PASSED (every connection held)" : "FAILED (not every connection held)"));
+    out.println(
+        "result             "
+            + (r.passed()
+                ? "PASSED (every connection held)"
+                : "FAILED (not every connection held)"));
   }
 
   private void printLatency(String label, Histogram h) {
-    out.printf(Locale.ROOT, "  %-16s p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  max %.1f ms%n", label,
-        h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-        h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
+    out.printf(
+        Locale.ROOT,
+        "  %-16s p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  max %.1f ms%n",
+        label,
+        h.getValueAtPercentile(50) / 1000.0,
+        h.getValueAtPercentile(99) / 1000.0,
+        h.getValueAtPercentile(99.9) / 1000.0,
+        h.getMaxValue() / 1000.0);
   }
 }

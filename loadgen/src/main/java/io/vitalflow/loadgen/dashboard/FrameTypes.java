@@ -1,20 +1,36 @@
 package io.vitalflow.loadgen.dashboard;
 
+import io.netty.buffer.ByteBuf;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.netty.buffer.ByteBuf;
-
-/** Counts received frames by their {@code type}, read from the first bytes without decoding the frame. */
+/**
+ * Counts received frames by their {@code type}, read from the first bytes without decoding the
+ * frame.
+ */
 public final class FrameTypes {
 
-  static final List<String> TYPES = List.of("vital", "aggregate", "news2", "alert", "alert-ack", "snapshot",
-      "subscribed", "heartbeat", "error");
+  static final List<String> TYPES =
+      List.of(
+          "vital",
+          "aggregate",
+          "news2",
+          "alert",
+          "alert-ack",
+          "snapshot",
+          "subscribed",
+          "heartbeat",
+          "error");
   static final int OTHER = TYPES.size();
-  private static final byte[][] NEEDLES = TYPES.stream().map(type -> ("\"type\":\"" + type + "\"").getBytes(
-      java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+  private static final byte[][] NEEDLES =
+      TYPES.stream()
+          .map(
+              type ->
+                  ("\"type\":\"" + type + "\"")
+                      .getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+          .toArray(byte[][]::new);
   private static final int SCAN = 24;
 
   private final LongAdder[] counts = new LongAdder[TYPES.size() + 1];
@@ -25,7 +41,10 @@ public final class FrameTypes {
     }
   }
 
-  /** The index in {@link #TYPES} of the frame's type ({@link #OTHER} if none): the server writes {@code type} first. */
+  /**
+   * The index in {@link #TYPES} of the frame's type ({@link #OTHER} if none): the server writes
+   * {@code type} first.
+   */
   static int typeOf(ByteBuf content) {
     int from = content.readerIndex();
     int limit = Math.min(content.writerIndex(), from + SCAN);

@@ -6,23 +6,22 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Reading-to-frame latency. A {@code vital} frame carries the reading's patient, code and effective time but no
- * time of acceptance, so each posted reading is remembered under (patient, code, effective time in ms) with the
- * moment it was sent and the moment the gateway answered 2xx; a {@code vital} frame is matched on the same key.
- * Two latencies: accepted (2xx) to frame, the one the target is about, and sent to frame, its upper bound. A frame
- * that arrives before the gateway's answer reached us counts as 0 for accepted-to-frame (and is counted).
- * Every watcher of the patient receives the frame: each arrival is one sample. Thread-safe.
+ * Reading-to-frame latency. A {@code vital} frame carries the reading's patient, code and effective
+ * time but no time of acceptance, so each posted reading is remembered under (patient, code,
+ * effective time in ms) with the moment it was sent and the moment the gateway answered 2xx; a
+ * {@code vital} frame is matched on the same key. Two latencies: accepted (2xx) to frame, the one
+ * the target is about, and sent to frame, its upper bound. A frame that arrives before the
+ * gateway's answer reached us counts as 0 for accepted-to-frame (and is counted). Every watcher of
+ * the patient receives the frame: each arrival is one sample. Thread-safe.
  */
 public final class ReadingLatency {
 
   /** The parts of a {@code vital} frame the latency needs. */
-  record VitalKey(String patientId, String code, long effectiveMillis) {
-  }
+  record VitalKey(String patientId, String code, long effectiveMillis) {}
 
   private static final class Sent {
     final long sentNanos;
@@ -79,14 +78,17 @@ public final class ReadingLatency {
 
   /** Forgets readings sent before {@code nanos} (their frames are long due). */
   void expire(long nanos) {
-    for (Iterator<Sent> it = readings.values().iterator(); it.hasNext();) {
+    for (Iterator<Sent> it = readings.values().iterator(); it.hasNext(); ) {
       if (it.next().sentNanos < nanos) {
         it.remove();
       }
     }
   }
 
-  /** Moves the samples since the last call into the totals; returns the interval's accepted-to-frame. */
+  /**
+   * Moves the samples since the last call into the totals; returns the interval's
+   * accepted-to-frame.
+   */
   Histogram harvest() {
     Histogram interval = acceptedToFrame.getIntervalHistogram();
     acceptedTotal.add(interval);
@@ -115,8 +117,9 @@ public final class ReadingLatency {
   }
 
   /**
-   * Patient, code and effective time of a {@code vital} frame, found by plain string search (the server writes
-   * these as JSON strings without escapes: ids are FHIR ids, codes LOINC); null when a field is missing.
+   * Patient, code and effective time of a {@code vital} frame, found by plain string search (the
+   * server writes these as JSON strings without escapes: ids are FHIR ids, codes LOINC); null when
+   * a field is missing.
    */
   static VitalKey parseVital(String json) {
     String patient = stringField(json, "\"patientId\":\"");

@@ -14,25 +14,29 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The servers' memory: used heap from the actuator ({@code /actuator/metrics/jvm.memory.used?tag=area:heap}, else
- * the sum of {@code jvm_memory_used_bytes{area="heap"}} in {@code /actuator/prometheus}), and RSS from
- * {@code /proc/<pid>/status}. With a pid, {@code jcmd <pid> GC.run} runs before the heap is read; without, the
- * heap is the minimum of a few samples (the least garbage seen).
+ * The servers' memory: used heap from the actuator ({@code
+ * /actuator/metrics/jvm.memory.used?tag=area:heap}, else the sum of {@code
+ * jvm_memory_used_bytes{area="heap"}} in {@code /actuator/prometheus}), and RSS from {@code
+ * /proc/<pid>/status}. With a pid, {@code jcmd <pid> GC.run} runs before the heap is read; without,
+ * the heap is the minimum of a few samples (the least garbage seen).
  */
 public final class ServerMemory {
 
   /** Used heap and RSS (bytes; RSS -1 when no pid was given), summed over the servers. */
-  public record Sample(long heapBytes, long rssBytes, boolean afterGc) {
-  }
+  public record Sample(long heapBytes, long rssBytes, boolean afterGc) {}
 
-  private static final Pattern METRIC_VALUE = Pattern.compile("\"statistic\"\\s*:\\s*\"VALUE\"\\s*,\\s*\"value\"\\s*:\\s*([0-9.eE+-]+)");
-  private static final Pattern PROMETHEUS_HEAP = Pattern.compile(
-      "^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\}\\s+([0-9.eE+-]+)", Pattern.MULTILINE);
+  private static final Pattern METRIC_VALUE =
+      Pattern.compile("\"statistic\"\\s*:\\s*\"VALUE\"\\s*,\\s*\"value\"\\s*:\\s*([0-9.eE+-]+)");
+  private static final Pattern PROMETHEUS_HEAP =
+      Pattern.compile(
+          "^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\}\\s+([0-9.eE+-]+)",
+          Pattern.MULTILINE);
   private static final Pattern VM_RSS = Pattern.compile("VmRSS:\\s+(\\d+)\\s+kB");
 
   private final List<URI> httpBases;
   private final List<Long> pids;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ServerMemory(List<URI> httpBases, List<Long> pids) {
     this.httpBases = List.copyOf(httpBases);
@@ -60,7 +64,8 @@ public final class ServerMemory {
   }
 
   private long heap(URI base) throws IOException, InterruptedException {
-    HttpResponse<String> metrics = get(base.resolve("/actuator/metrics/jvm.memory.used?tag=area:heap"));
+    HttpResponse<String> metrics =
+        get(base.resolve("/actuator/metrics/jvm.memory.used?tag=area:heap"));
     if (metrics.statusCode() == 200) {
       Matcher value = METRIC_VALUE.matcher(metrics.body());
       if (value.find()) {
@@ -69,8 +74,11 @@ public final class ServerMemory {
     }
     HttpResponse<String> prometheus = get(base.resolve("/actuator/prometheus"));
     if (prometheus.statusCode() != 200) {
-      throw new IOException(base + " exposes neither /actuator/metrics nor /actuator/prometheus (HTTP "
-          + prometheus.statusCode() + ")");
+      throw new IOException(
+          base
+              + " exposes neither /actuator/metrics nor /actuator/prometheus (HTTP "
+              + prometheus.statusCode()
+              + ")");
     }
     return prometheusHeap(prometheus.body());
   }
@@ -91,7 +99,8 @@ public final class ServerMemory {
   }
 
   private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+    return http.send(
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -99,9 +108,12 @@ public final class ServerMemory {
   private static boolean gc(long pid) {
     try {
       Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-      Process process = new ProcessBuilder(Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd",
-          Long.toString(pid), "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      Process process =
+          new ProcessBuilder(
+                  Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd", Long.toString(pid), "GC.run")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
     } catch (IOException e) {
       return false;

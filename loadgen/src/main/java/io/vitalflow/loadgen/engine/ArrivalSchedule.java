@@ -1,9 +1,10 @@
 package io.vitalflow.loadgen.engine;
 
 /**
- * The intended start times of an open model's arrivals, as nanoseconds since the start: the rate at any moment
- * follows the stages (targets are arrivals per second, ramped linearly), and each gap is one over the rate at the
- * previous arrival. A stretch at rate 0 is skipped in 1 ms steps. Not thread-safe.
+ * The intended start times of an open model's arrivals, as nanoseconds since the start: the rate at
+ * any moment follows the stages (targets are arrivals per second, ramped linearly), and each gap is
+ * one over the rate at the previous arrival. A stretch at rate 0 is skipped in 1 ms steps. Not
+ * thread-safe.
  */
 public final class ArrivalSchedule {
 

@@ -5,8 +5,7 @@ import java.util.Locale;
 
 /** Parses durations written as {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601. */
 public final class Durations {
-  private Durations() {
-  }
+  private Durations() {}
 
   public static Duration parse(String text) {
     String lower = text.toLowerCase(Locale.ROOT);

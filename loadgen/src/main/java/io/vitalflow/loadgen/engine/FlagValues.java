@@ -10,25 +10,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Flag values checked one by one, each failure an {@link IllegalArgumentException} naming the flag. Picocli reads
- * the command line (names, defaults, unknown flags); these checks keep the messages the scenarios always gave.
+ * Flag values checked one by one, each failure an {@link IllegalArgumentException} naming the flag.
+ * Picocli reads the command line (names, defaults, unknown flags); these checks keep the messages
+ * the scenarios always gave.
  */
 public final class FlagValues {
 
-  private FlagValues() {
-  }
+  private FlagValues() {}
 
   /**
-   * A comma-separated list of names, each one of {@code known}, in the given order (repeats kept), e.g.
-   * {@code --scenarios=seed,fhir}; an unknown name fails as {@code <flag>: no <noun> 'x' (known: ...)}.
+   * A comma-separated list of names, each one of {@code known}, in the given order (repeats kept),
+   * e.g. {@code --scenarios=seed,fhir}; an unknown name fails as {@code <flag>: no <noun> 'x'
+   * (known: ...)}.
    */
   public static List<String> names(String flag, String noun, String text, List<String> known) {
     List<String> names = new ArrayList<>();
     for (String part : text.split(",", -1)) {
       String name = part.strip();
       if (!known.contains(name)) {
-        throw new IllegalArgumentException(flag + ": no " + noun + " '" + name + "' (known: "
-            + String.join(", ", known) + ")");
+        throw new IllegalArgumentException(
+            flag + ": no " + noun + " '" + name + "' (known: " + String.join(", ", known) + ")");
       }
       names.add(name);
     }
@@ -55,7 +56,8 @@ public final class FlagValues {
       }
       return duration;
     } catch (NumberFormatException | DateTimeParseException e) {
-      throw new IllegalArgumentException(name + " must be a duration such as 250ms, 30s or 2m, got '" + text + "'");
+      throw new IllegalArgumentException(
+          name + " must be a duration such as 250ms, 30s or 2m, got '" + text + "'");
     }
   }
 
@@ -92,13 +94,17 @@ public final class FlagValues {
   public static double fraction(String name, String text) {
     double value;
     try {
-      value = text.endsWith("%") ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100
-          : Double.parseDouble(text);
+      value =
+          text.endsWith("%")
+              ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100
+              : Double.parseDouble(text);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a fraction such as 0.01 or 1%, got '" + text + "'");
+      throw new IllegalArgumentException(
+          name + " must be a fraction such as 0.01 or 1%, got '" + text + "'");
     }
     if (!(value >= 0 && value <= 1)) {
-      throw new IllegalArgumentException(name + " must be between 0 and 1 (0% and 100%), got " + text);
+      throw new IllegalArgumentException(
+          name + " must be between 0 and 1 (0% and 100%), got " + text);
     }
     return value;
   }
@@ -106,8 +112,10 @@ public final class FlagValues {
   public static URI httpUrl(String name, String text) {
     try {
       URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw new IllegalArgumentException(name + " must be an http(s) URL with a host, got '" + text + "'");
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw new IllegalArgumentException(
+            name + " must be an http(s) URL with a host, got '" + text + "'");
       }
       return uri;
     } catch (URISyntaxException e) {

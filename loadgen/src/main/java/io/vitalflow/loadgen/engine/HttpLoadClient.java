@@ -1,5 +1,11 @@
 package io.vitalflow.loadgen.engine;
 
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -8,13 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
-
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
@@ -22,14 +21,15 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 /**
- * The load generator's HTTP/1.1 client on Reactor Netty: keep-alive connections from a bounded pool, requests
- * queued for a free connection instead of opening more, a response timeout per request. The JDK's HttpClient
- * cost about a core at 1,300 requests/s here; this one answers on its event loops and keeps the generator off the
- * critical path. Futures complete on an event loop: callbacks must be short and must not block.
- * <p>
- * Credentials for a real deployment come from the environment, never from the command line (where {@code ps}
- * shows them): {@value #AUTHORIZATION_ENV}, when set, is sent as the {@code Authorization} header of every request
- * (e.g. {@code Bearer eyJ...}).
+ * The load generator's HTTP/1.1 client on Reactor Netty: keep-alive connections from a bounded
+ * pool, requests queued for a free connection instead of opening more, a response timeout per
+ * request. The JDK's HttpClient cost about a core at 1,300 requests/s here; this one answers on its
+ * event loops and keeps the generator off the critical path. Futures complete on an event loop:
+ * callbacks must be short and must not block.
+ *
+ * <p>Credentials for a real deployment come from the environment, never from the command line
+ * (where {@code ps} shows them): {@value #AUTHORIZATION_ENV}, when set, is sent as the {@code
+ * Authorization} header of every request (e.g. {@code Bearer eyJ...}).
  */
 public final class HttpLoadClient implements AutoCloseable {
 
@@ -42,7 +42,9 @@ public final class HttpLoadClient implements AutoCloseable {
     }
   }
 
-  /** Environment variable whose value, when set, is every request's {@code Authorization} header. */
+  /**
+   * Environment variable whose value, when set, is every request's {@code Authorization} header.
+   */
   public static final String AUTHORIZATION_ENV = "LOADGEN_AUTHORIZATION";
 
   private final LoopResources loops;
@@ -52,15 +54,28 @@ public final class HttpLoadClient implements AutoCloseable {
 
   /**
    * @param maxConnections connections per host at most; further requests wait for one
-   * @param timeout how long a request may wait for its response (and connect), then it fails with "timeout"
+   * @param timeout how long a request may wait for its response (and connect), then it fails with
+   *     "timeout"
    */
   public HttpLoadClient(int maxConnections, Duration timeout) {
-    this.loops = LoopResources.create("loadgen-http", Math.max(1, Runtime.getRuntime().availableProcessors()), true);
-    this.pool = ConnectionProvider.builder("loadgen-http").maxConnections(maxConnections)
-        .pendingAcquireMaxCount(-1).pendingAcquireTimeout(timeout.plusSeconds(60)).build();
-    this.client = HttpClient.create(pool).runOn(loops).keepAlive(true).compress(false)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
-        .responseTimeout(timeout);
+    this.loops =
+        LoopResources.create(
+            "loadgen-http", Math.max(1, Runtime.getRuntime().availableProcessors()), true);
+    this.pool =
+        ConnectionProvider.builder("loadgen-http")
+            .maxConnections(maxConnections)
+            .pendingAcquireMaxCount(-1)
+            .pendingAcquireTimeout(timeout.plusSeconds(60))
+            .build();
+    this.client =
+        HttpClient.create(pool)
+            .runOn(loops)
+            .keepAlive(true)
+            .compress(false)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+            .responseTimeout(timeout);
   }
 
   public CompletableFuture<Answer> get(URI uri, String accept) {
@@ -72,38 +87,60 @@ public final class HttpLoadClient implements AutoCloseable {
   }
 
   public CompletableFuture<Answer> post(URI uri, String contentType, String body) {
-    return send(HttpMethod.POST, uri, Map.of("Content-Type", contentType, "Accept", contentType),
+    return send(
+        HttpMethod.POST,
+        uri,
+        Map.of("Content-Type", contentType, "Accept", contentType),
         body.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Sends one request; the future fails with the transport error (see {@link #failureKind}). */
-  public CompletableFuture<Answer> send(HttpMethod method, URI uri, Map<String, String> headers, byte[] body) {
-    HttpClient.RequestSender sender = client.headers(h -> {
-      if (authorization != null && !authorization.isBlank()) {
-        h.set(HttpHeaderNames.AUTHORIZATION, authorization);
-      }
-      headers.forEach(h::set);
-      if (body != null) {
-        h.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-      }
-    }).request(method).uri(uri);
-    HttpClient.ResponseReceiver<?> receiver = body == null ? sender : sender.send((request, outbound) ->
-        outbound.sendByteArray(Mono.just(body)));
-    return receiver.responseSingle((response, content) -> content.asString(StandardCharsets.UTF_8)
-        .defaultIfEmpty("")
-        .map(text -> new Answer(response.status().code(), text, response.responseHeaders())))
+  public CompletableFuture<Answer> send(
+      HttpMethod method, URI uri, Map<String, String> headers, byte[] body) {
+    HttpClient.RequestSender sender =
+        client
+            .headers(
+                h -> {
+                  if (authorization != null && !authorization.isBlank()) {
+                    h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+                  }
+                  headers.forEach(h::set);
+                  if (body != null) {
+                    h.set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                  }
+                })
+            .request(method)
+            .uri(uri);
+    HttpClient.ResponseReceiver<?> receiver =
+        body == null
+            ? sender
+            : sender.send((request, outbound) -> outbound.sendByteArray(Mono.just(body)));
+    return receiver
+        .responseSingle(
+            (response, content) ->
+                content
+                    .asString(StandardCharsets.UTF_8)
+                    .defaultIfEmpty("")
+                    .map(
+                        text ->
+                            new Answer(response.status().code(), text, response.responseHeaders())))
         .toFuture();
   }
 
-  /** A short name for why a request failed: {@code timeout}, {@code connection refused}, or the error's type. */
+  /**
+   * A short name for why a request failed: {@code timeout}, {@code connection refused}, or the
+   * error's type.
+   */
   public static String failureKind(Throwable error) {
     Throwable cause = error;
     while ((cause instanceof CompletionException || cause.getClass() == RuntimeException.class)
         && cause.getCause() != null) {
       cause = cause.getCause();
     }
-    if (cause instanceof ReadTimeoutException || cause instanceof TimeoutException
-        || cause instanceof ConnectTimeoutException || cause instanceof java.net.http.HttpTimeoutException) {
+    if (cause instanceof ReadTimeoutException
+        || cause instanceof TimeoutException
+        || cause instanceof ConnectTimeoutException
+        || cause instanceof java.net.http.HttpTimeoutException) {
       return "timeout";
     }
     if (cause instanceof ConnectException || cause.getCause() instanceof ConnectException) {

@@ -1,12 +1,14 @@
 package io.vitalflow.loadgen.engine;
 
-/** Writes JSON string literals into a {@link StringBuilder}, escaped as RFC 8259 requires; no JSON library. */
+/**
+ * Writes JSON string literals into a {@link StringBuilder}, escaped as RFC 8259 requires; no JSON
+ * library.
+ */
 public final class JsonText {
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-  private JsonText() {
-  }
+  private JsonText() {}
 
   /** Appends {@code value} as a quoted, escaped JSON string. */
   public static StringBuilder string(StringBuilder out, String value) {

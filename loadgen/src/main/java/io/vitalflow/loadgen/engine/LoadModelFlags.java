@@ -5,34 +5,48 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The load-model flags shared by the request scenarios, as a picocli mixin: {@code --model=closed|open}; closed takes
- * {@code --stages} and {@code --think}, open takes {@code --rates} and {@code --max-in-flight}. Their defaults differ
- * by scenario ({@link LoadModels.Defaults}, through {@code ScenarioDefaults}), so none is written here.
+ * The load-model flags shared by the request scenarios, as a picocli mixin: {@code
+ * --model=closed|open}; closed takes {@code --stages} and {@code --think}, open takes {@code
+ * --rates} and {@code --max-in-flight}. Their defaults differ by scenario ({@link
+ * LoadModels.Defaults}, through {@code ScenarioDefaults}), so none is written here.
  */
 public final class LoadModelFlags {
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
 
-  @Option(names = "--model", paramLabel = "closed|open",
-      description = "closed: virtual users (k6 style) with a think time; open: arrivals per second, latency from "
-          + "each arrival's intended start.")
+  @Option(
+      names = "--model",
+      paramLabel = "closed|open",
+      description =
+          "closed: virtual users (k6 style) with a think time; open: arrivals per second, latency from "
+              + "each arrival's intended start.")
   String model;
 
-  @Option(names = "--stages", paramLabel = "DURATION:USERS,...",
+  @Option(
+      names = "--stages",
+      paramLabel = "DURATION:USERS,...",
       description = "Closed model: stages ramping the virtual users linearly to each target.")
   String stages;
 
-  @Option(names = "--think", paramLabel = "DURATION[-DURATION]",
-      description = "Closed model: pause of a virtual user between iterations (fixed, or uniform in a range).")
+  @Option(
+      names = "--think",
+      paramLabel = "DURATION[-DURATION]",
+      description =
+          "Closed model: pause of a virtual user between iterations (fixed, or uniform in a range).")
   String think;
 
-  @Option(names = "--rates", paramLabel = "DURATION:RATE,...",
+  @Option(
+      names = "--rates",
+      paramLabel = "DURATION:RATE,...",
       description = "Open model: stages ramping the arrivals per second linearly to each target.")
   String rates;
 
-  @Option(names = "--max-in-flight", paramLabel = "N",
-      description = "Open model: iterations in flight at most (later arrivals wait, and their wait counts).")
+  @Option(
+      names = "--max-in-flight",
+      paramLabel = "N",
+      description =
+          "Open model: iterations in flight at most (later arrivals wait, and their wait counts).")
   String maxInFlight;
 
   /** The model the flags describe; a flag of the other model, when given, is refused. */
@@ -48,11 +62,13 @@ public final class LoadModelFlags {
         rejectIfGiven("--think", "open");
         Stages parsed = Stages.parse(rates);
         if (parsed.peak() == 0) {
-          throw new IllegalArgumentException("--rates: every stage has rate 0, nothing would be sent");
+          throw new IllegalArgumentException(
+              "--rates: every stage has rate 0, nothing would be sent");
         }
         return new LoadModel.Open(parsed, FlagValues.positiveInt("--max-in-flight", maxInFlight));
       }
-      default -> throw new IllegalArgumentException("--model must be closed or open, got '" + model + "'");
+      default ->
+          throw new IllegalArgumentException("--model must be closed or open, got '" + model + "'");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.engine;
 
+import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,11 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
-
 /**
- * Drives a {@link Workload} through a {@link LoadModel} for the model's stages, prints a progress line every
- * interval (rate, errors, p99 so far, time left) and returns what it measured. One runner runs once.
+ * Drives a {@link Workload} through a {@link LoadModel} for the model's stages, prints a progress
+ * line every interval (rate, errors, p99 so far, time left) and returns what it measured. One
+ * runner runs once.
  */
 public final class LoadRunner {
 
@@ -50,16 +50,23 @@ public final class LoadRunner {
   }
 
   public LoadResult run(Workload workload) throws InterruptedException {
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, label + "-load");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, label + "-load");
+              thread.setDaemon(true);
+              return thread;
+            });
     long start = System.nanoTime();
     try {
-      Driver driver = model instanceof LoadModel.Closed closed ? new ClosedDriver(closed, workload, scheduler)
-          : new OpenDriver((LoadModel.Open) model, workload, start);
-      Stages stages = model instanceof LoadModel.Closed closed ? closed.stages() : ((LoadModel.Open) model).rates();
+      Driver driver =
+          model instanceof LoadModel.Closed closed
+              ? new ClosedDriver(closed, workload, scheduler)
+              : new OpenDriver((LoadModel.Open) model, workload, start);
+      Stages stages =
+          model instanceof LoadModel.Closed closed
+              ? closed.stages()
+              : ((LoadModel.Open) model).rates();
       long end = start + stages.total().toNanos();
       long nextProgress = start + progressEvery.toNanos();
       for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
@@ -68,7 +75,8 @@ public final class LoadRunner {
           progress(now - start, end - now, driver.concurrency());
           nextProgress += progressEvery.toNanos();
         }
-        TimeUnit.NANOSECONDS.sleep(Math.min(TimeUnit.MILLISECONDS.toNanos(10), Math.max(0, end - System.nanoTime())));
+        TimeUnit.NANOSECONDS.sleep(
+            Math.min(TimeUnit.MILLISECONDS.toNanos(10), Math.max(0, end - System.nanoTime())));
       }
       driver.stop();
       stopping = true;
@@ -79,8 +87,13 @@ public final class LoadRunner {
       long elapsed = System.nanoTime() - start;
       progress(elapsed, 0, inFlight.get());
       double seconds = elapsed / 1e9;
-      return new LoadResult(Duration.ofNanos(elapsed), meters.summaries(seconds), timeline, peakConcurrency.get(),
-          lateStarts.get(), notStarted.get());
+      return new LoadResult(
+          Duration.ofNanos(elapsed),
+          meters.summaries(seconds),
+          timeline,
+          peakConcurrency.get(),
+          lateStarts.get(),
+          notStarted.get());
     } finally {
       stopping = true;
       scheduler.shutdownNow();
@@ -92,13 +105,27 @@ public final class LoadRunner {
     double at = elapsedNanos / 1e9;
     double previous = timeline.isEmpty() ? 0 : timeline.get(timeline.size() - 1).atSeconds();
     double rate = at > previous ? interval.count() / (at - previous) : 0;
-    timeline.add(new TimelinePoint(at, rate, interval.errors(), millis(interval.latencyMicros(), 50),
-        millis(interval.latencyMicros(), 99), concurrency));
+    timeline.add(
+        new TimelinePoint(
+            at,
+            rate,
+            interval.errors(),
+            millis(interval.latencyMicros(), 50),
+            millis(interval.latencyMicros(), 99),
+            concurrency));
     long count = meters.count();
     long errors = meters.errors();
-    out.printf(Locale.ROOT, "  %s %5.0fs  %s %,6d  %,9.0f op/s  errors %,d (%.2f%%)  p99 so far %8.3f ms  left %ds%n",
-        label, at, model instanceof LoadModel.Closed ? "VUs" : "in flight", concurrency, rate, errors,
-        count == 0 ? 0.0 : errors * 100.0 / count, millis(meters.allLatencies(), 99),
+    out.printf(
+        Locale.ROOT,
+        "  %s %5.0fs  %s %,6d  %,9.0f op/s  errors %,d (%.2f%%)  p99 so far %8.3f ms  left %ds%n",
+        label,
+        at,
+        model instanceof LoadModel.Closed ? "VUs" : "in flight",
+        concurrency,
+        rate,
+        errors,
+        count == 0 ? 0.0 : errors * 100.0 / count,
+        millis(meters.allLatencies(), 99),
         TimeUnit.NANOSECONDS.toSeconds(leftNanos));
   }
 
@@ -107,8 +134,9 @@ public final class LoadRunner {
   }
 
   /**
-   * Starts one iteration, {@code startNanos} being when its latency counts from; false (nothing started) once the
-   * run is stopping. The in-flight count goes up before the check, so the drain never misses an iteration.
+   * Starts one iteration, {@code startNanos} being when its latency counts from; false (nothing
+   * started) once the run is stopping. The in-flight count goes up before the check, so the drain
+   * never misses an iteration.
    */
   private boolean launch(Workload workload, int user, long startNanos, Runnable then) {
     inFlight.incrementAndGet();
@@ -121,15 +149,20 @@ public final class LoadRunner {
     try {
       stage = workload.start(user, ThreadLocalRandom.current());
     } catch (RuntimeException e) {
-      stage = java.util.concurrent.CompletableFuture.completedFuture(Outcome.failed("start",
-          e.getClass().getSimpleName()));
+      stage =
+          java.util.concurrent.CompletableFuture.completedFuture(
+              Outcome.failed("start", e.getClass().getSimpleName()));
     }
-    stage.whenComplete((outcome, error) -> {
-      Outcome finished = error != null ? Outcome.failed("unknown", HttpLoadClient.failureKind(error)) : outcome;
-      meters.record(finished, (System.nanoTime() - startNanos) / 1000);
-      inFlight.decrementAndGet();
-      then.run();
-    });
+    stage.whenComplete(
+        (outcome, error) -> {
+          Outcome finished =
+              error != null
+                  ? Outcome.failed("unknown", HttpLoadClient.failureKind(error))
+                  : outcome;
+          meters.record(finished, (System.nanoTime() - startNanos) / 1000);
+          inFlight.decrementAndGet();
+          then.run();
+        });
     return true;
   }
 
@@ -191,14 +224,21 @@ public final class LoadRunner {
         if (stopped || stopping) {
           return;
         }
-        boolean started = launch(workload, number, System.nanoTime(), () -> {
-          try {
-            scheduler.schedule(this::iterate, closed.think().nanos(ThreadLocalRandom.current()),
-                TimeUnit.NANOSECONDS);
-          } catch (RejectedExecutionException e) {
-            stopped = true;
-          }
-        });
+        boolean started =
+            launch(
+                workload,
+                number,
+                System.nanoTime(),
+                () -> {
+                  try {
+                    scheduler.schedule(
+                        this::iterate,
+                        closed.think().nanos(ThreadLocalRandom.current()),
+                        TimeUnit.NANOSECONDS);
+                  } catch (RejectedExecutionException e) {
+                    stopped = true;
+                  }
+                });
         if (!started) {
           stopped = true;
         }
@@ -207,9 +247,9 @@ public final class LoadRunner {
   }
 
   /**
-   * Arrivals at the staged rate from one thread: every iteration has an intended start, latency counts from it,
-   * and when {@code maxInFlight} iterations are open the next arrival waits (counted late) rather than being
-   * dropped or re-timed.
+   * Arrivals at the staged rate from one thread: every iteration has an intended start, latency
+   * counts from it, and when {@code maxInFlight} iterations are open the next arrival waits
+   * (counted late) rather than being dropped or re-timed.
    */
   private final class OpenDriver implements Driver {
     private final LoadModel.Open open;
@@ -274,7 +314,10 @@ public final class LoadRunner {
       return inFlight.get();
     }
 
-    /** Lets the arrivals due before the end start (a few ms late at most), then stops those still waiting. */
+    /**
+     * Lets the arrivals due before the end start (a few ms late at most), then stops those still
+     * waiting.
+     */
     @Override
     public void stop() throws InterruptedException {
       arrivals.join(200);

@@ -1,21 +1,20 @@
 package io.vitalflow.loadgen.engine;
 
+import io.vitalflow.loadgen.report.RunReport;
+import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
-import io.vitalflow.loadgen.report.RunReport;
-import io.vitalflow.loadgen.report.RunReport.OperationSummary;
-
 /**
- * Latencies (microseconds, 3 significant digits), counts and failure kinds per operation name. {@link #record} is
- * safe from any thread; {@link #harvest} and the totals belong to one reporting thread.
+ * Latencies (microseconds, 3 significant digits), counts and failure kinds per operation name.
+ * {@link #record} is safe from any thread; {@link #harvest} and the totals belong to one reporting
+ * thread.
  */
 public final class Meters {
 
@@ -61,8 +60,7 @@ public final class Meters {
   }
 
   /** Completions in one interval and their latencies. */
-  public record Interval(Histogram latencyMicros, long count, long errors) {
-  }
+  public record Interval(Histogram latencyMicros, long count, long errors) {}
 
   public long count() {
     return meters.values().stream().mapToLong(m -> m.count.sum()).sum();
@@ -77,18 +75,30 @@ public final class Meters {
     return all;
   }
 
-  /** One summary per operation (by name), then {@link RunReport#ALL}; call after a final {@link #harvest}. */
+  /**
+   * One summary per operation (by name), then {@link RunReport#ALL}; call after a final {@link
+   * #harvest}.
+   */
   public List<OperationSummary> summaries(double seconds) {
     List<OperationSummary> summaries = new ArrayList<>();
     Map<String, Long> allKinds = new TreeMap<>();
-    new TreeMap<>(meters).forEach((name, meter) -> {
-      Map<String, Long> kinds = new TreeMap<>();
-      meter.errorKinds.forEach((kind, n) -> kinds.put(kind, n.sum()));
-      kinds.forEach((kind, n) -> allKinds.merge(kind, n, Long::sum));
-      summaries.add(new OperationSummary(name, meter.count.sum(), meter.errors.sum(), kinds, meter.total.copy(),
-          seconds));
-    });
-    summaries.add(new OperationSummary(RunReport.ALL, count(), errors(), allKinds, all.copy(), seconds));
+    new TreeMap<>(meters)
+        .forEach(
+            (name, meter) -> {
+              Map<String, Long> kinds = new TreeMap<>();
+              meter.errorKinds.forEach((kind, n) -> kinds.put(kind, n.sum()));
+              kinds.forEach((kind, n) -> allKinds.merge(kind, n, Long::sum));
+              summaries.add(
+                  new OperationSummary(
+                      name,
+                      meter.count.sum(),
+                      meter.errors.sum(),
+                      kinds,
+                      meter.total.copy(),
+                      seconds));
+            });
+    summaries.add(
+        new OperationSummary(RunReport.ALL, count(), errors(), allKinds, all.copy(), seconds));
     return summaries;
   }
 }

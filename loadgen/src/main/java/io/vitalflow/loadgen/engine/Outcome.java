@@ -4,7 +4,8 @@ package io.vitalflow.loadgen.engine;
  * How one iteration of a {@link Workload} ended.
  *
  * @param operation the operation's name in the report ({@code read}, {@code create})
- * @param failure null on success, else a short kind ({@code HTTP 503}, {@code timeout}, {@code not a Patient})
+ * @param failure null on success, else a short kind ({@code HTTP 503}, {@code timeout}, {@code not
+ *     a Patient})
  */
 public record Outcome(String operation, String failure) {
 

@@ -5,13 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * k6-style stages: each ramps the number of virtual users linearly from the previous stage's target (0 before
- * the first) to its own target over its duration. Written {@code 30s:200,120s:200,10s:0}.
+ * k6-style stages: each ramps the number of virtual users linearly from the previous stage's target
+ * (0 before the first) to its own target over its duration. Written {@code 30s:200,120s:200,10s:0}.
  */
 public record Stages(List<Stage> stages) {
 
-  public record Stage(Duration duration, int target) {
-  }
+  public record Stage(Duration duration, int target) {}
 
   public Stages {
     if (stages.isEmpty()) {
@@ -25,7 +24,8 @@ public record Stages(List<Stage> stages) {
     for (String part : text.split(",", -1)) {
       int colon = part.indexOf(':');
       if (colon < 0) {
-        throw new IllegalArgumentException("--stages: '" + part + "' is not DURATION:TARGET (e.g. 30s:200)");
+        throw new IllegalArgumentException(
+            "--stages: '" + part + "' is not DURATION:TARGET (e.g. 30s:200)");
       }
       Duration duration = FlagValues.duration("--stages duration", part.substring(0, colon).trim());
       int target = FlagValues.nonNegativeInt("--stages target", part.substring(colon + 1).trim());
@@ -42,7 +42,10 @@ public record Stages(List<Stage> stages) {
     return stages.stream().mapToInt(Stage::target).max().orElse(0);
   }
 
-  /** The number of virtual users wanted {@code elapsedNanos} after the start; the last target after the end. */
+  /**
+   * The number of virtual users wanted {@code elapsedNanos} after the start; the last target after
+   * the end.
+   */
   public int targetAt(long elapsedNanos) {
     int previous = 0;
     long stageStart = 0;
@@ -62,8 +65,13 @@ public record Stages(List<Stage> stages) {
   public String toString() {
     StringBuilder text = new StringBuilder();
     for (Stage stage : stages) {
-      text.append(text.isEmpty() ? "" : ",").append(stage.duration().toMillis() % 1000 == 0
-          ? stage.duration().toSeconds() + "s" : stage.duration().toMillis() + "ms").append(':').append(stage.target());
+      text.append(text.isEmpty() ? "" : ",")
+          .append(
+              stage.duration().toMillis() % 1000 == 0
+                  ? stage.duration().toSeconds() + "s"
+                  : stage.duration().toMillis() + "ms")
+          .append(':')
+          .append(stage.target());
     }
     return text.toString();
   }

@@ -3,13 +3,16 @@ package io.vitalflow.loadgen.engine;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
-/** Pause of a virtual user between iterations: fixed ({@code 100ms}) or uniform in a range ({@code 50ms-150ms}). */
+/**
+ * Pause of a virtual user between iterations: fixed ({@code 100ms}) or uniform in a range ({@code
+ * 50ms-150ms}).
+ */
 public record Think(Duration min, Duration max) {
 
   public Think {
     if (max.compareTo(min) < 0) {
-      throw new IllegalArgumentException("think range ends before it starts: " + min.toMillis() + "ms-"
-          + max.toMillis() + "ms");
+      throw new IllegalArgumentException(
+          "think range ends before it starts: " + min.toMillis() + "ms-" + max.toMillis() + "ms");
     }
   }
 
@@ -19,7 +22,8 @@ public record Think(Duration min, Duration max) {
       Duration fixed = FlagValues.duration("--think", text);
       return new Think(fixed, fixed);
     }
-    return new Think(FlagValues.duration("--think", text.substring(0, dash)),
+    return new Think(
+        FlagValues.duration("--think", text.substring(0, dash)),
         FlagValues.duration("--think", text.substring(dash + 1)));
   }
 

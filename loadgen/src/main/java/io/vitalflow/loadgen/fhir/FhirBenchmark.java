@@ -1,5 +1,19 @@
 package io.vitalflow.loadgen.fhir;
 
+import io.vitalflow.loadgen.engine.HttpLoadClient;
+import io.vitalflow.loadgen.engine.LoadModels;
+import io.vitalflow.loadgen.engine.LoadResult;
+import io.vitalflow.loadgen.engine.LoadRunner;
+import io.vitalflow.loadgen.engine.Meters;
+import io.vitalflow.loadgen.engine.OpenModelNotes;
+import io.vitalflow.loadgen.engine.Outcome;
+import io.vitalflow.loadgen.engine.ScenarioException;
+import io.vitalflow.loadgen.engine.Workload;
+import io.vitalflow.loadgen.fhir.OperationMix.Operation;
+import io.vitalflow.loadgen.report.RunReport;
+import io.vitalflow.loadgen.report.RunReport.Comparison;
+import io.vitalflow.loadgen.report.RunReport.OperationSummary;
+import io.vitalflow.loadgen.report.RunReport.Setting;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Instant;
@@ -20,37 +34,29 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.HdrHistogram.Histogram;
 
-import io.vitalflow.loadgen.fhir.OperationMix.Operation;
-import io.vitalflow.loadgen.engine.HttpLoadClient;
-import io.vitalflow.loadgen.engine.LoadModels;
-import io.vitalflow.loadgen.engine.LoadResult;
-import io.vitalflow.loadgen.engine.LoadRunner;
-import io.vitalflow.loadgen.engine.Meters;
-import io.vitalflow.loadgen.engine.Outcome;
-import io.vitalflow.loadgen.engine.Workload;
-import io.vitalflow.loadgen.report.RunReport;
-import io.vitalflow.loadgen.report.RunReport.Comparison;
-import io.vitalflow.loadgen.report.RunReport.OperationSummary;
-import io.vitalflow.loadgen.report.RunReport.Setting;
-import io.vitalflow.loadgen.engine.OpenModelNotes;
-import io.vitalflow.loadgen.engine.ScenarioException;
-
 /**
- * Scenario 1 "FHIR CRUD mix", the replaced system's k6 test: seeds Patients through {@code batch} Bundles, then
- * runs the load model (k6's virtual users with think time, or an open arrival rate), each iteration a read of a
- * known Patient, a create, or a delete of a Patient the run created.
+ * Scenario 1 "FHIR CRUD mix", the replaced system's k6 test: seeds Patients through {@code batch}
+ * Bundles, then runs the load model (k6's virtual users with think time, or an open arrival rate),
+ * each iteration a read of a known Patient, a create, or a delete of a Patient the run created.
  */
 public final class FhirBenchmark {
 
   public static final String FHIR_JSON = "application/fhir+json";
 
-  /** Setup failed (server unreachable, seeding created nothing): reported as one line, no stack trace. */
-
-  record Seeding(int requested, int created, int bundles, int failedBundles, Map<String, Long> bundleFailures,
-      double seconds, Histogram bundleLatency) {
+  /**
+   * Setup failed (server unreachable, seeding created nothing): reported as one line, no stack
+   * trace.
+   */
+  record Seeding(
+      int requested,
+      int created,
+      int bundles,
+      int failedBundles,
+      Map<String, Long> bundleFailures,
+      double seconds,
+      Histogram bundleLatency) {
 
     double perSecond() {
       return seconds > 0 ? created / seconds : 0;
@@ -58,7 +64,8 @@ public final class FhirBenchmark {
   }
 
   /** What a run gives: the seeding, the load phase as measured, and its report. */
-  public record Result(Seeding seeding, LoadResult load, long substitutedCreates, RunReport report) {
+  public record Result(
+      Seeding seeding, LoadResult load, long substitutedCreates, RunReport report) {
 
     boolean passed() {
       return report.passed();
@@ -75,8 +82,10 @@ public final class FhirBenchmark {
   private final AtomicLong createSequence = new AtomicLong();
   private final String mrnPrefix = "LG-" + Long.toString(System.currentTimeMillis(), 36) + "-";
   private final URI patientEndpoint;
+
   /** Patients this run created and has not deleted: reads and deletes may target them. */
   private final ConcurrentLinkedQueue<String> created = new ConcurrentLinkedQueue<>();
+
   private volatile String[] seededIds = new String[0];
 
   public FhirBenchmark(FhirOptions options, PrintStream out) {
@@ -90,14 +99,21 @@ public final class FhirBenchmark {
     try (http) {
       Seeding seeding = prepare();
       Instant started = Instant.now();
-      out.printf(Locale.ROOT, "fhir: load %s, mix %s, against %s%n", LoadModels.describe(options.model()),
-          options.mix(), patientEndpoint);
-      LoadResult load = new LoadRunner(options.model(), options.progressEvery(), out, "fhir").run(this::iterate);
+      out.printf(
+          Locale.ROOT,
+          "fhir: load %s, mix %s, against %s%n",
+          LoadModels.describe(options.model()),
+          options.mix(),
+          patientEndpoint);
+      LoadResult load =
+          new LoadRunner(options.model(), options.progressEvery(), out, "fhir").run(this::iterate);
       return new Result(seeding, load, substitutedCreates.get(), report(started, seeding, load));
     }
   }
 
-  /** Checks the server answers and seeds it; after this, {@link #workload()} has Patients to read. */
+  /**
+   * Checks the server answers and seeds it; after this, {@link #workload()} has Patients to read.
+   */
   public Seeding prepare() throws ScenarioException, InterruptedException {
     checkReachable();
     return seed();
@@ -115,11 +131,17 @@ public final class FhirBenchmark {
 
   private void checkReachable() throws ScenarioException, InterruptedException {
     try {
-      HttpLoadClient.Answer answer = http.get(options.resolve("metadata"), FHIR_JSON)
-          .get(options.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-      out.printf(Locale.ROOT, "fhir: %s answers GET /metadata with HTTP %d%n", options.fhirBase(), answer.status());
+      HttpLoadClient.Answer answer =
+          http.get(options.resolve("metadata"), FHIR_JSON)
+              .get(options.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      out.printf(
+          Locale.ROOT,
+          "fhir: %s answers GET /metadata with HTTP %d%n",
+          options.fhirBase(),
+          answer.status());
     } catch (ExecutionException | TimeoutException e) {
-      throw new ScenarioException("cannot reach " + options.fhirBase() + ": " + HttpLoadClient.failureKind(e));
+      throw new ScenarioException(
+          "cannot reach " + options.fhirBase() + ": " + HttpLoadClient.failureKind(e));
     }
   }
 
@@ -128,12 +150,19 @@ public final class FhirBenchmark {
   private Seeding seed() throws ScenarioException, InterruptedException {
     int requested = options.seedPatients();
     if (requested == 0) {
-      out.println("fhir: seeding skipped (--seed-patients=0); reads go to Patients created during the run");
+      out.println(
+          "fhir: seeding skipped (--seed-patients=0); reads go to Patients created during the run");
       return new Seeding(0, 0, 0, 0, Map.of(), 0, new Histogram(3));
     }
-    out.printf(Locale.ROOT, "fhir: seeding %,d Patients in batch Bundles of %d, %d in flight, to %s%n", requested,
-        options.seedBatch(), options.seedConcurrency(), options.fhirBase());
-    FhirPatients patients = new FhirPatients(mrnPrefix + "S", new SplittableRandom(mrnPrefix.hashCode()));
+    out.printf(
+        Locale.ROOT,
+        "fhir: seeding %,d Patients in batch Bundles of %d, %d in flight, to %s%n",
+        requested,
+        options.seedBatch(),
+        options.seedConcurrency(),
+        options.fhirBase());
+    FhirPatients patients =
+        new FhirPatients(mrnPrefix + "S", new SplittableRandom(mrnPrefix.hashCode()));
     Semaphore slots = new Semaphore(options.seedConcurrency());
     ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
     Meters bundles = new Meters();
@@ -146,29 +175,40 @@ public final class FhirBenchmark {
       String body = patients.batch(first, count);
       slots.acquire();
       long sendTime = System.nanoTime();
-      http.post(options.fhirBase(), FHIR_JSON, body).whenComplete((answer, error) -> {
-        try {
-          String failure = error != null ? HttpLoadClient.failureKind(error)
-              : answer.status() != 200 ? "HTTP " + answer.status() : null;
-          if (failure == null) {
-            List<String> bundleIds = new ArrayList<>(count);
-            collectPatientIds(answer.body(), bundleIds);
-            ids.addAll(bundleIds);
-            createdCount.addAndGet(bundleIds.size());
-            if (bundleIds.size() < count) {
-              failure = "entries without a Patient location";
-            }
-          }
-          bundles.record(new Outcome("bundle", failure), (System.nanoTime() - sendTime) / 1000);
-        } finally {
-          slots.release();
-        }
-      });
+      http.post(options.fhirBase(), FHIR_JSON, body)
+          .whenComplete(
+              (answer, error) -> {
+                try {
+                  String failure =
+                      error != null
+                          ? HttpLoadClient.failureKind(error)
+                          : answer.status() != 200 ? "HTTP " + answer.status() : null;
+                  if (failure == null) {
+                    List<String> bundleIds = new ArrayList<>(count);
+                    collectPatientIds(answer.body(), bundleIds);
+                    ids.addAll(bundleIds);
+                    createdCount.addAndGet(bundleIds.size());
+                    if (bundleIds.size() < count) {
+                      failure = "entries without a Patient location";
+                    }
+                  }
+                  bundles.record(
+                      new Outcome("bundle", failure), (System.nanoTime() - sendTime) / 1000);
+                } finally {
+                  slots.release();
+                }
+              });
       sent++;
       if (System.nanoTime() >= nextProgress) {
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf(Locale.ROOT, "  seeding %5.0fs  %,d of %,d Patients created, %,.0f/s, failed bundles %,d%n",
-            seconds, createdCount.get(), requested, createdCount.get() / seconds, bundles.errors());
+        out.printf(
+            Locale.ROOT,
+            "  seeding %5.0fs  %,d of %,d Patients created, %,.0f/s, failed bundles %,d%n",
+            seconds,
+            createdCount.get(),
+            requested,
+            createdCount.get() / seconds,
+            bundles.errors());
         nextProgress += options.progressEvery().toNanos();
       }
     }
@@ -177,17 +217,30 @@ public final class FhirBenchmark {
     seededIds = ids.toArray(String[]::new);
     bundles.harvest();
     OperationSummary summary = bundles.summaries(seconds).get(0);
-    Seeding seeding = new Seeding(requested, seededIds.length, sent, (int) summary.errors(), summary.errorKinds(),
-        seconds, summary.latencyMicros());
+    Seeding seeding =
+        new Seeding(
+            requested,
+            seededIds.length,
+            sent,
+            (int) summary.errors(),
+            summary.errorKinds(),
+            seconds,
+            summary.latencyMicros());
     printSeeding(seeding);
     if (seeding.created() == 0) {
-      throw new ScenarioException("seeding created no Patient at " + options.fhirBase() + " "
-          + seeding.bundleFailures() + " (--seed-patients=0 skips seeding)");
+      throw new ScenarioException(
+          "seeding created no Patient at "
+              + options.fhirBase()
+              + " "
+              + seeding.bundleFailures()
+              + " (--seed-patients=0 skips seeding)");
     }
     return seeding;
   }
 
-  /** Adds the ids of {@code entry.response.location} = {@code [base/]Patient/{id}[/_history/{v}]}. */
+  /**
+   * Adds the ids of {@code entry.response.location} = {@code [base/]Patient/{id}[/_history/{v}]}.
+   */
   static void collectPatientIds(String batchResponse, List<String> ids) {
     Matcher location = LOCATION.matcher(batchResponse);
     while (location.find()) {
@@ -198,7 +251,10 @@ public final class FhirBenchmark {
     }
   }
 
-  /** The id in a location such as {@code Patient/123/_history/1} or {@code http://h/fhir/Patient/123}. */
+  /**
+   * The id in a location such as {@code Patient/123/_history/1} or {@code
+   * http://h/fhir/Patient/123}.
+   */
   static String patientId(String location) {
     int at = location.lastIndexOf("Patient/");
     if (at < 0) {
@@ -213,8 +269,9 @@ public final class FhirBenchmark {
   // ---- load ----
 
   /**
-   * One iteration of the mix. Reads target a seeded or created Patient; deletes take a created one out of the
-   * pool, so no two deletes hit the same Patient; with nothing to target yet, the iteration creates instead.
+   * One iteration of the mix. Reads target a seeded or created Patient; deletes take a created one
+   * out of the pool, so no two deletes hit the same Patient; with nothing to target yet, the
+   * iteration creates instead.
    */
   private CompletionStage<Outcome> iterate(int user, RandomGenerator random) {
     Operation operation = options.mix().pick(random.nextDouble());
@@ -229,24 +286,31 @@ public final class FhirBenchmark {
       operation = Operation.CREATE;
     }
     Operation op = operation;
-    CompletableFuture<HttpLoadClient.Answer> answer = switch (op) {
-      case READ -> http.get(URI.create(patientEndpoint + "/" + target), FHIR_JSON);
-      case DELETE -> http.delete(URI.create(patientEndpoint + "/" + target));
-      case CREATE -> http.post(patientEndpoint, FHIR_JSON,
-          new FhirPatients(mrnPrefix + "V" + user + "-", random).patient(createSequence.incrementAndGet()));
-    };
-    return answer.handle((response, error) -> {
-      String failure = error != null ? HttpLoadClient.failureKind(error) : unexpected(op, response);
-      if (failure == null && op == Operation.CREATE) {
-        String id = createdId(response);
-        if (id == null) {
-          failure = "create without id";
-        } else {
-          created.add(id);
-        }
-      }
-      return new Outcome(op.label(), failure);
-    });
+    CompletableFuture<HttpLoadClient.Answer> answer =
+        switch (op) {
+          case READ -> http.get(URI.create(patientEndpoint + "/" + target), FHIR_JSON);
+          case DELETE -> http.delete(URI.create(patientEndpoint + "/" + target));
+          case CREATE ->
+              http.post(
+                  patientEndpoint,
+                  FHIR_JSON,
+                  new FhirPatients(mrnPrefix + "V" + user + "-", random)
+                      .patient(createSequence.incrementAndGet()));
+        };
+    return answer.handle(
+        (response, error) -> {
+          String failure =
+              error != null ? HttpLoadClient.failureKind(error) : unexpected(op, response);
+          if (failure == null && op == Operation.CREATE) {
+            String id = createdId(response);
+            if (id == null) {
+              failure = "create without id";
+            } else {
+              created.add(id);
+            }
+          }
+          return new Outcome(op.label(), failure);
+        });
   }
 
   private String readTarget(RandomGenerator random) {
@@ -260,15 +324,18 @@ public final class FhirBenchmark {
   /** Why a response does not count as a success of {@code operation}, or null when it does. */
   static String unexpected(Operation operation, HttpLoadClient.Answer response) {
     int status = response.status();
-    boolean ok = switch (operation) {
-      case READ -> status == 200 && response.body().contains("\"Patient\"");
-      case CREATE -> status == 201;
-      case DELETE -> status == 200 || status == 204;
-    };
+    boolean ok =
+        switch (operation) {
+          case READ -> status == 200 && response.body().contains("\"Patient\"");
+          case CREATE -> status == 201;
+          case DELETE -> status == 200 || status == 204;
+        };
     if (ok) {
       return null;
     }
-    return operation == Operation.READ && status == 200 ? "200 without a Patient" : "HTTP " + status;
+    return operation == Operation.READ && status == 200
+        ? "200 without a Patient"
+        : "HTTP " + status;
   }
 
   /** The new id from the {@code Location} header, else from the returned resource. */
@@ -285,53 +352,95 @@ public final class FhirBenchmark {
   // ---- report ----
 
   private RunReport report(Instant started, Seeding seeding, LoadResult load) {
-    List<Setting> settings = new ArrayList<>(List.of(
-        new Setting("target", patientEndpoint.toString()),
-        new Setting("load model", LoadModels.describe(options.model())),
-        new Setting("mix", options.mix().toString()),
-        new Setting("connections", options.connections() + " keep-alive"),
-        new Setting("request timeout", options.timeout().toMillis() + " ms")));
+    List<Setting> settings =
+        new ArrayList<>(
+            List.of(
+                new Setting("target", patientEndpoint.toString()),
+                new Setting("load model", LoadModels.describe(options.model())),
+                new Setting("mix", options.mix().toString()),
+                new Setting("connections", options.connections() + " keep-alive"),
+                new Setting("request timeout", options.timeout().toMillis() + " ms")));
     if (seeding.requested() > 0) {
-      settings.add(new Setting("seeding", String.format(Locale.ROOT,
-          "%,d of %,d Patients in %.1f s (%,.0f/s) by %,d batch Bundles of %d, %,d failed", seeding.created(),
-          seeding.requested(), seeding.seconds(), seeding.perSecond(), seeding.bundles(), options.seedBatch(),
-          seeding.failedBundles())));
+      settings.add(
+          new Setting(
+              "seeding",
+              String.format(
+                  Locale.ROOT,
+                  "%,d of %,d Patients in %.1f s (%,.0f/s) by %,d batch Bundles of %d, %,d failed",
+                  seeding.created(),
+                  seeding.requested(),
+                  seeding.seconds(),
+                  seeding.perSecond(),
+                  seeding.bundles(),
+                  options.seedBatch(),
+                  seeding.failedBundles())));
     }
     OperationSummary all = load.all();
-    List<RunReport.Result> results = new ArrayList<>(List.of(
-        new RunReport.Result("requests", String.format(Locale.ROOT, "%,d", all.count())),
-        new RunReport.Result("throughput", String.format(Locale.ROOT, "%,.0f req/s", all.perSecond())),
-        new RunReport.Result("peak concurrency", String.format(Locale.ROOT, "%,d", load.peakConcurrency()))));
+    List<RunReport.Result> results =
+        new ArrayList<>(
+            List.of(
+                new RunReport.Result("requests", String.format(Locale.ROOT, "%,d", all.count())),
+                new RunReport.Result(
+                    "throughput", String.format(Locale.ROOT, "%,.0f req/s", all.perSecond())),
+                new RunReport.Result(
+                    "peak concurrency",
+                    String.format(Locale.ROOT, "%,d", load.peakConcurrency()))));
     List<String> notes = new ArrayList<>();
     if (substitutedCreates.get() > 0) {
-      notes.add(String.format(Locale.ROOT, "%,d reads or deletes became creates: nothing to target yet.",
-          substitutedCreates.get()));
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "%,d reads or deletes became creates: nothing to target yet.",
+              substitutedCreates.get()));
     }
     OpenModelNotes.add(load, results, notes);
-    return new RunReport("fhir", "Scenario 1: FHIR CRUD mix", started, load.elapsed(), settings, load.operations(),
-        load.timeline(), results, comparisons(load), options.thresholds().evaluate(all), notes);
+    return new RunReport(
+        "fhir",
+        "Scenario 1: FHIR CRUD mix",
+        started,
+        load.elapsed(),
+        settings,
+        load.operations(),
+        load.timeline(),
+        results,
+        comparisons(load),
+        options.thresholds().evaluate(all),
+        notes);
   }
 
   private static List<Comparison> comparisons(LoadResult load) {
     OperationSummary all = load.all();
-    String where = "theirs: 10,000 VUs against a production cluster; ours: one 2-core machine running broker,"
-        + " database, services and load generator";
-    List<Comparison> comparisons = new ArrayList<>(List.of(
-        new Comparison("throughput", String.format(Locale.ROOT, "%,.0f req/s", all.perSecond()), "40,870 req/s",
-            where),
-        new Comparison("p50", ms(all.millisAt(50)), "12 ms", ""),
-        new Comparison("p95", ms(all.millisAt(95)), "38 ms", ""),
-        new Comparison("p99", ms(all.millisAt(99)), "67 ms", ""),
-        new Comparison("p99.9", ms(all.millisAt(99.9)), "145 ms", ""),
-        new Comparison("max", ms(all.millisAt(100)), "423 ms", ""),
-        new Comparison("error rate", String.format(Locale.ROOT, "%.2f%%", all.errorRate() * 100), "0.23%",
-            "our reads and deletes target existing Patients; theirs drew random ids")));
+    String where =
+        "theirs: 10,000 VUs against a production cluster; ours: one 2-core machine running broker,"
+            + " database, services and load generator";
+    List<Comparison> comparisons =
+        new ArrayList<>(
+            List.of(
+                new Comparison(
+                    "throughput",
+                    String.format(Locale.ROOT, "%,.0f req/s", all.perSecond()),
+                    "40,870 req/s",
+                    where),
+                new Comparison("p50", ms(all.millisAt(50)), "12 ms", ""),
+                new Comparison("p95", ms(all.millisAt(95)), "38 ms", ""),
+                new Comparison("p99", ms(all.millisAt(99)), "67 ms", ""),
+                new Comparison("p99.9", ms(all.millisAt(99.9)), "145 ms", ""),
+                new Comparison("max", ms(all.millisAt(100)), "423 ms", ""),
+                new Comparison(
+                    "error rate",
+                    String.format(Locale.ROOT, "%.2f%%", all.errorRate() * 100),
+                    "0.23%",
+                    "our reads and deletes target existing Patients; theirs drew random ids")));
     Map<String, String> theirP99 = Map.of("read", "52 ms", "create", "89 ms", "delete", "71 ms");
     for (OperationSummary operation : load.operations()) {
       String theirs = theirP99.get(operation.name());
       if (theirs != null) {
-        comparisons.add(new Comparison(operation.name() + " p99", ms(operation.millisAt(99)), theirs,
-            "a create is answered once it is readable (Kafka, processor, PostgreSQL)"));
+        comparisons.add(
+            new Comparison(
+                operation.name() + " p99",
+                ms(operation.millisAt(99)),
+                theirs,
+                "a create is answered once it is readable (Kafka, processor, PostgreSQL)"));
       }
     }
     return comparisons;
@@ -342,10 +451,19 @@ public final class FhirBenchmark {
   }
 
   private void printSeeding(Seeding s) {
-    out.printf(Locale.ROOT, "fhir: seeded %,d of %,d Patients in %.1f s: %,.0f Patients/s; %,d bundles, %,d failed%s;"
-        + " bundle latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", s.created(), s.requested(), s.seconds(),
-        s.perSecond(), s.bundles(), s.failedBundles(), s.bundleFailures().isEmpty() ? "" : " " + s.bundleFailures(),
-        s.bundleLatency().getValueAtPercentile(50) / 1000.0, s.bundleLatency().getValueAtPercentile(99) / 1000.0,
+    out.printf(
+        Locale.ROOT,
+        "fhir: seeded %,d of %,d Patients in %.1f s: %,.0f Patients/s; %,d bundles, %,d failed%s;"
+            + " bundle latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+        s.created(),
+        s.requested(),
+        s.seconds(),
+        s.perSecond(),
+        s.bundles(),
+        s.failedBundles(),
+        s.bundleFailures().isEmpty() ? "" : " " + s.bundleFailures(),
+        s.bundleLatency().getValueAtPercentile(50) / 1000.0,
+        s.bundleLatency().getValueAtPercentile(99) / 1000.0,
         s.bundleLatency().getMaxValue() / 1000.0);
   }
 }

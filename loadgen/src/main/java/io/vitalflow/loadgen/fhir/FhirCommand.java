@@ -1,10 +1,5 @@
 package io.vitalflow.loadgen.fhir;
 
-import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-
 import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.cli.HelpOption;
 import io.vitalflow.loadgen.cli.Scenario;
@@ -14,48 +9,73 @@ import io.vitalflow.loadgen.engine.LoadModelFlags;
 import io.vitalflow.loadgen.engine.LoadModels;
 import io.vitalflow.loadgen.engine.Ran;
 import io.vitalflow.loadgen.engine.ThresholdFlags;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code loadgen fhir}: its flags, checked into {@link FhirOptions}, and the run. */
-@Command(name = "fhir", showDefaultValues = true, defaultValueProvider = ScenarioDefaults.class,
-    description = {"The FHIR CRUD mix. Seeds --seed-patients Patients through batch Bundles POSTed to --fhir-url, then"
-        + " runs the load model: closed = k6-style virtual users in --stages with --think between iterations;"
-        + " open = --rates arrivals/s, latency from each arrival's intended start.",
-        "Each iteration: GET Patient/{id} of a seeded or created Patient, POST Patient, or DELETE Patient/{id} of one"
-            + " the run created (--mix percentages).",
-        "Exit 1 when --p95, --p99 or --max-error-rate is broken, 2 for bad flags or an unreachable target."})
+@Command(
+    name = "fhir",
+    showDefaultValues = true,
+    defaultValueProvider = ScenarioDefaults.class,
+    description = {
+      "The FHIR CRUD mix. Seeds --seed-patients Patients through batch Bundles POSTed to --fhir-url, then"
+          + " runs the load model: closed = k6-style virtual users in --stages with --think between iterations;"
+          + " open = --rates arrivals/s, latency from each arrival's intended start.",
+      "Each iteration: GET Patient/{id} of a seeded or created Patient, POST Patient, or DELETE Patient/{id} of one"
+          + " the run created (--mix percentages).",
+      "Exit 1 when --p95, --p99 or --max-error-rate is broken, 2 for bad flags or an unreachable target."
+    })
 public final class FhirCommand implements Scenario {
 
-  /** k6's script scaled to one 2-core machine: 200 users instead of 10,000, the same think time and limits. */
-  static final LoadModels.Defaults MODEL_DEFAULTS = new LoadModels.Defaults("closed", "30s:200,120s:200,10s:0",
-      "100ms", "30s:4000,120s:4000,10s:0", "1024");
+  /**
+   * k6's script scaled to one 2-core machine: 200 users instead of 10,000, the same think time and
+   * limits.
+   */
+  static final LoadModels.Defaults MODEL_DEFAULTS =
+      new LoadModels.Defaults(
+          "closed", "30s:200,120s:200,10s:0", "100ms", "30s:4000,120s:4000,10s:0", "1024");
 
-  @Mixin
-  HelpOption help;
+  @Mixin HelpOption help;
 
-  @Option(names = "--fhir-url", defaultValue = "http://127.0.0.1:8082/fhir", description = "The FHIR base URL.")
+  @Option(
+      names = "--fhir-url",
+      defaultValue = "http://127.0.0.1:8082/fhir",
+      description = "The FHIR base URL.")
   String fhirUrl;
 
-  @Option(names = "--seed-patients", defaultValue = "100000", description = "Patients created before the load.")
+  @Option(
+      names = "--seed-patients",
+      defaultValue = "100000",
+      description = "Patients created before the load.")
   String seedPatients;
 
-  @Option(names = "--seed-batch", defaultValue = "500", description = "Patients per seeding Bundle.")
+  @Option(
+      names = "--seed-batch",
+      defaultValue = "500",
+      description = "Patients per seeding Bundle.")
   String seedBatch;
 
-  @Option(names = "--seed-concurrency", defaultValue = "4", description = "Seeding Bundles in flight.")
+  @Option(
+      names = "--seed-concurrency",
+      defaultValue = "4",
+      description = "Seeding Bundles in flight.")
   String seedConcurrency;
 
-  @Mixin
-  LoadModelFlags model;
+  @Mixin LoadModelFlags model;
 
-  @Option(names = "--mix", defaultValue = "60,30,10", paramLabel = "READ,CREATE,DELETE",
+  @Option(
+      names = "--mix",
+      defaultValue = "60,30,10",
+      paramLabel = "READ,CREATE,DELETE",
       description = "Percentages of the operations.")
   String mix;
 
-  @Mixin
-  ThresholdFlags thresholds;
+  @Mixin ThresholdFlags thresholds;
 
   @Option(names = "--timeout", defaultValue = "10s", description = "Response timeout.")
   String timeout;
@@ -63,13 +83,22 @@ public final class FhirCommand implements Scenario {
   @Option(names = "--connections", defaultValue = "256", description = "HTTP connections at most.")
   String connections;
 
-  @Option(names = "--progress", defaultValue = "5s", description = "Interval of the progress lines.")
+  @Option(
+      names = "--progress",
+      defaultValue = "5s",
+      description = "Interval of the progress lines.")
   String progress;
 
-  @Option(names = "--report-dir", defaultValue = "loadgen-reports", description = "Where the reports go.")
+  @Option(
+      names = "--report-dir",
+      defaultValue = "loadgen-reports",
+      description = "Where the reports go.")
   String reportDir;
 
-  /** The options of {@code args} (tests; stress), or an {@link IllegalArgumentException} naming the bad flag. */
+  /**
+   * The options of {@code args} (tests; stress), or an {@link IllegalArgumentException} naming the
+   * bad flag.
+   */
   public static FhirOptions parse(String... args) {
     return Cli.parse(new FhirCommand(), args).options();
   }
@@ -96,7 +125,6 @@ public final class FhirCommand implements Scenario {
         FlagValues.positiveDuration("--progress", progress),
         Path.of(reportDir));
   }
-
 
   @Override
   public Ran run(PrintStream out) throws Exception {

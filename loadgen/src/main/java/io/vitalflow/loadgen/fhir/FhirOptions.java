@@ -1,15 +1,23 @@
 package io.vitalflow.loadgen.fhir;
 
+import io.vitalflow.loadgen.engine.LoadModel;
+import io.vitalflow.loadgen.engine.Thresholds;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.vitalflow.loadgen.engine.LoadModel;
-import io.vitalflow.loadgen.engine.Thresholds;
-
 /** The {@code fhir} scenario's settings, checked from its flags by {@link FhirCommand}. */
-public record FhirOptions(URI fhirBase, int seedPatients, int seedBatch, int seedConcurrency, LoadModel model,
-    OperationMix mix, Thresholds thresholds, Duration timeout, int connections, Duration progressEvery,
+public record FhirOptions(
+    URI fhirBase,
+    int seedPatients,
+    int seedBatch,
+    int seedConcurrency,
+    LoadModel model,
+    OperationMix mix,
+    Thresholds thresholds,
+    Duration timeout,
+    int connections,
+    Duration progressEvery,
     Path reportDir) {
 
   /** {@code base + "/" + path}, keeping the base's own path ({@code /fhir}). */

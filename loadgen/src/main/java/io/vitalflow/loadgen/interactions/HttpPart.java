@@ -11,7 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The check over HTTP: {@link OrderSelect} calls driven by the {@link LoadRunner} against the CDS service. */
+/**
+ * The check over HTTP: {@link OrderSelect} calls driven by the {@link LoadRunner} against the CDS
+ * service.
+ */
 final class HttpPart {
 
   private final InteractionsOptions options;
@@ -22,29 +25,46 @@ final class HttpPart {
     this.out = out;
   }
 
-  /** Fails with a one-line {@link IllegalArgumentException} when the service is not in the server's discovery. */
+  /**
+   * Fails with a one-line {@link IllegalArgumentException} when the service is not in the server's
+   * discovery.
+   */
   void checkTarget() throws InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String problem;
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(options.discovery())
-          .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-      problem = response.statusCode() != 200 ? "answered HTTP " + response.statusCode()
-          : response.body().contains("\"" + options.serviceId() + "\"") ? null
-          : "does not list service " + options.serviceId();
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(options.discovery())
+                  .timeout(Duration.ofSeconds(10))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      problem =
+          response.statusCode() != 200
+              ? "answered HTTP " + response.statusCode()
+              : response.body().contains("\"" + options.serviceId() + "\"")
+                  ? null
+                  : "does not list service " + options.serviceId();
     } catch (IOException e) {
       problem = "cannot be reached (" + HttpLoadClient.failureKind(e) + ")";
     }
     if (problem != null) {
-      throw new IllegalArgumentException("--fhir-url: " + options.discovery() + " " + problem
-          + "; start fhir-api or leave http out of --which");
+      throw new IllegalArgumentException(
+          "--fhir-url: "
+              + options.discovery()
+              + " "
+              + problem
+              + "; start fhir-api or leave http out of --which");
     }
   }
 
   LoadResult run() throws InterruptedException {
     out.println("interactions: CDS Hooks order-select against " + options.cdsService());
-    int connections = options.model() instanceof LoadModel.Closed closed ? closed.stages().peak()
-        : ((LoadModel.Open) options.model()).maxInFlight();
+    int connections =
+        options.model() instanceof LoadModel.Closed closed
+            ? closed.stages().peak()
+            : ((LoadModel.Open) options.model()).maxInFlight();
     try (HttpLoadClient client = new HttpLoadClient(Math.max(1, connections), options.timeout())) {
       return new LoadRunner(options.model(), options.progressEvery(), out, "interactions")
           .run(new OrderSelect(client, options.cdsService()));

@@ -12,7 +12,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The settings of {@code loadgen interactions}, checked from its flags by {@link InteractionsCommand}.
+ * The settings of {@code loadgen interactions}, checked from its flags by {@link
+ * InteractionsCommand}.
  *
  * @param parts what to run ({@code --which})
  * @param forks JMH forks per hot-path and reload benchmark (0: in this JVM)
@@ -22,20 +23,36 @@ import java.util.Set;
  * @param time length of one hot-path iteration (warm-up and measured)
  * @param coldRuns fresh JVMs, one cold-start shot each (with {@code forks=0}: shots in this JVM)
  * @param reloadRuns measured reload shots per fork
- * @param cdsService the CDS Hooks order-select service URL ({@code --fhir-url}'s host + {@code /cds-services/ID})
+ * @param cdsService the CDS Hooks order-select service URL ({@code --fhir-url}'s host + {@code
+ *     /cds-services/ID})
  * @param model the HTTP part's load model
  * @param thresholds the HTTP part's limits
  * @param timeout HTTP response timeout
  * @param progressEvery HTTP progress line interval
  * @param reportDir where the Markdown and HTML reports go
  */
-public record InteractionsOptions(Set<Part> parts, int forks, int threads, int warmup, int iterations, Duration time,
-    int coldRuns, int reloadRuns, URI cdsService, LoadModel model, Thresholds thresholds, Duration timeout,
-    Duration progressEvery, Path reportDir) {
+public record InteractionsOptions(
+    Set<Part> parts,
+    int forks,
+    int threads,
+    int warmup,
+    int iterations,
+    Duration time,
+    int coldRuns,
+    int reloadRuns,
+    URI cdsService,
+    LoadModel model,
+    Thresholds thresholds,
+    Duration timeout,
+    Duration progressEvery,
+    Path reportDir) {
 
   /** The scenario's parts, in the order they run. */
   public enum Part {
-    HOT, COLD, RELOAD, HTTP;
+    HOT,
+    COLD,
+    RELOAD,
+    HTTP;
 
     String flag() {
       return name().toLowerCase(Locale.ROOT);
@@ -71,9 +88,16 @@ public record InteractionsOptions(Set<Part> parts, int forks, int threads, int w
     Set<Part> parts = EnumSet.noneOf(Part.class);
     for (String item : text.split(",", -1)) {
       String name = item.trim();
-      Part part = List.of(Part.values()).stream().filter(p -> p.flag().equals(name)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException(
-              "--which takes a comma-separated list of hot, cold, reload, http; got '" + text + "'"));
+      Part part =
+          List.of(Part.values()).stream()
+              .filter(p -> p.flag().equals(name))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "--which takes a comma-separated list of hot, cold, reload, http; got '"
+                              + text
+                              + "'"));
       parts.add(part);
     }
     return parts;

@@ -13,10 +13,10 @@ import java.util.Locale;
 import org.openjdk.jmh.runner.RunnerException;
 
 /**
- * Scenario "interactions", the replaced report's Scenario 4: the interaction checker in-process with JMH (hot path
- * of 3 and 10 medications for the AOT plugin, the interpreter and the plain-Java reference; cold start in fresh
- * JVMs; hot reload in a running one), then the same check over HTTP as CDS Hooks order-select calls. A part that
- * fails is reported and the others still run.
+ * Scenario "interactions", the replaced report's Scenario 4: the interaction checker in-process
+ * with JMH (hot path of 3 and 10 medications for the AOT plugin, the interpreter and the plain-Java
+ * reference; cold start in fresh JVMs; hot reload in a running one), then the same check over HTTP
+ * as CDS Hooks order-select calls. A part that fails is reported and the others still run.
  */
 public final class InteractionsScenario {
 
@@ -50,8 +50,8 @@ public final class InteractionsScenario {
     LoadResult httpResult = options.runs(Part.HTTP) ? http.run() : null;
     Measurements measurements = new Measurements(hot, cold, reload, httpResult, failures);
     String machine = machineBefore + " at the start, " + loadAverage() + " at the end";
-    return InteractionsReport.build(options, measurements, started, Duration.ofNanos(System.nanoTime() - start),
-        machine);
+    return InteractionsReport.build(
+        options, measurements, started, Duration.ofNanos(System.nanoTime() - start), machine);
   }
 
   private List<JmhMeasurement> measure(Part part, JmhPart run, List<String> failures) {
@@ -70,8 +70,12 @@ public final class InteractionsScenario {
   }
 
   private static String machine() {
-    return String.format(Locale.ROOT, "%d CPUs, JDK %s, load average %s", Runtime.getRuntime().availableProcessors(),
-        Runtime.version(), loadAverage());
+    return String.format(
+        Locale.ROOT,
+        "%d CPUs, JDK %s, load average %s",
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.version(),
+        loadAverage());
   }
 
   private static String loadAverage() {

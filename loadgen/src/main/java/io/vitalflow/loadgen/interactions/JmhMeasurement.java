@@ -13,8 +13,8 @@ import org.openjdk.jmh.annotations.Mode;
  * {@link JmhResults} reads): the raw values JMH kept and how they were taken.
  *
  * @param operation the operation's name in the report ({@code hot 3 meds: plugin AOT})
- * @param mode {@link Mode#SampleTime}: sampled single calls; {@link Mode#SingleShotTime}: one shot per value;
- *     {@link Mode#AverageTime}: one mean per iteration
+ * @param mode {@link Mode#SampleTime}: sampled single calls; {@link Mode#SingleShotTime}: one shot
+ *     per value; {@link Mode#AverageTime}: one mean per iteration
  * @param unit the unit of {@code values}, score and error
  * @param values value to how often it occurred, in {@code unit}
  * @param operations calls made in the measured iterations (all of them, not only the sampled ones)
@@ -22,17 +22,25 @@ import org.openjdk.jmh.annotations.Mode;
  * @param score JMH's score (mean) in {@code unit}
  * @param scoreError JMH's 99.9% error in {@code unit}, NaN when it has none
  */
-record JmhMeasurement(String operation, Mode mode, TimeUnit unit, NavigableMap<Double, Long> values, long operations,
-    double measuredSeconds, double score, double scoreError) {
+record JmhMeasurement(
+    String operation,
+    Mode mode,
+    TimeUnit unit,
+    NavigableMap<Double, Long> values,
+    long operations,
+    double measuredSeconds,
+    double score,
+    double scoreError) {
 
   JmhMeasurement {
     values = new TreeMap<>(values);
   }
 
   /**
-   * The measurement as a report operation: the histogram holds the raw values in microseconds, rounded up to whole
-   * microseconds (so a 0.4 µs call counts as 1 µs: the report model's resolution); its count is the number of
-   * values, {@code count} the calls, so {@code perSecond} is calls per second of measured time.
+   * The measurement as a report operation: the histogram holds the raw values in microseconds,
+   * rounded up to whole microseconds (so a 0.4 µs call counts as 1 µs: the report model's
+   * resolution); its count is the number of values, {@code count} the calls, so {@code perSecond}
+   * is calls per second of measured time.
    */
   OperationSummary toSummary() {
     Histogram micros = new Histogram(3);
@@ -47,7 +55,9 @@ record JmhMeasurement(String operation, Mode mode, TimeUnit unit, NavigableMap<D
     return toMicros(score);
   }
 
-  /** The value at {@code percentile} (0-100) of the raw values, in microseconds, without rounding. */
+  /**
+   * The value at {@code percentile} (0-100) of the raw values, in microseconds, without rounding.
+   */
   double percentileMicros(double percentile) {
     long total = values.values().stream().mapToLong(Long::longValue).sum();
     if (total == 0) {

@@ -6,11 +6,15 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Everything one {@code interactions} run measured; a part that was not run or failed has an empty list (or no
- * HTTP result) and, when it failed, a line in {@code failures}.
+ * Everything one {@code interactions} run measured; a part that was not run or failed has an empty
+ * list (or no HTTP result) and, when it failed, a line in {@code failures}.
  */
-record Measurements(List<JmhMeasurement> hot, List<JmhMeasurement> cold, List<JmhMeasurement> reload,
-    LoadResult http, List<String> failures) {
+record Measurements(
+    List<JmhMeasurement> hot,
+    List<JmhMeasurement> cold,
+    List<JmhMeasurement> reload,
+    LoadResult http,
+    List<String> failures) {
 
   Measurements {
     hot = List.copyOf(hot);
@@ -24,7 +28,10 @@ record Measurements(List<JmhMeasurement> hot, List<JmhMeasurement> cold, List<Jm
     return Stream.of(hot, cold, reload).flatMap(List::stream).toList();
   }
 
-  /** The hot-path measurement of {@code implementation} ({@code plugin AOT}) with {@code medications} meds. */
+  /**
+   * The hot-path measurement of {@code implementation} ({@code plugin AOT}) with {@code
+   * medications} meds.
+   */
   Optional<JmhMeasurement> hot(int medications, String implementation) {
     String name = "hot " + medications + " meds: " + implementation;
     return hot.stream().filter(m -> m.operation().equals(name)).findFirst();

@@ -8,21 +8,23 @@ import java.util.concurrent.CompletionStage;
 import java.util.random.RandomGenerator;
 
 /**
- * One CDS Hooks {@code order-select} call per iteration: three draft MedicationRequests (the report's aspirin,
- * ibuprofen and warfarin, by RxNorm code and name), warfarin selected. Succeeds on HTTP 200 with a critical card
- * (warfarin + ibuprofen is a major interaction).
+ * One CDS Hooks {@code order-select} call per iteration: three draft MedicationRequests (the
+ * report's aspirin, ibuprofen and warfarin, by RxNorm code and name), warfarin selected. Succeeds
+ * on HTTP 200 with a critical card (warfarin + ibuprofen is a major interaction).
  */
 final class OrderSelect implements Workload {
 
   static final String OPERATION = "cds order-select (3 meds)";
 
-  static final String BODY = """
+  static final String BODY =
+      """
       {"hook":"order-select","hookInstance":"5b0f5c1e-loadgen-interactions",
        "context":{"userId":"Practitioner/loadgen","patientId":"loadgen-1",
         "selections":["MedicationRequest/warfarin"],
         "draftOrders":{"resourceType":"Bundle","type":"collection","entry":[%s,%s,%s]}},
        "prefetch":{"medications":null}}"""
-      .formatted(draft("aspirin", "1191"), draft("ibuprofen", "5640"), draft("warfarin", "11289"));
+          .formatted(
+              draft("aspirin", "1191"), draft("ibuprofen", "5640"), draft("warfarin", "11289"));
 
   private final HttpLoadClient client;
   private final URI service;
@@ -34,16 +36,20 @@ final class OrderSelect implements Workload {
 
   @Override
   public CompletionStage<Outcome> start(int user, RandomGenerator random) {
-    return client.post(service, "application/json", BODY).handle((answer, error) -> {
-      if (error != null) {
-        return Outcome.failed(OPERATION, HttpLoadClient.failureKind(error));
-      }
-      if (answer.status() != 200) {
-        return Outcome.failed(OPERATION, "HTTP " + answer.status());
-      }
-      return answer.body().contains("critical") ? Outcome.ok(OPERATION)
-          : Outcome.failed(OPERATION, "no critical card");
-    });
+    return client
+        .post(service, "application/json", BODY)
+        .handle(
+            (answer, error) -> {
+              if (error != null) {
+                return Outcome.failed(OPERATION, HttpLoadClient.failureKind(error));
+              }
+              if (answer.status() != 200) {
+                return Outcome.failed(OPERATION, "HTTP " + answer.status());
+              }
+              return answer.body().contains("critical")
+                  ? Outcome.ok(OPERATION)
+                  : Outcome.failed(OPERATION, "no critical card");
+            });
   }
 
   private static String draft(String name, String rxcui) {

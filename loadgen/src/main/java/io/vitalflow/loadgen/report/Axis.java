@@ -4,20 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One chart axis from zero to a round maximum, mapping values linearly onto [0, 1], with labelled ticks. Any
- * value maps inside the axis: NaN to 0, beyond the maximum (infinity included) to 1.
+ * One chart axis from zero to a round maximum, mapping values linearly onto [0, 1], with labelled
+ * ticks. Any value maps inside the axis: NaN to 0, beyond the maximum (infinity included) to 1.
  */
 final class Axis {
 
   /** Largest maximum an axis takes; keeps tick arithmetic finite. */
   private static final double LARGEST = 1e300;
+
   /** Smallest maximum an axis takes; a chart of all zeros (or of less) gets a 0..1 axis. */
   private static final double SMALLEST = 1e-9;
+
   private static final int TICKS = 5;
 
   /** A tick at {@code value}, written as {@code label}. */
-  record Tick(double value, String label) {
-  }
+  record Tick(double value, String label) {}
 
   private final String title;
   private final double max;
@@ -42,8 +43,8 @@ final class Axis {
   }
 
   /**
-   * The percentile spectrum in "nines": value {@code n} is the percentile {@code 100 (1 - 10^-n)}, so 0 is 0%, 1 is
-   * 90%, 2 is 99%, 3 is 99.9%; from 0 to {@code nines}.
+   * The percentile spectrum in "nines": value {@code n} is the percentile {@code 100 (1 - 10^-n)},
+   * so 0 is 0%, 1 is 90%, 2 is 99%, 3 is 99.9%; from 0 to {@code nines}.
    */
   static Axis nines(int nines) {
     int top = Math.max(1, nines);

@@ -8,22 +8,24 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** Number, time and duration formats shared by the Markdown and HTML reports; locale-independent. */
+/**
+ * Number, time and duration formats shared by the Markdown and HTML reports; locale-independent.
+ */
 final class Format {
 
   /** Shown for a figure that does not exist (no operations, a non-finite value). */
   static final String NONE = "—";
 
   private static final MathContext THREE_DIGITS = new MathContext(3);
-  private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter UTC =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
-  private Format() {
-  }
+  private Format() {}
 
   /**
-   * Three significant digits below 1,000 ({@code 0.123}, {@code 12.3}, {@code 123}), whole numbers above, and
-   * scientific notation from 10^15 ({@code 2.00e+15}), where whole numbers stop being readable.
+   * Three significant digits below 1,000 ({@code 0.123}, {@code 12.3}, {@code 123}), whole numbers
+   * above, and scientific notation from 10^15 ({@code 2.00e+15}), where whole numbers stop being
+   * readable.
    */
   static String significant(double value) {
     if (!Double.isFinite(value)) {

@@ -1,27 +1,29 @@
 package io.vitalflow.loadgen.report;
 
-import java.util.List;
-
 import io.vitalflow.loadgen.report.Sections.Part;
 import io.vitalflow.loadgen.report.Sections.Section;
 import io.vitalflow.loadgen.report.Table.Column;
+import java.util.List;
 
 /**
- * Renders a {@link RunReport} as Markdown with the benchmark report's sections: how it was run, latency
- * percentiles per operation, errors, the timeline in short, results, the comparison with the replaced system and
- * the thresholds with the verdict. Sections with nothing in them are left out.
+ * Renders a {@link RunReport} as Markdown with the benchmark report's sections: how it was run,
+ * latency percentiles per operation, errors, the timeline in short, results, the comparison with
+ * the replaced system and the thresholds with the verdict. Sections with nothing in them are left
+ * out.
  */
 public final class MarkdownReport {
 
-  private MarkdownReport() {
-  }
+  private MarkdownReport() {}
 
   /** The run as one Markdown section headed {@code ## <title>}. */
   public static String render(RunReport report) {
     StringBuilder md = new StringBuilder();
     md.append("## ").append(Text.markdown(Sections.title(report))).append('\n');
     for (Section section : Sections.of(report)) {
-      md.append("\n### ").append(section.part().heading).append("\n\n").append(table(section.table()));
+      md.append("\n### ")
+          .append(section.part().heading)
+          .append("\n\n")
+          .append(table(section.table()));
       if (!section.caption().isEmpty()) {
         md.append('\n').append(Text.markdown(section.caption())).append('\n');
       }

@@ -1,14 +1,14 @@
 package io.vitalflow.loadgen.report;
 
+import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
+import io.vitalflow.loadgen.report.Table.Column;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
-import io.vitalflow.loadgen.report.Table.Column;
-
 /**
- * The timeline as a short table: at most {@link #MAX_ROWS} rows, neighbouring intervals merged when there are
- * more. A merged row's rate and errors cover all its intervals; its latencies are its worst interval's.
+ * The timeline as a short table: at most {@link #MAX_ROWS} rows, neighbouring intervals merged when
+ * there are more. A merged row's rate and errors cover all its intervals; its latencies are its
+ * worst interval's.
  */
 record OverTime(Table table, String caption) {
 
@@ -23,10 +23,22 @@ record OverTime(Table table, String caption) {
       rows.add(row(start, group));
       start = group.get(group.size() - 1).atSeconds();
     }
-    Table table = new Table(List.of(Column.number("until s"), Column.number("ops/s"), Column.number("errors"),
-        Column.number("p50 ms"), Column.number("p99 ms"), Column.number("concurrency")), rows);
-    String caption = perRow == 1 ? ""
-        : "Each row covers " + perRow + " progress intervals; its latencies are the worst of them.";
+    Table table =
+        new Table(
+            List.of(
+                Column.number("until s"),
+                Column.number("ops/s"),
+                Column.number("errors"),
+                Column.number("p50 ms"),
+                Column.number("p99 ms"),
+                Column.number("concurrency")),
+            rows);
+    String caption =
+        perRow == 1
+            ? ""
+            : "Each row covers "
+                + perRow
+                + " progress intervals; its latencies are the worst of them.";
     return new OverTime(table, caption);
   }
 
@@ -46,7 +58,12 @@ record OverTime(Table table, String caption) {
     TimelinePoint last = group.get(group.size() - 1);
     double length = last.atSeconds() - start;
     double rate = group.size() == 1 || length <= 0 ? last.perSecond() : operations / length;
-    return List.of(Format.significant(last.atSeconds()), Format.significant(rate), Format.count(errors),
-        Format.significant(p50), Format.significant(p99), Format.count(last.concurrency()));
+    return List.of(
+        Format.significant(last.atSeconds()),
+        Format.significant(rate),
+        Format.count(errors),
+        Format.significant(p50),
+        Format.significant(p99),
+        Format.count(last.concurrency()));
   }
 }

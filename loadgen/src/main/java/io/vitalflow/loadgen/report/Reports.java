@@ -8,14 +8,17 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** Writes a run's report as {@code <scenario>-<time>.md} and {@code .html} and prints the Markdown summary. */
+/**
+ * Writes a run's report as {@code <scenario>-<time>.md} and {@code .html} and prints the Markdown
+ * summary.
+ */
 public final class Reports {
 
   /** The time in report file names, UTC. */
-  static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-  private Reports() {
-  }
+  private Reports() {}
 
   /** Writes both files into {@code directory} (created if needed); returns the HTML file's path. */
   public static Path write(RunReport report, Path directory, PrintStream out) throws IOException {
@@ -24,10 +27,11 @@ public final class Reports {
   }
 
   /**
-   * Writes {@code <base>.md} and {@code <base>.html} into {@code directory} (created if needed), prints the
-   * Markdown and where both went; returns the HTML file's path.
+   * Writes {@code <base>.md} and {@code <base>.html} into {@code directory} (created if needed),
+   * prints the Markdown and where both went; returns the HTML file's path.
    */
-  static Path write(String base, String markdown, String html, Path directory, PrintStream out) throws IOException {
+  static Path write(String base, String markdown, String html, Path directory, PrintStream out)
+      throws IOException {
     Files.createDirectories(directory);
     Path md = directory.resolve(base + ".md");
     Path page = directory.resolve(base + ".html");

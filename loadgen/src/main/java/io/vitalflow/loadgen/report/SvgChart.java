@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A line chart as one inline {@code <svg>} element: a frame with grid lines and tick labels, one polyline per
- * series (with point markers when there are few points), an optional right-hand axis and a legend. Every
- * coordinate lies inside the view box whatever the data (NaN, infinities, huge values, a single point).
+ * A line chart as one inline {@code <svg>} element: a frame with grid lines and tick labels, one
+ * polyline per series (with point markers when there are few points), an optional right-hand axis
+ * and a legend. Every coordinate lies inside the view box whatever the data (NaN, infinities, huge
+ * values, a single point).
  */
 final class SvgChart {
 
@@ -24,11 +25,11 @@ final class SvgChart {
   private static final String INK = "#444";
 
   /** A point in data units. */
-  record Point(double x, double y) {
-  }
+  record Point(double x, double y) {}
 
   /** A named line in one colour, optionally dashed and measured against the right-hand axis. */
-  record Series(String name, String colour, List<Point> points, boolean dashed, boolean onRightAxis) {
+  record Series(
+      String name, String colour, List<Point> points, boolean dashed, boolean onRightAxis) {
 
     Series {
       points = List.copyOf(points);
@@ -67,10 +68,22 @@ final class SvgChart {
     List<List<Series>> legendRows = legendRows();
     int height = TOP + PLOT_HEIGHT + BELOW_PLOT + legendRows.size() * LEGEND_ROW;
     StringBuilder svg = new StringBuilder();
-    svg.append("<svg viewBox=\"0 0 ").append(WIDTH).append(' ').append(height).append("\" width=\"").append(WIDTH)
-        .append("\" height=\"").append(height).append("\" role=\"img\" aria-label=\"").append(Text.xml(title))
-        .append("\" font-family=\"sans-serif\" font-size=\"11\" fill=\"").append(INK).append("\">\n")
-        .append("<title>").append(Text.xml(title)).append("</title>\n");
+    svg.append("<svg viewBox=\"0 0 ")
+        .append(WIDTH)
+        .append(' ')
+        .append(height)
+        .append("\" width=\"")
+        .append(WIDTH)
+        .append("\" height=\"")
+        .append(height)
+        .append("\" role=\"img\" aria-label=\"")
+        .append(Text.xml(title))
+        .append("\" font-family=\"sans-serif\" font-size=\"11\" fill=\"")
+        .append(INK)
+        .append("\">\n")
+        .append("<title>")
+        .append(Text.xml(title))
+        .append("</title>\n");
     text(svg, WIDTH / 2.0, 20, "middle", title, " font-size=\"13\" font-weight=\"bold\"");
     xAxis(svg);
     yAxis(svg, y, LEFT - 6, "end");
@@ -114,14 +127,29 @@ final class SvgChart {
     }
     double titleX = axis == y ? 14 : WIDTH - 8;
     double middle = TOP + PLOT_HEIGHT / 2.0;
-    svg.append("<text x=\"").append(coordinate(titleX)).append("\" y=\"").append(coordinate(middle))
-        .append("\" text-anchor=\"middle\" transform=\"rotate(-90 ").append(coordinate(titleX)).append(' ')
-        .append(coordinate(middle)).append(")\">").append(Text.xml(axis.title())).append("</text>\n");
+    svg.append("<text x=\"")
+        .append(coordinate(titleX))
+        .append("\" y=\"")
+        .append(coordinate(middle))
+        .append("\" text-anchor=\"middle\" transform=\"rotate(-90 ")
+        .append(coordinate(titleX))
+        .append(' ')
+        .append(coordinate(middle))
+        .append(")\">")
+        .append(Text.xml(axis.title()))
+        .append("</text>\n");
   }
 
   private void frame(StringBuilder svg) {
-    svg.append("<rect x=\"").append(LEFT).append("\" y=\"").append(TOP).append("\" width=\"").append(plotWidth())
-        .append("\" height=\"").append(PLOT_HEIGHT).append("\" fill=\"none\" stroke=\"#999\"/>\n");
+    svg.append("<rect x=\"")
+        .append(LEFT)
+        .append("\" y=\"")
+        .append(TOP)
+        .append("\" width=\"")
+        .append(plotWidth())
+        .append("\" height=\"")
+        .append(PLOT_HEIGHT)
+        .append("\" fill=\"none\" stroke=\"#999\"/>\n");
   }
 
   private void lines(StringBuilder svg) {
@@ -132,10 +160,15 @@ final class SvgChart {
     for (Series line : series) {
       Axis axis = line.onRightAxis() && right != null ? right : y;
       List<String> points = new ArrayList<>();
-      line.points().forEach(p -> points.add(coordinate(px(p.x())) + "," + coordinate(py(axis, p.y()))));
+      line.points()
+          .forEach(p -> points.add(coordinate(px(p.x())) + "," + coordinate(py(axis, p.y()))));
       if (points.size() > 1) {
-        svg.append("<polyline points=\"").append(String.join(" ", points)).append("\" fill=\"none\" stroke=\"")
-            .append(Text.xml(line.colour())).append("\" stroke-width=\"2\"").append(dash(line))
+        svg.append("<polyline points=\"")
+            .append(String.join(" ", points))
+            .append("\" fill=\"none\" stroke=\"")
+            .append(Text.xml(line.colour()))
+            .append("\" stroke-width=\"2\"")
+            .append(dash(line))
             .append(" stroke-linejoin=\"round\"/>\n");
       }
       if (points.size() <= MARKERS_UP_TO) {
@@ -169,7 +202,14 @@ final class SvgChart {
     for (List<Series> row : rows) {
       double left = LEFT;
       for (Series line : row) {
-        line(svg, left, top - 4, left + 18, top - 4, line.colour(), " stroke-width=\"3\"" + dash(line));
+        line(
+            svg,
+            left,
+            top - 4,
+            left + 18,
+            top - 4,
+            line.colour(),
+            " stroke-width=\"3\"" + dash(line));
         text(svg, left + 24, top, "start", legendName(line), "");
         left += legendWidth(line);
       }
@@ -178,7 +218,9 @@ final class SvgChart {
   }
 
   private static String legendName(Series line) {
-    return line.name().length() <= LEGEND_CHARS ? line.name() : line.name().substring(0, LEGEND_CHARS - 1) + "…";
+    return line.name().length() <= LEGEND_CHARS
+        ? line.name()
+        : line.name().substring(0, LEGEND_CHARS - 1) + "…";
   }
 
   private static double legendWidth(Series line) {
@@ -189,26 +231,51 @@ final class SvgChart {
     return line.dashed() ? " stroke-dasharray=\"6 4\"" : "";
   }
 
-  private static void line(StringBuilder svg, double x1, double y1, double x2, double y2, String colour,
-      String extra) {
-    svg.append("<line x1=\"").append(coordinate(x1)).append("\" y1=\"").append(coordinate(y1)).append("\" x2=\"")
-        .append(coordinate(x2)).append("\" y2=\"").append(coordinate(y2)).append("\" stroke=\"")
-        .append(Text.xml(colour)).append('"').append(extra).append("/>\n");
+  private static void line(
+      StringBuilder svg, double x1, double y1, double x2, double y2, String colour, String extra) {
+    svg.append("<line x1=\"")
+        .append(coordinate(x1))
+        .append("\" y1=\"")
+        .append(coordinate(y1))
+        .append("\" x2=\"")
+        .append(coordinate(x2))
+        .append("\" y2=\"")
+        .append(coordinate(y2))
+        .append("\" stroke=\"")
+        .append(Text.xml(colour))
+        .append('"')
+        .append(extra)
+        .append("/>\n");
   }
 
   private static void marker(StringBuilder svg, double cx, double cy, String colour) {
-    svg.append("<circle cx=\"").append(coordinate(cx)).append("\" cy=\"").append(coordinate(cy))
-        .append("\" r=\"2.5\" fill=\"").append(Text.xml(colour)).append("\"/>\n");
+    svg.append("<circle cx=\"")
+        .append(coordinate(cx))
+        .append("\" cy=\"")
+        .append(coordinate(cy))
+        .append("\" r=\"2.5\" fill=\"")
+        .append(Text.xml(colour))
+        .append("\"/>\n");
   }
 
-  private static void text(StringBuilder svg, double atX, double atY, String anchor, String content,
-      String extra) {
-    svg.append("<text x=\"").append(coordinate(atX)).append("\" y=\"").append(coordinate(atY))
-        .append("\" text-anchor=\"").append(anchor).append('"').append(extra).append('>')
-        .append(Text.xml(content)).append("</text>\n");
+  private static void text(
+      StringBuilder svg, double atX, double atY, String anchor, String content, String extra) {
+    svg.append("<text x=\"")
+        .append(coordinate(atX))
+        .append("\" y=\"")
+        .append(coordinate(atY))
+        .append("\" text-anchor=\"")
+        .append(anchor)
+        .append('"')
+        .append(extra)
+        .append('>')
+        .append(Text.xml(content))
+        .append("</text>\n");
   }
 
-  /** One decimal, never NaN or infinite (callers only pass clamped values; this is the last guard). */
+  /**
+   * One decimal, never NaN or infinite (callers only pass clamped values; this is the last guard).
+   */
   private static String coordinate(double value) {
     return String.format(Locale.ROOT, "%.1f", Double.isFinite(value) ? value : 0);
   }

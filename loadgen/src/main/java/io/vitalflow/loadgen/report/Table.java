@@ -15,7 +15,8 @@ record Table(List<Column> columns, List<List<String>> rows) {
     rows = rows.stream().map(List::copyOf).toList();
     for (List<String> row : rows) {
       if (row.size() != columns.size()) {
-        throw new IllegalArgumentException("row " + row + " does not have " + columns.size() + " cells");
+        throw new IllegalArgumentException(
+            "row " + row + " does not have " + columns.size() + " cells");
       }
     }
   }

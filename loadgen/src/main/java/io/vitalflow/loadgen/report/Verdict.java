@@ -1,8 +1,7 @@
 package io.vitalflow.loadgen.report;
 
-import java.util.stream.Collectors;
-
 import io.vitalflow.loadgen.report.RunReport.ThresholdResult;
+import java.util.stream.Collectors;
 
 /** The one-line outcome of a run: {@code PASS}, or {@code FAIL: } and every broken limit. */
 final class Verdict {
@@ -10,8 +9,7 @@ final class Verdict {
   /** Shown for a run that has no thresholds to pass or fail. */
   static final String NO_THRESHOLDS = "no thresholds";
 
-  private Verdict() {
-  }
+  private Verdict() {}
 
   static String of(RunReport report) {
     if (report.thresholds().isEmpty()) {
@@ -32,7 +30,8 @@ final class Verdict {
   }
 
   private static String broken(ThresholdResult threshold) {
-    return threshold.actual().isBlank() ? threshold.limit()
+    return threshold.actual().isBlank()
+        ? threshold.limit()
         : threshold.limit() + " (measured " + threshold.actual() + ")";
   }
 }

@@ -1,14 +1,15 @@
 package io.vitalflow.loadgen.seed;
 
+import io.vitalflow.loadgen.fhir.FhirPatients;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.vitalflow.loadgen.fhir.FhirPatients;
 
 /**
- * The seeder's FHIR {@code batch} Bundles: one {@code PUT Patient/<id>} entry per Patient (update-as-create with
- * the deterministic id), so a rerun updates instead of duplicating. Each Patient's content depends only on its
- * number, so a rerun writes the same demographics and contacts.
+ * The seeder's FHIR {@code batch} Bundles: one {@code PUT Patient/<id>} entry per Patient
+ * (update-as-create with the deterministic id), so a rerun updates instead of duplicating. Each
+ * Patient's content depends only on its number, so a rerun writes the same demographics and
+ * contacts.
  */
 public final class SeedBundles {
 
@@ -28,13 +29,17 @@ public final class SeedBundles {
     for (int n = first; n < first + count; n++) {
       String id = ids.patientId(n);
       out.append(n == first ? "" : ",").append("{\"resource\":");
-      new FhirPatients(ids.mrnPrefix(), new SplittableRandom(n * 0x9E3779B97F4A7C15L)).append(out, id, n);
+      new FhirPatients(ids.mrnPrefix(), new SplittableRandom(n * 0x9E3779B97F4A7C15L))
+          .append(out, id, n);
       out.append(",\"request\":{\"method\":\"PUT\",\"url\":\"Patient/").append(id).append("\"}}");
     }
     return out.append("]}").toString();
   }
 
-  /** Entry outcomes of a {@code batch-response}: how many were created (201), updated (200), failed (other). */
+  /**
+   * Entry outcomes of a {@code batch-response}: how many were created (201), updated (200), failed
+   * (other).
+   */
   record EntryCounts(int created, int updated, int failed) {
 
     int accepted() {

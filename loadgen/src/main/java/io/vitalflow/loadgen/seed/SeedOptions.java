@@ -10,11 +10,21 @@ import java.time.Duration;
  * @param vitalsPatients the first this many seeded Patients get vitals (0: no vitals)
  * @param vitalsBatch most readings per NDJSON request
  */
-public record SeedOptions(URI fhirBase, URI ingestBase, SeededPatients ids, int patients, int batch, int concurrency,
-    int vitalsPatients, int vitalsDays, Duration vitalsEvery, int vitalsBatch, Duration timeout,
-    Duration progressEvery, Path reportDir) {
+public record SeedOptions(
+    URI fhirBase,
+    URI ingestBase,
+    SeededPatients ids,
+    int patients,
+    int batch,
+    int concurrency,
+    int vitalsPatients,
+    int vitalsDays,
+    Duration vitalsEvery,
+    int vitalsBatch,
+    Duration timeout,
+    Duration progressEvery,
+    Path reportDir) {
 
   /** The ingest gateway's {@code max-age}: older readings are rejected. */
   static final int MAX_VITALS_DAYS = 7;
-
 }

@@ -1,5 +1,7 @@
 package io.vitalflow.loadgen.seed;
 
+import io.vitalflow.loadgen.engine.Meters;
+import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,13 +9,10 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.vitalflow.loadgen.engine.Meters;
-import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
-
 /**
- * The seeder's counters and its live progress lines (Patients/s, readings/s, failures, time left), one per
- * interval, each also a point of the report's timeline. Counters may be updated from any thread;
- * {@link #print} belongs to one reporting thread.
+ * The seeder's counters and its live progress lines (Patients/s, readings/s, failures, time left),
+ * one per interval, each also a point of the report's timeline. Counters may be updated from any
+ * thread; {@link #print} belongs to one reporting thread.
  */
 public final class SeedProgress {
 
@@ -55,26 +54,48 @@ public final class SeedProgress {
     long now = System.nanoTime();
     double at = (now - start) / 1e9;
     Meters.Interval interval = meters.harvest();
-    timeline.add(new TimelinePoint(at, at > lastAt ? interval.count() / (at - lastAt) : 0, interval.errors(),
-        millis(interval, 50), millis(interval, 99), inFlight));
+    timeline.add(
+        new TimelinePoint(
+            at,
+            at > lastAt ? interval.count() / (at - lastAt) : 0,
+            interval.errors(),
+            millis(interval, 50),
+            millis(interval, 99),
+            inFlight));
     lastAt = at;
     double phaseSeconds = Math.max(1e-3, (now - phaseStart.get()) / 1e9);
     long patients = patientsAccepted();
     long readings = readingsAccepted.sum();
     double patientRate = vitalsPhase ? 0 : patients / phaseSeconds;
     double readingRate = vitalsPhase ? readings / phaseSeconds : 0;
-    out.printf(Locale.ROOT, "  seed %5.0fs  patients %,d of %,d (%,.0f/s)  readings %,d of %,d (%,.0f/s)"
-        + "  failed requests %,d  %s%n", at, patients, patientsPlanned, patientRate, readings, readingsPlanned,
-        readingRate, meters.errors(), left(patients, patientRate, readings, readingRate));
+    out.printf(
+        Locale.ROOT,
+        "  seed %5.0fs  patients %,d of %,d (%,.0f/s)  readings %,d of %,d (%,.0f/s)"
+            + "  failed requests %,d  %s%n",
+        at,
+        patients,
+        patientsPlanned,
+        patientRate,
+        readings,
+        readingsPlanned,
+        readingRate,
+        meters.errors(),
+        left(patients, patientRate, readings, readingRate));
   }
 
   private String left(long patients, double patientRate, long readings, double readingRate) {
     if (vitalsPhase) {
-      return readingRate > 0 ? String.format(Locale.ROOT, "vitals left ~%.0fs",
-          (readingsPlanned - readings) / readingRate) : "vitals starting";
+      return readingRate > 0
+          ? String.format(
+              Locale.ROOT, "vitals left ~%.0fs", (readingsPlanned - readings) / readingRate)
+          : "vitals starting";
     }
-    return patientRate > 0 ? String.format(Locale.ROOT, "patients left ~%.0fs, then vitals",
-        (patientsPlanned - patients) / patientRate) : "patients starting";
+    return patientRate > 0
+        ? String.format(
+            Locale.ROOT,
+            "patients left ~%.0fs, then vitals",
+            (patientsPlanned - patients) / patientRate)
+        : "patients starting";
   }
 
   List<TimelinePoint> timeline() {
@@ -82,7 +103,8 @@ public final class SeedProgress {
   }
 
   private static double millis(Meters.Interval interval, double percentile) {
-    return interval.latencyMicros().getTotalCount() == 0 ? 0
+    return interval.latencyMicros().getTotalCount() == 0
+        ? 0
         : interval.latencyMicros().getValueAtPercentile(percentile) / 1000.0;
   }
 }

@@ -1,19 +1,21 @@
 package io.vitalflow.loadgen.seed;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-
 import io.vitalflow.loadgen.engine.Meters;
 import io.vitalflow.loadgen.report.RunReport;
 import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 import io.vitalflow.loadgen.report.RunReport.Result;
 import io.vitalflow.loadgen.report.RunReport.Setting;
 import io.vitalflow.loadgen.report.RunReport.ThresholdResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
-/** The {@link RunReport} of one {@code loadgen seed} run: what was asked, what was accepted, how fast. */
+/**
+ * The {@link RunReport} of one {@code loadgen seed} run: what was asked, what was accepted, how
+ * fast.
+ */
 public final class SeedReport {
 
   private final SeedOptions options;
@@ -22,7 +24,12 @@ public final class SeedReport {
   private final SeedProgress progress;
   private final Meters meters;
 
-  SeedReport(SeedOptions options, Instant started, Seeder.Phases phases, SeedProgress progress, Meters meters) {
+  SeedReport(
+      SeedOptions options,
+      Instant started,
+      Seeder.Phases phases,
+      SeedProgress progress,
+      Meters meters) {
     this.options = options;
     this.started = started;
     this.phases = phases;
@@ -32,8 +39,18 @@ public final class SeedReport {
 
   RunReport build() {
     Duration elapsed = phases.patients().plus(phases.vitals());
-    return new RunReport("seed", "Seeding: Patients with contacts and a week of vitals", started, elapsed,
-        settings(), operations(elapsed), progress.timeline(), results(), List.of(), thresholds(), notes());
+    return new RunReport(
+        "seed",
+        "Seeding: Patients with contacts and a week of vitals",
+        started,
+        elapsed,
+        settings(),
+        operations(elapsed),
+        progress.timeline(),
+        results(),
+        List.of(),
+        thresholds(),
+        notes());
   }
 
   private List<Setting> settings() {
@@ -41,28 +58,55 @@ public final class SeedReport {
     return List.of(
         new Setting("FHIR server", options.fhirBase().toString()),
         new Setting("ingest gateway", options.ingestBase().toString()),
-        new Setting("Patients", String.format(Locale.ROOT, "%,d: %s..%s, PUT entries (update-as-create)",
-            options.patients(), options.ids().patientId(1), options.ids().patientId(options.patients()))),
-        new Setting("batch Bundles", options.batch() + " entries each, " + options.concurrency() + " in flight"),
-        new Setting("vitals", options.vitalsPatients() == 0 ? "none"
-            : String.format(Locale.ROOT, "%,d patients x 6 vitals every %s, %s to %s (%,d intervals)",
-                options.vitalsPatients(), options.vitalsEvery(), plan.first(), plan.last(), plan.steps())),
-        new Setting("NDJSON requests", "at most " + options.vitalsBatch() + " readings each, " + options.concurrency()
-            + " in flight, in chronological waves spanning < " + SeedVitals.WAVE_SPAN.toSeconds() + " s ("
-            + phases.waves() + " waves)"));
+        new Setting(
+            "Patients",
+            String.format(
+                Locale.ROOT,
+                "%,d: %s..%s, PUT entries (update-as-create)",
+                options.patients(),
+                options.ids().patientId(1),
+                options.ids().patientId(options.patients()))),
+        new Setting(
+            "batch Bundles",
+            options.batch() + " entries each, " + options.concurrency() + " in flight"),
+        new Setting(
+            "vitals",
+            options.vitalsPatients() == 0
+                ? "none"
+                : String.format(
+                    Locale.ROOT,
+                    "%,d patients x 6 vitals every %s, %s to %s (%,d intervals)",
+                    options.vitalsPatients(),
+                    options.vitalsEvery(),
+                    plan.first(),
+                    plan.last(),
+                    plan.steps())),
+        new Setting(
+            "NDJSON requests",
+            "at most "
+                + options.vitalsBatch()
+                + " readings each, "
+                + options.concurrency()
+                + " in flight, in chronological waves spanning < "
+                + SeedVitals.WAVE_SPAN.toSeconds()
+                + " s ("
+                + phases.waves()
+                + " waves)"));
   }
 
   /** Each operation's rate over its own phase, the total over both. */
   private List<OperationSummary> operations(Duration elapsed) {
     List<OperationSummary> operations = new ArrayList<>();
     for (OperationSummary o : meters.summaries(seconds(elapsed))) {
-      double seconds = switch (o.name()) {
-        case Seeder.PATIENT_BUNDLE -> seconds(phases.patients());
-        case Seeder.VITALS_BATCH -> seconds(phases.vitals());
-        default -> o.seconds();
-      };
-      operations.add(new OperationSummary(o.name(), o.count(), o.errors(), o.errorKinds(), o.latencyMicros(),
-          seconds));
+      double seconds =
+          switch (o.name()) {
+            case Seeder.PATIENT_BUNDLE -> seconds(phases.patients());
+            case Seeder.VITALS_BATCH -> seconds(phases.vitals());
+            default -> o.seconds();
+          };
+      operations.add(
+          new OperationSummary(
+              o.name(), o.count(), o.errors(), o.errorKinds(), o.latencyMicros(), seconds));
     }
     return operations;
   }
@@ -72,12 +116,20 @@ public final class SeedReport {
     double vitalsSeconds = seconds(phases.vitals());
     long readings = progress.readingsAccepted.sum();
     return List.of(
-        new Result("Patients accepted", count(progress.patientsAccepted()) + " of " + count(options.patients())
-            + " (" + count(progress.patientsCreated.sum()) + " created, " + count(progress.patientsUpdated.sum())
-            + " updated)"),
+        new Result(
+            "Patients accepted",
+            count(progress.patientsAccepted())
+                + " of "
+                + count(options.patients())
+                + " ("
+                + count(progress.patientsCreated.sum())
+                + " created, "
+                + count(progress.patientsUpdated.sum())
+                + " updated)"),
         new Result("Patients failed", count(progress.patientsFailed.sum())),
-        new Result("Patients/s", rate(progress.patientsAccepted(), patientSeconds) + " (" + secs(patientSeconds)
-            + ")"),
+        new Result(
+            "Patients/s",
+            rate(progress.patientsAccepted(), patientSeconds) + " (" + secs(patientSeconds) + ")"),
         new Result("failed Bundles", count(failed(Seeder.PATIENT_BUNDLE))),
         new Result("readings accepted", count(readings) + " of " + count(phases.plan().readings())),
         new Result("readings rejected or lost", count(progress.readingsRejected.sum())),
@@ -88,9 +140,13 @@ public final class SeedReport {
   private List<ThresholdResult> thresholds() {
     long readings = progress.readingsAccepted.sum();
     return List.of(
-        new ThresholdResult("every Patient accepted", count(progress.patientsAccepted()) + " of "
-            + count(options.patients()), progress.patientsAccepted() == options.patients()),
-        new ThresholdResult("every reading accepted", count(readings) + " of " + count(phases.plan().readings()),
+        new ThresholdResult(
+            "every Patient accepted",
+            count(progress.patientsAccepted()) + " of " + count(options.patients()),
+            progress.patientsAccepted() == options.patients()),
+        new ThresholdResult(
+            "every reading accepted",
+            count(readings) + " of " + count(phases.plan().readings()),
             readings == phases.plan().readings()));
   }
 
@@ -108,7 +164,9 @@ public final class SeedReport {
   }
 
   private long failed(String operation) {
-    return meters.summaries(1).stream().filter(o -> o.name().equals(operation)).mapToLong(OperationSummary::errors)
+    return meters.summaries(1).stream()
+        .filter(o -> o.name().equals(operation))
+        .mapToLong(OperationSummary::errors)
         .sum();
   }
 

@@ -1,22 +1,22 @@
 package io.vitalflow.loadgen.seed;
 
+import io.vitalflow.loadgen.engine.JsonText;
+import io.vitalflow.loadgen.simulator.Patients;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import io.vitalflow.loadgen.engine.JsonText;
-import io.vitalflow.loadgen.simulator.Patients;
 
 /**
- * The seeder's vitals history as NDJSON bodies for the ingest gateway: one set of six vitals per patient and
- * interval, from a little after {@code now - 7 days} (the gateway's max-age) up to now.
- * <p>
- * The stream processor's windows use event time: a window closes for good once the stream time of its partition
- * passes the window's end plus grace (30 s for minutes, 5 min for hours). So the history goes out in
- * chronological <em>waves</em> of intervals spanning less than {@link #WAVE_SPAN}; the seeder sends the next wave
- * only when every request of the previous one has been acknowledged (the gateway answers after Kafka did).
- * Requests of one wave may arrive in any order without any reading falling behind a closed window. Not
- * thread-safe: one thread builds the waves.
+ * The seeder's vitals history as NDJSON bodies for the ingest gateway: one set of six vitals per
+ * patient and interval, from a little after {@code now - 7 days} (the gateway's max-age) up to now.
+ *
+ * <p>The stream processor's windows use event time: a window closes for good once the stream time
+ * of its partition passes the window's end plus grace (30 s for minutes, 5 min for hours). So the
+ * history goes out in chronological <em>waves</em> of intervals spanning less than {@link
+ * #WAVE_SPAN}; the seeder sends the next wave only when every request of the previous one has been
+ * acknowledged (the gateway answers after Kafka did). Requests of one wave may arrive in any order
+ * without any reading falling behind a closed window. Not thread-safe: one thread builds the waves.
  */
 public final class SeedVitals {
 
@@ -25,12 +25,14 @@ public final class SeedVitals {
   /** Readings in flight together span less than this: the grace of the 1-minute windows. */
   static final Duration WAVE_SPAN = Duration.ofSeconds(30);
 
-  /** The first reading is this much younger than the gateway's 7-day max-age, for the time seeding takes. */
+  /**
+   * The first reading is this much younger than the gateway's 7-day max-age, for the time seeding
+   * takes.
+   */
   static final Duration AGE_MARGIN = Duration.ofMinutes(15);
 
   /** One NDJSON request: its body, how many readings it holds and the effective times it covers. */
-  record Batch(String body, int readings, Instant from, Instant to) {
-  }
+  record Batch(String body, int readings, Instant from, Instant to) {}
 
   private final SeededPatients ids;
   private final int patients;
@@ -40,8 +42,10 @@ public final class SeedVitals {
   private final int stepsPerWave;
   private final int maxSetsPerBatch;
   private final int parallel;
+
   /** The random walks of the vitals; index 0 is Patient 1. No patient deteriorates. */
   private final Patients walks;
+
   private int nextStep;
 
   /**
@@ -49,7 +53,13 @@ public final class SeedVitals {
    * @param maxBatch most readings per request
    * @param parallel a wave is split into at least this many requests (when it has enough readings)
    */
-  SeedVitals(SeededPatients ids, int patients, Instant first, Duration every, int steps, int maxBatch,
+  SeedVitals(
+      SeededPatients ids,
+      int patients,
+      Instant first,
+      Duration every,
+      int steps,
+      int maxBatch,
       int parallel) {
     this.ids = ids;
     this.patients = patients;
@@ -67,12 +77,21 @@ public final class SeedVitals {
     Instant oldest = now.minus(Duration.ofDays(SeedOptions.MAX_VITALS_DAYS)).plus(AGE_MARGIN);
     Instant wanted = now.minus(Duration.ofDays(options.vitalsDays()));
     Instant first = alignUp(wanted.isBefore(oldest) ? oldest : wanted, options.vitalsEvery());
-    int steps = (int) (Duration.between(first, now).toNanos() / options.vitalsEvery().toNanos()) + 1;
-    return new SeedVitals(options.ids(), options.vitalsPatients(), first, options.vitalsEvery(), steps,
-        options.vitalsBatch(), options.concurrency());
+    int steps =
+        (int) (Duration.between(first, now).toNanos() / options.vitalsEvery().toNanos()) + 1;
+    return new SeedVitals(
+        options.ids(),
+        options.vitalsPatients(),
+        first,
+        options.vitalsEvery(),
+        steps,
+        options.vitalsBatch(),
+        options.concurrency());
   }
 
-  /** {@code time} rounded up to a multiple of {@code every} since the epoch, so windows fill evenly. */
+  /**
+   * {@code time} rounded up to a multiple of {@code every} since the epoch, so windows fill evenly.
+   */
   static Instant alignUp(Instant time, Duration every) {
     long millis = every.toMillis();
     long t = time.toEpochMilli();
@@ -99,11 +118,15 @@ public final class SeedVitals {
     return patients > 0 && nextStep < steps;
   }
 
-  /** The requests of the next wave, each chronological, together covering its intervals for every patient. */
+  /**
+   * The requests of the next wave, each chronological, together covering its intervals for every
+   * patient.
+   */
   List<Batch> nextWave() {
     int waveSteps = Math.min(stepsPerWave, steps - nextStep);
     long sets = (long) waveSteps * patients;
-    long requests = Math.max((sets + maxSetsPerBatch - 1) / maxSetsPerBatch, Math.min(parallel, sets));
+    long requests =
+        Math.max((sets + maxSetsPerBatch - 1) / maxSetsPerBatch, Math.min(parallel, sets));
     long perRequest = (sets + requests - 1) / requests;
     List<Batch> batches = new ArrayList<>((int) requests);
     for (long from = 0; from < sets; from += perRequest) {
@@ -113,7 +136,10 @@ public final class SeedVitals {
     return batches;
   }
 
-  /** Sets {@code from..to-1} of the wave starting at {@code step}: set {@code s} is step {@code s / patients}. */
+  /**
+   * Sets {@code from..to-1} of the wave starting at {@code step}: set {@code s} is step {@code s /
+   * patients}.
+   */
   private Batch batch(int step, long from, long to) {
     StringBuilder body = new StringBuilder((int) (to - from) * VITALS_PER_SET * 170);
     for (long s = from; s < to; s++) {
@@ -123,7 +149,10 @@ public final class SeedVitals {
         appendReading(body, patient, v, time);
       }
     }
-    return new Batch(body.toString(), (int) (to - from) * VITALS_PER_SET, time(step + (int) (from / patients)),
+    return new Batch(
+        body.toString(),
+        (int) (to - from) * VITALS_PER_SET,
+        time(step + (int) (from / patients)),
         time(step + (int) ((to - 1) / patients)));
   }
 

@@ -4,13 +4,16 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The deterministic ids of the seeded Patients, {@code <prefix>-p000001} upwards (1-based, at least six digits),
- * so that {@code loadgen seed} can rerun as an update and {@code loadgen vitals-query} knows the ids without
- * any state. Device ids follow the same scheme ({@code <prefix>-d000001}).
+ * The deterministic ids of the seeded Patients, {@code <prefix>-p000001} upwards (1-based, at least
+ * six digits), so that {@code loadgen seed} can rerun as an update and {@code loadgen vitals-query}
+ * knows the ids without any state. Device ids follow the same scheme ({@code <prefix>-d000001}).
  */
 public final class SeededPatients {
 
-  /** Characters that are valid in FHIR ids, in the ingest gateway's ids and in the vitals API's paths. */
+  /**
+   * Characters that are valid in FHIR ids, in the ingest gateway's ids and in the vitals API's
+   * paths.
+   */
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,39}");
 
   private final String prefix;
@@ -19,11 +22,16 @@ public final class SeededPatients {
     this.prefix = prefix;
   }
 
-  /** From {@code --id-prefix}; rejects characters that would need escaping or are not valid in ids. */
+  /**
+   * From {@code --id-prefix}; rejects characters that would need escaping or are not valid in ids.
+   */
   public static SeededPatients withPrefix(String prefix) {
     if (!PREFIX.matcher(prefix).matches()) {
-      throw new IllegalArgumentException("--id-prefix must be 1-40 characters of A-Z a-z 0-9 . - (starting with"
-          + " a letter or digit), got '" + prefix + "'");
+      throw new IllegalArgumentException(
+          "--id-prefix must be 1-40 characters of A-Z a-z 0-9 . - (starting with"
+              + " a letter or digit), got '"
+              + prefix
+              + "'");
     }
     return new SeededPatients(prefix);
   }
@@ -42,7 +50,10 @@ public final class SeededPatients {
     return String.format(Locale.ROOT, "%s-d%06d", prefix, n);
   }
 
-  /** The medical record number prefix; the record number of Patient {@code n} is this plus {@code n}. */
+  /**
+   * The medical record number prefix; the record number of Patient {@code n} is this plus {@code
+   * n}.
+   */
   String mrnPrefix() {
     return prefix.toUpperCase(Locale.ROOT) + "-MRN-";
   }

@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +25,15 @@ public final class DeviceSimulator implements AutoCloseable {
   private final URI endpoint;
   private final Patients patients;
   private final Duration interval;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "device-simulator");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "device-simulator");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong failedBatches = new AtomicLong();
   private int tick;
@@ -45,8 +47,12 @@ public final class DeviceSimulator implements AutoCloseable {
   public void start() {
     long period = interval.toMillis() / TICKS_PER_INTERVAL;
     scheduler.scheduleAtFixedRate(this::sendTick, period, period, TimeUnit.MILLISECONDS);
-    log.info("Device simulator: {} patients, 6 vitals each every {} s (~{} readings/s) to {}", patients.count(),
-        interval.toSeconds(), patients.count() * Patients.VITALS_PER_PATIENT * 1000L / interval.toMillis(), endpoint);
+    log.info(
+        "Device simulator: {} patients, 6 vitals each every {} s (~{} readings/s) to {}",
+        patients.count(),
+        interval.toSeconds(),
+        patients.count() * Patients.VITALS_PER_PATIENT * 1000L / interval.toMillis(),
+        endpoint);
   }
 
   public long sent() {
@@ -68,16 +74,23 @@ public final class DeviceSimulator implements AutoCloseable {
       return;
     }
     int count = readings;
-    HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/x-ndjson")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-    http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
-      if (error == null && response.statusCode() / 100 == 2) {
-        sent.addAndGet(count);
-      } else if (failedBatches.incrementAndGet() % 50 == 1) {
-        log.warn("Simulator batch not accepted: {}", error != null ? error.toString() : "HTTP " + response.statusCode());
-      }
-    });
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+            .build();
+    http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .whenComplete(
+            (response, error) -> {
+              if (error == null && response.statusCode() / 100 == 2) {
+                sent.addAndGet(count);
+              } else if (failedBatches.incrementAndGet() % 50 == 1) {
+                log.warn(
+                    "Simulator batch not accepted: {}",
+                    error != null ? error.toString() : "HTTP " + response.statusCode());
+              }
+            });
   }
 
   @Override

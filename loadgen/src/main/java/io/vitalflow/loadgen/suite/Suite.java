@@ -1,22 +1,22 @@
 package io.vitalflow.loadgen.suite;
 
+import io.vitalflow.loadgen.cli.Cli;
+import io.vitalflow.loadgen.engine.Ran;
+import io.vitalflow.loadgen.engine.ScenarioException;
+import io.vitalflow.loadgen.report.Reports;
+import io.vitalflow.loadgen.report.RunReport;
+import io.vitalflow.loadgen.report.SuiteReport;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.vitalflow.loadgen.cli.Cli;
-import io.vitalflow.loadgen.report.Reports;
-import io.vitalflow.loadgen.report.RunReport;
-import io.vitalflow.loadgen.report.SuiteReport;
-import io.vitalflow.loadgen.engine.Ran;
-import io.vitalflow.loadgen.engine.ScenarioException;
-
 /**
- * {@code loadgen suite}: the whole benchmark report in one command. Runs the chosen scenarios one after the other
- * against one deployment, writes each run's report and then one suite report over all of them. A scenario that
- * cannot run (its target unreachable) is reported and the suite goes on.
+ * {@code loadgen suite}: the whole benchmark report in one command. Runs the chosen scenarios one
+ * after the other against one deployment, writes each run's report and then one suite report over
+ * all of them. A scenario that cannot run (its target unreachable) is reported and the suite goes
+ * on.
  */
 public final class Suite {
 
@@ -36,10 +36,17 @@ public final class Suite {
     for (Map.Entry<String, Map<String, String>> run : options.runs()) {
       number++;
       String scenario = run.getKey();
-      out.printf(Locale.ROOT, "%n=== suite %d/%d: %s %s%n", number, options.runs().size(), scenario,
+      out.printf(
+          Locale.ROOT,
+          "%n=== suite %d/%d: %s %s%n",
+          number,
+          options.runs().size(),
+          scenario,
           render(run.getValue()));
       try {
-        Ran ran = Cli.parse(SuiteOptions.SCENARIOS.get(scenario).get(), SuiteOptions.args(run.getValue())).run(out);
+        Ran ran =
+            Cli.parse(SuiteOptions.SCENARIOS.get(scenario).get(), SuiteOptions.args(run.getValue()))
+                .run(out);
         Reports.write(ran.report(), ran.reportDir(), out);
         reports.add(ran.report());
         if (!ran.passed()) {
@@ -53,8 +60,10 @@ public final class Suite {
     if (!reports.isEmpty()) {
       SuiteReport.write(reports, options.reportDir(), out);
     }
-    out.println(failed.isEmpty() ? "suite: every scenario met its goals"
-        : "suite: not met: " + String.join("; ", failed));
+    out.println(
+        failed.isEmpty()
+            ? "suite: every scenario met its goals"
+            : "suite: not met: " + String.join("; ", failed));
     return failed.isEmpty();
   }
 

@@ -16,6 +16,15 @@ import java.time.Duration;
  * @param drainTimeout how long to wait for accepted readings to be stored
  * @param reportDir where the Markdown and HTML reports go
  */
-public record VitalsOptions(URI ingestBase, int rate, Duration duration, int patients, int batch, int concurrency,
-    String jdbcUrl, String jdbcUser, String jdbcPassword, Duration drainTimeout, Path reportDir) {
-}
+public record VitalsOptions(
+    URI ingestBase,
+    int rate,
+    Duration duration,
+    int patients,
+    int batch,
+    int concurrency,
+    String jdbcUrl,
+    String jdbcUser,
+    String jdbcPassword,
+    Duration drainTimeout,
+    Path reportDir) {}

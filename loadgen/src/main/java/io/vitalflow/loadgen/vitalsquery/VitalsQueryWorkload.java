@@ -1,5 +1,14 @@
 package io.vitalflow.loadgen.vitalsquery;
 
+import io.netty.handler.codec.http.HttpMethod;
+import io.vitalflow.loadgen.engine.HttpLoadClient;
+import io.vitalflow.loadgen.engine.HttpLoadClient.Answer;
+import io.vitalflow.loadgen.engine.JsonText;
+import io.vitalflow.loadgen.engine.Outcome;
+import io.vitalflow.loadgen.engine.Workload;
+import io.vitalflow.loadgen.fhir.FhirBenchmark;
+import io.vitalflow.loadgen.seed.Seeder;
+import io.vitalflow.loadgen.vitalsquery.QueryMix.Query;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -9,22 +18,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.random.RandomGenerator;
 
-import io.netty.handler.codec.http.HttpMethod;
-import io.vitalflow.loadgen.vitalsquery.QueryMix.Query;
-import io.vitalflow.loadgen.engine.HttpLoadClient;
-import io.vitalflow.loadgen.engine.HttpLoadClient.Answer;
-import io.vitalflow.loadgen.engine.Outcome;
-import io.vitalflow.loadgen.engine.Workload;
-import io.vitalflow.loadgen.engine.JsonText;
-import io.vitalflow.loadgen.fhir.FhirBenchmark;
-import io.vitalflow.loadgen.seed.Seeder;
-
 /**
- * One iteration of the vitals query mix through the HTTP APIs: a FHIR read of a seeded Patient (must carry a
- * {@code contact}), a patient's readings of the last 24 h, the hourly aggregates of 7 days (both must be JSON
- * arrays), or one new reading to the ingest gateway (must be accepted). Patients are drawn uniformly from the
- * seeded ids; the vitals queries from the first {@code --vitals-patients}. Empty arrays count as successes but
- * are counted apart: they mean the seeded history is missing.
+ * One iteration of the vitals query mix through the HTTP APIs: a FHIR read of a seeded Patient
+ * (must carry a {@code contact}), a patient's readings of the last 24 h, the hourly aggregates of 7
+ * days (both must be JSON arrays), or one new reading to the ingest gateway (must be accepted).
+ * Patients are drawn uniformly from the seeded ids; the vitals queries from the first {@code
+ * --vitals-patients}. Empty arrays count as successes but are counted apart: they mean the seeded
+ * history is missing.
  */
 public final class VitalsQueryWorkload implements Workload {
 
@@ -32,10 +32,12 @@ public final class VitalsQueryWorkload implements Workload {
 
   /** LOINC code, canonical unit, lowest and highest value of a new reading. */
   private static final Object[][] NEW_READINGS = {
-      {"8867-4", "/min", 60, 100}, {"59408-5", "%", 94, 100}, {"8480-6", "mm[Hg]", 105, 140},
-      {"8462-4", "mm[Hg]", 65, 90}, {"8310-5", "Cel", 36, 38}, {"9279-1", "/min", 12, 20}};
-  private static final Map<String, String> JSON_POST = Map.of("Content-Type", JSON,
-      "Accept", JSON + ", application/problem+json");
+    {"8867-4", "/min", 60, 100}, {"59408-5", "%", 94, 100}, {"8480-6", "mm[Hg]", 105, 140},
+    {"8462-4", "mm[Hg]", 65, 90}, {"8310-5", "Cel", 36, 38}, {"9279-1", "/min", 12, 20}
+  };
+
+  private static final Map<String, String> JSON_POST =
+      Map.of("Content-Type", JSON, "Accept", JSON + ", application/problem+json");
 
   final LongAdder emptyRecent = new LongAdder();
   final LongAdder emptyHourly = new LongAdder();
@@ -53,17 +55,26 @@ public final class VitalsQueryWorkload implements Workload {
   @Override
   public CompletionStage<Outcome> start(int user, RandomGenerator random) {
     Query query = options.mix().pick(random.nextInt(100));
-    CompletableFuture<Answer> answer = switch (query) {
-      case DEMOGRAPHICS -> client.get(Seeder.uri(options.fhirBase(), "/Patient/" + anyPatient(random)),
-          FhirBenchmark.FHIR_JSON);
-      case RECENT_VITALS -> client.get(vitals(random, "?window=PT24H&limit=100"), JSON);
-      case HOURLY_AGGREGATES -> client.get(vitals(random, "/hourly?window=P7D"), JSON);
-      case NEW_READING -> client.send(HttpMethod.POST, ingestEndpoint, JSON_POST,
-          newReading(random).getBytes(StandardCharsets.UTF_8));
-    };
-    return answer.handle((response, error) -> error != null
-        ? Outcome.failed(query.label(), HttpLoadClient.failureKind(error))
-        : judge(query, response));
+    CompletableFuture<Answer> answer =
+        switch (query) {
+          case DEMOGRAPHICS ->
+              client.get(
+                  Seeder.uri(options.fhirBase(), "/Patient/" + anyPatient(random)),
+                  FhirBenchmark.FHIR_JSON);
+          case RECENT_VITALS -> client.get(vitals(random, "?window=PT24H&limit=100"), JSON);
+          case HOURLY_AGGREGATES -> client.get(vitals(random, "/hourly?window=P7D"), JSON);
+          case NEW_READING ->
+              client.send(
+                  HttpMethod.POST,
+                  ingestEndpoint,
+                  JSON_POST,
+                  newReading(random).getBytes(StandardCharsets.UTF_8));
+        };
+    return answer.handle(
+        (response, error) ->
+            error != null
+                ? Outcome.failed(query.label(), HttpLoadClient.failureKind(error))
+                : judge(query, response));
   }
 
   private String anyPatient(RandomGenerator random) {
@@ -86,7 +97,9 @@ public final class VitalsQueryWorkload implements Workload {
     JsonText.string(out.append(",\"code\":"), (String) vital[0]);
     out.append(",\"value\":").append(value);
     JsonText.string(out.append(",\"unit\":"), (String) vital[1]);
-    return JsonText.string(out.append(",\"effectiveTime\":"), Instant.now().toString()).append('}').toString();
+    return JsonText.string(out.append(",\"effectiveTime\":"), Instant.now().toString())
+        .append('}')
+        .toString();
   }
 
   /** Success, or why not, of an answer to {@code query}. */
@@ -94,12 +107,16 @@ public final class VitalsQueryWorkload implements Workload {
     int status = answer.status();
     String body = answer.body();
     return switch (query) {
-      case DEMOGRAPHICS -> status != 200 ? http(query, status)
-          : body.contains("\"contact\"") ? Outcome.ok(query.label())
-          : Outcome.failed(query.label(), "200 without contact");
+      case DEMOGRAPHICS ->
+          status != 200
+              ? http(query, status)
+              : body.contains("\"contact\"")
+                  ? Outcome.ok(query.label())
+                  : Outcome.failed(query.label(), "200 without contact");
       case RECENT_VITALS -> array(query, status, body, emptyRecent);
       case HOURLY_AGGREGATES -> array(query, status, body, emptyHourly);
-      case NEW_READING -> status == 200 || status == 202 ? Outcome.ok(query.label()) : http(query, status);
+      case NEW_READING ->
+          status == 200 || status == 202 ? Outcome.ok(query.label()) : http(query, status);
     };
   }
 

@@ -1,16 +1,18 @@
 package io.vitalflow.loadgen.abuse;
 
-import io.vitalflow.loadgen.TestArgs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vitalflow.loadgen.TestArgs;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
-/** The abuse scenario's flags: defaults, the services under attack, and every refusal naming its flag. */
+/**
+ * The abuse scenario's flags: defaults, the services under attack, and every refusal naming its
+ * flag.
+ */
 class AbuseOptionsTest {
 
   @Test
@@ -24,31 +26,54 @@ class AbuseOptionsTest {
     assertThat(options.flood()).isEqualTo(3000);
     assertThat(options.headerWithin()).isEqualTo(Duration.ofSeconds(30));
     assertThat(options.bodyWithin()).isEqualTo(Duration.ofSeconds(75));
-    assertThat(options.attackFrom().getHostAddress()).as("another client than the normal traffic").isEqualTo("127.0.0.2");
+    assertThat(options.attackFrom().getHostAddress())
+        .as("another client than the normal traffic")
+        .isEqualTo("127.0.0.2");
     assertThat(options.thresholds().p99()).isEqualTo(Duration.ofSeconds(2));
     assertThat(options.thresholds().p95()).isNull();
     assertThat(options.thresholds().maxErrorRate()).isEqualTo(0.01);
-    assertThat(options.services()).extracting(AbuseOptions.Service::name)
+    assertThat(options.services())
+        .extracting(AbuseOptions.Service::name)
         .containsExactly("ingest-gateway", "fhir-api", "vitals-stream-processor", "dashboard-push");
-    assertThat(options.services()).extracting(s -> s.health().toString()).containsExactly(
-        "http://127.0.0.1:8081/actuator/health", "http://127.0.0.1:8082/actuator/health",
-        "http://127.0.0.1:8083/actuator/health", "http://127.0.0.1:8084/actuator/health");
+    assertThat(options.services())
+        .extracting(s -> s.health().toString())
+        .containsExactly(
+            "http://127.0.0.1:8081/actuator/health", "http://127.0.0.1:8082/actuator/health",
+            "http://127.0.0.1:8083/actuator/health", "http://127.0.0.1:8084/actuator/health");
     assertThat(options.fhir("Patient")).isEqualTo(URI.create("http://127.0.0.1:8082/fhir/Patient"));
   }
 
   @Test
   void servicesCanBeLeftOutAndTheDashboardTakesItsWebSocketAddress() {
-    AbuseOptions options = AbuseCommand.parse(19_000, "--processor-url=off", "--dashboard-url=ws://10.0.0.5:9084/ws", "--fhir-url=http://10.0.0.4:9082/fhir/");
+    AbuseOptions options =
+        AbuseCommand.parse(
+            19_000,
+            "--processor-url=off",
+            "--dashboard-url=ws://10.0.0.5:9084/ws",
+            "--fhir-url=http://10.0.0.4:9082/fhir/");
 
-    assertThat(options.services()).extracting(s -> s.name() + " " + s.base()).containsExactly(
-        "ingest-gateway http://127.0.0.1:8081", "fhir-api http://10.0.0.4:9082", "dashboard-push http://10.0.0.5:9084");
-    assertThat(options.fhir("Patient/x")).isEqualTo(URI.create("http://10.0.0.4:9082/fhir/Patient/x"));
+    assertThat(options.services())
+        .extracting(s -> s.name() + " " + s.base())
+        .containsExactly(
+            "ingest-gateway http://127.0.0.1:8081",
+            "fhir-api http://10.0.0.4:9082",
+            "dashboard-push http://10.0.0.5:9084");
+    assertThat(options.fhir("Patient/x"))
+        .isEqualTo(URI.create("http://10.0.0.4:9082/fhir/Patient/x"));
     assertThat(options.attackFrom()).as("not all on loopback: the system chooses").isNull();
   }
 
   @Test
   void offTurnsTheSlowConnectionChecksOffAndThresholdsAreK6Style() {
-    AbuseOptions options = AbuseCommand.parse(19_000, "--header-within=off", "--body-within=off", "--p95=500ms", "--p99=off", "--max-error-rate=5%", "--attack-from=any");
+    AbuseOptions options =
+        AbuseCommand.parse(
+            19_000,
+            "--header-within=off",
+            "--body-within=off",
+            "--p95=500ms",
+            "--p99=off",
+            "--max-error-rate=5%",
+            "--attack-from=any");
 
     assertThat(options.headerWithin()).isNull();
     assertThat(options.bodyWithin()).isNull();
@@ -70,8 +95,10 @@ class AbuseOptionsTest {
     assertRefused(Map.of("id-prefix", "a b"), "--id-prefix must be 1-20 of");
     assertRefused(Map.of("max-error-rate", "2"), "--max-error-rate must be between 0 and 1");
     assertRefused(Map.of("slowlorris", "5"), "unknown flag --slowlorris");
-    assertRefused(Map.of("attack-from", "attacker.example"), "--attack-from must be a local IP address");
-    assertRefused(Map.of("rate", "100", "batch", "100", "patients", "1"),
+    assertRefused(
+        Map.of("attack-from", "attacker.example"), "--attack-from must be a local IP address");
+    assertRefused(
+        Map.of("rate", "100", "batch", "100", "patients", "1"),
         "--patients: about 450000 readings per patient would not fit");
   }
 
@@ -79,9 +106,14 @@ class AbuseOptionsTest {
   void theAttacksMustFitInTheFileDescriptorsThisProcessMayStillOpen() {
     // 200 slowloris + 50 slow bodies + 3,000 flood + 512 spare
     assertThat(AbuseCommand.parse(3_762).flood()).isEqualTo(3000);
-    assertRefused(Map.of(), 3_761, "--flood, --slowloris, --slow-bodies: 3250 connections plus 512 spare do not"
-        + " fit in the 3761 file descriptors");
-    assertThat(AbuseCommand.parse(-1, "--flood=100000").flood()).as("limit unknown").isEqualTo(100_000);
+    assertRefused(
+        Map.of(),
+        3_761,
+        "--flood, --slowloris, --slow-bodies: 3250 connections plus 512 spare do not"
+            + " fit in the 3761 file descriptors");
+    assertThat(AbuseCommand.parse(-1, "--flood=100000").flood())
+        .as("limit unknown")
+        .isEqualTo(100_000);
   }
 
   private static void assertRefused(Map<String, String> flags, String message) {
@@ -89,7 +121,8 @@ class AbuseOptionsTest {
   }
 
   private static void assertRefused(Map<String, String> flags, long free, String message) {
-    assertThatThrownBy(() -> AbuseCommand.parse(free, TestArgs.of(flags))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> AbuseCommand.parse(free, TestArgs.of(flags)))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
   }
 }

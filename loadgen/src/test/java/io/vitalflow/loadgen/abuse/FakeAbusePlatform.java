@@ -1,5 +1,7 @@
 package io.vitalflow.loadgen.abuse;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -12,9 +14,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.util.AttributeKey;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -22,16 +21,18 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * The gateway, the FHIR API and the vitals reads on one loopback port, in memory, written to behave as issue 12
- * says a platform that holds must: a connection without a complete request head is closed after {@link #LIMIT}, a
- * body that takes longer is answered 408, hostile writes get 4xx, a reused reading id is stored once. Or, with
- * {@code holding=false}, as one that does not: no limits, 500 for hostile writes, every 7th batch of several readings
- * acknowledged but lost. A test of the generator, not of a server.
+ * The gateway, the FHIR API and the vitals reads on one loopback port, in memory, written to behave
+ * as issue 12 says a platform that holds must: a connection without a complete request head is
+ * closed after {@link #LIMIT}, a body that takes longer is answered 408, hostile writes get 4xx, a
+ * reused reading id is stored once. Or, with {@code holding=false}, as one that does not: no
+ * limits, 500 for hostile writes, every 7th batch of several readings acknowledged but lost. A test
+ * of the generator, not of a server.
  */
 final class FakeAbusePlatform implements AutoCloseable {
 
   static final Duration LIMIT = Duration.ofMillis(700);
-  private static final AttributeKey<AtomicInteger> REQUESTS = AttributeKey.valueOf("abuse-fake-requests");
+  private static final AttributeKey<AtomicInteger> REQUESTS =
+      AttributeKey.valueOf("abuse-fake-requests");
   private static final Pattern ID = Pattern.compile("\"id\":\"([^\"]+)\"");
   private static final Pattern PATIENT = Pattern.compile("\"patientId\":\"([^\"]+)\"");
   private static final Pattern DEVICE = Pattern.compile("\"deviceId\":\"([^\"]+)\"");
@@ -50,18 +51,28 @@ final class FakeAbusePlatform implements AutoCloseable {
 
   FakeAbusePlatform(boolean holding) {
     this.holding = holding;
-    this.server = HttpServer.create().host("127.0.0.1").port(0)
-        .doOnChannelInit((observer, channel, address) -> {
-          channel.attr(REQUESTS).set(new AtomicInteger());
-          if (holding) {
-            channel.eventLoop().schedule(() -> {
-              if (channel.attr(REQUESTS).get().get() == 0) {
-                channel.close();
-              }
-            }, LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-          }
-        })
-        .handle(this::handle).bindNow();
+    this.server =
+        HttpServer.create()
+            .host("127.0.0.1")
+            .port(0)
+            .doOnChannelInit(
+                (observer, channel, address) -> {
+                  channel.attr(REQUESTS).set(new AtomicInteger());
+                  if (holding) {
+                    channel
+                        .eventLoop()
+                        .schedule(
+                            () -> {
+                              if (channel.attr(REQUESTS).get().get() == 0) {
+                                channel.close();
+                              }
+                            },
+                            LIMIT.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                  }
+                })
+            .handle(this::handle)
+            .bindNow();
   }
 
   String base() {
@@ -69,47 +80,67 @@ final class FakeAbusePlatform implements AutoCloseable {
   }
 
   private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-    request.withConnection(c -> {
-      AtomicInteger started = c.channel().attr(REQUESTS).get();
-      if (started != null) {
-        started.incrementAndGet();
-      }
-    });
+    request.withConnection(
+        c -> {
+          AtomicInteger started = c.channel().attr(REQUESTS).get();
+          if (started != null) {
+            started.incrementAndGet();
+          }
+        });
     String path = request.uri();
     if (path.startsWith("/actuator/health")) {
       return send(response, 200, "{\"status\":\"UP\"}");
     }
     Matcher vitals = VITALS_PATH.matcher(path);
     if (vitals.find()) {
-      return send(response, 200, "[" + String.join(",", readings.getOrDefault(vitals.group(1), List.of())) + "]");
+      return send(
+          response,
+          200,
+          "[" + String.join(",", readings.getOrDefault(vitals.group(1), List.of())) + "]");
     }
     Matcher patient = PATIENT_PATH.matcher(path);
     if (patient.find()) {
       String stored = patients.get(patient.group(1));
       return stored == null ? send(response, 404, "{}") : send(response, 200, stored);
     }
-    Mono<String> body = request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("");
+    Mono<String> body =
+        request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("");
     if (holding) {
       body = body.timeout(LIMIT);
     }
-    return body.flatMap(text -> path.startsWith("/fhir/Patient") ? createPatient(request, response, text)
-        : ingest(request, response, text))
-        .onErrorResume(java.util.concurrent.TimeoutException.class,
+    return body.flatMap(
+            text ->
+                path.startsWith("/fhir/Patient")
+                    ? createPatient(request, response, text)
+                    : ingest(request, response, text))
+        .onErrorResume(
+            java.util.concurrent.TimeoutException.class,
             e -> response.status(408).header("Connection", "close").send());
   }
 
-  private Mono<Void> createPatient(HttpServerRequest request, HttpServerResponse response, String body) {
+  private Mono<Void> createPatient(
+      HttpServerRequest request, HttpServerResponse response, String body) {
     String type = request.requestHeaders().get("Content-Type", "");
-    boolean bad = !type.contains("json") || body.length() > 8000 || body.contains("<script")
-        || body.contains("[[") || body.indexOf("\"name\"") != body.lastIndexOf("\"name\"");
+    boolean bad =
+        !type.contains("json")
+            || body.length() > 8000
+            || body.contains("<script")
+            || body.contains("[[")
+            || body.indexOf("\"name\"") != body.lastIndexOf("\"name\"");
     if (bad) {
       return hostile(response, type.contains("json") ? 422 : 415);
     }
     String id = "f" + nextPatient.incrementAndGet();
-    patients.put(id, body.replace("{\"resourceType\":\"Patient\"", "{\"resourceType\":\"Patient\",\"id\":\"" + id
-        + "\""));
-    return response.status(201).header("Location", base() + "/fhir/Patient/" + id + "/_history/1")
-        .sendString(Mono.just(patients.get(id))).then();
+    patients.put(
+        id,
+        body.replace(
+            "{\"resourceType\":\"Patient\"",
+            "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\""));
+    return response
+        .status(201)
+        .header("Location", base() + "/fhir/Patient/" + id + "/_history/1")
+        .sendString(Mono.just(patients.get(id)))
+        .then();
   }
 
   private Mono<Void> ingest(HttpServerRequest request, HttpServerResponse response, String body) {
@@ -130,9 +161,15 @@ final class FakeAbusePlatform implements AutoCloseable {
       Matcher d = DEVICE.matcher(line);
       Matcher t = TIME.matcher(line);
       if (fresh && !lose && p.find() && d.find() && t.find()) {
-        readings.computeIfAbsent(p.group(1), k -> new CopyOnWriteArrayList<>()).add("{\"code\":\"8867-4\","
-            + "\"value\":70.0,\"unit\":\"/min\",\"effectiveTime\":\"" + t.group(1) + "\",\"deviceId\":\""
-            + d.group(1) + "\"}");
+        readings
+            .computeIfAbsent(p.group(1), k -> new CopyOnWriteArrayList<>())
+            .add(
+                "{\"code\":\"8867-4\","
+                    + "\"value\":70.0,\"unit\":\"/min\",\"effectiveTime\":\""
+                    + t.group(1)
+                    + "\",\"deviceId\":\""
+                    + d.group(1)
+                    + "\"}");
       }
     }
     return send(response, 200, "{\"accepted\":" + lines.size() + ",\"rejected\":[]}");
@@ -144,8 +181,11 @@ final class FakeAbusePlatform implements AutoCloseable {
   }
 
   private static Mono<Void> send(HttpServerResponse response, int status, String body) {
-    return response.status(HttpResponseStatus.valueOf(status)).header("Content-Type", "application/json")
-        .sendString(Mono.just(body)).then();
+    return response
+        .status(HttpResponseStatus.valueOf(status))
+        .header("Content-Type", "application/json")
+        .sendString(Mono.just(body))
+        .then();
   }
 
   @Override

@@ -2,26 +2,27 @@ package io.vitalflow.loadgen.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Instant;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.Test;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 class ReadingLatencyTest {
 
-  private static final String VITAL = "{\"type\":\"vital\",\"seq\":1042,\"patientId\":\"lgd-7\",\"code\":\"8867-4\","
-      + "\"value\":128.0,\"unit\":\"/min\",\"effectiveTime\":\"2026-11-27T14:51:25.305Z\",\"deviceId\":\"dashload\"}";
+  private static final String VITAL =
+      "{\"type\":\"vital\",\"seq\":1042,\"patientId\":\"lgd-7\",\"code\":\"8867-4\","
+          + "\"value\":128.0,\"unit\":\"/min\",\"effectiveTime\":\"2026-11-27T14:51:25.305Z\",\"deviceId\":\"dashload\"}";
   private static final long MILLIS = Instant.parse("2026-11-27T14:51:25.305Z").toEpochMilli();
   private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
   @Test
   void parsesTheKeyOfAVitalFrame() {
-    assertThat(ReadingLatency.parseVital(VITAL)).isEqualTo(new ReadingLatency.VitalKey("lgd-7", "8867-4", MILLIS));
+    assertThat(ReadingLatency.parseVital(VITAL))
+        .isEqualTo(new ReadingLatency.VitalKey("lgd-7", "8867-4", MILLIS));
     assertThat(ReadingLatency.parseVital("{\"type\":\"vital\",\"patientId\":\"p\"}")).isNull();
-    assertThat(ReadingLatency.parseVital(VITAL.replace("2026-11-27T14:51:25.305Z", "yesterday"))).isNull();
+    assertThat(ReadingLatency.parseVital(VITAL.replace("2026-11-27T14:51:25.305Z", "yesterday")))
+        .isNull();
   }
 
   @Test
@@ -72,9 +73,11 @@ class ReadingLatencyTest {
   @Test
   void frameTypesAreReadFromTheFirstBytes() {
     assertThat(type(VITAL)).isEqualTo(FrameTypes.TYPES.indexOf("vital"));
-    assertThat(type("{\"type\":\"alert-ack\",\"seq\":1}")).isEqualTo(FrameTypes.TYPES.indexOf("alert-ack"));
+    assertThat(type("{\"type\":\"alert-ack\",\"seq\":1}"))
+        .isEqualTo(FrameTypes.TYPES.indexOf("alert-ack"));
     assertThat(type("{\"type\":\"alert\",\"seq\":1}")).isEqualTo(FrameTypes.TYPES.indexOf("alert"));
-    assertThat(type("{\"type\":\"heartbeat\",\"seq\":1}")).isEqualTo(FrameTypes.TYPES.indexOf("heartbeat"));
+    assertThat(type("{\"type\":\"heartbeat\",\"seq\":1}"))
+        .isEqualTo(FrameTypes.TYPES.indexOf("heartbeat"));
     assertThat(type("{\"seq\":1,\"type\":\"vital\"}")).isEqualTo(FrameTypes.OTHER);
     assertThat(type("not json")).isEqualTo(FrameTypes.OTHER);
     FrameTypes counts = new FrameTypes();
@@ -95,7 +98,8 @@ class ReadingLatencyTest {
 
   @Test
   void prometheusHeapIsTheSumOfTheHeapPools() throws Exception {
-    String exposition = """
+    String exposition =
+        """
         # TYPE jvm_memory_used_bytes gauge
         jvm_memory_used_bytes{area="heap",id="G1 Eden Space"} 1.0E7
         jvm_memory_used_bytes{area="heap",id="G1 Old Gen"} 2.5E7

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class ArrivalScheduleTest {
@@ -36,7 +35,8 @@ class ArrivalScheduleTest {
     assertThat(times.size()).isBetween(9_800, 10_100);
     assertThat(times).isSorted();
     long firstHalf = times.stream().filter(t -> t < 5_000_000_000L).count();
-    long secondHalf = times.stream().filter(t -> t >= 5_000_000_000L && t < 10_000_000_000L).count();
+    long secondHalf =
+        times.stream().filter(t -> t >= 5_000_000_000L && t < 10_000_000_000L).count();
     assertThat(secondHalf).isGreaterThan(2 * firstHalf);
   }
 

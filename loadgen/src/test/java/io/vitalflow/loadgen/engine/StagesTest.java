@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 class StagesTest {
@@ -57,7 +56,8 @@ class StagesTest {
   void rejectsMalformedStages() {
     assertThatThrownBy(() -> Stages.parse("30s")).hasMessageContaining("DURATION:TARGET");
     assertThatThrownBy(() -> Stages.parse("30x:10")).hasMessageContaining("--stages duration");
-    assertThatThrownBy(() -> Stages.parse("30s:-1")).hasMessageContaining("--stages target must be at least 0");
+    assertThatThrownBy(() -> Stages.parse("30s:-1"))
+        .hasMessageContaining("--stages target must be at least 0");
     assertThatThrownBy(() -> Stages.parse("30s:ten")).hasMessageContaining("whole number");
     assertThatThrownBy(() -> Stages.parse("30s:10,")).hasMessageContaining("DURATION:TARGET");
   }

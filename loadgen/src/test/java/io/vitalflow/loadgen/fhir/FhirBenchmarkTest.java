@@ -2,6 +2,12 @@ package io.vitalflow.loadgen.fhir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.vitalflow.loadgen.Loadgen;
+import io.vitalflow.loadgen.fhir.OperationMix.Operation;
+import io.vitalflow.loadgen.report.RunReport;
+import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,20 +22,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-
-import io.vitalflow.loadgen.fhir.OperationMix.Operation;
-import io.vitalflow.loadgen.report.RunReport;
-import io.vitalflow.loadgen.report.RunReport.OperationSummary;
-import io.vitalflow.loadgen.Loadgen;
-
-/** The generator against a tiny in-memory FHIR server on loopback: a test of the generator, not of a server. */
+/**
+ * The generator against a tiny in-memory FHIR server on loopback: a test of the generator, not of a
+ * server.
+ */
 public class FhirBenchmarkTest {
 
   private FakeFhir fake;
@@ -48,10 +48,20 @@ public class FhirBenchmarkTest {
   void seedsRunsTheStagesAndReportsCountsThatAddUp() throws Exception {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
-    FhirOptions options = FhirCommand.parse(new String[] {
-        "--fhir-url=" + fake.url(), "--seed-patients=1000",
-        "--seed-batch=64", "--seed-concurrency=2", "--stages=1s:8,1s:8,1s:0", "--think=5ms-15ms",
-        "--progress=1s", "--p95=5s", "--p99=5s", "--max-error-rate=5%"});
+    FhirOptions options =
+        FhirCommand.parse(
+            new String[] {
+              "--fhir-url=" + fake.url(),
+              "--seed-patients=1000",
+              "--seed-batch=64",
+              "--seed-concurrency=2",
+              "--stages=1s:8,1s:8,1s:0",
+              "--think=5ms-15ms",
+              "--progress=1s",
+              "--p95=5s",
+              "--p99=5s",
+              "--max-error-rate=5%"
+            });
 
     FhirBenchmark.Result result = new FhirBenchmark(options, out).run();
     String report = output.toString(StandardCharsets.UTF_8);
@@ -64,20 +74,29 @@ public class FhirBenchmarkTest {
 
     // every request the server answered is in the report, under its operation
     Map<Operation, OperationSummary> byOperation = new java.util.EnumMap<>(Operation.class);
-    result.load().operations().stream().filter(o -> !o.name().equals(RunReport.ALL))
-        .forEach(o -> byOperation.put(Operation.valueOf(o.name().toUpperCase(java.util.Locale.ROOT)), o));
+    result.load().operations().stream()
+        .filter(o -> !o.name().equals(RunReport.ALL))
+        .forEach(
+            o ->
+                byOperation.put(Operation.valueOf(o.name().toUpperCase(java.util.Locale.ROOT)), o));
     OperationSummary all = result.load().all();
     assertThat(byOperation.get(Operation.READ).count()).isEqualTo(fake.reads.get());
     assertThat(byOperation.get(Operation.CREATE).count()).isEqualTo(fake.creates.get());
     assertThat(byOperation.get(Operation.DELETE).count()).isEqualTo(fake.deletes.get());
-    assertThat(all.count()).isEqualTo(fake.reads.get() + fake.creates.get() + fake.deletes.get())
-        .isEqualTo(all.latencyMicros().getTotalCount()).isGreaterThan(200);
-    result.load().operations().forEach(o -> assertThat(o.latencyMicros().getTotalCount()).isEqualTo(o.count()));
+    assertThat(all.count())
+        .isEqualTo(fake.reads.get() + fake.creates.get() + fake.deletes.get())
+        .isEqualTo(all.latencyMicros().getTotalCount())
+        .isGreaterThan(200);
+    result
+        .load()
+        .operations()
+        .forEach(o -> assertThat(o.latencyMicros().getTotalCount()).isEqualTo(o.count()));
 
     // the only errors are the ones the fake injects, with their status
     assertThat(all.errors()).isEqualTo(fake.injected500.get());
     assertThat(byOperation.get(Operation.READ).errorKinds())
-        .isEqualTo(fake.injected500.get() == 0 ? Map.of() : Map.of("HTTP 500", fake.injected500.get()));
+        .isEqualTo(
+            fake.injected500.get() == 0 ? Map.of() : Map.of("HTTP 500", fake.injected500.get()));
     assertThat(byOperation.get(Operation.DELETE).errors()).isZero();
 
     // deletes only target Patients the users created: none of them hit a missing one
@@ -85,14 +104,17 @@ public class FhirBenchmarkTest {
     // the mix, roughly: 60/30/10, deletes that had nothing to delete yet became creates
     double reads = byOperation.get(Operation.READ).count() / (double) all.count();
     assertThat(reads).isBetween(0.45, 0.75);
-    assertThat(byOperation.get(Operation.CREATE).count() + byOperation.get(Operation.DELETE).count())
+    assertThat(
+            byOperation.get(Operation.CREATE).count() + byOperation.get(Operation.DELETE).count())
         .isGreaterThan(byOperation.get(Operation.DELETE).count() * 2);
 
     assertThat(result.passed()).isTrue();
     assertThat(result.load().elapsed().toMillis()).isBetween(2900L, 6000L);
-    assertThat(result.report().thresholds()).extracting(RunReport.ThresholdResult::limit)
+    assertThat(result.report().thresholds())
+        .extracting(RunReport.ThresholdResult::limit)
         .containsExactly("p95 < 5000 ms", "p99 < 5000 ms", "error rate <= 5%");
-    assertThat(result.report().comparisons()).extracting(RunReport.Comparison::metric)
+    assertThat(result.report().comparisons())
+        .extracting(RunReport.Comparison::metric)
         .contains("throughput", "p99", "read p99", "create p99");
     assertThat(report)
         .contains("fhir: seeded 1,000 of 1,000 Patients")
@@ -102,45 +124,61 @@ public class FhirBenchmarkTest {
   @Test
   void brokenThresholdsFailTheRun() throws Exception {
     fake.failEveryRead = true;
-    FhirOptions options = FhirCommand.parse(new String[] {
-        "--fhir-url=" + fake.url(), "--seed-patients=10",
-        "--stages=500ms:2,500ms:2", "--think=10ms", "--mix=100,0,0"});
+    FhirOptions options =
+        FhirCommand.parse(
+            new String[] {
+              "--fhir-url=" + fake.url(),
+              "--seed-patients=10",
+              "--stages=500ms:2,500ms:2",
+              "--think=10ms",
+              "--mix=100,0,0"
+            });
 
-    FhirBenchmark.Result result = new FhirBenchmark(options, new PrintStream(new ByteArrayOutputStream())).run();
+    FhirBenchmark.Result result =
+        new FhirBenchmark(options, new PrintStream(new ByteArrayOutputStream())).run();
 
     assertThat(result.passed()).isFalse();
     assertThat(result.load().all().errors()).isEqualTo(result.load().all().count()).isPositive();
-    assertThat(result.report().thresholds()).filteredOn(t -> !t.held())
-        .singleElement().satisfies(t -> assertThat(t.actual()).startsWith("100.000%"));
+    assertThat(result.report().thresholds())
+        .filteredOn(t -> !t.held())
+        .singleElement()
+        .satisfies(t -> assertThat(t.actual()).startsWith("100.000%"));
   }
 
   @Test
   void aServerThatRefusesBatchesStopsTheRunWithOneLine() throws Exception {
     fake.rejectBatches = true;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Loadgen.run(new String[] {"fhir", "--fhir-url=" + fake.url(), "--seed-patients=100",
-        "--seed-batch=50"}, new PrintStream(new ByteArrayOutputStream()),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        Loadgen.run(
+            new String[] {
+              "fhir", "--fhir-url=" + fake.url(), "--seed-patients=100", "--seed-batch=50"
+            },
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8).strip()).doesNotContain("\n")
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .doesNotContain("\n")
         .startsWith("loadgen fhir: seeding created no Patient at http://127.0.0.1:")
         .contains("{HTTP 405=2}");
   }
 
   /**
-   * Answers batch, create, read and delete of Patients from a map, as a FHIR server would, on a loopback port
-   * ({@link #start()}, {@link #url()}, {@link #close()}).
+   * Answers batch, create, read and delete of Patients from a map, as a FHIR server would, on a
+   * loopback port ({@link #start()}, {@link #url()}, {@link #close()}).
    */
   public static final class FakeFhir implements AutoCloseable {
     static {
-      // the JDK server writes headers and body separately: without this, Nagle and delayed ACKs add ~40 ms
+      // the JDK server writes headers and body separately: without this, Nagle and delayed ACKs add
+      // ~40 ms
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
     private HttpServer server;
     private ExecutorService threads;
-    private static final Pattern ENTRY = Pattern.compile("\"request\":\\{\"method\":\"POST\",\"url\":\"Patient\"\\}");
+    private static final Pattern ENTRY =
+        Pattern.compile("\"request\":\\{\"method\":\"POST\",\"url\":\"Patient\"\\}");
     private final Set<String> patients = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
     final AtomicLong batches = new AtomicLong();
@@ -152,8 +190,13 @@ public class FhirBenchmarkTest {
     final AtomicLong injected500 = new AtomicLong();
     volatile boolean failEveryRead;
     volatile boolean rejectBatches;
-    /** Above this many requests in a wall-clock second (0 = no limit) the fake answers 503, as an overloaded server. */
+
+    /**
+     * Above this many requests in a wall-clock second (0 = no limit) the fake answers 503, as an
+     * overloaded server.
+     */
     public volatile int capacityPerSecond;
+
     public final AtomicLong overloaded = new AtomicLong();
     private final AtomicLong second = new AtomicLong();
     private final AtomicLong inSecond = new AtomicLong();
@@ -172,7 +215,8 @@ public class FhirBenchmarkTest {
 
     public static FakeFhir start() throws IOException {
       FakeFhir fake = new FakeFhir();
-      fake.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
+      fake.server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
       fake.threads = Executors.newFixedThreadPool(4);
       fake.server.setExecutor(fake.threads);
       fake.server.createContext("/fhir", fake::handle);
@@ -206,20 +250,25 @@ public class FhirBenchmarkTest {
         } else if (path.equals("/fhir") && method.equals("POST")) {
           batches.incrementAndGet();
           StringBuilder response =
-              new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":[");
+              new StringBuilder(
+                  "{\"resourceType\":\"Bundle\",\"type\":\"batch-response\",\"entry\":[");
           Matcher entry = ENTRY.matcher(body);
           for (int i = 0; entry.find(); i++) {
             batchEntries.incrementAndGet();
             String id = newPatient();
-            response.append(i == 0 ? "" : ",")
-                .append("{\"response\":{\"status\":\"201 Created\",\"location\":\"Patient/").append(id)
+            response
+                .append(i == 0 ? "" : ",")
+                .append("{\"response\":{\"status\":\"201 Created\",\"location\":\"Patient/")
+                .append(id)
                 .append("/_history/1\"}}");
           }
           send(exchange, 200, response.append("]}").toString());
         } else if (path.equals("/fhir/Patient") && method.equals("POST")) {
           creates.incrementAndGet();
           String id = newPatient();
-          exchange.getResponseHeaders().add("Location", "http://127.0.0.1/fhir/Patient/" + id + "/_history/1");
+          exchange
+              .getResponseHeaders()
+              .add("Location", "http://127.0.0.1/fhir/Patient/" + id + "/_history/1");
           send(exchange, 201, "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}");
         } else if (path.startsWith("/fhir/Patient/") && method.equals("GET")) {
           long n = reads.incrementAndGet();
@@ -228,8 +277,12 @@ public class FhirBenchmarkTest {
             injected500.incrementAndGet();
             send(exchange, 500, "{\"resourceType\":\"OperationOutcome\"}");
           } else {
-            send(exchange, patients.contains(id) ? 200 : 404, patients.contains(id)
-                ? "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}" : "{\"resourceType\":\"OperationOutcome\"}");
+            send(
+                exchange,
+                patients.contains(id) ? 200 : 404,
+                patients.contains(id)
+                    ? "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\"}"
+                    : "{\"resourceType\":\"OperationOutcome\"}");
           }
         } else if (path.startsWith("/fhir/Patient/") && method.equals("DELETE")) {
           deletes.incrementAndGet();

@@ -2,29 +2,28 @@ package io.vitalflow.loadgen.fhir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.StrictErrorHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.IParser;
-import ca.uhn.fhir.parser.StrictErrorHandler;
-
 class FhirPatientsTest {
 
-  private final IParser strict = FhirContext.forR4Cached().newJsonParser()
-      .setParserErrorHandler(new StrictErrorHandler());
+  private final IParser strict =
+      FhirContext.forR4Cached().newJsonParser().setParserErrorHandler(new StrictErrorHandler());
 
   @Test
   void patientsAreStrictlyValidR4WithTheRealisticParts() {
     FhirPatients patients = new FhirPatients("T-", new SplittableRandom(3));
     for (int n = 0; n < 500; n++) {
       Patient patient = strict.parseResource(Patient.class, patients.patient(n));
-      assertThat(patient.getIdentifierFirstRep().getSystem()).isEqualTo(FhirPatients.IDENTIFIER_SYSTEM);
+      assertThat(patient.getIdentifierFirstRep().getSystem())
+          .isEqualTo(FhirPatients.IDENTIFIER_SYSTEM);
       assertThat(patient.getIdentifierFirstRep().getValue()).isEqualTo("T-" + n);
       assertThat(patient.getNameFirstRep().getFamily()).isNotBlank();
       assertThat(patient.getNameFirstRep().getGiven()).hasSize(1);
@@ -32,7 +31,9 @@ class FhirPatientsTest {
       assertThat(patient.getBirthDate()).isNotNull();
       assertThat(patient.getTelecom()).hasSize(2);
       assertThat(patient.getAddressFirstRep().getCity()).isNotBlank();
-      assertThat(patient.getContactFirstRep().getRelationshipFirstRep().getCodingFirstRep().getCode()).isIn("N", "C");
+      assertThat(
+              patient.getContactFirstRep().getRelationshipFirstRep().getCodingFirstRep().getCode())
+          .isIn("N", "C");
     }
   }
 
@@ -41,18 +42,23 @@ class FhirPatientsTest {
     String json = new FhirPatients("B-", new SplittableRandom(4)).batch(1000, 25);
     Bundle bundle = strict.parseResource(Bundle.class, json);
     assertThat(bundle.getType()).isEqualTo(Bundle.BundleType.BATCH);
-    assertThat(bundle.getEntry()).hasSize(25).allSatisfy(entry -> {
-      assertThat(entry.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.POST);
-      assertThat(entry.getRequest().getUrl()).isEqualTo("Patient");
-      assertThat(entry.getResource()).isInstanceOf(Patient.class);
-    });
-    assertThat(((Patient) bundle.getEntry().get(24).getResource()).getIdentifierFirstRep().getValue())
+    assertThat(bundle.getEntry())
+        .hasSize(25)
+        .allSatisfy(
+            entry -> {
+              assertThat(entry.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.POST);
+              assertThat(entry.getRequest().getUrl()).isEqualTo("Patient");
+              assertThat(entry.getResource()).isInstanceOf(Patient.class);
+            });
+    assertThat(
+            ((Patient) bundle.getEntry().get(24).getResource()).getIdentifierFirstRep().getValue())
         .isEqualTo("B-1024");
   }
 
   @Test
   void readsPatientIdsFromBatchResponseLocations() {
-    String response = """
+    String response =
+        """
         {"resourceType":"Bundle","type":"batch-response","entry":[
           {"response":{"status":"201 Created","location":"Patient/17/_history/1"}},
           {"response":{"status":"400 Bad Request","outcome":{"resourceType":"OperationOutcome"}}},

@@ -3,13 +3,11 @@ package io.vitalflow.loadgen.fhir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vitalflow.loadgen.fhir.OperationMix.Operation;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-
 import org.junit.jupiter.api.Test;
-
-import io.vitalflow.loadgen.fhir.OperationMix.Operation;
 
 class OperationMixTest {
 
@@ -49,7 +47,8 @@ class OperationMixTest {
 
   @Test
   void rejectsSharesThatDoNotAddUp() {
-    assertThatThrownBy(() -> OperationMix.parse("60,30")).hasMessageContaining("READ,CREATE,DELETE");
+    assertThatThrownBy(() -> OperationMix.parse("60,30"))
+        .hasMessageContaining("READ,CREATE,DELETE");
     assertThatThrownBy(() -> OperationMix.parse("60,30,20")).hasMessageContaining("summing to 100");
     assertThatThrownBy(() -> OperationMix.parse("60,50,-10")).hasMessageContaining("at least 0");
     assertThatThrownBy(() -> OperationMix.parse("60,30,x")).hasMessageContaining("whole number");

@@ -1,7 +1,5 @@
 package io.vitalflow.loadgen.interactions;
 
-import io.vitalflow.loadgen.Loadgen;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -23,7 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The scenario run for real with tiny settings: JMH in this JVM, the HTTP part against a fake CDS service. */
+/**
+ * The scenario run for real with tiny settings: JMH in this JVM, the HTTP part against a fake CDS
+ * service.
+ */
 class InteractionsScenarioTest {
 
   static {
@@ -35,26 +36,44 @@ class InteractionsScenarioTest {
 
   @Test
   void hotPathGivesFinitePositiveTimesPerCallForEveryImplementationAndList() throws Exception {
-    RunReport report = run("--which=hot", "--forks=0", "--threads=2", "--warmup=0", "--iterations=1",
-        "--time=100ms");
+    RunReport report =
+        run(
+            "--which=hot",
+            "--forks=0",
+            "--threads=2",
+            "--warmup=0",
+            "--iterations=1",
+            "--time=100ms");
 
     assertThat(report.scenario()).isEqualTo("interactions");
-    assertThat(report.operations()).extracting(OperationSummary::name).containsExactlyInAnyOrder(
-        "hot 3 meds: plugin AOT", "hot 3 meds: plugin runtime-compiled", "hot 3 meds: plugin interpreter",
-        "hot 3 meds: plain-Java reference", "hot 10 meds: plugin AOT", "hot 10 meds: plugin runtime-compiled",
-        "hot 10 meds: plugin interpreter", "hot 10 meds: plain-Java reference");
+    assertThat(report.operations())
+        .extracting(OperationSummary::name)
+        .containsExactlyInAnyOrder(
+            "hot 3 meds: plugin AOT",
+            "hot 3 meds: plugin runtime-compiled",
+            "hot 3 meds: plugin interpreter",
+            "hot 3 meds: plain-Java reference",
+            "hot 10 meds: plugin AOT",
+            "hot 10 meds: plugin runtime-compiled",
+            "hot 10 meds: plugin interpreter",
+            "hot 10 meds: plain-Java reference");
     for (OperationSummary operation : report.operations()) {
       assertThat(operation.count()).as(operation.name()).isPositive();
       assertThat(operation.perSecond()).as(operation.name()).isPositive().isFinite();
       assertThat(operation.latencyMicros().getTotalCount()).as(operation.name()).isPositive();
     }
-    assertThat(report.results()).anySatisfy(result -> {
-      assertThat(result.name()).isEqualTo("hot 3 meds: plugin AOT");
-      assertThat(result.value()).matches("mean [\\d,]+\\.\\d+ µs/call.*");
-    });
-    assertThat(report.comparisons()).extracting(RunReport.Comparison::metric)
-        .contains("hot path, average (3 meds)", "hot path, calls per second", "native implementation, average"
-            + " (3 meds)")
+    assertThat(report.results())
+        .anySatisfy(
+            result -> {
+              assertThat(result.name()).isEqualTo("hot 3 meds: plugin AOT");
+              assertThat(result.value()).matches("mean [\\d,]+\\.\\d+ µs/call.*");
+            });
+    assertThat(report.comparisons())
+        .extracting(RunReport.Comparison::metric)
+        .contains(
+            "hot path, average (3 meds)",
+            "hot path, calls per second",
+            "native implementation, average" + " (3 meds)")
         .doesNotContain("cold start, average");
     assertThat(report.notes()).anySatisfy(note -> assertThat(note).contains("Part http skipped"));
     assertThat(report.passed()).isTrue();
@@ -63,22 +82,31 @@ class InteractionsScenarioTest {
   @Test
   void httpPartCallsOrderSelectWithTheThreeDraftsAndCountsEveryAnswer() throws Exception {
     AtomicLong posts = new AtomicLong();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
     ExecutorService threads = Executors.newFixedThreadPool(2);
     server.setExecutor(threads);
     server.createContext("/cds-services", exchange -> answer(exchange, posts));
     server.start();
     try {
-      RunReport report = run("--which=http", "--fhir-url=http://127.0.0.1:" + server.getAddress().getPort()
-          + "/fhir", "--stages=1s:2", "--progress=1s");
+      RunReport report =
+          run(
+              "--which=http",
+              "--fhir-url=http://127.0.0.1:" + server.getAddress().getPort() + "/fhir",
+              "--stages=1s:2",
+              "--progress=1s");
 
-      OperationSummary cds = report.operations().stream()
-          .filter(o -> o.name().equals(OrderSelect.OPERATION)).findFirst().orElseThrow();
+      OperationSummary cds =
+          report.operations().stream()
+              .filter(o -> o.name().equals(OrderSelect.OPERATION))
+              .findFirst()
+              .orElseThrow();
       assertThat(cds.count()).isEqualTo(posts.get()).isPositive();
       assertThat(cds.errors()).isZero();
       assertThat(report.timeline()).isNotEmpty();
       assertThat(report.thresholds()).allSatisfy(t -> assertThat(t.held()).as(t.limit()).isTrue());
-      assertThat(report.comparisons()).anySatisfy(c -> assertThat(c.ours()).contains("CDS calls/s over HTTP"));
+      assertThat(report.comparisons())
+          .anySatisfy(c -> assertThat(c.ours()).contains("CDS calls/s over HTTP"));
     } finally {
       server.stop(0);
       threads.shutdownNow();
@@ -86,11 +114,22 @@ class InteractionsScenarioTest {
   }
 
   @Test
-  void loadgenRunWritesTheMarkdownAndHtmlReportsAndExitsZero(@TempDir Path reports) throws Exception {
+  void loadgenRunWritesTheMarkdownAndHtmlReportsAndExitsZero(@TempDir Path reports)
+      throws Exception {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = io.vitalflow.loadgen.Loadgen.run(new String[] {"interactions", "--which=hot", "--forks=0",
-        "--warmup=0", "--iterations=1", "--time=100ms", "--report-dir=" + reports}, out,
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        io.vitalflow.loadgen.Loadgen.run(
+            new String[] {
+              "interactions",
+              "--which=hot",
+              "--forks=0",
+              "--warmup=0",
+              "--iterations=1",
+              "--time=100ms",
+              "--report-dir=" + reports
+            },
+            out,
+            new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
     try (var files = Files.list(reports)) {
@@ -103,11 +142,15 @@ class InteractionsScenarioTest {
   @Test
   void anUnreachableCdsServiceIsOneLineAndExitCode2() throws Exception {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = io.vitalflow.loadgen.Loadgen.run(new String[] {"interactions", "--which=http",
-        "--fhir-url=http://127.0.0.1:1/fhir"}, out, new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        io.vitalflow.loadgen.Loadgen.run(
+            new String[] {"interactions", "--which=http", "--fhir-url=http://127.0.0.1:1/fhir"},
+            out,
+            new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8).strip()).startsWith("loadgen interactions: --fhir-url:")
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .startsWith("loadgen interactions: --fhir-url:")
         .doesNotContain("\n");
   }
 
@@ -120,8 +163,12 @@ class InteractionsScenarioTest {
     String reply;
     int status = 200;
     if (exchange.getRequestMethod().equals("GET")) {
-      reply = "{\"services\":[{\"id\":\"vitalflow-drug-interactions-select\",\"hook\":\"order-select\"}]}";
-    } else if (exchange.getRequestURI().getPath().equals("/cds-services/vitalflow-drug-interactions-select")
+      reply =
+          "{\"services\":[{\"id\":\"vitalflow-drug-interactions-select\",\"hook\":\"order-select\"}]}";
+    } else if (exchange
+            .getRequestURI()
+            .getPath()
+            .equals("/cds-services/vitalflow-drug-interactions-select")
         && List.of("\"1191\"", "\"5640\"", "\"11289\"", "MedicationRequest/warfarin").stream()
             .allMatch(body::contains)) {
       posts.incrementAndGet();

@@ -15,8 +15,16 @@ class JmhMeasurementTest {
 
   @Test
   void sampledNanosecondCallsBecomeAMicrosecondHistogramRoundedUpAndExactPercentiles() {
-    JmhMeasurement m = new JmhMeasurement("hot 3 meds: plugin AOT", Mode.SampleTime, TimeUnit.NANOSECONDS,
-        new TreeMap<>(Map.of(400.0, 60L, 480.0, 30L, 900.0, 9L, 23_100.0, 1L)), 2_000_000, 1.0, 520.0, 15.0);
+    JmhMeasurement m =
+        new JmhMeasurement(
+            "hot 3 meds: plugin AOT",
+            Mode.SampleTime,
+            TimeUnit.NANOSECONDS,
+            new TreeMap<>(Map.of(400.0, 60L, 480.0, 30L, 900.0, 9L, 23_100.0, 1L)),
+            2_000_000,
+            1.0,
+            520.0,
+            15.0);
 
     OperationSummary summary = m.toSummary();
 
@@ -38,8 +46,16 @@ class JmhMeasurementTest {
 
   @Test
   void singleShotsInMillisecondsKeepOneValuePerShot() {
-    JmhMeasurement m = new JmhMeasurement("cold start", Mode.SingleShotTime, TimeUnit.MILLISECONDS,
-        new TreeMap<>(Map.of(180.5, 1L, 210.0, 1L, 260.25, 1L)), 3, 0.65075, 216.9, Double.NaN);
+    JmhMeasurement m =
+        new JmhMeasurement(
+            "cold start",
+            Mode.SingleShotTime,
+            TimeUnit.MILLISECONDS,
+            new TreeMap<>(Map.of(180.5, 1L, 210.0, 1L, 260.25, 1L)),
+            3,
+            0.65075,
+            216.9,
+            Double.NaN);
 
     OperationSummary summary = m.toSummary();
 
@@ -47,13 +63,22 @@ class JmhMeasurementTest {
     assertThat(summary.millisAt(50)).isEqualTo(210.0, within(0.2));
     assertThat(summary.perSecond()).isEqualTo(3 / 0.65075, within(1e-9));
     assertThat(m.percentileMicros(50)).isEqualTo(210_000.0);
-    assertThat(InteractionsReport.describe(m)).startsWith("mean 216.9 ms, p50 210.0 ms, p99 260.3 ms");
+    assertThat(InteractionsReport.describe(m))
+        .startsWith("mean 216.9 ms, p50 210.0 ms, p99 260.3 ms");
   }
 
   @Test
   void noValuesGiveNoPercentiles() {
-    JmhMeasurement m = new JmhMeasurement("x", Mode.AverageTime, TimeUnit.NANOSECONDS, new TreeMap<>(), 0, 0,
-        Double.NaN, Double.NaN);
+    JmhMeasurement m =
+        new JmhMeasurement(
+            "x",
+            Mode.AverageTime,
+            TimeUnit.NANOSECONDS,
+            new TreeMap<>(),
+            0,
+            0,
+            Double.NaN,
+            Double.NaN);
 
     assertThat(m.percentileMicros(50)).isNaN();
     assertThat(m.toSummary().millisAt(99)).isZero();

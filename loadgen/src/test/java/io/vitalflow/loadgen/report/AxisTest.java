@@ -10,7 +10,9 @@ class AxisTest {
   void linearAxisEndsOnARoundNumberAboveTheData() {
     Axis axis = Axis.linear("ms", 87);
 
-    assertThat(axis.ticks()).extracting(Axis.Tick::label).containsExactly("0", "20", "40", "60", "80", "100");
+    assertThat(axis.ticks())
+        .extracting(Axis.Tick::label)
+        .containsExactly("0", "20", "40", "60", "80", "100");
     assertThat(axis.fraction(50)).isEqualTo(0.5);
   }
 
@@ -36,7 +38,8 @@ class AxisTest {
 
   @Test
   void ninesAxisLabelsThePercentileSpectrum() {
-    assertThat(Axis.nines(4).ticks()).extracting(Axis.Tick::label)
+    assertThat(Axis.nines(4).ticks())
+        .extracting(Axis.Tick::label)
         .containsExactly("0%", "90%", "99%", "99.9%", "99.99%");
     assertThat(Axis.nines(4).fraction(2)).isEqualTo(0.5);
   }

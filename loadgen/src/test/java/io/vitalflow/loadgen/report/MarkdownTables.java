@@ -10,10 +10,11 @@ final class MarkdownTables {
 
   private static final Pattern UNESCAPED_PIPE = Pattern.compile("(?<!\\\\)\\|");
 
-  private MarkdownTables() {
-  }
+  private MarkdownTables() {}
 
-  /** Every block of consecutive lines starting with {@code |}, each line split into trimmed cells. */
+  /**
+   * Every block of consecutive lines starting with {@code |}, each line split into trimmed cells.
+   */
   static List<List<List<String>>> all(String markdown) {
     List<List<List<String>>> tables = new ArrayList<>();
     List<List<String>> current = new ArrayList<>();
@@ -46,12 +47,16 @@ final class MarkdownTables {
 
   /** The row whose first cell is {@code first}. */
   static List<String> row(List<List<String>> table, String first) {
-    return table.stream().filter(row -> row.get(0).equals(first)).findFirst()
+    return table.stream()
+        .filter(row -> row.get(0).equals(first))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no row " + first + " in " + table));
   }
 
   static List<String> cells(String line) {
-    String inner = line.substring(1, line.endsWith("|") && !line.endsWith("\\|") ? line.length() - 1 : line.length());
+    String inner =
+        line.substring(
+            1, line.endsWith("|") && !line.endsWith("\\|") ? line.length() - 1 : line.length());
     return Arrays.stream(UNESCAPED_PIPE.split(inner, -1)).map(String::strip).toList();
   }
 }

@@ -6,10 +6,8 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
-
 import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -19,10 +17,11 @@ import org.w3c.dom.NodeList;
 /** Parses the HTML reports as XML and checks what every page must satisfy. */
 final class Pages {
 
-  private Pages() {
-  }
+  private Pages() {}
 
-  /** The page parsed by the JDK's standard XML parser; fails the test when it is not well-formed. */
+  /**
+   * The page parsed by the JDK's standard XML parser; fails the test when it is not well-formed.
+   */
   static Document parse(String html) {
     try {
       DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
@@ -62,21 +61,28 @@ final class Pages {
     return attributes;
   }
 
-  /** No element loads anything: no script, link, image, frame or object, and no URL in any src or href. */
+  /**
+   * No element loads anything: no script, link, image, frame or object, and no URL in any src or
+   * href.
+   */
   static void assertSelfContained(Document document) {
-    for (String tag : List.of("script", "link", "img", "iframe", "object", "embed", "image", "use")) {
+    for (String tag :
+        List.of("script", "link", "img", "iframe", "object", "embed", "image", "use")) {
       assertThat(elements(document, tag)).as(tag).isEmpty();
     }
     assertThat(attributes(document))
-        .filteredOn(attribute -> attribute.getLocalName().equals("src") || attribute.getLocalName().equals("href"))
-        .allSatisfy(attribute -> assertThat(attribute.getValue()).doesNotContain("http://", "https://"));
-    assertThat(elements(document, "style")).allSatisfy(
-        style -> assertThat(style.getTextContent()).doesNotContain("url(", "@import"));
+        .filteredOn(
+            attribute ->
+                attribute.getLocalName().equals("src") || attribute.getLocalName().equals("href"))
+        .allSatisfy(
+            attribute -> assertThat(attribute.getValue()).doesNotContain("http://", "https://"));
+    assertThat(elements(document, "style"))
+        .allSatisfy(style -> assertThat(style.getTextContent()).doesNotContain("url(", "@import"));
   }
 
   /**
-   * Every {@code <svg>} has a view box, and every coordinate of its polylines, paths, lines, circles, rects and
-   * texts is a finite number inside it.
+   * Every {@code <svg>} has a view box, and every coordinate of its polylines, paths, lines,
+   * circles, rects and texts is a finite number inside it.
    */
   static void assertChartsInsideViewBox(Document document) {
     for (Element svg : elements(document, "svg")) {
@@ -91,8 +97,8 @@ final class Pages {
           assertInside(xy[1], height);
         }
       }
-      assertThat(elements(svg, "path")).allSatisfy(path -> assertThat(path.getAttribute("d"))
-          .matches("[MLHVZmlhvz0-9., -]*"));
+      assertThat(elements(svg, "path"))
+          .allSatisfy(path -> assertThat(path.getAttribute("d")).matches("[MLHVZmlhvz0-9., -]*"));
       assertAttributesInside(svg, "line", width, height, "x1", "x2", "y1", "y2");
       assertAttributesInside(svg, "circle", width, height, "cx", "cy");
       assertAttributesInside(svg, "rect", width, height, "x", "y");
@@ -100,11 +106,12 @@ final class Pages {
     }
   }
 
-  private static void assertAttributesInside(Element svg, String tag, double width, double height,
-      String... names) {
+  private static void assertAttributesInside(
+      Element svg, String tag, double width, double height, String... names) {
     for (Element element : elements(svg, tag)) {
       for (String name : names) {
-        assertInside(element.getAttribute(name), name.startsWith("x") || name.equals("cx") ? width : height);
+        assertInside(
+            element.getAttribute(name), name.startsWith("x") || name.equals("cx") ? width : height);
       }
     }
   }

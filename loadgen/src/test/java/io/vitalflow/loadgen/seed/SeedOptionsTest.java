@@ -1,12 +1,11 @@
 package io.vitalflow.loadgen.seed;
 
-import io.vitalflow.loadgen.TestArgs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vitalflow.loadgen.TestArgs;
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class SeedOptionsTest {
@@ -31,7 +30,9 @@ class SeedOptionsTest {
   void badValuesAreOneLineNamingTheFlag() {
     assertRejected(Map.of("vitals-days", "8"), "--vitals-days must be at most 7");
     assertRejected(Map.of("vitals-days", "0"), "--vitals-days must be at least 1");
-    assertRejected(Map.of("patients", "10", "vitals-patients", "11"), "--vitals-patients (11) must not exceed");
+    assertRejected(
+        Map.of("patients", "10", "vitals-patients", "11"),
+        "--vitals-patients (11) must not exceed");
     assertRejected(Map.of("patients", "many"), "--patients must be a whole number");
     assertRejected(Map.of("batch", "0"), "--batch must be at least 1");
     assertRejected(Map.of("vitals-batch", "20000"), "--vitals-batch must be between 6");
@@ -53,7 +54,9 @@ class SeedOptionsTest {
   }
 
   private static void assertRejected(Map<String, String> flags, String message) {
-    assertThatThrownBy(() -> SeedCommand.parse(TestArgs.of(flags))).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(message).hasMessageNotContaining("\n");
+    assertThatThrownBy(() -> SeedCommand.parse(TestArgs.of(flags)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message)
+        .hasMessageNotContaining("\n");
   }
 }

@@ -1,10 +1,9 @@
 package io.vitalflow.loadgen.simulator;
 
-import io.vitalflow.loadgen.engine.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitalflow.loadgen.engine.Durations;
 import java.time.Instant;
-
 import org.junit.jupiter.api.Test;
 
 class PatientsTest {

@@ -1,17 +1,15 @@
 package io.vitalflow.loadgen.vitalsquery;
 
-import io.vitalflow.loadgen.TestArgs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vitalflow.loadgen.TestArgs;
+import io.vitalflow.loadgen.engine.LoadModel;
+import io.vitalflow.loadgen.vitalsquery.QueryMix.Query;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
-
-import io.vitalflow.loadgen.vitalsquery.QueryMix.Query;
-import io.vitalflow.loadgen.engine.LoadModel;
 
 class VitalsQueryOptionsTest {
 
@@ -42,18 +40,23 @@ class VitalsQueryOptionsTest {
   @Test
   void badValuesAreOneLineNamingTheFlag() {
     assertRejected(Map.of("mix", "50,30,15"), "--mix must be DEMOGRAPHICS,RECENT,HOURLY,WRITE");
-    assertRejected(Map.of("mix", "50,30,15,6"), "--mix must be four non-negative percentages summing to 100");
+    assertRejected(
+        Map.of("mix", "50,30,15,6"), "--mix must be four non-negative percentages summing to 100");
     assertRejected(Map.of("mix", "50,x,15,5"), "--mix recent-vitals share must be a whole number");
     assertRejected(Map.of("model", "poisson"), "--model must be closed or open");
-    assertRejected(Map.of("model", "open", "think", "5ms"), "--think does not apply to --model=open");
+    assertRejected(
+        Map.of("model", "open", "think", "5ms"), "--think does not apply to --model=open");
     assertRejected(Map.of("p99", "fast"), "--p99 must be a duration");
     assertRejected(Map.of("max-error-rate", "150%"), "--max-error-rate must be between 0 and 1");
     assertRejected(Map.of("vitals-patients", "0"), "--vitals-patients=0 leaves the vitals queries");
-    assertRejected(Map.of("patients", "5", "vitals-patients", "6"), "--vitals-patients (6) must not exceed");
+    assertRejected(
+        Map.of("patients", "5", "vitals-patients", "6"), "--vitals-patients (6) must not exceed");
     assertRejected(Map.of("api-url", "localhost:8082"), "--api-url must be an http(s) URL");
     assertRejected(Map.of("seed-patients", "5"), "unknown flag --seed-patients");
-    Map<String, String> demographicsOnly = new HashMap<>(Map.of("vitals-patients", "0", "mix", "100,0,0,0"));
-    assertThat(VitalsQueryCommand.parse(TestArgs.of(demographicsOnly)).mix().touchesVitals()).isFalse();
+    Map<String, String> demographicsOnly =
+        new HashMap<>(Map.of("vitals-patients", "0", "mix", "100,0,0,0"));
+    assertThat(VitalsQueryCommand.parse(TestArgs.of(demographicsOnly)).mix().touchesVitals())
+        .isFalse();
   }
 
   @Test
@@ -63,8 +66,11 @@ class VitalsQueryOptionsTest {
     for (int percent = 0; percent < 100; percent++) {
       counts.merge(mix.pick(percent), 1, Integer::sum);
     }
-    assertThat(counts).containsEntry(Query.DEMOGRAPHICS, 50).containsEntry(Query.RECENT_VITALS, 30)
-        .containsEntry(Query.HOURLY_AGGREGATES, 15).containsEntry(Query.NEW_READING, 5);
+    assertThat(counts)
+        .containsEntry(Query.DEMOGRAPHICS, 50)
+        .containsEntry(Query.RECENT_VITALS, 30)
+        .containsEntry(Query.HOURLY_AGGREGATES, 15)
+        .containsEntry(Query.NEW_READING, 5);
     assertThat(mix.pick(49)).isEqualTo(Query.DEMOGRAPHICS);
     assertThat(mix.pick(50)).isEqualTo(Query.RECENT_VITALS);
     assertThat(mix.pick(95)).isEqualTo(Query.NEW_READING);
@@ -73,7 +79,9 @@ class VitalsQueryOptionsTest {
   }
 
   private static void assertRejected(Map<String, String> flags, String message) {
-    assertThatThrownBy(() -> VitalsQueryCommand.parse(TestArgs.of(flags))).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(message).hasMessageNotContaining("\n");
+    assertThatThrownBy(() -> VitalsQueryCommand.parse(TestArgs.of(flags)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message)
+        .hasMessageNotContaining("\n");
   }
 }

@@ -7,13 +7,15 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.apache.kafka.common.TopicPartition;
 
-/** Consumer positions in {@code kafka_consumer_offset}, written in the same transaction as the data. */
+/**
+ * Consumer positions in {@code kafka_consumer_offset}, written in the same transaction as the data.
+ */
 final class OffsetStore {
 
-  private static final String UPSERT = """
+  private static final String UPSERT =
+      """
       insert into kafka_consumer_offset (consumer_group, topic, partition, next_offset, updated_at)
       values (?, ?, ?, ?, now())
       on conflict (consumer_group, topic, partition) do update
@@ -26,11 +28,13 @@ final class OffsetStore {
   }
 
   /** The next offset to read per partition, as last committed with the data. */
-  Map<TopicPartition, Long> read(Connection connection, Collection<TopicPartition> partitions) throws SQLException {
+  Map<TopicPartition, Long> read(Connection connection, Collection<TopicPartition> partitions)
+      throws SQLException {
     Map<TopicPartition, Long> offsets = new HashMap<>();
     connection.setAutoCommit(true);
-    try (PreparedStatement statement = connection.prepareStatement(
-        "select next_offset from kafka_consumer_offset where consumer_group = ? and topic = ? and partition = ?")) {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "select next_offset from kafka_consumer_offset where consumer_group = ? and topic = ? and partition = ?")) {
       for (TopicPartition partition : partitions) {
         statement.setString(1, consumerGroup);
         statement.setString(2, partition.topic());

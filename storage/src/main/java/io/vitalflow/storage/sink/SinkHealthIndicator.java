@@ -3,14 +3,14 @@ package io.vitalflow.storage.sink;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
-
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * {@code /actuator/health} of the PostgreSQL sinks of a service: DOWN while a sink's consumer has been failing (or
- * has not polled) for longer than the tolerance, so a load balancer or an orchestrator sees a pipeline that makes
- * no progress; UP again on its own once the sink stores again.
+ * {@code /actuator/health} of the PostgreSQL sinks of a service: DOWN while a sink's consumer has
+ * been failing (or has not polled) for longer than the tolerance, so a load balancer or an
+ * orchestrator sees a pipeline that makes no progress; UP again on its own once the sink stores
+ * again.
  */
 public final class SinkHealthIndicator implements HealthIndicator {
 
@@ -30,10 +30,20 @@ public final class SinkHealthIndicator implements HealthIndicator {
       SinkHealth status = sink.get();
       boolean sinkUp = status.up(tolerance);
       up &= sinkUp;
-      health.withDetail(status.sink(), java.util.Map.of("status", sinkUp ? "UP" : "DOWN",
-          "failingForSeconds", status.failingFor().toSeconds(), "sinceLastPollSeconds", status.sinceLastPoll().toSeconds(),
-          "deadLetters", status.deadLetters()));
+      health.withDetail(
+          status.sink(),
+          java.util.Map.of(
+              "status",
+              sinkUp ? "UP" : "DOWN",
+              "failingForSeconds",
+              status.failingFor().toSeconds(),
+              "sinceLastPollSeconds",
+              status.sinceLastPoll().toSeconds(),
+              "deadLetters",
+              status.deadLetters()));
     }
-    return (up ? health : health.down()).withDetail("toleranceSeconds", tolerance.toSeconds()).build();
+    return (up ? health : health.down())
+        .withDetail("toleranceSeconds", tolerance.toSeconds())
+        .build();
   }
 }

@@ -15,8 +15,14 @@ import java.util.Objects;
  * @param threads consumers in the group, each with its own database connection
  * @param sessionTimeout how soon the group notices a crashed consumer and hands its partitions on
  */
-public record SinkSettings(String name, String consumerGroup, List<String> topics, int maxBatchRecords,
-    Duration maxLinger, int threads, Duration sessionTimeout) {
+public record SinkSettings(
+    String name,
+    String consumerGroup,
+    List<String> topics,
+    int maxBatchRecords,
+    Duration maxLinger,
+    int threads,
+    Duration sessionTimeout) {
 
   public SinkSettings {
     Objects.requireNonNull(name, "name");

@@ -2,7 +2,6 @@ package io.vitalflow.processor.medication;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -10,10 +9,11 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The small binary format of this package's internal records (repartition topic and state stores): a version
- * byte, then fields as big-endian ints and longs, booleans, and nullable length-prefixed (int, -1 for null) UTF-8 strings
- * and byte arrays (only written now, and skipped when an old record is read). Internal only: never a contract. Written and read on plain arrays, since these records are
- * encoded and decoded several times per medication event.
+ * The small binary format of this package's internal records (repartition topic and state stores):
+ * a version byte, then fields as big-endian ints and longs, booleans, and nullable length-prefixed
+ * (int, -1 for null) UTF-8 strings and byte arrays (only written now, and skipped when an old
+ * record is read). Internal only: never a contract. Written and read on plain arrays, since these
+ * records are encoded and decoded several times per medication event.
  */
 final class Binary {
 
@@ -26,43 +26,50 @@ final class Binary {
     T read(int version, Reader in);
   }
 
-  private Binary() {
-  }
+  private Binary() {}
 
   /**
    * @param version written first, and the newest that {@code read} understands
-   * @param oldest the oldest version {@code read} still understands (records written before an upgrade)
+   * @param oldest the oldest version {@code read} still understands (records written before an
+   *     upgrade)
    */
   static <T> Serde<T> serde(int version, int oldest, Write<T> write, Read<T> read) {
-    Serializer<T> serializer = (topic, value) -> {
-      if (value == null) {
-        return null;
-      }
-      Writer out = new Writer();
-      out.writeByte(version);
-      write.write(value, out);
-      return out.toByteArray();
-    };
-    Deserializer<T> deserializer = (topic, data) -> {
-      if (data == null) {
-        return null;
-      }
-      Reader in = new Reader(data);
-      try {
-        int found = in.readByte();
-        if (found < oldest || found > version) {
-          throw new SerializationException("unknown format version " + found + ", expected " + oldest
-              + (oldest == version ? "" : ".." + version));
-        }
-        T value = read.read(found, in);
-        if (in.position != data.length) {
-          throw new SerializationException((data.length - in.position) + " bytes left after the record");
-        }
-        return value;
-      } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
-        throw new SerializationException("cannot decode internal record: truncated", e);
-      }
-    };
+    Serializer<T> serializer =
+        (topic, value) -> {
+          if (value == null) {
+            return null;
+          }
+          Writer out = new Writer();
+          out.writeByte(version);
+          write.write(value, out);
+          return out.toByteArray();
+        };
+    Deserializer<T> deserializer =
+        (topic, data) -> {
+          if (data == null) {
+            return null;
+          }
+          Reader in = new Reader(data);
+          try {
+            int found = in.readByte();
+            if (found < oldest || found > version) {
+              throw new SerializationException(
+                  "unknown format version "
+                      + found
+                      + ", expected "
+                      + oldest
+                      + (oldest == version ? "" : ".." + version));
+            }
+            T value = read.read(found, in);
+            if (in.position != data.length) {
+              throw new SerializationException(
+                  (data.length - in.position) + " bytes left after the record");
+            }
+            return value;
+          } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
+            throw new SerializationException("cannot decode internal record: truncated", e);
+          }
+        };
     return Serdes.serdeFrom(serializer, deserializer);
   }
 
@@ -121,7 +128,10 @@ final class Binary {
     }
   }
 
-  /** Reads a byte array front to back; reading past its end throws {@link ArrayIndexOutOfBoundsException}. */
+  /**
+   * Reads a byte array front to back; reading past its end throws {@link
+   * ArrayIndexOutOfBoundsException}.
+   */
   static final class Reader {
 
     private final byte[] bytes;
@@ -140,8 +150,11 @@ final class Binary {
     }
 
     int readInt() {
-      int value = (bytes[position] & 0xff) << 24 | (bytes[position + 1] & 0xff) << 16
-          | (bytes[position + 2] & 0xff) << 8 | (bytes[position + 3] & 0xff);
+      int value =
+          (bytes[position] & 0xff) << 24
+              | (bytes[position + 1] & 0xff) << 16
+              | (bytes[position + 2] & 0xff) << 8
+              | (bytes[position + 3] & 0xff);
       position += 4;
       return value;
     }
@@ -172,8 +185,8 @@ final class Binary {
     private int readLength() {
       int length = readInt();
       if (length < -1 || length > bytes.length - position) {
-        throw new ArrayIndexOutOfBoundsException("field length " + length + " at " + position + " of "
-            + bytes.length);
+        throw new ArrayIndexOutOfBoundsException(
+            "field length " + length + " at " + position + " of " + bytes.length);
       }
       return length;
     }

@@ -1,9 +1,8 @@
 package io.vitalflow.processor.medication;
 
-import java.util.Set;
-
 import ca.uhn.fhir.parser.DataFormatException;
 import io.vitalflow.interactions.Medication;
+import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -11,29 +10,40 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * Reads what the interaction check needs from a MedicationRequest: patient, medication, whether it counts. It
- * streams over the JSON once and skips everything else, instead of building the whole HAPI model: the resources on
- * {@code fhir.resources.v1} were validated strictly by the FHIR API when written, and a full HAPI parse per event
- * was the stream's cost cap (about 6-14 µs of its time per event, against ~1 µs for this).
+ * Reads what the interaction check needs from a MedicationRequest: patient, medication, whether it
+ * counts. It streams over the JSON once and skips everything else, instead of building the whole
+ * HAPI model: the resources on {@code fhir.resources.v1} were validated strictly by the FHIR API
+ * when written, and a full HAPI parse per event was the stream's cost cap (about 6-14 µs of its
+ * time per event, against ~1 µs for this).
  */
 final class OrderReader {
 
   static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
 
   /**
-   * Statuses whose medication is on the patient's list. {@code on-hold} is a pause with the intent to continue,
-   * so the drug still matters; {@code draft} is not yet authorised and {@code unknown} says nothing, so neither
-   * counts; {@code stopped}, {@code completed}, {@code cancelled} and {@code entered-in-error} end the order.
+   * Statuses whose medication is on the patient's list. {@code on-hold} is a pause with the intent
+   * to continue, so the drug still matters; {@code draft} is not yet authorised and {@code unknown}
+   * says nothing, so neither counts; {@code stopped}, {@code completed}, {@code cancelled} and
+   * {@code entered-in-error} end the order.
    */
   static final Set<String> ACTIVE = Set.of("active", "on-hold");
 
   /** Every MedicationRequest status code of R4; HAPI refuses others, and so does this reader. */
-  static final Set<String> STATUSES = Set.of("active", "on-hold", "cancelled", "completed", "entered-in-error",
-      "stopped", "draft", "unknown");
+  static final Set<String> STATUSES =
+      Set.of(
+          "active",
+          "on-hold",
+          "cancelled",
+          "completed",
+          "entered-in-error",
+          "stopped",
+          "draft",
+          "unknown");
 
   /**
-   * The medication of an order that names none the check can use: no RxNorm coding and no text or display (e.g.
-   * only an NDC or a local code). Such an order still counts: it is reported as not checked, never skipped.
+   * The medication of an order that names none the check can use: no RxNorm coding and no text or
+   * display (e.g. only an NDC or a local code). Such an order still counts: it is reported as not
+   * checked, never skipped.
    */
   static final Medication UNIDENTIFIED = new Medication(null, null);
 
@@ -41,11 +51,12 @@ final class OrderReader {
   static final String DO_NOT_PERFORM = "do-not-perform";
 
   /**
-   * What one MedicationRequest version says, {@code patientId} null when its subject is not a Patient.
+   * What one MedicationRequest version says, {@code patientId} null when its subject is not a
+   * Patient.
    *
    * @param medication {@link #UNIDENTIFIED} when the order names no usable medication
-   * @param ended null when the order counts ({@code active}); otherwise why not: its status ({@code stopped},
-   *     {@code entered-in-error}, ...) or {@value #DO_NOT_PERFORM}
+   * @param ended null when the order counts ({@code active}); otherwise why not: its status ({@code
+   *     stopped}, {@code entered-in-error}, ...) or {@value #DO_NOT_PERFORM}
    */
   record Order(String patientId, Medication medication, String ended) {
 
@@ -56,7 +67,9 @@ final class OrderReader {
 
   private static final JsonFactory JSON = new JsonFactory();
 
-  /** @throws DataFormatException when the text is not JSON or not a MedicationRequest */
+  /**
+   * @throws DataFormatException when the text is not JSON or not a MedicationRequest
+   */
   Order read(String json) {
     try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -77,7 +90,8 @@ final class OrderReader {
         }
       }
       if (!"MedicationRequest".equals(fields.resourceType)) {
-        throw new DataFormatException("resourceType is " + fields.resourceType + ", not MedicationRequest");
+        throw new DataFormatException(
+            "resourceType is " + fields.resourceType + ", not MedicationRequest");
       }
       return fields.order();
     } catch (JacksonException e) {
@@ -98,15 +112,17 @@ final class OrderReader {
     String referenceDisplay;
 
     Order order() {
-      String ended = status == null || !ACTIVE.contains(status) ? String.valueOf(status)
-          : doNotPerform ? DO_NOT_PERFORM : null;
+      String ended =
+          status == null || !ACTIVE.contains(status)
+              ? String.valueOf(status)
+              : doNotPerform ? DO_NOT_PERFORM : null;
       return new Order(patientId(subject), medication(), ended);
     }
 
     /**
-     * The RxNorm code of {@code medicationCodeableConcept} if there is one, and a name (its text, else a coding's
-     * display, else the display of {@code medicationReference}) for the checker's name matching;
-     * {@link #UNIDENTIFIED} when neither exists.
+     * The RxNorm code of {@code medicationCodeableConcept} if there is one, and a name (its text,
+     * else a coding's display, else the display of {@code medicationReference}) for the checker's
+     * name matching; {@link #UNIDENTIFIED} when neither exists.
      */
     private Medication medication() {
       String name = hasConcept ? (text != null ? text : codingDisplay) : referenceDisplay;
@@ -128,7 +144,9 @@ final class OrderReader {
         fields.text = string(parser, "medicationCodeableConcept.text");
       } else if (name.equals("coding")) {
         expect(parser, JsonToken.START_ARRAY, "medicationCodeableConcept.coding", "an array");
-        for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+        for (JsonToken token = parser.nextToken();
+            token != JsonToken.END_ARRAY;
+            token = parser.nextToken()) {
           expect(parser, JsonToken.START_OBJECT, "medicationCodeableConcept.coding[]", "an object");
           readCoding(parser, fields);
         }
@@ -160,7 +178,10 @@ final class OrderReader {
     }
   }
 
-  /** The string property {@code wanted} of the object {@code name} at the parser, skipping the rest of it. */
+  /**
+   * The string property {@code wanted} of the object {@code name} at the parser, skipping the rest
+   * of it.
+   */
   private static String field(JsonParser parser, String name, String wanted) {
     expect(parser, JsonToken.START_OBJECT, name, "an object");
     String value = null;
@@ -176,7 +197,10 @@ final class OrderReader {
     return value;
   }
 
-  /** The string at the parser; HAPI refuses a number or an object where FHIR has a string, and so does this. */
+  /**
+   * The string at the parser; HAPI refuses a number or an object where FHIR has a string, and so
+   * does this.
+   */
   private static String string(JsonParser parser, String name) {
     expect(parser, JsonToken.VALUE_STRING, name, "a string");
     return parser.getString();
@@ -185,14 +209,17 @@ final class OrderReader {
   private static String status(JsonParser parser) {
     String status = string(parser, "status");
     if (!STATUSES.contains(status)) {
-      throw new DataFormatException("status '" + status + "' is not a MedicationRequest status code");
+      throw new DataFormatException(
+          "status '" + status + "' is not a MedicationRequest status code");
     }
     return status;
   }
 
   private static boolean bool(JsonParser parser, String name) {
-    if (parser.currentToken() != JsonToken.VALUE_TRUE && parser.currentToken() != JsonToken.VALUE_FALSE) {
-      throw new DataFormatException(name + " must be true or false, found " + parser.currentToken());
+    if (parser.currentToken() != JsonToken.VALUE_TRUE
+        && parser.currentToken() != JsonToken.VALUE_FALSE) {
+      throw new DataFormatException(
+          name + " must be true or false, found " + parser.currentToken());
     }
     return parser.currentToken() == JsonToken.VALUE_TRUE;
   }
@@ -205,11 +232,14 @@ final class OrderReader {
 
   /**
    * The Patient id of a reference such as {@code Patient/123}, {@code Patient/123/_history/2} or
-   * {@code https://host/fhir/Patient/123}; null for other types, contained ({@code #x}) and {@code urn:}
-   * references.
+   * {@code https://host/fhir/Patient/123}; null for other types, contained ({@code #x}) and {@code
+   * urn:} references.
    */
   static String patientId(String reference) {
-    if (reference == null || reference.isBlank() || reference.startsWith("#") || reference.startsWith("urn:")) {
+    if (reference == null
+        || reference.isBlank()
+        || reference.startsWith("#")
+        || reference.startsWith("urn:")) {
       return null;
     }
     String path = reference.strip();

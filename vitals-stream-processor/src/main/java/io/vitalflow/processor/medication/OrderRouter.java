@@ -1,7 +1,11 @@
 package io.vitalflow.processor.medication;
 
+import ca.uhn.fhir.parser.DataFormatException;
+import io.vitalflow.interactions.Medication;
+import io.vitalflow.schemas.DeadLetter;
+import io.vitalflow.schemas.FhirResourceVersion;
+import io.vitalflow.schemas.Topics;
 import java.util.Objects;
-
 import org.apache.avro.AvroRuntimeException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -11,17 +15,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import ca.uhn.fhir.parser.DataFormatException;
-import io.vitalflow.interactions.Medication;
-import io.vitalflow.schemas.DeadLetter;
-import io.vitalflow.schemas.FhirResourceVersion;
-import io.vitalflow.schemas.Topics;
-
 /**
- * First step, still keyed {@code Type/id}: decodes a {@code fhir.resources.v1} record, keeps MedicationRequest
- * versions and turns each into {@link OrderChange}s keyed by patient. The store {@code order id -> patient id}
- * remembers whose list an active order is on, so a deleted version (which carries no resource) and an order moved
- * to another patient still remove it from the right list; an order that never counted sends nothing. Anything it cannot read becomes a {@link Rejected}.
+ * First step, still keyed {@code Type/id}: decodes a {@code fhir.resources.v1} record, keeps
+ * MedicationRequest versions and turns each into {@link OrderChange}s keyed by patient. The store
+ * {@code order id -> patient id} remembers whose list an active order is on, so a deleted version
+ * (which carries no resource) and an order moved to another patient still remove it from the right
+ * list; an order that never counted sends nothing. Anything it cannot read becomes a {@link
+ * Rejected}.
  */
 final class OrderRouter implements Processor<String, byte[], String, Object> {
 
@@ -76,8 +76,10 @@ final class OrderRouter implements Processor<String, byte[], String, Object> {
     // the patient whose list the order is on after this version; null: on nobody's list
     String patient = order != null && order.active() ? order.patientId() : null;
     if (previousPatient != null && !previousPatient.equals(patient)) {
-      // stopped, deleted, or moved to another subject: why travels along (it decides the retired issues' status)
-      String ended = order == null ? OrderChange.DELETED : !order.active() ? order.ended() : OrderChange.MOVED;
+      // stopped, deleted, or moved to another subject: why travels along (it decides the retired
+      // issues' status)
+      String ended =
+          order == null ? OrderChange.DELETED : !order.active() ? order.ended() : OrderChange.MOVED;
       forward(record, previousPatient, orderId, null, ended);
     }
     if (patient == null) {
@@ -92,8 +94,12 @@ final class OrderRouter implements Processor<String, byte[], String, Object> {
     }
   }
 
-  private void forward(Record<String, byte[]> record, String patient, String orderId,
-      Medication medication, String ended) {
+  private void forward(
+      Record<String, byte[]> record,
+      String patient,
+      String orderId,
+      Medication medication,
+      String ended) {
     OrderChange change = new OrderChange(patient, orderId, medication, source(), ended);
     context.forward(new Record<String, Object>(patient, change, record.timestamp()));
   }
@@ -101,12 +107,19 @@ final class OrderRouter implements Processor<String, byte[], String, Object> {
   private void reject(Record<String, byte[]> record, String error) {
     String source = source();
     log.warn("Dead-lettering FHIR resource record from {}: {}", source, error);
-    context.forward(new Record<String, Object>(record.key(), new Rejected(record.value()),
-        context.currentSystemTimeMs(), DeadLetter.headers(record.headers().toArray(), error, source)));
+    context.forward(
+        new Record<String, Object>(
+            record.key(),
+            new Rejected(record.value()),
+            context.currentSystemTimeMs(),
+            DeadLetter.headers(record.headers().toArray(), error, source)));
   }
 
   private String source() {
-    return Objects.requireNonNull(context.recordMetadata()
-        .map(m -> DeadLetter.source(m.topic(), m.partition(), m.offset())).orElse("unknown"));
+    return Objects.requireNonNull(
+        context
+            .recordMetadata()
+            .map(m -> DeadLetter.source(m.topic(), m.partition(), m.offset()))
+            .orElse("unknown"));
   }
 }

@@ -1,29 +1,30 @@
 package io.vitalflow.processor.news2;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.UUID;
-
 import io.vitalflow.schemas.Alert;
 import io.vitalflow.schemas.AlertKind;
 import io.vitalflow.schemas.AlertSeverity;
 import io.vitalflow.schemas.News2Score;
 import io.vitalflow.schemas.RiskBand;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 
 /** The {@link AlertKind#NEWS2_BAND_CHANGE} alert for a NEWS2 update. */
 final class BandChangeAlerts {
 
-  private BandChangeAlerts() {
-  }
+  private BandChangeAlerts() {}
 
   static Alert of(News2Update update) {
     News2Score score = update.score();
     RiskBand band = score.getBand();
     RiskBand previous = update.previousBand();
     Map<String, String> attributes = new TreeMap<>();
-    score.getComponents().forEach((parameter, points) -> attributes.put("component." + parameter,
-        Integer.toString(points)));
+    score
+        .getComponents()
+        .forEach(
+            (parameter, points) ->
+                attributes.put("component." + parameter, Integer.toString(points)));
     attributes.put("complete", Boolean.toString(score.getComplete()));
     return Alert.newBuilder()
         .setAlertId(alertId(score))
@@ -40,10 +41,18 @@ final class BandChangeAlerts {
         .build();
   }
 
-  /** Same patient, time and band give the same id, so reprocessing the same readings does not mint a new one. */
+  /**
+   * Same patient, time and band give the same id, so reprocessing the same readings does not mint a
+   * new one.
+   */
   static String alertId(News2Score score) {
-    String name = "NEWS2_BAND_CHANGE|" + score.getPatientId() + '|' + score.getComputedAt().toEpochMilli() + '|'
-        + score.getBand();
+    String name =
+        "NEWS2_BAND_CHANGE|"
+            + score.getPatientId()
+            + '|'
+            + score.getComputedAt().toEpochMilli()
+            + '|'
+            + score.getBand();
     return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
   }
 

@@ -1,33 +1,42 @@
 package io.vitalflow.processor.news2;
 
+import io.vitalflow.schemas.Loinc;
+import io.vitalflow.schemas.RiskBand;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.DoubleToIntFunction;
 
-import io.vitalflow.schemas.Loinc;
-import io.vitalflow.schemas.RiskBand;
-
 /**
  * The National Early Warning Score 2 (Royal College of Physicians, 2017), SpO2 scale 1.
  *
- * <p>Pure functions, no state. Values are first rounded to the chart's precision (whole numbers, temperature to
- * one decimal, half up) and then looked up in the chart, so 90.4 beats/min scores like 90 and 90.5 like 91.
- * A measured parameter that is unknown contributes nothing and makes the result incomplete; consciousness and
- * air-or-oxygen default to alert and room air.
+ * <p>Pure functions, no state. Values are first rounded to the chart's precision (whole numbers,
+ * temperature to one decimal, half up) and then looked up in the chart, so 90.4 beats/min scores
+ * like 90 and 90.5 like 91. A measured parameter that is unknown contributes nothing and makes the
+ * result incomplete; consciousness and air-or-oxygen default to alert and room air.
  */
 public final class News2 {
 
   /** Sub-score key of the consciousness level in {@link Result#components()}. */
   public static final String CONSCIOUSNESS = "consciousness";
+
   /** Sub-score key of air or oxygen in {@link Result#components()}. */
   public static final String SUPPLEMENTAL_OXYGEN = "supplementalOxygen";
 
   /** ACVPU: anything but alert scores 3. */
-  public enum Consciousness { ALERT, NEW_CONFUSION, VOICE, PAIN, UNRESPONSIVE }
+  public enum Consciousness {
+    ALERT,
+    NEW_CONFUSION,
+    VOICE,
+    PAIN,
+    UNRESPONSIVE
+  }
 
-  public enum AirOrOxygen { AIR, OXYGEN }
+  public enum AirOrOxygen {
+    AIR,
+    OXYGEN
+  }
 
   /**
    * What is known about a patient; {@code null} means not measured (or too old to count).
@@ -40,61 +49,76 @@ public final class News2 {
    * @param consciousness {@code null} counts as alert
    * @param airOrOxygen {@code null} counts as room air
    */
-  public record Observations(Double respirationRate, Double spo2, Double systolicBp, Double pulse,
-      Double temperature, Consciousness consciousness, AirOrOxygen airOrOxygen) {
+  public record Observations(
+      Double respirationRate,
+      Double spo2,
+      Double systolicBp,
+      Double pulse,
+      Double temperature,
+      Consciousness consciousness,
+      AirOrOxygen airOrOxygen) {
 
     public static Observations none() {
       return new Observations(null, null, null, null, null, null, null);
     }
 
     public Observations withRespirationRate(double value) {
-      return new Observations(value, spo2, systolicBp, pulse, temperature, consciousness, airOrOxygen);
+      return new Observations(
+          value, spo2, systolicBp, pulse, temperature, consciousness, airOrOxygen);
     }
 
     public Observations withSpo2(double value) {
-      return new Observations(respirationRate, value, systolicBp, pulse, temperature, consciousness, airOrOxygen);
+      return new Observations(
+          respirationRate, value, systolicBp, pulse, temperature, consciousness, airOrOxygen);
     }
 
     public Observations withSystolicBp(double value) {
-      return new Observations(respirationRate, spo2, value, pulse, temperature, consciousness, airOrOxygen);
+      return new Observations(
+          respirationRate, spo2, value, pulse, temperature, consciousness, airOrOxygen);
     }
 
     public Observations withPulse(double value) {
-      return new Observations(respirationRate, spo2, systolicBp, value, temperature, consciousness, airOrOxygen);
+      return new Observations(
+          respirationRate, spo2, systolicBp, value, temperature, consciousness, airOrOxygen);
     }
 
     public Observations withTemperature(double value) {
-      return new Observations(respirationRate, spo2, systolicBp, pulse, value, consciousness, airOrOxygen);
+      return new Observations(
+          respirationRate, spo2, systolicBp, pulse, value, consciousness, airOrOxygen);
     }
 
     public Observations withConsciousness(Consciousness value) {
-      return new Observations(respirationRate, spo2, systolicBp, pulse, temperature, value, airOrOxygen);
+      return new Observations(
+          respirationRate, spo2, systolicBp, pulse, temperature, value, airOrOxygen);
     }
 
     public Observations withAirOrOxygen(AirOrOxygen value) {
-      return new Observations(respirationRate, spo2, systolicBp, pulse, temperature, consciousness, value);
+      return new Observations(
+          respirationRate, spo2, systolicBp, pulse, temperature, consciousness, value);
     }
   }
 
   /**
    * @param score aggregate score, 0..20
-   * @param components sub-score per parameter, keyed by LOINC code (SpO2 always under {@link Loinc#SPO2}),
-   *     {@link #CONSCIOUSNESS} and {@link #SUPPLEMENTAL_OXYGEN}; unknown measured parameters are absent
+   * @param components sub-score per parameter, keyed by LOINC code (SpO2 always under {@link
+   *     Loinc#SPO2}), {@link #CONSCIOUSNESS} and {@link #SUPPLEMENTAL_OXYGEN}; unknown measured
+   *     parameters are absent
    * @param complete all five measured parameters were known
    */
-  public record Result(int score, RiskBand band, Map<String, Integer> components, boolean complete) {
+  public record Result(
+      int score, RiskBand band, Map<String, Integer> components, boolean complete) {
 
     public Result {
       components = Map.copyOf(components);
     }
   }
 
-  private News2() {
-  }
+  private News2() {}
 
   public static Result score(Observations o) {
     Map<String, Integer> components = new LinkedHashMap<>();
-    putIfKnown(components, Loinc.RESPIRATORY_RATE, o.respirationRate(), News2::respirationRateScore);
+    putIfKnown(
+        components, Loinc.RESPIRATORY_RATE, o.respirationRate(), News2::respirationRateScore);
     putIfKnown(components, Loinc.SPO2, o.spo2(), News2::spo2Scale1Score);
     putIfKnown(components, Loinc.SYSTOLIC_BP, o.systolicBp(), News2::systolicBpScore);
     putIfKnown(components, Loinc.HEART_RATE, o.pulse(), News2::pulseScore);
@@ -107,7 +131,10 @@ public final class News2 {
     return new Result(total, band(total, anyThree), components, complete);
   }
 
-  /** LOW 0-4, LOW_MEDIUM when a single parameter scores 3 (total at most 4), MEDIUM 5-6, HIGH 7 or more. */
+  /**
+   * LOW 0-4, LOW_MEDIUM when a single parameter scores 3 (total at most 4), MEDIUM 5-6, HIGH 7 or
+   * more.
+   */
   public static RiskBand band(int total, boolean anySingleParameterScoresThree) {
     if (total >= 7) {
       return RiskBand.HIGH;
@@ -182,7 +209,11 @@ public final class News2 {
   public static int temperatureScore(double celsius) {
     requireFinite(celsius);
     double bounded = Math.max(-1000, Math.min(1000, celsius));
-    long tenths = BigDecimal.valueOf(bounded).setScale(1, RoundingMode.HALF_UP).movePointRight(1).longValueExact();
+    long tenths =
+        BigDecimal.valueOf(bounded)
+            .setScale(1, RoundingMode.HALF_UP)
+            .movePointRight(1)
+            .longValueExact();
     if (tenths <= 350) {
       return 3;
     }
@@ -216,8 +247,8 @@ public final class News2 {
     return value;
   }
 
-  private static void putIfKnown(Map<String, Integer> components, String key, Double value,
-      DoubleToIntFunction scorer) {
+  private static void putIfKnown(
+      Map<String, Integer> components, String key, Double value, DoubleToIntFunction scorer) {
     if (value != null) {
       components.put(key, scorer.applyAsInt(value));
     }

@@ -1,5 +1,6 @@
 package io.vitalflow.processor.news2;
 
+import io.vitalflow.schemas.RiskBand;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -8,18 +9,15 @@ import java.io.IOException;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
-import io.vitalflow.schemas.RiskBand;
-
 /**
- * What the NEWS2 processor remembers about one patient: the latest reading of each parameter and the result it
- * last emitted. Immutable.
+ * What the NEWS2 processor remembers about one patient: the latest reading of each parameter and
+ * the result it last emitted. Immutable.
  *
  * @param latest latest reading per parameter, by effective time
  * @param emitted the last result emitted, {@code null} before the first
@@ -29,9 +27,13 @@ record News2State(Map<Parameter, Reading> latest, News2.Result emitted) {
   /** One parameter's latest value. */
   record Reading(double value, long effectiveTime) {
 
-    /** Later effective time wins; on a tie the larger value, so the outcome never depends on arrival order. */
+    /**
+     * Later effective time wins; on a tie the larger value, so the outcome never depends on arrival
+     * order.
+     */
     boolean supersedes(Reading other) {
-      return other == null || effectiveTime > other.effectiveTime
+      return other == null
+          || effectiveTime > other.effectiveTime
           || effectiveTime == other.effectiveTime && Double.compare(value, other.value) > 0;
     }
   }
@@ -43,7 +45,8 @@ record News2State(Map<Parameter, Reading> latest, News2.Result emitted) {
   }
 
   News2State with(Parameter parameter, Reading reading) {
-    Map<Parameter, Reading> next = latest.isEmpty() ? new EnumMap<>(Parameter.class) : new EnumMap<>(latest);
+    Map<Parameter, Reading> next =
+        latest.isEmpty() ? new EnumMap<>(Parameter.class) : new EnumMap<>(latest);
     next.put(parameter, reading);
     return new News2State(next, emitted);
   }
@@ -51,11 +54,12 @@ record News2State(Map<Parameter, Reading> latest, News2.Result emitted) {
   /** Without readings older than {@code oldest}: they can never count again. */
   News2State withoutOlderThan(long oldest) {
     Map<Parameter, Reading> next = new EnumMap<>(Parameter.class);
-    latest.forEach((p, r) -> {
-      if (r.effectiveTime() >= oldest) {
-        next.put(p, r);
-      }
-    });
+    latest.forEach(
+        (p, r) -> {
+          if (r.effectiveTime() >= oldest) {
+            next.put(p, r);
+          }
+        });
     return new News2State(next, emitted);
   }
 
@@ -67,10 +71,19 @@ record News2State(Map<Parameter, Reading> latest, News2.Result emitted) {
     return latest.values().stream().mapToLong(Reading::effectiveTime).max().orElse(Long.MIN_VALUE);
   }
 
-  /** The observations for the calculator; consciousness and oxygen are not measured here, so they stay unknown. */
+  /**
+   * The observations for the calculator; consciousness and oxygen are not measured here, so they
+   * stay unknown.
+   */
   News2.Observations observations() {
-    return new News2.Observations(value(Parameter.RESPIRATION_RATE), value(Parameter.SPO2),
-        value(Parameter.SYSTOLIC_BP), value(Parameter.PULSE), value(Parameter.TEMPERATURE), null, null);
+    return new News2.Observations(
+        value(Parameter.RESPIRATION_RATE),
+        value(Parameter.SPO2),
+        value(Parameter.SYSTOLIC_BP),
+        value(Parameter.PULSE),
+        value(Parameter.TEMPERATURE),
+        null,
+        null);
   }
 
   private Double value(Parameter p) {

@@ -8,13 +8,33 @@ import java.util.Arrays;
 
 /**
  * Rows in PostgreSQL's binary COPY format: no text parsing on either side, which matters at tens of
- * thousands of rows per second. Supports the column types the sink writes: text, float8, timestamptz.
+ * thousands of rows per second. Supports the column types the sink writes: text, float8,
+ * timestamptz.
  */
 final class BinaryCopy {
 
-  private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0,
-      0, 0, 0, 0, // flags
-      0, 0, 0, 0}; // header extension length
+  private static final byte[] HEADER = {
+    'P',
+    'G',
+    'C',
+    'O',
+    'P',
+    'Y',
+    '\n',
+    (byte) 0xFF,
+    '\r',
+    '\n',
+    0,
+    0,
+    0,
+    0,
+    0, // flags
+    0,
+    0,
+    0,
+    0
+  }; // header extension length
+
   /** Microseconds between the Unix epoch and PostgreSQL's epoch, 2000-01-01T00:00:00Z. */
   private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
 
@@ -28,7 +48,9 @@ final class BinaryCopy {
 
   /** Microseconds since 2000-01-01, the binary form of timestamptz. */
   static long timestamp(Instant instant) {
-    return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000 - POSTGRES_EPOCH_MICROS;
+    return instant.getEpochSecond() * 1_000_000L
+        + instant.getNano() / 1_000
+        - POSTGRES_EPOCH_MICROS;
   }
 
   BinaryCopy startRow(int columns) {

@@ -1,5 +1,7 @@
 package io.vitalflow.processor.sink;
 
+import io.vitalflow.schemas.VitalAggregate;
+import io.vitalflow.schemas.VitalSign;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -10,38 +12,40 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
-import io.vitalflow.schemas.VitalAggregate;
-import io.vitalflow.schemas.VitalSign;
-
 /**
- * Writes a {@link VitalsBatch}: COPY for raw readings, batched upserts for window aggregates. The caller owns
- * the transaction, which also stores the consumer offsets.
+ * Writes a {@link VitalsBatch}: COPY for raw readings, batched upserts for window aggregates. The
+ * caller owns the transaction, which also stores the consumer offsets.
  *
- * <p>A reading is stored once per (patient, effective time, reading id), the unique index of
- * {@code vital_reading}. Repeats are rare (client retries, reused ids), so the batch is COPYed straight into
- * the table under a savepoint, the fast path. When that hits the unique index, one query finds the readings
- * not stored yet ({@link ReadingRepeats}) and only those are COPYed. While repeats keep coming (a client
- * replaying a batch), the caller asks for that at once, without the failed COPY first. Only if even that COPY
- * conflicts (another sink instance stored one of the readings meanwhile, during a rebalance) is the batch
- * COPYed into a session-local staging table and inserted from there with {@code ON CONFLICT DO NOTHING}.
+ * <p>A reading is stored once per (patient, effective time, reading id), the unique index of {@code
+ * vital_reading}. Repeats are rare (client retries, reused ids), so the batch is COPYed straight
+ * into the table under a savepoint, the fast path. When that hits the unique index, one query finds
+ * the readings not stored yet ({@link ReadingRepeats}) and only those are COPYed. While repeats
+ * keep coming (a client replaying a batch), the caller asks for that at once, without the failed
+ * COPY first. Only if even that COPY conflicts (another sink instance stored one of the readings
+ * meanwhile, during a rebalance) is the batch COPYed into a session-local staging table and
+ * inserted from there with {@code ON CONFLICT DO NOTHING}.
  */
 final class PostgresSinkWriter {
 
-  private static final String COPY_READINGS = "copy vital_reading (patient_id, code, effective_time, value, unit, "
-      + "device_id, reading_id, received_at, stored_at) from stdin (format binary)";
+  private static final String COPY_READINGS =
+      "copy vital_reading (patient_id, code, effective_time, value, unit, "
+          + "device_id, reading_id, received_at, stored_at) from stdin (format binary)";
 
-  private static final String COPY_STAGING = "copy vital_reading_staging (patient_id, code, effective_time, value,"
-      + " unit, device_id, reading_id, received_at, stored_at) from stdin (format binary)";
+  private static final String COPY_STAGING =
+      "copy vital_reading_staging (patient_id, code, effective_time, value,"
+          + " unit, device_id, reading_id, received_at, stored_at) from stdin (format binary)";
 
-  /** Session-local and without indexes: the COPY into it costs what the COPY into the table would. */
+  /**
+   * Session-local and without indexes: the COPY into it costs what the COPY into the table would.
+   */
   private static final String CREATE_STAGING =
       "create temporary table if not exists vital_reading_staging (like vital_reading)";
 
-  private static final String INSERT_NEW = """
+  private static final String INSERT_NEW =
+      """
       insert into vital_reading (patient_id, code, effective_time, value, unit, device_id, reading_id, received_at,
                                  stored_at)
       select patient_id, code, effective_time, value, unit, device_id, reading_id, received_at, stored_at
@@ -51,7 +55,8 @@ final class PostgresSinkWriter {
   /** PostgreSQL's unique_violation. */
   private static final String UNIQUE_VIOLATION = "23505";
 
-  private static final String UPSERT_AGGREGATE = """
+  private static final String UPSERT_AGGREGATE =
+      """
       insert into %s (patient_id, code, window_start, window_end, unit, count, min, max, sum, mean, last, last_time)
       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       on conflict (patient_id, code, window_start) do update
@@ -59,13 +64,13 @@ final class PostgresSinkWriter {
             max = excluded.max, sum = excluded.sum, mean = excluded.mean, last = excluded.last,
             last_time = excluded.last_time""";
 
-  private PostgresSinkWriter() {
-  }
+  private PostgresSinkWriter() {}
 
   /**
    * Writes the batch's rows inside the caller's transaction; the sink adds the offsets and commits.
    *
-   * @param optimistic whether to try the plain COPY first (false while the previous batches held repeats)
+   * @param optimistic whether to try the plain COPY first (false while the previous batches held
+   *     repeats)
    * @return how many of the batch's readings were new and stored (the others were stored before)
    */
   static int write(Connection connection, VitalsBatch batch, Instant storedAt, boolean optimistic)
@@ -81,7 +86,8 @@ final class PostgresSinkWriter {
     return stored;
   }
 
-  private static int storeReadings(Connection connection, VitalsBatch batch, Instant storedAt, boolean optimistic)
+  private static int storeReadings(
+      Connection connection, VitalsBatch batch, Instant storedAt, boolean optimistic)
       throws SQLException, IOException {
     List<VitalSign> readings = batch.readings();
     if (readings.isEmpty()) {
@@ -97,7 +103,10 @@ final class PostgresSinkWriter {
     return insertSkippingStored(connection, unstored, storedAt);
   }
 
-  /** COPYs the readings under a savepoint; false (and nothing written) when one of them is stored already. */
+  /**
+   * COPYs the readings under a savepoint; false (and nothing written) when one of them is stored
+   * already.
+   */
   private static boolean copied(Connection connection, List<VitalSign> readings, Instant storedAt)
       throws SQLException, IOException {
     if (readings.isEmpty()) {
@@ -105,7 +114,10 @@ final class PostgresSinkWriter {
     }
     Savepoint beforeCopy = connection.setSavepoint();
     try {
-      connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_READINGS, rows(readings, storedAt));
+      connection
+          .unwrap(PGConnection.class)
+          .getCopyAPI()
+          .copyIn(COPY_READINGS, rows(readings, storedAt));
       connection.releaseSavepoint(beforeCopy);
       return true;
     } catch (SQLException e) {
@@ -117,7 +129,10 @@ final class PostgresSinkWriter {
     }
   }
 
-  /** Stores the readings not stored yet, whoever else is writing: staging table, {@code ON CONFLICT DO NOTHING}. */
+  /**
+   * Stores the readings not stored yet, whoever else is writing: staging table, {@code ON CONFLICT
+   * DO NOTHING}.
+   */
   static int insertSkippingStored(Connection connection, List<VitalSign> readings, Instant storedAt)
       throws SQLException, IOException {
     CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
@@ -148,9 +163,11 @@ final class PostgresSinkWriter {
     return rows.finish();
   }
 
-  private static void upsertAggregates(Connection connection, String table, Iterable<VitalAggregate> aggregates)
+  private static void upsertAggregates(
+      Connection connection, String table, Iterable<VitalAggregate> aggregates)
       throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(UPSERT_AGGREGATE.formatted(table))) {
+    try (PreparedStatement statement =
+        connection.prepareStatement(UPSERT_AGGREGATE.formatted(table))) {
       int rows = 0;
       for (VitalAggregate aggregate : aggregates) {
         statement.setString(1, aggregate.getPatientId());

@@ -1,5 +1,6 @@
 package io.vitalflow.processor.sink;
 
+import io.vitalflow.schemas.VitalSign;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,36 +11,37 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import io.vitalflow.schemas.VitalSign;
-
 /**
- * Finds the readings of a batch that are not stored yet: a reading is identified by (patient, effective time,
- * reading id), the unique index of {@code vital_reading}. One query probes that index for the whole batch, so
- * the new readings can still be COPYed (a plain insert with {@code ON CONFLICT} costs about three times as
- * much per row).
+ * Finds the readings of a batch that are not stored yet: a reading is identified by (patient,
+ * effective time, reading id), the unique index of {@code vital_reading}. One query probes that
+ * index for the whole batch, so the new readings can still be COPYed (a plain insert with {@code ON
+ * CONFLICT} costs about three times as much per row).
  */
 final class ReadingRepeats {
 
-  private static final String STORED = """
+  private static final String STORED =
+      """
       select k.i from unnest(cast(? as text[]), cast(cast(? as text[]) as timestamptz[]), cast(? as text[]))
              with ordinality as k(patient_id, effective_time, reading_id, i)
        where exists (select 1 from vital_reading v
                       where v.patient_id = k.patient_id and v.effective_time = k.effective_time
                         and v.reading_id = k.reading_id)""";
 
-  private record Key(String patientId, long effectiveMicros, String readingId) {
-  }
+  private record Key(String patientId, long effectiveMicros, String readingId) {}
 
-  private ReadingRepeats() {
-  }
+  private ReadingRepeats() {}
 
   /** The readings neither stored before nor repeated earlier in the list, in their order. */
-  static List<VitalSign> unstored(Connection connection, List<VitalSign> readings) throws SQLException {
+  static List<VitalSign> unstored(Connection connection, List<VitalSign> readings)
+      throws SQLException {
     Set<Key> seen = new HashSet<>();
     List<VitalSign> distinct = new ArrayList<>(readings.size());
     for (VitalSign reading : readings) {
-      if (seen.add(new Key(reading.getPatientId(), BinaryCopy.timestamp(reading.getEffectiveTime()),
-          reading.getReadingId()))) {
+      if (seen.add(
+          new Key(
+              reading.getPatientId(),
+              BinaryCopy.timestamp(reading.getEffectiveTime()),
+              reading.getReadingId()))) {
         distinct.add(reading);
       }
     }

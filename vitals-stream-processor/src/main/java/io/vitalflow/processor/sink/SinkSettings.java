@@ -3,10 +3,11 @@ package io.vitalflow.processor.sink;
 import java.time.Duration;
 
 /**
- * What one PostgreSQL sink consumes and how it batches. Raw readings and window aggregates go through
- * separate sinks (separate consumer groups): readings are flushed every few hundred milliseconds to keep
- * acceptance-to-stored latency low, while aggregates are collapsed to the newest state of each window over
- * a few seconds, which bounds the upserts per second by the number of active windows, not by the load.
+ * What one PostgreSQL sink consumes and how it batches. Raw readings and window aggregates go
+ * through separate sinks (separate consumer groups): readings are flushed every few hundred
+ * milliseconds to keep acceptance-to-stored latency low, while aggregates are collapsed to the
+ * newest state of each window over a few seconds, which bounds the upserts per second by the number
+ * of active windows, not by the load.
  *
  * @param streams which topics this sink stores
  * @param consumerGroup group id; also the key under which offsets are stored in PostgreSQL
@@ -16,8 +17,14 @@ import java.time.Duration;
  * @param threads consumers in the group, each with its own database connection
  * @param sessionTimeout how soon the group notices a crashed consumer and hands its partitions on
  */
-public record SinkSettings(Streams streams, String consumerGroup, String topicPrefix, int maxBatchRecords, Duration maxLinger,
-    int threads, Duration sessionTimeout) {
+public record SinkSettings(
+    Streams streams,
+    String consumerGroup,
+    String topicPrefix,
+    int maxBatchRecords,
+    Duration maxLinger,
+    int threads,
+    Duration sessionTimeout) {
 
   /** The topics a sink stores. */
   public enum Streams {
@@ -25,7 +32,10 @@ public record SinkSettings(Streams streams, String consumerGroup, String topicPr
     READINGS,
     /** {@code vitals.agg.1m.v1} into {@code vital_aggregate_1m}. */
     MINUTE_AGGREGATES,
-    /** {@code vitals.agg.1h.v1} into {@code vital_aggregate_1h}: read for the last days, so flushed least often. */
+    /**
+     * {@code vitals.agg.1h.v1} into {@code vital_aggregate_1h}: read for the last days, so flushed
+     * least often.
+     */
     HOUR_AGGREGATES
   }
 

@@ -1,5 +1,13 @@
 package io.vitalflow.processor.sink;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vitalflow.processor.topology.RawReadingCheck;
+import io.vitalflow.schemas.Topics;
+import io.vitalflow.schemas.VitalAggregate;
+import io.vitalflow.schemas.VitalSign;
+import io.vitalflow.storage.sink.SinkBatch;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -8,32 +16,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import io.vitalflow.storage.sink.SinkBatch;
-import io.vitalflow.processor.topology.RawReadingCheck;
-import io.vitalflow.schemas.Topics;
-import io.vitalflow.schemas.VitalAggregate;
-import io.vitalflow.schemas.VitalSign;
-
 /**
- * What one sink transaction writes: raw readings and the newest state of each touched window. Unusable raw
- * records ({@link RawReadingCheck}) are skipped and counted here; the stream processor sends the same
- * records to the dead-letter topic.
+ * What one sink transaction writes: raw readings and the newest state of each touched window.
+ * Unusable raw records ({@link RawReadingCheck}) are skipped and counted here; the stream processor
+ * sends the same records to the dead-letter topic.
  */
 final class VitalsBatch implements SinkBatch {
 
   private static final Logger log = LoggerFactory.getLogger(VitalsBatch.class);
 
-  record WindowKey(String patientId, String code, long windowStartMillis) {
-  }
+  record WindowKey(String patientId, String code, long windowStartMillis) {}
 
   private final String rawTopic;
   private final String minuteTopic;
@@ -44,23 +41,34 @@ final class VitalsBatch implements SinkBatch {
   private final Counter stored;
   private final Counter repeated;
   private int storedReadings;
-  /** Whether the last written batch held repeated readings: then the next one is checked for them first. */
+
+  /**
+   * Whether the last written batch held repeated readings: then the next one is checked for them
+   * first.
+   */
   private boolean repeatsSeen;
+
   private final Counter undecodable;
   private final Timer acceptedToStored;
 
-  VitalsBatch(String topicPrefix, String sinkName, RawReadingCheck readingCheck, MeterRegistry meters) {
+  VitalsBatch(
+      String topicPrefix, String sinkName, RawReadingCheck readingCheck, MeterRegistry meters) {
     this.rawTopic = topicPrefix + Topics.VITALS_RAW.name();
     this.minuteTopic = topicPrefix + Topics.VITALS_AGG_1M.name();
     this.readingCheck = readingCheck;
     this.stored = meters.counter("vitalflow.sink.rows", "table", "vital_reading");
-    this.repeated = Counter.builder("vitalflow.sink.repeated")
-        .description("Readings not stored because the same reading (patient, effective time, id) was stored before")
-        .tag("table", "vital_reading").register(meters);
+    this.repeated =
+        Counter.builder("vitalflow.sink.repeated")
+            .description(
+                "Readings not stored because the same reading (patient, effective time, id) was stored before")
+            .tag("table", "vital_reading")
+            .register(meters);
     this.undecodable = meters.counter("vitalflow.sink.undecodable", "sink", sinkName);
-    this.acceptedToStored = Timer.builder("vitalflow.sink.accepted.to.stored")
-        .description("From the gateway's acceptance of a reading to its commit in PostgreSQL")
-        .publishPercentiles(0.5, 0.99).register(meters);
+    this.acceptedToStored =
+        Timer.builder("vitalflow.sink.accepted.to.stored")
+            .description("From the gateway's acceptance of a reading to its commit in PostgreSQL")
+            .publishPercentiles(0.5, 0.99)
+            .register(meters);
   }
 
   @Override
@@ -112,7 +120,10 @@ final class VitalsBatch implements SinkBatch {
     return readings;
   }
 
-  /** Later updates of a window replace earlier ones: the topic carries every update, the last one wins. */
+  /**
+   * Later updates of a window replace earlier ones: the topic carries every update, the last one
+   * wins.
+   */
   Iterable<VitalAggregate> minuteAggregates() {
     return minute.values();
   }
@@ -124,7 +135,10 @@ final class VitalsBatch implements SinkBatch {
   /** The aggregate, or {@code null} for a tombstone or bytes that do not decode. */
   private static VitalAggregate decodeAggregate(ConsumerRecord<byte[], byte[]> record) {
     try {
-      return Topics.VITALS_AGG_1M.valueSerde().deserializer().deserialize(record.topic(), record.value());
+      return Topics.VITALS_AGG_1M
+          .valueSerde()
+          .deserializer()
+          .deserialize(record.topic(), record.value());
     } catch (SerializationException e) {
       return null;
     }
@@ -132,10 +146,12 @@ final class VitalsBatch implements SinkBatch {
 
   private void skip(ConsumerRecord<byte[], byte[]> record, String why) {
     undecodable.increment();
-    log.warn("Skipped record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), why);
+    log.warn(
+        "Skipped record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), why);
   }
 
   private static WindowKey keyOf(VitalAggregate aggregate) {
-    return new WindowKey(aggregate.getPatientId(), aggregate.getCode(), aggregate.getWindowStart().toEpochMilli());
+    return new WindowKey(
+        aggregate.getPatientId(), aggregate.getCode(), aggregate.getWindowStart().toEpochMilli());
   }
 }

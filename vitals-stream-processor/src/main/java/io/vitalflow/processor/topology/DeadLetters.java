@@ -1,8 +1,9 @@
 package io.vitalflow.processor.topology;
 
+import io.vitalflow.schemas.DeadLetter;
+import io.vitalflow.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -11,14 +12,12 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.vitalflow.schemas.DeadLetter;
-import io.vitalflow.schemas.Topics;
-
 /**
- * Turns an unusable raw record into its dead letter: the original key and value bytes, the original headers,
- * plus {@value Topics#DLQ_HEADER_ERROR} (why) and {@value Topics#DLQ_HEADER_SOURCE}
- * ({@code topic-partition@offset}, where it came from). The dead letter is stamped with the wall-clock time it
- * was written, so topic retention keeps it for the full period whatever the original timestamp was.
+ * Turns an unusable raw record into its dead letter: the original key and value bytes, the original
+ * headers, plus {@value Topics#DLQ_HEADER_ERROR} (why) and {@value Topics#DLQ_HEADER_SOURCE}
+ * ({@code topic-partition@offset}, where it came from). The dead letter is stamped with the
+ * wall-clock time it was written, so topic retention keeps it for the full period whatever the
+ * original timestamp was.
  */
 final class DeadLetters implements FixedKeyProcessor<byte[], DecodedVital, byte[]> {
 
@@ -49,8 +48,11 @@ final class DeadLetters implements FixedKeyProcessor<byte[], DecodedVital, byte[
     String source = context.recordMetadata().map(DeadLetters::source).orElse("unknown");
     log.warn("Dead-lettering raw reading from {}: {}", source, error);
     Headers headers = DeadLetter.headers(record.headers().toArray(), error, source);
-    context.forward(record.withValue(record.value().raw()).withHeaders(headers)
-        .withTimestamp(context.currentSystemTimeMs()));
+    context.forward(
+        record
+            .withValue(record.value().raw())
+            .withHeaders(headers)
+            .withTimestamp(context.currentSystemTimeMs()));
   }
 
   private static String source(RecordMetadata m) {

@@ -1,12 +1,11 @@
 package io.vitalflow.processor.topology;
 
+import io.vitalflow.schemas.VitalSign;
 import java.util.Objects;
 
-import io.vitalflow.schemas.VitalSign;
-
 /**
- * A raw-topic value after decoding and validation: either a usable reading or the reason it is not, always
- * with the original bytes so that a dead letter carries exactly what arrived.
+ * A raw-topic value after decoding and validation: either a usable reading or the reason it is not,
+ * always with the original bytes so that a dead letter carries exactly what arrived.
  */
 final class DecodedVital {
 

@@ -1,13 +1,12 @@
 package io.vitalflow.processor.topology;
 
-import java.time.Duration;
-
 import io.vitalflow.schemas.Topics;
 import io.vitalflow.schemas.VitalSign;
+import java.time.Duration;
 
 /**
- * The one rule for which raw-topic records are usable readings. The topology dead-letters the others;
- * the readings sink skips the same ones, so PostgreSQL and the aggregates always agree.
+ * The one rule for which raw-topic records are usable readings. The topology dead-letters the
+ * others; the readings sink skips the same ones, so PostgreSQL and the aggregates always agree.
  */
 public final class RawReadingCheck {
 
@@ -22,7 +21,10 @@ public final class RawReadingCheck {
     return new RawReadingCheck(options.maxFutureSkew());
   }
 
-  /** The reading, or {@code null} when the record is unusable (and so dead-lettered by the topology). */
+  /**
+   * The reading, or {@code null} when the record is unusable (and so dead-lettered by the
+   * topology).
+   */
   public VitalSign usable(String topic, byte[] key, byte[] value) {
     DecodedVital decoded = decoder.deserialize(topic, value);
     return DeadLetters.problem(key, decoded) == null ? decoded.vital() : null;

@@ -1,23 +1,23 @@
 package io.vitalflow.processor.topology;
 
-import java.time.Instant;
-
 import io.vitalflow.schemas.VitalAggregate;
 import io.vitalflow.schemas.VitalSign;
+import java.time.Instant;
 
 /**
- * Folding readings into a window aggregate. The result does not depend on the order readings arrive in:
- * count, min and max are exact; sum (and so mean) up to floating-point rounding; {@code last} is the value with
- * the latest effective time, and among readings with the same effective time the largest value, so no reading
- * id needs to be stored. The mean is kept inside [min, max] even where rounding would push it out.
+ * Folding readings into a window aggregate. The result does not depend on the order readings arrive
+ * in: count, min and max are exact; sum (and so mean) up to floating-point rounding; {@code last}
+ * is the value with the latest effective time, and among readings with the same effective time the
+ * largest value, so no reading id needs to be stored. The mean is kept inside [min, max] even where
+ * rounding would push it out.
  */
 final class VitalAggregates {
 
-  private VitalAggregates() {
-  }
+  private VitalAggregates() {}
 
   /** A new aggregate: {@code current} (or nothing, if {@code null}) plus {@code reading}. */
-  static VitalAggregate add(VitalAggregate current, VitalSign reading, Instant windowStart, Instant windowEnd) {
+  static VitalAggregate add(
+      VitalAggregate current, VitalSign reading, Instant windowStart, Instant windowEnd) {
     double value = reading.getValue();
     Instant time = reading.getEffectiveTime();
     if (current == null) {

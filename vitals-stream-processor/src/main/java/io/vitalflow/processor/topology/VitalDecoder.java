@@ -1,32 +1,33 @@
 package io.vitalflow.processor.topology;
 
+import io.vitalflow.schemas.Loinc;
+import io.vitalflow.schemas.VitalSign;
 import java.time.Duration;
 import java.util.Map;
-
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-import io.vitalflow.schemas.Loinc;
-import io.vitalflow.schemas.VitalSign;
-
 /**
- * Value serde of the raw readings topic that never throws: bytes that do not decode, or decode into a reading
- * that breaks the contract, become an invalid {@link DecodedVital} which the topology routes to the dead-letter
- * topic. Decoding once, here, lets the timestamp extractor read the effective time without decoding again.
+ * Value serde of the raw readings topic that never throws: bytes that do not decode, or decode into
+ * a reading that breaks the contract, become an invalid {@link DecodedVital} which the topology
+ * routes to the dead-letter topic. Decoding once, here, lets the timestamp extractor read the
+ * effective time without decoding again.
  */
-final class VitalDecoder implements Serde<DecodedVital>, Deserializer<DecodedVital>, Serializer<DecodedVital> {
+final class VitalDecoder
+    implements Serde<DecodedVital>, Deserializer<DecodedVital>, Serializer<DecodedVital> {
 
   /** Canonical UCUM unit of every LOINC code VitalFlow accepts. */
-  static final Map<String, String> CANONICAL_UNITS = Map.of(
-      Loinc.HEART_RATE, "/min",
-      Loinc.RESPIRATORY_RATE, "/min",
-      Loinc.SPO2, "%",
-      Loinc.SPO2_ARTERIAL, "%",
-      Loinc.SYSTOLIC_BP, "mm[Hg]",
-      Loinc.DIASTOLIC_BP, "mm[Hg]",
-      Loinc.BODY_TEMPERATURE, "Cel");
+  static final Map<String, String> CANONICAL_UNITS =
+      Map.of(
+          Loinc.HEART_RATE, "/min",
+          Loinc.RESPIRATORY_RATE, "/min",
+          Loinc.SPO2, "%",
+          Loinc.SPO2_ARTERIAL, "%",
+          Loinc.SYSTOLIC_BP, "mm[Hg]",
+          Loinc.DIASTOLIC_BP, "mm[Hg]",
+          Loinc.BODY_TEMPERATURE, "Cel");
 
   private final Deserializer<VitalSign> avro;
   private final long maxFutureSkewMs;
@@ -53,7 +54,10 @@ final class VitalDecoder implements Serde<DecodedVital>, Deserializer<DecodedVit
     return problem == null ? DecodedVital.valid(data, vital) : DecodedVital.invalid(data, problem);
   }
 
-  /** What breaks the {@code VitalSign} contract, or {@code null}. Never mentions patient identifiers. */
+  /**
+   * What breaks the {@code VitalSign} contract, or {@code null}. Never mentions patient
+   * identifiers.
+   */
   String problem(VitalSign v) {
     if (v.getPatientId() == null || v.getPatientId().isBlank()) {
       return "invalid VitalSign: blank patientId";
@@ -63,7 +67,11 @@ final class VitalDecoder implements Serde<DecodedVital>, Deserializer<DecodedVit
       return "invalid VitalSign: unknown LOINC code '" + v.getCode() + "'";
     }
     if (!unit.equals(v.getUnit())) {
-      return "invalid VitalSign: unit '" + v.getUnit() + "' is not the canonical unit '" + unit + "' of "
+      return "invalid VitalSign: unit '"
+          + v.getUnit()
+          + "' is not the canonical unit '"
+          + unit
+          + "' of "
           + v.getCode();
     }
     if (!Double.isFinite(v.getValue())) {
@@ -74,7 +82,9 @@ final class VitalDecoder implements Serde<DecodedVital>, Deserializer<DecodedVit
       return "invalid VitalSign: effectiveTime before 1970";
     }
     if (effective > v.getReceivedTime().toEpochMilli() + maxFutureSkewMs) {
-      return "invalid VitalSign: effectiveTime more than " + maxFutureSkewMs + " ms after receivedTime";
+      return "invalid VitalSign: effectiveTime more than "
+          + maxFutureSkewMs
+          + " ms after receivedTime";
     }
     return null;
   }

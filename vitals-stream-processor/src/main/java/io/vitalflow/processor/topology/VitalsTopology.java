@@ -1,9 +1,13 @@
 package io.vitalflow.processor.topology;
 
+import io.vitalflow.processor.news2.News2Stream;
+import io.vitalflow.schemas.Topic;
+import io.vitalflow.schemas.Topics;
+import io.vitalflow.schemas.VitalAggregate;
+import io.vitalflow.schemas.VitalSign;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -14,15 +18,9 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
-import io.vitalflow.processor.news2.News2Stream;
-import io.vitalflow.schemas.Topic;
-import io.vitalflow.schemas.Topics;
-import io.vitalflow.schemas.VitalAggregate;
-import io.vitalflow.schemas.VitalSign;
-
 /**
- * The vitals topology: raw readings in; 1-minute and 1-hour aggregates, NEWS2 scores, band-change alerts and
- * dead letters out. See {@code docs/stream-processing.md} for the picture.
+ * The vitals topology: raw readings in; 1-minute and 1-hour aggregates, NEWS2 scores, band-change
+ * alerts and dead letters out. See {@code docs/stream-processing.md} for the picture.
  *
  * <pre>
  * vitals.raw.v1 (bytes, decoded here, event time = effectiveTime)
@@ -39,8 +37,10 @@ public final class VitalsTopology {
 
   /** Window store of the 1-minute aggregates, keyed {@code patientId|code}. */
   public static final String STORE_AGG_1M = "vitals-agg-1m-store";
+
   /** Window store of the 1-hour aggregates, keyed {@code patientId|code}. */
   public static final String STORE_AGG_1H = "vitals-agg-1h-store";
+
   /** Key-value store of the NEWS2 state per patient. */
   public static final String STORE_NEWS2 = News2Stream.STORE;
 
@@ -48,15 +48,20 @@ public final class VitalsTopology {
   static final Duration ONE_HOUR = Duration.ofHours(1);
 
   /**
-   * @param topicPrefix prepended to every topic name (e.g. a per-test namespace); empty in production
+   * @param topicPrefix prepended to every topic name (e.g. a per-test namespace); empty in
+   *     production
    * @param grace1m how late a reading may be for its 1-minute window, in stream time
    * @param grace1h how late a reading may be for its 1-hour window, in stream time
-   * @param news2MaxAge how old a parameter may be, relative to the patient's latest reading, and still count
-   *     towards NEWS2
-   * @param maxFutureSkew how far a reading's effectiveTime may lie after its receivedTime before it is refused
-   *     (a far-future event time would close every window of its partition)
+   * @param news2MaxAge how old a parameter may be, relative to the patient's latest reading, and
+   *     still count towards NEWS2
+   * @param maxFutureSkew how far a reading's effectiveTime may lie after its receivedTime before it
+   *     is refused (a far-future event time would close every window of its partition)
    */
-  public record Options(String topicPrefix, Duration grace1m, Duration grace1h, Duration news2MaxAge,
+  public record Options(
+      String topicPrefix,
+      Duration grace1m,
+      Duration grace1h,
+      Duration news2MaxAge,
       Duration maxFutureSkew) {
 
     public Options {
@@ -68,11 +73,16 @@ public final class VitalsTopology {
     }
 
     /**
-     * No prefix, 30 s and 5 min grace, NEWS2 parameters count for 1 h, 5 s clock skew: the defaults of
-     * {@code vitalflow.processor.*} ({@code ProcessorProperties}, which the service passes in), for tests and tools.
+     * No prefix, 30 s and 5 min grace, NEWS2 parameters count for 1 h, 5 s clock skew: the defaults
+     * of {@code vitalflow.processor.*} ({@code ProcessorProperties}, which the service passes in),
+     * for tests and tools.
      */
     public static Options defaults() {
-      return new Options("", Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1),
+      return new Options(
+          "",
+          Duration.ofSeconds(30),
+          Duration.ofMinutes(5),
+          Duration.ofHours(1),
           Duration.ofSeconds(5));
     }
 
@@ -127,24 +137,36 @@ public final class VitalsTopology {
 
   public Topology build() {
     StreamsBuilder builder = new StreamsBuilder();
-    VitalDecoder decoder = new VitalDecoder(Topics.VITALS_RAW.valueSerde().deserializer(), options.maxFutureSkew());
-    KStream<byte[], DecodedVital> raw = builder.stream(options.topic(Topics.VITALS_RAW),
-        Consumed.with(Serdes.ByteArray(), decoder)
-            .withTimestampExtractor(new EffectiveTimeExtractor())
-            .withName("vitals-raw"));
+    VitalDecoder decoder =
+        new VitalDecoder(Topics.VITALS_RAW.valueSerde().deserializer(), options.maxFutureSkew());
+    KStream<byte[], DecodedVital> raw =
+        builder.stream(
+            options.topic(Topics.VITALS_RAW),
+            Consumed.with(Serdes.ByteArray(), decoder)
+                .withTimestampExtractor(new EffectiveTimeExtractor())
+                .withName("vitals-raw"));
 
-    Map<String, KStream<byte[], DecodedVital>> branches = raw.split(Named.as("raw-"))
-        .branch((key, value) -> DeadLetters.problem(key, value) != null, Branched.as("unusable"))
-        .defaultBranch(Branched.as("usable"));
+    Map<String, KStream<byte[], DecodedVital>> branches =
+        raw.split(Named.as("raw-"))
+            .branch(
+                (key, value) -> DeadLetters.problem(key, value) != null, Branched.as("unusable"))
+            .defaultBranch(Branched.as("usable"));
 
-    branches.get("raw-unusable")
+    branches
+        .get("raw-unusable")
         .processValues(DeadLetters::new, Named.as("dead-letter"))
-        .to(options.topic(Topics.VITALS_RAW_DLQ),
+        .to(
+            options.topic(Topics.VITALS_RAW_DLQ),
             Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("vitals-raw-dlq"));
 
-    // The key bytes were checked to be the patient id, so the partitioning is unchanged: no repartition.
-    KStream<String, VitalSign> readings = branches.get("raw-usable")
-        .map((key, value) -> KeyValue.pair(value.vital().getPatientId(), value.vital()), Named.as("readings"));
+    // The key bytes were checked to be the patient id, so the partitioning is unchanged: no
+    // repartition.
+    KStream<String, VitalSign> readings =
+        branches
+            .get("raw-usable")
+            .map(
+                (key, value) -> KeyValue.pair(value.vital().getPatientId(), value.vital()),
+                Named.as("readings"));
 
     aggregate(builder, readings, Topics.VITALS_AGG_1M, STORE_AGG_1M, ONE_MINUTE, options.grace1m());
     aggregate(builder, readings, Topics.VITALS_AGG_1H, STORE_AGG_1H, ONE_HOUR, options.grace1h());
@@ -155,10 +177,19 @@ public final class VitalsTopology {
     return builder.build();
   }
 
-  private void aggregate(StreamsBuilder builder, KStream<String, VitalSign> readings,
-      Topic<String, VitalAggregate> topic, String store, Duration size, Duration grace) {
+  private void aggregate(
+      StreamsBuilder builder,
+      KStream<String, VitalSign> readings,
+      Topic<String, VitalAggregate> topic,
+      String store,
+      Duration size,
+      Duration grace) {
     builder.addStateStore(WindowAggregator.storeBuilder(store, size, grace, topic.valueSerde()));
-    readings.process(() -> new WindowAggregator(store, size, grace), Named.as(store.replace("-store", "")), store)
+    readings
+        .process(
+            () -> new WindowAggregator(store, size, grace),
+            Named.as(store.replace("-store", "")),
+            store)
         .to(options.topic(topic), produced(topic, topic.name()));
   }
 

@@ -1,9 +1,10 @@
 package io.vitalflow.processor.topology;
 
+import io.vitalflow.schemas.VitalAggregate;
+import io.vitalflow.schemas.VitalSign;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -15,16 +16,14 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.vitalflow.schemas.VitalAggregate;
-import io.vitalflow.schemas.VitalSign;
-
 /**
  * Tumbling-window aggregate per (patient, code), emitted on every update.
  *
- * <p>Written against the Processor API rather than {@code groupBy(..).windowedBy(..)} because the DSL would
- * repartition on the (patient, code) key although every reading of a patient is already on the patient's
- * partition; here the window store is keyed by {@link #storeKey} and lives next to the partition. Grace works as
- * in the DSL: a window accepts readings until stream time reaches its end plus the grace period.
+ * <p>Written against the Processor API rather than {@code groupBy(..).windowedBy(..)} because the
+ * DSL would repartition on the (patient, code) key although every reading of a patient is already
+ * on the patient's partition; here the window store is keyed by {@link #storeKey} and lives next to
+ * the partition. Grace works as in the DSL: a window accepts readings until stream time reaches its
+ * end plus the grace period.
  */
 final class WindowAggregator implements Processor<String, VitalSign, String, VitalAggregate> {
 
@@ -44,11 +43,12 @@ final class WindowAggregator implements Processor<String, VitalSign, String, Vit
   }
 
   /** RocksDB window store with a changelog, holding each window until its grace period is over. */
-  static StoreBuilder<WindowStore<String, VitalAggregate>> storeBuilder(String name, Duration size,
-      Duration grace, Serde<VitalAggregate> valueSerde) {
+  static StoreBuilder<WindowStore<String, VitalAggregate>> storeBuilder(
+      String name, Duration size, Duration grace, Serde<VitalAggregate> valueSerde) {
     return Stores.windowStoreBuilder(
             Stores.persistentWindowStore(name, size.plus(grace), size, false),
-            Serdes.String(), valueSerde)
+            Serdes.String(),
+            valueSerde)
         .withCachingEnabled()
         .withLoggingEnabled(Map.of());
   }
@@ -68,17 +68,25 @@ final class WindowAggregator implements Processor<String, VitalSign, String, Vit
   public void process(Record<String, VitalSign> record) {
     VitalSign reading = record.value();
     long time = record.timestamp();
-    observedStreamTime = Math.max(observedStreamTime, Math.max(time, context.currentStreamTimeMs()));
+    observedStreamTime =
+        Math.max(observedStreamTime, Math.max(time, context.currentStreamTimeMs()));
     long windowStart = time - Math.floorMod(time, sizeMs);
     long windowEnd = windowStart + sizeMs;
     if (windowEnd + graceMs <= observedStreamTime) {
-      log.debug("Dropping {} reading {} ms after its {} ms window closed", reading.getCode(),
-          observedStreamTime - windowEnd - graceMs, sizeMs);
+      log.debug(
+          "Dropping {} reading {} ms after its {} ms window closed",
+          reading.getCode(),
+          observedStreamTime - windowEnd - graceMs,
+          sizeMs);
       return;
     }
     String key = storeKey(reading.getPatientId(), reading.getCode());
-    VitalAggregate next = VitalAggregates.add(store.fetch(key, windowStart), reading,
-        Instant.ofEpochMilli(windowStart), Instant.ofEpochMilli(windowEnd));
+    VitalAggregate next =
+        VitalAggregates.add(
+            store.fetch(key, windowStart),
+            reading,
+            Instant.ofEpochMilli(windowStart),
+            Instant.ofEpochMilli(windowEnd));
     store.put(key, next, windowStart);
     context.forward(new Record<>(reading.getPatientId(), next, next.getLastTime().toEpochMilli()));
   }

@@ -20,49 +20,62 @@ class News2Properties {
   void scoreIsBetweenZeroAndTwenty(@ForAll("observations") Observations o) {
     Result r = News2.score(o);
     assertThat(r.score()).isBetween(0, 20);
-    assertThat(r.score()).isEqualTo(r.components().values().stream().mapToInt(Integer::intValue).sum());
+    assertThat(r.score())
+        .isEqualTo(r.components().values().stream().mapToInt(Integer::intValue).sum());
     assertThat(r.components().values()).allSatisfy(s -> assertThat(s).isBetween(0, 3));
   }
 
   @Property
-  void fasterBreathingAboveNormalNeverLowersTheScore(@ForAll("observations") Observations o,
-      @ForAll @DoubleRange(min = 12, max = 60) double rate, @ForAll @DoubleRange(min = 0, max = 30) double more) {
+  void fasterBreathingAboveNormalNeverLowersTheScore(
+      @ForAll("observations") Observations o,
+      @ForAll @DoubleRange(min = 12, max = 60) double rate,
+      @ForAll @DoubleRange(min = 0, max = 30) double more) {
     assertNotBetter(o.withRespirationRate(rate), o.withRespirationRate(rate + more));
   }
 
   @Property
-  void slowerBreathingBelowNormalNeverLowersTheScore(@ForAll("observations") Observations o,
-      @ForAll @DoubleRange(min = 0, max = 20) double rate, @ForAll @DoubleRange(min = 0, max = 20) double less) {
+  void slowerBreathingBelowNormalNeverLowersTheScore(
+      @ForAll("observations") Observations o,
+      @ForAll @DoubleRange(min = 0, max = 20) double rate,
+      @ForAll @DoubleRange(min = 0, max = 20) double less) {
     assertNotBetter(o.withRespirationRate(rate), o.withRespirationRate(Math.max(0, rate - less)));
   }
 
   @Property
-  void lowerSaturationNeverLowersTheScore(@ForAll("observations") Observations o,
-      @ForAll @DoubleRange(min = 50, max = 100) double spo2, @ForAll @DoubleRange(min = 0, max = 50) double less) {
+  void lowerSaturationNeverLowersTheScore(
+      @ForAll("observations") Observations o,
+      @ForAll @DoubleRange(min = 50, max = 100) double spo2,
+      @ForAll @DoubleRange(min = 0, max = 50) double less) {
     assertNotBetter(o.withSpo2(spo2), o.withSpo2(spo2 - less));
   }
 
   @Property
-  void lowerPressureBelowNormalNeverLowersTheScore(@ForAll("observations") Observations o,
-      @ForAll @DoubleRange(min = 40, max = 219) double sbp, @ForAll @DoubleRange(min = 0, max = 100) double less) {
+  void lowerPressureBelowNormalNeverLowersTheScore(
+      @ForAll("observations") Observations o,
+      @ForAll @DoubleRange(min = 40, max = 219) double sbp,
+      @ForAll @DoubleRange(min = 0, max = 100) double less) {
     assertNotBetter(o.withSystolicBp(sbp), o.withSystolicBp(Math.max(40, sbp - less)));
   }
 
   @Property
-  void fasterPulseAboveNormalNeverLowersTheScore(@ForAll("observations") Observations o,
-      @ForAll @DoubleRange(min = 51, max = 250) double pulse, @ForAll @DoubleRange(min = 0, max = 100) double more) {
+  void fasterPulseAboveNormalNeverLowersTheScore(
+      @ForAll("observations") Observations o,
+      @ForAll @DoubleRange(min = 51, max = 250) double pulse,
+      @ForAll @DoubleRange(min = 0, max = 100) double more) {
     assertNotBetter(o.withPulse(pulse), o.withPulse(pulse + more));
   }
 
   @Property
-  void colderBelowNormalNeverLowersTheScore(@ForAll("observations") Observations o,
-      @ForAll @DoubleRange(min = 30, max = 38) double temp, @ForAll @DoubleRange(min = 0, max = 8) double less) {
+  void colderBelowNormalNeverLowersTheScore(
+      @ForAll("observations") Observations o,
+      @ForAll @DoubleRange(min = 30, max = 38) double temp,
+      @ForAll @DoubleRange(min = 0, max = 8) double less) {
     assertNotBetter(o.withTemperature(temp), o.withTemperature(temp - less));
   }
 
   @Property
-  void oxygenAndAlteredConsciousnessNeverLowerTheScore(@ForAll("observations") Observations o,
-      @ForAll Consciousness level) {
+  void oxygenAndAlteredConsciousnessNeverLowerTheScore(
+      @ForAll("observations") Observations o, @ForAll Consciousness level) {
     assertNotBetter(o.withAirOrOxygen(AirOrOxygen.AIR), o.withAirOrOxygen(AirOrOxygen.OXYGEN));
     assertNotBetter(o.withConsciousness(Consciousness.ALERT), o.withConsciousness(level));
   }

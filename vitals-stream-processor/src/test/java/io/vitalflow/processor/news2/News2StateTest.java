@@ -3,13 +3,11 @@ package io.vitalflow.processor.news2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vitalflow.schemas.RiskBand;
 import java.util.Map;
-
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
-
-import io.vitalflow.schemas.RiskBand;
 
 class News2StateTest {
 
@@ -17,10 +15,13 @@ class News2StateTest {
 
   @Test
   void roundTripsThroughTheChangelogFormat() {
-    News2State state = News2State.EMPTY
-        .with(Parameter.PULSE, new News2State.Reading(72.5, 1_000L))
-        .with(Parameter.TEMPERATURE, new News2State.Reading(37.1, 2_000L))
-        .withEmitted(new News2.Result(4, RiskBand.LOW_MEDIUM, Map.of("8867-4", 0, "consciousness", 3), false));
+    News2State state =
+        News2State.EMPTY
+            .with(Parameter.PULSE, new News2State.Reading(72.5, 1_000L))
+            .with(Parameter.TEMPERATURE, new News2State.Reading(37.1, 2_000L))
+            .withEmitted(
+                new News2.Result(
+                    4, RiskBand.LOW_MEDIUM, Map.of("8867-4", 0, "consciousness", 3), false));
 
     assertThat(roundTrip(state)).isEqualTo(state);
     assertThat(roundTrip(News2State.EMPTY)).isEqualTo(News2State.EMPTY);

@@ -1,31 +1,30 @@
 package io.vitalflow.processor.sink;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vitalflow.local.LocalPostgres;
+import io.vitalflow.local.LocalStack;
+import io.vitalflow.processor.topology.RawReadingCheck;
+import io.vitalflow.schemas.Loinc;
+import io.vitalflow.schemas.VitalSign;
+import io.vitalflow.storage.PostgresCoordinates;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vitalflow.local.LocalStack;
-import io.vitalflow.local.LocalPostgres;
-import io.vitalflow.storage.PostgresCoordinates;
-import io.vitalflow.processor.topology.RawReadingCheck;
-import io.vitalflow.schemas.Loinc;
-import io.vitalflow.schemas.VitalSign;
-
 /**
- * Sink-level timing of the readings write (not a test: the name keeps it out of {@code verify}). One connection
- * writes {@code batches} transactions of 2,500 readings (what each of the 2 sink threads flushes at 50,000/s
- * and a 100 ms linger), 500 patients, into a fresh database each run, three ways: the write before V5 (plain
- * COPY beside the old lookup index), the write now (COPY under a savepoint beside the unique index), and the
- * write now when every batch repeats one reading of the batch before (one probe of the unique index per batch,
- * then COPY of the new readings).
+ * Sink-level timing of the readings write (not a test: the name keeps it out of {@code verify}).
+ * One connection writes {@code batches} transactions of 2,500 readings (what each of the 2 sink
+ * threads flushes at 50,000/s and a 100 ms linger), 500 patients, into a fresh database each run,
+ * three ways: the write before V5 (plain COPY beside the old lookup index), the write now (COPY
+ * under a savepoint beside the unique index), and the write now when every batch repeats one
+ * reading of the batch before (one probe of the unique index per batch, then COPY of the new
+ * readings).
  *
  * <pre>
  * ./mvnw -B -q -o -pl vitals-stream-processor -am verify -Dtest=ReadingsSinkBenchmark \
@@ -36,8 +35,9 @@ class ReadingsSinkBenchmark {
 
   private static final int BATCH = 2500;
   private static final int BATCHES = Integer.getInteger("batches", 200);
-  private static final String COPY_BEFORE_V5 = "copy vital_reading (patient_id, code, effective_time, value, unit,"
-      + " device_id, reading_id, received_at, stored_at) from stdin (format binary)";
+  private static final String COPY_BEFORE_V5 =
+      "copy vital_reading (patient_id, code, effective_time, value, unit,"
+          + " device_id, reading_id, received_at, stored_at) from stdin (format binary)";
 
   @Test
   void readingsPerSecond() throws Exception {
@@ -49,12 +49,19 @@ class ReadingsSinkBenchmark {
   }
 
   private static void run(String what, String version, boolean repeats) throws Exception {
-    PostgresCoordinates database = LocalPostgres.createDatabase(LocalStack.shared().postgresAdmin(),
-        "sink_bench_" + UUID.randomUUID().toString().substring(0, 8));
-    Flyway.configure().dataSource(database.dataSource())
-        .locations("classpath:db/migration", "classpath:db/native").target(version).load().migrate();
-    VitalsBatch batch = new VitalsBatch("", "readings", new RawReadingCheck(Duration.ofMinutes(5)),
-        new SimpleMeterRegistry());
+    PostgresCoordinates database =
+        LocalPostgres.createDatabase(
+            LocalStack.shared().postgresAdmin(),
+            "sink_bench_" + UUID.randomUUID().toString().substring(0, 8));
+    Flyway.configure()
+        .dataSource(database.dataSource())
+        .locations("classpath:db/migration", "classpath:db/native")
+        .target(version)
+        .load()
+        .migrate();
+    VitalsBatch batch =
+        new VitalsBatch(
+            "", "readings", new RawReadingCheck(Duration.ofMinutes(5)), new SimpleMeterRegistry());
     Instant base = Instant.now().minusSeconds(3600);
     int n = 0;
     boolean optimistic = true;
@@ -79,25 +86,40 @@ class ReadingsSinkBenchmark {
       }
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    System.out.printf("SINK %s: %d readings in %.1f s = %.0f readings/s%n", what, n, seconds, n / seconds);
+    System.out.printf(
+        "SINK %s: %d readings in %.1f s = %.0f readings/s%n", what, n, seconds, n / seconds);
   }
 
   private static InputStream rows(VitalsBatch batch) {
     BinaryCopy rows = new BinaryCopy(batch.readings().size() * 192);
     long stored = BinaryCopy.timestamp(Instant.now());
     for (VitalSign reading : batch.readings()) {
-      rows.startRow(9).text(reading.getPatientId()).text(reading.getCode())
-          .timestamp(BinaryCopy.timestamp(reading.getEffectiveTime())).float8(reading.getValue())
-          .text(reading.getUnit()).text(reading.getDeviceId()).text(reading.getReadingId())
-          .timestamp(BinaryCopy.timestamp(reading.getReceivedTime())).timestamp(stored);
+      rows.startRow(9)
+          .text(reading.getPatientId())
+          .text(reading.getCode())
+          .timestamp(BinaryCopy.timestamp(reading.getEffectiveTime()))
+          .float8(reading.getValue())
+          .text(reading.getUnit())
+          .text(reading.getDeviceId())
+          .text(reading.getReadingId())
+          .timestamp(BinaryCopy.timestamp(reading.getReceivedTime()))
+          .timestamp(stored);
     }
     return rows.finish();
   }
 
   private static VitalSign reading(int n, Instant base) {
     Instant time = base.plusMillis(n / 500 * 1000L);
-    String id = UUID.nameUUIDFromBytes(Integer.toString(n).getBytes(StandardCharsets.UTF_8)).toString();
-    return new VitalSign(id, "sim-" + (n % 500), "dev-" + (n % 500), Loinc.HEART_RATE, 60.0 + n % 40, "/min", time,
+    String id =
+        UUID.nameUUIDFromBytes(Integer.toString(n).getBytes(StandardCharsets.UTF_8)).toString();
+    return new VitalSign(
+        id,
+        "sim-" + (n % 500),
+        "dev-" + (n % 500),
+        Loinc.HEART_RATE,
+        60.0 + n % 40,
+        "/min",
+        time,
         time);
   }
 }

@@ -1,14 +1,12 @@
 package io.vitalflow.processor.topology;
 
-import java.time.Instant;
-
 import io.vitalflow.schemas.VitalSign;
+import java.time.Instant;
 
 /** Test readings in canonical units. */
 public final class Readings {
 
-  private Readings() {
-  }
+  private Readings() {}
 
   public static VitalSign reading(String patient, String code, double value, Instant effective) {
     return VitalSign.newBuilder()

@@ -1,5 +1,12 @@
 package io.vitalflow.processor.topology;
 
+import io.vitalflow.kafka.StreamsSettings;
+import io.vitalflow.schemas.Alert;
+import io.vitalflow.schemas.News2Score;
+import io.vitalflow.schemas.Topic;
+import io.vitalflow.schemas.Topics;
+import io.vitalflow.schemas.VitalAggregate;
+import io.vitalflow.schemas.VitalSign;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +16,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -21,23 +27,16 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
 
-import io.vitalflow.kafka.StreamsSettings;
-import io.vitalflow.schemas.Alert;
-import io.vitalflow.schemas.News2Score;
-import io.vitalflow.schemas.Topic;
-import io.vitalflow.schemas.Topics;
-import io.vitalflow.schemas.VitalAggregate;
-import io.vitalflow.schemas.VitalSign;
-
 /**
- * Drives the very topology of {@link VitalsTopology#build()} in a {@link TopologyTestDriver} configured by
- * {@link StreamsSettings}, with RocksDB state in a fresh directory. Raw readings go in as bytes, like from a
- * producer; outputs come back typed through the catalogue's serdes.
+ * Drives the very topology of {@link VitalsTopology#build()} in a {@link TopologyTestDriver}
+ * configured by {@link StreamsSettings}, with RocksDB state in a fresh directory. Raw readings go
+ * in as bytes, like from a producer; outputs come back typed through the catalogue's serdes.
  */
 public final class TopologyFixture implements AutoCloseable {
 
   public static final String APP_ID = "vitals-test";
   public static final String PREFIX = "t.";
+
   /** Wall clock of the driver; dead letters are stamped with it. */
   public static final Instant WALL_CLOCK = Instant.parse("2030-01-01T00:00:00Z");
 
@@ -56,29 +55,43 @@ public final class TopologyFixture implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     VitalsTopology.Options prefixed = options.withTopicPrefix(PREFIX);
-    driver = new TopologyTestDriver(new VitalsTopology(prefixed).build(),
-        StreamsSettings.properties(APP_ID, "unused:9092", stateDir, 1), WALL_CLOCK);
-    raw = driver.createInputTopic(prefixed.topic(Topics.VITALS_RAW), new ByteArraySerializer(),
-        new ByteArraySerializer());
+    driver =
+        new TopologyTestDriver(
+            new VitalsTopology(prefixed).build(),
+            StreamsSettings.properties(APP_ID, "unused:9092", stateDir, 1),
+            WALL_CLOCK);
+    raw =
+        driver.createInputTopic(
+            prefixed.topic(Topics.VITALS_RAW),
+            new ByteArraySerializer(),
+            new ByteArraySerializer());
   }
 
   /**
-   * The driver commits after every record, and a commit fsyncs checkpoints and flushes RocksDB: on a busy disk
-   * that is ~100 ms a record. RAM-backed {@code /dev/shm} makes fsync free where it exists.
+   * The driver commits after every record, and a commit fsyncs checkpoints and flushes RocksDB: on
+   * a busy disk that is ~100 ms a record. RAM-backed {@code /dev/shm} makes fsync free where it
+   * exists.
    */
   private static Path scratch() {
     Path shm = Path.of("/dev/shm");
-    return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+    return Files.isDirectory(shm) && Files.isWritable(shm)
+        ? shm
+        : Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   public TopologyTestDriver driver() {
     return driver;
   }
 
-  /** A reading as the gateway would produce it: keyed by patient, encoded with the catalogue serde. */
+  /**
+   * A reading as the gateway would produce it: keyed by patient, encoded with the catalogue serde.
+   */
   public void pipe(VitalSign reading) {
     byte[] key = reading.getPatientId().getBytes(StandardCharsets.UTF_8);
-    pipeRaw(key, Topics.VITALS_RAW.valueSerde().serializer().serialize("", reading), new RecordHeaders(),
+    pipeRaw(
+        key,
+        Topics.VITALS_RAW.valueSerde().serializer().serialize("", reading),
+        new RecordHeaders(),
         reading.getReceivedTime());
   }
 
@@ -107,7 +120,9 @@ public final class TopologyFixture implements AutoCloseable {
   }
 
   public TestOutputTopic<byte[], byte[]> deadLetters() {
-    return driver.createOutputTopic(PREFIX + Topics.VITALS_RAW_DLQ.name(), new ByteArrayDeserializer(),
+    return driver.createOutputTopic(
+        PREFIX + Topics.VITALS_RAW_DLQ.name(),
+        new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
   }
 
@@ -116,8 +131,8 @@ public final class TopologyFixture implements AutoCloseable {
   }
 
   private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
-    return driver.createOutputTopic(PREFIX + topic.name(), new StringDeserializer(),
-        topic.valueSerde().deserializer());
+    return driver.createOutputTopic(
+        PREFIX + topic.name(), new StringDeserializer(), topic.valueSerde().deserializer());
   }
 
   @Override

@@ -3,22 +3,20 @@ package io.vitalflow.processor.topology;
 import static io.vitalflow.processor.topology.Readings.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitalflow.schemas.Loinc;
+import io.vitalflow.schemas.Topics;
+import io.vitalflow.schemas.VitalAggregate;
+import io.vitalflow.schemas.VitalSign;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import io.vitalflow.schemas.Loinc;
-import io.vitalflow.schemas.Topics;
-import io.vitalflow.schemas.VitalAggregate;
-import io.vitalflow.schemas.VitalSign;
 
 class VitalsTopologyTest {
 
@@ -61,7 +59,8 @@ class VitalsTopologyTest {
     fixture.pipe(reading("p1", HR, 71, T0.plusSeconds(10)));
 
     List<TestRecord<String, VitalAggregate>> records = fixture.aggregates1m().readRecordsToList();
-    assertThat(records).extracting(TestRecord::getRecordTime)
+    assertThat(records)
+        .extracting(TestRecord::getRecordTime)
         .containsExactly(T0.plusSeconds(30), T0.plusSeconds(30));
     assertThat(records.get(1).value().getLast()).isEqualTo(70);
   }
@@ -74,8 +73,18 @@ class VitalsTopologyTest {
     fixture.pipe(reading("p1", HR, 72, T0.plusSeconds(61)));
 
     List<KeyValue<String, VitalAggregate>> updates = fixture.aggregates1m().readKeyValuesToList();
-    assertThat(updates).extracting(kv -> kv.key + " " + kv.value.getCode() + " " + kv.value.getWindowStart()
-        + " " + kv.value.getCount() + " " + kv.value.getMean())
+    assertThat(updates)
+        .extracting(
+            kv ->
+                kv.key
+                    + " "
+                    + kv.value.getCode()
+                    + " "
+                    + kv.value.getWindowStart()
+                    + " "
+                    + kv.value.getCount()
+                    + " "
+                    + kv.value.getMean())
         .containsExactly(
             "p1 8867-4 " + T0 + " 1 70.0",
             "p1 59408-5 " + T0 + " 1 97.0",
@@ -86,7 +95,12 @@ class VitalsTopologyTest {
   @Test
   void lateReadingWithinGraceIsCounted() {
     fixture.pipe(reading("p1", HR, 70, T0.plusSeconds(10)));
-    fixture.pipe(reading("p1", HR, 90, T0.plusSeconds(89))); // stream time 10:01:29, window 10:00 closes at 10:01:30
+    fixture.pipe(
+        reading(
+            "p1",
+            HR,
+            90,
+            T0.plusSeconds(89))); // stream time 10:01:29, window 10:00 closes at 10:01:30
     fixture.pipe(reading("p1", HR, 80, T0.plusSeconds(50)));
 
     List<VitalAggregate> updates = fixture.aggregates1m().readValuesToList();
@@ -102,10 +116,12 @@ class VitalsTopologyTest {
   @Test
   void readingAfterGraceIsDroppedFromItsMinuteButCountedInItsHour() {
     fixture.pipe(reading("p1", HR, 70, T0.plusSeconds(10)));
-    fixture.pipe(reading("p1", HR, 90, T0.plusSeconds(90))); // stream time reaches 10:01:00 + 30 s grace
+    fixture.pipe(
+        reading("p1", HR, 90, T0.plusSeconds(90))); // stream time reaches 10:01:00 + 30 s grace
     fixture.pipe(reading("p1", HR, 80, T0.plusSeconds(50)));
 
-    assertThat(fixture.aggregates1m().readValuesToList()).extracting(VitalAggregate::getWindowStart)
+    assertThat(fixture.aggregates1m().readValuesToList())
+        .extracting(VitalAggregate::getWindowStart)
         .containsExactly(T0, T0.plusSeconds(60));
     assertThat(storedMinute("p1", HR, T0).getCount()).isEqualTo(1);
     List<VitalAggregate> hours = fixture.aggregates1h().readValuesToList();
@@ -119,12 +135,14 @@ class VitalsTopologyTest {
     fixture.pipe(reading("p1", HR, 60, eleven.minusSeconds(10)));
     fixture.pipe(reading("p1", HR, 62, eleven.plusSeconds(10)));
     fixture.pipe(reading("p1", HR, 64, eleven.plusSeconds(299)));
-    fixture.pipe(reading("p1", HR, 66, T0.plusSeconds(1800))); // 4 min 59 s after the window end: counted
+    fixture.pipe(
+        reading("p1", HR, 66, T0.plusSeconds(1800))); // 4 min 59 s after the window end: counted
     fixture.pipe(reading("p1", HR, 68, eleven.plusSeconds(300)));
     fixture.pipe(reading("p1", HR, 70, T0.plusSeconds(1801))); // 5 min after: dropped
 
     List<VitalAggregate> hours = fixture.aggregates1h().readValuesToList();
-    assertThat(hours).extracting(a -> a.getWindowStart() + "-" + a.getWindowEnd() + " n=" + a.getCount())
+    assertThat(hours)
+        .extracting(a -> a.getWindowStart() + "-" + a.getWindowEnd() + " n=" + a.getCount())
         .containsExactly(
             T0 + "-" + eleven + " n=1",
             eleven + "-" + eleven.plusSeconds(3600) + " n=1",
@@ -144,17 +162,25 @@ class VitalsTopologyTest {
     fixture.pipe(reading("p1", HR, 90, T0.plusSeconds(70)));
     fixture.pipe(reading("p2", HR, 50, T0.plusSeconds(15)));
 
-    try (WindowStoreIterator<VitalAggregate> it = fixture.windowStore(VitalsTopology.STORE_AGG_1M)
-        .fetch(WindowAggregator.storeKey("p1", HR), T0, T0.plusSeconds(3600))) {
+    try (WindowStoreIterator<VitalAggregate> it =
+        fixture
+            .windowStore(VitalsTopology.STORE_AGG_1M)
+            .fetch(WindowAggregator.storeKey("p1", HR), T0, T0.plusSeconds(3600))) {
       List<KeyValue<Long, VitalAggregate>> windows = new ArrayList<>();
       it.forEachRemaining(windows::add);
-      assertThat(windows).extracting(kv -> kv.key).containsExactly(T0.toEpochMilli(), T0.plusSeconds(60).toEpochMilli());
+      assertThat(windows)
+          .extracting(kv -> kv.key)
+          .containsExactly(T0.toEpochMilli(), T0.plusSeconds(60).toEpochMilli());
       assertThat(windows.get(0).value.getCount()).isEqualTo(2);
       assertThat(windows.get(0).value.getMean()).isEqualTo(72);
       assertThat(windows.get(1).value.getCount()).isEqualTo(1);
     }
-    assertThat(fixture.windowStore(VitalsTopology.STORE_AGG_1H)
-        .fetch(WindowAggregator.storeKey("p1", HR), T0.toEpochMilli()).getCount()).isEqualTo(3);
+    assertThat(
+            fixture
+                .windowStore(VitalsTopology.STORE_AGG_1H)
+                .fetch(WindowAggregator.storeKey("p1", HR), T0.toEpochMilli())
+                .getCount())
+        .isEqualTo(3);
   }
 
   @Test
@@ -176,7 +202,9 @@ class VitalsTopologyTest {
     assertThat(header(letter, "vitalflow.source")).isEqualTo("t.vitals.raw.v1-0@0");
     assertThat(letter.getRecordTime()).isEqualTo(TopologyFixture.WALL_CLOCK);
 
-    assertThat(fixture.aggregates1m().readValuesToList()).extracting(VitalAggregate::getCount).containsExactly(1L);
+    assertThat(fixture.aggregates1m().readValuesToList())
+        .extracting(VitalAggregate::getCount)
+        .containsExactly(1L);
     assertThat(fixture.aggregates1h().readValuesToList()).hasSize(1);
     assertThat(fixture.news2().readValuesToList()).hasSize(1);
   }
@@ -195,17 +223,26 @@ class VitalsTopologyTest {
     pipeWithKey(key, future);
 
     List<TestRecord<byte[], byte[]>> dead = fixture.deadLetters().readRecordsToList();
-    assertThat(dead).extracting(r -> header(r, "vitalflow.error")).satisfiesExactly(
-        e -> assertThat(e).contains("null value"),
-        e -> assertThat(e).contains("unknown LOINC code '0000-0'"),
-        e -> assertThat(e).contains("not a finite number"),
-        e -> assertThat(e).contains("'[degF]' is not the canonical unit 'Cel'"),
-        e -> assertThat(e).contains("record key is not the patientId"),
-        e -> assertThat(e).contains("record key is not the patientId"),
-        e -> assertThat(e).contains("effectiveTime more than 5000 ms after receivedTime"));
-    assertThat(dead).extracting(r -> header(r, "vitalflow.source"))
-        .containsExactly("t.vitals.raw.v1-0@0", "t.vitals.raw.v1-0@1", "t.vitals.raw.v1-0@2", "t.vitals.raw.v1-0@3",
-            "t.vitals.raw.v1-0@4", "t.vitals.raw.v1-0@5", "t.vitals.raw.v1-0@6");
+    assertThat(dead)
+        .extracting(r -> header(r, "vitalflow.error"))
+        .satisfiesExactly(
+            e -> assertThat(e).contains("null value"),
+            e -> assertThat(e).contains("unknown LOINC code '0000-0'"),
+            e -> assertThat(e).contains("not a finite number"),
+            e -> assertThat(e).contains("'[degF]' is not the canonical unit 'Cel'"),
+            e -> assertThat(e).contains("record key is not the patientId"),
+            e -> assertThat(e).contains("record key is not the patientId"),
+            e -> assertThat(e).contains("effectiveTime more than 5000 ms after receivedTime"));
+    assertThat(dead)
+        .extracting(r -> header(r, "vitalflow.source"))
+        .containsExactly(
+            "t.vitals.raw.v1-0@0",
+            "t.vitals.raw.v1-0@1",
+            "t.vitals.raw.v1-0@2",
+            "t.vitals.raw.v1-0@3",
+            "t.vitals.raw.v1-0@4",
+            "t.vitals.raw.v1-0@5",
+            "t.vitals.raw.v1-0@6");
     assertThat(dead.get(0).value()).isNull();
     assertThat(dead.get(5).key()).isNull();
     assertThat(fixture.aggregates1m().isEmpty()).isTrue();
@@ -216,38 +253,49 @@ class VitalsTopologyTest {
   @Test
   void poisonPillDoesNotMoveStreamTime() {
     fixture.pipe(reading("p1", HR, 70, T0.plusSeconds(10)));
-    fixture.pipeRaw("p1".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3}, new RecordHeaders(),
+    fixture.pipeRaw(
+        "p1".getBytes(StandardCharsets.UTF_8),
+        new byte[] {1, 2, 3},
+        new RecordHeaders(),
         T0.plusSeconds(86_400));
     fixture.pipe(reading("p1", HR, 80, T0.plusSeconds(20)));
 
     assertThat(fixture.deadLetters().getQueueSize()).isEqualTo(1);
-    assertThat(fixture.aggregates1m().readValuesToList()).extracting(VitalAggregate::getCount)
+    assertThat(fixture.aggregates1m().readValuesToList())
+        .extracting(VitalAggregate::getCount)
         .containsExactly(1L, 2L);
   }
 
   @Test
   void noRepartitionTopicAndEveryStoreIsPersistentWithAChangelog() {
-    String description = new VitalsTopology(VitalsTopology.Options.defaults()).build().describe().toString();
+    String description =
+        new VitalsTopology(VitalsTopology.Options.defaults()).build().describe().toString();
     assertThat(description).doesNotContain("repartition");
 
     fixture.pipe(reading("p1", HR, 70, T0));
     assertThat(fixture.windowStore(VitalsTopology.STORE_AGG_1M).persistent()).isTrue();
     assertThat(fixture.windowStore(VitalsTopology.STORE_AGG_1H).persistent()).isTrue();
     assertThat(fixture.driver().getKeyValueStore(VitalsTopology.STORE_NEWS2).persistent()).isTrue();
-    for (String store : List.of(VitalsTopology.STORE_AGG_1M, VitalsTopology.STORE_AGG_1H,
-        VitalsTopology.STORE_NEWS2)) {
-      assertThat(fixture.driver().producedTopicNames()).contains(TopologyFixture.APP_ID + "-" + store + "-changelog");
+    for (String store :
+        List.of(
+            VitalsTopology.STORE_AGG_1M, VitalsTopology.STORE_AGG_1H, VitalsTopology.STORE_NEWS2)) {
+      assertThat(fixture.driver().producedTopicNames())
+          .contains(TopologyFixture.APP_ID + "-" + store + "-changelog");
     }
   }
 
   private VitalAggregate storedMinute(String patient, String code, Instant windowStart) {
-    return fixture.windowStore(VitalsTopology.STORE_AGG_1M)
+    return fixture
+        .windowStore(VitalsTopology.STORE_AGG_1M)
         .fetch(WindowAggregator.storeKey(patient, code), windowStart.toEpochMilli());
   }
 
   private void pipeWithKey(byte[] key, VitalSign reading) {
-    fixture.pipeRaw(key, Topics.VITALS_RAW.valueSerde().serializer().serialize("", reading),
-        new RecordHeaders(), T0);
+    fixture.pipeRaw(
+        key,
+        Topics.VITALS_RAW.valueSerde().serializer().serialize("", reading),
+        new RecordHeaders(),
+        T0);
   }
 
   private static VitalSign withCode(VitalSign reading, String code) {

@@ -3,18 +3,14 @@ package io.vitalflow.processor.topology;
 import static io.vitalflow.processor.topology.Readings.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitalflow.schemas.Loinc;
+import io.vitalflow.schemas.VitalAggregate;
+import io.vitalflow.schemas.VitalSign;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.WindowStoreIterator;
-
-import io.vitalflow.schemas.Loinc;
-import io.vitalflow.schemas.VitalAggregate;
-import io.vitalflow.schemas.VitalSign;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -23,14 +19,17 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
- * Through the real topology: readings whose event times all lie within the 1-minute grace period of each other
- * (here spanning a minute boundary) end up in the same windows with the same aggregates whatever order they
- * arrive in, and none is dropped.
+ * Through the real topology: readings whose event times all lie within the 1-minute grace period of
+ * each other (here spanning a minute boundary) end up in the same windows with the same aggregates
+ * whatever order they arrive in, and none is dropped.
  *
- * <p>One driver serves every try (a fresh driver with RocksDB costs ~0.4 s): each try has its own patients, and
- * as every try's readings lie in the same 30 s, stream time never gets far enough to close a window of them.
+ * <p>One driver serves every try (a fresh driver with RocksDB costs ~0.4 s): each try has its own
+ * patients, and as every try's readings lie in the same 30 s, stream time never gets far enough to
+ * close a window of them.
  */
 class WindowOrderProperties {
 
@@ -50,8 +49,8 @@ class WindowOrderProperties {
   }
 
   @Property(tries = 100)
-  void windowsDoNotDependOnArrivalOrderWithinGrace(@ForAll("readings") List<Reading> readings,
-      @ForAll Random random) {
+  void windowsDoNotDependOnArrivalOrderWithinGrace(
+      @ForAll("readings") List<Reading> readings, @ForAll Random random) {
     int attempt = tries++;
     Instant base = BASE;
     String inOrder = "in-order-" + attempt;
@@ -64,21 +63,30 @@ class WindowOrderProperties {
     for (String store : List.of(VitalsTopology.STORE_AGG_1M, VitalsTopology.STORE_AGG_1H)) {
       List<KeyValue<Long, VitalAggregate>> expected = windows(store, inOrder, base);
       List<KeyValue<Long, VitalAggregate>> actual = windows(store, shuffledPatient, base);
-      assertThat(actual).extracting(kv -> kv.key).isEqualTo(expected.stream().map(kv -> kv.key).toList());
+      assertThat(actual)
+          .extracting(kv -> kv.key)
+          .isEqualTo(expected.stream().map(kv -> kv.key).toList());
       for (int i = 0; i < expected.size(); i++) {
         VitalAggregatesProperties.assertSameAggregate(actual.get(i).value, expected.get(i).value);
         VitalAggregate a = actual.get(i).value;
         assertThat(a.getMin()).isLessThanOrEqualTo(a.getMean());
         assertThat(a.getMean()).isLessThanOrEqualTo(a.getMax());
       }
-      assertThat(actual.stream().mapToLong(kv -> kv.value.getCount()).sum()).isEqualTo(readings.size());
+      assertThat(actual.stream().mapToLong(kv -> kv.value.getCount()).sum())
+          .isEqualTo(readings.size());
     }
   }
 
-  private static List<KeyValue<Long, VitalAggregate>> windows(String store, String patient, Instant base) {
+  private static List<KeyValue<Long, VitalAggregate>> windows(
+      String store, String patient, Instant base) {
     List<KeyValue<Long, VitalAggregate>> windows = new ArrayList<>();
-    try (WindowStoreIterator<VitalAggregate> it = fixture.windowStore(store)
-        .fetch(WindowAggregator.storeKey(patient, Loinc.HEART_RATE), base.minusSeconds(3600), base.plusSeconds(3600))) {
+    try (WindowStoreIterator<VitalAggregate> it =
+        fixture
+            .windowStore(store)
+            .fetch(
+                WindowAggregator.storeKey(patient, Loinc.HEART_RATE),
+                base.minusSeconds(3600),
+                base.plusSeconds(3600))) {
       it.forEachRemaining(windows::add);
     }
     return windows;

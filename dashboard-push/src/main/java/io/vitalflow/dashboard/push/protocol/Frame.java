@@ -1,16 +1,16 @@
 package io.vitalflow.dashboard.push.protocol;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-
 /**
- * One server message, encoded once: a complete, unmasked WebSocket text frame (header and JSON) built when
- * the message is created, and the SSE frame built at most once, when an SSE connection first asks. The same
- * instance goes to every connection that should get it; a WebSocket connection writes a wrapper around the
- * very same bytes ({@link #websocket()}), so fan-out costs no encoding and no copy per client.
+ * One server message, encoded once: a complete, unmasked WebSocket text frame (header and JSON)
+ * built when the message is created, and the SSE frame built at most once, when an SSE connection
+ * first asks. The same instance goes to every connection that should get it; a WebSocket connection
+ * writes a wrapper around the very same bytes ({@link #websocket()}), so fan-out costs no encoding
+ * and no copy per client.
  */
 public final class Frame {
 
@@ -23,7 +23,8 @@ public final class Frame {
   private final int header;
   private volatile byte[] sse;
 
-  private Frame(long seq, String patientId, String kind, String coalesceKey, byte[] json, String sseId) {
+  private Frame(
+      long seq, String patientId, String kind, String coalesceKey, byte[] json, String sseId) {
     this.seq = seq;
     this.patientId = patientId;
     this.kind = kind;
@@ -36,14 +37,17 @@ public final class Frame {
   }
 
   /**
-   * A message; {@code sseId} is the SSE {@code id:} ({@code <instance>:<seq>}) of resumable ones, else null.
+   * A message; {@code sseId} is the SSE {@code id:} ({@code <instance>:<seq>}) of resumable ones,
+   * else null.
    *
    * @param seq the instance-wide sequence number; 0 for messages that are not replayable
    * @param patientId the patient it concerns, or null for per-connection messages
    * @param kind the message type ({@code vital}, {@code alert}, ...)
-   * @param coalesceKey messages with the same non-null key replace each other in a connection's queue
+   * @param coalesceKey messages with the same non-null key replace each other in a connection's
+   *     queue
    */
-  public static Frame of(long seq, String patientId, String kind, String coalesceKey, byte[] json, String sseId) {
+  public static Frame of(
+      long seq, String patientId, String kind, String coalesceKey, byte[] json, String sseId) {
     return new Frame(seq, patientId, kind, coalesceKey, json, sseId);
   }
 
@@ -68,7 +72,10 @@ public final class Frame {
     return coalesceKey;
   }
 
-  /** The complete WebSocket text frame, as a buffer over the shared bytes (write it as is, below the encoder). */
+  /**
+   * The complete WebSocket text frame, as a buffer over the shared bytes (write it as is, below the
+   * encoder).
+   */
   public ByteBuf websocket() {
     return Unpooled.wrappedBuffer(wire);
   }

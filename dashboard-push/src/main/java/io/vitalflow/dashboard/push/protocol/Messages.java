@@ -1,23 +1,20 @@
 package io.vitalflow.dashboard.push.protocol;
 
+import io.vitalflow.dashboard.push.protocol.Payloads.PatientSnapshot;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-
-import io.vitalflow.dashboard.push.protocol.Payloads.PatientSnapshot;
 
 /** Encodes server messages to JSON bytes, once per message. */
 public final class Messages {
 
   static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private Messages() {
-  }
+  private Messages() {}
 
   /** A live event: {@code {"type":..,"seq":..,"patientId":..,<payload fields>}}. */
   public static byte[] live(String type, long seq, String patientId, Object payload) {
@@ -34,8 +31,14 @@ public final class Messages {
     return JSON.writeValueAsBytes(node);
   }
 
-  public static byte[] subscribed(long seq, String requestId, String connectionId, String instance, String ward,
-      Collection<String> patients, String resume) {
+  public static byte[] subscribed(
+      long seq,
+      String requestId,
+      String connectionId,
+      String instance,
+      String ward,
+      Collection<String> patients,
+      String resume) {
     ObjectNode node = head("subscribed", seq);
     putIfPresent(node, "requestId", requestId);
     node.put("connectionId", connectionId);
@@ -54,7 +57,8 @@ public final class Messages {
     return JSON.writeValueAsBytes(node);
   }
 
-  public static byte[] error(long seq, String code, String message, String requestId, List<String> patients) {
+  public static byte[] error(
+      long seq, String code, String message, String requestId, List<String> patients) {
     ObjectNode node = head("error", seq);
     node.put("code", code);
     node.put("message", message);

@@ -1,8 +1,9 @@
 package io.vitalflow.dashboard.push.protocol;
 
 /**
- * Where a client got to: {@code <instance>:<seq>}. Sequence numbers belong to one instance, so a token of
- * another instance (a reconnect that the load balancer sent elsewhere, or a restart) never replays.
+ * Where a client got to: {@code <instance>:<seq>}. Sequence numbers belong to one instance, so a
+ * token of another instance (a reconnect that the load balancer sent elsewhere, or a restart) never
+ * replays.
  */
 public record ResumeToken(String instance, long seq) {
 

@@ -1,15 +1,15 @@
 package io.vitalflow.dashboard.push.protocol;
 
 /**
- * The header of an unmasked, final WebSocket text frame (RFC 6455 5.2), as a server sends it: opcode byte
- * {@code 0x81}, then the payload length in 7 bits, or 126 and 16 bits, or 127 and 64 bits.
+ * The header of an unmasked, final WebSocket text frame (RFC 6455 5.2), as a server sends it:
+ * opcode byte {@code 0x81}, then the payload length in 7 bits, or 126 and 16 bits, or 127 and 64
+ * bits.
  */
 final class WebSocketHeader {
 
   private static final byte FINAL_TEXT = (byte) 0x81;
 
-  private WebSocketHeader() {
-  }
+  private WebSocketHeader() {}
 
   static int length(int payload) {
     return payload < 126 ? 2 : payload < 65_536 ? 4 : 10;

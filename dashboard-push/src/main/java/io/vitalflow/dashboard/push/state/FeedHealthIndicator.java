@@ -16,9 +16,12 @@ public final class FeedHealthIndicator implements HealthIndicator {
 
   @Override
   public Health health() {
-    Health.Builder health = !feed.running() ? Health.down().withDetail("feed", "stopped")
-        : feed.caughtUp() ? Health.up().withDetail("feed", "live")
-            : Health.outOfService().withDetail("feed", "catching up");
+    Health.Builder health =
+        !feed.running()
+            ? Health.down().withDetail("feed", "stopped")
+            : feed.caughtUp()
+                ? Health.up().withDetail("feed", "live")
+                : Health.outOfService().withDetail("feed", "catching up");
     return health.withDetail("connections", hub.connections().size()).build();
   }
 }

@@ -1,5 +1,11 @@
 package io.vitalflow.dashboard.push.state;
 
+import io.vitalflow.dashboard.push.PushMetrics;
+import io.vitalflow.dashboard.push.protocol.Frame;
+import io.vitalflow.dashboard.push.protocol.Messages;
+import io.vitalflow.dashboard.push.protocol.Payloads.PatientSnapshot;
+import io.vitalflow.dashboard.push.protocol.ResumeToken;
+import io.vitalflow.dashboard.push.transport.Connection;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,28 +17,21 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-import io.vitalflow.dashboard.push.PushMetrics;
-import io.vitalflow.dashboard.push.protocol.Frame;
-import io.vitalflow.dashboard.push.protocol.Messages;
-import io.vitalflow.dashboard.push.protocol.Payloads.PatientSnapshot;
-import io.vitalflow.dashboard.push.protocol.ResumeToken;
-import io.vitalflow.dashboard.push.transport.Connection;
-
 /**
- * The fan-out of one instance. Every live event gets the next sequence number, is encoded once, kept in
- * the {@link ResumeLog} and offered to the connections subscribed to its patient, and only to those (the
- * subscriber sets are per patient, so an event costs work proportional to its own watchers). Subscribing
- * happens under the same lock as publishing, so a snapshot (or a replay) and the live events after it
- * neither overlap nor leave a gap.
+ * The fan-out of one instance. Every live event gets the next sequence number, is encoded once,
+ * kept in the {@link ResumeLog} and offered to the connections subscribed to its patient, and only
+ * to those (the subscriber sets are per patient, so an event costs work proportional to its own
+ * watchers). Subscribing happens under the same lock as publishing, so a snapshot (or a replay) and
+ * the live events after it neither overlap nor leave a gap.
  */
 public final class Hub {
 
   /** The connections watching one patient, and the hub's own instance of the patient's id. */
-  private record Watchers(String patientId, Set<Connection> connections) {
-  }
+  private record Watchers(String patientId, Set<Connection> connections) {}
 
   /** Identifies this instance's sequence numbers in resume tokens. */
   final String instance = UUID.randomUUID().toString().substring(0, 8);
+
   private final ResumeLog resumeLog;
   private final PushMetrics metrics;
   private final Map<String, Watchers> byPatient = new HashMap<>();
@@ -45,10 +44,17 @@ public final class Hub {
   }
 
   /** Publishes a live event about a patient; returns it. */
-  public synchronized Frame publish(String patientId, String kind, String coalesceKey, Object payload) {
+  public synchronized Frame publish(
+      String patientId, String kind, String coalesceKey, Object payload) {
     long next = ++seq;
-    Frame frame = Frame.of(next, patientId, kind, coalesceKey, Messages.live(kind, next, patientId, payload),
-        instance + ":" + next);
+    Frame frame =
+        Frame.of(
+            next,
+            patientId,
+            kind,
+            coalesceKey,
+            Messages.live(kind, next, patientId, payload),
+            instance + ":" + next);
     metrics.framesEncoded.increment();
     resumeLog.add(frame, System.nanoTime());
     metrics.eventsPublished.increment();
@@ -86,26 +92,48 @@ public final class Hub {
   }
 
   /**
-   * Replaces a connection's subscription and queues what it gets first: a {@code subscribed} message, then
-   * the missed events when {@code resume} is covered by the resume log, else a {@code snapshot} built by
-   * {@code snapshot} (called under the lock, with the patients).
+   * Replaces a connection's subscription and queues what it gets first: a {@code subscribed}
+   * message, then the missed events when {@code resume} is covered by the resume log, else a {@code
+   * snapshot} built by {@code snapshot} (called under the lock, with the patients).
    */
-  public synchronized void subscribe(Connection connection, Connection.Subscription subscription, ResumeToken resume,
-      String requestId, Function<Set<String>, List<PatientSnapshot>> snapshot) {
+  public synchronized void subscribe(
+      Connection connection,
+      Connection.Subscription subscription,
+      ResumeToken resume,
+      String requestId,
+      Function<Set<String>, List<PatientSnapshot>> snapshot) {
     if (!connections.contains(connection) || connection.isClosing()) {
       return;
     }
     unregister(connection);
     connection.subscription(register(connection, subscription));
-    boolean replay = resume != null && instance.equals(resume.instance()) && resumeLog.covers(resume.seq(), seq);
+    boolean replay =
+        resume != null && instance.equals(resume.instance()) && resumeLog.covers(resume.seq(), seq);
     String mode = replay ? "replayed" : "snapshot";
-    connection.offer(Frame.control("subscribed", Messages.subscribed(seq, requestId, connection.id(), instance,
-        subscription.ward(), subscription.patients(), mode)));
+    connection.offer(
+        Frame.control(
+            "subscribed",
+            Messages.subscribed(
+                seq,
+                requestId,
+                connection.id(),
+                instance,
+                subscription.ward(),
+                subscription.patients(),
+                mode)));
     if (replay) {
-      resumeLog.since(resume.seq(), new HashSet<>(subscription.patients())).forEach(connection::offer);
+      resumeLog
+          .since(resume.seq(), new HashSet<>(subscription.patients()))
+          .forEach(connection::offer);
     } else {
-      connection.offer(Frame.of(seq, null, "snapshot", null,
-          Messages.snapshot(seq, mode, snapshot.apply(subscription.patients())), instance + ":" + seq));
+      connection.offer(
+          Frame.of(
+              seq,
+              null,
+              "snapshot",
+              null,
+              Messages.snapshot(seq, mode, snapshot.apply(subscription.patients())),
+              instance + ":" + seq));
     }
   }
 
@@ -127,15 +155,18 @@ public final class Hub {
   }
 
   /**
-   * Adds a connection to the watchers of its patients; returns the subscription as the connection keeps it:
-   * the ids as one array, each the hub's own instance of that id (thousands of clients watching a ward share
-   * its patients' id strings instead of each holding the copies parsed from its request).
+   * Adds a connection to the watchers of its patients; returns the subscription as the connection
+   * keeps it: the ids as one array, each the hub's own instance of that id (thousands of clients
+   * watching a ward share its patients' id strings instead of each holding the copies parsed from
+   * its request).
    */
-  private Connection.Subscription register(Connection connection, Connection.Subscription subscription) {
+  private Connection.Subscription register(
+      Connection connection, Connection.Subscription subscription) {
     String[] ids = new String[subscription.patients().size()];
     int i = 0;
     for (String patientId : subscription.patients()) {
-      Watchers watchers = byPatient.computeIfAbsent(patientId, id -> new Watchers(id, new HashSet<>()));
+      Watchers watchers =
+          byPatient.computeIfAbsent(patientId, id -> new Watchers(id, new HashSet<>()));
       watchers.connections().add(connection);
       ids[i++] = watchers.patientId();
     }

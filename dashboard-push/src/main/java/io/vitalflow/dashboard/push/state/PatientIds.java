@@ -6,9 +6,9 @@ import java.util.Collection;
 import java.util.Iterator;
 
 /**
- * The patients of one subscription: immutable, in the order given, as one array (what every idle connection
- * holds, so a list of ten costs 72 bytes instead of a ~550-byte hash set). {@code contains} is a scan: a
- * subscription has at most {@code max-patients-per-subscription} (500) ids.
+ * The patients of one subscription: immutable, in the order given, as one array (what every idle
+ * connection holds, so a list of ten costs 72 bytes instead of a ~550-byte hash set). {@code
+ * contains} is a scan: a subscription has at most {@code max-patients-per-subscription} (500) ids.
  */
 final class PatientIds extends AbstractSet<String> {
 

@@ -1,5 +1,6 @@
 package io.vitalflow.dashboard.push.state;
 
+import io.vitalflow.dashboard.push.protocol.Frame;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -8,24 +9,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.vitalflow.dashboard.push.protocol.Frame;
-
 /**
  * The recent live events of this instance, for resuming: none older than {@code window} and at most
- * {@code capacity} of them. Like a connection's queue it coalesces: a newer event with the same coalesce
- * key (a patient's vital of one code, ...) replaces the older one and moves to the back, so the log keeps
- * sequence order, a replay gives the latest values and every alert, and its size is bounded by what is
- * watched rather than by the reading rate. Not thread-safe; the {@link Hub} guards it.
+ * {@code capacity} of them. Like a connection's queue it coalesces: a newer event with the same
+ * coalesce key (a patient's vital of one code, ...) replaces the older one and moves to the back,
+ * so the log keeps sequence order, a replay gives the latest values and every alert, and its size
+ * is bounded by what is watched rather than by the reading rate. Not thread-safe; the {@link Hub}
+ * guards it.
  */
 public final class ResumeLog {
 
-  private record Entry(Frame frame, long atNanos) {
-  }
+  private record Entry(Frame frame, long atNanos) {}
 
   private final int capacity;
   private final long windowNanos;
   private final LinkedHashMap<Object, Entry> entries = new LinkedHashMap<>();
-  /** Events up to this sequence number may be gone (expired or pushed out), not merely superseded. */
+
+  /**
+   * Events up to this sequence number may be gone (expired or pushed out), not merely superseded.
+   */
   private long forgottenUpTo;
 
   public ResumeLog(int capacity, Duration window) {
@@ -52,7 +54,10 @@ public final class ResumeLog {
     }
   }
 
-  /** Whether every event after {@code afterSeq} is still here (and {@code afterSeq} is not in the future). */
+  /**
+   * Whether every event after {@code afterSeq} is still here (and {@code afterSeq} is not in the
+   * future).
+   */
   boolean covers(long afterSeq, long currentSeq) {
     return afterSeq >= forgottenUpTo && afterSeq <= currentSeq;
   }

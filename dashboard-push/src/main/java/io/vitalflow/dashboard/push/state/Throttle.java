@@ -6,9 +6,10 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * At most one emission per key per interval, latest wins: the first update of a key goes out at once, later
- * ones within the interval wait and only the newest of them goes out when the interval is over
- * ({@link #flush}). Keeps live vitals to one per patient and code per second however fast a monitor sends.
+ * At most one emission per key per interval, latest wins: the first update of a key goes out at
+ * once, later ones within the interval wait and only the newest of them goes out when the interval
+ * is over ({@link #flush}). Keeps live vitals to one per patient and code per second however fast a
+ * monitor sends.
  */
 public final class Throttle {
 

@@ -1,12 +1,24 @@
 package io.vitalflow.dashboard.push.state;
 
+import io.vitalflow.dashboard.DashboardProperties;
+import io.vitalflow.dashboard.push.PushMetrics;
+import io.vitalflow.dashboard.push.protocol.Payloads;
+import io.vitalflow.dashboard.push.protocol.Payloads.AggregateValue;
+import io.vitalflow.dashboard.push.protocol.Payloads.AlertValue;
+import io.vitalflow.dashboard.push.protocol.Payloads.News2Value;
+import io.vitalflow.dashboard.push.protocol.Payloads.VitalValue;
+import io.vitalflow.schemas.Alert;
+import io.vitalflow.schemas.News2Score;
+import io.vitalflow.schemas.Topic;
+import io.vitalflow.schemas.Topics;
+import io.vitalflow.schemas.VitalAggregate;
+import io.vitalflow.schemas.VitalSign;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,26 +35,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 
-import io.vitalflow.dashboard.DashboardProperties;
-import io.vitalflow.dashboard.push.PushMetrics;
-import io.vitalflow.dashboard.push.protocol.Payloads;
-import io.vitalflow.dashboard.push.protocol.Payloads.AggregateValue;
-import io.vitalflow.dashboard.push.protocol.Payloads.AlertValue;
-import io.vitalflow.dashboard.push.protocol.Payloads.News2Value;
-import io.vitalflow.dashboard.push.protocol.Payloads.VitalValue;
-import io.vitalflow.schemas.Alert;
-import io.vitalflow.schemas.News2Score;
-import io.vitalflow.schemas.Topic;
-import io.vitalflow.schemas.Topics;
-import io.vitalflow.schemas.VitalAggregate;
-import io.vitalflow.schemas.VitalSign;
-
 /**
- * This instance's own reader of the derived topics: every partition assigned (no consumer group, so every
- * instance sees everything and serves only its own connections). At start it reads back
- * {@code state-lookback} (NEWS2, alerts) or {@link #VITALS_LOOKBACK} (readings, aggregates) to rebuild the
- * latest state without publishing it; records from the end offsets seen at start on are live: the state
- * is updated and the event published to the hub (vitals and aggregates through the throttle).
+ * This instance's own reader of the derived topics: every partition assigned (no consumer group, so
+ * every instance sees everything and serves only its own connections). At start it reads back
+ * {@code state-lookback} (NEWS2, alerts) or {@link #VITALS_LOOKBACK} (readings, aggregates) to
+ * rebuild the latest state without publishing it; records from the end offsets seen at start on are
+ * live: the state is updated and the event published to the hub (vitals and aggregates through the
+ * throttle).
  */
 public final class TopicFeed implements AutoCloseable {
 
@@ -58,54 +57,71 @@ public final class TopicFeed implements AutoCloseable {
   private final Map<TopicPartition, Long> liveFrom = new HashMap<>();
   private final Map<String, Topic<String, ?>> topics = new HashMap<>();
   private final Deserializer<VitalSign> vitals = Topics.VITALS_RAW.valueSerde().deserializer();
-  private final Deserializer<VitalAggregate> aggregates = Topics.VITALS_AGG_1M.valueSerde().deserializer();
+  private final Deserializer<VitalAggregate> aggregates =
+      Topics.VITALS_AGG_1M.valueSerde().deserializer();
   private final Deserializer<News2Score> scores = Topics.NEWS2.valueSerde().deserializer();
   private final Deserializer<Alert> alerts = Topics.ALERTS.valueSerde().deserializer();
   private Thread thread;
   private volatile boolean running = true;
   private volatile boolean caughtUp;
 
-  public TopicFeed(DashboardProperties properties, KafkaProperties kafka, LiveState state, Hub hub, Throttle throttle,
+  public TopicFeed(
+      DashboardProperties properties,
+      KafkaProperties kafka,
+      LiveState state,
+      Hub hub,
+      Throttle throttle,
       PushMetrics metrics) {
     this.properties = properties;
     this.state = state;
     this.hub = hub;
     this.throttle = throttle;
     this.metrics = metrics;
-    for (Topic<String, ?> topic : List.<Topic<String, ?>>of(Topics.VITALS_RAW, Topics.VITALS_AGG_1M, Topics.NEWS2,
-        Topics.ALERTS)) {
+    for (Topic<String, ?> topic :
+        List.<Topic<String, ?>>of(
+            Topics.VITALS_RAW, Topics.VITALS_AGG_1M, Topics.NEWS2, Topics.ALERTS)) {
       topics.put(properties.topicPrefix() + topic.name(), topic);
     }
-    consumer = new KafkaConsumer<>(consumerConfig(kafka, hub.instance), new StringDeserializer(),
-        new ByteArrayDeserializer());
+    consumer =
+        new KafkaConsumer<>(
+            consumerConfig(kafka, hub.instance),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
   }
 
   /**
-   * The operator's {@code spring.kafka.*} consumer settings (address, TLS, SASL) over ours; the feed assigns its
-   * partitions itself and never commits, and reads only what exactly-once writers committed, whatever they say.
+   * The operator's {@code spring.kafka.*} consumer settings (address, TLS, SASL) over ours; the
+   * feed assigns its partitions itself and never commits, and reads only what exactly-once writers
+   * committed, whatever they say.
    */
   static Map<String, Object> consumerConfig(KafkaProperties kafka, String instance) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "dashboard-push-" + instance);
-    kafka.buildConsumerProperties().forEach((key, value) -> {
-      if (value != null) {
-        config.put(key, value);
-      }
-    });
+    kafka
+        .buildConsumerProperties()
+        .forEach(
+            (key, value) -> {
+              if (value != null) {
+                config.put(key, value);
+              }
+            });
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return config;
   }
 
-  /** Assigns and positions (so that everything produced from now on is live), then starts polling. */
+  /**
+   * Assigns and positions (so that everything produced from now on is live), then starts polling.
+   */
   public void start(List<Payloads.AckValue> knownAcks) {
     state.knownAcks(knownAcks);
     List<TopicPartition> partitions = new ArrayList<>();
     for (String topic : topics.keySet()) {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
       if (infos == null || infos.isEmpty()) {
-        log.warn("Topic {} does not exist: the dashboards get nothing from it until a restart", topic);
+        log.warn(
+            "Topic {} does not exist: the dashboards get nothing from it until a restart", topic);
         continue;
       }
       for (PartitionInfo info : infos) {
@@ -119,16 +135,20 @@ public final class TopicFeed implements AutoCloseable {
     for (TopicPartition partition : partitions) {
       Topic<String, ?> topic = topics.get(partition.topic());
       boolean vitalsTopic = topic == Topics.VITALS_RAW || topic == Topics.VITALS_AGG_1M;
-      Duration back = vitalsTopic && VITALS_LOOKBACK.compareTo(properties.stateLookback()) < 0 ? VITALS_LOOKBACK
-          : properties.stateLookback();
+      Duration back =
+          vitalsTopic && VITALS_LOOKBACK.compareTo(properties.stateLookback()) < 0
+              ? VITALS_LOOKBACK
+              : properties.stateLookback();
       lookback.put(partition, now - back.toMillis());
     }
-    Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(lookback, Duration.ofSeconds(30));
+    Map<TopicPartition, OffsetAndTimestamp> starts =
+        consumer.offsetsForTimes(lookback, Duration.ofSeconds(30));
     for (TopicPartition partition : partitions) {
       OffsetAndTimestamp start = starts.get(partition);
       consumer.seek(partition, start == null ? liveFrom.get(partition) : start.offset());
     }
-    log.info("Dashboard feed assigned {} partitions of {} topics", partitions.size(), topics.size());
+    log.info(
+        "Dashboard feed assigned {} partitions of {} topics", partitions.size(), topics.size());
     thread = new Thread(this::run, "dashboard-feed");
     thread.setDaemon(true);
     thread.start();
@@ -161,9 +181,11 @@ public final class TopicFeed implements AutoCloseable {
         } catch (WakeupException e) {
           throw e;
         } catch (KafkaException e) {
-          // e.g. no file handle for a connection (EMFILE): the feed waits and polls again instead of ending
+          // e.g. no file handle for a connection (EMFILE): the feed waits and polls again instead
+          // of ending
           backoffMillis = Math.min(30_000, Math.max(500, backoffMillis * 2));
-          log.warn("Dashboard feed cannot poll ({}); retrying in {} ms", e.toString(), backoffMillis);
+          log.warn(
+              "Dashboard feed cannot poll ({}); retrying in {} ms", e.toString(), backoffMillis);
           Thread.sleep(backoffMillis);
         }
       }
@@ -207,7 +229,12 @@ public final class TopicFeed implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       metrics.undecodable.increment();
-      log.debug("Skipped {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
+      log.debug(
+          "Skipped {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.toString());
     }
   }
 
@@ -217,11 +244,19 @@ public final class TopicFeed implements AutoCloseable {
       metrics.undecodable.increment();
       return;
     }
-    VitalValue value = new VitalValue(reading.getCode().toString(), reading.getValue(), reading.getUnit().toString(),
-        Payloads.time(reading.getEffectiveTime()), reading.getDeviceId().toString());
+    VitalValue value =
+        new VitalValue(
+            reading.getCode().toString(),
+            reading.getValue(),
+            reading.getUnit().toString(),
+            Payloads.time(reading.getEffectiveTime()),
+            reading.getDeviceId().toString());
     if (state.vital(patientId, value) && live) {
       String coalesceKey = "v|" + patientId + "|" + value.code();
-      throttle.offer(coalesceKey, () -> hub.publish(patientId, "vital", coalesceKey, value), System.nanoTime());
+      throttle.offer(
+          coalesceKey,
+          () -> hub.publish(patientId, "vital", coalesceKey, value),
+          System.nanoTime());
     }
   }
 
@@ -231,12 +266,24 @@ public final class TopicFeed implements AutoCloseable {
       metrics.undecodable.increment();
       return;
     }
-    AggregateValue value = new AggregateValue(window.getCode().toString(), window.getUnit().toString(),
-        Payloads.time(window.getWindowStart()), Payloads.time(window.getWindowEnd()), window.getCount(),
-        window.getMin(), window.getMax(), window.getMean(), window.getLast(), Payloads.time(window.getLastTime()));
+    AggregateValue value =
+        new AggregateValue(
+            window.getCode().toString(),
+            window.getUnit().toString(),
+            Payloads.time(window.getWindowStart()),
+            Payloads.time(window.getWindowEnd()),
+            window.getCount(),
+            window.getMin(),
+            window.getMax(),
+            window.getMean(),
+            window.getLast(),
+            Payloads.time(window.getLastTime()));
     if (state.aggregate(patientId, value) && live) {
       String coalesceKey = "a|" + patientId + "|" + value.code();
-      throttle.offer(coalesceKey, () -> hub.publish(patientId, "aggregate", coalesceKey, value), System.nanoTime());
+      throttle.offer(
+          coalesceKey,
+          () -> hub.publish(patientId, "aggregate", coalesceKey, value),
+          System.nanoTime());
     }
   }
 
@@ -248,8 +295,14 @@ public final class TopicFeed implements AutoCloseable {
     }
     Map<String, Integer> components = new TreeMap<>();
     score.getComponents().forEach((name, sub) -> components.put(name.toString(), sub));
-    News2Value value = state.news2(patientId, score.getScore(), score.getBand().name(), score.getComplete(),
-        components, Payloads.time(score.getComputedAt()));
+    News2Value value =
+        state.news2(
+            patientId,
+            score.getScore(),
+            score.getBand().name(),
+            score.getComplete(),
+            components,
+            Payloads.time(score.getComputedAt()));
     if (live) {
       hub.publish(patientId, "news2", "n|" + patientId, value);
     }
@@ -263,10 +316,20 @@ public final class TopicFeed implements AutoCloseable {
     }
     Map<String, String> attributes = new TreeMap<>();
     alert.getAttributes().forEach((name, text) -> attributes.put(name.toString(), text.toString()));
-    AlertValue value = new AlertValue(alert.getAlertId().toString(), alert.getKind().name(),
-        alert.getSeverity().name(), Payloads.time(alert.getRaisedAt()), alert.getTitle().toString(),
-        alert.getNews2Score(), alert.getBand() == null ? null : alert.getBand().name(),
-        alert.getPreviousBand() == null ? null : alert.getPreviousBand().name(), attributes, false, null, null);
+    AlertValue value =
+        new AlertValue(
+            alert.getAlertId().toString(),
+            alert.getKind().name(),
+            alert.getSeverity().name(),
+            Payloads.time(alert.getRaisedAt()),
+            alert.getTitle().toString(),
+            alert.getNews2Score(),
+            alert.getBand() == null ? null : alert.getBand().name(),
+            alert.getPreviousBand() == null ? null : alert.getPreviousBand().name(),
+            attributes,
+            false,
+            null,
+            null);
     AlertValue stored = state.alert(patientId, value);
     if (stored != null && live) {
       hub.publish(patientId, "alert", null, stored);

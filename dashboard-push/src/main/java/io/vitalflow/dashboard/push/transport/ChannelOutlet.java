@@ -1,19 +1,18 @@
 package io.vitalflow.dashboard.push.transport;
 
-import java.util.concurrent.TimeUnit;
-
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import reactor.netty.http.websocket.WebsocketOutbound;
-
 import io.vitalflow.dashboard.push.protocol.CloseReason;
 import io.vitalflow.dashboard.push.protocol.Frame;
+import java.util.concurrent.TimeUnit;
+import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
- * An outlet straight into a WebSocket's Netty channel, on its event loop: each message is the frame's shared,
- * already framed bytes ({@link Frame#websocket()}); one flush per batch; the channel's writability is the
- * back-pressure (the connection's queue holds the rest). Closing sends a WebSocket close with the reason's
- * status and code through Reactor Netty (so the close handshake is its usual one).
+ * An outlet straight into a WebSocket's Netty channel, on its event loop: each message is the
+ * frame's shared, already framed bytes ({@link Frame#websocket()}); one flush per batch; the
+ * channel's writability is the back-pressure (the connection's queue holds the rest). Closing sends
+ * a WebSocket close with the reason's status and code through Reactor Netty (so the close handshake
+ * is its usual one).
  */
 final class ChannelOutlet implements Outlet {
 
@@ -56,8 +55,12 @@ final class ChannelOutlet implements Outlet {
       channel.close();
       return;
     }
-    outbound.sendClose(reason.status(), reason.code()).subscribe(done -> { }, error -> channel.close());
-    channel.eventLoop().schedule(() -> channel.close(), Connection.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    outbound
+        .sendClose(reason.status(), reason.code())
+        .subscribe(done -> {}, error -> channel.close());
+    channel
+        .eventLoop()
+        .schedule(() -> channel.close(), Connection.CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -1,28 +1,26 @@
 package io.vitalflow.dashboard.push.transport;
 
-import java.time.Duration;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.function.Consumer;
-
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
-
 import io.vitalflow.dashboard.access.ClientIdentity;
 import io.vitalflow.dashboard.push.PushMetrics;
 import io.vitalflow.dashboard.push.protocol.CloseReason;
 import io.vitalflow.dashboard.push.protocol.Frame;
 import io.vitalflow.dashboard.push.protocol.Messages;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Consumer;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * One client connection, whatever the transport: its subscription and its bounded queue. Messages are
- * offered from any thread; they leave the queue only as fast as the {@link Outlet} takes them, so a slow
- * reader fills its own queue, which coalesces vital values and, when full, closes the connection with a
- * reason instead of growing. An idle connection is small: no stream operators, no per-connection timers, the
- * queue's storage only while messages wait.
+ * One client connection, whatever the transport: its subscription and its bounded queue. Messages
+ * are offered from any thread; they leave the queue only as fast as the {@link Outlet} takes them,
+ * so a slow reader fills its own queue, which coalesces vital values and, when full, closes the
+ * connection with a reason instead of growing. An idle connection is small: no stream operators, no
+ * per-connection timers, the queue's storage only while messages wait.
  */
 public final class Connection {
 
@@ -52,8 +50,10 @@ public final class Connection {
     public static final Subscription NONE = new Subscription(null, Set.of());
   }
 
-  public Connection(Transport transport, ClientIdentity identity, int capacity, PushMetrics metrics) {
-    UUID random = UUID.randomUUID(); // secure random: an SSE connection's id is the key to post to it
+  public Connection(
+      Transport transport, ClientIdentity identity, int capacity, PushMetrics metrics) {
+    UUID random =
+        UUID.randomUUID(); // secure random: an SSE connection's id is the key to post to it
     this.idHigh = random.getMostSignificantBits();
     this.idLow = random.getLeastSignificantBits();
     this.transport = transport;
@@ -75,19 +75,21 @@ public final class Connection {
 
   /** The messages for this connection as a stream (SSE, WebFlux); subscribe once. */
   Flux<Frame> outbound() {
-    return outbound(() -> { });
+    return outbound(() -> {});
   }
 
   /**
-   * The messages as a stream whose transport {@code cutTransport} closes when the client does not even read the
-   * closing message: an error signal alone waits behind the unread bytes of a socket that takes nothing.
+   * The messages as a stream whose transport {@code cutTransport} closes when the client does not
+   * even read the closing message: an error signal alone waits behind the unread bytes of a socket
+   * that takes nothing.
    */
   Flux<Frame> outbound(Runnable cutTransport) {
-    return Flux.create(sink -> {
-      sink.onRequest(n -> signal());
-      sink.onDispose(() -> close(CloseReason.CLIENT_GONE));
-      attach(new FluxOutlet(sink, cutTransport));
-    });
+    return Flux.create(
+        sink -> {
+          sink.onRequest(n -> signal());
+          sink.onDispose(() -> close(CloseReason.CLIENT_GONE));
+          attach(new FluxOutlet(sink, cutTransport));
+        });
   }
 
   /** Called once, with this connection, when it has ended. */
@@ -146,7 +148,10 @@ public final class Connection {
     signal();
   }
 
-  /** Closes with a reason: the queue is dropped, one {@code error} message is sent, then the stream ends. */
+  /**
+   * Closes with a reason: the queue is dropped, one {@code error} message is sent, then the stream
+   * ends.
+   */
   public void close(CloseReason reason) {
     synchronized (this) {
       if (closing != null) {
@@ -174,7 +179,8 @@ public final class Connection {
     closing = reason;
     queue.clear();
     if (reason != CloseReason.CLIENT_GONE) {
-      queue.force(Frame.control("error", Messages.error(0, reason.code(), reason.message(), null, null)));
+      queue.force(
+          Frame.control("error", Messages.error(0, reason.code(), reason.message(), null, null)));
     }
     // a client that does not read even the closing message is cut after a grace period
     Mono.delay(CLOSE_GRACE, Schedulers.parallel()).subscribe(tick -> cut());
@@ -198,9 +204,10 @@ public final class Connection {
   }
 
   /**
-   * Moves queued messages to the outlet as far as it takes them, then flushes once. Signals go out without
-   * holding this connection's lock (the hub offers while holding its own lock, and what runs after a
-   * completion reaches back into the hub), and one thread at a time drains (work-in-progress counter).
+   * Moves queued messages to the outlet as far as it takes them, then flushes once. Signals go out
+   * without holding this connection's lock (the hub offers while holding its own lock, and what
+   * runs after a completion reaches back into the hub), and one thread at a time drains
+   * (work-in-progress counter).
    */
   private void drain() {
     int missed = 1;

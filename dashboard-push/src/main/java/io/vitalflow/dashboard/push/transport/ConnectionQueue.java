@@ -1,23 +1,26 @@
 package io.vitalflow.dashboard.push.transport;
 
+import io.vitalflow.dashboard.push.protocol.Frame;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.vitalflow.dashboard.push.protocol.Frame;
-
 /**
- * The messages waiting for one connection: bounded, in sequence order. A message with a coalesce key
- * (latest vital, aggregate or NEWS2 of a patient) replaces the one with the same key that is still waiting
- * and moves to the back, so order stays by sequence and a slow reader gets the latest values without the
- * queue growing. Messages without a key (alerts, acknowledgements, snapshots, control messages) are never
- * replaced or dropped: when one does not fit, the offer reports {@link Offer#OVERFLOW} and the connection
- * is closed. The storage exists only while messages wait (an idle connection holds none). Not thread-safe;
- * {@link Connection} guards it.
+ * The messages waiting for one connection: bounded, in sequence order. A message with a coalesce
+ * key (latest vital, aggregate or NEWS2 of a patient) replaces the one with the same key that is
+ * still waiting and moves to the back, so order stays by sequence and a slow reader gets the latest
+ * values without the queue growing. Messages without a key (alerts, acknowledgements, snapshots,
+ * control messages) are never replaced or dropped: when one does not fit, the offer reports {@link
+ * Offer#OVERFLOW} and the connection is closed. The storage exists only while messages wait (an
+ * idle connection holds none). Not thread-safe; {@link Connection} guards it.
  */
 final class ConnectionQueue {
 
-  enum Offer { QUEUED, COALESCED, OVERFLOW }
+  enum Offer {
+    QUEUED,
+    COALESCED,
+    OVERFLOW
+  }
 
   private final int capacity;
   private LinkedHashMap<Object, Frame> pending;

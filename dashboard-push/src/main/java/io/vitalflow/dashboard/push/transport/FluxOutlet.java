@@ -1,14 +1,13 @@
 package io.vitalflow.dashboard.push.transport;
 
-import reactor.core.publisher.FluxSink;
-
 import io.vitalflow.dashboard.push.protocol.CloseReason;
 import io.vitalflow.dashboard.push.protocol.Frame;
+import reactor.core.publisher.FluxSink;
 
 /**
- * An outlet into a {@code Flux.create} sink: SSE, and the WebFlux WebSocket session. Cutting also runs the
- * transport's own cut (SSE closes its channel), so a client that stopped reading loses its connection as a
- * WebSocket one does.
+ * An outlet into a {@code Flux.create} sink: SSE, and the WebFlux WebSocket session. Cutting also
+ * runs the transport's own cut (SSE closes its channel), so a client that stopped reading loses its
+ * connection as a WebSocket one does.
  */
 final class FluxOutlet implements Outlet {
 

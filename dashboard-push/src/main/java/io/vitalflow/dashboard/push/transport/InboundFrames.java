@@ -1,11 +1,5 @@
 package io.vitalflow.dashboard.push.transport;
 
-import java.nio.channels.ClosedChannelException;
-import java.util.ArrayDeque;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -13,17 +7,21 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
-import reactor.core.publisher.Mono;
-
 import io.vitalflow.dashboard.push.DashboardService;
 import io.vitalflow.dashboard.push.protocol.CloseReason;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 /**
- * A WebSocket's frames from the client, in the channel's pipeline just before Reactor Netty's: every frame is
- * a sign of life; text and binary messages go to the {@link DashboardService} one at a time, in order (the
- * next one after the previous one's work completed; reading from the socket pauses meanwhile). Pings and
- * closes go on to Reactor Netty, which answers them. Nothing is handled before the subscription named in the
- * URL is in force ({@link #start}). Also tells the connection when the channel becomes writable again.
+ * A WebSocket's frames from the client, in the channel's pipeline just before Reactor Netty's:
+ * every frame is a sign of life; text and binary messages go to the {@link DashboardService} one at
+ * a time, in order (the next one after the previous one's work completed; reading from the socket
+ * pauses meanwhile). Pings and closes go on to Reactor Netty, which answers them. Nothing is
+ * handled before the subscription named in the URL is in force ({@link #start}). Also tells the
+ * connection when the channel becomes writable again.
  */
 final class InboundFrames extends ChannelInboundHandlerAdapter {
 
@@ -46,7 +44,9 @@ final class InboundFrames extends ChannelInboundHandlerAdapter {
     context = ctx;
   }
 
-  /** The URL's subscription is in force: handle what the client sent meanwhile, then whatever comes. */
+  /**
+   * The URL's subscription is in force: handle what the client sent meanwhile, then whatever comes.
+   */
   void start() {
     context.executor().execute(this::next);
   }
@@ -58,8 +58,10 @@ final class InboundFrames extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
-    Object message = msg instanceof TextWebSocketFrame text ? text.text()
-        : msg instanceof BinaryWebSocketFrame ? BINARY : null;
+    Object message =
+        msg instanceof TextWebSocketFrame text
+            ? text.text()
+            : msg instanceof BinaryWebSocketFrame ? BINARY : null;
     ReferenceCountUtil.release(msg);
     if (message == null) {
       return; // a pong or a continuation frame: a sign of life only
@@ -95,10 +97,13 @@ final class InboundFrames extends ChannelInboundHandlerAdapter {
 
   private void handle(Object message) {
     busy = true;
-    Mono<DashboardService.Outcome> work = message == BINARY ? service.binary(connection)
-        : service.receive(connection, (String) message);
+    Mono<DashboardService.Outcome> work =
+        message == BINARY
+            ? service.binary(connection)
+            : service.receive(connection, (String) message);
     work.doFinally(signal -> context.executor().execute(this::next))
-        .subscribe(outcome -> { }, error -> log.warn("A client message failed: {}", error.toString()));
+        .subscribe(
+            outcome -> {}, error -> log.warn("A client message failed: {}", error.toString()));
   }
 
   private void next() {

@@ -4,9 +4,9 @@ import io.vitalflow.dashboard.push.protocol.CloseReason;
 import io.vitalflow.dashboard.push.protocol.Frame;
 
 /**
- * Where a {@link Connection}'s messages go: a Netty channel ({@link ChannelOutlet}) or a Reactor stream
- * ({@link FluxOutlet}). The connection calls everything but {@link #execute} from the runnable it passed to
- * {@link #execute}, one call at a time.
+ * Where a {@link Connection}'s messages go: a Netty channel ({@link ChannelOutlet}) or a Reactor
+ * stream ({@link FluxOutlet}). The connection calls everything but {@link #execute} from the
+ * runnable it passed to {@link #execute}, one call at a time.
  */
 interface Outlet {
 

@@ -2,7 +2,8 @@ package io.vitalflow.dashboard.push.transport;
 
 /** How a client is connected. */
 public enum Transport {
-  WEBSOCKET("websocket"), SSE("sse");
+  WEBSOCKET("websocket"),
+  SSE("sse");
 
   public final String tag;
 

@@ -1,9 +1,11 @@
 package io.vitalflow.dashboard.push.transport;
 
+import io.vitalflow.dashboard.access.ClientIdentity;
+import io.vitalflow.dashboard.push.DashboardService;
+import io.vitalflow.dashboard.push.protocol.CloseReason;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.security.Principal;
-
+import java.time.Duration;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -11,17 +13,13 @@ import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
-
 import reactor.core.publisher.Mono;
 
-import io.vitalflow.dashboard.access.ClientIdentity;
-import io.vitalflow.dashboard.push.DashboardService;
-import io.vitalflow.dashboard.push.protocol.CloseReason;
-
 /**
- * {@code /api/v1/dashboard/ws[?patients=a,b|ward=w][&resume=<token>]}: JSON text frames both ways. Every
- * frame from the client (also a pong) counts as a sign of life. With {@code websocket-server: netty} (the
- * default) {@link NettyWebSocketRoute} serves the upgrades in front of WebFlux and this handler sees none.
+ * {@code /api/v1/dashboard/ws[?patients=a,b|ward=w][&resume=<token>]}: JSON text frames both ways.
+ * Every frame from the client (also a pong) counts as a sign of life. With {@code websocket-server:
+ * netty} (the default) {@link NettyWebSocketRoute} serves the upgrades in front of WebFlux and this
+ * handler sees none.
  */
 public final class WebSocketEndpoint implements WebSocketHandler {
 
@@ -35,40 +33,62 @@ public final class WebSocketEndpoint implements WebSocketHandler {
 
   @Override
   public Mono<Void> handle(WebSocketSession session) {
-    return session.getHandshakeInfo().getPrincipal()
-        .map(Principal::getName).map(ClientIdentity::new)
+    return session
+        .getHandshakeInfo()
+        .getPrincipal()
+        .map(Principal::getName)
+        .map(ClientIdentity::new)
         .defaultIfEmpty(ClientIdentity.ANONYMOUS)
         .flatMap(identity -> run(session, identity));
   }
 
   private Mono<Void> run(WebSocketSession session, ClientIdentity identity) {
     Connection connection = service.open(Transport.WEBSOCKET, identity);
-    MultiValueMap<String, String> query = UriComponentsBuilder.fromUri(session.getHandshakeInfo().getUri())
-        .build().getQueryParams();
-    Mono<Void> output = session.send(connection.outbound()
-        .map(frame -> new WebSocketMessage(WebSocketMessage.Type.TEXT, session.bufferFactory().wrap(frame.jsonBuffer()))));
-    Mono<Void> input = service.subscribeFromQuery(connection, parameter(query, "patients"),
-            parameter(query, "ward"), parameter(query, "resume"))
-        .thenMany(session.receive()
-            .concatMap(message -> {
-              connection.heard();
-              return switch (message.getType()) {
-                case TEXT -> service.receive(connection, message.getPayloadAsText());
-                case BINARY -> service.binary(connection);
-                case PING, PONG -> Mono.empty();
-              };
-            }))
-        .then();
-    connection.closed()
+    MultiValueMap<String, String> query =
+        UriComponentsBuilder.fromUri(session.getHandshakeInfo().getUri()).build().getQueryParams();
+    Mono<Void> output =
+        session.send(
+            connection
+                .outbound()
+                .map(
+                    frame ->
+                        new WebSocketMessage(
+                            WebSocketMessage.Type.TEXT,
+                            session.bufferFactory().wrap(frame.jsonBuffer()))));
+    Mono<Void> input =
+        service
+            .subscribeFromQuery(
+                connection,
+                parameter(query, "patients"),
+                parameter(query, "ward"),
+                parameter(query, "resume"))
+            .thenMany(
+                session
+                    .receive()
+                    .concatMap(
+                        message -> {
+                          connection.heard();
+                          return switch (message.getType()) {
+                            case TEXT -> service.receive(connection, message.getPayloadAsText());
+                            case BINARY -> service.binary(connection);
+                            case PING, PONG -> Mono.empty();
+                          };
+                        }))
+            .then();
+    connection
+        .closed()
         .filter(reason -> reason != CloseReason.CLIENT_GONE)
-        .flatMap(reason -> Mono.delay(Duration.ofMillis(50))
-            .then(session.close(new CloseStatus(reason.status(), reason.code()))))
+        .flatMap(
+            reason ->
+                Mono.delay(Duration.ofMillis(50))
+                    .then(session.close(new CloseStatus(reason.status(), reason.code()))))
         .subscribe();
     return Mono.when(input.doFinally(signal -> connection.close(CloseReason.CLIENT_GONE)), output)
-        .doFinally(signal -> {
-          connection.close(CloseReason.CLIENT_GONE);
-          service.closed(connection);
-        });
+        .doFinally(
+            signal -> {
+              connection.close(CloseReason.CLIENT_GONE);
+              service.closed(connection);
+            });
   }
 
   private static String parameter(MultiValueMap<String, String> query, String name) {

@@ -2,17 +2,15 @@ package io.vitalflow.dashboard.push.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitalflow.dashboard.push.protocol.Payloads;
+import io.vitalflow.dashboard.push.protocol.Payloads.PatientSnapshot;
+import io.vitalflow.dashboard.push.protocol.Payloads.VitalValue;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
-
-import io.vitalflow.dashboard.push.protocol.Payloads;
-import io.vitalflow.dashboard.push.protocol.Payloads.PatientSnapshot;
-import io.vitalflow.dashboard.push.protocol.Payloads.VitalValue;
 
 class LiveStateTest {
 
@@ -25,11 +23,15 @@ class LiveStateTest {
   void aReadingDatedAheadDoesNotHideTheRealReadingsBeforeItsTime() {
     assertThat(state.vital("p1", heartRate(70, T0.minusSeconds(1)))).isTrue();
 
-    assertThat(state.vital("p1", heartRate(150, T0.plusSeconds(115)))).as("held, not pushed").isFalse();
+    assertThat(state.vital("p1", heartRate(150, T0.plusSeconds(115))))
+        .as("held, not pushed")
+        .isFalse();
     assertThat(latestHeartRate()).isEqualTo(70);
 
     clock.now = T0.plusSeconds(1);
-    assertThat(state.vital("p1", heartRate(40, T0.plusSeconds(1)))).as("the real reading is pushed").isTrue();
+    assertThat(state.vital("p1", heartRate(40, T0.plusSeconds(1))))
+        .as("the real reading is pushed")
+        .isTrue();
     assertThat(latestHeartRate()).isEqualTo(40);
   }
 
@@ -41,7 +43,9 @@ class LiveStateTest {
 
     clock.now = T0.plusSeconds(3);
     assertThat(latestHeartRate()).isEqualTo(72);
-    assertThat(state.vital("p1", heartRate(71, T0.plusSeconds(2)))).as("older than the applied one").isFalse();
+    assertThat(state.vital("p1", heartRate(71, T0.plusSeconds(2))))
+        .as("older than the applied one")
+        .isFalse();
     assertThat(latestHeartRate()).isEqualTo(72);
   }
 
@@ -55,7 +59,11 @@ class LiveStateTest {
 
   private double latestHeartRate() {
     PatientSnapshot snapshot = state.snapshot("p1", null, List.of());
-    return snapshot.vitals().stream().filter(v -> v.code().equals("8867-4")).findFirst().orElseThrow().value();
+    return snapshot.vitals().stream()
+        .filter(v -> v.code().equals("8867-4"))
+        .findFirst()
+        .orElseThrow()
+        .value();
   }
 
   private static VitalValue heartRate(double value, Instant time) {

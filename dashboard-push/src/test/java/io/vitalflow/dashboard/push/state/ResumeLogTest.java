@@ -2,24 +2,35 @@ package io.vitalflow.dashboard.push.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitalflow.dashboard.push.protocol.Frame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
-import io.vitalflow.dashboard.push.protocol.Frame;
-
-/** The resume log: what a reconnecting client can be replayed, and what it keeps (moved from SlowClientTest). */
+/**
+ * The resume log: what a reconnecting client can be replayed, and what it keeps (moved from
+ * SlowClientTest).
+ */
 class ResumeLogTest {
 
   private static Frame vital(long seq, String patient, String code) {
-    return Frame.of(seq, patient, "vital", "v|" + patient + "|" + code,
-        ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8), "i:" + seq);
+    return Frame.of(
+        seq,
+        patient,
+        "vital",
+        "v|" + patient + "|" + code,
+        ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8),
+        "i:" + seq);
   }
 
   private static Frame alert(long seq, String patient) {
-    return Frame.of(seq, patient, "alert", null, ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8),
+    return Frame.of(
+        seq,
+        patient,
+        "alert",
+        null,
+        ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8),
         "i:" + seq);
   }
 

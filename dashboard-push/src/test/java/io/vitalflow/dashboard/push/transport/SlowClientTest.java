@@ -2,30 +2,40 @@ package io.vitalflow.dashboard.push.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
-import reactor.test.StepVerifier;
-
 import io.vitalflow.dashboard.access.ClientIdentity;
 import io.vitalflow.dashboard.push.PushMetrics;
 import io.vitalflow.dashboard.push.protocol.CloseReason;
 import io.vitalflow.dashboard.push.protocol.Frame;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
 
-/** The per-connection queue: coalescing of values, alerts never dropped, overflow closes with a reason. */
+/**
+ * The per-connection queue: coalescing of values, alerts never dropped, overflow closes with a
+ * reason.
+ */
 class SlowClientTest {
 
   private static Frame vital(long seq, String patient, String code) {
-    return Frame.of(seq, patient, "vital", "v|" + patient + "|" + code,
-        ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8), "i:" + seq);
+    return Frame.of(
+        seq,
+        patient,
+        "vital",
+        "v|" + patient + "|" + code,
+        ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8),
+        "i:" + seq);
   }
 
   private static Frame alert(long seq, String patient) {
-    return Frame.of(seq, patient, "alert", null, ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8),
+    return Frame.of(
+        seq,
+        patient,
+        "alert",
+        null,
+        ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8),
         "i:" + seq);
   }
 
@@ -77,26 +87,33 @@ class SlowClientTest {
   @Test
   void aConnectionThatCannotKeepUpIsClosedWithAReason() {
     PushMetrics metrics = PushMetrics.forTests();
-    Connection connection = new Connection(Transport.WEBSOCKET, ClientIdentity.ANONYMOUS, 16, metrics);
+    Connection connection =
+        new Connection(Transport.WEBSOCKET, ClientIdentity.ANONYMOUS, 16, metrics);
     StepVerifier.create(connection.outbound(), 1)
-        .then(() -> {
-          for (int i = 1; i <= 100; i++) {
-            connection.offer(vital(i, "p1", "8867-4")); // the first is sent, the rest coalesce: no reason to close
-          }
-        })
+        .then(
+            () -> {
+              for (int i = 1; i <= 100; i++) {
+                connection.offer(
+                    vital(
+                        i, "p1",
+                        "8867-4")); // the first is sent, the rest coalesce: no reason to close
+              }
+            })
         .assertNext(frame -> assertThat(frame.seq()).isEqualTo(1L))
         .then(() -> assertThat(connection.pending()).isEqualTo(1))
-        .then(() -> {
-          for (int i = 101; i <= 116; i++) {
-            connection.offer(alert(i, "p1"));
-          }
-        })
+        .then(
+            () -> {
+              for (int i = 101; i <= 116; i++) {
+                connection.offer(alert(i, "p1"));
+              }
+            })
         .then(() -> assertThat(connection.isClosing()).isTrue())
         .thenRequest(10)
-        .assertNext(frame -> {
-          assertThat(frame.kind()).isEqualTo("error");
-          assertThat(frame.text()).contains("\"code\":\"slow-client\"");
-        })
+        .assertNext(
+            frame -> {
+              assertThat(frame.kind()).isEqualTo("error");
+              assertThat(frame.text()).contains("\"code\":\"slow-client\"");
+            })
         .expectComplete()
         .verify(Duration.ofSeconds(5));
     StepVerifier.create(connection.closed()).expectNext(CloseReason.SLOW_CLIENT).verifyComplete();
@@ -106,13 +123,15 @@ class SlowClientTest {
 
   @Test
   void aClientThatReadsNothingAfterTheOverflowIsCut() {
-    Connection connection = new Connection(Transport.SSE, ClientIdentity.ANONYMOUS, 16, PushMetrics.forTests());
+    Connection connection =
+        new Connection(Transport.SSE, ClientIdentity.ANONYMOUS, 16, PushMetrics.forTests());
     StepVerifier.create(connection.outbound(), 0)
-        .then(() -> {
-          for (int i = 1; i <= 17; i++) {
-            connection.offer(alert(i, "p1"));
-          }
-        })
+        .then(
+            () -> {
+              for (int i = 1; i <= 17; i++) {
+                connection.offer(alert(i, "p1"));
+              }
+            })
         .expectErrorMessage("connection closed: slow-client")
         .verify(Connection.CLOSE_GRACE.plusSeconds(3));
   }

@@ -18,7 +18,8 @@ final class BatchCollector {
   /** Counts one more item and returns its index. */
   int nextItem() {
     if (items == maxItems) {
-      throw new BodyTooLargeException("A request may carry at most " + maxItems + " readings; split the batch.");
+      throw new BodyTooLargeException(
+          "A request may carry at most " + maxItems + " readings; split the batch.");
     }
     return items++;
   }

@@ -10,7 +10,9 @@ public final class BodyTooLargeException extends ErrorResponseException {
   private static final long serialVersionUID = 1L;
 
   public BodyTooLargeException(String detail) {
-    super(HttpStatus.CONTENT_TOO_LARGE, ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, detail),
+    super(
+        HttpStatus.CONTENT_TOO_LARGE,
+        ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, detail),
         null);
   }
 

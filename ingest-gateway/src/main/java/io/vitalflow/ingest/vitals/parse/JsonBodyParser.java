@@ -7,9 +7,9 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * {@code application/json}: an array of reading objects, or one reading object. Streaming, no data binding.
- * A syntax error or a duplicated key ({@link UniqueKeys}) anywhere makes the whole body malformed (400); an
- * element that is not an object is rejected on its own.
+ * {@code application/json}: an array of reading objects, or one reading object. Streaming, no data
+ * binding. A syntax error or a duplicated key ({@link UniqueKeys}) anywhere makes the whole body
+ * malformed (400); an element that is not an object is rejected on its own.
  */
 public final class JsonBodyParser implements BodyParser {
 
@@ -26,7 +26,9 @@ public final class JsonBodyParser implements BodyParser {
     try (JsonParser parser = json.createParser(ObjectReadContext.empty(), body)) {
       JsonToken first = parser.nextToken();
       if (first == JsonToken.START_ARRAY) {
-        for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+        for (JsonToken token = parser.nextToken();
+            token != JsonToken.END_ARRAY;
+            token = parser.nextToken()) {
           if (token == null) {
             throw new MalformedBodyException("The JSON array is not closed.");
           }
@@ -35,17 +37,21 @@ public final class JsonBodyParser implements BodyParser {
             reader.readInto(parser, index, collector);
           } else {
             parser.skipChildren();
-            collector.reject(index, "", "must be a JSON object (a reading)", RejectReason.MALFORMED);
+            collector.reject(
+                index, "", "must be a JSON object (a reading)", RejectReason.MALFORMED);
           }
         }
       } else if (first == JsonToken.START_OBJECT) {
         reader.readInto(parser, collector.nextItem(), collector);
       } else {
-        throw new MalformedBodyException(first == null ? "The body is empty."
-            : "Expected a JSON array of readings or one reading object.");
+        throw new MalformedBodyException(
+            first == null
+                ? "The body is empty."
+                : "Expected a JSON array of readings or one reading object.");
       }
       if (parser.nextToken() != null) {
-        throw new MalformedBodyException("Unexpected content after the JSON value at " + where(parser) + ".");
+        throw new MalformedBodyException(
+            "Unexpected content after the JSON value at " + where(parser) + ".");
       }
     } catch (JacksonException e) {
       String duplicate = UniqueKeys.duplicateKey(e);
@@ -58,7 +64,9 @@ public final class JsonBodyParser implements BodyParser {
   }
 
   private static String where(JsonParser parser) {
-    return "line " + parser.currentTokenLocation().getLineNr() + ", column "
+    return "line "
+        + parser.currentTokenLocation().getLineNr()
+        + ", column "
         + parser.currentTokenLocation().getColumnNr();
   }
 }

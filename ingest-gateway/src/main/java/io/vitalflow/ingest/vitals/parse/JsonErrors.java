@@ -8,8 +8,7 @@ final class JsonErrors {
 
   private static final int MAX_LENGTH = 200;
 
-  private JsonErrors() {
-  }
+  private JsonErrors() {}
 
   static String describe(JacksonException e) {
     String message = e.getOriginalMessage();
@@ -25,7 +24,12 @@ final class JsonErrors {
     }
     TokenStreamLocation location = e.getLocation();
     if (location != null && location.getLineNr() > 0) {
-      return message + " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+      return message
+          + " (line "
+          + location.getLineNr()
+          + ", column "
+          + location.getColumnNr()
+          + ")";
     }
     return message;
   }

@@ -5,8 +5,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * The request body as a whole cannot be read as readings (not JSON, not FHIR, no readings at all): 400 with
- * problem details. The only exception the parsers throw for bad input.
+ * The request body as a whole cannot be read as readings (not JSON, not FHIR, no readings at all):
+ * 400 with problem details. The only exception the parsers throw for bad input.
  */
 public final class MalformedBodyException extends ErrorResponseException {
 
@@ -17,7 +17,10 @@ public final class MalformedBodyException extends ErrorResponseException {
   }
 
   public MalformedBodyException(String detail, Throwable cause) {
-    super(HttpStatus.BAD_REQUEST, ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail), cause);
+    super(
+        HttpStatus.BAD_REQUEST,
+        ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail),
+        cause);
   }
 
   /** Bad input is an expected outcome, not a bug: no stack trace to fill. */

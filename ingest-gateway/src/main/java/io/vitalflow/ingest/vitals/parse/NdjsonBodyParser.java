@@ -7,10 +7,11 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * {@code application/x-ndjson}: one reading object per line ({@code \n} or {@code \r\n}); blank lines are
- * ignored and not counted. A line that is not a JSON object is rejected on its own, so one corrupt line
- * does not cost the others. A duplicated key in any line refuses the whole body (400, {@link UniqueKeys}):
- * a line that a proxy and the gateway read differently is an attack on the batch, not one bad reading.
+ * {@code application/x-ndjson}: one reading object per line ({@code \n} or {@code \r\n}); blank
+ * lines are ignored and not counted. A line that is not a JSON object is rejected on its own, so
+ * one corrupt line does not cost the others. A duplicated key in any line refuses the whole body
+ * (400, {@link UniqueKeys}): a line that a proxy and the gateway read differently is an attack on
+ * the batch, not one bad reading.
  */
 public final class NdjsonBodyParser implements BodyParser {
 
@@ -38,17 +39,24 @@ public final class NdjsonBodyParser implements BodyParser {
     return collector.result();
   }
 
-  private void readLine(byte[] body, int offset, int length, int index, ReadingObjectReader reader,
+  private void readLine(
+      byte[] body,
+      int offset,
+      int length,
+      int index,
+      ReadingObjectReader reader,
       BatchCollector collector) {
     try (JsonParser parser = json.createParser(ObjectReadContext.empty(), body, offset, length)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         parser.skipChildren();
-        collector.reject(index, "", "each line must be one JSON object (a reading)", RejectReason.MALFORMED);
+        collector.reject(
+            index, "", "each line must be one JSON object (a reading)", RejectReason.MALFORMED);
         return;
       }
       RawReading reading = reader.read(parser, index);
       if (parser.nextToken() != null) {
-        collector.reject(index, "", "each line must hold exactly one JSON object", RejectReason.MALFORMED);
+        collector.reject(
+            index, "", "each line must hold exactly one JSON object", RejectReason.MALFORMED);
       } else if (reading != null) {
         collector.accept(reading);
       } else {
@@ -59,7 +67,8 @@ public final class NdjsonBodyParser implements BodyParser {
       if (duplicate != null) {
         throw UniqueKeys.refused(duplicate, "in the item at index " + index, e);
       }
-      collector.reject(index, "", "malformed JSON: " + JsonErrors.describe(e), RejectReason.MALFORMED);
+      collector.reject(
+          index, "", "malformed JSON: " + JsonErrors.describe(e), RejectReason.MALFORMED);
     }
   }
 

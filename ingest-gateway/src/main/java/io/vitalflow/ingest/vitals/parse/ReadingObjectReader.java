@@ -4,16 +4,20 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 
 /**
- * Reads one reading object ({@code {"patientId":..., "value":...}}) off a streaming parser positioned on its
- * {@code START_OBJECT}, without a tree or data binding. Unknown fields are skipped (clients may send more);
- * a field of the wrong JSON type rejects the reading. Not thread-safe: one per parse.
+ * Reads one reading object ({@code {"patientId":..., "value":...}}) off a streaming parser
+ * positioned on its {@code START_OBJECT}, without a tree or data binding. Unknown fields are
+ * skipped (clients may send more); a field of the wrong JSON type rejects the reading. Not
+ * thread-safe: one per parse.
  */
 final class ReadingObjectReader {
 
   private String wrongField;
   private String wrongReason;
 
-  /** Reads the object at the parser's current {@code START_OBJECT} into the collector as item {@code index}. */
+  /**
+   * Reads the object at the parser's current {@code START_OBJECT} into the collector as item {@code
+   * index}.
+   */
   void readInto(JsonParser parser, int index, BatchCollector collector) {
     RawReading reading = read(parser, index);
     if (reading != null) {
@@ -29,8 +33,8 @@ final class ReadingObjectReader {
   }
 
   /**
-   * Reads the object at the parser's current {@code START_OBJECT}, leaving the parser on its
-   * {@code END_OBJECT}.
+   * Reads the object at the parser's current {@code START_OBJECT}, leaving the parser on its {@code
+   * END_OBJECT}.
    *
    * @return the reading, or null when a field has the wrong JSON type (see {@link #rejectInto})
    */
@@ -59,7 +63,8 @@ final class ReadingObjectReader {
     if (wrongField != null) {
       return null;
     }
-    return new RawReading(index, FieldNames.JSON, id, patientId, deviceId, code, value, unit, effectiveTime);
+    return new RawReading(
+        index, FieldNames.JSON, id, patientId, deviceId, code, value, unit, effectiveTime);
   }
 
   private String string(JsonParser parser, JsonToken token, String field) {

@@ -2,11 +2,16 @@ package io.vitalflow.ingest.vitals.parse;
 
 import java.util.Locale;
 
-/** Why a reading was rejected: a short, stable code (also the {@code reason} tag of the rejection metric). */
+/**
+ * Why a reading was rejected: a short, stable code (also the {@code reason} tag of the rejection
+ * metric).
+ */
 public enum RejectReason {
   /** The item is not a reading at all: not a JSON object, not valid JSON on its NDJSON line. */
   MALFORMED,
-  /** A FHIR resource other than an Observation, or an Observation that is not a usable vital sign. */
+  /**
+   * A FHIR resource other than an Observation, or an Observation that is not a usable vital sign.
+   */
   UNSUPPORTED_RESOURCE,
   MISSING_FIELD,
   WRONG_TYPE,

@@ -6,10 +6,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * One input item that was not accepted.
  *
- * @param index position of the item in the request: array element, NDJSON line (blank lines not counted),
- *     or Bundle entry, from 0
- * @param field the offending field in the request's own vocabulary ({@code unit}, {@code valueQuantity.code},
- *     ...), empty when the item as a whole is wrong
+ * @param index position of the item in the request: array element, NDJSON line (blank lines not
+ *     counted), or Bundle entry, from 0
+ * @param field the offending field in the request's own vocabulary ({@code unit}, {@code
+ *     valueQuantity.code}, ...), empty when the item as a whole is wrong
  * @param reason what is wrong, for a human
  * @param kind the same as a stable code
  */

@@ -8,17 +8,17 @@ import tools.jackson.core.json.JsonFactory;
 
 /**
  * Duplicate JSON keys are refused. With last-wins (Jackson's default) a proxy that keeps the first
- * {@code "patientId"} and the gateway that keeps the last would read different patients from one body, so a
- * body with a key twice in any object is a 400 as a whole, naming the key. Jackson's own duplicate detection
- * does the work while it parses (one set of names per object), so the cost is small.
+ * {@code "patientId"} and the gateway that keeps the last would read different patients from one
+ * body, so a body with a key twice in any object is a 400 as a whole, naming the key. Jackson's own
+ * duplicate detection does the work while it parses (one set of names per object), so the cost is
+ * small.
  */
 final class UniqueKeys {
 
   private static final String JACKSON_PREFIX = "Duplicate Object property \"";
   private static final int MAX_KEY_LENGTH = 64;
 
-  private UniqueKeys() {
-  }
+  private UniqueKeys() {}
 
   /** The factory with duplicate detection switched on. */
   static JsonFactory strict(JsonFactory factory) {
@@ -38,8 +38,14 @@ final class UniqueKeys {
   /** The 400 for a duplicated key, found at {@code where} (e.g. "line 3, column 40"). */
   static MalformedBodyException refused(String key, String where, JacksonException cause) {
     String shown = key.length() > MAX_KEY_LENGTH ? key.substring(0, MAX_KEY_LENGTH) + "..." : key;
-    MalformedBodyException refused = new MalformedBodyException("Duplicate key \"" + shown + "\" " + where
-        + ": a key may appear only once per JSON object.", cause);
+    MalformedBodyException refused =
+        new MalformedBodyException(
+            "Duplicate key \""
+                + shown
+                + "\" "
+                + where
+                + ": a key may appear only once per JSON object.",
+            cause);
     refused.getBody().setProperty("duplicateKey", shown);
     return refused;
   }
@@ -61,7 +67,8 @@ final class UniqueKeys {
 
   static String at(JacksonException e) {
     var location = e.getLocation();
-    return location == null || location.getLineNr() <= 0 ? "in the body"
+    return location == null || location.getLineNr() <= 0
+        ? "in the body"
         : "at line " + location.getLineNr() + ", column " + location.getColumnNr();
   }
 }

@@ -6,7 +6,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code /actuator/health}: down while Kafka does not acknowledge readings (the gateway answers 503
- * then), so a load balancer can send devices to another gateway. Up again with the next acknowledged batch.
+ * then), so a load balancer can send devices to another gateway. Up again with the next
+ * acknowledged batch.
  */
 @Component
 class KafkaHealthIndicator implements HealthIndicator {
@@ -20,6 +21,7 @@ class KafkaHealthIndicator implements HealthIndicator {
   @Override
   public Health health() {
     return (publisher.acknowledging() ? Health.up() : Health.down())
-        .withDetail("kafka", publisher.acknowledging() ? "acknowledging" : "not acknowledging").build();
+        .withDetail("kafka", publisher.acknowledging() ? "acknowledging" : "not acknowledging")
+        .build();
   }
 }

@@ -1,10 +1,9 @@
 package io.vitalflow.ingest.vitals.publish;
 
+import io.vitalflow.ingest.IngestProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import io.vitalflow.ingest.IngestProperties;
 
 /** The Kafka side of the vitals path. */
 @Configuration(proxyBeanMethods = false)

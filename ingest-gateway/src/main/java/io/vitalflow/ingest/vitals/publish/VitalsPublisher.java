@@ -1,5 +1,8 @@
 package io.vitalflow.ingest.vitals.publish;
 
+import io.vitalflow.ingest.IngestProperties;
+import io.vitalflow.schemas.Topics;
+import io.vitalflow.schemas.VitalSign;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -7,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -17,41 +19,44 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-
-import io.vitalflow.ingest.IngestProperties;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import io.vitalflow.schemas.Topics;
-import io.vitalflow.schemas.VitalSign;
 
 /**
- * Puts validated readings on {@code vitals.raw.v1}, keyed by patient id (one patient's readings stay in
- * order on one partition), with an idempotent {@code acks=all} producer. A batch's future completes when the
- * broker has acknowledged every reading of it, or fails on the first reading it could not store.
+ * Puts validated readings on {@code vitals.raw.v1}, keyed by patient id (one patient's readings
+ * stay in order on one partition), with an idempotent {@code acks=all} producer. A batch's future
+ * completes when the broker has acknowledged every reading of it, or fails on the first reading it
+ * could not store.
  *
- * <p>{@code KafkaProducer.send} blocks while the broker is unknown (up to {@code max.block.ms}) or the buffer
- * is full, so sending happens on a small dedicated scheduler, never on a Netty event loop. Acknowledgements
- * arrive on the producer's I/O thread; the returned {@link Mono} completes on the parallel scheduler, so
- * that writing the HTTP answer never slows that thread down.
+ * <p>{@code KafkaProducer.send} blocks while the broker is unknown (up to {@code max.block.ms}) or
+ * the buffer is full, so sending happens on a small dedicated scheduler, never on a Netty event
+ * loop. Acknowledgements arrive on the producer's I/O thread; the returned {@link Mono} completes
+ * on the parallel scheduler, so that writing the HTTP answer never slows that thread down.
  *
- * <p>Why a {@code KafkaProducer} and not spring-kafka's {@code KafkaTemplate}: the template completes one
- * {@code CompletableFuture<SendResult>} per record through its own callback wrapper, while a request here needs one
- * future for all its readings ({@link BatchAck}) that fails on the first unacknowledged one and stops sending the
- * rest, at the ingest benchmark's 50,000+ readings/s (docs/benchmarks.md). The producer's settings come from
- * {@code spring.kafka.*} as the template's factory would build them ({@link #producerConfig}).
+ * <p>Why a {@code KafkaProducer} and not spring-kafka's {@code KafkaTemplate}: the template
+ * completes one {@code CompletableFuture<SendResult>} per record through its own callback wrapper,
+ * while a request here needs one future for all its readings ({@link BatchAck}) that fails on the
+ * first unacknowledged one and stops sending the rest, at the ingest benchmark's 50,000+ readings/s
+ * (docs/benchmarks.md). The producer's settings come from {@code spring.kafka.*} as the template's
+ * factory would build them ({@link #producerConfig}).
  */
 public final class VitalsPublisher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(VitalsPublisher.class);
   private static final long LINGER_MS = 5;
+
   /** Longest a send may block for metadata or buffer space: a dead broker is noticed this fast. */
   private static final long MAX_BLOCK_MS = 2_000;
 
   private final Producer<String, VitalSign> producer;
   private final String topic;
   private final Scheduler sender;
-  /** Whether the last batch was acknowledged: logs say when the broker goes away and comes back, not every time. */
+
+  /**
+   * Whether the last batch was acknowledged: logs say when the broker goes away and comes back, not
+   * every time.
+   */
   private final AtomicBoolean acknowledging = new AtomicBoolean(true);
 
   VitalsPublisher(Producer<String, VitalSign> producer, String topic) {
@@ -61,15 +66,18 @@ public final class VitalsPublisher implements AutoCloseable {
   }
 
   static VitalsPublisher create(IngestProperties properties, KafkaProperties kafka) {
-    KafkaProducer<String, VitalSign> producer = new KafkaProducer<>(producerConfig(properties, kafka),
-        Topics.VITALS_RAW.keySerde().serializer(), Topics.VITALS_RAW.valueSerde().serializer());
+    KafkaProducer<String, VitalSign> producer =
+        new KafkaProducer<>(
+            producerConfig(properties, kafka),
+            Topics.VITALS_RAW.keySerde().serializer(),
+            Topics.VITALS_RAW.valueSerde().serializer());
     return new VitalsPublisher(producer, properties.topicPrefix() + Topics.VITALS_RAW.name());
   }
 
   /**
-   * Our tuning, the operator's {@code spring.kafka.*} producer settings (address, TLS, SASL, properties) over it,
-   * and {@code acks=all} with idempotence over both: a 200 means every reading is stored once on every in-sync
-   * replica.
+   * Our tuning, the operator's {@code spring.kafka.*} producer settings (address, TLS, SASL,
+   * properties) over it, and {@code acks=all} with idempotence over both: a 200 means every reading
+   * is stored once on every in-sync replica.
    */
   static Map<String, Object> producerConfig(IngestProperties properties, KafkaProperties kafka) {
     long deliveryTimeout = properties.deliveryTimeout().toMillis();
@@ -81,16 +89,21 @@ public final class VitalsPublisher implements AutoCloseable {
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(MAX_BLOCK_MS, deliveryTimeout));
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) deliveryTimeout);
     config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
-    kafka.buildProducerProperties().forEach((key, value) -> {
-      if (value != null) {
-        config.put(key, value);
-      }
-    });
+    kafka
+        .buildProducerProperties()
+        .forEach(
+            (key, value) -> {
+              if (value != null) {
+                config.put(key, value);
+              }
+            });
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    // delivery.timeout.ms must be >= linger.ms + request.timeout.ms, whatever linger the operator chose
+    // delivery.timeout.ms must be >= linger.ms + request.timeout.ms, whatever linger the operator
+    // chose
     long linger = Long.parseLong(String.valueOf(config.get(ProducerConfig.LINGER_MS_CONFIG)));
-    config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, deliveryTimeout - linger));
+    config.putIfAbsent(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1, deliveryTimeout - linger));
     return config;
   }
 
@@ -101,25 +114,33 @@ public final class VitalsPublisher implements AutoCloseable {
 
   /** Sends the readings; the Mono completes when the broker has acknowledged all of them. */
   public Mono<Void> publish(List<VitalSign> readings) {
-    return Mono.fromFuture(() -> send(readings), true).subscribeOn(sender)
+    return Mono.fromFuture(() -> send(readings), true)
+        .subscribeOn(sender)
         // acknowledgements complete on the producer's single I/O thread: leave it at once
         .publishOn(Schedulers.parallel())
-        .doOnSuccess(done -> {
-          if (acknowledging.compareAndSet(false, true)) {
-            log.info("Kafka acknowledges readings on {} again", topic);
-          }
-        })
-        .doOnError(e -> {
-          if (acknowledging.compareAndSet(true, false)) {
-            log.warn("Kafka does not acknowledge readings on {}; answering 503 until it does: {}", topic,
-                e.toString());
-          } else {
-            log.debug("Kafka still does not acknowledge readings: {}", e.toString());
-          }
-        });
+        .doOnSuccess(
+            done -> {
+              if (acknowledging.compareAndSet(false, true)) {
+                log.info("Kafka acknowledges readings on {} again", topic);
+              }
+            })
+        .doOnError(
+            e -> {
+              if (acknowledging.compareAndSet(true, false)) {
+                log.warn(
+                    "Kafka does not acknowledge readings on {}; answering 503 until it does: {}",
+                    topic,
+                    e.toString());
+              } else {
+                log.debug("Kafka still does not acknowledge readings: {}", e.toString());
+              }
+            });
   }
 
-  /** Sends on the calling thread (which may block up to {@code max.block.ms}); future of the acknowledgement. */
+  /**
+   * Sends on the calling thread (which may block up to {@code max.block.ms}); future of the
+   * acknowledgement.
+   */
   CompletableFuture<Void> send(List<VitalSign> readings) {
     BatchAck ack = new BatchAck(readings.size());
     for (VitalSign reading : readings) {

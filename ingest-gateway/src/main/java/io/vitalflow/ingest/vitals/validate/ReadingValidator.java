@@ -1,5 +1,12 @@
 package io.vitalflow.ingest.vitals.validate;
 
+import io.vitalflow.ingest.vitals.parse.FieldNames;
+import io.vitalflow.ingest.vitals.parse.ParsedBatch;
+import io.vitalflow.ingest.vitals.parse.RawReading;
+import io.vitalflow.ingest.vitals.parse.RejectReason;
+import io.vitalflow.ingest.vitals.parse.Rejection;
+import io.vitalflow.schemas.VitalSign;
+import io.vitalflow.schemas.VitalSignType;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -11,19 +18,11 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.vitalflow.schemas.VitalSign;
-import io.vitalflow.schemas.VitalSignType;
-import io.vitalflow.ingest.vitals.parse.FieldNames;
-import io.vitalflow.ingest.vitals.parse.ParsedBatch;
-import io.vitalflow.ingest.vitals.parse.RawReading;
-import io.vitalflow.ingest.vitals.parse.RejectReason;
-import io.vitalflow.ingest.vitals.parse.Rejection;
-
 /**
- * Checks every reading and normalises it to a {@link VitalSign} in the canonical UCUM unit of its code:
- * required fields, ids (1-128 of {@code A-Z a-z 0-9 . _ : -}), known LOINC code, unit compatible with the code,
- * plausible value, effective time within [now - max age, now + clock skew]. The first failing check rejects
- * the reading.
+ * Checks every reading and normalises it to a {@link VitalSign} in the canonical UCUM unit of its
+ * code: required fields, ids (1-128 of {@code A-Z a-z 0-9 . _ : -}), known LOINC code, unit
+ * compatible with the code, plausible value, effective time within [now - max age, now + clock
+ * skew]. The first failing check rejects the reading.
  */
 public final class ReadingValidator {
 
@@ -39,7 +38,10 @@ public final class ReadingValidator {
     this.maxAge = maxAge;
   }
 
-  /** Validates a parsed batch: the accepted readings, and all rejections (parser's and ours) by index. */
+  /**
+   * Validates a parsed batch: the accepted readings, and all rejections (parser's and ours) by
+   * index.
+   */
   public ValidatedBatch validate(ParsedBatch batch) {
     Instant now = clock.instant();
     List<VitalSign> accepted = new ArrayList<>(batch.readings().size());
@@ -61,12 +63,20 @@ public final class ReadingValidator {
     FieldNames names = reading.names();
     int index = reading.index();
     if (reading.code() == null) {
-      return reject(rejected, index, names.code(), "is required (a LOINC code)", RejectReason.MISSING_FIELD);
+      return reject(
+          rejected, index, names.code(), "is required (a LOINC code)", RejectReason.MISSING_FIELD);
     }
     VitalSignType type = VitalSignType.ofCode(reading.code());
     if (type == null) {
-      return reject(rejected, index, names.code(), abbreviate(reading.code()) + " is not a vital sign this gateway"
-          + " knows; accepted: " + knownCodes(), RejectReason.UNKNOWN_CODE);
+      return reject(
+          rejected,
+          index,
+          names.code(),
+          abbreviate(reading.code())
+              + " is not a vital sign this gateway"
+              + " knows; accepted: "
+              + knownCodes(),
+          RejectReason.UNKNOWN_CODE);
     }
     String idProblem = idProblem(reading.patientId(), true);
     if (idProblem != null) {
@@ -82,44 +92,95 @@ public final class ReadingValidator {
     }
     double value = reading.value();
     if (Double.isNaN(value)) {
-      return reject(rejected, index, names.value(), "is required (a number)", RejectReason.MISSING_FIELD);
+      return reject(
+          rejected, index, names.value(), "is required (a number)", RejectReason.MISSING_FIELD);
     }
     if (reading.unit() == null) {
-      return reject(rejected, index, names.unit(), "is required (UCUM, e.g. " + type.unit() + ")",
+      return reject(
+          rejected,
+          index,
+          names.unit(),
+          "is required (UCUM, e.g. " + type.unit() + ")",
           RejectReason.MISSING_FIELD);
     }
     if (!type.accepts(reading.unit())) {
-      return reject(rejected, index, names.unit(), abbreviate(reading.unit()) + " does not fit "
-          + describe(type) + "; accepted: " + type.acceptedUnits(), RejectReason.INCOMPATIBLE_UNIT);
+      return reject(
+          rejected,
+          index,
+          names.unit(),
+          abbreviate(reading.unit())
+              + " does not fit "
+              + describe(type)
+              + "; accepted: "
+              + type.acceptedUnits(),
+          RejectReason.INCOMPATIBLE_UNIT);
     }
     double canonical = type.toCanonical(value, reading.unit());
     if (!type.isPlausible(canonical)) {
-      return reject(rejected, index, names.value(), format(canonical) + " " + type.unit()
-          + " is outside the plausible range " + format(type.min()) + "-" + format(type.max()) + " "
-          + type.unit() + " of " + describe(type), RejectReason.IMPLAUSIBLE_VALUE);
+      return reject(
+          rejected,
+          index,
+          names.value(),
+          format(canonical)
+              + " "
+              + type.unit()
+              + " is outside the plausible range "
+              + format(type.min())
+              + "-"
+              + format(type.max())
+              + " "
+              + type.unit()
+              + " of "
+              + describe(type),
+          RejectReason.IMPLAUSIBLE_VALUE);
     }
     if (reading.effectiveTime() == null) {
-      return reject(rejected, index, names.effectiveTime(), "is required (ISO-8601 date-time with offset)",
+      return reject(
+          rejected,
+          index,
+          names.effectiveTime(),
+          "is required (ISO-8601 date-time with offset)",
           RejectReason.MISSING_FIELD);
     }
     Instant effective;
     try {
       effective = Instant.parse(reading.effectiveTime());
     } catch (DateTimeException e) {
-      return reject(rejected, index, names.effectiveTime(), "must be an ISO-8601 date-time with offset, e.g."
-          + " 2025-01-31T12:00:00Z", RejectReason.INVALID_TIME);
+      return reject(
+          rejected,
+          index,
+          names.effectiveTime(),
+          "must be an ISO-8601 date-time with offset, e.g." + " 2025-01-31T12:00:00Z",
+          RejectReason.INVALID_TIME);
     }
     if (effective.isAfter(now.plus(clockSkew))) {
-      return reject(rejected, index, names.effectiveTime(), "lies in the future (more than " + clockSkew
-          .toSeconds() + " s after the gateway's clock)", RejectReason.IN_FUTURE);
+      return reject(
+          rejected,
+          index,
+          names.effectiveTime(),
+          "lies in the future (more than "
+              + clockSkew.toSeconds()
+              + " s after the gateway's clock)",
+          RejectReason.IN_FUTURE);
     }
     if (effective.isBefore(now.minus(maxAge))) {
-      return reject(rejected, index, names.effectiveTime(), "is older than " + maxAge.toDays()
-          + " days; readings that old are no longer stored", RejectReason.TOO_OLD);
+      return reject(
+          rejected,
+          index,
+          names.effectiveTime(),
+          "is older than " + maxAge.toDays() + " days; readings that old are no longer stored",
+          RejectReason.TOO_OLD);
     }
     String readingId = reading.id() != null ? reading.id() : randomId();
-    return new VitalSign(readingId, reading.patientId(), reading.deviceId(), type.code(), canonical, type.unit(),
-        effective, now);
+    return new VitalSign(
+        readingId,
+        reading.patientId(),
+        reading.deviceId(),
+        type.code(),
+        canonical,
+        type.unit(),
+        effective,
+        now);
   }
 
   /** Null when {@code id} is acceptable, else what is wrong with it. */
@@ -132,8 +193,14 @@ public final class ReadingValidator {
     }
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);
-      boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
-          || c == ':' || c == '-';
+      boolean ok =
+          c >= 'a' && c <= 'z'
+              || c >= 'A' && c <= 'Z'
+              || c >= '0' && c <= '9'
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
       if (!ok) {
         return "may hold only letters, digits and . _ : -";
       }
@@ -145,13 +212,15 @@ public final class ReadingValidator {
     return id == null ? RejectReason.MISSING_FIELD : RejectReason.INVALID_ID;
   }
 
-  private static VitalSign reject(List<Rejection> rejected, int index, String field, String reason,
-      RejectReason kind) {
+  private static VitalSign reject(
+      List<Rejection> rejected, int index, String field, String reason, RejectReason kind) {
     rejected.add(new Rejection(index, field, field + " " + reason, kind));
     return null;
   }
 
-  /** A random (version 4) UUID from a fast, non-cryptographic source: ids only need to be unique. */
+  /**
+   * A random (version 4) UUID from a fast, non-cryptographic source: ids only need to be unique.
+   */
   private static String randomId() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     long high = random.nextLong() & ~0xF000L | 0x4000L;
@@ -172,7 +241,8 @@ public final class ReadingValidator {
   }
 
   private static String format(double number) {
-    return number == Math.rint(number) && Math.abs(number) < 1e15 ? Long.toString((long) number)
+    return number == Math.rint(number) && Math.abs(number) < 1e15
+        ? Long.toString((long) number)
         : Double.toString(number);
   }
 

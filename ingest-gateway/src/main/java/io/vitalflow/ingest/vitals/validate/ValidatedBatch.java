@@ -1,9 +1,8 @@
 package io.vitalflow.ingest.vitals.validate;
 
-import java.util.List;
-
-import io.vitalflow.schemas.VitalSign;
 import io.vitalflow.ingest.vitals.parse.Rejection;
+import io.vitalflow.schemas.VitalSign;
+import java.util.List;
 
 /**
  * The outcome of validation: what goes to Kafka and what goes back to the client as rejected.
@@ -11,5 +10,4 @@ import io.vitalflow.ingest.vitals.parse.Rejection;
  * @param items how many items the request held
  * @param rejected ordered by {@link Rejection#index()}
  */
-public record ValidatedBatch(int items, List<VitalSign> accepted, List<Rejection> rejected) {
-}
+public record ValidatedBatch(int items, List<VitalSign> accepted, List<Rejection> rejected) {}

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.Test;
-
 import tools.jackson.core.json.JsonFactory;
 
 class NdjsonBodyParserTest {
@@ -16,16 +14,20 @@ class NdjsonBodyParserTest {
 
   @Test
   void oneReadingPerLineBlankLinesIgnored() {
-    ParsedBatch batch = parse("{\"patientId\":\"a\"}\r\n\n   \n{\"patientId\":\"b\"}\n{\"patientId\":\"c\"}");
+    ParsedBatch batch =
+        parse("{\"patientId\":\"a\"}\r\n\n   \n{\"patientId\":\"b\"}\n{\"patientId\":\"c\"}");
 
     assertThat(batch.items()).isEqualTo(3);
-    assertThat(batch.readings()).extracting(RawReading::index, RawReading::patientId)
+    assertThat(batch.readings())
+        .extracting(RawReading::index, RawReading::patientId)
         .containsExactly(tuple(0, "a"), tuple(1, "b"), tuple(2, "c"));
   }
 
   @Test
   void aBadLineIsRejectedAndTheOthersKept() {
-    ParsedBatch batch = parse("""
+    ParsedBatch batch =
+        parse(
+            """
         {"patientId":"a"}
         {"patientId":
         [{"patientId":"x"}]
@@ -35,11 +37,16 @@ class NdjsonBodyParserTest {
         """);
 
     assertThat(batch.items()).isEqualTo(6);
-    assertThat(batch.readings()).extracting(RawReading::index, RawReading::patientId)
+    assertThat(batch.readings())
+        .extracting(RawReading::index, RawReading::patientId)
         .containsExactly(tuple(0, "a"), tuple(5, "d"));
-    assertThat(batch.rejections()).extracting(Rejection::index, Rejection::kind).containsExactly(
-        tuple(1, RejectReason.MALFORMED), tuple(2, RejectReason.MALFORMED), tuple(3, RejectReason.MALFORMED),
-        tuple(4, RejectReason.WRONG_TYPE));
+    assertThat(batch.rejections())
+        .extracting(Rejection::index, Rejection::kind)
+        .containsExactly(
+            tuple(1, RejectReason.MALFORMED),
+            tuple(2, RejectReason.MALFORMED),
+            tuple(3, RejectReason.MALFORMED),
+            tuple(4, RejectReason.WRONG_TYPE));
   }
 
   @Test
@@ -56,11 +63,15 @@ class NdjsonBodyParserTest {
 
   @Test
   void aDuplicatedKeyInAnyLineRefusesTheWholeBody() {
-    assertThatThrownBy(() -> parse("{\"patientId\":\"a\"}\n{\"patientId\":\"b\",\"patientId\":\"c\"}\n"))
+    assertThatThrownBy(
+            () -> parse("{\"patientId\":\"a\"}\n{\"patientId\":\"b\",\"patientId\":\"c\"}\n"))
         .isInstanceOf(MalformedBodyException.class)
-        .satisfies(e -> assertThat(((MalformedBodyException) e).getBody().getDetail())
-            .isEqualTo("Duplicate key \"patientId\" in the item at index 1: a key may appear only once per JSON"
-                + " object."));
+        .satisfies(
+            e ->
+                assertThat(((MalformedBodyException) e).getBody().getDetail())
+                    .isEqualTo(
+                        "Duplicate key \"patientId\" in the item at index 1: a key may appear only once per JSON"
+                            + " object."));
   }
 
   private ParsedBatch parse(String body) {

@@ -2,29 +2,28 @@ package io.vitalflow.ingest.vitals.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitalflow.ingest.vitals.parse.FieldNames;
+import io.vitalflow.ingest.vitals.parse.ParsedBatch;
+import io.vitalflow.ingest.vitals.parse.RawReading;
+import io.vitalflow.ingest.vitals.parse.RejectReason;
+import io.vitalflow.ingest.vitals.parse.Rejection;
+import io.vitalflow.schemas.VitalSign;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import io.vitalflow.schemas.VitalSign;
-import io.vitalflow.ingest.vitals.parse.FieldNames;
-import io.vitalflow.ingest.vitals.parse.ParsedBatch;
-import io.vitalflow.ingest.vitals.parse.RawReading;
-import io.vitalflow.ingest.vitals.parse.RejectReason;
-import io.vitalflow.ingest.vitals.parse.Rejection;
-
 class ReadingValidatorTest {
 
   private static final Instant NOW = Instant.parse("2025-03-10T12:00:00Z");
-  private final ReadingValidator validator = new ReadingValidator(Clock.fixed(NOW, ZoneOffset.UTC),
-      Duration.ofMinutes(2), Duration.ofDays(7));
+  private final ReadingValidator validator =
+      new ReadingValidator(
+          Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(2), Duration.ofDays(7));
 
   @Test
   void aValidReadingIsNormalised() {
@@ -42,28 +41,45 @@ class ReadingValidatorTest {
 
   @Test
   void aMissingIdBecomesARandomUuid() {
-    RawReading reading = new RawReading(0, FieldNames.JSON, null, "p", "d", "8867-4", 60, "/min",
-        "2025-03-10T11:59:00Z");
+    RawReading reading =
+        new RawReading(
+            0, FieldNames.JSON, null, "p", "d", "8867-4", 60, "/min", "2025-03-10T11:59:00Z");
     String first = accepted(reading).getReadingId();
-    assertThat(first).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    assertThat(first)
+        .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     assertThat(accepted(reading).getReadingId()).isNotEqualTo(first);
   }
 
   @ParameterizedTest(name = "{0} {1} {2}")
   @CsvSource({
-      "8867-4, 20, /min", "8867-4, 300, /min", "9279-1, 1, /min", "9279-1, 80, {breaths}/min",
-      "59408-5, 50, %", "2708-6, 100, %", "8480-6, 40, mm[Hg]", "8480-6, 300, mm[Hg]", "8462-4, 20, mm[Hg]",
-      "8462-4, 200, mm[Hg]", "8310-5, 25, Cel", "8310-5, 45, Cel", "8310-5, 113, [degF]"})
+    "8867-4, 20, /min",
+    "8867-4, 300, /min",
+    "9279-1, 1, /min",
+    "9279-1, 80, {breaths}/min",
+    "59408-5, 50, %",
+    "2708-6, 100, %",
+    "8480-6, 40, mm[Hg]",
+    "8480-6, 300, mm[Hg]",
+    "8462-4, 20, mm[Hg]",
+    "8462-4, 200, mm[Hg]",
+    "8310-5, 25, Cel",
+    "8310-5, 45, Cel",
+    "8310-5, 113, [degF]"
+  })
   void theEdgesOfThePlausibleRangesAreAccepted(String code, double value, String unit) {
     assertThat(accepted(raw(code, value, unit, "2025-03-10T11:00:00Z")).getValue()).isNotNaN();
   }
 
   @ParameterizedTest(name = "{0} {1} {2}")
   @CsvSource({
-      "8867-4, 19.9, /min", "8867-4, 301, /min", "8867-4, 0, /min", "9279-1, 0, /min", "9279-1, 81, /min",
-      "59408-5, 49, %", "59408-5, 100.1, %", "8480-6, 39, mm[Hg]", "8480-6, 301, mm[Hg]", "8462-4, 19, mm[Hg]",
-      "8462-4, 201, mm[Hg]", "8310-5, 24.9, Cel", "8310-5, 45.1, Cel", "8310-5, 120, [degF]", "8310-5, 37, K",
-      "8480-6, 50, kPa", "8867-4, -70, /min", "8867-4, Infinity, /min"})
+    "8867-4, 19.9, /min", "8867-4, 301, /min", "8867-4, 0, /min", "9279-1, 0, /min",
+        "9279-1, 81, /min",
+    "59408-5, 49, %", "59408-5, 100.1, %", "8480-6, 39, mm[Hg]", "8480-6, 301, mm[Hg]",
+        "8462-4, 19, mm[Hg]",
+    "8462-4, 201, mm[Hg]", "8310-5, 24.9, Cel", "8310-5, 45.1, Cel", "8310-5, 120, [degF]",
+        "8310-5, 37, K",
+    "8480-6, 50, kPa", "8867-4, -70, /min", "8867-4, Infinity, /min"
+  })
   void implausibleValuesAreRejected(String code, double value, String unit) {
     Rejection rejection = rejected(raw(code, value, unit, "2025-03-10T11:00:00Z"));
     assertThat(rejection.kind()).isEqualTo(RejectReason.IMPLAUSIBLE_VALUE);
@@ -86,17 +102,30 @@ class ReadingValidatorTest {
 
   @Test
   void requiredFieldsMustBePresent() {
-    assertThat(rejected(new RawReading(0, FieldNames.JSON, null, "p", "d", null, 1, "/min", "x")).field())
+    assertThat(
+            rejected(new RawReading(0, FieldNames.JSON, null, "p", "d", null, 1, "/min", "x"))
+                .field())
         .isEqualTo("code");
-    assertThat(rejected(new RawReading(0, FieldNames.JSON, null, null, "d", "8867-4", 60, "/min", "x")).field())
+    assertThat(
+            rejected(new RawReading(0, FieldNames.JSON, null, null, "d", "8867-4", 60, "/min", "x"))
+                .field())
         .isEqualTo("patientId");
-    assertThat(rejected(new RawReading(0, FieldNames.JSON, null, "p", null, "8867-4", 60, "/min", "x")).field())
+    assertThat(
+            rejected(new RawReading(0, FieldNames.JSON, null, "p", null, "8867-4", 60, "/min", "x"))
+                .field())
         .isEqualTo("deviceId");
-    assertThat(rejected(new RawReading(0, FieldNames.JSON, null, "p", "d", "8867-4", Double.NaN, "/min", "x"))
-        .field()).isEqualTo("value");
-    assertThat(rejected(new RawReading(0, FieldNames.JSON, null, "p", "d", "8867-4", 60, null, "x")).field())
+    assertThat(
+            rejected(
+                    new RawReading(
+                        0, FieldNames.JSON, null, "p", "d", "8867-4", Double.NaN, "/min", "x"))
+                .field())
+        .isEqualTo("value");
+    assertThat(
+            rejected(new RawReading(0, FieldNames.JSON, null, "p", "d", "8867-4", 60, null, "x"))
+                .field())
         .isEqualTo("unit");
-    Rejection time = rejected(new RawReading(0, FieldNames.JSON, null, "p", "d", "8867-4", 60, "/min", null));
+    Rejection time =
+        rejected(new RawReading(0, FieldNames.JSON, null, "p", "d", "8867-4", 60, "/min", null));
     assertThat(time.field()).isEqualTo("effectiveTime");
     assertThat(time.kind()).isEqualTo(RejectReason.MISSING_FIELD);
   }
@@ -105,20 +134,59 @@ class ReadingValidatorTest {
   void idsMustBeShortAndPlain() {
     String tooLong = "p".repeat(ReadingValidator.MAX_ID_LENGTH + 1);
     for (String bad : new String[] {"", " ", "a b", "pat/1", "ä", "x\n", tooLong}) {
-      Rejection rejection = rejected(new RawReading(3, FieldNames.JSON, null, bad, "d", "8867-4", 60, "/min",
-          "2025-03-10T11:00:00Z"));
+      Rejection rejection =
+          rejected(
+              new RawReading(
+                  3,
+                  FieldNames.JSON,
+                  null,
+                  bad,
+                  "d",
+                  "8867-4",
+                  60,
+                  "/min",
+                  "2025-03-10T11:00:00Z"));
       assertThat(rejection.kind()).as(bad).isEqualTo(RejectReason.INVALID_ID);
       assertThat(rejection.index()).isEqualTo(3);
     }
-    assertThat(rejected(new RawReading(0, FieldNames.JSON, "id with space", "p", "d", "8867-4", 60, "/min",
-        "2025-03-10T11:00:00Z")).field()).isEqualTo("id");
-    assertThat(accepted(new RawReading(0, FieldNames.JSON, "urn:uuid:1-2", "MRN_0042.a", "Device-9", "8867-4", 60,
-        "/min", "2025-03-10T11:00:00Z")).getPatientId()).isEqualTo("MRN_0042.a");
+    assertThat(
+            rejected(
+                    new RawReading(
+                        0,
+                        FieldNames.JSON,
+                        "id with space",
+                        "p",
+                        "d",
+                        "8867-4",
+                        60,
+                        "/min",
+                        "2025-03-10T11:00:00Z"))
+                .field())
+        .isEqualTo("id");
+    assertThat(
+            accepted(
+                    new RawReading(
+                        0,
+                        FieldNames.JSON,
+                        "urn:uuid:1-2",
+                        "MRN_0042.a",
+                        "Device-9",
+                        "8867-4",
+                        60,
+                        "/min",
+                        "2025-03-10T11:00:00Z"))
+                .getPatientId())
+        .isEqualTo("MRN_0042.a");
   }
 
   @ParameterizedTest
-  @CsvSource({"2025-03-10T11:00:00", "2025-03-10", "yesterday", "2025-02-30T10:00:00Z",
-      "+1000000001-01-01T00:00:00Z"})
+  @CsvSource({
+    "2025-03-10T11:00:00",
+    "2025-03-10",
+    "yesterday",
+    "2025-02-30T10:00:00Z",
+    "+1000000001-01-01T00:00:00Z"
+  })
   void effectiveTimeMustBeAnInstantWithOffset(String time) {
     Rejection rejection = rejected(raw("8867-4", 60, "/min", time));
     assertThat(rejection.kind()).isEqualTo(RejectReason.INVALID_TIME);
@@ -142,19 +210,34 @@ class ReadingValidatorTest {
 
   @Test
   void fhirReadingsAreReportedWithFhirFieldNames() {
-    RawReading component = new RawReading(0, FieldNames.fhirComponent(1), "bp-8462-4", "p", "d", "8462-4", 12,
-        "[psi]", "2025-03-10T11:00:00Z");
+    RawReading component =
+        new RawReading(
+            0,
+            FieldNames.fhirComponent(1),
+            "bp-8462-4",
+            "p",
+            "d",
+            "8462-4",
+            12,
+            "[psi]",
+            "2025-03-10T11:00:00Z");
     assertThat(rejected(component).field()).isEqualTo("component[1].valueQuantity.code");
   }
 
   @Test
   void aBatchReportsParserAndValidationRejectionsInIndexOrder() {
-    List<RawReading> readings = List.of(
-        new RawReading(0, FieldNames.JSON, null, "p", "d", "8867-4", 999, "/min", "2025-03-10T11:00:00Z"),
-        new RawReading(2, FieldNames.JSON, null, "p", "d", "8867-4", 70, "/min", "2025-03-10T11:00:00Z"),
-        new RawReading(3, FieldNames.JSON, null, "p", "d", "8867-4", 70, "K", "2025-03-10T11:00:00Z"));
-    List<Rejection> parserRejections = List.of(new Rejection(1, "", "not an object", RejectReason.MALFORMED),
-        new Rejection(4, "value", "must be a number", RejectReason.WRONG_TYPE));
+    List<RawReading> readings =
+        List.of(
+            new RawReading(
+                0, FieldNames.JSON, null, "p", "d", "8867-4", 999, "/min", "2025-03-10T11:00:00Z"),
+            new RawReading(
+                2, FieldNames.JSON, null, "p", "d", "8867-4", 70, "/min", "2025-03-10T11:00:00Z"),
+            new RawReading(
+                3, FieldNames.JSON, null, "p", "d", "8867-4", 70, "K", "2025-03-10T11:00:00Z"));
+    List<Rejection> parserRejections =
+        List.of(
+            new Rejection(1, "", "not an object", RejectReason.MALFORMED),
+            new Rejection(4, "value", "must be a number", RejectReason.WRONG_TYPE));
 
     ValidatedBatch batch = validator.validate(new ParsedBatch(5, readings, parserRejections));
 
@@ -164,7 +247,8 @@ class ReadingValidatorTest {
   }
 
   private static RawReading raw(String code, double value, String unit, String time) {
-    return new RawReading(0, FieldNames.JSON, "r-1", "patient-1", "device:9", code, value, unit, time);
+    return new RawReading(
+        0, FieldNames.JSON, "r-1", "patient-1", "device:9", code, value, unit, time);
   }
 
   private VitalSign accepted(RawReading reading) {
