@@ -75,7 +75,7 @@ public final class TopicAdmin {
           }
         }
       }
-      awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
+      awaitLeaders(admin, missing);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics", e);
@@ -93,26 +93,18 @@ public final class TopicAdmin {
    * until its delivery timeout (seen on a loaded machine). Listing offsets is answered only by the
    * partition's leader, so it succeeds once the partition is writable.
    */
-  private static void awaitLeaders(Admin admin, List<String> topics)
+  private static void awaitLeaders(Admin admin, List<NewTopic> topics)
       throws InterruptedException, ExecutionException, TimeoutException {
-    if (topics.isEmpty()) {
+    // the partitions as created, not as described: describing a topic this early can itself fail
+    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+    for (NewTopic topic : topics) {
+      for (int partition = 0; partition < topic.numPartitions(); partition++) {
+        partitions.put(new TopicPartition(topic.name(), partition), OffsetSpec.latest());
+      }
+    }
+    if (partitions.isEmpty()) {
       return;
     }
-    Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-    admin
-        .describeTopics(topics)
-        .allTopicNames()
-        .get(30, TimeUnit.SECONDS)
-        .values()
-        .forEach(
-            description ->
-                description
-                    .partitions()
-                    .forEach(
-                        partition ->
-                            partitions.put(
-                                new TopicPartition(description.name(), partition.partition()),
-                                OffsetSpec.latest())));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       try {
