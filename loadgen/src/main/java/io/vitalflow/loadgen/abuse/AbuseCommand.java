@@ -7,6 +7,7 @@ import io.vitalflow.loadgen.cli.Scenario;
 import io.vitalflow.loadgen.cli.ScenarioDefaults;
 import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.loadgen.engine.Ran;
+import io.vitalflow.loadgen.engine.ReportFlags;
 import io.vitalflow.loadgen.engine.ThresholdFlags;
 import io.vitalflow.loadgen.report.RunReport;
 import java.io.PrintStream;
@@ -188,17 +189,7 @@ public final class AbuseCommand implements Scenario {
       description = "The dashboard service (attacked and checked; off: not).")
   String dashboardUrl;
 
-  @Option(
-      names = "--progress",
-      defaultValue = "5s",
-      description = "Interval of the progress lines.")
-  String progress;
-
-  @Option(
-      names = "--report-dir",
-      defaultValue = "loadgen-reports",
-      description = "Where the reports go.")
-  String reportDir;
+  @Mixin ReportFlags report;
 
   /**
    * The options of {@code args}, or an {@link IllegalArgumentException} naming the bad flag; {@code
@@ -255,8 +246,8 @@ public final class AbuseCommand implements Scenario {
             FlagValues.positiveDuration("--verify-timeout", verifyTimeout),
             FlagValues.positiveDuration("--timeout", timeout),
             idPrefix,
-            FlagValues.positiveDuration("--progress", progress),
-            FlagValues.directory("--report-dir", reportDir));
+            report.progress(),
+            report.reportDir());
     options.check(freeDescriptors);
     return options;
   }

@@ -5,8 +5,8 @@ import io.vitalflow.loadgen.cli.HelpOption;
 import io.vitalflow.loadgen.cli.Scenario;
 import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.loadgen.engine.Ran;
+import io.vitalflow.loadgen.engine.ReportFlags;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -102,17 +102,7 @@ public final class DashboardCommand implements Scenario {
       description = "Wait after the ramp before memory is sampled.")
   String settle;
 
-  @Option(
-      names = "--progress",
-      defaultValue = "5s",
-      description = "Interval of the progress lines.")
-  String progress;
-
-  @Option(
-      names = "--report-dir",
-      defaultValue = "loadgen-reports",
-      description = "Where the reports go.")
-  String reportDir;
+  @Mixin ReportFlags report;
 
   /** The options of {@code args}, or an {@link IllegalArgumentException} naming the bad flag. */
   public static DashboardOptions parse(String... args) {
@@ -156,8 +146,8 @@ public final class DashboardCommand implements Scenario {
         DashboardOptions.pids(serverPid),
         FlagValues.positiveInt("--latency-every", latencyEvery),
         FlagValues.duration("--settle", settle),
-        FlagValues.positiveDuration("--progress", progress),
-        Path.of(reportDir));
+        report.progress(),
+        report.reportDir());
   }
 
   @Override

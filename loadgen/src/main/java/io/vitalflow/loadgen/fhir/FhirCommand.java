@@ -8,9 +8,9 @@ import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.loadgen.engine.LoadModelFlags;
 import io.vitalflow.loadgen.engine.LoadModels;
 import io.vitalflow.loadgen.engine.Ran;
+import io.vitalflow.loadgen.engine.ReportFlags;
 import io.vitalflow.loadgen.engine.ThresholdFlags;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -83,17 +83,7 @@ public final class FhirCommand implements Scenario {
   @Option(names = "--connections", defaultValue = "256", description = "HTTP connections at most.")
   String connections;
 
-  @Option(
-      names = "--progress",
-      defaultValue = "5s",
-      description = "Interval of the progress lines.")
-  String progress;
-
-  @Option(
-      names = "--report-dir",
-      defaultValue = "loadgen-reports",
-      description = "Where the reports go.")
-  String reportDir;
+  @Mixin ReportFlags report;
 
   /**
    * The options of {@code args} (tests; stress), or an {@link IllegalArgumentException} naming the
@@ -122,8 +112,8 @@ public final class FhirCommand implements Scenario {
         thresholds.thresholds(),
         FlagValues.positiveDuration("--timeout", timeout),
         FlagValues.positiveInt("--connections", connections),
-        FlagValues.positiveDuration("--progress", progress),
-        Path.of(reportDir));
+        report.progress(),
+        report.reportDir());
   }
 
   @Override

@@ -7,11 +7,11 @@ import io.vitalflow.loadgen.cli.ScenarioDefaults;
 import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.loadgen.engine.LoadModelFlags;
 import io.vitalflow.loadgen.engine.Ran;
+import io.vitalflow.loadgen.engine.ReportFlags;
 import io.vitalflow.loadgen.engine.ThresholdFlags;
 import io.vitalflow.loadgen.report.RunReport;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -100,17 +100,7 @@ public final class InteractionsCommand implements Scenario {
   @Option(names = "--timeout", defaultValue = "10s", description = "HTTP response timeout.")
   String timeout;
 
-  @Option(
-      names = "--progress",
-      defaultValue = "5s",
-      description = "Interval of the HTTP progress lines.")
-  String progress;
-
-  @Option(
-      names = "--report-dir",
-      defaultValue = "loadgen-reports",
-      description = "Where the reports go.")
-  String reportDir;
+  @Mixin ReportFlags report;
 
   /** The options of {@code args}, or an {@link IllegalArgumentException} naming the bad flag. */
   public static InteractionsOptions parse(String... args) {
@@ -148,8 +138,8 @@ public final class InteractionsCommand implements Scenario {
         model.model(),
         thresholds.thresholds(),
         FlagValues.positiveDuration("--timeout", timeout),
-        FlagValues.positiveDuration("--progress", progress),
-        Path.of(reportDir));
+        report.progress(),
+        report.reportDir());
   }
 
   @Override

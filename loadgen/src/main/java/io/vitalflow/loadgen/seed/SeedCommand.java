@@ -5,6 +5,7 @@ import io.vitalflow.loadgen.cli.HelpOption;
 import io.vitalflow.loadgen.cli.Scenario;
 import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.loadgen.engine.Ran;
+import io.vitalflow.loadgen.engine.ReportFlags;
 import io.vitalflow.loadgen.report.RunReport;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -76,17 +77,7 @@ public final class SeedCommand implements Scenario {
   @Option(names = "--timeout", defaultValue = "60s", description = "Response timeout.")
   String timeout;
 
-  @Option(
-      names = "--progress",
-      defaultValue = "5s",
-      description = "Interval of the progress lines.")
-  String progress;
-
-  @Option(
-      names = "--report-dir",
-      defaultValue = "loadgen-reports",
-      description = "Where the reports go.")
-  String reportDir;
+  @Mixin ReportFlags report;
 
   /** The options of {@code args}, or an {@link IllegalArgumentException} naming the bad flag. */
   public static SeedOptions parse(String... args) {
@@ -139,8 +130,8 @@ public final class SeedCommand implements Scenario {
         every,
         vitalsBatchSize,
         FlagValues.positiveDuration("--timeout", timeout),
-        FlagValues.positiveDuration("--progress", progress),
-        FlagValues.directory("--report-dir", reportDir));
+        report.progress(),
+        report.reportDir());
   }
 
   @Override

@@ -5,9 +5,11 @@ import io.vitalflow.loadgen.cli.HelpOption;
 import io.vitalflow.loadgen.cli.Scenario;
 import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.loadgen.engine.Ran;
+import io.vitalflow.loadgen.engine.ReportFlags;
 import io.vitalflow.loadgen.fhir.FhirCommand;
 import io.vitalflow.loadgen.fhir.FhirOptions;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import picocli.CommandLine.Command;
@@ -135,17 +137,7 @@ public final class StressCommand implements Scenario {
   @Option(names = "--connections", defaultValue = "256", description = "HTTP connections at most.")
   String connections;
 
-  @Option(
-      names = "--progress",
-      defaultValue = "5s",
-      description = "Interval of the progress lines.")
-  String progress;
-
-  @Option(
-      names = "--report-dir",
-      defaultValue = "loadgen-reports",
-      description = "Where the reports go.")
-  String reportDir;
+  @Mixin ReportFlags report;
 
   /**
    * Accepted only to be refused with a reason: stress ramps an open model itself and has its own
@@ -177,17 +169,18 @@ public final class StressCommand implements Scenario {
             flag + " does not apply to stress: use --break-p99 and" + " --break-error-rate");
       }
     }
-    FhirOptions fhir =
-        FhirCommand.parse(
-            "--fhir-url=" + fhirUrl,
-            "--seed-patients=" + seedPatients,
-            "--seed-batch=" + seedBatch,
-            "--seed-concurrency=" + seedConcurrency,
-            "--mix=" + mix,
-            "--timeout=" + timeout,
-            "--connections=" + connections,
-            "--progress=" + progress,
-            "--report-dir=" + reportDir);
+    List<String> fhirArgs =
+        new ArrayList<>(
+            List.of(
+                "--fhir-url=" + fhirUrl,
+                "--seed-patients=" + seedPatients,
+                "--seed-batch=" + seedBatch,
+                "--seed-concurrency=" + seedConcurrency,
+                "--mix=" + mix,
+                "--timeout=" + timeout,
+                "--connections=" + connections));
+    fhirArgs.addAll(List.of(report.asArgs()));
+    FhirOptions fhir = FhirCommand.parse(fhirArgs.toArray(String[]::new));
     int start = FlagValues.positiveInt("--start-rate", startRate);
     int max = FlagValues.positiveInt("--max-rate", maxRate);
     if (max < start) {

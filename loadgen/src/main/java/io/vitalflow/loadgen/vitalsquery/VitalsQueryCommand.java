@@ -7,6 +7,7 @@ import io.vitalflow.loadgen.cli.ScenarioDefaults;
 import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.loadgen.engine.LoadModelFlags;
 import io.vitalflow.loadgen.engine.Ran;
+import io.vitalflow.loadgen.engine.ReportFlags;
 import io.vitalflow.loadgen.engine.ThresholdFlags;
 import io.vitalflow.loadgen.report.RunReport;
 import io.vitalflow.loadgen.seed.SeededPatients;
@@ -77,17 +78,7 @@ public final class VitalsQueryCommand implements Scenario {
   @Option(names = "--timeout", defaultValue = "10s", description = "Response timeout.")
   String timeout;
 
-  @Option(
-      names = "--progress",
-      defaultValue = "5s",
-      description = "Interval of the progress lines.")
-  String progress;
-
-  @Option(
-      names = "--report-dir",
-      defaultValue = "loadgen-reports",
-      description = "Where the reports go.")
-  String reportDir;
+  @Mixin ReportFlags report;
 
   /** The options of {@code args}, or an {@link IllegalArgumentException} naming the bad flag. */
   public static VitalsQueryOptions parse(String... args) {
@@ -131,8 +122,8 @@ public final class VitalsQueryCommand implements Scenario {
         model.model(),
         thresholds.thresholds(),
         FlagValues.positiveDuration("--timeout", timeout),
-        FlagValues.positiveDuration("--progress", progress),
-        FlagValues.directory("--report-dir", reportDir));
+        report.progress(),
+        report.reportDir());
   }
 
   @Override
