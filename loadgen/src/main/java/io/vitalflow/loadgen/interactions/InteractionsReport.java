@@ -204,6 +204,17 @@ final class InteractionsReport {
             + machine
             + "; theirs an AWS c6i.2xlarge (8 vCPU) load generator and server."
             + " Other builds may share these cores: compare figures taken at similar load only.");
+    // the threads JMH actually ran the hot path on, as its results say
+    int threads = m.jmh().stream().mapToInt(JmhMeasurement::threads).max().orElse(1);
+    if (threads > 1) {
+      notes.add(
+          "--threads="
+              + threads
+              + ": the hot path was called from "
+              + threads
+              + " threads at once (the checker's instance pool serves them); times are per call"
+              + " on each thread.");
+    }
     if (o.forks() == 0) {
       notes.add(
           "--forks=0: everything ran in this JVM, so the cold start is not a fresh JVM after its first"

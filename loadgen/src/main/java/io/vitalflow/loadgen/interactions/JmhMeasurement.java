@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Mode;
  * @param measuredSeconds length of the measured iterations (sum of shots for single-shot)
  * @param score JMH's score (mean) in {@code unit}
  * @param scoreError JMH's 99.9% error in {@code unit}, NaN when it has none
+ * @param threads the threads JMH ran the benchmark on at once
  */
 record JmhMeasurement(
     String operation,
@@ -30,10 +31,24 @@ record JmhMeasurement(
     long operations,
     double measuredSeconds,
     double score,
-    double scoreError) {
+    double scoreError,
+    int threads) {
 
   JmhMeasurement {
     values = new TreeMap<>(values);
+  }
+
+  /** A measurement on one thread. */
+  JmhMeasurement(
+      String operation,
+      Mode mode,
+      TimeUnit unit,
+      NavigableMap<Double, Long> values,
+      long operations,
+      double measuredSeconds,
+      double score,
+      double scoreError) {
+    this(operation, mode, unit, values, operations, measuredSeconds, score, scoreError, 1);
   }
 
   /**

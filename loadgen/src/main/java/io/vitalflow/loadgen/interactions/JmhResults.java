@@ -59,7 +59,8 @@ final class JmhResults {
         operations,
         seconds,
         run.getPrimaryResult().getScore(),
-        run.getPrimaryResult().getScoreError());
+        run.getPrimaryResult().getScoreError(),
+        params.getThreads());
   }
 
   /** {@code hot 3 meds: plugin AOT} for the hot path, the method's description otherwise. */

@@ -76,6 +76,9 @@ class InteractionsScenarioTest {
             "native implementation, average" + " (3 meds)")
         .doesNotContain("cold start, average");
     assertThat(report.notes()).anySatisfy(note -> assertThat(note).contains("Part http skipped"));
+    assertThat(report.notes())
+        .anySatisfy(
+            note -> assertThat(note).startsWith("--threads=2: the hot path was called from 2"));
     assertThat(report.passed()).isTrue();
   }
 
