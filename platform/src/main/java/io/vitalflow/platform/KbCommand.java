@@ -64,14 +64,7 @@ final class KbCommand {
     int run(PrintStream out, PrintStream err) {
       Path target = store != null ? store : dataDir.resolve(STORE);
       try {
-        RxNormImport.Result result = RxNormImport.run(rrf, target, release);
-        out.printf(
-            "knowledge base %s written to %s: %d codes %s, %d aliases%n",
-            result.version(),
-            result.directory(),
-            result.codes(),
-            result.codesByTermType(),
-            result.aliases());
+        out.println(RxNormImport.run(rrf, target, release).summary());
         return 0;
       } catch (IllegalArgumentException | UncheckedIOException e) {
         err.println("vitalflow kb import-rxnorm: " + e.getMessage());

@@ -50,7 +50,15 @@ public final class RxNormImport {
       Path directory,
       int codes,
       int aliases,
-      Map<String, Integer> codesByTermType) {}
+      Map<String, Integer> codesByTermType) {
+
+    /** One line for a command line: version, where it went, what it holds. */
+    public String summary() {
+      return String.format(
+          "knowledge base %s written to %s: %d codes %s, %d aliases",
+          version, directory, codes, codesByTermType, aliases);
+    }
+  }
 
   private static final Set<String> CODE_TYPES =
       Set.of("PIN", "MIN", "SCD", "SBD", "SCDC", "SBDC", "GPCK", "BPCK", "BN");
@@ -79,9 +87,7 @@ public final class RxNormImport {
     }
     try {
       Result r = run(Path.of(args[0]), Path.of(args[1]), args.length == 3 ? args[2] : null);
-      System.out.printf(
-          "knowledge base %s written to %s: %d codes %s, %d aliases%n",
-          r.version(), r.directory(), r.codes(), r.codesByTermType(), r.aliases());
+      System.out.println(r.summary());
     } catch (IllegalArgumentException | UncheckedIOException e) {
       System.err.println("import failed: " + e.getMessage());
       System.exit(1);
