@@ -6,6 +6,8 @@ import io.vitalflow.web.security.SecurityAnswer;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -25,17 +27,35 @@ public final class RefusedResponses {
     this.listeners = List.copyOf(listeners);
   }
 
-  /** The body of a refusal of a request to {@code path} (also for the Netty WebSocket route). */
-  public OverloadAnswer.Body body(Refused refused, String path) {
-    return answer.body(refused.status(), path, refused.detail());
-  }
-
-  public Mono<Void> write(ServerWebExchange exchange, Refused refused) {
+  private void tell(ServerWebExchange exchange, Refused refused) {
     if (refused.status() == 401 || refused.status() == 403) {
       for (RefusalListener listener : listeners) {
         listener.refused(exchange, refused.status(), refused.detail());
       }
     }
+  }
+
+  /** The body of a refusal of a request to {@code path} (also for the Netty WebSocket route). */
+  public OverloadAnswer.Body body(Refused refused, String path) {
+    return answer.body(refused.status(), path, refused.detail());
+  }
+
+  /** For a controller method that returns a {@code ResponseEntity}. */
+  public ResponseEntity<Object> entity(ServerWebExchange exchange, Refused refused) {
+    tell(exchange, refused);
+    OverloadAnswer.Body body = body(refused, exchange.getRequest().getPath().value());
+    ResponseEntity.BodyBuilder builder =
+        ResponseEntity.status(refused.status())
+            .contentType(MediaType.parseMediaType(body.contentType()));
+    if (refused.challenge() != null) {
+      builder.header(HttpHeaders.WWW_AUTHENTICATE, refused.challenge());
+    }
+    return builder.body(body.bytes());
+  }
+
+  /** Writes the refusal as the whole response (for a handler that returns {@code Mono<Void>}). */
+  public Mono<Void> write(ServerWebExchange exchange, Refused refused) {
+    tell(exchange, refused);
     ServerHttpResponse response = exchange.getResponse();
     if (response.isCommitted()) {
       return Mono.empty();

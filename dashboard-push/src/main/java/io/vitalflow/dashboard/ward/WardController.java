@@ -45,7 +45,7 @@ class WardController {
 
   /** Puts a patient on a ward (moving it off any other); 204, or 403 without the admin scope. */
   @PutMapping("/{ward}/patients/{patientId}")
-  Mono<ResponseEntity<Void>> assign(
+  Mono<ResponseEntity<Object>> assign(
       @PathVariable String ward, @PathVariable String patientId, ServerWebExchange exchange) {
     requireId("ward", ward);
     requireId("patient id", patientId);
@@ -53,14 +53,17 @@ class WardController {
         .flatMap(
             caller -> {
               if (!caller.scopes().has(ADMIN_SCOPE)) {
-                return refusals
-                    .write(
+                return Mono.just(
+                    refusals.entity(
                         exchange,
                         Refused.insufficientScope(
-                            "Moving a patient between wards needs the scope " + ADMIN_SCOPE + "."))
-                    .then(Mono.<ResponseEntity<Void>>empty());
+                            "Moving a patient between wards needs the scope "
+                                + ADMIN_SCOPE
+                                + ".")));
               }
-              return wards.assign(ward, patientId).thenReturn(ResponseEntity.noContent().build());
+              return wards
+                  .assign(ward, patientId)
+                  .thenReturn(ResponseEntity.noContent().<Object>build());
             });
   }
 
@@ -69,7 +72,7 @@ class WardController {
    * nobody is on has no patients (200, empty list); 403 for a ward the caller may not watch.
    */
   @GetMapping("/{ward}")
-  Mono<Map<String, Object>> ward(@PathVariable String ward, ServerWebExchange exchange) {
+  Mono<ResponseEntity<Object>> ward(@PathVariable String ward, ServerWebExchange exchange) {
     requireId("ward", ward);
     AccessPolicy access = service.access();
     return Callers.current()
@@ -77,9 +80,9 @@ class WardController {
         .flatMap(
             client -> {
               if (!access.mayWatchWard(client, ward)) {
-                return refusals
-                    .write(exchange, Refused.forbidden("Not allowed to watch this ward."))
-                    .then(Mono.<Map<String, Object>>empty());
+                return Mono.just(
+                    refusals.entity(
+                        exchange, Refused.forbidden("Not allowed to watch this ward.")));
               }
               Set<String> patients = new TreeSet<>();
               for (String patientId : wards.patients(ward)) {
@@ -87,7 +90,8 @@ class WardController {
                   patients.add(patientId);
                 }
               }
-              return Mono.just(Map.<String, Object>of("ward", ward, "patients", patients));
+              return Mono.just(
+                  ResponseEntity.ok().<Object>body(Map.of("ward", ward, "patients", patients)));
             });
   }
 

@@ -211,9 +211,10 @@ class DashboardSecurityTest {
         .exchange()
         .expectStatus()
         .isUnauthorized();
+    String noObservation = issuer.token("user/Patient.rs");
     http.get()
         .uri("/api/v1/dashboard/events")
-        .headers(h -> h.setBearerAuth(issuer.token("user/Patient.rs")))
+        .headers(h -> h.setBearerAuth(noObservation))
         .accept(MediaType.TEXT_EVENT_STREAM)
         .exchange()
         .expectStatus()
@@ -227,9 +228,10 @@ class DashboardSecurityTest {
   @Test
   void aTicketOpensOneConnectionOnlyAndCarriesItsUser() throws Exception {
     http.post().uri("/api/v1/dashboard/tickets").exchange().expectStatus().isUnauthorized();
+    String noObservation = issuer.token("user/Patient.rs");
     http.post()
         .uri("/api/v1/dashboard/tickets")
-        .headers(h -> h.setBearerAuth(issuer.token("user/Patient.rs")))
+        .headers(h -> h.setBearerAuth(noObservation))
         .exchange()
         .expectStatus()
         .isForbidden();
@@ -450,11 +452,13 @@ class DashboardSecurityTest {
     // a user of another ward cannot acknowledge it (nor learn that it exists)
     String other = fresh("p");
     assign(ward, other);
-    String alertId = topics.alert(other);
     try (WsClient watcher = ws("?ward=" + ward, bearer(nurse("nurse-ack", ward)));
         WsClient stranger = ws("", bearer(nurse("nurse-elsewhere", fresh("w"))))) {
-      watcher.received.await(m -> Received.is(m, "alert", other), "alert");
+      watcher.received.next("subscribed");
+      watcher.received.next("snapshot");
       stranger.received.next("subscribed");
+      String alertId = topics.alert(other);
+      watcher.received.await(m -> Received.is(m, "alert", other), "alert");
       stranger.send("{\"type\":\"ack\",\"requestId\":\"a1\",\"alertId\":\"" + alertId + "\"}");
       assertThat(stranger.received.await("error").path("code").asString())
           .isEqualTo("unknown-alert");

@@ -147,7 +147,7 @@ final class SseEndpoint {
   @PostMapping(
       path = "/api/v1/dashboard/connections/{connectionId}/messages",
       consumes = MediaType.APPLICATION_JSON_VALUE)
-  Mono<ResponseEntity<Void>> message(
+  Mono<ResponseEntity<Object>> message(
       @PathVariable String connectionId, @RequestBody String body, ServerWebExchange exchange) {
     Connection connection = service.find(connectionId);
     if (connection == null || connection.transport != Transport.SSE) {
@@ -159,25 +159,24 @@ final class SseEndpoint {
             sender -> {
               if (!sender.samePrincipal(connection.identity)) {
                 metrics.refused(Transport.SSE, 403);
-                return refusals
-                    .write(
+                return Mono.just(
+                    refusals.entity(
                         exchange,
                         Refused.forbidden(
                             "This event stream was opened by another principal; only its owner"
-                                + " may send it messages."))
-                    .then(Mono.<ResponseEntity<Void>>empty());
+                                + " may send it messages.")));
               }
               return reply(connection, body);
             });
   }
 
-  private Mono<ResponseEntity<Void>> reply(Connection connection, String body) {
+  private Mono<ResponseEntity<Object>> reply(Connection connection, String body) {
     return service
         .receive(connection, body)
         .map(
             outcome -> {
               if (outcome.ok()) {
-                return ResponseEntity.accepted().<Void>build();
+                return ResponseEntity.accepted().<Object>build();
               }
               HttpStatus status =
                   "forbidden".equals(outcome.error())
