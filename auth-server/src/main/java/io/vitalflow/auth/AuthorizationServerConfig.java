@@ -40,6 +40,7 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.oauth2.server.authorization.web.authentication.JwtClientAssertionAuthenticationConverter;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2AccessTokenResponseAuthenticationSuccessHandler;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
@@ -143,16 +144,26 @@ class AuthorizationServerConfig {
                   .oidc(Customizer.withDefaults())
                   .clientAuthentication(
                       client ->
-                          client.authenticationProviders(
-                              providers ->
-                                  providers.forEach(
-                                      provider -> {
-                                        if (provider
-                                            instanceof
-                                            JwtClientAssertionAuthenticationProvider jwt) {
-                                          jwt.setJwtDecoderFactory(assertions);
-                                        }
-                                      })))
+                          client
+                              .authenticationConverters(
+                                  converters ->
+                                      converters.replaceAll(
+                                          converter ->
+                                              converter
+                                                      instanceof
+                                                      JwtClientAssertionAuthenticationConverter
+                                                  ? new AssertionClientId(converter)
+                                                  : converter))
+                              .authenticationProviders(
+                                  providers ->
+                                      providers.forEach(
+                                          provider -> {
+                                            if (provider
+                                                instanceof
+                                                JwtClientAssertionAuthenticationProvider jwt) {
+                                              jwt.setJwtDecoderFactory(assertions);
+                                            }
+                                          })))
                   .authorizationEndpoint(
                       endpoint ->
                           endpoint.authenticationProviders(
