@@ -34,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -192,7 +193,7 @@ public final class LocalPlatform implements AutoCloseable {
         !services.contains("processor")
             ? NOT_STARTED
             : run(
-                VitalsProcessorApplication.builder(),
+                VitalsProcessorApplication.builder().web(WebApplicationType.REACTIVE),
                 "--server.port=" + flag("processor-port", "8083"),
                 "--server.address=" + bind,
                 "--spring.kafka.bootstrap-servers=" + kafka,
@@ -204,7 +205,7 @@ public final class LocalPlatform implements AutoCloseable {
         !services.contains("ingest")
             ? NOT_STARTED
             : run(
-                IngestGatewayApplication.builder(),
+                IngestGatewayApplication.builder().web(WebApplicationType.REACTIVE),
                 "--server.port=" + flag("ingest-port", "8081"),
                 "--server.address=" + bind,
                 "--spring.kafka.bootstrap-servers=" + kafka);
@@ -212,7 +213,7 @@ public final class LocalPlatform implements AutoCloseable {
         !services.contains("fhir")
             ? NOT_STARTED
             : run(
-                FhirApiApplication.builder(),
+                FhirApiApplication.builder().web(WebApplicationType.REACTIVE),
                 "--server.port=" + flag("fhir-port", "8082"),
                 "--server.address=" + bind,
                 "--spring.kafka.bootstrap-servers=" + kafka,
@@ -224,7 +225,7 @@ public final class LocalPlatform implements AutoCloseable {
         !services.contains("dashboard")
             ? NOT_STARTED
             : run(
-                DashboardPushApplication.builder(),
+                DashboardPushApplication.builder().web(WebApplicationType.REACTIVE),
                 "--server.port=" + flag("dashboard-port", "8084"),
                 "--server.address=" + bind,
                 "--spring.r2dbc.url=" + r2dbcUrl(jdbcUrl),
@@ -381,6 +382,10 @@ public final class LocalPlatform implements AutoCloseable {
     return new LinkedHashSet<>(FlagValues.names("--services", "service", list, SERVICES));
   }
 
+  /**
+   * Starts one service. The class path carries Spring MVC and Tomcat too (the authorization server
+   * is a servlet application), so each WebFlux service is started as {@code REACTIVE} explicitly.
+   */
   private String run(SpringApplicationBuilder builder, String... args) {
     ConfigurableApplicationContext context = builder.registerShutdownHook(false).run(args);
     started.push(context::close);
