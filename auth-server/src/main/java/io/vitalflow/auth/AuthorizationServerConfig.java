@@ -5,11 +5,17 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.SignedJWT;
+import java.net.URI;
 import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -46,6 +52,9 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
  * Spring Authorization Server as VitalFlow runs it locally: the OAuth2 and OpenID endpoints, a
@@ -195,6 +204,7 @@ class AuthorizationServerConfig {
                                             }
                                           })));
             })
+        .cors(cors -> cors.configurationSource(browserClients(settings)))
         .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
         .oauth2ResourceServer(resource -> resource.jwt(Customizer.withDefaults()))
         .exceptionHandling(
@@ -205,11 +215,43 @@ class AuthorizationServerConfig {
     return http.build();
   }
 
-  /** Everything else: the login form. */
+  /**
+   * The browser clients (the ward page, the SMART app) exchange their code and read the keys and
+   * the discovery document from their own origin: CORS for exactly the origins of their redirect
+   * URIs.
+   */
+  static CorsConfigurationSource browserClients(AuthServerSettings settings) {
+    CorsConfiguration cors = new CorsConfiguration();
+    Set<String> origins = new LinkedHashSet<>();
+    for (String uri :
+        Stream.concat(
+                settings.wardRedirectUris().stream(), settings.smartAppRedirectUris().stream())
+            .toList()) {
+      URI parsed = URI.create(uri);
+      origins.add(
+          parsed.getScheme()
+              + "://"
+              + parsed.getHost()
+              + (parsed.getPort() < 0 ? "" : ":" + parsed.getPort()));
+    }
+    cors.setAllowedOrigins(List.copyOf(origins));
+    cors.setAllowedMethods(List.of("GET", "POST"));
+    cors.setAllowedHeaders(List.of("Content-Type", "Authorization"));
+    cors.setMaxAge(Duration.ofHours(1));
+    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    source.registerCorsConfiguration("/**", cors);
+    return source;
+  }
+
+  /**
+   * Everything else: the login form, and CORS preflight requests (an {@code OPTIONS} request is no
+   * endpoint of the server's own chain).
+   */
   @Bean
   @Order(2)
-  SecurityFilterChain loginChain(HttpSecurity http) throws Exception {
-    http.authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
+  SecurityFilterChain loginChain(HttpSecurity http, AuthServerSettings settings) throws Exception {
+    http.cors(cors -> cors.configurationSource(browserClients(settings)))
+        .authorizeHttpRequests(authorize -> authorize.anyRequest().authenticated())
         .formLogin(Customizer.withDefaults());
     return http.build();
   }
