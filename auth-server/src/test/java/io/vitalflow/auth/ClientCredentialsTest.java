@@ -56,6 +56,23 @@ class ClientCredentialsTest {
   }
 
   @Test
+  void theCommandLineClientMayAskForAnyScopeOfTheScopeLanguage() {
+    String[] scopes = {
+      "patient/*.read",
+      "user/*.write",
+      "system/Observation.cruds",
+      "user/Observation.rs?category=vital-signs",
+      "system/AuditEvent.rs",
+      "vitalflow/ops",
+      "launch/patient"
+    };
+
+    Jwt jwt = decoder.decode(auth.token(scopes));
+
+    assertThat(jwt.getClaimAsStringList("scope")).containsExactlyInAnyOrder(scopes);
+  }
+
+  @Test
   void theGatewayGetsTheDeviceScope() {
     Jwt jwt = decoder.decode(auth.gatewayToken());
 
