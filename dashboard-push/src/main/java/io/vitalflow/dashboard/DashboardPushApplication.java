@@ -1,5 +1,6 @@
 package io.vitalflow.dashboard;
 
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -20,6 +21,7 @@ public class DashboardPushApplication {
   /** A builder for this service; add properties or initializers and call {@code run(args)}. */
   public static SpringApplicationBuilder builder() {
     return new SpringApplicationBuilder(DashboardPushApplication.class)
+        .web(WebApplicationType.REACTIVE)
         .properties("spring.config.name=" + CONFIG_NAME);
   }
 

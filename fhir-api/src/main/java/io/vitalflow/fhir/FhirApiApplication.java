@@ -3,6 +3,7 @@ package io.vitalflow.fhir;
 import io.vitalflow.web.HttpLimits;
 import io.vitalflow.web.OverloadAnswer;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Bean;
@@ -18,6 +19,7 @@ public class FhirApiApplication {
   /** Several services share one JVM in the local platform, so each reads its own config file. */
   public static SpringApplicationBuilder builder() {
     return new SpringApplicationBuilder(FhirApiApplication.class)
+        .web(WebApplicationType.REACTIVE)
         .properties("spring.config.name=fhir-api");
   }
 

@@ -2,6 +2,7 @@ package io.vitalflow.ingest;
 
 import io.vitalflow.web.HttpLimits;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -23,6 +24,7 @@ public class IngestGatewayApplication {
   /** A builder for this service; add properties or profiles and call {@code run(args)}. */
   public static SpringApplicationBuilder builder() {
     return new SpringApplicationBuilder(IngestGatewayApplication.class)
+        .web(WebApplicationType.REACTIVE)
         .properties("spring.config.name=" + CONFIG_NAME);
   }
 

@@ -20,6 +20,7 @@ import java.util.Properties;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -38,6 +39,7 @@ public class VitalsProcessorApplication {
   /** Several services share one JVM in the local platform, so each reads its own config file. */
   public static SpringApplicationBuilder builder() {
     return new SpringApplicationBuilder(VitalsProcessorApplication.class)
+        .web(WebApplicationType.REACTIVE)
         .properties("spring.config.name=vitals-stream-processor");
   }
 

@@ -16,6 +16,8 @@ import org.springframework.core.env.MapPropertySource;
  *       (docs/operations.md, Logs).
  *   <li>A request head cut off by {@code vitalflow.http.request-header-timeout} is counted ({@code
  *       vitalflow_http_rejected_total}), not logged with its request line.
+ *   <li>Health has its liveness and readiness groups ({@code /actuator/health/liveness}, {@code
+ *       /actuator/health/readiness}) outside Kubernetes too; they are open without a token.
  * </ul>
  *
  * The {@code vitalflow.http.*} defaults are those of {@link HttpLimits}; a service's file holds
@@ -38,8 +40,13 @@ public final class ServiceDefaults implements EnvironmentPostProcessor {
             new MapPropertySource(
                 NAME,
                 Map.of(
-                    "logging.pattern.console", BOUNDED_PATTERN,
-                    "logging.pattern.file", BOUNDED_PATTERN,
-                    "logging.level.reactor.netty.http.server.HttpServerOperations", "error")));
+                    "logging.pattern.console",
+                    BOUNDED_PATTERN,
+                    "logging.pattern.file",
+                    BOUNDED_PATTERN,
+                    "logging.level.reactor.netty.http.server.HttpServerOperations",
+                    "error",
+                    "management.endpoint.health.probes.enabled",
+                    "true")));
   }
 }

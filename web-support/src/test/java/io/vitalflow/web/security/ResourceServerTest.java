@@ -1,0 +1,167 @@
+package io.vitalflow.web.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vitalflow.local.TestIssuer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The resource server every service shares, against tokens signed by a real key and verified
+ * through a JWKS fetched over HTTP: what passes, what is refused and how the refusal reads.
+ */
+class ResourceServerTest {
+
+  private static TestIssuer issuer;
+  private static ConfigurableApplicationContext app;
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    issuer = new TestIssuer();
+    app =
+        SecuredApp.start(
+            "--vitalflow.security.enabled=true",
+            "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuer.issuer());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (app != null) {
+      app.close();
+    }
+    if (issuer != null) {
+      issuer.close();
+    }
+  }
+
+  static HttpResponse<String> get(ConfigurableApplicationContext context, String path, String token)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SecuredApp.port(context) + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpResponse<String> get(String path, String token) throws Exception {
+    return get(app, path, token);
+  }
+
+  @Test
+  void aValidTokenReachesTheEndpointWithItsCaller() throws Exception {
+    String token =
+        issuer.token(
+            c ->
+                c.subject("nurse-a")
+                    .claim("client_id", "vitalflow-ward")
+                    .claim("scope", List.of("user/Observation.rs", "openid"))
+                    .claim("wards", List.of("ward-b", "ward-a")));
+
+    HttpResponse<String> response = get("/api/whoami", token);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("nurse-a|vitalflow-ward|-|ward-a,ward-b|true");
+  }
+
+  @Test
+  void aPatientContextTokenCarriesItsPatient() throws Exception {
+    String token =
+        issuer.token(
+            c ->
+                c.claim("scope", "patient/Observation.rs launch/patient")
+                    .claim("patient", "sim-1"));
+
+    HttpResponse<String> response = get("/api/whoami", token);
+
+    assertThat(response.body()).isEqualTo("test-client|test-client|sim-1||true");
+  }
+
+  @Test
+  void withoutATokenTheAnswerIs401WithABearerChallengeAndProblemDetails() throws Exception {
+    HttpResponse<String> response = get("/api/whoami", null);
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(response.body()).contains("\"status\":401").contains("needs a bearer token");
+  }
+
+  @Test
+  void tokensThatDoNotVerifyAre401InvalidToken() throws Exception {
+    Instant now = Instant.now();
+    List<String> refused =
+        List.of(
+            issuer.token(c -> c.expirationTime(Date.from(now.minusSeconds(60)))),
+            issuer.token(
+                c ->
+                    c.notBeforeTime(Date.from(now.plusSeconds(60)))
+                        .issueTime(Date.from(now.plusSeconds(60)))),
+            issuer.token(c -> c.issuer("http://127.0.0.1:1/other")),
+            issuer.token(c -> c.audience("someone-else")),
+            issuer.token(c -> c.expirationTime(null)),
+            issuer.forged("system/*.rs"),
+            issuer.unsigned("system/*.rs"),
+            issuer.hmac("system/*.rs"),
+            "not-a-jwt");
+    for (String token : refused) {
+      HttpResponse<String> response = get("/api/whoami", token);
+      assertThat(response.statusCode()).as(token).isEqualTo(401);
+      assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
+          .startsWith("Bearer error=\"invalid_token\"");
+      assertThat(response.body()).doesNotContain(token).doesNotContain("An error occurred");
+    }
+  }
+
+  @Test
+  void expiryWithinTheClockSkewIsAccepted() throws Exception {
+    Instant now = Instant.now();
+    String token =
+        issuer.token(
+            c ->
+                c.issueTime(Date.from(now.minusSeconds(300)))
+                    .notBeforeTime(Date.from(now.minusSeconds(300)))
+                    .expirationTime(Date.from(now.minusSeconds(2))));
+
+    HttpResponse<String> response = get("/api/whoami", token);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
+  @Test
+  void aTokenSignedWithARotatedKeyVerifiesAfterTheJwksIsFetchedAgain() throws Exception {
+    assertThat(get("/api/whoami", issuer.token("system/*.rs")).statusCode()).isEqualTo(200);
+    int fetches = issuer.jwksFetches.get();
+
+    issuer.rotate();
+
+    assertThat(get("/api/whoami", issuer.token("system/*.rs")).statusCode()).isEqualTo(200);
+    assertThat(issuer.jwksFetches.get()).isGreaterThan(fetches);
+  }
+
+  @Test
+  void healthAndPublicPathsAreOpenTheRestOfTheActuatorNeedsTheOpsScope() throws Exception {
+    assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
+    assertThat(get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+    assertThat(get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
+    assertThat(get("/open/ping", null).body()).isEqualTo("pong");
+
+    assertThat(get("/actuator/metrics", null).statusCode()).isEqualTo(401);
+    HttpResponse<String> clinical = get("/actuator/metrics", issuer.token("user/*.cruds"));
+    assertThat(clinical.statusCode()).isEqualTo(403);
+    assertThat(clinical.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .startsWith("Bearer error=\"insufficient_scope\"");
+    assertThat(clinical.body()).contains("\"status\":403");
+    assertThat(get("/actuator/metrics", issuer.token("vitalflow/ops")).statusCode()).isEqualTo(200);
+  }
+}
