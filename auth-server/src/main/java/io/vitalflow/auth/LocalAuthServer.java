@@ -104,6 +104,17 @@ public final class LocalAuthServer implements AutoCloseable {
     return issuer;
   }
 
+  /**
+   * The arguments that make a service under test take this server's tokens (as {@code
+   * TestIssuer.serviceArgs()} in local-stack): security on, this issuer.
+   */
+  public String[] serviceArgs() {
+    return new String[] {
+      "--vitalflow.security.enabled=true",
+      "--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuer
+    };
+  }
+
   /** The JWK set URL, {@code <issuer>/oauth2/jwks}. */
   public String jwksUri() {
     return issuer + "/oauth2/jwks";
