@@ -127,17 +127,15 @@ public final class AuditEvents {
       String subject = null;
       String client = null;
       for (AuditEventAgentComponent agent : event.getAgent()) {
-        String who = agent.getWho().getIdentifier().getValue();
-        if (agent.getType().getCodingFirstRep().getCode() == null) {
-          continue;
-        }
-        switch (agent.getType().getCodingFirstRep().getCode()) {
-          case "humanuser" -> subject = who;
-          case "110150" -> client = who;
-          default -> {}
-        }
         if (agent.getRequestor() && agent.getNetwork().hasAddress()) {
           record.source(agent.getNetwork().getAddress());
+        }
+        String who = agent.getWho().getIdentifier().getValue();
+        String type = agent.getType().getCodingFirstRep().getCode();
+        if ("humanuser".equals(type)) {
+          subject = who;
+        } else if ("110150".equals(type)) {
+          client = who;
         }
       }
       record.agent(subject, client);
@@ -209,8 +207,11 @@ public final class AuditEvents {
     return new CodeableConcept(new Coding(system, code, display));
   }
 
-  /** Parsers are cheap and not thread-safe; the context is shared. */
+  /**
+   * Parsers are cheap and not thread-safe; the context is shared. A vread names the version it
+   * read: references keep their {@code _history} part.
+   */
   private static IParser parser() {
-    return FHIR.newJsonParser();
+    return FHIR.newJsonParser().setStripVersionsFromReferences(false);
   }
 }
