@@ -187,21 +187,23 @@ public final class AuditTrail implements AutoCloseable {
     if (!enabled) {
       return;
     }
-    if (!delivering()) {
+    if (options.failClosed() && !delivering()) {
+      failed.increment();
+      throw unavailable();
+    }
+    // the bound holds under concurrent callers: take the place first, give it back if there is none
+    if (pending.incrementAndGet() > options.maxPending()) {
+      pending.decrementAndGet();
+      failed.increment();
       if (options.failClosed()) {
-        failed.increment();
         throw unavailable();
       }
-      if (pending.get() >= options.maxPending()) {
-        failed.increment();
-        warn("buffer full, dropping audit events (vitalflow.audit.fail-closed=false)");
-        return;
-      }
+      warn("buffer full, dropping audit events (vitalflow.audit.fail-closed=false)");
+      return;
     }
     long now = System.nanoTime();
     Pending event = new Pending(sequence.incrementAndGet(), now, record);
     unacknowledged.put(event.sequence, now);
-    pending.incrementAndGet();
     queue.offerLast(event);
   }
 
