@@ -289,8 +289,6 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   private void sendLoop() {
-    // the FHIR context is made on first use (about a second): not in the first event's deadline
-    AuditEvents.toJson(AuditRecord.builder("vitalflow", AuditSubtype.READ).build());
     while (running.get() || (!queue.isEmpty() && !Thread.currentThread().isInterrupted())) {
       Pending event;
       try {

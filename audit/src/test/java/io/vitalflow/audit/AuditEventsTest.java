@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
@@ -189,8 +190,15 @@ class AuditEventsTest {
             .action(AuditAction.EXECUTE)
             .agent("svc", "svc")
             .build());
+    IParser hapi = FhirContext.forR4Cached().newJsonParser().setStripVersionsFromReferences(false);
     for (AuditRecord record : records) {
-      assertThat(AuditEvents.fromJson(AuditEvents.toJson(record))).isEqualTo(record);
+      String json = AuditEvents.toJson(record);
+      assertThat(AuditEvents.fromJson(json)).isEqualTo(record);
+      // the JSON written directly is the document HAPI writes of toFhir, element for element
+      AuditEvent parsed = hapi.parseResource(AuditEvent.class, json);
+      assertThat(hapi.encodeResourceToString(parsed))
+          .isEqualTo(hapi.encodeResourceToString(AuditEvents.toFhir(record)));
+      assertThat(AuditEvents.fromFhir(parsed)).isEqualTo(record);
     }
     AuditRecord ingest = records.get(1);
     assertThat(ingest.agentSubject()).isEqualTo("gateway-7");
