@@ -147,10 +147,9 @@ public final class AuditEvents {
         }
       }
       return record.build();
+    } catch (IllegalArgumentException e) {
+      throw e;
     } catch (RuntimeException e) {
-      if (e instanceof IllegalArgumentException) {
-        throw e;
-      }
       throw new IllegalArgumentException(
           "not an AuditEvent of VitalFlow's shape (" + e.getClass().getSimpleName() + ")", e);
     }
