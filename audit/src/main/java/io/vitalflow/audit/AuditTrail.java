@@ -362,6 +362,15 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   private Producer<String, String> newProducer() {
+    return new KafkaProducer<>(
+        producerConfig(kafka, options), new StringSerializer(), new StringSerializer());
+  }
+
+  /**
+   * VitalFlow's tuning, the operator's {@code spring.kafka.*} over it, and {@code acks=all} with
+   * idempotence over both.
+   */
+  static Map<String, Object> producerConfig(KafkaClients kafka, Options options) {
     long deadline = options.deliveryTimeout().toMillis();
     long linger = 5;
     Map<String, Object> tuning = new HashMap<>();
@@ -376,6 +385,6 @@ public final class AuditTrail implements AutoCloseable {
     // an audit event is the only record of an access: on every in-sync replica, once per send
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+    return config;
   }
 }
