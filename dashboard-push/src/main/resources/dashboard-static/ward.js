@@ -97,7 +97,7 @@
     ws.onclose = event => {
       if (socket !== ws) return;
       socket = null;
-      if (event.code === 4401) { // token-expired: reconnect at once with a fresh token (resuming)
+      if (event.code === 4401) { // token-expired: reconnect at once with a fresh token (resuming) or sign in again
         reconnectDelay = RECONNECT_MIN_MS;
         setTimeout(connect, 0);
         return;
@@ -140,8 +140,9 @@
     return base64url(bytes);
   }
 
+  /** Where the authorization server sends the code: /ward/callback, which redirects to this page. */
   function redirectUri() {
-    return location.origin + location.pathname;
+    return new URL('ward/callback', location.origin + location.pathname).toString();
   }
 
   async function beginLogin() {
@@ -198,11 +199,17 @@
     const lifetime = (tokens.expires_in || 300) * 1000;
     auth.expiresAt = Date.now() + lifetime;
     clearTimeout(auth.refreshTimer);
-    auth.refreshTimer = setTimeout(() => { refresh().catch(() => {}); }, lifetime * REFRESH_AT);
+    if (auth.refreshToken) { // without one, the next connection after expiry signs in again (refresh())
+      auth.refreshTimer = setTimeout(() => { refresh().catch(() => {}); }, lifetime * REFRESH_AT);
+    }
     showUser();
   }
 
-  /** A fresh access token from the refresh token; without one (or when refused), log in again. */
+  /**
+   * A fresh access token from the refresh token; without one (the local authorization server issues none to
+   * public clients) or when refused, sign in again: a redirect that, with a session at the authorization
+   * server, comes straight back without a prompt (the page then starts from a fresh snapshot).
+   */
   async function refresh() {
     if (auth.refreshToken) {
       try {

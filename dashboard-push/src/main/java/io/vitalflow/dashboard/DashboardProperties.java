@@ -77,7 +77,7 @@ public record DashboardProperties(
       @DefaultValue("") String authorizationUri,
       @DefaultValue("") String tokenUri,
       @DefaultValue("vitalflow-ward") String clientId,
-      @DefaultValue("openid user/Observation.rs offline_access") String scope) {}
+      @DefaultValue("openid user/Observation.rs") String scope) {}
 
   public DashboardProperties {
     topicPrefix = Objects.requireNonNullElse(topicPrefix, "");

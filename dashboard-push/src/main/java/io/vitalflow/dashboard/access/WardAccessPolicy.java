@@ -13,8 +13,8 @@ import io.vitalflow.web.security.SmartScope;
  *   <li>a {@code system/} scope that reads Observation: every patient (a central monitoring
  *       station, an integration);
  *   <li>a {@code user/} scope: the patients currently assigned to one of the caller's wards (the
- *       token's {@code wards} claim matched against {@link WardAssignments}); a user without wards
- *       sees nobody;
+ *       token's {@code wards} claim matched against {@link WardAssignments}; {@code *} is every
+ *       ward, the local authorization server's administrator); a user without wards sees nobody;
  *   <li>only {@code patient/} scopes: the token's own patient, and no whole ward.
  * </ul>
  *
@@ -24,6 +24,9 @@ import io.vitalflow.web.security.SmartScope;
 public final class WardAccessPolicy implements AccessPolicy {
 
   private static final String OBSERVATION = "Observation";
+
+  /** A {@code wards} claim entry that stands for every ward. */
+  public static final String ALL_WARDS = "*";
 
   private final WardAssignments wards;
 
@@ -44,7 +47,7 @@ public final class WardAccessPolicy implements AccessPolicy {
     }
     if (caller.mayForAnyPatient(OBSERVATION, Interaction.READ)) {
       String ward = wards.wardOf(patientId);
-      return ward != null && caller.wards().contains(ward);
+      return ward != null && looksAfter(caller, ward);
     }
     return caller.compartmentOnly(OBSERVATION, Interaction.READ)
         && caller.patient().orElseThrow().equals(patientId);
@@ -54,7 +57,11 @@ public final class WardAccessPolicy implements AccessPolicy {
   public boolean mayWatchWard(ClientIdentity client, String ward) {
     Caller caller = client.caller();
     return seesEveryone(caller)
-        || caller.mayForAnyPatient(OBSERVATION, Interaction.READ) && caller.wards().contains(ward);
+        || caller.mayForAnyPatient(OBSERVATION, Interaction.READ) && looksAfter(caller, ward);
+  }
+
+  private static boolean looksAfter(Caller caller, String ward) {
+    return caller.wards().contains(ward) || caller.wards().contains(ALL_WARDS);
   }
 
   /** Security off, or a {@code system/} scope that reads Observation. */

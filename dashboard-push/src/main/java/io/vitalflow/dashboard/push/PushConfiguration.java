@@ -134,6 +134,7 @@ class PushConfiguration {
         "/ward.css",
         "/favicon.ico",
         "/api/v1/dashboard/login",
+        "/ward/callback",
         "/api/v1/dashboard/events");
   }
 

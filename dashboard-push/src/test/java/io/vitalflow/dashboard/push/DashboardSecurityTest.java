@@ -358,6 +358,39 @@ class DashboardSecurityTest {
       assertThat(station.received.next("subscribed").path("patients").get(0).asString())
           .isEqualTo(other);
     }
+    // wards ["*"]: every ward (the local authorization server's administrator)
+    try (WsClient everyWard = ws("?ward=" + ward, bearer(nurse("admin", "*")))) {
+      assertThat(everyWard.received.next("subscribed").path("patients").get(0).asString())
+          .isEqualTo(mine);
+    }
+  }
+
+  @Test
+  void thePageAndItsLoginSettingsAreServedWithoutAToken() {
+    http.get()
+        .uri("/api/v1/dashboard/login")
+        .exchange()
+        .expectStatus()
+        .isOk()
+        .expectBody()
+        .jsonPath("$.enabled")
+        .isEqualTo(true)
+        .jsonPath("$.authorizationUri")
+        .isEqualTo(issuer.issuer() + "/oauth2/authorize")
+        .jsonPath("$.tokenUri")
+        .isEqualTo(issuer.issuer() + "/oauth2/token")
+        .jsonPath("$.clientId")
+        .isEqualTo("vitalflow-ward");
+    http.get()
+        .uri("/ward/callback?code=c1&state=s1")
+        .exchange()
+        .expectStatus()
+        .isSeeOther()
+        .expectHeader()
+        .location("/?code=c1&state=s1");
+    http.get().uri("/").exchange().expectStatus().isOk();
+    http.get().uri("/ward.js").exchange().expectStatus().isOk();
+    http.get().uri("/api/v1/wards/w1").exchange().expectStatus().isUnauthorized();
   }
 
   @Test
