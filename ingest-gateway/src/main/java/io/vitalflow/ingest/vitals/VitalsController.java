@@ -75,7 +75,7 @@ final class VitalsController {
     boolean gzip = GzipBody.isGzip(request.getHeaders());
     return body(request)
         .map(bytes -> gzip ? GzipBody.inflate(bytes, maxBodyBytes, inflatedTooLarge()) : bytes)
-        .flatMap(bytes -> ingest.ingest(format, bytes))
+        .flatMap(bytes -> ingest.ingest(format, bytes, caller))
         .map(result -> answer(result, request));
   }
 

@@ -44,7 +44,10 @@ class VitalsSecurityIntegrationTest {
         List.of(
             "--server.port=0",
             "--spring.kafka.bootstrap-servers=" + LocalStack.shared().kafkaBootstrap(),
-            "--vitalflow.ingest.topic-prefix=" + TOPIC_PREFIX));
+            "--vitalflow.ingest.topic-prefix=" + TOPIC_PREFIX,
+            // TestIssuer's tokens name the client test-client
+            "--vitalflow.ingest.devices.test-client=monitor-*,cuff-2",
+            "--vitalflow.ingest.devices.fleet=*"));
     app = IngestGatewayApplication.builder().run(args.toArray(String[]::new));
     client =
         WebTestClient.bindToServer()
@@ -165,6 +168,99 @@ class VitalsSecurityIntegrationTest {
         .json("{\"accepted\":1,\"rejected\":[]}");
 
     assertThat(topic.await(Set.of(patient), 1)).hasSize(1);
+  }
+
+  @Test
+  void readingsFromDevicesNotRegisteredToTheClientAreRefusedOneByOneAndTheOthersPublished()
+      throws Exception {
+    String patient = patient();
+    String time = recently();
+    String body =
+        "["
+            + reading("a-" + patient, patient, "8867-4", 72, "/min", time)
+            + ","
+            + fromDevice("rogue-1", reading("b-" + patient, patient, "8867-4", 73, "/min", time))
+            + ","
+            + fromDevice("cuff-2", reading("c-" + patient, patient, "8867-4", 74, "/min", time))
+            + "]";
+
+    post(issuer.token("system/Observation.c"), MediaType.APPLICATION_JSON, body)
+        .expectStatus()
+        .isEqualTo(207)
+        .expectBody()
+        .jsonPath("$.accepted")
+        .isEqualTo(2)
+        .jsonPath("$.rejected.length()")
+        .isEqualTo(1)
+        .jsonPath("$.rejected[0].index")
+        .isEqualTo(1)
+        .jsonPath("$.rejected[0].field")
+        .isEqualTo("deviceId")
+        .jsonPath("$.rejected[0].code")
+        .isEqualTo("device_not_registered")
+        .jsonPath("$.rejected[0].reason")
+        .isEqualTo(
+            "deviceId rogue-1 is not registered to client test-client; a client sends readings"
+                + " only for its own devices");
+
+    assertThat(topic.await(Set.of(patient), 2))
+        .extracting(record -> record.value().getDeviceId())
+        .containsExactlyInAnyOrder("monitor-7", "cuff-2");
+  }
+
+  @Test
+  void aClientWithoutRegisteredDevicesHasEveryItemRefused() throws Exception {
+    String patient = patient();
+    String token =
+        issuer.token(
+            c ->
+                c.subject("stranger")
+                    .claim("client_id", "stranger")
+                    .claim("scope", "system/Observation.c"));
+
+    post(
+            token,
+            MediaType.APPLICATION_NDJSON,
+            heartRate(patient, 70) + "\n" + heartRate(patient, 71) + "\n")
+        .expectStatus()
+        .isEqualTo(422)
+        .expectHeader()
+        .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.accepted")
+        .isEqualTo(0)
+        .jsonPath("$.rejected[0].code")
+        .isEqualTo("device_not_registered")
+        .jsonPath("$.rejected[1].code")
+        .isEqualTo("device_not_registered")
+        .jsonPath("$.rejected[1].reason")
+        .value(reason -> assertThat((String) reason).contains("monitor-7", "client stranger"));
+
+    assertThat(topic.await(Set.of(patient), 1)).isEmpty();
+  }
+
+  @Test
+  void aClientRegisteredForEveryDeviceMaySendForAnyOfThem() throws Exception {
+    String patient = patient();
+    String time = recently();
+    String token =
+        issuer.token(c -> c.claim("client_id", "fleet").claim("scope", "system/Observation.c"));
+
+    post(
+            token,
+            FHIR_JSON,
+            observation("o-" + patient, patient, "8867-4", 73, "/min", time)
+                .replace("Device/monitor-7", "Device/any-device-at-all"))
+        .expectStatus()
+        .isOk();
+
+    assertThat(topic.await(Set.of(patient), 1))
+        .extracting(record -> record.value().getDeviceId())
+        .containsExactly("any-device-at-all");
+  }
+
+  private static String fromDevice(String deviceId, String reading) {
+    return reading.replace("\"deviceId\":\"monitor-7\"", "\"deviceId\":\"" + deviceId + "\"");
   }
 
   private static WebTestClient.ResponseSpec post(String token, MediaType type, String body) {
