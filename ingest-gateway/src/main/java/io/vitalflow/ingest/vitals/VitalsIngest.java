@@ -100,7 +100,7 @@ final class VitalsIngest {
     }
     long started = System.nanoTime();
     return publisher
-        .publish(validated.accepted())
+        .publish(validated.accepted(), allowed.clientId())
         .timeout(answerTimeout)
         .doOnSuccess(
             done -> {

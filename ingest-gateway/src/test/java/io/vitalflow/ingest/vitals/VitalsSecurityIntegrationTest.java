@@ -11,10 +11,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vitalflow.ingest.IngestGatewayApplication;
 import io.vitalflow.local.LocalStack;
 import io.vitalflow.local.TestIssuer;
+import io.vitalflow.schemas.Topics;
+import io.vitalflow.schemas.VitalSign;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,7 +128,7 @@ class VitalsSecurityIntegrationTest {
   }
 
   @Test
-  void everyContentTypeIsAcceptedWithAWriteScopeForVitalSigns() throws Exception {
+  void everyContentTypeIsAcceptedWithAWriteScopeAndEveryRecordNamesTheClient() throws Exception {
     String patient = patient();
     String time = recently();
     List<String> tokens =
@@ -151,7 +156,11 @@ class VitalsSecurityIntegrationTest {
       sent += 4;
     }
 
-    assertThat(topic.await(Set.of(patient), sent)).hasSize(sent);
+    List<ConsumerRecord<String, VitalSign>> records = topic.await(Set.of(patient), sent);
+    assertThat(records).hasSize(sent);
+    assertThat(records)
+        .as("every record names the client that sent it")
+        .allSatisfy(record -> assertThat(client(record)).isEqualTo("test-client"));
   }
 
   @Test
@@ -203,9 +212,11 @@ class VitalsSecurityIntegrationTest {
             "deviceId rogue-1 is not registered to client test-client; a client sends readings"
                 + " only for its own devices");
 
-    assertThat(topic.await(Set.of(patient), 2))
+    List<ConsumerRecord<String, VitalSign>> records = topic.await(Set.of(patient), 2);
+    assertThat(records)
         .extracting(record -> record.value().getDeviceId())
         .containsExactlyInAnyOrder("monitor-7", "cuff-2");
+    assertThat(records).allSatisfy(record -> assertThat(client(record)).isEqualTo("test-client"));
   }
 
   @Test
@@ -254,9 +265,17 @@ class VitalsSecurityIntegrationTest {
         .expectStatus()
         .isOk();
 
-    assertThat(topic.await(Set.of(patient), 1))
+    List<ConsumerRecord<String, VitalSign>> records = topic.await(Set.of(patient), 1);
+    assertThat(records)
         .extracting(record -> record.value().getDeviceId())
         .containsExactly("any-device-at-all");
+    assertThat(client(records.get(0))).isEqualTo("fleet");
+  }
+
+  /** The {@code vitalflow.client} header of a record, or null. */
+  private static String client(ConsumerRecord<String, VitalSign> record) {
+    Header header = record.headers().lastHeader(Topics.HEADER_CLIENT);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private static String fromDevice(String deviceId, String reading) {
