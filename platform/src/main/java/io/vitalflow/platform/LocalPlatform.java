@@ -207,7 +207,10 @@ public final class LocalPlatform implements AutoCloseable {
                 IngestGatewayApplication.builder(),
                 "--server.port=" + flag("ingest-port", "8081"),
                 "--server.address=" + bind,
-                "--spring.kafka.bootstrap-servers=" + kafka);
+                "--spring.kafka.bootstrap-servers=" + kafka,
+                // the device simulator's OAuth client sends for its bedside monitors, monitor-<n>
+                // (DeviceSimulator); with security on no other device is accepted from it
+                "--vitalflow.ingest.devices.vitalflow-gateway=monitor-*");
     String fhirPort =
         !services.contains("fhir")
             ? NOT_STARTED
