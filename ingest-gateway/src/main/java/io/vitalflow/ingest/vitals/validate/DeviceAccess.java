@@ -15,17 +15,27 @@ import java.util.regex.Pattern;
 public final class DeviceAccess {
 
   /** With security off: no client, every device. */
-  public static final DeviceAccess ANY = new DeviceAccess(null, Set.of(), List.of(), true);
+  public static final DeviceAccess ANY =
+      new DeviceAccess(null, Set.of(), List.of(), List.of(), true);
 
   private final String clientId;
   private final Set<String> ids;
+
+  /** {@code prefix*}, the common form, checked without a regular expression. */
+  private final List<String> prefixes;
+
   private final List<Pattern> patterns;
   private final boolean everyDevice;
 
   private DeviceAccess(
-      String clientId, Set<String> ids, List<Pattern> patterns, boolean everyDevice) {
+      String clientId,
+      Set<String> ids,
+      List<String> prefixes,
+      List<Pattern> patterns,
+      boolean everyDevice) {
     this.clientId = clientId;
     this.ids = ids;
+    this.prefixes = prefixes;
     this.patterns = patterns;
     this.everyDevice = everyDevice;
   }
@@ -34,24 +44,34 @@ public final class DeviceAccess {
   public static DeviceAccess of(String clientId, List<String> registered) {
     Objects.requireNonNull(clientId, "clientId");
     Set<String> ids = new HashSet<>();
+    List<String> prefixes = new ArrayList<>();
     List<Pattern> patterns = new ArrayList<>();
     boolean everyDevice = false;
     for (String entry : registered) {
+      int star = entry.indexOf('*');
       if (entry.equals("*")) {
         everyDevice = true;
-      } else if (entry.indexOf('*') < 0) {
+      } else if (star < 0) {
         ids.add(entry);
+      } else if (star == entry.length() - 1) {
+        prefixes.add(entry.substring(0, star));
       } else {
         patterns.add(glob(entry));
       }
     }
-    return new DeviceAccess(clientId, Set.copyOf(ids), List.copyOf(patterns), everyDevice);
+    return new DeviceAccess(
+        clientId, Set.copyOf(ids), List.copyOf(prefixes), List.copyOf(patterns), everyDevice);
   }
 
   /** Whether the client may send readings for {@code deviceId}. */
   public boolean allows(String deviceId) {
     if (everyDevice || ids.contains(deviceId)) {
       return true;
+    }
+    for (String prefix : prefixes) {
+      if (deviceId.startsWith(prefix)) {
+        return true;
+      }
     }
     for (Pattern pattern : patterns) {
       if (pattern.matcher(deviceId).matches()) {
@@ -86,6 +106,10 @@ public final class DeviceAccess {
   public String toString() {
     return everyDevice && clientId == null
         ? "every device"
-        : "devices of " + clientId + " (" + (ids.size() + patterns.size()) + " entries)";
+        : "devices of "
+            + clientId
+            + " ("
+            + (ids.size() + prefixes.size() + patterns.size())
+            + " entries)";
   }
 }

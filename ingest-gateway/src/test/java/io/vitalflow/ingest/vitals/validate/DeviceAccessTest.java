@@ -11,7 +11,7 @@ class DeviceAccessTest {
   @Test
   void idsAndGlobPatternsNameTheDevices() {
     DeviceAccess access =
-        DeviceAccess.of("gw", List.of("cuff-2", "monitor-*", "bed-*-spo2", "a.b"));
+        DeviceAccess.of("gw", List.of("cuff-2", "monitor-*", "bed-*-spo2", "a.b", "x.*.y*"));
 
     assertThat(access.allows("cuff-2")).isTrue();
     assertThat(access.allows("cuff-20")).isFalse();
@@ -22,6 +22,9 @@ class DeviceAccessTest {
     assertThat(access.allows("bed-4-hr")).isFalse();
     assertThat(access.allows("a.b")).isTrue();
     assertThat(access.allows("aXb")).as("a dot is a dot, not any character").isFalse();
+    assertThat(access.allows("x.1.y")).isTrue();
+    assertThat(access.allows("x.1.yz")).isTrue();
+    assertThat(access.allows("x1.y")).isFalse();
     assertThat(access.clientId()).isEqualTo("gw");
   }
 
