@@ -93,6 +93,33 @@ public final class Topics {
   public static final Topic<String, byte[]> FHIR_RESOURCES_DLQ = deadLetters(FHIR_RESOURCES);
   public static final Topic<String, byte[]> FHIR_OUTCOMES_DLQ = deadLetters(FHIR_OUTCOMES);
 
+  /**
+   * The audit trail: one FHIR R4 {@code AuditEvent} (JSON text) per access, keyed by the first
+   * patient id, else the agent. Kept 30 days: the sink stores every event in {@code audit_event}
+   * within seconds (retention there: 5 years), so the topic only has to outlast an outage of the
+   * sink or of the database.
+   */
+  public static final Topic<String, String> AUDIT =
+      new Topic<>(
+          "audit.v1",
+          DEFAULT_PARTITIONS,
+          retention(Duration.ofDays(30)),
+          Serdes.String(),
+          Serdes.String());
+
+  /**
+   * Audit events the audit sink could not store (original bytes, the error in the headers). Kept a
+   * year, not 30 days like other dead letters: an audit event set aside here is the only copy of
+   * who accessed what.
+   */
+  public static final Topic<String, byte[]> AUDIT_DLQ =
+      new Topic<>(
+          AUDIT.deadLetterName(),
+          DEFAULT_PARTITIONS,
+          retention(Duration.ofDays(365)),
+          Serdes.String(),
+          Serdes.ByteArray());
+
   /** Header names on dead-letter records. */
   public static final String DLQ_HEADER_ERROR = "vitalflow.error";
 
@@ -117,7 +144,9 @@ public final class Topics {
           VITALS_AGG_1M_DLQ,
           VITALS_AGG_1H_DLQ,
           FHIR_RESOURCES_DLQ,
-          FHIR_OUTCOMES_DLQ);
+          FHIR_OUTCOMES_DLQ,
+          AUDIT,
+          AUDIT_DLQ);
 
   private Topics() {}
 
