@@ -3,6 +3,7 @@ package io.vitalflow.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vitalflow.auth.DevelopmentClients;
 import io.vitalflow.auth.LocalAuthServer;
 import io.vitalflow.schemas.Alert;
 import io.vitalflow.schemas.AlertKind;
@@ -38,6 +39,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The ward dashboard page in a real headless Chromium against the running stack (ingest gateway,
@@ -67,6 +69,9 @@ class WardDashboardBrowserTest {
 
   private static final String WARD = "ward-a";
 
+  /** The ingest gateway's device registration of the gateway client (docs/ingest.md). */
+  private static final String DEVICES = "vitalflow.ingest.devices." + DevelopmentClients.GATEWAY;
+
   private static RunningServices services;
   private static WebDriver browser;
   private static LocalAuthServer auth;
@@ -94,6 +99,8 @@ class WardDashboardBrowserTest {
     securityBefore = System.getProperty("vitalflow.security.enabled");
     System.setProperty("vitalflow.security.enabled", "true");
     System.setProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri", auth.issuer());
+    // the device gateway's token may send for the test's monitors (m1)
+    System.setProperty(DEVICES, "*");
     // the FHIR API plays no part in this path; leaving it out saves seconds on a shared machine
     services =
         new RunningServices("ward-page")
@@ -131,9 +138,10 @@ class WardDashboardBrowserTest {
       System.setProperty("vitalflow.security.enabled", securityBefore);
     }
     System.clearProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri");
+    System.clearProperty(DEVICES);
     if (auth != null) {
       auth.close();
-      org.springframework.util.FileSystemUtils.deleteRecursively(authDir.toFile());
+      FileSystemUtils.deleteRecursively(authDir.toFile());
     }
   }
 
