@@ -1,6 +1,8 @@
 package io.vitalflow.fhir.cds;
 
 import io.vitalflow.fhir.FhirProperties;
+import io.vitalflow.fhir.access.Access;
+import io.vitalflow.fhir.access.AccessRefused;
 import io.vitalflow.fhir.input.BodyScan;
 import io.vitalflow.fhir.search.ResourceSearch;
 import io.vitalflow.fhir.search.SearchRequest;
@@ -9,6 +11,7 @@ import io.vitalflow.interactions.InteractionChecker;
 import io.vitalflow.interactions.Medication;
 import io.vitalflow.interactions.host.PluginException;
 import io.vitalflow.kafka.Failures;
+import io.vitalflow.web.security.Interaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +49,14 @@ import reactor.core.scheduler.Schedulers;
 final class CdsHooksController {
 
   private static final Logger log = LoggerFactory.getLogger(CdsHooksController.class);
+
+  /**
+   * The services read the patient's MedicationRequests: calling one, and sending feedback on its
+   * cards, needs a scope that allows searching them ({@code system/MedicationRequest.s}, {@code
+   * user/*.rs}, or {@code patient/MedicationRequest.s} for the token's own patient, whose
+   * compartment then limits the lookup).
+   */
+  static final String SCOPE_TYPE = "MedicationRequest";
 
   /**
    * A FHIR resource id (R4 {@code id} datatype): what {@code context.patientId} must be to look it
@@ -88,6 +99,10 @@ final class CdsHooksController {
 
   @PostMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
   Mono<Card.Response> call(@PathVariable String id, @RequestBody(required = false) String body) {
+    return Access.require(SCOPE_TYPE, Interaction.SEARCH).then(Mono.defer(() -> checked(id, body)));
+  }
+
+  private Mono<Card.Response> checked(String id, String body) {
     CdsService service = CdsService.byId(id).orElseThrow(UnknownService::new);
     HookRequest parsed = HookRequestParser.parse(service, body, scan);
     return withActiveMedications(parsed)
@@ -148,6 +163,11 @@ final class CdsHooksController {
   @PostMapping(path = "/{id}/feedback")
   Mono<ResponseEntity<Void>> feedback(
       @PathVariable String id, @RequestBody(required = false) String body) {
+    return Access.require(SCOPE_TYPE, Interaction.SEARCH)
+        .then(Mono.defer(() -> checkedFeedback(id, body)));
+  }
+
+  private Mono<ResponseEntity<Void>> checkedFeedback(String id, String body) {
     CdsService service = CdsService.byId(id).orElseThrow(UnknownService::new);
     List<Feedback> items = FeedbackParser.parse(body, scan);
     if (feedback == null) {
@@ -175,6 +195,12 @@ final class CdsHooksController {
         result.unknown().size(),
         cards.size());
     return new Card.Response(cards);
+  }
+
+  /** Not this controller's to answer: the 403 with its Bearer challenge comes from web-support. */
+  @ExceptionHandler(AccessRefused.class)
+  Mono<ResponseEntity<ProblemDetail>> refused(AccessRefused e) {
+    return Mono.error(e);
   }
 
   @ExceptionHandler(InvalidHookRequest.class)
