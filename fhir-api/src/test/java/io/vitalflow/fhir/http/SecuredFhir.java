@@ -113,6 +113,17 @@ final class SecuredFhir implements AutoCloseable {
                 + "T10:00:00Z\"}",
             p);
       }
+      // one of p's observations made during the next patient's encounter: an _include of its
+      // encounter must not bring that one along
+      String next = PATIENTS.get((PATIENTS.indexOf(p) + 1) % PATIENTS.size());
+      put(
+          admin,
+          "Observation/obs-" + p + "-x",
+          ("{'resourceType':'Observation','id':'obs-%s-x','status':'final','code':{'text':'x'},"
+                  + "'subject':{'reference':'Patient/%s'},'encounter':{'reference':'Encounter/enc-%s'}}")
+              .formatted(p, p, next)
+              .replace('\'', '"'),
+          p);
       put(
           admin,
           "Condition/cond-" + p,
