@@ -5,6 +5,7 @@ import static io.vitalflow.fhir.http.SecuredFhir.patientToken;
 import static io.vitalflow.fhir.http.SecuredFhir.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitalflow.local.TestIssuer;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -269,7 +270,7 @@ class FhirAuthorizationTest {
   }
 
   @Test
-  void discoveryDocumentsAreOpenAndDeclareSmart() {
+  void discoveryDocumentsAreOpenAndDeclareSmart() throws Exception {
     HttpResponse<String> metadata = http.get("/metadata");
     assertThat(metadata.statusCode()).isEqualTo(200);
     CapabilityStatement statement = FhirHttp.parse(CapabilityStatement.class, metadata);
@@ -302,6 +303,13 @@ class FhirAuthorizationTest {
         .contains("\"permission-v2\"", "\"context-standalone-patient\"", "\"sso-openid-connect\"")
         .contains(
             "\"scopes_supported\"", "\"grant_types_supported\"", "\"response_types_supported\"");
+
+    // a stale or foreign token sent along to an open path does not turn it into a 401
+    assertThat(
+            http.get("/metadata", bearer(TestIssuer.shared().forged("system/*.rs"))).statusCode())
+        .isEqualTo(200);
+    assertThat(http.get("/.well-known/smart-configuration", bearer("not-a-jwt")).statusCode())
+        .isEqualTo(200);
 
     HttpResponse<String> cds = root.get("/cds-services");
     assertThat(cds.statusCode()).isEqualTo(200);

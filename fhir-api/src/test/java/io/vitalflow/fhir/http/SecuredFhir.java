@@ -36,9 +36,12 @@ final class SecuredFhir implements AutoCloseable {
     this.root = server.base.substring(0, server.base.length() - "/fhir".length());
   }
 
-  static SecuredFhir start(String purpose) throws Exception {
-    SecuredFhir fhir =
-        new SecuredFhir(FhirServer.start(purpose, TestIssuer.shared().serviceArgs()));
+  static SecuredFhir start(String purpose, String... extraArgs) throws Exception {
+    String[] security = TestIssuer.shared().serviceArgs();
+    String[] args = new String[security.length + extraArgs.length];
+    System.arraycopy(security, 0, args, 0, security.length);
+    System.arraycopy(extraArgs, 0, args, security.length, extraArgs.length);
+    SecuredFhir fhir = new SecuredFhir(FhirServer.start(purpose, args));
     fhir.seed();
     return fhir;
   }
