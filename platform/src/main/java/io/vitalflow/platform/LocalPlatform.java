@@ -1,6 +1,11 @@
 package io.vitalflow.platform;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.vitalflow.auth.AuthFiles;
+import io.vitalflow.auth.AuthServerApplication;
+import io.vitalflow.auth.DevelopmentClients;
+import io.vitalflow.auth.RenewingToken;
+import io.vitalflow.auth.TokenClient;
 import io.vitalflow.dashboard.DashboardPushApplication;
 import io.vitalflow.fhir.FhirApiApplication;
 import io.vitalflow.ingest.IngestGatewayApplication;
@@ -25,6 +30,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,8 +66,14 @@ public final class LocalPlatform implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final Map<String, String> flags;
 
-  /** The HTTP port of each started service, by its {@code --services} name. */
+  /** The HTTP port of each started service, by its {@code --services} name (and {@code auth}). */
   final Map<String, Integer> ports = new ConcurrentHashMap<>();
+
+  /** The local authorization server's issuer URL, once it runs. */
+  volatile String issuer;
+
+  /** The device simulator, if one runs. */
+  volatile DeviceSimulator simulator;
 
   LocalPlatform(Map<String, String> flags) {
     this.flags = flags;
@@ -147,6 +159,7 @@ public final class LocalPlatform implements AutoCloseable {
     String host = urlHost(bind);
     Path dataDir = Path.of(flag("data-dir", ".vitalflow")).toAbsolutePath();
     claim(dataDir);
+    startAuthServer(dataDir, bind, host);
     // the drug-interaction checkers load every knowledge-base version `./vitalflow kb
     // import-rxnorm` writes here
     if (System.getProperty(KnowledgeWatcher.STORE_PROPERTY) == null) {
@@ -207,7 +220,13 @@ public final class LocalPlatform implements AutoCloseable {
                 IngestGatewayApplication.builder(),
                 "--server.port=" + flag("ingest-port", "8081"),
                 "--server.address=" + bind,
-                "--spring.kafka.bootstrap-servers=" + kafka);
+                "--spring.kafka.bootstrap-servers=" + kafka,
+                // the device simulator's client sends for its bedside monitors, monitor-<n>
+                // (DeviceSimulator), and no other device is accepted from it; the development
+                // command line (README's curl lines) and loadgen's back-end client send for any
+                "--vitalflow.ingest.devices." + DevelopmentClients.GATEWAY + "=monitor-*",
+                "--vitalflow.ingest.devices." + DevelopmentClients.CLI + "=*",
+                "--vitalflow.ingest.devices." + DevelopmentClients.BACKEND + "=*");
     String fhirPort =
         !services.contains("fhir")
             ? NOT_STARTED
@@ -254,9 +273,11 @@ public final class LocalPlatform implements AutoCloseable {
           new DeviceSimulator(
               URI.create("http://" + host + ":" + ingestPort),
               patients,
-              Durations.parse(flag("interval", "5s")));
+              Durations.parse(flag("interval", "5s")),
+              gatewayToken(dataDir));
       simulator.start();
       started.push(simulator);
+      this.simulator = simulator;
     }
 
     String banner =
@@ -264,6 +285,17 @@ public final class LocalPlatform implements AutoCloseable {
             "\n",
             "",
             "VitalFlow is running",
+            "  authorization server   "
+                + issuer
+                + " (development users' passwords: "
+                + dataDir.resolve("auth").resolve(AuthFiles.PASSWORDS)
+                + ")",
+            "  get a token            ./vitalflow token --scope='system/*.rs'   (or --patient=sim-1"
+                + " --scope='patient/*.rs', --user=nurse-a; docs/security.md)",
+            "  use it                 curl -H \"Authorization: Bearer $(./vitalflow token)\""
+                + " http://127.0.0.1:"
+                + fhirPort
+                + "/fhir/Patient/sim-1",
             "  ingest (POST vitals)   http://127.0.0.1:" + ingestPort + "/api/v1/vitals",
             "  FHIR R4 API            http://127.0.0.1:"
                 + fhirPort
@@ -308,6 +340,53 @@ public final class LocalPlatform implements AutoCloseable {
             "Press Ctrl-C to stop.",
             "");
     System.out.println(banner);
+  }
+
+  /**
+   * The local identity provider, before every service: {@code --auth-port} (9000), the same bind
+   * address, keys and secrets in {@code <data-dir>/auth/} where it also writes its URL for {@code
+   * ./vitalflow token}. Its issuer is fixed to {@code http://<host>:<port>}, so tokens name the
+   * same issuer however the server was reached.
+   */
+  private void startAuthServer(Path dataDir, String bind, String host) {
+    int port = Integer.parseInt(flag("auth-port", "9000"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--server.port=" + port,
+                "--server.address=" + bind,
+                "--vitalflow.auth.data-dir=" + dataDir));
+    if (port != 0) {
+      args.add("--vitalflow.auth.issuer=http://" + host + ":" + port);
+    }
+    String dashboardPort = flag("dashboard-port", "8084");
+    if (!dashboardPort.equals("0")) {
+      args.add(
+          "--vitalflow.auth.ward-redirect-uris=http://127.0.0.1:"
+              + dashboardPort
+              + "/ward/callback,http://localhost:"
+              + dashboardPort
+              + "/ward/callback");
+    }
+    String started = run(AuthServerApplication.builder(), args.toArray(String[]::new));
+    ports.put("auth", Integer.valueOf(started));
+    issuer = "http://" + host + ":" + started;
+  }
+
+  /** The device simulator's token: the gateway client's, renewed before it expires. */
+  private RenewingToken gatewayToken(Path dataDir) {
+    Path authDir = dataDir.resolve("auth");
+    String secret =
+        AuthFiles.read(authDir, AuthFiles.GATEWAY_SECRET)
+            .orElseThrow(() -> new IllegalStateException("no gateway secret in " + authDir));
+    TokenClient client = new TokenClient(URI.create(issuer + "/oauth2/token"));
+    return new RenewingToken(
+        () ->
+            client.clientCredentials(
+                DevelopmentClients.GATEWAY,
+                secret,
+                List.of(DevelopmentClients.DEVICE_SCOPE),
+                Map.of()));
   }
 
   /**
@@ -381,11 +460,17 @@ public final class LocalPlatform implements AutoCloseable {
     return new LinkedHashSet<>(FlagValues.names("--services", "service", list, SERVICES));
   }
 
+  /**
+   * Starts one application; once the authorization server runs, every service gets its issuer
+   * ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri}) and verifies tokens against it.
+   */
   private String run(SpringApplicationBuilder builder, String... args) {
-    // until the launcher runs the local authorization server (issue 14), its services take no
-    // tokens
-    builder.properties("vitalflow.security.enabled=false");
-    ConfigurableApplicationContext context = builder.registerShutdownHook(false).run(args);
+    List<String> all = new ArrayList<>(List.of(args));
+    if (issuer != null) {
+      all.add("--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuer);
+    }
+    ConfigurableApplicationContext context =
+        builder.registerShutdownHook(false).run(all.toArray(String[]::new));
     started.push(context::close);
     return Integer.toString(((WebServerApplicationContext) context).getWebServer().getPort());
   }

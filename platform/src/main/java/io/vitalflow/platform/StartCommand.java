@@ -105,6 +105,12 @@ final class StartCommand {
   String dashboardPort;
 
   @Option(
+      names = "--auth-port",
+      defaultValue = "9000",
+      description = "HTTP port of the local authorization server (the services' token issuer).")
+  String authPort;
+
+  @Option(
       names = "--services",
       defaultValue = "processor,ingest,fhir,dashboard",
       description = "Start only these (e.g. to measure one path alone).")

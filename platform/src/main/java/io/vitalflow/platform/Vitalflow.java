@@ -16,10 +16,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * {@code ./vitalflow COMMAND}: one picocli command tree for everything the script runs, {@code
- * start} (the local platform), {@code loadgen SCENARIO} (the benchmarks), {@code kb import-rxnorm
- * DIR} (a new drug-knowledge version) and {@code completion} (a bash completion script for the
- * whole tree). A new command (for example {@code token}, or {@code kb import-rxnorm DIR} calling an
- * entry point of its module) is one more subcommand in {@link #commandLine()}.
+ * start} (the local platform), {@code token} (an access token of its authorization server), {@code
+ * loadgen SCENARIO} (the benchmarks), {@code kb import-rxnorm DIR} (a new drug-knowledge version)
+ * and {@code completion} (a bash completion script for the whole tree). A new command (for example
+ * {@code token}, or {@code kb import-rxnorm DIR} calling an entry point of its module) is one more
+ * subcommand in {@link #commandLine()}.
  */
 @Command(
     name = "vitalflow",
@@ -51,12 +52,13 @@ public final class Vitalflow {
   }
 
   /**
-   * The command tree: {@code start}, {@code loadgen} with its scenarios, {@code kb}, {@code
-   * completion}.
+   * The command tree: {@code start}, {@code token}, {@code loadgen} with its scenarios, {@code kb},
+   * {@code completion}.
    */
   static CommandLine commandLine() {
     CommandLine line = new CommandLine(new Vitalflow());
     line.addSubcommand("start", new StartCommand());
+    line.addSubcommand("token", new TokenCommand());
     line.addSubcommand("loadgen", Loadgen.commandLine());
     line.addSubcommand(
         "kb",
@@ -90,6 +92,9 @@ public final class Vitalflow {
       LocalPlatform.launch(start.given());
       return 0;
     }
+    if (user instanceof TokenCommand token) {
+      return token.run(out, err);
+    }
     if (user instanceof KbCommand) {
       ParseResult kb = command.subcommand();
       if (kb == null) {
@@ -114,6 +119,9 @@ public final class Vitalflow {
     Object user = e.getCommandLine().getCommandSpec().userObject();
     if (user instanceof StartCommand) {
       return "vitalflow: " + Cli.message(e) + " (./vitalflow start --help)";
+    }
+    if (user instanceof TokenCommand) {
+      return "vitalflow token: " + Cli.message(e) + " (./vitalflow token --help)";
     }
     if (user instanceof KbCommand || user instanceof KbCommand.ImportRxNorm) {
       return "vitalflow kb: " + Cli.message(e) + " (./vitalflow kb import-rxnorm --help)";

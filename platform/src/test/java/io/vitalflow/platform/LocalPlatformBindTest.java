@@ -59,6 +59,8 @@ class LocalPlatformBindTest {
                 "0",
                 "ingest-port",
                 "0",
+                "auth-port",
+                "0",
                 "kafka",
                 stack.kafkaBootstrap(),
                 "jdbc-url",

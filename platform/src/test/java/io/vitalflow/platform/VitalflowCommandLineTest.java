@@ -115,7 +115,8 @@ class VitalflowCommandLineTest {
 
     assertThat(run.code).isEqualTo(2);
     assertThat(run.err.strip())
-        .isEqualTo("vitalflow: unknown command 'strat' (commands: start, loadgen, kb, completion)");
+        .isEqualTo(
+            "vitalflow: unknown command 'strat' (commands: start, token, loadgen, kb, completion)");
   }
 
   @Test

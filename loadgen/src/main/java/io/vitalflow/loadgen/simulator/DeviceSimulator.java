@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +35,22 @@ public final class DeviceSimulator implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
           });
+  private final Supplier<String> bearerToken;
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong failedBatches = new AtomicLong();
   private int tick;
 
   public DeviceSimulator(URI ingestBase, int patientCount, Duration interval) {
+    this(ingestBase, patientCount, interval, () -> null);
+  }
+
+  /**
+   * A simulator whose batches carry {@code Authorization: Bearer <bearerToken.get()>} (the
+   * gateway's client-credentials token; {@code null}: no header).
+   */
+  public DeviceSimulator(
+      URI ingestBase, int patientCount, Duration interval, Supplier<String> bearerToken) {
+    this.bearerToken = bearerToken;
     this.endpoint = ingestBase.resolve("/api/v1/vitals");
     this.patients = new Patients("sim-", patientCount, 0.05, 42);
     this.interval = interval;
@@ -74,13 +86,23 @@ public final class DeviceSimulator implements AutoCloseable {
       return;
     }
     int count = readings;
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .timeout(Duration.ofSeconds(10))
             .header("Content-Type", "application/x-ndjson")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-            .build();
-    http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    try {
+      String token = bearerToken.get();
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+    } catch (RuntimeException e) {
+      if (failedBatches.incrementAndGet() % 50 == 1) {
+        log.warn("Simulator batch not sent: no token ({})", e.getClass().getSimpleName());
+      }
+      return;
+    }
+    http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
         .whenComplete(
             (response, error) -> {
               if (error == null && response.statusCode() / 100 == 2) {
