@@ -3,10 +3,12 @@ package io.vitalflow.fhir.access;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * {@code GET /fhir/.well-known/smart-configuration} (SMART App Launch 2.x, open to everyone): where
@@ -65,8 +67,8 @@ final class SmartConfigurationController {
             .endpoints()
             .orElseThrow(
                 () ->
-                    new org.springframework.web.server.ResponseStatusException(
-                        org.springframework.http.HttpStatus.NOT_FOUND,
+                    new ResponseStatusException(
+                        HttpStatus.NOT_FOUND,
                         "No authorization server is configured"
                             + " (spring.security.oauth2.resourceserver.jwt.issuer-uri or"
                             + " vitalflow.fhir.smart.issuer)"));

@@ -126,7 +126,6 @@ final class CapabilityController {
   private static void security(
       CapabilityStatementRestComponent rest, SmartEndpoints.Endpoints endpoints) {
     CapabilityStatementRestSecurityComponent security = rest.getSecurity();
-    security.setCors(true);
     security
         .addService()
         .addCoding()
