@@ -82,11 +82,10 @@ final class WriteAccess {
               "A patient-context token may write only resources in its patient's compartment:"
                   + " this "
                   + type
-                  + " does not reference Patient/"
-                  + patient
-                  + " in any compartment element ("
+                  + " does not reference the token's patient (Patient/<id>, relative) in any"
+                  + " compartment element ("
                   + (type.equals("Patient")
-                      ? "id"
+                      ? "for a Patient: its id"
                       : String.join(", ", PatientCompartment.paths(type)))
                   + ")"));
     }
@@ -105,10 +104,8 @@ final class WriteAccess {
                 Mono.error(
                     new AccessRefused(
                         "A patient-context token may change only resources in its patient's"
-                            + " compartment: "
+                            + " compartment: this "
                             + type
-                            + "/"
-                            + id
                             + " is not")));
   }
 }
