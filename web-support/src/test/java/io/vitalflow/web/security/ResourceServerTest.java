@@ -164,4 +164,18 @@ class ResourceServerTest {
     assertThat(clinical.body()).contains("\"status\":403");
     assertThat(get("/actuator/metrics", issuer.token("vitalflow/ops")).statusCode()).isEqualTo(200);
   }
+
+  @Test
+  void aTokenSentAlongToAnOpenPathIsNotReadThere() throws Exception {
+    String expired =
+        issuer.token(
+            c ->
+                c.issueTime(Date.from(Instant.now().minusSeconds(900)))
+                    .expirationTime(Date.from(Instant.now().minusSeconds(600))));
+
+    assertThat(get("/open/ping", expired).body()).isEqualTo("pong");
+    assertThat(get("/open/ping", issuer.forged("system/*.rs")).body()).isEqualTo("pong");
+    assertThat(get("/actuator/health", "not-a-jwt").statusCode()).isEqualTo(200);
+    assertThat(get("/api/whoami", expired).statusCode()).isEqualTo(401);
+  }
 }
