@@ -9,7 +9,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -105,7 +107,15 @@ public class ResourceServerAutoConfiguration {
         .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance());
     if (!settings.enabled()) {
-      return http.authorizeExchange(exchanges -> exchanges.anyExchange().permitAll()).build();
+      CallerAuthentication unsecured = new CallerAuthentication(Caller.UNSECURED, null);
+      return http.authorizeExchange(exchanges -> exchanges.anyExchange().permitAll())
+          .addFilterAt(
+              (exchange, chain) ->
+                  chain
+                      .filter(exchange)
+                      .contextWrite(ReactiveSecurityContextHolder.withAuthentication(unsecured)),
+              SecurityWebFiltersOrder.AUTHENTICATION)
+          .build();
     }
     List<String> open =
         new ArrayList<>(

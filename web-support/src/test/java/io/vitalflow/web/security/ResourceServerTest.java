@@ -139,6 +139,14 @@ class ResourceServerTest {
   }
 
   @Test
+  void withoutATokenAnOpenPathSeesTheAnonymousCallerAllowedNothing() throws Exception {
+    HttpResponse<String> response = get("/open/whoami", null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("anonymous|anonymous|-||false");
+  }
+
+  @Test
   void aTokenSignedWithARotatedKeyVerifiesAfterTheJwksIsFetchedAgain() throws Exception {
     assertThat(get("/api/whoami", issuer.token("system/*.rs")).statusCode()).isEqualTo(200);
     int fetches = issuer.jwksFetches.get();
