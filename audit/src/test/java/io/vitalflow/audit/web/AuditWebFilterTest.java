@@ -9,6 +9,7 @@ import io.vitalflow.audit.AuditHealthIndicator;
 import io.vitalflow.audit.AuditOutcome;
 import io.vitalflow.audit.AuditRecord;
 import io.vitalflow.audit.AuditSubtype;
+import io.vitalflow.audit.AuditTrail;
 import io.vitalflow.local.FreePorts;
 import io.vitalflow.local.LocalStack;
 import io.vitalflow.local.TestIssuer;
@@ -74,9 +75,18 @@ class AuditWebFilterTest {
     static final AtomicInteger served = new AtomicInteger();
 
     private final Refusals refusals;
+    private final AuditTrail trail;
 
-    Handlers(Refusals refusals) {
+    Handlers(Refusals refusals, AuditTrail trail) {
       this.refusals = refusals;
+      this.trail = trail;
+    }
+
+    /** Takes the last place in the trail's buffer itself, so the request's own event finds none. */
+    @GetMapping("/fhir/Patient/{id}/$fill")
+    String fill(@PathVariable String id) {
+      trail.record(AuditRecord.builder("audit-test", AuditSubtype.READ).patient(id).build());
+      return "{\"resourceType\":\"Patient\",\"secret\":true}";
     }
 
     @GetMapping("/fhir/Patient/{id}")
@@ -250,6 +260,19 @@ class AuditWebFilterTest {
     assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(refused.body()).contains("audit trail").doesNotContain("resourceType");
     assertThat(Handlers.served.get()).as("the handler did not run").isEqualTo(1);
+  }
+
+  @Test
+  void anAnswerWhoseEventTheTrailRefusesIsReplacedBy503() throws Exception {
+    start(
+        "127.0.0.1:" + FreePorts.next(),
+        false,
+        "--vitalflow.audit.delivery-timeout=30s",
+        "--vitalflow.audit.max-pending=1");
+    HttpResponse<String> answer = send("GET", "/fhir/Patient/p-1/$fill", null);
+    assertThat(answer.statusCode()).isEqualTo(503);
+    assertThat(answer.headers().firstValue("Retry-After")).hasValue("5");
+    assertThat(answer.body()).contains("audit trail").doesNotContain("secret");
   }
 
   private static AuditRecord only(List<AuditRecord> events, AuditSubtype subtype) {
