@@ -83,10 +83,12 @@ final class RunningServices implements AutoCloseable {
    * offsets on the topics that exist when it starts.
    */
   RunningServices startDashboard(String... extraArgs) {
+    // a test that must know the port before the start (a redirect URI) passes --server.port itself
+    boolean portGiven = List.of(extraArgs).stream().anyMatch(a -> a.startsWith("--server.port="));
     List<String> args =
         new ArrayList<>(
             List.of(
-                "--server.port=0",
+                portGiven ? "--spring.main.banner-mode=off" : "--server.port=0",
                 "--spring.r2dbc.url=" + database.r2dbcUrl(),
                 "--spring.r2dbc.username=" + database.user(),
                 "--spring.r2dbc.password=" + database.password(),

@@ -14,6 +14,15 @@ public final class Topics {
 
   public static final Topic<String, VitalSign> VITALS_RAW =
       topic("vitals.raw.v1", AvroSerde.of(VitalSign.class), retention(Duration.ofDays(7)));
+
+  /**
+   * Header on {@code vitals.raw.v1} records: the OAuth client id (UTF-8) that sent the reading to
+   * the ingest gateway with security on; the readings sink stores it as {@code
+   * vital_reading.source_client}. Absent on readings from elsewhere (the FHIR API) and with
+   * security off.
+   */
+  public static final String HEADER_CLIENT = "vitalflow.client";
+
   public static final Topic<String, VitalAggregate> VITALS_AGG_1M =
       topic("vitals.agg.1m.v1", AvroSerde.of(VitalAggregate.class), retention(Duration.ofDays(2)));
   public static final Topic<String, VitalAggregate> VITALS_AGG_1H =

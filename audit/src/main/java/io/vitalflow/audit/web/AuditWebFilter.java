@@ -30,6 +30,7 @@ import org.springframework.web.util.UriUtils;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 
 /**
  * One {@link AuditRecord} per HTTP request of a service, recorded just before the response is
@@ -140,7 +141,12 @@ public final class AuditWebFilter implements WebFilter, Ordered {
             e -> response.isCommitted() ? Mono.error(e) : unavailable(exchange, e))
         .doFinally(
             signal -> {
-              if (!response.isCommitted() && recorded.compareAndSet(false, true)) {
+              // an error is answered later by the exception handlers (the commit records it); only
+              // a
+              // client that went away leaves a request without any answer
+              if (signal == SignalType.CANCEL
+                  && !response.isCommitted()
+                  && recorded.compareAndSet(false, true)) {
                 try {
                   record(exchange, details, caller, CLIENT_GONE);
                 } catch (AuditUnavailableException e) {
@@ -232,9 +238,14 @@ public final class AuditWebFilter implements WebFilter, Ordered {
     return AuditRecord.isReference(reference) ? List.of(reference) : List.of();
   }
 
-  /** The caller to name; null when unauthenticated (security switched off included). */
+  /**
+   * The caller to name; null when unauthenticated: {@link Caller#ANONYMOUS} (an open path, a
+   * refusal by the chain) and {@link Caller#UNSECURED} (security switched off).
+   */
   static Caller agentOf(Caller caller) {
-    return caller == null || caller == Caller.UNSECURED ? null : caller;
+    return caller == null || caller == Caller.UNSECURED || caller == Caller.ANONYMOUS
+        ? null
+        : caller;
   }
 
   /** The 503 of a trail that cannot deliver: the service's own error format, with Retry-After. */

@@ -183,14 +183,21 @@ class AuditWebFilterTest {
     assertThat(send("GET", "/actuator/metrics", token).statusCode()).isEqualTo(403);
     assertThat(send("GET", "/fhir/Patient/p-5", issuer.forged("user/*.rs")).statusCode())
         .isEqualTo(401);
+    // answered by the exception handlers, after the filter chain ended with the error
+    assertThat(send("GET", "/fhir/Nothing/x-1", token).statusCode()).isEqualTo(404);
     // not audited: health and static files
     assertThat(send("GET", "/ward.js", token).statusCode()).isEqualTo(200);
     send("GET", "/actuator/health", null);
 
-    List<AuditRecord> events = read(prefix, 7);
-    assertThat(events).hasSize(7);
+    List<AuditRecord> events = read(prefix, 8);
+    assertThat(events).hasSize(8);
 
-    AuditRecord read = only(events, AuditSubtype.READ);
+    AuditRecord notFound =
+        events.stream().filter(e -> e.entities().contains("Nothing/x-1")).findFirst().get();
+    assertThat(notFound.subtype()).isEqualTo(AuditSubtype.READ);
+    assertThat(notFound.status()).isEqualTo(404);
+    assertThat(notFound.outcome()).isEqualTo(AuditOutcome.MINOR_FAILURE);
+    AuditRecord read = events.stream().filter(e -> e.patients().contains("p-1")).findFirst().get();
     assertThat(read.service()).isEqualTo("audit-test");
     assertThat(read.action()).isEqualTo(AuditAction.READ);
     assertThat(read.status()).isEqualTo(200);

@@ -159,11 +159,13 @@ class AuditCompletenessTest {
     assertThat(http.send("DELETE", "/Patient/" + p, null, bearer, "Bearer " + writer).statusCode())
         .isBetween(200, 204);
     assertThat(http.send("GET", "/Patient/" + p, null).statusCode()).isEqualTo(401);
+    String r = "r-" + p;
+    assertThat(http.send("GET", "/Patient/" + r, null, bearer, "Bearer " + writer).statusCode())
+        .isEqualTo(404);
     HttpResponse<String> notAnAuditor =
         http.send("GET", "/AuditEvent?patient=" + p, null, bearer, "Bearer " + writer);
     assertThat(notAnAuditor.statusCode()).isEqualTo(403);
-    // the body is the service's SecurityAnswer (an OperationOutcome once fhir-api declares one)
-    assertThat(notAnAuditor.body()).contains("AuditEvent.rs");
+    assertThat(notAnAuditor.body()).contains("OperationOutcome").contains("AuditEvent.rs");
     assertThat(notAnAuditor.headers().firstValue("WWW-Authenticate").orElseThrow())
         .contains("insufficient_scope");
 
@@ -200,6 +202,13 @@ class AuditCompletenessTest {
     assertThat(event.apply("authorization").agentSubject()).isEqualTo("dr-who");
     assertThat(event.apply("authorization").entities()).containsExactly("AuditEvent");
 
+    assertThat(awaitEvents(http, auditor, r, 1))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.subtype()).isEqualTo(AuditSubtype.READ);
+              assertThat(e.status()).isEqualTo(404);
+            });
     assertThat(awaitEvents(http, auditor, q, 1))
         .singleElement()
         .satisfies(

@@ -50,6 +50,7 @@ class IngestAuditTest {
     registry.add("vitalflow.ingest.topic-prefix", () -> PREFIX);
     registry.add("vitalflow.audit.enabled", () -> "true");
     registry.add("vitalflow.audit.topic-prefix", () -> PREFIX);
+    registry.add("vitalflow.ingest.devices.test-client", () -> "monitor-*");
     for (String arg : TestIssuer.shared().serviceArgs()) {
       String[] nameValue = arg.substring(2).split("=", 2);
       registry.add(nameValue[0], () -> nameValue[1]);
