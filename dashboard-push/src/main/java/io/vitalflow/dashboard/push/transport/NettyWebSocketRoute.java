@@ -83,6 +83,7 @@ public final class NettyWebSocketRoute implements NettyRouteProvider {
           HttpHeaders requestHeaders = request.requestHeaders();
           HttpHeaders responseHeaders = response.responseHeaders();
           SocketAddress remote = request.remoteAddress();
+          String requestId = requestHeaders.get("X-Request-Id");
           try {
             parts.audit().admit();
           } catch (AuditUnavailableException e) {
@@ -90,7 +91,8 @@ public final class NettyWebSocketRoute implements NettyRouteProvider {
                 response,
                 parts,
                 Refused.unavailable("The audit trail cannot record connections now."),
-                remote);
+                remote,
+                requestId);
           }
           if (!origins.allows(
               requestHeaders.get(HttpHeaderNames.ORIGIN), port(request.connectionHostAddress()))) {
@@ -100,7 +102,8 @@ public final class NettyWebSocketRoute implements NettyRouteProvider {
                 Refused.forbidden(
                     "WebSocket connections from this page's origin are not allowed"
                         + " (vitalflow.dashboard.allowed-origins)."),
-                remote);
+                remote,
+                requestId);
           }
           String ticket =
               parameter(UriComponentsBuilder.fromUriString(uri).build().getQueryParams(), "ticket");
@@ -109,7 +112,9 @@ public final class NettyWebSocketRoute implements NettyRouteProvider {
               .admit(requestHeaders.get(HttpHeaderNames.AUTHORIZATION), ticket)
               .onErrorResume(
                   Refused.class,
-                  refused -> refuse(response, parts, refused, remote).then(Mono.<Admission>empty()))
+                  refused ->
+                      refuse(response, parts, refused, remote, requestId)
+                          .then(Mono.<Admission>empty()))
               .flatMap(
                   admission ->
                       response.sendWebsocket(
@@ -129,9 +134,13 @@ public final class NettyWebSocketRoute implements NettyRouteProvider {
   }
 
   private static Mono<Void> refuse(
-      HttpServerResponse response, Parts parts, Refused refused, SocketAddress remote) {
+      HttpServerResponse response,
+      Parts parts,
+      Refused refused,
+      SocketAddress remote,
+      String requestId) {
     parts.metrics().refused(Transport.WEBSOCKET, refused.status());
-    parts.audit().refused(refused.status(), remote);
+    parts.audit().refused(refused.status(), remote, requestId);
     log.debug("Refused a WebSocket handshake: {} {}", refused.status(), refused.detail());
     OverloadAnswer.Body body = parts.refusals().body(refused, WebSocketEndpoint.PATH);
     response

@@ -62,8 +62,11 @@ public final class WebSocketAudit {
             .patients(outcome.patients()));
   }
 
-  /** Records a refused handshake: 401 {@code authentication}, 403 {@code authorization}. */
-  void refused(int status, SocketAddress remote) {
+  /**
+   * Records a refused handshake: 401 {@code authentication}, 403 {@code authorization}; {@code
+   * requestId} is the handshake's {@code X-Request-Id} (kept when it is a plain token).
+   */
+  void refused(int status, SocketAddress remote, String requestId) {
     if ((status != 401 && status != 403) || !trail.enabled()) {
       return;
     }
@@ -71,7 +74,8 @@ public final class WebSocketAudit {
         AuditRecord.builder(
                 service, status == 401 ? AuditSubtype.AUTHENTICATION : AuditSubtype.AUTHORIZATION)
             .status(status)
-            .source(address(remote)));
+            .source(address(remote))
+            .requestId(AuditRecord.isToken(requestId) ? requestId : null));
   }
 
   private void record(AuditRecord.Builder builder) {
