@@ -1,5 +1,7 @@
 package io.vitalflow.dashboard.push;
 
+import io.vitalflow.audit.AuditRecord;
+import io.vitalflow.audit.AuditSubtype;
 import io.vitalflow.dashboard.DashboardProperties;
 import io.vitalflow.dashboard.access.AccessPolicy;
 import io.vitalflow.dashboard.access.Admission;
@@ -21,6 +23,7 @@ import io.vitalflow.dashboard.ward.Ids;
 import io.vitalflow.dashboard.ward.WardAssignments;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,12 +44,33 @@ import tools.jackson.databind.JsonNode;
  */
 public final class DashboardService {
 
-  /** What became of one client message; {@code error} is null when it was accepted. */
-  public record Outcome(String error, String message) {
-    static final Outcome OK = new Outcome(null, null);
+  /**
+   * What became of one client message; {@code error} is null when it was accepted. {@code audited}
+   * is the audit subtype of a subscribe, unsubscribe or ack message (null for a ping or a message
+   * too malformed to say what it was), {@code patients} the patients it concerned (ids only).
+   */
+  public record Outcome(String error, String message, AuditSubtype audited, List<String> patients) {
+    static final Outcome OK = new Outcome(null, null, null, List.of());
+
+    public Outcome {
+      patients = patients == null ? List.of() : List.copyOf(patients);
+    }
 
     public boolean ok() {
       return error == null;
+    }
+
+    /** This outcome as one of {@code subtype} about {@code ids}. */
+    Outcome about(AuditSubtype subtype, Collection<String> ids) {
+      List<String> valid = new ArrayList<>();
+      if (ids != null) {
+        for (String id : ids) {
+          if (AuditRecord.isFhirId(id)) {
+            valid.add(id);
+          }
+        }
+      }
+      return new Outcome(error, message, subtype, valid);
     }
   }
 
@@ -139,6 +163,7 @@ public final class DashboardService {
             ward == null || ward.isBlank() ? null : ward,
             ResumeToken.parse(resume),
             null)
+        .map(outcome -> audited(outcome, list))
         .doOnNext(
             outcome -> {
               if (!outcome.ok()) {
@@ -179,7 +204,13 @@ public final class DashboardService {
       }
       case "subscribe" -> subscribeMessage(connection, message, requestId);
       case "unsubscribe" -> unsubscribe(connection, message, requestId);
-      case "ack" -> ack(connection, string(message, "alertId"), requestId);
+      case "ack" ->
+          ack(connection, string(message, "alertId"), requestId)
+              .map(
+                  outcome ->
+                      outcome.audited() == null
+                          ? outcome.about(AuditSubtype.ACKNOWLEDGE, List.of())
+                          : outcome);
       default ->
           Mono.just(
               reject(
@@ -221,8 +252,19 @@ public final class DashboardService {
         list.add(patient.stringValue());
       }
     }
+    List<String> requested = list;
     return subscribe(
-        connection, list, ward, ResumeToken.parse(string(message, "resume")), requestId);
+            connection, list, ward, ResumeToken.parse(string(message, "resume")), requestId)
+        .map(outcome -> audited(outcome, requested));
+  }
+
+  /** A subscribe's outcome for the audit trail: refused ones name the patients asked for. */
+  private static Outcome audited(Outcome outcome, List<String> requested) {
+    return outcome.audited() != null
+        ? outcome
+        : outcome.about(
+            AuditSubtype.SUBSCRIBE,
+            requested == null ? List.of() : requested.stream().map(String::trim).toList());
   }
 
   private Mono<Outcome> subscribe(
@@ -300,7 +342,7 @@ public final class DashboardService {
             stored -> {
               hub.subscribe(
                   connection, subscription, resume, requestId, ids -> snapshot(ids, stored));
-              return Outcome.OK;
+              return Outcome.OK.about(AuditSubtype.SUBSCRIBE, chosen);
             });
   }
 
@@ -325,14 +367,17 @@ public final class DashboardService {
           patient -> remaining.remove(patient.isString() ? patient.stringValue() : ""));
     } else if (patients != null) {
       return Mono.just(
-          reject(connection, "invalid", "'patients' must be an array of ids", requestId, null));
+          reject(connection, "invalid", "'patients' must be an array of ids", requestId, null)
+              .about(AuditSubtype.UNSUBSCRIBE, List.of()));
     }
+    Set<String> removed = new LinkedHashSet<>(current.patients());
+    removed.removeAll(remaining);
     // what is left is an explicit list; its snapshot is small and keeps the client's view
     // consistent
     Connection.Subscription next =
         new Connection.Subscription(null, Collections.unmodifiableSet(remaining));
     hub.subscribe(connection, next, null, requestId, ids -> snapshot(ids, Map.of()));
-    return Mono.just(Outcome.OK);
+    return Mono.just(Outcome.OK.about(AuditSubtype.UNSUBSCRIBE, removed));
   }
 
   private Mono<Outcome> ack(Connection connection, String alertId, String requestId) {
@@ -341,21 +386,25 @@ public final class DashboardService {
     }
     String patientId = state.patientOfAlert(alertId);
     if (patientId == null || !access.maySee(connection.identity, patientId)) {
-      return Mono.just(reject(connection, "unknown-alert", "no such open alert", requestId, null));
+      // the audit event names the alert's patient (the client is not told it exists)
+      return Mono.just(
+          reject(connection, "unknown-alert", "no such open alert", requestId, null)
+              .about(AuditSubtype.ACKNOWLEDGE, patientId == null ? List.of() : List.of(patientId)));
     }
+    Outcome acknowledged = Outcome.OK.about(AuditSubtype.ACKNOWLEDGE, List.of(patientId));
     Instant now = Instant.now();
     AckValue ack = state.acknowledge(alertId, Payloads.time(now), connection.identity.name());
     if (ack == null) {
-      return Mono.just(Outcome.OK); // already acknowledged: nothing changes
+      return Mono.just(acknowledged); // already acknowledged: nothing changes
     }
     hub.publish(patientId, "alert-ack", null, ack);
     return store
         .saveAck(alertId, patientId, now, connection.identity.name())
-        .thenReturn(Outcome.OK)
+        .thenReturn(acknowledged)
         .onErrorResume(
             e -> {
               log.warn("Cannot store an alert acknowledgement: {}", e.toString());
-              return Mono.just(Outcome.OK);
+              return Mono.just(acknowledged);
             });
   }
 
@@ -464,7 +513,20 @@ public final class DashboardService {
         connection,
         Frame.control(
             "error", Messages.error(hub.currentSeq(), code, message, requestId, patients)));
-    return new Outcome(code, message);
+    return new Outcome(code, message, null, List.of());
+  }
+
+  /**
+   * Refuses a client message because the audit trail cannot record it now (it fails closed): an
+   * {@code error} frame {@code unavailable}; the client may send it again in a few seconds.
+   */
+  public Outcome auditUnavailable(Connection connection) {
+    return reject(
+        connection,
+        "unavailable",
+        "the audit trail cannot record this message now; send it again in 5 seconds",
+        null,
+        null);
   }
 
   private static String string(JsonNode message, String field) {

@@ -1,6 +1,7 @@
 package io.vitalflow.dashboard.push;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vitalflow.audit.AuditTrail;
 import io.vitalflow.dashboard.DashboardProperties;
 import io.vitalflow.dashboard.access.AccessPolicy;
 import io.vitalflow.dashboard.access.Admissions;
@@ -18,6 +19,7 @@ import io.vitalflow.dashboard.push.state.ResumeLog;
 import io.vitalflow.dashboard.push.state.Throttle;
 import io.vitalflow.dashboard.push.state.TopicFeed;
 import io.vitalflow.dashboard.push.transport.NettyWebSocketRoute;
+import io.vitalflow.dashboard.push.transport.WebSocketAudit;
 import io.vitalflow.dashboard.push.transport.WebSocketEndpoint;
 import io.vitalflow.dashboard.ward.WardAssignments;
 import io.vitalflow.web.security.PublicPaths;
@@ -39,6 +41,7 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
@@ -143,8 +146,16 @@ class PushConfiguration {
       DashboardService service,
       Admissions admissions,
       RefusedResponses refusals,
-      PushMetrics metrics) {
-    return new NettyWebSocketRoute.Parts(service, admissions, refusals, metrics);
+      PushMetrics metrics,
+      AuditTrail auditTrail,
+      Environment environment) {
+    return new NettyWebSocketRoute.Parts(
+        service,
+        admissions,
+        refusals,
+        metrics,
+        new WebSocketAudit(
+            auditTrail, environment.getProperty("spring.application.name", "dashboard-push")));
   }
 
   @Bean

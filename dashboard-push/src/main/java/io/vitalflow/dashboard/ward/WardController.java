@@ -1,5 +1,7 @@
 package io.vitalflow.dashboard.ward;
 
+import io.vitalflow.audit.AuditSubtype;
+import io.vitalflow.audit.web.AuditDetails;
 import io.vitalflow.dashboard.access.AccessPolicy;
 import io.vitalflow.dashboard.access.ClientIdentity;
 import io.vitalflow.dashboard.access.Refused;
@@ -49,6 +51,8 @@ class WardController {
       @PathVariable String ward, @PathVariable String patientId, ServerWebExchange exchange) {
     requireId("ward", ward);
     requireId("patient id", patientId);
+    // the web filter's one event of this request (it also tells a ward move from the path)
+    AuditDetails.of(exchange).subtype(AuditSubtype.WARD_MOVE).patient(patientId);
     return Callers.current()
         .flatMap(
             caller -> {

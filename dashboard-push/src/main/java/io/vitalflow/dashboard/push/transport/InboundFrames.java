@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.vitalflow.audit.AuditUnavailableException;
 import io.vitalflow.dashboard.push.DashboardService;
 import io.vitalflow.dashboard.push.protocol.CloseReason;
 import java.nio.channels.ClosedChannelException;
@@ -30,13 +31,15 @@ final class InboundFrames extends ChannelInboundHandlerAdapter {
 
   private final Connection connection;
   private final DashboardService service;
+  private final WebSocketAudit audit;
   private ChannelHandlerContext context;
   private ArrayDeque<Object> waiting;
   private boolean busy = true;
 
-  InboundFrames(Connection connection, DashboardService service) {
+  InboundFrames(Connection connection, DashboardService service, WebSocketAudit audit) {
     this.connection = connection;
     this.service = service;
+    this.audit = audit;
   }
 
   @Override
@@ -97,13 +100,22 @@ final class InboundFrames extends ChannelInboundHandlerAdapter {
 
   private void handle(Object message) {
     busy = true;
-    Mono<DashboardService.Outcome> work =
-        message == BINARY
-            ? service.binary(connection)
-            : service.receive(connection, (String) message);
+    Mono<DashboardService.Outcome> work;
+    if (message == BINARY) {
+      work = service.binary(connection);
+    } else {
+      try {
+        audit.admit(); // fail closed: nothing is served unrecorded
+        work = service.receive(connection, (String) message);
+      } catch (AuditUnavailableException e) {
+        work = Mono.just(service.auditUnavailable(connection));
+      }
+    }
     work.doFinally(signal -> context.executor().execute(this::next))
         .subscribe(
-            outcome -> {}, error -> log.warn("A client message failed: {}", error.toString()));
+            outcome ->
+                audit.message(connection.identity, context.channel().remoteAddress(), outcome),
+            error -> log.warn("A client message failed: {}", error.toString()));
   }
 
   private void next() {

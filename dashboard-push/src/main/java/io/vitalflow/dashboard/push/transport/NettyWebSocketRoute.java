@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vitalflow.audit.AuditUnavailableException;
 import io.vitalflow.dashboard.access.Admission;
 import io.vitalflow.dashboard.access.Admissions;
 import io.vitalflow.dashboard.access.OriginPolicy;
@@ -56,7 +57,8 @@ public final class NettyWebSocketRoute implements NettyRouteProvider {
       DashboardService service,
       Admissions admissions,
       RefusedResponses refusals,
-      PushMetrics metrics) {}
+      PushMetrics metrics,
+      WebSocketAudit audit) {}
 
   private final ObjectProvider<Parts> parts;
   private final OriginPolicy origins;
@@ -80,6 +82,18 @@ public final class NettyWebSocketRoute implements NettyRouteProvider {
           String uri = request.uri();
           HttpHeaders requestHeaders = request.requestHeaders();
           HttpHeaders responseHeaders = response.responseHeaders();
+          SocketAddress remote = request.remoteAddress();
+          String requestId = requestHeaders.get("X-Request-Id");
+          try {
+            parts.audit().admit();
+          } catch (AuditUnavailableException e) {
+            return refuse(
+                response,
+                parts,
+                Refused.unavailable("The audit trail cannot record connections now."),
+                remote,
+                requestId);
+          }
           if (!origins.allows(
               requestHeaders.get(HttpHeaderNames.ORIGIN), port(request.connectionHostAddress()))) {
             return refuse(
@@ -87,7 +101,9 @@ public final class NettyWebSocketRoute implements NettyRouteProvider {
                 parts,
                 Refused.forbidden(
                     "WebSocket connections from this page's origin are not allowed"
-                        + " (vitalflow.dashboard.allowed-origins)."));
+                        + " (vitalflow.dashboard.allowed-origins)."),
+                remote,
+                requestId);
           }
           String ticket =
               parameter(UriComponentsBuilder.fromUriString(uri).build().getQueryParams(), "ticket");
@@ -96,7 +112,9 @@ public final class NettyWebSocketRoute implements NettyRouteProvider {
               .admit(requestHeaders.get(HttpHeaderNames.AUTHORIZATION), ticket)
               .onErrorResume(
                   Refused.class,
-                  refused -> refuse(response, parts, refused).then(Mono.<Admission>empty()))
+                  refused ->
+                      refuse(response, parts, refused, remote, requestId)
+                          .then(Mono.<Admission>empty()))
               .flatMap(
                   admission ->
                       response.sendWebsocket(
@@ -105,7 +123,7 @@ public final class NettyWebSocketRoute implements NettyRouteProvider {
                             // connection would keep them
                             requestHeaders.clear();
                             responseHeaders.clear();
-                            return handle(parts.service(), admission, uri, in, out);
+                            return handle(parts, admission, uri, remote, in, out);
                           },
                           SPEC));
         });
@@ -115,8 +133,14 @@ public final class NettyWebSocketRoute implements NettyRouteProvider {
     return local instanceof InetSocketAddress address ? address.getPort() : -1;
   }
 
-  private static Mono<Void> refuse(HttpServerResponse response, Parts parts, Refused refused) {
+  private static Mono<Void> refuse(
+      HttpServerResponse response,
+      Parts parts,
+      Refused refused,
+      SocketAddress remote,
+      String requestId) {
     parts.metrics().refused(Transport.WEBSOCKET, refused.status());
+    parts.audit().refused(refused.status(), remote, requestId);
     log.debug("Refused a WebSocket handshake: {} {}", refused.status(), refused.detail());
     OverloadAnswer.Body body = parts.refusals().body(refused, WebSocketEndpoint.PATH);
     response
@@ -125,6 +149,9 @@ public final class NettyWebSocketRoute implements NettyRouteProvider {
         .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.bytes().length));
     if (refused.challenge() != null) {
       response.header(HttpHeaderNames.WWW_AUTHENTICATE, refused.challenge());
+    }
+    if (refused.status() == 503) {
+      response.header(HttpHeaderNames.RETRY_AFTER, "5");
     }
     return response.sendByteArray(Mono.just(body.bytes())).then();
   }
@@ -136,13 +163,15 @@ public final class NettyWebSocketRoute implements NettyRouteProvider {
   }
 
   private Mono<Void> handle(
-      DashboardService service,
+      Parts parts,
       Admission admission,
       String uri,
+      SocketAddress remote,
       WebsocketInbound in,
       WebsocketOutbound out) {
+    DashboardService service = parts.service();
     Connection connection = service.open(Transport.WEBSOCKET, admission);
-    InboundFrames frames = new InboundFrames(connection, service);
+    InboundFrames frames = new InboundFrames(connection, service, parts.audit());
     in.withConnection(
         netty -> {
           Channel channel = netty.channel();
@@ -160,6 +189,7 @@ public final class NettyWebSocketRoute implements NettyRouteProvider {
             parameter(query, "patients"),
             parameter(query, "ward"),
             parameter(query, "resume"))
+        .doOnNext(outcome -> parts.audit().message(connection.identity, remote, outcome))
         .doFinally(signal -> frames.start())
         .subscribe();
     return Mono.never();

@@ -1,5 +1,6 @@
 package io.vitalflow.dashboard.push.transport;
 
+import io.vitalflow.audit.web.AuditDetails;
 import io.vitalflow.dashboard.access.Admission;
 import io.vitalflow.dashboard.access.Admissions;
 import io.vitalflow.dashboard.access.ClientIdentity;
@@ -120,6 +121,7 @@ final class SseEndpoint {
                   .map(frame -> Mono.just(response.bufferFactory().wrap(frame.sse())));
           return service
               .subscribeFromQuery(connection, patients, ward, resume)
+              .doOnNext(outcome -> audited(exchange, outcome))
               .then(response.writeAndFlushWith(frames))
               .doFinally(
                   signal -> {
@@ -166,15 +168,27 @@ final class SseEndpoint {
                             "This event stream was opened by another principal; only its owner"
                                 + " may send it messages.")));
               }
-              return reply(connection, body);
+              return reply(connection, body, exchange);
             });
   }
 
-  private Mono<ResponseEntity<Object>> reply(Connection connection, String body) {
+  /**
+   * The web filter records this request's one audit event: a subscribe, unsubscribe or ack says so,
+   * with the patients it concerned (a ward subscription names the ward's patients).
+   */
+  private static void audited(ServerWebExchange exchange, DashboardService.Outcome outcome) {
+    if (outcome.audited() != null) {
+      AuditDetails.of(exchange).subtype(outcome.audited()).patients(outcome.patients());
+    }
+  }
+
+  private Mono<ResponseEntity<Object>> reply(
+      Connection connection, String body, ServerWebExchange exchange) {
     return service
         .receive(connection, body)
         .map(
             outcome -> {
+              audited(exchange, outcome);
               if (outcome.ok()) {
                 return ResponseEntity.accepted().<Object>build();
               }
