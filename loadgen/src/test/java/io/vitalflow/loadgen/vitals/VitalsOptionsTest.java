@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vitalflow.loadgen.Loadgen;
 import io.vitalflow.loadgen.TestArgs;
+import io.vitalflow.loadgen.auth.Auth;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -33,7 +34,8 @@ class VitalsOptionsTest {
                 "postgres",
                 "postgres",
                 Duration.ofSeconds(120),
-                Path.of("loadgen-reports")));
+                Path.of("loadgen-reports"),
+                Auth.none("no --token-url, and no platform running on .vitalflow")));
   }
 
   @Test
@@ -67,7 +69,8 @@ class VitalsOptionsTest {
                 "u",
                 "p",
                 Duration.ofSeconds(5),
-                Path.of("out")));
+                Path.of("out"),
+                Auth.none("no --token-url, and no platform running on .vitalflow")));
   }
 
   @Test
