@@ -67,7 +67,8 @@ class WardDashboardBrowserTest {
         "Skipped: needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver; "
             + ".ci/run installs them)");
     // the FHIR API plays no part in this path; leaving it out saves seconds on a shared machine
-    services = new RunningServices("ward-page").startVitalsPath().startDashboard();
+    // security off until the ward page logs in itself (the dashboard's helper, issue 14)
+    services = new RunningServices("ward-page").unsecured().startVitalsPath().startDashboard();
     SELENIUM_LOG.setLevel(Level.SEVERE);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
