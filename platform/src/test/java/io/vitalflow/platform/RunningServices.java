@@ -195,7 +195,9 @@ final class RunningServices implements AutoCloseable {
 
   private int start(SpringApplicationBuilder builder, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(security());
+    if (!all.containsAll(security())) { // the processor's arguments have them already
+      all.addAll(security());
+    }
     ConfigurableApplicationContext context =
         builder.registerShutdownHook(false).run(all.toArray(String[]::new));
     contexts.add(context);
