@@ -320,13 +320,15 @@ class AuthorizationMatrixTest {
       this(service, kind, "GET", path, null, null, scope, insufficientScope, 200);
     }
 
-    /** The actuator's metrics: {@code vitalflow/ops} only. */
+    /**
+     * The actuator's metrics (Prometheus, which every service exposes): {@code vitalflow/ops} only.
+     */
     Endpoint(Service service) {
       this(
           service,
           Kind.HTTP,
           "GET",
-          "/actuator/metrics",
+          "/actuator/prometheus",
           null,
           null,
           "vitalflow/ops",

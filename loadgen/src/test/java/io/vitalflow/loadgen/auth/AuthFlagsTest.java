@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How a scenario gets its tokens: defaults from the local platform's data directory (its issuer
- * and the backend client's key), the explicit flags, their conflicts, and real tokens of the real
+ * How a scenario gets its tokens: defaults from the local platform's data directory (its issuer and
+ * the backend client's key), the explicit flags, their conflicts, and real tokens of the real
  * authorization server.
  */
 class AuthFlagsTest {
@@ -121,8 +121,7 @@ class AuthFlagsTest {
         .hasMessageContaining("--no-auth sends no token");
     assertThatThrownBy(() -> FhirCommand.parse(dir, "--token-url=ftp://x"))
         .hasMessageContaining("--token-url");
-    assertThatThrownBy(
-            () -> FhirCommand.parse(dir, "--token-url=http://127.0.0.1:1/oauth2/token"))
+    assertThatThrownBy(() -> FhirCommand.parse(dir, "--token-url=http://127.0.0.1:1/oauth2/token"))
         .hasMessageContaining("no client credentials");
   }
 
