@@ -75,7 +75,7 @@ class VitalsOptionsTest {
 
   @Test
   void rejectsBadFlagsWithOneLine() {
-    assertRejected(Map.of("rte", "5"), "unknown flag --rte (known: --batch, --concurrency");
+    assertRejected(Map.of("rte", "5"), "unknown flag --rte (known: --batch, --client-id");
     assertRejected(Map.of("rate", "fast"), "--rate must be a whole number, got 'fast'");
     assertRejected(Map.of("batch", "0"), "--batch must be at least 1");
     assertRejected(Map.of("duration", "soon"), "--duration must be a duration");
