@@ -1,6 +1,7 @@
 package io.vitalflow.loadgen.auth;
 
 import io.vitalflow.auth.RenewingToken;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -24,15 +25,55 @@ public final class Bearer {
     return new Bearer(() -> header);
   }
 
+  /**
+   * The token of {@code token}, renewed when due. A renewal that fails (the token endpoint is down
+   * or refuses) keeps the last token, which the services refuse with 401 once it expires (counted
+   * as failed requests, not a crash), and is tried again at most every {@link #RETRY} rather than
+   * on every request.
+   */
   static Bearer renewing(RenewingToken token) {
-    return new Bearer(() -> "Bearer " + token.get());
+    return new Bearer(new Renewing(token));
+  }
+
+  /** How long after a failed renewal the next one is tried. */
+  static final Duration RETRY = Duration.ofSeconds(5);
+
+  private static final class Renewing implements Supplier<String> {
+    private final RenewingToken token;
+    private String last;
+    private boolean backingOff;
+    private long retryAt;
+
+    Renewing(RenewingToken token) {
+      this.token = token;
+    }
+
+    @Override
+    public synchronized String get() {
+      long now = System.nanoTime();
+      if (backingOff && now - retryAt < 0) {
+        return last;
+      }
+      try {
+        last = "Bearer " + token.get();
+        backingOff = false;
+      } catch (RuntimeException e) {
+        if (last == null) {
+          throw e;
+        }
+        backingOff = true;
+        retryAt = now + RETRY.toNanos();
+      }
+      return last;
+    }
   }
 
   /**
    * {@code Bearer <token>}, or null when requests carry none.
    *
-   * @throws io.vitalflow.auth.TokenException a renewal was refused
-   * @throws java.io.UncheckedIOException a renewal could not reach the token endpoint
+   * @throws io.vitalflow.auth.TokenException the first token was refused (later refusals keep the
+   *     last token)
+   * @throws java.io.UncheckedIOException the first token request could not reach the endpoint
    */
   public String header() {
     return header.get();
