@@ -1,4 +1,6 @@
 // VitalFlow ward dashboard: one WebSocket to dashboard-push (docs/dashboard-protocol.md), no libraries.
+// Login: authorization code + PKCE against the issuer named by /api/v1/dashboard/login; the access token
+// is kept in memory only, refreshed before it expires, and traded for a single-use ticket per connection.
 'use strict';
 (function () {
   /** A tile turns "stale" after this long without a reading, and "sensor off" after SENSOR_OFF_MS. */
@@ -18,7 +20,17 @@
   };
   const HR = '8867-4';
 
-  const params = new URLSearchParams(location.search);
+  /** sessionStorage keys that carry the PKCE verifier, state and the page's own query across the redirect. */
+  const PKCE_VERIFIER = 'vitalflow.pkce.verifier';
+  const PKCE_STATE = 'vitalflow.pkce.state';
+  const PKCE_RETURN = 'vitalflow.pkce.return';
+  /** Refresh the access token when this fraction of its lifetime has passed. */
+  const REFRESH_AT = 0.75;
+
+  // back from the authorization server: the page's own query was saved before the redirect
+  const callback = new URLSearchParams(location.search);
+  const returning = (callback.has('code') || callback.has('error')) && sessionStorage.getItem(PKCE_STATE) !== null;
+  const params = returning ? new URLSearchParams(sessionStorage.getItem(PKCE_RETURN) || '') : callback;
   const ward = params.get('ward');
   const patientList = (params.get('patients') || '').split(',').map(s => s.trim()).filter(Boolean);
 
@@ -43,6 +55,8 @@
   let clockSkew = 0; // server time - local time, from heartbeats
   let requestCounter = 0;
   const pendingAcks = new Map(); // requestId -> alertId
+  /** Login state: the settings from the server, and the tokens (memory only, never stored). */
+  const auth = { config: null, accessToken: null, refreshToken: null, expiresAt: 0, refreshTimer: null };
 
   if (!ward && patientList.length === 0) {
     document.getElementById('choose').hidden = false;
@@ -54,12 +68,22 @@
 
   // ---- connection ---------------------------------------------------------------------------------
 
-  function connect() {
+  async function connect() {
+    setConnection('connecting', 'Connecting…');
+    let ticket = null;
+    if (auth.config && auth.config.enabled) {
+      try {
+        ticket = await getTicket();
+      } catch (e) {
+        if (e.message !== 'login') reconnectLater();
+        return;
+      }
+    }
     const url = new URL('api/v1/dashboard/ws', location.href);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
     if (ward) url.searchParams.set('ward', ward); else url.searchParams.set('patients', patientList.join(','));
     if (instance && lastSeq !== null) url.searchParams.set('resume', instance + ':' + lastSeq);
-    setConnection('connecting', 'Connecting…');
+    if (ticket) url.searchParams.set('ticket', ticket);
     const ws = new WebSocket(url);
     socket = ws;
     lastHeard = Date.now();
@@ -70,13 +94,154 @@
       try { message = JSON.parse(event.data); } catch (e) { return; }
       handle(message);
     };
-    ws.onclose = () => {
+    ws.onclose = event => {
       if (socket !== ws) return;
       socket = null;
-      setConnection('closed', 'Disconnected; reconnecting in ' + Math.round(reconnectDelay / 1000) + ' s…');
-      setTimeout(connect, reconnectDelay);
-      reconnectDelay = Math.min(reconnectDelay * 2, RECONNECT_MAX_MS);
+      if (event.code === 4401) { // token-expired: reconnect at once with a fresh token (resuming) or sign in again
+        reconnectDelay = RECONNECT_MIN_MS;
+        setTimeout(connect, 0);
+        return;
+      }
+      reconnectLater();
     };
+  }
+
+  function reconnectLater() {
+    setConnection('closed', 'Disconnected; reconnecting in ' + Math.round(reconnectDelay / 1000) + ' s…');
+    setTimeout(connect, reconnectDelay);
+    reconnectDelay = Math.min(reconnectDelay * 2, RECONNECT_MAX_MS);
+  }
+
+  // ---- login: authorization code + PKCE (RFC 7636), tokens in memory -------------------------------
+
+  async function start() {
+    try {
+      const response = await fetch('api/v1/dashboard/login', { cache: 'no-store' });
+      auth.config = await response.json();
+    } catch (e) {
+      auth.config = { enabled: false };
+    }
+    if (auth.config.enabled) {
+      if (!returning) { await beginLogin(); return; }
+      if (!await finishLogin()) return;
+    }
+    connect();
+  }
+
+  function base64url(bytes) {
+    let text = '';
+    bytes.forEach(b => { text += String.fromCharCode(b); });
+    return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }
+
+  function randomString(length) {
+    const bytes = new Uint8Array(length);
+    crypto.getRandomValues(bytes);
+    return base64url(bytes);
+  }
+
+  /** Where the authorization server sends the code: /ward/callback, which redirects to this page. */
+  function redirectUri() {
+    return new URL('ward/callback', location.origin + location.pathname).toString();
+  }
+
+  async function beginLogin() {
+    const verifier = randomString(32);
+    const state = randomString(16);
+    const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+    sessionStorage.setItem(PKCE_VERIFIER, verifier);
+    sessionStorage.setItem(PKCE_STATE, state);
+    sessionStorage.setItem(PKCE_RETURN, returning ? (sessionStorage.getItem(PKCE_RETURN) || '') : location.search);
+    const url = new URL(auth.config.authorizationUri);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('client_id', auth.config.clientId);
+    url.searchParams.set('redirect_uri', redirectUri());
+    url.searchParams.set('scope', auth.config.scope);
+    url.searchParams.set('state', state);
+    url.searchParams.set('code_challenge', challenge);
+    url.searchParams.set('code_challenge_method', 'S256');
+    setConnection('connecting', 'Signing in…');
+    location.assign(url.toString());
+  }
+
+  async function finishLogin() {
+    const state = sessionStorage.getItem(PKCE_STATE);
+    const verifier = sessionStorage.getItem(PKCE_VERIFIER);
+    const back = sessionStorage.getItem(PKCE_RETURN) || '';
+    [PKCE_STATE, PKCE_VERIFIER, PKCE_RETURN].forEach(key => sessionStorage.removeItem(key));
+    history.replaceState(null, '', location.pathname + back); // the code leaves the address bar
+    if (callback.has('error') || callback.get('state') !== state || !verifier) {
+      setConnection('closed', 'Sign-in failed: ' + (callback.get('error') || 'the answer did not match this page') + '. Reload to try again.');
+      return false;
+    }
+    try {
+      await tokenRequest({
+        grant_type: 'authorization_code', code: callback.get('code'), redirect_uri: redirectUri(),
+        client_id: auth.config.clientId, code_verifier: verifier,
+      });
+      return true;
+    } catch (e) {
+      setConnection('closed', 'Sign-in failed (' + e.message + '). Reload to try again.');
+      return false;
+    }
+  }
+
+  async function tokenRequest(form) {
+    const response = await fetch(auth.config.tokenUri, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form),
+    });
+    if (!response.ok) throw new Error('token endpoint answered ' + response.status);
+    const tokens = await response.json();
+    auth.accessToken = tokens.access_token;
+    if (tokens.refresh_token) auth.refreshToken = tokens.refresh_token;
+    const lifetime = (tokens.expires_in || 300) * 1000;
+    auth.expiresAt = Date.now() + lifetime;
+    clearTimeout(auth.refreshTimer);
+    if (auth.refreshToken) { // without one, the next connection after expiry signs in again (refresh())
+      auth.refreshTimer = setTimeout(() => { refresh().catch(() => {}); }, lifetime * REFRESH_AT);
+    }
+    showUser();
+  }
+
+  /**
+   * A fresh access token from the refresh token; without one (the local authorization server issues none to
+   * public clients) or when refused, sign in again: a redirect that, with a session at the authorization
+   * server, comes straight back without a prompt (the page then starts from a fresh snapshot).
+   */
+  async function refresh() {
+    if (auth.refreshToken) {
+      try {
+        await tokenRequest({ grant_type: 'refresh_token', refresh_token: auth.refreshToken, client_id: auth.config.clientId });
+        return;
+      } catch (e) {
+        auth.refreshToken = null;
+      }
+    }
+    await beginLogin();
+    throw new Error('login');
+  }
+
+  /** A single-use ticket for the next connection (the token itself never goes into a URL). */
+  async function getTicket() {
+    if (Date.now() > auth.expiresAt - 5000) await refresh();
+    const post = () => fetch('api/v1/dashboard/tickets', { method: 'POST', headers: { Authorization: 'Bearer ' + auth.accessToken } });
+    let response = await post();
+    if (response.status === 401) { await refresh(); response = await post(); }
+    if (!response.ok) throw new Error('ticket refused: ' + response.status);
+    return (await response.json()).ticket;
+  }
+
+  function showUser() {
+    const el = document.getElementById('user');
+    try {
+      const claims = JSON.parse(atob(auth.accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+      el.textContent = claims.sub || '';
+      el.dataset.user = claims.sub || '';
+    } catch (e) {
+      el.textContent = '';
+    }
   }
 
   function send(message) {
@@ -424,5 +589,5 @@
     return isNaN(ms) ? '' : new Date(ms).toLocaleTimeString();
   }
 
-  connect();
+  start();
 })();

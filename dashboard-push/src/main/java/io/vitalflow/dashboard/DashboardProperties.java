@@ -1,6 +1,7 @@
 package io.vitalflow.dashboard;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -33,7 +34,14 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  * @param websocketServer {@code netty}: the WebSocket is served by Reactor Netty in front of
  *     WebFlux (a fifth of the heap per idle connection; WebFlux filters do not see it, the identity
  *     is anonymous); {@code webflux}: by a WebFlux {@code WebSocketHandler} (filters and the
- *     handshake principal apply)
+ *     handshake principal apply; tokens in the {@code Authorization} header only)
+ * @param allowedOrigins the {@code Origin}s whose pages may open a WebSocket; empty: the service's
+ *     own ({@code http://127.0.0.1:<port>}, {@code http://localhost:<port>})
+ * @param ticketLifetime how long a connection ticket ({@code POST /api/v1/dashboard/tickets}) may
+ *     wait to be used (at most once)
+ * @param maxTickets most tickets outstanding at once (unused ones expire after {@code
+ *     ticket-lifetime})
+ * @param login how the ward page logs in (authorization code + PKCE)
  */
 @ConfigurationProperties("vitalflow.dashboard")
 public record DashboardProperties(
@@ -48,7 +56,28 @@ public record DashboardProperties(
     @DefaultValue("50") int maxAlertsPerPatient,
     @DefaultValue("500") int maxPatientsPerSubscription,
     @DefaultValue("5s") Duration syncInterval,
-    @DefaultValue("netty") String websocketServer) {
+    @DefaultValue("netty") String websocketServer,
+    @DefaultValue List<String> allowedOrigins,
+    @DefaultValue("30s") Duration ticketLifetime,
+    @DefaultValue("10000") int maxTickets,
+    @DefaultValue Login login) {
+
+  /**
+   * The ward page's login, {@code vitalflow.dashboard.login.*}: an OAuth 2.0 public client using
+   * authorization code + PKCE. Empty URLs are the issuer's ({@code
+   * spring.security.oauth2.resourceserver.jwt.issuer-uri}) {@code /oauth2/authorize} and {@code
+   * /oauth2/token}.
+   *
+   * @param authorizationUri the authorization endpoint
+   * @param tokenUri the token endpoint
+   * @param clientId the page's client id
+   * @param scope the scopes the page asks for
+   */
+  public record Login(
+      @DefaultValue("") String authorizationUri,
+      @DefaultValue("") String tokenUri,
+      @DefaultValue("vitalflow-ward") String clientId,
+      @DefaultValue("openid user/Observation.rs") String scope) {}
 
   public DashboardProperties {
     topicPrefix = Objects.requireNonNullElse(topicPrefix, "");
@@ -74,6 +103,16 @@ public record DashboardProperties(
     require(
         "netty".equals(websocketServer) || "webflux".equals(websocketServer),
         "websocket-server must be netty or webflux");
+    allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+    require(
+        allowedOrigins.stream().allMatch(o -> o.startsWith("http://") || o.startsWith("https://")),
+        "allowed-origins must be origins like https://ward.example.org");
+    require(
+        atLeast(ticketLifetime, Duration.ofSeconds(1))
+            && ticketLifetime.compareTo(Duration.ofMinutes(5)) <= 0,
+        "ticket-lifetime must be between 1s and 5m");
+    require(maxTickets >= 1, "max-tickets must be positive");
+    Objects.requireNonNull(login, "login");
   }
 
   /**

@@ -22,7 +22,11 @@ class DashboardPropertiesTest {
         d.maxAlertsPerPatient(),
         d.maxPatientsPerSubscription(),
         d.syncInterval(),
-        d.websocketServer());
+        d.websocketServer(),
+        d.allowedOrigins(),
+        d.ticketLifetime(),
+        d.maxTickets(),
+        d.login());
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.vitalflow.ingest;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -25,6 +27,9 @@ import org.springframework.util.unit.DataSize;
  * @param deliveryTimeout how long to wait for the broker to acknowledge a request's readings before
  *     503
  * @param retryAfter the {@code Retry-After} sent with 503
+ * @param devices with security on, the devices each OAuth client may send readings for: client id
+ *     to device ids or glob patterns ({@code monitor-*}; {@code *} alone: every device). A client
+ *     not named here may send for no device (docs/ingest.md, Devices). Ignored with security off
  */
 @ConfigurationProperties("vitalflow.ingest")
 public record IngestProperties(
@@ -34,7 +39,8 @@ public record IngestProperties(
     @DefaultValue("5s") Duration clockSkew,
     @DefaultValue("7d") Duration maxAge,
     @DefaultValue("5s") Duration deliveryTimeout,
-    @DefaultValue("5s") Duration retryAfter) {
+    @DefaultValue("5s") Duration retryAfter,
+    Map<String, List<String>> devices) {
 
   public IngestProperties {
     topicPrefix = Objects.requireNonNullElse(topicPrefix, "");
@@ -56,6 +62,25 @@ public record IngestProperties(
         "delivery-timeout must be at least 1s");
     require(
         isPositive(retryAfter) && retryAfter.toSeconds() >= 1, "retry-after must be at least 1s");
+    Map<String, List<String>> registered = new LinkedHashMap<>();
+    if (devices != null) {
+      devices.forEach(
+          (client, listed) -> {
+            List<String> patterns = listed == null ? List.of() : listed;
+            for (String pattern : patterns) {
+              require(
+                  isDevicePattern(pattern),
+                  "devices."
+                      + client
+                      + " may list only device ids and glob patterns (letters, digits, . _ : -"
+                      + " and *), not '"
+                      + pattern
+                      + "'");
+            }
+            registered.put(client, List.copyOf(patterns));
+          });
+    }
+    devices = Map.copyOf(registered);
   }
 
   /**
@@ -73,6 +98,22 @@ public record IngestProperties(
 
   private static boolean isTopicChar(int c) {
     return Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '_' || c == '-';
+  }
+
+  private static boolean isDevicePattern(String pattern) {
+    return pattern != null
+        && !pattern.isEmpty()
+        && pattern.length() <= 128
+        && pattern
+            .chars()
+            .allMatch(
+                c ->
+                    Character.isLetterOrDigit(c) && c < 128
+                        || c == '.'
+                        || c == '_'
+                        || c == ':'
+                        || c == '-'
+                        || c == '*');
   }
 
   private static void require(boolean condition, String message) {

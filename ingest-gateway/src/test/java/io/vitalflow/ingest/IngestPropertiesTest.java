@@ -2,8 +2,10 @@ package io.vitalflow.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -41,6 +43,32 @@ class IngestPropertiesTest {
   }
 
   @Test
+  void bindsDeviceRegistrationsPerClient() {
+    IngestProperties properties =
+        bind(
+            Map.of(
+                "vitalflow.ingest.devices.vitalflow-gateway",
+                "monitor-*,cuff-1",
+                "vitalflow.ingest.devices[ward.b:gateway]",
+                "*"));
+
+    assertThat(properties.devices())
+        .containsOnly(
+            Map.entry("vitalflow-gateway", List.of("monitor-*", "cuff-1")),
+            Map.entry("ward.b:gateway", List.of("*")));
+    assertThat(IngestProperties.defaults().devices()).isEmpty();
+  }
+
+  @Test
+  void aDevicePatternWithOtherCharactersIsRefusedAtStartup() {
+    assertThatThrownBy(() -> bind(Map.of("vitalflow.ingest.devices.gw", "monitor-[0-9]")))
+        .rootCause()
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("vitalflow.ingest.devices.gw")
+        .hasMessageContaining("monitor-[0-9]");
+  }
+
+  @Test
   void nonsenseIsRefusedAtStartup() {
     IngestProperties d = IngestProperties.defaults();
     assertThatIllegalArgumentException()
@@ -53,7 +81,8 @@ class IngestPropertiesTest {
                     d.clockSkew(),
                     d.maxAge(),
                     d.deliveryTimeout(),
-                    d.retryAfter()))
+                    d.retryAfter(),
+                    Map.of()))
         .withMessageContaining("topic-prefix");
     assertThatIllegalArgumentException()
         .isThrownBy(
@@ -65,7 +94,8 @@ class IngestPropertiesTest {
                     d.clockSkew(),
                     d.maxAge(),
                     d.deliveryTimeout(),
-                    d.retryAfter()))
+                    d.retryAfter(),
+                    Map.of()))
         .withMessageContaining("max-batch-size");
     assertThatIllegalArgumentException()
         .isThrownBy(
@@ -77,7 +107,8 @@ class IngestPropertiesTest {
                     Duration.ofSeconds(-1),
                     d.maxAge(),
                     d.deliveryTimeout(),
-                    d.retryAfter()))
+                    d.retryAfter(),
+                    Map.of()))
         .withMessageContaining("clock-skew");
     assertThatIllegalArgumentException()
         .isThrownBy(
@@ -89,7 +120,8 @@ class IngestPropertiesTest {
                     d.clockSkew(),
                     d.maxAge(),
                     Duration.ofMillis(10),
-                    d.retryAfter()))
+                    d.retryAfter(),
+                    Map.of()))
         .withMessageContaining("delivery-timeout");
   }
 

@@ -220,7 +220,13 @@ public final class LocalPlatform implements AutoCloseable {
                 IngestGatewayApplication.builder(),
                 "--server.port=" + flag("ingest-port", "8081"),
                 "--server.address=" + bind,
-                "--spring.kafka.bootstrap-servers=" + kafka);
+                "--spring.kafka.bootstrap-servers=" + kafka,
+                // the device simulator's client sends for its bedside monitors, monitor-<n>
+                // (DeviceSimulator), and no other device is accepted from it; the development
+                // command line (README's curl lines) and loadgen's back-end client send for any
+                "--vitalflow.ingest.devices." + DevelopmentClients.GATEWAY + "=monitor-*",
+                "--vitalflow.ingest.devices." + DevelopmentClients.CLI + "=*",
+                "--vitalflow.ingest.devices." + DevelopmentClients.BACKEND + "=*");
     String fhirPort =
         !services.contains("fhir")
             ? NOT_STARTED

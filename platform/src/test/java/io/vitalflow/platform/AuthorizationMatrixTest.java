@@ -421,8 +421,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled(
-      "ingest scope check (system/Observation.c) is on the ingest-auth branch, not on main yet")
   void ingestVitalsScopes(Token token) throws Exception {
     check(Endpoint.INGEST_VITALS, token);
   }
@@ -564,15 +562,11 @@ class AuthorizationMatrixTest {
   // ---- dashboard-push ----
 
   @ValidityRows
-  @Disabled(
-      "the WebSocket route is Reactor Netty's, outside the WebFlux security filters: its own"
-          + " authentication is on the dashboard-auth branch, not on main yet")
   void dashboardWebSocket(Token token) throws Exception {
     check(Endpoint.DASHBOARD_WEBSOCKET, token);
   }
 
   @ScopeRows
-  @Disabled("who may watch which patient (AccessPolicy): dashboard-auth branch, not on main yet")
   void dashboardWebSocketScopes(Token token) throws Exception {
     check(Endpoint.DASHBOARD_WEBSOCKET, token);
   }
@@ -583,19 +577,16 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled("who may watch which patient (AccessPolicy): dashboard-auth branch, not on main yet")
   void dashboardSseScopes(Token token) throws Exception {
     check(Endpoint.DASHBOARD_SSE, token);
   }
 
   @ValidityRows
-  @Disabled("connection tickets: dashboard-auth branch, not on main yet")
   void dashboardTickets(Token token) throws Exception {
     check(Endpoint.DASHBOARD_TICKETS, token);
   }
 
   @ScopeRows
-  @Disabled("connection tickets: dashboard-auth branch, not on main yet")
   void dashboardTicketsScopes(Token token) throws Exception {
     check(Endpoint.DASHBOARD_TICKETS, token);
   }
@@ -606,7 +597,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled("ward moves need vitalflow/wards.admin: dashboard-auth branch, not on main yet")
   void dashboardWardMoveScopes(Token token) throws Exception {
     check(Endpoint.DASHBOARD_WARD_MOVE, token);
   }
@@ -617,7 +607,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled("who may see which ward: dashboard-auth branch, not on main yet")
   void dashboardWardReadScopes(Token token) throws Exception {
     check(Endpoint.DASHBOARD_WARD_READ, token);
   }
@@ -628,7 +617,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled("SSE control messages only from the opener: dashboard-auth branch, not on main yet")
   void dashboardSseMessagesScopes(Token token) throws Exception {
     check(Endpoint.DASHBOARD_SSE_MESSAGES, token);
   }

@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -253,8 +252,6 @@ class LoadgenScenariosTest {
   }
 
   @Test
-  @Disabled(
-      "the dashboard's WebSocket authentication is on the dashboard-auth branch, not on main yet")
   void dashboardWithoutATokenIsRefused() throws Exception {
     assertRefused(
         loadgen(

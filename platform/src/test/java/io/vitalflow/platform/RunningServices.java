@@ -35,7 +35,7 @@ final class RunningServices implements AutoCloseable {
   /** The scopes of {@link #client(int)}: everything but audit. */
   static final String ALL = "system/*.cruds";
 
-  final LocalAuthServer auth = LocalAuthServer.shared();
+  LocalAuthServer auth = LocalAuthServer.shared();
   final LocalStack stack = LocalStack.shared();
   final String topicPrefix = stack.freshTopicPrefix();
   final PostgresCoordinates database;
@@ -51,27 +51,17 @@ final class RunningServices implements AutoCloseable {
   int fhirPort;
   int dashboardPort;
 
-  private boolean secured = true;
-
   RunningServices(String purpose) {
     database = stack.freshDatabase(purpose);
   }
 
   /**
-   * The services start without security (call before starting any): for the ward page's browser
-   * test until the page logs in itself.
+   * The services trust {@code server} instead of the shared one (call before starting any): for a
+   * test that needs a server with settings of its own (the ward page's redirect URI).
    */
-  RunningServices unsecured() {
-    secured = false;
+  RunningServices trusting(LocalAuthServer server) {
+    auth = server;
     return this;
-  }
-
-  /**
-   * {@code Bearer <token>} of the command-line client for {@code scopes} (SMART scopes, e.g. {@code
-   * system/Observation.c}); null when the services run {@link #unsecured()}.
-   */
-  String bearer(String... scopes) {
-    return secured ? "Bearer " + auth.token(scopes) : null;
   }
 
   /**
@@ -89,21 +79,18 @@ final class RunningServices implements AutoCloseable {
 
   /**
    * A filter that gives every request of a {@code WebClient} or {@code WebTestClient} a token for
-   * {@code scopes}, asked for again before it expires (nothing when {@link #unsecured()}).
+   * {@code scopes}, asked for again before it expires.
    */
   ExchangeFilterFunction authorization(String... scopes) {
-    if (!secured) {
-      return (request, next) -> next.exchange(request);
-    }
     RenewingToken token = new RenewingToken(() -> auth.token(scopes));
     return (request, next) ->
         next.exchange(
             ClientRequest.from(request).headers(h -> h.setBearerAuth(token.get())).build());
   }
 
-  /** The arguments every service of this test gets: its issuer, or security off. */
+  /** The arguments every service of this test gets: security on, trusting {@link #auth}. */
   private List<String> security() {
-    return secured ? List.of(auth.serviceArgs()) : List.of("--vitalflow.security.enabled=false");
+    return List.of(auth.serviceArgs());
   }
 
   RunningServices startAll() throws Exception {
@@ -150,10 +137,12 @@ final class RunningServices implements AutoCloseable {
    * offsets on the topics that exist when it starts.
    */
   RunningServices startDashboard(String... extraArgs) {
+    // a test that must know the port before the start (a redirect URI) passes --server.port itself
+    boolean portGiven = List.of(extraArgs).stream().anyMatch(a -> a.startsWith("--server.port="));
     List<String> args =
         new ArrayList<>(
             List.of(
-                "--server.port=0",
+                portGiven ? "--spring.main.banner-mode=off" : "--server.port=0",
                 "--spring.r2dbc.url=" + database.r2dbcUrl(),
                 "--spring.r2dbc.username=" + database.user(),
                 "--spring.r2dbc.password=" + database.password(),

@@ -3,11 +3,14 @@ package io.vitalflow.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vitalflow.auth.DevelopmentClients;
+import io.vitalflow.auth.LocalAuthServer;
 import io.vitalflow.schemas.Alert;
 import io.vitalflow.schemas.AlertKind;
 import io.vitalflow.schemas.AlertSeverity;
 import io.vitalflow.schemas.Topics;
 import java.io.File;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,12 +39,16 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The ward dashboard page in a real headless Chromium against the running stack (ingest gateway,
- * processor and dashboard-push on a real broker and PostgreSQL): a reading posted to the ingest
- * endpoint shows on its patient's tile, a deterioration raises a NEWS2 alert in the alert list, and
- * acknowledging it in the page marks it acknowledged (and stores it in {@code alert_ack}).
+ * processor and dashboard-push on a real broker and PostgreSQL), with security on and the local
+ * authorization server: the page sends the browser to its login form, gets a token with
+ * authorization code + PKCE and connects with a ticket; a reading posted to the ingest endpoint
+ * shows on its patient's tile, a deterioration raises a NEWS2 alert in the alert list, and
+ * acknowledging it in the page marks it acknowledged by the nurse who logged in (and stores it in
+ * {@code alert_ack}).
  *
  * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code .ci/run} installs them);
  * skipped without them.
@@ -57,8 +64,19 @@ class WardDashboardBrowserTest {
    */
   private static final Logger SELENIUM_LOG = Logger.getLogger("org.openqa.selenium");
 
+  /** nurse-a of the local authorization server looks after ward-a. */
+  private static final String NURSE = "nurse-a";
+
+  private static final String WARD = "ward-a";
+
+  /** The ingest gateway's device registration of the gateway client (docs/ingest.md). */
+  private static final String DEVICES = "vitalflow.ingest.devices." + DevelopmentClients.GATEWAY;
+
   private static RunningServices services;
   private static WebDriver browser;
+  private static LocalAuthServer auth;
+  private static Path authDir;
+  private static String securityBefore;
 
   @BeforeAll
   static void start() throws Exception {
@@ -66,9 +84,29 @@ class WardDashboardBrowserTest {
         Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "Skipped: needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver; "
             + ".ci/run installs them)");
+    int dashboardPort;
+    try (ServerSocket free = new ServerSocket(0)) {
+      dashboardPort = free.getLocalPort();
+    }
+    authDir = Files.createTempDirectory("ward-page-auth-");
+    auth =
+        LocalAuthServer.start(
+            authDir,
+            "vitalflow.auth.ward-redirect-uris=http://127.0.0.1:"
+                + dashboardPort
+                + "/ward/callback");
+    // every service of this test trusts it (RunningServices passes no issuer of its own)
+    securityBefore = System.getProperty("vitalflow.security.enabled");
+    System.setProperty("vitalflow.security.enabled", "true");
+    System.setProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri", auth.issuer());
+    // the device gateway's token may send for the test's monitors (m1)
+    System.setProperty(DEVICES, "*");
     // the FHIR API plays no part in this path; leaving it out saves seconds on a shared machine
-    // security off until the ward page logs in itself (the dashboard's helper, issue 14)
-    services = new RunningServices("ward-page").unsecured().startVitalsPath().startDashboard();
+    services =
+        new RunningServices("ward-page")
+            .trusting(auth) // this test's server: the ward page's redirect URI is on its port
+            .startVitalsPath()
+            .startDashboard("--server.port=" + dashboardPort);
     SELENIUM_LOG.setLevel(Level.SEVERE);
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
@@ -95,24 +133,55 @@ class WardDashboardBrowserTest {
     if (services != null) {
       services.close();
     }
+    if (securityBefore == null) {
+      System.clearProperty("vitalflow.security.enabled");
+    } else {
+      System.setProperty("vitalflow.security.enabled", securityBefore);
+    }
+    System.clearProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri");
+    System.clearProperty(DEVICES);
+    if (auth != null) {
+      auth.close();
+      FileSystemUtils.deleteRecursively(authDir.toFile());
+    }
+  }
+
+  /**
+   * Opens the page; the first time the page sends the browser to the authorization server's login
+   * form, which is filled in as {@link #NURSE}; later the server's session brings it straight back.
+   * Returns when the page is connected.
+   */
+  private static void openPage(String query) {
+    String page = "http://127.0.0.1:" + services.dashboardPort + "/" + query;
+    browser.get(page);
+    WebDriverWait wait = new WebDriverWait(browser, WAIT);
+    wait.until(
+        ExpectedConditions.or(
+            ExpectedConditions.presenceOfElementLocated(By.name("username")),
+            ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "open")));
+    if (!browser.findElements(By.name("username")).isEmpty()) {
+      assertThat(browser.getCurrentUrl()).startsWith(auth.issuer() + "/login");
+      browser.findElement(By.name("username")).sendKeys(NURSE);
+      browser.findElement(By.name("password")).sendKeys(auth.password(NURSE));
+      browser.findElement(By.cssSelector("form [type=submit]")).click();
+    }
+    wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "open"));
+    assertThat(browser.getCurrentUrl()).as("the code left the address bar").isEqualTo(page);
+    assertThat(browser.findElement(By.id("user")).getText()).isEqualTo(NURSE);
   }
 
   @Test
   void aPostedReadingShowsOnItsTileAndAnAlertCanBeAcknowledged() {
-    WebTestClient dashboard = client(services.dashboardPort);
     for (String patient : List.of("bed-1", "bed-2")) {
-      dashboard
-          .put()
-          .uri("/api/v1/wards/w1/patients/" + patient)
-          .exchange()
-          .expectStatus()
-          .isNoContent();
+      assign(patient);
     }
-    browser.get("http://127.0.0.1:" + services.dashboardPort + "/?ward=w1");
     try {
+      openPage("?ward=" + WARD);
       WebDriverWait wait = new WebDriverWait(browser, WAIT);
-      wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "open"));
-      wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("[data-testid=tile]"), 2));
+      wait.until(
+          ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-patient='bed-1']")));
+      wait.until(
+          ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-patient='bed-2']")));
 
       WebTestClient ingest = client(services.ingestPort);
       Instant now = Instant.now().minusSeconds(3);
@@ -162,7 +231,9 @@ class WardDashboardBrowserTest {
       wait.until(ExpectedConditions.elementToBeClickable(ackButton)).click();
       By acknowledged = By.cssSelector("li[data-alert-id='" + alertId + "']");
       wait.until(ExpectedConditions.attributeToBe(acknowledged, "data-state", "acknowledged"));
-      assertThat(browser.findElement(acknowledged).getText()).contains("Acknowledged");
+      assertThat(browser.findElement(acknowledged).getText())
+          .contains("Acknowledged")
+          .contains(NURSE);
       assertThat(browser.findElements(ackButton)).isEmpty();
       await()
           .atMost(WAIT)
@@ -170,7 +241,11 @@ class WardDashboardBrowserTest {
               () ->
                   Db.count(
                           services.database,
-                          "select count(*) from alert_ack where alert_id = '" + alertId + "'")
+                          "select count(*) from alert_ack where alert_id = '"
+                              + alertId
+                              + "' and acknowledged_by = '"
+                              + NURSE
+                              + "'")
                       == 1);
     } catch (RuntimeException | AssertionError e) {
       throw new AssertionError(
@@ -190,12 +265,10 @@ class WardDashboardBrowserTest {
    */
   @Test
   void anAlertResolvedAlertMarksTheAlertItNamesAsResolved() throws Exception {
-    WebTestClient dashboard = client(services.dashboardPort);
-    dashboard.put().uri("/api/v1/wards/w2/patients/bed-3").exchange().expectStatus().isNoContent();
-    browser.get("http://127.0.0.1:" + services.dashboardPort + "/?ward=w2");
+    assign("bed-3");
     try {
+      openPage("?ward=" + WARD);
       WebDriverWait wait = new WebDriverWait(browser, WAIT);
-      wait.until(ExpectedConditions.attributeToBe(By.id("connection"), "data-state", "open"));
       Instant now = Instant.now();
       Alert interaction =
           Alert.newBuilder()
@@ -283,8 +356,33 @@ class WardDashboardBrowserTest {
         .expectBody(String.class)
         .value(html -> assertThat(html).contains("ward.js").doesNotContain("http"));
     client(services.dashboardPort).get().uri("/ward.js").exchange().expectStatus().isOk();
-    client(services.ingestPort).get().uri("/ward.js").exchange().expectStatus().isNotFound();
-    client(services.processorPort).get().uri("/index.html").exchange().expectStatus().isNotFound();
+    String token = auth.token("system/Observation.rs");
+    client(services.ingestPort)
+        .get()
+        .uri("/ward.js")
+        .headers(h -> h.setBearerAuth(token))
+        .exchange()
+        .expectStatus()
+        .isNotFound();
+    client(services.processorPort)
+        .get()
+        .uri("/index.html")
+        .headers(h -> h.setBearerAuth(token))
+        .exchange()
+        .expectStatus()
+        .isNotFound();
+  }
+
+  /** Puts a patient on the nurse's ward (an administrator's token: moving needs wards.admin). */
+  private static void assign(String patient) {
+    String admin = auth.token("vitalflow/wards.admin");
+    client(services.dashboardPort)
+        .put()
+        .uri("/api/v1/wards/" + WARD + "/patients/" + patient)
+        .headers(h -> h.setBearerAuth(admin))
+        .exchange()
+        .expectStatus()
+        .isNoContent();
   }
 
   private static WebTestClient client(int port) {
@@ -295,9 +393,11 @@ class WardDashboardBrowserTest {
   }
 
   private static void post(WebTestClient ingest, String ndjson) {
+    String device = auth.gatewayToken();
     ingest
         .post()
         .uri("/api/v1/vitals")
+        .headers(h -> h.setBearerAuth(device))
         .contentType(MediaType.parseMediaType("application/x-ndjson"))
         .bodyValue(ndjson + "\n")
         .exchange()

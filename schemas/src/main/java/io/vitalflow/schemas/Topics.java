@@ -14,6 +14,15 @@ public final class Topics {
 
   public static final Topic<String, VitalSign> VITALS_RAW =
       topic("vitals.raw.v1", AvroSerde.of(VitalSign.class), retention(Duration.ofDays(7)));
+
+  /**
+   * Header on {@code vitals.raw.v1} records: the OAuth client id (UTF-8) that sent the reading to
+   * the ingest gateway with security on; the readings sink stores it as {@code
+   * vital_reading.source_client}. Absent on readings from elsewhere (the FHIR API) and with
+   * security off.
+   */
+  public static final String HEADER_CLIENT = "vitalflow.client";
+
   public static final Topic<String, VitalAggregate> VITALS_AGG_1M =
       topic("vitals.agg.1m.v1", AvroSerde.of(VitalAggregate.class), retention(Duration.ofDays(2)));
   public static final Topic<String, VitalAggregate> VITALS_AGG_1H =
@@ -84,6 +93,33 @@ public final class Topics {
   public static final Topic<String, byte[]> FHIR_RESOURCES_DLQ = deadLetters(FHIR_RESOURCES);
   public static final Topic<String, byte[]> FHIR_OUTCOMES_DLQ = deadLetters(FHIR_OUTCOMES);
 
+  /**
+   * The audit trail: one FHIR R4 {@code AuditEvent} (JSON text) per access, keyed by the first
+   * patient id, else the agent. Kept 30 days: the sink stores every event in {@code audit_event}
+   * within seconds (retention there: 5 years), so the topic only has to outlast an outage of the
+   * sink or of the database.
+   */
+  public static final Topic<String, String> AUDIT =
+      new Topic<>(
+          "audit.v1",
+          DEFAULT_PARTITIONS,
+          retention(Duration.ofDays(30)),
+          Serdes.String(),
+          Serdes.String());
+
+  /**
+   * Audit events the audit sink could not store (original bytes, the error in the headers). Kept a
+   * year, not 30 days like other dead letters: an audit event set aside here is the only copy of
+   * who accessed what.
+   */
+  public static final Topic<String, byte[]> AUDIT_DLQ =
+      new Topic<>(
+          AUDIT.deadLetterName(),
+          DEFAULT_PARTITIONS,
+          retention(Duration.ofDays(365)),
+          Serdes.String(),
+          Serdes.ByteArray());
+
   /** Header names on dead-letter records. */
   public static final String DLQ_HEADER_ERROR = "vitalflow.error";
 
@@ -108,7 +144,9 @@ public final class Topics {
           VITALS_AGG_1M_DLQ,
           VITALS_AGG_1H_DLQ,
           FHIR_RESOURCES_DLQ,
-          FHIR_OUTCOMES_DLQ);
+          FHIR_OUTCOMES_DLQ,
+          AUDIT,
+          AUDIT_DLQ);
 
   private Topics() {}
 

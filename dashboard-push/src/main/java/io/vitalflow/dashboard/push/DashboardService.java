@@ -2,6 +2,7 @@ package io.vitalflow.dashboard.push;
 
 import io.vitalflow.dashboard.DashboardProperties;
 import io.vitalflow.dashboard.access.AccessPolicy;
+import io.vitalflow.dashboard.access.Admission;
 import io.vitalflow.dashboard.access.ClientIdentity;
 import io.vitalflow.dashboard.push.protocol.CloseReason;
 import io.vitalflow.dashboard.push.protocol.Frame;
@@ -80,8 +81,18 @@ public final class DashboardService {
   }
 
   public Connection open(Transport transport, ClientIdentity identity) {
+    return open(transport, new Admission(identity, Long.MAX_VALUE));
+  }
+
+  /** A connection of an admitted client; it ends when the admission's token expires. */
+  public Connection open(Transport transport, Admission admission) {
     Connection connection =
-        new Connection(transport, identity, properties.queueCapacity(), metrics);
+        new Connection(
+            transport,
+            admission.identity(),
+            admission.expiresAtMillis(),
+            properties.queueCapacity(),
+            metrics);
     if (transport == Transport.SSE) {
       sseById.put(connection.id(), connection); // only SSE clients post messages by connection id
     }
@@ -89,6 +100,11 @@ public final class DashboardService {
     connection.whenClosed(onClosed);
     log.debug("Opened {} connection", transport.tag);
     return connection;
+  }
+
+  /** Who may watch which patient (the ward API asks it too). */
+  public AccessPolicy access() {
+    return access;
   }
 
   /** The open SSE connection with this id, or null. */
@@ -229,6 +245,15 @@ public final class DashboardService {
       if (!Ids.valid(ward)) {
         return Mono.just(reject(connection, "invalid", "invalid ward id", requestId, null));
       }
+      if (!access.mayWatchWard(connection.identity, ward)) {
+        return Mono.just(
+            reject(
+                connection,
+                "forbidden",
+                "not allowed to watch this ward; the subscription is unchanged",
+                requestId,
+                null));
+      }
       chosen = visible(connection.identity, wards.patients(ward));
     } else {
       chosen = new LinkedHashSet<>();
@@ -349,11 +374,57 @@ public final class DashboardService {
     }
   }
 
+  /**
+   * A patient moved: ward subscriptions of both wards follow it (keeping only patients the client
+   * may see), and a connection that watches the patient by name but may no longer see it (its user
+   * does not look after the new ward) loses it, with an {@code access-revoked} error naming it.
+   */
   private void wardMove(WardAssignments.Move move) {
     for (Connection connection : hub.connections()) {
-      String ward = connection.subscription().ward();
-      if (ward != null && (ward.equals(move.fromWard()) || ward.equals(move.toWard()))) {
-        subscribe(connection, null, ward, null, null).subscribe();
+      Connection.Subscription subscription = connection.subscription();
+      String ward = subscription.ward();
+      if (ward != null) {
+        if (ward.equals(move.fromWard()) || ward.equals(move.toWard())) {
+          subscribe(connection, null, ward, null, null).subscribe();
+        }
+      } else if (subscription.patients().contains(move.patientId())
+          && !access.maySee(connection.identity, move.patientId())) {
+        revoke(connection, move.patientId());
+      }
+    }
+  }
+
+  private void revoke(Connection connection, String patientId) {
+    Set<String> remaining = new LinkedHashSet<>(connection.subscription().patients());
+    remaining.remove(patientId);
+    hub.send(
+        connection,
+        Frame.control(
+            "error",
+            Messages.error(
+                hub.currentSeq(),
+                "access-revoked",
+                "no longer allowed to watch this patient (moved to a ward you do not look after);"
+                    + " removed from the subscription",
+                null,
+                List.of(patientId))));
+    hub.subscribe(
+        connection,
+        new Connection.Subscription(null, Collections.unmodifiableSet(remaining)),
+        null,
+        null,
+        ids -> snapshot(ids, Map.of()));
+  }
+
+  /**
+   * Ends every connection whose token has expired ({@code token-expired}, WebSocket status 4401;
+   * the client reconnects with a fresh token). Run every second.
+   */
+  void expireTokens(long nowMillis) {
+    for (Connection connection : hub.connections()) {
+      if (connection.expired(nowMillis) && !connection.isClosing()) {
+        metrics.tokenExpiryCloses.increment();
+        connection.close(CloseReason.TOKEN_EXPIRED);
       }
     }
   }

@@ -3,6 +3,11 @@ package io.vitalflow.dashboard.push;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalflow.dashboard.DashboardProperties;
 import io.vitalflow.dashboard.access.AccessPolicy;
+import io.vitalflow.dashboard.access.Admissions;
+import io.vitalflow.dashboard.access.OriginPolicy;
+import io.vitalflow.dashboard.access.RefusedResponses;
+import io.vitalflow.dashboard.access.Tickets;
+import io.vitalflow.dashboard.access.WardAccessPolicy;
 import io.vitalflow.dashboard.push.protocol.CloseReason;
 import io.vitalflow.dashboard.push.protocol.Payloads.AckValue;
 import io.vitalflow.dashboard.push.state.DashboardStore;
@@ -15,6 +20,11 @@ import io.vitalflow.dashboard.push.state.TopicFeed;
 import io.vitalflow.dashboard.push.transport.NettyWebSocketRoute;
 import io.vitalflow.dashboard.push.transport.WebSocketEndpoint;
 import io.vitalflow.dashboard.ward.WardAssignments;
+import io.vitalflow.web.security.PublicPaths;
+import io.vitalflow.web.security.RefusalListener;
+import io.vitalflow.web.security.SecurityAnswer;
+import io.vitalflow.web.security.SecuritySettings;
+import io.vitalflow.web.security.TokenAuthenticator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -90,14 +100,57 @@ class PushConfiguration {
         state,
         store,
         wards,
-        access.getIfAvailable(AccessPolicy::allowAll),
+        access.getIfAvailable(() -> new WardAccessPolicy(wards)),
         metrics);
   }
 
   @Bean
-  HandlerMapping webSocketMapping(DashboardService service) {
+  Tickets tickets(DashboardProperties properties) {
+    return new Tickets(properties.ticketLifetime(), properties.maxTickets());
+  }
+
+  @Bean
+  Admissions admissions(
+      TokenAuthenticator authenticator, Tickets tickets, SecuritySettings security) {
+    return new Admissions(authenticator, tickets, security.clockSkew());
+  }
+
+  @Bean
+  RefusedResponses refusedResponses(
+      SecurityAnswer answer, ObjectProvider<RefusalListener> listeners) {
+    return new RefusedResponses(answer, listeners.orderedStream().toList());
+  }
+
+  /**
+   * Served without a token: the ward page's files and login settings (the page logs in itself), and
+   * the event stream, which admits its own requests (a ticket or the header; {@code SseEndpoint}).
+   */
+  @Bean
+  PublicPaths dashboardPublicPaths() {
+    return PublicPaths.of(
+        "/",
+        "/index.html",
+        "/ward.js",
+        "/ward.css",
+        "/favicon.ico",
+        "/api/v1/dashboard/login",
+        "/ward/callback",
+        "/api/v1/dashboard/events");
+  }
+
+  @Bean
+  NettyWebSocketRoute.Parts nettyWebSocketRouteParts(
+      DashboardService service,
+      Admissions admissions,
+      RefusedResponses refusals,
+      PushMetrics metrics) {
+    return new NettyWebSocketRoute.Parts(service, admissions, refusals, metrics);
+  }
+
+  @Bean
+  HandlerMapping webSocketMapping(DashboardService service, Admissions admissions) {
     return new SimpleUrlHandlerMapping(
-        Map.of(WebSocketEndpoint.PATH, new WebSocketEndpoint(service)), -1);
+        Map.of(WebSocketEndpoint.PATH, new WebSocketEndpoint(service, admissions)), -1);
   }
 
   /**
@@ -106,10 +159,11 @@ class PushConfiguration {
    */
   @Bean
   WebServerFactoryCustomizer<NettyReactiveWebServerFactory> dashboardWebSocketRoute(
-      DashboardProperties properties, ObjectProvider<DashboardService> service) {
+      DashboardProperties properties, ObjectProvider<NettyWebSocketRoute.Parts> parts) {
     return factory -> {
       if ("netty".equals(properties.websocketServer())) {
-        factory.addRouteProviders(new NettyWebSocketRoute(service));
+        factory.addRouteProviders(
+            new NettyWebSocketRoute(parts, new OriginPolicy(properties.allowedOrigins())));
       }
     };
   }
@@ -140,7 +194,8 @@ class PushConfiguration {
       DashboardService service,
       Throttle throttle,
       WardAssignments wards,
-      DashboardStore store) {
+      DashboardStore store,
+      Tickets tickets) {
     return new SmartLifecycle() {
       private final Disposable.Composite tasks = Disposables.composite();
       private volatile boolean running;
@@ -176,6 +231,15 @@ class PushConfiguration {
         tasks.add(
             Flux.interval(properties.heartbeatInterval(), Schedulers.single())
                 .subscribe(tick -> service.tick()));
+        // token expiry: one sweep a second over all connections (no timer per connection)
+        tasks.add(
+            Flux.interval(Duration.ofSeconds(1), Schedulers.single())
+                .subscribe(
+                    tick -> {
+                      long now = System.currentTimeMillis();
+                      service.expireTokens(now);
+                      tickets.purge(now);
+                    }));
         // acks since the last sync that succeeded, with a minute of overlap: a late tick (busy
         // machine) or an
         // ack whose alert this instance has not seen yet is picked up by a later sync; re-applying

@@ -20,10 +20,13 @@ public final class PushMetrics {
   public final Counter framesCoalesced;
   public final Counter slowClientCloses;
   final Counter idleCloses;
+  final Counter tokenExpiryCloses;
+  private final MeterRegistry registry;
   public final Counter eventsPublished;
   public final Counter undecodable;
 
   PushMetrics(MeterRegistry registry) {
+    this.registry = registry;
     for (Transport transport : Transport.values()) {
       AtomicInteger count = new AtomicInteger();
       connections.put(transport, count);
@@ -53,6 +56,10 @@ public final class PushMetrics {
         Counter.builder("vitalflow.dashboard.idle.closes")
             .description("connections closed because the client was silent too long")
             .register(registry);
+    tokenExpiryCloses =
+        Counter.builder("vitalflow.dashboard.token.expiry.closes")
+            .description("connections ended because the token they were opened with expired")
+            .register(registry);
     eventsPublished =
         Counter.builder("vitalflow.dashboard.events.published")
             .description("live events published to the hub (after throttling)")
@@ -65,6 +72,18 @@ public final class PushMetrics {
 
   public static PushMetrics forTests() {
     return new PushMetrics(new SimpleMeterRegistry());
+  }
+
+  /**
+   * A connection refused before it opened: {@code status} 401, 403 (scope, owner or origin) or 503.
+   */
+  public void refused(Transport transport, int status) {
+    Counter.builder("vitalflow.dashboard.connections.refused")
+        .description("connections (and SSE messages) refused before they reached the protocol")
+        .tag("transport", transport.tag)
+        .tag("status", Integer.toString(status))
+        .register(registry)
+        .increment();
   }
 
   public void opened(Transport transport) {

@@ -1,7 +1,14 @@
 package io.vitalflow.dashboard.ward;
 
+import io.vitalflow.dashboard.access.AccessPolicy;
+import io.vitalflow.dashboard.access.ClientIdentity;
+import io.vitalflow.dashboard.access.Refused;
+import io.vitalflow.dashboard.access.RefusedResponses;
+import io.vitalflow.dashboard.push.DashboardService;
+import io.vitalflow.web.security.Callers;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -11,36 +18,81 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
-/** The small admin API of the patient-to-ward assignment. Errors are RFC 9457 problem details. */
+/**
+ * The small admin API of the patient-to-ward assignment. Moving a patient needs the scope {@link
+ * #ADMIN_SCOPE} (it changes who sees the patient live); reading a ward, that the caller may watch
+ * it (and lists only the patients it may see). Errors are RFC 9457 problem details.
+ */
 @RestController
 @RequestMapping("/api/v1/wards")
 class WardController {
 
-  private final WardAssignments wards;
+  /** The scope that allows moving patients between wards. */
+  static final String ADMIN_SCOPE = "vitalflow/wards.admin";
 
-  WardController(WardAssignments wards) {
+  private final WardAssignments wards;
+  private final DashboardService service;
+  private final RefusedResponses refusals;
+
+  WardController(WardAssignments wards, DashboardService service, RefusedResponses refusals) {
     this.wards = wards;
+    this.service = service;
+    this.refusals = refusals;
   }
 
-  /** Puts a patient on a ward (moving it off any other); 204. */
+  /** Puts a patient on a ward (moving it off any other); 204, or 403 without the admin scope. */
   @PutMapping("/{ward}/patients/{patientId}")
-  Mono<ResponseEntity<Void>> assign(@PathVariable String ward, @PathVariable String patientId) {
+  Mono<ResponseEntity<Object>> assign(
+      @PathVariable String ward, @PathVariable String patientId, ServerWebExchange exchange) {
     requireId("ward", ward);
     requireId("patient id", patientId);
-    return wards.assign(ward, patientId).thenReturn(ResponseEntity.noContent().build());
+    return Callers.current()
+        .flatMap(
+            caller -> {
+              if (!caller.scopes().has(ADMIN_SCOPE)) {
+                return Mono.just(
+                    refusals.entity(
+                        exchange,
+                        Refused.insufficientScope(
+                            "Moving a patient between wards needs the scope "
+                                + ADMIN_SCOPE
+                                + ".")));
+              }
+              return wards
+                  .assign(ward, patientId)
+                  .thenReturn(ResponseEntity.noContent().<Object>build());
+            });
   }
 
   /**
-   * {@code {"ward": "..", "patients": [..]}}; a ward nobody is on has no patients (200, empty
-   * list).
+   * {@code {"ward": "..", "patients": [..]}}: the patients of the ward the caller may see; a ward
+   * nobody is on has no patients (200, empty list); 403 for a ward the caller may not watch.
    */
   @GetMapping("/{ward}")
-  Map<String, Object> ward(@PathVariable String ward) {
+  Mono<ResponseEntity<Object>> ward(@PathVariable String ward, ServerWebExchange exchange) {
     requireId("ward", ward);
-    Set<String> patients = wards.patients(ward);
-    return Map.of("ward", ward, "patients", patients);
+    AccessPolicy access = service.access();
+    return Callers.current()
+        .map(ClientIdentity::of)
+        .flatMap(
+            client -> {
+              if (!access.mayWatchWard(client, ward)) {
+                return Mono.just(
+                    refusals.entity(
+                        exchange, Refused.forbidden("Not allowed to watch this ward.")));
+              }
+              Set<String> patients = new TreeSet<>();
+              for (String patientId : wards.patients(ward)) {
+                if (access.maySee(client, patientId)) {
+                  patients.add(patientId);
+                }
+              }
+              return Mono.just(
+                  ResponseEntity.ok().<Object>body(Map.of("ward", ward, "patients", patients)));
+            });
   }
 
   private static void requireId(String what, String value) {

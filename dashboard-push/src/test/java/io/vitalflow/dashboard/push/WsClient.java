@@ -2,6 +2,7 @@ package io.vitalflow.dashboard.push;
 
 import java.net.URI;
 import java.time.Duration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.Disposable;
@@ -21,6 +22,11 @@ final class WsClient implements AutoCloseable {
   private final Disposable connection;
 
   WsClient(String url, boolean keepAlive) {
+    this(url, new HttpHeaders(), keepAlive);
+  }
+
+  /** With handshake headers ({@code Authorization}, {@code Origin}). */
+  WsClient(String url, HttpHeaders headers, boolean keepAlive) {
     Flux<String> out =
         keepAlive
             ? Flux.merge(
@@ -31,6 +37,7 @@ final class WsClient implements AutoCloseable {
         new ReactorNettyWebSocketClient()
             .execute(
                 URI.create(url),
+                headers,
                 session -> {
                   session.closeStatus().subscribe(closeStatus::tryEmitValue);
                   Mono<Void> send = session.send(out.map(session::textMessage));

@@ -3,6 +3,10 @@ package io.vitalflow.ingest.vitals;
 import io.vitalflow.ingest.IngestProperties;
 import io.vitalflow.ingest.vitals.parse.BodyTooLargeException;
 import io.vitalflow.ingest.vitals.validate.ValidatedBatch;
+import io.vitalflow.web.security.Caller;
+import io.vitalflow.web.security.Callers;
+import io.vitalflow.web.security.Interaction;
+import io.vitalflow.web.security.Refusals;
 import java.net.URI;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -14,6 +18,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
@@ -22,17 +27,29 @@ import reactor.core.publisher.Mono;
  * acknowledge. Errors are RFC 9457 problem details. A {@code Content-Encoding: gzip} body is
  * inflated first ({@link GzipBody}); the size limit applies to the compressed and to the inflated
  * bytes.
+ *
+ * <p>With security on, the token must let its caller create Observations for any patient ({@code
+ * system/Observation.c} or broader): a device gateway writes for every patient at its beds. Without
+ * a token web-support answers 401; with a token that lacks the scope this answers 403 before the
+ * body is read.
  */
 @RestController
 final class VitalsController {
 
   static final String PATH = "/api/v1/vitals";
 
+  /** What a 403 says: the scope a device gateway's token needs. */
+  static final String FORBIDDEN =
+      "Sending vital signs needs a token that may create Observations for any patient"
+          + " (scope system/Observation.c or broader).";
+
   private final VitalsIngest ingest;
+  private final Refusals refusals;
   private final int maxBodyBytes;
 
-  VitalsController(VitalsIngest ingest, IngestProperties properties) {
+  VitalsController(VitalsIngest ingest, Refusals refusals, IngestProperties properties) {
     this.ingest = ingest;
+    this.refusals = refusals;
     this.maxBodyBytes = (int) properties.maxBodySize().toBytes();
   }
 
@@ -43,12 +60,22 @@ final class VitalsController {
         MediaType.APPLICATION_NDJSON_VALUE,
         BodyFormat.FHIR_JSON_VALUE
       })
-  Mono<ResponseEntity<Object>> post(ServerHttpRequest request) {
+  Mono<ResponseEntity<Object>> post(ServerWebExchange exchange) {
+    return Callers.current()
+        .flatMap(
+            caller ->
+                caller.mayForAnyPatient("Observation", Interaction.CREATE)
+                    ? post(exchange.getRequest(), caller)
+                    // the refusal writes the whole answer; nothing is left for the controller
+                    : refusals.forbidden(exchange, FORBIDDEN).then(Mono.empty()));
+  }
+
+  private Mono<ResponseEntity<Object>> post(ServerHttpRequest request, Caller caller) {
     BodyFormat format = BodyFormat.of(request.getHeaders().getContentType());
     boolean gzip = GzipBody.isGzip(request.getHeaders());
     return body(request)
         .map(bytes -> gzip ? GzipBody.inflate(bytes, maxBodyBytes, inflatedTooLarge()) : bytes)
-        .flatMap(bytes -> ingest.ingest(format, bytes))
+        .flatMap(bytes -> ingest.ingest(format, bytes, caller))
         .map(result -> answer(result, request));
   }
 

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -132,8 +131,6 @@ class DashboardSecurityTest {
   }
 
   @Test
-  @Disabled(
-      "the WebSocket route's own authentication is on the dashboard-auth branch, not on main yet")
   void withoutATokenTheWebSocketHandshakeIsRefused() throws Exception {
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8);

@@ -67,6 +67,16 @@ final class BinaryCopy {
     return this;
   }
 
+  /** A text column that may be NULL (length -1 in the binary format). */
+  BinaryCopy textOrNull(String value) {
+    if (value == null) {
+      ensure(4);
+      putInt(-1);
+      return this;
+    }
+    return text(value);
+  }
+
   BinaryCopy float8(double value) {
     ensure(12);
     putInt(8);

@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
@@ -32,11 +33,11 @@ final class PostgresSinkWriter {
 
   private static final String COPY_READINGS =
       "copy vital_reading (patient_id, code, effective_time, value, unit, "
-          + "device_id, reading_id, received_at, stored_at) from stdin (format binary)";
+          + "device_id, reading_id, received_at, stored_at, source_client) from stdin (format binary)";
 
   private static final String COPY_STAGING =
-      "copy vital_reading_staging (patient_id, code, effective_time, value,"
-          + " unit, device_id, reading_id, received_at, stored_at) from stdin (format binary)";
+      "copy vital_reading_staging (patient_id, code, effective_time, value, unit, device_id,"
+          + " reading_id, received_at, stored_at, source_client) from stdin (format binary)";
 
   /**
    * Session-local and without indexes: the COPY into it costs what the COPY into the table would.
@@ -47,8 +48,9 @@ final class PostgresSinkWriter {
   private static final String INSERT_NEW =
       """
       insert into vital_reading (patient_id, code, effective_time, value, unit, device_id, reading_id, received_at,
-                                 stored_at)
-      select patient_id, code, effective_time, value, unit, device_id, reading_id, received_at, stored_at
+                                 stored_at, source_client)
+      select patient_id, code, effective_time, value, unit, device_id, reading_id, received_at, stored_at,
+             source_client
         from vital_reading_staging
       on conflict do nothing""";
 
@@ -93,21 +95,26 @@ final class PostgresSinkWriter {
     if (readings.isEmpty()) {
       return 0;
     }
-    if (optimistic && copied(connection, readings, storedAt)) {
+    Function<VitalSign, String> clients = batch::sourceClient;
+    if (optimistic && copied(connection, readings, storedAt, clients)) {
       return readings.size();
     }
     List<VitalSign> unstored = ReadingRepeats.unstored(connection, readings);
-    if (copied(connection, unstored, storedAt)) {
+    if (copied(connection, unstored, storedAt, clients)) {
       return unstored.size();
     }
-    return insertSkippingStored(connection, unstored, storedAt);
+    return insertSkippingStored(connection, unstored, storedAt, clients);
   }
 
   /**
    * COPYs the readings under a savepoint; false (and nothing written) when one of them is stored
    * already.
    */
-  private static boolean copied(Connection connection, List<VitalSign> readings, Instant storedAt)
+  private static boolean copied(
+      Connection connection,
+      List<VitalSign> readings,
+      Instant storedAt,
+      Function<VitalSign, String> clients)
       throws SQLException, IOException {
     if (readings.isEmpty()) {
       return true;
@@ -117,7 +124,7 @@ final class PostgresSinkWriter {
       connection
           .unwrap(PGConnection.class)
           .getCopyAPI()
-          .copyIn(COPY_READINGS, rows(readings, storedAt));
+          .copyIn(COPY_READINGS, rows(readings, storedAt, clients));
       connection.releaseSavepoint(beforeCopy);
       return true;
     } catch (SQLException e) {
@@ -133,23 +140,28 @@ final class PostgresSinkWriter {
    * Stores the readings not stored yet, whoever else is writing: staging table, {@code ON CONFLICT
    * DO NOTHING}.
    */
-  static int insertSkippingStored(Connection connection, List<VitalSign> readings, Instant storedAt)
+  static int insertSkippingStored(
+      Connection connection,
+      List<VitalSign> readings,
+      Instant storedAt,
+      Function<VitalSign, String> clients)
       throws SQLException, IOException {
     CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
     try (Statement statement = connection.createStatement()) {
       statement.execute(CREATE_STAGING);
-      copy.copyIn(COPY_STAGING, rows(readings, storedAt));
+      copy.copyIn(COPY_STAGING, rows(readings, storedAt, clients));
       int stored = statement.executeUpdate(INSERT_NEW);
       statement.execute("truncate vital_reading_staging");
       return stored;
     }
   }
 
-  private static InputStream rows(List<VitalSign> readings, Instant storedAt) {
-    BinaryCopy rows = new BinaryCopy(readings.size() * 192);
+  private static InputStream rows(
+      List<VitalSign> readings, Instant storedAt, Function<VitalSign, String> clients) {
+    BinaryCopy rows = new BinaryCopy(readings.size() * 208);
     long stored = BinaryCopy.timestamp(storedAt);
     for (VitalSign reading : readings) {
-      rows.startRow(9)
+      rows.startRow(10)
           .text(reading.getPatientId())
           .text(reading.getCode())
           .timestamp(BinaryCopy.timestamp(reading.getEffectiveTime()))
@@ -158,7 +170,8 @@ final class PostgresSinkWriter {
           .text(reading.getDeviceId())
           .text(reading.getReadingId())
           .timestamp(BinaryCopy.timestamp(reading.getReceivedTime()))
-          .timestamp(stored);
+          .timestamp(stored)
+          .textOrNull(clients.apply(reading));
     }
     return rows.finish();
   }

@@ -8,16 +8,19 @@ import io.vitalflow.schemas.Topics;
 import io.vitalflow.schemas.VitalAggregate;
 import io.vitalflow.schemas.VitalSign;
 import io.vitalflow.storage.sink.SinkBatch;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * What one sink transaction writes: raw readings and the newest state of each touched window.
  * Unusable raw records ({@link RawReadingCheck}) are skipped and counted here; the stream processor
  * sends the same records to the dead-letter topic.
+ *
+ * <p>Each raw reading keeps the client that sent it (header {@link Topics#HEADER_CLIENT}, stored as
+ * {@code source_client}): by identity, beside the list, so that the writer's paths that pick
+ * readings out of the batch ({@link ReadingRepeats}) still find it.
  */
 final class VitalsBatch implements SinkBatch {
 
@@ -36,6 +43,7 @@ final class VitalsBatch implements SinkBatch {
   private final String minuteTopic;
   private final RawReadingCheck readingCheck;
   private final List<VitalSign> readings = new ArrayList<>();
+  private final Map<VitalSign, String> sourceClients = new IdentityHashMap<>();
   private final Map<WindowKey, VitalAggregate> minute = new LinkedHashMap<>();
   private final Map<WindowKey, VitalAggregate> hour = new LinkedHashMap<>();
   private final Counter stored;
@@ -79,6 +87,10 @@ final class VitalsBatch implements SinkBatch {
         skip(record, "unusable reading (dead-lettered by the stream processor)");
       } else {
         readings.add(reading);
+        Header client = record.headers().lastHeader(Topics.HEADER_CLIENT);
+        if (client != null && client.value() != null) {
+          sourceClients.put(reading, new String(client.value(), StandardCharsets.UTF_8));
+        }
       }
       return;
     }
@@ -111,6 +123,7 @@ final class VitalsBatch implements SinkBatch {
   @Override
   public void clear() {
     readings.clear();
+    sourceClients.clear();
     storedReadings = 0;
     minute.clear();
     hour.clear();
@@ -118,6 +131,13 @@ final class VitalsBatch implements SinkBatch {
 
   List<VitalSign> readings() {
     return readings;
+  }
+
+  /**
+   * The client that sent {@code reading} to the ingest gateway; null when the record names none.
+   */
+  String sourceClient(VitalSign reading) {
+    return sourceClients.get(reading);
   }
 
   /**

@@ -12,6 +12,7 @@ import io.vitalflow.schemas.Topics;
 import io.vitalflow.schemas.VitalAggregate;
 import io.vitalflow.schemas.VitalSign;
 import io.vitalflow.storage.PostgresCoordinates;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -285,6 +286,71 @@ class VitalsSinkTest {
         .isEqualTo(401.0);
     assertThat(meters.counter("vitalflow.sink.repeated", "table", "vital_reading").count())
         .isEqualTo(101.0);
+  }
+
+  @Test
+  void everyStoredReadingSaysWhichClientSentIt() throws Exception {
+    String prefix = stack.freshTopicPrefix();
+    PostgresCoordinates database = stack.freshDatabase("sink_client");
+    try (var producer = producer()) {
+      for (int i = 0; i < 30; i++) {
+        VitalSign reading =
+            new VitalSign("r" + i, "p" + (i % 3), "d1", Loinc.SPO2, 95.0, "%", NOW, NOW);
+        ProducerRecord<String, byte[]> record =
+            new ProducerRecord<>(
+                prefix + Topics.VITALS_RAW.name(),
+                reading.getPatientId(),
+                Topics.VITALS_RAW.valueSerde().serializer().serialize("t", reading));
+        // as the ingest gateway sends them (two clients); every tenth as the FHIR API: no header
+        if (i % 10 != 9) {
+          record
+              .headers()
+              .add(
+                  Topics.HEADER_CLIENT,
+                  (i % 2 == 0 ? "vitalflow-gateway" : "ward-b-gateway")
+                      .getBytes(StandardCharsets.UTF_8));
+        }
+        producer.send(record);
+      }
+      producer.flush();
+    }
+    try (var sink =
+        new VitalsSink(
+            KafkaClients.of(stack.kafkaBootstrap()),
+            database.dataSource(),
+            new SinkSettings(
+                SinkSettings.Streams.READINGS,
+                "sink-client",
+                prefix,
+                100,
+                Duration.ofMillis(20),
+                1,
+                Duration.ofSeconds(10)),
+            new SimpleMeterRegistry(),
+            CHECK)) {
+      sink.start();
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> count(database, "select count(*) from vital_reading") == 30);
+    }
+    assertThat(
+            count(
+                database,
+                "select count(*) from vital_reading where source_client = 'vitalflow-gateway'"
+                    + " and (substr(reading_id, 2)::int) % 2 = 0"))
+        .isEqualTo(15);
+    assertThat(
+            count(
+                database,
+                "select count(*) from vital_reading where source_client = 'ward-b-gateway'"
+                    + " and (substr(reading_id, 2)::int) % 2 = 1"))
+        .isEqualTo(12);
+    assertThat(
+            count(
+                database,
+                "select count(*) from vital_reading where source_client is null"
+                    + " and reading_id in ('r9', 'r19', 'r29')"))
+        .isEqualTo(3);
   }
 
   private static void send(

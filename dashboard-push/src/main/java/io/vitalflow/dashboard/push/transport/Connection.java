@@ -36,6 +36,7 @@ public final class Connection {
   public final ClientIdentity identity;
   private final ConnectionQueue queue;
   private final PushMetrics metrics;
+  private final long expiresAtMillis;
   private volatile Outlet outlet;
   private Consumer<Connection> onClosed;
   private Sinks.One<CloseReason> closedSink;
@@ -52,6 +53,20 @@ public final class Connection {
 
   public Connection(
       Transport transport, ClientIdentity identity, int capacity, PushMetrics metrics) {
+    this(transport, identity, Long.MAX_VALUE, capacity, metrics);
+  }
+
+  /**
+   * A connection whose token expires at {@code expiresAtMillis} (epoch milliseconds, the clock skew
+   * included): {@link #expired} tells the service's sweep when to end it.
+   */
+  public Connection(
+      Transport transport,
+      ClientIdentity identity,
+      long expiresAtMillis,
+      int capacity,
+      PushMetrics metrics) {
+    this.expiresAtMillis = expiresAtMillis;
     UUID random =
         UUID.randomUUID(); // secure random: an SSE connection's id is the key to post to it
     this.idHigh = random.getMostSignificantBits();
@@ -114,6 +129,11 @@ public final class Connection {
 
   public void subscription(Subscription next) {
     subscription = next;
+  }
+
+  /** Whether the token this connection was opened with has expired at {@code nowMillis}. */
+  public boolean expired(long nowMillis) {
+    return nowMillis >= expiresAtMillis;
   }
 
   public void heard() {

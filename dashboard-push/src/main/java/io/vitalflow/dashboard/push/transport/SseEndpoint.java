@@ -1,10 +1,17 @@
 package io.vitalflow.dashboard.push.transport;
 
+import io.vitalflow.dashboard.access.Admission;
+import io.vitalflow.dashboard.access.Admissions;
 import io.vitalflow.dashboard.access.ClientIdentity;
+import io.vitalflow.dashboard.access.Refused;
+import io.vitalflow.dashboard.access.RefusedResponses;
 import io.vitalflow.dashboard.push.DashboardService;
+import io.vitalflow.dashboard.push.PushMetrics;
 import io.vitalflow.dashboard.push.protocol.CloseReason;
-import java.security.Principal;
+import io.vitalflow.web.security.CallerAuthentication;
+import io.vitalflow.web.security.Callers;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -30,52 +37,96 @@ import reactor.netty.http.server.HttpServerResponse;
  * resumable ones, so the browser's {@code Last-Event-ID} resumes). The client talks back with
  * {@code POST /api/v1/dashboard/connections/{connectionId}/messages} (the id comes in the first
  * {@code subscribed} message).
+ *
+ * <p>The stream needs {@code Authorization: Bearer} or a {@code ?ticket=} (browsers' {@code
+ * EventSource} cannot set headers); its path is public to the security filters so that a ticket
+ * alone gets through, and this endpoint admits it ({@link Admissions}): 401/403 problem details
+ * before any event. When the token expires the stream ends with an {@code error} event {@code
+ * token-expired}. Messages are accepted only from the principal that opened the stream (403
+ * otherwise).
  */
 @RestController
 final class SseEndpoint {
 
-  private final DashboardService service;
+  static final String EVENTS = "/api/v1/dashboard/events";
 
-  SseEndpoint(DashboardService service) {
+  private final DashboardService service;
+  private final Admissions admissions;
+  private final RefusedResponses refusals;
+  private final PushMetrics metrics;
+
+  SseEndpoint(
+      DashboardService service,
+      Admissions admissions,
+      RefusedResponses refusals,
+      PushMetrics metrics) {
     this.service = service;
+    this.admissions = admissions;
+    this.refusals = refusals;
+    this.metrics = metrics;
   }
 
-  @GetMapping(path = "/api/v1/dashboard/events")
+  @GetMapping(path = EVENTS)
   Mono<Void> events(
       @RequestParam(required = false) String patients,
       @RequestParam(required = false) String ward,
       @RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
+      @RequestParam(required = false) String ticket,
       @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
       ServerWebExchange exchange) {
     return exchange
         .getPrincipal()
-        .map(Principal::getName)
-        .map(ClientIdentity::new)
-        .defaultIfEmpty(ClientIdentity.ANONYMOUS)
+        .filter(CallerAuthentication.class::isInstance)
+        .cast(CallerAuthentication.class)
+        .flatMap(admissions::admission)
+        .switchIfEmpty(
+            Mono.defer(
+                () ->
+                    admissions.admit(
+                        exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION),
+                        ticket)))
         .flatMap(
-            identity -> {
-              Connection connection = service.open(Transport.SSE, identity);
-              ServerHttpResponse response = exchange.getResponse();
-              response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
-              response.getHeaders().setCacheControl("no-cache");
-              response.getHeaders().set("X-Accel-Buffering", "no");
-              Flux<Mono<DataBuffer>> frames =
-                  connection
-                      .outbound(() -> closeChannel(response))
-                      .map(frame -> Mono.just(response.bufferFactory().wrap(frame.sse())));
-              return service
-                  .subscribeFromQuery(
-                      connection,
-                      patients,
-                      ward,
-                      lastEventId != null ? lastEventId : lastEventIdParam)
-                  .then(response.writeAndFlushWith(frames))
-                  .doFinally(
-                      signal -> {
-                        connection.close(CloseReason.CLIENT_GONE);
-                        service.closed(connection);
-                      });
+            admission ->
+                stream(
+                    admission,
+                    patients,
+                    ward,
+                    lastEventId != null ? lastEventId : lastEventIdParam,
+                    exchange))
+        .onErrorResume(
+            Refused.class,
+            refused -> {
+              metrics.refused(Transport.SSE, refused.status());
+              return refusals.write(exchange, refused);
             });
+  }
+
+  private Mono<Void> stream(
+      Admission admission,
+      String patients,
+      String ward,
+      String resume,
+      ServerWebExchange exchange) {
+    return Mono.defer(
+        () -> {
+          Connection connection = service.open(Transport.SSE, admission);
+          ServerHttpResponse response = exchange.getResponse();
+          response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
+          response.getHeaders().setCacheControl("no-cache");
+          response.getHeaders().set("X-Accel-Buffering", "no");
+          Flux<Mono<DataBuffer>> frames =
+              connection
+                  .outbound(() -> closeChannel(response))
+                  .map(frame -> Mono.just(response.bufferFactory().wrap(frame.sse())));
+          return service
+              .subscribeFromQuery(connection, patients, ward, resume)
+              .then(response.writeAndFlushWith(frames))
+              .doFinally(
+                  signal -> {
+                    connection.close(CloseReason.CLIENT_GONE);
+                    service.closed(connection);
+                  });
+        });
   }
 
   /**
@@ -96,17 +147,36 @@ final class SseEndpoint {
   @PostMapping(
       path = "/api/v1/dashboard/connections/{connectionId}/messages",
       consumes = MediaType.APPLICATION_JSON_VALUE)
-  Mono<ResponseEntity<Void>> message(@PathVariable String connectionId, @RequestBody String body) {
+  Mono<ResponseEntity<Object>> message(
+      @PathVariable String connectionId, @RequestBody String body, ServerWebExchange exchange) {
     Connection connection = service.find(connectionId);
     if (connection == null || connection.transport != Transport.SSE) {
       throw problem(HttpStatus.NOT_FOUND, "No open event stream with this connection id");
     }
+    return Callers.current()
+        .map(ClientIdentity::of)
+        .flatMap(
+            sender -> {
+              if (!sender.samePrincipal(connection.identity)) {
+                metrics.refused(Transport.SSE, 403);
+                return Mono.just(
+                    refusals.entity(
+                        exchange,
+                        Refused.forbidden(
+                            "This event stream was opened by another principal; only its owner"
+                                + " may send it messages.")));
+              }
+              return reply(connection, body);
+            });
+  }
+
+  private Mono<ResponseEntity<Object>> reply(Connection connection, String body) {
     return service
         .receive(connection, body)
         .map(
             outcome -> {
               if (outcome.ok()) {
-                return ResponseEntity.accepted().<Void>build();
+                return ResponseEntity.accepted().<Object>build();
               }
               HttpStatus status =
                   "forbidden".equals(outcome.error())

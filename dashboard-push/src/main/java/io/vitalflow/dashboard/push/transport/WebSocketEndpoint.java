@@ -1,10 +1,12 @@
 package io.vitalflow.dashboard.push.transport;
 
-import io.vitalflow.dashboard.access.ClientIdentity;
+import io.vitalflow.dashboard.access.Admission;
+import io.vitalflow.dashboard.access.Admissions;
+import io.vitalflow.dashboard.access.Refused;
 import io.vitalflow.dashboard.push.DashboardService;
 import io.vitalflow.dashboard.push.protocol.CloseReason;
+import io.vitalflow.web.security.CallerAuthentication;
 import java.nio.charset.StandardCharsets;
-import java.security.Principal;
 import java.time.Duration;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -19,16 +21,20 @@ import reactor.core.publisher.Mono;
  * {@code /api/v1/dashboard/ws[?patients=a,b|ward=w][&resume=<token>]}: JSON text frames both ways.
  * Every frame from the client (also a pong) counts as a sign of life. With {@code websocket-server:
  * netty} (the default) {@link NettyWebSocketRoute} serves the upgrades in front of WebFlux and this
- * handler sees none.
+ * handler sees none. Here the WebFlux security filters authenticate the handshake ({@code
+ * Authorization: Bearer} only: no tickets, no {@code Origin} check); a token without Observation
+ * read gets the socket closed at once with status 1008.
  */
 public final class WebSocketEndpoint implements WebSocketHandler {
 
   public static final String PATH = "/api/v1/dashboard/ws";
 
   private final DashboardService service;
+  private final Admissions admissions;
 
-  public WebSocketEndpoint(DashboardService service) {
+  public WebSocketEndpoint(DashboardService service, Admissions admissions) {
     this.service = service;
+    this.admissions = admissions;
   }
 
   @Override
@@ -36,14 +42,23 @@ public final class WebSocketEndpoint implements WebSocketHandler {
     return session
         .getHandshakeInfo()
         .getPrincipal()
-        .map(Principal::getName)
-        .map(ClientIdentity::new)
-        .defaultIfEmpty(ClientIdentity.ANONYMOUS)
-        .flatMap(identity -> run(session, identity));
+        .filter(CallerAuthentication.class::isInstance)
+        .cast(CallerAuthentication.class)
+        .flatMap(admissions::admission)
+        .switchIfEmpty(
+            Mono.defer(
+                () ->
+                    admissions.enabled()
+                        ? Mono.error(Refused.missing())
+                        : Mono.just(Admission.UNSECURED)))
+        .flatMap(admission -> run(session, admission))
+        .onErrorResume(
+            Refused.class,
+            refused -> session.close(CloseStatus.POLICY_VIOLATION.withReason("forbidden")));
   }
 
-  private Mono<Void> run(WebSocketSession session, ClientIdentity identity) {
-    Connection connection = service.open(Transport.WEBSOCKET, identity);
+  private Mono<Void> run(WebSocketSession session, Admission admission) {
+    Connection connection = service.open(Transport.WEBSOCKET, admission);
     MultiValueMap<String, String> query =
         UriComponentsBuilder.fromUri(session.getHandshakeInfo().getUri()).build().getQueryParams();
     Mono<Void> output =

@@ -21,7 +21,12 @@ public enum RejectReason {
   IMPLAUSIBLE_VALUE,
   INVALID_TIME,
   IN_FUTURE,
-  TOO_OLD;
+  TOO_OLD,
+  /**
+   * The reading's device is not registered to the authenticated client that sent it ({@code
+   * vitalflow.ingest.devices.<client-id>}); only with security on.
+   */
+  DEVICE_NOT_REGISTERED;
 
   private final String tag = name().toLowerCase(Locale.ROOT);
 

@@ -3,6 +3,7 @@ package io.vitalflow.ingest.vitals.publish;
 import io.vitalflow.ingest.IngestProperties;
 import io.vitalflow.schemas.Topics;
 import io.vitalflow.schemas.VitalSign;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -27,7 +30,8 @@ import reactor.core.scheduler.Schedulers;
  * Puts validated readings on {@code vitals.raw.v1}, keyed by patient id (one patient's readings
  * stay in order on one partition), with an idempotent {@code acks=all} producer. A batch's future
  * completes when the broker has acknowledged every reading of it, or fails on the first reading it
- * could not store.
+ * could not store. With security on, every record carries the sending client's id in the header
+ * {@link Topics#HEADER_CLIENT}, so that every stored reading says which client sent it.
  *
  * <p>{@code KafkaProducer.send} blocks while the broker is unknown (up to {@code max.block.ms}) or
  * the buffer is full, so sending happens on a small dedicated scheduler, never on a Netty event
@@ -112,9 +116,14 @@ public final class VitalsPublisher implements AutoCloseable {
     return acknowledging.get();
   }
 
-  /** Sends the readings; the Mono completes when the broker has acknowledged all of them. */
-  public Mono<Void> publish(List<VitalSign> readings) {
-    return Mono.fromFuture(() -> send(readings), true)
+  /**
+   * Sends the readings; the Mono completes when the broker has acknowledged all of them.
+   *
+   * @param clientId the authenticated client that sent them, put in the header {@link
+   *     Topics#HEADER_CLIENT} of every record; null with security off (no header)
+   */
+  public Mono<Void> publish(List<VitalSign> readings, String clientId) {
+    return Mono.fromFuture(() -> send(readings, clientId), true)
         .subscribeOn(sender)
         // acknowledgements complete on the producer's single I/O thread: leave it at once
         .publishOn(Schedulers.parallel())
@@ -141,14 +150,21 @@ public final class VitalsPublisher implements AutoCloseable {
    * Sends on the calling thread (which may block up to {@code max.block.ms}); future of the
    * acknowledgement.
    */
-  CompletableFuture<Void> send(List<VitalSign> readings) {
+  CompletableFuture<Void> send(List<VitalSign> readings, String clientId) {
     BatchAck ack = new BatchAck(readings.size());
+    // one immutable header for the whole batch; each record copies the list into its own headers
+    List<Header> headers =
+        clientId == null
+            ? List.of()
+            : List.of(
+                new RecordHeader(Topics.HEADER_CLIENT, clientId.getBytes(StandardCharsets.UTF_8)));
     for (VitalSign reading : readings) {
       if (ack.isDone()) {
         break; // one reading failed: the request fails, no point in sending the rest
       }
       try {
-        producer.send(new ProducerRecord<>(topic, reading.getPatientId(), reading), ack);
+        producer.send(
+            new ProducerRecord<>(topic, null, reading.getPatientId(), reading, headers), ack);
       } catch (RuntimeException e) {
         ack.completeExceptionally(e);
       }

@@ -22,7 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Checks every reading and normalises it to a {@link VitalSign} in the canonical UCUM unit of its
  * code: required fields, ids (1-128 of {@code A-Z a-z 0-9 . _ : -}), known LOINC code, unit
  * compatible with the code, plausible value, effective time within [now - max age, now + clock
- * skew]. The first failing check rejects the reading.
+ * skew], and, with security on, a device registered to the sending client ({@link DeviceAccess}).
+ * The first failing check rejects the reading.
  */
 public final class ReadingValidator {
 
@@ -43,11 +44,20 @@ public final class ReadingValidator {
    * index.
    */
   public ValidatedBatch validate(ParsedBatch batch) {
+    return validate(batch, DeviceAccess.ANY);
+  }
+
+  /**
+   * Validates a parsed batch sent by a client that may send readings only for {@code devices}: a
+   * reading from another device is rejected ({@link RejectReason#DEVICE_NOT_REGISTERED}), the
+   * others are not affected.
+   */
+  public ValidatedBatch validate(ParsedBatch batch, DeviceAccess devices) {
     Instant now = clock.instant();
     List<VitalSign> accepted = new ArrayList<>(batch.readings().size());
     List<Rejection> rejected = new ArrayList<>(batch.rejections());
     for (RawReading reading : batch.readings()) {
-      VitalSign valid = validate(reading, now, rejected);
+      VitalSign valid = validate(reading, now, rejected, devices);
       if (valid != null) {
         accepted.add(valid);
       }
@@ -60,6 +70,11 @@ public final class ReadingValidator {
 
   /** The normalised reading, or null after adding why it was rejected. */
   VitalSign validate(RawReading reading, Instant now, List<Rejection> rejected) {
+    return validate(reading, now, rejected, DeviceAccess.ANY);
+  }
+
+  private VitalSign validate(
+      RawReading reading, Instant now, List<Rejection> rejected, DeviceAccess devices) {
     FieldNames names = reading.names();
     int index = reading.index();
     if (reading.code() == null) {
@@ -85,6 +100,18 @@ public final class ReadingValidator {
     idProblem = idProblem(reading.deviceId(), true);
     if (idProblem != null) {
       return reject(rejected, index, names.deviceId(), idProblem, idReason(reading.deviceId()));
+    }
+    if (!devices.allows(reading.deviceId())) {
+      // the id is valid (checked above): at most 128 plain characters, safe to repeat
+      return reject(
+          rejected,
+          index,
+          names.deviceId(),
+          reading.deviceId()
+              + " is not registered to client "
+              + devices.clientId()
+              + "; a client sends readings only for its own devices",
+          RejectReason.DEVICE_NOT_REGISTERED);
     }
     idProblem = idProblem(reading.id(), false);
     if (idProblem != null) {

@@ -1,6 +1,7 @@
 package io.vitalflow.ingest.vitals.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.vitalflow.ingest.vitals.parse.FieldNames;
 import io.vitalflow.ingest.vitals.parse.ParsedBatch;
@@ -244,6 +245,50 @@ class ReadingValidatorTest {
     assertThat(batch.items()).isEqualTo(5);
     assertThat(batch.accepted()).hasSize(1);
     assertThat(batch.rejected()).extracting(Rejection::index).containsExactly(0, 1, 3, 4);
+  }
+
+  @Test
+  void aReadingFromADeviceNotRegisteredToTheClientIsRejectedAndTheOthersAreNot() {
+    List<RawReading> readings =
+        List.of(device(0, "monitor-7"), device(1, "rogue-1"), device(2, "cuff-2"), device(3, "x"));
+    DeviceAccess devices = DeviceAccess.of("ward-gw", List.of("monitor-*", "cuff-2"));
+
+    ValidatedBatch batch = validator.validate(new ParsedBatch(4, readings, List.of()), devices);
+
+    assertThat(batch.accepted())
+        .extracting(VitalSign::getDeviceId)
+        .containsExactly("monitor-7", "cuff-2");
+    assertThat(batch.rejected())
+        .extracting(Rejection::index, Rejection::field, Rejection::kind)
+        .containsExactly(
+            tuple(1, "deviceId", RejectReason.DEVICE_NOT_REGISTERED),
+            tuple(3, "deviceId", RejectReason.DEVICE_NOT_REGISTERED));
+    assertThat(batch.rejected().get(0).reason())
+        .isEqualTo(
+            "deviceId rogue-1 is not registered to client ward-gw; a client sends readings only"
+                + " for its own devices");
+    assertThat(batch.rejected().get(0).code()).isEqualTo("device_not_registered");
+  }
+
+  @Test
+  void withoutDeviceAccessEveryDeviceIsAccepted() {
+    ValidatedBatch batch =
+        validator.validate(new ParsedBatch(1, List.of(device(0, "rogue-1")), List.of()));
+
+    assertThat(batch.accepted()).hasSize(1);
+  }
+
+  private static RawReading device(int index, String deviceId) {
+    return new RawReading(
+        index,
+        FieldNames.JSON,
+        "r-" + index,
+        "p",
+        deviceId,
+        "8867-4",
+        70,
+        "/min",
+        "2025-03-10T11:00:00Z");
   }
 
   private static RawReading raw(String code, double value, String unit, String time) {

@@ -1,0 +1,259 @@
+package io.vitalflow.audit;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * One audited access: who (subject, client, address), what (action, interaction, resources by
+ * reference), which patients, the outcome, when and where (service, request id). Identifiers only:
+ * never resource content, values, query values or bodies, which is why every field is checked
+ * against the shape an identifier has; a value of another shape is refused with an {@link
+ * IllegalArgumentException} that does not quote it. {@link AuditEvents#toFhir} makes the FHIR
+ * {@code AuditEvent} of it.
+ *
+ * @param id the event's id (the {@code AuditEvent} id; the sink stores each id once)
+ * @param recorded when it happened, to the millisecond (FHIR {@code instant} precision)
+ * @param service the service that observed it, e.g. {@code fhir-api}
+ * @param action C/R/U/D/E
+ * @param subtype the interaction
+ * @param status the HTTP status answered, 0 when there was none (a WebSocket message)
+ * @param outcome 0, 4, 8 or 12; from the status unless given
+ * @param agentSubject the token's subject (a user, or the client itself with client credentials);
+ *     null when unauthenticated. A client acting on its own is its own subject: given only a client
+ *     id, the subject is that id
+ * @param clientId the OAuth client; null when unauthenticated
+ * @param sourceAddress the client's IP address, null when unknown
+ * @param patients ids of the patients whose data the request touched, in the order given (the first
+ *     is the Kafka key); {@code Patient/id} references in {@code entities} are moved here
+ * @param entities other resources by reference: {@code Type}, {@code Type/id} or {@code
+ *     Type/id/_history/vid}
+ * @param requestId the request id ({@code X-Request-Id}), null when none
+ */
+public record AuditRecord(
+    UUID id,
+    Instant recorded,
+    String service,
+    AuditAction action,
+    AuditSubtype subtype,
+    int status,
+    AuditOutcome outcome,
+    String agentSubject,
+    String clientId,
+    String sourceAddress,
+    Set<String> patients,
+    List<String> entities,
+    String requestId) {
+
+  /** FHIR's id type. */
+  private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+  private static final Pattern REFERENCE =
+      Pattern.compile(
+          "[A-Z][A-Za-z]{1,63}(/[A-Za-z0-9\\-.]{1,64}(/_history/[A-Za-z0-9\\-.]{1,64})?)?");
+  private static final Pattern SERVICE = Pattern.compile("[a-z0-9][a-z0-9\\-]{0,62}");
+
+  /** Subjects, client ids, addresses and request ids: printable, no spaces, bounded. */
+  private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1,256}");
+
+  private static final Pattern ADDRESS = Pattern.compile("[0-9A-Za-z:.%\\-\\[\\]]{1,64}");
+  private static final int MAX_ITEMS = 1_000;
+
+  public AuditRecord {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(recorded, "recorded");
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(subtype, "subtype");
+    Objects.requireNonNull(outcome, "outcome");
+    recorded = recorded.truncatedTo(ChronoUnit.MILLIS);
+    check(service, SERVICE, "service must be a lower-case name like fhir-api", false);
+    if (status != 0 && (status < 100 || status > 599)) {
+      throw new IllegalArgumentException("status must be 0 (none) or an HTTP status 100-599");
+    }
+    check(agentSubject, TOKEN, "agent subject must be 1-256 printable characters", true);
+    check(clientId, TOKEN, "client id must be 1-256 printable characters", true);
+    check(sourceAddress, ADDRESS, "source address must be an IP address", true);
+    check(requestId, TOKEN, "request id must be 1-256 printable characters", true);
+    if (agentSubject == null) {
+      agentSubject = clientId;
+    }
+    Set<String> allPatients = new LinkedHashSet<>();
+    for (String patient : patients) {
+      check(patient, FHIR_ID, "a patient id must be a FHIR id (1-64 of A-Z a-z 0-9 - .)", false);
+      allPatients.add(patient);
+    }
+    List<String> others = new ArrayList<>();
+    for (String entity : entities) {
+      check(
+          entity,
+          REFERENCE,
+          "an entity must be a reference Type, Type/id or Type/id/_history/vid",
+          false);
+      if (entity.startsWith("Patient/") && entity.indexOf('/', 8) < 0) {
+        allPatients.add(entity.substring(8));
+      } else if (!others.contains(entity)) {
+        others.add(entity);
+      }
+    }
+    if (allPatients.size() > MAX_ITEMS || others.size() > MAX_ITEMS) {
+      throw new IllegalArgumentException("at most " + MAX_ITEMS + " patients and entities");
+    }
+    patients = Collections.unmodifiableSet(allPatients);
+    entities = List.copyOf(others);
+  }
+
+  /** A record of {@code subtype} observed by {@code service}, with its default action. */
+  public static Builder builder(String service, AuditSubtype subtype) {
+    return new Builder(service, subtype);
+  }
+
+  /** The Kafka key: the first patient, else the agent, else the service. */
+  public String key() {
+    if (!patients.isEmpty()) {
+      return patients.iterator().next();
+    }
+    return agentSubject != null ? agentSubject : service;
+  }
+
+  /** Whether {@code id} is a FHIR id (the only patient ids a record takes). */
+  public static boolean isFhirId(String id) {
+    return id != null && FHIR_ID.matcher(id).matches();
+  }
+
+  private static void check(String value, Pattern shape, String message, boolean nullable) {
+    if (value == null) {
+      if (nullable) {
+        return;
+      }
+      throw new IllegalArgumentException(message);
+    }
+    if (!shape.matcher(value).matches()) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** Builds an {@link AuditRecord}; not thread-safe. */
+  public static final class Builder {
+
+    private final String service;
+    private final AuditSubtype subtype;
+    private UUID id = UUID.randomUUID();
+    private Instant recorded;
+    private AuditAction action;
+    private int status;
+    private AuditOutcome outcome;
+    private String agentSubject;
+    private String clientId;
+    private String sourceAddress;
+    private final List<String> patients = new ArrayList<>();
+    private final List<String> entities = new ArrayList<>();
+    private String requestId;
+
+    private Builder(String service, AuditSubtype subtype) {
+      this.service = service;
+      this.subtype = Objects.requireNonNull(subtype, "subtype");
+    }
+
+    /** Default: a random UUID. */
+    public Builder id(UUID id) {
+      this.id = id;
+      return this;
+    }
+
+    /** Default: now, when {@link #build()} is called. */
+    public Builder recorded(Instant recorded) {
+      this.recorded = recorded;
+      return this;
+    }
+
+    /** Default: the subtype's {@link AuditSubtype#defaultAction()}. */
+    public Builder action(AuditAction action) {
+      this.action = action;
+      return this;
+    }
+
+    /** The HTTP status answered; sets the outcome too unless {@link #outcome} is given. */
+    public Builder status(int status) {
+      this.status = status;
+      return this;
+    }
+
+    /** Default: from the status; success when there is none. */
+    public Builder outcome(AuditOutcome outcome) {
+      this.outcome = outcome;
+      return this;
+    }
+
+    /** The caller; both null when unauthenticated. */
+    public Builder agent(String subject, String clientId) {
+      this.agentSubject = subject;
+      this.clientId = clientId;
+      return this;
+    }
+
+    /** The client's IP address. */
+    public Builder source(String address) {
+      this.sourceAddress = address;
+      return this;
+    }
+
+    public Builder patient(String id) {
+      patients.add(id);
+      return this;
+    }
+
+    public Builder patients(Collection<String> ids) {
+      patients.addAll(ids);
+      return this;
+    }
+
+    /** A resource by reference ({@code Type}, {@code Type/id}, {@code Type/id/_history/vid}). */
+    public Builder entity(String reference) {
+      entities.add(reference);
+      return this;
+    }
+
+    public Builder entities(Collection<String> references) {
+      entities.addAll(references);
+      return this;
+    }
+
+    public Builder requestId(String requestId) {
+      this.requestId = requestId;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException when a field is not of the shape of an identifier (the
+     *     message names the field, never the value)
+     */
+    public AuditRecord build() {
+      AuditOutcome resolved =
+          outcome != null
+              ? outcome
+              : status == 0 ? AuditOutcome.SUCCESS : AuditOutcome.ofStatus(status);
+      return new AuditRecord(
+          id,
+          recorded == null ? Instant.now() : recorded,
+          service,
+          action == null ? subtype.defaultAction() : action,
+          subtype,
+          status,
+          resolved,
+          agentSubject,
+          clientId,
+          sourceAddress,
+          new LinkedHashSet<>(patients),
+          entities,
+          requestId);
+    }
+  }
+}
