@@ -457,8 +457,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled(
-      "FHIR scopes per interaction and the patient compartment: fhir-auth branch, not on main yet")
   void fhirReadScopes(Token token) throws Exception {
     check(Endpoint.FHIR_READ, token);
   }
@@ -469,8 +467,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled(
-      "FHIR scopes per interaction and the patient compartment: fhir-auth branch, not on main yet")
   void fhirVreadScopes(Token token) throws Exception {
     check(Endpoint.FHIR_VREAD, token);
   }
@@ -481,8 +477,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled(
-      "FHIR scopes per interaction and the patient compartment: fhir-auth branch, not on main yet")
   void fhirSearchScopes(Token token) throws Exception {
     check(Endpoint.FHIR_SEARCH, token);
   }
@@ -493,8 +487,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled(
-      "FHIR scopes per interaction and the patient compartment: fhir-auth branch, not on main yet")
   void fhirHistoryScopes(Token token) throws Exception {
     check(Endpoint.FHIR_HISTORY, token);
   }
@@ -505,8 +497,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled(
-      "FHIR scopes per interaction and the patient compartment: fhir-auth branch, not on main yet")
   void fhirCreateScopes(Token token) throws Exception {
     check(Endpoint.FHIR_CREATE, token);
   }
@@ -517,8 +507,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled(
-      "FHIR scopes per interaction and the patient compartment: fhir-auth branch, not on main yet")
   void fhirUpdateScopes(Token token) throws Exception {
     check(Endpoint.FHIR_UPDATE, token);
   }
@@ -529,8 +517,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled(
-      "FHIR scopes per interaction and the patient compartment: fhir-auth branch, not on main yet")
   void fhirDeleteScopes(Token token) throws Exception {
     check(Endpoint.FHIR_DELETE, token);
   }
@@ -541,8 +527,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled(
-      "FHIR scopes per interaction and the patient compartment: fhir-auth branch, not on main yet")
   void fhirTransactionScopes(Token token) throws Exception {
     check(Endpoint.FHIR_TRANSACTION, token);
   }
@@ -553,8 +537,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled(
-      "FHIR scopes per interaction and the patient compartment: fhir-auth branch, not on main yet")
   void fhirLastnScopes(Token token) throws Exception {
     check(Endpoint.FHIR_LASTN, token);
   }
@@ -565,8 +547,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled(
-      "FHIR scopes per interaction and the patient compartment: fhir-auth branch, not on main yet")
   void apiVitalsLatestScopes(Token token) throws Exception {
     check(Endpoint.API_VITALS_LATEST, token);
   }
@@ -577,8 +557,6 @@ class AuthorizationMatrixTest {
   }
 
   @ScopeRows
-  @Disabled(
-      "CDS Hooks authorization (EHR JWT, fhirAuthorization): fhir-auth branch, not on main yet")
   void cdsHooksCallScopes(Token token) throws Exception {
     check(Endpoint.CDS_HOOKS_CALL, token);
   }
@@ -752,7 +730,10 @@ class AuthorizationMatrixTest {
           assertRefusedInBand(row, answer);
         } else if (answer.status() == 200 && endpoint.method.equals("GET")) {
           // a search may answer with what the patient may see: nothing of the other patient
-          assertThat(answer.body()).as(row).doesNotContain("Patient/" + PATIENT);
+          assertThat(answer.body())
+              .as(row)
+              .doesNotContain("Patient/" + PATIENT)
+              .doesNotContain("\"" + PATIENT + "\"");
         } else {
           assertThat(answer.status()).as(row + " (" + answer.body() + ")").isIn(403, 404);
         }

@@ -1,6 +1,7 @@
 package io.vitalflow.fhir.cds;
 
 import io.vitalflow.fhir.FhirProperties;
+import io.vitalflow.fhir.access.AccessRefused;
 import io.vitalflow.fhir.input.BodyScan;
 import io.vitalflow.fhir.search.ResourceSearch;
 import io.vitalflow.fhir.search.SearchRequest;
@@ -9,6 +10,7 @@ import io.vitalflow.interactions.InteractionChecker;
 import io.vitalflow.interactions.Medication;
 import io.vitalflow.interactions.host.PluginException;
 import io.vitalflow.kafka.Failures;
+import io.vitalflow.web.security.InvalidTokenException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.CrossOrigin;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -30,6 +35,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -48,6 +54,14 @@ final class CdsHooksController {
   private static final Logger log = LoggerFactory.getLogger(CdsHooksController.class);
 
   /**
+   * The services read the patient's MedicationRequests: calling one, and sending feedback on its
+   * cards, needs a scope that allows searching them ({@code system/MedicationRequest.s}, {@code
+   * user/*.rs}, or {@code patient/MedicationRequest.s} for the token's own patient, whose
+   * compartment then limits the lookup).
+   */
+  static final String SCOPE_TYPE = "MedicationRequest";
+
+  /**
    * A FHIR resource id (R4 {@code id} datatype): what {@code context.patientId} must be to look it
    * up.
    */
@@ -57,14 +71,16 @@ final class CdsHooksController {
   private final BodyScan scan;
   private final ResourceSearch store;
   private final FeedbackStore feedback;
+  private final CdsAuthentication authentication;
 
   @Autowired
   CdsHooksController(
       InteractionChecker checker,
       FhirProperties properties,
       ResourceSearch store,
-      FeedbackStore feedback) {
-    this(checker, properties.maxDepth(), store, feedback);
+      FeedbackStore feedback,
+      CdsAuthentication authentication) {
+    this(checker, properties.maxDepth(), store, feedback, authentication);
   }
 
   /**
@@ -75,10 +91,23 @@ final class CdsHooksController {
    */
   CdsHooksController(
       InteractionChecker checker, int maxDepth, ResourceSearch store, FeedbackStore feedback) {
+    this(checker, maxDepth, store, feedback, CdsAuthentication.unsecured());
+  }
+
+  /**
+   * @param authentication who may call the services, and the rights of the store lookup
+   */
+  CdsHooksController(
+      InteractionChecker checker,
+      int maxDepth,
+      ResourceSearch store,
+      FeedbackStore feedback,
+      CdsAuthentication authentication) {
     this.checker = checker;
     this.scan = new BodyScan(maxDepth);
     this.store = store;
     this.feedback = feedback;
+    this.authentication = authentication;
   }
 
   @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
@@ -87,10 +116,22 @@ final class CdsHooksController {
   }
 
   @PostMapping(path = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-  Mono<Card.Response> call(@PathVariable String id, @RequestBody(required = false) String body) {
+  Mono<Card.Response> call(
+      @PathVariable String id, @RequestBody(required = false) String body, ServerHttpRequest http) {
+    return authentication
+        .authenticate(http.getHeaders().getFirst(HttpHeaders.AUTHORIZATION), url(http))
+        .flatMap(verified -> checked(id, body, verified));
+  }
+
+  /** The URL the client called, without query: what a CDS Hooks JWT's {@code aud} must be. */
+  private static String url(ServerHttpRequest http) {
+    return UriComponentsBuilder.fromUri(http.getURI()).replaceQuery(null).build().toUriString();
+  }
+
+  private Mono<Card.Response> checked(String id, String body, CdsAuthentication.Verified verified) {
     CdsService service = CdsService.byId(id).orElseThrow(UnknownService::new);
     HookRequest parsed = HookRequestParser.parse(service, body, scan);
-    return withActiveMedications(parsed)
+    return withActiveMedications(parsed, verified)
         .flatMap(
             request -> {
               List<OrderedMedication> checked = new ArrayList<>(request.drafts());
@@ -114,7 +155,8 @@ final class CdsHooksController {
    * MedicationRequest?patient=Patient/id&status=active}). A request without drafts needs no lookup:
    * nothing would be relevant.
    */
-  private Mono<HookRequest> withActiveMedications(HookRequest request) {
+  private Mono<HookRequest> withActiveMedications(
+      HookRequest request, CdsAuthentication.Verified verified) {
     if (request.prefetched() || store == null || request.drafts().isEmpty()) {
       return Mono.just(request);
     }
@@ -133,9 +175,14 @@ final class CdsHooksController {
             InteractionChecker.MAX_MEDICATIONS,
             0,
             true);
-    return store
-        .search(search)
-        .onErrorMap(e -> !(e instanceof InvalidHookRequest), StoreUnavailable::new)
+    return authentication
+        .storeRights(verified, request.fhirAccessToken())
+        .flatMap(
+            rights ->
+                store
+                    .search(search)
+                    .contextWrite(ReactiveSecurityContextHolder.withAuthentication(rights))
+                    .onErrorMap(e -> !(e instanceof InvalidHookRequest), StoreUnavailable::new))
         .map(
             result ->
                 request.withActive(HookRequestParser.activeFromStore(request, result.matches())));
@@ -147,7 +194,13 @@ final class CdsHooksController {
    */
   @PostMapping(path = "/{id}/feedback")
   Mono<ResponseEntity<Void>> feedback(
-      @PathVariable String id, @RequestBody(required = false) String body) {
+      @PathVariable String id, @RequestBody(required = false) String body, ServerHttpRequest http) {
+    return authentication
+        .authenticate(http.getHeaders().getFirst(HttpHeaders.AUTHORIZATION), url(http))
+        .then(Mono.defer(() -> checkedFeedback(id, body)));
+  }
+
+  private Mono<ResponseEntity<Void>> checkedFeedback(String id, String body) {
     CdsService service = CdsService.byId(id).orElseThrow(UnknownService::new);
     List<Feedback> items = FeedbackParser.parse(body, scan);
     if (feedback == null) {
@@ -175,6 +228,12 @@ final class CdsHooksController {
         result.unknown().size(),
         cards.size());
     return new Card.Response(cards);
+  }
+
+  /** Not this controller's to answer: the 403 with its Bearer challenge comes from web-support. */
+  @ExceptionHandler({AccessRefused.class, InvalidTokenException.class})
+  Mono<ResponseEntity<ProblemDetail>> refused(RuntimeException e) {
+    return Mono.error(e);
   }
 
   @ExceptionHandler(InvalidHookRequest.class)

@@ -12,6 +12,8 @@ import java.util.Set;
  *     {@code drafts}
  * @param prefetched whether the client sent {@code prefetch.medications}; if not, {@code active} is
  *     empty and the service reads the active MedicationRequests from its FHIR store
+ * @param fhirAccessToken {@code fhirAuthorization.access_token}: the token the EHR gives the
+ *     service for reading its FHIR server (this one); null when absent. Never logged.
  */
 record HookRequest(
     String hook,
@@ -20,7 +22,20 @@ record HookRequest(
     List<OrderedMedication> drafts,
     Set<String> selections,
     List<OrderedMedication> active,
-    boolean prefetched) {
+    boolean prefetched,
+    String fhirAccessToken) {
+
+  /** A request without {@code fhirAuthorization}. */
+  HookRequest(
+      String hook,
+      String hookInstance,
+      String patientId,
+      List<OrderedMedication> drafts,
+      Set<String> selections,
+      List<OrderedMedication> active,
+      boolean prefetched) {
+    this(hook, hookInstance, patientId, drafts, selections, active, prefetched, null);
+  }
 
   HookRequest {
     drafts = List.copyOf(drafts);
@@ -30,6 +45,6 @@ record HookRequest(
 
   HookRequest withActive(List<OrderedMedication> fromStore) {
     return new HookRequest(
-        hook, hookInstance, patientId, drafts, selections, fromStore, prefetched);
+        hook, hookInstance, patientId, drafts, selections, fromStore, prefetched, fhirAccessToken);
   }
 }

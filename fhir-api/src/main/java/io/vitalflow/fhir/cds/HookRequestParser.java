@@ -106,7 +106,29 @@ final class HookRequestParser {
         ordered,
         selections,
         active == null ? List.of() : active,
-        active != null);
+        active != null,
+        fhirAccessToken(root.get("fhirAuthorization")));
+  }
+
+  /**
+   * {@code fhirAuthorization.access_token} (CDS Hooks 2.0: the bearer token for the FHIR server);
+   * null when the request has none.
+   */
+  private static String fhirAccessToken(JsonNode authorization) {
+    if (authorization == null || authorization.isNull()) {
+      return null;
+    }
+    if (!authorization.isObject()) {
+      throw new InvalidHookRequest("fhirAuthorization must be a JSON object");
+    }
+    String token = requiredString(authorization, "access_token", "fhirAuthorization.access_token");
+    JsonNode type = authorization.get("token_type");
+    if (type != null
+        && !type.isNull()
+        && !(type.isString() && "Bearer".equalsIgnoreCase(type.stringValue()))) {
+      throw new InvalidHookRequest("fhirAuthorization.token_type must be Bearer");
+    }
+    return token;
   }
 
   private static void checkSize(int drafts, int active) {

@@ -1,6 +1,8 @@
 package io.vitalflow.fhir.http;
 
 import io.vitalflow.fhir.FhirProperties;
+import io.vitalflow.fhir.access.Access;
+import io.vitalflow.fhir.access.AccessRefused;
 import io.vitalflow.fhir.store.ResourceStore;
 import io.vitalflow.fhir.store.StoredResource;
 import io.vitalflow.fhir.store.WriteOutcome;
@@ -8,6 +10,7 @@ import io.vitalflow.fhir.write.TransactionPlanner;
 import io.vitalflow.fhir.write.TransactionPlanner.Planned;
 import io.vitalflow.fhir.write.Writes;
 import io.vitalflow.schemas.FhirCommand;
+import io.vitalflow.web.security.Interaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -53,6 +56,7 @@ final class BundleController {
   private final ResourceStore store;
   private final ResourceParser parser;
   private final TransactionPlanner planner;
+  private final WriteAccess access;
 
   BundleController(
       FhirProperties properties,
@@ -60,7 +64,9 @@ final class BundleController {
       ResourceWrites resourceWrites,
       Searches searches,
       ResourceStore store,
-      ResourceParser parser) {
+      ResourceParser parser,
+      WriteAccess access) {
+    this.access = access;
     this.properties = properties;
     this.writes = writes;
     this.resourceWrites = resourceWrites;
@@ -109,6 +115,15 @@ final class BundleController {
                 batchEntry(entry, prefer)
                     .onErrorResume(FhirError.class, error -> Mono.just(failed(error)))
                     .onErrorResume(
+                        AccessRefused.class,
+                        error ->
+                            Mono.just(
+                                failed(
+                                    new FhirError(
+                                        HttpStatus.FORBIDDEN,
+                                        IssueType.FORBIDDEN,
+                                        error.getMessage()))))
+                    .onErrorResume(
                         io.vitalflow.fhir.search.InvalidSearchException.class,
                         error -> Mono.just(failed(FhirError.badRequest(error.getMessage())))),
             BATCH_CONCURRENCY)
@@ -155,8 +170,8 @@ final class BundleController {
       }
       case GET -> {
         String[] typeAndId = typeAndId(url);
-        yield store
-            .current(typeAndId[0], typeAndId[1])
+        yield Access.require(typeAndId[0], Interaction.READ)
+            .then(store.current(typeAndId[0], typeAndId[1]))
             .switchIfEmpty(Mono.error(() -> FhirError.notFound(typeAndId[0] + "/" + typeAndId[1])))
             .map(
                 stored -> {
@@ -191,7 +206,9 @@ final class BundleController {
     for (BundleEntryComponent entry : bundle.getEntry()) {
       plans.add(plan(entry));
     }
-    return planner.plan(plans).flatMap(planned -> apply(planned, prefer, base));
+    return planner
+        .plan(plans)
+        .flatMap(planned -> access.checkPlanned(planned).then(apply(planned, prefer, base)));
   }
 
   /**
@@ -210,18 +227,32 @@ final class BundleController {
       case POST -> {
         String type = typeOfCollectionUrl(url);
         requireResource(resource, type);
-        return planner.create(entry, type, blankToNull(entry.getRequest().getIfNoneExist()));
+        return access
+            .check(Interaction.CREATE, type, null, resource)
+            .then(
+                Mono.defer(
+                    () ->
+                        planner.create(
+                            entry, type, blankToNull(entry.getRequest().getIfNoneExist()))));
       }
       case PUT -> {
         String[] typeAndId = typeAndId(url);
         requireResource(resource, typeAndId[0]);
         ResourceTypes.requireWritableId(typeAndId[0], typeAndId[1]);
-        return Mono.just(TransactionPlanner.update(entry, typeAndId[0], typeAndId[1], ifMatch));
+        return access
+            .check(Interaction.UPDATE, typeAndId[0], typeAndId[1], resource)
+            .then(
+                Mono.fromSupplier(
+                    () -> TransactionPlanner.update(entry, typeAndId[0], typeAndId[1], ifMatch)));
       }
       case DELETE -> {
         String[] typeAndId = typeAndId(url);
         ResourceTypes.requireWritableId(typeAndId[0], typeAndId[1]);
-        return Mono.just(TransactionPlanner.delete(entry, typeAndId[0], typeAndId[1], ifMatch));
+        return access
+            .check(Interaction.DELETE, typeAndId[0], typeAndId[1], null)
+            .then(
+                Mono.fromSupplier(
+                    () -> TransactionPlanner.delete(entry, typeAndId[0], typeAndId[1], ifMatch)));
       }
       default -> {
         return Mono.error(

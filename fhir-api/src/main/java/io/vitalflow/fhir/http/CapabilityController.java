@@ -1,5 +1,6 @@
 package io.vitalflow.fhir.http;
 
+import io.vitalflow.fhir.access.SmartEndpoints;
 import io.vitalflow.fhir.search.SearchParameterInfo;
 import java.util.Date;
 import java.util.List;
@@ -8,6 +9,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestSecurityComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalDeleteStatus;
 import org.hl7.fhir.r4.model.CapabilityStatement.ReferenceHandlingPolicy;
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
@@ -17,6 +19,8 @@ import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.UriType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,10 +35,12 @@ final class CapabilityController {
 
   private final Searches searches;
   private final FhirWrites writes;
+  private final SmartEndpoints smart;
 
-  CapabilityController(Searches searches, FhirWrites writes) {
+  CapabilityController(Searches searches, FhirWrites writes, SmartEndpoints smart) {
     this.searches = searches;
     this.writes = writes;
+    this.smart = smart;
   }
 
   @GetMapping({"/fhir/metadata", "/fhir/"})
@@ -67,6 +73,7 @@ final class CapabilityController {
         .setUrl(base);
     CapabilityStatementRestComponent rest =
         statement.addRest().setMode(RestfulCapabilityMode.SERVER);
+    smart.endpoints().ifPresent(endpoints -> security(rest, endpoints));
     if (writes.writable()) {
       rest.addInteraction().setCode(SystemRestfulInteraction.TRANSACTION);
       rest.addInteraction().setCode(SystemRestfulInteraction.BATCH);
@@ -110,5 +117,29 @@ final class CapabilityController {
       }
     }
     return statement;
+  }
+
+  /**
+   * SMART App Launch's declaration: the SMART-on-FHIR security service and the {@code oauth-uris}
+   * extension with the authorization and token endpoints.
+   */
+  private static void security(
+      CapabilityStatementRestComponent rest, SmartEndpoints.Endpoints endpoints) {
+    CapabilityStatementRestSecurityComponent security = rest.getSecurity();
+    security
+        .addService()
+        .addCoding()
+        .setSystem("http://terminology.hl7.org/CodeSystem/restful-security-service")
+        .setCode("SMART-on-FHIR")
+        .setDisplay("SMART-on-FHIR");
+    security.setDescription(
+        "OAuth 2.0 bearer tokens with SMART App Launch 2.x scopes (v1 and v2);"
+            + " discovery at .well-known/smart-configuration");
+    Extension uris =
+        security
+            .addExtension()
+            .setUrl("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris");
+    uris.addExtension("authorize", new UriType(endpoints.authorize()));
+    uris.addExtension("token", new UriType(endpoints.token()));
   }
 }

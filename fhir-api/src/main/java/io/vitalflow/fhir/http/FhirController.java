@@ -1,12 +1,14 @@
 package io.vitalflow.fhir.http;
 
 import io.vitalflow.fhir.FhirProperties;
+import io.vitalflow.fhir.access.Access;
 import io.vitalflow.fhir.command.VersionStamp;
 import io.vitalflow.fhir.search.SearchRequest;
 import io.vitalflow.fhir.search.SearchResult;
 import io.vitalflow.fhir.store.ResourceStore;
 import io.vitalflow.fhir.store.StoredResource;
 import io.vitalflow.fhir.vitals.VitalObservations;
+import io.vitalflow.web.security.Interaction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,6 +75,12 @@ final class FhirController {
       @PathVariable String type, @PathVariable String id, ServerHttpRequest request) {
     ResourceTypes.require(type);
     FhirFormat format = responseFormat(request);
+    return Access.require(type, Interaction.READ)
+        .then(Mono.defer(() -> read(type, id, request, format)));
+  }
+
+  private Mono<ResponseEntity<String>> read(
+      String type, String id, ServerHttpRequest request, FhirFormat format) {
     if (type.equals("Observation") && VitalObservations.isVitalId(id)) {
       return vitals
           .read(id)
@@ -113,8 +121,8 @@ final class FhirController {
     } catch (NumberFormatException e) {
       throw FhirError.notFound(type + "/" + id + "/_history/" + version);
     }
-    return store
-        .version(type, id, versionId)
+    return Access.require(type, Interaction.READ)
+        .then(store.version(type, id, versionId))
         .switchIfEmpty(
             Mono.error(() -> FhirError.notFound(type + "/" + id + " version " + version)))
         .map(stored -> WriteResponses.read(base(request), stored, responseFormat(request)));
@@ -126,8 +134,8 @@ final class FhirController {
     ResourceTypes.require(type);
     Paging paging = paging(request);
     Instant since = since(request);
-    return store
-        .history(type, id, since, paging.count() + 1, paging.offset())
+    return Access.require(type, Interaction.READ)
+        .thenMany(store.history(type, id, since, paging.count() + 1, paging.offset()))
         .collectList()
         .flatMap(
             versions ->
@@ -150,8 +158,8 @@ final class FhirController {
   Mono<ResponseEntity<String>> typeHistory(@PathVariable String type, ServerHttpRequest request) {
     ResourceTypes.require(type);
     Paging paging = paging(request);
-    return store
-        .typeHistory(type, since(request), paging.count() + 1, paging.offset())
+    return Access.require(type, Interaction.READ)
+        .thenMany(store.typeHistory(type, since(request), paging.count() + 1, paging.offset()))
         .collectList()
         .map(versions -> historyBundle(request, versions, paging));
   }
@@ -172,7 +180,9 @@ final class FhirController {
     Prefer prefer = prefer(request);
     SearchRequest search =
         new SearchRequest(type, parameters, paging.count(), paging.offset(), prefer.strict());
-    return searches.search(search).map(result -> searchBundle(request, result, paging));
+    return Access.require(type, Interaction.SEARCH)
+        .then(searches.search(search))
+        .map(result -> searchBundle(request, result, paging));
   }
 
   @PostMapping("/fhir/{type}")

@@ -7,6 +7,7 @@ import io.vitalflow.fhir.store.WriteOutcome;
 import io.vitalflow.fhir.write.Conditions;
 import io.vitalflow.fhir.write.Writes;
 import io.vitalflow.schemas.FhirOperation;
+import io.vitalflow.web.security.Interaction;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -28,11 +29,13 @@ final class ResourceWrites {
   private final FhirWrites writes;
   private final Searches searches;
   private final ResourceStore store;
+  private final WriteAccess access;
 
-  ResourceWrites(FhirWrites writes, Searches searches, ResourceStore store) {
+  ResourceWrites(FhirWrites writes, Searches searches, ResourceStore store, WriteAccess access) {
     this.writes = writes;
     this.searches = searches;
     this.store = store;
+    this.access = access;
   }
 
   Mono<Answer> create(String type, IBaseResource resource, String ifNoneExist, Prefer prefer) {
@@ -43,6 +46,13 @@ final class ResourceWrites {
    * @param id the id to give the resource unless the condition derives one
    */
   Mono<Answer> create(
+      String type, String id, IBaseResource resource, String ifNoneExist, Prefer prefer) {
+    return access
+        .check(Interaction.CREATE, type, null, resource)
+        .then(Mono.defer(() -> checkedCreate(type, id, resource, ifNoneExist, prefer)));
+  }
+
+  private Mono<Answer> checkedCreate(
       String type, String id, IBaseResource resource, String ifNoneExist, Prefer prefer) {
     if (ifNoneExist == null || ifNoneExist.isBlank()) {
       return write(FhirOperation.CREATE, type, id, null, null, resource, prefer);
@@ -81,12 +91,18 @@ final class ResourceWrites {
       throw FhirError.badRequest(
           "The resource id '" + bodyId + "' differs from the id in the URL '" + id + "'");
     }
-    return write(FhirOperation.UPDATE, type, id, ifMatch, null, resource, prefer);
+    return access
+        .check(Interaction.UPDATE, type, id, resource)
+        .then(
+            Mono.defer(
+                () -> write(FhirOperation.UPDATE, type, id, ifMatch, null, resource, prefer)));
   }
 
   Mono<Answer> delete(String type, String id, Long ifMatch, Prefer prefer) {
     ResourceTypes.requireWritableId(type, id);
-    return write(FhirOperation.DELETE, type, id, ifMatch, null, null, prefer);
+    return access
+        .check(Interaction.DELETE, type, id, null)
+        .then(Mono.defer(() -> write(FhirOperation.DELETE, type, id, ifMatch, null, null, prefer)));
   }
 
   private Mono<Answer> write(

@@ -1,10 +1,15 @@
 package io.vitalflow.fhir.search;
 
+import io.vitalflow.web.security.Caller;
+import io.vitalflow.web.security.Callers;
+import io.vitalflow.web.security.Interaction;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -17,6 +22,9 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public final class ResourceSearch {
+
+  private static final Set<String> ALL_TYPES =
+      Set.copyOf(ca.uhn.fhir.context.FhirContext.forR4Cached().getResourceTypes());
 
   private final DatabaseClient database;
   private final Clock clock;
@@ -36,13 +44,23 @@ public final class ResourceSearch {
    * asked for.
    */
   public Mono<SearchResult> search(SearchRequest request) {
+    return Callers.current().flatMap(caller -> search(request, caller));
+  }
+
+  /**
+   * {@link #search} as {@code caller} sees it: matches limited by its search {@link Visibility},
+   * included resources by its read visibility.
+   */
+  private Mono<SearchResult> search(SearchRequest request, Caller caller) {
+    Visibility readable = Visibility.of(caller, Interaction.READ);
     return Mono.fromCallable(
             () ->
                 SearchQuery.compile(
                     request.resourceType(),
                     request.parameters(),
                     request.strict(),
-                    clock.instant()))
+                    clock.instant(),
+                    Visibility.of(caller, Interaction.SEARCH)))
         .flatMap(
             query ->
                 page(query, request)
@@ -53,7 +71,7 @@ public final class ResourceSearch {
                           List<Match> matches = fetchedMore ? rows.subList(0, count) : rows;
                           Mono<Optional<Long>> total =
                               total(query, request, matches.size(), fetchedMore);
-                          Mono<List<String>> includes = includes(query, matches);
+                          Mono<List<String>> includes = includes(query, matches, readable);
                           return Mono.zip(total, includes)
                               .map(
                                   both -> {
@@ -82,8 +100,10 @@ public final class ResourceSearch {
     if (limit < 1) {
       return Mono.error(new IllegalArgumentException("limit must be positive"));
     }
-    return Mono.fromCallable(
-            () -> SearchQuery.compile(resourceType, parameters, true, clock.instant()))
+    return Visibility.current(Interaction.SEARCH)
+        .map(
+            visibility ->
+                SearchQuery.compile(resourceType, parameters, true, clock.instant(), visibility))
         .flatMap(
             query ->
                 bindAll(
@@ -160,14 +180,15 @@ public final class ResourceSearch {
   }
 
   /** The distinct current targets of the {@code _include}d references of this page's matches. */
-  private Mono<List<String>> includes(SearchQuery query, List<Match> matches) {
+  private Mono<List<String>> includes(
+      SearchQuery query, List<Match> matches, Visibility visibility) {
     if (query.includes().isEmpty() || matches.isEmpty()) {
       return Mono.just(List.of());
     }
     Map<String, Object> binds = new java.util.LinkedHashMap<>();
     binds.put("type", query.resourceType());
     binds.put("ids", matches.stream().map(Match::id).toArray(String[]::new));
-    String sql = includeSql(query.includes(), binds);
+    String sql = includeSql(query.includes(), binds, visibility);
     return bindAll(database.sql(sql), binds)
         .map(row -> row.get("resource", String.class))
         .all()
@@ -179,6 +200,35 @@ public final class ResourceSearch {
    * bind values of the include parameters to {@code binds}.
    */
   static String includeSql(List<SearchQuery.Include> includes, Map<String, Object> binds) {
+    return includeSql(includes, binds, Visibility.EVERYTHING);
+  }
+
+  /**
+   * {@link #includeSql(List, Map)} limited to the targets {@code visibility} shows: of a type the
+   * caller may read, and inside the patient compartment when only {@code patient/} scopes allow it.
+   */
+  static String includeSql(
+      List<SearchQuery.Include> includes, Map<String, Object> binds, Visibility visibility) {
+    Set<String> targetTypes = new TreeSet<>();
+    for (SearchQuery.Include include : includes) {
+      if (include.targetType() != null) {
+        targetTypes.add(include.targetType());
+      } else {
+        targetTypes.addAll(include.targets());
+      }
+    }
+    if (targetTypes.isEmpty()) {
+      targetTypes.addAll(ALL_TYPES);
+    }
+    String visible =
+        visibility.whereAnyOf(
+            "t",
+            targetTypes,
+            value -> {
+              String name = "v" + binds.size();
+              binds.put(name, value);
+              return ":" + name;
+            });
     List<String> conditions = new ArrayList<>();
     for (SearchQuery.Include include : includes) {
       String param = "p" + binds.size();
@@ -196,6 +246,7 @@ public final class ResourceSearch {
         + " and x.res_id = any(:ids) and ("
         + String.join(" or ", conditions)
         + "))"
+        + (visible == null ? "" : " and " + visible)
         + " order by t.res_type, t.res_id";
   }
 

@@ -43,8 +43,16 @@ final class SearchQuery {
     ACCURATE
   }
 
-  /** An {@code _include} of the targets of {@code param}; {@code targetType} null = any type. */
-  record Include(String param, String targetType) {}
+  /**
+   * An {@code _include} of the targets of {@code param}; {@code targetType} null = any of the
+   * parameter's {@code targets} (empty: any type).
+   */
+  record Include(String param, String targetType, Set<String> targets) {
+
+    Include(String param, String targetType) {
+      this(param, targetType, Set.of());
+    }
+  }
 
   private final String resourceType;
   private final boolean strict;
@@ -69,6 +77,20 @@ final class SearchQuery {
    */
   static SearchQuery compile(
       String resourceType, Map<String, List<String>> parameters, boolean strict, Instant now) {
+    return compile(resourceType, parameters, strict, now, Visibility.EVERYTHING);
+  }
+
+  /**
+   * A search limited to what {@code visibility} lets the caller see (the patient compartment of a
+   * patient-context token): the condition is part of {@link #where()}, so the page, the total and
+   * every later page inherit it.
+   */
+  static SearchQuery compile(
+      String resourceType,
+      Map<String, List<String>> parameters,
+      boolean strict,
+      Instant now,
+      Visibility visibility) {
     if (resourceType == null || !SearchSyntax.isResourceType(resourceType)) {
       throw new InvalidSearchException("'" + resourceType + "' is not a resource type");
     }
@@ -78,6 +100,10 @@ final class SearchQuery {
         .append("r.res_type = ")
         .append(query.bind(resourceType))
         .append(" and not r.deleted");
+    String visible = visibility.where("r", resourceType, query::bind);
+    if (visible != null) {
+      query.and(visible);
+    }
     parameters.forEach(
         (name, values) -> {
           for (String value : values) {
@@ -488,7 +514,7 @@ final class SearchQuery {
         throw new InvalidSearchException(
             "'_include=" + spec + "': '" + targetType + "' is not a resource type");
       }
-      Include include = new Include(definition.name(), targetType);
+      Include include = new Include(definition.name(), targetType, definition.targets());
       if (!includes.contains(include)) {
         includes.add(include);
       }

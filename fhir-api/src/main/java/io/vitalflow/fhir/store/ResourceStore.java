@@ -1,21 +1,29 @@
 package io.vitalflow.fhir.store;
 
 import io.r2dbc.spi.Readable;
+import io.vitalflow.fhir.search.Visibility;
+import io.vitalflow.web.security.Interaction;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.RowsFetchSpec;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * Reads of the projection over R2DBC: current versions, single versions, history, command outcomes.
+ * Every read of resources is limited to what the request's caller may see ({@link Visibility}): the
+ * patient compartment of a patient-context token is part of the SQL.
  */
 @Repository
 public class ResourceStore {
 
   private static final String COLUMNS =
-      "res_type, res_id, version_id, last_updated, deleted, resource";
+      "r.res_type, r.res_id, r.version_id, r.last_updated, r.deleted, r.resource";
 
   private final DatabaseClient database;
 
@@ -23,61 +31,134 @@ public class ResourceStore {
     this.database = database;
   }
 
-  /** The current version, deleted or not; empty when the resource never existed. */
+  /**
+   * The current version, deleted or not; empty when the resource never existed or the caller of the
+   * request may not see it ({@link Visibility}).
+   */
   public Mono<StoredResource> current(String type, String id) {
-    return database
-        .sql("select " + COLUMNS + " from fhir_resource where res_type = $1 and res_id = $2")
-        .bind(0, type)
-        .bind(1, id)
-        .map(ResourceStore::stored)
-        .one();
+    return Visibility.current(Interaction.READ)
+        .flatMap(
+            visibility ->
+                query(
+                        "select "
+                            + COLUMNS
+                            + " from fhir_resource r where r.res_type = :type and r.res_id = :id",
+                        visibility,
+                        type,
+                        "",
+                        Map.of("type", type, "id", id))
+                    .one());
   }
 
-  public Mono<StoredResource> version(String type, String id, long versionId) {
-    return database
-        .sql(
+  /**
+   * The current version whoever asks: for the checks of a write (who owns the resource it would
+   * change), never for an answer.
+   */
+  public Mono<StoredResource> currentAnyPatient(String type, String id) {
+    return query(
             "select "
                 + COLUMNS
-                + " from fhir_resource_history where res_type = $1 and res_id = $2 and version_id = $3")
-        .bind(0, type)
-        .bind(1, id)
-        .bind(2, versionId)
-        .map(ResourceStore::stored)
+                + " from fhir_resource r where r.res_type = :type and r.res_id = :id",
+            Visibility.EVERYTHING,
+            type,
+            "",
+            Map.of("type", type, "id", id))
         .one();
   }
 
-  /** Versions of one resource, newest first. */
+  /** One version, if the caller of the request may see it. */
+  public Mono<StoredResource> version(String type, String id, long versionId) {
+    return Visibility.current(Interaction.READ)
+        .flatMap(
+            visibility ->
+                query(
+                        "select "
+                            + COLUMNS
+                            + " from fhir_resource_history r where r.res_type = :type and r.res_id = :id"
+                            + " and r.version_id = :version",
+                        visibility,
+                        type,
+                        "",
+                        Map.of("type", type, "id", id, "version", versionId))
+                    .one());
+  }
+
+  /** Versions of one resource the caller of the request may see, newest first. */
   public Flux<StoredResource> history(
       String type, String id, Instant since, int limit, int offset) {
-    return database
-        .sql(
-            "select "
-                + COLUMNS
-                + " from fhir_resource_history where res_type = $1 and res_id = $2"
-                + " and last_updated >= $3 order by version_id desc limit $4 offset $5")
-        .bind(0, type)
-        .bind(1, id)
-        .bind(2, since.atOffset(java.time.ZoneOffset.UTC))
-        .bind(3, limit)
-        .bind(4, offset)
-        .map(ResourceStore::stored)
-        .all();
+    return Visibility.current(Interaction.READ)
+        .flatMapMany(
+            visibility ->
+                query(
+                        "select "
+                            + COLUMNS
+                            + " from fhir_resource_history r where r.res_type = :type and r.res_id = :id"
+                            + " and r.last_updated >= :since",
+                        visibility,
+                        type,
+                        " order by r.version_id desc limit :limit offset :offset",
+                        Map.of(
+                            "type",
+                            type,
+                            "id",
+                            id,
+                            "since",
+                            since.atOffset(ZoneOffset.UTC),
+                            "limit",
+                            limit,
+                            "offset",
+                            offset))
+                    .all());
   }
 
-  /** Versions of every resource of a type, newest first. */
+  /** Versions of every resource of a type the caller of the request may see, newest first. */
   public Flux<StoredResource> typeHistory(String type, Instant since, int limit, int offset) {
-    return database
-        .sql(
-            "select "
-                + COLUMNS
-                + " from fhir_resource_history where res_type = $1"
-                + " and last_updated >= $2 order by last_updated desc, res_id, version_id desc limit $3 offset $4")
-        .bind(0, type)
-        .bind(1, since.atOffset(java.time.ZoneOffset.UTC))
-        .bind(2, limit)
-        .bind(3, offset)
-        .map(ResourceStore::stored)
-        .all();
+    return Visibility.current(Interaction.READ)
+        .flatMapMany(
+            visibility ->
+                query(
+                        "select "
+                            + COLUMNS
+                            + " from fhir_resource_history r where r.res_type = :type"
+                            + " and r.last_updated >= :since",
+                        visibility,
+                        type,
+                        " order by r.last_updated desc, r.res_id, r.version_id desc"
+                            + " limit :limit offset :offset",
+                        Map.of(
+                            "type",
+                            type,
+                            "since",
+                            since.atOffset(ZoneOffset.UTC),
+                            "limit",
+                            limit,
+                            "offset",
+                            offset))
+                    .all());
+  }
+
+  /**
+   * {@code select ... where ...} of rows {@code r}, limited by {@code visibility}, then {@code
+   * tail} (order and paging).
+   */
+  private RowsFetchSpec<StoredResource> query(
+      String select, Visibility visibility, String type, String tail, Map<String, Object> binds) {
+    Map<String, Object> all = new LinkedHashMap<>(binds);
+    String visible =
+        visibility.where(
+            "r",
+            type,
+            value -> {
+              String name = "v" + all.size();
+              all.put(name, value);
+              return ":" + name;
+            });
+    DatabaseClient.GenericExecuteSpec spec =
+        database.sql(select + (visible == null ? "" : " and " + visible) + tail);
+    for (Map.Entry<String, Object> bind : all.entrySet()) {
+      spec = spec.bind(bind.getKey(), bind.getValue());
+    }
+    return spec.map(ResourceStore::stored);
   }
 
   /** The recorded outcome of a command, for a waiter that missed its notification. */

@@ -1,6 +1,8 @@
 package io.vitalflow.fhir.vitals;
 
+import io.vitalflow.fhir.access.Access;
 import io.vitalflow.fhir.search.InvalidSearchException;
+import io.vitalflow.web.security.Interaction;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,11 @@ class LastnController {
 
   @GetMapping("/fhir/Observation/$lastn")
   Mono<ResponseEntity<String>> lastn(ServerHttpRequest request) {
+    return Access.require("Observation", Interaction.SEARCH)
+        .then(Mono.defer(() -> checked(request)));
+  }
+
+  private Mono<ResponseEntity<String>> checked(ServerHttpRequest request) {
     MultiValueMap<String, String> query = request.getQueryParams();
     Map<String, List<String>> parameters = new LinkedHashMap<>();
     query.forEach(

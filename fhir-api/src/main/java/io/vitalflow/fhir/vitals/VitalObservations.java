@@ -4,7 +4,9 @@ import ca.uhn.fhir.context.FhirContext;
 import io.vitalflow.fhir.search.InvalidSearchException;
 import io.vitalflow.fhir.search.SearchRequest;
 import io.vitalflow.fhir.search.SearchResult;
+import io.vitalflow.fhir.search.Visibility;
 import io.vitalflow.schemas.VitalSignType;
+import io.vitalflow.web.security.Interaction;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -65,6 +67,15 @@ public final class VitalObservations {
    *     malformed value, or an unknown parameter when {@link SearchRequest#strict()}
    */
   public Mono<SearchResult> search(SearchRequest request) {
+    return Visibility.current(Interaction.SEARCH)
+        .flatMap(visibility -> search(request, visibility));
+  }
+
+  /**
+   * The search limited to the patients {@code visibility} shows: a patient-context token's own
+   * patient only (the readings' {@code patient_id} is their compartment).
+   */
+  private Mono<SearchResult> search(SearchRequest request, Visibility visibility) {
     VitalQuery query;
     try {
       if (!"Observation".equals(request.resourceType())) {
@@ -78,6 +89,13 @@ public final class VitalObservations {
     if (query.matchesNothing() || query.codes() != null && query.codes().isEmpty()) {
       return Mono.just(new SearchResult(List.of(), List.of(), 0L, false, query.ignored()));
     }
+    List<String> patients =
+        query.patients().stream()
+            .filter(patient -> visibility.seesPatient("Observation", patient))
+            .toList();
+    if (patients.isEmpty()) {
+      return Mono.just(new SearchResult(List.of(), List.of(), 0L, false, query.ignored()));
+    }
     int count = request.count();
     int offset = request.offset();
     Map<String, Object> binds = new HashMap<>();
@@ -85,14 +103,14 @@ public final class VitalObservations {
         new StringBuilder("select distinct on (effective_time, code, patient_id) ")
             .append(StoredReading.COLUMNS)
             .append(" from vital_reading where ");
-    if (query.patients().size() == 1) {
+    if (patients.size() == 1) {
       // equality keeps the index order by effective time: the page is read, not the patient's
       // readings sorted
       sql.append("patient_id = :patient");
-      binds.put("patient", query.patients().get(0));
+      binds.put("patient", patients.get(0));
     } else {
       sql.append("patient_id = any(:patients)");
-      binds.put("patients", query.patients().toArray(String[]::new));
+      binds.put("patients", patients.toArray(String[]::new));
     }
     if (query.codes() != null) {
       sql.append(" and code = any(:codes)");
@@ -152,25 +170,31 @@ public final class VitalObservations {
    * reading is gone.
    */
   public Mono<String> read(String id) {
-    return VitalObservationId.parse(id)
-        .map(
-            parsed ->
-                database
-                    .sql(
-                        "select "
-                            + StoredReading.COLUMNS
-                            + " from vital_reading"
-                            + " where patient_id = :patient and effective_time >= :time and effective_time < :next and code = :code"
-                            + " order by reading_id limit 1")
-                    .bind("patient", parsed.patientId())
-                    .bind("time", utc(parsed.effectiveTime()))
-                    .bind("next", utc(parsed.effectiveTime().plusMillis(1)))
-                    .bind("code", parsed.code())
-                    .map(StoredReading::of)
-                    .one()
-                    .filter(row -> row.id().value().equals(id))
-                    .map(row -> encode(VitalSignMapping.toObservation(row))))
-        .orElse(Mono.empty());
+    return Visibility.current(Interaction.READ)
+        .flatMap(
+            visibility ->
+                VitalObservationId.parse(id)
+                    .filter(parsed -> visibility.seesPatient("Observation", parsed.patientId()))
+                    .map(this::read)
+                    .orElse(Mono.empty()))
+        .filter(row -> row.id().value().equals(id))
+        .map(row -> encode(VitalSignMapping.toObservation(row)));
+  }
+
+  private Mono<StoredReading> read(VitalObservationId parsed) {
+    return database
+        .sql(
+            "select "
+                + StoredReading.COLUMNS
+                + " from vital_reading"
+                + " where patient_id = :patient and effective_time >= :time and effective_time < :next and code = :code"
+                + " order by reading_id limit 1")
+        .bind("patient", parsed.patientId())
+        .bind("time", utc(parsed.effectiveTime()))
+        .bind("next", utc(parsed.effectiveTime().plusMillis(1)))
+        .bind("code", parsed.code())
+        .map(StoredReading::of)
+        .one();
   }
 
   /**
@@ -181,6 +205,12 @@ public final class VitalObservations {
    * until their time, so that one dated ahead never hides the newest real reading.
    */
   Flux<StoredReading> lastn(String patientId, List<String> codes, int max) {
+    return Visibility.current(Interaction.SEARCH)
+        .filter(visibility -> visibility.seesPatient("Observation", patientId))
+        .flatMapMany(visible -> lastnQuery(patientId, codes, max));
+  }
+
+  private Flux<StoredReading> lastnQuery(String patientId, List<String> codes, int max) {
     return database
         .sql(
             """

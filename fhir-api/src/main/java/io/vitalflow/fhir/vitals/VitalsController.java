@@ -1,5 +1,7 @@
 package io.vitalflow.fhir.vitals;
 
+import io.vitalflow.fhir.access.Access;
+import io.vitalflow.web.security.Interaction;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +19,8 @@ import reactor.core.publisher.Mono;
 /**
  * Minimal vitals reads (queries 2 and 3 of the replaced system's benchmark): latest per code,
  * recent readings newest first, hourly aggregates. FHIR {@code Observation} search replaces these
- * with the FHIR issue.
+ * with the FHIR issue. Each needs a scope that allows reading Observations; a patient-context token
+ * gets its own patient's vitals only (the lists are empty for another patient).
  */
 @RestController
 @RequestMapping("/api/v1/patients/{patientId}/vitals")
@@ -36,7 +39,8 @@ class VitalsController {
 
   @GetMapping("/latest")
   Mono<List<VitalsQueries.Latest>> latest(@PathVariable String patientId) {
-    return queries.latest(checkedId(patientId)).collectList();
+    String id = checkedId(patientId);
+    return Access.require("Observation", Interaction.READ).then(queries.latest(id).collectList());
   }
 
   @GetMapping
@@ -47,17 +51,19 @@ class VitalsController {
     if (limit < 1 || limit > MAX_LIMIT) {
       throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
     }
-    return queries
-        .recent(checkedId(patientId), checkedWindow(window), limit, clock.instant())
-        .collectList();
+    String id = checkedId(patientId);
+    Duration checked = checkedWindow(window);
+    return Access.require("Observation", Interaction.READ)
+        .then(queries.recent(id, checked, limit, clock.instant()).collectList());
   }
 
   @GetMapping("/hourly")
   Mono<List<VitalsQueries.HourlyAggregate>> hourly(
       @PathVariable String patientId, @RequestParam(defaultValue = "P7D") Duration window) {
-    return queries
-        .hourly(checkedId(patientId), checkedWindow(window), clock.instant())
-        .collectList();
+    String id = checkedId(patientId);
+    Duration checked = checkedWindow(window);
+    return Access.require("Observation", Interaction.READ)
+        .then(queries.hourly(id, checked, clock.instant()).collectList());
   }
 
   @ExceptionHandler(IllegalArgumentException.class)

@@ -1,6 +1,8 @@
 package io.vitalflow.fhir.vitals;
 
 import io.r2dbc.spi.Readable;
+import io.vitalflow.fhir.search.Visibility;
+import io.vitalflow.web.security.Interaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -8,6 +10,7 @@ import java.time.ZoneOffset;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** The benchmark report's vitals queries over R2DBC. */
 @Repository
@@ -26,6 +29,21 @@ class VitalsQueries {
    * hide the real ones.
    */
   Flux<Latest> latest(String patientId) {
+    return visible(patientId).flatMapMany(visible -> latestQuery(patientId));
+  }
+
+  /**
+   * The caller may read this patient's vitals: any patient's with a {@code user/} or {@code
+   * system/} Observation scope, its own with a patient-context token; otherwise the lists are
+   * empty.
+   */
+  private static Mono<Boolean> visible(String patientId) {
+    return Visibility.current(Interaction.READ)
+        .map(visibility -> visibility.seesPatient("Observation", patientId))
+        .filter(Boolean::booleanValue);
+  }
+
+  private Flux<Latest> latestQuery(String patientId) {
     return database
         .sql(
             """
@@ -52,6 +70,10 @@ class VitalsQueries {
    * wait.
    */
   Flux<Reading> recent(String patientId, Duration window, int limit, Instant now) {
+    return visible(patientId).flatMapMany(visible -> recentQuery(patientId, window, limit, now));
+  }
+
+  private Flux<Reading> recentQuery(String patientId, Duration window, int limit, Instant now) {
     return database
         .sql(
             """
@@ -67,6 +89,10 @@ class VitalsQueries {
   }
 
   Flux<HourlyAggregate> hourly(String patientId, Duration window, Instant now) {
+    return visible(patientId).flatMapMany(visible -> hourlyQuery(patientId, window, now));
+  }
+
+  private Flux<HourlyAggregate> hourlyQuery(String patientId, Duration window, Instant now) {
     return database
         .sql(
             """

@@ -1,5 +1,6 @@
 package io.vitalflow.web.security;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +25,12 @@ public record Caller(
   /** The caller of every request when security is switched off: allowed everything. */
   public static final Caller UNSECURED =
       new Caller("unsecured", "unsecured", SmartScopes.everything(), Optional.empty(), Set.of());
+
+  /**
+   * The caller of a request without a token on an open path while security is on: allowed nothing.
+   */
+  public static final Caller ANONYMOUS =
+      new Caller("anonymous", "anonymous", SmartScopes.of(List.of()), Optional.empty(), Set.of());
 
   public Caller {
     Objects.requireNonNull(subject, "subject");

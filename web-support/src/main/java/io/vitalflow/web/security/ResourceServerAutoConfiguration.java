@@ -9,11 +9,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 import reactor.core.publisher.Mono;
 
 /**
@@ -101,7 +107,15 @@ public class ResourceServerAutoConfiguration {
         .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
         .securityContextRepository(NoOpServerSecurityContextRepository.getInstance());
     if (!settings.enabled()) {
-      return http.authorizeExchange(exchanges -> exchanges.anyExchange().permitAll()).build();
+      CallerAuthentication unsecured = new CallerAuthentication(Caller.UNSECURED, null);
+      return http.authorizeExchange(exchanges -> exchanges.anyExchange().permitAll())
+          .addFilterAt(
+              (exchange, chain) ->
+                  chain
+                      .filter(exchange)
+                      .contextWrite(ReactiveSecurityContextHolder.withAuthentication(unsecured)),
+              SecurityWebFiltersOrder.AUTHENTICATION)
+          .build();
     }
     List<String> open =
         new ArrayList<>(
@@ -119,6 +133,7 @@ public class ResourceServerAutoConfiguration {
         .oauth2ResourceServer(
             server ->
                 server
+                    .bearerTokenConverter(notOnOpenPaths(open))
                     .jwt(
                         jwt ->
                             jwt.jwtDecoder(decoder)
@@ -129,5 +144,21 @@ public class ResourceServerAutoConfiguration {
         .exceptionHandling(
             handling -> handling.authenticationEntryPoint(refusals).accessDeniedHandler(refusals))
         .build();
+  }
+
+  /**
+   * Reads bearer tokens except on the open paths: a client that sends an expired token along to an
+   * open path (a SMART app reading the CapabilityStatement, an EHR calling a service that checks
+   * its own JWTs) gets the open answer, not a 401 for a token the path does not need.
+   */
+  private static ServerAuthenticationConverter notOnOpenPaths(List<String> open) {
+    ServerWebExchangeMatcher openPaths =
+        ServerWebExchangeMatchers.pathMatchers(open.toArray(String[]::new));
+    ServerBearerTokenAuthenticationConverter bearer =
+        new ServerBearerTokenAuthenticationConverter();
+    return exchange ->
+        openPaths
+            .matches(exchange)
+            .flatMap(match -> match.isMatch() ? Mono.empty() : bearer.convert(exchange));
   }
 }

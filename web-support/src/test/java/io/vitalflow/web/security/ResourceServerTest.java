@@ -139,6 +139,14 @@ class ResourceServerTest {
   }
 
   @Test
+  void withoutATokenAnOpenPathSeesTheAnonymousCallerAllowedNothing() throws Exception {
+    HttpResponse<String> response = get("/open/whoami", null);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("anonymous|anonymous|-||false");
+  }
+
+  @Test
   void aTokenSignedWithARotatedKeyVerifiesAfterTheJwksIsFetchedAgain() throws Exception {
     assertThat(get("/api/whoami", issuer.token("system/*.rs")).statusCode()).isEqualTo(200);
     int fetches = issuer.jwksFetches.get();
@@ -163,5 +171,19 @@ class ResourceServerTest {
         .startsWith("Bearer error=\"insufficient_scope\"");
     assertThat(clinical.body()).contains("\"status\":403");
     assertThat(get("/actuator/metrics", issuer.token("vitalflow/ops")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aTokenSentAlongToAnOpenPathIsNotReadThere() throws Exception {
+    String expired =
+        issuer.token(
+            c ->
+                c.issueTime(Date.from(Instant.now().minusSeconds(900)))
+                    .expirationTime(Date.from(Instant.now().minusSeconds(600))));
+
+    assertThat(get("/open/ping", expired).body()).isEqualTo("pong");
+    assertThat(get("/open/ping", issuer.forged("system/*.rs")).body()).isEqualTo("pong");
+    assertThat(get("/actuator/health", "not-a-jwt").statusCode()).isEqualTo(200);
+    assertThat(get("/api/whoami", expired).statusCode()).isEqualTo(401);
   }
 }

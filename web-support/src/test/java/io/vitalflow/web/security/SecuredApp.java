@@ -40,6 +40,24 @@ class SecuredApp {
                                             ",", caller.wards().stream().sorted().toList())
                                         + "|"
                                         + caller.may("Observation", Interaction.READ))))
+        .GET(
+            "/open/whoami",
+            request ->
+                Callers.current()
+                    .flatMap(
+                        caller ->
+                            ServerResponse.ok()
+                                .bodyValue(
+                                    caller.subject()
+                                        + "|"
+                                        + caller.clientId()
+                                        + "|"
+                                        + caller.patient().orElse("-")
+                                        + "|"
+                                        + String.join(
+                                            ",", caller.wards().stream().sorted().toList())
+                                        + "|"
+                                        + caller.may("Observation", Interaction.READ))))
         .GET("/open/ping", request -> ServerResponse.ok().bodyValue("pong"))
         .build();
   }
