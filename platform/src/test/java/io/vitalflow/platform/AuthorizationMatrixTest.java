@@ -1,6 +1,7 @@
 package io.vitalflow.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -395,6 +396,12 @@ class AuthorizationMatrixTest {
    */
   static final Set<Endpoint> OTHER_PATIENT_SERVED = EnumSet.of(Endpoint.DASHBOARD_TICKETS);
 
+  /**
+   * What an answer holds only when it read the patient's record: a served call shows it, a call
+   * with another patient's context must not (it may still be answered, from the request alone).
+   */
+  static final Map<Endpoint, String> RECORD_MARKER = Map.of(Endpoint.CDS_HOOKS_CALL, "warfarin");
+
   private static RunningServices services;
   private static LocalAuthServer auth;
   private static final HttpClient http =
@@ -410,6 +417,35 @@ class AuthorizationMatrixTest {
     auth = services.auth;
     // the patients the rows are about, and a reading and an Observation of each
     String admin = auth.token("system/*.cruds");
+    // an active warfarin order in PATIENT's record: a CDS call that reads it warns about the
+    // ibuprofen draft
+    expect(
+        send(
+            Service.FHIR,
+            "POST",
+            "/fhir/MedicationRequest",
+            FHIR_JSON,
+            """
+            {"resourceType":"MedicationRequest","status":"active","intent":"order",
+             "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm",
+               "code":"855332","display":"warfarin sodium 5 MG Oral Tablet"}],"text":"warfarin"},
+             "subject":{"reference":"Patient/%s"}}"""
+                .formatted(PATIENT),
+            admin),
+        201);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                send(
+                        Service.FHIR,
+                        "GET",
+                        "/fhir/MedicationRequest?patient=" + PATIENT,
+                        null,
+                        null,
+                        admin)
+                    .body()
+                    .contains("855332"));
     for (String patient : List.of(PATIENT, OTHER)) {
       expect(
           send(Service.FHIR, "PUT", "/fhir/Patient/" + patient, FHIR_JSON, patient(patient), admin),
@@ -726,6 +762,10 @@ class AuthorizationMatrixTest {
       case OTHER_PATIENT -> {
         if (OTHER_PATIENT_SERVED.contains(endpoint)) {
           assertServed(endpoint, answer, token);
+        } else if (RECORD_MARKER.containsKey(endpoint) && answer.status() == 200) {
+          assertThat(answer.body())
+              .as(row + ": nothing of the patient's record")
+              .doesNotContain(RECORD_MARKER.get(endpoint));
         } else if (endpoint.kind != Kind.HTTP && answer.status() == 200) {
           assertRefusedInBand(row, answer);
         } else if (answer.status() == 200 && endpoint.method.equals("GET")) {
@@ -745,6 +785,11 @@ class AuthorizationMatrixTest {
     assertThat(answer.status())
         .as("%s × %s (%s)", endpoint, token, answer.body())
         .isIn(endpoint.ok.toArray());
+    if (RECORD_MARKER.containsKey(endpoint)) {
+      assertThat(answer.body())
+          .as("%s × %s: the answer read the patient's record", endpoint, token)
+          .contains(RECORD_MARKER.get(endpoint));
+    }
     if (endpoint.kind != Kind.HTTP) {
       assertThat(answer.body())
           .as("%s × %s: the stream's answer to its subscription", endpoint, token)
@@ -1078,11 +1123,9 @@ class AuthorizationMatrixTest {
     return """
         {"hook":"order-select","hookInstance":"5b0f5c1e-matrix",
          "context":{"userId":"Practitioner/matrix","patientId":"%s",
-          "selections":["MedicationRequest/warfarin"],
-          "draftOrders":{"resourceType":"Bundle","type":"collection","entry":[%s,%s]}},
-         "prefetch":{"medications":null}}"""
-        .formatted(
-            patient, draft(patient, "ibuprofen", "5640"), draft(patient, "warfarin", "11289"));
+          "selections":["MedicationRequest/ibuprofen"],
+          "draftOrders":{"resourceType":"Bundle","type":"collection","entry":[%s]}}}"""
+        .formatted(patient, draft(patient, "ibuprofen", "310965"));
   }
 
   private static String draft(String patient, String name, String rxcui) {
