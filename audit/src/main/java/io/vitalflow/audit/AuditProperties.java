@@ -2,6 +2,7 @@ package io.vitalflow.audit;
 
 import java.time.Duration;
 import java.time.Period;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -26,6 +27,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maintenanceInterval how often retention runs (and next months' partitions are made)
  * @param defaultPageSize search results per page without {@code _count}
  * @param maxPageSize largest {@code _count} honoured
+ * @param excludedPaths request paths (Spring {@code PathPattern} syntax) the web filter does not
+ *     audit: health probes and static files, which disclose nothing; refusals (401/403) on them are
+ *     recorded all the same
  */
 @ConfigurationProperties("vitalflow.audit")
 public record AuditProperties(
@@ -43,9 +47,25 @@ public record AuditProperties(
     @DefaultValue("60s") Duration sinkHealthTolerance,
     @DefaultValue("1h") Duration maintenanceInterval,
     @DefaultValue("50") int defaultPageSize,
-    @DefaultValue("1000") int maxPageSize) {
+    @DefaultValue("1000") int maxPageSize,
+    @DefaultValue({
+          "/actuator/health",
+          "/actuator/health/**",
+          "/.well-known/**",
+          "/fhir/.well-known/**",
+          "/",
+          "/index.html",
+          "/favicon.ico",
+          "/*.js",
+          "/*.css",
+          "/*.map",
+          "/*.png",
+          "/*.svg"
+        })
+        List<String> excludedPaths) {
 
   public AuditProperties {
+    excludedPaths = List.copyOf(excludedPaths);
     trailOptions(topicPrefix, maxPending, deliveryTimeout, failClosed);
     if (retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("vitalflow.audit.retention must be positive");

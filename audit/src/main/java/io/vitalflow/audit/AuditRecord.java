@@ -128,6 +128,32 @@ public record AuditRecord(
     return id != null && FHIR_ID.matcher(id).matches();
   }
 
+  /**
+   * Whether {@code reference} is an entity a record takes: {@code Type}, {@code Type/id} or {@code
+   * Type/id/_history/vid}.
+   */
+  public static boolean isReference(String reference) {
+    return reference != null && REFERENCE.matcher(reference).matches();
+  }
+
+  /**
+   * Whether {@code value} is a subject, client id or request id a record takes: 1-256 printable
+   * ASCII characters without spaces.
+   */
+  public static boolean isToken(String value) {
+    return value != null && TOKEN.matcher(value).matches();
+  }
+
+  /** Whether {@code address} is a source address a record takes (an IP address). */
+  public static boolean isAddress(String address) {
+    return address != null && ADDRESS.matcher(address).matches();
+  }
+
+  /** Whether {@code service} is a service name a record takes, e.g. {@code fhir-api}. */
+  public static boolean isService(String service) {
+    return service != null && SERVICE.matcher(service).matches();
+  }
+
   private static void check(String value, Pattern shape, String message, boolean nullable) {
     if (value == null) {
       if (nullable) {

@@ -12,8 +12,12 @@ public enum AuditSubtype {
   SEARCH_SYSTEM("search-system", AuditAction.EXECUTE, true),
   HISTORY_INSTANCE("history-instance", AuditAction.READ, true),
   HISTORY_TYPE("history-type", AuditAction.READ, true),
+  HISTORY_SYSTEM("history-system", AuditAction.READ, true),
+  /** {@code GET /fhir/metadata}: the CapabilityStatement. */
+  CAPABILITIES("capabilities", AuditAction.READ, true),
   CREATE("create", AuditAction.CREATE, true),
   UPDATE("update", AuditAction.UPDATE, true),
+  PATCH("patch", AuditAction.UPDATE, true),
   DELETE("delete", AuditAction.DELETE, true),
   TRANSACTION("transaction", AuditAction.EXECUTE, true),
   BATCH("batch", AuditAction.EXECUTE, true),
@@ -32,7 +36,12 @@ public enum AuditSubtype {
   /** A request refused with 401: no token, or one that is invalid. */
   AUTHENTICATION("authentication", AuditAction.EXECUTE, false),
   /** A request refused with 403: the token's scopes or context do not cover it. */
-  AUTHORIZATION("authorization", AuditAction.EXECUTE, false);
+  AUTHORIZATION("authorization", AuditAction.EXECUTE, false),
+  /**
+   * Any other HTTP request of a service (its own API, the actuator); the action follows the method
+   * (GET/HEAD R, PUT/PATCH U, DELETE D, else E).
+   */
+  REQUEST("request", AuditAction.EXECUTE, false);
 
   /** FHIR R4's code system of RESTful interactions. */
   public static final String RESTFUL_INTERACTION = "http://hl7.org/fhir/restful-interaction";

@@ -1,5 +1,9 @@
 package io.vitalflow.fhir.http;
 
+import static io.vitalflow.audit.AuditSubtype.BATCH;
+import static io.vitalflow.audit.AuditSubtype.TRANSACTION;
+
+import io.vitalflow.audit.web.AuditDetails;
 import io.vitalflow.fhir.FhirProperties;
 import io.vitalflow.fhir.access.Access;
 import io.vitalflow.fhir.access.AccessRefused;
@@ -88,6 +92,8 @@ final class BundleController {
     IBaseResource parsed =
         parser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()), "Bundle");
     Bundle bundle = (Bundle) parsed;
+    bundle.getEntry().forEach(e -> AuditDetails.of(request).entity(e.getRequest().getUrl()));
+    AuditDetails.of(request).subtype(bundle.getType() == BundleType.BATCH ? BATCH : TRANSACTION);
     Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
     String base = FhirController.base(request);
     FhirFormat format = FhirController.responseFormat(request);

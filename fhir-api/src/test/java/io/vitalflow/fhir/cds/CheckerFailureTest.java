@@ -1,5 +1,6 @@
 package io.vitalflow.fhir.cds;
 
+import io.vitalflow.fhir.Unsecured;
 import io.vitalflow.interactions.CheckResult;
 import io.vitalflow.interactions.InteractionChecker;
 import io.vitalflow.interactions.Medication;
@@ -28,7 +29,9 @@ class CheckerFailureTest {
           }
         };
     WebTestClient client =
-        WebTestClient.bindToController(new CdsHooksController(failing, 100, null, null)).build();
+        WebTestClient.bindToController(new CdsHooksController(failing, 100, null, null))
+            .webFilter(Unsecured.filter())
+            .build();
     client
         .post()
         .uri("/cds-services/vitalflow-drug-interactions-sign")

@@ -2,6 +2,7 @@ package io.vitalflow.fhir.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitalflow.fhir.Unsecured;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -82,6 +83,7 @@ class DateSearchPropertyTest {
             .search(
                 new SearchRequest(
                     "Observation", Map.of("date", List.of(prefix + date)), 1000, 0, true))
+            .contextWrite(Unsecured.context())
             .block();
     Set<String> actual = new TreeSet<>(ResourceSearchTest.idsOf(result.matches()));
     FhirDates.Range query = FhirDates.parse(date);

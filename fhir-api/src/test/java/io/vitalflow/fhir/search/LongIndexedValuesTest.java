@@ -2,6 +2,7 @@ package io.vitalflow.fhir.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vitalflow.fhir.Unsecured;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
@@ -93,6 +94,7 @@ class LongIndexedValuesTest {
     return ResourceSearchTest.idsOf(
         search
             .search(new SearchRequest("Patient", ResourceSearchTest.parse(query), 100, 0, false))
+            .contextWrite(Unsecured.context())
             .block()
             .matches());
   }

@@ -3,6 +3,7 @@ package io.vitalflow.fhir.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vitalflow.fhir.Unsecured;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -347,6 +348,7 @@ class ResourceSearchTest {
                     "Practitioner",
                     Map.of("identifier", List.of("http://hl7.org/fhir/sid/us-npi|9999")),
                     2)
+                .contextWrite(Unsecured.context())
                 .block())
         .containsExactly("dr1");
     assertThat(
@@ -355,14 +357,27 @@ class ResourceSearchTest {
                     "Practitioner",
                     Map.of("identifier", List.of("http://hl7.org/fhir/sid/us-npi|1")),
                     2)
+                .contextWrite(Unsecured.context())
                 .block())
         .isEmpty();
-    assertThat(search.findIds("Patient", Map.of("identifier", List.of("mrn|")), 1).block())
+    assertThat(
+            search
+                .findIds("Patient", Map.of("identifier", List.of("mrn|")), 1)
+                .contextWrite(Unsecured.context())
+                .block())
         .containsExactly("p1");
-    assertThat(search.findIds("Patient", Map.of("identifier", List.of("mrn|4")), 2).block())
+    assertThat(
+            search
+                .findIds("Patient", Map.of("identifier", List.of("mrn|4")), 2)
+                .contextWrite(Unsecured.context())
+                .block())
         .isEmpty();
     assertThatThrownBy(
-            () -> search.findIds("Patient", Map.of("identifer", List.of("mrn|1")), 2).block())
+            () ->
+                search
+                    .findIds("Patient", Map.of("identifer", List.of("mrn|1")), 2)
+                    .contextWrite(Unsecured.context())
+                    .block())
         .isInstanceOf(InvalidSearchException.class);
   }
 
@@ -387,11 +402,17 @@ class ResourceSearchTest {
   }
 
   static SearchResult page(String type, String query, int count, int offset) {
-    return search.search(new SearchRequest(type, parse(query), count, offset, false)).block();
+    return search
+        .search(new SearchRequest(type, parse(query), count, offset, false))
+        .contextWrite(Unsecured.context())
+        .block();
   }
 
   static SearchResult strict(String type, String query) {
-    return search.search(new SearchRequest(type, parse(query), 10, 0, true)).block();
+    return search
+        .search(new SearchRequest(type, parse(query), 10, 0, true))
+        .contextWrite(Unsecured.context())
+        .block();
   }
 
   static Map<String, List<String>> parse(String query) {

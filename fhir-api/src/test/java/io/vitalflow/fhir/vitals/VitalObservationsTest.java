@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vitalflow.fhir.ReadOnlyServer;
+import io.vitalflow.fhir.Unsecured;
 import io.vitalflow.fhir.search.InvalidSearchException;
 import io.vitalflow.fhir.search.SearchRequest;
 import io.vitalflow.fhir.search.SearchResult;
@@ -280,14 +281,19 @@ class VitalObservationsTest {
       assertThat(obs.getDevice().getReference()).startsWith("Device/");
       assertThat(obs.getValueQuantity().getSystem()).isEqualTo("http://unitsofmeasure.org");
       assertThat(obs.getMeta().getLastUpdated()).isNotNull();
-      assertThat(observations.read(id).block()).as(id).isEqualTo(json);
+      assertThat(observations.read(id).contextWrite(Unsecured.context()).block())
+          .as(id)
+          .isEqualTo(json);
     }
   }
 
   @Test
   void aResentReadingIsOneObservation() {
     Row first = ROWS.get(0);
-    Observation obs = StrictFhir.parse(Observation.class, observations.read(first.id()).block());
+    Observation obs =
+        StrictFhir.parse(
+            Observation.class,
+            observations.read(first.id()).contextWrite(Unsecured.context()).block());
     assertThat(obs.getIdentifierFirstRep().getValue()).isEqualTo(first.readingId());
     assertThat(obs.getValueQuantity().getValue().doubleValue()).isEqualTo(first.value());
   }
@@ -301,7 +307,12 @@ class VitalObservationsTest {
             json -> {
               Observation obs = StrictFhir.parse(Observation.class, json);
               assertThat(obs.getSubject().getReference()).isEqualTo("Patient/" + ODD_PATIENT);
-              assertThat(observations.read(obs.getIdElement().getIdPart()).block()).isEqualTo(json);
+              assertThat(
+                      observations
+                          .read(obs.getIdElement().getIdPart())
+                          .contextWrite(Unsecured.context())
+                          .block())
+                  .isEqualTo(json);
             });
     SearchResult overlong = search(Map.of("patient", List.of(LONG_PATIENT)), 10, 0);
     assertThat(overlong.matches())
@@ -310,7 +321,7 @@ class VitalObservationsTest {
             json -> {
               String id = StrictFhir.parse(Observation.class, json).getIdElement().getIdPart();
               assertThat(id).startsWith("vh-");
-              assertThat(observations.read(id).block())
+              assertThat(observations.read(id).contextWrite(Unsecured.context()).block())
                   .as("documented: hashed ids are not readable")
                   .isNull();
             });
@@ -319,19 +330,24 @@ class VitalObservationsTest {
   @Test
   void readOfAnAbsentOrMalformedIdIsEmpty() {
     Row row = ROWS.get(5);
-    assertThat(observations.read(row.id()).block()).isNotNull();
+    assertThat(observations.read(row.id()).contextWrite(Unsecured.context()).block()).isNotNull();
     assertThat(
             observations
                 .read(
                     VitalObservationId.of(row.patient(), row.code(), row.time().plusMillis(1))
                         .value())
+                .contextWrite(Unsecured.context())
                 .block())
         .isNull();
     assertThat(
-            observations.read(VitalObservationId.of("p9", row.code(), row.time()).value()).block())
+            observations
+                .read(VitalObservationId.of("p9", row.code(), row.time()).value())
+                .contextWrite(Unsecured.context())
+                .block())
         .isNull();
-    assertThat(observations.read("vs-not-an-id").block()).isNull();
-    assertThat(observations.read("123").block()).isNull();
+    assertThat(observations.read("vs-not-an-id").contextWrite(Unsecured.context()).block())
+        .isNull();
+    assertThat(observations.read("123").contextWrite(Unsecured.context()).block()).isNull();
   }
 
   @Test
@@ -349,6 +365,7 @@ class VitalObservationsTest {
                             10,
                             0,
                             true))
+                    .contextWrite(Unsecured.context())
                     .block())
         .isInstanceOf(InvalidSearchException.class)
         .hasMessageContaining("value-quantity");
@@ -471,6 +488,7 @@ class VitalObservationsTest {
   private static SearchResult search(Map<String, List<String>> parameters, int count, int offset) {
     return observations
         .search(new SearchRequest("Observation", parameters, count, offset, false))
+        .contextWrite(Unsecured.context())
         .block();
   }
 

@@ -1,5 +1,6 @@
 package io.vitalflow.ingest.vitals;
 
+import io.vitalflow.audit.web.AuditDetails;
 import io.vitalflow.ingest.IngestProperties;
 import io.vitalflow.ingest.vitals.parse.BodyTooLargeException;
 import io.vitalflow.ingest.vitals.validate.ValidatedBatch;
@@ -76,6 +77,8 @@ final class VitalsController {
     return body(request)
         .map(bytes -> gzip ? GzipBody.inflate(bytes, maxBodyBytes, inflatedTooLarge()) : bytes)
         .flatMap(bytes -> ingest.ingest(format, bytes, caller))
+        .doOnNext(
+            r -> r.accepted().forEach(v -> AuditDetails.of(request).patient(v.getPatientId())))
         .map(result -> answer(result, request));
   }
 
