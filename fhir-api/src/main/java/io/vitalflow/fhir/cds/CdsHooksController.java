@@ -1,5 +1,6 @@
 package io.vitalflow.fhir.cds;
 
+import io.vitalflow.audit.web.AuditDetails;
 import io.vitalflow.fhir.FhirProperties;
 import io.vitalflow.fhir.access.AccessRefused;
 import io.vitalflow.fhir.input.BodyScan;
@@ -120,7 +121,7 @@ final class CdsHooksController {
       @PathVariable String id, @RequestBody(required = false) String body, ServerHttpRequest http) {
     return authentication
         .authenticate(http.getHeaders().getFirst(HttpHeaders.AUTHORIZATION), url(http))
-        .flatMap(verified -> checked(id, body, verified));
+        .flatMap(verified -> checked(id, body, verified, AuditDetails.of(http)));
   }
 
   /** The URL the client called, without query: what a CDS Hooks JWT's {@code aud} must be. */
@@ -128,9 +129,12 @@ final class CdsHooksController {
     return UriComponentsBuilder.fromUri(http.getURI()).replaceQuery(null).build().toUriString();
   }
 
-  private Mono<Card.Response> checked(String id, String body, CdsAuthentication.Verified verified) {
+  private Mono<Card.Response> checked(
+      String id, String body, CdsAuthentication.Verified verified, AuditDetails audit) {
     CdsService service = CdsService.byId(id).orElseThrow(UnknownService::new);
     HookRequest parsed = HookRequestParser.parse(service, body, scan);
+    // the hook's patient (a value that is not a FHIR id is left out, and refused below)
+    audit.patient(parsed.patientId());
     return withActiveMedications(parsed, verified)
         .flatMap(
             request -> {

@@ -7,6 +7,7 @@ import io.vitalflow.audit.web.AuditDetails;
 import io.vitalflow.fhir.FhirProperties;
 import io.vitalflow.fhir.access.Access;
 import io.vitalflow.fhir.access.AccessRefused;
+import io.vitalflow.fhir.search.PatientCompartment;
 import io.vitalflow.fhir.store.ResourceStore;
 import io.vitalflow.fhir.store.StoredResource;
 import io.vitalflow.fhir.store.WriteOutcome;
@@ -14,6 +15,7 @@ import io.vitalflow.fhir.write.TransactionPlanner;
 import io.vitalflow.fhir.write.TransactionPlanner.Planned;
 import io.vitalflow.fhir.write.Writes;
 import io.vitalflow.schemas.FhirCommand;
+import io.vitalflow.schemas.FhirOperation;
 import io.vitalflow.web.security.Interaction;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,15 +94,16 @@ final class BundleController {
     IBaseResource parsed =
         parser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()), "Bundle");
     Bundle bundle = (Bundle) parsed;
-    bundle.getEntry().forEach(e -> AuditDetails.of(request).entity(e.getRequest().getUrl()));
-    AuditDetails.of(request).subtype(bundle.getType() == BundleType.BATCH ? BATCH : TRANSACTION);
+    AuditDetails audit = AuditDetails.of(request);
+    bundle.getEntry().forEach(e -> audit.entity(e.getRequest().getUrl()));
+    audit.subtype(bundle.getType() == BundleType.BATCH ? BATCH : TRANSACTION);
     Prefer prefer = Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
     String base = FhirController.base(request);
     FhirFormat format = FhirController.responseFormat(request);
     Mono<String> response =
         switch (bundle.getType() == null ? BundleType.NULL : bundle.getType()) {
-          case BATCH -> batch(bundle, prefer, base);
-          case TRANSACTION -> transaction(bundle, prefer, base);
+          case BATCH -> batch(bundle, prefer, base, audit);
+          case TRANSACTION -> transaction(bundle, prefer, base, audit);
           default ->
               Mono.error(
                   FhirError.badRequest(
@@ -114,11 +117,11 @@ final class BundleController {
 
   // ---- batch
 
-  private Mono<String> batch(Bundle bundle, Prefer prefer, String base) {
+  private Mono<String> batch(Bundle bundle, Prefer prefer, String base, AuditDetails audit) {
     return Flux.fromIterable(bundle.getEntry())
         .flatMapSequential(
             entry ->
-                batchEntry(entry, prefer)
+                batchEntry(entry, prefer, audit)
                     .onErrorResume(FhirError.class, error -> Mono.just(failed(error)))
                     .onErrorResume(
                         AccessRefused.class,
@@ -142,7 +145,7 @@ final class BundleController {
     return new Answer(error.status(), null, null, null, null, Outcomes.error(error));
   }
 
-  private Mono<Answer> batchEntry(BundleEntryComponent entry, Prefer prefer) {
+  private Mono<Answer> batchEntry(BundleEntryComponent entry, Prefer prefer, AuditDetails audit) {
     HTTPVerb method = entry.getRequest().getMethod();
     String url = entry.getRequest().getUrl();
     if (method == null || url == null || url.isBlank()) {
@@ -153,12 +156,20 @@ final class BundleController {
       case POST -> {
         String type = typeOfCollectionUrl(url);
         requireResource(resource, type);
-        yield resourceWrites.create(
-            type, resource, blankToNull(entry.getRequest().getIfNoneExist()), prefer);
+        audit.patients(PatientCompartment.patients(resource, null));
+        yield resourceWrites
+            .create(type, resource, blankToNull(entry.getRequest().getIfNoneExist()), prefer)
+            .doOnNext(
+                answer -> {
+                  if (answer.status().is2xxSuccessful() && answer.id() != null) {
+                    audit.entity(answer.type() + "/" + answer.id());
+                  }
+                });
       }
       case PUT -> {
         String[] typeAndId = typeAndId(url);
         requireResource(resource, typeAndId[0]);
+        audit.patients(PatientCompartment.patients(resource, typeAndId[1]));
         yield resourceWrites.update(
             typeAndId[0],
             typeAndId[1],
@@ -168,11 +179,15 @@ final class BundleController {
       }
       case DELETE -> {
         String[] typeAndId = typeAndId(url);
-        yield resourceWrites.delete(
-            typeAndId[0],
-            typeAndId[1],
-            WriteResponses.ifMatch(entry.getRequest().getIfMatch()),
-            prefer);
+        yield auditStored(typeAndId[0], typeAndId[1], audit)
+            .then(
+                Mono.defer(
+                    () ->
+                        resourceWrites.delete(
+                            typeAndId[0],
+                            typeAndId[1],
+                            WriteResponses.ifMatch(entry.getRequest().getIfMatch()),
+                            prefer)));
       }
       case GET -> {
         String[] typeAndId = typeAndId(url);
@@ -181,6 +196,7 @@ final class BundleController {
             .switchIfEmpty(Mono.error(() -> FhirError.notFound(typeAndId[0] + "/" + typeAndId[1])))
             .map(
                 stored -> {
+                  audit.patients(PatientCompartment.patientsOfJson(stored.json()));
                   if (stored.deleted()) {
                     throw new FhirError(
                         HttpStatus.GONE,
@@ -207,14 +223,52 @@ final class BundleController {
 
   // ---- transaction
 
-  private Mono<String> transaction(Bundle bundle, Prefer prefer, String base) {
+  private Mono<String> transaction(Bundle bundle, Prefer prefer, String base, AuditDetails audit) {
     List<Mono<Planned>> plans = new ArrayList<>();
     for (BundleEntryComponent entry : bundle.getEntry()) {
       plans.add(plan(entry));
     }
     return planner
         .plan(plans)
-        .flatMap(planned -> access.checkPlanned(planned).then(apply(planned, prefer, base)));
+        .flatMap(
+            planned ->
+                audit(planned, audit)
+                    .then(access.checkPlanned(planned))
+                    .then(Mono.defer(() -> apply(planned, prefer, base))));
+  }
+
+  /**
+   * Names in the audit event what a planned transaction writes: the ids the server gave created
+   * resources ({@code urn:uuid:} entries, conditional creates), and the patients of every resource
+   * written (after its references were resolved), found by a conditional create, or deleted (from
+   * its stored version).
+   */
+  private Mono<Void> audit(List<Planned> planned, AuditDetails audit) {
+    List<Mono<Void>> deleted = new ArrayList<>();
+    for (Planned p : planned) {
+      if (p.existing() != null) {
+        audit.patients(PatientCompartment.patientsOfJson(p.existing().json()));
+        continue;
+      }
+      if (p.operation() == FhirOperation.CREATE) {
+        audit.entity(p.type() + "/" + p.id());
+      }
+      Resource resource = p.entry().getResource();
+      if (resource != null) {
+        audit.patients(PatientCompartment.patients(resource, p.id()));
+      } else if (p.operation() == FhirOperation.DELETE) {
+        deleted.add(auditStored(p.type(), p.id(), audit));
+      }
+    }
+    return Mono.when(deleted);
+  }
+
+  /** Names the patients of the stored version of a resource about to be deleted. */
+  private Mono<Void> auditStored(String type, String id, AuditDetails audit) {
+    return store
+        .currentAnyPatient(type, id)
+        .doOnNext(stored -> audit.patients(PatientCompartment.patientsOfJson(stored.json())))
+        .then();
   }
 
   /**

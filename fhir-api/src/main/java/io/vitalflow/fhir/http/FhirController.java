@@ -1,8 +1,10 @@
 package io.vitalflow.fhir.http;
 
+import io.vitalflow.audit.web.AuditDetails;
 import io.vitalflow.fhir.FhirProperties;
 import io.vitalflow.fhir.access.Access;
 import io.vitalflow.fhir.command.VersionStamp;
+import io.vitalflow.fhir.search.PatientCompartment;
 import io.vitalflow.fhir.search.SearchRequest;
 import io.vitalflow.fhir.search.SearchResult;
 import io.vitalflow.fhir.store.ResourceStore;
@@ -84,6 +86,7 @@ final class FhirController {
     if (type.equals("Observation") && VitalObservations.isVitalId(id)) {
       return vitals
           .read(id)
+          .doOnNext(json -> audit(request, json))
           .map(
               json ->
                   ResponseEntity.ok().contentType(format.mediaType()).body(format.fromJson(json)))
@@ -92,6 +95,7 @@ final class FhirController {
     return store
         .current(type, id)
         .switchIfEmpty(Mono.error(() -> FhirError.notFound(type + "/" + id)))
+        .doOnNext(stored -> audit(request, stored.json()))
         .map(stored -> notModifiedOr(request, stored, format));
   }
 
@@ -125,6 +129,7 @@ final class FhirController {
         .then(store.version(type, id, versionId))
         .switchIfEmpty(
             Mono.error(() -> FhirError.notFound(type + "/" + id + " version " + version)))
+        .doOnNext(stored -> audit(request, stored.json()))
         .map(stored -> WriteResponses.read(base(request), stored, responseFormat(request)));
   }
 
@@ -193,6 +198,7 @@ final class FhirController {
     ResourceTypes.require(type);
     writes.requireWritable();
     IBaseResource resource = parseSingle(body, request, type);
+    AuditDetails.of(request).patients(PatientCompartment.patients(resource, null));
     return resourceWrites
         .create(type, resource, request.getHeaders().getFirst("If-None-Exist"), prefer(request))
         .map(answer -> answer.toResponse(base(request), responseFormat(request)));
@@ -208,6 +214,7 @@ final class FhirController {
     writes.requireWritable();
     ResourceTypes.requireWritableId(type, id);
     IBaseResource resource = parseSingle(body, request, type);
+    AuditDetails.of(request).patients(PatientCompartment.patients(resource, id));
     Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
     return resourceWrites
         .update(type, id, resource, ifMatch, prefer(request))
@@ -220,9 +227,18 @@ final class FhirController {
     ResourceTypes.require(type);
     writes.requireWritable();
     Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
-    return resourceWrites
-        .delete(type, id, ifMatch, prefer(request))
+    // the patients of the version being deleted (read regardless of the caller's compartment: the
+    // audit event names them even when the delete is refused)
+    return store
+        .currentAnyPatient(type, id)
+        .doOnNext(stored -> audit(request, stored.json()))
+        .then(Mono.defer(() -> resourceWrites.delete(type, id, ifMatch, prefer(request))))
         .map(answer -> answer.toResponse(base(request), responseFormat(request)));
+  }
+
+  /** Names the patients whose compartment a resource the request read or changed is in. */
+  static void audit(ServerHttpRequest request, String json) {
+    AuditDetails.of(request).patients(PatientCompartment.patientsOfJson(json));
   }
 
   private static Prefer prefer(ServerHttpRequest request) {
@@ -244,6 +260,9 @@ final class FhirController {
   private ResponseEntity<String> searchBundle(
       ServerHttpRequest request, SearchResult result, Paging paging) {
     String base = base(request);
+    // bounded: one page of matches and its includes (AuditDetails keeps at most 1,000 patients)
+    result.matches().forEach(json -> audit(request, json));
+    result.includes().forEach(json -> audit(request, json));
     BundleJson bundle = new BundleJson("searchset", result.total());
     bundle.link("self", request.getURI().toString());
     if (result.hasMore()) {
@@ -283,6 +302,7 @@ final class FhirController {
     String base = base(request);
     boolean more = versions.size() > paging.count();
     List<StoredResource> page = more ? versions.subList(0, paging.count()) : versions;
+    page.forEach(v -> audit(request, v.json()));
     BundleJson bundle =
         new BundleJson("history", more || paging.offset() > 0 ? null : (long) page.size());
     bundle.link("self", request.getURI().toString());

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The R4 Patient compartment, from HAPI's compartment definitions ({@link
@@ -35,6 +38,7 @@ public final class PatientCompartment {
   private static final FhirContext FHIR = FhirContext.forR4Cached();
   private static final Pattern ELEMENT = Pattern.compile("[a-z][A-Za-z]{0,63}");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   /** Member type to the element paths (relative, dotted) of its compartment parameters. */
   private static final Map<String, List<String>> PATHS = paths();
@@ -126,6 +130,85 @@ public final class PatientCompartment {
       }
     }
     return false;
+  }
+
+  /**
+   * The patients whose compartment {@code resource} (as it would be stored with {@code id}) is in:
+   * the ids of the relative {@code Patient/p} references in its compartment elements, or its own id
+   * for a Patient. For the audit trail, which names the patients a request read or changed.
+   */
+  public static Set<String> patients(IBaseResource resource, String id) {
+    Set<String> patients = new LinkedHashSet<>();
+    String type = FHIR.getResourceType(resource);
+    if (type.equals("Patient")) {
+      addId(patients, id);
+      return patients;
+    }
+    FhirTerser terser = FHIR.newTerser();
+    for (String path : paths(type)) {
+      for (IBase value : terser.getValues(resource, type + "." + path)) {
+        if (value instanceof IBaseReference ref && ref.getReferenceElement() != null) {
+          addReference(patients, ref.getReferenceElement().getValue());
+        }
+      }
+    }
+    return patients;
+  }
+
+  /**
+   * {@link #patients(IBaseResource, String)} of a stored resource's JSON (its {@code resourceType}
+   * and {@code id} inside); empty for JSON that is not a resource. Walks the compartment elements
+   * of the JSON tree without parsing the resource into HAPI's model.
+   */
+  public static Set<String> patientsOfJson(String json) {
+    Set<String> patients = new LinkedHashSet<>();
+    if (json == null) {
+      return patients;
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (JacksonException e) {
+      return patients;
+    }
+    String type = root.path("resourceType").asString("");
+    if (type.equals("Patient")) {
+      addId(patients, root.path("id").asString(""));
+      return patients;
+    }
+    for (String path : paths(type)) {
+      collect(root, path.split("\\."), 0, patients);
+    }
+    return patients;
+  }
+
+  private static void collect(JsonNode node, String[] path, int index, Set<String> patients) {
+    if (node.isArray()) {
+      for (JsonNode item : node) {
+        collect(item, path, index, patients);
+      }
+      return;
+    }
+    if (index == path.length) {
+      addReference(patients, node.path("reference").asString(""));
+      return;
+    }
+    JsonNode next = node.get(path[index]);
+    if (next != null) {
+      collect(next, path, index + 1, patients);
+    }
+  }
+
+  private static void addReference(Set<String> patients, String reference) {
+    if (reference != null && reference.startsWith("Patient/")) {
+      addId(patients, reference.substring("Patient/".length()));
+    }
+  }
+
+  private static void addId(Set<String> patients, String id) {
+    if (id != null && ID.matcher(id).matches()) {
+      patients.add(id);
+    }
   }
 
   private static Map<String, List<String>> paths() {

@@ -91,8 +91,8 @@ class AuditCompletenessTest {
     return server;
   }
 
-  @Test
-  void everyRequestIsExactlyOneAuditEventWithItsSubtypeAgentAndPatient() throws Exception {
+  /** A FHIR server with the audit trail on, and the audit sink storing into its database. */
+  private FhirServer serverWithSink() throws Exception {
     String prefix = stack.freshTopicPrefix();
     FhirServer server = server(null, prefix);
     Sink.database = server.database;
@@ -105,6 +105,12 @@ class AuditCompletenessTest {
                 "--vitalflow.audit.sink-group=" + prefix + "audit-sink",
                 "--vitalflow.audit.sink-linger=50ms");
     open.add(sink);
+    return server;
+  }
+
+  @Test
+  void everyRequestIsExactlyOneAuditEventWithItsSubtypeAgentAndPatient() throws Exception {
+    FhirServer server = serverWithSink();
 
     TestIssuer issuer = TestIssuer.shared();
     String writer = issuer.userToken("dr-who", List.of("ward-a"), "user/*.cruds");
@@ -240,6 +246,156 @@ class AuditCompletenessTest {
               assertThat(e.subtype()).isEqualTo(AuditSubtype.TRANSACTION);
               assertThat(e.agentSubject()).isEqualTo("dr-who");
             });
+  }
+
+  /**
+   * Requests whose path names no patient name the patients of the resources they touch: an
+   * Observation's create, read and delete (its subject), a search whose results belong to two
+   * patients, a transaction (the id it gave the Observation it created, and its subject), a CDS
+   * hook call (its {@code context.patientId}). Each is exactly one event naming exactly the right
+   * patient(s).
+   */
+  @Test
+  void requestsWithoutAPatientInThePathNameThePatientsOfTheirResources() throws Exception {
+    FhirServer server = serverWithSink();
+    TestIssuer issuer = TestIssuer.shared();
+    String writer = "Bearer " + issuer.userToken("dr-who", List.of("ward-a"), "user/*.cruds");
+    String auditor = issuer.token("system/AuditEvent.rs");
+    FhirHttp http = new FhirHttp(server.base);
+    FhirHttp root = new FhirHttp(server.base.replace("/fhir", ""));
+    String bearer = "Authorization";
+
+    String p1 =
+        created(http.send("POST", "/Patient", "{\"resourceType\":\"Patient\"}", bearer, writer));
+    String p2 =
+        created(http.send("POST", "/Patient", "{\"resourceType\":\"Patient\"}", bearer, writer));
+    String code = "audit-" + p1;
+    String o1 = created(http.send("POST", "/Observation", observation(p1, code), bearer, writer));
+    String o2 = created(http.send("POST", "/Observation", observation(p2, code), bearer, writer));
+
+    assertThat(http.send("GET", "/Observation/" + o1, null, bearer, writer).statusCode())
+        .isEqualTo(200);
+    HttpResponse<String> search =
+        http.send("GET", "/Observation?code=" + code, null, bearer, writer);
+    assertThat(search.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(search.body()).path("entry")).hasSize(2);
+    String transaction =
+        "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"fullUrl\":"
+            + "\"urn:uuid:5b1c4e7a-8f6d-4a0e-9c1b-2d3e4f5a6b7c\",\"resource\":"
+            + observation(p1, "tx-" + code)
+            + ",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}";
+    HttpResponse<String> committed = http.send("POST", "", transaction, bearer, writer);
+    assertThat(committed.statusCode()).as(committed.body()).isEqualTo(200);
+    String o3 =
+        JSON.readTree(committed.body())
+            .path("entry")
+            .path(0)
+            .path("response")
+            .path("location")
+            .asText()
+            .replaceAll(".*Observation/([^/]+).*", "$1");
+    assertThat(o3).isNotBlank().isNotEqualTo(o1).isNotEqualTo(o2);
+    assertThat(http.send("DELETE", "/Observation/" + o2, null, bearer, writer).statusCode())
+        .isBetween(200, 204);
+    String hook =
+        "{\"hook\":\"order-sign\",\"hookInstance\":\"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea\","
+            + "\"context\":{\"userId\":\"Practitioner/dr1\",\"patientId\":\""
+            + p2
+            + "\",\"draftOrders\":{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":"
+            + "[{\"resource\":{\"resourceType\":\"MedicationRequest\",\"id\":\"d1\","
+            + "\"status\":\"draft\",\"intent\":\"order\",\"subject\":{\"reference\":\"Patient/"
+            + p2
+            + "\"},\"medicationCodeableConcept\":{\"coding\":[{\"system\":"
+            + "\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"310965\"}]}}}]}},"
+            + "\"prefetch\":{\"medications\":{\"resourceType\":\"Bundle\",\"type\":\"searchset\"}}}";
+    HttpResponse<String> cds =
+        root.send(
+            "POST",
+            "/cds-services/vitalflow-drug-interactions-sign",
+            hook,
+            bearer,
+            "Bearer " + issuer.token("system/MedicationRequest.s"),
+            "Content-Type",
+            "application/json");
+    assertThat(cds.statusCode()).as(cds.body()).isEqualTo(200);
+
+    // p1: its create, o1's create, read, the search, the transaction
+    Map<String, List<AuditRecord>> ofP1 = bySubtype(awaitEvents(http, auditor, p1, 5));
+    assertThat(ofP1.keySet())
+        .containsExactlyInAnyOrder("create", "read", "search-type", "transaction");
+    assertThat(ofP1.get("create")).hasSize(2);
+    AuditRecord createdO1 =
+        ofP1.get("create").stream()
+            .filter(e -> e.entities().contains("Observation/" + o1))
+            .findFirst()
+            .orElseThrow();
+    assertThat(createdO1.patients()).containsExactly(p1);
+    assertThat(createdO1.status()).isEqualTo(201);
+    assertThat(ofP1.get("read"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.patients()).containsExactly(p1);
+              assertThat(e.entities()).containsExactly("Observation/" + o1);
+              assertThat(e.status()).isEqualTo(200);
+            });
+    AuditRecord searched = ofP1.get("search-type").get(0);
+    assertThat(ofP1.get("search-type")).hasSize(1);
+    assertThat(searched.patients()).containsExactlyInAnyOrder(p1, p2);
+    assertThat(searched.entities()).containsExactly("Observation");
+    assertThat(ofP1.get("transaction"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.patients()).containsExactly(p1);
+              assertThat(e.entities()).contains("Observation/" + o3);
+              assertThat(e.status()).isEqualTo(200);
+            });
+
+    // p2: its create, o2's create, the same search, o2's delete, the CDS hook call
+    Map<String, List<AuditRecord>> ofP2 = bySubtype(awaitEvents(http, auditor, p2, 5));
+    assertThat(ofP2.keySet())
+        .containsExactlyInAnyOrder("create", "search-type", "delete", "cds-hook");
+    assertThat(ofP2.get("create")).hasSize(2);
+    assertThat(ofP2.get("search-type")).singleElement().isEqualTo(searched);
+    assertThat(ofP2.get("delete"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.patients()).containsExactly(p2);
+              assertThat(e.entities()).containsExactly("Observation/" + o2);
+            });
+    assertThat(ofP2.get("cds-hook"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.patients()).containsExactly(p2);
+              assertThat(e.status()).isEqualTo(200);
+              assertThat(e.clientId()).isEqualTo("test-client");
+            });
+  }
+
+  private static Map<String, List<AuditRecord>> bySubtype(List<AuditRecord> events) {
+    return events.stream().collect(Collectors.groupingBy(e -> e.subtype().code()));
+  }
+
+  private static String observation(String patient, String code) {
+    return "{\"resourceType\":\"Observation\",\"status\":\"final\",\"code\":{\"coding\":"
+        + "[{\"system\":\"https://vitalflow.io/test\",\"code\":\""
+        + code
+        + "\"}]},\"subject\":{\"reference\":\"Patient/"
+        + patient
+        + "\"}}";
+  }
+
+  /** The id of the resource a 201 created, from its Location. */
+  private static String created(HttpResponse<String> response) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return response
+        .headers()
+        .firstValue("Location")
+        .orElseThrow()
+        .replaceAll(".*/[A-Z][A-Za-z]+/([^/]+)(/_history/.*)?$", "$1");
   }
 
   @Test

@@ -460,6 +460,6 @@ class FhirAuthorizationTest {
   void wildcardsDoNotReachTheAuditTrail() {
     OperationOutcome outcome =
         FhirHttp.assertOutcome(http.get("/AuditEvent", bearer(token("system/*.cruds"))), 403);
-    assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("system/AuditEvent.s");
+    assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("system/AuditEvent.rs");
   }
 }
