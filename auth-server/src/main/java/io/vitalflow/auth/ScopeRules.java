@@ -36,9 +36,16 @@ final class ScopeRules {
   /** Any scope of the contract (the command-line client). */
   static final Predicate<String> ANY = scope -> OTHER_SCOPES.contains(scope) || resource(scope);
 
-  /** SMART Backend Services: any {@code system/} scope, and operations. */
+  /**
+   * SMART Backend Services: any {@code system/} scope, operations, and ward administration (an
+   * EHR's admission system moves patients between wards; the load generator's dashboard scenario
+   * puts its patients on a ward).
+   */
   static final Predicate<String> SYSTEM =
-      scope -> scope.equals("vitalflow/ops") || (resource(scope) && scope.startsWith("system/"));
+      scope ->
+          scope.equals("vitalflow/ops")
+              || scope.equals(DevelopmentUsers.WARDS_ADMIN)
+              || (resource(scope) && scope.startsWith("system/"));
 
   /**
    * The ward dashboard: OpenID, reading as a user, and ward administration (administrators only).

@@ -51,6 +51,20 @@ class BackendServicesTest {
   }
 
   @Test
+  void theBackendMayMovePatientsBetweenWardsAndReadOperations() {
+    Jwt jwt =
+        NimbusJwtDecoder.withJwkSetUri(auth.jwksUri())
+            .build()
+            .decode(
+                auth.backendToken(
+                    "system/Observation.rs", "vitalflow/wards.admin", "vitalflow/ops"));
+
+    assertThat(jwt.getClaimAsStringList("scope"))
+        .containsExactlyInAnyOrder(
+            "system/Observation.rs", "vitalflow/wards.admin", "vitalflow/ops");
+  }
+
+  @Test
   void theBackendMayAskForSystemScopesOnly() {
     assertThatThrownBy(() -> auth.backendToken("patient/*.rs"))
         .isInstanceOfSatisfying(

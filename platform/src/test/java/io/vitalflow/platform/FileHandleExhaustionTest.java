@@ -40,7 +40,11 @@ class FileHandleExhaustionTest {
         new RunningServices("emfile").startVitalsPath("--vitalflow.processor.stall-timeout=15s")) {
       StreamsRunner vitals = services.processor.getBean("vitalsStreams", StreamsRunner.class);
       assertThat(vitals.health().up()).isTrue();
-      WebClient ingest = WebClient.create("http://127.0.0.1:" + services.ingestPort);
+      WebClient ingest =
+          WebClient.builder()
+              .baseUrl("http://127.0.0.1:" + services.ingestPort)
+              .filter(services.authorization("system/Observation.c"))
+              .build();
       post(ingest, "fd-before");
       awaitHighAlert(services, "fd-before", Duration.ofSeconds(60));
 

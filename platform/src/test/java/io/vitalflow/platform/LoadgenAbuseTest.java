@@ -86,7 +86,9 @@ class LoadgenAbuseTest {
             "--recovery-timeout=60s",
             "--verify-timeout=60s",
             "--progress=5s",
-            "--report-dir=" + reports);
+            "--report-dir=" + reports,
+            // tokens of the backend client, from the authorization server the services trust
+            "--data-dir=" + services.auth.dataDir());
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 

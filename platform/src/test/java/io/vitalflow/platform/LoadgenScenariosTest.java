@@ -24,7 +24,10 @@ import org.w3c.dom.Document;
 
 /**
  * Every loadgen scenario for a few seconds against the real stack (broker, PostgreSQL, all services
- * in this JVM): each run must pass its own checks and leave a well-formed Markdown and HTML report.
+ * in this JVM, security on): each run obtains its own tokens from the local authorization server
+ * (SMART Backend Services with the key of its data directory, as against {@code ./vitalflow
+ * start}), must pass its own checks and leave a well-formed Markdown and HTML report; with {@code
+ * --no-auth} every scenario family is refused with 401.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoadgenScenariosTest {
@@ -216,6 +219,75 @@ class LoadgenScenariosTest {
         .contains("breaking point", "not reached: 40/s still held", "127,000");
   }
 
+  @Test
+  void vitalsWithoutATokenIsRefused() throws Exception {
+    assertRefused(
+        loadgen(
+            "vitals",
+            "--no-auth",
+            "--url=http://127.0.0.1:" + services.ingestPort,
+            "--rate=200",
+            "--duration=1s",
+            "--patients=5",
+            "--batch=100",
+            "--concurrency=2",
+            "--jdbc-url=" + services.database.jdbcUrl(),
+            "--jdbc-user=" + services.database.user(),
+            "--jdbc-password=" + services.database.password(),
+            "--drain-timeout=1s"));
+  }
+
+  @Test
+  void fhirWithoutATokenIsRefused() throws Exception {
+    assertRefused(
+        loadgen(
+            "fhir",
+            "--no-auth",
+            fhirUrl(),
+            "--seed-patients=10",
+            "--seed-batch=10",
+            "--stages=1s:2",
+            "--think=20ms",
+            "--progress=1s"));
+  }
+
+  @Test
+  void dashboardWithoutATokenIsRefused() throws Exception {
+    assertRefused(
+        loadgen(
+            "dashboard",
+            "--no-auth",
+            "--dashboard-url=ws://127.0.0.1:" + services.dashboardPort,
+            "--connections=4",
+            "--ramp=100",
+            "--duration=1s",
+            "--patients=4",
+            "--patients-per-client=1",
+            "--readings-rate=0",
+            "--heartbeat=1s",
+            "--settle=0s",
+            "--progress=1s"));
+  }
+
+  @Test
+  void interactionsWithoutATokenAreRefused() throws Exception {
+    assertRefused(
+        loadgen(
+            "interactions",
+            "--no-auth",
+            "--which=http",
+            fhirUrl(),
+            "--stages=1s:1",
+            "--think=20ms",
+            "--progress=1s"));
+  }
+
+  /** The run failed, said it sent no token, and names the services' 401. */
+  private static void assertRefused(Run run) {
+    assertThat(run.code()).as(run.output()).isNotZero();
+    assertThat(run.output()).contains("auth: no token (--no-auth)").contains("401");
+  }
+
   // ---- helpers ----
 
   record Run(int code, String output) {}
@@ -223,6 +295,10 @@ class LoadgenScenariosTest {
   private Run loadgen(String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--report-dir=" + reports);
+    if (!all.contains("--no-auth")) {
+      // the platform's data directory: its issuer (auth/url) and the backend client's key
+      all.add("--data-dir=" + services.auth.dataDir());
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     int code = Loadgen.run(all.toArray(String[]::new), stream, stream);

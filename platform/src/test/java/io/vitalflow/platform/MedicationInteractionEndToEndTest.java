@@ -38,11 +38,7 @@ class MedicationInteractionEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     services = new RunningServices("medications").startAll();
-    fhir =
-        WebTestClient.bindToServer()
-            .baseUrl("http://127.0.0.1:" + services.fhirPort)
-            .responseTimeout(Duration.ofSeconds(30))
-            .build();
+    fhir = services.client(services.fhirPort);
   }
 
   @AfterAll

@@ -1,5 +1,7 @@
 package io.vitalflow.platform;
 
+import io.vitalflow.auth.LocalAuthServer;
+import io.vitalflow.auth.RenewingToken;
 import io.vitalflow.dashboard.DashboardPushApplication;
 import io.vitalflow.fhir.FhirApiApplication;
 import io.vitalflow.ingest.IngestGatewayApplication;
@@ -9,20 +11,31 @@ import io.vitalflow.storage.PostgresCoordinates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.FileSystemUtils;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 
 /**
  * The vitals path's services in this JVM, on the shared test broker and a fresh database and
- * topics.
+ * topics, with security on: every service trusts the real local authorization server ({@link
+ * LocalAuthServer#shared()}), and {@link #client} and {@link #bearer} give tests its tokens. The
+ * ingest gateway takes readings for any device from the development clients (command line, gateway,
+ * backend), as the launcher registers the simulator's.
  */
 final class RunningServices implements AutoCloseable {
 
+  /** The scopes of {@link #client(int)}: everything but audit. */
+  static final String ALL = "system/*.cruds";
+
+  LocalAuthServer auth = LocalAuthServer.shared();
   final LocalStack stack = LocalStack.shared();
   final String topicPrefix = stack.freshTopicPrefix();
   final PostgresCoordinates database;
@@ -40,6 +53,44 @@ final class RunningServices implements AutoCloseable {
 
   RunningServices(String purpose) {
     database = stack.freshDatabase(purpose);
+  }
+
+  /**
+   * The services trust {@code server} instead of the shared one (call before starting any): for a
+   * test that needs a server with settings of its own (the ward page's redirect URI).
+   */
+  RunningServices trusting(LocalAuthServer server) {
+    auth = server;
+    return this;
+  }
+
+  /**
+   * A client of the service on {@code port} whose every request carries a token for {@code scopes}
+   * (default {@link #ALL}), asked for again before it expires.
+   */
+  WebTestClient client(int port, String... scopes) {
+    String[] asked = scopes.length == 0 ? new String[] {ALL} : scopes;
+    WebTestClient.Builder builder =
+        WebTestClient.bindToServer()
+            .baseUrl("http://127.0.0.1:" + port)
+            .responseTimeout(Duration.ofSeconds(30));
+    return builder.filter(authorization(asked)).build();
+  }
+
+  /**
+   * A filter that gives every request of a {@code WebClient} or {@code WebTestClient} a token for
+   * {@code scopes}, asked for again before it expires.
+   */
+  ExchangeFilterFunction authorization(String... scopes) {
+    RenewingToken token = new RenewingToken(() -> auth.token(scopes));
+    return (request, next) ->
+        next.exchange(
+            ClientRequest.from(request).headers(h -> h.setBearerAuth(token.get())).build());
+  }
+
+  /** The arguments every service of this test gets: security on, trusting {@link #auth}. */
+  private List<String> security() {
+    return List.of(auth.serviceArgs());
   }
 
   RunningServices startAll() throws Exception {
@@ -73,7 +124,10 @@ final class RunningServices implements AutoCloseable {
             IngestGatewayApplication.builder(),
             "--server.port=0",
             "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrap(),
-            "--vitalflow.ingest.topic-prefix=" + topicPrefix);
+            "--vitalflow.ingest.topic-prefix=" + topicPrefix,
+            "--vitalflow.ingest.devices.vitalflow-cli=*",
+            "--vitalflow.ingest.devices.vitalflow-gateway=*",
+            "--vitalflow.ingest.devices.vitalflow-backend=*");
     return this;
   }
 
@@ -108,6 +162,12 @@ final class RunningServices implements AutoCloseable {
 
   /** Arguments for a processor instance of this test (in this JVM or a child JVM). */
   String[] processorArgs(Path stateDir) {
+    List<String> args = new ArrayList<>(List.of(processorOwnArgs(stateDir)));
+    args.addAll(security());
+    return args.toArray(String[]::new);
+  }
+
+  private String[] processorOwnArgs(Path stateDir) {
     return new String[] {
       "--server.port=0",
       "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrap(),
@@ -123,7 +183,12 @@ final class RunningServices implements AutoCloseable {
   }
 
   private int start(SpringApplicationBuilder builder, String... args) {
-    ConfigurableApplicationContext context = builder.registerShutdownHook(false).run(args);
+    List<String> all = new ArrayList<>(List.of(args));
+    if (!all.containsAll(security())) { // the processor's arguments have them already
+      all.addAll(security());
+    }
+    ConfigurableApplicationContext context =
+        builder.registerShutdownHook(false).run(all.toArray(String[]::new));
     contexts.add(context);
     return ((WebServerApplicationContext) context).getWebServer().getPort();
   }

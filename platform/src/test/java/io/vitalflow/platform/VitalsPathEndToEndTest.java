@@ -46,16 +46,9 @@ class VitalsPathEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     services = new RunningServices("e2e").startAll();
-    ingest =
-        WebTestClient.bindToServer()
-            .baseUrl("http://127.0.0.1:" + services.ingestPort)
-            .responseTimeout(Duration.ofSeconds(30))
-            .build();
-    reads =
-        WebTestClient.bindToServer()
-            .baseUrl("http://127.0.0.1:" + services.fhirPort)
-            .responseTimeout(Duration.ofSeconds(30))
-            .build();
+    // security on: the gateway's scope for readings, FHIR reads and writes for the rest
+    ingest = services.client(services.ingestPort, "system/Observation.c");
+    reads = services.client(services.fhirPort);
   }
 
   @AfterAll

@@ -104,6 +104,7 @@ class WardDashboardBrowserTest {
     // the FHIR API plays no part in this path; leaving it out saves seconds on a shared machine
     services =
         new RunningServices("ward-page")
+            .trusting(auth) // this test's server: the ward page's redirect URI is on its port
             .startVitalsPath()
             .startDashboard("--server.port=" + dashboardPort);
     SELENIUM_LOG.setLevel(Level.SEVERE);

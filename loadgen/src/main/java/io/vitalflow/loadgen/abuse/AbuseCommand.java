@@ -1,6 +1,7 @@
 package io.vitalflow.loadgen.abuse;
 
 import io.vitalflow.loadgen.abuse.AbuseOptions.Service;
+import io.vitalflow.loadgen.auth.AuthFlags;
 import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.cli.HelpOption;
 import io.vitalflow.loadgen.cli.Scenario;
@@ -191,6 +192,14 @@ public final class AbuseCommand implements Scenario {
 
   @Mixin ReportFlags report;
 
+  @Mixin AuthFlags auth;
+
+  /**
+   * The scopes asked for without {@code --scope}: the normal traffic, poison writes and checks (the
+   * socket attacks send no token, as an attacker would not have one).
+   */
+  public static final String SCOPE = "system/*.cruds";
+
   /**
    * The options of {@code args}, or an {@link IllegalArgumentException} naming the bad flag; {@code
    * freeDescriptors} as in {@link AbuseOptions#check}.
@@ -247,7 +256,8 @@ public final class AbuseCommand implements Scenario {
             FlagValues.positiveDuration("--timeout", timeout),
             idPrefix,
             report.progress(),
-            report.reportDir());
+            report.reportDir(),
+            auth.auth(SCOPE));
     options.check(freeDescriptors);
     return options;
   }

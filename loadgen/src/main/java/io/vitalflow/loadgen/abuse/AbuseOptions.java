@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.abuse;
 
+import io.vitalflow.loadgen.auth.Auth;
 import io.vitalflow.loadgen.engine.FlagValues;
 import io.vitalflow.loadgen.engine.LoadModel;
 import io.vitalflow.loadgen.engine.Stages;
@@ -81,7 +82,8 @@ public record AbuseOptions(
     Duration timeout,
     String idPrefix,
     Duration progressEvery,
-    Path reportDir) {
+    Path reportDir,
+    Auth auth) {
 
   /** A service under attack: a name for the report and its base URL ({@code http://host:port}). */
   public record Service(String name, URI base) {

@@ -1,9 +1,11 @@
 package io.vitalflow.loadgen.abuse;
 
 import com.sun.management.UnixOperatingSystemMXBean;
+import io.vitalflow.loadgen.auth.Bearer;
 import io.vitalflow.loadgen.engine.HttpLoadClient;
 import io.vitalflow.loadgen.engine.LoadResult;
 import io.vitalflow.loadgen.engine.LoadRunner;
+import io.vitalflow.loadgen.engine.ScenarioException;
 import io.vitalflow.loadgen.report.RunReport;
 import io.vitalflow.loadgen.report.RunReport.OperationSummary;
 import java.io.IOException;
@@ -41,12 +43,14 @@ public final class AbuseScenario {
     this.out = out;
   }
 
-  public RunReport run() throws InterruptedException, IOException {
+  public RunReport run() throws InterruptedException, IOException, ScenarioException {
     String runId = options.idPrefix() + "-" + Long.toString(System.currentTimeMillis(), 36);
+    Bearer bearer = options.auth().open(out);
     try (HttpLoadClient normalHttp =
-            new HttpLoadClient(options.maxInFlight() * 2, options.timeout());
-        HttpLoadClient poisonHttp = new HttpLoadClient(PoisonWrites.IN_FLIGHT, options.timeout());
-        HttpLoadClient checkHttp = new HttpLoadClient(16, CHECK_TIMEOUT)) {
+            new HttpLoadClient(options.maxInFlight() * 2, options.timeout(), bearer);
+        HttpLoadClient poisonHttp =
+            new HttpLoadClient(PoisonWrites.IN_FLIGHT, options.timeout(), bearer);
+        HttpLoadClient checkHttp = new HttpLoadClient(16, CHECK_TIMEOUT, bearer)) {
       checkReachable(checkHttp);
       NormalTraffic normal = new NormalTraffic(normalHttp, options, runId);
       PoisonWrites poison =

@@ -1,7 +1,9 @@
 package io.vitalflow.loadgen.dashboard;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.vitalflow.loadgen.auth.Bearer;
 import io.vitalflow.loadgen.engine.ScenarioException;
 import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
 import io.vitalflow.loadgen.simulator.Patients;
@@ -115,6 +117,7 @@ public final class DashboardBenchmark {
   private final List<TimelinePoint> timeline = new ArrayList<>();
   private long lastFailed;
   private volatile boolean closing;
+  private Bearer bearer = Bearer.NONE;
 
   public DashboardBenchmark(DashboardOptions options, PrintStream out) {
     this.options = options;
@@ -127,6 +130,7 @@ public final class DashboardBenchmark {
     for (URI url : new LinkedHashSet<>(options.dashboardUrls())) {
       httpBases.add(DashboardOptions.httpBase(url));
     }
+    bearer = options.auth().open(out);
     for (URI base : httpBases) {
       checkReachable(base.resolve("/actuator/health"), "--dashboard-url " + base);
     }
@@ -145,7 +149,7 @@ public final class DashboardBenchmark {
     if (options.ward() != null) {
       assignWard(httpBases.get(0));
     }
-    ServerMemory memory = new ServerMemory(httpBases, options.serverPids());
+    ServerMemory memory = new ServerMemory(httpBases, options.serverPids(), bearer);
     ServerMemory.Sample before = sampleMemory(memory, "before connecting");
     Instant started = Instant.now();
 
@@ -302,6 +306,12 @@ public final class DashboardBenchmark {
     }
   }
 
+  /** {@code request} with the run's {@code Authorization}, if it has one. */
+  private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    String authorization = bearer.header();
+    return authorization == null ? request : request.header("Authorization", authorization);
+  }
+
   private ServerMemory.Sample sampleMemory(ServerMemory memory, String when)
       throws InterruptedException {
     try {
@@ -335,7 +345,7 @@ public final class DashboardBenchmark {
       try {
         HttpResponse<Void> response =
             http.send(
-                HttpRequest.newBuilder(uri)
+                authorized(HttpRequest.newBuilder(uri))
                     .timeout(Duration.ofSeconds(10))
                     .PUT(HttpRequest.BodyPublishers.noBody())
                     .build(),
@@ -380,7 +390,10 @@ public final class DashboardBenchmark {
     boolean probe = index % options.latencyEvery() == 0;
     boolean[] opened = new boolean[1];
     long begun = System.nanoTime();
-    client
+    String authorization = bearer.header();
+    (authorization == null
+            ? client
+            : client.headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, authorization)))
         .websocket(WebsocketClientSpec.builder().maxFramePayloadLength(4 << 20).build())
         .uri(options.connectionUri(index))
         .handle(
@@ -530,7 +543,7 @@ public final class DashboardBenchmark {
       }
       readingsSent.addAndGet(perTick);
       HttpRequest request =
-          HttpRequest.newBuilder(endpoint)
+          authorized(HttpRequest.newBuilder(endpoint))
               .timeout(Duration.ofSeconds(30))
               .header("Content-Type", "application/x-ndjson")
               .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))

@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.dashboard;
 
+import io.vitalflow.loadgen.auth.AuthFlags;
 import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.cli.HelpOption;
 import io.vitalflow.loadgen.cli.Scenario;
@@ -104,6 +105,17 @@ public final class DashboardCommand implements Scenario {
 
   @Mixin ReportFlags report;
 
+  @Mixin AuthFlags auth;
+
+  /**
+   * The scopes asked for without {@code --scope}: watching any patient, sending the readings, the
+   * server's heap from its actuator; with {@code --ward} also moving the patients onto it.
+   */
+  public static final String SCOPE = "system/Observation.rs system/Observation.c vitalflow/ops";
+
+  /** Added to {@link #SCOPE} with {@code --ward}. */
+  public static final String WARD_SCOPE = "vitalflow/wards.admin";
+
   /** The options of {@code args}, or an {@link IllegalArgumentException} naming the bad flag. */
   public static DashboardOptions parse(String... args) {
     return Cli.parse(new DashboardCommand(), args).options();
@@ -147,7 +159,8 @@ public final class DashboardCommand implements Scenario {
         FlagValues.positiveInt("--latency-every", latencyEvery),
         FlagValues.duration("--settle", settle),
         report.progress(),
-        report.reportDir());
+        report.reportDir(),
+        auth.auth(ward != null ? SCOPE + " " + WARD_SCOPE : SCOPE));
   }
 
   @Override

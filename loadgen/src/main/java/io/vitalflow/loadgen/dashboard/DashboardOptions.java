@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.dashboard;
 
+import io.vitalflow.loadgen.auth.Auth;
 import io.vitalflow.loadgen.engine.FlagValues;
 import java.net.InetAddress;
 import java.net.URI;
@@ -50,7 +51,8 @@ public record DashboardOptions(
     int latencyEvery,
     Duration settle,
     Duration progressEvery,
-    Path reportDir) {
+    Path reportDir,
+    Auth auth) {
 
   public DashboardOptions {
     dashboardUrls = List.copyOf(dashboardUrls);

@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.dashboard;
 
+import io.vitalflow.loadgen.auth.Bearer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,9 +39,12 @@ public final class ServerMemory {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  ServerMemory(List<URI> httpBases, List<Long> pids) {
+  private final Bearer bearer;
+
+  ServerMemory(List<URI> httpBases, List<Long> pids, Bearer bearer) {
     this.httpBases = List.copyOf(httpBases);
     this.pids = List.copyOf(pids);
+    this.bearer = bearer;
   }
 
   Sample sample() throws IOException, InterruptedException {
@@ -99,9 +103,12 @@ public final class ServerMemory {
   }
 
   private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+    String authorization = bearer.header();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** {@code jcmd <pid> GC.run}; false when it cannot be run (another user, no jcmd). */

@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.vitalflow.auth.TokenException;
+import io.vitalflow.loadgen.auth.Bearer;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -27,9 +29,8 @@ import reactor.netty.resources.LoopResources;
  * event loops and keeps the generator off the critical path. Futures complete on an event loop:
  * callbacks must be short and must not block.
  *
- * <p>Credentials for a real deployment come from the environment, never from the command line
- * (where {@code ps} shows them): {@value #AUTHORIZATION_ENV}, when set, is sent as the {@code
- * Authorization} header of every request (e.g. {@code Bearer eyJ...}).
+ * <p>Every request carries the run's {@link Bearer} ({@code Authorization: Bearer <token>}, renewed
+ * before it expires), unless the run has none ({@code --no-auth}).
  */
 public final class HttpLoadClient implements AutoCloseable {
 
@@ -42,22 +43,19 @@ public final class HttpLoadClient implements AutoCloseable {
     }
   }
 
-  /**
-   * Environment variable whose value, when set, is every request's {@code Authorization} header.
-   */
-  public static final String AUTHORIZATION_ENV = "LOADGEN_AUTHORIZATION";
-
   private final LoopResources loops;
   private final ConnectionProvider pool;
   private final HttpClient client;
-  private final String authorization = System.getenv(AUTHORIZATION_ENV);
+  private final Bearer bearer;
 
   /**
    * @param maxConnections connections per host at most; further requests wait for one
    * @param timeout how long a request may wait for its response (and connect), then it fails with
    *     "timeout"
+   * @param bearer the {@code Authorization} every request carries
    */
-  public HttpLoadClient(int maxConnections, Duration timeout) {
+  public HttpLoadClient(int maxConnections, Duration timeout, Bearer bearer) {
+    this.bearer = bearer;
     this.loops =
         LoopResources.create(
             "loadgen-http", Math.max(1, Runtime.getRuntime().availableProcessors()), true);
@@ -97,11 +95,17 @@ public final class HttpLoadClient implements AutoCloseable {
   /** Sends one request; the future fails with the transport error (see {@link #failureKind}). */
   public CompletableFuture<Answer> send(
       HttpMethod method, URI uri, Map<String, String> headers, byte[] body) {
+    String authorization;
+    try {
+      authorization = bearer.header();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     HttpClient.RequestSender sender =
         client
             .headers(
                 h -> {
-                  if (authorization != null && !authorization.isBlank()) {
+                  if (authorization != null) {
                     h.set(HttpHeaderNames.AUTHORIZATION, authorization);
                   }
                   headers.forEach(h::set);
@@ -145,6 +149,9 @@ public final class HttpLoadClient implements AutoCloseable {
     }
     if (cause instanceof ConnectException || cause.getCause() instanceof ConnectException) {
       return "connection refused";
+    }
+    if (cause instanceof TokenException) {
+      return "token refused";
     }
     if (cause instanceof PrematureCloseException) {
       return "connection closed";

@@ -77,7 +77,7 @@ public final class FhirBenchmark {
 
   private final FhirOptions options;
   private final PrintStream out;
-  private final HttpLoadClient http;
+  private HttpLoadClient http;
   private final AtomicLong substitutedCreates = new AtomicLong();
   private final AtomicLong createSequence = new AtomicLong();
   private final String mrnPrefix = "LG-" + Long.toString(System.currentTimeMillis(), 36) + "-";
@@ -91,12 +91,11 @@ public final class FhirBenchmark {
   public FhirBenchmark(FhirOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
-    this.http = new HttpLoadClient(options.connections(), options.timeout());
     this.patientEndpoint = options.resolve("Patient");
   }
 
   public Result run() throws ScenarioException, InterruptedException {
-    try (http) {
+    try {
       Seeding seeding = prepare();
       Instant started = Instant.now();
       out.printf(
@@ -108,6 +107,8 @@ public final class FhirBenchmark {
       LoadResult load =
           new LoadRunner(options.model(), options.progressEvery(), out, "fhir").run(this::iterate);
       return new Result(seeding, load, substitutedCreates.get(), report(started, seeding, load));
+    } finally {
+      close();
     }
   }
 
@@ -115,6 +116,9 @@ public final class FhirBenchmark {
    * Checks the server answers and seeds it; after this, {@link #workload()} has Patients to read.
    */
   public Seeding prepare() throws ScenarioException, InterruptedException {
+    if (http == null) {
+      http = new HttpLoadClient(options.connections(), options.timeout(), options.auth().open(out));
+    }
     checkReachable();
     return seed();
   }
@@ -126,7 +130,10 @@ public final class FhirBenchmark {
 
   /** Releases the HTTP client; {@link #run()} does this itself. */
   public void close() {
-    http.close();
+    if (http != null) {
+      http.close();
+      http = null;
+    }
   }
 
   private void checkReachable() throws ScenarioException, InterruptedException {

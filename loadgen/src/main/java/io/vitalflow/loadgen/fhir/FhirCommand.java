@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.fhir;
 
+import io.vitalflow.loadgen.auth.AuthFlags;
 import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.cli.HelpOption;
 import io.vitalflow.loadgen.cli.Scenario;
@@ -85,6 +86,11 @@ public final class FhirCommand implements Scenario {
 
   @Mixin ReportFlags report;
 
+  @Mixin AuthFlags auth;
+
+  /** The scopes asked for without {@code --scope}: the CRUD mix on any resource. */
+  public static final String SCOPE = "system/*.cruds";
+
   /**
    * The options of {@code args} (tests; stress), or an {@link IllegalArgumentException} naming the
    * bad flag.
@@ -113,7 +119,8 @@ public final class FhirCommand implements Scenario {
         FlagValues.positiveDuration("--timeout", timeout),
         FlagValues.positiveInt("--connections", connections),
         report.progress(),
-        report.reportDir());
+        report.reportDir(),
+        auth.auth(SCOPE));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.fhir;
 
+import io.vitalflow.loadgen.auth.Auth;
 import io.vitalflow.loadgen.engine.LoadModel;
 import io.vitalflow.loadgen.engine.Thresholds;
 import java.net.URI;
@@ -18,7 +19,8 @@ public record FhirOptions(
     Duration timeout,
     int connections,
     Duration progressEvery,
-    Path reportDir) {
+    Path reportDir,
+    Auth auth) {
 
   /** {@code base + "/" + path}, keeping the base's own path ({@code /fhir}). */
   URI resolve(String path) {

@@ -1,9 +1,11 @@
 package io.vitalflow.loadgen.interactions;
 
+import io.vitalflow.loadgen.auth.Bearer;
 import io.vitalflow.loadgen.engine.HttpLoadClient;
 import io.vitalflow.loadgen.engine.LoadModel;
 import io.vitalflow.loadgen.engine.LoadResult;
 import io.vitalflow.loadgen.engine.LoadRunner;
+import io.vitalflow.loadgen.engine.ScenarioException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
@@ -19,6 +21,7 @@ final class HttpPart {
 
   private final InteractionsOptions options;
   private final PrintStream out;
+  private Bearer bearer = Bearer.NONE;
 
   HttpPart(InteractionsOptions options, PrintStream out) {
     this.options = options;
@@ -29,17 +32,19 @@ final class HttpPart {
    * Fails with a one-line {@link IllegalArgumentException} when the service is not in the server's
    * discovery.
    */
-  void checkTarget() throws InterruptedException {
+  void checkTarget() throws InterruptedException, ScenarioException {
+    bearer = options.auth().open(out);
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String problem;
     try {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(options.discovery()).timeout(Duration.ofSeconds(10)).GET();
+      String authorization = bearer.header();
+      if (authorization != null) {
+        request.header("Authorization", authorization);
+      }
       HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(options.discovery())
-                  .timeout(Duration.ofSeconds(10))
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       problem =
           response.statusCode() != 200
               ? "answered HTTP " + response.statusCode()
@@ -65,7 +70,8 @@ final class HttpPart {
         options.model() instanceof LoadModel.Closed closed
             ? closed.stages().peak()
             : ((LoadModel.Open) options.model()).maxInFlight();
-    try (HttpLoadClient client = new HttpLoadClient(Math.max(1, connections), options.timeout())) {
+    try (HttpLoadClient client =
+        new HttpLoadClient(Math.max(1, connections), options.timeout(), bearer)) {
       return new LoadRunner(options.model(), options.progressEvery(), out, "interactions")
           .run(new OrderSelect(client, options.cdsService()));
     }

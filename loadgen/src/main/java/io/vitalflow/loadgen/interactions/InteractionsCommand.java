@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.interactions;
 
+import io.vitalflow.loadgen.auth.AuthFlags;
 import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.cli.HelpOption;
 import io.vitalflow.loadgen.cli.Scenario;
@@ -102,6 +103,11 @@ public final class InteractionsCommand implements Scenario {
 
   @Mixin ReportFlags report;
 
+  @Mixin AuthFlags auth;
+
+  /** The scopes asked for without {@code --scope}: calling the CDS service (its prefetch reads). */
+  public static final String SCOPE = "system/*.rs";
+
   /** The options of {@code args}, or an {@link IllegalArgumentException} naming the bad flag. */
   public static InteractionsOptions parse(String... args) {
     return Cli.parse(new InteractionsCommand(), args).options();
@@ -139,7 +145,8 @@ public final class InteractionsCommand implements Scenario {
         thresholds.thresholds(),
         FlagValues.positiveDuration("--timeout", timeout),
         report.progress(),
-        report.reportDir());
+        report.reportDir(),
+        auth.auth(SCOPE));
   }
 
   @Override

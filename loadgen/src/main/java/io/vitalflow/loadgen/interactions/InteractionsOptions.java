@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.interactions;
 
+import io.vitalflow.loadgen.auth.Auth;
 import io.vitalflow.loadgen.engine.LoadModel;
 import io.vitalflow.loadgen.engine.LoadModels;
 import io.vitalflow.loadgen.engine.Thresholds;
@@ -45,7 +46,8 @@ public record InteractionsOptions(
     Thresholds thresholds,
     Duration timeout,
     Duration progressEvery,
-    Path reportDir) {
+    Path reportDir,
+    Auth auth) {
 
   /** The scenario's parts, in the order they run. */
   public enum Part {

@@ -1,6 +1,7 @@
 package io.vitalflow.loadgen.interactions;
 
 import io.vitalflow.loadgen.engine.LoadResult;
+import io.vitalflow.loadgen.engine.ScenarioException;
 import io.vitalflow.loadgen.interactions.InteractionsOptions.Part;
 import io.vitalflow.loadgen.report.RunReport;
 import java.io.PrintStream;
@@ -34,7 +35,7 @@ public final class InteractionsScenario {
     this.out = out;
   }
 
-  public RunReport run() throws InterruptedException {
+  public RunReport run() throws InterruptedException, ScenarioException {
     Instant started = Instant.now();
     long start = System.nanoTime();
     HttpPart http = new HttpPart(options, out);

@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.seed;
 
+import io.vitalflow.loadgen.auth.AuthFlags;
 import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.cli.HelpOption;
 import io.vitalflow.loadgen.cli.Scenario;
@@ -79,6 +80,11 @@ public final class SeedCommand implements Scenario {
 
   @Mixin ReportFlags report;
 
+  @Mixin AuthFlags auth;
+
+  /** The scopes asked for without {@code --scope}: PUT of Patients (update as create), readings. */
+  public static final String SCOPE = "system/Patient.cu system/Observation.c";
+
   /** The options of {@code args}, or an {@link IllegalArgumentException} naming the bad flag. */
   public static SeedOptions parse(String... args) {
     return Cli.parse(new SeedCommand(), args).options();
@@ -131,7 +137,8 @@ public final class SeedCommand implements Scenario {
         vitalsBatchSize,
         FlagValues.positiveDuration("--timeout", timeout),
         report.progress(),
-        report.reportDir());
+        report.reportDir(),
+        auth.auth(SCOPE));
   }
 
   @Override

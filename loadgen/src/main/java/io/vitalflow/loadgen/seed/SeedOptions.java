@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.seed;
 
+import io.vitalflow.loadgen.auth.Auth;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,8 @@ public record SeedOptions(
     int vitalsBatch,
     Duration timeout,
     Duration progressEvery,
-    Path reportDir) {
+    Path reportDir,
+    Auth auth) {
 
   /** The ingest gateway's {@code max-age}: older readings are rejected. */
   static final int MAX_VITALS_DAYS = 7;

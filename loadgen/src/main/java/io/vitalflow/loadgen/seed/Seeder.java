@@ -56,7 +56,8 @@ public final class Seeder {
 
   /** Seeds; the report passes when everything was accepted. */
   RunReport run() throws ScenarioException, InterruptedException {
-    try (HttpLoadClient client = new HttpLoadClient(options.concurrency(), options.timeout())) {
+    try (HttpLoadClient client =
+        new HttpLoadClient(options.concurrency(), options.timeout(), options.auth().open(out))) {
       checkReachable(client);
       Instant started = Instant.now();
       SeedProgress progress = new SeedProgress(out, meters, options.patients());

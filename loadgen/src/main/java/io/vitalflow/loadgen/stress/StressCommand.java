@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.stress;
 
+import io.vitalflow.loadgen.auth.AuthFlags;
 import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.cli.HelpOption;
 import io.vitalflow.loadgen.cli.Scenario;
@@ -139,6 +140,8 @@ public final class StressCommand implements Scenario {
 
   @Mixin ReportFlags report;
 
+  @Mixin AuthFlags auth;
+
   /**
    * Accepted only to be refused with a reason: stress ramps an open model itself and has its own
    * limits.
@@ -180,6 +183,7 @@ public final class StressCommand implements Scenario {
                 "--timeout=" + timeout,
                 "--connections=" + connections));
     fhirArgs.addAll(List.of(report.asArgs()));
+    fhirArgs.addAll(auth.asArgs());
     FhirOptions fhir = FhirCommand.parse(fhirArgs.toArray(String[]::new));
     int start = FlagValues.positiveInt("--start-rate", startRate);
     int max = FlagValues.positiveInt("--max-rate", maxRate);

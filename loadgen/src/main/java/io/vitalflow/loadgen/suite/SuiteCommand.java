@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.suite;
 
+import io.vitalflow.loadgen.auth.AuthFlags;
 import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.cli.HelpOption;
 import java.io.PrintStream;
@@ -35,6 +36,8 @@ public final class SuiteCommand {
   @Spec CommandSpec spec;
 
   @Mixin HelpOption help;
+
+  @Mixin AuthFlags auth;
 
   @Option(
       names = "--scenarios",
@@ -128,11 +131,12 @@ public final class SuiteCommand {
     }
     Map<String, String> own = new HashMap<>();
     for (OptionSpec option : spec.options()) {
-      if (!option.usageHelp() && option.getValue() != null) {
+      String name = option.longestName().substring(2);
+      if (!option.usageHelp() && !AuthFlags.NAMES.contains(name) && option.getValue() != null) {
         own.put(option.longestName().substring(2), option.getValue());
       }
     }
-    return SuiteOptions.of(own, overrides);
+    return SuiteOptions.of(own, auth.asMap(), overrides);
   }
 
   /**

@@ -57,7 +57,8 @@ public record SuiteOptions(List<Map.Entry<String, Map<String, String>>> runs, Pa
    * no {@code jdbc-password} when not given) and the {@code --<scenario>.<flag>=value} overrides,
    * every run's flags checked by its scenario.
    */
-  static SuiteOptions of(Map<String, String> own, List<String> overrideArgs) {
+  static SuiteOptions of(
+      Map<String, String> own, Map<String, String> authFlags, List<String> overrideArgs) {
     Map<String, Map<String, String>> overrides = new HashMap<>();
     for (String arg : overrideArgs) {
       int equals = arg.indexOf('=');
@@ -82,6 +83,7 @@ public record SuiteOptions(List<Map.Entry<String, Map<String, String>>> runs, Pa
     List<Map.Entry<String, Map<String, String>>> runs = new ArrayList<>();
     for (String scenario : scenarios(own.get("scenarios"))) {
       Map<String, String> run = new TreeMap<>(defaults(scenario, shared));
+      run.putAll(authFlags);
       run.putAll(overrides.getOrDefault(scenario, Map.of()));
       run.put("report-dir", shared.get("report-dir"));
       try {

@@ -1,5 +1,7 @@
 package io.vitalflow.loadgen.vitals;
 
+import io.vitalflow.loadgen.auth.Bearer;
+import io.vitalflow.loadgen.engine.HttpLoadClient;
 import io.vitalflow.loadgen.report.RunReport.TimelinePoint;
 import io.vitalflow.loadgen.simulator.Patients;
 import java.io.PrintStream;
@@ -21,6 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -66,6 +69,7 @@ public final class VitalsBenchmark {
 
   public Result run() throws Exception {
     checkDatabase();
+    Bearer bearer = options.auth().open(out);
     String runId = Long.toString(System.currentTimeMillis(), 36);
     String deviceId = "loadgen-" + runId;
     Patients patients =
@@ -81,6 +85,7 @@ public final class VitalsBenchmark {
     Histogram total = new Histogram(3);
     AtomicLong accepted = new AtomicLong();
     AtomicLong failed = new AtomicLong();
+    AtomicReference<String> firstFailure = new AtomicReference<>();
     long offered = 0;
     Instant started = Instant.now();
     List<TimelinePoint> timeline = new ArrayList<>();
@@ -118,13 +123,16 @@ public final class VitalsBenchmark {
       offered += options.batch();
       inFlight.acquire();
       long intendedStart = intended;
-      HttpRequest request =
+      HttpRequest.Builder request =
           HttpRequest.newBuilder(endpoint)
               .timeout(Duration.ofSeconds(30))
               .header("Content-Type", "application/x-ndjson")
-              .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
-              .build();
-      http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+              .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+      String authorization = bearer.header();
+      if (authorization != null) {
+        request.header("Authorization", authorization);
+      }
+      http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
           .whenComplete(
               (response, error) -> {
                 latency.recordValue(Math.max(0, System.nanoTime() - intendedStart) / 1000);
@@ -132,6 +140,11 @@ public final class VitalsBenchmark {
                   accepted.addAndGet(options.batch());
                 } else {
                   failed.incrementAndGet();
+                  firstFailure.compareAndSet(
+                      null,
+                      error != null
+                          ? HttpLoadClient.failureKind(error)
+                          : "HTTP " + response.statusCode());
                 }
                 // last: once every permit is back, the counts above are final (the drain reads them
                 // then)
@@ -168,6 +181,13 @@ public final class VitalsBenchmark {
     inFlight.acquire(options.concurrency());
     double sendSeconds = (System.nanoTime() - start) / 1e9;
     total.add(latency.getIntervalHistogram());
+    if (failed.get() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "vitals: %,d requests failed (first: %s)%n",
+          failed.get(),
+          firstFailure.get());
+    }
 
     out.printf(
         Locale.ROOT,

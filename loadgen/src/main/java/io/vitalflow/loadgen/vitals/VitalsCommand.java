@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.vitals;
 
+import io.vitalflow.loadgen.auth.AuthFlags;
 import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.cli.HelpOption;
 import io.vitalflow.loadgen.cli.LocalJdbcPassword;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
     description = {
       "The ingest benchmark: --rate readings/s as NDJSON batches to the gateway for --duration, then waits"
           + " until every accepted reading is stored in PostgreSQL.",
-      "Exit 1 when not every accepted reading was stored, 2 for bad flags."
+      "Exit 1 when no reading was accepted or not every accepted reading was stored, 2 for bad"
+          + " flags."
     })
 public final class VitalsCommand implements Scenario {
 
@@ -76,6 +78,11 @@ public final class VitalsCommand implements Scenario {
       description = "Where the reports go.")
   String reportDir;
 
+  @Mixin AuthFlags auth;
+
+  /** The scopes asked for without {@code --scope}: sending readings, as a device gateway. */
+  public static final String SCOPE = "system/Observation.c";
+
   /** The options of {@code args}, or an {@link IllegalArgumentException} naming the bad flag. */
   public static VitalsOptions parse(String... args) {
     return Cli.parse(new VitalsCommand(), args).options();
@@ -98,7 +105,8 @@ public final class VitalsCommand implements Scenario {
         jdbcUser,
         jdbcPassword != null ? jdbcPassword : LocalJdbcPassword.read(),
         FlagValues.positiveDuration("--drain-timeout", drainTimeout),
-        Path.of(reportDir));
+        Path.of(reportDir),
+        auth.auth(SCOPE));
   }
 
   @Override
@@ -108,6 +116,6 @@ public final class VitalsCommand implements Scenario {
     return new Ran(
         VitalsReport.of(result, options),
         options.reportDir(),
-        result.stored() == result.accepted());
+        result.accepted() > 0 && result.stored() == result.accepted());
   }
 }

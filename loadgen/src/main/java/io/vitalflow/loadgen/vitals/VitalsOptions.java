@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.vitals;
 
+import io.vitalflow.loadgen.auth.Auth;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,4 +28,5 @@ public record VitalsOptions(
     String jdbcUser,
     String jdbcPassword,
     Duration drainTimeout,
-    Path reportDir) {}
+    Path reportDir,
+    Auth auth) {}

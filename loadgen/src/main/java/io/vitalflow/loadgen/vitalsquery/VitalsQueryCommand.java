@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.vitalsquery;
 
+import io.vitalflow.loadgen.auth.AuthFlags;
 import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.cli.HelpOption;
 import io.vitalflow.loadgen.cli.Scenario;
@@ -80,6 +81,13 @@ public final class VitalsQueryCommand implements Scenario {
 
   @Mixin ReportFlags report;
 
+  @Mixin AuthFlags auth;
+
+  /**
+   * The scopes asked for without {@code --scope}: reading Patients and vitals, sending readings.
+   */
+  public static final String SCOPE = "system/*.rs system/Observation.c";
+
   /** The options of {@code args}, or an {@link IllegalArgumentException} naming the bad flag. */
   public static VitalsQueryOptions parse(String... args) {
     return Cli.parse(new VitalsQueryCommand(), args).options();
@@ -123,7 +131,8 @@ public final class VitalsQueryCommand implements Scenario {
         thresholds.thresholds(),
         FlagValues.positiveDuration("--timeout", timeout),
         report.progress(),
-        report.reportDir());
+        report.reportDir(),
+        auth.auth(SCOPE));
   }
 
   @Override

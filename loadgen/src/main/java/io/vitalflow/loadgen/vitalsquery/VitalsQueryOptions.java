@@ -1,5 +1,6 @@
 package io.vitalflow.loadgen.vitalsquery;
 
+import io.vitalflow.loadgen.auth.Auth;
 import io.vitalflow.loadgen.engine.LoadModel;
 import io.vitalflow.loadgen.engine.LoadModels;
 import io.vitalflow.loadgen.engine.Thresholds;
@@ -27,7 +28,8 @@ public record VitalsQueryOptions(
     Thresholds thresholds,
     Duration timeout,
     Duration progressEvery,
-    Path reportDir) {
+    Path reportDir,
+    Auth auth) {
 
   static final LoadModels.Defaults DEFAULTS =
       new LoadModels.Defaults("closed", "10s:50,60s:50,5s:0", "10ms", "10s:2000,60s:2000", "512");

@@ -32,7 +32,8 @@ public final class VitalsQueryScenario {
 
   /** Runs the mix; the report passes when its thresholds held. */
   public RunReport run() throws ScenarioException, InterruptedException {
-    try (HttpLoadClient client = new HttpLoadClient(options.connections(), options.timeout())) {
+    try (HttpLoadClient client =
+        new HttpLoadClient(options.connections(), options.timeout(), options.auth().open(out))) {
       checkTargets(client);
       VitalsQueryWorkload workload = new VitalsQueryWorkload(options, client);
       out.printf(

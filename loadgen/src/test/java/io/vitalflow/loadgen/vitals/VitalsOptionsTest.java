@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vitalflow.loadgen.Loadgen;
 import io.vitalflow.loadgen.TestArgs;
+import io.vitalflow.loadgen.auth.Auth;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -33,7 +34,8 @@ class VitalsOptionsTest {
                 "postgres",
                 "postgres",
                 Duration.ofSeconds(120),
-                Path.of("loadgen-reports")));
+                Path.of("loadgen-reports"),
+                Auth.none("no --token-url, and no platform running on .vitalflow")));
   }
 
   @Test
@@ -67,12 +69,13 @@ class VitalsOptionsTest {
                 "u",
                 "p",
                 Duration.ofSeconds(5),
-                Path.of("out")));
+                Path.of("out"),
+                Auth.none("no --token-url, and no platform running on .vitalflow")));
   }
 
   @Test
   void rejectsBadFlagsWithOneLine() {
-    assertRejected(Map.of("rte", "5"), "unknown flag --rte (known: --batch, --concurrency");
+    assertRejected(Map.of("rte", "5"), "unknown flag --rte (known: --batch, --client-id");
     assertRejected(Map.of("rate", "fast"), "--rate must be a whole number, got 'fast'");
     assertRejected(Map.of("batch", "0"), "--batch must be at least 1");
     assertRejected(Map.of("duration", "soon"), "--duration must be a duration");
