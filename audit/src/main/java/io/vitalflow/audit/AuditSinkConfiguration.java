@@ -3,9 +3,11 @@ package io.vitalflow.audit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vitalflow.kafka.KafkaClients;
+import io.vitalflow.storage.PeriodicMaintenance;
 import io.vitalflow.storage.StorageLayout;
 import io.vitalflow.storage.sink.SinkHealthIndicator;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,9 +35,10 @@ public class AuditSinkConfiguration {
   }
 
   @Bean
-  AuditRetentionScheduler auditRetentionScheduler(
+  PeriodicMaintenance auditRetentionScheduler(
       AuditRetention auditRetention, AuditProperties properties) {
-    return new AuditRetentionScheduler(auditRetention, properties.maintenanceInterval());
+    return new PeriodicMaintenance(
+        "audit retention", auditRetention::run, Duration.ZERO, properties.maintenanceInterval());
   }
 
   @Bean(destroyMethod = "close")

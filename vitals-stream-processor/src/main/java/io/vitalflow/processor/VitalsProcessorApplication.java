@@ -11,6 +11,7 @@ import io.vitalflow.processor.topology.RawReadingCheck;
 import io.vitalflow.processor.topology.VitalsTopology;
 import io.vitalflow.storage.Migrations;
 import io.vitalflow.storage.PartitionMaintenance;
+import io.vitalflow.storage.PeriodicMaintenance;
 import io.vitalflow.storage.StorageLayout;
 import io.vitalflow.storage.sink.SinkHealthIndicator;
 import java.time.Clock;
@@ -87,6 +88,13 @@ public class VitalsProcessorApplication {
         Duration.ofDays(3),
         properties.retention(),
         Clock.systemUTC());
+  }
+
+  /** Partition maintenance every hour (days ahead, expired ones dropped), a minute after start. */
+  @Bean
+  PeriodicMaintenance partitionScheduler(PartitionMaintenance maintenance) {
+    return new PeriodicMaintenance(
+        "partition maintenance", maintenance::run, Duration.ofMinutes(1), Duration.ofHours(1));
   }
 
   @Bean

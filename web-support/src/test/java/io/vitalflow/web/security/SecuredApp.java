@@ -9,7 +9,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
 
 /**
  * A WebFlux service with web-support's resource server: {@code GET /api/whoami} answers with the
@@ -22,44 +24,28 @@ class SecuredApp {
   @Bean
   RouterFunction<ServerResponse> routes() {
     return RouterFunctions.route()
-        .GET(
-            "/api/whoami",
-            request ->
-                Callers.current()
-                    .flatMap(
-                        caller ->
-                            ServerResponse.ok()
-                                .bodyValue(
-                                    caller.subject()
-                                        + "|"
-                                        + caller.clientId()
-                                        + "|"
-                                        + caller.patient().orElse("-")
-                                        + "|"
-                                        + String.join(
-                                            ",", caller.wards().stream().sorted().toList())
-                                        + "|"
-                                        + caller.may("Observation", Interaction.READ))))
-        .GET(
-            "/open/whoami",
-            request ->
-                Callers.current()
-                    .flatMap(
-                        caller ->
-                            ServerResponse.ok()
-                                .bodyValue(
-                                    caller.subject()
-                                        + "|"
-                                        + caller.clientId()
-                                        + "|"
-                                        + caller.patient().orElse("-")
-                                        + "|"
-                                        + String.join(
-                                            ",", caller.wards().stream().sorted().toList())
-                                        + "|"
-                                        + caller.may("Observation", Interaction.READ))))
+        .GET("/api/whoami", SecuredApp::whoami)
+        .GET("/open/whoami", SecuredApp::whoami)
         .GET("/open/ping", request -> ServerResponse.ok().bodyValue("pong"))
         .build();
+  }
+
+  /** The request's caller: subject|client|patient|wards|may read Observation. */
+  private static Mono<ServerResponse> whoami(ServerRequest request) {
+    return Callers.current()
+        .flatMap(
+            caller ->
+                ServerResponse.ok()
+                    .bodyValue(
+                        caller.subject()
+                            + "|"
+                            + caller.clientId()
+                            + "|"
+                            + caller.patient().orElse("-")
+                            + "|"
+                            + String.join(",", caller.wards().stream().sorted().toList())
+                            + "|"
+                            + caller.may("Observation", Interaction.READ)));
   }
 
   @Bean
