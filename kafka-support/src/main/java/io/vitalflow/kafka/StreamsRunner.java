@@ -66,6 +66,13 @@ public final class StreamsRunner implements SmartLifecycle {
   private long rebalancingSinceNanos;
   private long restartedAtNanos;
 
+  /**
+   * Closed by the supervisor, its successor not started yet: the new client could not be made
+   * (state directories still locked by the old client's threads, which a timed-out close leaves
+   * running; no file handles) and is tried again with the back-off.
+   */
+  private boolean replacing;
+
   public StreamsRunner(Topology topology, Properties properties, MeterRegistry meters) {
     this(topology, properties, meters, DEFAULT_STALL_TIMEOUT);
   }
@@ -123,16 +130,20 @@ public final class StreamsRunner implements SmartLifecycle {
       return;
     }
     try {
+      if (replacing) {
+        startClient();
+        replacing = false;
+        log.info("Kafka Streams {} started anew (restart {})", applicationId, restarts);
+        succeeded();
+        return;
+      }
       KafkaStreams.State state = streams.state();
       if (state == KafkaStreams.State.ERROR) {
         log.warn(
             "Kafka Streams {} is in ERROR; starting it anew (restart {})",
             applicationId,
             restarts + 1);
-        closeClient();
-        restarts++;
-        startClient();
-        succeeded();
+        replace();
         return;
       }
       if (!state.isRunningOrRebalancing()) {
@@ -145,11 +156,7 @@ public final class StreamsRunner implements SmartLifecycle {
             applicationId,
             Duration.ofNanos(System.nanoTime() - rebalancingSinceNanos).toSeconds(),
             restarts + 1);
-        closeClient();
-        restarts++;
-        restartedAtNanos = System.nanoTime();
-        startClient();
-        succeeded();
+        replace();
         return;
       }
       int alive = liveThreads();
@@ -186,6 +193,17 @@ public final class StreamsRunner implements SmartLifecycle {
               ? MAX_BACKOFF
               : backoff.multipliedBy(2);
     }
+  }
+
+  /** Closes the client and starts a new one; if that fails, {@link #supervise} tries again. */
+  private void replace() {
+    closeClient();
+    restarts++;
+    restartedAtNanos = System.nanoTime();
+    replacing = true;
+    startClient();
+    replacing = false;
+    succeeded();
   }
 
   /**
