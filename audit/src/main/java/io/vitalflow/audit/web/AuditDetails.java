@@ -5,6 +5,7 @@ import io.vitalflow.audit.AuditSubtype;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.http.HttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -38,25 +39,47 @@ public final class AuditDetails {
   private AuditSubtype refusal;
   private int refusalStatus;
 
-  AuditDetails() {}
+  /** Whether an audit event is made of this holder (false: the request is not audited). */
+  private final boolean recorded;
+
+  AuditDetails() {
+    this(true);
+  }
+
+  private AuditDetails(boolean recorded) {
+    this.recorded = recorded;
+  }
 
   /** The holder of this exchange's audit event. */
   public static AuditDetails of(ServerWebExchange exchange) {
     return exchange.getAttribute(ATTRIBUTE) instanceof AuditDetails details
         ? details
-        : new AuditDetails();
+        : new AuditDetails(false);
   }
 
   /** The same for a controller that has the request only (its attributes are the exchange's). */
   public static AuditDetails of(HttpRequest request) {
     return request.getAttributes().get(ATTRIBUTE) instanceof AuditDetails details
         ? details
-        : new AuditDetails();
+        : new AuditDetails(false);
+  }
+
+  /**
+   * Whether anyone reads this holder: false when audit is off or the path is excluded. Work done
+   * only to name patients (parsing a resource, reading a stored version) is skipped then.
+   */
+  public boolean recorded() {
+    return recorded;
+  }
+
+  /** The patients {@code ids} names, computed only when the event is {@link #recorded}. */
+  public AuditDetails patientsOf(Supplier<? extends Collection<String>> ids) {
+    return recorded ? patients(ids.get()) : this;
   }
 
   /** A patient whose data the request read or changed. */
   public synchronized AuditDetails patient(String id) {
-    if (AuditRecord.isFhirId(id) && patients.size() < MAX && !patients.contains(id)) {
+    if (recorded && AuditRecord.isFhirId(id) && patients.size() < MAX && !patients.contains(id)) {
       patients.add(id);
     }
     return this;
@@ -74,7 +97,8 @@ public final class AuditDetails {
     if (reference != null && reference.startsWith("Patient/") && reference.indexOf('/', 8) < 0) {
       return patient(reference.substring(8));
     }
-    if (AuditRecord.isReference(reference)
+    if (recorded
+        && AuditRecord.isReference(reference)
         && entities.size() < MAX
         && !entities.contains(reference)) {
       entities.add(reference);

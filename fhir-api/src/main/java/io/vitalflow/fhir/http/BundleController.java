@@ -156,7 +156,7 @@ final class BundleController {
       case POST -> {
         String type = typeOfCollectionUrl(url);
         requireResource(resource, type);
-        audit.patients(PatientCompartment.patients(resource, null));
+        audit.patientsOf(() -> PatientCompartment.patients(resource, null));
         yield resourceWrites
             .create(type, resource, blankToNull(entry.getRequest().getIfNoneExist()), prefer)
             .doOnNext(
@@ -169,7 +169,7 @@ final class BundleController {
       case PUT -> {
         String[] typeAndId = typeAndId(url);
         requireResource(resource, typeAndId[0]);
-        audit.patients(PatientCompartment.patients(resource, typeAndId[1]));
+        audit.patientsOf(() -> PatientCompartment.patients(resource, typeAndId[1]));
         yield resourceWrites.update(
             typeAndId[0],
             typeAndId[1],
@@ -196,7 +196,7 @@ final class BundleController {
             .switchIfEmpty(Mono.error(() -> FhirError.notFound(typeAndId[0] + "/" + typeAndId[1])))
             .map(
                 stored -> {
-                  audit.patients(PatientCompartment.patientsOfJson(stored.json()));
+                  audit.patientsOf(() -> PatientCompartment.patientsOfJson(stored.json()));
                   if (stored.deleted()) {
                     throw new FhirError(
                         HttpStatus.GONE,
@@ -247,7 +247,7 @@ final class BundleController {
     List<Mono<Void>> deleted = new ArrayList<>();
     for (Planned p : planned) {
       if (p.existing() != null) {
-        audit.patients(PatientCompartment.patientsOfJson(p.existing().json()));
+        audit.patientsOf(() -> PatientCompartment.patientsOfJson(p.existing().json()));
         continue;
       }
       if (p.operation() == FhirOperation.CREATE) {
@@ -255,7 +255,7 @@ final class BundleController {
       }
       Resource resource = p.entry().getResource();
       if (resource != null) {
-        audit.patients(PatientCompartment.patients(resource, p.id()));
+        audit.patientsOf(() -> PatientCompartment.patients(resource, p.id()));
       } else if (p.operation() == FhirOperation.DELETE) {
         deleted.add(auditStored(p.type(), p.id(), audit));
       }
@@ -265,9 +265,13 @@ final class BundleController {
 
   /** Names the patients of the stored version of a resource about to be deleted. */
   private Mono<Void> auditStored(String type, String id, AuditDetails audit) {
+    if (!audit.recorded()) {
+      return Mono.empty();
+    }
     return store
         .currentAnyPatient(type, id)
-        .doOnNext(stored -> audit.patients(PatientCompartment.patientsOfJson(stored.json())))
+        .doOnNext(
+            stored -> audit.patientsOf(() -> PatientCompartment.patientsOfJson(stored.json())))
         .then();
   }
 

@@ -198,7 +198,7 @@ final class FhirController {
     ResourceTypes.require(type);
     writes.requireWritable();
     IBaseResource resource = parseSingle(body, request, type);
-    AuditDetails.of(request).patients(PatientCompartment.patients(resource, null));
+    AuditDetails.of(request).patientsOf(() -> PatientCompartment.patients(resource, null));
     return resourceWrites
         .create(type, resource, request.getHeaders().getFirst("If-None-Exist"), prefer(request))
         .map(answer -> answer.toResponse(base(request), responseFormat(request)));
@@ -214,7 +214,7 @@ final class FhirController {
     writes.requireWritable();
     ResourceTypes.requireWritableId(type, id);
     IBaseResource resource = parseSingle(body, request, type);
-    AuditDetails.of(request).patients(PatientCompartment.patients(resource, id));
+    AuditDetails.of(request).patientsOf(() -> PatientCompartment.patients(resource, id));
     Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
     return resourceWrites
         .update(type, id, resource, ifMatch, prefer(request))
@@ -228,17 +228,19 @@ final class FhirController {
     writes.requireWritable();
     Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
     // the patients of the version being deleted (read regardless of the caller's compartment: the
-    // audit event names them even when the delete is refused)
-    return store
-        .currentAnyPatient(type, id)
-        .doOnNext(stored -> audit(request, stored.json()))
+    // audit event names them even when the delete is refused); no read when nothing is audited
+    Mono<?> named =
+        AuditDetails.of(request).recorded()
+            ? store.currentAnyPatient(type, id).doOnNext(stored -> audit(request, stored.json()))
+            : Mono.empty();
+    return named
         .then(Mono.defer(() -> resourceWrites.delete(type, id, ifMatch, prefer(request))))
         .map(answer -> answer.toResponse(base(request), responseFormat(request)));
   }
 
   /** Names the patients whose compartment a resource the request read or changed is in. */
   static void audit(ServerHttpRequest request, String json) {
-    AuditDetails.of(request).patients(PatientCompartment.patientsOfJson(json));
+    AuditDetails.of(request).patientsOf(() -> PatientCompartment.patientsOfJson(json));
   }
 
   private static Prefer prefer(ServerHttpRequest request) {
