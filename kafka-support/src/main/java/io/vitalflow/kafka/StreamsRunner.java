@@ -41,6 +41,7 @@ public final class StreamsRunner implements SmartLifecycle {
 
   private static final Duration SUPERVISE_EVERY = Duration.ofSeconds(1);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final Duration PROGRESS_CHECK_EVERY = Duration.ofSeconds(5);
 
   private final Topology topology;
   private final Properties properties;
@@ -64,6 +65,7 @@ public final class StreamsRunner implements SmartLifecycle {
   private volatile long failedAtNanos;
 
   private long rebalancingSinceNanos;
+  private long progressCheckAtNanos;
   private long restartedAtNanos;
 
   /**
@@ -159,6 +161,16 @@ public final class StreamsRunner implements SmartLifecycle {
         replace();
         return;
       }
+      if (stalledAfterFailure(state)) {
+        log.warn(
+            "Kafka Streams {} is {} but has made no progress since a stream thread failed; starting it "
+                + "anew (restart {})",
+            applicationId,
+            state,
+            restarts + 1);
+        replace();
+        return;
+      }
       int alive = liveThreads();
       // twice in a row: Kafka Streams' own replacement takes a moment, and one thread too many is
       // waste only
@@ -226,6 +238,27 @@ public final class StreamsRunner implements SmartLifecycle {
         && now - failed < Duration.ofMinutes(10).toNanos()
         && now - rebalancingSinceNanos > stallTimeout.toNanos()
         && (restartedAtNanos == 0 || now - restartedAtNanos > stallTimeout.toNanos());
+  }
+
+  /**
+   * Within ten minutes of a failed thread (and not just after a restart of ours), the broker says
+   * the application stalled: it has threads and a state that look fine, but its committed offsets
+   * stay put while its input grows (a replacement thread waiting for a task directory that the dead
+   * thread never released). Asks the broker at most every {@link #PROGRESS_CHECK_EVERY}.
+   */
+  private boolean stalledAfterFailure(KafkaStreams.State state) {
+    long now = System.nanoTime();
+    long failed = failedAtNanos;
+    if (progress == null
+        || state != KafkaStreams.State.RUNNING
+        || failed == 0
+        || now - failed > Duration.ofMinutes(10).toNanos()
+        || (restartedAtNanos != 0 && now - restartedAtNanos < stallTimeout.toNanos())
+        || now < progressCheckAtNanos) {
+      return false;
+    }
+    progressCheckAtNanos = now + PROGRESS_CHECK_EVERY.toNanos();
+    return progress.check().stalled();
   }
 
   private void succeeded() {

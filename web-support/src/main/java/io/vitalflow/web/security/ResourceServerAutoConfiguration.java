@@ -1,5 +1,6 @@
 package io.vitalflow.web.security;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -65,7 +66,12 @@ public class ResourceServerAutoConfiguration {
     }
     List<String> audiences =
         jwt.getAudiences().isEmpty() ? List.of(DEFAULT_AUDIENCE) : jwt.getAudiences();
-    return Tokens.decoder(jwt.getIssuerUri(), jwt.getJwkSetUri(), audiences, settings.clockSkew());
+    return new VerifiedTokens(
+        Tokens.decoder(jwt.getIssuerUri(), jwt.getJwkSetUri(), audiences, settings.clockSkew()),
+        settings.tokenCache().size(),
+        settings.tokenCache().maxAge(),
+        settings.clockSkew(),
+        Clock.systemUTC());
   }
 
   @Bean

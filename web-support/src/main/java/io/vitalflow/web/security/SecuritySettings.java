@@ -13,13 +13,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clockSkew how far a token's {@code exp}, {@code nbf} and {@code iat} may be off
  * @param opsScope the scope that opens the actuator endpoints other than health
  * @param claims the claim names
+ * @param tokenCache how many verified tokens each instance remembers, and for how long at most
  */
 @ConfigurationProperties("vitalflow.security")
 public record SecuritySettings(
     @DefaultValue("true") boolean enabled,
     @DefaultValue("5s") Duration clockSkew,
     @DefaultValue("vitalflow/ops") String opsScope,
-    @DefaultValue Claims claims) {
+    @DefaultValue Claims claims,
+    @DefaultValue TokenCache tokenCache) {
 
   /**
    * Claim names.
@@ -31,6 +33,15 @@ public record SecuritySettings(
    * @param clientId the OAuth client: {@code client_id}, Entra ID {@code azp}; the subject when the
    *     token has no such claim
    */
+  /**
+   * Verified tokens remembered ({@link VerifiedTokens}).
+   *
+   * @param size how many (0: verify every request's token)
+   * @param maxAge how long at most, even when the token lives longer: a signing key the issuer
+   *     withdraws stops working within this time
+   */
+  public record TokenCache(@DefaultValue("10000") int size, @DefaultValue("5m") Duration maxAge) {}
+
   public record Claims(
       @DefaultValue("scope") String scope,
       @DefaultValue("patient") String patient,
