@@ -48,7 +48,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -65,8 +64,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * wrong audience, bad signature, {@code alg: none} → 401 {@code invalid_token}; a token of a key
  * that rotated after the service fetched the JWK set → served; the right scope → served) and its
  * scopes ({@link ScopeRows}: too narrow a scope → 403; another patient's context → 403, 404, or
- * nothing of this patient). A row an endpoint does not enforce yet is {@code @Disabled} with the
- * reason.
+ * nothing of this patient).
  */
 class AuthorizationMatrixTest {
 
@@ -384,13 +382,6 @@ class AuthorizationMatrixTest {
   }
 
   /**
-   * Endpoints whose 403 comes without the RFC 6750 {@code insufficient_scope} challenge: the
-   * dashboard refuses these itself, with problem details only (reported to its owner).
-   */
-  static final Set<Endpoint> NO_CHALLENGE =
-      EnumSet.of(Endpoint.DASHBOARD_WARD_READ, Endpoint.DASHBOARD_SSE_MESSAGES);
-
-  /**
    * Endpoints a patient-context token is served by: a connection ticket carries the patient's own
    * identity (what it may watch is checked when the ticket is used).
    */
@@ -662,10 +653,6 @@ class AuthorizationMatrixTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(value = Token.class, names = "INSUFFICIENT_SCOPE")
-  @Disabled(
-      "dashboard-push authorizes an event stream's control messages by the stream's admission, not"
-          + " by the sender's token: a token of the opener's principal without Observation read is"
-          + " accepted (202); reported to the dashboard's owner")
   void dashboardSseMessagesInsufficientScope(Token token) throws Exception {
     check(Endpoint.DASHBOARD_SSE_MESSAGES, token);
   }
@@ -753,7 +740,7 @@ class AuthorizationMatrixTest {
         } else {
           assertThat(answer.status()).as(row + " (" + answer.body() + ")").isEqualTo(403);
         }
-        if (!NO_CHALLENGE.contains(endpoint) && endpoint.kind == Kind.HTTP) {
+        if (endpoint.kind == Kind.HTTP) {
           assertThat(answer.challenge())
               .as(row + ": WWW-Authenticate")
               .contains("insufficient_scope");

@@ -18,6 +18,9 @@ import org.springframework.core.env.MapPropertySource;
  *       vitalflow_http_rejected_total}), not logged with its request line.
  *   <li>Health has its liveness and readiness groups ({@code /actuator/health/liveness}, {@code
  *       /actuator/health/readiness}) outside Kubernetes too; they are open without a token.
+ *   <li>Spring Security's own observations (a timer and a span around each of its filters, its
+ *       authentication and its authorization) are off: they cost more per request than the checks
+ *       they time, and the HTTP server's timer already covers the request.
  * </ul>
  *
  * The {@code vitalflow.http.*} defaults are those of {@link HttpLimits}; a service's file holds
@@ -47,6 +50,8 @@ public final class ServiceDefaults implements EnvironmentPostProcessor {
                     "logging.level.reactor.netty.http.server.HttpServerOperations",
                     "error",
                     "management.endpoint.health.probes.enabled",
-                    "true")));
+                    "true",
+                    "management.observations.enable.spring.security",
+                    "false")));
   }
 }

@@ -3,9 +3,11 @@ package io.vitalflow.dashboard.ward;
 import io.vitalflow.audit.AuditSubtype;
 import io.vitalflow.audit.web.AuditDetails;
 import io.vitalflow.dashboard.access.AccessPolicy;
+import io.vitalflow.dashboard.access.Admissions;
 import io.vitalflow.dashboard.access.ClientIdentity;
 import io.vitalflow.dashboard.access.Refused;
 import io.vitalflow.dashboard.access.RefusedResponses;
+import io.vitalflow.dashboard.access.WardAccessPolicy;
 import io.vitalflow.dashboard.push.DashboardService;
 import io.vitalflow.web.security.Callers;
 import java.util.Map;
@@ -80,9 +82,15 @@ class WardController {
     requireId("ward", ward);
     AccessPolicy access = service.access();
     return Callers.current()
-        .map(ClientIdentity::of)
         .flatMap(
-            client -> {
+            caller -> {
+              if (!WardAccessPolicy.mayWatch(caller)) {
+                // the token cannot watch anything: a scope it lacks, said in the challenge
+                return Mono.just(
+                    refusals.entity(
+                        exchange, Refused.insufficientScope(Admissions.NEEDS_OBSERVATION_READ)));
+              }
+              ClientIdentity client = ClientIdentity.of(caller);
               if (!access.mayWatchWard(client, ward)) {
                 return Mono.just(
                     refusals.entity(

@@ -18,6 +18,8 @@ import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -167,6 +169,11 @@ public final class PatientCompartment {
     }
     JsonNode root;
     try {
+      String patient = patientItself(json);
+      if (patient != null) {
+        addId(patients, patient);
+        return patients;
+      }
       root = JSON.readTree(json);
     } catch (JacksonException e) {
       return patients;
@@ -180,6 +187,40 @@ public final class PatientCompartment {
       collect(root, path.split("\\."), 0, patients);
     }
     return patients;
+  }
+
+  /**
+   * The id of a Patient resource read from its top-level fields only, without building the tree (a
+   * Patient is its own compartment, and reads of Patients are the most common); null when the JSON
+   * is another resource, or a Patient whose id comes after a nested element.
+   */
+  private static String patientItself(String json) {
+    try (JsonParser parser = JSON.createParser(json)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      String type = null;
+      String id = null;
+      while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+          return null; // only the leading scalars are read
+        }
+        if (name.equals("resourceType")) {
+          type = parser.getString();
+          if (!type.equals("Patient")) {
+            return null;
+          }
+        } else if (name.equals("id")) {
+          id = parser.getString();
+        }
+        if (type != null && id != null) {
+          return id;
+        }
+      }
+      return null;
+    }
   }
 
   private static void collect(JsonNode node, String[] path, int index, Set<String> patients) {

@@ -77,4 +77,23 @@ class PatientCompartmentTest {
     assertThat(PatientCompartment.sql("r", "Observation", "p1\"}", v -> ":x")).isEqualTo("false");
     assertThat(PatientCompartment.sql("r", "Practitioner", "p1", v -> ":x")).isEqualTo("false");
   }
+
+  @Test
+  void thePatientsOfStoredJsonWhateverTheOrderOfItsFields() {
+    assertThat(PatientCompartment.patientsOfJson("{\"resourceType\":\"Patient\",\"id\":\"p1\"}"))
+        .containsExactly("p1");
+    assertThat(
+            PatientCompartment.patientsOfJson(
+                "{\"id\":\"p2\",\"meta\":{\"versionId\":\"1\"},\"resourceType\":\"Patient\"}"))
+        .containsExactly("p2");
+    assertThat(
+            PatientCompartment.patientsOfJson(
+                "{\"resourceType\":\"Observation\",\"id\":\"o1\","
+                    + "\"subject\":{\"reference\":\"Patient/p3\"}}"))
+        .containsExactly("p3");
+    assertThat(
+            PatientCompartment.patientsOfJson("{\"resourceType\":\"Patient\",\"id\":\"bad id\"}"))
+        .isEmpty();
+    assertThat(PatientCompartment.patientsOfJson("not json")).isEmpty();
+  }
 }

@@ -1,5 +1,7 @@
 package io.vitalflow.web.security;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -14,6 +16,14 @@ public final class TokenAuthenticator {
   private final ReactiveJwtDecoder decoder;
   private final CallerClaims claims;
   private final boolean enabled;
+
+  /**
+   * Tokens' callers, by token; an entry is used only for the very {@link Jwt} it was made of (the
+   * one {@link VerifiedTokens} hands out while it remembers the token).
+   */
+  private final Map<String, Mapped> mapped = new ConcurrentHashMap<>();
+
+  private static final int MAX_MAPPED = 10_000;
 
   public TokenAuthenticator(ReactiveJwtDecoder decoder, CallerClaims claims, boolean enabled) {
     this.decoder = decoder;
@@ -59,6 +69,18 @@ public final class TokenAuthenticator {
   }
 
   CallerAuthentication authentication(Jwt jwt) {
-    return new CallerAuthentication(claims.caller(jwt), jwt);
+    // the same token comes with every request of a client: map its claims once
+    Mapped known = mapped.get(jwt.getTokenValue());
+    if (known != null && known.jwt() == jwt) {
+      return new CallerAuthentication(known.caller(), jwt);
+    }
+    Caller caller = claims.caller(jwt);
+    if (mapped.size() >= MAX_MAPPED) {
+      mapped.clear();
+    }
+    mapped.put(jwt.getTokenValue(), new Mapped(jwt, caller));
+    return new CallerAuthentication(caller, jwt);
   }
+
+  private record Mapped(Jwt jwt, Caller caller) {}
 }

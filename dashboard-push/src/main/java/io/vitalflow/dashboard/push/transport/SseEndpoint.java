@@ -6,6 +6,7 @@ import io.vitalflow.dashboard.access.Admissions;
 import io.vitalflow.dashboard.access.ClientIdentity;
 import io.vitalflow.dashboard.access.Refused;
 import io.vitalflow.dashboard.access.RefusedResponses;
+import io.vitalflow.dashboard.access.WardAccessPolicy;
 import io.vitalflow.dashboard.push.DashboardService;
 import io.vitalflow.dashboard.push.PushMetrics;
 import io.vitalflow.dashboard.push.protocol.CloseReason;
@@ -43,8 +44,8 @@ import reactor.netty.http.server.HttpServerResponse;
  * EventSource} cannot set headers); its path is public to the security filters so that a ticket
  * alone gets through, and this endpoint admits it ({@link Admissions}): 401/403 problem details
  * before any event. When the token expires the stream ends with an {@code error} event {@code
- * token-expired}. Messages are accepted only from the principal that opened the stream (403
- * otherwise).
+ * token-expired}. Messages are accepted only from the principal that opened the stream, and only
+ * with a token that may watch patients itself (403 otherwise).
  */
 @RestController
 final class SseEndpoint {
@@ -156,9 +157,16 @@ final class SseEndpoint {
       throw problem(HttpStatus.NOT_FOUND, "No open event stream with this connection id");
     }
     return Callers.current()
-        .map(ClientIdentity::of)
         .flatMap(
-            sender -> {
+            caller -> {
+              if (!WardAccessPolicy.mayWatch(caller)) {
+                // the sender's own token must allow what the stream does, whoever opened it
+                metrics.refused(Transport.SSE, 403);
+                return Mono.just(
+                    refusals.entity(
+                        exchange, Refused.insufficientScope(Admissions.NEEDS_OBSERVATION_READ)));
+              }
+              ClientIdentity sender = ClientIdentity.of(caller);
               if (!sender.samePrincipal(connection.identity)) {
                 metrics.refused(Transport.SSE, 403);
                 return Mono.just(
