@@ -2,6 +2,7 @@ package io.vitalflow.audit.web;
 
 import io.vitalflow.audit.AuditRecord;
 import io.vitalflow.audit.AuditSubtype;
+import io.vitalflow.web.security.Caller;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -38,6 +39,7 @@ public final class AuditDetails {
   private AuditSubtype subtype;
   private AuditSubtype refusal;
   private int refusalStatus;
+  private Caller agent;
 
   /** Whether an audit event is made of this holder (false: the request is not audited). */
   private final boolean recorded;
@@ -120,6 +122,20 @@ public final class AuditDetails {
   public synchronized AuditDetails subtype(AuditSubtype subtype) {
     this.subtype = subtype;
     return this;
+  }
+
+  /**
+   * The caller an endpoint authenticated itself, on a path the security filters leave open (a
+   * dashboard event stream admitted by a single-use ticket): the event names it as the agent.
+   */
+  public synchronized AuditDetails agent(Caller caller) {
+    this.agent = caller;
+    return this;
+  }
+
+  /** The caller set by {@link #agent(Caller)}, or null. */
+  synchronized Caller agent() {
+    return agent;
   }
 
   /** The security layer refused the request (401/403): recorded as such. */

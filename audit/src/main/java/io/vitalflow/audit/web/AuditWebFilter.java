@@ -165,7 +165,7 @@ public final class AuditWebFilter implements WebFilter, Ordered {
               service,
               request,
               details,
-              agentOf(caller),
+              agentOf(details.agent() != null ? details.agent() : caller),
               status,
               exchange.getResponse().getHeaders().getFirst(HttpHeaders.LOCATION));
     } catch (IllegalArgumentException e) {

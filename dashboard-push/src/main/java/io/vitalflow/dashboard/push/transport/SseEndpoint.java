@@ -111,6 +111,8 @@ final class SseEndpoint {
       ServerWebExchange exchange) {
     return Mono.defer(
         () -> {
+          // the stream's path is open to the security filters (tickets): name its caller here
+          AuditDetails.of(exchange).agent(admission.identity().caller());
           Connection connection = service.open(Transport.SSE, admission);
           ServerHttpResponse response = exchange.getResponse();
           response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
