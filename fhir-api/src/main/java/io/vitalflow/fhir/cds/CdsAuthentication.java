@@ -10,10 +10,12 @@ import io.vitalflow.web.security.InvalidTokenException;
 import io.vitalflow.web.security.TokenAuthenticator;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -52,6 +54,15 @@ final class CdsAuthentication {
   private final TokenAuthenticator tokens;
   private final Map<String, ReactiveJwtDecoder> ehrs = new HashMap<>();
 
+  /** CDS Hooks 2.0: an EHR's JWT expires at most 5 minutes after it was issued. */
+  static final Duration MAX_LIFETIME = Duration.ofMinutes(5);
+
+  private static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
+  private static final int MAX_REMEMBERED = 100_000;
+
+  /** {@code "<issuer> <jti>"} of the EHR JWTs seen, until they expire. */
+  private final Map<String, Instant> used = new ConcurrentHashMap<>();
+
   CdsAuthentication(TokenAuthenticator tokens, CdsSettings settings) {
     this.tokens = tokens;
     for (CdsSettings.TrustedIssuer ehr : settings.issuers()) {
@@ -65,8 +76,7 @@ final class CdsAuthentication {
               .build();
       OAuth2TokenValidator<Jwt> validator =
           new DelegatingOAuth2TokenValidator<>(
-              new JwtTimestampValidator(Duration.ofSeconds(5)),
-              new JwtIssuerValidator(ehr.issuer()));
+              new JwtTimestampValidator(CLOCK_SKEW), new JwtIssuerValidator(ehr.issuer()));
       decoder.setJwtValidator(validator);
       ehrs.put(ehr.issuer(), decoder);
     }
@@ -143,8 +153,34 @@ final class CdsAuthentication {
               if (jwt.getExpiresAt() == null || jwt.getIssuedAt() == null || jwt.getId() == null) {
                 throw new InvalidTokenException("a CDS Hooks JWT needs exp, iat and jti");
               }
+              if (jwt.getExpiresAt().isAfter(jwt.getIssuedAt().plus(MAX_LIFETIME))) {
+                throw new InvalidTokenException(
+                    "a CDS Hooks JWT may live 5 minutes at most (exp - iat)");
+              }
+              if (!usedOnce(jwt)) {
+                throw new InvalidTokenException(
+                    "this CDS Hooks JWT was used before (jti): the EHR signs one per request");
+              }
               return new Verified("EHR " + jwt.getIssuer(), Optional.empty());
             });
+  }
+
+  /**
+   * Whether this is the first use of the JWT's {@code jti} (per issuer) while it is valid; a
+   * replayed JWT is refused. The memory holds a JWT until its {@code exp} plus the clock skew (at
+   * most 5 minutes and 5 seconds after {@code iat}); when full even after forgetting the expired
+   * ones, new JWTs are refused rather than let replays through.
+   */
+  private boolean usedOnce(Jwt jwt) {
+    Instant now = Instant.now();
+    Instant until = jwt.getExpiresAt().plus(CLOCK_SKEW);
+    if (used.size() >= MAX_REMEMBERED) {
+      used.values().removeIf(expiry -> expiry.isBefore(now));
+      if (used.size() >= MAX_REMEMBERED) {
+        return false;
+      }
+    }
+    return used.putIfAbsent(jwt.getIssuer() + " " + jwt.getId(), until) == null;
   }
 
   /**

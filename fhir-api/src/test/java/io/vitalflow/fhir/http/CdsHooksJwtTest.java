@@ -166,4 +166,26 @@ class CdsHooksJwtTest {
     String[] wrong = bearer(ehrJwt(url), "Content-Type", "application/json");
     assertThat(root.post(SIGN + "/feedback", feedback, wrong).statusCode()).isEqualTo(401);
   }
+
+  @Test
+  void anEhrJwtIsGoodForOneRequestAndFiveMinutesAtMost() throws Exception {
+    String prefetch =
+        ",\"prefetch\":{\"medications\":{\"resourceType\":\"Bundle\",\"type\":\"searchset\"}}";
+    String once = ehrJwt(url);
+    assertThat(post(hook("pa", prefetch), once).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> replayed = post(hook("pa", prefetch), once);
+    assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(401);
+    assertThat(replayed.body()).contains("used before");
+
+    String longLived =
+        ehr.token(
+            c ->
+                c.audience(url)
+                    .claim("scope", null)
+                    .expirationTime(Date.from(Instant.now().plusSeconds(3600))));
+    HttpResponse<String> tooLong = post(hook("pa", prefetch), longLived);
+    assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(401);
+    assertThat(tooLong.body()).contains("5 minutes");
+  }
 }
