@@ -28,7 +28,7 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootConfiguration
 @EnableConfigurationProperties(AuthServerSettings.class)
-@Import({AuthorizationServerConfig.class, ServerUrl.class})
+@Import({AuthorizationServerConfig.class, ServerUrl.class, NoReactorContextHook.class})
 @ImportAutoConfiguration({
   PropertyPlaceholderAutoConfiguration.class,
   ConfigurationPropertiesAutoConfiguration.class,
