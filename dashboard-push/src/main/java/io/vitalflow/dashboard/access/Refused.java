@@ -1,5 +1,7 @@
 package io.vitalflow.dashboard.access;
 
+import io.vitalflow.web.security.Refusals;
+
 /**
  * A connection or request that may not go on: 401 (no token or ticket, or one that does not
  * verify), 403 (its scopes do not allow it, it is not the connection's owner, or a bad {@code
@@ -30,18 +32,12 @@ public final class Refused extends RuntimeException {
   /** 401: a token or ticket that does not verify. */
   public static Refused invalid(String reason) {
     String detail = "The bearer token is not valid: " + reason;
-    return new Refused(
-        401,
-        "Bearer error=\"invalid_token\", error_description=\"" + quoted(detail) + "\"",
-        detail);
+    return new Refused(401, Refusals.invalidToken(detail), detail);
   }
 
   /** 403: the token's scopes do not allow it. */
   public static Refused insufficientScope(String detail) {
-    return new Refused(
-        403,
-        "Bearer error=\"insufficient_scope\", error_description=\"" + quoted(detail) + "\"",
-        detail);
+    return new Refused(403, Refusals.insufficientScope(detail), detail);
   }
 
   /** 403 for another reason than scope (owner, origin): no challenge. */
@@ -65,9 +61,5 @@ public final class Refused extends RuntimeException {
   /** The {@code WWW-Authenticate} value, or null. */
   public String challenge() {
     return challenge;
-  }
-
-  private static String quoted(String text) {
-    return text.replace("\\", "\\\\").replace("\"", "'");
   }
 }

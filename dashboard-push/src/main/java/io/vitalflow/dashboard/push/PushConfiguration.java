@@ -23,8 +23,7 @@ import io.vitalflow.dashboard.push.transport.WebSocketAudit;
 import io.vitalflow.dashboard.push.transport.WebSocketEndpoint;
 import io.vitalflow.dashboard.ward.WardAssignments;
 import io.vitalflow.web.security.PublicPaths;
-import io.vitalflow.web.security.RefusalListener;
-import io.vitalflow.web.security.SecurityAnswer;
+import io.vitalflow.web.security.Refusals;
 import io.vitalflow.web.security.SecuritySettings;
 import io.vitalflow.web.security.TokenAuthenticator;
 import java.time.Duration;
@@ -119,9 +118,8 @@ class PushConfiguration {
   }
 
   @Bean
-  RefusedResponses refusedResponses(
-      SecurityAnswer answer, ObjectProvider<RefusalListener> listeners) {
-    return new RefusedResponses(answer, listeners.orderedStream().toList());
+  RefusedResponses refusedResponses(Refusals refusals) {
+    return new RefusedResponses(refusals);
   }
 
   /**
