@@ -368,6 +368,11 @@ final class InteractionsController {
       if (e.status() != HttpStatus.UNPROCESSABLE_CONTENT) {
         throw e;
       }
+      // the strict parser's findings are the answer, for a resource of the URL's type
+      String actual = FhirFormat.FHIR.getResourceType(format.parser().parseResource(body));
+      if (!actual.equals(type) && !actual.equals("Parameters")) {
+        throw FhirError.badRequest("The body is a " + actual + " but the URL is for " + type);
+      }
       return Mono.just(outcome(Outcomes.json(IssueSeverity.ERROR, e.code(), e.details()), request));
     }
     IBaseResource checked = resource;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 
@@ -51,6 +52,16 @@ public final class FhirPathPatch {
   }
 
   private void applyOne(IBaseResource resource, ParametersParameterComponent operation, int i) {
+    try {
+      applyChecked(resource, operation, i);
+    } catch (IllegalArgumentException | ClassCastException e) {
+      // HAPI's mutators refuse a value of the wrong type by reflection
+      throw PatchRejected.notApplicable(
+          "operation " + i + ": the value does not fit the element's type");
+    }
+  }
+
+  private void applyChecked(IBaseResource resource, ParametersParameterComponent operation, int i) {
     String type = text(operation, "type", i);
     String where = "operation " + i + " (" + type + ")";
     String target = text(operation, "path", i);
@@ -241,7 +252,7 @@ public final class FhirPathPatch {
       String name,
       String where) {
     if (part.getValue() != null) {
-      return part.getValue();
+      return coerced(part.getValue(), child, name, where);
     }
     if (part.getResource() != null) {
       return part.getResource();
@@ -257,6 +268,31 @@ public final class FhirPathPatch {
       subChild.getMutator().addValue(value, valueOf(sub, subChild, sub.getName(), where));
     }
     return value;
+  }
+
+  /**
+   * A primitive value as the element's own type: a patch sends {@code valueCode} for an element
+   * that HAPI models as an enumeration, {@code valueString} for a {@code markdown}, and so on.
+   */
+  private static IBase coerced(
+      IBase value, BaseRuntimeChildDefinition child, String name, String where) {
+    BaseRuntimeElementDefinition<?> expected = child.getChildByName(name);
+    if (expected == null || expected.getImplementingClass().isInstance(value)) {
+      return value;
+    }
+    if (value instanceof IPrimitiveType<?> primitive
+        && expected.newInstance(child.getInstanceConstructorArguments())
+            instanceof IPrimitiveType<?> target) {
+      try {
+        target.setValueAsString(primitive.getValueAsString());
+      } catch (RuntimeException e) {
+        throw PatchRejected.notApplicable(
+            where + ": the value is not a valid " + expected.getName() + " for '" + name + "'");
+      }
+      return target;
+    }
+    throw PatchRejected.notApplicable(
+        where + ": '" + name + "' needs a value of type " + expected.getName());
   }
 
   private static String text(ParametersParameterComponent operation, String name, int i) {
