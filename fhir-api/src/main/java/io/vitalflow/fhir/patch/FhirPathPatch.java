@@ -28,11 +28,13 @@ import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 public final class FhirPathPatch {
 
   private final FhirContext fhir;
-  private final IFhirPath path;
+
+  /** One engine per thread: HAPI does not promise that its FHIRPath engine is thread-safe. */
+  private final ThreadLocal<IFhirPath> path;
 
   public FhirPathPatch(FhirContext fhir) {
     this.fhir = fhir;
-    this.path = fhir.newFhirPath();
+    this.path = ThreadLocal.withInitial(fhir::newFhirPath);
   }
 
   /** Applies {@code patch} to {@code resource} in place. */
@@ -210,7 +212,7 @@ public final class FhirPathPatch {
 
   private List<IBase> evaluate(IBaseResource resource, String target, String where) {
     try {
-      return path.evaluate(resource, target, IBase.class);
+      return path.get().evaluate(resource, target, IBase.class);
     } catch (FhirPathExecutionException | IllegalArgumentException e) {
       throw PatchRejected.malformed(where + ": the path is not valid FHIRPath");
     }

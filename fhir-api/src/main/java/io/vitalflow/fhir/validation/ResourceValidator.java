@@ -57,7 +57,8 @@ public final class ResourceValidator {
 
   /** The issues of {@code resource}, errors and warnings, as an OperationOutcome. */
   public Mono<Validated> validate(IBaseResource resource) {
-    return Mono.fromFuture(load(), false)
+    // suppressCancel: a client that goes away must not cancel the one shared loading
+    return Mono.fromFuture(load(), true)
         .publishOn(Schedulers.boundedElastic())
         .map(v -> validated(v.validateWithResult(resource)));
   }
