@@ -73,9 +73,15 @@ public final class JsonPatch {
         if (path.isEmpty()) {
           return value;
         }
-        get(root, path, where);
-        remove(root, path, where);
-        return add(root, path, value, where);
+        get(root, path, where); // must exist
+        JsonNode parent = get(root, path.subList(0, path.size() - 1), where);
+        String last = path.get(path.size() - 1);
+        if (parent instanceof ObjectNode object) {
+          object.set(last, value); // in place: the member keeps its position
+        } else if (parent instanceof ArrayNode array) {
+          array.set(arrayIndex(last, array.size() - 1, where), value);
+        }
+        return root;
       }
       case "move" -> {
         List<String> from = pointer(text(operation, "from", index), index);
