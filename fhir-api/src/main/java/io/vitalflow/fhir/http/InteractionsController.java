@@ -473,6 +473,30 @@ final class InteractionsController {
             });
   }
 
+  /**
+   * The same by POST (HAPI's client posts operations by default): the parameters stay in the URL; a
+   * body may only be an empty {@code Parameters}.
+   */
+  @PostMapping("/fhir/Patient/{id}/$everything")
+  Mono<ResponseEntity<String>> everythingByPost(
+      @PathVariable String id,
+      @RequestBody(required = false) String body,
+      ServerHttpRequest request) {
+    if (body != null && !body.isBlank()) {
+      tooLarge(body);
+      Parameters parameters =
+          (Parameters)
+              parser.parse(
+                  body, FhirFormat.ofBody(request.getHeaders().getContentType()), "Parameters");
+      if (!parameters.getParameter().isEmpty()) {
+        throw FhirError.badRequest(
+            "$everything takes its parameters (_count, _offset, _type, _since) in the URL;"
+                + " a Parameters body must be empty");
+      }
+    }
+    return everything(id, request);
+  }
+
   private ResponseEntity<String> everythingBundle(
       ServerHttpRequest request,
       List<String> resources,

@@ -226,5 +226,14 @@ class GenericClientInteractionsTest {
     assertThat(everything.getEntry())
         .extracting(e -> e.getResource().fhirType() + "/" + e.getResource().getIdPart())
         .containsExactly("Patient/" + id.getIdPart(), "Condition/" + conditionId);
+    Bundle posted =
+        client
+            .operation()
+            .onInstance(id)
+            .named("$everything")
+            .withNoParameters(Parameters.class)
+            .returnResourceType(Bundle.class)
+            .execute();
+    assertThat(posted.getEntry()).hasSize(2);
   }
 }

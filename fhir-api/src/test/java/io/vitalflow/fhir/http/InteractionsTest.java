@@ -196,6 +196,45 @@ class InteractionsTest {
     assertOutcome(http.put("/Patient?no-such-parameter=1", json(patient("Bad", unique()))), 400);
   }
 
+  @Test
+  void concurrentIdenticalConditionalUpdatesMakeOneResource() throws Exception {
+    String mrn = unique();
+    String query = "/Patient?identifier=urn:mrn%7C" + mrn;
+    int n = 4;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<HttpResponse<String>>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String family = "Racer" + i;
+        futures.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return http.put(query, json(patient(family, mrn)));
+                }));
+      }
+      go.countDown();
+      List<Integer> statuses = new java.util.ArrayList<>();
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      for (var future : futures) {
+        HttpResponse<String> response = future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        statuses.add(response.statusCode());
+        assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
+        ids.add(parse(Patient.class, response).getIdElement().getIdPart());
+      }
+      assertThat(ids).as("one resource, not one per request").hasSize(1);
+      assertThat(statuses.stream().filter(s -> s == 201).count()).isEqualTo(1);
+      Bundle found = parse(Bundle.class, http.get(query));
+      assertThat(found.getEntry()).hasSize(1);
+      assertThat(found.getEntryFirstRep().getResource().getMeta().getVersionId())
+          .isEqualTo(String.valueOf(n));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   // --- conditional delete
 
   @Test
