@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,11 +26,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
-import org.hl7.fhir.r4.model.Resource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -383,8 +384,7 @@ final class InteractionsController {
   private static IBaseResource parameterResource(Parameters parameters) {
     for (ParametersParameterComponent parameter : parameters.getParameter()) {
       if (parameter.getName().equals("resource") && parameter.getResource() != null) {
-        Resource resource = parameter.getResource();
-        return resource;
+        return parameter.getResource();
       }
     }
     throw FhirError.badRequest("A Parameters body of $validate needs a 'resource' parameter");
@@ -446,12 +446,7 @@ final class InteractionsController {
               parameters.put("category", List.of("vital-signs"));
               if (sinceGiven) {
                 parameters.put(
-                    "date",
-                    List.of(
-                        "ge"
-                            + org.hl7.fhir.r4.model.InstantType.withCurrentTime()
-                                .setValue(java.util.Date.from(since))
-                                .getValueAsString()));
+                    "date", List.of("ge" + new InstantType(Date.from(since)).getValueAsString()));
               }
               int vitalOffset = (int) Math.max(0, offset - page.total());
               return vitals

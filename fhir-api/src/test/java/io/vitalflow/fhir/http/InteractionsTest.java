@@ -11,8 +11,16 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
@@ -21,6 +29,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalReadStatus;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -201,11 +210,10 @@ class InteractionsTest {
     String mrn = unique();
     String query = "/Patient?identifier=urn:mrn%7C" + mrn;
     int n = 4;
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(n);
+    ExecutorService pool = Executors.newFixedThreadPool(n);
     try {
-      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-      List<java.util.concurrent.Future<HttpResponse<String>>> futures = new java.util.ArrayList<>();
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<HttpResponse<String>>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         String family = "Racer" + i;
         futures.add(
@@ -216,10 +224,10 @@ class InteractionsTest {
                 }));
       }
       go.countDown();
-      List<Integer> statuses = new java.util.ArrayList<>();
-      java.util.Set<String> ids = new java.util.HashSet<>();
+      List<Integer> statuses = new ArrayList<>();
+      Set<String> ids = new HashSet<>();
       for (var future : futures) {
-        HttpResponse<String> response = future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        HttpResponse<String> response = future.get(60, TimeUnit.SECONDS);
         statuses.add(response.statusCode());
         assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
         ids.add(parse(Patient.class, response).getIdElement().getIdPart());
@@ -261,7 +269,7 @@ class InteractionsTest {
   @Test
   void aConditionalDeleteOfMoreThanTheBoundIs412AndDeletesNothing() {
     String family = "Many" + unique().substring(0, 8);
-    List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
     for (int i = 0; i <= CONDITIONAL_DELETE_MAX; i++) {
       ids.add(create(patient(family, unique())));
     }
@@ -413,7 +421,7 @@ class InteractionsTest {
     part(replace, "value", new CodeType("male"));
     ParametersParameterComponent add = operation(patch, "add", "Patient");
     part(add, "name", new StringType("birthDate"));
-    part(add, "value", new org.hl7.fhir.r4.model.DateType("1980-05-06"));
+    part(add, "value", new DateType("1980-05-06"));
     ParametersParameterComponent addComplex = operation(patch, "add", "Patient");
     part(addComplex, "name", new StringType("telecom"));
     ParametersParameterComponent telecom = addComplex.addPart().setName("value");
