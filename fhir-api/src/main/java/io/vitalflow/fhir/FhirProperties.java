@@ -58,6 +58,10 @@ import org.springframework.validation.annotation.Validated;
  *     still become a reading; the same setting and default as {@code vitalflow.ingest.clock-skew}
  *     and {@code vitalflow.processor.clock-skew} (which must not be smaller, or such readings
  *     become dead letters there)
+ * @param validateOnWrite whether creates and updates are checked by the profile validator (422 with
+ *     its issues when it finds errors); off by default: validation costs CPU on every write
+ * @param conditionalDeleteMax most resources one conditional delete ({@code DELETE [type]?search})
+ *     deletes; more matches are a 412. 1 makes conditional delete single
  */
 @Validated
 @ConfigurationProperties("vitalflow.fhir")
@@ -84,7 +88,9 @@ public record FhirProperties(
     @DefaultValue("true") boolean commandProcessorEnabled,
     @DefaultValue("60s") Duration sinkHealthTolerance,
     @DefaultValue("60s") Duration stallTimeout,
-    @DefaultValue("5s") @NotNull Duration clockSkew) {
+    @DefaultValue("5s") @NotNull Duration clockSkew,
+    @DefaultValue("false") boolean validateOnWrite,
+    @DefaultValue("100") @Min(1) @Max(1000) int conditionalDeleteMax) {
 
   /** Whether this instance accepts writes. */
   public boolean writable() {

@@ -1,5 +1,6 @@
 package io.vitalflow.fhir.http;
 
+import io.vitalflow.fhir.FhirProperties;
 import io.vitalflow.fhir.access.SmartEndpoints;
 import io.vitalflow.fhir.search.SearchParameterInfo;
 import java.util.Date;
@@ -11,6 +12,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponen
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestSecurityComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalDeleteStatus;
+import org.hl7.fhir.r4.model.CapabilityStatement.ConditionalReadStatus;
 import org.hl7.fhir.r4.model.CapabilityStatement.ReferenceHandlingPolicy;
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
 import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
@@ -36,11 +38,14 @@ final class CapabilityController {
   private final Searches searches;
   private final FhirWrites writes;
   private final SmartEndpoints smart;
+  private final FhirProperties properties;
 
-  CapabilityController(Searches searches, FhirWrites writes, SmartEndpoints smart) {
+  CapabilityController(
+      Searches searches, FhirWrites writes, SmartEndpoints smart, FhirProperties properties) {
     this.searches = searches;
     this.writes = writes;
     this.smart = smart;
+    this.properties = properties;
   }
 
   @GetMapping({"/fhir/metadata", "/fhir/"})
@@ -84,7 +89,13 @@ final class CapabilityController {
               .setType(type)
               .setVersioning(ResourceVersionPolicy.VERSIONEDUPDATE)
               .setReadHistory(true)
-              .setConditionalDelete(ConditionalDeleteStatus.NOTSUPPORTED)
+              .setConditionalDelete(
+                  !writes.writable()
+                      ? ConditionalDeleteStatus.NOTSUPPORTED
+                      : properties.conditionalDeleteMax() == 1
+                          ? ConditionalDeleteStatus.SINGLE
+                          : ConditionalDeleteStatus.MULTIPLE)
+              .setConditionalRead(ConditionalReadStatus.FULLSUPPORT)
               .setReferencePolicy(
                   List.of(
                       new org.hl7.fhir.r4.model.Enumeration<>(
@@ -99,7 +110,18 @@ final class CapabilityController {
         resource.addInteraction().setCode(TypeRestfulInteraction.CREATE);
         resource.addInteraction().setCode(TypeRestfulInteraction.UPDATE);
         resource.addInteraction().setCode(TypeRestfulInteraction.DELETE);
-        resource.setUpdateCreate(true).setConditionalCreate(true);
+        resource.addInteraction().setCode(TypeRestfulInteraction.PATCH);
+        resource.setUpdateCreate(true).setConditionalCreate(true).setConditionalUpdate(true);
+      }
+      resource
+          .addOperation()
+          .setName("validate")
+          .setDefinition("http://hl7.org/fhir/OperationDefinition/Resource-validate");
+      if (type.equals("Patient")) {
+        resource
+            .addOperation()
+            .setName("everything")
+            .setDefinition("http://hl7.org/fhir/OperationDefinition/Patient-everything");
       }
       for (SearchParameterInfo parameter : searches.resources().supportedParameters(type)) {
         resource

@@ -99,14 +99,19 @@ final class FhirController {
         .map(stored -> notModifiedOr(request, stored, format));
   }
 
+  /** Conditional read: 304 without a body when the client's copy is current. */
   private ResponseEntity<String> notModifiedOr(
       ServerHttpRequest request, StoredResource stored, FhirFormat format) {
-    String ifNoneMatch = request.getHeaders().getFirst(HttpHeaders.IF_NONE_MATCH);
-    if (!stored.deleted()
-        && ifNoneMatch != null
-        && ifNoneMatch.equals(WriteResponses.etag(stored.versionId()))) {
+    if (!stored.deleted() && WriteResponses.notModified(request.getHeaders(), stored)) {
       return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
-          .eTag(WriteResponses.etag(stored.versionId()))
+          .headers(
+              WriteResponses.versionHeaders(
+                  base(request),
+                  stored.type(),
+                  stored.id(),
+                  stored.versionId(),
+                  stored.lastUpdated(),
+                  false))
           .build();
     }
     return WriteResponses.read(base(request), stored, format);
@@ -214,6 +219,12 @@ final class FhirController {
     writes.requireWritable();
     ResourceTypes.requireWritableId(type, id);
     IBaseResource resource = parseSingle(body, request, type);
+    if (resource.getIdElement().getIdPart() == null) {
+      // FHIR's update: "the resource SHALL have an id element which has an identical value to the
+      // [id] in the URL"; accepting none would let a mistaken PUT overwrite any resource
+      throw FhirError.badRequest(
+          "The resource has no id: a PUT to " + type + "/" + id + " needs \"id\": \"" + id + "\"");
+    }
     AuditDetails.of(request).patientsOf(() -> PatientCompartment.patients(resource, id));
     Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
     return resourceWrites
@@ -243,7 +254,7 @@ final class FhirController {
     AuditDetails.of(request).patientsOf(() -> PatientCompartment.patientsOfJson(json));
   }
 
-  private static Prefer prefer(ServerHttpRequest request) {
+  static Prefer prefer(ServerHttpRequest request) {
     return Prefer.parse(request.getHeaders().getOrEmpty("Prefer"));
   }
 
@@ -332,14 +343,14 @@ final class FhirController {
         .body(format.fromJson(bundle.finish()));
   }
 
-  private static String fullUrl(String base, String json) {
+  static String fullUrl(String base, String json) {
     String[] typeAndId = BundleJson.typeAndId(json);
     return typeAndId[0] == null || typeAndId[1] == null
         ? null
         : base + "/" + typeAndId[0] + "/" + typeAndId[1];
   }
 
-  private static String pageLink(ServerHttpRequest request, int offset, int count) {
+  static String pageLink(ServerHttpRequest request, int offset, int count) {
     return UriComponentsBuilder.fromUri(request.getURI())
         .replaceQueryParam("_offset", offset)
         .replaceQueryParam("_count", count)
@@ -371,7 +382,7 @@ final class FhirController {
     }
   }
 
-  private static Instant since(ServerHttpRequest request) {
+  static Instant since(ServerHttpRequest request) {
     String since = request.getQueryParams().getFirst("_since");
     if (since == null || since.isBlank()) {
       return Instant.EPOCH;

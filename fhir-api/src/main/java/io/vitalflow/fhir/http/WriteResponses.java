@@ -5,6 +5,10 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -54,6 +58,45 @@ final class WriteResponses {
             base, stored.type(), stored.id(), stored.versionId(), stored.lastUpdated(), false),
         stored.json(),
         format);
+  }
+
+  /**
+   * Whether a conditional read may answer 304: {@code If-None-Match} names the current version
+   * ({@code W/"3"}, {@code "3"}, several separated by commas, or {@code *}), or, without {@code
+   * If-None-Match} (RFC 9110 13.1.3), {@code If-Modified-Since} is not before the last update
+   * (compared in whole seconds, the precision of HTTP dates). An unparseable date is ignored, as
+   * RFC 9110 says.
+   */
+  static boolean notModified(HttpHeaders headers, StoredResource stored) {
+    List<String> ifNoneMatch = headers.getOrEmpty(HttpHeaders.IF_NONE_MATCH);
+    if (!ifNoneMatch.isEmpty()) {
+      for (String header : ifNoneMatch) {
+        for (String tag : header.split(",")) {
+          String value = tag.trim();
+          if (value.equals("*")) {
+            return true;
+          }
+          if (value.startsWith("W/")) {
+            value = value.substring(2);
+          }
+          if (value.replace("\"", "").equals(Long.toString(stored.versionId()))) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+    String since = headers.getFirst(HttpHeaders.IF_MODIFIED_SINCE);
+    if (since == null || since.isBlank() || stored.lastUpdated() == null) {
+      return false;
+    }
+    try {
+      Instant client =
+          ZonedDateTime.parse(since.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      return !stored.lastUpdated().truncatedTo(ChronoUnit.SECONDS).isAfter(client);
+    } catch (DateTimeParseException e) {
+      return false;
+    }
   }
 
   /** If-Match: {@code W/"3"}, {@code "3"} or {@code 3}; null when absent. */

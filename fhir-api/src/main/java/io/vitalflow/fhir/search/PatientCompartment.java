@@ -96,7 +96,7 @@ public final class PatientCompartment {
    * {@link #sql} for a row of any of {@code types} (its own {@code res_type} decides which
    * definition applies).
    */
-  static String sqlAnyOf(
+  public static String sqlAnyOf(
       String alias, Collection<String> types, String patient, Function<Object, String> bind) {
     List<String> alternatives = new ArrayList<>();
     for (String type : new TreeSet<>(types)) {

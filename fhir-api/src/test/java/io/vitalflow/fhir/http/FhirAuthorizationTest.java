@@ -142,6 +142,45 @@ class FhirAuthorizationTest {
             "delete", "DELETE", "/Practitioner/dr-gone", null, "system/Practitioner.d", 204, true),
         new Endpoint("transaction", "POST", "", transaction, "system/Observation.u", 200, true),
         new Endpoint(
+            "patch (FHIRPath Patch)",
+            "PATCH",
+            "/Practitioner/dr1",
+            "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\",\"part\":["
+                + "{\"name\":\"type\",\"valueCode\":\"add\"},"
+                + "{\"name\":\"path\",\"valueString\":\"Practitioner\"},"
+                + "{\"name\":\"name\",\"valueString\":\"active\"},"
+                + "{\"name\":\"value\",\"valueBoolean\":true}]}]}",
+            "system/Practitioner.u",
+            200,
+            true),
+        new Endpoint(
+            "conditional update",
+            "PUT",
+            "/Practitioner?identifier=urn:npi%7Cauth-cu",
+            "{\"resourceType\":\"Practitioner\",\"identifier\":[{\"system\":\"urn:npi\","
+                + "\"value\":\"auth-cu\"}]}",
+            "system/Practitioner.us",
+            201,
+            true),
+        new Endpoint(
+            "conditional delete",
+            "DELETE",
+            "/Practitioner?identifier=urn:npi%7Cnobody",
+            null,
+            "system/Practitioner.ds",
+            204,
+            true),
+        new Endpoint(
+            "$validate",
+            "POST",
+            "/Patient/$validate",
+            "{\"resourceType\":\"Patient\",\"active\":true}",
+            "system/Patient.r",
+            200,
+            true),
+        new Endpoint(
+            "$everything", "GET", "/Patient/pa/$everything", null, "system/Patient.r", 200, true),
+        new Endpoint(
             "search AuditEvent", "GET", "/AuditEvent", null, "system/AuditEvent.rs", 200, true),
         new Endpoint(
             "vitals (api/v1)",
@@ -448,6 +487,49 @@ class FhirAuthorizationTest {
     assertThat(pb.body()).contains("Patient/pb");
     assertThat(http.get("/Observation/obs-pb-2", bearer(token("system/*.rs"))).statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  void aPatientContextTokenGetsEverythingOfItsOwnPatientOnly() {
+    String[] token = bearer(pa("patient/*.rs"));
+
+    assertThat(ids(http.get("/Patient/pa/$everything?_count=100", token)))
+        .contains(
+            "Patient/pa",
+            "Encounter/enc-pa",
+            "Observation/obs-pa-1",
+            "Observation/obs-pa-x",
+            "Condition/cond-pa",
+            "MedicationRequest/mr-pa",
+            "AllergyIntolerance/ai-pa",
+            "Observation/obs-pa-2")
+        .doesNotContain(
+            "Patient/pb",
+            "Observation/obs-pb-1",
+            "Observation/obs-pb-x",
+            "Condition/cond-pb",
+            "Encounter/enc-pb",
+            "Practitioner/dr1",
+            "Observation/" + vitalIdOfPb);
+    FhirHttp.assertOutcome(http.get("/Patient/pb/$everything", token), 404);
+  }
+
+  @Test
+  void aPatientContextTokensConditionalAndPatchWritesStayInItsCompartment() {
+    String[] token = bearer(pa("patient/*.cruds"));
+    String patch =
+        "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"operation\",\"part\":["
+            + "{\"name\":\"type\",\"valueCode\":\"replace\"},"
+            + "{\"name\":\"path\",\"valueString\":\"Observation.subject.reference\"},"
+            + "{\"name\":\"value\",\"valueString\":\"Patient/pa\"}]}]}";
+    // someone else's resource cannot be patched (not even into the compartment)
+    FhirHttp.assertOutcome(http.send("PATCH", "/Observation/obs-pb-1", patch, token), 403);
+    // a condition sees only the compartment: pb's Observation is no match, nothing is deleted
+    assertThat(http.delete("/Observation?_id=obs-pb-2", token).statusCode()).isEqualTo(204);
+    assertThat(http.get("/Observation/obs-pb-2", bearer(token("system/*.rs"))).statusCode())
+        .isEqualTo(200);
+    assertThat(http.get("/Observation/obs-pb-1", bearer(token("system/*.rs"))).body())
+        .contains("Patient/pb");
   }
 
   private static String withId(String json, String id) {
