@@ -8,6 +8,7 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.json.BaseJsonLikeValue;
 import io.vitalflow.fhir.FhirProperties;
 import io.vitalflow.fhir.input.BodyScan;
+import io.vitalflow.fhir.input.ExtensionOnlyItems;
 import io.vitalflow.fhir.input.InputRejected;
 import io.vitalflow.fhir.input.ResourceChecks;
 import java.util.ArrayList;
@@ -51,6 +52,9 @@ final class ResourceParser {
       }
     } catch (InputRejected e) {
       throw error(e);
+    }
+    if (format == FhirFormat.JSON) {
+      body = ExtensionOnlyItems.complete(body);
     }
     Problems problems = new Problems();
     IParser parser = format.parser().setParserErrorHandler(problems);
