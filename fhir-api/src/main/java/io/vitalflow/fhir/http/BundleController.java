@@ -5,7 +5,6 @@ import static io.vitalflow.audit.AuditSubtype.TRANSACTION;
 
 import io.vitalflow.audit.web.AuditDetails;
 import io.vitalflow.fhir.FhirProperties;
-import io.vitalflow.fhir.access.Access;
 import io.vitalflow.fhir.access.AccessRefused;
 import io.vitalflow.fhir.search.PatientCompartment;
 import io.vitalflow.fhir.store.ResourceStore;
@@ -19,9 +18,9 @@ import io.vitalflow.schemas.FhirOperation;
 import io.vitalflow.web.security.Interaction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
@@ -63,6 +62,7 @@ final class BundleController {
   private final ResourceParser parser;
   private final TransactionPlanner planner;
   private final WriteAccess access;
+  private final BundleReads reads;
 
   BundleController(
       FhirProperties properties,
@@ -79,6 +79,7 @@ final class BundleController {
     this.store = store;
     this.parser = parser;
     this.planner = new TransactionPlanner(searches.resources(), store);
+    this.reads = new BundleReads(properties, store, searches);
   }
 
   @PostMapping({"/fhir", "/fhir/"})
@@ -91,9 +92,9 @@ final class BundleController {
           IssueType.TOOCOSTLY,
           "A Bundle may have at most " + properties.maxBundleBytes() + " bytes");
     }
-    IBaseResource parsed =
-        parser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()), "Bundle");
-    Bundle bundle = (Bundle) parsed;
+    ResourceParser.ParsedBundle parsed =
+        parser.parseBundle(body, FhirFormat.ofBody(request.getHeaders().getContentType()));
+    Bundle bundle = parsed.bundle();
     AuditDetails audit = AuditDetails.of(request);
     bundle.getEntry().forEach(e -> audit.entity(e.getRequest().getUrl()));
     audit.subtype(bundle.getType() == BundleType.BATCH ? BATCH : TRANSACTION);
@@ -102,7 +103,7 @@ final class BundleController {
     FhirFormat format = FhirController.responseFormat(request);
     Mono<String> response =
         switch (bundle.getType() == null ? BundleType.NULL : bundle.getType()) {
-          case BATCH -> batch(bundle, prefer, base, audit);
+          case BATCH -> batch(bundle, parsed.invalidEntries(), prefer, base, audit);
           case TRANSACTION -> transaction(bundle, prefer, base, audit);
           default ->
               Mono.error(
@@ -117,27 +118,34 @@ final class BundleController {
 
   // ---- batch
 
-  private Mono<String> batch(Bundle bundle, Prefer prefer, String base, AuditDetails audit) {
-    return Flux.fromIterable(bundle.getEntry())
+  private Mono<String> batch(
+      Bundle bundle,
+      Map<Integer, FhirError> invalid,
+      Prefer prefer,
+      String base,
+      AuditDetails audit) {
+    List<BundleEntryComponent> entries = bundle.getEntry();
+    return Flux.range(0, entries.size())
         .flatMapSequential(
-            entry ->
-                batchEntry(entry, prefer, audit)
-                    .onErrorResume(FhirError.class, error -> Mono.just(failed(error)))
-                    .onErrorResume(
-                        AccessRefused.class,
-                        error ->
-                            Mono.just(
-                                failed(
-                                    new FhirError(
-                                        HttpStatus.FORBIDDEN,
-                                        IssueType.FORBIDDEN,
-                                        error.getMessage()))))
-                    .onErrorResume(
-                        io.vitalflow.fhir.search.InvalidSearchException.class,
-                        error -> Mono.just(failed(FhirError.badRequest(error.getMessage())))),
+            i ->
+                invalid.containsKey(i)
+                    ? Mono.just(failed(invalid.get(i)))
+                    : Mono.defer(() -> batchEntry(entries.get(i), prefer, base, audit))
+                        .onErrorResume(error -> Mono.just(failed(entryError(error)))),
             BATCH_CONCURRENCY)
         .collectList()
         .map(answers -> responseBundle(BundleType.BATCHRESPONSE, answers, base, prefer));
+  }
+
+  /**
+   * What a failed batch entry answers: its own status and OperationOutcome, as the single
+   * interaction would (a refused scope is a 403 of that entry alone).
+   */
+  private static FhirError entryError(Throwable error) {
+    if (error instanceof AccessRefused refused) {
+      return new FhirError(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN, refused.getMessage());
+    }
+    return FhirErrorHandler.asFhirError(error);
   }
 
   /** An entry that failed: its status and OperationOutcome. */
@@ -145,7 +153,8 @@ final class BundleController {
     return new Answer(error.status(), null, null, null, null, Outcomes.error(error));
   }
 
-  private Mono<Answer> batchEntry(BundleEntryComponent entry, Prefer prefer, AuditDetails audit) {
+  private Mono<Answer> batchEntry(
+      BundleEntryComponent entry, Prefer prefer, String base, AuditDetails audit) {
     HTTPVerb method = entry.getRequest().getMethod();
     String url = entry.getRequest().getUrl();
     if (method == null || url == null || url.isBlank()) {
@@ -189,29 +198,7 @@ final class BundleController {
                             WriteResponses.ifMatch(entry.getRequest().getIfMatch()),
                             prefer)));
       }
-      case GET -> {
-        String[] typeAndId = typeAndId(url);
-        yield Access.require(typeAndId[0], Interaction.READ)
-            .then(store.current(typeAndId[0], typeAndId[1]))
-            .switchIfEmpty(Mono.error(() -> FhirError.notFound(typeAndId[0] + "/" + typeAndId[1])))
-            .map(
-                stored -> {
-                  audit.patientsOf(() -> PatientCompartment.patientsOfJson(stored.json()));
-                  if (stored.deleted()) {
-                    throw new FhirError(
-                        HttpStatus.GONE,
-                        IssueType.DELETED,
-                        stored.type() + "/" + stored.id() + " was deleted");
-                  }
-                  return new Answer(
-                      HttpStatus.OK,
-                      stored.type(),
-                      stored.id(),
-                      stored.versionId(),
-                      stored.lastUpdated(),
-                      stored.json());
-                });
-      }
+      case GET -> reads.get(url, base, prefer, audit);
       default ->
           Mono.error(
               new FhirError(
@@ -427,7 +414,7 @@ final class BundleController {
       boolean failed = answer.status().isError();
       String resource = failed || prefer.returns() == Prefer.Return.MINIMAL ? null : answer.body();
       boolean isResource =
-          resource != null && !resource.contains("\"resourceType\":\"OperationOutcome\"");
+          resource != null && !"OperationOutcome".equals(BundleJson.typeAndId(resource)[0]);
       bundle.entry(
           answer.type() == null ? null : base + "/" + answer.type() + "/" + answer.id(),
           isResource ? resource : null,

@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
@@ -17,6 +18,8 @@ import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -33,6 +36,7 @@ class BundleTest {
 
   private static FhirServer server;
   private static IGenericClient client;
+  private static FhirHttp http;
   private static final FhirContext FHIR = FhirContext.forR4();
 
   @BeforeAll
@@ -41,6 +45,7 @@ class BundleTest {
     FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
     client = FHIR.newRestfulGenericClient(server.base);
+    http = new FhirHttp(server.base);
   }
 
   @AfterAll
@@ -177,6 +182,71 @@ class BundleTest {
             .returnBundle(Bundle.class)
             .execute();
     assertThat(notWritten.getEntry()).isEmpty();
+  }
+
+  @Test
+  void batchEntriesSucceedOrFailOnTheirOwnAndGetEntriesReadAndSearch() {
+    Patient seed = new Patient();
+    seed.addName().setFamily("BatchSeed");
+    String seedId = client.create().resource(seed).execute().getId().getIdPart();
+    String batch =
+        """
+        {"resourceType":"Bundle","type":"batch","entry":[
+          {"resource":{"resourceType":"Patient","name":[{"family":"BatchWritten"}]},
+           "request":{"method":"POST","url":"Patient"}},
+          {"resource":{"resourceType":"Patient","unknownElement":true},
+           "request":{"method":"POST","url":"Patient"}},
+          {"request":{"method":"GET","url":"Patient?family=BatchSeed"}},
+          {"request":{"method":"GET","url":"Patient/SEED"}},
+          {"request":{"method":"GET","url":"BASE/Patient/SEED/_history/1"}},
+          {"request":{"method":"GET","url":"Patient/no-such-patient"}},
+          {"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"}},
+           "request":{"method":"PUT","url":"Patient/p1"}},
+          {"request":{"method":"GET","url":"Patient/SEED/bogus"}},
+          {"resource":{"resourceType":"Observation","code":{"text":"no status"}},
+           "request":{"method":"POST","url":"Observation"}}]}"""
+            .replace("SEED", seedId)
+            .replace("BASE", server.base);
+
+    HttpResponse<String> response = http.post("", batch, "Content-Type", FhirHttp.JSON);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    Bundle answer = FhirHttp.parse(Bundle.class, response);
+    assertThat(answer.getType()).isEqualTo(BundleType.BATCHRESPONSE);
+    assertThat(answer.getEntry())
+        .extracting(e -> e.getResponse().getStatus())
+        .containsExactly(
+            "201 Created",
+            "422 Unprocessable Content",
+            "200 OK",
+            "200 OK",
+            "200 OK",
+            "404 Not Found",
+            "400 Bad Request",
+            "400 Bad Request",
+            "422 Unprocessable Content");
+    for (int failed : new int[] {1, 5, 6, 7, 8}) {
+      OperationOutcome outcome =
+          (OperationOutcome) answer.getEntry().get(failed).getResponse().getOutcome();
+      assertThat(outcome).as("entry " + failed + " has an outcome").isNotNull();
+      assertThat(outcome.getIssueFirstRep().getSeverity()).isEqualTo(IssueSeverity.ERROR);
+    }
+    assertThat(
+            ((OperationOutcome) answer.getEntry().get(1).getResponse().getOutcome())
+                .getIssueFirstRep()
+                .getDiagnostics())
+        .contains("unknownElement");
+    String written = answer.getEntry().get(0).getResponse().getLocation().split("/")[1];
+    assertThat(client.read().resource(Patient.class).withId(written).execute().getNameFirstRep())
+        .extracting(n -> n.getFamily())
+        .isEqualTo("BatchWritten");
+    Bundle searchset = (Bundle) answer.getEntry().get(2).getResource();
+    assertThat(searchset.getType()).isEqualTo(BundleType.SEARCHSET);
+    assertThat(searchset.getEntry())
+        .extracting(e -> e.getResource().getIdElement().getIdPart())
+        .containsExactly(seedId);
+    assertThat(answer.getEntry().get(3).getResource().getIdElement().getIdPart()).isEqualTo(seedId);
+    assertThat(answer.getEntry().get(4).getResource().getMeta().getVersionId()).isEqualTo("1");
   }
 
   @Test
