@@ -5,6 +5,7 @@ import static io.vitalflow.audit.AuditSubtype.TRANSACTION;
 
 import io.vitalflow.audit.web.AuditDetails;
 import io.vitalflow.fhir.FhirProperties;
+import io.vitalflow.fhir.access.Access;
 import io.vitalflow.fhir.access.AccessRefused;
 import io.vitalflow.fhir.search.PatientCompartment;
 import io.vitalflow.fhir.store.ResourceStore;
@@ -17,6 +18,9 @@ import io.vitalflow.schemas.FhirCommand;
 import io.vitalflow.schemas.FhirOperation;
 import io.vitalflow.web.security.Interaction;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -213,15 +217,15 @@ final class BundleController {
   private Mono<String> transaction(Bundle bundle, Prefer prefer, String base, AuditDetails audit) {
     List<Mono<Planned>> plans = new ArrayList<>();
     for (BundleEntryComponent entry : bundle.getEntry()) {
-      plans.add(plan(entry));
+      plans.add(plan(entry, base));
     }
     return planner
-        .plan(plans)
+        .plan(plans, base)
         .flatMap(
             planned ->
                 audit(planned, audit)
                     .then(access.checkPlanned(planned))
-                    .then(Mono.defer(() -> apply(planned, prefer, base))));
+                    .then(Mono.defer(() -> apply(planned, prefer, base, audit))));
   }
 
   /**
@@ -266,7 +270,7 @@ final class BundleController {
    * Reads one entry's request (method, URL, If-Match, resource); the planner decides what it
    * writes.
    */
-  private Mono<Planned> plan(BundleEntryComponent entry) {
+  private Mono<Planned> plan(BundleEntryComponent entry, String base) {
     HTTPVerb method = entry.getRequest().getMethod();
     String url = entry.getRequest().getUrl();
     if (method == null || url == null || url.isBlank()) {
@@ -287,6 +291,15 @@ final class BundleController {
                             entry, type, blankToNull(entry.getRequest().getIfNoneExist()))));
       }
       case PUT -> {
+        if (url.contains("?")) {
+          String type = typeOfCollectionUrl(url);
+          requireResource(resource, type);
+          String query = url.substring(url.indexOf('?') + 1);
+          return access
+              .check(Interaction.UPDATE, type, null, resource)
+              .then(Mono.defer(() -> planner.conditionalUpdate(entry, type, query, ifMatch)))
+              .flatMap(p -> access.check(Interaction.UPDATE, type, p.id(), resource).thenReturn(p));
+        }
         String[] typeAndId = typeAndId(url);
         requireResource(resource, typeAndId[0]);
         ResourceTypes.requireWritableId(typeAndId[0], typeAndId[1]);
@@ -297,6 +310,18 @@ final class BundleController {
                     () -> TransactionPlanner.update(entry, typeAndId[0], typeAndId[1], ifMatch)));
       }
       case DELETE -> {
+        if (url.contains("?")) {
+          String type = typeOfCollectionUrl(url);
+          String query = url.substring(url.indexOf('?') + 1);
+          return access
+              .check(Interaction.DELETE, type, null, null)
+              .then(Mono.defer(() -> planner.conditionalDelete(entry, type, query, ifMatch)))
+              .flatMap(
+                  p ->
+                      p.id() == null
+                          ? Mono.just(p)
+                          : access.check(Interaction.DELETE, type, p.id(), null).thenReturn(p));
+        }
         String[] typeAndId = typeAndId(url);
         ResourceTypes.requireWritableId(typeAndId[0], typeAndId[1]);
         return access
@@ -305,6 +330,15 @@ final class BundleController {
                 Mono.fromSupplier(
                     () -> TransactionPlanner.delete(entry, typeAndId[0], typeAndId[1], ifMatch)));
       }
+      case GET -> {
+        // checked now (URL, type, scope), so a GET that cannot run refuses the transaction before
+        // anything is written; read after the writes, as the specification orders them
+        String type = BundleReads.typeOf(url, base);
+        Interaction interaction =
+            BundleReads.isSearch(url, base) ? Interaction.SEARCH : Interaction.READ;
+        return Access.require(type, interaction)
+            .then(Mono.fromSupplier(() -> TransactionPlanner.read(entry, type)));
+      }
       default -> {
         return Mono.error(
             new FhirError(
@@ -312,16 +346,21 @@ final class BundleController {
                 IssueType.NOTSUPPORTED,
                 "Entry method "
                     + method.toCode()
-                    + " is not supported in a transaction (POST, PUT and DELETE are)"));
+                    + " is not supported in a transaction (GET, POST, PUT and DELETE are)"));
       }
     }
   }
 
-  private Mono<String> apply(List<Planned> planned, Prefer prefer, String base) {
-    List<FhirCommand> commands = new ArrayList<>();
-    List<String> jsons = new ArrayList<>();
-    for (Planned p : planned) {
-      if (p.existing() != null) {
+  /**
+   * Sends the transaction's writes in one Kafka transaction, in the order the specification
+   * processes them (DELETE, POST, PUT), then runs its GET entries; answers in Bundle order.
+   */
+  private Mono<String> apply(
+      List<Planned> planned, Prefer prefer, String base, AuditDetails audit) {
+    List<Integer> written = new ArrayList<>();
+    for (int i = 0; i < planned.size(); i++) {
+      Planned p = planned.get(i);
+      if (p.existing() != null || TransactionPlanner.nothing(p)) {
         continue;
       }
       Resource resource = p.entry().getResource();
@@ -331,32 +370,47 @@ final class BundleController {
           throw new FhirError(HttpStatus.UNPROCESSABLE_CONTENT, IssueType.INVALID, missing);
         }
       }
+      written.add(i);
+    }
+    written.sort(Comparator.comparingInt(i -> rank(planned.get(i).operation())));
+    List<FhirCommand> commands = new ArrayList<>();
+    Map<Integer, String> jsons = new HashMap<>();
+    for (int i : written) {
+      Planned p = planned.get(i);
+      Resource resource = p.entry().getResource();
       String json = resource == null ? null : FhirWrites.storageJson(resource, p.id());
-      jsons.add(json);
+      jsons.put(i, json);
       commands.add(
           Writes.command(p.operation(), p.type(), p.id(), p.ifMatch(), p.ifNoneExist(), json));
     }
-    return writes
-        .submitAll(commands)
-        .map(
+    Mono<List<Writes.Result>> sent =
+        commands.isEmpty() ? Mono.just(List.of()) : writes.submitAll(commands);
+    return sent.map(
             results -> {
-              List<Answer> answers = new ArrayList<>();
+              Answer[] answers = new Answer[planned.size()];
               List<String> failures = new ArrayList<>();
-              int next = 0;
-              for (Planned p : planned) {
-                if (p.existing() != null) {
-                  answers.add(found(p));
-                  continue;
-                }
-                int index = next++;
-                Answer answer = answer(results.get(index), p, jsons.get(index), prefer);
+              for (int k = 0; k < written.size(); k++) {
+                int i = written.get(k);
+                Planned p = planned.get(i);
+                Answer answer = answer(results.get(k), p, jsons.get(i), prefer);
                 if (answer.status().isError()) {
                   failures.add(p.type() + "/" + p.id() + ": " + answer.status().value());
                 }
-                answers.add(answer);
+                answers[i] = answer;
+              }
+              for (int i = 0; i < planned.size(); i++) {
+                Planned p = planned.get(i);
+                if (p.existing() != null) {
+                  answers[i] = found(p);
+                } else if (TransactionPlanner.nothing(p)
+                    && p.entry().getRequest().getMethod() == HTTPVerb.DELETE) {
+                  answers[i] = new Answer(HttpStatus.NO_CONTENT, null, null, null, null, null);
+                }
               }
               if (!failures.isEmpty()) {
-                boolean notStored = answers.stream().anyMatch(a -> a.status().is5xxServerError());
+                boolean notStored =
+                    Arrays.stream(answers)
+                        .anyMatch(a -> a != null && a.status().is5xxServerError());
                 throw notStored
                     ? new FhirError(
                         HttpStatus.INTERNAL_SERVER_ERROR,
@@ -371,8 +425,46 @@ final class BundleController {
                             + "the transaction was applied (a concurrent writer); the other entries were applied: "
                             + failures);
               }
-              return responseBundle(BundleType.TRANSACTIONRESPONSE, answers, base, prefer);
-            });
+              return answers;
+            })
+        .flatMap(answers -> reads(planned, answers, prefer, base, audit))
+        .map(
+            answers ->
+                responseBundle(BundleType.TRANSACTIONRESPONSE, List.of(answers), base, prefer));
+  }
+
+  /** DELETE, then POST, then PUT: the specification's processing order. */
+  private static int rank(FhirOperation operation) {
+    return switch (operation) {
+      case DELETE -> 0;
+      case CREATE -> 1;
+      default -> 2;
+    };
+  }
+
+  /**
+   * The GET entries of a transaction, after its writes: each answers its own status (the writes are
+   * applied by then, so a read that fails - say a 404 - cannot undo them; it is reported in its
+   * entry).
+   */
+  private Mono<Answer[]> reads(
+      List<Planned> planned, Answer[] answers, Prefer prefer, String base, AuditDetails audit) {
+    List<Mono<Void>> gets = new ArrayList<>();
+    for (int i = 0; i < planned.size(); i++) {
+      if (answers[i] != null) {
+        continue;
+      }
+      int index = i;
+      gets.add(
+          Mono.defer(
+                  () ->
+                      reads.get(
+                          planned.get(index).entry().getRequest().getUrl(), base, prefer, audit))
+              .onErrorResume(error -> Mono.just(failed(entryError(error))))
+              .doOnNext(answer -> answers[index] = answer)
+              .then());
+    }
+    return Flux.concat(gets).then(Mono.fromSupplier(() -> answers));
   }
 
   /** The resource a conditional create matched: answered as found, nothing written. */

@@ -44,32 +44,51 @@ final class BundleReads {
     this.searches = searches;
   }
 
+  /** An entry URL taken apart: path segments (the first a resource type) and query. */
+  private record Target(String[] segments, String query) {
+
+    static Target of(String url, String base) {
+      String relative = url.startsWith(base + "/") ? url.substring(base.length() + 1) : url;
+      if (relative.startsWith("/")) {
+        relative = relative.substring(1);
+      }
+      int question = relative.indexOf('?');
+      String path = question < 0 ? relative : relative.substring(0, question);
+      String query = question < 0 ? "" : relative.substring(question + 1);
+      String[] segments = path.split("/", -1);
+      ResourceTypes.require(segments[0]);
+      if (segments.length == 1
+          || segments.length == 2 && !segments[1].isEmpty()
+          || segments.length == 4 && segments[2].equals("_history") && !segments[1].isEmpty()) {
+        return new Target(segments, query);
+      }
+      throw FhirError.badRequest(
+          "A GET entry reads (Type/id), reads a version (Type/id/_history/n) or searches"
+              + " (Type?parameters); '"
+              + bounded(url)
+              + "' is none of these");
+    }
+  }
+
+  /** The resource type a GET entry URL reads or searches; 400 for a URL that is neither. */
+  static String typeOf(String url, String base) {
+    return Target.of(url, base).segments()[0];
+  }
+
+  /** Whether a GET entry URL is a search (as opposed to a read or vread). */
+  static boolean isSearch(String url, String base) {
+    return Target.of(url, base).segments().length == 1;
+  }
+
   Mono<Answer> get(String url, String base, Prefer prefer, AuditDetails audit) {
-    String relative = url.startsWith(base + "/") ? url.substring(base.length() + 1) : url;
-    if (relative.startsWith("/")) {
-      relative = relative.substring(1);
-    }
-    int question = relative.indexOf('?');
-    String path = question < 0 ? relative : relative.substring(0, question);
-    String query = question < 0 ? "" : relative.substring(question + 1);
-    String[] segments = path.split("/", -1);
-    ResourceTypes.require(segments[0]);
+    Target target = Target.of(url, base);
+    String[] segments = target.segments();
     String type = segments[0];
-    if (segments.length == 1) {
-      return search(type, query, base, prefer, audit);
-    }
-    if (segments.length == 2 && !segments[1].isEmpty()) {
-      return read(type, segments[1], audit);
-    }
-    if (segments.length == 4 && segments[2].equals("_history") && !segments[1].isEmpty()) {
-      return vread(type, segments[1], segments[3], audit);
-    }
-    return Mono.error(
-        FhirError.badRequest(
-            "A GET entry reads (Type/id), reads a version (Type/id/_history/n) or searches"
-                + " (Type?parameters); '"
-                + bounded(url)
-                + "' is none of these"));
+    return switch (segments.length) {
+      case 1 -> search(type, target.query(), base, prefer, audit);
+      case 2 -> read(type, segments[1], audit);
+      default -> vread(type, segments[1], segments[3], audit);
+    };
   }
 
   private Mono<Answer> read(String type, String id, AuditDetails audit) {

@@ -249,6 +249,148 @@ class BundleTest {
     assertThat(answer.getEntry().get(4).getResource().getMeta().getVersionId()).isEqualTo("1");
   }
 
+  private static String createdWithIdentifier(String value, String family) {
+    Patient patient = new Patient();
+    patient.addIdentifier().setSystem("urn:tx").setValue(value);
+    patient.addName().setFamily(family);
+    return client.create().resource(patient).execute().getId().getIdPart();
+  }
+
+  private static Bundle transaction(String json) {
+    HttpResponse<String> response = http.post("", json, "Content-Type", FhirHttp.JSON);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return FhirHttp.parse(Bundle.class, response);
+  }
+
+  @Test
+  void transactionsTakeConditionalPutsAndDeletesAndReadAfterTheirWrites() {
+    String kept = createdWithIdentifier("1", "TxBefore");
+    String deleted = createdWithIdentifier("del", "TxDelete");
+    Bundle answer =
+        transaction(
+            """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"request":{"method":"GET","url":"Patient?identifier=urn:tx|1"}},
+              {"request":{"method":"GET","url":"Patient/KEPT"}},
+              {"resource":{"resourceType":"Patient","identifier":[{"system":"urn:tx","value":"1"}],
+                 "name":[{"family":"TxAfter"}]},
+               "request":{"method":"PUT","url":"Patient?identifier=urn:tx|1"}},
+              {"resource":{"resourceType":"Patient","identifier":[{"system":"urn:tx","value":"new"}],
+                 "name":[{"family":"TxNew"}]},
+               "request":{"method":"PUT","url":"Patient?identifier=urn:tx%7Cnew"}},
+              {"request":{"method":"DELETE","url":"Patient?identifier=urn:tx|del"}},
+              {"request":{"method":"DELETE","url":"Patient?identifier=urn:tx|none"}}]}"""
+                .replace("KEPT", kept));
+
+    assertThat(answer.getType()).isEqualTo(BundleType.TRANSACTIONRESPONSE);
+    assertThat(answer.getEntry())
+        .extracting(e -> e.getResponse().getStatus())
+        .containsExactly("200 OK", "200 OK", "200 OK", "201 Created", "200 OK", "204 No Content");
+    // the GETs come first in the Bundle but read what the transaction wrote
+    Bundle searchset = (Bundle) answer.getEntry().get(0).getResource();
+    assertThat(searchset.getEntry()).hasSize(1);
+    assertThat(((Patient) searchset.getEntryFirstRep().getResource()).getNameFirstRep().getFamily())
+        .isEqualTo("TxAfter");
+    Patient read = (Patient) answer.getEntry().get(1).getResource();
+    assertThat(read.getNameFirstRep().getFamily()).isEqualTo("TxAfter");
+    assertThat(read.getMeta().getVersionId()).isEqualTo("2");
+    assertThat(answer.getEntry().get(2).getResponse().getLocation())
+        .isEqualTo("Patient/" + kept + "/_history/2");
+    String createdId = answer.getEntry().get(3).getResponse().getLocation().split("/")[1];
+    assertThat(client.read().resource(Patient.class).withId(createdId).execute())
+        .extracting(p -> p.getNameFirstRep().getFamily())
+        .isEqualTo("TxNew");
+    assertThat(http.get("/Patient/" + deleted).statusCode()).isEqualTo(410);
+
+    // the same conditional PUT again updates the resource it created, it does not create another
+    Bundle again =
+        transaction(
+            """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"resource":{"resourceType":"Patient","identifier":[{"system":"urn:tx","value":"new"}],
+                 "name":[{"family":"TxNewer"}]},
+               "request":{"method":"PUT","url":"Patient?identifier=urn:tx|new"}}]}""");
+    assertThat(again.getEntryFirstRep().getResponse().getLocation())
+        .isEqualTo("Patient/" + createdId + "/_history/2");
+  }
+
+  @Test
+  void aConditionalPutOrDeleteMatchingSeveralFailsTheWholeTransaction() {
+    createdWithIdentifier("dup", "TxDup");
+    createdWithIdentifier("dup", "TxDup");
+    for (String entry :
+        List.of(
+            """
+            {"resource":{"resourceType":"Patient","name":[{"family":"TxDupAfter"}]},
+             "request":{"method":"PUT","url":"Patient?identifier=urn:tx|dup"}}""",
+            """
+            {"request":{"method":"DELETE","url":"Patient?identifier=urn:tx|dup"}}""")) {
+      String json =
+          """
+          {"resourceType":"Bundle","type":"transaction","entry":[
+            {"resource":{"resourceType":"Patient","name":[{"family":"TxDupNotWritten"}]},
+             "request":{"method":"POST","url":"Patient"}},
+            ENTRY]}"""
+              .replace("ENTRY", entry);
+      HttpResponse<String> response = http.post("", json, "Content-Type", FhirHttp.JSON);
+      OperationOutcome outcome = FhirHttp.assertOutcome(response, 412);
+      assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("matches more than one");
+    }
+    Bundle found =
+        client
+            .search()
+            .forResource(Patient.class)
+            .where(Patient.IDENTIFIER.exactly().systemAndCode("urn:tx", "dup"))
+            .returnBundle(Bundle.class)
+            .execute();
+    assertThat(found.getEntry())
+        .hasSize(2)
+        .allSatisfy(
+            e ->
+                assertThat(((Patient) e.getResource()).getNameFirstRep().getFamily())
+                    .isEqualTo("TxDup"));
+    assertThat(
+            client
+                .search()
+                .forResource(Patient.class)
+                .where(Patient.FAMILY.matches().value("TxDupNotWritten"))
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry())
+        .isEmpty();
+  }
+
+  @Test
+  void absoluteFullUrlsAndReferencesToThisServerAreResolved() {
+    String local = createdWithIdentifier("local", "TxLocal");
+    Bundle answer =
+        transaction(
+            """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"fullUrl":"http://example.org/fhir/Observation/o1",
+               "resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},
+                 "subject":{"reference":"Patient/abs1"},
+                 "performer":[{"reference":"http://example.org/fhir/Patient/abs1"}],
+                 "focus":[{"reference":"BASE/Patient/LOCAL"},
+                          {"reference":"http://elsewhere.example/fhir/Patient/abs1"}]},
+               "request":{"method":"POST","url":"Observation"}},
+              {"fullUrl":"http://example.org/fhir/Patient/abs1",
+               "resource":{"resourceType":"Patient","name":[{"family":"TxAbsolute"}]},
+               "request":{"method":"POST","url":"Patient"}}]}"""
+                .replace("BASE", server.base)
+                .replace("LOCAL", local));
+    String observationId = answer.getEntry().get(0).getResponse().getLocation().split("/")[1];
+    String patientId = answer.getEntry().get(1).getResponse().getLocation().split("/")[1];
+    assertThat(patientId).isNotEqualTo("abs1");
+    Observation stored =
+        FhirHttp.parse(Observation.class, http.get("/Observation/" + observationId));
+    assertThat(stored.getSubject().getReference()).isEqualTo("Patient/" + patientId);
+    assertThat(stored.getPerformerFirstRep().getReference()).isEqualTo("Patient/" + patientId);
+    assertThat(stored.getFocus())
+        .extracting(Reference::getReference)
+        .containsExactly("Patient/" + local, "http://elsewhere.example/fhir/Patient/abs1");
+  }
+
   @Test
   void syntheaBundlesLoadAndTheirConditionalCreatesDoNotDuplicate() throws IOException {
     Bundle hospitals = load("hospitalInformation.json");
