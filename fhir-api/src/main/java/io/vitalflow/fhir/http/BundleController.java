@@ -11,6 +11,7 @@ import io.vitalflow.fhir.search.PatientCompartment;
 import io.vitalflow.fhir.store.ResourceStore;
 import io.vitalflow.fhir.store.StoredResource;
 import io.vitalflow.fhir.store.WriteOutcome;
+import io.vitalflow.fhir.vitals.VitalObservations;
 import io.vitalflow.fhir.write.TransactionPlanner;
 import io.vitalflow.fhir.write.TransactionPlanner.Planned;
 import io.vitalflow.fhir.write.Writes;
@@ -73,6 +74,7 @@ final class BundleController {
       FhirWrites writes,
       ResourceWrites resourceWrites,
       Searches searches,
+      VitalObservations vitals,
       ResourceStore store,
       ResourceParser parser,
       WriteAccess access) {
@@ -83,7 +85,7 @@ final class BundleController {
     this.store = store;
     this.parser = parser;
     this.planner = new TransactionPlanner(searches.resources(), store);
-    this.reads = new BundleReads(properties, store, searches);
+    this.reads = new BundleReads(properties, store, searches, vitals);
   }
 
   @PostMapping({"/fhir", "/fhir/"})
@@ -180,6 +182,19 @@ final class BundleController {
                 });
       }
       case PUT -> {
+        if (url.contains("?")) {
+          String type = typeOfCollectionUrl(url);
+          requireResource(resource, type);
+          String query = url.substring(url.indexOf('?') + 1);
+          Long ifMatch = WriteResponses.ifMatch(entry.getRequest().getIfMatch());
+          yield Access.require(type, Interaction.UPDATE)
+              .then(Mono.defer(() -> planner.conditionalUpdate(entry, type, query, ifMatch)))
+              .flatMap(
+                  p -> {
+                    audit.patientsOf(() -> PatientCompartment.patients(resource, p.id()));
+                    return resourceWrites.update(type, p.id(), resource, ifMatch, prefer);
+                  });
+        }
         String[] typeAndId = typeAndId(url);
         requireResource(resource, typeAndId[0]);
         audit.patientsOf(() -> PatientCompartment.patients(resource, typeAndId[1]));
@@ -191,6 +206,22 @@ final class BundleController {
             prefer);
       }
       case DELETE -> {
+        if (url.contains("?")) {
+          String type = typeOfCollectionUrl(url);
+          String query = url.substring(url.indexOf('?') + 1);
+          Long ifMatch = WriteResponses.ifMatch(entry.getRequest().getIfMatch());
+          yield Access.require(type, Interaction.DELETE)
+              .then(Mono.defer(() -> planner.conditionalDelete(entry, type, query, ifMatch)))
+              .flatMap(
+                  p ->
+                      p.id() == null
+                          ? Mono.just(
+                              new Answer(HttpStatus.NO_CONTENT, null, null, null, null, null))
+                          : auditStored(type, p.id(), audit)
+                              .then(
+                                  Mono.defer(
+                                      () -> resourceWrites.delete(type, p.id(), ifMatch, prefer))));
+        }
         String[] typeAndId = typeAndId(url);
         yield auditStored(typeAndId[0], typeAndId[1], audit)
             .then(
@@ -540,8 +571,7 @@ final class BundleController {
       throw FhirError.badRequest(
           "Entry URL '"
               + url
-              + "' must be Type/id (conditional update and delete are not"
-              + " supported)");
+              + "' must be Type/id, or Type?search for a conditional update or delete");
     }
     ResourceTypes.require(m.group(1));
     return new String[] {m.group(1), m.group(2)};

@@ -37,11 +37,14 @@ final class BundleReads {
   private final FhirProperties properties;
   private final ResourceStore store;
   private final Searches searches;
+  private final VitalObservations vitals;
 
-  BundleReads(FhirProperties properties, ResourceStore store, Searches searches) {
+  BundleReads(
+      FhirProperties properties, ResourceStore store, Searches searches, VitalObservations vitals) {
     this.properties = properties;
     this.store = store;
     this.searches = searches;
+    this.vitals = vitals;
   }
 
   /** An entry URL taken apart: path segments (the first a resource type) and query. */
@@ -93,9 +96,15 @@ final class BundleReads {
 
   private Mono<Answer> read(String type, String id, AuditDetails audit) {
     if (type.equals("Observation") && VitalObservations.isVitalId(id)) {
-      return Mono.error(
-          FhirError.badRequest(
-              "A vital-sign reading (" + type + "/" + id + ") is read with a plain GET"));
+      // a reading of the vitals tables, read as a plain GET reads it
+      return Access.require(type, Interaction.READ)
+          .then(Mono.defer(() -> vitals.read(id)))
+          .switchIfEmpty(Mono.error(() -> FhirError.notFound(type + "/" + id)))
+          .map(
+              json -> {
+                audit.patientsOf(() -> PatientCompartment.patientsOfJson(json));
+                return new Answer(HttpStatus.OK, type, id, null, null, json);
+              });
     }
     return Access.require(type, Interaction.READ)
         .then(Mono.defer(() -> store.current(type, id)))

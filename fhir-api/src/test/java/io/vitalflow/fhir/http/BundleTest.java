@@ -361,6 +361,35 @@ class BundleTest {
   }
 
   @Test
+  void batchEntriesTakeConditionalPutsAndDeletesEachOnItsOwn() {
+    String kept = createdWithIdentifier("batch-1", "BatchCondBefore");
+    String deleted = createdWithIdentifier("batch-del", "BatchCondDelete");
+    createdWithIdentifier("batch-dup", "BatchCondDup");
+    createdWithIdentifier("batch-dup", "BatchCondDup");
+    Bundle answer =
+        transaction(
+            """
+            {"resourceType":"Bundle","type":"batch","entry":[
+              {"resource":{"resourceType":"Patient","name":[{"family":"BatchCondAfter"}]},
+               "request":{"method":"PUT","url":"Patient?identifier=urn:tx|batch-1"}},
+              {"resource":{"resourceType":"Patient","name":[{"family":"BatchCondDupAfter"}]},
+               "request":{"method":"PUT","url":"Patient?identifier=urn:tx|batch-dup"}},
+              {"request":{"method":"DELETE","url":"Patient?identifier=urn:tx|batch-del"}},
+              {"request":{"method":"DELETE","url":"Patient?identifier=urn:tx|batch-none"}}]}""");
+    assertThat(answer.getEntry())
+        .extracting(e -> e.getResponse().getStatus())
+        .containsExactly("200 OK", "412 Precondition Failed", "200 OK", "204 No Content");
+    assertThat(answer.getEntry().get(0).getResponse().getLocation())
+        .isEqualTo("Patient/" + kept + "/_history/2");
+    assertThat(
+            ((OperationOutcome) answer.getEntry().get(1).getResponse().getOutcome())
+                .getIssueFirstRep()
+                .getDiagnostics())
+        .contains("matches more than one");
+    assertThat(http.get("/Patient/" + deleted).statusCode()).isEqualTo(410);
+  }
+
+  @Test
   void absoluteFullUrlsAndReferencesToThisServerAreResolved() {
     String local = createdWithIdentifier("local", "TxLocal");
     Bundle answer =
