@@ -45,7 +45,9 @@ record Answer(
     String statusLine = status.value() + " " + status.getReasonPhrase();
     return new BundleJson.Response(
         statusLine,
-        versionId == null && status == HttpStatus.NO_CONTENT ? null : relativeLocation(),
+        type == null || versionId == null && status == HttpStatus.NO_CONTENT
+            ? null
+            : relativeLocation(),
         versionId == null ? null : WriteResponses.etag(versionId),
         lastUpdated == null ? null : VersionStamp.instant(lastUpdated),
         withOutcome ? body : null);

@@ -11,6 +11,7 @@ import io.vitalflow.fhir.search.PatientCompartment;
 import io.vitalflow.fhir.store.ResourceStore;
 import io.vitalflow.fhir.store.StoredResource;
 import io.vitalflow.fhir.store.WriteOutcome;
+import io.vitalflow.fhir.vitals.VitalObservations;
 import io.vitalflow.fhir.write.TransactionPlanner;
 import io.vitalflow.fhir.write.TransactionPlanner.Planned;
 import io.vitalflow.fhir.write.Writes;
@@ -18,10 +19,13 @@ import io.vitalflow.schemas.FhirCommand;
 import io.vitalflow.schemas.FhirOperation;
 import io.vitalflow.web.security.Interaction;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
@@ -63,12 +67,14 @@ final class BundleController {
   private final ResourceParser parser;
   private final TransactionPlanner planner;
   private final WriteAccess access;
+  private final BundleReads reads;
 
   BundleController(
       FhirProperties properties,
       FhirWrites writes,
       ResourceWrites resourceWrites,
       Searches searches,
+      VitalObservations vitals,
       ResourceStore store,
       ResourceParser parser,
       WriteAccess access) {
@@ -79,6 +85,7 @@ final class BundleController {
     this.store = store;
     this.parser = parser;
     this.planner = new TransactionPlanner(searches.resources(), store);
+    this.reads = new BundleReads(properties, store, searches, vitals);
   }
 
   @PostMapping({"/fhir", "/fhir/"})
@@ -91,9 +98,9 @@ final class BundleController {
           IssueType.TOOCOSTLY,
           "A Bundle may have at most " + properties.maxBundleBytes() + " bytes");
     }
-    IBaseResource parsed =
-        parser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()), "Bundle");
-    Bundle bundle = (Bundle) parsed;
+    ResourceParser.ParsedBundle parsed =
+        parser.parseBundle(body, FhirFormat.ofBody(request.getHeaders().getContentType()));
+    Bundle bundle = parsed.bundle();
     AuditDetails audit = AuditDetails.of(request);
     bundle.getEntry().forEach(e -> audit.entity(e.getRequest().getUrl()));
     audit.subtype(bundle.getType() == BundleType.BATCH ? BATCH : TRANSACTION);
@@ -102,7 +109,7 @@ final class BundleController {
     FhirFormat format = FhirController.responseFormat(request);
     Mono<String> response =
         switch (bundle.getType() == null ? BundleType.NULL : bundle.getType()) {
-          case BATCH -> batch(bundle, prefer, base, audit);
+          case BATCH -> batch(bundle, parsed.invalidEntries(), prefer, base, audit);
           case TRANSACTION -> transaction(bundle, prefer, base, audit);
           default ->
               Mono.error(
@@ -117,27 +124,34 @@ final class BundleController {
 
   // ---- batch
 
-  private Mono<String> batch(Bundle bundle, Prefer prefer, String base, AuditDetails audit) {
-    return Flux.fromIterable(bundle.getEntry())
+  private Mono<String> batch(
+      Bundle bundle,
+      Map<Integer, FhirError> invalid,
+      Prefer prefer,
+      String base,
+      AuditDetails audit) {
+    List<BundleEntryComponent> entries = bundle.getEntry();
+    return Flux.range(0, entries.size())
         .flatMapSequential(
-            entry ->
-                batchEntry(entry, prefer, audit)
-                    .onErrorResume(FhirError.class, error -> Mono.just(failed(error)))
-                    .onErrorResume(
-                        AccessRefused.class,
-                        error ->
-                            Mono.just(
-                                failed(
-                                    new FhirError(
-                                        HttpStatus.FORBIDDEN,
-                                        IssueType.FORBIDDEN,
-                                        error.getMessage()))))
-                    .onErrorResume(
-                        io.vitalflow.fhir.search.InvalidSearchException.class,
-                        error -> Mono.just(failed(FhirError.badRequest(error.getMessage())))),
+            i ->
+                invalid.containsKey(i)
+                    ? Mono.just(failed(invalid.get(i)))
+                    : Mono.defer(() -> batchEntry(entries.get(i), prefer, base, audit))
+                        .onErrorResume(error -> Mono.just(failed(entryError(error)))),
             BATCH_CONCURRENCY)
         .collectList()
         .map(answers -> responseBundle(BundleType.BATCHRESPONSE, answers, base, prefer));
+  }
+
+  /**
+   * What a failed batch entry answers: its own status and OperationOutcome, as the single
+   * interaction would (a refused scope is a 403 of that entry alone).
+   */
+  private static FhirError entryError(Throwable error) {
+    if (error instanceof AccessRefused refused) {
+      return new FhirError(HttpStatus.FORBIDDEN, IssueType.FORBIDDEN, refused.getMessage());
+    }
+    return FhirErrorHandler.asFhirError(error);
   }
 
   /** An entry that failed: its status and OperationOutcome. */
@@ -145,7 +159,8 @@ final class BundleController {
     return new Answer(error.status(), null, null, null, null, Outcomes.error(error));
   }
 
-  private Mono<Answer> batchEntry(BundleEntryComponent entry, Prefer prefer, AuditDetails audit) {
+  private Mono<Answer> batchEntry(
+      BundleEntryComponent entry, Prefer prefer, String base, AuditDetails audit) {
     HTTPVerb method = entry.getRequest().getMethod();
     String url = entry.getRequest().getUrl();
     if (method == null || url == null || url.isBlank()) {
@@ -167,6 +182,19 @@ final class BundleController {
                 });
       }
       case PUT -> {
+        if (url.contains("?")) {
+          String type = typeOfCollectionUrl(url);
+          requireResource(resource, type);
+          String query = url.substring(url.indexOf('?') + 1);
+          Long ifMatch = WriteResponses.ifMatch(entry.getRequest().getIfMatch());
+          yield Access.require(type, Interaction.UPDATE)
+              .then(Mono.defer(() -> planner.conditionalUpdate(entry, type, query, ifMatch)))
+              .flatMap(
+                  p -> {
+                    audit.patientsOf(() -> PatientCompartment.patients(resource, p.id()));
+                    return resourceWrites.update(type, p.id(), resource, ifMatch, prefer);
+                  });
+        }
         String[] typeAndId = typeAndId(url);
         requireResource(resource, typeAndId[0]);
         audit.patientsOf(() -> PatientCompartment.patients(resource, typeAndId[1]));
@@ -178,6 +206,22 @@ final class BundleController {
             prefer);
       }
       case DELETE -> {
+        if (url.contains("?")) {
+          String type = typeOfCollectionUrl(url);
+          String query = url.substring(url.indexOf('?') + 1);
+          Long ifMatch = WriteResponses.ifMatch(entry.getRequest().getIfMatch());
+          yield Access.require(type, Interaction.DELETE)
+              .then(Mono.defer(() -> planner.conditionalDelete(entry, type, query, ifMatch)))
+              .flatMap(
+                  p ->
+                      p.id() == null
+                          ? Mono.just(
+                              new Answer(HttpStatus.NO_CONTENT, null, null, null, null, null))
+                          : auditStored(type, p.id(), audit)
+                              .then(
+                                  Mono.defer(
+                                      () -> resourceWrites.delete(type, p.id(), ifMatch, prefer))));
+        }
         String[] typeAndId = typeAndId(url);
         yield auditStored(typeAndId[0], typeAndId[1], audit)
             .then(
@@ -189,29 +233,7 @@ final class BundleController {
                             WriteResponses.ifMatch(entry.getRequest().getIfMatch()),
                             prefer)));
       }
-      case GET -> {
-        String[] typeAndId = typeAndId(url);
-        yield Access.require(typeAndId[0], Interaction.READ)
-            .then(store.current(typeAndId[0], typeAndId[1]))
-            .switchIfEmpty(Mono.error(() -> FhirError.notFound(typeAndId[0] + "/" + typeAndId[1])))
-            .map(
-                stored -> {
-                  audit.patientsOf(() -> PatientCompartment.patientsOfJson(stored.json()));
-                  if (stored.deleted()) {
-                    throw new FhirError(
-                        HttpStatus.GONE,
-                        IssueType.DELETED,
-                        stored.type() + "/" + stored.id() + " was deleted");
-                  }
-                  return new Answer(
-                      HttpStatus.OK,
-                      stored.type(),
-                      stored.id(),
-                      stored.versionId(),
-                      stored.lastUpdated(),
-                      stored.json());
-                });
-      }
+      case GET -> reads.get(url, base, prefer, audit);
       default ->
           Mono.error(
               new FhirError(
@@ -226,15 +248,15 @@ final class BundleController {
   private Mono<String> transaction(Bundle bundle, Prefer prefer, String base, AuditDetails audit) {
     List<Mono<Planned>> plans = new ArrayList<>();
     for (BundleEntryComponent entry : bundle.getEntry()) {
-      plans.add(plan(entry));
+      plans.add(plan(entry, base));
     }
     return planner
-        .plan(plans)
+        .plan(plans, base)
         .flatMap(
             planned ->
                 audit(planned, audit)
                     .then(access.checkPlanned(planned))
-                    .then(Mono.defer(() -> apply(planned, prefer, base))));
+                    .then(Mono.defer(() -> apply(planned, prefer, base, audit))));
   }
 
   /**
@@ -279,7 +301,7 @@ final class BundleController {
    * Reads one entry's request (method, URL, If-Match, resource); the planner decides what it
    * writes.
    */
-  private Mono<Planned> plan(BundleEntryComponent entry) {
+  private Mono<Planned> plan(BundleEntryComponent entry, String base) {
     HTTPVerb method = entry.getRequest().getMethod();
     String url = entry.getRequest().getUrl();
     if (method == null || url == null || url.isBlank()) {
@@ -300,6 +322,15 @@ final class BundleController {
                             entry, type, blankToNull(entry.getRequest().getIfNoneExist()))));
       }
       case PUT -> {
+        if (url.contains("?")) {
+          String type = typeOfCollectionUrl(url);
+          requireResource(resource, type);
+          String query = url.substring(url.indexOf('?') + 1);
+          return access
+              .check(Interaction.UPDATE, type, null, resource)
+              .then(Mono.defer(() -> planner.conditionalUpdate(entry, type, query, ifMatch)))
+              .flatMap(p -> access.check(Interaction.UPDATE, type, p.id(), resource).thenReturn(p));
+        }
         String[] typeAndId = typeAndId(url);
         requireResource(resource, typeAndId[0]);
         ResourceTypes.requireWritableId(typeAndId[0], typeAndId[1]);
@@ -310,6 +341,18 @@ final class BundleController {
                     () -> TransactionPlanner.update(entry, typeAndId[0], typeAndId[1], ifMatch)));
       }
       case DELETE -> {
+        if (url.contains("?")) {
+          String type = typeOfCollectionUrl(url);
+          String query = url.substring(url.indexOf('?') + 1);
+          return access
+              .check(Interaction.DELETE, type, null, null)
+              .then(Mono.defer(() -> planner.conditionalDelete(entry, type, query, ifMatch)))
+              .flatMap(
+                  p ->
+                      p.id() == null
+                          ? Mono.just(p)
+                          : access.check(Interaction.DELETE, type, p.id(), null).thenReturn(p));
+        }
         String[] typeAndId = typeAndId(url);
         ResourceTypes.requireWritableId(typeAndId[0], typeAndId[1]);
         return access
@@ -318,6 +361,15 @@ final class BundleController {
                 Mono.fromSupplier(
                     () -> TransactionPlanner.delete(entry, typeAndId[0], typeAndId[1], ifMatch)));
       }
+      case GET -> {
+        // checked now (URL, type, scope), so a GET that cannot run refuses the transaction before
+        // anything is written; read after the writes, as the specification orders them
+        String type = BundleReads.typeOf(url, base);
+        Interaction interaction =
+            BundleReads.isSearch(url, base) ? Interaction.SEARCH : Interaction.READ;
+        return Access.require(type, interaction)
+            .then(Mono.fromSupplier(() -> TransactionPlanner.read(entry, type)));
+      }
       default -> {
         return Mono.error(
             new FhirError(
@@ -325,16 +377,21 @@ final class BundleController {
                 IssueType.NOTSUPPORTED,
                 "Entry method "
                     + method.toCode()
-                    + " is not supported in a transaction (POST, PUT and DELETE are)"));
+                    + " is not supported in a transaction (GET, POST, PUT and DELETE are)"));
       }
     }
   }
 
-  private Mono<String> apply(List<Planned> planned, Prefer prefer, String base) {
-    List<FhirCommand> commands = new ArrayList<>();
-    List<String> jsons = new ArrayList<>();
-    for (Planned p : planned) {
-      if (p.existing() != null) {
+  /**
+   * Sends the transaction's writes in one Kafka transaction, in the order the specification
+   * processes them (DELETE, POST, PUT), then runs its GET entries; answers in Bundle order.
+   */
+  private Mono<String> apply(
+      List<Planned> planned, Prefer prefer, String base, AuditDetails audit) {
+    List<Integer> written = new ArrayList<>();
+    for (int i = 0; i < planned.size(); i++) {
+      Planned p = planned.get(i);
+      if (p.existing() != null || TransactionPlanner.nothing(p)) {
         continue;
       }
       Resource resource = p.entry().getResource();
@@ -344,32 +401,47 @@ final class BundleController {
           throw new FhirError(HttpStatus.UNPROCESSABLE_CONTENT, IssueType.INVALID, missing);
         }
       }
+      written.add(i);
+    }
+    written.sort(Comparator.comparingInt(i -> rank(planned.get(i).operation())));
+    List<FhirCommand> commands = new ArrayList<>();
+    Map<Integer, String> jsons = new HashMap<>();
+    for (int i : written) {
+      Planned p = planned.get(i);
+      Resource resource = p.entry().getResource();
       String json = resource == null ? null : FhirWrites.storageJson(resource, p.id());
-      jsons.add(json);
+      jsons.put(i, json);
       commands.add(
           Writes.command(p.operation(), p.type(), p.id(), p.ifMatch(), p.ifNoneExist(), json));
     }
-    return writes
-        .submitAll(commands)
-        .map(
+    Mono<List<Writes.Result>> sent =
+        commands.isEmpty() ? Mono.just(List.of()) : writes.submitAll(commands);
+    return sent.map(
             results -> {
-              List<Answer> answers = new ArrayList<>();
+              Answer[] answers = new Answer[planned.size()];
               List<String> failures = new ArrayList<>();
-              int next = 0;
-              for (Planned p : planned) {
-                if (p.existing() != null) {
-                  answers.add(found(p));
-                  continue;
-                }
-                int index = next++;
-                Answer answer = answer(results.get(index), p, jsons.get(index), prefer);
+              for (int k = 0; k < written.size(); k++) {
+                int i = written.get(k);
+                Planned p = planned.get(i);
+                Answer answer = answer(results.get(k), p, jsons.get(i), prefer);
                 if (answer.status().isError()) {
                   failures.add(p.type() + "/" + p.id() + ": " + answer.status().value());
                 }
-                answers.add(answer);
+                answers[i] = answer;
+              }
+              for (int i = 0; i < planned.size(); i++) {
+                Planned p = planned.get(i);
+                if (p.existing() != null) {
+                  answers[i] = found(p);
+                } else if (TransactionPlanner.nothing(p)
+                    && p.entry().getRequest().getMethod() == HTTPVerb.DELETE) {
+                  answers[i] = new Answer(HttpStatus.NO_CONTENT, null, null, null, null, null);
+                }
               }
               if (!failures.isEmpty()) {
-                boolean notStored = answers.stream().anyMatch(a -> a.status().is5xxServerError());
+                boolean notStored =
+                    Arrays.stream(answers)
+                        .anyMatch(a -> a != null && a.status().is5xxServerError());
                 throw notStored
                     ? new FhirError(
                         HttpStatus.INTERNAL_SERVER_ERROR,
@@ -384,8 +456,46 @@ final class BundleController {
                             + "the transaction was applied (a concurrent writer); the other entries were applied: "
                             + failures);
               }
-              return responseBundle(BundleType.TRANSACTIONRESPONSE, answers, base, prefer);
-            });
+              return answers;
+            })
+        .flatMap(answers -> reads(planned, answers, prefer, base, audit))
+        .map(
+            answers ->
+                responseBundle(BundleType.TRANSACTIONRESPONSE, List.of(answers), base, prefer));
+  }
+
+  /** DELETE, then POST, then PUT: the specification's processing order. */
+  private static int rank(FhirOperation operation) {
+    return switch (operation) {
+      case DELETE -> 0;
+      case CREATE -> 1;
+      default -> 2;
+    };
+  }
+
+  /**
+   * The GET entries of a transaction, after its writes: each answers its own status (the writes are
+   * applied by then, so a read that fails - say a 404 - cannot undo them; it is reported in its
+   * entry).
+   */
+  private Mono<Answer[]> reads(
+      List<Planned> planned, Answer[] answers, Prefer prefer, String base, AuditDetails audit) {
+    List<Mono<Void>> gets = new ArrayList<>();
+    for (int i = 0; i < planned.size(); i++) {
+      if (answers[i] != null) {
+        continue;
+      }
+      int index = i;
+      gets.add(
+          Mono.defer(
+                  () ->
+                      reads.get(
+                          planned.get(index).entry().getRequest().getUrl(), base, prefer, audit))
+              .onErrorResume(error -> Mono.just(failed(entryError(error))))
+              .doOnNext(answer -> answers[index] = answer)
+              .then());
+    }
+    return Flux.concat(gets).then(Mono.fromSupplier(() -> answers));
   }
 
   /** The resource a conditional create matched: answered as found, nothing written. */
@@ -427,7 +537,7 @@ final class BundleController {
       boolean failed = answer.status().isError();
       String resource = failed || prefer.returns() == Prefer.Return.MINIMAL ? null : answer.body();
       boolean isResource =
-          resource != null && !resource.contains("\"resourceType\":\"OperationOutcome\"");
+          resource != null && !"OperationOutcome".equals(BundleJson.typeAndId(resource)[0]);
       bundle.entry(
           answer.type() == null ? null : base + "/" + answer.type() + "/" + answer.id(),
           isResource ? resource : null,
@@ -461,8 +571,7 @@ final class BundleController {
       throw FhirError.badRequest(
           "Entry URL '"
               + url
-              + "' must be Type/id (conditional update and delete are not"
-              + " supported)");
+              + "' must be Type/id, or Type?search for a conditional update or delete");
     }
     ResourceTypes.require(m.group(1));
     return new String[] {m.group(1), m.group(2)};

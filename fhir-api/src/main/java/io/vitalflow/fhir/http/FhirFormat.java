@@ -25,8 +25,21 @@ enum FhirFormat {
     return mediaType;
   }
 
+  /** A parser of this format that keeps what the client wrote ({@link #faithful}). */
   IParser parser() {
-    return this == JSON ? FHIR.newJsonParser() : FHIR.newXmlParser();
+    return faithful(this == JSON ? FHIR.newJsonParser() : FHIR.newXmlParser());
+  }
+
+  /**
+   * HAPI's defaults change resources on the way through: versions are stripped from references
+   * ({@code Patient/example/_history/1} becomes {@code Patient/example}) and the id of a Bundle
+   * entry's resource is replaced by its {@code fullUrl} (a message Bundle's {@code urn:uuid:}
+   * entries lose their ids). A server must give back what it was given, so both are off.
+   */
+  static IParser faithful(IParser parser) {
+    parser.setStripVersionsFromReferences(false);
+    parser.setOverrideResourceIdWithBundleEntryFullUrl(false);
+    return parser;
   }
 
   /**
@@ -75,6 +88,6 @@ enum FhirFormat {
   String fromJson(String json) {
     return this == JSON
         ? json
-        : FHIR.newXmlParser().encodeResourceToString(FHIR.newJsonParser().parseResource(json));
+        : XML.parser().encodeResourceToString(JSON.parser().parseResource(json));
   }
 }

@@ -67,6 +67,6 @@ final class FhirWrites {
     resource.setId(id);
     resource.getMeta().setVersionId(null);
     resource.getMeta().setLastUpdated(null);
-    return FhirFormat.FHIR.newJsonParser().encodeResourceToString(resource);
+    return FhirFormat.JSON.parser().encodeResourceToString(resource);
   }
 }

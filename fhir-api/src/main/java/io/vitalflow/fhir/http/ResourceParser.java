@@ -8,15 +8,24 @@ import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.json.BaseJsonLikeValue;
 import io.vitalflow.fhir.FhirProperties;
 import io.vitalflow.fhir.input.BodyScan;
+import io.vitalflow.fhir.input.ExtensionOnlyItems;
 import io.vitalflow.fhir.input.InputRejected;
 import io.vitalflow.fhir.input.ResourceChecks;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Resource;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Parses a request body into a resource, strictly: a body that is not JSON/XML, has duplicate JSON
@@ -27,6 +36,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 final class ResourceParser {
+
+  private static final JsonMapper TREE = JsonMapper.builder().build();
 
   private final BodyScan scan;
   private final ResourceChecks checks;
@@ -52,6 +63,9 @@ final class ResourceParser {
     } catch (InputRejected e) {
       throw error(e);
     }
+    if (format == FhirFormat.JSON) {
+      body = ExtensionOnlyItems.complete(body);
+    }
     Problems problems = new Problems();
     IParser parser = format.parser().setParserErrorHandler(problems);
     IBaseResource resource;
@@ -74,6 +88,51 @@ final class ResourceParser {
       throw error(e);
     }
     return resource;
+  }
+
+  /**
+   * A Bundle and the entries whose resource was refused: for a {@code batch} in JSON each entry's
+   * resource is parsed and checked on its own (a batch processes its entries independently, so one
+   * invalid resource is that entry's 400/422, not the whole Bundle's); every other Bundle is parsed
+   * as a whole, as {@link #parse}.
+   *
+   * @param invalidEntries entry index to the error of its resource; the entry has no resource
+   */
+  record ParsedBundle(Bundle bundle, Map<Integer, FhirError> invalidEntries) {}
+
+  ParsedBundle parseBundle(String body, FhirFormat format) {
+    if (format != FhirFormat.JSON || body == null || body.isBlank()) {
+      return new ParsedBundle((Bundle) parse(body, format, "Bundle"), Map.of());
+    }
+    try {
+      scan.json(body);
+    } catch (InputRejected e) {
+      throw error(e);
+    }
+    JsonNode tree = TREE.readTree(body);
+    if (!(tree instanceof ObjectNode root)
+        || !"batch".equals(root.path("type").asString(null))
+        || !(root.get("entry") instanceof ArrayNode entries)) {
+      return new ParsedBundle((Bundle) parse(body, format, "Bundle"), Map.of());
+    }
+    List<String> resources = new ArrayList<>();
+    for (JsonNode entry : entries) {
+      JsonNode resource = entry instanceof ObjectNode object ? object.remove("resource") : null;
+      resources.add(resource == null ? null : TREE.writeValueAsString(resource));
+    }
+    Bundle bundle = (Bundle) parse(TREE.writeValueAsString(root), format, "Bundle");
+    Map<Integer, FhirError> invalid = new HashMap<>();
+    for (int i = 0; i < resources.size() && i < bundle.getEntry().size(); i++) {
+      if (resources.get(i) == null) {
+        continue;
+      }
+      try {
+        bundle.getEntry().get(i).setResource((Resource) parse(resources.get(i), format, null));
+      } catch (FhirError e) {
+        invalid.put(i, e);
+      }
+    }
+    return new ParsedBundle(bundle, invalid);
   }
 
   private static FhirError error(InputRejected rejected) {

@@ -36,6 +36,16 @@ public final class TransactionPlanner {
   private static final FhirContext FHIR = FhirContext.forR4Cached();
   private static final Pattern CONDITIONAL = Pattern.compile("^([A-Z][A-Za-z]+)\\?(.+)$");
 
+  /** A RESTful absolute URL: group 1 is the base, e.g. {@code http://example.org/fhir}. */
+  private static final Pattern RESTFUL =
+      Pattern.compile("^(https?://.+)/[A-Z][A-Za-z]+/[A-Za-z0-9\\-.]{1,64}(?:/_history/[^/]+)?$");
+
+  /** A relative reference to a resource, possibly to one of its versions. */
+  private static final Pattern RELATIVE =
+      Pattern.compile("^[A-Z][A-Za-z]+/[A-Za-z0-9\\-.]{1,64}(?:/_history/[A-Za-z0-9\\-.]{1,64})?$");
+
+  private static final Pattern ABSOLUTE = Pattern.compile("^[a-z][a-z0-9+.\\-]*:");
+
   /**
    * One write of a transaction after ids are resolved.
    *
@@ -102,6 +112,101 @@ public final class TransactionPlanner {
                 });
   }
 
+  /**
+   * A conditional update entry ({@code PUT Type?search}): no match creates the resource (with the
+   * id of its body, or the id the condition derives, so that a retried transaction does not create
+   * it twice), one match updates that resource, more than one fails the transaction with 412.
+   */
+  public Mono<Planned> conditionalUpdate(
+      BundleEntryComponent entry, String type, String query, Long ifMatch) {
+    Map<String, List<String>> condition = Conditions.parse(query);
+    Resource resource = entry.getResource();
+    String bodyId =
+        resource != null && resource.hasIdElement() && resource.getIdElement().hasIdPart()
+            ? resource.getIdElement().getIdPart()
+            : null;
+    return search
+        .findIds(type, condition, 2)
+        .map(
+            ids -> {
+              if (ids.size() > 1) {
+                throw new TransactionRejected(
+                    HttpStatus.PRECONDITION_FAILED,
+                    IssueType.MULTIPLEMATCHES,
+                    "The conditional update "
+                        + type
+                        + "?"
+                        + query
+                        + " matches more than one "
+                        + type);
+              }
+              if (ids.isEmpty()) {
+                String id = bodyId != null ? bodyId : Conditions.idFor(type, condition);
+                return new Planned(entry, FhirOperation.UPDATE, type, id, ifMatch, null, null);
+              }
+              if (bodyId != null && !bodyId.equals(ids.get(0))) {
+                throw new TransactionRejected(
+                    HttpStatus.BAD_REQUEST,
+                    IssueType.INVALID,
+                    "The conditional update "
+                        + type
+                        + "?"
+                        + query
+                        + " matches "
+                        + type
+                        + "/"
+                        + ids.get(0)
+                        + " but the resource's id is "
+                        + bodyId);
+              }
+              return new Planned(
+                  entry, FhirOperation.UPDATE, type, ids.get(0), ifMatch, null, null);
+            });
+  }
+
+  /**
+   * A conditional delete entry ({@code DELETE Type?search}): no match deletes nothing (the entry is
+   * answered 204 and nothing is written; {@link #nothing}), one match deletes that resource, more
+   * than one fails the transaction with 412.
+   */
+  public Mono<Planned> conditionalDelete(
+      BundleEntryComponent entry, String type, String query, Long ifMatch) {
+    Map<String, List<String>> condition = Conditions.parse(query);
+    return search
+        .findIds(type, condition, 2)
+        .map(
+            ids ->
+                switch (ids.size()) {
+                  case 0 -> new Planned(entry, null, type, null, null, null, null);
+                  case 1 ->
+                      new Planned(
+                          entry, FhirOperation.DELETE, type, ids.get(0), ifMatch, null, null);
+                  default ->
+                      throw new TransactionRejected(
+                          HttpStatus.PRECONDITION_FAILED,
+                          IssueType.MULTIPLEMATCHES,
+                          "The conditional delete "
+                              + type
+                              + "?"
+                              + query
+                              + " matches more than one "
+                              + type);
+                });
+  }
+
+  /** A GET entry: nothing written; read after the writes. */
+  public static Planned read(BundleEntryComponent entry, String type) {
+    return new Planned(entry, null, type, null, null, null, null);
+  }
+
+  /**
+   * True for an entry that writes nothing and found nothing: a GET, or a conditional delete that
+   * matched no resource.
+   */
+  public static boolean nothing(Planned planned) {
+    return planned.operation() == null && planned.existing() == null;
+  }
+
   public static Planned update(BundleEntryComponent entry, String type, String id, Long ifMatch) {
     return new Planned(entry, FhirOperation.UPDATE, type, id, ifMatch, null, null);
   }
@@ -114,19 +219,26 @@ public final class TransactionPlanner {
    * The entries planned in Bundle order, their references rewritten and their {@code If-Match}
    * preconditions checked; fails with {@link TransactionRejected} (or the first entry's own error)
    * before anything is sent.
+   *
+   * @param base this server's base URL ({@code http://host/fhir}): absolute references to it become
+   *     relative
    */
-  public Mono<List<Planned>> plan(List<Mono<Planned>> entries) {
+  public Mono<List<Planned>> plan(List<Mono<Planned>> entries, String base) {
     return Flux.concat(entries)
         .collectList()
-        .flatMap(planned -> resolveReferences(planned).thenReturn(planned))
+        .flatMap(planned -> resolveReferences(planned, base).thenReturn(planned))
         .flatMap(planned -> checkPreconditions(planned).thenReturn(planned));
   }
 
   /**
-   * Gives every entry's full URL its new {@code Type/id} and rewrites references: to entries of the
-   * bundle, and conditional ones ({@code Type?search}) to the single resource they match.
+   * Gives every entry's full URL its new {@code Type/id} and rewrites references, as the
+   * specification resolves them in a Bundle: a reference equal to another entry's {@code fullUrl}
+   * ({@code urn:uuid:}, or absolute such as {@code http://example.org/fhir/Patient/123}); a
+   * relative reference of an entry whose {@code fullUrl} is absolute, resolved against that {@code
+   * fullUrl}'s base, when it names another entry; conditional references ({@code Type?search}) to
+   * the single resource they match; and absolute references to this server's base become relative.
    */
-  private Mono<Void> resolveReferences(List<Planned> planned) {
+  private Mono<Void> resolveReferences(List<Planned> planned, String base) {
     Map<String, String> targets = new HashMap<>();
     for (Planned p : planned) {
       String fullUrl = p.entry().getFullUrl();
@@ -135,12 +247,15 @@ public final class TransactionPlanner {
       }
     }
     List<Reference> references = new ArrayList<>();
+    List<String> bases = new ArrayList<>();
     Set<String> conditional = new LinkedHashSet<>();
     for (Planned p : planned) {
       Resource resource = p.entry().getResource();
-      if (resource == null || p.existing() != null) {
+      if (resource == null || p.existing() != null || p.operation() == null) {
         continue;
       }
+      Matcher restful = RESTFUL.matcher(String.valueOf(p.entry().getFullUrl()));
+      String entryBase = restful.matches() ? restful.group(1) : null;
       for (Reference reference :
           FHIR.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
         String target = reference.getReference();
@@ -148,6 +263,7 @@ public final class TransactionPlanner {
           continue;
         }
         references.add(reference);
+        bases.add(entryBase);
         if (!targets.containsKey(target) && CONDITIONAL.matcher(target).matches()) {
           conditional.add(target);
         }
@@ -180,9 +296,19 @@ public final class TransactionPlanner {
         .doOnNext(
             resolved -> {
               targets.putAll(resolved);
-              for (Reference reference : references) {
+              for (int i = 0; i < references.size(); i++) {
+                Reference reference = references.get(i);
                 String target = reference.getReference();
                 String rewritten = targets.get(target);
+                if (rewritten == null && bases.get(i) != null && !ABSOLUTE.matcher(target).find()) {
+                  rewritten = targets.get(bases.get(i) + "/" + target);
+                }
+                if (rewritten == null
+                    && base != null
+                    && target.startsWith(base + "/")
+                    && RELATIVE.matcher(target.substring(base.length() + 1)).matches()) {
+                  rewritten = target.substring(base.length() + 1);
+                }
                 if (rewritten != null) {
                   reference.setReference(rewritten);
                 } else if (target.startsWith("urn:uuid:") || target.startsWith("urn:oid:")) {

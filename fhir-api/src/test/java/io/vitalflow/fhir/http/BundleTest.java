@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
@@ -17,6 +18,8 @@ import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Practitioner;
@@ -33,6 +36,7 @@ class BundleTest {
 
   private static FhirServer server;
   private static IGenericClient client;
+  private static FhirHttp http;
   private static final FhirContext FHIR = FhirContext.forR4();
 
   @BeforeAll
@@ -41,6 +45,7 @@ class BundleTest {
     FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
     FHIR.getRestfulClientFactory().setSocketTimeout(60_000);
     client = FHIR.newRestfulGenericClient(server.base);
+    http = new FhirHttp(server.base);
   }
 
   @AfterAll
@@ -177,6 +182,242 @@ class BundleTest {
             .returnBundle(Bundle.class)
             .execute();
     assertThat(notWritten.getEntry()).isEmpty();
+  }
+
+  @Test
+  void batchEntriesSucceedOrFailOnTheirOwnAndGetEntriesReadAndSearch() {
+    Patient seed = new Patient();
+    seed.addName().setFamily("BatchSeed");
+    String seedId = client.create().resource(seed).execute().getId().getIdPart();
+    String batch =
+        """
+        {"resourceType":"Bundle","type":"batch","entry":[
+          {"resource":{"resourceType":"Patient","name":[{"family":"BatchWritten"}]},
+           "request":{"method":"POST","url":"Patient"}},
+          {"resource":{"resourceType":"Patient","unknownElement":true},
+           "request":{"method":"POST","url":"Patient"}},
+          {"request":{"method":"GET","url":"Patient?family=BatchSeed"}},
+          {"request":{"method":"GET","url":"Patient/SEED"}},
+          {"request":{"method":"GET","url":"BASE/Patient/SEED/_history/1"}},
+          {"request":{"method":"GET","url":"Patient/no-such-patient"}},
+          {"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"}},
+           "request":{"method":"PUT","url":"Patient/p1"}},
+          {"request":{"method":"GET","url":"Patient/SEED/bogus"}},
+          {"resource":{"resourceType":"Observation","code":{"text":"no status"}},
+           "request":{"method":"POST","url":"Observation"}}]}"""
+            .replace("SEED", seedId)
+            .replace("BASE", server.base);
+
+    HttpResponse<String> response = http.post("", batch, "Content-Type", FhirHttp.JSON);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    Bundle answer = FhirHttp.parse(Bundle.class, response);
+    assertThat(answer.getType()).isEqualTo(BundleType.BATCHRESPONSE);
+    assertThat(answer.getEntry())
+        .extracting(e -> e.getResponse().getStatus())
+        .containsExactly(
+            "201 Created",
+            "422 Unprocessable Content",
+            "200 OK",
+            "200 OK",
+            "200 OK",
+            "404 Not Found",
+            "400 Bad Request",
+            "400 Bad Request",
+            "422 Unprocessable Content");
+    for (int failed : new int[] {1, 5, 6, 7, 8}) {
+      OperationOutcome outcome =
+          (OperationOutcome) answer.getEntry().get(failed).getResponse().getOutcome();
+      assertThat(outcome).as("entry " + failed + " has an outcome").isNotNull();
+      assertThat(outcome.getIssueFirstRep().getSeverity()).isEqualTo(IssueSeverity.ERROR);
+    }
+    assertThat(
+            ((OperationOutcome) answer.getEntry().get(1).getResponse().getOutcome())
+                .getIssueFirstRep()
+                .getDiagnostics())
+        .contains("unknownElement");
+    String written = answer.getEntry().get(0).getResponse().getLocation().split("/")[1];
+    assertThat(client.read().resource(Patient.class).withId(written).execute().getNameFirstRep())
+        .extracting(n -> n.getFamily())
+        .isEqualTo("BatchWritten");
+    Bundle searchset = (Bundle) answer.getEntry().get(2).getResource();
+    assertThat(searchset.getType()).isEqualTo(BundleType.SEARCHSET);
+    assertThat(searchset.getEntry())
+        .extracting(e -> e.getResource().getIdElement().getIdPart())
+        .containsExactly(seedId);
+    assertThat(answer.getEntry().get(3).getResource().getIdElement().getIdPart()).isEqualTo(seedId);
+    assertThat(answer.getEntry().get(4).getResource().getMeta().getVersionId()).isEqualTo("1");
+  }
+
+  private static String createdWithIdentifier(String value, String family) {
+    Patient patient = new Patient();
+    patient.addIdentifier().setSystem("urn:tx").setValue(value);
+    patient.addName().setFamily(family);
+    return client.create().resource(patient).execute().getId().getIdPart();
+  }
+
+  private static Bundle transaction(String json) {
+    HttpResponse<String> response = http.post("", json, "Content-Type", FhirHttp.JSON);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return FhirHttp.parse(Bundle.class, response);
+  }
+
+  @Test
+  void transactionsTakeConditionalPutsAndDeletesAndReadAfterTheirWrites() {
+    String kept = createdWithIdentifier("1", "TxBefore");
+    String deleted = createdWithIdentifier("del", "TxDelete");
+    Bundle answer =
+        transaction(
+            """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"request":{"method":"GET","url":"Patient?identifier=urn:tx|1"}},
+              {"request":{"method":"GET","url":"Patient/KEPT"}},
+              {"resource":{"resourceType":"Patient","identifier":[{"system":"urn:tx","value":"1"}],
+                 "name":[{"family":"TxAfter"}]},
+               "request":{"method":"PUT","url":"Patient?identifier=urn:tx|1"}},
+              {"resource":{"resourceType":"Patient","identifier":[{"system":"urn:tx","value":"new"}],
+                 "name":[{"family":"TxNew"}]},
+               "request":{"method":"PUT","url":"Patient?identifier=urn:tx%7Cnew"}},
+              {"request":{"method":"DELETE","url":"Patient?identifier=urn:tx|del"}},
+              {"request":{"method":"DELETE","url":"Patient?identifier=urn:tx|none"}}]}"""
+                .replace("KEPT", kept));
+
+    assertThat(answer.getType()).isEqualTo(BundleType.TRANSACTIONRESPONSE);
+    assertThat(answer.getEntry())
+        .extracting(e -> e.getResponse().getStatus())
+        .containsExactly("200 OK", "200 OK", "200 OK", "201 Created", "200 OK", "204 No Content");
+    // the GETs come first in the Bundle but read what the transaction wrote
+    Bundle searchset = (Bundle) answer.getEntry().get(0).getResource();
+    assertThat(searchset.getEntry()).hasSize(1);
+    assertThat(((Patient) searchset.getEntryFirstRep().getResource()).getNameFirstRep().getFamily())
+        .isEqualTo("TxAfter");
+    Patient read = (Patient) answer.getEntry().get(1).getResource();
+    assertThat(read.getNameFirstRep().getFamily()).isEqualTo("TxAfter");
+    assertThat(read.getMeta().getVersionId()).isEqualTo("2");
+    assertThat(answer.getEntry().get(2).getResponse().getLocation())
+        .isEqualTo("Patient/" + kept + "/_history/2");
+    String createdId = answer.getEntry().get(3).getResponse().getLocation().split("/")[1];
+    assertThat(client.read().resource(Patient.class).withId(createdId).execute())
+        .extracting(p -> p.getNameFirstRep().getFamily())
+        .isEqualTo("TxNew");
+    assertThat(http.get("/Patient/" + deleted).statusCode()).isEqualTo(410);
+
+    // the same conditional PUT again updates the resource it created, it does not create another
+    Bundle again =
+        transaction(
+            """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"resource":{"resourceType":"Patient","identifier":[{"system":"urn:tx","value":"new"}],
+                 "name":[{"family":"TxNewer"}]},
+               "request":{"method":"PUT","url":"Patient?identifier=urn:tx|new"}}]}""");
+    assertThat(again.getEntryFirstRep().getResponse().getLocation())
+        .isEqualTo("Patient/" + createdId + "/_history/2");
+  }
+
+  @Test
+  void aConditionalPutOrDeleteMatchingSeveralFailsTheWholeTransaction() {
+    createdWithIdentifier("dup", "TxDup");
+    createdWithIdentifier("dup", "TxDup");
+    for (String entry :
+        List.of(
+            """
+            {"resource":{"resourceType":"Patient","name":[{"family":"TxDupAfter"}]},
+             "request":{"method":"PUT","url":"Patient?identifier=urn:tx|dup"}}""",
+            """
+            {"request":{"method":"DELETE","url":"Patient?identifier=urn:tx|dup"}}""")) {
+      String json =
+          """
+          {"resourceType":"Bundle","type":"transaction","entry":[
+            {"resource":{"resourceType":"Patient","name":[{"family":"TxDupNotWritten"}]},
+             "request":{"method":"POST","url":"Patient"}},
+            ENTRY]}"""
+              .replace("ENTRY", entry);
+      HttpResponse<String> response = http.post("", json, "Content-Type", FhirHttp.JSON);
+      OperationOutcome outcome = FhirHttp.assertOutcome(response, 412);
+      assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("matches more than one");
+    }
+    Bundle found =
+        client
+            .search()
+            .forResource(Patient.class)
+            .where(Patient.IDENTIFIER.exactly().systemAndCode("urn:tx", "dup"))
+            .returnBundle(Bundle.class)
+            .execute();
+    assertThat(found.getEntry())
+        .hasSize(2)
+        .allSatisfy(
+            e ->
+                assertThat(((Patient) e.getResource()).getNameFirstRep().getFamily())
+                    .isEqualTo("TxDup"));
+    assertThat(
+            client
+                .search()
+                .forResource(Patient.class)
+                .where(Patient.FAMILY.matches().value("TxDupNotWritten"))
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry())
+        .isEmpty();
+  }
+
+  @Test
+  void batchEntriesTakeConditionalPutsAndDeletesEachOnItsOwn() {
+    String kept = createdWithIdentifier("batch-1", "BatchCondBefore");
+    String deleted = createdWithIdentifier("batch-del", "BatchCondDelete");
+    createdWithIdentifier("batch-dup", "BatchCondDup");
+    createdWithIdentifier("batch-dup", "BatchCondDup");
+    Bundle answer =
+        transaction(
+            """
+            {"resourceType":"Bundle","type":"batch","entry":[
+              {"resource":{"resourceType":"Patient","name":[{"family":"BatchCondAfter"}]},
+               "request":{"method":"PUT","url":"Patient?identifier=urn:tx|batch-1"}},
+              {"resource":{"resourceType":"Patient","name":[{"family":"BatchCondDupAfter"}]},
+               "request":{"method":"PUT","url":"Patient?identifier=urn:tx|batch-dup"}},
+              {"request":{"method":"DELETE","url":"Patient?identifier=urn:tx|batch-del"}},
+              {"request":{"method":"DELETE","url":"Patient?identifier=urn:tx|batch-none"}}]}""");
+    assertThat(answer.getEntry())
+        .extracting(e -> e.getResponse().getStatus())
+        .containsExactly("200 OK", "412 Precondition Failed", "200 OK", "204 No Content");
+    assertThat(answer.getEntry().get(0).getResponse().getLocation())
+        .isEqualTo("Patient/" + kept + "/_history/2");
+    assertThat(
+            ((OperationOutcome) answer.getEntry().get(1).getResponse().getOutcome())
+                .getIssueFirstRep()
+                .getDiagnostics())
+        .contains("matches more than one");
+    assertThat(http.get("/Patient/" + deleted).statusCode()).isEqualTo(410);
+  }
+
+  @Test
+  void absoluteFullUrlsAndReferencesToThisServerAreResolved() {
+    String local = createdWithIdentifier("local", "TxLocal");
+    Bundle answer =
+        transaction(
+            """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"fullUrl":"http://example.org/fhir/Observation/o1",
+               "resource":{"resourceType":"Observation","status":"final","code":{"text":"x"},
+                 "subject":{"reference":"Patient/abs1"},
+                 "performer":[{"reference":"http://example.org/fhir/Patient/abs1"}],
+                 "focus":[{"reference":"BASE/Patient/LOCAL"},
+                          {"reference":"http://elsewhere.example/fhir/Patient/abs1"}]},
+               "request":{"method":"POST","url":"Observation"}},
+              {"fullUrl":"http://example.org/fhir/Patient/abs1",
+               "resource":{"resourceType":"Patient","name":[{"family":"TxAbsolute"}]},
+               "request":{"method":"POST","url":"Patient"}}]}"""
+                .replace("BASE", server.base)
+                .replace("LOCAL", local));
+    String observationId = answer.getEntry().get(0).getResponse().getLocation().split("/")[1];
+    String patientId = answer.getEntry().get(1).getResponse().getLocation().split("/")[1];
+    assertThat(patientId).isNotEqualTo("abs1");
+    Observation stored =
+        FhirHttp.parse(Observation.class, http.get("/Observation/" + observationId));
+    assertThat(stored.getSubject().getReference()).isEqualTo("Patient/" + patientId);
+    assertThat(stored.getPerformerFirstRep().getReference()).isEqualTo("Patient/" + patientId);
+    assertThat(stored.getFocus())
+        .extracting(Reference::getReference)
+        .containsExactly("Patient/" + local, "http://elsewhere.example/fhir/Patient/abs1");
   }
 
   @Test

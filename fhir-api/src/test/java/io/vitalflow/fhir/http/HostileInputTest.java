@@ -173,11 +173,19 @@ class HostileInputTest {
             XML),
         422);
     String bundle =
-        "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"resource\":"
+        "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
             + withNarrative("<div " + XHTML + "><p onmouseover=\"x()\">Hi</p></div>")
             + ",\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}";
     assertThat(assertOutcome(http.post("", bundle), 422).getIssueFirstRep().getDiagnostics())
         .contains("Bundle.entry[0].resource.text.div", "onmouseover");
+    // a batch checks each entry on its own (issue 16): that entry alone is the 422
+    HttpResponse<String> batch = http.post("", bundle.replace("\"transaction\"", "\"batch\""));
+    assertThat(batch.statusCode()).isEqualTo(200);
+    Bundle.BundleEntryResponseComponent entry =
+        FhirHttp.parse(Bundle.class, batch).getEntryFirstRep().getResponse();
+    assertThat(entry.getStatus()).startsWith("422");
+    assertThat(((OperationOutcome) entry.getOutcome()).getIssueFirstRep().getDiagnostics())
+        .contains("Patient.text.div", "onmouseover");
   }
 
   @Test
