@@ -1,6 +1,7 @@
 package io.vitalflow.fhir.store;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import io.vitalflow.fhir.search.IndexEntries;
 import io.vitalflow.fhir.search.IndexedResource;
@@ -12,6 +13,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The search index of the projection: extraction from each newest version, written in its
@@ -47,12 +50,22 @@ public final class IndexedProjection implements SearchIndexUpdater {
    * narrative nested 20,000 deep); a stack overflow is an {@link Error} that would end the
    * projection's thread, so it becomes an exception the sink treats like any other failing record.
    */
+  private static final Pattern HAPI_CODE = Pattern.compile("HAPI-\\d{1,5}");
+
   private IndexEntries extract(IParser parser, FhirResourceVersion version) {
     try {
       return indexer.extract(parser.parseResource(version.getResource()));
     } catch (StackOverflowError e) {
       throw new IllegalArgumentException(
           "A " + version.getResourceType() + " version nests too deeply to be indexed");
+    } catch (DataFormatException e) {
+      // HAPI's message quotes the content (a narrative's XHTML): name only its code
+      Matcher code = HAPI_CODE.matcher(String.valueOf(e.getMessage()));
+      throw new IllegalArgumentException(
+          "A "
+              + version.getResourceType()
+              + " version cannot be parsed to be indexed"
+              + (code.lookingAt() ? " (" + code.group() + ")" : ""));
     }
   }
 }
