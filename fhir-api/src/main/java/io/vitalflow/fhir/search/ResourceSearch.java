@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -179,8 +180,71 @@ public final class ResourceSearch {
     return Mono.just(Optional.empty());
   }
 
-  /** The distinct current targets of the {@code _include}d references of this page's matches. */
+  /**
+   * The distinct current targets of the {@code _include}d references of this page's matches, then
+   * the resources that {@code _revinclude} names as referencing them.
+   */
   private Mono<List<String>> includes(
+      SearchQuery query, List<Match> matches, Visibility visibility) {
+    return forward(query, matches, visibility)
+        .zipWith(
+            reverse(query, matches, visibility),
+            (forward, reverse) -> {
+              List<String> all = new ArrayList<>(forward);
+              all.addAll(reverse);
+              return all;
+            });
+  }
+
+  private Mono<List<String>> reverse(
+      SearchQuery query, List<Match> matches, Visibility visibility) {
+    if (query.revincludes().isEmpty() || matches.isEmpty()) {
+      return Mono.just(List.of());
+    }
+    Map<String, Object> binds = new java.util.LinkedHashMap<>();
+    binds.put("type", query.resourceType());
+    binds.put("ids", matches.stream().map(Match::id).toArray(String[]::new));
+    String sql = revincludeSql(query.revincludes(), binds, visibility);
+    return bindAll(database.sql(sql), binds)
+        .map(row -> row.get("resource", String.class))
+        .all()
+        .collectList();
+  }
+
+  /**
+   * The resources of each {@code _revinclude}'s source type whose reference parameter points at one
+   * of the ids bound as {@code ids} of type {@code type}, each limited by {@code visibility}.
+   */
+  static String revincludeSql(
+      List<SearchQuery.RevInclude> revincludes, Map<String, Object> binds, Visibility visibility) {
+    List<String> selects = new ArrayList<>();
+    for (SearchQuery.RevInclude revinclude : revincludes) {
+      Function<Object, String> bind =
+          value -> {
+            String name = "v" + binds.size();
+            binds.put(name, value);
+            return ":" + name;
+          };
+      String source = bind.apply(revinclude.sourceType());
+      String param = bind.apply(revinclude.param());
+      String visible = visibility.where("t", revinclude.sourceType(), bind);
+      selects.add(
+          "select t.res_type, t.res_id, t.resource from fhir_resource t where t.res_type = "
+              + source
+              + " and not t.deleted and t.res_id in (select x.res_id from fhir_search_reference x"
+              + " where x.res_type = "
+              + source
+              + " and x.param = "
+              + param
+              + " and x.target_type = :type and x.target_id = any(:ids))"
+              + (visible == null ? "" : " and " + visible));
+    }
+    return "select distinct u.res_type, u.res_id, u.resource from ("
+        + String.join(" union ", selects)
+        + ") u order by u.res_type, u.res_id";
+  }
+
+  private Mono<List<String>> forward(
       SearchQuery query, List<Match> matches, Visibility visibility) {
     if (query.includes().isEmpty() || matches.isEmpty()) {
       return Mono.just(List.of());

@@ -27,6 +27,7 @@ final class SearchQuery {
       Set.of(
           "_sort",
           "_include",
+          "_revinclude",
           "_total",
           "_summary",
           "_elements",
@@ -57,6 +58,9 @@ final class SearchQuery {
   /** How deep chains and {@code _has} may nest. */
   static final int MAX_DEPTH = 4;
 
+  /** A {@code _revinclude} of the resources of {@code sourceType} that reference the matches. */
+  record RevInclude(String sourceType, String param) {}
+
   private final String resourceType;
   private final boolean strict;
   private final Instant now;
@@ -67,6 +71,7 @@ final class SearchQuery {
   private final Map<String, Object> binds;
   private final List<String> order = new ArrayList<>();
   private final List<Include> includes = new ArrayList<>();
+  private final List<RevInclude> revincludes = new ArrayList<>();
   private final Set<String> ignored = new LinkedHashSet<>();
   private TotalMode total = TotalMode.ESTIMATE;
 
@@ -178,6 +183,10 @@ final class SearchQuery {
     return includes;
   }
 
+  List<RevInclude> revincludes() {
+    return revincludes;
+  }
+
   TotalMode total() {
     return total;
   }
@@ -208,7 +217,7 @@ final class SearchQuery {
       case "_id" -> id(rawName, modifier, value);
       case "_lastUpdated" -> lastUpdated(rawName, modifier, value);
       case "_has" -> has(rawName, value);
-      case "_revinclude" -> unknown(rawName, "'_revinclude' is not supported");
+      case "_revinclude" -> revinclude(rawName, modifier, value);
       default -> {
         if (CONTROL.contains(name)) {
           return;
@@ -1039,6 +1048,37 @@ final class SearchQuery {
       Include include = new Include(definition.name(), targetType, definition.targets());
       if (!includes.contains(include)) {
         includes.add(include);
+      }
+    }
+  }
+
+  private void revinclude(String rawName, String modifier, String value) {
+    if (modifier != null) {
+      unknown(rawName, "'" + rawName + "' is not supported: only _revinclude (one level) is");
+      return;
+    }
+    for (String spec : SearchSyntax.includeSpecs(value)) {
+      SearchSyntax.IncludeSpec parsed = SearchSyntax.include(spec);
+      Definition definition =
+          SearchParameters.resourceTypes().contains(parsed.sourceType())
+              ? SearchParameters.find(parsed.sourceType(), parsed.parameter())
+              : null;
+      if (definition == null
+          || definition.type() != Type.REFERENCE
+          || (!definition.targets().isEmpty() && !definition.targets().contains(resourceType))) {
+        unknown(
+            "_revinclude",
+            "Cannot _revinclude '"
+                + spec
+                + "': not a reference parameter of "
+                + parsed.sourceType()
+                + " that may point at "
+                + resourceType);
+        continue;
+      }
+      RevInclude revinclude = new RevInclude(parsed.sourceType(), definition.name());
+      if (!revincludes.contains(revinclude)) {
+        revincludes.add(revinclude);
       }
     }
   }
