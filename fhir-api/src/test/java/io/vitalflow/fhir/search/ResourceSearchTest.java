@@ -314,9 +314,9 @@ class ResourceSearchTest {
         .hasMessageContaining("prefix");
     assertThatThrownBy(() -> ids("Patient", "_lastUpdated=yesterday"))
         .isInstanceOf(InvalidSearchException.class);
-    assertThatThrownBy(() -> ids("Patient", "gender:not=male"))
+    assertThatThrownBy(() -> ids("Patient", "gender:in=male"))
         .isInstanceOf(InvalidSearchException.class)
-        .hasMessageContaining(":not");
+        .hasMessageContaining(":in");
     assertThatThrownBy(() -> ids("Patient", "family:sounds=x"))
         .isInstanceOf(InvalidSearchException.class);
     assertThatThrownBy(() -> ids("Observation", "subject:Practitioner=1"))
