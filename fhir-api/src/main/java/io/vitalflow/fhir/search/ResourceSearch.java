@@ -52,7 +52,14 @@ public final class ResourceSearch {
    * {@link #search} as {@code caller} sees it: matches limited by its search {@link Visibility},
    * included resources by its read visibility.
    */
-  private Mono<SearchResult> search(SearchRequest request, Caller caller) {
+  private Mono<SearchResult> search(SearchRequest asked, Caller caller) {
+    Projection projection = Projection.of(asked.parameters());
+    // _summary=count: no page, the accurate total
+    SearchRequest request =
+        projection.countOnly()
+            ? new SearchRequest(
+                asked.resourceType(), asked.parameters(), 0, asked.offset(), asked.strict())
+            : asked;
     Visibility readable = Visibility.of(caller, Interaction.READ);
     return Mono.fromCallable(
             () ->
@@ -82,7 +89,9 @@ public final class ResourceSearch {
                                             ? totalValue != null && totalValue > request.offset()
                                             : fetchedMore;
                                     return new SearchResult(
-                                        matches.stream().map(Match::resource).toList(),
+                                        matches.stream()
+                                            .map(match -> projection.apply(match.resource()))
+                                            .toList(),
                                         both.getT2(),
                                         totalValue,
                                         hasMore,

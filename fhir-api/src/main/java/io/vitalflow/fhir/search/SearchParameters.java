@@ -270,9 +270,32 @@ final class SearchParameters {
     return branches;
   }
 
+  /**
+   * The CapabilityStatement's view: R4 has no element for a parameter's modifiers, so they end its
+   * documentation ({@code Modifiers: :missing, :not, :text}).
+   */
   static List<SearchParameterInfo> infos(String resourceType) {
     return of(resourceType).stream()
-        .map(d -> new SearchParameterInfo(d.name(), d.type(), d.documentation()))
+        .map(
+            d ->
+                new SearchParameterInfo(
+                    d.name(),
+                    d.type(),
+                    (d.documentation().isEmpty() ? "" : d.documentation() + " ")
+                        + "Modifiers: "
+                        + modifiers(d.type())))
         .toList();
+  }
+
+  /** The modifiers the search supports on a parameter type. */
+  static String modifiers(Type type) {
+    return switch (type) {
+      case STRING -> ":missing, :exact, :contains, :text";
+      case TOKEN -> ":missing, :not, :text";
+      case REFERENCE -> ":missing, :[type], :identifier; chains and _has";
+      case URI -> ":missing, :below, :above";
+      case DATE, NUMBER, QUANTITY -> ":missing; prefixes eq ne gt lt ge le sa eb ap";
+      case COMPOSITE -> ":missing";
+    };
   }
 }

@@ -85,6 +85,19 @@ class SearchHttpTest {
     assertThat(body).contains("\"id\":\"o1\"").doesNotContain("\"id\":\"o2\"");
   }
 
+  @Test
+  void summaryAndElements() {
+    String count = get("/fhir/Patient?_summary=count", null, 200);
+    assertThat(count).contains("\"total\":2").doesNotContain("\"entry\"");
+    String elements = get("/fhir/Patient?_elements=gender&_id=p1", null, 200);
+    assertThat(elements).contains("\"id\":\"p1\"").contains("SUBSETTED").doesNotContain("Chalmers");
+    String summary = get("/fhir/Patient?_summary=true&_id=p1", null, 200);
+    assertThat(summary).contains("Chalmers").contains("SUBSETTED");
+    String whole = get("/fhir/Patient?_summary=false&_id=p1", null, 200);
+    assertThat(whole).contains("Chalmers").doesNotContain("SUBSETTED");
+    assertThat(get("/fhir/Patient?_summary=some", null, 400)).contains("_summary");
+  }
+
   private static String get(String path, String prefer, int status) {
     var request = server.client().get().uri(path);
     if (prefer != null) {
