@@ -61,6 +61,18 @@ final class SearchQuery {
   /** A {@code _revinclude} of the resources of {@code sourceType} that reference the matches. */
   record RevInclude(String sourceType, String param) {}
 
+  /**
+   * An {@code _include:iterate} ({@code reverse} false) or {@code _revinclude:iterate}: applied to
+   * the matches and then to what it and the other iterating specs included, round after round.
+   *
+   * @param targetType the {@code :Target} of an include; null = any of {@code targets} (empty: any)
+   */
+  record Iterate(
+      boolean reverse, String sourceType, String param, String targetType, Set<String> targets) {}
+
+  /** Rounds of {@code :iterate} after the first. */
+  static final int MAX_ITERATIONS = 3;
+
   private final String resourceType;
   private final boolean strict;
   private final Instant now;
@@ -72,6 +84,7 @@ final class SearchQuery {
   private final List<String> order = new ArrayList<>();
   private final List<Include> includes = new ArrayList<>();
   private final List<RevInclude> revincludes = new ArrayList<>();
+  private final List<Iterate> iterates = new ArrayList<>();
   private final Set<String> ignored = new LinkedHashSet<>();
   private TotalMode total = TotalMode.ESTIMATE;
 
@@ -185,6 +198,10 @@ final class SearchQuery {
 
   List<RevInclude> revincludes() {
     return revincludes;
+  }
+
+  List<Iterate> iterates() {
+    return iterates;
   }
 
   TotalMode total() {
@@ -1024,8 +1041,13 @@ final class SearchQuery {
   }
 
   private void include(String rawName, String modifier, String value) {
+    if ("iterate".equals(modifier) || "recurse".equals(modifier)) {
+      iterate(false, value);
+      return;
+    }
     if (modifier != null) {
-      unknown(rawName, "'" + rawName + "' is not supported: only _include (one level) is");
+      unknown(
+          rawName, "'" + rawName + "' is not supported: only _include and _include:iterate are");
       return;
     }
     for (String spec : SearchSyntax.includeSpecs(value)) {
@@ -1053,8 +1075,14 @@ final class SearchQuery {
   }
 
   private void revinclude(String rawName, String modifier, String value) {
+    if ("iterate".equals(modifier) || "recurse".equals(modifier)) {
+      iterate(true, value);
+      return;
+    }
     if (modifier != null) {
-      unknown(rawName, "'" + rawName + "' is not supported: only _revinclude (one level) is");
+      unknown(
+          rawName,
+          "'" + rawName + "' is not supported: only _revinclude and _revinclude:iterate are");
       return;
     }
     for (String spec : SearchSyntax.includeSpecs(value)) {
@@ -1079,6 +1107,40 @@ final class SearchQuery {
       RevInclude revinclude = new RevInclude(parsed.sourceType(), definition.name());
       if (!revincludes.contains(revinclude)) {
         revincludes.add(revinclude);
+      }
+    }
+  }
+
+  /** An {@code :iterate} spec: a reference parameter of any type. */
+  private void iterate(boolean reverse, String value) {
+    String name = reverse ? "_revinclude:iterate" : "_include:iterate";
+    for (String spec : SearchSyntax.includeSpecs(value)) {
+      SearchSyntax.IncludeSpec parsed = SearchSyntax.include(spec);
+      Definition definition =
+          SearchParameters.resourceTypes().contains(parsed.sourceType())
+              ? SearchParameters.find(parsed.sourceType(), parsed.parameter())
+              : null;
+      if (definition == null || definition.type() != Type.REFERENCE) {
+        unknown(
+            name,
+            "Cannot "
+                + name
+                + " '"
+                + spec
+                + "': not a reference parameter of "
+                + parsed.sourceType());
+        continue;
+      }
+      String targetType = parsed.targetType();
+      if (targetType != null && !SearchParameters.resourceTypes().contains(targetType)) {
+        throw new InvalidSearchException(
+            "'" + name + "=" + spec + "': '" + targetType + "' is not a resource type");
+      }
+      Iterate iterate =
+          new Iterate(
+              reverse, parsed.sourceType(), definition.name(), targetType, definition.targets());
+      if (!iterates.contains(iterate)) {
+        iterates.add(iterate);
       }
     }
   }

@@ -85,7 +85,12 @@ class CompartmentPropertyTest {
             Combinators.combine(
                     Arbitraries.of(SecuredFhir.PATIENTS).injectNull(0.3),
                     Arbitraries.of(INCLUDES.get(t)).injectNull(0.4),
-                    Arbitraries.of("Observation:subject", "Encounter:subject").injectNull(0.7),
+                    Arbitraries.of(
+                            "Observation:subject",
+                            "Encounter:subject",
+                            "Observation:subject&_include:iterate=Observation:encounter",
+                            "Encounter:subject&_revinclude:iterate=Observation:encounter")
+                        .injectNull(0.7),
                     Arbitraries.of("_lastUpdated", "-_lastUpdated", "_id", "-_id").injectNull(0.4),
                     Arbitraries.integers().between(1, 4),
                     Arbitraries.of(

@@ -165,6 +165,23 @@ class SpecSearchTest {
   }
 
   @Test
+  void iterateFollowsWhatWasIncluded() {
+    SearchResult forward =
+        page(
+            "Observation",
+            "_id=w1&_include:iterate=Observation:patient&_include:iterate=Patient:organization",
+            true);
+    assertThat(idsOf(forward.includes())).containsExactlyInAnyOrder("p1", "org1");
+    SearchResult reverse =
+        page(
+            "Organization",
+            "_id=org1&_revinclude:iterate=Patient:organization&_revinclude:iterate=Observation:patient",
+            true);
+    assertThat(idsOf(reverse.matches())).containsExactly("org1");
+    assertThat(idsOf(reverse.includes())).containsExactlyInAnyOrder("p1", "w1", "nv");
+  }
+
+  @Test
   void unknownParametersAreAnErrorUnlessLenient() {
     assertThatThrownBy(() -> page("Observation", "patient.foo=peter", true))
         .isInstanceOf(InvalidSearchException.class)
@@ -187,6 +204,14 @@ class SpecSearchTest {
     // p2 has weights; p1 must not even learn that p2 exists
     assertThat(idsOf(as(context, "Patient", "_has:Observation:patient:code=29463-7").matches()))
         .containsExactly("p1");
+    SearchResult iterated =
+        as(
+            context,
+            "Observation",
+            "_include:iterate=Observation:patient&_revinclude:iterate=Observation:patient"
+                + "&_revinclude:iterate=RiskAssessment:subject");
+    assertThat(idsOf(iterated.matches())).containsExactlyInAnyOrder("w1", "nv");
+    assertThat(idsOf(iterated.includes())).containsExactlyInAnyOrder("p1", "r1");
     SearchResult revinclude = as(context, "Patient", "_revinclude=Observation:patient");
     assertThat(idsOf(revinclude.matches())).containsExactly("p1");
     assertThat(idsOf(revinclude.includes())).containsExactlyInAnyOrder("w1", "nv");
