@@ -76,8 +76,8 @@ public final class SearchIndexer {
       List<Walk> walks) {
 
     /** The values of the parameter in {@code resource}: by element walks when it has them. */
-    List<Base> evaluate(Resource resource) {
-      if (walks == null) {
+    List<Base> evaluate(Resource resource, boolean fhirPathOnly) {
+      if (walks == null || fhirPathOnly) {
         return ENGINE.evaluate(resource, expression);
       }
       List<Base> values = new ArrayList<>();
@@ -165,6 +165,15 @@ public final class SearchIndexer {
   }
 
   public IndexEntries extract(IBaseResource resource) {
+    return extract(resource, false);
+  }
+
+  /** {@link #extract} with the FHIRPath engine for every expression: what the walks must equal. */
+  IndexEntries extractByFhirPath(IBaseResource resource) {
+    return extract(resource, true);
+  }
+
+  private IndexEntries extract(IBaseResource resource, boolean fhirPathOnly) {
     Sink sink = new Sink(resource.fhirType());
     if (!(resource instanceof Resource base)) {
       return sink.entries();
@@ -172,7 +181,7 @@ public final class SearchIndexer {
     for (Compiled compiled : COMPILED.getOrDefault(resource.fhirType(), List.of())) {
       List<Base> values;
       try {
-        values = compiled.evaluate(base);
+        values = compiled.evaluate(base, fhirPathOnly);
       } catch (RuntimeException e) {
         continue; // an expression the engine cannot evaluate on this resource: not indexed
       }
@@ -512,9 +521,7 @@ public final class SearchIndexer {
                   definition,
                   ENGINE.parse(definition.expression()),
                   List.copyOf(parts),
-                  Boolean.getBoolean("vitalflow.search.fhirpath-only")
-                      ? null
-                      : walks(definition.expression())));
+                  walks(definition.expression())));
         } catch (RuntimeException e) {
           // an expression the R4 engine cannot parse: the parameter is not indexed
         }
