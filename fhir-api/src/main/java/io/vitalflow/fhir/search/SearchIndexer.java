@@ -73,7 +73,21 @@ public final class SearchIndexer {
       SearchParameters.Definition definition,
       ExpressionNode expression,
       List<ExpressionNode> parts,
-      List<Walk> walks) {
+      List<Walk> walks,
+      List<List<Walk>> partWalks) {
+
+    /** The values of composite component {@code index} of {@code element}. */
+    List<Base> part(int index, Resource resource, Base element) {
+      List<Walk> walked = partWalks.get(index);
+      if (walked == null) {
+        return ENGINE.evaluate(null, resource, resource, element, parts.get(index));
+      }
+      List<Base> values = new ArrayList<>();
+      for (Walk walk : walked) {
+        walk.collect(element, 0, values);
+      }
+      return values;
+    }
 
     /** The values of the parameter in {@code resource}: by element walks when it has them. */
     List<Base> evaluate(Resource resource, boolean fhirPathOnly) {
@@ -426,12 +440,10 @@ public final class SearchIndexer {
     Sink firsts = new Sink(resourceType);
     Sink seconds = new Sink(resourceType);
     try {
-      for (Base value :
-          ENGINE.evaluate(null, resource, resource, element, compiled.parts().get(0))) {
+      for (Base value : compiled.part(0, resource, element)) {
         value(first, "1", value, firsts);
       }
-      for (Base value :
-          ENGINE.evaluate(null, resource, resource, element, compiled.parts().get(1))) {
+      for (Base value : compiled.part(1, resource, element)) {
         value(second, "2", value, seconds);
       }
     } catch (RuntimeException e) {
@@ -513,15 +525,18 @@ public final class SearchIndexer {
       for (SearchParameters.Definition definition : SearchParameters.of(type)) {
         try {
           List<ExpressionNode> parts = new ArrayList<>();
+          List<List<Walk>> partWalks = new ArrayList<>();
           for (SearchParameters.Component component : definition.components()) {
             parts.add(ENGINE.parse(component.expression()));
+            partWalks.add(walks(component.expression()));
           }
           compiled.add(
               new Compiled(
                   definition,
                   ENGINE.parse(definition.expression()),
                   List.copyOf(parts),
-                  walks(definition.expression())));
+                  walks(definition.expression()),
+                  java.util.Collections.unmodifiableList(partWalks)));
         } catch (RuntimeException e) {
           // an expression the R4 engine cannot parse: the parameter is not indexed
         }

@@ -71,6 +71,29 @@ class IndexWalksTest {
         resources.size(), entries, extra);
   }
 
+  @Test
+  void bloodPressureComponentsAreCompositeAndQuantityEntries() throws Exception {
+    Path file =
+        jsonFiles("r4-examples").stream()
+            .filter(f -> f.getFileName().toString().equals("Observation-blood-pressure.json"))
+            .findFirst()
+            .orElseThrow();
+    IBaseResource bp =
+        FhirContext.forR4Cached().newJsonParser().parseResource(Files.readString(file));
+    IndexEntries entries = new SearchIndexer().extract(bp);
+    assertThat(entries.composites())
+        .anyMatch(
+            c ->
+                c.param().equals("component-code-value-quantity")
+                    && c.code1().equals("8480-6")
+                    && c.value2().compareTo(new java.math.BigDecimal("107")) == 0);
+    assertThat(entries.quantities())
+        .anyMatch(
+            q ->
+                q.param().equals("component-value-quantity")
+                    && q.value().compareTo(new java.math.BigDecimal("60")) == 0);
+  }
+
   private static List<Path> jsonFiles(String folder) throws IOException, URISyntaxException {
     Path root = Path.of(IndexWalksTest.class.getClassLoader().getResource(folder).toURI());
     try (Stream<Path> files = Files.walk(root)) {
