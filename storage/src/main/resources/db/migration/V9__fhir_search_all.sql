@@ -51,8 +51,5 @@ create table fhir_search_composite (
 create index fhir_search_composite_lookup on fhir_search_composite (res_type, param, code1, system1);
 create index fhir_search_composite_resource on fhir_search_composite (res_type, res_id);
 
--- The indexed set changed: the rows of V3's tables were extracted for a handful of parameters.
--- Re-indexing replays fhir.resources.v1 (docs/fhir.md, "Re-indexing").
-create table if not exists fhir_search_index_version (
-  version int not null
-);
+-- The indexed set changed: rows that V3-era code extracted cover a handful of parameters only, until
+-- the resource is projected again. Rebuild by replaying fhir.resources.v1 (docs/fhir.md, "Search").

@@ -26,12 +26,6 @@ import java.util.regex.Pattern;
 final class SearchParameters {
 
   /**
-   * The version of the indexed set: change it whenever what is indexed changes (see docs/fhir.md,
-   * "Re-indexing").
-   */
-  static final int INDEX_VERSION = 2;
-
-  /**
    * @param targets resource types a reference parameter may point at; empty = any
    * @param expression the FHIRPath expression for this resource type (union branches of other types
    *     removed)
