@@ -129,9 +129,11 @@ final class CapabilityController {
             .setName(parameter.name())
             .setType(SearchParamType.fromCode(parameter.type().code()))
             .setDocumentation(parameter.documentation());
+        if (parameter.type() == SearchParameterInfo.Type.REFERENCE) {
+          resource.addSearchInclude(type + ":" + parameter.name());
+        }
       }
       if (type.equals("Observation")) {
-        resource.addSearchInclude("Observation:subject");
         resource
             .addOperation()
             .setName("lastn")

@@ -195,6 +195,47 @@ final class FhirController {
         .map(result -> searchBundle(request, result, paging));
   }
 
+  /**
+   * {@code POST [type]/_search} with a form body: the same search as a GET with the form's fields
+   * added to the query string (paging links are then GET links).
+   */
+  @PostMapping("/fhir/{type}/_search")
+  Mono<ResponseEntity<String>> searchByPost(
+      @PathVariable String type, org.springframework.web.server.ServerWebExchange exchange) {
+    ResourceTypes.require(type);
+    ServerHttpRequest original = exchange.getRequest();
+    return exchange
+        .getFormData()
+        .flatMap(
+            form -> {
+              StringBuilder query = new StringBuilder();
+              String raw = original.getURI().getRawQuery();
+              if (raw != null && !raw.isEmpty()) {
+                query.append(raw);
+              }
+              form.forEach(
+                  (name, values) ->
+                      values.forEach(
+                          value ->
+                              query
+                                  .append(query.isEmpty() ? "" : "&")
+                                  .append(
+                                      org.springframework.web.util.UriUtils.encodeQueryParam(
+                                          name, StandardCharsets.UTF_8))
+                                  .append('=')
+                                  .append(
+                                      org.springframework.web.util.UriUtils.encodeQueryParam(
+                                          value, StandardCharsets.UTF_8))));
+              java.net.URI uri =
+                  UriComponentsBuilder.fromUri(original.getURI())
+                      .replacePath(original.getURI().getRawPath().replaceFirst("/_search$", ""))
+                      .replaceQuery(query.toString())
+                      .build(true)
+                      .toUri();
+              return search(type, original.mutate().uri(uri).build());
+            });
+  }
+
   @PostMapping("/fhir/{type}")
   Mono<ResponseEntity<String>> create(
       @PathVariable String type,

@@ -8,7 +8,8 @@ import java.util.Locale;
  *
  * @param returns {@code minimal}, {@code representation} (default) or {@code OperationOutcome}
  * @param async {@code respond-async}: answer once Kafka holds the command
- * @param strict {@code handling=strict}: unknown search parameters are an error
+ * @param strict unknown search parameters are an error (400), the default and {@code
+ *     handling=strict}; {@code handling=lenient} ignores them and reports them in the Bundle
  */
 record Prefer(Return returns, boolean async, boolean strict) {
 
@@ -21,7 +22,7 @@ record Prefer(Return returns, boolean async, boolean strict) {
   static Prefer parse(List<String> headers) {
     Return returns = Return.REPRESENTATION;
     boolean async = false;
-    boolean strict = false;
+    boolean strict = true;
     for (String header : headers) {
       for (String token : header.split("[,;]")) {
         String t = token.trim().toLowerCase(Locale.ROOT).replace("\"", "");

@@ -135,11 +135,7 @@ public final class ResourceChecks {
 
   private void indexEntries(Resource resource, String path, List<String> problems) {
     IndexEntries entries = indexer.extract(resource);
-    int count =
-        entries.tokens().size()
-            + entries.strings().size()
-            + entries.dates().size()
-            + entries.references().size();
+    int count = entries.size();
     if (count > maxIndexEntries) {
       problems.add(
           path

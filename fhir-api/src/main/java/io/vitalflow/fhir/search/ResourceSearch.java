@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -51,7 +52,14 @@ public final class ResourceSearch {
    * {@link #search} as {@code caller} sees it: matches limited by its search {@link Visibility},
    * included resources by its read visibility.
    */
-  private Mono<SearchResult> search(SearchRequest request, Caller caller) {
+  private Mono<SearchResult> search(SearchRequest asked, Caller caller) {
+    Projection projection = Projection.of(asked.parameters());
+    // _summary=count: no page, the accurate total
+    SearchRequest request =
+        projection.countOnly()
+            ? new SearchRequest(
+                asked.resourceType(), asked.parameters(), 0, asked.offset(), asked.strict())
+            : asked;
     Visibility readable = Visibility.of(caller, Interaction.READ);
     return Mono.fromCallable(
             () ->
@@ -81,7 +89,9 @@ public final class ResourceSearch {
                                             ? totalValue != null && totalValue > request.offset()
                                             : fetchedMore;
                                     return new SearchResult(
-                                        matches.stream().map(Match::resource).toList(),
+                                        matches.stream()
+                                            .map(match -> projection.apply(match.resource()))
+                                            .toList(),
                                         both.getT2(),
                                         totalValue,
                                         hasMore,
@@ -179,8 +189,215 @@ public final class ResourceSearch {
     return Mono.just(Optional.empty());
   }
 
-  /** The distinct current targets of the {@code _include}d references of this page's matches. */
+  /**
+   * The distinct current targets of the {@code _include}d references of this page's matches, then
+   * the resources that {@code _revinclude} names as referencing them.
+   */
   private Mono<List<String>> includes(
+      SearchQuery query, List<Match> matches, Visibility visibility) {
+    Mono<List<String>> once =
+        forward(query, matches, visibility)
+            .zipWith(
+                reverse(query, matches, visibility),
+                (forward, reverse) -> {
+                  List<String> all = new ArrayList<>(forward);
+                  all.addAll(reverse);
+                  return all;
+                });
+    if (query.iterates().isEmpty() || matches.isEmpty()) {
+      return once;
+    }
+    Set<String> seen = new java.util.HashSet<>();
+    List<Row> frontier = new ArrayList<>();
+    for (Match match : matches) {
+      seen.add(query.resourceType() + "/" + match.id());
+      frontier.add(new Row(query.resourceType(), match.id(), null));
+    }
+    return once.flatMap(
+        first ->
+            iterate(query.iterates(), frontier, seen, visibility, 0)
+                .map(
+                    more -> {
+                      Set<String> json = new java.util.LinkedHashSet<>(first);
+                      more.forEach(row -> json.add(row.resource()));
+                      return List.copyOf(json);
+                    }));
+  }
+
+  /** A resource found by an {@code :iterate} spec. */
+  private record Row(String type, String id, String resource) {}
+
+  /**
+   * Applies every {@code :iterate} spec to {@code frontier}, then to what that found, at most
+   * {@link SearchQuery#MAX_ITERATIONS} + 1 rounds; each resource once, never a match again.
+   */
+  private Mono<List<Row>> iterate(
+      List<SearchQuery.Iterate> specs,
+      List<Row> frontier,
+      Set<String> seen,
+      Visibility visibility,
+      int round) {
+    if (frontier.isEmpty() || round > SearchQuery.MAX_ITERATIONS) {
+      return Mono.just(List.of());
+    }
+    return reactor.core.publisher.Flux.fromIterable(specs)
+        .concatMap(spec -> iterateOnce(spec, frontier, visibility))
+        .collectList()
+        .flatMap(
+            found -> {
+              List<Row> fresh = new ArrayList<>();
+              for (Row row : found) {
+                if (seen.add(row.type() + "/" + row.id())) {
+                  fresh.add(row);
+                }
+              }
+              return iterate(specs, fresh, seen, visibility, round + 1)
+                  .map(
+                      later -> {
+                        List<Row> all = new ArrayList<>(fresh);
+                        all.addAll(later);
+                        return all;
+                      });
+            });
+  }
+
+  private reactor.core.publisher.Flux<Row> iterateOnce(
+      SearchQuery.Iterate spec, List<Row> frontier, Visibility visibility) {
+    Map<String, Object> binds = new java.util.LinkedHashMap<>();
+    Function<Object, String> bind =
+        value -> {
+          String name = "v" + binds.size();
+          binds.put(name, value);
+          return ":" + name;
+        };
+    String sql;
+    if (!spec.reverse()) {
+      String[] ids =
+          frontier.stream()
+              .filter(row -> row.type().equals(spec.sourceType()))
+              .map(Row::id)
+              .toArray(String[]::new);
+      if (ids.length == 0) {
+        return reactor.core.publisher.Flux.empty();
+      }
+      Set<String> targetTypes = new TreeSet<>();
+      if (spec.targetType() != null) {
+        targetTypes.add(spec.targetType());
+      } else {
+        targetTypes.addAll(spec.targets().isEmpty() ? ALL_TYPES : spec.targets());
+      }
+      String source = bind.apply(spec.sourceType());
+      String idArray = bind.apply(ids);
+      String param = bind.apply(spec.param());
+      String target =
+          spec.targetType() == null ? "" : " and x.target_type = " + bind.apply(spec.targetType());
+      String visible = visibility.whereAnyOf("t", targetTypes, bind);
+      sql =
+          "select t.res_type, t.res_id, t.resource from fhir_resource t where not t.deleted and"
+              + " (t.res_type, t.res_id) in (select x.target_type, x.target_id from"
+              + " fhir_search_reference x where x.res_type = "
+              + source
+              + " and x.res_id = any("
+              + idArray
+              + ") and x.param = "
+              + param
+              + target
+              + ")"
+              + (visible == null ? "" : " and " + visible);
+    } else {
+      List<String> selects = new ArrayList<>();
+      Map<String, List<String>> byType = new java.util.TreeMap<>();
+      for (Row row : frontier) {
+        if (spec.targets().isEmpty() || spec.targets().contains(row.type())) {
+          byType.computeIfAbsent(row.type(), k -> new ArrayList<>()).add(row.id());
+        }
+      }
+      if (byType.isEmpty()) {
+        return reactor.core.publisher.Flux.empty();
+      }
+      String source = bind.apply(spec.sourceType());
+      String param = bind.apply(spec.param());
+      for (Map.Entry<String, List<String>> group : byType.entrySet()) {
+        selects.add(
+            "(x.target_type = "
+                + bind.apply(group.getKey())
+                + " and x.target_id = any("
+                + bind.apply(group.getValue().toArray(String[]::new))
+                + "))");
+      }
+      String visible = visibility.where("t", spec.sourceType(), bind);
+      sql =
+          "select t.res_type, t.res_id, t.resource from fhir_resource t where t.res_type = "
+              + source
+              + " and not t.deleted and t.res_id in (select x.res_id from fhir_search_reference x"
+              + " where x.res_type = "
+              + source
+              + " and x.param = "
+              + param
+              + " and ("
+              + String.join(" or ", selects)
+              + "))"
+              + (visible == null ? "" : " and " + visible);
+    }
+    return bindAll(database.sql(sql + " order by t.res_type, t.res_id"), binds)
+        .map(
+            row ->
+                new Row(
+                    row.get("res_type", String.class),
+                    row.get("res_id", String.class),
+                    row.get("resource", String.class)))
+        .all();
+  }
+
+  private Mono<List<String>> reverse(
+      SearchQuery query, List<Match> matches, Visibility visibility) {
+    if (query.revincludes().isEmpty() || matches.isEmpty()) {
+      return Mono.just(List.of());
+    }
+    Map<String, Object> binds = new java.util.LinkedHashMap<>();
+    binds.put("type", query.resourceType());
+    binds.put("ids", matches.stream().map(Match::id).toArray(String[]::new));
+    String sql = revincludeSql(query.revincludes(), binds, visibility);
+    return bindAll(database.sql(sql), binds)
+        .map(row -> row.get("resource", String.class))
+        .all()
+        .collectList();
+  }
+
+  /**
+   * The resources of each {@code _revinclude}'s source type whose reference parameter points at one
+   * of the ids bound as {@code ids} of type {@code type}, each limited by {@code visibility}.
+   */
+  static String revincludeSql(
+      List<SearchQuery.RevInclude> revincludes, Map<String, Object> binds, Visibility visibility) {
+    List<String> selects = new ArrayList<>();
+    for (SearchQuery.RevInclude revinclude : revincludes) {
+      Function<Object, String> bind =
+          value -> {
+            String name = "v" + binds.size();
+            binds.put(name, value);
+            return ":" + name;
+          };
+      String source = bind.apply(revinclude.sourceType());
+      String param = bind.apply(revinclude.param());
+      String visible = visibility.where("t", revinclude.sourceType(), bind);
+      selects.add(
+          "select t.res_type, t.res_id, t.resource from fhir_resource t where t.res_type = "
+              + source
+              + " and not t.deleted and t.res_id in (select x.res_id from fhir_search_reference x"
+              + " where x.res_type = "
+              + source
+              + " and x.param = "
+              + param
+              + " and x.target_type = :type and x.target_id = any(:ids))"
+              + (visible == null ? "" : " and " + visible));
+    }
+    return "select distinct u.res_type, u.res_id, u.resource from ("
+        + String.join(" union ", selects)
+        + ") u order by u.res_type, u.res_id";
+  }
+
+  private Mono<List<String>> forward(
       SearchQuery query, List<Match> matches, Visibility visibility) {
     if (query.includes().isEmpty() || matches.isEmpty()) {
       return Mono.just(List.of());

@@ -15,7 +15,14 @@ public final class SearchIndexWriter {
 
   private static final List<String> TABLES =
       List.of(
-          "fhir_search_token", "fhir_search_string", "fhir_search_date", "fhir_search_reference");
+          "fhir_search_token",
+          "fhir_search_string",
+          "fhir_search_date",
+          "fhir_search_reference",
+          "fhir_search_number",
+          "fhir_search_quantity",
+          "fhir_search_uri",
+          "fhir_search_composite");
 
   /**
    * Deletes the rows of every (type, id) in {@code batch}, then inserts the entries given; a
@@ -30,6 +37,148 @@ public final class SearchIndexWriter {
     insertStrings(connection, batch);
     insertDates(connection, batch);
     insertReferences(connection, batch);
+    insertNumbers(connection, batch);
+    insertQuantities(connection, batch);
+    insertUris(connection, batch);
+    insertComposites(connection, batch);
+  }
+
+  private static void insertNumbers(Connection connection, List<IndexedResource> batch)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "insert into fhir_search_number (res_type, res_id, param, value) values (?, ?, ?, ?)")) {
+      int rows = 0;
+      for (IndexedResource resource : batch) {
+        if (resource.entries() == null) {
+          continue;
+        }
+        for (IndexEntries.Number number : resource.entries().numbers()) {
+          insert.setString(1, resource.type());
+          insert.setString(2, resource.id());
+          insert.setString(3, number.param());
+          insert.setBigDecimal(4, number.value());
+          insert.addBatch();
+          rows++;
+        }
+      }
+      if (rows > 0) {
+        insert.executeBatch();
+      }
+    }
+  }
+
+  private static void insertQuantities(Connection connection, List<IndexedResource> batch)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "insert into fhir_search_quantity (res_type, res_id, param, value, system, code,"
+                + " canonical_code, canonical_value) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      int rows = 0;
+      for (IndexedResource resource : batch) {
+        if (resource.entries() == null) {
+          continue;
+        }
+        for (IndexEntries.Quantity quantity : resource.entries().quantities()) {
+          insert.setString(1, resource.type());
+          insert.setString(2, resource.id());
+          insert.setString(3, quantity.param());
+          insert.setBigDecimal(4, quantity.value());
+          text(insert, 5, quantity.system());
+          text(insert, 6, quantity.code());
+          text(insert, 7, quantity.canonicalCode());
+          if (quantity.canonicalValue() == null) {
+            insert.setNull(8, Types.NUMERIC);
+          } else {
+            insert.setBigDecimal(8, quantity.canonicalValue());
+          }
+          insert.addBatch();
+          rows++;
+        }
+      }
+      if (rows > 0) {
+        insert.executeBatch();
+      }
+    }
+  }
+
+  private static void insertUris(Connection connection, List<IndexedResource> batch)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "insert into fhir_search_uri (res_type, res_id, param, uri) values (?, ?, ?, ?)")) {
+      int rows = 0;
+      for (IndexedResource resource : batch) {
+        if (resource.entries() == null) {
+          continue;
+        }
+        for (IndexEntries.Uri uri : resource.entries().uris()) {
+          insert.setString(1, resource.type());
+          insert.setString(2, resource.id());
+          insert.setString(3, uri.param());
+          insert.setString(4, uri.uri());
+          insert.addBatch();
+          rows++;
+        }
+      }
+      if (rows > 0) {
+        insert.executeBatch();
+      }
+    }
+  }
+
+  private static void insertComposites(Connection connection, List<IndexedResource> batch)
+      throws SQLException {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "insert into fhir_search_composite (res_type, res_id, param, system1, code1, system2,"
+                + " code2, value2, low2, high2) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      int rows = 0;
+      for (IndexedResource resource : batch) {
+        if (resource.entries() == null) {
+          continue;
+        }
+        for (IndexEntries.Composite composite : resource.entries().composites()) {
+          insert.setString(1, resource.type());
+          insert.setString(2, resource.id());
+          insert.setString(3, composite.param());
+          text(insert, 4, composite.system1());
+          insert.setString(5, composite.code1());
+          text(insert, 6, composite.system2());
+          text(insert, 7, composite.code2());
+          if (composite.value2() == null) {
+            insert.setNull(8, Types.NUMERIC);
+          } else {
+            insert.setBigDecimal(8, composite.value2());
+          }
+          timestamp(insert, 9, composite.low2());
+          timestamp(insert, 10, composite.high2());
+          insert.addBatch();
+          rows++;
+        }
+      }
+      if (rows > 0) {
+        insert.executeBatch();
+      }
+    }
+  }
+
+  private static void text(PreparedStatement insert, int index, String value) throws SQLException {
+    if (value == null) {
+      insert.setNull(index, Types.VARCHAR);
+    } else {
+      insert.setString(index, value);
+    }
+  }
+
+  private static void timestamp(PreparedStatement insert, int index, java.time.Instant value)
+      throws SQLException {
+    if (value == null) {
+      insert.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      insert.setObject(
+          index, value.atOffset(java.time.ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE);
+    }
   }
 
   private static void delete(Connection connection, List<IndexedResource> batch)

@@ -1,51 +1,176 @@
 package io.vitalflow.fhir.search;
 
+import ca.uhn.fhir.context.FhirContext;
 import io.vitalflow.fhir.search.IndexEntries.DateRange;
 import io.vitalflow.fhir.search.IndexEntries.Text;
 import io.vitalflow.fhir.search.IndexEntries.Token;
+import io.vitalflow.fhir.search.SearchParameterInfo.Type;
+import java.math.BigDecimal;
 import java.text.Normalizer;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.AllergyIntolerance;
+import org.hl7.fhir.r4.fhirpath.ExpressionNode;
+import org.hl7.fhir.r4.fhirpath.FHIRPathEngine;
+import org.hl7.fhir.r4.fhirpath.FHIRPathUtilityClasses.FunctionDetails;
+import org.hl7.fhir.r4.fhirpath.IHostApplicationServices;
+import org.hl7.fhir.r4.fhirpath.TypeDetails;
+import org.hl7.fhir.r4.hapi.ctx.HapiWorkerContext;
+import org.hl7.fhir.r4.model.Address;
+import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Condition;
-import org.hl7.fhir.r4.model.DetectedIssue;
-import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.Enumeration;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Location;
-import org.hl7.fhir.r4.model.MedicationRequest;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Organization;
-import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Money;
 import org.hl7.fhir.r4.model.Period;
-import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.PrimitiveType;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Range;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.StringType;
-import org.hl7.fhir.r4.model.Type;
+import org.hl7.fhir.r4.model.Timing;
+import org.hl7.fhir.r4.model.UriType;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.hl7.fhir.utilities.fhirpath.FHIRPathConstantEvaluationMode;
 
 /**
- * Extracts the search index entries of an R4 resource: hand-written over the model classes for the
- * parameters in {@link SearchParameters}. Only reads the resource (uses {@code hasX()} before
- * {@code getX()}, which would add empty elements), so it is thread-safe as long as nobody writes
- * the resource meanwhile. Values it cannot index (a malformed date, a reference without type and
- * several possible targets, a contained or conditional reference) are skipped.
+ * Extracts the search index entries of an R4 resource for every parameter in {@link
+ * SearchParameters}: each parameter's FHIRPath expression (parsed once) is evaluated with the R4
+ * FHIRPath engine, and each value it yields becomes rows by the parameter's type. {@code resolve()}
+ * yields an empty resource of the referenced type, so that {@code where(resolve() is Patient)}
+ * works without reading anything. Only reads the resource, so it is thread-safe as long as nobody
+ * writes the resource meanwhile. Values it cannot index (a malformed date, a reference without type
+ * and several possible targets, a contained or conditional reference, an expression the engine
+ * fails on) are skipped.
  */
 public final class SearchIndexer {
 
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Pattern RESOURCE_TYPE = Pattern.compile("[A-Z][A-Za-z]+");
   private static final Pattern RESOURCE_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+  private static final FhirContext FHIR = FhirContext.forR4Cached();
+  private static final FHIRPathEngine ENGINE = engine();
+
+  /** Per resource type: the indexed parameters with their parsed expressions. */
+  private static final Map<String, List<Compiled>> COMPILED = compile();
+
+  private record Compiled(
+      SearchParameters.Definition definition,
+      ExpressionNode expression,
+      List<ExpressionNode> parts,
+      List<Walk> walks,
+      List<List<Walk>> partWalks) {
+
+    /** The values of composite component {@code index} of {@code element}. */
+    List<Base> part(int index, Resource resource, Base element) {
+      List<Walk> walked = partWalks.get(index);
+      if (walked == null) {
+        return ENGINE.evaluate(null, resource, resource, element, parts.get(index));
+      }
+      List<Base> values = new ArrayList<>();
+      for (Walk walk : walked) {
+        walk.collect(element, 0, values);
+      }
+      return values;
+    }
+
+    /** The values of the parameter in {@code resource}: by element walks when it has them. */
+    List<Base> evaluate(Resource resource, boolean fhirPathOnly) {
+      if (walks == null || fhirPathOnly) {
+        return ENGINE.evaluate(resource, expression);
+      }
+      List<Base> values = new ArrayList<>();
+      for (Walk walk : walks) {
+        walk.collect(resource, 0, values);
+      }
+      return values;
+    }
+  }
+
+  /**
+   * A precompiled path {@code a.b.c}, optionally {@code (a.b).where($this is T)}: the element
+   * children by name ({@link Base#getProperty}, what the FHIRPath engine does for each name)
+   * without the engine's per-step overhead; the common shapes of the R4 expressions.
+   */
+  private record Walk(String[] names, int[] hashes, Class<?> type) {
+
+    private static final Pattern SIMPLE =
+        Pattern.compile(
+            "\\(?([a-z][A-Za-z]*(?:\\.[a-z][A-Za-z]*)*)\\)?(?:\\.where\\(\\$this is (\\w+)\\))?");
+
+    /** The walk of one union branch, or null when it is not one of the simple shapes. */
+    static Walk of(String branch) {
+      java.util.regex.Matcher matcher = SIMPLE.matcher(branch.trim());
+      if (!matcher.matches()) {
+        return null;
+      }
+      String path = matcher.group(1);
+      boolean parenthesised = branch.trim().startsWith("(");
+      if (parenthesised != branch.trim().contains(")")) {
+        return null;
+      }
+      Class<?> type = null;
+      if (matcher.group(2) != null) {
+        var definition = FHIR.getElementDefinition(matcher.group(2));
+        if (definition == null) {
+          return null;
+        }
+        type = definition.getImplementingClass();
+      }
+      String[] names = path.split("\\.");
+      int[] hashes = new int[names.length];
+      for (int i = 0; i < names.length; i++) {
+        hashes[i] = names[i].hashCode();
+      }
+      return new Walk(names, hashes, type);
+    }
+
+    void collect(Base element, int step, List<Base> values) {
+      if (step == names.length) {
+        if (type == null || type.isInstance(element)) {
+          values.add(element);
+        }
+        return;
+      }
+      Base[] children = element.getProperty(hashes[step], names[step], false);
+      if (children == null) {
+        return;
+      }
+      for (Base child : children) {
+        if (child != null && !child.isEmpty()) {
+          collect(child, step + 1, values);
+        }
+      }
+    }
+  }
+
+  /** The walks of every branch of {@code expression}, or null when one is not a simple path. */
+  private static List<Walk> walks(String expression) {
+    List<Walk> walks = new ArrayList<>();
+    for (String branch : expression.split(" \\| ")) {
+      Walk walk = Walk.of(branch);
+      if (walk == null) {
+        return null;
+      }
+      walks.add(walk);
+    }
+    return List.copyOf(walks);
+  }
 
   /** Lower case with accents (combining marks after canonical decomposition) removed. */
   public static String normalise(String value) {
@@ -54,236 +179,302 @@ public final class SearchIndexer {
   }
 
   public IndexEntries extract(IBaseResource resource) {
+    return extract(resource, false);
+  }
+
+  /** {@link #extract} with the FHIRPath engine for every expression: what the walks must equal. */
+  IndexEntries extractByFhirPath(IBaseResource resource) {
+    return extract(resource, true);
+  }
+
+  private IndexEntries extract(IBaseResource resource, boolean fhirPathOnly) {
     Sink sink = new Sink(resource.fhirType());
-    if (resource instanceof Patient patient) {
-      patient(patient, sink);
-    } else if (resource instanceof Observation observation) {
-      observation(observation, sink);
-    } else if (resource instanceof MedicationRequest request) {
-      medicationRequest(request, sink);
-    } else if (resource instanceof Encounter encounter) {
-      identifiers(encounter.hasIdentifier() ? encounter.getIdentifier() : List.of(), sink);
-      subject(encounter.hasSubject() ? encounter.getSubject() : null, sink);
-      code("status", encounter.hasStatusElement() ? encounter.getStatusElement() : null, sink);
-      coding("class", encounter.hasClass_() ? encounter.getClass_() : null, sink);
-      if (encounter.hasPeriod()) {
-        period("date", encounter.getPeriod(), sink);
+    if (!(resource instanceof Resource base)) {
+      return sink.entries();
+    }
+    for (Compiled compiled : COMPILED.getOrDefault(resource.fhirType(), List.of())) {
+      List<Base> values;
+      try {
+        values = compiled.evaluate(base, fhirPathOnly);
+      } catch (RuntimeException e) {
+        continue; // an expression the engine cannot evaluate on this resource: not indexed
       }
-    } else if (resource instanceof Condition condition) {
-      identifiers(condition.hasIdentifier() ? condition.getIdentifier() : List.of(), sink);
-      subject(condition.hasSubject() ? condition.getSubject() : null, sink);
-      concept("code", condition.hasCode() ? condition.getCode() : null, sink);
-      concepts("category", condition.hasCategory() ? condition.getCategory() : List.of(), sink);
-      concept(
-          "clinical-status",
-          condition.hasClinicalStatus() ? condition.getClinicalStatus() : null,
-          sink);
-      reference("encounter", condition.hasEncounter() ? condition.getEncounter() : null, sink);
-    } else if (resource instanceof AllergyIntolerance allergy) {
-      identifiers(allergy.hasIdentifier() ? allergy.getIdentifier() : List.of(), sink);
-      reference("patient", allergy.hasPatient() ? allergy.getPatient() : null, sink);
-      concept("code", allergy.hasCode() ? allergy.getCode() : null, sink);
-      concept(
-          "clinical-status",
-          allergy.hasClinicalStatus() ? allergy.getClinicalStatus() : null,
-          sink);
-    } else if (resource instanceof DetectedIssue issue) {
-      identifiers(issue.hasIdentifier() ? issue.getIdentifier() : List.of(), sink);
-      reference("patient", issue.hasPatient() ? issue.getPatient() : null, sink);
-      concept("code", issue.hasCode() ? issue.getCode() : null, sink);
-      if (issue.hasImplicated()) {
-        for (Reference implicated : issue.getImplicated()) {
-          reference("implicated", implicated, sink);
+      SearchParameters.Definition definition = compiled.definition();
+      for (Base value : values) {
+        if (definition.type() == Type.COMPOSITE) {
+          composite(compiled, base, value, sink);
+        } else {
+          value(definition, definition.name(), value, sink);
         }
-      }
-    } else if (resource instanceof Practitioner practitioner) {
-      identifiers(practitioner.hasIdentifier() ? practitioner.getIdentifier() : List.of(), sink);
-      names(practitioner.hasName() ? practitioner.getName() : List.of(), sink);
-    } else if (resource instanceof Organization organization) {
-      identifiers(organization.hasIdentifier() ? organization.getIdentifier() : List.of(), sink);
-      string("name", organization.hasNameElement() ? organization.getNameElement() : null, sink);
-      if (organization.hasAlias()) {
-        organization.getAlias().forEach(alias -> string("name", alias, sink));
-      }
-    } else if (resource instanceof Location location) {
-      identifiers(location.hasIdentifier() ? location.getIdentifier() : List.of(), sink);
-      string("name", location.hasNameElement() ? location.getNameElement() : null, sink);
-      if (location.hasAlias()) {
-        location.getAlias().forEach(alias -> string("name", alias, sink));
       }
     }
     return sink.entries();
   }
 
-  private static void patient(Patient patient, Sink sink) {
-    identifiers(patient.hasIdentifier() ? patient.getIdentifier() : List.of(), sink);
-    names(patient.hasName() ? patient.getName() : List.of(), sink);
-    date("birthdate", patient.hasBirthDateElement() ? patient.getBirthDateElement() : null, sink);
-    code("gender", patient.hasGenderElement() ? patient.getGenderElement() : null, sink);
-    if (patient.hasActiveElement()) {
-      BooleanType active = patient.getActiveElement();
-      if (active.hasValue()) {
-        sink.token("active", null, active.getValueAsString());
+  /** The number of parameters indexed for {@code resourceType}. */
+  static int indexedParameters(String resourceType) {
+    return COMPILED.getOrDefault(resourceType, List.of()).size();
+  }
+
+  private static void value(
+      SearchParameters.Definition definition, String param, Base value, Sink sink) {
+    switch (definition.type()) {
+      case STRING -> string(param, value, sink);
+      case TOKEN -> token(param, value, sink);
+      case REFERENCE -> reference(definition, param, value, sink);
+      case DATE -> date(param, value, sink);
+      case NUMBER -> number(param, value, sink);
+      case QUANTITY -> quantity(param, value, sink);
+      case URI -> uri(param, value, sink);
+      case COMPOSITE -> {}
+    }
+  }
+
+  private static void string(String param, Base value, Sink sink) {
+    if (value instanceof HumanName name) {
+      if (name.hasFamilyElement()) {
+        sink.string(param, name.getFamilyElement());
       }
-    }
-    if (patient.hasGeneralPractitioner()) {
-      patient.getGeneralPractitioner().forEach(gp -> reference("general-practitioner", gp, sink));
-    }
-    reference(
-        "organization",
-        patient.hasManagingOrganization() ? patient.getManagingOrganization() : null,
-        sink);
-  }
-
-  private static void observation(Observation observation, Sink sink) {
-    identifiers(observation.hasIdentifier() ? observation.getIdentifier() : List.of(), sink);
-    subject(observation.hasSubject() ? observation.getSubject() : null, sink);
-    concept("code", observation.hasCode() ? observation.getCode() : null, sink);
-    concepts("category", observation.hasCategory() ? observation.getCategory() : List.of(), sink);
-    code("status", observation.hasStatusElement() ? observation.getStatusElement() : null, sink);
-    reference("encounter", observation.hasEncounter() ? observation.getEncounter() : null, sink);
-    if (observation.hasEffective()) {
-      Type effective = observation.getEffective();
-      if (effective instanceof BaseDateTimeType dateTime) {
-        date("date", dateTime, sink);
-      } else if (effective instanceof Period period) {
-        period("date", period, sink);
+      name.getGiven().forEach(given -> sink.string(param, given));
+      name.getPrefix().forEach(prefix -> sink.string(param, prefix));
+      name.getSuffix().forEach(suffix -> sink.string(param, suffix));
+      if (name.hasTextElement()) {
+        sink.string(param, name.getTextElement());
       }
+    } else if (value instanceof Address address) {
+      address.getLine().forEach(line -> sink.string(param, line));
+      for (StringType part :
+          new StringType[] {
+            address.getCityElement(),
+            address.getDistrictElement(),
+            address.getStateElement(),
+            address.getPostalCodeElement(),
+            address.getCountryElement(),
+            address.getTextElement()
+          }) {
+        sink.string(param, part);
+      }
+    } else if (value instanceof PrimitiveType<?> primitive && primitive.hasValue()) {
+      sink.string(param, primitive.getValueAsString());
     }
   }
 
-  private static void medicationRequest(MedicationRequest request, Sink sink) {
-    identifiers(request.hasIdentifier() ? request.getIdentifier() : List.of(), sink);
-    subject(request.hasSubject() ? request.getSubject() : null, sink);
-    code("status", request.hasStatusElement() ? request.getStatusElement() : null, sink);
-    code("intent", request.hasIntentElement() ? request.getIntentElement() : null, sink);
-    if (request.hasMedication() && request.getMedication() instanceof CodeableConcept medication) {
-      concept("code", medication, sink);
-    }
-    date(
-        "authoredon", request.hasAuthoredOnElement() ? request.getAuthoredOnElement() : null, sink);
-    reference("requester", request.hasRequester() ? request.getRequester() : null, sink);
-    reference("encounter", request.hasEncounter() ? request.getEncounter() : null, sink);
-  }
-
-  /** {@code subject}, and {@code patient} too when the subject is a patient. */
-  private static void subject(Reference subject, Sink sink) {
-    IndexEntries.Reference target = reference("subject", subject, sink);
-    if (target != null && "Patient".equals(target.targetType())) {
-      sink.reference("patient", "Patient", target.targetId());
-    }
-  }
-
-  private static void identifiers(List<Identifier> identifiers, Sink sink) {
-    for (Identifier identifier : identifiers) {
+  private static void token(String param, Base value, Sink sink) {
+    if (value instanceof CodeableConcept concept) {
+      concept.getCoding().forEach(coding -> coding(param, coding, sink));
+      if (concept.hasText()) {
+        sink.text(param, concept.getText());
+      }
+    } else if (value instanceof Coding coding) {
+      coding(param, coding, sink);
+    } else if (value instanceof Identifier identifier) {
       if (identifier.hasValue()) {
         sink.token(
-            "identifier",
-            identifier.hasSystem() ? identifier.getSystem() : null,
-            identifier.getValue());
+            param, identifier.hasSystem() ? identifier.getSystem() : null, identifier.getValue());
       }
-    }
-  }
-
-  private static void names(List<HumanName> names, Sink sink) {
-    for (HumanName name : names) {
-      if (name.hasFamilyElement()) {
-        string("family", name.getFamilyElement(), sink);
-        string("name", name.getFamilyElement(), sink);
+      if (identifier.hasType() && identifier.getType().hasText()) {
+        sink.text(param, identifier.getType().getText());
       }
-      if (name.hasGiven()) {
-        for (StringType given : name.getGiven()) {
-          string("given", given, sink);
-          string("name", given, sink);
-        }
+    } else if (value instanceof ContactPoint contact) {
+      if (contact.hasValue()) {
+        sink.token(
+            param, contact.hasSystem() ? contact.getSystem().toCode() : null, contact.getValue());
       }
-      if (name.hasPrefix()) {
-        name.getPrefix().forEach(prefix -> string("name", prefix, sink));
+    } else if (value instanceof Enumeration<?> code) {
+      if (code.hasValue()) {
+        sink.token(param, code.hasSystem() ? code.getSystem() : null, code.getCode());
       }
-      if (name.hasSuffix()) {
-        name.getSuffix().forEach(suffix -> string("name", suffix, sink));
+    } else if (value instanceof BooleanType bool) {
+      if (bool.hasValue()) {
+        sink.token(param, null, bool.getValueAsString());
       }
-      if (name.hasTextElement()) {
-        string("name", name.getTextElement(), sink);
-      }
-    }
-  }
-
-  private static void string(String param, PrimitiveType<String> value, Sink sink) {
-    if (value != null && value.hasValue() && !value.getValue().isBlank()) {
-      sink.string(param, value.getValue());
-    }
-  }
-
-  private static void code(String param, Enumeration<?> code, Sink sink) {
-    if (code != null && code.hasValue()) {
-      sink.token(param, code.hasSystem() ? code.getSystem() : null, code.getCode());
-    }
-  }
-
-  private static void concepts(String param, List<CodeableConcept> concepts, Sink sink) {
-    concepts.forEach(concept -> concept(param, concept, sink));
-  }
-
-  private static void concept(String param, CodeableConcept concept, Sink sink) {
-    if (concept != null && concept.hasCoding()) {
-      concept.getCoding().forEach(coding -> coding(param, coding, sink));
+    } else if (value instanceof PrimitiveType<?> primitive && primitive.hasValue()) {
+      sink.token(param, null, primitive.getValueAsString());
     }
   }
 
   private static void coding(String param, Coding coding, Sink sink) {
-    if (coding != null && coding.hasCode()) {
+    if (coding.hasCode()) {
       sink.token(param, coding.hasSystem() ? coding.getSystem() : null, coding.getCode());
+    }
+    if (coding.hasDisplay()) {
+      sink.text(param, coding.getDisplay());
     }
   }
 
-  private static void date(String param, BaseDateTimeType value, Sink sink) {
-    if (value != null && value.hasValue()) {
-      try {
-        FhirDates.Range range = FhirDates.parse(value.getValueAsString());
-        sink.date(param, range.low(), range.high());
-      } catch (IllegalArgumentException e) {
-        // unindexable: the resource was validated on write, so this is a value HAPI accepts and we
-        // do not
+  private static void reference(
+      SearchParameters.Definition definition, String param, Base value, Sink sink) {
+    String literal = null;
+    if (value instanceof Reference reference) {
+      if (reference.hasIdentifier() && reference.getIdentifier().hasValue()) {
+        Identifier identifier = reference.getIdentifier();
+        sink.token(
+            param + ":identifier",
+            identifier.hasSystem() ? identifier.getSystem() : null,
+            identifier.getValue());
       }
+      literal = reference.hasReference() ? reference.getReference() : null;
+    } else if (value instanceof UriType uri && uri.hasValue()) {
+      literal = uri.getValue();
+    } else if (value instanceof Resource resource && resource.hasIdElement()) {
+      literal = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+    }
+    if (literal == null) {
+      return;
+    }
+    String[] target = parseReference(literal, definition.singleTarget());
+    if (target != null) {
+      sink.reference(param, target[0], target[1]);
+    }
+  }
+
+  private static void date(String param, Base value, Sink sink) {
+    try {
+      if (value instanceof BaseDateTimeType dateTime) {
+        if (dateTime.hasValue()) {
+          FhirDates.Range range = FhirDates.parse(dateTime.getValueAsString());
+          sink.date(param, range.low(), range.high());
+        }
+      } else if (value instanceof Period period) {
+        period(param, period, sink);
+      } else if (value instanceof Timing timing) {
+        for (var event : timing.getEvent()) {
+          date(param, event, sink);
+        }
+        if (timing.hasRepeat() && timing.getRepeat().hasBoundsPeriod()) {
+          period(param, timing.getRepeat().getBoundsPeriod(), sink);
+        }
+      } else if (value instanceof PrimitiveType<?> primitive && primitive.hasValue()) {
+        FhirDates.Range range = FhirDates.parse(primitive.getValueAsString());
+        sink.date(param, range.low(), range.high());
+      }
+    } catch (IllegalArgumentException e) {
+      // unindexable date: skipped
     }
   }
 
   private static void period(String param, Period period, Sink sink) {
-    try {
-      FhirDates.Range start =
-          period.hasStartElement() && period.getStartElement().hasValue()
-              ? FhirDates.parse(period.getStartElement().getValueAsString())
-              : null;
-      FhirDates.Range end =
-          period.hasEndElement() && period.getEndElement().hasValue()
-              ? FhirDates.parse(period.getEndElement().getValueAsString())
-              : null;
-      if (start == null && end == null) {
-        return;
-      }
-      java.time.Instant low = start == null ? FhirDates.MIN : start.low();
-      java.time.Instant high = end == null ? FhirDates.MAX : end.high();
-      if (!high.isBefore(low)) {
-        sink.date(param, low, high);
-      }
-    } catch (IllegalArgumentException e) {
-      // unindexable period: skipped
+    FhirDates.Range start =
+        period.hasStartElement() && period.getStartElement().hasValue()
+            ? FhirDates.parse(period.getStartElement().getValueAsString())
+            : null;
+    FhirDates.Range end =
+        period.hasEndElement() && period.getEndElement().hasValue()
+            ? FhirDates.parse(period.getEndElement().getValueAsString())
+            : null;
+    if (start == null && end == null) {
+      return;
+    }
+    Instant low = start == null ? FhirDates.MIN : start.low();
+    Instant high = end == null ? FhirDates.MAX : end.high();
+    if (!high.isBefore(low)) {
+      sink.date(param, low, high);
     }
   }
 
-  /** Indexes a literal reference; returns what it indexed, or null. */
-  private static IndexEntries.Reference reference(String param, Reference reference, Sink sink) {
-    if (reference == null || !reference.hasReference()) {
-      return null;
+  private static void number(String param, Base value, Sink sink) {
+    if (value instanceof DecimalType decimal && decimal.hasValue()) {
+      sink.number(param, decimal.getValue());
+    } else if (value instanceof IntegerType integer && integer.hasValue()) {
+      sink.number(param, BigDecimal.valueOf(integer.getValue()));
+    } else if (value instanceof Range range) {
+      if (range.hasLow() && range.getLow().hasValue()) {
+        sink.number(param, range.getLow().getValue());
+      }
+      if (range.hasHigh() && range.getHigh().hasValue()) {
+        sink.number(param, range.getHigh().getValue());
+      }
+    } else if (value instanceof Quantity quantity && quantity.hasValue()) {
+      sink.number(param, quantity.getValue());
     }
-    SearchParameters.Definition definition = SearchParameters.find(sink.resourceType, param);
-    String defaultType = definition == null ? null : definition.singleTarget();
-    String[] target = parseReference(reference.getReference(), defaultType);
-    if (target == null) {
-      return null;
+  }
+
+  private static void quantity(String param, Base value, Sink sink) {
+    if (value instanceof Quantity quantity) {
+      if (quantity.hasValue()) {
+        sink.quantity(
+            param,
+            quantity.getValue(),
+            quantity.hasSystem() ? quantity.getSystem() : null,
+            quantity.hasCode()
+                ? quantity.getCode()
+                : quantity.hasUnit() ? quantity.getUnit() : null);
+      }
+    } else if (value instanceof Money money) {
+      if (money.hasValue()) {
+        sink.quantity(
+            param,
+            money.getValue(),
+            "urn:iso:std:iso:4217",
+            money.hasCurrency() ? money.getCurrency() : null);
+      }
+    } else if (value instanceof Range range) {
+      quantity(param, range.getLow(), sink);
+      quantity(param, range.getHigh(), sink);
+    } else if (value instanceof DecimalType decimal && decimal.hasValue()) {
+      sink.quantity(param, decimal.getValue(), null, null);
     }
-    return sink.reference(param, target[0], target[1]);
+  }
+
+  private static void uri(String param, Base value, Sink sink) {
+    if (value instanceof PrimitiveType<?> primitive && primitive.hasValue()) {
+      sink.uri(param, primitive.getValueAsString());
+    }
+  }
+
+  /**
+   * A composite: the first component's tokens paired with each value of the second component, both
+   * evaluated on the same element (so {@code component-code-value-quantity} pairs the code and
+   * value of one component).
+   */
+  private static void composite(Compiled compiled, Resource resource, Base element, Sink sink) {
+    SearchParameters.Definition definition = compiled.definition();
+    String resourceType = resource.fhirType();
+    SearchParameters.Definition first =
+        SearchParameters.find(resourceType, definition.components().get(0).parameter());
+    SearchParameters.Definition second =
+        SearchParameters.find(resourceType, definition.components().get(1).parameter());
+    if (first == null || second == null || first.type() != Type.TOKEN) {
+      return;
+    }
+    Sink firsts = new Sink(resourceType);
+    Sink seconds = new Sink(resourceType);
+    try {
+      for (Base value : compiled.part(0, resource, element)) {
+        value(first, "1", value, firsts);
+      }
+      for (Base value : compiled.part(1, resource, element)) {
+        value(second, "2", value, seconds);
+      }
+    } catch (RuntimeException e) {
+      return;
+    }
+    for (Token token : firsts.tokens) {
+      for (Token other : seconds.tokens) {
+        sink.composite(definition.name(), token, other.system(), other.code(), null, null, null);
+      }
+      for (Text text : seconds.strings) {
+        if (!text.param().endsWith(":text")) {
+          sink.composite(definition.name(), token, null, text.value(), null, null, null);
+        }
+      }
+      for (IndexEntries.Quantity quantity : seconds.quantities) {
+        sink.composite(
+            definition.name(),
+            token,
+            quantity.system(),
+            quantity.code(),
+            quantity.value(),
+            null,
+            null);
+      }
+      for (IndexEntries.Number number : seconds.numbers) {
+        sink.composite(definition.name(), token, null, null, number.value(), null, null);
+      }
+      for (DateRange date : seconds.dates) {
+        sink.composite(definition.name(), token, null, null, null, date.low(), date.high());
+      }
+    }
   }
 
   /** Whether {@code value} is a FHIR logical id. */
@@ -320,6 +511,125 @@ public final class SearchIndexer {
     return RESOURCE_TYPE.matcher(type).matches() ? new String[] {type, id} : null;
   }
 
+  private static FHIRPathEngine engine() {
+    FHIRPathEngine engine =
+        new FHIRPathEngine(new HapiWorkerContext(FHIR, FHIR.getValidationSupport()));
+    engine.setHostServices(new Resolver());
+    return engine;
+  }
+
+  private static Map<String, List<Compiled>> compile() {
+    Map<String, List<Compiled>> all = new HashMap<>();
+    for (String type : SearchParameters.resourceTypes()) {
+      List<Compiled> compiled = new ArrayList<>();
+      for (SearchParameters.Definition definition : SearchParameters.of(type)) {
+        try {
+          List<ExpressionNode> parts = new ArrayList<>();
+          List<List<Walk>> partWalks = new ArrayList<>();
+          for (SearchParameters.Component component : definition.components()) {
+            parts.add(ENGINE.parse(component.expression()));
+            partWalks.add(walks(component.expression()));
+          }
+          compiled.add(
+              new Compiled(
+                  definition,
+                  ENGINE.parse(definition.expression()),
+                  List.copyOf(parts),
+                  walks(definition.expression()),
+                  java.util.Collections.unmodifiableList(partWalks)));
+        } catch (RuntimeException e) {
+          // an expression the R4 engine cannot parse: the parameter is not indexed
+        }
+      }
+      all.put(type, List.copyOf(compiled));
+    }
+    return Map.copyOf(all);
+  }
+
+  /**
+   * Host services of the engine: {@code resolve()} of a literal reference {@code Type/id} yields an
+   * empty resource of that type (enough for {@code is}/{@code as} checks); nothing else is
+   * provided.
+   */
+  private static final class Resolver implements IHostApplicationServices {
+
+    @Override
+    public List<Base> resolveConstant(
+        FHIRPathEngine engine,
+        Object appContext,
+        String name,
+        FHIRPathConstantEvaluationMode mode) {
+      return List.of();
+    }
+
+    @Override
+    public TypeDetails resolveConstantType(
+        FHIRPathEngine engine,
+        Object appContext,
+        String name,
+        FHIRPathConstantEvaluationMode mode) {
+      return null;
+    }
+
+    @Override
+    public boolean log(String argument, List<Base> focus) {
+      return false;
+    }
+
+    @Override
+    public FunctionDetails resolveFunction(FHIRPathEngine engine, String functionName) {
+      return null;
+    }
+
+    @Override
+    public TypeDetails checkFunction(
+        FHIRPathEngine engine,
+        Object appContext,
+        String functionName,
+        TypeDetails focus,
+        List<TypeDetails> parameters) {
+      return null;
+    }
+
+    @Override
+    public List<Base> executeFunction(
+        FHIRPathEngine engine,
+        Object appContext,
+        List<Base> focus,
+        String functionName,
+        List<List<Base>> parameters) {
+      return List.of();
+    }
+
+    @Override
+    public Base resolveReference(
+        FHIRPathEngine engine, Object appContext, String url, Base refContext) {
+      String[] target = parseReference(url, null);
+      if (target == null || !FHIR.getResourceTypes().contains(target[0])) {
+        return null;
+      }
+      IBaseResource stub = FHIR.getResourceDefinition(target[0]).newInstance();
+      stub.setId(target[0] + "/" + target[1]);
+      return (Base) stub;
+    }
+
+    @Override
+    public boolean conformsToProfile(
+        FHIRPathEngine engine, Object appContext, Base item, String url) {
+      return false;
+    }
+
+    @Override
+    public ValueSet resolveValueSet(FHIRPathEngine engine, Object appContext, String url) {
+      return null;
+    }
+
+    @Override
+    public boolean paramIsType(String name, int index) {
+      return false;
+    }
+  }
+
   /** Collects distinct entries in order. */
   private static final class Sink {
     final String resourceType;
@@ -327,6 +637,10 @@ public final class SearchIndexer {
     private final Set<Text> strings = new LinkedHashSet<>();
     private final Set<DateRange> dates = new LinkedHashSet<>();
     private final Set<IndexEntries.Reference> references = new LinkedHashSet<>();
+    private final Set<IndexEntries.Number> numbers = new LinkedHashSet<>();
+    private final Set<IndexEntries.Quantity> quantities = new LinkedHashSet<>();
+    private final Set<IndexEntries.Uri> uris = new LinkedHashSet<>();
+    private final Set<IndexEntries.Composite> composites = new LinkedHashSet<>();
 
     Sink(String resourceType) {
       this.resourceType = resourceType;
@@ -338,18 +652,66 @@ public final class SearchIndexer {
       }
     }
 
-    void string(String param, String value) {
-      strings.add(new Text(param, normalise(value), value));
+    /** The text of a coded value, for {@code :text}: a string row of {@code param:text}. */
+    void text(String param, String value) {
+      if (value != null && !value.isBlank()) {
+        strings.add(new Text(param + ":text", normalise(value), value));
+      }
     }
 
-    void date(String param, java.time.Instant low, java.time.Instant high) {
+    void string(String param, PrimitiveType<?> value) {
+      if (value != null && value.hasValue()) {
+        string(param, value.getValueAsString());
+      }
+    }
+
+    void string(String param, String value) {
+      if (value != null && !value.isBlank()) {
+        strings.add(new Text(param, normalise(value), value));
+      }
+    }
+
+    void date(String param, Instant low, Instant high) {
       dates.add(new DateRange(param, low, high));
     }
 
-    IndexEntries.Reference reference(String param, String type, String id) {
-      IndexEntries.Reference reference = new IndexEntries.Reference(param, type, id);
-      references.add(reference);
-      return reference;
+    void reference(String param, String type, String id) {
+      references.add(new IndexEntries.Reference(param, type, id));
+    }
+
+    void number(String param, BigDecimal value) {
+      numbers.add(new IndexEntries.Number(param, value));
+    }
+
+    void quantity(String param, BigDecimal value, String system, String code) {
+      Ucum.Canonical canonical = Ucum.canonical(system, code, value);
+      quantities.add(
+          new IndexEntries.Quantity(
+              param,
+              value,
+              system,
+              code,
+              canonical == null ? null : canonical.code(),
+              canonical == null ? null : canonical.value()));
+    }
+
+    void uri(String param, String value) {
+      if (!value.isEmpty()) {
+        uris.add(new IndexEntries.Uri(param, value));
+      }
+    }
+
+    void composite(
+        String param,
+        Token first,
+        String system2,
+        String code2,
+        BigDecimal value2,
+        Instant low2,
+        Instant high2) {
+      composites.add(
+          new IndexEntries.Composite(
+              param, first.system(), first.code(), system2, code2, value2, low2, high2));
     }
 
     IndexEntries entries() {
@@ -357,7 +719,11 @@ public final class SearchIndexer {
           new ArrayList<>(tokens),
           new ArrayList<>(strings),
           new ArrayList<>(dates),
-          new ArrayList<>(references));
+          new ArrayList<>(references),
+          new ArrayList<>(numbers),
+          new ArrayList<>(quantities),
+          new ArrayList<>(uris),
+          new ArrayList<>(composites));
     }
   }
 }

@@ -23,7 +23,11 @@ public record SearchParameterInfo(String name, Type type, String documentation) 
     TOKEN,
     STRING,
     DATE,
-    REFERENCE;
+    REFERENCE,
+    NUMBER,
+    QUANTITY,
+    URI,
+    COMPOSITE;
 
     /**
      * The FHIR code, e.g. {@code token}, as in {@code

@@ -27,6 +27,7 @@ final class SearchQuery {
       Set.of(
           "_sort",
           "_include",
+          "_revinclude",
           "_total",
           "_summary",
           "_elements",
@@ -54,20 +55,54 @@ final class SearchQuery {
     }
   }
 
+  /** How deep chains and {@code _has} may nest. */
+  static final int MAX_DEPTH = 4;
+
+  /** A {@code _revinclude} of the resources of {@code sourceType} that reference the matches. */
+  record RevInclude(String sourceType, String param) {}
+
+  /**
+   * An {@code _include:iterate} ({@code reverse} false) or {@code _revinclude:iterate}: applied to
+   * the matches and then to what it and the other iterating specs included, round after round.
+   *
+   * @param targetType the {@code :Target} of an include; null = any of {@code targets} (empty: any)
+   */
+  record Iterate(
+      boolean reverse, String sourceType, String param, String targetType, Set<String> targets) {}
+
+  /** Rounds of {@code :iterate} after the first. */
+  static final int MAX_ITERATIONS = 3;
+
   private final String resourceType;
   private final boolean strict;
   private final Instant now;
+  private final String alias;
+  private final int depth;
+  private final Visibility visibility;
   private final StringBuilder where = new StringBuilder();
-  private final Map<String, Object> binds = new LinkedHashMap<>();
+  private final Map<String, Object> binds;
   private final List<String> order = new ArrayList<>();
   private final List<Include> includes = new ArrayList<>();
+  private final List<RevInclude> revincludes = new ArrayList<>();
+  private final List<Iterate> iterates = new ArrayList<>();
   private final Set<String> ignored = new LinkedHashSet<>();
   private TotalMode total = TotalMode.ESTIMATE;
 
-  private SearchQuery(String resourceType, boolean strict, Instant now) {
+  private SearchQuery(
+      String resourceType,
+      boolean strict,
+      Instant now,
+      String alias,
+      int depth,
+      Visibility visibility,
+      Map<String, Object> binds) {
     this.resourceType = resourceType;
     this.strict = strict;
     this.now = now;
+    this.alias = alias;
+    this.depth = depth;
+    this.visibility = visibility;
+    this.binds = binds;
   }
 
   /**
@@ -94,16 +129,9 @@ final class SearchQuery {
     if (resourceType == null || !SearchSyntax.isResourceType(resourceType)) {
       throw new InvalidSearchException("'" + resourceType + "' is not a resource type");
     }
-    SearchQuery query = new SearchQuery(resourceType, strict, now);
-    query
-        .where
-        .append("r.res_type = ")
-        .append(query.bind(resourceType))
-        .append(" and not r.deleted");
-    String visible = visibility.where("r", resourceType, query::bind);
-    if (visible != null) {
-      query.and(visible);
-    }
+    SearchQuery query =
+        new SearchQuery(resourceType, strict, now, "r", 0, visibility, new LinkedHashMap<>());
+    query.start();
     parameters.forEach(
         (name, values) -> {
           for (String value : values) {
@@ -111,6 +139,40 @@ final class SearchQuery {
           }
         });
     return query;
+  }
+
+  /** The type condition and the caller's visibility of this query's rows. */
+  private void start() {
+    where
+        .append(alias)
+        .append(".res_type = ")
+        .append(bind(resourceType))
+        .append(" and not ")
+        .append(alias)
+        .append(".deleted");
+    String visible = visibility.where(alias, resourceType, this::bind);
+    if (visible != null) {
+      and(visible);
+    }
+  }
+
+  /**
+   * A query over resources of {@code type} (alias {@code c<depth>}) for a chain or {@code _has},
+   * with this query's bind values, strictness and visibility: what the caller may not see never
+   * matches, so a chain cannot probe it.
+   */
+  private SearchQuery nested(String type) {
+    if (depth + 1 > MAX_DEPTH) {
+      throw new InvalidSearchException(
+          "Chains and _has may nest at most " + MAX_DEPTH + " levels deep");
+    }
+    if (!SearchSyntax.isResourceType(type) || !SearchParameters.resourceTypes().contains(type)) {
+      throw new InvalidSearchException("'" + type + "' is not a resource type");
+    }
+    SearchQuery child =
+        new SearchQuery(type, true, now, "c" + (depth + 1), depth + 1, visibility, binds);
+    child.start();
+    return child;
   }
 
   /** The condition on {@code fhir_resource r}. */
@@ -132,6 +194,14 @@ final class SearchQuery {
 
   List<Include> includes() {
     return includes;
+  }
+
+  List<RevInclude> revincludes() {
+    return revincludes;
+  }
+
+  List<Iterate> iterates() {
+    return iterates;
   }
 
   TotalMode total() {
@@ -163,8 +233,15 @@ final class SearchQuery {
       case "_total" -> total = SearchSyntax.total(value);
       case "_id" -> id(rawName, modifier, value);
       case "_lastUpdated" -> lastUpdated(rawName, modifier, value);
+      case "_has" -> has(rawName, value);
+      case "_revinclude" -> revinclude(rawName, modifier, value);
       default -> {
         if (CONTROL.contains(name)) {
+          return;
+        }
+        int dot = rawName.indexOf('.');
+        if (dot > 0) {
+          chain(rawName, rawName.substring(0, dot), rawName.substring(dot + 1), value);
           return;
         }
         Definition definition = SearchParameters.find(resourceType, name);
@@ -172,6 +249,10 @@ final class SearchQuery {
           unknown(
               rawName,
               "Unknown search parameter '" + rawName + "' for " + resourceType + supported());
+          return;
+        }
+        if ("missing".equals(modifier)) {
+          missing(definition, value);
           return;
         }
         List<String> alternatives = SearchSyntax.orValues(rawName, value);
@@ -183,9 +264,187 @@ final class SearchQuery {
           case STRING -> string(definition, modifier, alternatives);
           case DATE -> date(definition, modifier, alternatives);
           case REFERENCE -> reference(definition, modifier, alternatives);
+          case NUMBER -> number(definition, modifier, alternatives);
+          case QUANTITY -> quantity(definition, modifier, alternatives);
+          case URI -> uri(definition, modifier, alternatives);
+          case COMPOSITE -> composite(definition, modifier, alternatives);
         }
       }
     }
+  }
+
+  /** The index table of a parameter type. */
+  private static String table(Type type) {
+    return switch (type) {
+      case TOKEN -> "fhir_search_token";
+      case STRING -> "fhir_search_string";
+      case DATE -> "fhir_search_date";
+      case REFERENCE -> "fhir_search_reference";
+      case NUMBER -> "fhir_search_number";
+      case QUANTITY -> "fhir_search_quantity";
+      case URI -> "fhir_search_uri";
+      case COMPOSITE -> "fhir_search_composite";
+    };
+  }
+
+  /** {@code :missing=true}: no value of the parameter is indexed; {@code false}: one is. */
+  private void missing(Definition definition, String value) {
+    boolean missing;
+    if (value.equals("true")) {
+      missing = true;
+    } else if (value.equals("false")) {
+      missing = false;
+    } else {
+      throw new InvalidSearchException(
+          "'" + definition.name() + ":missing=" + value + "': expected true or false");
+    }
+    String rows =
+        "select x.res_id from "
+            + table(definition.type())
+            + " x where x.res_type = "
+            + bind(resourceType)
+            + " and x.param = "
+            + bind(definition.name());
+    and(alias + ".res_id " + (missing ? "not in" : "in") + " (" + rows + ")");
+  }
+
+  /**
+   * A chained parameter {@code reference[:Type].rest}: the resources whose reference points at a
+   * resource of a target type that matches {@code rest=value} (which may chain further).
+   */
+  private void chain(String rawName, String first, String rest, String value) {
+    SearchSyntax.Name parsed = SearchSyntax.name(first);
+    Definition definition = SearchParameters.find(resourceType, parsed.name());
+    if (definition == null || definition.type() != Type.REFERENCE) {
+      unknown(
+          rawName,
+          "Unknown chained search parameter '"
+              + rawName
+              + "' for "
+              + resourceType
+              + ": '"
+              + parsed.name()
+              + "' is not a reference parameter of "
+              + resourceType);
+      return;
+    }
+    String restName = SearchSyntax.name(rest.split("\\.", 2)[0]).name();
+    List<String> targets = new ArrayList<>();
+    if (parsed.modifier() != null) {
+      if (!definition.targets().isEmpty() && !definition.targets().contains(parsed.modifier())) {
+        throw new InvalidSearchException(
+            "'" + rawName + "': " + parsed.modifier() + " is not a target of " + parsed.name());
+      }
+      targets.add(parsed.modifier());
+    } else {
+      for (String target : new java.util.TreeSet<>(definition.targets())) {
+        if (isParameter(target, restName)) {
+          targets.add(target);
+        }
+      }
+    }
+    if (targets.isEmpty()) {
+      unknown(
+          rawName,
+          "Unknown chained search parameter '"
+              + rawName
+              + "': no target type of '"
+              + parsed.name()
+              + "' has a parameter '"
+              + restName
+              + "'");
+      return;
+    }
+    List<String> conditions = new ArrayList<>();
+    for (String target : targets) {
+      SearchQuery child = nested(target);
+      child.parameter(rest, value);
+      conditions.add(
+          "(x.target_type = "
+              + bind(target)
+              + " and x.target_id in (select "
+              + child.alias
+              + ".res_id from fhir_resource "
+              + child.alias
+              + " where "
+              + child.where()
+              + "))");
+    }
+    and(
+        alias
+            + ".res_id in (select x.res_id from fhir_search_reference x where x.res_type = "
+            + bind(resourceType)
+            + " and x.param = "
+            + bind(definition.name())
+            + " and "
+            + or(conditions)
+            + ")");
+  }
+
+  /** Whether {@code name} is a parameter a search of {@code type} understands. */
+  private static boolean isParameter(String type, String name) {
+    return name.equals("_id")
+        || name.equals("_lastUpdated")
+        || name.equals("_has")
+        || SearchParameters.find(type, name) != null;
+  }
+
+  /**
+   * Reverse chaining, {@code _has:Type:reference:parameter=value}: the resources that a resource of
+   * {@code Type} matching {@code parameter=value} references through {@code reference}.
+   */
+  private void has(String rawName, String value) {
+    String[] parts = rawName.split(":", 4);
+    if (parts.length < 4 || parts[1].isEmpty() || parts[2].isEmpty() || parts[3].isEmpty()) {
+      throw new InvalidSearchException(
+          "'" + rawName + "': expected _has:Type:reference-parameter:parameter=value");
+    }
+    String type = parts[1];
+    if (!SearchSyntax.isResourceType(type) || !SearchParameters.resourceTypes().contains(type)) {
+      throw new InvalidSearchException("'" + rawName + "': '" + type + "' is not a resource type");
+    }
+    Definition reference = SearchParameters.find(type, parts[2]);
+    if (reference == null || reference.type() != Type.REFERENCE) {
+      unknown(
+          rawName,
+          "Unknown search parameter '"
+              + rawName
+              + "': '"
+              + parts[2]
+              + "' is not a reference parameter of "
+              + type);
+      return;
+    }
+    if (!reference.targets().isEmpty() && !reference.targets().contains(resourceType)) {
+      unknown(
+          rawName,
+          "Unknown search parameter '"
+              + rawName
+              + "': "
+              + type
+              + "."
+              + parts[2]
+              + " does not reference "
+              + resourceType);
+      return;
+    }
+    SearchQuery child = nested(type);
+    child.parameter(parts[3], value);
+    and(
+        alias
+            + ".res_id in (select x.target_id from fhir_search_reference x where x.res_type = "
+            + bind(type)
+            + " and x.param = "
+            + bind(reference.name())
+            + " and x.target_type = "
+            + bind(resourceType)
+            + " and x.res_id in (select "
+            + child.alias
+            + ".res_id from fhir_resource "
+            + child.alias
+            + " where "
+            + child.where()
+            + "))");
   }
 
   private String supported() {
@@ -215,7 +474,7 @@ final class SearchQuery {
     for (String id : ids) {
       placeholders.add(bind(id));
     }
-    and("r.res_id in (" + String.join(", ", placeholders) + ")");
+    and(alias + ".res_id in (" + String.join(", ", placeholders) + ")");
   }
 
   private void lastUpdated(String rawName, String modifier, String value) {
@@ -227,16 +486,51 @@ final class SearchQuery {
     List<String> conditions = new ArrayList<>();
     for (String alternative : alternatives) {
       conditions.add(
-          dateCondition("_lastUpdated", alternative, "r.last_updated", "r.last_updated"));
+          dateCondition(
+              "_lastUpdated", alternative, alias + ".last_updated", alias + ".last_updated"));
     }
     and(or(conditions));
   }
 
   private void token(Definition definition, String modifier, List<String> alternatives) {
-    SearchSyntax.noModifier(definition.name(), modifier);
+    if ("text".equals(modifier)) {
+      textOf(definition.name(), definition.name() + ":text", alternatives);
+      return;
+    }
+    if (modifier != null && !modifier.equals("not")) {
+      throw new InvalidSearchException(
+          "Modifier ':"
+              + modifier
+              + "' is not supported on token parameter '"
+              + definition.name()
+              + "' (supported: :not, :text, :missing)");
+    }
+    List<String> conditions = tokenConditions(definition.name(), alternatives);
+    indexed("fhir_search_token", definition.name(), conditions, modifier != null);
+  }
+
+  /** The text of codes ({@code :text}): starts-with matching like a string parameter. */
+  private void textOf(String name, String param, List<String> alternatives) {
     List<String> conditions = new ArrayList<>();
     for (String alternative : alternatives) {
-      SearchSyntax.Token token = SearchSyntax.token(definition.name(), alternative);
+      String normalised =
+          IndexedValues.truncate(SearchIndexer.normalise(SearchSyntax.unescape(alternative)));
+      conditions.add(startsWith(normalised));
+    }
+    indexed("fhir_search_string", param, conditions, false);
+  }
+
+  private String startsWith(String normalised) {
+    String upper = successor(normalised);
+    return upper == null
+        ? "x.value ~>=~ " + bind(normalised)
+        : "(x.value ~>=~ " + bind(normalised) + " and x.value ~<~ " + bind(upper) + ")";
+  }
+
+  private List<String> tokenConditions(String name, List<String> alternatives) {
+    List<String> conditions = new ArrayList<>();
+    for (String alternative : alternatives) {
+      SearchSyntax.Token token = SearchSyntax.token(name, alternative);
       if (token.system() == null) {
         conditions.add("x.code = " + bind(IndexedValues.truncate(token.code())));
         continue;
@@ -251,7 +545,7 @@ final class SearchQuery {
         conditions.add("(x.code = " + bind(code) + " and x.system = " + bind(system) + ")");
       }
     }
-    indexed("fhir_search_token", definition, conditions);
+    return conditions;
   }
 
   private void string(Definition definition, String modifier, List<String> alternatives) {
@@ -262,12 +556,8 @@ final class SearchQuery {
       String value = IndexedValues.truncate(SearchSyntax.unescape(alternative));
       String normalised =
           IndexedValues.truncate(SearchIndexer.normalise(SearchSyntax.unescape(alternative)));
-      if (modifier == null) {
-        String upper = successor(normalised);
-        conditions.add(
-            upper == null
-                ? "x.value ~>=~ " + bind(normalised)
-                : "(x.value ~>=~ " + bind(normalised) + " and x.value ~<~ " + bind(upper) + ")");
+      if (modifier == null || modifier.equals("text")) {
+        conditions.add(startsWith(normalised));
       } else if (modifier.equals("exact")) {
         conditions.add("(x.value = " + bind(normalised) + " and x.exact = " + bind(value) + ")");
       } else if (modifier.equals("contains")) {
@@ -278,7 +568,7 @@ final class SearchQuery {
                 + modifier
                 + "' is not supported on string parameter '"
                 + definition.name()
-                + "' (supported: :exact, :contains)");
+                + "' (supported: :exact, :contains, :text, :missing)");
       }
     }
     indexed("fhir_search_string", definition, conditions);
@@ -294,6 +584,14 @@ final class SearchQuery {
   }
 
   private void reference(Definition definition, String modifier, List<String> alternatives) {
+    if ("identifier".equals(modifier)) {
+      indexed(
+          "fhir_search_token",
+          definition.name() + ":identifier",
+          tokenConditions(definition.name(), alternatives),
+          false);
+      return;
+    }
     String typeModifier = null;
     if (modifier != null) {
       if (!SearchSyntax.isResourceType(modifier)
@@ -353,13 +651,21 @@ final class SearchQuery {
    * index.
    */
   private void indexed(String table, Definition definition, List<String> conditions) {
+    indexed(table, definition.name(), conditions, false);
+  }
+
+  /** {@link #indexed(String, Definition, List)}, or its negation ({@code :not}). */
+  private void indexed(String table, String param, List<String> conditions, boolean negated) {
     and(
-        "r.res_id in (select x.res_id from "
+        alias
+            + ".res_id "
+            + (negated ? "not in" : "in")
+            + " (select x.res_id from "
             + table
             + " x where x.res_type = "
             + bind(resourceType)
             + " and x.param = "
-            + bind(definition.name())
+            + bind(param)
             + " and "
             + or(conditions)
             + ")");
@@ -440,6 +746,228 @@ final class SearchQuery {
     };
   }
 
+  private void number(Definition definition, String modifier, List<String> alternatives) {
+    SearchSyntax.noModifier(definition.name(), modifier);
+    List<String> conditions = new ArrayList<>();
+    for (String alternative : alternatives) {
+      SearchSyntax.NumberValue number = SearchSyntax.number(definition.name(), alternative);
+      conditions.add(numberCondition(number.prefix(), number.value(), "x.value"));
+    }
+    indexed("fhir_search_number", definition, conditions);
+  }
+
+  /**
+   * Number matching (R4 3.1.1.4.2): {@code eq} and {@code ne} use the precision of the search value
+   * ({@code 100} covers [99.5, 100.5)), {@code ap} 10 % of it, the others compare exactly.
+   */
+  private String numberCondition(String prefix, java.math.BigDecimal value, String column) {
+    java.math.BigDecimal half =
+        java.math.BigDecimal.ONE
+            .movePointLeft(Math.max(value.scale(), 0) + 1)
+            .multiply(java.math.BigDecimal.valueOf(5));
+    return switch (prefix) {
+      case "eq" ->
+          "("
+              + column
+              + " >= "
+              + bind(value.subtract(half))
+              + " and "
+              + column
+              + " < "
+              + bind(value.add(half))
+              + ")";
+      case "ne" ->
+          "("
+              + column
+              + " < "
+              + bind(value.subtract(half))
+              + " or "
+              + column
+              + " >= "
+              + bind(value.add(half))
+              + ")";
+      case "gt", "sa" -> column + " > " + bind(value);
+      case "lt", "eb" -> column + " < " + bind(value);
+      case "ge" -> column + " >= " + bind(value);
+      case "le" -> column + " <= " + bind(value);
+      case "ap" -> {
+        java.math.BigDecimal margin = value.abs().multiply(new java.math.BigDecimal("0.1"));
+        yield "("
+            + column
+            + " >= "
+            + bind(value.subtract(margin))
+            + " and "
+            + column
+            + " <= "
+            + bind(value.add(margin))
+            + ")";
+      }
+      default -> throw new IllegalStateException(prefix);
+    };
+  }
+
+  private void quantity(Definition definition, String modifier, List<String> alternatives) {
+    SearchSyntax.noModifier(definition.name(), modifier);
+    List<String> conditions = new ArrayList<>();
+    for (String alternative : alternatives) {
+      conditions.add(
+          quantityCondition(
+              definition.name(),
+              alternative,
+              "x.value",
+              "x.system",
+              "x.code",
+              "x.canonical_code",
+              "x.canonical_value"));
+    }
+    indexed("fhir_search_quantity", definition, conditions);
+  }
+
+  /**
+   * {@code [prefix]number[|system|code]}: in the UCUM base unit when the unit is one {@link Ucum}
+   * normalises, else the number with the system and code as given.
+   */
+  private String quantityCondition(
+      String name,
+      String alternative,
+      String value,
+      String system,
+      String code,
+      String canonicalCode,
+      String canonicalValue) {
+    SearchSyntax.QuantityValue quantity = SearchSyntax.quantity(name, alternative);
+    String unitSystem =
+        quantity.system() == null || quantity.system().isEmpty() ? null : quantity.system();
+    String unitCode = quantity.code() == null || quantity.code().isEmpty() ? null : quantity.code();
+    if (canonicalCode != null) {
+      Ucum.Canonical unit =
+          Ucum.canonical(
+              unitSystem == null ? Ucum.SYSTEM : unitSystem, unitCode, java.math.BigDecimal.ONE);
+      if (unit != null) {
+        return "("
+            + canonicalCode
+            + " = "
+            + bind(unit.code())
+            + " and "
+            + scaledCondition(quantity, canonicalValue, unit.value())
+            + ")";
+      }
+    }
+    List<String> parts = new ArrayList<>();
+    parts.add(numberCondition(quantity.prefix(), quantity.value(), value));
+    if (unitSystem != null) {
+      parts.add(system + " = " + bind(unitSystem));
+    }
+    if (unitCode != null) {
+      parts.add(code + " = " + bind(unitCode));
+    }
+    return "(" + String.join(" and ", parts) + ")";
+  }
+
+  /**
+   * The number condition of a quantity in base units: the search value's precision range, scaled by
+   * the unit's factor.
+   */
+  private String scaledCondition(
+      SearchSyntax.QuantityValue quantity, String column, java.math.BigDecimal factor) {
+    java.math.BigDecimal value = quantity.value();
+    if (value.signum() == 0) {
+      return numberCondition(quantity.prefix(), value, column);
+    }
+    java.math.BigDecimal half =
+        java.math.BigDecimal.ONE
+            .movePointLeft(Math.max(value.scale(), 0) + 1)
+            .multiply(java.math.BigDecimal.valueOf(5));
+    java.math.BigDecimal scaled = value.multiply(factor, java.math.MathContext.DECIMAL64);
+    java.math.BigDecimal low =
+        value.subtract(half).multiply(factor, java.math.MathContext.DECIMAL64);
+    java.math.BigDecimal high = value.add(half).multiply(factor, java.math.MathContext.DECIMAL64);
+    return switch (quantity.prefix()) {
+      case "eq" -> "(" + column + " >= " + bind(low) + " and " + column + " < " + bind(high) + ")";
+      case "ne" -> "(" + column + " < " + bind(low) + " or " + column + " >= " + bind(high) + ")";
+      default -> numberCondition(quantity.prefix(), scaled, column);
+    };
+  }
+
+  private void uri(Definition definition, String modifier, List<String> alternatives) {
+    List<String> conditions = new ArrayList<>();
+    for (String alternative : alternatives) {
+      String uri = IndexedValues.truncate(SearchSyntax.unescape(alternative));
+      if (modifier == null) {
+        conditions.add("x.uri = " + bind(uri));
+      } else if (modifier.equals("below")) {
+        conditions.add("starts_with(x.uri, " + bind(uri) + ")");
+      } else if (modifier.equals("above")) {
+        conditions.add("starts_with(" + bind(uri) + ", x.uri)");
+      } else {
+        throw new InvalidSearchException(
+            "Modifier ':"
+                + modifier
+                + "' is not supported on uri parameter '"
+                + definition.name()
+                + "' (supported: :below, :above, :missing)");
+      }
+    }
+    indexed("fhir_search_uri", definition, conditions);
+  }
+
+  /**
+   * {@code token$value}: the first component a token, the second matched by the type of its
+   * parameter (token, string, number, quantity or date, with prefixes).
+   */
+  private void composite(Definition definition, String modifier, List<String> alternatives) {
+    SearchSyntax.noModifier(definition.name(), modifier);
+    Definition second =
+        SearchParameters.find(resourceType, definition.components().get(1).parameter());
+    List<String> conditions = new ArrayList<>();
+    for (String alternative : alternatives) {
+      int dollar = alternative.indexOf('$');
+      while (dollar > 0 && alternative.charAt(dollar - 1) == '\\') {
+        dollar = alternative.indexOf('$', dollar + 1);
+      }
+      if (dollar < 0 || second == null) {
+        throw new InvalidSearchException(
+            "'" + definition.name() + "=" + alternative + "': expected token$value");
+      }
+      SearchSyntax.Token first =
+          SearchSyntax.token(definition.name(), alternative.substring(0, dollar));
+      String rest = alternative.substring(dollar + 1);
+      List<String> parts = new ArrayList<>();
+      parts.add("x.code1 = " + bind(IndexedValues.truncate(first.code())));
+      if (first.system() != null && !first.system().isEmpty()) {
+        parts.add("x.system1 = " + bind(IndexedValues.truncate(first.system())));
+      }
+      switch (second.type()) {
+        case TOKEN -> {
+          SearchSyntax.Token token = SearchSyntax.token(definition.name(), rest);
+          parts.add("x.code2 = " + bind(IndexedValues.truncate(token.code())));
+          if (token.system() != null && !token.system().isEmpty()) {
+            parts.add("x.system2 = " + bind(IndexedValues.truncate(token.system())));
+          }
+        }
+        case STRING ->
+            parts.add(
+                "starts_with(x.code2, "
+                    + bind(SearchIndexer.normalise(SearchSyntax.unescape(rest)))
+                    + ")");
+        case NUMBER -> {
+          SearchSyntax.NumberValue number = SearchSyntax.number(definition.name(), rest);
+          parts.add(numberCondition(number.prefix(), number.value(), "x.value2"));
+        }
+        case QUANTITY ->
+            parts.add(
+                quantityCondition(
+                    definition.name(), rest, "x.value2", "x.system2", "x.code2", null, null));
+        case DATE -> parts.add(dateCondition(definition.name(), rest, "x.low2", "x.high2"));
+        default ->
+            throw new InvalidSearchException(
+                "Composite parameter '" + definition.name() + "' is not supported");
+      }
+      conditions.add("(" + String.join(" and ", parts) + ")");
+    }
+    indexed("fhir_search_composite", definition, conditions);
+  }
+
   private static java.time.OffsetDateTime timestamp(Instant instant) {
     return instant.atOffset(ZoneOffset.UTC);
   }
@@ -459,7 +987,27 @@ final class SearchQuery {
       }
       Definition definition = SearchParameters.find(resourceType, name);
       String aggregate = null;
-      if (definition != null && definition.type() == Type.DATE) {
+      if (definition != null && definition.type() == Type.NUMBER) {
+        aggregate = descending ? "max(x.value)" : "min(x.value)";
+        order.add(sortKey(aggregate, "fhir_search_number", definition) + direction + " nulls last");
+      } else if (definition != null && definition.type() == Type.QUANTITY) {
+        aggregate =
+            descending
+                ? "max(coalesce(x.canonical_value, x.value))"
+                : "min(coalesce(x.canonical_value, x.value))";
+        order.add(
+            sortKey(aggregate, "fhir_search_quantity", definition) + direction + " nulls last");
+      } else if (definition != null && definition.type() == Type.URI) {
+        aggregate = descending ? "max(x.uri)" : "min(x.uri)";
+        order.add(sortKey(aggregate, "fhir_search_uri", definition) + direction + " nulls last");
+      } else if (definition != null && definition.type() == Type.REFERENCE) {
+        aggregate =
+            descending
+                ? "max(x.target_type || '/' || x.target_id)"
+                : "min(x.target_type || '/' || x.target_id)";
+        order.add(
+            sortKey(aggregate, "fhir_search_reference", definition) + direction + " nulls last");
+      } else if (definition != null && definition.type() == Type.DATE) {
         aggregate = descending ? "max(x.high)" : "min(x.low)";
         order.add(sortKey(aggregate, "fhir_search_date", definition) + direction + " nulls last");
       } else if (definition != null && definition.type() == Type.STRING) {
@@ -477,7 +1025,7 @@ final class SearchQuery {
                 + " by '"
                 + name
                 + "': sortable are _lastUpdated, _id"
-                + " and the date, string and token parameters of the type");
+                + " and every parameter of the type except composite ones");
       }
     }
   }
@@ -493,8 +1041,13 @@ final class SearchQuery {
   }
 
   private void include(String rawName, String modifier, String value) {
+    if ("iterate".equals(modifier) || "recurse".equals(modifier)) {
+      iterate(false, value);
+      return;
+    }
     if (modifier != null) {
-      unknown(rawName, "'" + rawName + "' is not supported: only _include (one level) is");
+      unknown(
+          rawName, "'" + rawName + "' is not supported: only _include and _include:iterate are");
       return;
     }
     for (String spec : SearchSyntax.includeSpecs(value)) {
@@ -517,6 +1070,77 @@ final class SearchQuery {
       Include include = new Include(definition.name(), targetType, definition.targets());
       if (!includes.contains(include)) {
         includes.add(include);
+      }
+    }
+  }
+
+  private void revinclude(String rawName, String modifier, String value) {
+    if ("iterate".equals(modifier) || "recurse".equals(modifier)) {
+      iterate(true, value);
+      return;
+    }
+    if (modifier != null) {
+      unknown(
+          rawName,
+          "'" + rawName + "' is not supported: only _revinclude and _revinclude:iterate are");
+      return;
+    }
+    for (String spec : SearchSyntax.includeSpecs(value)) {
+      SearchSyntax.IncludeSpec parsed = SearchSyntax.include(spec);
+      Definition definition =
+          SearchParameters.resourceTypes().contains(parsed.sourceType())
+              ? SearchParameters.find(parsed.sourceType(), parsed.parameter())
+              : null;
+      if (definition == null
+          || definition.type() != Type.REFERENCE
+          || (!definition.targets().isEmpty() && !definition.targets().contains(resourceType))) {
+        unknown(
+            "_revinclude",
+            "Cannot _revinclude '"
+                + spec
+                + "': not a reference parameter of "
+                + parsed.sourceType()
+                + " that may point at "
+                + resourceType);
+        continue;
+      }
+      RevInclude revinclude = new RevInclude(parsed.sourceType(), definition.name());
+      if (!revincludes.contains(revinclude)) {
+        revincludes.add(revinclude);
+      }
+    }
+  }
+
+  /** An {@code :iterate} spec: a reference parameter of any type. */
+  private void iterate(boolean reverse, String value) {
+    String name = reverse ? "_revinclude:iterate" : "_include:iterate";
+    for (String spec : SearchSyntax.includeSpecs(value)) {
+      SearchSyntax.IncludeSpec parsed = SearchSyntax.include(spec);
+      Definition definition =
+          SearchParameters.resourceTypes().contains(parsed.sourceType())
+              ? SearchParameters.find(parsed.sourceType(), parsed.parameter())
+              : null;
+      if (definition == null || definition.type() != Type.REFERENCE) {
+        unknown(
+            name,
+            "Cannot "
+                + name
+                + " '"
+                + spec
+                + "': not a reference parameter of "
+                + parsed.sourceType());
+        continue;
+      }
+      String targetType = parsed.targetType();
+      if (targetType != null && !SearchParameters.resourceTypes().contains(targetType)) {
+        throw new InvalidSearchException(
+            "'" + name + "=" + spec + "': '" + targetType + "' is not a resource type");
+      }
+      Iterate iterate =
+          new Iterate(
+              reverse, parsed.sourceType(), definition.name(), targetType, definition.targets());
+      if (!iterates.contains(iterate)) {
+        iterates.add(iterate);
       }
     }
   }

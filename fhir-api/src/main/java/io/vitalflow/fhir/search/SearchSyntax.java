@@ -36,6 +36,64 @@ final class SearchSyntax {
   /** A date value: its prefix ({@code eq} when none) and the range the date covers. */
   record DateValue(String prefix, FhirDates.Range range) {}
 
+  /** A number value: its prefix ({@code eq} when none) and the number. */
+  record NumberValue(String prefix, java.math.BigDecimal value) {}
+
+  /**
+   * A quantity value {@code [prefix]number[|system|code]}; system and code null when absent, empty
+   * when left empty ({@code 5||mg}).
+   */
+  record QuantityValue(String prefix, java.math.BigDecimal value, String system, String code) {}
+
+  private static final Pattern NUMBER =
+      Pattern.compile("(eq|ne|gt|lt|ge|le|sa|eb|ap)?([-+]?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)");
+
+  static NumberValue number(String name, String value) {
+    Matcher matcher = NUMBER.matcher(value);
+    if (!matcher.matches()) {
+      throw new InvalidSearchException(
+          "'"
+              + name
+              + "="
+              + value
+              + "': a number value is an optional prefix (eq, ne, gt, lt, ge, le, sa, eb, ap)"
+              + " followed by a decimal number such as 100 or 5.4");
+    }
+    return new NumberValue(
+        matcher.group(1) == null ? "eq" : matcher.group(1),
+        new java.math.BigDecimal(matcher.group(2)));
+  }
+
+  static QuantityValue quantity(String name, String value) {
+    int bar = indexOfUnescaped(value, '|');
+    String number = bar < 0 ? value : value.substring(0, bar);
+    NumberValue parsed;
+    try {
+      parsed = number(name, number);
+    } catch (InvalidSearchException e) {
+      throw new InvalidSearchException(
+          "'"
+              + name
+              + "="
+              + value
+              + "': a quantity value is [prefix]number[|system|code], e.g. gt5.4|http://unitsofmeasure.org|mg");
+    }
+    if (bar < 0) {
+      return new QuantityValue(parsed.prefix(), parsed.value(), null, null);
+    }
+    String rest = value.substring(bar + 1);
+    int second = indexOfUnescaped(rest, '|');
+    if (second < 0) {
+      throw new InvalidSearchException(
+          "'" + name + "=" + value + "': expected number|system|code (system may be empty)");
+    }
+    return new QuantityValue(
+        parsed.prefix(),
+        parsed.value(),
+        unescape(rest.substring(0, second)),
+        unescape(rest.substring(second + 1)));
+  }
+
   /** One key of {@code _sort}: a parameter name, {@code -} for descending. */
   record SortKey(String name, boolean descending) {}
 

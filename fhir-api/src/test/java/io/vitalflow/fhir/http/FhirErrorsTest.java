@@ -410,7 +410,14 @@ class FhirErrorsTest {
   @Test
   void unknownSearchParametersAreReportedLenientlyAndRejectedStrictly() {
     String id = create("Searchable");
-    HttpResponse<String> lenient = http.get("/Patient?_id=" + id + "&shoe-size=42");
+    // issue 16: strict is the default (HAPI's); lenient only when asked for
+    assertThat(
+            assertOutcome(http.get("/Patient?_id=" + id + "&shoe-size=42"), 400)
+                .getIssueFirstRep()
+                .getDiagnostics())
+        .contains("shoe-size");
+    HttpResponse<String> lenient =
+        http.get("/Patient?_id=" + id + "&shoe-size=42", "Prefer", "handling=lenient");
     assertThat(lenient.statusCode()).isEqualTo(200);
     Bundle bundle = parse(Bundle.class, lenient);
     assertThat(bundle.getEntry())

@@ -49,6 +49,10 @@ final class SearchDatabase implements AutoCloseable {
     client = DatabaseClient.create(pool);
   }
 
+  PostgresCoordinates coordinates() {
+    return coordinates;
+  }
+
   DatabaseClient client() {
     return client;
   }

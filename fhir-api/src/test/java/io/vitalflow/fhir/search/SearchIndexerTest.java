@@ -49,7 +49,9 @@ class SearchIndexerTest {
         .containsExactlyInAnyOrder(
             new Token("identifier", "http://hospital/mrn", "12345"),
             new Token("identifier", null, "no-system"),
-            new Token("gender", "http://hl7.org/fhir/administrative-gender", "female"));
+            new Token("gender", "http://hl7.org/fhir/administrative-gender", "female"),
+            // the R4 expression deceased.exists() and deceased != false: false without one
+            new Token("deceased", null, "false"));
     assertThat(entries.strings())
         .contains(
             new Text("family", "muller-ludenscheidt", "Müller-Lüdenscheidt"),
@@ -241,6 +243,7 @@ class SearchIndexerTest {
     practitioner.addName().setFamily("Ødegård").addGiven("Åse");
     IndexEntries entries = indexer.extract(practitioner);
     assertThat(entries.tokens())
+        .filteredOn(t -> t.param().equals("identifier"))
         .containsExactly(new Token("identifier", "http://hl7.org/fhir/sid/us-npi", "9999"));
     assertThat(entries.strings())
         .contains(new Text("family", "ødegard", "Ødegård"), new Text("given", "ase", "Åse"));
@@ -248,6 +251,7 @@ class SearchIndexerTest {
     Organization organization = new Organization().setName("Saint-Éloi Hospital");
     organization.addAlias("SEH");
     assertThat(indexer.extract(organization).strings())
+        .filteredOn(t -> t.param().equals("name"))
         .containsExactly(
             new Text("name", "saint-eloi hospital", "Saint-Éloi Hospital"),
             new Text("name", "seh", "SEH"));
