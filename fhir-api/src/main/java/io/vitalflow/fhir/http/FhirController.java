@@ -300,6 +300,25 @@ final class FhirController {
   }
 
   private IBaseResource parseSingle(String body, ServerHttpRequest request, String type) {
+    return parseSingle(parser, properties, body, request, type);
+  }
+
+  /**
+   * One resource of a request body, in the request's format; 413 past {@code max-resource-bytes}
+   * (also for the other controllers that take a resource).
+   */
+  static IBaseResource parseSingle(
+      ResourceParser parser,
+      FhirProperties properties,
+      String body,
+      ServerHttpRequest request,
+      String type) {
+    tooLarge(properties, body);
+    return parser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()), type);
+  }
+
+  /** 413 for a body past {@code max-resource-bytes}. */
+  static void tooLarge(FhirProperties properties, String body) {
     if (body != null
         && body.length() > properties.maxResourceBytes() / 3
         && body.getBytes(StandardCharsets.UTF_8).length > properties.maxResourceBytes()) {
@@ -308,7 +327,6 @@ final class FhirController {
           IssueType.TOOCOSTLY,
           "A single resource may have at most " + properties.maxResourceBytes() + " bytes");
     }
-    return parser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()), type);
   }
 
   private ResponseEntity<String> searchBundle(
@@ -408,7 +426,8 @@ final class FhirController {
     return new Paging(Math.min(count, properties.maxPageSize()), offset);
   }
 
-  private static int integer(String value, int absent, String name) {
+  /** A non-negative whole-number parameter, {@code absent} when not given; 400 otherwise. */
+  static int integer(String value, int absent, String name) {
     if (value == null || value.isBlank()) {
       return absent;
     }

@@ -14,7 +14,6 @@ import io.vitalflow.fhir.store.StoredResource;
 import io.vitalflow.fhir.validation.ResourceValidator;
 import io.vitalflow.fhir.vitals.VitalObservations;
 import io.vitalflow.web.security.Interaction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -522,34 +521,15 @@ final class InteractionsController {
   // --- helpers
 
   private static int integer(String value, int absent, String name) {
-    if (value == null || value.isBlank()) {
-      return absent;
-    }
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed < 0) {
-        throw FhirError.badRequest(name + " must not be negative: " + value);
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw FhirError.badRequest(name + " must be a whole number: " + value);
-    }
-  }
-
-  private void tooLarge(String body) {
-    if (body != null
-        && body.length() > properties.maxResourceBytes() / 3
-        && body.getBytes(StandardCharsets.UTF_8).length > properties.maxResourceBytes()) {
-      throw new FhirError(
-          HttpStatus.CONTENT_TOO_LARGE,
-          IssueType.TOOCOSTLY,
-          "A single resource may have at most " + properties.maxResourceBytes() + " bytes");
-    }
+    return FhirController.integer(value, absent, name);
   }
 
   private IBaseResource parseSingle(String body, ServerHttpRequest request, String type) {
-    tooLarge(body);
-    return parser.parse(body, FhirFormat.ofBody(request.getHeaders().getContentType()), type);
+    return FhirController.parseSingle(parser, properties, body, request, type);
+  }
+
+  private void tooLarge(String body) {
+    FhirController.tooLarge(properties, body);
   }
 
   private static FhirFormat format(ServerHttpRequest request) {
