@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.springframework.http.HttpStatus;
 import reactor.core.publisher.Mono;
@@ -178,24 +177,7 @@ final class BundleReads {
         .forEach(json -> audit.patientsOf(() -> PatientCompartment.patientsOfJson(json)));
     BundleJson bundle = new BundleJson("searchset", result.total());
     bundle.link("self", base + "/" + type + (query.isEmpty() ? "" : "?" + query));
-    for (String json : result.matches()) {
-      bundle.entry(fullUrl(base, json), json, "match", null, null);
-    }
-    for (String json : result.includes()) {
-      bundle.entry(fullUrl(base, json), json, "include", null, null);
-    }
-    if (!result.ignoredParameters().isEmpty()) {
-      List<String> ignored = new ArrayList<>();
-      for (String name : result.ignoredParameters()) {
-        ignored.add("Unknown search parameter '" + name + "' was ignored");
-      }
-      bundle.entry(
-          null,
-          Outcomes.json(IssueSeverity.WARNING, IssueType.NOTSUPPORTED, ignored),
-          "outcome",
-          null,
-          null);
-    }
+    FhirController.searchEntries(bundle, base, result);
     return bundle.finish();
   }
 

@@ -329,22 +329,11 @@ final class FhirController {
     }
   }
 
-  private ResponseEntity<String> searchBundle(
-      ServerHttpRequest request, SearchResult result, Paging paging) {
-    String base = base(request);
-    // bounded: one page of matches and its includes (AuditDetails keeps at most 1,000 patients)
-    result.matches().forEach(json -> audit(request, json));
-    result.includes().forEach(json -> audit(request, json));
-    BundleJson bundle = new BundleJson("searchset", result.total());
-    bundle.link("self", request.getURI().toString());
-    if (result.hasMore()) {
-      bundle.link("next", pageLink(request, paging.offset() + paging.count(), paging.count()));
-    }
-    if (paging.offset() > 0) {
-      bundle.link(
-          "previous",
-          pageLink(request, Math.max(0, paging.offset() - paging.count()), paging.count()));
-    }
+  /**
+   * A search's entries: its matches, its includes, and (lenient handling) an OperationOutcome entry
+   * naming the parameters it ignored; for plain searches and a batch's search entries alike.
+   */
+  static void searchEntries(BundleJson bundle, String base, SearchResult result) {
     for (String json : result.matches()) {
       bundle.entry(fullUrl(base, json), json, "match", null, null);
     }
@@ -363,6 +352,25 @@ final class FhirController {
           null,
           null);
     }
+  }
+
+  private ResponseEntity<String> searchBundle(
+      ServerHttpRequest request, SearchResult result, Paging paging) {
+    String base = base(request);
+    // bounded: one page of matches and its includes (AuditDetails keeps at most 1,000 patients)
+    result.matches().forEach(json -> audit(request, json));
+    result.includes().forEach(json -> audit(request, json));
+    BundleJson bundle = new BundleJson("searchset", result.total());
+    bundle.link("self", request.getURI().toString());
+    if (result.hasMore()) {
+      bundle.link("next", pageLink(request, paging.offset() + paging.count(), paging.count()));
+    }
+    if (paging.offset() > 0) {
+      bundle.link(
+          "previous",
+          pageLink(request, Math.max(0, paging.offset() - paging.count()), paging.count()));
+    }
+    searchEntries(bundle, base, result);
     FhirFormat format = responseFormat(request);
     return ResponseEntity.ok()
         .contentType(format.mediaType())
