@@ -498,12 +498,7 @@ final class SearchQuery {
       return;
     }
     if (modifier != null && !modifier.equals("not")) {
-      throw new InvalidSearchException(
-          "Modifier ':"
-              + modifier
-              + "' is not supported on token parameter '"
-              + definition.name()
-              + "' (supported: :not, :text, :missing)");
+      throw unsupported(modifier, "token", definition, ":not, :text, :missing");
     }
     List<String> conditions = tokenConditions(definition.name(), alternatives);
     indexed("fhir_search_token", definition.name(), conditions, modifier != null);
@@ -563,12 +558,7 @@ final class SearchQuery {
       } else if (modifier.equals("contains")) {
         conditions.add("strpos(x.value, " + bind(normalised) + ") > 0");
       } else {
-        throw new InvalidSearchException(
-            "Modifier ':"
-                + modifier
-                + "' is not supported on string parameter '"
-                + definition.name()
-                + "' (supported: :exact, :contains, :text, :missing)");
+        throw unsupported(modifier, "string", definition, ":exact, :contains, :text, :missing");
       }
     }
     indexed("fhir_search_string", definition, conditions);
@@ -900,12 +890,7 @@ final class SearchQuery {
       } else if (modifier.equals("above")) {
         conditions.add("starts_with(" + bind(uri) + ", x.uri)");
       } else {
-        throw new InvalidSearchException(
-            "Modifier ':"
-                + modifier
-                + "' is not supported on uri parameter '"
-                + definition.name()
-                + "' (supported: :below, :above, :missing)");
+        throw unsupported(modifier, "uri", definition, ":below, :above, :missing");
       }
     }
     indexed("fhir_search_uri", definition, conditions);
@@ -1166,5 +1151,19 @@ final class SearchQuery {
       }
     }
     return null;
+  }
+
+  private static InvalidSearchException unsupported(
+      String modifier, String kind, Definition definition, String supported) {
+    return new InvalidSearchException(
+        "Modifier ':"
+            + modifier
+            + "' is not supported on "
+            + kind
+            + " parameter '"
+            + definition.name()
+            + "' (supported: "
+            + supported
+            + ")");
   }
 }
