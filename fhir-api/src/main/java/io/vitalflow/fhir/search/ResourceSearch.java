@@ -5,6 +5,7 @@ import io.vitalflow.web.security.Callers;
 import io.vitalflow.web.security.Interaction;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -150,7 +151,7 @@ public final class ResourceSearch {
     if (request.count() == 0) {
       return Mono.just(List.of());
     }
-    Map<String, Object> binds = new java.util.LinkedHashMap<>(query.binds());
+    Map<String, Object> binds = new LinkedHashMap<>(query.binds());
     binds.put("pageLimit", request.count() + 1L);
     binds.put("pageOffset", (long) request.offset());
     return bindAll(database.sql(pageSql(query)), binds)
@@ -263,7 +264,7 @@ public final class ResourceSearch {
 
   private reactor.core.publisher.Flux<Row> iterateOnce(
       SearchQuery.Iterate spec, List<Row> frontier, Visibility visibility) {
-    Map<String, Object> binds = new java.util.LinkedHashMap<>();
+    Map<String, Object> binds = new LinkedHashMap<>();
     Function<Object, String> bind =
         value -> {
           String name = "v" + binds.size();
@@ -354,10 +355,20 @@ public final class ResourceSearch {
     if (query.revincludes().isEmpty() || matches.isEmpty()) {
       return Mono.just(List.of());
     }
-    Map<String, Object> binds = new java.util.LinkedHashMap<>();
+    Map<String, Object> binds = matchBinds(query, matches);
+    return resources(revincludeSql(query.revincludes(), binds, visibility), binds);
+  }
+
+  /** The binds {@code type} and {@code ids} of the matches, that include queries start from. */
+  private static Map<String, Object> matchBinds(SearchQuery query, List<Match> matches) {
+    Map<String, Object> binds = new LinkedHashMap<>();
     binds.put("type", query.resourceType());
     binds.put("ids", matches.stream().map(Match::id).toArray(String[]::new));
-    String sql = revincludeSql(query.revincludes(), binds, visibility);
+    return binds;
+  }
+
+  /** The {@code resource} column of every row {@code sql} selects. */
+  private Mono<List<String>> resources(String sql, Map<String, Object> binds) {
     return bindAll(database.sql(sql), binds)
         .map(row -> row.get("resource", String.class))
         .all()
@@ -402,14 +413,8 @@ public final class ResourceSearch {
     if (query.includes().isEmpty() || matches.isEmpty()) {
       return Mono.just(List.of());
     }
-    Map<String, Object> binds = new java.util.LinkedHashMap<>();
-    binds.put("type", query.resourceType());
-    binds.put("ids", matches.stream().map(Match::id).toArray(String[]::new));
-    String sql = includeSql(query.includes(), binds, visibility);
-    return bindAll(database.sql(sql), binds)
-        .map(row -> row.get("resource", String.class))
-        .all()
-        .collectList();
+    Map<String, Object> binds = matchBinds(query, matches);
+    return resources(includeSql(query.includes(), binds, visibility), binds);
   }
 
   /**

@@ -9,6 +9,8 @@ import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -64,6 +66,13 @@ class GenericClientSearchTest {
     return id;
   }
 
+  /**
+   * The search's Bundle once it satisfies {@code done} (the projection makes writes searchable).
+   */
+  private static Bundle awaitBundle(Callable<Bundle> search, Predicate<Bundle> done) {
+    return Awaitility.await().atMost(Duration.ofSeconds(20)).until(search, done);
+  }
+
   private static List<String> types(Bundle bundle) {
     return bundle.getEntry().stream()
         .map(BundleEntryComponent::getResource)
@@ -78,18 +87,16 @@ class GenericClientSearchTest {
     patientWith("Other" + family, 1);
 
     Bundle bundle =
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(20))
-            .until(
-                () ->
-                    client
-                        .search()
-                        .forResource(Patient.class)
-                        .where(Patient.FAMILY.matchesExactly().value(family))
-                        .revInclude(Condition.INCLUDE_SUBJECT)
-                        .returnBundle(Bundle.class)
-                        .execute(),
-                found -> found.getEntry().size() == 3);
+        awaitBundle(
+            () ->
+                client
+                    .search()
+                    .forResource(Patient.class)
+                    .where(Patient.FAMILY.matchesExactly().value(family))
+                    .revInclude(Condition.INCLUDE_SUBJECT)
+                    .returnBundle(Bundle.class)
+                    .execute(),
+            found -> found.getEntry().size() == 3);
 
     assertThat(types(bundle)).containsExactlyInAnyOrder("Patient", "Condition", "Condition");
     assertThat(bundle.getEntry())
@@ -107,19 +114,17 @@ class GenericClientSearchTest {
     patientWith("Else" + family, 3);
 
     Bundle bundle =
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(20))
-            .until(
-                () ->
-                    client
-                        .search()
-                        .forResource(Condition.class)
-                        .where(
-                            Condition.SUBJECT.hasChainedProperty(
-                                Patient.FAMILY.matchesExactly().value(family)))
-                        .returnBundle(Bundle.class)
-                        .execute(),
-                found -> found.getEntry().size() == 2);
+        awaitBundle(
+            () ->
+                client
+                    .search()
+                    .forResource(Condition.class)
+                    .where(
+                        Condition.SUBJECT.hasChainedProperty(
+                            Patient.FAMILY.matchesExactly().value(family)))
+                    .returnBundle(Bundle.class)
+                    .execute(),
+            found -> found.getEntry().size() == 2);
 
     assertThat(types(bundle)).containsOnly("Condition");
   }
@@ -130,18 +135,16 @@ class GenericClientSearchTest {
     IdType patient = patientWith(family, 3);
 
     Bundle bundle =
-        Awaitility.await()
-            .atMost(Duration.ofSeconds(20))
-            .until(
-                () ->
-                    client
-                        .search()
-                        .forResource(Condition.class)
-                        .where(Condition.SUBJECT.hasId("Patient/" + patient.getIdPart()))
-                        .summaryMode(SummaryEnum.COUNT)
-                        .returnBundle(Bundle.class)
-                        .execute(),
-                found -> found.getTotal() == 3);
+        awaitBundle(
+            () ->
+                client
+                    .search()
+                    .forResource(Condition.class)
+                    .where(Condition.SUBJECT.hasId("Patient/" + patient.getIdPart()))
+                    .summaryMode(SummaryEnum.COUNT)
+                    .returnBundle(Bundle.class)
+                    .execute(),
+            found -> found.getTotal() == 3);
 
     assertThat(bundle.getEntry()).isEmpty();
   }
