@@ -3,6 +3,7 @@ package io.vitalflow.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ca.uhn.fhir.context.FhirContext;
 import io.vitalflow.schemas.Alert;
 import io.vitalflow.schemas.AlertKind;
 import io.vitalflow.schemas.RiskBand;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -205,6 +207,146 @@ class VitalsPathEndToEndTest {
                     .expectBody()
                     .jsonPath("$.entry.length()")
                     .isEqualTo(2));
+  }
+
+  /**
+   * Vital signs, one truth (issue 16): device readings (recent and back-filled two days ago, which
+   * the stream does not aggregate) and Observations written through the FHIR API (recent, years
+   * old, date-only, body weight) are all found by the vital-signs search, paged as one list newest
+   * first, and by {@code $lastn}; an API-written Observation keeps the id it was created with.
+   */
+  @Test
+  void everyVitalSignIsFoundWhateverItsSourceAgeOrPrecision() {
+    Instant recent = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(40);
+    Instant backFilled = recent.minus(2, ChronoUnit.DAYS);
+    ingest
+        .post()
+        .uri("/api/v1/vitals")
+        .contentType(MediaType.APPLICATION_JSON)
+        .bodyValue(
+            "["
+                + reading("truth-1", "8867-4", 72, "/min", recent)
+                + ","
+                + reading("truth-2", "8867-4", 64, "/min", backFilled)
+                + "]")
+        .exchange()
+        .expectStatus()
+        .isOk();
+    String spo2 =
+        create(
+            """
+            {"resourceType":"Observation","status":"final","category":[%s],
+             "code":{"coding":[{"system":"http://loinc.org","code":"59408-5"}]},
+             "subject":{"reference":"Patient/truth-1"},"effectiveDateTime":"%s",
+             "valueQuantity":{"value":95,"unit":"%%","system":"http://unitsofmeasure.org","code":"%%"}}"""
+                .formatted(VITAL_SIGNS, recent.minusSeconds(10)));
+    String weight =
+        create(
+            """
+            {"resourceType":"Observation","status":"final","category":[%s],
+             "code":{"coding":[{"system":"http://loinc.org","code":"29463-7"}]},
+             "subject":{"reference":"Patient/truth-1"},"effectiveDateTime":"2019-05-01",
+             "valueQuantity":{"value":71.5,"unit":"kg","system":"http://unitsofmeasure.org","code":"kg"}}"""
+                .formatted(VITAL_SIGNS));
+    String oldHeartRate =
+        create(
+            """
+            {"resourceType":"Observation","status":"final","category":[%s],
+             "code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},
+             "subject":{"reference":"Patient/truth-1"},"effectiveDateTime":"2020-01-01T10:00:00Z",
+             "valueQuantity":{"value":88,"unit":"/min","system":"http://unitsofmeasure.org","code":"/min"}}"""
+                .formatted(VITAL_SIGNS));
+
+    // the recent SpO2 also became a reading: wait for it, then it must not show twice
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                Db.count(
+                        services.database,
+                        "select count(*) from vital_reading where patient_id in ('truth-1', 'truth-2')")
+                    == 3);
+    List<String> all =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> ids("/fhir/Observation?patient=truth-1&category=vital-signs"),
+                ids -> ids.size() == 4);
+    assertThat(all.get(0)).as("newest first: the device reading").startsWith("vs-");
+    assertThat(all.subList(1, 4))
+        .as("the API-written Observations under the ids they were created with, by date")
+        .containsExactly(spo2, oldHeartRate, weight);
+    List<String> paged = new ArrayList<>();
+    String next = "/fhir/Observation?patient=truth-1&category=vital-signs&_count=3";
+    Bundle first = bundle(next);
+    first.getEntry().forEach(entry -> paged.add(entry.getResource().getIdPart()));
+    assertThat(first.getLink("next")).as("a second page").isNotNull();
+    Bundle second = bundle(first.getLink("next").getUrl().replaceFirst("^https?://[^/]+", ""));
+    second.getEntry().forEach(entry -> paged.add(entry.getResource().getIdPart()));
+    assertThat(paged).isEqualTo(all);
+    assertThat(ids("/fhir/Observation?patient=truth-1&category=vital-signs&_sort=date"))
+        .containsExactly(weight, oldHeartRate, spo2, all.get(0));
+    assertThat(ids("/fhir/Observation?patient=truth-1&category=vital-signs&date=2019-05-01"))
+        .as("a date-only Observation, found by its day")
+        .containsExactly(weight);
+    assertThat(ids("/fhir/Observation?patient=truth-1&category=vital-signs&code=29463-7"))
+        .containsExactly(weight);
+
+    assertThat(ids("/fhir/Observation/$lastn?patient=truth-1&category=vital-signs"))
+        .as("newest per code: weight, SpO2, heart rate (the device's)")
+        .containsExactlyInAnyOrder(weight, spo2, all.get(0));
+    assertThat(ids("/fhir/Observation/$lastn?patient=truth-1&code=8867-4&max=5"))
+        .containsExactly(all.get(0), oldHeartRate);
+    assertThat(
+            ids("/fhir/Observation/$lastn?patient=truth-1&code=http://loinc.org|29463-7,59408-5"))
+        .containsExactlyInAnyOrder(weight, spo2);
+    List<String> onlyBackFilled = ids("/fhir/Observation/$lastn?patient=truth-2");
+    assertThat(onlyBackFilled).as("a patient with only a back-filled reading").hasSize(1);
+    assertThat(ids("/fhir/Observation?patient=truth-2&category=vital-signs"))
+        .isEqualTo(onlyBackFilled);
+    reads.get().uri("/fhir/Observation/" + onlyBackFilled.get(0)).exchange().expectStatus().isOk();
+  }
+
+  private static final String VITAL_SIGNS =
+      "{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/observation-category\","
+          + "\"code\":\"vital-signs\"}]}";
+
+  /** Creates a resource through the FHIR API and answers its id. */
+  private static String create(String json) {
+    String location =
+        reads
+            .post()
+            .uri("/fhir/Observation")
+            .contentType(MediaType.parseMediaType("application/fhir+json"))
+            .bodyValue(json)
+            .exchange()
+            .expectStatus()
+            .isCreated()
+            .returnResult(String.class)
+            .getResponseHeaders()
+            .getLocation()
+            .getPath();
+    return location.split("/")[3];
+  }
+
+  private static Bundle bundle(String uri) {
+    String body =
+        reads
+            .get()
+            .uri(uri)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
+    return FhirContext.forR4Cached().newJsonParser().parseResource(Bundle.class, body);
+  }
+
+  private static List<String> ids(String uri) {
+    return bundle(uri).getEntry().stream()
+        .map(entry -> entry.getResource().getIdElement().getIdPart())
+        .toList();
   }
 
   /**

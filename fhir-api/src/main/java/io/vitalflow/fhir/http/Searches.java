@@ -3,7 +3,7 @@ package io.vitalflow.fhir.http;
 import io.vitalflow.fhir.search.ResourceSearch;
 import io.vitalflow.fhir.search.SearchRequest;
 import io.vitalflow.fhir.search.SearchResult;
-import io.vitalflow.fhir.vitals.VitalObservations;
+import io.vitalflow.fhir.vitals.VitalSignSearch;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,16 +11,17 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Sends a search where its answer lives: Observation searches for the vital-signs category go to
- * the vitals tables (one reading, one truth), everything else to the resource store's search index.
+ * Sends a search where its answer lives: Observation searches for the vital-signs category read the
+ * readings table and the resource store ({@link VitalSignSearch}: one reading, one truth),
+ * everything else only the resource store's search index.
  */
 @Component
 final class Searches {
 
   private final ResourceSearch resources;
-  private final VitalObservations vitals;
+  private final VitalSignSearch vitals;
 
-  Searches(ResourceSearch resources, VitalObservations vitals) {
+  Searches(ResourceSearch resources, VitalSignSearch vitals) {
     this.resources = resources;
     this.vitals = vitals;
   }

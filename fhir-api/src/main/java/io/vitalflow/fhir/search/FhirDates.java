@@ -15,14 +15,14 @@ import java.util.regex.Pattern;
  * covers {@code [1970-01-01T00:00:00Z, 1970-12-31T23:59:59.999Z]}. Values without time zone are
  * read as UTC. A value with fractional seconds is a point.
  */
-final class FhirDates {
+public final class FhirDates {
 
   /**
    * Bounds for open period ends: PostgreSQL timestamptz holds them, and no real date lies outside.
    */
-  static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
+  public static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
 
-  static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999Z");
+  public static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999Z");
 
   private static final Pattern DATE =
       Pattern.compile(
@@ -32,13 +32,13 @@ final class FhirDates {
   private FhirDates() {}
 
   /** A closed range {@code [low, high]}. */
-  record Range(Instant low, Instant high) {}
+  public record Range(Instant low, Instant high) {}
 
   /**
    * @throws IllegalArgumentException with a message naming the expected format when {@code value}
    *     is not a FHIR date, dateTime or instant
    */
-  static Range parse(String value) {
+  public static Range parse(String value) {
     Matcher m = DATE.matcher(value);
     if (!m.matches()) {
       throw new IllegalArgumentException(

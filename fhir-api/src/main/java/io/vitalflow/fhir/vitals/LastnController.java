@@ -3,13 +3,20 @@ package io.vitalflow.fhir.vitals;
 import io.vitalflow.fhir.access.Access;
 import io.vitalflow.fhir.search.InvalidSearchException;
 import io.vitalflow.web.security.Interaction;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Resource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -22,22 +29,29 @@ import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code GET /fhir/Observation/$lastn}: the newest readings per vital sign of one patient as a FHIR
- * {@code searchset} Bundle. Parameters: {@code patient} or {@code subject} (required), {@code
- * category} (vital-signs; the only category served here), {@code code} (LOINC, comma = OR), {@code
- * max} (readings per code, default 1, at most {@value VitalObservations#MAX_LASTN}). Errors are
- * OperationOutcomes.
+ * {@code GET /fhir/Observation/$lastn}: the newest Observations per code of one patient as a FHIR
+ * {@code searchset} Bundle, over the whole history: device readings from the readings table and
+ * every Observation of the resource store (written through the API, back-filled, of any category).
+ * Parameters: {@code patient} or {@code subject} (required), {@code category} (tokens, comma = OR;
+ * the readings table answers for vital-signs only), {@code code} (tokens, comma = OR), {@code max}
+ * (Observations per code, default 1, at most {@value VitalObservations#MAX_LASTN}). A code is the
+ * system and code of one coding: an Observation with two codings is in two groups and listed once.
+ * Errors are OperationOutcomes.
  */
 @RestController
 class LastnController {
 
   static final MediaType FHIR_JSON = MediaType.parseMediaType("application/fhir+json");
   private static final Set<String> FORMAT_PARAMETERS = Set.of("_format", "_pretty");
+  private static final Comparator<Item> NEWEST_FIRST =
+      Comparator.comparing(Item::date, Comparator.nullsLast(Comparator.reverseOrder()));
 
   private final VitalObservations observations;
+  private final StoredLastn stored;
 
-  LastnController(VitalObservations observations) {
+  LastnController(VitalObservations observations, StoredLastn stored) {
     this.observations = observations;
+    this.stored = stored;
   }
 
   @GetMapping("/fhir/Observation/$lastn")
@@ -51,7 +65,7 @@ class LastnController {
     Map<String, List<String>> parameters = new LinkedHashMap<>();
     query.forEach(
         (name, values) -> {
-          if (!FORMAT_PARAMETERS.contains(name)) {
+          if (!FORMAT_PARAMETERS.contains(name) && !"category".equals(name)) {
             parameters.put(name, values);
           }
         });
@@ -59,10 +73,6 @@ class LastnController {
         request.getHeaders().getOrEmpty("Prefer").stream()
             .anyMatch(prefer -> prefer.replace(" ", "").contains("handling=strict"));
     VitalQuery parsed = VitalQuery.parse(parameters, strict, false, Set.of("max"));
-    if (parsed.matchesNothing()) {
-      throw new UnsupportedLastnException(
-          "$lastn here serves the vital-signs category of one patient only");
-    }
     if (parsed.patients().size() != 1) {
       throw new InvalidSearchException("$lastn needs exactly one patient");
     }
@@ -70,6 +80,15 @@ class LastnController {
       throw new UnsupportedLastnException(
           "$lastn does not support date; use an Observation search with date");
     }
+    List<StoredLastn.Token> categories = tokens(query.get("category"));
+    List<StoredLastn.Token> codes = tokens(query.get("code"));
+    boolean vitalSigns =
+        categories.isEmpty()
+            || categories.stream()
+                .anyMatch(
+                    token ->
+                        token.matches(
+                            VitalSignMapping.CATEGORY_SYSTEM, VitalSignMapping.VITAL_SIGNS));
     int max = max(query.get("max"));
     String base =
         UriComponentsBuilder.fromUri(request.getURI())
@@ -78,14 +97,81 @@ class LastnController {
             .build()
             .toUriString();
     String self = request.getURI().toString();
-    if (parsed.codes() != null && parsed.codes().isEmpty()) {
-      return Mono.just(bundle(List.of(), base, self));
-    }
-    return observations
-        .lastn(parsed.patients().get(0), parsed.codes(), max)
-        .collectList()
-        .map(rows -> bundle(rows, base, self));
+    String patient = parsed.patients().get(0);
+    boolean noReadings = !vitalSigns || parsed.codes() != null && parsed.codes().isEmpty();
+    Mono<List<Item>> readings =
+        noReadings
+            ? Mono.just(List.of())
+            : observations
+                .lastn(patient, parsed.codes(), max)
+                .map(
+                    row ->
+                        new Item(
+                            VitalSignMapping.LOINC_SYSTEM,
+                            row.code(),
+                            row.id().value(),
+                            row.effectiveTime(),
+                            VitalSignMapping.toObservation(row)))
+                .collectList();
+    Mono<List<Item>> resources =
+        stored
+            .lastn(patient, categories, codes, max)
+            .map(
+                entry ->
+                    new Item(
+                        entry.system(),
+                        entry.code(),
+                        entry.id(),
+                        entry.date(),
+                        observations.parse(entry.json())))
+            .collectList();
+    return readings.zipWith(resources, (a, b) -> bundle(newest(a, b, max), base, self));
   }
+
+  /**
+   * The newest {@code max} of each group of both parts, groups ordered by code and system, each
+   * Observation once (in the first group it is among the newest of).
+   */
+  static List<Item> newest(List<Item> readings, List<Item> resources, int max) {
+    Map<List<String>, List<Item>> groups =
+        new TreeMap<>(
+            Comparator.<List<String>, String>comparing(key -> key.get(1))
+                .thenComparing(
+                    key -> key.get(0), Comparator.nullsFirst(Comparator.naturalOrder())));
+    for (List<Item> part : List.of(readings, resources)) {
+      for (Item item : part) {
+        groups
+            .computeIfAbsent(Arrays.asList(item.system(), item.code()), key -> new ArrayList<>())
+            .add(item);
+      }
+    }
+    Set<String> listed = new HashSet<>();
+    List<Item> newest = new ArrayList<>();
+    for (List<Item> group : groups.values()) {
+      group.sort(NEWEST_FIRST);
+      for (Item item : group.subList(0, Math.min(max, group.size()))) {
+        if (listed.add(item.id())) {
+          newest.add(item);
+        }
+      }
+    }
+    return newest;
+  }
+
+  private static List<StoredLastn.Token> tokens(List<String> values) {
+    List<StoredLastn.Token> tokens = new ArrayList<>();
+    if (values != null) {
+      for (String value : values) {
+        for (String token : VitalQuery.values(value)) {
+          tokens.add(StoredLastn.Token.parse(token));
+        }
+      }
+    }
+    return tokens;
+  }
+
+  /** One {@code $lastn} candidate: an Observation in the group {@code system|code}. */
+  record Item(String system, String code, String id, Instant date, Resource resource) {}
 
   @ExceptionHandler(InvalidSearchException.class)
   ResponseEntity<String> invalid(InvalidSearchException e) {
@@ -97,17 +183,17 @@ class LastnController {
     return outcome(HttpStatus.BAD_REQUEST, OperationOutcome.IssueType.NOTSUPPORTED, e.getMessage());
   }
 
-  private ResponseEntity<String> bundle(List<StoredReading> rows, String base, String self) {
+  private ResponseEntity<String> bundle(List<Item> items, String base, String self) {
     Bundle bundle = new Bundle();
     bundle.setId(UUID.randomUUID().toString());
     bundle.setType(Bundle.BundleType.SEARCHSET);
-    bundle.setTotal(rows.size());
+    bundle.setTotal(items.size());
     bundle.addLink().setRelation("self").setUrl(self);
-    for (StoredReading row : rows) {
+    for (Item item : items) {
       bundle
           .addEntry()
-          .setFullUrl(base + "/Observation/" + row.id().value())
-          .setResource(VitalSignMapping.toObservation(row))
+          .setFullUrl(base + "/Observation/" + item.id())
+          .setResource(item.resource())
           .getSearch()
           .setMode(Bundle.SearchEntryMode.MATCH);
     }

@@ -12,11 +12,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -37,10 +40,16 @@ public final class VitalObservations {
   static final int MAX_LASTN = 100;
 
   /**
-   * How far back {@code $lastn} looks for a code without any 1-minute window yet (readings the
-   * stream has not aggregated): the aggregate sink writes every 2 s, so this is a generous bound.
+   * Readings that did not come from a FHIR API write (whose reading id is {@code
+   * Observation/<id>/_history/<version>}; a gateway's reading ids hold no {@code /}): an
+   * Observation written through the API is served from the resource store under its own id, so its
+   * reading is left out here.
    */
-  static final String UNAGGREGATED_LOOKBACK = "10 minutes";
+  static final String DEVICE_READINGS = "reading_id not like 'Observation/%'";
+
+  private static final Comparator<StoredReading> LASTN_ORDER =
+      Comparator.comparing(StoredReading::code)
+          .thenComparing(StoredReading::effectiveTime, Comparator.reverseOrder());
 
   private static final Logger log = LoggerFactory.getLogger(VitalObservations.class);
   private static final String[] ALL_CODES =
@@ -102,7 +111,9 @@ public final class VitalObservations {
     StringBuilder sql =
         new StringBuilder("select distinct on (effective_time, code, patient_id) ")
             .append(StoredReading.COLUMNS)
-            .append(" from vital_reading where ");
+            .append(" from vital_reading where ")
+            .append(DEVICE_READINGS)
+            .append(" and ");
     if (patients.size() == 1) {
       // equality keeps the index order by effective time: the page is read, not the patient's
       // readings sorted
@@ -188,6 +199,8 @@ public final class VitalObservations {
                 + StoredReading.COLUMNS
                 + " from vital_reading"
                 + " where patient_id = :patient and effective_time >= :time and effective_time < :next and code = :code"
+                + " and "
+                + DEVICE_READINGS
                 + " order by reading_id limit 1")
         .bind("patient", parsed.patientId())
         .bind("time", utc(parsed.effectiveTime()))
@@ -198,11 +211,16 @@ public final class VitalObservations {
   }
 
   /**
-   * The newest {@code max} readings of each code (all stored codes when {@code codes} is null),
-   * ordered by code and newest first. Each code costs one probe of the 1-minute windows' primary
-   * key (the oldest of the newest {@code max} windows bounds the readings from below) and one
-   * bounded range of the readings' index. Readings dated after the database's clock are left out
-   * until their time, so that one dated ahead never hides the newest real reading.
+   * The newest {@code max} device readings of each code (all stored codes when {@code codes} is
+   * null), ordered by code and newest first, over the patient's whole history. When the patient has
+   * {@code max} 1-minute windows of a code, the oldest of them bounds the readings from below (each
+   * window holds at least one reading); otherwise (back-filled readings, which the stream does not
+   * aggregate, or fewer readings than {@code max}) the code's readings are read newest first from
+   * the patient's index until {@code max} are found, which for a code the patient has no reading of
+   * reads the patient's readings once. A window-bounded code that comes up short (its windows also
+   * count readings of API writes, which are left out here) is read again without the bound.
+   * Readings dated after the database's clock are left out until their time, so that one dated
+   * ahead never hides the newest real reading.
    */
   Flux<StoredReading> lastn(String patientId, List<String> codes, int max) {
     return Visibility.current(Interaction.SEARCH)
@@ -211,30 +229,85 @@ public final class VitalObservations {
   }
 
   private Flux<StoredReading> lastnQuery(String patientId, List<String> codes, int max) {
+    String[] asked = codes == null ? ALL_CODES : codes.toArray(String[]::new);
+    return lastnRows(patientId, asked, max, true)
+        .collectList()
+        .flatMapMany(
+            rows -> {
+              // a window bound is exact only when the windows' readings are all device readings:
+              // a bounded code that came up short is read again without it
+              Map<String, Integer> found = new HashMap<>();
+              Set<String> bounded = new HashSet<>();
+              for (LastnRow row : rows) {
+                found.merge(row.code(), row.reading() == null ? 0 : 1, Integer::sum);
+                if (row.bounded()) {
+                  bounded.add(row.code());
+                }
+              }
+              List<String> again =
+                  bounded.stream().filter(code -> found.get(code) < max).sorted().toList();
+              Flux<StoredReading> kept =
+                  Flux.fromIterable(rows)
+                      .filter(row -> row.reading() != null && !again.contains(row.code()))
+                      .map(LastnRow::reading);
+              if (again.isEmpty()) {
+                return kept;
+              }
+              Flux<StoredReading> reread =
+                  lastnRows(patientId, again.toArray(String[]::new), max, false)
+                      .filter(row -> row.reading() != null)
+                      .map(LastnRow::reading);
+              return Flux.concat(kept, reread).sort(LASTN_ORDER);
+            });
+  }
+
+  /**
+   * The newest {@code max} device readings of each code, bounded by the windows when {@code
+   * useWindows}; a code without readings gives one row without a reading.
+   */
+  private Flux<LastnRow> lastnRows(String patientId, String[] codes, int max, boolean useWindows) {
     return database
         .sql(
             """
-        select r.* from unnest(cast(:codes as text[])) as c(code)
+        select c.code as asked_code, b.since > cast('-infinity' as timestamptz) as bounded, r.*
+          from unnest(cast(:codes as text[])) as c(code)
           cross join lateral (
-            select coalesce(min(w.window_start), now() - cast(:lookback as interval)) as since from (
+            select coalesce(case when :windows and count(*) = :max then min(w.window_start) end,
+                            cast('-infinity' as timestamptz)) as since from (
               select window_start from vital_aggregate_1m
                where patient_id = :patient and code = c.code and window_start <= now()
                order by window_start desc limit :max) w) b
-          cross join lateral (
+          left join lateral (
             select distinct on (v.effective_time) v.patient_id, v.code, v.effective_time, v.value, v.unit,
                    v.device_id, v.reading_id, v.stored_at
               from vital_reading v
              where v.patient_id = :patient and v.code = c.code and v.effective_time >= b.since
-               and v.effective_time <= now()
+               and v.effective_time <= now() and v.reading_id not like 'Observation/%'
              order by v.effective_time desc, v.reading_id
-             limit :max) r
-         order by r.code, r.effective_time desc""")
-        .bind("codes", codes == null ? ALL_CODES : codes.toArray(String[]::new))
+             limit :max) r on true
+         order by c.code, r.effective_time desc""")
+        .bind("codes", codes)
         .bind("patient", patientId)
         .bind("max", max)
-        .bind("lookback", UNAGGREGATED_LOOKBACK)
-        .map(StoredReading::of)
+        .bind("windows", useWindows)
+        .map(
+            row ->
+                new LastnRow(
+                    row.get("asked_code", String.class),
+                    Boolean.TRUE.equals(row.get("bounded", Boolean.class)),
+                    row.get("patient_id", String.class) == null ? null : StoredReading.of(row)))
         .all();
+  }
+
+  /**
+   * A {@code $lastn} row of {@code code}: a reading, or null when the code has none; and whether a
+   * window bounded the code's readings.
+   */
+  private record LastnRow(String code, boolean bounded, StoredReading reading) {}
+
+  /** A stored resource's FHIR JSON as a resource (stored JSON is valid: parsed as written). */
+  Resource parse(String json) {
+    return (Resource) fhir.newJsonParser().parseResource(json);
   }
 
   /** FHIR JSON of a resource (a parser is cheap and not thread-safe: one per call). */

@@ -164,7 +164,7 @@ record VitalQuery(
   }
 
   /** The comma-separated values of one parameter (OR); {@code \,} is a literal comma. */
-  private static List<String> values(String value) {
+  static List<String> values(String value) {
     List<String> values = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     for (int i = 0; i < value.length(); i++) {

@@ -57,6 +57,18 @@ class VitalObservationsTest {
     }
   }
 
+  private static final Row DEVICE_READING =
+      new Row("p-api", "8867-4", NOW.minusSeconds(150), 70, "/min", "m", "device-1");
+  private static final Row API_READING =
+      new Row(
+          "p-api",
+          "8867-4",
+          NOW.minusSeconds(5),
+          71,
+          "/min",
+          "fhir-api",
+          "Observation/o1/_history/1");
+
   @BeforeAll
   static void start() throws Exception {
     // p1: heart rate every minute for 40 minutes (some with milliseconds), SpO2 every 5 minutes,
@@ -92,6 +104,10 @@ class VitalObservationsTest {
         for (Row row : ROWS) {
           insert(insert, row);
         }
+        // p-api: a device reading, and a newer one that came from a FHIR API write (its
+        // Observation is served from the resource store, not from here), in another minute
+        insert(insert, DEVICE_READING);
+        insert(insert, API_READING);
         // the same reading sent twice (another reading id): one Observation, the smaller reading id
         Row first = ROWS.get(0);
         insert(
@@ -424,6 +440,31 @@ class VitalObservationsTest {
                 .filter(id -> id.contains("-83105-") || id.contains("-88674-"))
                 .toList());
     assertThat(lastn("/fhir/Observation/$lastn?patient=nobody").getEntry()).isEmpty();
+    assertThat(lastn("/fhir/Observation/$lastn?patient=p1&category=laboratory").getEntry())
+        .as("another category: the resource store only (none here), not the readings")
+        .isEmpty();
+  }
+
+  /**
+   * A reading that came from a FHIR API write is that Observation's, served under its own id from
+   * the resource store: the readings table neither lists it nor answers its reading id, and {@code
+   * $lastn} passes over it even though its minute window is the newest.
+   */
+  @Test
+  void readingsOfApiWritesAreLeftToTheResourceStore() {
+    SearchResult search = search(Map.of("patient", List.of("p-api")), 10, 0);
+    assertThat(search.matches()).hasSize(1);
+    assertThat(search.matches().get(0)).contains("\"id\":\"" + DEVICE_READING.id() + "\"");
+    client
+        .get()
+        .uri("/fhir/Observation/" + API_READING.id())
+        .exchange()
+        .expectStatus()
+        .isNotFound();
+    assertThat(entries(lastn("/fhir/Observation/$lastn?patient=p-api")))
+        .containsExactly(DEVICE_READING.id());
+    assertThat(entries(lastn("/fhir/Observation/$lastn?patient=p-api&max=3")))
+        .containsExactly(DEVICE_READING.id());
   }
 
   @Test
@@ -431,7 +472,6 @@ class VitalObservationsTest {
     assertOutcome("/fhir/Observation/$lastn?category=vital-signs", "patient");
     assertOutcome("/fhir/Observation/$lastn?patient=p1&max=0", "max");
     assertOutcome("/fhir/Observation/$lastn?patient=p1&max=many", "max");
-    assertOutcome("/fhir/Observation/$lastn?patient=p1&category=laboratory", "vital-signs");
     assertOutcome("/fhir/Observation/$lastn?patient=p1&date=ge2026", "date");
   }
 
