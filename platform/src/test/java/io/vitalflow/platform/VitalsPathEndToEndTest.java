@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -291,6 +292,24 @@ class VitalsPathEndToEndTest {
         .containsExactly(weight);
     assertThat(ids("/fhir/Observation?patient=truth-1&category=vital-signs&code=29463-7"))
         .containsExactly(weight);
+
+    Bundle trimmed =
+        bundle("/fhir/Observation?patient=truth-1&category=vital-signs&_elements=code");
+    assertThat(trimmed.getEntry())
+        .as("_elements applies to both parts")
+        .hasSize(4)
+        .allSatisfy(
+            entry -> {
+              Observation observation = (Observation) entry.getResource();
+              assertThat(observation.hasCode()).isTrue();
+              assertThat(observation.hasValue()).isFalse();
+            });
+    reads
+        .get()
+        .uri("/fhir/Observation?patient=truth-1&category=vital-signs&_summary=count")
+        .exchange()
+        .expectStatus()
+        .isBadRequest();
 
     assertThat(ids("/fhir/Observation/$lastn?patient=truth-1&category=vital-signs"))
         .as("newest per code: weight, SpO2, heart rate (the device's)")

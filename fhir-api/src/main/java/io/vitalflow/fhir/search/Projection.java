@@ -16,7 +16,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * tagged {@code SUBSETTED} (R4 3.1.1.5.9); {@code count} returns no resources and the total. HAPI's
  * JSON encoder does the subsetting (summary mode, suppressed narratives, encode elements).
  */
-final class Projection {
+public final class Projection {
 
   static final String SUBSETTED_SYSTEM =
       "http://terminology.hl7.org/CodeSystem/v3-ObservationValue";
@@ -36,7 +36,7 @@ final class Projection {
    * @throws InvalidSearchException for an unknown {@code _summary} value or a malformed element
    *     name
    */
-  static Projection of(Map<String, List<String>> parameters) {
+  public static Projection of(Map<String, List<String>> parameters) {
     List<String> summaries = parameters.getOrDefault("_summary", List.of());
     List<String> elementValues = parameters.getOrDefault("_elements", List.of());
     if (summaries.isEmpty() && elementValues.isEmpty()) {
@@ -70,7 +70,7 @@ final class Projection {
   }
 
   /** {@code _summary=count}: only the total. */
-  boolean countOnly() {
+  public boolean countOnly() {
     return "count".equals(summary);
   }
 
@@ -80,7 +80,7 @@ final class Projection {
   }
 
   /** The match as the client asked for it. */
-  String apply(String json) {
+  public String apply(String json) {
     if (whole() || json == null) {
       return json;
     }

@@ -1,5 +1,7 @@
 package io.vitalflow.fhir.vitals;
 
+import io.vitalflow.fhir.search.InvalidSearchException;
+import io.vitalflow.fhir.search.Projection;
 import io.vitalflow.fhir.search.ResourceSearch;
 import io.vitalflow.fhir.search.SearchRequest;
 import io.vitalflow.fhir.search.SearchResult;
@@ -42,10 +44,25 @@ public final class VitalSignSearch {
    *     VitalObservations#search} does (no patient, malformed values, unsupported parameters)
    */
   public Mono<SearchResult> search(SearchRequest request) {
+    Projection projection;
+    try {
+      projection = Projection.of(request.parameters());
+    } catch (InvalidSearchException e) {
+      return Mono.error(e);
+    }
+    if (projection.countOnly()) {
+      return Mono.error(
+          new InvalidSearchException(
+              "_summary=count is not supported by vital-signs Observation searches: counting a"
+                  + " patient's readings means reading them all; page through the search instead"));
+    }
+    Map<String, List<String>> parameters = new LinkedHashMap<>(request.parameters());
+    parameters.remove("_summary");
+    parameters.remove("_elements");
     int depth = request.offset() + request.count();
     SearchRequest readingsPart =
-        new SearchRequest(request.resourceType(), request.parameters(), depth, 0, request.strict());
-    Map<String, List<String>> storeParameters = new LinkedHashMap<>(request.parameters());
+        new SearchRequest(request.resourceType(), parameters, depth, 0, request.strict());
+    Map<String, List<String>> storeParameters = new LinkedHashMap<>(parameters);
     storeParameters.remove("_total");
     boolean ascending = List.of("date").equals(storeParameters.remove("_sort"));
     storeParameters.put("_sort", List.of(ascending ? "date" : "-date"));
@@ -58,11 +75,17 @@ public final class VitalSignSearch {
             fromReadings ->
                 resources
                     .search(storePart)
-                    .map(fromStore -> merge(request, ascending, fromReadings, fromStore)));
+                    .map(
+                        fromStore ->
+                            merge(request, ascending, fromReadings, fromStore, projection)));
   }
 
   private static SearchResult merge(
-      SearchRequest request, boolean ascending, SearchResult fromReadings, SearchResult fromStore) {
+      SearchRequest request,
+      boolean ascending,
+      SearchResult fromReadings,
+      SearchResult fromStore,
+      Projection projection) {
     List<String> merged = merged(fromReadings.matches(), fromStore.matches(), ascending);
     int from = Math.min(request.offset(), merged.size());
     int to = Math.min(request.offset() + request.count(), merged.size());
@@ -71,7 +94,7 @@ public final class VitalSignSearch {
     LinkedHashSet<String> ignored = new LinkedHashSet<>(fromReadings.ignoredParameters());
     ignored.addAll(fromStore.ignoredParameters());
     return new SearchResult(
-        merged.subList(from, to),
+        merged.subList(from, to).stream().map(projection::apply).toList(),
         fromStore.includes(),
         complete ? (long) merged.size() : null,
         hasMore,
