@@ -62,6 +62,9 @@ import org.springframework.validation.annotation.Validated;
  *     its issues when it finds errors); off by default: validation costs CPU on every write
  * @param conditionalDeleteMax most resources one conditional delete ({@code DELETE [type]?search})
  *     deletes; more matches are a 412. 1 makes conditional delete single
+ * @param reindexEnabled whether this instance rebuilds the search index in the background when the
+ *     indexed set of parameters changed (one instance at a time does; see {@code SearchReindexer})
+ * @param reindexBatch resources per transaction of that rebuild
  */
 @Validated
 @ConfigurationProperties("vitalflow.fhir")
@@ -90,7 +93,9 @@ public record FhirProperties(
     @DefaultValue("60s") Duration stallTimeout,
     @DefaultValue("5s") @NotNull Duration clockSkew,
     @DefaultValue("false") boolean validateOnWrite,
-    @DefaultValue("100") @Min(1) @Max(1000) int conditionalDeleteMax) {
+    @DefaultValue("100") @Min(1) @Max(1000) int conditionalDeleteMax,
+    @DefaultValue("true") boolean reindexEnabled,
+    @DefaultValue("500") @Min(1) @Max(10000) int reindexBatch) {
 
   /** Whether this instance accepts writes. */
   public boolean writable() {

@@ -6,6 +6,7 @@ import io.vitalflow.fhir.command.FhirCommandTopology;
 import io.vitalflow.fhir.store.FhirProjection;
 import io.vitalflow.fhir.store.IndexedProjection;
 import io.vitalflow.fhir.store.ResourceStore;
+import io.vitalflow.fhir.store.SearchReindexer;
 import io.vitalflow.fhir.store.WriteNotifications;
 import io.vitalflow.fhir.vitals.VitalSignMapping;
 import io.vitalflow.fhir.write.CommandSender;
@@ -155,6 +156,22 @@ class FhirWriteConfiguration {
             meters);
     projection.start();
     return projection;
+  }
+
+  /**
+   * Rebuilds the search index in the background when this build indexes another set of parameters
+   * than the index holds (docs/fhir.md, "Re-indexing").
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnBooleanProperty(name = "vitalflow.fhir.reindex-enabled", matchIfMissing = true)
+  SearchReindexer searchReindexer(
+      FhirProperties properties,
+      DataSource dataSource,
+      StorageLayout fhirStorage,
+      MeterRegistry meters) {
+    SearchReindexer reindexer = new SearchReindexer(dataSource, properties.reindexBatch(), meters);
+    reindexer.start();
+    return reindexer;
   }
 
   /**
