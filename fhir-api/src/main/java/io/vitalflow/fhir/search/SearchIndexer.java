@@ -423,9 +423,9 @@ public final class SearchIndexer {
   }
 
   /**
-   * A composite: the first component's tokens paired with each value of the second component, both
-   * evaluated on the same element (so {@code component-code-value-quantity} pairs the code and
-   * value of one component).
+   * A composite: the first component's tokens (or references, as {@code Type/id}) paired with each
+   * value of the second component, both evaluated on the same element (so {@code
+   * component-code-value-quantity} pairs the code and value of one component).
    */
   private static void composite(Compiled compiled, Resource resource, Base element, Sink sink) {
     SearchParameters.Definition definition = compiled.definition();
@@ -434,7 +434,9 @@ public final class SearchIndexer {
         SearchParameters.find(resourceType, definition.components().get(0).parameter());
     SearchParameters.Definition second =
         SearchParameters.find(resourceType, definition.components().get(1).parameter());
-    if (first == null || second == null || first.type() != Type.TOKEN) {
+    if (first == null
+        || second == null
+        || first.type() != Type.TOKEN && first.type() != Type.REFERENCE) {
       return;
     }
     Sink firsts = new Sink(resourceType);
@@ -449,7 +451,14 @@ public final class SearchIndexer {
     } catch (RuntimeException e) {
       return;
     }
-    for (Token token : firsts.tokens) {
+    // a reference as the first component (DocumentReference's relationship) is the token
+    // Type/id without a system
+    List<Token> firstTokens = new ArrayList<>(firsts.tokens);
+    for (IndexEntries.Reference reference : firsts.references) {
+      firstTokens.add(
+          new Token(reference.param(), null, reference.targetType() + "/" + reference.targetId()));
+    }
+    for (Token token : firstTokens) {
       for (Token other : seconds.tokens) {
         sink.composite(definition.name(), token, other.system(), other.code(), null, null, null);
       }

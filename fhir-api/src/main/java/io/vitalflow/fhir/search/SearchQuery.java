@@ -902,8 +902,11 @@ final class SearchQuery {
    */
   private void composite(Definition definition, String modifier, List<String> alternatives) {
     SearchSyntax.noModifier(definition.name(), modifier);
+    Definition firstDefinition =
+        SearchParameters.find(resourceType, definition.components().get(0).parameter());
     Definition second =
         SearchParameters.find(resourceType, definition.components().get(1).parameter());
+    boolean referenceFirst = firstDefinition != null && firstDefinition.type() == Type.REFERENCE;
     List<String> conditions = new ArrayList<>();
     for (String alternative : alternatives) {
       int dollar = alternative.indexOf('$');
@@ -914,13 +917,17 @@ final class SearchQuery {
         throw new InvalidSearchException(
             "'" + definition.name() + "=" + alternative + "': expected token$value");
       }
-      SearchSyntax.Token first =
-          SearchSyntax.token(definition.name(), alternative.substring(0, dollar));
       String rest = alternative.substring(dollar + 1);
       List<String> parts = new ArrayList<>();
-      parts.add("x.code1 = " + bind(IndexedValues.truncate(first.code())));
-      if (first.system() != null && !first.system().isEmpty()) {
-        parts.add("x.system1 = " + bind(IndexedValues.truncate(first.system())));
+      if (referenceFirst) {
+        parts.add(compositeReference(firstDefinition, alternative.substring(0, dollar)));
+      } else {
+        SearchSyntax.Token first =
+            SearchSyntax.token(definition.name(), alternative.substring(0, dollar));
+        parts.add("x.code1 = " + bind(IndexedValues.truncate(first.code())));
+        if (first.system() != null && !first.system().isEmpty()) {
+          parts.add("x.system1 = " + bind(IndexedValues.truncate(first.system())));
+        }
       }
       switch (second.type()) {
         case TOKEN -> {
@@ -955,6 +962,28 @@ final class SearchQuery {
 
   private static java.time.OffsetDateTime timestamp(Instant instant) {
     return instant.atOffset(ZoneOffset.UTC);
+  }
+
+  /**
+   * A reference as a composite's first component, indexed as {@code Type/id}: {@code Type/id} (or a
+   * URL ending in it) matches that, a bare id matches it with the parameter's only target type, or
+   * with any type when it has several.
+   */
+  private String compositeReference(Definition first, String value) {
+    String reference = SearchSyntax.unescape(value);
+    String[] parsed = SearchIndexer.parseReference(reference, first.singleTarget());
+    if (parsed != null) {
+      return "x.code1 = " + bind(IndexedValues.truncate(parsed[0] + "/" + parsed[1]));
+    }
+    if (SearchIndexer.isId(reference)) {
+      return "x.code1 like " + bind("%/" + reference);
+    }
+    throw new InvalidSearchException(
+        "'"
+            + first.name()
+            + "': '"
+            + (reference.length() > 40 ? reference.substring(0, 40) + "..." : reference)
+            + "' is not a reference (Type/id)");
   }
 
   private void sort(String value) {
