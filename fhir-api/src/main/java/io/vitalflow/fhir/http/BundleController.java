@@ -256,7 +256,29 @@ final class BundleController {
             planned ->
                 audit(planned, audit)
                     .then(access.checkPlanned(planned))
+                    .then(validOnWrite(bundle, planned))
                     .then(Mono.defer(() -> apply(planned, prefer, base, audit))));
+  }
+
+  /**
+   * With validate-on-write: every resource a transaction creates or updates is valid, or the whole
+   * transaction is a 422 naming the first invalid entry and its errors (after the references were
+   * resolved, so the validator sees what would be stored).
+   */
+  private Mono<Void> validOnWrite(Bundle bundle, List<Planned> planned) {
+    return Flux.fromIterable(planned)
+        .filter(
+            p ->
+                p.existing() == null
+                    && p.entry().getResource() != null
+                    && (p.operation() == FhirOperation.CREATE
+                        || p.operation() == FhirOperation.UPDATE))
+        .concatMap(
+            p ->
+                resourceWrites.validOnWrite(
+                    p.entry().getResource(),
+                    "Bundle.entry[" + bundle.getEntry().indexOf(p.entry()) + "]: "))
+        .then();
   }
 
   /**

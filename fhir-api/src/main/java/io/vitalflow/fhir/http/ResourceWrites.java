@@ -70,7 +70,15 @@ final class ResourceWrites {
    * With {@code vitalflow.fhir.validate-on-write}: completes when the profile validator finds no
    * error in {@code resource}, fails with 422 and its errors otherwise. Without: completes.
    */
-  private Mono<Void> validOnWrite(IBaseResource resource) {
+  Mono<Void> validOnWrite(IBaseResource resource) {
+    return validOnWrite(resource, "");
+  }
+
+  /**
+   * {@link #validOnWrite(IBaseResource)} with {@code where} (e.g. {@code "Bundle.entry[2]: "})
+   * before each error.
+   */
+  Mono<Void> validOnWrite(IBaseResource resource, String where) {
     if (!validator.onWrite()) {
       return Mono.empty();
     }
@@ -84,7 +92,7 @@ final class ResourceWrites {
                         new FhirError(
                             HttpStatus.UNPROCESSABLE_CONTENT,
                             IssueType.PROCESSING,
-                            validated.errors())));
+                            validated.errors().stream().map(error -> where + error).toList())));
   }
 
   private Mono<Answer> checkedCreate(

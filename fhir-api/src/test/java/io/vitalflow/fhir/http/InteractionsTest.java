@@ -480,6 +480,41 @@ class InteractionsTest {
         .isEqualTo("1");
   }
 
+  @Test
+  void validateOnWriteCoversTransactionEntries() {
+    String family = "TxValid" + unique();
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    transaction
+        .addEntry()
+        .setFullUrl("urn:uuid:" + java.util.UUID.randomUUID())
+        .setResource(patient(family, unique()))
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl("Patient");
+    Patient invalid = contactWithoutDetails();
+    invalid.getNameFirstRep().setFamily(family);
+    transaction
+        .addEntry()
+        .setFullUrl("urn:uuid:" + java.util.UUID.randomUUID())
+        .setResource(invalid)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl("Patient");
+
+    OperationOutcome refused = assertOutcome(http.post("", json(transaction)), 422);
+    assertThat(refused.getIssue())
+        .anySatisfy(
+            issue ->
+                assertThat(issue.getDiagnostics()).contains("Bundle.entry[1]").contains("pat-1"));
+    assertThat(parse(Bundle.class, http.get("/Patient?family=" + family)).getEntry())
+        .as("nothing of a refused transaction is stored")
+        .isEmpty();
+
+    transaction.getEntry().remove(1);
+    HttpResponse<String> accepted = http.post("", json(transaction));
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+  }
+
   // --- $validate and validate-on-write
 
   /** Valid to the parser, invalid to the profile: a contact needs details (invariant pat-1). */
