@@ -9,6 +9,7 @@ import io.vitalflow.platform.ops.PromQl;
 import io.vitalflow.platform.ops.PrometheusServer;
 import io.vitalflow.storage.PostgresCoordinates;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,9 +29,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Every query of the operations files ({@code ops/}: the Grafana dashboards' panels and the
@@ -56,63 +59,88 @@ class OpsQueriesEndToEndTest {
     String audit = System.getProperty("vitalflow.audit.enabled");
     System.setProperty("vitalflow.security.enabled", "true");
     System.setProperty("vitalflow.audit.enabled", "true"); // its metrics are on the dashboards
+    boolean prometheusInstalled = Files.isExecutable(Path.of(PROMETHEUS));
+    List<OpsFiles.Query> queries =
+        Stream.concat(OpsFiles.dashboardQueries().stream(), OpsFiles.alertQueries().stream())
+            .toList();
     try (LocalPlatform platform = start(dataDir)) {
       String ops = token(dataDir, "--scope=vitalflow/ops");
       Map<String, URI> services = new LinkedHashMap<>();
       for (String service : LocalPlatform.SERVICES) {
         services.put(service, URI.create("http://127.0.0.1:" + platform.ports.get(service)));
       }
-      CompletableFuture<?> dashboard = traffic(dataDir, services);
-      try {
-        await()
-            .atMost(Duration.ofSeconds(90))
-            .pollInterval(Duration.ofSeconds(1))
-            .until(
-                () ->
-                    scrape(services.get("processor"), ops)
-                            .contains("vitalflow_sink_accepted_to_stored_seconds_count")
-                        && scrape(services.get("fhir"), ops)
-                            .contains("vitalflow_fhir_write_readable_seconds_count"));
+      // real Prometheus from the start: it scrapes while the traffic runs and Kafka's clients
+      // register their task metrics (Micrometer looks for new ones every minute)
+      try (PrometheusServer prometheus =
+          prometheusInstalled
+              ? PrometheusServer.start(
+                  Path.of(PROMETHEUS), dataDir.resolve("prometheus"), services, ops)
+              : null) {
+        CompletableFuture<?> dashboard = traffic(dataDir, services);
         Map<String, String> scraped = new LinkedHashMap<>();
-        for (Map.Entry<String, URI> service : services.entrySet()) {
-          scraped.put(service.getKey(), scrape(service.getValue(), ops));
-        }
-        Path dump = Path.of("target", "ops-scrape");
-        Files.createDirectories(dump);
-        for (Map.Entry<String, String> exposition : scraped.entrySet()) {
-          Files.writeString(dump.resolve(exposition.getKey() + ".prom"), exposition.getValue());
-        }
-
-        histogramsAddUp(scraped);
-        Set<String> exposed = new TreeSet<>();
-        scraped.values().forEach(text -> exposed.addAll(sampleNames(text)));
         List<String> missing = new ArrayList<>();
-        for (OpsFiles.Query query :
-            Stream.concat(OpsFiles.dashboardQueries().stream(), OpsFiles.alertQueries().stream())
-                .toList()) {
-          Set<String> names = PromQl.metricNames(query.expression());
-          assertThat(names).as("metric names in %s", query).isNotEmpty();
-          for (String name : names) {
-            if (!exposed.contains(name)) {
-              missing.add(name + " (" + query.source() + " / " + query.name() + ")");
-            }
-          }
-        }
-        assertThat(missing).as("metric names no service exposes").isEmpty();
+        try {
+          await()
+              .atMost(Duration.ofSeconds(120))
+              .pollInterval(Duration.ofSeconds(2))
+              .until(
+                  () -> {
+                    for (Map.Entry<String, URI> service : services.entrySet()) {
+                      scraped.put(service.getKey(), scrape(service.getValue(), ops));
+                    }
+                    missing.clear();
+                    missing.addAll(missing(queries, scraped));
+                    return missing.isEmpty()
+                        && scraped.get("processor").contains("vitalflow_sink_accepted_to_stored")
+                        && scraped.get("fhir").contains("vitalflow_fhir_write_readable");
+                  });
+          dump(scraped);
+          assertThat(missing).as("metric names no service exposes").isEmpty();
+          histogramsAddUp(scraped);
 
-        if (!Files.isExecutable(Path.of(PROMETHEUS))) {
-          Assumptions.abort(
-              PROMETHEUS
-                  + " is not installed (Debian package prometheus, .ci/run installs it): every"
-                  + " metric name was checked, the dashboards' queries were not run");
+          if (prometheus == null) {
+            Assumptions.abort(
+                PROMETHEUS
+                    + " is not installed (Debian package prometheus, .ci/run installs it): every"
+                    + " metric name was checked, the dashboards' queries were not run");
+          }
+          everyDashboardQueryReturnsData(prometheus);
+        } catch (ConditionTimeoutException e) {
+          assertThat(missing).as("metric names no service exposes").isEmpty();
+          throw e;
+        } finally {
+          dashboard.cancel(true);
         }
-        everyDashboardQueryReturnsData(dataDir, services, ops);
-      } finally {
-        dashboard.cancel(true);
       }
     } finally {
       restore("vitalflow.security.enabled", security);
       restore("vitalflow.audit.enabled", audit);
+    }
+  }
+
+  /** The names {@code queries} use that no service exposes, each with where it is used. */
+  private static List<String> missing(List<OpsFiles.Query> queries, Map<String, String> scraped) {
+    Set<String> exposed = new TreeSet<>();
+    scraped.values().forEach(text -> exposed.addAll(sampleNames(text)));
+    List<String> missing = new ArrayList<>();
+    for (OpsFiles.Query query : queries) {
+      Set<String> names = PromQl.metricNames(query.expression());
+      assertThat(names).as("metric names in %s", query).isNotEmpty();
+      for (String name : names) {
+        if (!exposed.contains(name)) {
+          missing.add(name + " (" + query.source() + " / " + query.name() + ")");
+        }
+      }
+    }
+    return missing;
+  }
+
+  /** The scraped expositions in {@code target/ops-scrape/}, for whoever writes the next query. */
+  private static void dump(Map<String, String> scraped) throws IOException {
+    Path dump = Path.of("target", "ops-scrape");
+    Files.createDirectories(dump);
+    for (Map.Entry<String, String> exposition : scraped.entrySet()) {
+      Files.writeString(dump.resolve(exposition.getKey() + ".prom"), exposition.getValue());
     }
   }
 
@@ -136,33 +164,39 @@ class OpsQueriesEndToEndTest {
   }
 
   /**
-   * A real Prometheus scrapes every service (with the operations token, as a deployment's would)
-   * for a while; then every dashboard query must return at least one series.
+   * Every dashboard query, run by the real Prometheus that has scraped the services for a while,
+   * returns at least one series (tried again for up to a minute: a rate needs two scrapes).
    */
-  private void everyDashboardQueryReturnsData(Path dataDir, Map<String, URI> services, String ops)
-      throws Exception {
-    try (PrometheusServer prometheus =
-        PrometheusServer.start(Path.of(PROMETHEUS), dataDir.resolve("prometheus"), services, ops)) {
-      List<OpsFiles.Query> queries = OpsFiles.dashboardQueries();
-      Map<OpsFiles.Query, String> empty = new LinkedHashMap<>();
-      Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-      Thread.sleep(20_000); // a few scrapes, so that rates have two samples
-      do {
-        empty.clear();
-        for (OpsFiles.Query query : queries) {
-          String result = prometheus.query(grafanaToPromQl(query.expression()));
-          if (result == null) {
-            empty.put(query, "no data");
-          } else if (!result.isEmpty()) {
-            empty.put(query, result);
-          }
+  private static void everyDashboardQueryReturnsData(PrometheusServer prometheus) throws Exception {
+    List<OpsFiles.Query> queries = OpsFiles.dashboardQueries();
+    Map<OpsFiles.Query, String> failing = new LinkedHashMap<>();
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    do {
+      failing.clear();
+      for (OpsFiles.Query query : queries) {
+        String result = prometheus.query(grafanaToPromQl(query.expression()));
+        if (result == null) {
+          failing.put(query, "no data");
+        } else if (!result.isEmpty()) {
+          failing.put(query, result);
         }
-        if (!empty.isEmpty()) {
-          Thread.sleep(3_000);
+      }
+      if (!failing.isEmpty()) {
+        Thread.sleep(2_000);
+      }
+    } while (!failing.isEmpty() && Instant.now().isBefore(deadline));
+    assertThat(failing).as("dashboard queries without data (or with errors)").isEmpty();
+    JsonNode rules = prometheus.rules();
+    assertThat(rules.path("status").asString()).isEqualTo("success");
+    List<String> broken = new ArrayList<>();
+    for (JsonNode group : rules.path("data").path("groups")) {
+      for (JsonNode rule : group.path("rules")) {
+        if ("err".equals(rule.path("health").asString())) {
+          broken.add(rule.path("name").asString() + ": " + rule.path("lastError").asString());
         }
-      } while (!empty.isEmpty() && Instant.now().isBefore(deadline));
-      assertThat(empty).as("dashboard queries without data (or with errors)").isEmpty();
+      }
     }
+    assertThat(broken).as("alert rules Prometheus could not evaluate").isEmpty();
   }
 
   /** Grafana's interval variables, as Grafana would fill them in for a short time range. */

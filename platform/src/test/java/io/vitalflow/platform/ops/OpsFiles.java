@@ -133,7 +133,7 @@ public final class OpsFiles {
     return result;
   }
 
-  static String read(Path file) {
+  public static String read(Path file) {
     try {
       return Files.readString(file);
     } catch (IOException e) {
