@@ -138,7 +138,9 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
         metrics.checked(result.kbVersion(), false);
       }
     } catch (PluginException | IllegalArgumentException | IllegalStateException e) {
-      metrics.checked(kbVersion(), true);
+      if (!medications.isEmpty()) {
+        metrics.checked(kbVersion(), true);
+      }
       retireAll(patient, before, gone, now); // retiring needs no check
       patients.put(patient, open == before.reported() ? after : after.withReported(open));
       deadLetter(
