@@ -1,5 +1,6 @@
 package io.vitalflow.kafka;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -50,6 +51,10 @@ public final class StreamsRunner implements SmartLifecycle {
   private final int wantedThreads;
   private final Duration stallTimeout;
   private KafkaStreams streams;
+
+  /** {@link #streams} for the lag gauge, read outside the lock. */
+  private volatile KafkaStreams current;
+
   private KafkaStreamsMetrics metrics;
   private ScheduledExecutorService supervisor;
   private GroupProgress progress;
@@ -92,6 +97,12 @@ public final class StreamsRunner implements SmartLifecycle {
 
   @Override
   public synchronized void start() {
+    Gauge.builder(ConsumerLag.METER, this, StreamsRunner::lag)
+        .description(
+            "Largest lag in records of any input partition of the group's consumers in this instance")
+        .tag("group", applicationId)
+        .baseUnit("records")
+        .register(meters);
     startClient();
     progress =
         new GroupProgress(KafkaClients.ofStreamsConfig(properties), applicationId, stallTimeout);
@@ -123,7 +134,18 @@ public final class StreamsRunner implements SmartLifecycle {
         (now, before) -> log.info("Kafka Streams {} {} -> {}", applicationId, before, now));
     metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(meters);
+    current = streams;
     streams.start();
+  }
+
+  /** The stream threads' consumers' lag ({@link ConsumerLag}); NaN before the first fetch. */
+  private double lag() {
+    KafkaStreams client = current;
+    try {
+      return client == null ? Double.NaN : ConsumerLag.of(client.metrics());
+    } catch (RuntimeException e) {
+      return Double.NaN; // a client being closed
+    }
   }
 
   /** Adds back threads that died without a replacement; starts a client in ERROR anew. */

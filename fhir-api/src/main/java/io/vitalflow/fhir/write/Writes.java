@@ -24,6 +24,21 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class Writes {
 
+  /** The bucket bounds of {@code vitalflow.fhir.write.readable}: 5 ms to 10 s. */
+  static final Duration[] READABLE_BUCKETS = {
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500),
+    Duration.ofSeconds(5),
+    Duration.ofSeconds(10)
+  };
+
   private final CommandSender sender;
   private final WriteNotifications notifications;
   private final ResourceStore store;
@@ -43,7 +58,9 @@ public final class Writes {
     this.readable =
         Timer.builder("vitalflow.fhir.write.readable")
             .description("From a write request to its outcome being readable")
-            .publishPercentiles(0.5, 0.99)
+            // buckets, not client-side percentiles: Prometheus adds them up across instances
+            // (histogram_quantile over sum by le); the last one is the default write-timeout
+            .serviceLevelObjectives(READABLE_BUCKETS)
             .register(meters);
   }
 

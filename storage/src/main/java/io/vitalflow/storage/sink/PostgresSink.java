@@ -2,8 +2,10 @@ package io.vitalflow.storage.sink;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vitalflow.kafka.ConsumerLag;
 import io.vitalflow.kafka.DeadLetterProducer;
 import io.vitalflow.kafka.Failures;
 import io.vitalflow.kafka.KafkaClients;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -78,7 +81,10 @@ public final class PostgresSink implements AutoCloseable {
   private final SinkSettings settings;
   private final Supplier<? extends SinkBatch> batches;
   private final MeterRegistry meters;
-  private final List<Worker> workers = new ArrayList<>();
+
+  /** Copy-on-write: the lag gauge reads it outside the lock. */
+  private final List<Worker> workers = new CopyOnWriteArrayList<>();
+
   private final Counter deadLetters;
 
   /**
@@ -99,6 +105,24 @@ public final class PostgresSink implements AutoCloseable {
     this.batches = batches;
     this.meters = meters;
     this.deadLetters = meters.counter("vitalflow.sink.dead.letters", "sink", settings.name());
+    Gauge.builder(ConsumerLag.METER, this, PostgresSink::lag)
+        .description(
+            "Largest lag in records of any input partition of the group's consumers in this instance")
+        .tag("group", settings.consumerGroup())
+        .baseUnit("records")
+        .register(meters);
+  }
+
+  /** The largest lag of the workers' consumers ({@link ConsumerLag}); NaN before a fetch. */
+  private double lag() {
+    double lag = Double.NaN;
+    for (Worker worker : workers) {
+      double one = worker.lag();
+      if (!Double.isNaN(one) && (Double.isNaN(lag) || one > lag)) {
+        lag = one;
+      }
+    }
+    return lag;
   }
 
   public synchronized void start() {
@@ -177,7 +201,10 @@ public final class PostgresSink implements AutoCloseable {
     private final List<Poison> refused = new ArrayList<>();
 
     private int buffered;
-    private KafkaConsumer<byte[], byte[]> consumer;
+
+    /** Volatile: the lag gauge reads its metrics (thread-safe) from another thread. */
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+
     private Connection connection;
 
     /**
@@ -581,6 +608,15 @@ public final class PostgresSink implements AutoCloseable {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+
+    private double lag() {
+      KafkaConsumer<byte[], byte[]> current = consumer;
+      try {
+        return current == null ? Double.NaN : ConsumerLag.of(current.metrics());
+      } catch (RuntimeException e) {
+        return Double.NaN; // a consumer being closed
       }
     }
 

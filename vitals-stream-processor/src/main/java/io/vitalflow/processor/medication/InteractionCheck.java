@@ -134,7 +134,13 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
           medications.isEmpty()
               ? new CheckResult(List.of(), List.of(), checker.kbVersion())
               : checker.check(medications);
+      if (!medications.isEmpty()) {
+        metrics.checked(result.kbVersion(), false);
+      }
     } catch (PluginException | IllegalArgumentException | IllegalStateException e) {
+      if (!medications.isEmpty()) {
+        metrics.checked(kbVersion(), true);
+      }
       retireAll(patient, before, gone, now); // retiring needs no check
       patients.put(patient, open == before.reported() ? after : after.withReported(open));
       deadLetter(
@@ -305,9 +311,12 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
       return null;
     }
     try {
-      List<Finding> findings = checker.check(List.of(first, second)).findings();
+      CheckResult result = checker.check(List.of(first, second));
+      metrics.checked(result.kbVersion(), false);
+      List<Finding> findings = result.findings();
       return findings.isEmpty() ? null : findings.get(0);
     } catch (PluginException | IllegalArgumentException | IllegalStateException e) {
+      metrics.checked(kbVersion(), true);
       log.warn(
           "Re-checking a retired interaction failed ({}); its last version names no rule",
           e.getClass().getSimpleName());
@@ -339,6 +348,15 @@ final class InteractionCheck implements Processor<String, OrderChange, String, O
     Set<T> result = set == null ? new HashSet<>() : set;
     result.add(value);
     return result;
+  }
+
+  /** The checker's knowledge version for a failed call's count; "unknown" when it cannot say. */
+  private String kbVersion() {
+    try {
+      return checker.kbVersion();
+    } catch (RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private void deadLetter(OrderChange change, String error) {

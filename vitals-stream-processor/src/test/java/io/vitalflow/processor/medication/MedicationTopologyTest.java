@@ -357,6 +357,24 @@ class MedicationTopologyTest {
         .as("the failed record's place in fhir.resources.v1")
         .isEqualTo(PREFIX + Topics.FHIR_RESOURCES.name() + "-0@1");
     assertThat(commands.isEmpty()).isTrue();
+    assertThat(meters.get("vitalflow.medication.checks").tag("outcome", "failed").counter().count())
+        .as("plugin failures, counted for the alert PluginChecksFailing")
+        .isEqualTo(1.0);
+    assertThat(
+            meters.get("vitalflow.medication.checks").tag("outcome", "checked").counters().stream()
+                .mapToDouble(c -> c.count())
+                .sum())
+        .as("successful checks: the first order alone")
+        .isEqualTo(1.0);
+    assertThat(
+            meters
+                .get("vitalflow.medication.checks")
+                .tag("outcome", "checked")
+                .counter()
+                .getId()
+                .getTag("kb_version"))
+        .as("by the knowledge version that answered")
+        .isEqualTo(wasm.kbVersion());
 
     failing.set(false);
     order("mr-3", "p-2", "active", WARFARIN_5MG, null);
