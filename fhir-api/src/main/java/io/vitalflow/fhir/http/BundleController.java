@@ -68,6 +68,7 @@ final class BundleController {
   private final TransactionPlanner planner;
   private final WriteAccess access;
   private final BundleReads reads;
+  private final Patches patches;
 
   BundleController(
       FhirProperties properties,
@@ -77,8 +78,10 @@ final class BundleController {
       VitalObservations vitals,
       ResourceStore store,
       ResourceParser parser,
-      WriteAccess access) {
+      WriteAccess access,
+      Patches patches) {
     this.access = access;
+    this.patches = patches;
     this.properties = properties;
     this.writes = writes;
     this.resourceWrites = resourceWrites;
@@ -234,6 +237,7 @@ final class BundleController {
                             prefer)));
       }
       case GET -> reads.get(url, base, prefer, audit);
+      case PATCH -> asUpdate(entry).then(Mono.defer(() -> batchEntry(entry, prefer, base, audit)));
       default ->
           Mono.error(
               new FhirError(
@@ -243,9 +247,59 @@ final class BundleController {
     };
   }
 
+  /**
+   * Turns a PATCH entry into the update it stands for: the current version of {@code Type/id} with
+   * the patch applied, as a PUT with {@code If-Match} on that version (the client's {@code
+   * If-Match}, when given, must name it: else 412). A concurrent change between the read and the
+   * write is a 412 of that entry, not a patch of the newer version. 404 when the resource is gone.
+   */
+  private Mono<Void> asUpdate(BundleEntryComponent entry) {
+    String url = entry.getRequest().getUrl();
+    if (url == null || url.contains("?")) {
+      return Mono.error(
+          FhirError.badRequest("A PATCH entry needs request.url Type/id (no conditional patch)"));
+    }
+    String[] typeAndId = typeAndId(url);
+    Patches.Patch patch = patches.ofEntry(entry.getResource());
+    Long ifMatch = WriteResponses.ifMatch(entry.getRequest().getIfMatch());
+    return Access.require(typeAndId[0], Interaction.UPDATE)
+        .then(store.currentAnyPatient(typeAndId[0], typeAndId[1]))
+        .filter(stored -> !stored.deleted())
+        .switchIfEmpty(Mono.error(() -> FhirError.notFound(typeAndId[0] + "/" + typeAndId[1])))
+        .doOnNext(
+            stored -> {
+              if (ifMatch != null && ifMatch != stored.versionId()) {
+                throw new FhirError(
+                    HttpStatus.PRECONDITION_FAILED,
+                    IssueType.CONFLICT,
+                    "If-Match asks for version "
+                        + ifMatch
+                        + " but the current version is "
+                        + stored.versionId());
+              }
+              Resource patched =
+                  (Resource) patches.applied(typeAndId[0], typeAndId[1], patch, stored);
+              entry.setResource(patched);
+              entry
+                  .getRequest()
+                  .setMethod(HTTPVerb.PUT)
+                  .setUrl(typeAndId[0] + "/" + typeAndId[1])
+                  .setIfMatch("W/\"" + stored.versionId() + "\"");
+            })
+        .then();
+  }
+
   // ---- transaction
 
   private Mono<String> transaction(Bundle bundle, Prefer prefer, String base, AuditDetails audit) {
+    return Flux.fromIterable(bundle.getEntry())
+        .filter(entry -> entry.getRequest().getMethod() == HTTPVerb.PATCH)
+        .concatMap(this::asUpdate)
+        .then(Mono.defer(() -> plannedTransaction(bundle, prefer, base, audit)));
+  }
+
+  private Mono<String> plannedTransaction(
+      Bundle bundle, Prefer prefer, String base, AuditDetails audit) {
     List<Mono<Planned>> plans = new ArrayList<>();
     for (BundleEntryComponent entry : bundle.getEntry()) {
       plans.add(plan(entry, base));

@@ -4,13 +4,9 @@ import io.vitalflow.audit.web.AuditDetails;
 import io.vitalflow.fhir.FhirProperties;
 import io.vitalflow.fhir.access.Access;
 import io.vitalflow.fhir.everything.PatientEverything;
-import io.vitalflow.fhir.patch.FhirPathPatch;
-import io.vitalflow.fhir.patch.JsonPatch;
-import io.vitalflow.fhir.patch.PatchRejected;
 import io.vitalflow.fhir.search.PatientCompartment;
 import io.vitalflow.fhir.search.SearchRequest;
 import io.vitalflow.fhir.store.ResourceStore;
-import io.vitalflow.fhir.store.StoredResource;
 import io.vitalflow.fhir.validation.ResourceValidator;
 import io.vitalflow.fhir.vitals.VitalObservations;
 import io.vitalflow.web.security.Interaction;
@@ -21,7 +17,6 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -32,7 +27,6 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.util.MultiValueMap;
@@ -68,7 +62,7 @@ final class InteractionsController {
   private final ResourceValidator validator;
   private final PatientEverything everything;
   private final VitalObservations vitals;
-  private final FhirPathPatch fhirPathPatch = new FhirPathPatch(FhirFormat.FHIR);
+  private final Patches patches;
 
   InteractionsController(
       FhirProperties properties,
@@ -78,7 +72,8 @@ final class InteractionsController {
       ResourceParser parser,
       ResourceValidator validator,
       PatientEverything everything,
-      VitalObservations vitals) {
+      VitalObservations vitals,
+      Patches patches) {
     this.properties = properties;
     this.store = store;
     this.writes = writes;
@@ -87,6 +82,7 @@ final class InteractionsController {
     this.validator = validator;
     this.everything = everything;
     this.vitals = vitals;
+    this.patches = patches;
   }
 
   // --- conditional update and delete
@@ -164,7 +160,7 @@ final class InteractionsController {
     ResourceTypes.require(type);
     writes.requireWritable();
     ResourceTypes.requireWritableId(type, id);
-    Patch patch = patchOf(body, request);
+    Patches.Patch patch = patchOf(body, request);
     Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
     return Access.require(type, Interaction.UPDATE)
         .then(patch(type, id, patch, ifMatch, request))
@@ -180,7 +176,7 @@ final class InteractionsController {
     ResourceTypes.require(type);
     writes.requireWritable();
     Map<String, List<String>> condition = condition(request, "patch");
-    Patch patch = patchOf(body, request);
+    Patches.Patch patch = patchOf(body, request);
     Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
     return Access.require(type, Interaction.UPDATE)
         .then(Access.require(type, Interaction.SEARCH))
@@ -204,28 +200,11 @@ final class InteractionsController {
         .map(answer -> answer.toResponse(base(request), format(request)));
   }
 
-  /** A patch document: JSON Patch text, or a parsed FHIRPath Patch. */
-  private record Patch(String jsonPatch, Parameters fhirPath) {}
-
-  private Patch patchOf(String body, ServerHttpRequest request) {
-    MediaType contentType = request.getHeaders().getContentType();
-    if (body == null || body.isBlank()) {
-      throw FhirError.badRequest("A PATCH needs a JSON Patch or a FHIRPath Patch body");
+  private Patches.Patch patchOf(String body, ServerHttpRequest request) {
+    if (body != null) {
+      tooLarge(body);
     }
-    tooLarge(body);
-    if (contentType != null
-        && contentType.getSubtype().toLowerCase(Locale.ROOT).equals("json-patch+json")) {
-      return new Patch(body, null);
-    }
-    if (contentType == null) {
-      throw new FhirError(
-          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-          IssueType.NOTSUPPORTED,
-          "A PATCH needs a Content-Type: application/json-patch+json (JSON Patch) or"
-              + " application/fhir+json or +xml (FHIRPath Patch, a Parameters resource)");
-    }
-    return new Patch(
-        null, (Parameters) parser.parse(body, FhirFormat.ofBody(contentType), "Parameters"));
+    return patches.of(body, request.getHeaders().getContentType());
   }
 
   /**
@@ -234,7 +213,7 @@ final class InteractionsController {
    * is a 412; without, a concurrent change is met by patching the new version (up to 3 times).
    */
   private Mono<Answer> patch(
-      String type, String id, Patch patch, Long ifMatch, ServerHttpRequest request) {
+      String type, String id, Patches.Patch patch, Long ifMatch, ServerHttpRequest request) {
     Prefer prefer = FhirController.prefer(request);
     return Mono.defer(
             () ->
@@ -255,7 +234,7 @@ final class InteractionsController {
                                         + stored.versionId()));
                           }
                           FhirController.audit(request, stored.json());
-                          IBaseResource patched = applied(type, id, patch, stored);
+                          IBaseResource patched = patches.applied(type, id, patch, stored);
                           return resourceWrites.update(
                               type, id, patched, stored.versionId(), prefer);
                         }))
@@ -264,40 +243,6 @@ final class InteractionsController {
                 .filter(
                     e -> e instanceof FhirError f && f.status() == HttpStatus.PRECONDITION_FAILED)
                 .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
-  }
-
-  private IBaseResource applied(String type, String id, Patch patch, StoredResource stored) {
-    String json;
-    try {
-      if (patch.jsonPatch() != null) {
-        json = JsonPatch.apply(patch.jsonPatch(), stored.json());
-      } else {
-        IBaseResource resource = FhirFormat.FHIR.newJsonParser().parseResource(stored.json());
-        fhirPathPatch.apply(resource, patch.fhirPath());
-        json = FhirFormat.FHIR.newJsonParser().encodeResourceToString(resource);
-      }
-    } catch (PatchRejected e) {
-      throw e.malformed()
-          ? FhirError.badRequest(e.getMessage())
-          : new FhirError(HttpStatus.UNPROCESSABLE_CONTENT, IssueType.PROCESSING, e.getMessage());
-    }
-    IBaseResource resource;
-    try {
-      resource = parser.parse(json, FhirFormat.JSON, type);
-    } catch (FhirError e) {
-      // the patch document was fine, the resource it makes is not: 422 (FHIR's patch)
-      throw new FhirError(
-          HttpStatus.UNPROCESSABLE_CONTENT,
-          e.code(),
-          e.details().stream().map(d -> "The patched resource is invalid: " + d).toList());
-    }
-    if (!id.equals(resource.getIdElement().getIdPart())) {
-      throw new FhirError(
-          HttpStatus.UNPROCESSABLE_CONTENT,
-          IssueType.PROCESSING,
-          "A patch must not change or remove the resource's id");
-    }
-    return resource;
   }
 
   // --- $validate

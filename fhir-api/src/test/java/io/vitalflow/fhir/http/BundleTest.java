@@ -390,6 +390,97 @@ class BundleTest {
   }
 
   @Test
+  void patchEntriesInABatchAndATransaction() {
+    String json = createdWithIdentifier("patch-json", "PatchBefore");
+    String path = createdWithIdentifier("patch-path", "PatchBefore");
+    String jsonPatch =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                "[{\"op\":\"replace\",\"path\":\"/name/0/family\",\"value\":\"PatchedJson\"}]"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Bundle batch =
+        transaction(
+            """
+            {"resourceType":"Bundle","type":"batch","entry":[
+              {"resource":{"resourceType":"Binary","contentType":"application/json-patch+json","data":"%s"},
+               "request":{"method":"PATCH","url":"Patient/%s"}},
+              {"resource":{"resourceType":"Parameters","parameter":[{"name":"operation","part":[
+                 {"name":"type","valueCode":"replace"},{"name":"path","valueString":"Patient.name.family"},
+                 {"name":"value","valueString":"PatchedPath"}]}]},
+               "request":{"method":"PATCH","url":"Patient/%s"}},
+              {"resource":{"resourceType":"Binary","contentType":"application/json-patch+json","data":"%s"},
+               "request":{"method":"PATCH","url":"Patient/no-such-patient"}},
+              {"resource":{"resourceType":"Patient"},"request":{"method":"PATCH","url":"Patient/%s"}},
+              {"resource":{"resourceType":"Binary","contentType":"application/json-patch+json","data":"%s"},
+               "request":{"method":"PATCH","url":"Patient/%s","ifMatch":"W/\\"9\\""}}]}"""
+                .formatted(jsonPatch, json, path, jsonPatch, json, jsonPatch, path));
+    assertThat(batch.getEntry())
+        .extracting(e -> e.getResponse().getStatus())
+        .containsExactly(
+            "200 OK", "200 OK", "404 Not Found", "400 Bad Request", "412 Precondition Failed");
+    assertThat(
+            client
+                .read()
+                .resource(Patient.class)
+                .withId(json)
+                .execute()
+                .getNameFirstRep()
+                .getFamily())
+        .isEqualTo("PatchedJson");
+    assertThat(
+            client
+                .read()
+                .resource(Patient.class)
+                .withId(path)
+                .execute()
+                .getNameFirstRep()
+                .getFamily())
+        .isEqualTo("PatchedPath");
+
+    Bundle answer =
+        transaction(
+            """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"fullUrl":"urn:uuid:5e1f3c1a-8d5e-4f0e-9a49-5c7d9c1b0a01",
+               "resource":{"resourceType":"Patient","name":[{"family":"PatchTxNew"}]},
+               "request":{"method":"POST","url":"Patient"}},
+              {"resource":{"resourceType":"Parameters","parameter":[{"name":"operation","part":[
+                 {"name":"type","valueCode":"replace"},{"name":"path","valueString":"Patient.name.family"},
+                 {"name":"value","valueString":"PatchedInTransaction"}]}]},
+               "request":{"method":"PATCH","url":"Patient/%s"}}]}"""
+                .formatted(json));
+    assertThat(answer.getEntry())
+        .extracting(e -> e.getResponse().getStatus())
+        .containsExactly("201 Created", "200 OK");
+    Patient patched = client.read().resource(Patient.class).withId(json).execute();
+    assertThat(patched.getNameFirstRep().getFamily()).isEqualTo("PatchedInTransaction");
+    assertThat(patched.getMeta().getVersionId()).isEqualTo("3");
+
+    HttpResponse<String> missing =
+        http.post(
+            "",
+            """
+            {"resourceType":"Bundle","type":"transaction","entry":[
+              {"resource":{"resourceType":"Patient","name":[{"family":"PatchTxNever"}]},
+               "request":{"method":"POST","url":"Patient"}},
+              {"resource":{"resourceType":"Binary","contentType":"application/json-patch+json","data":"%s"},
+               "request":{"method":"PATCH","url":"Patient/no-such-patient"}}]}"""
+                .formatted(jsonPatch),
+            "Content-Type",
+            FhirHttp.JSON);
+    assertThat(missing.statusCode()).as("a transaction fails as a whole").isEqualTo(404);
+    assertThat(
+            client
+                .search()
+                .forResource(Patient.class)
+                .where(Patient.FAMILY.matchesExactly().value("PatchTxNever"))
+                .returnBundle(Bundle.class)
+                .execute()
+                .getEntry())
+        .isEmpty();
+  }
+
+  @Test
   void absoluteFullUrlsAndReferencesToThisServerAreResolved() {
     String local = createdWithIdentifier("local", "TxLocal");
     Bundle answer =
