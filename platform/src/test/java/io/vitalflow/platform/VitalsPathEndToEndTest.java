@@ -233,30 +233,9 @@ class VitalsPathEndToEndTest {
         .exchange()
         .expectStatus()
         .isOk();
-    String spo2 =
-        create(
-            """
-            {"resourceType":"Observation","status":"final","category":[%s],
-             "code":{"coding":[{"system":"http://loinc.org","code":"59408-5"}]},
-             "subject":{"reference":"Patient/truth-1"},"effectiveDateTime":"%s",
-             "valueQuantity":{"value":95,"unit":"%%","system":"http://unitsofmeasure.org","code":"%%"}}"""
-                .formatted(VITAL_SIGNS, recent.minusSeconds(10)));
-    String weight =
-        create(
-            """
-            {"resourceType":"Observation","status":"final","category":[%s],
-             "code":{"coding":[{"system":"http://loinc.org","code":"29463-7"}]},
-             "subject":{"reference":"Patient/truth-1"},"effectiveDateTime":"2019-05-01",
-             "valueQuantity":{"value":71.5,"unit":"kg","system":"http://unitsofmeasure.org","code":"kg"}}"""
-                .formatted(VITAL_SIGNS));
-    String oldHeartRate =
-        create(
-            """
-            {"resourceType":"Observation","status":"final","category":[%s],
-             "code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},
-             "subject":{"reference":"Patient/truth-1"},"effectiveDateTime":"2020-01-01T10:00:00Z",
-             "valueQuantity":{"value":88,"unit":"/min","system":"http://unitsofmeasure.org","code":"/min"}}"""
-                .formatted(VITAL_SIGNS));
+    String spo2 = create(vitalSign("59408-5", recent.minusSeconds(10).toString(), 95, "%"));
+    String weight = create(vitalSign("29463-7", "2019-05-01", 71.5, "kg"));
+    String oldHeartRate = create(vitalSign("8867-4", "2020-01-01T10:00:00Z", 88, "/min"));
 
     // the recent SpO2 also became a reading: wait for it, then it must not show twice
     await()
@@ -326,9 +305,16 @@ class VitalsPathEndToEndTest {
     reads.get().uri("/fhir/Observation/" + onlyBackFilled.get(0)).exchange().expectStatus().isOk();
   }
 
-  private static final String VITAL_SIGNS =
-      "{\"coding\":[{\"system\":\"http://terminology.hl7.org/CodeSystem/observation-category\","
-          + "\"code\":\"vital-signs\"}]}";
+  /** A vital-signs Observation of patient truth-1 as JSON. */
+  private static String vitalSign(String loinc, String effective, double value, String unit) {
+    return """
+        {"resourceType":"Observation","status":"final",
+         "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],
+         "code":{"coding":[{"system":"http://loinc.org","code":"%s"}]},
+         "subject":{"reference":"Patient/truth-1"},"effectiveDateTime":"%s",
+         "valueQuantity":{"value":%s,"unit":"%s","system":"http://unitsofmeasure.org","code":"%s"}}"""
+        .formatted(loinc, effective, value, unit, unit);
+  }
 
   /** Creates a resource through the FHIR API and answers its id. */
   private static String create(String json) {

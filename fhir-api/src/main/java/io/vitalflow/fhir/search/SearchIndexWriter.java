@@ -13,7 +13,8 @@ import java.util.List;
  */
 public final class SearchIndexWriter {
 
-  private static final List<String> TABLES =
+  /** Every table of the search index. */
+  public static final List<String> TABLES =
       List.of(
           "fhir_search_token",
           "fhir_search_string",

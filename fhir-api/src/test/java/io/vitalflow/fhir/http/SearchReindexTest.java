@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vitalflow.fhir.search.SearchIndexVersion;
+import io.vitalflow.fhir.search.SearchIndexWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
@@ -22,17 +22,6 @@ import org.junit.jupiter.api.Test;
  * findable by every parameter, without replaying the topic and while the server answers.
  */
 class SearchReindexTest {
-
-  private static final List<String> INDEX_TABLES =
-      List.of(
-          "fhir_search_token",
-          "fhir_search_string",
-          "fhir_search_date",
-          "fhir_search_reference",
-          "fhir_search_number",
-          "fhir_search_quantity",
-          "fhir_search_uri",
-          "fhir_search_composite");
 
   @Test
   void anIndexOfAnotherParameterSetIsRebuiltInTheBackground() throws Exception {
@@ -55,7 +44,7 @@ class SearchReindexTest {
     // what an index built by an older build looks like: rows missing, another fingerprint
     try (Connection connection = first.database.dataSource().getConnection();
         Statement statement = connection.createStatement()) {
-      for (String table : INDEX_TABLES) {
+      for (String table : SearchIndexWriter.TABLES) {
         statement.execute("delete from " + table + " where res_type = 'Patient'");
       }
       statement.execute(
