@@ -3,6 +3,7 @@ package io.vitalflow.processor;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalflow.kafka.KafkaClients;
+import io.vitalflow.kafka.StreamsReadiness;
 import io.vitalflow.kafka.StreamsRunner;
 import io.vitalflow.kafka.StreamsSettings;
 import io.vitalflow.processor.sink.SinkSettings;
@@ -130,6 +131,15 @@ public class VitalsProcessorApplication {
   @Bean
   StreamsHealthIndicator streamsHealthIndicator(StreamsRunner vitalsStreams) {
     return new StreamsHealthIndicator(vitalsStreams);
+  }
+
+  /**
+   * Readiness component {@code streamsReadiness}: NOT_READY while the vitals application rebalances
+   * or restores (docs/deployment.md, Probes).
+   */
+  @Bean
+  StreamsReadiness streamsReadiness(StreamsRunner vitalsStreams) {
+    return new StreamsReadiness(vitalsStreams);
   }
 
   @Bean(destroyMethod = "close")
