@@ -291,9 +291,10 @@ public final class StreamsRunner implements SmartLifecycle {
   }
 
   /**
-   * Commits, closes the clients and leaves the consumer group at once (Kafka Streams does not leave
-   * on a plain close, so the group would wait a session timeout before it moves this instance's
-   * tasks to the others), within {@link #CLOSE_TIMEOUT}.
+   * Commits, closes the clients and leaves the consumer group at once, within {@link
+   * #CLOSE_TIMEOUT}: the main consumer leaves on close ({@link StreamsSettings}), and {@code
+   * leaveGroup} removes a static member too, so the group moves this instance's tasks to the others
+   * now rather than after a session timeout.
    */
   @Override
   public synchronized void stop() {
