@@ -1,5 +1,6 @@
 package io.vitalflow.fhir;
 
+import io.vitalflow.kafka.StreamsReadiness;
 import io.vitalflow.kafka.StreamsRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.health.contributor.Health;
@@ -29,5 +30,18 @@ class FhirHealthConfiguration {
       StreamsRunner.Health health = fhirCommandProcessor.health();
       return (health.up() ? Health.up() : Health.down()).withDetails(health.details()).build();
     };
+  }
+
+  /**
+   * Readiness component {@code fhirCommandProcessorReadiness}: NOT_READY while the command
+   * processor rebalances or restores, when this instance's writes would wait for their decisions
+   * (docs/deployment.md, Probes).
+   */
+  @Bean
+  @ConditionalOnBooleanProperty(
+      name = "vitalflow.fhir.command-processor-enabled",
+      matchIfMissing = true)
+  StreamsReadiness fhirCommandProcessorReadiness(StreamsRunner fhirCommandProcessor) {
+    return new StreamsReadiness(fhirCommandProcessor);
   }
 }

@@ -44,6 +44,17 @@ public final class StreamsRunner implements SmartLifecycle {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
   private static final Duration PROGRESS_CHECK_EVERY = Duration.ofSeconds(5);
 
+  /** How long {@link #stop()} waits for the client to commit, close its clients and leave. */
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * Stops after the web server: Spring stops higher phases first, and the server's graceful
+   * shutdown ({@code DEFAULT_PHASE - 1024}) and its stop ({@code DEFAULT_PHASE - 2048}) must come
+   * before, so that requests in flight (a FHIR write waits for its command to be decided) finish
+   * against a running application. Starts before the web server for the same reason.
+   */
+  static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
   private final Topology topology;
   private final Properties properties;
   private final MeterRegistry meters;
@@ -297,13 +308,30 @@ public final class StreamsRunner implements SmartLifecycle {
   }
 
   @Override
+  public int getPhase() {
+    return PHASE;
+  }
+
+  /**
+   * Commits, closes the clients and leaves the consumer group at once, within {@link
+   * #CLOSE_TIMEOUT}: the main consumer leaves on close ({@link StreamsSettings}), and {@code
+   * leaveGroup} removes a static member too, so the group moves this instance's tasks to the others
+   * now rather than after a session timeout.
+   */
+  @Override
   public synchronized void stop() {
     if (supervisor != null) {
       supervisor.shutdownNow();
       supervisor = null;
     }
     if (streams != null) {
-      closeClient();
+      boolean closed =
+          streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(CLOSE_TIMEOUT));
+      if (!closed) {
+        log.warn(
+            "Kafka Streams {} did not close within {} s", applicationId, CLOSE_TIMEOUT.toSeconds());
+      }
+      metrics.close();
       streams = null;
     }
     if (progress != null) {
@@ -312,8 +340,12 @@ public final class StreamsRunner implements SmartLifecycle {
     }
   }
 
+  /**
+   * Closes the client to start another in its place: without leaving the group, the new client
+   * joins as this one's successor.
+   */
   private void closeClient() {
-    streams.close(Duration.ofSeconds(30));
+    streams.close(CLOSE_TIMEOUT);
     metrics.close();
     rebalancingSinceNanos = 0;
   }

@@ -92,6 +92,9 @@ public final class StreamsSettings {
    * Defaults of {@link Options#of} with the given changelog replication factor, against a plain
    * broker address.
    */
+  /** The consumer's (internal, but long-standing) setting that makes close leave the group. */
+  static final String LEAVE_GROUP_ON_CLOSE = "internal.leave.group.on.close";
+
   public static Properties properties(
       String applicationId, String bootstrapServers, Path stateDir, int replicationFactor) {
     return properties(
@@ -124,6 +127,11 @@ public final class StreamsSettings {
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(options.replicationFactor()));
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(options.cacheMaxBytes()));
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    // an instance that stops leaves its group at once, so that its tasks move to the others now
+    // and not a session timeout later (a rolling restart, a scale-in): Kafka Streams keeps a
+    // stopping member in the group by default, and close with leaveGroup removes static members
+    // only
+    p.put(StreamsConfig.mainConsumerPrefix(LEAVE_GROUP_ON_CLOSE), "true");
     p = clients.streams(p);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

@@ -3,6 +3,7 @@ package io.vitalflow.processor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalflow.interactions.WasmInteractionChecker;
 import io.vitalflow.kafka.KafkaClients;
+import io.vitalflow.kafka.StreamsReadiness;
 import io.vitalflow.kafka.StreamsRunner;
 import io.vitalflow.kafka.StreamsSettings;
 import io.vitalflow.processor.medication.MedicationTopology;
@@ -67,5 +68,11 @@ class MedicationStreamsConfiguration {
   @Bean
   StreamsHealthIndicator medicationStreamsHealthIndicator(StreamsRunner medicationStreams) {
     return new StreamsHealthIndicator(medicationStreams);
+  }
+
+  /** Readiness component {@code medicationStreamsReadiness}: NOT_READY unless RUNNING. */
+  @Bean
+  StreamsReadiness medicationStreamsReadiness(StreamsRunner medicationStreams) {
+    return new StreamsReadiness(medicationStreams);
   }
 }

@@ -3,12 +3,15 @@ package io.vitalflow.processor;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalflow.kafka.KafkaClients;
+import io.vitalflow.kafka.StreamsReadiness;
 import io.vitalflow.kafka.StreamsRunner;
 import io.vitalflow.kafka.StreamsSettings;
+import io.vitalflow.kafka.TopicAdmin;
 import io.vitalflow.processor.sink.SinkSettings;
 import io.vitalflow.processor.sink.VitalsSink;
 import io.vitalflow.processor.topology.RawReadingCheck;
 import io.vitalflow.processor.topology.VitalsTopology;
+import io.vitalflow.schemas.Topics;
 import io.vitalflow.storage.Migrations;
 import io.vitalflow.storage.PartitionMaintenance;
 import io.vitalflow.storage.PeriodicMaintenance;
@@ -50,11 +53,18 @@ public class VitalsProcessorApplication {
 
   /**
    * Every Kafka client of this service (Streams, sinks, dead letters) gets the operator's {@code
-   * spring.kafka.*}.
+   * spring.kafka.*}. Before any of them exists, the catalogue's topics are created where missing
+   * (idempotent; partitions and settings from {@link Topics}, replication {@code
+   * vitalflow.processor.replication-factor}): the processor reads or writes nearly all of them, so
+   * a processor started on its own needs no other step (docs/deployment.md). Kafka unreachable for
+   * 30 s: the start fails, naming the brokers.
    */
   @Bean
-  KafkaClients kafkaClients(KafkaProperties kafka) {
-    return KafkaClients.of(kafka);
+  KafkaClients kafkaClients(KafkaProperties kafka, ProcessorProperties properties) {
+    KafkaClients clients = KafkaClients.of(kafka);
+    TopicAdmin.ensureTopics(
+        clients, properties.topicPrefix(), properties.replicationFactor(), Topics.ALL);
+    return clients;
   }
 
   /**
@@ -130,6 +140,15 @@ public class VitalsProcessorApplication {
   @Bean
   StreamsHealthIndicator streamsHealthIndicator(StreamsRunner vitalsStreams) {
     return new StreamsHealthIndicator(vitalsStreams);
+  }
+
+  /**
+   * Readiness component {@code streamsReadiness}: NOT_READY while the vitals application rebalances
+   * or restores (docs/deployment.md, Probes).
+   */
+  @Bean
+  StreamsReadiness streamsReadiness(StreamsRunner vitalsStreams) {
+    return new StreamsReadiness(vitalsStreams);
   }
 
   @Bean(destroyMethod = "close")
