@@ -1,5 +1,6 @@
 package io.vitalflow.audit;
 
+import io.vitalflow.schemas.FhirDates;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -162,17 +163,30 @@ public final class AuditQuery {
   private static List<DateBound> date(String value) {
     var m = DATE_PREFIX.matcher(value);
     if (!m.matches()) {
-      AuditDates.parse(value); // throws the message naming the form
+      throw invalidDate();
     }
     String prefix = m.group(1) == null ? "eq" : m.group(1);
-    AuditDates.Range range = AuditDates.parse(m.group(2));
+    FhirDates.Range range;
+    try {
+      range = FhirDates.parse(m.group(2));
+    } catch (IllegalArgumentException e) {
+      throw invalidDate();
+    }
+    // the closed range [low, high] as the half-open [low, end)
+    Instant end = range.high().plusMillis(1);
     return switch (prefix) {
       case "ge" -> List.of(new DateBound(">=", range.low()));
-      case "gt" -> List.of(new DateBound(">=", range.high()));
-      case "le" -> List.of(new DateBound("<", range.high()));
+      case "gt" -> List.of(new DateBound(">=", end));
+      case "le" -> List.of(new DateBound("<", end));
       case "lt" -> List.of(new DateBound("<", range.low()));
-      default -> List.of(new DateBound(">=", range.low()), new DateBound("<", range.high()));
+      default -> List.of(new DateBound(">=", range.low()), new DateBound("<", end));
     };
+  }
+
+  private static InvalidAuditQueryException invalidDate() {
+    return new InvalidAuditQueryException(
+        "date: expected [eq|ge|gt|le|lt]YYYY, YYYY-MM, YYYY-MM-DD or"
+            + " YYYY-MM-DDThh:mm[:ss[.fff]][Z|+hh:mm]");
   }
 
   private static int count(String value) {

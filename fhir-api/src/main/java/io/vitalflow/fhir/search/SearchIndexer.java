@@ -5,6 +5,7 @@ import io.vitalflow.fhir.search.IndexEntries.DateRange;
 import io.vitalflow.fhir.search.IndexEntries.Text;
 import io.vitalflow.fhir.search.IndexEntries.Token;
 import io.vitalflow.fhir.search.SearchParameterInfo.Type;
+import io.vitalflow.schemas.FhirDates;
 import java.math.BigDecimal;
 import java.text.Normalizer;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package io.vitalflow.fhir.search;
 
 import io.vitalflow.fhir.search.SearchParameterInfo.Type;
 import io.vitalflow.fhir.search.SearchParameters.Definition;
+import io.vitalflow.schemas.FhirDates;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

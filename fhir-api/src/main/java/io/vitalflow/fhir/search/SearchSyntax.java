@@ -1,5 +1,6 @@
 package io.vitalflow.fhir.search;
 
+import io.vitalflow.schemas.FhirDates;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.vitalflow.fhir.vitals;
 
-import io.vitalflow.fhir.search.FhirDates;
+import io.vitalflow.schemas.FhirDates;
 import java.time.Instant;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

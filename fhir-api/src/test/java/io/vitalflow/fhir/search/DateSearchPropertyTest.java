@@ -3,6 +3,7 @@ package io.vitalflow.fhir.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vitalflow.fhir.Unsecured;
+import io.vitalflow.schemas.FhirDates;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

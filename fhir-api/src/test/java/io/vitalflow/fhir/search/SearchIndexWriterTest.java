@@ -6,6 +6,7 @@ import io.vitalflow.fhir.search.IndexEntries.DateRange;
 import io.vitalflow.fhir.search.IndexEntries.Reference;
 import io.vitalflow.fhir.search.IndexEntries.Text;
 import io.vitalflow.fhir.search.IndexEntries.Token;
+import io.vitalflow.schemas.FhirDates;
 import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -6,6 +6,7 @@ import ca.uhn.fhir.context.FhirContext;
 import io.vitalflow.fhir.search.IndexEntries.DateRange;
 import io.vitalflow.fhir.search.IndexEntries.Text;
 import io.vitalflow.fhir.search.IndexEntries.Token;
+import io.vitalflow.schemas.FhirDates;
 import java.time.Instant;
 import java.util.List;
 import org.hl7.fhir.r4.model.AllergyIntolerance;

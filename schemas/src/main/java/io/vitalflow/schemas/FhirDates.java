@@ -1,4 +1,4 @@
-package io.vitalflow.fhir.search;
+package io.vitalflow.schemas;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The instant range a FHIR date, dateTime or instant covers, from its precision: {@code 1970}
  * covers {@code [1970-01-01T00:00:00Z, 1970-12-31T23:59:59.999Z]}. Values without time zone are
- * read as UTC. A value with fractional seconds is a point.
+ * read as UTC. A value with fractional seconds is a point. Shared by the FHIR search index and the
+ * audit trail's date searches.
  */
 public final class FhirDates {
 
