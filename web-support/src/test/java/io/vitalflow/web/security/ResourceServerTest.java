@@ -58,6 +58,15 @@ class ResourceServerTest {
     return get(app, path, token);
   }
 
+  private static HttpResponse<String> withAuthorization(String path, String authorization)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SecuredApp.port(app) + path))
+            .header("Authorization", authorization)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void aValidTokenReachesTheEndpointWithItsCaller() throws Exception {
     String token =
@@ -185,5 +194,42 @@ class ResourceServerTest {
     assertThat(get("/open/ping", issuer.forged("system/*.rs")).body()).isEqualTo("pong");
     assertThat(get("/actuator/health", "not-a-jwt").statusCode()).isEqualTo(200);
     assertThat(get("/api/whoami", expired).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void theBearerSchemeIsReadInAnyCaseAndOtherSchemesAreNoToken() throws Exception {
+    String token = issuer.token("system/*.rs");
+
+    assertThat(withAuthorization("/api/whoami", "bEaReR " + token).statusCode()).isEqualTo(200);
+    HttpResponse<String> basic = withAuthorization("/api/whoami", "Basic dXNlcjpwYXNz");
+    assertThat(basic.statusCode()).isEqualTo(401);
+    assertThat(basic.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+  }
+
+  @Test
+  void aMalformedBearerHeaderIs401InvalidToken() throws Exception {
+    String token = issuer.token("system/*.rs");
+    for (String header :
+        List.of("Bearer", "Bearer ", "Bearer  " + token, "Bearer " + token + " x", "Bearer a=b")) {
+      HttpResponse<String> response = withAuthorization("/api/whoami", header);
+      assertThat(response.statusCode()).as(header).isEqualTo(401);
+      assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
+          .as(header)
+          .startsWith("Bearer error=\"invalid_token\"")
+          .contains("malformed");
+    }
+  }
+
+  @Test
+  void answersAndRefusalsCarryTheSecurityHeaders() throws Exception {
+    for (HttpResponse<String> response :
+        List.of(
+            get("/api/whoami", issuer.token("system/*.rs")),
+            get("/api/whoami", null),
+            get("/open/ping", null))) {
+      assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+      assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+      assertThat(response.headers().firstValue("Cache-Control").orElseThrow()).contains("no-store");
+    }
   }
 }
