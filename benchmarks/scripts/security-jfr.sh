@@ -32,10 +32,21 @@ for _ in $(seq 1 180); do
   curl -s -o /dev/null -w '%{http_code}' localhost:8082/actuator/health/readiness 2>/dev/null | grep -q 200 && break
   sleep 1
 done
+# seeding goes through the FHIR command processor, which may still be starting on a busy machine: a first
+# small seed run (its failure is fine) gives it time
+java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=10 --mix=100,0,0 \
+  --stages=2s:1 --think=0ms --p95=off --p99=off --report-dir="$out.report0" > "$out.load0.log" 2>&1
 java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=2000 --mix="${MIX:-100,0,0}" \
   --stages=20s:32,110s:32 --think=0ms --p95=off --p99=off --report-dir="$out.report" > "$out.load.log" 2>&1 &
 load=$!
-until grep -q "load closed" "$out.load.log" 2>/dev/null; do sleep 0.2; done
+until grep -q "load closed" "$out.load.log" 2>/dev/null; do
+  if ! kill -0 $load 2>/dev/null; then
+    echo "loadgen ended before the load (see $out.load.log)" >&2
+    kill $pid; wait $pid
+    exit 1
+  fi
+  sleep 0.2
+done
 sleep 40
 python3 "$here/benchmarks/scripts/proc-cpu.py" "$pid" "$dir" > "$out.cpu0"
 jcmd "$pid" JFR.start name=secjfr settings=profile duration=60s filename="$out.jfr" > /dev/null
