@@ -97,12 +97,13 @@ final class BearerTokenFilter implements WebFilter {
         .onErrorResume(JwtException.class, e -> refuse(exchange, e).then(Mono.empty()))
         .flatMap(
             authentication -> {
-              if (ops && !authentication.caller().scopes().names().contains(opsScope)) {
-                return refusals.handle(exchange, new AccessDeniedException("no operations scope"));
-              }
-              return chain
-                  .filter(exchange)
-                  .contextWrite(ReactiveSecurityContextHolder.withAuthentication(authentication));
+              // a refusal runs with the caller too: the audit trail names who was refused
+              Mono<Void> next =
+                  ops && !authentication.caller().scopes().names().contains(opsScope)
+                      ? refusals.handle(exchange, new AccessDeniedException("no operations scope"))
+                      : chain.filter(exchange);
+              return next.contextWrite(
+                  ReactiveSecurityContextHolder.withAuthentication(authentication));
             });
   }
 

@@ -1,0 +1,69 @@
+package io.vitalflow.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The identifiers a record makes and the shapes it checks by hand instead of by regex. */
+class AuditRecordShapesTest {
+
+  @Test
+  void eventIdsAreVersion7UuidsOfTheRecordedMillisecondAndUnique() {
+    Instant when = Instant.parse("2026-12-06T14:00:00.123Z");
+    AuditRecord record =
+        AuditRecord.builder("fhir-api", AuditSubtype.READ).recorded(when).status(200).build();
+
+    assertThat(record.id().version()).isEqualTo(7);
+    assertThat(record.id().variant()).isEqualTo(2);
+    assertThat(record.id().getMostSignificantBits() >>> 16).isEqualTo(when.toEpochMilli());
+
+    Set<UUID> ids = new HashSet<>();
+    UUID previous = AuditRecord.timeOrderedId(when.toEpochMilli());
+    for (int i = 0; i < 100_000; i++) {
+      UUID id = AuditRecord.timeOrderedId(when.toEpochMilli() + i / 100);
+      assertThat(ids.add(id)).isTrue();
+      // ordered by time: a later millisecond sorts after an earlier one
+      if (i % 100 == 0 && i > 0) {
+        assertThat(
+                Long.compareUnsigned(
+                    id.getMostSignificantBits(), previous.getMostSignificantBits()))
+            .isPositive();
+      }
+      previous = id;
+    }
+  }
+
+  @Test
+  void theHandWrittenChecksAcceptExactlyWhatTheRegularExpressionsDid() {
+    Pattern fhirId = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    Pattern token = Pattern.compile("[\\x21-\\x7e]{1,256}");
+    Random random = new Random(14);
+    for (int i = 0; i < 200_000; i++) {
+      int length = random.nextInt(i % 10 == 0 ? 300 : 70);
+      StringBuilder value = new StringBuilder(length);
+      for (int j = 0; j < length; j++) {
+        value.append(
+            switch (random.nextInt(4)) {
+              case 0 -> (char) random.nextInt(0x80);
+              case 1 -> (char) random.nextInt(0x10000);
+              default -> "Ab0-.z9_/: ".charAt(random.nextInt(11));
+            });
+      }
+      String text = value.toString();
+      assertThat(AuditRecord.isFhirId(text)).as(text).isEqualTo(fhirId.matcher(text).matches());
+      assertThat(AuditRecord.isToken(text)).as(text).isEqualTo(token.matcher(text).matches());
+    }
+    assertThat(AuditRecord.isFhirId("a".repeat(64))).isTrue();
+    assertThat(AuditRecord.isFhirId("a".repeat(65))).isFalse();
+    assertThat(AuditRecord.isToken("~".repeat(256))).isTrue();
+    assertThat(AuditRecord.isToken("~".repeat(257))).isFalse();
+    assertThat(AuditRecord.isFhirId(null)).isFalse();
+    assertThat(AuditRecord.isToken("")).isFalse();
+  }
+}
