@@ -56,10 +56,6 @@ public record AuditRecord(
     String requestId) {
 
   /** FHIR's id type: 1-64 of {@code A-Z a-z 0-9 - .} (checked by {@link #isFhirId}). */
-  private static final Pattern REFERENCE =
-      Pattern.compile(
-          "[A-Z][A-Za-z]{1,63}(/[A-Za-z0-9\\-.]{1,64}(/_history/[A-Za-z0-9\\-.]{1,64})?)?");
-
   private static final Pattern SERVICE = Pattern.compile("[a-z0-9][a-z0-9\\-]{0,62}");
 
   /*
@@ -156,12 +152,7 @@ public record AuditRecord(
       return false;
     }
     for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      if (!((c >= 'A' && c <= 'Z')
-          || (c >= 'a' && c <= 'z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '.')) {
+      if (!isIdChar(id.charAt(i))) {
         return false;
       }
     }
@@ -173,7 +164,57 @@ public record AuditRecord(
    * Type/id/_history/vid}.
    */
   public static boolean isReference(String reference) {
-    return reference != null && REFERENCE.matcher(reference).matches();
+    if (reference == null) {
+      return false;
+    }
+    // Type: an upper-case letter, then 1-63 letters
+    int n = reference.length();
+    int i = 1;
+    if (n < 2 || reference.charAt(0) < 'A' || reference.charAt(0) > 'Z') {
+      return false;
+    }
+    while (i < n && isLetter(reference.charAt(i))) {
+      i++;
+    }
+    if (i > 64 || i < 2) {
+      return false;
+    }
+    if (i == n) {
+      return true;
+    }
+    // /id, then optionally /_history/vid
+    int id = idEnd(reference, i);
+    if (id < 0) {
+      return false;
+    }
+    if (id == n) {
+      return true;
+    }
+    if (!reference.startsWith("/_history", id)) {
+      return false;
+    }
+    int version = idEnd(reference, id + 9);
+    return version == n;
+  }
+
+  private static boolean isLetter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  }
+
+  /** After a {@code /} at {@code slash}: the end of 1-64 id characters, or -1. */
+  private static int idEnd(String text, int slash) {
+    if (slash >= text.length() || text.charAt(slash) != '/') {
+      return -1;
+    }
+    int i = slash + 1;
+    while (i < text.length() && i - slash <= 64 && isIdChar(text.charAt(i))) {
+      i++;
+    }
+    return i == slash + 1 ? -1 : i;
+  }
+
+  private static boolean isIdChar(char c) {
+    return isLetter(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -59,6 +60,25 @@ class AuditRecordShapesTest {
       assertThat(AuditRecord.isFhirId(text)).as(text).isEqualTo(fhirId.matcher(text).matches());
       assertThat(AuditRecord.isToken(text)).as(text).isEqualTo(token.matcher(text).matches());
     }
+    Pattern reference =
+        Pattern.compile(
+            "[A-Z][A-Za-z]{1,63}(/[A-Za-z0-9\\-.]{1,64}(/_history/[A-Za-z0-9\\-.]{1,64})?)?");
+    List<String> parts =
+        List.of(
+            "Patient", "O", "b", "/", "/_history/", "/_history", "p-1", ".", "_", "x".repeat(60));
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder value = new StringBuilder();
+      for (int j = random.nextInt(6); j >= 0; j--) {
+        value.append(parts.get(random.nextInt(parts.size())));
+      }
+      String text = value.toString();
+      assertThat(AuditRecord.isReference(text))
+          .as(text)
+          .isEqualTo(reference.matcher(text).matches());
+    }
+    assertThat(AuditRecord.isReference("Observation/o-1/_history/2")).isTrue();
+    assertThat(AuditRecord.isReference("A" + "b".repeat(63))).isTrue();
+    assertThat(AuditRecord.isReference("A" + "b".repeat(64))).isFalse();
     assertThat(AuditRecord.isFhirId("a".repeat(64))).isTrue();
     assertThat(AuditRecord.isFhirId("a".repeat(65))).isFalse();
     assertThat(AuditRecord.isToken("~".repeat(256))).isTrue();

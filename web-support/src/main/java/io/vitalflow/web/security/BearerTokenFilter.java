@@ -6,7 +6,6 @@ import org.springframework.http.server.PathContainer;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
 import org.springframework.security.authentication.AuthenticationServiceException;
-import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.JwtException;
@@ -102,8 +101,7 @@ final class BearerTokenFilter implements WebFilter {
                   ops && !authentication.caller().scopes().names().contains(opsScope)
                       ? refusals.handle(exchange, new AccessDeniedException("no operations scope"))
                       : chain.filter(exchange);
-              return next.contextWrite(
-                  ReactiveSecurityContextHolder.withAuthentication(authentication));
+              return next.contextWrite(Callers.context(authentication));
             });
   }
 

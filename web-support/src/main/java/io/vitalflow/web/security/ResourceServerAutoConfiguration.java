@@ -12,7 +12,6 @@ import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OA
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
@@ -117,10 +116,7 @@ public class ResourceServerAutoConfiguration {
     if (!settings.enabled()) {
       CallerAuthentication unsecured = new CallerAuthentication(Caller.UNSECURED, null);
       return http.addFilterAt(
-              (exchange, chain) ->
-                  chain
-                      .filter(exchange)
-                      .contextWrite(ReactiveSecurityContextHolder.withAuthentication(unsecured)),
+              (exchange, chain) -> chain.filter(exchange).contextWrite(Callers.context(unsecured)),
               SecurityWebFiltersOrder.AUTHENTICATION)
           .build();
     }
