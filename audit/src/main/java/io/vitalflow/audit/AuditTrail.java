@@ -288,17 +288,50 @@ public final class AuditTrail implements AutoCloseable {
     }
   }
 
+  /**
+   * How long the sender waits between rounds while events keep coming: it then takes what arrived
+   * meanwhile in one round, instead of being woken by every request that records one (a wake-up per
+   * event is a system call on the request's thread). Far below the producer's linger.
+   */
+  private static final long ROUND_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
   private void sendLoop() {
+    boolean busy = false;
     while (running.get() || (!queue.isEmpty() && !Thread.currentThread().isInterrupted())) {
       Pending event;
       try {
-        event = queue.pollFirst(100, TimeUnit.MILLISECONDS);
+        if (busy) {
+          // events came in the last round: let the next ones gather (nobody waits on the queue,
+          // so recording one costs no wake-up)
+          TimeUnit.NANOSECONDS.sleep(ROUND_NANOS);
+          event = queue.pollFirst();
+        } else {
+          event = queue.pollFirst(100, TimeUnit.MILLISECONDS);
+        }
       } catch (InterruptedException e) {
         return;
       }
+      busy = event != null;
       if (event == null) {
         continue;
       }
+      if (!sendRound(event)) {
+        busy = false;
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Sends {@code first} and what else is queued now; false when the producer could not take one (it
+   * is back at the head of the queue).
+   */
+  private boolean sendRound(Pending first) {
+    for (Pending event = first; event != null; event = queue.pollFirst()) {
       try {
         send(event);
       } catch (RuntimeException e) {
@@ -308,13 +341,10 @@ public final class AuditTrail implements AutoCloseable {
         if (!(e instanceof org.apache.kafka.common.errors.TimeoutException)) {
           renewProducer();
         }
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException interrupted) {
-          return;
-        }
+        return false;
       }
     }
+    return true;
   }
 
   private void send(Pending event) {
