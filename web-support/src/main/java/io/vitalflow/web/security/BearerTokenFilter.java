@@ -47,9 +47,15 @@ import reactor.core.publisher.Mono;
  */
 final class BearerTokenFilter implements WebFilter {
 
-  /** The token characters RFC 6750 allows ({@code b64token}), then {@code =} padding. */
-  private static final String TOKEN_CHARS =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/";
+  /** The token characters RFC 6750 allows ({@code b64token}), by ASCII code; then {@code =}s. */
+  private static final boolean[] TOKEN_CHARS = new boolean[128];
+
+  static {
+    for (char c :
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/".toCharArray()) {
+      TOKEN_CHARS[c] = true;
+    }
+  }
 
   private final TokenAuthenticator authenticator;
   private final Refusals refusals;
@@ -131,7 +137,7 @@ final class BearerTokenFilter implements WebFilter {
     int end = authorization.length();
     boolean wellFormed = end > start && authorization.charAt(6) == ' ';
     int i = start;
-    while (wellFormed && i < end && TOKEN_CHARS.indexOf(authorization.charAt(i)) >= 0) {
+    while (wellFormed && i < end && isTokenChar(authorization.charAt(i))) {
       i++;
     }
     boolean anyTokenChar = i > start;
@@ -143,5 +149,9 @@ final class BearerTokenFilter implements WebFilter {
           BearerTokenErrors.invalidToken("Bearer token is malformed"));
     }
     return authorization.substring(start);
+  }
+
+  private static boolean isTokenChar(char c) {
+    return c < 128 && TOKEN_CHARS[c];
   }
 }
