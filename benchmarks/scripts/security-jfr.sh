@@ -36,10 +36,18 @@ done
 # small seed run (its failure is fine) gives it time
 java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=10 --mix=100,0,0 \
   --stages=2s:1 --think=0ms --p95=off --p99=off --report-dir="$out.report0" > "$out.load0.log" 2>&1
+# RATE=N: a constant N requests/s (open model) instead of 32 users as fast as they can go. On a shared machine
+# compare modes at one rate: CPU per request then has the same fixed costs (polling threads, metrics) to carry.
+if [ -n "${RATE:-}" ]; then
+  model="--model=open --rates=20s:$RATE,110s:$RATE"
+else
+  model="--stages=20s:32,110s:32 --think=0ms"
+fi
+# shellcheck disable=SC2086
 java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=2000 --mix="${MIX:-100,0,0}" \
-  --stages=20s:32,110s:32 --think=0ms --p95=off --p99=off --report-dir="$out.report" > "$out.load.log" 2>&1 &
+  $model --p95=off --p99=off --report-dir="$out.report" > "$out.load.log" 2>&1 &
 load=$!
-until grep -q "load closed" "$out.load.log" 2>/dev/null; do
+until grep -qE "load (closed|open)" "$out.load.log" 2>/dev/null; do
   if ! kill -0 $load 2>/dev/null; then
     echo "loadgen ended before the load (see $out.load.log)" >&2
     kill $pid; wait $pid
@@ -56,8 +64,8 @@ wait $load
 sleep 3
 kill $pid; wait $pid
 # requests in the window: the progress lines from 45 s to 100 s (each is the rate of the 5 s before it)
-requests=$(awk '/^  fhir +[0-9]+s/ { t = $2 + 0; if (t > 40 && t <= 100) { gsub(",", "", $5); n += $5 * 5 } }
-  END { printf "%d", n }' "$out.load.log")
+requests=$(awk '/^  fhir +[0-9]+s/ { t = $2 + 0; if (t > 40 && t <= 100 && match($0, /[0-9,]+ op\/s/)) {
+  r = substr($0, RSTART, RLENGTH); gsub(/[, op\/s]/, "", r); n += r * 5 } } END { printf "%d", n }' "$out.load.log")
 python3 - "$out.cpu0" "$out.cpu1" "$requests" > "$out.cpu" <<'EOF'
 import sys
 a = dict(l.split()[:2] for l in open(sys.argv[1]) if l.strip())
