@@ -5,7 +5,9 @@ Each sample goes to the innermost frame of its stack that names an area (JDK, Re
 frames name none, so a HashMap.get called by a security filter counts as security). The audit sender and sink
 threads count as audit whatever they run.
 """
-import collections, re, subprocess, sys
+import collections, re, signal, subprocess, sys
+
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 AREAS = [
     ('security', r'^org\.springframework\.security\.|^io\.vitalflow\.web\.security\.|^com\.nimbusds\.'),
