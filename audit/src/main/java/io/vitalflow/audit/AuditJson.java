@@ -2,9 +2,9 @@ package io.vitalflow.audit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -13,6 +13,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -29,7 +31,6 @@ final class AuditJson {
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private static final JsonFactory JSON = new JsonFactory();
-  private static final ObjectMapper READER = new ObjectMapper();
 
   private AuditJson() {}
 
@@ -186,77 +187,297 @@ final class AuditJson {
   }
 
   /**
+   * The record of an AuditEvent of {@link #write}'s shape, read with Jackson's streaming parser:
+   * the sink reads every event, and building a JSON tree of each cost it about half of its CPU.
+   * Elements the record does not hold (codings' displays, {@code outcomeDesc}, entity roles) are
+   * skipped; the order of elements does not matter.
+   *
    * @throws IllegalArgumentException when {@code text} is not such an AuditEvent (the message
    *     quotes nothing of it)
    */
   static AuditRecord read(String text) {
-    JsonNode event;
-    try {
-      event = READER.readTree(text);
+    Parsed event = new Parsed();
+    try (JsonParser json = JSON.createParser(text)) {
+      if (json.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("not an AuditEvent");
+      }
+      event.root(json);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not JSON", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    if (event == null || !"AuditEvent".equals(event.path("resourceType").asText())) {
-      throw new IllegalArgumentException("not an AuditEvent");
-    }
-    try {
-      AuditRecord.Builder record =
-          AuditRecord.builder(
-                  text(event.path("source").path("observer").path("identifier").path("value")),
-                  AuditSubtype.ofCode(text(event.path("subtype").path(0).path("code"))))
-              .id(UUID.fromString(text(event.path("id"))))
-              .recorded(instant(text(event.path("recorded"))))
-              .action(AuditAction.ofCode(text(event.path("action"))))
-              .outcome(AuditOutcome.ofCode(Integer.parseInt(text(event.path("outcome")))));
-      for (JsonNode extension : event.path("extension")) {
-        if (AuditEvents.HTTP_STATUS_EXTENSION.equals(extension.path("url").asText())) {
-          record.status(extension.path("valueInteger").asInt());
+    return event.record();
+  }
+
+  /** What {@link #read} found, in document order; made into a record once all is read. */
+  private static final class Parsed {
+    private String resourceType;
+    private String id;
+    private String recorded;
+    private String action;
+    private String outcome;
+    private String service;
+    private String subtype;
+    private Integer status;
+    private boolean sourceSeen;
+    private String source;
+    private String subject;
+    private String client;
+    private final List<Entity> entities = new ArrayList<>();
+
+    private record Entity(
+        String code, boolean hasReference, String reference, String type, String requestId) {}
+
+    void root(JsonParser json) throws IOException {
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String name = json.currentName();
+        JsonToken token = json.nextToken();
+        switch (name) {
+          case "resourceType" -> resourceType = string(json, token);
+          case "id" -> id = string(json, token);
+          case "recorded" -> recorded = string(json, token);
+          case "action" -> action = string(json, token);
+          case "outcome" -> outcome = string(json, token);
+          case "source" -> service = stringAt(json, token, SERVICE, 0);
+          case "subtype" -> subtype = firstCode(json, token);
+          case "extension" -> objects(json, token, this::extension);
+          case "agent" -> objects(json, token, this::agent);
+          case "entity" -> objects(json, token, this::entity);
+          default -> json.skipChildren();
         }
       }
-      String subject = null;
-      String client = null;
-      for (JsonNode agent : event.path("agent")) {
-        if (agent.path("requestor").asBoolean() && agent.path("network").has("address")) {
-          record.source(agent.path("network").path("address").asText());
-        }
-        String who = agent.path("who").path("identifier").path("value").asText(null);
-        String type = agent.path("type").path("coding").path(0).path("code").asText("");
-        if ("humanuser".equals(type)) {
-          subject = who;
-        } else if ("110150".equals(type)) {
-          client = who;
+    }
+
+    private void extension(JsonParser json) throws IOException {
+      String url = null;
+      int value = 0;
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String name = json.currentName();
+        JsonToken token = json.nextToken();
+        if (name.equals("url")) {
+          url = string(json, token);
+        } else if (name.equals("valueInteger") && token.isScalarValue()) {
+          value = json.getValueAsInt(0);
+        } else {
+          json.skipChildren();
         }
       }
-      record.agent(subject, client);
-      for (JsonNode entity : event.path("entity")) {
-        JsonNode what = entity.path("what");
-        switch (entity.path("type").path("code").asText("")) {
-          case "1" -> {
-            String reference = text(what.path("reference"));
-            if (!reference.startsWith("Patient/")) {
-              throw new IllegalArgumentException("a patient entity that is not Patient/id");
-            }
-            record.patient(reference.substring(8));
+      if (AuditEvents.HTTP_STATUS_EXTENSION.equals(url)) {
+        status = value;
+      }
+    }
+
+    private void agent(JsonParser json) throws IOException {
+      boolean requestor = false;
+      String address = null;
+      String who = null;
+      String type = "";
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String name = json.currentName();
+        JsonToken token = json.nextToken();
+        switch (name) {
+          case "requestor" -> requestor = token == JsonToken.VALUE_TRUE;
+          case "network" -> address = stringAt(json, token, ADDRESS, 0);
+          case "who" -> who = stringAt(json, token, IDENTIFIER_VALUE, 0);
+          case "type" -> {
+            String code = codingCode(json, token);
+            type = code == null ? "" : code;
           }
-          case "2" ->
-              record.entity(
-                  what.has("reference") ? text(what.path("reference")) : text(what.path("type")));
-          case "XrequestId" -> record.requestId(text(what.path("identifier").path("value")));
-          default -> {}
+          default -> json.skipChildren();
         }
       }
-      return record.build();
-    } catch (DateTimeParseException | NullPointerException e) {
-      throw new IllegalArgumentException(
-          "not an AuditEvent of VitalFlow's shape (" + e.getClass().getSimpleName() + ")", e);
+      if (requestor && address != null) {
+        sourceSeen = true;
+        source = address;
+      }
+      if ("humanuser".equals(type)) {
+        subject = who;
+      } else if ("110150".equals(type)) {
+        client = who;
+      }
+    }
+
+    private void entity(JsonParser json) throws IOException {
+      String code = "";
+      boolean hasReference = false;
+      String reference = null;
+      String type = null;
+      String requestId = null;
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String name = json.currentName();
+        JsonToken token = json.nextToken();
+        if (name.equals("type")) {
+          String value = stringAt(json, token, CODE, 0);
+          code = value == null ? "" : value;
+        } else if (name.equals("what") && token == JsonToken.START_OBJECT) {
+          while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String field = json.currentName();
+            JsonToken value = json.nextToken();
+            switch (field) {
+              case "reference" -> {
+                hasReference = true;
+                reference = string(json, value);
+              }
+              case "type" -> type = string(json, value);
+              case "identifier" -> requestId = stringAt(json, value, VALUE, 0);
+              default -> json.skipChildren();
+            }
+          }
+        } else {
+          json.skipChildren();
+        }
+      }
+      entities.add(new Entity(code, hasReference, reference, type, requestId));
+    }
+
+    AuditRecord record() {
+      if (!"AuditEvent".equals(resourceType)) {
+        throw new IllegalArgumentException("not an AuditEvent");
+      }
+      try {
+        AuditRecord.Builder record =
+            AuditRecord.builder(text(service), AuditSubtype.ofCode(text(subtype)))
+                .id(UUID.fromString(text(id)))
+                .recorded(instant(text(recorded)))
+                .action(AuditAction.ofCode(text(action)))
+                .outcome(AuditOutcome.ofCode(Integer.parseInt(text(outcome))));
+        if (status != null) {
+          record.status(status);
+        }
+        if (sourceSeen) {
+          record.source(source);
+        }
+        record.agent(subject, client);
+        for (Entity entity : entities) {
+          switch (entity.code()) {
+            case "1" -> {
+              String reference = text(entity.reference());
+              if (!reference.startsWith("Patient/")) {
+                throw new IllegalArgumentException("a patient entity that is not Patient/id");
+              }
+              record.patient(reference.substring(8));
+            }
+            case "2" ->
+                record.entity(
+                    entity.hasReference() ? text(entity.reference()) : text(entity.type()));
+            case "XrequestId" -> record.requestId(text(entity.requestId()));
+            default -> {}
+          }
+        }
+        return record.build();
+      } catch (DateTimeParseException | NullPointerException e) {
+        throw new IllegalArgumentException(
+            "not an AuditEvent of VitalFlow's shape (" + e.getClass().getSimpleName() + ")", e);
+      }
     }
   }
 
-  private static String text(JsonNode node) {
-    if (!node.isTextual()) {
+  private static final String[] SERVICE = {"observer", "identifier", "value"};
+  private static final String[] ADDRESS = {"address"};
+  private static final String[] IDENTIFIER_VALUE = {"identifier", "value"};
+  private static final String[] VALUE = {"value"};
+  private static final String[] CODE = {"code"};
+
+  /** Reads one object of an array; the parser is on its START_OBJECT and ends on its END_OBJECT. */
+  private interface ObjectReader {
+    void read(JsonParser json) throws IOException;
+  }
+
+  /** Each object of the array {@code token} starts; anything else is skipped. */
+  private static void objects(JsonParser json, JsonToken token, ObjectReader reader)
+      throws IOException {
+    if (token != JsonToken.START_ARRAY) {
+      json.skipChildren();
+      return;
+    }
+    for (JsonToken item = json.nextToken(); item != JsonToken.END_ARRAY; item = json.nextToken()) {
+      if (item == JsonToken.START_OBJECT) {
+        reader.read(json);
+      } else {
+        json.skipChildren();
+      }
+    }
+  }
+
+  /** The {@code code} of the first element of the array {@code token} starts (subtype). */
+  private static String firstCode(JsonParser json, JsonToken token) throws IOException {
+    if (token != JsonToken.START_ARRAY) {
+      json.skipChildren();
+      return null;
+    }
+    String code = null;
+    boolean first = true;
+    for (JsonToken item = json.nextToken(); item != JsonToken.END_ARRAY; item = json.nextToken()) {
+      if (first) {
+        code = stringAt(json, item, CODE, 0);
+        first = false;
+      } else {
+        json.skipChildren();
+      }
+    }
+    return code;
+  }
+
+  /** The {@code coding[0].code} of the CodeableConcept object {@code token} starts. */
+  private static String codingCode(JsonParser json, JsonToken token) throws IOException {
+    if (token != JsonToken.START_OBJECT) {
+      json.skipChildren();
+      return null;
+    }
+    String code = null;
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String name = json.currentName();
+      JsonToken value = json.nextToken();
+      if (name.equals("coding")) {
+        code = firstCode(json, value);
+      } else {
+        json.skipChildren();
+      }
+    }
+    return code;
+  }
+
+  /**
+   * The string at {@code names[depth..]} inside the value {@code token} starts (objects only); null
+   * when absent or not a string. The parser ends on the last token of that value.
+   */
+  private static String stringAt(JsonParser json, JsonToken token, String[] names, int depth)
+      throws IOException {
+    if (depth == names.length) {
+      return string(json, token);
+    }
+    if (token != JsonToken.START_OBJECT) {
+      json.skipChildren();
+      return null;
+    }
+    String found = null;
+    while (json.nextToken() == JsonToken.FIELD_NAME) {
+      String name = json.currentName();
+      JsonToken value = json.nextToken();
+      if (name.equals(names[depth])) {
+        found = stringAt(json, value, names, depth + 1);
+      } else {
+        json.skipChildren();
+      }
+    }
+    return found;
+  }
+
+  /** The string value {@code token} is; null (and the value skipped) when it is not a string. */
+  private static String string(JsonParser json, JsonToken token) throws IOException {
+    if (token == JsonToken.VALUE_STRING) {
+      return json.getText();
+    }
+    json.skipChildren();
+    return null;
+  }
+
+  private static String text(String value) {
+    if (value == null) {
       throw new IllegalArgumentException("an AuditEvent element is missing or not a string");
     }
-    return node.asText();
+    return value;
   }
 
   private static Instant instant(String value) {

@@ -216,6 +216,44 @@ class AuditEventsTest {
   }
 
   @Test
+  void theStreamingReaderTakesTheElementsInAnyOrderAndSkipsOthers() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    AuditRecord record = userRead();
+    JsonNode written = mapper.readTree(AuditEvents.toJson(record));
+    // every object's members in reverse order, and elements the record does not hold
+    JsonNode shuffled = reversed(written, mapper);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) shuffled)
+        .put("language", "en")
+        .putObject("meta")
+        .putArray("tag")
+        .addObject()
+        .put("code", "x");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) shuffled.path("agent").path(0))
+        .putArray("policy")
+        .add("urn:x");
+
+    assertThat(AuditEvents.fromJson(mapper.writeValueAsString(shuffled))).isEqualTo(record);
+  }
+
+  private static JsonNode reversed(JsonNode node, ObjectMapper mapper) {
+    if (node.isObject()) {
+      var out = mapper.createObjectNode();
+      List<String> names = new ArrayList<>();
+      node.fieldNames().forEachRemaining(names::add);
+      for (int i = names.size() - 1; i >= 0; i--) {
+        out.set(names.get(i), reversed(node.get(names.get(i)), mapper));
+      }
+      return out;
+    }
+    if (node.isArray()) {
+      var out = mapper.createArrayNode();
+      node.forEach(item -> out.add(reversed(item, mapper)));
+      return out;
+    }
+    return node;
+  }
+
+  @Test
   void jsonThatIsNotSuchAnAuditEventIsRefused() {
     assertThatThrownBy(() -> AuditEvents.fromJson("not json"))
         .isInstanceOf(IllegalArgumentException.class);
@@ -223,6 +261,22 @@ class AuditEventsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> AuditEvents.fromJson("{\"resourceType\":\"Patient\",\"id\":\"x\"}"))
         .isInstanceOf(IllegalArgumentException.class);
+    String good = AuditEvents.toJson(userRead());
+    for (String bad :
+        List.of(
+            "",
+            "[]",
+            "\"AuditEvent\"",
+            good.substring(0, good.length() / 2),
+            good.replace("\"recorded\":\"", "\"recorded\":\"x"),
+            good.replace("\"outcome\":\"0\"", "\"outcome\":0"),
+            good.replace("\"reference\":\"Patient/", "\"reference\":\"Group/"),
+            good.replace("\"subtype\":[", "\"subtype\":[{},"))) {
+      assertThatThrownBy(() -> AuditEvents.fromJson(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageNotContaining("p-1");
+    }
   }
 
   private static void collectPaths(JsonNode node, String path, Set<String> paths) {

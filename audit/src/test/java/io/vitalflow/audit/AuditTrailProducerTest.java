@@ -32,4 +32,19 @@ class AuditTrailProducerTest {
         .containsEntry("security.protocol", "SSL")
         .containsEntry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 4_000);
   }
+
+  @Test
+  void eventsAreSentInLargeBatchesWithinTheDeliveryDeadline() {
+    var config =
+        AuditTrail.producerConfig(
+            KafkaClients.of(new KafkaProperties()), AuditTrail.Options.defaults());
+
+    // one produce request per linger carries many events: the broker's cost per event is small
+    assertThat(config)
+        .containsEntry(ProducerConfig.LINGER_MS_CONFIG, 25)
+        .containsEntry(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024)
+        .containsEntry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    assertThat((Integer) config.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG))
+        .isLessThanOrEqualTo(10_000 - 25);
+  }
 }

@@ -52,8 +52,7 @@ final class AuditRefusalListener implements RefusalListener {
         .beforeCommit(
             () ->
                 (status == 401 ? Mono.<Caller>empty() : Callers.current())
-                    .map(AuditWebFilter::agentOf)
-                    .map(Optional::ofNullable)
+                    .map(caller -> Optional.ofNullable(AuditWebFilter.agentOf(caller)))
                     .defaultIfEmpty(Optional.empty())
                     .doOnNext(
                         agent -> {

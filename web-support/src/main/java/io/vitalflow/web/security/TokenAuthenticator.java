@@ -54,6 +54,14 @@ public final class TokenAuthenticator {
   }
 
   /**
+   * The authentication of a token taken from a request ({@link BearerTokenFilter}); the decoder's
+   * {@link JwtException} when it does not verify.
+   */
+  Mono<CallerAuthentication> verify(String token) {
+    return decoder.decode(token).map(this::authentication);
+  }
+
+  /**
    * The token of an {@code Authorization} header value ({@code Bearer <token>}, scheme in any
    * case), or null.
    */

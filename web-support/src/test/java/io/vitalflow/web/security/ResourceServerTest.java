@@ -3,10 +3,14 @@ package io.vitalflow.web.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vitalflow.local.TestIssuer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -56,6 +60,15 @@ class ResourceServerTest {
 
   private static HttpResponse<String> get(String path, String token) throws Exception {
     return get(app, path, token);
+  }
+
+  private static HttpResponse<String> withAuthorization(String path, String authorization)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SecuredApp.port(app) + path))
+            .header("Authorization", authorization)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -185,5 +198,70 @@ class ResourceServerTest {
     assertThat(get("/open/ping", issuer.forged("system/*.rs")).body()).isEqualTo("pong");
     assertThat(get("/actuator/health", "not-a-jwt").statusCode()).isEqualTo(200);
     assertThat(get("/api/whoami", expired).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void theBearerSchemeIsReadInAnyCaseAndOtherSchemesAreNoToken() throws Exception {
+    String token = issuer.token("system/*.rs");
+
+    assertThat(withAuthorization("/api/whoami", "bEaReR " + token).statusCode()).isEqualTo(200);
+    HttpResponse<String> basic = withAuthorization("/api/whoami", "Basic dXNlcjpwYXNz");
+    assertThat(basic.statusCode()).isEqualTo(401);
+    assertThat(basic.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+  }
+
+  @Test
+  void aMalformedBearerHeaderIs401InvalidToken() throws Exception {
+    String token = issuer.token("system/*.rs");
+    for (String header :
+        List.of("Bearer", "Bearer ", "Bearer  " + token, "Bearer " + token + " x", "Bearer a=b")) {
+      HttpResponse<String> response = withAuthorization("/api/whoami", header);
+      assertThat(response.statusCode()).as(header).isEqualTo(401);
+      assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
+          .as(header)
+          .startsWith("Bearer error=\"invalid_token\"")
+          .contains("malformed");
+    }
+  }
+
+  @Test
+  void answersAndRefusalsCarryTheSecurityHeaders() throws Exception {
+    for (HttpResponse<String> response :
+        List.of(
+            get("/api/whoami", issuer.token("system/*.rs")),
+            get("/api/whoami", null),
+            get("/open/ping", null))) {
+      assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+      assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+      assertThat(response.headers().firstValue("Cache-Control").orElseThrow()).contains("no-store");
+    }
+  }
+
+  @Test
+  void theFirewallStillRefusesControlCharactersInTheHeadersItReads() throws Exception {
+    String token = issuer.token("system/*.rs");
+
+    assertThat(rawStatus("Bearer " + token)).isEqualTo(200);
+    // not printable ASCII: the firewall's own rule decides (assigned, not a control character)
+    assertThat(rawStatus("Bearer caf\u00e9")).isEqualTo(401);
+    assertThat(rawStatus("Bearer a\u007fb")).isEqualTo(400);
+    assertThat(rawStatus("Bearer a\u0085b")).isEqualTo(400);
+  }
+
+  /** The status of GET /api/whoami with this Authorization, sent byte for byte (ISO-8859-1). */
+  private static int rawStatus(String authorization) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", SecuredApp.port(app))) {
+      String request =
+          "GET /api/whoami HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+              + authorization
+              + "\r\nConnection: close\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      String status =
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+              .readLine();
+      return Integer.parseInt(status.split(" ")[1]);
+    }
   }
 }
