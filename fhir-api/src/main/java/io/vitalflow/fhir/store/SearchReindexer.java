@@ -43,13 +43,6 @@ public final class SearchReindexer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SearchReindexer.class);
   private static final Duration RETRY = Duration.ofSeconds(30);
 
-  /** What the index reflects, as the gauge {@code vitalflow_fhir_search_index_rebuilding}. */
-  enum State {
-    CHECKING,
-    REBUILDING,
-    CURRENT
-  }
-
   private final DataSource dataSource;
   private final int batchSize;
   private final IndexedProjection index = new IndexedProjection();
@@ -63,7 +56,10 @@ public final class SearchReindexer implements AutoCloseable {
           });
   private final Counter reindexed;
   private final Counter skipped;
-  private final AtomicInteger state = new AtomicInteger(State.CHECKING.ordinal());
+
+  /** 1 while the index is checked or rebuilt for this build, 0 once it is current. */
+  private final AtomicInteger rebuilding = new AtomicInteger(1);
+
   private volatile boolean closed;
 
   public SearchReindexer(DataSource dataSource, int batchSize, MeterRegistry meters) {
@@ -78,10 +74,7 @@ public final class SearchReindexer implements AutoCloseable {
             .description(
                 "Resources that could not be parsed to be re-indexed (rows left as they were)")
             .register(meters);
-    Gauge.builder(
-            "vitalflow.fhir.search.index.rebuilding",
-            state,
-            s -> s.get() == State.CURRENT.ordinal() ? 0 : 1)
+    Gauge.builder("vitalflow.fhir.search.index.rebuilding", rebuilding, AtomicInteger::get)
         .description("1 while the search index is checked or rebuilt for this version, else 0")
         .register(meters);
   }
@@ -89,11 +82,6 @@ public final class SearchReindexer implements AutoCloseable {
   /** Starts the check (and the rebuild, if needed) in the background. */
   public void start() {
     thread.submit(this::run);
-  }
-
-  /** What the index reflects now. */
-  State state() {
-    return State.values()[state.get()];
   }
 
   private void run() {
@@ -108,7 +96,7 @@ public final class SearchReindexer implements AutoCloseable {
           }
         }
         if (isCurrent()) {
-          state.set(State.CURRENT.ordinal());
+          rebuilding.set(0);
           return;
         }
         log.info("Search index: another instance is rebuilding it; checking again in {}", RETRY);
@@ -126,11 +114,10 @@ public final class SearchReindexer implements AutoCloseable {
   private void rebuild() throws SQLException {
     Position position = begin();
     if (position == null) {
-      state.set(State.CURRENT.ordinal());
+      rebuilding.set(0);
       log.debug("Search index holds parameter set {}", target);
       return;
     }
-    state.set(State.REBUILDING.ordinal());
     long started = System.nanoTime();
     log.info(
         "Search index: rebuilding every current resource for parameter set {} in batches of {}"
@@ -148,7 +135,7 @@ public final class SearchReindexer implements AutoCloseable {
             target,
             done,
             Duration.ofNanos(System.nanoTime() - started).toSeconds());
-        state.set(State.CURRENT.ordinal());
+        rebuilding.set(0);
         return;
       }
       position = batch.next();

@@ -5,7 +5,6 @@ import io.vitalflow.fhir.search.InvalidSearchException;
 import io.vitalflow.web.security.Interaction;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -133,15 +132,11 @@ class LastnController {
    * Observation once (in the first group it is among the newest of).
    */
   static List<Item> newest(List<Item> readings, List<Item> resources, int max) {
-    Map<List<String>, List<Item>> groups =
-        new TreeMap<>(
-            Comparator.<List<String>, String>comparing(key -> key.get(1))
-                .thenComparing(
-                    key -> key.get(0), Comparator.nullsFirst(Comparator.naturalOrder())));
+    Map<Group, List<Item>> groups = new TreeMap<>(Group.ORDER);
     for (List<Item> part : List.of(readings, resources)) {
       for (Item item : part) {
         groups
-            .computeIfAbsent(Arrays.asList(item.system(), item.code()), key -> new ArrayList<>())
+            .computeIfAbsent(new Group(item.system(), item.code()), key -> new ArrayList<>())
             .add(item);
       }
     }
@@ -168,6 +163,16 @@ class LastnController {
       }
     }
     return tokens;
+  }
+
+  /**
+   * A {@code $lastn} group: one coding's system (null: none) and code; ordered by code, then
+   * system.
+   */
+  private record Group(String system, String code) {
+    static final Comparator<Group> ORDER =
+        Comparator.comparing(Group::code)
+            .thenComparing(Group::system, Comparator.nullsFirst(Comparator.naturalOrder()));
   }
 
   /** One {@code $lastn} candidate: an Observation in the group {@code system|code}. */
