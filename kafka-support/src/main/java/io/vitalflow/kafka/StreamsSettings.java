@@ -88,13 +88,18 @@ public final class StreamsSettings {
 
   private StreamsSettings() {}
 
+  /** The consumer's (internal, but long-standing) setting that makes close leave the group. */
+  static final String LEAVE_GROUP_ON_CLOSE = "internal.leave.group.on.close";
+
+  /**
+   * Kafka Streams' (internal) switch for restoring state on a separate thread per stream thread.
+   */
+  static final String STATE_UPDATER_ENABLED = "__state.updater.enabled__";
+
   /**
    * Defaults of {@link Options#of} with the given changelog replication factor, against a plain
    * broker address.
    */
-  /** The consumer's (internal, but long-standing) setting that makes close leave the group. */
-  static final String LEAVE_GROUP_ON_CLOSE = "internal.leave.group.on.close";
-
   public static Properties properties(
       String applicationId, String bootstrapServers, Path stateDir, int replicationFactor) {
     return properties(
@@ -132,6 +137,12 @@ public final class StreamsSettings {
     // stopping member in the group by default, and close with leaveGroup removes static members
     // only
     p.put(StreamsConfig.mainConsumerPrefix(LEAVE_GROUP_ON_CLOSE), "true");
+    // state is restored on the stream thread itself, as before Kafka 3.8: with the separate state
+    // updater thread (4.1.2), a failure while tasks were being added or removed (no file handles)
+    // left its bookkeeping broken (a NullPointerException in the updater) and the stream thread's
+    // shutdown then waited five minutes per task for a removal that never came, so neither a
+    // replacement thread nor a new client could start (issue 12's alerting stall, seen again in CI)
+    p.put(STATE_UPDATER_ENABLED, "false");
     p = clients.streams(p);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

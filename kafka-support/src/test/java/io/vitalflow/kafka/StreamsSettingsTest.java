@@ -26,7 +26,8 @@ class StreamsSettingsTest {
         .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200")
         .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, "3")
         .containsEntry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(16L << 20))
-        .containsEntry("producer.compression.type", "lz4");
+        .containsEntry("producer.compression.type", "lz4")
+        .containsEntry("__state.updater.enabled__", "false");
     StreamsConfig config = new StreamsConfig(p);
     assertThat(config.getProducerConfigs("c").get("compression.type")).isEqualTo("lz4");
     assertThat(config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(200L);

@@ -16,9 +16,10 @@ public final class SearchIndexVersion {
 
   /**
    * Raise this when the extraction changes what rows a resource gets (not when only the definitions
-   * change: those are in the fingerprint already).
+   * change: those are in the fingerprint already). 2: canonical URLs of reference parameters are
+   * indexed as uris too.
    */
-  static final int EXTRACTION = 1;
+  static final int EXTRACTION = 2;
 
   private static final String CURRENT = fingerprint();
 

@@ -64,6 +64,7 @@ public final class SearchIndexer {
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Pattern RESOURCE_TYPE = Pattern.compile("[A-Z][A-Za-z]+");
   private static final Pattern RESOURCE_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+  private static final Pattern ABSOLUTE_URL = Pattern.compile("(?:https?://|urn:)");
   private static final FhirContext FHIR = FhirContext.forR4Cached();
   private static final FHIRPathEngine ENGINE = engine();
 
@@ -317,6 +318,15 @@ public final class SearchIndexer {
       literal = reference.hasReference() ? reference.getReference() : null;
     } else if (value instanceof UriType uri && uri.hasValue()) {
       literal = uri.getValue();
+      if (isAbsoluteUrl(literal)) {
+        // a canonical URL (relatedArtifact.resource, instantiatesCanonical, ...) is found by the
+        // URL itself, with or without its |version, whether or not it ends in Type/id
+        sink.uri(param, literal);
+      }
+      int version = literal.indexOf('|');
+      if (version >= 0) {
+        literal = literal.substring(0, version); // url|version: its Type/id is the url's
+      }
     } else if (value instanceof Resource resource && resource.hasIdElement()) {
       literal = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
     }
@@ -497,6 +507,11 @@ public final class SearchIndexer {
    * (optionally followed by {@code /_history/n}) as {@code [type, id]}; null for anything else:
    * contained ({@code #x}), conditional ({@code Type?...}), {@code urn:} references.
    */
+  /** An absolute URL or URN: {@code scheme:...}, as canonical references are. */
+  static boolean isAbsoluteUrl(String value) {
+    return ABSOLUTE_URL.matcher(value).lookingAt();
+  }
+
   static String[] parseReference(String value, String defaultType) {
     if (value == null
         || value.isEmpty()

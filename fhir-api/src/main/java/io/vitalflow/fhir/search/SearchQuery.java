@@ -306,6 +306,14 @@ final class SearchQuery {
             + bind(resourceType)
             + " and x.param = "
             + bind(definition.name());
+    if (definition.type() == Type.REFERENCE) {
+      // canonical URLs that name no Type/id are indexed as uris under the parameter
+      rows +=
+          " union all select x.res_id from fhir_search_uri x where x.res_type = "
+              + bind(resourceType)
+              + " and x.param = "
+              + bind(definition.name());
+    }
     and(alias + ".res_id " + (missing ? "not in" : "in") + " (" + rows + ")");
   }
 
@@ -603,8 +611,12 @@ final class SearchQuery {
     }
     String defaultType = typeModifier != null ? typeModifier : definition.singleTarget();
     List<String> conditions = new ArrayList<>();
+    List<String> canonicals = new ArrayList<>();
     for (String alternative : alternatives) {
       String value = SearchSyntax.unescape(alternative);
+      if (typeModifier == null && SearchIndexer.isAbsoluteUrl(value)) {
+        canonicals.add(canonicalCondition(value));
+      }
       String[] target = SearchIndexer.parseReference(value, defaultType);
       if (target != null) {
         if (typeModifier != null && !typeModifier.equals(target[0])) {
@@ -625,16 +637,37 @@ final class SearchQuery {
                 + ")");
       } else if (SearchIndexer.isId(value)) {
         conditions.add("x.target_id = " + bind(value));
-      } else {
+      } else if (!SearchIndexer.isAbsoluteUrl(value) || typeModifier != null) {
         throw new InvalidSearchException(
             "'"
                 + value
                 + "' is not a reference for '"
                 + definition.name()
-                + "': expected Type/id, id or a URL ending in Type/id");
+                + "': expected Type/id, id, a URL ending in Type/id or a canonical URL");
       }
     }
-    indexed("fhir_search_reference", definition, conditions);
+    if (canonicals.isEmpty()) {
+      indexed("fhir_search_reference", definition, conditions);
+      return;
+    }
+    List<String> either = new ArrayList<>();
+    if (!conditions.isEmpty()) {
+      either.add(semiJoin("fhir_search_reference", definition.name(), conditions, false));
+    }
+    either.add(semiJoin("fhir_search_uri", definition.name(), canonicals, false));
+    and(or(either));
+  }
+
+  /**
+   * A canonical reference ({@code url} or {@code url|version}): the same string, and without a
+   * version any version of it (FHIR R4 search, references to canonical URLs).
+   */
+  private String canonicalCondition(String value) {
+    String uri = IndexedValues.truncate(value);
+    if (value.indexOf('|') >= 0) {
+      return "x.uri = " + bind(uri);
+    }
+    return "(x.uri = " + bind(uri) + " or starts_with(x.uri, " + bind(uri + "|") + "))";
   }
 
   /**
@@ -647,19 +680,23 @@ final class SearchQuery {
 
   /** {@link #indexed(String, Definition, List)}, or its negation ({@code :not}). */
   private void indexed(String table, String param, List<String> conditions, boolean negated) {
-    and(
-        alias
-            + ".res_id "
-            + (negated ? "not in" : "in")
-            + " (select x.res_id from "
-            + table
-            + " x where x.res_type = "
-            + bind(resourceType)
-            + " and x.param = "
-            + bind(param)
-            + " and "
-            + or(conditions)
-            + ")");
+    and(semiJoin(table, param, conditions, negated));
+  }
+
+  /** The condition {@link #indexed(String, String, List, boolean)} adds. */
+  private String semiJoin(String table, String param, List<String> conditions, boolean negated) {
+    return alias
+        + ".res_id "
+        + (negated ? "not in" : "in")
+        + " (select x.res_id from "
+        + table
+        + " x where x.res_type = "
+        + bind(resourceType)
+        + " and x.param = "
+        + bind(param)
+        + " and "
+        + or(conditions)
+        + ")";
   }
 
   /**

@@ -398,7 +398,10 @@ class SearchConformanceTest {
     } else if (element instanceof Identifier identifier) {
       identifier.setSystem("http://example.org/id").setValue("i" + variant);
     } else if (element instanceof ContactPoint contact) {
-      contact.setSystem(ContactPoint.ContactPointSystem.PHONE).setValue("555-000" + variant);
+      if (!contact.hasSystem()) { // telecom.where(system='email') set it already
+        contact.setSystem(ContactPoint.ContactPointSystem.PHONE);
+      }
+      contact.setValue("555-000" + variant);
     } else if (element instanceof Reference reference) {
       String target =
           targetType != null
@@ -485,6 +488,13 @@ class SearchConformanceTest {
               .filter(r -> r.param().equals(name))
               .findFirst()
               .map(r -> r.targetType() + "/" + r.targetId())
+              .or(
+                  // a canonical reference: searched by its URL
+                  () ->
+                      entries.uris().stream()
+                          .filter(u -> u.param().equals(name))
+                          .findFirst()
+                          .map(IndexEntries.Uri::uri))
               .orElse(null);
       case DATE ->
           entries.dates().stream()

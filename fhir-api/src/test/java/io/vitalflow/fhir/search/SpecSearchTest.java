@@ -20,6 +20,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.PlanDefinition;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.RiskAssessment;
@@ -85,6 +86,19 @@ class SpecSearchTest {
     valueSet.setUrl("http://example.org/fhir/ValueSet/vitals");
     valueSet.setStatus(org.hl7.fhir.r4.model.Enumerations.PublicationStatus.ACTIVE);
     database.store(T0.plusSeconds(4), valueSet);
+    database.store(
+        T0.plusSeconds(5),
+        planDefinition("pd1", "http://example.org/fhir/Library/news2-logic|1.0"),
+        planDefinition("pd2", "http://example.org/fhir/Library/news2-logic|2.0"),
+        planDefinition("pd3", "https://example.org/cql/sepsis"));
+  }
+
+  private static PlanDefinition planDefinition(String id, String library) {
+    PlanDefinition plan = new PlanDefinition();
+    plan.setId(id);
+    plan.setStatus(org.hl7.fhir.r4.model.Enumerations.PublicationStatus.ACTIVE);
+    plan.addLibrary(library);
+    return plan;
   }
 
   @AfterAll
@@ -128,6 +142,24 @@ class SpecSearchTest {
     assertThat(ids("ValueSet", "url:above=http://example.org/fhir/ValueSet/vitals/v2"))
         .containsExactly("vs1");
     assertThat(ids("ValueSet", "url:below=http://other.org")).isEmpty();
+  }
+
+  @Test
+  void canonicalReferencesAreFoundByTheirUrlWithOrWithoutAVersion() {
+    // PlanDefinition.depends-on reads relatedArtifact.resource and library: canonical, not Type/id
+    assertThat(ids("PlanDefinition", "depends-on=http://example.org/fhir/Library/news2-logic"))
+        .containsExactly("pd1", "pd2");
+    assertThat(ids("PlanDefinition", "depends-on=http://example.org/fhir/Library/news2-logic|2.0"))
+        .containsExactly("pd2");
+    assertThat(ids("PlanDefinition", "depends-on=https://example.org/cql/sepsis"))
+        .containsExactly("pd3");
+    assertThat(ids("PlanDefinition", "depends-on=https://example.org/cql/sepsis|1.0")).isEmpty();
+    assertThat(ids("PlanDefinition", "depends-on=https://example.org/cql")).isEmpty();
+    // a canonical ending in Type/id is also its local reference
+    assertThat(ids("PlanDefinition", "depends-on=Library/news2-logic"))
+        .containsExactly("pd1", "pd2");
+    assertThat(ids("PlanDefinition", "depends-on:missing=false"))
+        .containsExactly("pd1", "pd2", "pd3");
   }
 
   @Test
