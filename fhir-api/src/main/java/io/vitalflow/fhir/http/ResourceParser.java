@@ -91,18 +91,21 @@ final class ResourceParser {
   }
 
   /**
-   * A Bundle and the entries whose resource was refused: for a {@code batch} in JSON each entry's
-   * resource is parsed and checked on its own (a batch processes its entries independently, so one
-   * invalid resource is that entry's 400/422, not the whole Bundle's); every other Bundle is parsed
-   * as a whole, as {@link #parse}.
+   * A Bundle and the entries whose resource was refused: for a {@code batch} (JSON or XML) each
+   * entry's resource is parsed and checked on its own (a batch processes its entries independently,
+   * so one invalid resource is that entry's 400/422, not the whole Bundle's); every other Bundle is
+   * parsed as a whole, as {@link #parse}.
    *
    * @param invalidEntries entry index to the error of its resource; the entry has no resource
    */
   record ParsedBundle(Bundle bundle, Map<Integer, FhirError> invalidEntries) {}
 
   ParsedBundle parseBundle(String body, FhirFormat format) {
-    if (format != FhirFormat.JSON || body == null || body.isBlank()) {
+    if (body == null || body.isBlank()) {
       return new ParsedBundle((Bundle) parse(body, format, "Bundle"), Map.of());
+    }
+    if (format == FhirFormat.XML) {
+      return parseXmlBundle(body);
     }
     try {
       scan.json(body);
@@ -128,6 +131,39 @@ final class ResourceParser {
       }
       try {
         bundle.getEntry().get(i).setResource((Resource) parse(resources.get(i), format, null));
+      } catch (FhirError e) {
+        invalid.put(i, e);
+      }
+    }
+    return new ParsedBundle(bundle, invalid);
+  }
+
+  /**
+   * {@link #parseBundle} for XML: a batch's entry resources are cut out of the document (a DOM,
+   * after the scan refused DTDs and entities) and parsed one by one, like JSON's.
+   */
+  private ParsedBundle parseXmlBundle(String body) {
+    try {
+      scan.xml(body);
+    } catch (InputRejected e) {
+      throw error(e);
+    }
+    XmlBatch batch = XmlBatch.split(body);
+    if (batch == null) {
+      return new ParsedBundle((Bundle) parse(body, FhirFormat.XML, "Bundle"), Map.of());
+    }
+    Bundle bundle = (Bundle) parse(batch.skeleton(), FhirFormat.XML, "Bundle");
+    Map<Integer, FhirError> invalid = new HashMap<>();
+    List<String> resources = batch.resources();
+    for (int i = 0; i < resources.size() && i < bundle.getEntry().size(); i++) {
+      if (resources.get(i) == null) {
+        continue;
+      }
+      try {
+        bundle
+            .getEntry()
+            .get(i)
+            .setResource((Resource) parse(resources.get(i), FhirFormat.XML, null));
       } catch (FhirError e) {
         invalid.put(i, e);
       }

@@ -249,6 +249,49 @@ class BundleTest {
     assertThat(answer.getEntry().get(4).getResource().getMeta().getVersionId()).isEqualTo("1");
   }
 
+  @Test
+  void anXmlBatchFailsOnlyTheEntryWhoseResourceIsInvalid() {
+    String batch =
+        """
+        <Bundle xmlns="http://hl7.org/fhir">
+          <type value="batch"/>
+          <entry>
+            <resource><Patient><name><family value="XmlBatchWritten"/></name></Patient></resource>
+            <request><method value="POST"/><url value="Patient"/></request>
+          </entry>
+          <entry>
+            <resource><Patient><unknownElement value="true"/></Patient></resource>
+            <request><method value="POST"/><url value="Patient"/></request>
+          </entry>
+          <entry>
+            <resource>
+              <Patient xmlns="http://hl7.org/fhir"><name><family value="XmlBatchSecond"/></name></Patient>
+            </resource>
+            <request><method value="POST"/><url value="Patient"/></request>
+          </entry>
+        </Bundle>""";
+
+    HttpResponse<String> response =
+        http.post("", batch, "Content-Type", FhirHttp.XML, "Accept", FhirHttp.JSON);
+
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    Bundle answer = FhirHttp.parse(Bundle.class, response);
+    assertThat(answer.getEntry())
+        .extracting(e -> e.getResponse().getStatus())
+        .containsExactly("201 Created", "422 Unprocessable Content", "201 Created");
+    assertThat(
+            ((OperationOutcome) answer.getEntry().get(1).getResponse().getOutcome())
+                .getIssueFirstRep()
+                .getDiagnostics())
+        .contains("unknownElement");
+    for (int created : new int[] {0, 2}) {
+      String id = answer.getEntry().get(created).getResponse().getLocation().split("/")[1];
+      assertThat(client.read().resource(Patient.class).withId(id).execute().getNameFirstRep())
+          .extracting(n -> n.getFamily())
+          .isEqualTo(created == 0 ? "XmlBatchWritten" : "XmlBatchSecond");
+    }
+  }
+
   private static String createdWithIdentifier(String value, String family) {
     Patient patient = new Patient();
     patient.addIdentifier().setSystem("urn:tx").setValue(value);
