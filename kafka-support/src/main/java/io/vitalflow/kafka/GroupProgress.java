@@ -35,6 +35,7 @@ public final class GroupProgress implements AutoCloseable {
   private final Duration stallTimeout;
   private final LongSupplier nanoClock;
   private Admin admin;
+  private boolean closed;
   private long committedSum = -1;
   private long endSumAtProgress = -1;
   private long progressAtNanos;
@@ -60,6 +61,9 @@ public final class GroupProgress implements AutoCloseable {
   public synchronized Verdict check() {
     Map<TopicPartition, OffsetAndMetadata> committed;
     Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends;
+    if (closed) {
+      return judge(-1, -1, "closed");
+    }
     try {
       Admin client = admin();
       committed =
@@ -130,6 +134,7 @@ public final class GroupProgress implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true; // a check that comes after (the supervisor, a health probe) makes no new client
     if (admin != null) {
       admin.close(Duration.ofSeconds(2));
       admin = null;

@@ -159,8 +159,18 @@ public final class StreamsRunner implements SmartLifecycle {
     }
   }
 
-  /** Adds back threads that died without a replacement; starts a client in ERROR anew. */
-  synchronized void supervise() {
+  /**
+   * Adds back threads that died without a replacement; starts a client in ERROR anew. The broker is
+   * asked about the group's progress outside the lock, so that {@link #health()} never waits for
+   * it.
+   */
+  void supervise() {
+    GroupProgress due = progressCheckDue();
+    boolean stalled = due != null && due.check().stalled();
+    supervise(stalled);
+  }
+
+  private synchronized void supervise(boolean stalled) {
     if (streams == null || System.nanoTime() < retryAtNanos) {
       return;
     }
@@ -194,7 +204,7 @@ public final class StreamsRunner implements SmartLifecycle {
         replace();
         return;
       }
-      if (stalledAfterFailure(state)) {
+      if (stalled && state == KafkaStreams.State.RUNNING) {
         log.warn(
             "Kafka Streams {} is {} but has made no progress since a stream thread failed; starting it "
                 + "anew (restart {})",
@@ -274,24 +284,27 @@ public final class StreamsRunner implements SmartLifecycle {
   }
 
   /**
-   * Within ten minutes of a failed thread (and not just after a restart of ours), the broker says
-   * the application stalled: it has threads and a state that look fine, but its committed offsets
+   * The group to ask the broker about now, or null: within ten minutes of a failed thread (and not
+   * just after a restart of ours) a RUNNING client is checked for a stall, at most every {@link
+   * #PROGRESS_CHECK_EVERY}: it has threads and a state that look fine, but its committed offsets
    * stay put while its input grows (a replacement thread waiting for a task directory that the dead
-   * thread never released). Asks the broker at most every {@link #PROGRESS_CHECK_EVERY}.
+   * thread never released).
    */
-  private boolean stalledAfterFailure(KafkaStreams.State state) {
+  private synchronized GroupProgress progressCheckDue() {
     long now = System.nanoTime();
     long failed = failedAtNanos;
     if (progress == null
-        || state != KafkaStreams.State.RUNNING
+        || streams == null
+        || replacing
+        || streams.state() != KafkaStreams.State.RUNNING
         || failed == 0
         || now - failed > Duration.ofMinutes(10).toNanos()
         || (restartedAtNanos != 0 && now - restartedAtNanos < stallTimeout.toNanos())
         || now < progressCheckAtNanos) {
-      return false;
+      return null;
     }
     progressCheckAtNanos = now + PROGRESS_CHECK_EVERY.toNanos();
-    return progress.check().stalled();
+    return progress;
   }
 
   private void succeeded() {

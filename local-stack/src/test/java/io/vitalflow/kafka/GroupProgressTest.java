@@ -50,6 +50,19 @@ class GroupProgressTest {
   }
 
   @Test
+  void aClosedCheckerAsksNoBrokerAndSaysSo() {
+    GroupProgress progress =
+        new GroupProgress(KafkaClients.of("127.0.0.1:1"), "g", Duration.ofSeconds(60));
+    progress.close();
+    long started = System.nanoTime();
+    GroupProgress.Verdict verdict = progress.check();
+    // an unreachable broker would take the call timeout (3 s) and say "broker not reachable"
+    assertThat(verdict.detail()).isEqualTo("closed");
+    assertThat(verdict.stalled()).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+  }
+
+  @Test
   void aGroupThatStopsCommittingWhileRecordsArriveIsStalledUntilItCommitsAgain() throws Exception {
     LocalStack stack = LocalStack.shared();
     String topic = stack.freshTopicPrefix() + Topics.VITALS_RAW.name();
