@@ -17,7 +17,7 @@ public final class SearchIndexVersion {
   /**
    * Raise this when the extraction changes what rows a resource gets (not when only the definitions
    * change: those are in the fingerprint already). 2: canonical URLs of reference parameters are
-   * indexed as uris too.
+   * indexed as uris too, and identifiers with a type under {@code param:of-type}.
    */
   static final int EXTRACTION = 2;
 

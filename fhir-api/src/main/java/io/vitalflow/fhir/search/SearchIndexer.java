@@ -277,6 +277,17 @@ public final class SearchIndexer {
       if (identifier.hasType() && identifier.getType().hasText()) {
         sink.text(param, identifier.getType().getText());
       }
+      if (identifier.hasValue()) {
+        // :of-type=system|code|value: the type coding in the system column, the value as the code
+        for (Coding type : identifier.getType().getCoding()) {
+          if (type.hasCode()) {
+            sink.token(
+                param + ":of-type",
+                (type.hasSystem() ? type.getSystem() : "") + "|" + type.getCode(),
+                identifier.getValue());
+          }
+        }
+      }
     } else if (value instanceof ContactPoint contact) {
       if (contact.hasValue()) {
         sink.token(

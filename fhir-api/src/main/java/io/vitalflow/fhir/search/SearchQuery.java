@@ -506,8 +506,22 @@ final class SearchQuery {
       textOf(definition.name(), definition.name() + ":text", alternatives);
       return;
     }
+    if ("of-type".equals(modifier)) {
+      List<String> conditions = new ArrayList<>();
+      for (String alternative : alternatives) {
+        String[] parts = SearchSyntax.ofType(definition.name(), alternative);
+        conditions.add(
+            "(x.system = "
+                + bind(IndexedValues.truncate(parts[0] + "|" + parts[1]))
+                + " and x.code = "
+                + bind(IndexedValues.truncate(parts[2]))
+                + ")");
+      }
+      indexed("fhir_search_token", definition.name() + ":of-type", conditions, false);
+      return;
+    }
     if (modifier != null && !modifier.equals("not")) {
-      throw unsupported(modifier, "token", definition, ":not, :text, :missing");
+      throw unsupported(modifier, "token", definition, ":not, :text, :of-type, :missing");
     }
     List<String> conditions = tokenConditions(definition.name(), alternatives);
     indexed("fhir_search_token", definition.name(), conditions, modifier != null);

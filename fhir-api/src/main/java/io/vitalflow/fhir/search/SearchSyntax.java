@@ -158,6 +158,36 @@ final class SearchSyntax {
     return new Token(system, code);
   }
 
+  /**
+   * One alternative of {@code identifier:of-type=system|code|value}: the identifier's type coding
+   * and its value, all three required.
+   *
+   * @return {type system, type code, value}
+   */
+  static String[] ofType(String name, String alternative) {
+    int first = indexOfUnescaped(alternative, '|');
+    int second = first < 0 ? -1 : indexOfUnescaped(alternative.substring(first + 1), '|');
+    if (second < 0) {
+      throw new InvalidSearchException(
+          "'"
+              + name
+              + ":of-type="
+              + alternative
+              + "': expected [type system]|[type code]|[identifier value]");
+    }
+    second += first + 1;
+    String[] parts = {
+      unescape(alternative.substring(0, first)),
+      unescape(alternative.substring(first + 1, second)),
+      unescape(alternative.substring(second + 1))
+    };
+    if (parts[1].isEmpty() || parts[2].isEmpty()) {
+      throw new InvalidSearchException(
+          "'" + name + ":of-type=" + alternative + "': the type code and the value are required");
+    }
+    return parts;
+  }
+
   /** One alternative of a date parameter. */
   static DateValue date(String name, String value) {
     Matcher matcher = PREFIX.matcher(value);

@@ -40,6 +40,7 @@ class SpecSearchTest {
 
   private static final Instant T0 = Instant.parse("2024-01-01T00:00:00Z");
   private static final String UCUM = "http://unitsofmeasure.org";
+  private static final String V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203";
   private static SearchDatabase database;
   private static ResourceSearch search;
 
@@ -56,6 +57,11 @@ class SpecSearchTest {
     peter.addName().setFamily("Peterson").addGiven("Peter");
     peter.setManagingOrganization(new Reference("Organization/org1"));
     peter.addAddress().setCity("Springfield");
+    peter
+        .addIdentifier()
+        .setType(new CodeableConcept().addCoding(new Coding(V2_0203, "MR", null)))
+        .setSystem("urn:mrn")
+        .setValue("12345");
     Patient anna = new Patient();
     anna.setId("p2");
     anna.addName().setFamily("Smith").addGiven("Anna");
@@ -160,6 +166,17 @@ class SpecSearchTest {
         .containsExactly("pd1", "pd2");
     assertThat(ids("PlanDefinition", "depends-on:missing=false"))
         .containsExactly("pd1", "pd2", "pd3");
+  }
+
+  @Test
+  void identifierOfTypeMatchesTheTypeCodingAndTheValue() {
+    assertThat(ids("Patient", "identifier:of-type=" + V2_0203 + "|MR|12345")).containsExactly("p1");
+    assertThat(ids("Patient", "identifier:of-type=" + V2_0203 + "|SS|12345")).isEmpty();
+    assertThat(ids("Patient", "identifier:of-type=" + V2_0203 + "|MR|54321")).isEmpty();
+    assertThat(ids("Patient", "identifier:of-type=urn:other|MR|12345")).isEmpty();
+    assertThatThrownBy(() -> ids("Patient", "identifier:of-type=MR|12345"))
+        .isInstanceOf(InvalidSearchException.class)
+        .hasMessageContaining("[type system]|[type code]|[identifier value]");
   }
 
   @Test
