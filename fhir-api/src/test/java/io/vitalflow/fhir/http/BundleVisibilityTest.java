@@ -43,25 +43,9 @@ class BundleVisibilityTest {
 
   @Test
   void getEntriesOfABatchSeeOnlyTheTokensPatient() {
-    HttpResponse<String> response =
-        fhir.http.post(
-            "",
-            GETS.replace("TYPE", "batch"),
-            bearer(patientToken("pa", "patient/*.rs"), "Content-Type", FhirHttp.JSON));
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    List<BundleEntryComponent> entries = FhirHttp.parse(Bundle.class, response).getEntry();
-    assertThat(entries)
-        .extracting(e -> e.getResponse().getStatus())
-        .containsExactly("200 OK", "404 Not Found", "200 OK", "200 OK");
-    assertThat(ids((Bundle) entries.get(0).getResource()))
-        .containsExactlyInAnyOrder("obs-pa-1", "obs-pa-2", "obs-pa-3");
-    assertThat(ids((Bundle) entries.get(3).getResource())).containsExactly("pa");
+    assertSeesOnlyItsPatient("batch", "patient/*.rs");
 
-    HttpResponse<String> noScope =
-        fhir.http.post(
-            "",
-            GETS.replace("TYPE", "batch"),
-            bearer(patientToken("pa", "patient/Patient.rs"), "Content-Type", FhirHttp.JSON));
+    HttpResponse<String> noScope = post("batch", "patient/Patient.rs");
     assertThat(FhirHttp.parse(Bundle.class, noScope).getEntry())
         .extracting(e -> e.getResponse().getStatus())
         .containsExactly("403 Forbidden", "403 Forbidden", "403 Forbidden", "200 OK");
@@ -69,11 +53,15 @@ class BundleVisibilityTest {
 
   @Test
   void getEntriesOfATransactionSeeOnlyTheTokensPatient() {
-    HttpResponse<String> response =
-        fhir.http.post(
-            "",
-            GETS.replace("TYPE", "transaction"),
-            bearer(patientToken("pa", "patient/*.cruds"), "Content-Type", FhirHttp.JSON));
+    assertSeesOnlyItsPatient("transaction", "patient/*.cruds");
+
+    HttpResponse<String> noScope = post("transaction", "patient/Patient.rs");
+    assertThat(noScope.statusCode()).as(noScope.body()).isEqualTo(403);
+  }
+
+  /** The GET entries, as patient {@code pa} with {@code scope}, see pa's resources only. */
+  private static void assertSeesOnlyItsPatient(String bundleType, String scope) {
+    HttpResponse<String> response = post(bundleType, scope);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     List<BundleEntryComponent> entries = FhirHttp.parse(Bundle.class, response).getEntry();
     assertThat(entries)
@@ -82,13 +70,13 @@ class BundleVisibilityTest {
     assertThat(ids((Bundle) entries.get(0).getResource()))
         .containsExactlyInAnyOrder("obs-pa-1", "obs-pa-2", "obs-pa-3");
     assertThat(ids((Bundle) entries.get(3).getResource())).containsExactly("pa");
+  }
 
-    HttpResponse<String> noScope =
-        fhir.http.post(
-            "",
-            GETS.replace("TYPE", "transaction"),
-            bearer(patientToken("pa", "patient/Patient.rs"), "Content-Type", FhirHttp.JSON));
-    assertThat(noScope.statusCode()).as(noScope.body()).isEqualTo(403);
+  private static HttpResponse<String> post(String bundleType, String scope) {
+    return fhir.http.post(
+        "",
+        GETS.replace("TYPE", bundleType),
+        bearer(patientToken("pa", scope), "Content-Type", FhirHttp.JSON));
   }
 
   private static List<String> ids(Bundle searchset) {
