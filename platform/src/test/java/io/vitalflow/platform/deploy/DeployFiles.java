@@ -60,8 +60,7 @@ final class DeployFiles {
     return RENDERED.computeIfAbsent(overlay, DeployFiles::renderNow);
   }
 
-  private static final Map<String, List<Map<String, Object>>> RENDERED =
-      new ConcurrentHashMap<>();
+  private static final Map<String, List<Map<String, Object>>> RENDERED = new ConcurrentHashMap<>();
 
   private static List<Map<String, Object>> renderNow(String overlay) {
     Path dir = overlay(overlay);
@@ -174,8 +173,8 @@ final class DeployFiles {
   }
 
   /**
-   * The service modules: the root pom's modules whose pom defines the {@code images} profile,
-   * with the port of their own configuration file ({@code <module>.yml}).
+   * The service modules: the root pom's modules whose pom defines the {@code images} profile, with
+   * the port of their own configuration file ({@code <module>.yml}).
    */
   static List<Service> imageServices() {
     List<Service> services = new ArrayList<>();
@@ -185,7 +184,9 @@ final class DeployFiles {
         Path config = root().resolve(module).resolve("src/main/resources/" + module + ".yml");
         services.add(
             new Service(
-                module, Integer.parseInt(Objects.toString(property(config, "server.port"))), config));
+                module,
+                Integer.parseInt(Objects.toString(property(config, "server.port"))),
+                config));
       }
     }
     return services;

@@ -22,9 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Every environment variable the deployment gives a VitalFlow service, in {@code
  * deploy/compose.yaml} and in both Kubernetes overlays, binds to a setting that service really has
- * ({@link KnownSettings}: Spring Boot's metadata and the service's own configuration records),
- * and the keys inside {@code SPRING_APPLICATION_JSON} too. Variables that are not Spring settings
- * are named here with their reason. A ConfigMap key a variable refers to must exist in the render.
+ * ({@link KnownSettings}: Spring Boot's metadata and the service's own configuration records), and
+ * the keys inside {@code SPRING_APPLICATION_JSON} too. Variables that are not Spring settings are
+ * named here with their reason. A ConfigMap key a variable refers to must exist in the render.
  */
 class DeploymentEnvironmentTest {
 
@@ -96,7 +96,9 @@ class DeploymentEnvironmentTest {
           Object configMap = at(env, "valueFrom", "configMapKeyRef", "name");
           if (configMap != null) {
             Object key = at(env, "valueFrom", "configMapKeyRef", "key");
-            assertThat(configMaps).as(variable + ": ConfigMap " + configMap).containsKey((String) configMap);
+            assertThat(configMaps)
+                .as(variable + ": ConfigMap " + configMap)
+                .containsKey((String) configMap);
             if (DeployFiles.kubectl()) { // without kubectl the generator has not run
               assertThat(configMaps.get(configMap)).as(variable).containsKey((String) key);
               value = String.valueOf(configMaps.get(configMap).get(key));
@@ -134,7 +136,10 @@ class DeploymentEnvironmentTest {
     List<String> names = new ArrayList<>();
     if (node.isObject() && !node.isEmpty()) {
       for (Map.Entry<String, JsonNode> field : node.properties()) {
-        names.addAll(flatten(prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), field.getValue()));
+        names.addAll(
+            flatten(
+                prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(),
+                field.getValue()));
       }
     } else if (!prefix.isEmpty()) {
       names.add(prefix);

@@ -14,10 +14,10 @@ import org.w3c.dom.Element;
  * The opt-in image build (docs/deployment.md, "Images"): the root pom's Jib configuration (Temurin
  * 17 JRE base, a user that is not root, container-aware heap, version and commit labels, skipped
  * unless a service's {@code images} profile turns it on) and one {@code images} profile per service
- * module, with the service's main class and port. A service is a module with an executable jar
- * (the Spring Boot {@code repackage} execution with classifier {@code exec}); building the images
- * needs a registry for the base image, which this machine cannot reach, so the configuration is
- * what is tested here.
+ * module, with the service's main class and port. A service is a module with an executable jar (the
+ * Spring Boot {@code repackage} execution with classifier {@code exec}); building the images needs
+ * a registry for the base image, which this machine cannot reach, so the configuration is what is
+ * tested here.
  */
 class ImagesProfileTest {
 
@@ -28,7 +28,9 @@ class ImagesProfileTest {
     Element jib = rootJib();
     assertThat(Poms.text(jib, "version")).isEqualTo("3.5.2");
     Element config = Poms.child(jib, "configuration");
-    assertThat(Poms.text(config, "skip")).as("off unless a service's profile turns it on").isEqualTo("true");
+    assertThat(Poms.text(config, "skip"))
+        .as("off unless a service's profile turns it on")
+        .isEqualTo("true");
     assertThat(Poms.text(config, "from", "image")).isEqualTo("eclipse-temurin:17-jre");
     String user = Poms.text(config, "container", "user");
     assertThat(user).isNotBlank();
@@ -45,7 +47,8 @@ class ImagesProfileTest {
     assertThat(labels)
         .containsEntry("org.opencontainers.image.version", "${project.version}")
         .containsEntry("org.opencontainers.image.revision", "${git.commit}");
-    assertThat(Poms.text(config, "container", "mainClass")).isEqualTo("${vitalflow.image.main-class}");
+    assertThat(Poms.text(config, "container", "mainClass"))
+        .isEqualTo("${vitalflow.image.main-class}");
     assertThat(Poms.children(Poms.child(config, "container", "ports"), "port"))
         .extracting(e -> e.getTextContent().trim())
         .containsExactly("${vitalflow.image.port}");
@@ -72,7 +75,8 @@ class ImagesProfileTest {
       assertThat(Poms.text(profile, "properties", "vitalflow.image.main-class"))
           .as(module)
           .isEqualTo(mainClass);
-      Path config = DeployFiles.root().resolve(module).resolve("src/main/resources/" + module + ".yml");
+      Path config =
+          DeployFiles.root().resolve(module).resolve("src/main/resources/" + module + ".yml");
       assertThat(Poms.text(profile, "properties", "vitalflow.image.port"))
           .as(module + ": the port of " + config.getFileName())
           .isEqualTo(String.valueOf(DeployFiles.property(config, "server.port")));
@@ -83,7 +87,11 @@ class ImagesProfileTest {
     }
     assertThat(services)
         .containsExactlyInAnyOrder(
-            "auth-server", "ingest-gateway", "vitals-stream-processor", "fhir-api", "dashboard-push");
+            "auth-server",
+            "ingest-gateway",
+            "vitals-stream-processor",
+            "fhir-api",
+            "dashboard-push");
   }
 
   private static Element rootJib() {

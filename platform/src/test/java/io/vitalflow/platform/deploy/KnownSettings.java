@@ -52,9 +52,7 @@ final class KnownSettings {
   static KnownSettings of(String module) {
     KnownSettings settings = new KnownSettings();
     List<String> modules =
-        module.equals("auth-server")
-            ? List.of(module)
-            : List.of(module, "web-support", "audit");
+        module.equals("auth-server") ? List.of(module) : List.of(module, "web-support", "audit");
     ClassPathScanningCandidateComponentProvider scanner =
         new ClassPathScanningCandidateComponentProvider(false);
     scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));

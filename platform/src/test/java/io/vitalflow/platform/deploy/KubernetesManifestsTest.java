@@ -22,17 +22,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Kubernetes manifests ({@code deploy/k8s}), both overlays as {@code kubectl kustomize} renders
- * them (or, without kubectl, the base's and the overlay's files unpatched): they parse; every
- * topic of the catalogue has a {@code KafkaTopic} with its partitions, retention and cleanup policy
- * and there is no other; every service with an image has a Deployment whose probes use the port
- * of the service's own configuration and the paths it serves, with a Service, a
- * PodDisruptionBudget and a ServiceMonitor; the gateway and the FHIR API scale by CPU; every
- * KafkaUser ACL names a catalogue topic or a Streams application id; the database is
- * CloudNativePG with TimescaleDB. Environment variables: {@code DeploymentEnvironmentTest}.
+ * them (or, without kubectl, the base's and the overlay's files unpatched): they parse; every topic
+ * of the catalogue has a {@code KafkaTopic} with its partitions, retention and cleanup policy and
+ * there is no other; every service with an image has a Deployment whose probes use the port of the
+ * service's own configuration and the paths it serves, with a Service, a PodDisruptionBudget and a
+ * ServiceMonitor; the gateway and the FHIR API scale by CPU; every KafkaUser ACL names a catalogue
+ * topic or a Streams application id; the database is CloudNativePG with TimescaleDB. Environment
+ * variables: {@code DeploymentEnvironmentTest}.
  */
 class KubernetesManifestsTest {
 
-  /** The Kafka Streams application ids (the defaults of vitalflow.processor/fhir.application-id). */
+  /**
+   * The Kafka Streams application ids (the defaults of vitalflow.processor/fhir.application-id).
+   */
   private static final Set<String> APPLICATION_IDS = Set.of("vitalflow-vitals", "vitalflow-fhir");
 
   /** The consumer groups of plain consumers (audit sink: vitalflow.audit.sink-group). */
@@ -59,8 +61,7 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"dev", "production"})
-  void everyCatalogueTopicHasAKafkaTopicWithItsPartitionsRetentionAndCleanupPolicy(
-      String overlay) {
+  void everyCatalogueTopicHasAKafkaTopicWithItsPartitionsRetentionAndCleanupPolicy(String overlay) {
     Map<String, Map<String, Object>> kafkaTopics =
         ofKind(DeployFiles.render(overlay), "KafkaTopic").stream()
             .collect(
@@ -77,14 +78,14 @@ class KubernetesManifestsTest {
           .isEqualTo(topic.config().get(TopicConfig.RETENTION_MS_CONFIG));
       assertThat(String.valueOf(config.get(TopicConfig.CLEANUP_POLICY_CONFIG)))
           .as(topic.name() + " cleanup.policy")
-          .isEqualTo(
-              topic.config().getOrDefault(TopicConfig.CLEANUP_POLICY_CONFIG, "null"));
+          .isEqualTo(topic.config().getOrDefault(TopicConfig.CLEANUP_POLICY_CONFIG, "null"));
       int replicas = (Integer) spec.get("replicas");
       assertThat(replicas).as(topic.name() + " replicas").isEqualTo(3);
       assertThat(Integer.parseInt(String.valueOf(config.get("min.insync.replicas"))))
           .as(topic.name() + " min.insync.replicas")
           .isEqualTo(2);
-      assertThat(at(kafkaTopicDoc(overlay, topic.name()), "metadata", "labels", "strimzi.io/cluster"))
+      assertThat(
+              at(kafkaTopicDoc(overlay, topic.name()), "metadata", "labels", "strimzi.io/cluster"))
           .isEqualTo("vitalflow");
     }
   }
@@ -94,8 +95,7 @@ class KubernetesManifestsTest {
   void everyServiceHasADeploymentWithProbesOnItsOwnPortAndPaths(String overlay) {
     List<Map<String, Object>> docs = DeployFiles.render(overlay);
     Map<String, Map<String, Object>> deployments =
-        ofKind(docs, "Deployment").stream()
-            .collect(Collectors.toMap(DeployFiles::name, d -> d));
+        ofKind(docs, "Deployment").stream().collect(Collectors.toMap(DeployFiles::name, d -> d));
     for (DeployFiles.Service service : DeployFiles.imageServices()) {
       boolean authServer = service.module().equals("auth-server");
       if (authServer && overlay.equals("production")) {
@@ -120,10 +120,14 @@ class KubernetesManifestsTest {
       for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
         Map<String, Object> get = map(map(container, probe), "httpGet");
         assertThat(get).as(service.module() + " " + probe).isNotEmpty();
-        assertThat(get.get("port")).as(service.module() + " " + probe + " port").isEqualTo(service.port());
+        assertThat(get.get("port"))
+            .as(service.module() + " " + probe + " port")
+            .isEqualTo(service.port());
         String expected =
             authServer ? DISCOVERY : probe.equals("readinessProbe") ? READINESS : LIVENESS;
-        assertThat(get.get("path")).as(service.module() + " " + probe + " path").isEqualTo(expected);
+        assertThat(get.get("path"))
+            .as(service.module() + " " + probe + " path")
+            .isEqualTo(expected);
       }
       if (!authServer) {
         // the probe groups come from web-support's ServiceDefaults: the service must have it

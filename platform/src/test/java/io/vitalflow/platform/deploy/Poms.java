@@ -10,7 +10,9 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.xml.sax.SAXException;
 
-/** The Maven pom files, read as plain XML (the tests need a few elements, not the effective pom). */
+/**
+ * The Maven pom files, read as plain XML (the tests need a few elements, not the effective pom).
+ */
 final class Poms {
 
   private Poms() {}
