@@ -167,6 +167,16 @@ final class DeployFiles {
     return value;
   }
 
+  /** A YAML list (or a single value) as text. */
+  static List<String> strings(Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    return value instanceof List<?> list
+        ? list.stream().map(String::valueOf).toList()
+        : List.of(String.valueOf(value));
+  }
+
   /** The containers of a Deployment's pod template. */
   static List<Map<String, Object>> containers(Map<String, Object> deployment) {
     return list(map(map(map(deployment, "spec"), "template"), "spec"), "containers");

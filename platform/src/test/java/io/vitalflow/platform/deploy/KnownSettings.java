@@ -98,7 +98,7 @@ final class KnownSettings {
 
   static Set<String> envForms(String property) {
     String upper = property.toUpperCase(Locale.ROOT).replace('.', '_');
-    return Set.of(upper.replace('-', '_'), upper.replace("-", ""));
+    return new HashSet<>(List.of(upper.replace('-', '_'), upper.replace("-", "")));
   }
 
   private void walk(String prefix, Class<?> record) {

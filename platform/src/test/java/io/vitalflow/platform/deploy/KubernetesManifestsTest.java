@@ -6,6 +6,7 @@ import static io.vitalflow.platform.deploy.DeployFiles.list;
 import static io.vitalflow.platform.deploy.DeployFiles.map;
 import static io.vitalflow.platform.deploy.DeployFiles.name;
 import static io.vitalflow.platform.deploy.DeployFiles.ofKind;
+import static io.vitalflow.platform.deploy.DeployFiles.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vitalflow.platform.ops.OpsFiles;
@@ -187,7 +188,7 @@ class KubernetesManifestsTest {
             if (prefix) {
               assertThat(APPLICATION_IDS).as(what).contains(name);
             } else if (name.equals("*")) {
-              assertThat((List<?>) acl.get("operations"))
+              assertThat(strings(acl.get("operations")))
                   .as(what + ": every topic, to describe only")
                   .allMatch(o -> o.equals("Describe") || o.equals("DescribeConfigs"));
             } else {
@@ -196,7 +197,7 @@ class KubernetesManifestsTest {
           }
           case "group" -> assertThat(prefix ? APPLICATION_IDS : GROUPS).as(what).contains(name);
           case "transactionalId" -> assertThat(APPLICATION_IDS).as(what).contains(name);
-          case "cluster" -> assertThat((List<?>) acl.get("operations")).doesNotContain("All");
+          case "cluster" -> assertThat(strings(acl.get("operations"))).doesNotContain("All");
           default -> throw new AssertionError("unexpected ACL resource " + what);
         }
       }
@@ -229,7 +230,7 @@ class KubernetesManifestsTest {
     Map<String, Object> db = ofKind(docs, "Cluster").get(0);
     assertThat(db.get("apiVersion")).isEqualTo("postgresql.cnpg.io/v1");
     assertThat(String.valueOf(at(db, "spec", "imageName"))).contains("timescale");
-    assertThat((List<?>) at(db, "spec", "postgresql", "shared_preload_libraries"))
+    assertThat(strings(at(db, "spec", "postgresql", "shared_preload_libraries")))
         .contains("timescaledb");
     assertThat(namesOf(docs, "NetworkPolicy")).contains("default-deny-ingress");
   }
