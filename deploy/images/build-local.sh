@@ -21,7 +21,7 @@ if [[ ! -f $work/base.tar ]]; then
   rm -f "$work/rootfs.tar"
 fi
 cd "$root"
-./mvnw -B -q -o -Pimages -pl "$module" -am package jib:buildTar -DskipTests -Dspotless.check.skip=true \
+./mvnw -B -q -Pimages -pl "$module" -am package jib:buildTar -DskipTests -Dspotless.check.skip=true \
   -Djib.from.image="tar://$work/base.tar" -Dgit.commit="$(git rev-parse HEAD 2>/dev/null || echo unknown)"
 podman load -i "$module/target/jib-image.tar"
 echo "loaded localhost/vitalflow/$module:0.1.0-SNAPSHOT"
