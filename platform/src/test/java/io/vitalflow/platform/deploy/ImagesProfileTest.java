@@ -39,7 +39,7 @@ class ImagesProfileTest {
         Poms.children(Poms.child(config, "container", "jvmFlags"), "jvmFlag").stream()
             .map(e -> e.getTextContent().trim())
             .toList();
-    assertThat(flags).anyMatch(f -> f.startsWith("-XX:MaxRAMPercentage="));
+    assertThat(flags).contains("-XX:MaxRAMPercentage=${vitalflow.image.max-ram-percentage}");
     assertThat(flags).noneMatch(f -> f.startsWith("-Xmx"));
     Map<String, String> labels =
         Poms.children(Poms.child(config, "container", "labels"), null).stream()
@@ -81,6 +81,9 @@ class ImagesProfileTest {
           .as(module + ": the port of " + config.getFileName())
           .isEqualTo(String.valueOf(DeployFiles.property(config, "server.port")));
       assertThat(Poms.text(profile, "properties", "git.commit")).isEqualTo("unknown");
+      int heap =
+          Integer.parseInt(Poms.text(profile, "properties", "vitalflow.image.max-ram-percentage"));
+      assertThat(heap).as(module + ": heap share of the container's memory").isBetween(50, 80);
       Element jib = Poms.plugin(Poms.child(profile, "build", "plugins"), "jib-maven-plugin");
       assertThat(jib).as(module + ": the profile turns Jib on").isNotNull();
       assertThat(Poms.text(jib, "configuration", "skip")).isEqualTo("false");
