@@ -3,7 +3,10 @@ package io.vitalflow.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,12 +24,15 @@ import tools.jackson.databind.json.JsonMapper;
  * bounded like the plain ones; without the setting the lines are the bounded plain pattern.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@TestMethodOrder(
+    MethodOrderer.OrderAnnotation.class) // the plain one last: it leaves logging as it was
 class StructuredLogsTest {
 
   private static final Logger LOG = LoggerFactory.getLogger(StructuredLogsTest.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   @Test
+  @Order(1)
   void withTheSettingEveryLineIsJsonWithTraceIdsAndBounded(CapturedOutput output) {
     try (ConfigurableApplicationContext context =
         LimitsTestApp.start("--logging.structured.format.console=ecs")) {
@@ -70,6 +76,7 @@ class StructuredLogsTest {
   }
 
   @Test
+  @Order(2)
   void withoutItTheLinesAreTheBoundedPlainPattern(CapturedOutput output) {
     try (ConfigurableApplicationContext context = LimitsTestApp.start()) {
       assertThat(context.isRunning()).isTrue();
