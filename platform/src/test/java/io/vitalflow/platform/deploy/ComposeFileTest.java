@@ -63,7 +63,10 @@ class ComposeFileTest {
       assertThat(entry).as("compose service " + service.module()).isNotEmpty();
       assertThat(String.valueOf(entry.get("image")))
           .startsWith("vitalflow/" + service.module() + ":");
-      String check = String.join(" ", strings(map(entry, "healthcheck").get("test")));
+      List<String> test = strings(map(entry, "healthcheck").get("test"));
+      // /dev/tcp is bash's: CMD-SHELL would run the base image's /bin/sh (dash), which has none
+      assertThat(test.subList(0, 3)).as(service.module()).containsExactly("CMD", "bash", "-c");
+      String check = String.join(" ", test);
       assertThat(check)
           .as(service.module() + " health check")
           .contains("/dev/tcp/127.0.0.1/" + service.port() + " ")
