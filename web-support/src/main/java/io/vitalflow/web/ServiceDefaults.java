@@ -15,7 +15,9 @@ import org.springframework.core.env.MapPropertySource;
  *
  * <ul>
  *   <li>Every log line is bounded: a message at 2,000 characters, a stack trace at 10,000
- *       (docs/operations.md, Logs).
+ *       (docs/operations.md, Logs). Structured JSON lines too, when {@code
+ *       logging.structured.format.console} turns them on ({@code ecs} or {@code logstash}; off by
+ *       default): {@link BoundedJsonLogLines} and the stack trace's {@code max-length}.
  *   <li>A request head cut off by {@code vitalflow.http.request-header-timeout} is counted ({@code
  *       vitalflow_http_rejected_total}), not logged with its request line.
  *   <li>Health has its liveness and readiness groups ({@code /actuator/health/liveness}, {@code
@@ -60,6 +62,9 @@ public final class ServiceDefaults implements EnvironmentPostProcessor {
                 Map.ofEntries(
                     entry("logging.pattern.console", BOUNDED_PATTERN),
                     entry("logging.pattern.file", BOUNDED_PATTERN),
+                    entry(
+                        "logging.structured.json.customizer", BoundedJsonLogLines.class.getName()),
+                    entry("logging.structured.json.stacktrace.max-length", "10000"),
                     entry("logging.level.reactor.netty.http.server.HttpServerOperations", "error"),
                     entry("management.endpoint.health.probes.enabled", "true"),
                     entry(LIVENESS + "include", "livenessState"),
