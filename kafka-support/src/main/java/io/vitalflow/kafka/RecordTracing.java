@@ -171,21 +171,12 @@ public final class RecordTracing {
   }
 
   /**
-   * {@code base} with {@code span}'s context in place of any it carried: for records a processor
-   * forwards, so that the next consumer continues under the processor's span. Returns {@code base}
-   * itself when the span is not sampled.
+   * New headers that carry only {@code span}'s context (none when it is not sampled): for the
+   * records a processor forwards, so that the next consumer continues under the processor's span.
    */
-  public Headers replace(Headers base, Span span) {
+  public Headers recordHeaders(Span span) {
     List<Header> trace = headersOf(span);
-    if (trace.isEmpty()) {
-      return base;
-    }
-    Headers headers = new RecordHeaders(base == null ? new Header[0] : base.toArray());
-    for (String field : fields) {
-      headers.remove(field);
-    }
-    trace.forEach(headers::add);
-    return headers;
+    return trace.isEmpty() ? new RecordHeaders() : new RecordHeaders(trace);
   }
 
   /**
