@@ -72,9 +72,13 @@ public final class RecordTracing {
     return tracer;
   }
 
-  /** Whether a span is recorded and worth propagating: started, not a no-op, sampled. */
+  /**
+   * Whether a span is sampled, so worth propagating. By its context, not {@link Span#isNoop()}: the
+   * OpenTelemetry bridge calls an ended span a no-op, and a span's context may be written after it
+   * ended.
+   */
   public static boolean sampled(Span span) {
-    return span != null && !span.isNoop() && Boolean.TRUE.equals(span.context().sampled());
+    return span != null && Boolean.TRUE.equals(span.context().sampled());
   }
 
   /**
