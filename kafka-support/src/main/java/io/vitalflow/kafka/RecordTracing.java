@@ -50,6 +50,8 @@ public final class RecordTracing {
             : new String(header.value(), StandardCharsets.UTF_8);
       };
 
+  private static final Tracer.SpanInScope NO_SCOPE = () -> {};
+
   private final Tracer tracer;
   private final Propagator propagator;
   private final List<String> fields;
@@ -70,6 +72,14 @@ public final class RecordTracing {
   /** The tracer, for scopes ({@link Tracer#withSpan}) around work done in a span. */
   public Tracer tracer() {
     return tracer;
+  }
+
+  /**
+   * Makes {@code span} the current span until the scope closes, so that log lines name its trace
+   * (Micrometer Tracing puts the ids in the MDC); nothing for an unsampled span.
+   */
+  public Tracer.SpanInScope inScope(Span span) {
+    return sampled(span) ? tracer.withSpan(span) : NO_SCOPE;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.vitalflow.fhir.command;
 
 import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.schemas.DeadLetter;
 import io.vitalflow.schemas.FhirCommand;
@@ -53,9 +54,11 @@ final class CommandProcessor implements Processor<String, byte[], String, Object
   @Override
   public void process(Record<String, byte[]> record) {
     Span span = tracing.startChild("fhir command decide", Span.Kind.CONSUMER, record.headers());
+    Tracer.SpanInScope scope = tracing.inScope(span);
     try {
       decide(record, span);
     } finally {
+      scope.close();
       span.end();
     }
   }

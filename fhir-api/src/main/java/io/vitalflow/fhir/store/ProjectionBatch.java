@@ -3,6 +3,7 @@ package io.vitalflow.fhir.store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.schemas.FhirCommandOutcome;
 import io.vitalflow.schemas.FhirResourceVersion;
@@ -144,12 +145,14 @@ final class ProjectionBatch implements SinkBatch {
   @Override
   public void write(Connection connection) throws SQLException {
     Span span = tracing.startBatch("fhir projection write", Span.Kind.CONSUMER, traced);
+    Tracer.SpanInScope scope = tracing.inScope(span);
     try {
       project(connection);
     } catch (SQLException | RuntimeException e) {
       span.error(e);
       throw e;
     } finally {
+      scope.close();
       span.end();
     }
   }

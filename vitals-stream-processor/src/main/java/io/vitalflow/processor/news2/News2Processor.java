@@ -1,6 +1,7 @@
 package io.vitalflow.processor.news2;
 
 import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.schemas.News2Score;
 import io.vitalflow.schemas.RiskBand;
@@ -52,9 +53,11 @@ final class News2Processor implements Processor<String, VitalSign, String, News2
       return;
     }
     Span span = tracing.startChild("news2 score", null, record.headers());
+    Tracer.SpanInScope scope = tracing.inScope(span);
     try {
       score(record.value(), parameter, span);
     } finally {
+      scope.close();
       span.end();
     }
   }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.processor.topology.RawReadingCheck;
 import io.vitalflow.schemas.Topics;
@@ -150,12 +151,14 @@ final class VitalsBatch implements SinkBatch {
   @Override
   public void write(Connection connection) throws SQLException {
     Span span = tracing.startBatch(spanName, Span.Kind.CONSUMER, traced);
+    Tracer.SpanInScope scope = tracing.inScope(span);
     try {
       storedReadings = PostgresSinkWriter.write(connection, this, Instant.now(), !repeatsSeen);
     } catch (SQLException | RuntimeException e) {
       span.error(e);
       throw e;
     } finally {
+      scope.close();
       span.end();
     }
   }

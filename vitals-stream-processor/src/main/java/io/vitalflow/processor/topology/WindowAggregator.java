@@ -1,6 +1,7 @@
 package io.vitalflow.processor.topology;
 
 import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.schemas.VitalAggregate;
 import io.vitalflow.schemas.VitalSign;
@@ -82,9 +83,11 @@ final class WindowAggregator implements Processor<String, VitalSign, String, Vit
   @Override
   public void process(Record<String, VitalSign> record) {
     Span span = tracing.startChild(spanName, null, record.headers());
+    Tracer.SpanInScope scope = tracing.inScope(span);
     try {
       aggregate(record, span);
     } finally {
+      scope.close();
       span.end();
     }
   }

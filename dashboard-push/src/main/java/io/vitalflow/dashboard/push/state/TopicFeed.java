@@ -1,6 +1,7 @@
 package io.vitalflow.dashboard.push.state;
 
 import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.vitalflow.dashboard.DashboardProperties;
 import io.vitalflow.dashboard.push.PushMetrics;
 import io.vitalflow.dashboard.push.protocol.Payloads;
@@ -374,12 +375,14 @@ public final class TopicFeed implements AutoCloseable {
       return;
     }
     Span span = tracing.startChild("dashboard frame " + kind, Span.Kind.PRODUCER, traced);
+    Tracer.SpanInScope scope = tracing.inScope(span);
     try {
       hub.publish(patientId, kind, coalesceKey, payload);
     } catch (RuntimeException e) {
       span.error(e);
       throw e;
     } finally {
+      scope.close();
       span.end();
     }
   }
