@@ -2,6 +2,8 @@ package io.vitalflow.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.vitalflow.fhir.command.FhirCommandTopology;
 import io.vitalflow.fhir.store.FhirProjection;
 import io.vitalflow.fhir.store.IndexedProjection;
@@ -12,6 +14,7 @@ import io.vitalflow.fhir.vitals.VitalSignMapping;
 import io.vitalflow.fhir.write.CommandSender;
 import io.vitalflow.fhir.write.Writes;
 import io.vitalflow.kafka.KafkaClients;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.kafka.StreamsRunner;
 import io.vitalflow.kafka.StreamsSettings;
 import io.vitalflow.kafka.TopicAdmin;
@@ -31,6 +34,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.hl7.fhir.r4.model.Observation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -51,6 +55,17 @@ class FhirWriteConfiguration {
   @Bean
   KafkaClients fhirKafkaClients(KafkaProperties kafka) {
     return KafkaClients.of(kafka);
+  }
+
+  /**
+   * Carries a write's trace from the HTTP request through the command to the projection
+   * (docs/observability.md, "Tracing"); {@link RecordTracing#OFF} without a tracer.
+   */
+  @Bean
+  RecordTracing fhirRecordTracing(
+      ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+    return RecordTracing.of(
+        tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
   }
 
   /** The schema and the topics, before anything reads or writes them. */
@@ -80,8 +95,12 @@ class FhirWriteConfiguration {
 
   @Bean(destroyMethod = "close")
   CommandSender commandSender(
-      FhirProperties properties, KafkaClients fhirKafkaClients, StorageLayout fhirStorage) {
-    return new CommandSender(fhirKafkaClients, properties.topicPrefix(), Duration.ofSeconds(30));
+      FhirProperties properties,
+      KafkaClients fhirKafkaClients,
+      StorageLayout fhirStorage,
+      RecordTracing fhirRecordTracing) {
+    return new CommandSender(
+        fhirKafkaClients, properties.topicPrefix(), Duration.ofSeconds(30), fhirRecordTracing);
   }
 
   @Bean
@@ -110,12 +129,14 @@ class FhirWriteConfiguration {
       FhirProperties properties,
       KafkaClients fhirKafkaClients,
       StorageLayout fhirStorage,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      RecordTracing fhirRecordTracing) {
     Duration clockSkew = properties.clockSkew();
     var topology =
         new FhirCommandTopology(
                 new FhirCommandTopology.Options(
-                    properties.topicPrefix(), version -> vitalsOf(version, clockSkew)))
+                    properties.topicPrefix(), version -> vitalsOf(version, clockSkew)),
+                fhirRecordTracing)
             .build();
     Properties p =
         StreamsSettings.properties(
@@ -141,7 +162,8 @@ class FhirWriteConfiguration {
       KafkaClients fhirKafkaClients,
       DataSource dataSource,
       StorageLayout fhirStorage,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      RecordTracing fhirRecordTracing) {
     FhirProjection projection =
         new FhirProjection(
             fhirKafkaClients,
@@ -153,7 +175,8 @@ class FhirWriteConfiguration {
             properties.projectionLinger(),
             properties.sessionTimeout(),
             new IndexedProjection(),
-            meters);
+            meters,
+            fhirRecordTracing);
     projection.start();
     return projection;
   }

@@ -2,7 +2,10 @@ package io.vitalflow.processor;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.vitalflow.kafka.KafkaClients;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.kafka.StreamsReadiness;
 import io.vitalflow.kafka.StreamsRunner;
 import io.vitalflow.kafka.StreamsSettings;
@@ -24,6 +27,7 @@ import java.util.Properties;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -107,6 +111,17 @@ public class VitalsProcessorApplication {
         "partition maintenance", maintenance::run, Duration.ofMinutes(1), Duration.ofHours(1));
   }
 
+  /**
+   * Continues the traces that records carry in their headers (docs/observability.md, "Tracing");
+   * {@link RecordTracing#OFF} without a tracer.
+   */
+  @Bean
+  RecordTracing recordTracing(
+      ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+    return RecordTracing.of(
+        tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
+  }
+
   @Bean
   VitalsTopology.Options topologyOptions(ProcessorProperties properties) {
     return VitalsTopology.Options.defaults()
@@ -121,8 +136,9 @@ public class VitalsProcessorApplication {
       ProcessorProperties properties,
       VitalsTopology.Options options,
       KafkaClients kafka,
-      MeterRegistry meters) {
-    var topology = new VitalsTopology(options);
+      MeterRegistry meters,
+      RecordTracing tracing) {
+    var topology = new VitalsTopology(options, tracing);
     Properties streams =
         StreamsSettings.properties(
             StreamsSettings.Options.of(properties.applicationId(), properties.stateDir())
@@ -158,13 +174,15 @@ public class VitalsProcessorApplication {
       DataSource dataSource,
       MeterRegistry meters,
       PartitionMaintenance maintenance,
-      VitalsTopology.Options options) {
+      VitalsTopology.Options options,
+      RecordTracing tracing) {
     maintenance.run();
     return startSink(
         kafka,
         dataSource,
         meters,
         RawReadingCheck.of(options),
+        tracing,
         new SinkSettings(
             SinkSettings.Streams.READINGS,
             properties.applicationId() + "-sink-readings",
@@ -182,13 +200,15 @@ public class VitalsProcessorApplication {
       DataSource dataSource,
       StorageLayout migrated,
       MeterRegistry meters,
-      VitalsTopology.Options options) {
+      VitalsTopology.Options options,
+      RecordTracing tracing) {
     return startAggregatesSink(
         properties,
         kafka,
         dataSource,
         meters,
         options,
+        tracing,
         SinkSettings.Streams.MINUTE_AGGREGATES,
         "-sink-agg-1m",
         properties.aggregateFlushInterval());
@@ -201,13 +221,15 @@ public class VitalsProcessorApplication {
       DataSource dataSource,
       StorageLayout migrated,
       MeterRegistry meters,
-      VitalsTopology.Options options) {
+      VitalsTopology.Options options,
+      RecordTracing tracing) {
     return startAggregatesSink(
         properties,
         kafka,
         dataSource,
         meters,
         options,
+        tracing,
         SinkSettings.Streams.HOUR_AGGREGATES,
         "-sink-agg-1h",
         properties.hourAggregateFlushInterval());
@@ -234,6 +256,7 @@ public class VitalsProcessorApplication {
       DataSource dataSource,
       MeterRegistry meters,
       VitalsTopology.Options options,
+      RecordTracing tracing,
       SinkSettings.Streams streams,
       String groupSuffix,
       Duration flushInterval) {
@@ -242,6 +265,7 @@ public class VitalsProcessorApplication {
         dataSource,
         meters,
         RawReadingCheck.of(options),
+        tracing,
         new SinkSettings(
             streams,
             properties.applicationId() + groupSuffix,
@@ -257,8 +281,9 @@ public class VitalsProcessorApplication {
       DataSource dataSource,
       MeterRegistry meters,
       RawReadingCheck readingCheck,
+      RecordTracing tracing,
       SinkSettings settings) {
-    VitalsSink sink = new VitalsSink(kafka, dataSource, settings, meters, readingCheck);
+    VitalsSink sink = new VitalsSink(kafka, dataSource, settings, meters, readingCheck, tracing);
     sink.start();
     return sink;
   }

@@ -17,7 +17,8 @@ import org.springframework.core.env.MapPropertySource;
  *   <li>Every log line is bounded: a message at 2,000 characters, a stack trace at 10,000
  *       (docs/operations.md, Logs). Structured JSON lines too, when {@code
  *       logging.structured.format.console} turns them on ({@code ecs} or {@code logstash}; off by
- *       default): {@link BoundedJsonLogLines} and the stack trace's {@code max-length}.
+ *       default): {@link BoundedJsonLogLines} and the stack trace's {@code max-length}. A line
+ *       logged inside a traced span names its trace id.
  *   <li>A request head cut off by {@code vitalflow.http.request-header-timeout} is counted ({@code
  *       vitalflow_http_rejected_total}), not logged with its request line.
  *   <li>Health has its liveness and readiness groups ({@code /actuator/health/liveness}, {@code
@@ -48,8 +49,16 @@ public final class ServiceDefaults implements EnvironmentPostProcessor {
   private static final String LIVENESS = "management.endpoint.health.group.liveness.";
   private static final String READINESS = "management.endpoint.health.group.readiness.";
 
+  /**
+   * {@code trace=<id> } when the line is logged inside a span (the trace id Micrometer Tracing puts
+   * in the MDC, docs/observability.md, "Tracing"), nothing otherwise.
+   */
+  static final String TRACE_ID = "%replace(trace=%X{traceId} ){'^trace= $', ''}";
+
   static final String BOUNDED_PATTERN =
-      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %5p [%15.15t] %-40.40logger{39} : %.-2000m%n%.-10000wEx";
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %5p [%15.15t] %-40.40logger{39} : "
+          + TRACE_ID
+          + "%.-2000m%n%.-10000wEx";
 
   @Override
   public void postProcessEnvironment(

@@ -1,6 +1,8 @@
 package io.vitalflow.dashboard.push;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.vitalflow.audit.AuditTrail;
 import io.vitalflow.dashboard.DashboardProperties;
 import io.vitalflow.dashboard.access.AccessPolicy;
@@ -22,6 +24,7 @@ import io.vitalflow.dashboard.push.transport.NettyWebSocketRoute;
 import io.vitalflow.dashboard.push.transport.WebSocketAudit;
 import io.vitalflow.dashboard.push.transport.WebSocketEndpoint;
 import io.vitalflow.dashboard.ward.WardAssignments;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.web.security.PublicPaths;
 import io.vitalflow.web.security.Refusals;
 import io.vitalflow.web.security.SecuritySettings;
@@ -184,8 +187,19 @@ class PushConfiguration {
       LiveState state,
       Hub hub,
       Throttle throttle,
-      PushMetrics metrics) {
-    return new TopicFeed(properties, kafka, state, hub, throttle, metrics);
+      PushMetrics metrics,
+      ObjectProvider<Tracer> tracer,
+      ObjectProvider<Propagator> propagator) {
+    return new TopicFeed(
+        properties,
+        kafka,
+        state,
+        hub,
+        throttle,
+        metrics,
+        RecordTracing.of(
+            tracer.getIfAvailable(() -> Tracer.NOOP),
+            propagator.getIfAvailable(() -> Propagator.NOOP)));
   }
 
   @Bean

@@ -10,11 +10,13 @@ import io.vitalflow.schemas.Topics;
 import io.vitalflow.schemas.VitalAggregate;
 import io.vitalflow.schemas.VitalSign;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -41,15 +43,24 @@ final class Topics4 implements AutoCloseable {
   }
 
   private <V> void send(Topic<String, V> topic, String key, V value) {
+    send(topic, key, value, List.of());
+  }
+
+  private <V> void send(Topic<String, V> topic, String key, V value, List<Header> headers) {
     byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
     try {
-      producer.send(new ProducerRecord<>(prefix + topic.name(), key, bytes)).get();
+      producer.send(new ProducerRecord<>(prefix + topic.name(), null, key, bytes, headers)).get();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
   void vital(String patientId, String code, double value) {
+    vital(patientId, code, value, List.of());
+  }
+
+  /** A reading whose record carries {@code headers} (e.g. a {@code traceparent}). */
+  void vital(String patientId, String code, double value, List<Header> headers) {
     Instant now = Instant.now();
     send(
         Topics.VITALS_RAW,
@@ -63,7 +74,8 @@ final class Topics4 implements AutoCloseable {
             .setUnit("8867-4".equals(code) ? "/min" : "%")
             .setEffectiveTime(now)
             .setReceivedTime(now)
-            .build());
+            .build(),
+        headers);
   }
 
   void aggregate(String patientId, String code, double mean) {

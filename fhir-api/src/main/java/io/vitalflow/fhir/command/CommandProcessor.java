@@ -1,5 +1,8 @@
 package io.vitalflow.fhir.command;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.schemas.DeadLetter;
 import io.vitalflow.schemas.FhirCommand;
 import io.vitalflow.schemas.FhirCommandOutcome;
@@ -29,11 +32,17 @@ final class CommandProcessor implements Processor<String, byte[], String, Object
   private static final Logger log = LoggerFactory.getLogger(CommandProcessor.class);
 
   private final Function<FhirResourceVersion, List<VitalSign>> vitalsOf;
+  private final RecordTracing tracing;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, ResourceState> states;
 
   CommandProcessor(Function<FhirResourceVersion, List<VitalSign>> vitalsOf) {
+    this(vitalsOf, RecordTracing.OFF);
+  }
+
+  CommandProcessor(Function<FhirResourceVersion, List<VitalSign>> vitalsOf, RecordTracing tracing) {
     this.vitalsOf = vitalsOf;
+    this.tracing = tracing;
   }
 
   @Override
@@ -44,6 +53,17 @@ final class CommandProcessor implements Processor<String, byte[], String, Object
 
   @Override
   public void process(Record<String, byte[]> record) {
+    Span span = tracing.startChild("fhir command decide", Span.Kind.CONSUMER, record.headers());
+    Tracer.SpanInScope scope = tracing.inScope(span);
+    try {
+      decide(record, span);
+    } finally {
+      scope.close();
+      span.end();
+    }
+  }
+
+  private void decide(Record<String, byte[]> record, Span span) {
     FhirCommand command;
     try {
       command = Topics.FHIR_COMMANDS.valueSerde().deserializer().deserialize(null, record.value());
@@ -60,7 +80,8 @@ final class CommandProcessor implements Processor<String, byte[], String, Object
     ResourceState current = states.get(key);
     Decision decision = decide(command, current);
     if (decision.status() != 0) {
-      outcome(record, command, decision.status(), current, decision.message());
+      span.tag("fhir.outcome", decision.status());
+      outcome(record, command, decision.status(), current, decision.message(), span);
       return;
     }
     long version = current == null ? 1 : current.versionId() + 1;
@@ -88,11 +109,13 @@ final class CommandProcessor implements Processor<String, byte[], String, Object
             .setRequestId(command.getRequestId())
             .build();
     context.forward(
-        new Record<String, Object>(key, written, now.toEpochMilli()), FhirCommandTopology.VERSIONS);
+        new Record<String, Object>(key, written, now.toEpochMilli(), tracing.recordHeaders(span)),
+        FhirCommandTopology.VERSIONS);
     if (!deleted) {
       for (VitalSign reading : vitalsOf.apply(written)) {
         context.forward(
-            new Record<String, Object>(reading.getPatientId(), reading, now.toEpochMilli()),
+            new Record<String, Object>(
+                reading.getPatientId(), reading, now.toEpochMilli(), tracing.recordHeaders(span)),
             FhirCommandTopology.VITALS);
       }
     }
@@ -134,7 +157,8 @@ final class CommandProcessor implements Processor<String, byte[], String, Object
       FhirCommand command,
       int status,
       ResourceState current,
-      String message) {
+      String message,
+      Span span) {
     FhirCommandOutcome outcome =
         FhirCommandOutcome.newBuilder()
             .setRequestId(command.getRequestId())
@@ -145,7 +169,8 @@ final class CommandProcessor implements Processor<String, byte[], String, Object
             .setMessage(message)
             .build();
     context.forward(
-        new Record<String, Object>(record.key(), outcome, context.currentSystemTimeMs()),
+        new Record<String, Object>(
+            record.key(), outcome, context.currentSystemTimeMs(), tracing.recordHeaders(span)),
         FhirCommandTopology.OUTCOMES);
   }
 

@@ -1,5 +1,6 @@
 package io.vitalflow.fhir.command;
 
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.schemas.FhirResourceVersion;
 import io.vitalflow.schemas.Topics;
 import io.vitalflow.schemas.VitalSign;
@@ -41,9 +42,19 @@ public final class FhirCommandTopology {
   }
 
   private final Options options;
+  private final RecordTracing tracing;
 
   public FhirCommandTopology(Options options) {
+    this(options, RecordTracing.OFF);
+  }
+
+  /**
+   * @param tracing a span per traced command (child of the context its headers carry), whose
+   *     context the new version, outcome and readings carry on to the projection
+   */
+  public FhirCommandTopology(Options options, RecordTracing tracing) {
     this.options = options;
+    this.tracing = Objects.requireNonNull(tracing, "tracing");
   }
 
   public Topology build() {
@@ -54,7 +65,8 @@ public final class FhirCommandTopology {
         Serdes.String().deserializer(),
         Serdes.ByteArray().deserializer(),
         prefix + Topics.FHIR_COMMANDS.name());
-    topology.addProcessor("decide", () -> new CommandProcessor(options.vitalsOf()), "commands");
+    topology.addProcessor(
+        "decide", () -> new CommandProcessor(options.vitalsOf(), tracing), "commands");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), ResourceState.SERDE),

@@ -2,6 +2,7 @@ package io.vitalflow.fhir.store;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalflow.kafka.KafkaClients;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.schemas.Topics;
 import io.vitalflow.storage.sink.PostgresSink;
 import io.vitalflow.storage.sink.SinkHealth;
@@ -34,6 +35,33 @@ public final class FhirProjection implements AutoCloseable {
       Duration sessionTimeout,
       SearchIndexUpdater index,
       MeterRegistry meters) {
+    this(
+        kafka,
+        dataSource,
+        topicPrefix,
+        consumerGroup,
+        threads,
+        maxBatchRecords,
+        linger,
+        sessionTimeout,
+        index,
+        meters,
+        RecordTracing.OFF);
+  }
+
+  /** As the other constructor, with a span per written batch of traced records. */
+  public FhirProjection(
+      KafkaClients kafka,
+      DataSource dataSource,
+      String topicPrefix,
+      String consumerGroup,
+      int threads,
+      int maxBatchRecords,
+      Duration linger,
+      Duration sessionTimeout,
+      SearchIndexUpdater index,
+      MeterRegistry meters,
+      RecordTracing tracing) {
     var settings =
         new SinkSettings(
             "fhir-projection",
@@ -50,7 +78,7 @@ public final class FhirProjection implements AutoCloseable {
             kafka,
             dataSource,
             settings,
-            () -> new ProjectionBatch(topicPrefix, index, meters),
+            () -> new ProjectionBatch(topicPrefix, index, meters, tracing),
             meters);
   }
 

@@ -2,6 +2,9 @@ package io.vitalflow.fhir.store;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.schemas.FhirCommandOutcome;
 import io.vitalflow.schemas.FhirResourceVersion;
 import io.vitalflow.schemas.Topics;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,11 +61,26 @@ final class ProjectionBatch implements SinkBatch {
   private static final long PRUNE_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
 
   private long lastPrune = System.nanoTime();
+  private final RecordTracing tracing;
+
+  /** Headers of the buffered records that carry a trace (none unless tracing is on). */
+  private final List<Headers> traced = new ArrayList<>();
+
   private final Counter projected;
   private final Counter undecodable;
   private final Counter setAside;
 
   ProjectionBatch(String topicPrefix, SearchIndexUpdater index, MeterRegistry meters) {
+    this(topicPrefix, index, meters, RecordTracing.OFF);
+  }
+
+  /**
+   * @param tracing one span per written batch, child of the first traced record's context and
+   *     linking the others' (docs/observability.md, "Tracing")
+   */
+  ProjectionBatch(
+      String topicPrefix, SearchIndexUpdater index, MeterRegistry meters, RecordTracing tracing) {
+    this.tracing = tracing;
     this.resourcesTopic = topicPrefix + Topics.FHIR_RESOURCES.name();
     this.index = index;
     this.projected = meters.counter("vitalflow.fhir.projection.versions");
@@ -71,6 +90,9 @@ final class ProjectionBatch implements SinkBatch {
 
   @Override
   public void add(ConsumerRecord<byte[], byte[]> record) {
+    if (tracing.carriesTrace(record.headers())) {
+      traced.add(record.headers());
+    }
     try {
       if (record.topic().equals(resourcesTopic)) {
         FhirResourceVersion version =
@@ -122,6 +144,20 @@ final class ProjectionBatch implements SinkBatch {
    */
   @Override
   public void write(Connection connection) throws SQLException {
+    Span span = tracing.startBatch("fhir projection write", Span.Kind.CONSUMER, traced);
+    Tracer.SpanInScope scope = tracing.inScope(span);
+    try {
+      project(connection);
+    } catch (SQLException | RuntimeException e) {
+      span.error(e);
+      throw e;
+    } finally {
+      scope.close();
+      span.end();
+    }
+  }
+
+  private void project(Connection connection) throws SQLException {
     try (var statement = connection.createStatement()) {
       statement.execute("set local synchronous_commit = off");
     }
@@ -282,6 +318,7 @@ final class ProjectionBatch implements SinkBatch {
 
   @Override
   public void clear() {
+    traced.clear();
     versions.clear();
     newest.clear();
     outcomes.clear();

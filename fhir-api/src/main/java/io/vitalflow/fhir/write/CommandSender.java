@@ -1,6 +1,9 @@
 package io.vitalflow.fhir.write;
 
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import io.micrometer.tracing.Span;
 import io.vitalflow.kafka.KafkaClients;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.schemas.FhirCommand;
 import io.vitalflow.schemas.Topics;
 import java.time.Duration;
@@ -24,15 +27,26 @@ import reactor.core.publisher.Mono;
  * with this sender, beside the plain idempotent producer of single writes; both are a few lines
  * here, and their settings come from {@code spring.kafka.*} ({@link KafkaClients}) as a template's
  * factory would build them.
+ *
+ * <p>Tracing: a single write whose HTTP request is sampled is sent in a producer span under the
+ * request's span, whose context the command record carries to the command processor ({@link
+ * RecordTracing}). A transaction Bundle's commands are not traced.
  */
 public final class CommandSender implements AutoCloseable {
 
   private final KafkaProducer<String, FhirCommand> producer;
   private final String topic;
+  private final RecordTracing tracing;
   private final Properties transactionalConfig;
   private KafkaProducer<String, FhirCommand> transactional;
 
   public CommandSender(KafkaClients kafka, String topicPrefix, Duration deliveryTimeout) {
+    this(kafka, topicPrefix, deliveryTimeout, RecordTracing.OFF);
+  }
+
+  public CommandSender(
+      KafkaClients kafka, String topicPrefix, Duration deliveryTimeout, RecordTracing tracing) {
+    this.tracing = tracing;
     Map<String, Object> tuning = new HashMap<>();
     tuning.put(ProducerConfig.CLIENT_ID_CONFIG, "vitalflow-fhir-commands");
     tuning.put(ProducerConfig.LINGER_MS_CONFIG, 1);
@@ -67,17 +81,28 @@ public final class CommandSender implements AutoCloseable {
     String key = command.getResourceType() + "/" + command.getResourceId();
     return Mono.create(
         sink -> {
+          Span span =
+              tracing.startChild(
+                  "fhir command publish",
+                  Span.Kind.PRODUCER,
+                  RecordTracing.spanOf(
+                      sink.contextView().getOrDefault(ObservationThreadLocalAccessor.KEY, null)));
           try {
             producer.send(
-                new ProducerRecord<>(topic, key, command),
+                new ProducerRecord<>(topic, null, key, command, tracing.headersOf(span)),
                 (metadata, error) -> {
                   if (error == null) {
+                    span.end();
                     sink.success();
                   } else {
+                    span.error(error);
+                    span.end();
                     sink.error(error);
                   }
                 });
           } catch (RuntimeException e) {
+            span.error(e);
+            span.end();
             sink.error(e);
           }
         });

@@ -1,5 +1,8 @@
 package io.vitalflow.processor.news2;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.schemas.News2Score;
 import io.vitalflow.schemas.RiskBand;
 import io.vitalflow.schemas.VitalSign;
@@ -27,12 +30,14 @@ final class News2Processor implements Processor<String, VitalSign, String, News2
 
   private final String storeName;
   private final long maxAgeMs;
+  private final RecordTracing tracing;
   private ProcessorContext<String, News2Update> context;
   private KeyValueStore<String, News2State> store;
 
-  News2Processor(String storeName, Duration maxAge) {
+  News2Processor(String storeName, Duration maxAge, RecordTracing tracing) {
     this.storeName = storeName;
     this.maxAgeMs = maxAge.toMillis();
+    this.tracing = tracing;
   }
 
   @Override
@@ -43,11 +48,21 @@ final class News2Processor implements Processor<String, VitalSign, String, News2
 
   @Override
   public void process(Record<String, VitalSign> record) {
-    VitalSign vital = record.value();
-    Parameter parameter = Parameter.of(vital.getCode());
+    Parameter parameter = Parameter.of(record.value().getCode());
     if (parameter == null) {
       return;
     }
+    Span span = tracing.startChild("news2 score", null, record.headers());
+    Tracer.SpanInScope scope = tracing.inScope(span);
+    try {
+      score(record.value(), parameter, span);
+    } finally {
+      scope.close();
+      span.end();
+    }
+  }
+
+  private void score(VitalSign vital, Parameter parameter, Span span) {
     String patientId = vital.getPatientId();
     News2State state = store.get(patientId);
     if (state == null) {
@@ -78,6 +93,9 @@ final class News2Processor implements Processor<String, VitalSign, String, News2
             .setComputedAt(Instant.ofEpochMilli(asOf))
             .build();
     RiskBand previous = state.emitted() == null ? null : state.emitted().band();
-    context.forward(new Record<>(patientId, new News2Update(score, previous), asOf));
+    span.event("score changed");
+    context.forward(
+        new Record<>(
+            patientId, new News2Update(score, previous), asOf, tracing.recordHeaders(span)));
   }
 }

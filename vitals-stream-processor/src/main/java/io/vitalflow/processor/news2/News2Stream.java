@@ -1,5 +1,6 @@
 package io.vitalflow.processor.news2;
 
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.schemas.Alert;
 import io.vitalflow.schemas.News2Score;
 import io.vitalflow.schemas.VitalSign;
@@ -40,9 +41,22 @@ public final class News2Stream {
    */
   public static Outputs attach(
       StreamsBuilder builder, KStream<String, VitalSign> readings, Duration maxAge) {
+    return attach(builder, readings, maxAge, RecordTracing.OFF);
+  }
+
+  /**
+   * As {@link #attach(StreamsBuilder, KStream, Duration)}, with a span per traced reading whose
+   * context the changed score and its alert carry on.
+   */
+  public static Outputs attach(
+      StreamsBuilder builder,
+      KStream<String, VitalSign> readings,
+      Duration maxAge,
+      RecordTracing tracing) {
     builder.addStateStore(storeBuilder());
     KStream<String, News2Update> updates =
-        readings.process(() -> new News2Processor(STORE, maxAge), Named.as("news2-score"), STORE);
+        readings.process(
+            () -> new News2Processor(STORE, maxAge, tracing), Named.as("news2-score"), STORE);
     KStream<String, News2Score> scores =
         updates.mapValues(News2Update::score, Named.as("news2-scores"));
     KStream<String, Alert> alerts =

@@ -3,6 +3,9 @@ package io.vitalflow.processor.sink;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.processor.topology.RawReadingCheck;
 import io.vitalflow.schemas.Topics;
 import io.vitalflow.schemas.VitalAggregate;
@@ -21,6 +24,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,9 +77,29 @@ final class VitalsBatch implements SinkBatch {
 
   private final Counter undecodable;
   private final Timer acceptedToStored;
+  private final RecordTracing tracing;
+  private final String spanName;
+
+  /** Headers of the buffered records that carry a trace (none unless tracing is on). */
+  private final List<Headers> traced = new ArrayList<>();
 
   VitalsBatch(
       String topicPrefix, String sinkName, RawReadingCheck readingCheck, MeterRegistry meters) {
+    this(topicPrefix, sinkName, readingCheck, meters, RecordTracing.OFF);
+  }
+
+  /**
+   * @param tracing one span per written batch, child of the first traced record's context and
+   *     linking the others' (docs/observability.md, "Tracing")
+   */
+  VitalsBatch(
+      String topicPrefix,
+      String sinkName,
+      RawReadingCheck readingCheck,
+      MeterRegistry meters,
+      RecordTracing tracing) {
+    this.tracing = tracing;
+    this.spanName = "sink " + sinkName + " write";
     this.rawTopic = topicPrefix + Topics.VITALS_RAW.name();
     this.minuteTopic = topicPrefix + Topics.VITALS_AGG_1M.name();
     this.readingCheck = readingCheck;
@@ -98,6 +122,9 @@ final class VitalsBatch implements SinkBatch {
 
   @Override
   public void add(ConsumerRecord<byte[], byte[]> record) {
+    if (tracing.carriesTrace(record.headers())) {
+      traced.add(record.headers());
+    }
     if (record.topic().equals(rawTopic)) {
       VitalSign reading = readingCheck.usable(record.topic(), record.key(), record.value());
       if (reading == null) {
@@ -123,7 +150,17 @@ final class VitalsBatch implements SinkBatch {
 
   @Override
   public void write(Connection connection) throws SQLException {
-    storedReadings = PostgresSinkWriter.write(connection, this, Instant.now(), !repeatsSeen);
+    Span span = tracing.startBatch(spanName, Span.Kind.CONSUMER, traced);
+    Tracer.SpanInScope scope = tracing.inScope(span);
+    try {
+      storedReadings = PostgresSinkWriter.write(connection, this, Instant.now(), !repeatsSeen);
+    } catch (SQLException | RuntimeException e) {
+      span.error(e);
+      throw e;
+    } finally {
+      scope.close();
+      span.end();
+    }
   }
 
   @Override
@@ -139,6 +176,7 @@ final class VitalsBatch implements SinkBatch {
 
   @Override
   public void clear() {
+    traced.clear();
     readings.clear();
     sourceClients.clear();
     storedReadings = 0;

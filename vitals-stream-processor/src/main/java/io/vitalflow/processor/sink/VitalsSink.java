@@ -2,6 +2,7 @@ package io.vitalflow.processor.sink;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vitalflow.kafka.KafkaClients;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.processor.topology.RawReadingCheck;
 import io.vitalflow.schemas.Topics;
 import io.vitalflow.storage.sink.PostgresSink;
@@ -25,6 +26,17 @@ public final class VitalsSink implements AutoCloseable {
       SinkSettings settings,
       MeterRegistry meters,
       RawReadingCheck readingCheck) {
+    this(kafka, dataSource, settings, meters, readingCheck, RecordTracing.OFF);
+  }
+
+  /** As the other constructor, with a span per written batch of traced records. */
+  public VitalsSink(
+      KafkaClients kafka,
+      DataSource dataSource,
+      SinkSettings settings,
+      MeterRegistry meters,
+      RawReadingCheck readingCheck,
+      RecordTracing tracing) {
     String name = settings.streams().name().toLowerCase(Locale.ROOT);
     String topic =
         settings.topicPrefix()
@@ -47,7 +59,7 @@ public final class VitalsSink implements AutoCloseable {
             kafka,
             dataSource,
             generic,
-            () -> new VitalsBatch(settings.topicPrefix(), name, readingCheck, meters),
+            () -> new VitalsBatch(settings.topicPrefix(), name, readingCheck, meters, tracing),
             meters);
   }
 

@@ -1,5 +1,6 @@
 package io.vitalflow.processor.topology;
 
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.processor.news2.News2Stream;
 import io.vitalflow.schemas.Topic;
 import io.vitalflow.schemas.Topics;
@@ -126,9 +127,19 @@ public final class VitalsTopology {
   }
 
   private final Options options;
+  private final RecordTracing tracing;
 
   public VitalsTopology(Options options) {
+    this(options, RecordTracing.OFF);
+  }
+
+  /**
+   * @param tracing continues the trace a reading's headers carry in a span per window update and
+   *     per NEWS2 step, whose context the outputs carry on (docs/observability.md, "Tracing")
+   */
+  public VitalsTopology(Options options, RecordTracing tracing) {
     this.options = Objects.requireNonNull(options, "options");
+    this.tracing = Objects.requireNonNull(tracing, "tracing");
   }
 
   public Options options() {
@@ -171,7 +182,8 @@ public final class VitalsTopology {
     aggregate(builder, readings, Topics.VITALS_AGG_1M, STORE_AGG_1M, ONE_MINUTE, options.grace1m());
     aggregate(builder, readings, Topics.VITALS_AGG_1H, STORE_AGG_1H, ONE_HOUR, options.grace1h());
 
-    News2Stream.Outputs news2 = News2Stream.attach(builder, readings, options.news2MaxAge());
+    News2Stream.Outputs news2 =
+        News2Stream.attach(builder, readings, options.news2MaxAge(), tracing);
     news2.scores().to(options.topic(Topics.NEWS2), produced(Topics.NEWS2, "vitals-news2"));
     news2.alerts().to(options.topic(Topics.ALERTS), produced(Topics.ALERTS, "alerts"));
     return builder.build();
@@ -187,7 +199,7 @@ public final class VitalsTopology {
     builder.addStateStore(WindowAggregator.storeBuilder(store, size, grace, topic.valueSerde()));
     readings
         .process(
-            () -> new WindowAggregator(store, size, grace),
+            () -> new WindowAggregator(store, size, grace, tracing),
             Named.as(store.replace("-store", "")),
             store)
         .to(options.topic(topic), produced(topic, topic.name()));

@@ -1,5 +1,8 @@
 package io.vitalflow.processor.topology;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.schemas.VitalAggregate;
 import io.vitalflow.schemas.VitalSign;
 import java.time.Duration;
@@ -32,14 +35,27 @@ final class WindowAggregator implements Processor<String, VitalSign, String, Vit
   private final String storeName;
   private final long sizeMs;
   private final long graceMs;
+  private final RecordTracing tracing;
+  private final String spanName;
   private ProcessorContext<String, VitalAggregate> context;
   private WindowStore<String, VitalAggregate> store;
   private long observedStreamTime = -1L;
 
   WindowAggregator(String storeName, Duration size, Duration grace) {
+    this(storeName, size, grace, RecordTracing.OFF);
+  }
+
+  /**
+   * @param tracing a span per traced reading (child of the context its headers carry), whose
+   *     context the window update carries on; nothing for readings without one
+   */
+  WindowAggregator(String storeName, Duration size, Duration grace, RecordTracing tracing) {
     this.storeName = storeName;
     this.sizeMs = size.toMillis();
     this.graceMs = grace.toMillis();
+    this.tracing = tracing;
+    this.spanName =
+        "vitals aggregate " + (size.toHours() >= 1 ? size.toHours() + "h" : size.toMinutes() + "m");
   }
 
   /** RocksDB window store with a changelog, holding each window until its grace period is over. */
@@ -66,6 +82,17 @@ final class WindowAggregator implements Processor<String, VitalSign, String, Vit
 
   @Override
   public void process(Record<String, VitalSign> record) {
+    Span span = tracing.startChild(spanName, null, record.headers());
+    Tracer.SpanInScope scope = tracing.inScope(span);
+    try {
+      aggregate(record, span);
+    } finally {
+      scope.close();
+      span.end();
+    }
+  }
+
+  private void aggregate(Record<String, VitalSign> record, Span span) {
     VitalSign reading = record.value();
     long time = record.timestamp();
     observedStreamTime =
@@ -78,6 +105,7 @@ final class WindowAggregator implements Processor<String, VitalSign, String, Vit
           reading.getCode(),
           observedStreamTime - windowEnd - graceMs,
           sizeMs);
+      span.event("dropped: window closed");
       return;
     }
     String key = storeKey(reading.getPatientId(), reading.getCode());
@@ -88,6 +116,11 @@ final class WindowAggregator implements Processor<String, VitalSign, String, Vit
             Instant.ofEpochMilli(windowStart),
             Instant.ofEpochMilli(windowEnd));
     store.put(key, next, windowStart);
-    context.forward(new Record<>(reading.getPatientId(), next, next.getLastTime().toEpochMilli()));
+    context.forward(
+        new Record<>(
+            reading.getPatientId(),
+            next,
+            next.getLastTime().toEpochMilli(),
+            tracing.recordHeaders(span)));
   }
 }

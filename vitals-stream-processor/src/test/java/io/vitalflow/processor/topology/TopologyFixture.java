@@ -1,5 +1,6 @@
 package io.vitalflow.processor.topology;
 
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.kafka.StreamsSettings;
 import io.vitalflow.schemas.Alert;
 import io.vitalflow.schemas.News2Score;
@@ -49,6 +50,10 @@ public final class TopologyFixture implements AutoCloseable {
   }
 
   public TopologyFixture(VitalsTopology.Options options) {
+    this(options, RecordTracing.OFF);
+  }
+
+  public TopologyFixture(VitalsTopology.Options options, RecordTracing tracing) {
     try {
       stateDir = Files.createTempDirectory(scratch(), "vitals-topology");
     } catch (IOException e) {
@@ -57,7 +62,7 @@ public final class TopologyFixture implements AutoCloseable {
     VitalsTopology.Options prefixed = options.withTopicPrefix(PREFIX);
     driver =
         new TopologyTestDriver(
-            new VitalsTopology(prefixed).build(),
+            new VitalsTopology(prefixed, tracing).build(),
             StreamsSettings.properties(APP_ID, "unused:9092", stateDir, 1),
             WALL_CLOCK);
     raw =

@@ -1,5 +1,7 @@
 package io.vitalflow.dashboard.push.state;
 
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.vitalflow.dashboard.DashboardProperties;
 import io.vitalflow.dashboard.push.PushMetrics;
 import io.vitalflow.dashboard.push.protocol.Payloads;
@@ -7,6 +9,7 @@ import io.vitalflow.dashboard.push.protocol.Payloads.AggregateValue;
 import io.vitalflow.dashboard.push.protocol.Payloads.AlertValue;
 import io.vitalflow.dashboard.push.protocol.Payloads.News2Value;
 import io.vitalflow.dashboard.push.protocol.Payloads.VitalValue;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.schemas.Alert;
 import io.vitalflow.schemas.News2Score;
 import io.vitalflow.schemas.Topic;
@@ -28,6 +31,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -42,6 +46,11 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
  * rebuild the latest state without publishing it; records from the end offsets seen at start on are
  * live: the state is updated and the event published to the hub (vitals and aggregates through the
  * throttle).
+ *
+ * <p>Tracing: an event published from a record whose headers carry a trace (the gateway's readings,
+ * the processor's aggregates, scores and alerts, when tracing is on) is published in a span under
+ * that context, {@code dashboard frame <kind>}: the frame's encoding and its hand-over to every
+ * watcher's queue (docs/observability.md, "Tracing").
  */
 public final class TopicFeed implements AutoCloseable {
 
@@ -53,6 +62,7 @@ public final class TopicFeed implements AutoCloseable {
   private final Hub hub;
   private final Throttle throttle;
   private final PushMetrics metrics;
+  private final RecordTracing tracing;
   private final KafkaConsumer<String, byte[]> consumer;
   private final Map<TopicPartition, Long> liveFrom = new HashMap<>();
   private final Map<String, Topic<String, ?>> topics = new HashMap<>();
@@ -65,6 +75,9 @@ public final class TopicFeed implements AutoCloseable {
   private volatile boolean running = true;
   private volatile boolean caughtUp;
 
+  /** The headers of the record being handled when they carry a trace, else null (feed thread). */
+  private Headers trace;
+
   public TopicFeed(
       DashboardProperties properties,
       KafkaProperties kafka,
@@ -72,6 +85,18 @@ public final class TopicFeed implements AutoCloseable {
       Hub hub,
       Throttle throttle,
       PushMetrics metrics) {
+    this(properties, kafka, state, hub, throttle, metrics, RecordTracing.OFF);
+  }
+
+  public TopicFeed(
+      DashboardProperties properties,
+      KafkaProperties kafka,
+      LiveState state,
+      Hub hub,
+      Throttle throttle,
+      PushMetrics metrics,
+      RecordTracing tracing) {
+    this.tracing = tracing;
     this.properties = properties;
     this.state = state;
     this.hub = hub;
@@ -215,6 +240,7 @@ public final class TopicFeed implements AutoCloseable {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     boolean live = record.offset() >= liveFrom.getOrDefault(partition, 0L);
     Topic<String, ?> topic = topics.get(record.topic());
+    trace = live && tracing.carriesTrace(record.headers()) ? record.headers() : null;
     try {
       if (record.value() == null || record.key() == null) {
         metrics.undecodable.increment();
@@ -253,9 +279,10 @@ public final class TopicFeed implements AutoCloseable {
             reading.getDeviceId().toString());
     if (state.vital(patientId, value) && live) {
       String coalesceKey = "v|" + patientId + "|" + value.code();
+      Headers traced = trace;
       throttle.offer(
           coalesceKey,
-          () -> hub.publish(patientId, "vital", coalesceKey, value),
+          () -> publish(traced, patientId, "vital", coalesceKey, value),
           System.nanoTime());
     }
   }
@@ -280,9 +307,10 @@ public final class TopicFeed implements AutoCloseable {
             Payloads.time(window.getLastTime()));
     if (state.aggregate(patientId, value) && live) {
       String coalesceKey = "a|" + patientId + "|" + value.code();
+      Headers traced = trace;
       throttle.offer(
           coalesceKey,
-          () -> hub.publish(patientId, "aggregate", coalesceKey, value),
+          () -> publish(traced, patientId, "aggregate", coalesceKey, value),
           System.nanoTime());
     }
   }
@@ -304,7 +332,7 @@ public final class TopicFeed implements AutoCloseable {
             components,
             Payloads.time(score.getComputedAt()));
     if (live) {
-      hub.publish(patientId, "news2", "n|" + patientId, value);
+      publish(trace, patientId, "news2", "n|" + patientId, value);
     }
   }
 
@@ -332,7 +360,30 @@ public final class TopicFeed implements AutoCloseable {
             null);
     AlertValue stored = state.alert(patientId, value);
     if (stored != null && live) {
-      hub.publish(patientId, "alert", null, stored);
+      publish(trace, patientId, "alert", null, stored);
+    }
+  }
+
+  /**
+   * Publishes to the hub, in a span under {@code traced}'s context when there is one (a throttled
+   * event is published later, by the throttle's flush, still under its record's context).
+   */
+  private void publish(
+      Headers traced, String patientId, String kind, String coalesceKey, Object payload) {
+    if (traced == null) {
+      hub.publish(patientId, kind, coalesceKey, payload);
+      return;
+    }
+    Span span = tracing.startChild("dashboard frame " + kind, Span.Kind.PRODUCER, traced);
+    Tracer.SpanInScope scope = tracing.inScope(span);
+    try {
+      hub.publish(patientId, kind, coalesceKey, payload);
+    } catch (RuntimeException e) {
+      span.error(e);
+      throw e;
+    } finally {
+      scope.close();
+      span.end();
     }
   }
 

@@ -1,6 +1,10 @@
 package io.vitalflow.ingest.vitals.publish;
 
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.vitalflow.ingest.IngestProperties;
+import io.vitalflow.kafka.RecordTracing;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,7 +14,16 @@ import org.springframework.context.annotation.Configuration;
 class VitalsConfiguration {
 
   @Bean(destroyMethod = "close")
-  VitalsPublisher vitalsPublisher(IngestProperties properties, KafkaProperties kafka) {
-    return VitalsPublisher.create(properties, kafka);
+  VitalsPublisher vitalsPublisher(
+      IngestProperties properties,
+      KafkaProperties kafka,
+      ObjectProvider<Tracer> tracer,
+      ObjectProvider<Propagator> propagator) {
+    return VitalsPublisher.create(
+        properties,
+        kafka,
+        RecordTracing.of(
+            tracer.getIfAvailable(() -> Tracer.NOOP),
+            propagator.getIfAvailable(() -> Propagator.NOOP)));
   }
 }

@@ -1,10 +1,14 @@
 package io.vitalflow.ingest.vitals.publish;
 
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import io.micrometer.tracing.Span;
 import io.vitalflow.ingest.IngestProperties;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.schemas.Topics;
 import io.vitalflow.schemas.VitalSign;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +48,11 @@ import reactor.core.scheduler.Schedulers;
  * first unacknowledged one and stops sending the rest, at the ingest benchmark's 50,000+ readings/s
  * (docs/benchmarks.md). The producer's settings come from {@code spring.kafka.*} as the template's
  * factory would build them ({@link #producerConfig}).
+ *
+ * <p>Tracing: when the HTTP request's span is sampled, a batch is sent in one producer span, child
+ * of the request's span (found in the Reactor context), and every record of the batch carries that
+ * span's context in its headers ({@link RecordTracing}), where the stream processor, the sink and
+ * the dashboards continue the trace. Unsampled (the default), nothing is added.
  */
 public final class VitalsPublisher implements AutoCloseable {
 
@@ -56,6 +65,7 @@ public final class VitalsPublisher implements AutoCloseable {
   private final Producer<String, VitalSign> producer;
   private final String topic;
   private final Scheduler sender;
+  private final RecordTracing tracing;
 
   /**
    * Whether the last batch was acknowledged: logs say when the broker goes away and comes back, not
@@ -64,18 +74,25 @@ public final class VitalsPublisher implements AutoCloseable {
   private final AtomicBoolean acknowledging = new AtomicBoolean(true);
 
   VitalsPublisher(Producer<String, VitalSign> producer, String topic) {
+    this(producer, topic, RecordTracing.OFF);
+  }
+
+  VitalsPublisher(Producer<String, VitalSign> producer, String topic, RecordTracing tracing) {
     this.producer = producer;
     this.topic = topic;
+    this.tracing = tracing;
     this.sender = Schedulers.newBoundedElastic(4, 10_000, "vitals-send", 60, true);
   }
 
-  static VitalsPublisher create(IngestProperties properties, KafkaProperties kafka) {
+  static VitalsPublisher create(
+      IngestProperties properties, KafkaProperties kafka, RecordTracing tracing) {
     KafkaProducer<String, VitalSign> producer =
         new KafkaProducer<>(
             producerConfig(properties, kafka),
             Topics.VITALS_RAW.keySerde().serializer(),
             Topics.VITALS_RAW.valueSerde().serializer());
-    return new VitalsPublisher(producer, properties.topicPrefix() + Topics.VITALS_RAW.name());
+    return new VitalsPublisher(
+        producer, properties.topicPrefix() + Topics.VITALS_RAW.name(), tracing);
   }
 
   /**
@@ -123,7 +140,26 @@ public final class VitalsPublisher implements AutoCloseable {
    *     Topics#HEADER_CLIENT} of every record; null with security off (no header)
    */
   public Mono<Void> publish(List<VitalSign> readings, String clientId) {
-    return Mono.fromFuture(() -> send(readings, clientId), true)
+    return Mono.deferContextual(
+        context -> {
+          Span span =
+              tracing.startChild(
+                  "vitals publish",
+                  Span.Kind.PRODUCER,
+                  RecordTracing.spanOf(
+                      context.getOrDefault(ObservationThreadLocalAccessor.KEY, null)));
+          if (span.isNoop()) {
+            return acknowledged(readings, clientId, List.of());
+          }
+          span.tag("messaging.destination.name", topic).tag("vitalflow.records", readings.size());
+          return acknowledged(readings, clientId, tracing.headersOf(span))
+              .doOnError(span::error)
+              .doFinally(signal -> span.end());
+        });
+  }
+
+  private Mono<Void> acknowledged(List<VitalSign> readings, String clientId, List<Header> trace) {
+    return Mono.fromFuture(() -> send(readings, clientId, trace), true)
         .subscribeOn(sender)
         // acknowledgements complete on the producer's single I/O thread: leave it at once
         .publishOn(Schedulers.parallel())
@@ -151,13 +187,22 @@ public final class VitalsPublisher implements AutoCloseable {
    * acknowledgement.
    */
   CompletableFuture<Void> send(List<VitalSign> readings, String clientId) {
+    return send(readings, clientId, List.of());
+  }
+
+  /**
+   * As {@link #send(List, String)}, every record also carrying {@code trace} (the producer span's
+   * context; empty when not traced).
+   */
+  CompletableFuture<Void> send(List<VitalSign> readings, String clientId, List<Header> trace) {
     BatchAck ack = new BatchAck(readings.size());
-    // one immutable header for the whole batch; each record copies the list into its own headers
-    List<Header> headers =
-        clientId == null
-            ? List.of()
-            : List.of(
-                new RecordHeader(Topics.HEADER_CLIENT, clientId.getBytes(StandardCharsets.UTF_8)));
+    // one immutable list of headers for the whole batch; each record copies it into its own headers
+    List<Header> headers = trace;
+    if (clientId != null) {
+      List<Header> all = new ArrayList<>(trace);
+      all.add(new RecordHeader(Topics.HEADER_CLIENT, clientId.getBytes(StandardCharsets.UTF_8)));
+      headers = List.copyOf(all);
+    }
     for (VitalSign reading : readings) {
       if (ack.isDone()) {
         break; // one reading failed: the request fails, no point in sending the rest
