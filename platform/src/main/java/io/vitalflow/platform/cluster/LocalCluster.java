@@ -234,6 +234,11 @@ public final class LocalCluster implements AutoCloseable {
     return instances.get(service).get(index - 1);
   }
 
+  /** Whether every instance of every service answers its readiness probe with 200. */
+  public boolean allInstancesReady() {
+    return instances.values().stream().flatMap(List::stream).allMatch(ServiceInstance::ready);
+  }
+
   /** SIGKILL of one instance. */
   public void kill(Service service, int index) {
     instance(service, index).kill();
