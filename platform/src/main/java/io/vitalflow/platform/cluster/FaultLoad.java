@@ -42,6 +42,11 @@ final class FaultLoad {
     final AtomicLong fhirRetries = new AtomicLong();
     final AtomicLong fhirOther = new AtomicLong();
     final AtomicLong maxAttempts = new AtomicLong();
+    final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
+
+    void refused(String kind, int status) {
+      refusals.computeIfAbsent(kind + " " + status, k -> new AtomicLong()).incrementAndGet();
+    }
   }
 
   /** A reading acknowledged to the device, and the phase it was acknowledged in. */
@@ -166,6 +171,7 @@ final class FaultLoad {
           continue;
         }
         now().otherFailures.incrementAndGet();
+        now().refused("vitals POST", answer.statusCode());
         return null;
       } catch (IOException lost) {
         now().lostAnswers.incrementAndGet();
@@ -270,6 +276,7 @@ final class FaultLoad {
             return current;
           }
           now().fhirOther.incrementAndGet();
+          now().refused("FHIR update (412 after a lost answer, not applied)", status);
           return null;
         }
         if (status == 503 || status == 502) {
@@ -278,6 +285,7 @@ final class FaultLoad {
           continue;
         }
         now().fhirOther.incrementAndGet();
+        now().refused(version == 0 ? "FHIR create" : "FHIR update", status);
         return null;
       } catch (IOException lost) {
         lostBefore = true;
