@@ -41,6 +41,7 @@ final class FaultLoad {
     final AtomicLong fhirLost = new AtomicLong();
     final AtomicLong fhirRetries = new AtomicLong();
     final AtomicLong fhirOther = new AtomicLong();
+    final AtomicLong fhirAccepted202 = new AtomicLong();
     final AtomicLong maxAttempts = new AtomicLong();
     final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
 
@@ -268,6 +269,19 @@ final class FaultLoad {
           acknowledge(patient, newVersion);
           return newVersion;
         }
+        if (status == 202) {
+          // Kafka holds the command, its outcome was not readable within the write timeout: the
+          // write is acknowledged; read until it shows (docs/fhir.md, "Prefer")
+          now().fhirAccepted202.incrementAndGet();
+          Long applied = awaitApplied(patient, version + 1);
+          if (applied != null) {
+            acknowledge(patient, applied);
+            return applied;
+          }
+          now().fhirOther.incrementAndGet();
+          now().refused("FHIR write answered 202 and not readable within 60 s", status);
+          return null;
+        }
         if (status == 412 && lostBefore) {
           // the lost attempt was applied: the current version says which
           Long current = currentVersion(patient);
@@ -304,6 +318,51 @@ final class FaultLoad {
     patient.phase = phase.get();
     now().fhirAcked.incrementAndGet();
     lastSuccess.put("fhir", Instant.now());
+  }
+
+  /** Waits up to 60 s until {@code patient} reads with {@code expected}; that version or null. */
+  private Long awaitApplied(Written patient, long expected) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (patient.id == null) {
+        patient.id = findByIdentifier(patient.identifier);
+      }
+      if (patient.id != null) {
+        Long current = currentVersion(patient);
+        if (current != null && current >= expected) {
+          return current == expected ? current : null;
+        }
+      }
+      Fault.pause(Duration.ofMillis(500));
+    }
+    return null;
+  }
+
+  private static final Pattern FULL_URL = Pattern.compile("/Patient/([A-Za-z0-9\\-.]{1,64})\"");
+
+  private String findByIdentifier(String identifier) {
+    try {
+      HttpResponse<String> found =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          fhirUrl
+                              + "/fhir/Patient?identifier=urn:vitalflow:faults%7C"
+                              + identifier))
+                  .timeout(Duration.ofSeconds(10))
+                  .header("Authorization", "Bearer " + token.get())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (found.statusCode() == 200) {
+        Matcher id = FULL_URL.matcher(found.body());
+        return id.find() ? id.group(1) : null;
+      }
+    } catch (IOException notNow) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return null;
   }
 
   private Long currentVersion(Written patient) {

@@ -110,6 +110,7 @@ public final class FaultScenario {
       long retries,
       long otherFailures,
       long maxAttempts,
+      long accepted202,
       String refusals) {
 
     boolean passed(Duration limit) {
@@ -312,6 +313,7 @@ public final class FaultScenario {
               c.retries.get() + c.fhirRetries.get(),
               c.otherFailures.get() + c.fhirOther.get(),
               c.maxAttempts.get(),
+              c.fhirAccepted202.get(),
               c.refusals.isEmpty() ? "" : new java.util.TreeMap<>(c.refusals).toString()));
     }
     boolean passed =
@@ -458,12 +460,12 @@ public final class FaultScenario {
     md.append(
         "| phase | fault | full service after | readings acked | missing | duplicated |"
             + " FHIR writes acked | wrong version sequence | 503 | lost answers | retries |"
-            + " other failures | most attempts |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + " other failures | most attempts | FHIR 202 |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (PhaseResult p : phases) {
       md.append(
           String.format(
-              "| %s | %s | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |%n",
+              "| %s | %s | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |%n",
               p.phase(),
               p.description(),
               p.recovery() == null ? "-" : seconds(p.recovery()),
@@ -476,7 +478,8 @@ public final class FaultScenario {
               p.lostAnswers(),
               p.retries(),
               p.otherFailures(),
-              p.maxAttempts()));
+              p.maxAttempts(),
+              p.accepted202()));
     }
     md.append(
         String.format(
@@ -506,8 +509,10 @@ public final class FaultScenario {
         "\nA phase counts what happened from its fault until the next one. \"503\" is a retryable"
             + " refusal (the client waited Retry-After, at most 1 s, and sent the same request);"
             + " \"lost answer\" a connection refused, reset or timed out (sent again at once:"
-            + " safe, see docs/deployment.md). Other failures are final refusals and fail the"
-            + " run.\n");
+            + " safe, see docs/deployment.md). \"FHIR 202\": the write's outcome was not readable"
+            + " within the API's write timeout (Kafka holds the command); the client read until"
+            + " the version showed and counts it acknowledged then. Other failures are final"
+            + " refusals and fail the run.\n");
     try {
       Files.createDirectories(reportDir);
       Files.writeString(file, md.toString());
@@ -524,7 +529,7 @@ public final class FaultScenario {
       text.append(
           String.format(
               "  %-16s recovered %-8s readings %d (missing %d, twice %d), FHIR writes %d (wrong %d),"
-                  + " 503 %d, lost answers %d, retries %d, other %d%n",
+                  + " 503 %d, lost answers %d, retries %d, other %d, FHIR 202 %d%n",
               p.phase(),
               p.recovery() == null ? "-" : seconds(p.recovery()),
               p.readingsAcked(),
@@ -535,7 +540,8 @@ public final class FaultScenario {
               p.unavailable503(),
               p.lostAnswers(),
               p.retries(),
-              p.otherFailures()));
+              p.otherFailures(),
+              p.accepted202()));
     }
     text.append(
         String.format(
