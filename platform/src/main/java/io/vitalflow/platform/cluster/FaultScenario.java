@@ -45,7 +45,8 @@ public final class FaultScenario {
    * @param devices device threads (each {@code readingsPerSecond})
    * @param readingsPerSecond per device
    * @param ehrs FHIR client threads
-   * @param recoveryLimit a fault not recovered within this fails the run
+   * @param recoveryLimit a fault not recovered within this after its repair (the restarts done)
+   *     fails the run; the reported recovery time counts from the injection
    */
   public record Settings(
       Duration phase,
@@ -113,12 +114,11 @@ public final class FaultScenario {
       long accepted202,
       String refusals) {
 
-    boolean passed(Duration limit) {
+    boolean passed() {
       return readingsMissing == 0
           && readingsDuplicated == 0
           && fhirWrong == 0
-          && otherFailures == 0
-          && (recovery == null || recovery.compareTo(limit) <= 0);
+          && otherFailures == 0;
     }
   }
 
@@ -235,7 +235,8 @@ public final class FaultScenario {
    * FHIR write acknowledged after the fault; the time since the injection, or null.
    */
   private Duration awaitFullService(FaultLoad load, Instant injected, Duration limit) {
-    Instant deadline = injected.plus(limit);
+    // from the end of the repair: a rolling restart alone takes minutes
+    Instant deadline = Instant.now().plus(limit);
     while (Instant.now().isBefore(deadline)) {
       boolean ready =
           cluster.allInstancesReady()
@@ -317,7 +318,7 @@ public final class FaultScenario {
               c.refusals.isEmpty() ? "" : new java.util.TreeMap<>(c.refusals).toString()));
     }
     boolean passed =
-        phases.stream().allMatch(p -> p.passed(settings.recoveryLimit()))
+        phases.stream().allMatch(PhaseResult::passed)
             && recoveries.values().stream().allMatch(java.util.Objects::nonNull)
             && aggregates[1] == 0
             && aggregates[2] == 0
