@@ -3,6 +3,7 @@ package io.vitalflow.platform;
 import io.vitalflow.loadgen.Loadgen;
 import io.vitalflow.loadgen.cli.Cli;
 import io.vitalflow.loadgen.cli.HelpOption;
+import io.vitalflow.platform.cluster.ClusterCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -59,6 +60,7 @@ public final class Vitalflow {
     CommandLine line = new CommandLine(new Vitalflow());
     line.addSubcommand("start", new StartCommand());
     line.addSubcommand("token", new TokenCommand());
+    line.addSubcommand("cluster", new ClusterCommand());
     line.addSubcommand("loadgen", Loadgen.commandLine());
     line.addSubcommand(
         "kb",
@@ -95,6 +97,9 @@ public final class Vitalflow {
     if (user instanceof TokenCommand token) {
       return token.run(out, err);
     }
+    if (user instanceof ClusterCommand cluster) {
+      return cluster.run(out, err);
+    }
     if (user instanceof KbCommand) {
       ParseResult kb = command.subcommand();
       if (kb == null) {
@@ -122,6 +127,9 @@ public final class Vitalflow {
     }
     if (user instanceof TokenCommand) {
       return "vitalflow token: " + Cli.message(e) + " (./vitalflow token --help)";
+    }
+    if (user instanceof ClusterCommand) {
+      return "vitalflow cluster: " + Cli.message(e) + " (./vitalflow cluster --help)";
     }
     if (user instanceof KbCommand || user instanceof KbCommand.ImportRxNorm) {
       return "vitalflow kb: " + Cli.message(e) + " (./vitalflow kb import-rxnorm --help)";

@@ -116,7 +116,7 @@ class VitalflowCommandLineTest {
     assertThat(run.code).isEqualTo(2);
     assertThat(run.err.strip())
         .isEqualTo(
-            "vitalflow: unknown command 'strat' (commands: start, token, loadgen, kb, completion)");
+            "vitalflow: unknown command 'strat' (commands: start, token, cluster, loadgen, kb, completion)");
   }
 
   @Test
