@@ -76,6 +76,42 @@ class BrokerDiesIntegrationTest {
         .expectHeader()
         .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    health().isEqualTo(503);
+
+    // the broker comes back while no device sends here (a load balancer took this gateway out on
+    // its health): health must say UP on its own, or the gateway would stay out for good
+    int port = Integer.parseInt(kafka.bootstrapServers().substring("127.0.0.1:".length()));
+    kafka.close();
+    kafka = LocalKafka.start(dir, port, "256m");
+    long restarted = System.nanoTime();
+    while (System.nanoTime() - restarted < Duration.ofSeconds(60).toNanos()) {
+      if (client
+              .get()
+              .uri("/actuator/health")
+              .exchange()
+              .returnResult(String.class)
+              .getStatus()
+              .value()
+          == 200) {
+        break;
+      }
+      sleep(Duration.ofMillis(500));
+    }
+    health().isEqualTo(200);
+    post().expectStatus().isOk();
+  }
+
+  private static org.springframework.test.web.reactive.server.StatusAssertions health() {
+    return client.get().uri("/actuator/health").exchange().expectStatus();
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static WebTestClient.ResponseSpec post() {

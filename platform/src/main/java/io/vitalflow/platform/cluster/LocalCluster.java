@@ -207,11 +207,6 @@ public final class LocalCluster implements AutoCloseable {
             "SPRING_APPLICATION_JSON",
             "{\"vitalflow\":{\"ingest\":{\"devices\":{\"vitalflow-gateway\":[\"monitor-*\"],"
                 + "\"vitalflow-cli\":[\"*\"],\"vitalflow-backend\":[\"*\"]}}}}");
-        // The gateway's `kafka` health turns UP again only with the next acknowledged batch, which
-        // never comes once a load balancer stops sending it requests: after a broker failover it
-        // would stay out of HAProxy for good (found by the fault scenario). Behind HAProxy it stays
-        // in rotation and answers 503 with Retry-After itself while Kafka does not acknowledge.
-        env.put("MANAGEMENT_ENDPOINT_HEALTH_GROUP_READINESS_EXCLUDE", "kafka");
       }
       case DASHBOARD -> {
         env.put("SPRING_R2DBC_URL", jdbc.replaceFirst("^jdbc:", "r2dbc:"));

@@ -4,6 +4,8 @@ import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import io.vitalflow.ingest.IngestProperties;
 import io.vitalflow.kafka.RecordTracing;
+import java.util.HashMap;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -25,5 +27,19 @@ class VitalsConfiguration {
         RecordTracing.of(
             tracer.getIfAvailable(() -> Tracer.NOOP),
             propagator.getIfAvailable(() -> Propagator.NOOP)));
+  }
+
+  @Bean(destroyMethod = "close")
+  TopicWritability topicWritability(KafkaProperties kafka, VitalsPublisher publisher) {
+    Map<String, Object> config = new HashMap<>();
+    kafka
+        .buildAdminProperties()
+        .forEach(
+            (key, value) -> {
+              if (value != null) {
+                config.put(key, value);
+              }
+            });
+    return new TopicWritability(config, publisher.topic());
   }
 }

@@ -134,6 +134,21 @@ public final class VitalsPublisher implements AutoCloseable {
   }
 
   /**
+   * The broker says writes can succeed again although no batch has since (the health check, {@link
+   * TopicWritability}): acknowledging until the next batch says otherwise.
+   */
+  void writableAgain() {
+    if (acknowledging.compareAndSet(false, true)) {
+      log.info("Kafka has in-sync leaders for every partition of {} again", topic);
+    }
+  }
+
+  /** The readings topic's name. */
+  String topic() {
+    return topic;
+  }
+
+  /**
    * Sends the readings; the Mono completes when the broker has acknowledged all of them.
    *
    * @param clientId the authenticated client that sent them, put in the header {@link
