@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -32,6 +33,9 @@ final class FhirErrorHandler implements WebExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(FhirErrorHandler.class);
 
+  /** What a 503 asks the client to wait, in seconds. */
+  static final String RETRY_AFTER_SECONDS = "2";
+
   @Override
   public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
     if (!isFhir(exchange)) {
@@ -48,6 +52,11 @@ final class FhirErrorHandler implements WebExceptionHandler {
             exchange.getRequest().getHeaders().getAccept());
     byte[] body = format.fromJson(Outcomes.error(error)).getBytes(StandardCharsets.UTF_8);
     response.setStatusCode(error.status());
+    if (error.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+      // Kafka or the database is away for a moment: say when to come back (clients and HAProxy
+      // retry on it, docs/deployment.md)
+      response.getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    }
     if (failure instanceof ErrorResponse spring) {
       response.getHeaders().addAll(spring.getHeaders()); // e.g. Allow of a 405
     }
@@ -55,6 +64,33 @@ final class FhirErrorHandler implements WebExceptionHandler {
     response.getHeaders().setContentLength(body.length);
     DataBuffer buffer = response.bufferFactory().wrap(body);
     return response.writeWith(Mono.just(buffer));
+  }
+
+  /**
+   * A database that cannot be reached or is restarting (connection refused or closed, pool timeout,
+   * SQLState classes 08 and 57P: admin shutdown, cannot connect now): a retryable 503, not a 500.
+   */
+  static boolean databaseUnavailable(Throwable failure) {
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+      if (t instanceof java.net.ConnectException
+          || t instanceof java.nio.channels.ClosedChannelException
+          || t instanceof io.r2dbc.spi.R2dbcTransientResourceException
+          || t instanceof io.r2dbc.spi.R2dbcNonTransientResourceException
+          || t instanceof io.r2dbc.spi.R2dbcTimeoutException
+          || t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof org.springframework.dao.DataAccessResourceFailureException) {
+        return true;
+      }
+      String state =
+          t instanceof io.r2dbc.spi.R2dbcException r2dbc
+              ? r2dbc.getSqlState()
+              : t instanceof java.sql.SQLException sql ? sql.getSQLState() : null;
+      if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean isFhir(ServerWebExchange exchange) {
@@ -70,6 +106,13 @@ final class FhirErrorHandler implements WebExceptionHandler {
           HttpStatus.SERVICE_UNAVAILABLE,
           IssueType.TRANSIENT,
           "The write could not be handed to Kafka (" + failure.getMessage() + "); retry later");
+    }
+    if (databaseUnavailable(failure)) {
+      log.warn("FHIR request: the database is unavailable ({})", Failures.describe(failure));
+      return new FhirError(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          IssueType.TRANSIENT,
+          "The database is not reachable right now; retry later");
     }
     if (failure instanceof InvalidSearchException search) {
       return FhirError.badRequest(search.getMessage());
