@@ -124,18 +124,7 @@ final class ResourceParser {
       resources.add(resource == null ? null : TREE.writeValueAsString(resource));
     }
     Bundle bundle = (Bundle) parse(TREE.writeValueAsString(root), format, "Bundle");
-    Map<Integer, FhirError> invalid = new HashMap<>();
-    for (int i = 0; i < resources.size() && i < bundle.getEntry().size(); i++) {
-      if (resources.get(i) == null) {
-        continue;
-      }
-      try {
-        bundle.getEntry().get(i).setResource((Resource) parse(resources.get(i), format, null));
-      } catch (FhirError e) {
-        invalid.put(i, e);
-      }
-    }
-    return new ParsedBundle(bundle, invalid);
+    return withEntryResources(bundle, resources, format);
   }
 
   /**
@@ -153,17 +142,22 @@ final class ResourceParser {
       return new ParsedBundle((Bundle) parse(body, FhirFormat.XML, "Bundle"), Map.of());
     }
     Bundle bundle = (Bundle) parse(batch.skeleton(), FhirFormat.XML, "Bundle");
+    return withEntryResources(bundle, batch.resources(), FhirFormat.XML);
+  }
+
+  /**
+   * Parses each entry's resource on its own into {@code bundle} (null: the entry has none); one
+   * that is refused becomes that entry's error.
+   */
+  private ParsedBundle withEntryResources(
+      Bundle bundle, List<String> resources, FhirFormat format) {
     Map<Integer, FhirError> invalid = new HashMap<>();
-    List<String> resources = batch.resources();
     for (int i = 0; i < resources.size() && i < bundle.getEntry().size(); i++) {
       if (resources.get(i) == null) {
         continue;
       }
       try {
-        bundle
-            .getEntry()
-            .get(i)
-            .setResource((Resource) parse(resources.get(i), FhirFormat.XML, null));
+        bundle.getEntry().get(i).setResource((Resource) parse(resources.get(i), format, null));
       } catch (FhirError e) {
         invalid.put(i, e);
       }
