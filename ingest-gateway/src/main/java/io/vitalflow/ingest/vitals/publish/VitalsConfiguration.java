@@ -3,8 +3,8 @@ package io.vitalflow.ingest.vitals.publish;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import io.vitalflow.ingest.IngestProperties;
+import io.vitalflow.kafka.KafkaClients;
 import io.vitalflow.kafka.RecordTracing;
-import java.util.HashMap;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -31,15 +31,6 @@ class VitalsConfiguration {
 
   @Bean(destroyMethod = "close")
   TopicWritability topicWritability(KafkaProperties kafka, VitalsPublisher publisher) {
-    Map<String, Object> config = new HashMap<>();
-    kafka
-        .buildAdminProperties()
-        .forEach(
-            (key, value) -> {
-              if (value != null) {
-                config.put(key, value);
-              }
-            });
-    return new TopicWritability(config, publisher.topic());
+    return new TopicWritability(KafkaClients.of(kafka).admin(Map.of()), publisher.topic());
   }
 }
