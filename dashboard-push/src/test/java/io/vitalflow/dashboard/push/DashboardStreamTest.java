@@ -223,8 +223,10 @@ class DashboardStreamTest {
       watcher.received.next("snapshot");
       missedAlert = topics.alert(p);
       topics.alert(other);
-      watcher.received.await(m -> Received.is(m, "alert", p), "the alert to be missed");
-      watcher.received.await(m -> Received.is(m, "alert", other), "the other patient's alert");
+      watcher.received.awaitEach(
+          Map.of(
+              "the alert to be missed", m -> Received.is(m, "alert", p),
+              "the other patient's alert", m -> Received.is(m, "alert", other)));
     }
     try (WsClient resumed = ws("?patients=" + p + "&resume=" + token.replace(":", "%3A"))) {
       assertThat(resumed.received.next("subscribed").path("resume").asString())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -57,16 +58,30 @@ final class Received {
    * from different topics).
    */
   Map<String, JsonNode> awaitEach(String patientId, String... types) {
+    Map<String, Predicate<JsonNode>> wanted = new LinkedHashMap<>();
+    for (String type : types) {
+      wanted.put(type, m -> is(m, type, patientId));
+    }
+    return awaitEach(wanted);
+  }
+
+  /**
+   * Waits for one message matching each of the named conditions, in any order: frames of different
+   * patients or topics come from different partitions, so their order is not defined.
+   */
+  Map<String, JsonNode> awaitEach(Map<String, Predicate<JsonNode>> wanted) {
     Map<String, JsonNode> found = new HashMap<>();
-    List<String> wanted = List.of(types);
     while (found.size() < wanted.size()) {
       JsonNode message =
           await(
               m ->
-                  wanted.stream().anyMatch(type -> is(m, type, patientId))
-                      && !found.containsKey(m.path("type").asString()),
-              String.join(" and ", types));
-      found.put(message.path("type").asString(), message);
+                  wanted.entrySet().stream()
+                      .anyMatch(e -> !found.containsKey(e.getKey()) && e.getValue().test(m)),
+              String.join(" and ", wanted.keySet()));
+      wanted.entrySet().stream()
+          .filter(e -> !found.containsKey(e.getKey()) && e.getValue().test(message))
+          .findFirst()
+          .ifPresent(e -> found.put(e.getKey(), message));
     }
     return found;
   }
