@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The clients of the fault scenario, as a device gateway and an EHR would behave
@@ -28,6 +30,8 @@ import java.util.regex.Pattern;
  * If-Match}: a 412 after a lost answer means the first attempt was applied, which a read confirms).
  */
 final class FaultLoad {
+
+  private static final Logger log = LoggerFactory.getLogger(FaultLoad.class);
 
   /** Counters of one phase (one fault), by request kind. */
   static final class Counters {
@@ -60,9 +64,36 @@ final class FaultLoad {
     final ConcurrentLinkedQueue<Long> versions = new ConcurrentLinkedQueue<>();
     volatile String phase;
 
+    /** What each attempt was answered, newest last (at most 30), for the report of a mismatch. */
+    final ConcurrentLinkedQueue<String> trail = new ConcurrentLinkedQueue<>();
+
     Written(String identifier) {
       this.identifier = identifier;
     }
+
+    /** The trail as one bounded line: the last 10 answers. */
+    String answers() {
+      List<String> all = List.copyOf(trail);
+      return String.join(" | ", all.subList(Math.max(0, all.size() - 10), all.size()));
+    }
+
+    void attempt(long version, int attempt, String answer) {
+      if (trail.size() >= 30) {
+        trail.poll();
+      }
+      trail.add(Instant.now() + " If-Match " + version + " #" + attempt + ": " + answer);
+    }
+  }
+
+  private static final Pattern DIAGNOSTICS =
+      Pattern.compile("\"diagnostics\"\\s*:\\s*\"([^\"]{0,160})");
+
+  /** Status, Retry-After and the first words of the server's diagnostics (synthetic patients). */
+  private static String summary(HttpResponse<String> answer) {
+    Matcher diagnostics = DIAGNOSTICS.matcher(answer.body());
+    return answer.statusCode()
+        + answer.headers().firstValue("Retry-After").map(s -> " Retry-After " + s).orElse("")
+        + (diagnostics.find() ? " " + diagnostics.group(1) : "");
   }
 
   private static final Pattern ID = Pattern.compile("/Patient/([^/]+)/_history/(\\d+)");
@@ -254,6 +285,7 @@ final class FaultLoad {
         HttpResponse<String> answer =
             http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         int status = answer.statusCode();
+        patient.attempt(version, attempt, summary(answer));
         if (status == 200 || status == 201) {
           long newVersion = version + 1;
           Matcher location = ID.matcher(answer.headers().firstValue("Location").orElse(""));
@@ -280,6 +312,11 @@ final class FaultLoad {
           }
           now().fhirOther.incrementAndGet();
           now().refused("FHIR write answered 202 and not readable within 60 s", status);
+          log.warn(
+              "Final refusal for Patient {} ({}): {}",
+              patient.id,
+              patient.identifier,
+              patient.answers());
           return null;
         }
         if (status == 412 && lostBefore) {
@@ -291,6 +328,11 @@ final class FaultLoad {
           }
           now().fhirOther.incrementAndGet();
           now().refused("FHIR update (412 after a lost answer, not applied)", status);
+          log.warn(
+              "Final refusal for Patient {} ({}): {}",
+              patient.id,
+              patient.identifier,
+              patient.answers());
           return null;
         }
         if (status == 503 || status == 502) {
@@ -300,8 +342,14 @@ final class FaultLoad {
         }
         now().fhirOther.incrementAndGet();
         now().refused(version == 0 ? "FHIR create" : "FHIR update", status);
+        log.warn(
+            "Final refusal for Patient {} ({}): {}",
+            patient.id,
+            patient.identifier,
+            patient.answers());
         return null;
       } catch (IOException lost) {
+        patient.attempt(version, attempt, "lost: " + lost.getClass().getSimpleName());
         lostBefore = true;
         now().fhirLost.incrementAndGet();
         Fault.pause(Duration.ofMillis(100));
@@ -330,11 +378,18 @@ final class FaultLoad {
       if (patient.id != null) {
         Long current = currentVersion(patient);
         if (current != null && current >= expected) {
+          if (current != expected) {
+            patient.attempt(expected - 1, 0, "after the 202: read version " + current);
+          }
           return current == expected ? current : null;
         }
       }
       Fault.pause(Duration.ofMillis(500));
     }
+    patient.attempt(
+        expected - 1,
+        0,
+        "after the 202: not found in 60 s" + (patient.id == null ? " (no id)" : ""));
     return null;
   }
 

@@ -286,9 +286,11 @@ public final class FaultScenario {
         if (!acknowledged.equals(expected) || !history.equals(expected)) {
           fhirWrong.merge(patient.phase, 1L, Long::sum);
           log.warn(
-              "FHIR write sequence differs: acknowledged {} versions, {} stored",
-              acknowledged.size(),
-              history.size());
+              "FHIR write sequence differs for Patient/{}: acknowledged {}, stored {}; answers: {}",
+              patient.id,
+              acknowledged,
+              history,
+              patient.answers());
         }
       }
       aggregates = aggregates(db);
