@@ -64,6 +64,12 @@ final class CommandProcessor implements Processor<String, byte[], String, Object
   }
 
   private void decide(Record<String, byte[]> record, Span span) {
+    if (record.value() == null) {
+      // a fence: the API's marker after a send whose outcome it did not learn
+      // (CommandSender.inLog); it asks for nothing
+      span.event("fence");
+      return;
+    }
     FhirCommand command;
     try {
       command = Topics.FHIR_COMMANDS.valueSerde().deserializer().deserialize(null, record.value());

@@ -1,6 +1,7 @@
 package io.vitalflow.fhir.http;
 
 import io.vitalflow.fhir.search.InvalidSearchException;
+import io.vitalflow.fhir.write.CommandSender;
 import io.vitalflow.fhir.write.TransactionRejected;
 import io.vitalflow.kafka.Failures;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +101,16 @@ final class FhirErrorHandler implements WebExceptionHandler {
   static FhirError asFhirError(Throwable failure) {
     if (failure instanceof FhirError fhir) {
       return fhir;
+    }
+    if (failure instanceof CommandSender.OutcomeUnknown unknown) {
+      // not a 503: a plain retry could apply the write twice (docs/fhir.md, "When Kafka fails")
+      log.warn("FHIR write: {}", unknown.getMessage());
+      return new FhirError(
+          HttpStatus.GATEWAY_TIMEOUT,
+          IssueType.TIMEOUT,
+          unknown.getMessage()
+              + ". Read the resource before repeating the write (an update with If-Match or a"
+              + " conditional create can be repeated as it is)");
     }
     if (failure instanceof org.apache.kafka.common.KafkaException) {
       return new FhirError(

@@ -1,5 +1,6 @@
 package io.vitalflow.fhir.write;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vitalflow.fhir.store.ResourceStore;
@@ -44,6 +45,9 @@ public final class Writes {
   private final ResourceStore store;
   private final Duration timeout;
   private final Timer readable;
+  private final Counter unknown;
+  private final Counter settledWritten;
+  private final Counter settledNotWritten;
 
   public Writes(
       CommandSender sender,
@@ -62,6 +66,19 @@ public final class Writes {
             // (histogram_quantile over sum by le); the last one is the default write-timeout
             .serviceLevelObjectives(READABLE_BUCKETS)
             .register(meters);
+    this.unknown =
+        Counter.builder("vitalflow.fhir.write.outcome.unknown")
+            .description("Writes whose send failed without saying whether Kafka has the command")
+            .register(meters);
+    this.settledWritten = settled(meters, "written");
+    this.settledNotWritten = settled(meters, "not-written");
+  }
+
+  private static Counter settled(MeterRegistry meters, String result) {
+    return Counter.builder("vitalflow.fhir.write.outcome.settled")
+        .description("Writes of unknown outcome that a fence showed to be in the log, or not")
+        .tag("result", result)
+        .register(meters);
   }
 
   /** What a write answered: the outcome, or only that Kafka holds the command. */
@@ -124,9 +141,28 @@ public final class Writes {
     Mono<Result> outcome = readable(requestId);
     return sender
         .send(command)
+        .onErrorResume(CommandSender::outcomeUnknown, failure -> settle(command, failure))
         .then(outcome)
         .doOnSuccess(r -> readable.record(Duration.ofNanos(System.nanoTime() - started)))
         .doFinally(signal -> notifications.forget(requestId));
+  }
+
+  /**
+   * A send that failed without saying whether the broker wrote the command (a timeout, a lost
+   * connection during a leader change): answering 503 would invite a retry of a write that may have
+   * been applied. Completes when the command is in the log (it is then answered as any other),
+   * fails with the send's error when it is not (a retry is safe), or with {@link
+   * CommandSender.OutcomeUnknown} when that could not be found out within the write timeout.
+   */
+  private Mono<Void> settle(FhirCommand command, Throwable failure) {
+    unknown.increment();
+    return sender
+        .inLog(command, timeout)
+        .flatMap(
+            written -> {
+              (written ? settledWritten : settledNotWritten).increment();
+              return written ? Mono.<Void>empty() : Mono.<Void>error(failure);
+            });
   }
 
   /**

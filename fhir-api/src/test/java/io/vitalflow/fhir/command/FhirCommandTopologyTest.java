@@ -192,6 +192,18 @@ class FhirCommandTopologyTest {
     assertThat(versions.isEmpty()).isTrue();
   }
 
+  @Test
+  void aFenceAsksForNothingAndTheNextCommandStillApplies() {
+    send(command("q1", FhirOperation.CREATE, "Patient", "a", null, null));
+    commands.pipeInput("Patient/a", (byte[]) null); // CommandSender.inLog's fence
+    send(command("q2", FhirOperation.UPDATE, "Patient", "a", 1L, null));
+    assertThat(versions.readValuesToList())
+        .extracting(FhirResourceVersion::getVersionId)
+        .containsExactly(1L, 2L);
+    assertThat(outcomes.isEmpty()).isTrue();
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
   private void send(FhirCommand command) {
     commands.pipeInput(
         command.getResourceType() + "/" + command.getResourceId(),

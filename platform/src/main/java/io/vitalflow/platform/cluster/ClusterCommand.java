@@ -4,6 +4,7 @@ import io.vitalflow.loadgen.cli.HelpOption;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -66,6 +67,13 @@ public final class ClusterCommand {
   String phase;
 
   @Option(
+      names = "--fault",
+      split = ",",
+      description =
+          "With --faults: only these faults, in this order (default: all of ${COMPLETION-CANDIDATES}).")
+  List<Fault> only;
+
+  @Option(
       names = "--report-dir",
       defaultValue = "loadgen-reports",
       description = "With --faults: where the report goes.")
@@ -123,8 +131,7 @@ public final class ClusterCommand {
     if (faults) {
       int verdict;
       try {
-        verdict =
-            new FaultScenario(cluster, FaultScenario.Settings.full(phase), reportDir).run(out);
+        verdict = new FaultScenario(cluster, settings(), reportDir).run(out);
       } finally {
         Runtime.getRuntime().removeShutdownHook(hook);
         out.println("Stopping the cluster...");
@@ -136,6 +143,11 @@ public final class ClusterCommand {
     out.flush();
     stopped.await();
     return 0;
+  }
+
+  private FaultScenario.Settings settings() {
+    FaultScenario.Settings full = FaultScenario.Settings.full(phase);
+    return only == null || only.isEmpty() ? full : full.withFaults(only);
   }
 
   private static String version() {

@@ -69,6 +69,12 @@ public final class FaultScenario {
           Duration.ofMinutes(4));
     }
 
+    /** The same with only {@code faults}, in that order. */
+    public Settings withFaults(List<Fault> faults) {
+      return new Settings(
+          phase, downtime, List.copyOf(faults), devices, readingsPerSecond, ehrs, recoveryLimit);
+    }
+
     /** The short run of {@code ./mvnw verify}: broker leader, processor and FHIR instance kills. */
     public static Settings brief() {
       return new Settings(
