@@ -335,6 +335,13 @@ final class FaultLoad {
               patient.answers());
           return null;
         }
+        if (status == 504) {
+          // the write's outcome is unknown (docs/fhir.md, "When Kafka fails"): as a lost answer
+          lostBefore = true;
+          now().fhirLost.incrementAndGet();
+          Fault.pause(Duration.ofMillis(100));
+          continue;
+        }
         if (status == 503 || status == 502) {
           now().fhir503.incrementAndGet();
           Fault.pause(retryAfter(answer));
