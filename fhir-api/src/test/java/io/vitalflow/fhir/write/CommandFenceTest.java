@@ -13,22 +13,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.util.FileSystemUtils;
 
 /**
  * A send that fails without saying whether the broker wrote the command is settled by a fence,
  * against a real broker of its own that dies and comes back (docs/fhir.md, "When Kafka fails").
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CommandFenceTest {
 
   private Path dir;
   private LocalKafka kafka;
   private int port;
 
-  @BeforeEach
+  @BeforeAll
   void start() throws IOException {
     dir = Files.createTempDirectory("fhir-fence-");
     kafka = LocalKafka.start(dir, 0, "256m");
@@ -36,7 +42,7 @@ class CommandFenceTest {
     TopicAdmin.ensureTopics(kafka.bootstrapServers(), "", (short) 1);
   }
 
-  @AfterEach
+  @AfterAll
   void stop() {
     if (kafka != null) {
       kafka.close();
@@ -45,11 +51,12 @@ class CommandFenceTest {
   }
 
   @Test
+  @Order(1)
   void aCommandTheBrokerHasIsFoundBeforeTheFenceAndOneItNeverGotIsNot() {
     try (CommandSender sender = sender(Duration.ofSeconds(10))) {
       FhirCommand written = command("a");
       sender.send(written).block(Duration.ofSeconds(30));
-      sender.send(command("b")).block(Duration.ofSeconds(30)); // another command of the resource
+      sender.send(command("b")).block(Duration.ofSeconds(30)); // a command of another resource
 
       assertThat(sender.inLog(written, Duration.ofSeconds(20)).block()).isTrue();
       assertThat(sender.inLog(command("a"), Duration.ofSeconds(20)).block()).isFalse();
@@ -57,6 +64,7 @@ class CommandFenceTest {
   }
 
   @Test
+  @Order(2)
   void afterTheBrokerCameBackTheFenceSaysWhetherTheFailedSendWasWritten() throws Exception {
     try (CommandSender sender = sender(Duration.ofSeconds(3))) {
       FhirCommand earlier = command("c");
@@ -82,6 +90,7 @@ class CommandFenceTest {
   }
 
   @Test
+  @Order(3) // last: the broker stays dead
   void aBrokerThatStaysAwayLeavesTheOutcomeUnknown() {
     try (CommandSender sender = sender(Duration.ofSeconds(3))) {
       kafka.kill();
