@@ -1,14 +1,10 @@
 package io.vitalflow.kafka;
 
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.config.MeterFilter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Set;
-import java.util.WeakHashMap;
 
 /**
  * One set of tag keys for Kafka Streams' state-store meters, whatever the store's kind.
@@ -19,22 +15,13 @@ import java.util.WeakHashMap;
  * registered the first kind it met and refused the others with a WARN at every start ({@code
  * kafka_stream_state_prefix_scan_rate}): the RocksDB stores' meters were missing. Here every such
  * key becomes {@code state.id} plus {@code store.type} (e.g. {@code rocksdb}, {@code
- * in.memory.window}).
+ * in.memory.window}). A Spring Boot service gets it as a bean ({@link
+ * StreamsMetricsAutoConfiguration}), applied before the first meter.
  */
 public final class StoreMetricTags implements MeterFilter {
 
   static final String PREFIX = "kafka.stream.state.";
   private static final String SUFFIX = ".state.id";
-
-  private static final Set<MeterRegistry> APPLIED =
-      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
-
-  /** Adds the filter to {@code registry} once (several Streams apps may share a registry). */
-  public static void applyTo(MeterRegistry registry) {
-    if (APPLIED.add(registry)) {
-      registry.config().meterFilter(new StoreMetricTags());
-    }
-  }
 
   @Override
   public Meter.Id map(Meter.Id id) {

@@ -143,7 +143,6 @@ public final class StreamsRunner implements SmartLifecycle {
         });
     streams.setStateListener(
         (now, before) -> log.info("Kafka Streams {} {} -> {}", applicationId, before, now));
-    StoreMetricTags.applyTo(meters);
     metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(meters);
     current = streams;

@@ -6,14 +6,17 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.annotation.ImportCandidates;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class StoreMetricTagsTest {
 
   @Test
   void storesOfEveryKindAreScrapedUnderOneSetOfTagKeys() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    StoreMetricTags.applyTo(registry);
-    StoreMetricTags.applyTo(registry); // a second Streams app in the same JVM adds nothing
+    registry.config().meterFilter(new StoreMetricTags());
     gauge(registry, "in.memory.state.id", "alerts-store");
     gauge(registry, "rocksdb.state.id", "news2-state-store");
     gauge(registry, "rocksdb.window.state.id", "vitals-agg-1m-store");
@@ -28,9 +31,20 @@ class StoreMetricTagsTest {
   }
 
   @Test
+  void everySpringBootServiceGetsTheFilterAsABean() {
+    assertThat(
+            ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader())
+                .getCandidates())
+        .contains(StreamsMetricsAutoConfiguration.class.getName());
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(StreamsMetricsAutoConfiguration.class))
+        .run(context -> assertThat(context).hasSingleBean(StoreMetricTags.class));
+  }
+
+  @Test
   void otherMetersKeepTheirTags() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    StoreMetricTags.applyTo(registry);
+    registry.config().meterFilter(new StoreMetricTags());
     Gauge.builder("kafka.stream.thread.commit.rate", () -> 1.0)
         .tag("thread.id", "t-1")
         .register(registry);
