@@ -380,7 +380,7 @@ final class FaultLoad {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       if (patient.id == null) {
-        patient.id = findByIdentifier(patient.identifier);
+        patient.id = findByIdentifier(patient);
       }
       if (patient.id != null) {
         Long current = currentVersion(patient);
@@ -402,7 +402,8 @@ final class FaultLoad {
 
   private static final Pattern FULL_URL = Pattern.compile("/Patient/([A-Za-z0-9\\-.]{1,64})\"");
 
-  private String findByIdentifier(String identifier) {
+  private String findByIdentifier(Written patient) {
+    String identifier = patient.identifier;
     try {
       HttpResponse<String> found =
           http.send(
@@ -418,6 +419,10 @@ final class FaultLoad {
       if (found.statusCode() == 200) {
         Matcher id = FULL_URL.matcher(found.body());
         return id.find() ? id.group(1) : null;
+      }
+      String refused = "search by identifier: " + summary(found);
+      if (patient.trail.stream().noneMatch(a -> a.endsWith(refused))) {
+        patient.attempt(-1, 0, refused);
       }
     } catch (IOException notNow) {
       return null;
