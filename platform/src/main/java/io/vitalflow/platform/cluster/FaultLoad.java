@@ -142,7 +142,7 @@ final class FaultLoad {
     long next = System.nanoTime();
     long n = 0;
     while (running) {
-      String patient = "ft-" + run + "-" + device + "-" + (n % 5);
+      String patient = patient(run, device, (int) (n % PATIENTS_PER_DEVICE));
       String readingId = "r-" + run + "-" + device + "-" + n;
       Instant effective = Instant.now();
       int heartRate = 40 + ThreadLocalRandom.current().nextInt(100); // crosses NEWS2 bands
@@ -455,6 +455,14 @@ final class FaultLoad {
       Fault.pause(Duration.ofMillis(200));
     }
     return null;
+  }
+
+  /** How many patients each device sends readings for, in turn. */
+  static final int PATIENTS_PER_DEVICE = 5;
+
+  /** The {@code k}-th patient of {@code device}. */
+  static String patient(String run, int device, int k) {
+    return "ft-" + run + "-" + device + "-" + k;
   }
 
   /** The patients whose readings the scenario sent: those of run {@code run}. */

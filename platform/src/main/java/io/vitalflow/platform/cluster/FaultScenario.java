@@ -118,13 +118,16 @@ public final class FaultScenario {
       long otherFailures,
       long maxAttempts,
       long accepted202,
-      String refusals) {
+      String refusals,
+      long alertsRaised,
+      long alertsMissing) {
 
     boolean passed() {
       return readingsMissing == 0
           && readingsDuplicated == 0
           && fhirWrong == 0
-          && otherFailures == 0;
+          && otherFailures == 0
+          && alertsMissing <= 0;
     }
   }
 
@@ -157,6 +160,8 @@ public final class FaultScenario {
   private final Path reportDir;
   private final String run = UUID.randomUUID().toString().substring(0, 6);
   private volatile String phase = STEADY;
+  private final Map<String, Instant> phaseStarts = new ConcurrentHashMap<>();
+  private DashboardWatch dashboard;
   private Result result;
 
   public FaultScenario(LocalCluster cluster, Settings settings, Path reportDir) {
@@ -184,6 +189,10 @@ public final class FaultScenario {
     FaultLoad load =
         new FaultLoad(
             cluster.url(Service.INGEST), cluster.url(Service.FHIR), token, () -> phase, counters);
+    if (!cluster.instances(Service.DASHBOARD).isEmpty()) {
+      dashboard = new DashboardWatch(cluster.url(Service.DASHBOARD), token, patients());
+      dashboard.start();
+    }
     List<Thread> threads = new ArrayList<>();
     for (int d = 0; d < settings.devices(); d++) {
       int device = d;
@@ -198,9 +207,11 @@ public final class FaultScenario {
     Map<String, Duration> recoveries = new LinkedHashMap<>();
     Map<String, String> descriptions = new LinkedHashMap<>();
     descriptions.put(STEADY, "steady load, no fault");
+    phaseStarts.put(STEADY, Instant.now());
     Fault.pause(settings.phase());
     for (Fault fault : settings.faults()) {
       phase = fault.name();
+      phaseStarts.put(fault.name(), Instant.now());
       descriptions.put(fault.name(), fault.description());
       out.println("Fault: " + fault.description());
       out.flush();
@@ -303,6 +314,11 @@ public final class FaultScenario {
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot verify against PostgreSQL", e);
     }
+    Map<String, Long> alertsRaised = new HashMap<>();
+    Map<String, Long> alertsMissing = new HashMap<>();
+    if (dashboard != null) {
+      alerts(alertsRaised, alertsMissing);
+    }
     List<PhaseResult> phases = new ArrayList<>();
     for (Map.Entry<String, String> entry : descriptions.entrySet()) {
       String name = entry.getKey();
@@ -323,7 +339,9 @@ public final class FaultScenario {
               c.otherFailures.get() + c.fhirOther.get(),
               c.maxAttempts.get(),
               c.fhirAccepted202.get(),
-              c.refusals.isEmpty() ? "" : new java.util.TreeMap<>(c.refusals).toString()));
+              c.refusals.isEmpty() ? "" : new java.util.TreeMap<>(c.refusals).toString(),
+              dashboard == null ? -1 : alertsRaised.getOrDefault(name, 0L),
+              dashboard == null ? -1 : alertsMissing.getOrDefault(name, 0L)));
     }
     boolean passed =
         phases.stream().allMatch(PhaseResult::passed)
@@ -347,6 +365,66 @@ public final class FaultScenario {
         retried,
         passed,
         report);
+  }
+
+  /** The patients the devices send readings for (docs: FaultLoad.device). */
+  private List<String> patients() {
+    List<String> patients = new ArrayList<>();
+    for (int d = 0; d < settings.devices(); d++) {
+      for (int k = 0; k < FaultLoad.PATIENTS_PER_DEVICE; k++) {
+        patients.add(FaultLoad.patient(run, d, k));
+      }
+    }
+    return patients;
+  }
+
+  /**
+   * Every alert of the scenario's patients on {@code alerts.v1} must have been shown on the
+   * dashboard (live, replayed after a reconnect, or in a snapshot); waits up to 30 s for the last
+   * ones. Counted per phase by when they were raised.
+   */
+  private void alerts(Map<String, Long> raisedByPhase, Map<String, Long> missingByPhase) {
+    java.util.Set<String> ours = java.util.Set.copyOf(patients());
+    List<DashboardWatch.Raised> raised =
+        DashboardWatch.raised(cluster.kafka().clientConfig(), ours);
+    List<DashboardWatch.Raised> missing = DashboardWatch.missing(raised, dashboard.seen());
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    while (!missing.isEmpty() && Instant.now().isBefore(deadline)) {
+      Fault.pause(Duration.ofSeconds(1));
+      missing = DashboardWatch.missing(raised, dashboard.seen());
+    }
+    dashboard.stop();
+    for (DashboardWatch.Raised r : raised) {
+      raisedByPhase.merge(phaseAt(r.raisedAt()), 1L, Long::sum);
+    }
+    for (DashboardWatch.Raised r : missing) {
+      missingByPhase.merge(phaseAt(r.raisedAt()), 1L, Long::sum);
+    }
+    if (!missing.isEmpty()) {
+      log.warn(
+          "{} of {} alerts not shown on the dashboard, e.g. {} raised {} ({} connections, {}"
+              + " replays, {} snapshots)",
+          missing.size(),
+          raised.size(),
+          missing.get(0).kind(),
+          missing.get(0).raisedAt(),
+          dashboard.connections.get(),
+          dashboard.replays.get(),
+          dashboard.snapshots.get());
+    }
+  }
+
+  /** The phase that was running at {@code time}. */
+  private String phaseAt(Instant time) {
+    String at = STEADY;
+    Instant latest = Instant.MIN;
+    for (Map.Entry<String, Instant> start : phaseStarts.entrySet()) {
+      if (!start.getValue().isAfter(time) && start.getValue().isAfter(latest)) {
+        at = start.getKey();
+        latest = start.getValue();
+      }
+    }
+    return at;
   }
 
   /** Reading id to stored count, once the count stops growing (the sink's last batches). */
@@ -469,12 +547,12 @@ public final class FaultScenario {
     md.append(
         "| phase | fault | full service after | readings acked | missing | duplicated |"
             + " FHIR writes acked | wrong version sequence | 503 | lost answers | retries |"
-            + " other failures | most attempts | FHIR 202 |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + " other failures | most attempts | FHIR 202 | alerts raised | not on the dashboard |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (PhaseResult p : phases) {
       md.append(
           String.format(
-              "| %s | %s | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |%n",
+              "| %s | %s | %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s | %s |%n",
               p.phase(),
               p.description(),
               p.recovery() == null ? "-" : seconds(p.recovery()),
@@ -488,7 +566,9 @@ public final class FaultScenario {
               p.retries(),
               p.otherFailures(),
               p.maxAttempts(),
-              p.accepted202()));
+              p.accepted202(),
+              p.alertsRaised() < 0 ? "-" : Long.toString(p.alertsRaised()),
+              p.alertsMissing() < 0 ? "-" : Long.toString(p.alertsMissing())));
     }
     md.append(
         String.format(
@@ -538,7 +618,8 @@ public final class FaultScenario {
       text.append(
           String.format(
               "  %-16s recovered %-8s readings %d (missing %d, twice %d), FHIR writes %d (wrong %d),"
-                  + " 503 %d, lost answers %d, retries %d, other %d, FHIR 202 %d%n",
+                  + " 503 %d, lost answers %d, retries %d, other %d, FHIR 202 %d, alerts %s"
+                  + " (not shown %s)%n",
               p.phase(),
               p.recovery() == null ? "-" : seconds(p.recovery()),
               p.readingsAcked(),
@@ -550,7 +631,9 @@ public final class FaultScenario {
               p.lostAnswers(),
               p.retries(),
               p.otherFailures(),
-              p.accepted202()));
+              p.accepted202(),
+              p.alertsRaised() < 0 ? "-" : p.alertsRaised(),
+              p.alertsMissing() < 0 ? "-" : p.alertsMissing()));
     }
     text.append(
         String.format(
@@ -589,9 +672,10 @@ public final class FaultScenario {
     @Override
     public synchronized String get() {
       if (Duration.between(fetched, Instant.now()).toMinutes() >= 2 || token == null) {
-        // search (s): after a 202 a create is found by its identifier (without it every such search
-        // was refused 403 and the write counted as not readable: finding 3 of docs/benchmarks.md)
-        token = cluster.auth().token("system/Observation.c", "system/Patient.crus");
+        // Observation read for the dashboard; Patient search (s): after a 202 a create is found by
+        // its identifier (without it every such search was refused 403 and the write counted as
+        // not readable: finding 3 of docs/benchmarks.md)
+        token = cluster.auth().token("system/Observation.crs", "system/Patient.crus");
         fetched = Instant.now();
       }
       return token;
