@@ -193,16 +193,6 @@ class ClusterIT {
   @Test
   @Order(100)
   void theShortFaultScenarioLosesNothing() {
-    // Quarantined from the default build (issue 17 stays open on it): CI run of 2026-12-06 18:20
-    // had one
-    // FHIR write answered 202 during the FHIR instance kill that was not readable within 60 s
-    // (finding 3 of
-    // docs/benchmarks.md, "Faults on the local cluster"), which may be an acknowledged write lost.
-    // Run it with
-    // -Dvitalflow.faults=true until that is understood and fixed.
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        Boolean.getBoolean("vitalflow.faults"),
-        "the short fault scenario runs with -Dvitalflow.faults=true (quarantined: issue 17, finding 3)");
     FaultScenario scenario =
         new FaultScenario(cluster, FaultScenario.Settings.brief(), dir.resolve("loadgen-reports"));
     int verdict = scenario.run(System.out);
