@@ -186,16 +186,7 @@ public final class CommandSender implements AutoCloseable {
           if (record.offset() >= fence.offset()) {
             return false;
           }
-          if (key.equals(record.key())
-              && record.value() != null
-              && command
-                  .getRequestId()
-                  .equals(
-                      Topics.FHIR_COMMANDS
-                          .valueSerde()
-                          .deserializer()
-                          .deserialize(record.topic(), record.value())
-                          .getRequestId())) {
+          if (key.equals(record.key()) && sameRequest(command, record.value())) {
             return true;
           }
         }
@@ -204,8 +195,31 @@ public final class CommandSender implements AutoCloseable {
         }
       }
       return false;
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      throw new OutcomeUnknown("the command topic could not be read up to the fence in time");
+    } catch (KafkaException e) {
+      // a timeout, or a client that could not be made: the command's fate stays unknown here
+      throw new OutcomeUnknown(
+          "the command topic could not be read up to the fence ("
+              + e.getClass().getSimpleName()
+              + ")");
+    }
+  }
+
+  /** Whether {@code value} is {@code command} (a record of another kind is not). */
+  private static boolean sameRequest(FhirCommand command, byte[] value) {
+    if (value == null) {
+      return false;
+    }
+    try {
+      return command
+          .getRequestId()
+          .equals(
+              Topics.FHIR_COMMANDS
+                  .valueSerde()
+                  .deserializer()
+                  .deserialize("", value)
+                  .getRequestId());
+    } catch (SerializationException undecodable) {
+      return false; // dead-lettered by the command processor; not ours
     }
   }
 
@@ -214,11 +228,15 @@ public final class CommandSender implements AutoCloseable {
     KafkaException last = null;
     while (System.nanoTime() < deadline) {
       try {
+        // a value-less record: the processor skips it
         return producer
             .send(new ProducerRecord<>(topic, null, key, null))
             .get(remaining(deadline).toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         last = e.getCause() instanceof KafkaException k ? k : new KafkaException(e.getCause());
+        pause(Duration.ofMillis(200), deadline);
+      } catch (KafkaException e) {
+        last = e;
         pause(Duration.ofMillis(200), deadline);
       } catch (java.util.concurrent.TimeoutException e) {
         break;
