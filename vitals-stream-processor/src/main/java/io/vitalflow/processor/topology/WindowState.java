@@ -5,26 +5,27 @@ import java.util.Arrays;
 
 /**
  * What a window store holds for one window: its aggregate and, in the 1-minute windows, which
- * readings it has counted, so that a reading sent again (a device re-posting after a 503 or a lost
- * answer) is recognised and counted once.
+ * recent readings it has counted, so that a reading sent again (a device re-posting after a 503 or
+ * a lost answer) is recognised and counted once.
  *
  * <p>A reading is identified as the readings sink stores it once: by patient, effective time and
- * reading id (docs/storage.md). The patient and code are the store key, so an entry is the
- * reading's effective time as milliseconds into its window (16 bits: a 1-minute window has 60,000)
- * and a 32-bit hash of its reading id, packed into a {@code long}; entries are kept sorted. Two
- * different readings can only be mistaken for one another when they have the same patient, code and
- * effective millisecond and their ids' hashes collide (one in 4.3 billion).
+ * reading id (docs/storage.md). Patient and code are the store key, so an entry is the reading's
+ * effective time as milliseconds into its window (16 bits: a minute has 60,000) and a 16-bit hash
+ * of its reading id; entries are kept sorted. Two different readings are only mistaken for one
+ * another when they have the same patient, code and effective millisecond and their ids' hashes
+ * collide (one in 65,536 of such pairs).
  *
- * <p>Bounded: a window remembers at most {@link #MAX_COUNTED} readings, the latest by effective
- * time. A repeat of a reading older than all of them cannot be recognised and is counted again.
+ * <p>Bounded: a window remembers the {@link #MAX_COUNTED} readings with the latest effective times.
+ * A repeat of a reading older than all of them is not recognised and is counted again.
  */
 final class WindowState {
 
   /**
-   * Readings a 1-minute window remembers: every reading of a series sending up to 8.5 a second.
-   * Each costs 6 bytes in the stored value and its changelog record.
+   * Readings a 1-minute window remembers: the last 32 s of a series measured once a second, or a
+   * retried batch of up to 32 readings of one series. Each costs 4 bytes in the stored value and in
+   * every changelog record of the window (docs/stream-processing.md has the measured cost).
    */
-  static final int MAX_COUNTED = 512;
+  static final int MAX_COUNTED = 32;
 
   /** Longest window whose offsets fit the 16 bits of an entry. */
   static final long MAX_JUDGING_WINDOW_MS = 1L << 16;
@@ -58,7 +59,7 @@ final class WindowState {
    * most {@link #MAX_JUDGING_WINDOW_MS}).
    */
   static long identity(long offsetMs, String readingId) {
-    return offsetMs << 32 | hash(readingId) & 0xFFFF_FFFFL;
+    return offsetMs << 16 | hash(readingId) & 0xFFFFL;
   }
 
   /** Whether the reading with {@code identity} was counted (and is still remembered). */
@@ -94,9 +95,9 @@ final class WindowState {
   }
 
   /**
-   * FNV-1a over the id's UTF-16 code units, then MurmurHash3's finaliser: {@code String.hashCode}
-   * alone collides for ids as alike as "Aa" and "BB", and ids are short (a UUID, or the client's
-   * own of at most 64 characters).
+   * FNV-1a over the id's UTF-16 code units, then MurmurHash3's finaliser, so that every bit (and
+   * the 16 kept) depends on the whole id: {@code String.hashCode} alone collides for ids as alike
+   * as "Aa" and "BB".
    */
   static int hash(String readingId) {
     int h = 0x811C9DC5;

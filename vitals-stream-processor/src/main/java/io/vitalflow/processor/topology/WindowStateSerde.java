@@ -14,7 +14,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * remembered), followed, when the window remembers readings, by a trailer:
  *
  * <pre>
- * n entries of 6 bytes (offset into the window in ms: 2 bytes; reading id hash: 4 bytes; big-endian)
+ * n entries of 4 bytes (offset into the window in ms: 2 bytes; reading id hash: 2 bytes; big-endian)
  * n: 2 bytes, big-endian
  * 0x81 (this format)
  * </pre>
@@ -29,7 +29,7 @@ final class WindowStateSerde
     implements Serde<WindowState>, Serializer<WindowState>, Deserializer<WindowState> {
 
   static final byte FORMAT = (byte) 0x81;
-  private static final int ENTRY = 6;
+  private static final int ENTRY = 4;
   private static final int FOOTER = 3;
 
   private final AvroSerde<VitalAggregate> aggregates = AvroSerde.of(VitalAggregate.class);
@@ -48,14 +48,11 @@ final class WindowStateSerde
     System.arraycopy(aggregate, 0, bytes, 0, aggregate.length);
     int at = aggregate.length;
     for (long entry : counted) {
-      int offset = (int) (entry >>> 32);
-      int hash = (int) entry;
-      bytes[at++] = (byte) (offset >>> 8);
-      bytes[at++] = (byte) offset;
-      bytes[at++] = (byte) (hash >>> 24);
-      bytes[at++] = (byte) (hash >>> 16);
-      bytes[at++] = (byte) (hash >>> 8);
-      bytes[at++] = (byte) hash;
+      int packed = (int) entry; // offset << 16 | hash, both 16 bits
+      bytes[at++] = (byte) (packed >>> 24);
+      bytes[at++] = (byte) (packed >>> 16);
+      bytes[at++] = (byte) (packed >>> 8);
+      bytes[at++] = (byte) packed;
     }
     bytes[at++] = (byte) (counted.length >>> 8);
     bytes[at++] = (byte) counted.length;
@@ -86,13 +83,11 @@ final class WindowStateSerde
     VitalAggregate aggregate = aggregates.decode(bytes);
     long[] counted = new long[n];
     for (int i = 0; i < n; i++, at += ENTRY) {
-      long offset = (bytes[at] & 0xFF) << 8 | bytes[at + 1] & 0xFF;
-      long hash =
-          (bytes[at + 2] & 0xFFL) << 24
-              | (bytes[at + 3] & 0xFF) << 16
-              | (bytes[at + 4] & 0xFF) << 8
-              | bytes[at + 5] & 0xFF;
-      counted[i] = offset << 32 | hash;
+      counted[i] =
+          (bytes[at] & 0xFFL) << 24
+              | (bytes[at + 1] & 0xFF) << 16
+              | (bytes[at + 2] & 0xFF) << 8
+              | bytes[at + 3] & 0xFF;
     }
     return new WindowState(aggregate, counted);
   }
