@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * judges each reading; one it counted before is counted neither in the minute nor in the hour, as a
  * reading's minute lies inside its hour. So the hour needs no memory of its own, and each window
  * size still costs one store read and write per reading (none for a repeat). A reading too late for
- * its minute but in time for its hour is counted in the hour unjudged.
+ * its minute but in time for its hour is judged against its closed minute, which the minute store
+ * keeps until the hour's grace is over, and remembered there without being counted.
  */
 final class WindowAggregator implements Processor<String, VitalSign, String, VitalAggregate> {
 
