@@ -21,9 +21,10 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>Why a trailer rather than a new format: both directions of an in-place change keep working. A
  * processor upgraded to this version restores an old changelog (a value without trailer is an
- * aggregate that remembers nothing: its last byte ends a varint, below 0x80); a processor rolled
- * back reads the aggregate and ignores the trailer (Avro's decoder stops at the end of the record).
- * The 1-hour windows remember nothing, so their values are unchanged.
+ * aggregate that remembers nothing: its last byte ends the varint of {@code lastTime}, the
+ * contract's last field, so it is below 0x80); a processor rolled back reads the aggregate and
+ * ignores the trailer (Avro's decoder stops at the end of the record). The 1-hour windows remember
+ * nothing, so their values are unchanged.
  */
 final class WindowStateSerde
     implements Serde<WindowState>, Serializer<WindowState>, Deserializer<WindowState> {
