@@ -48,8 +48,10 @@ import org.springframework.util.FileSystemUtils;
  *
  * <pre>
  * ./mvnw -B -q -o -pl vitals-stream-processor -am verify -Dtest=VitalsWindowsBenchmark \
- *   -Dsurefire.failIfNoSpecifiedTests=false -Dpatients=6000 -Dreadings=600000 | grep WINDOWS
+ *   -Dsurefire.failIfNoSpecifiedTests=false -Dpatients=30000 -Dreadings=3000000 | grep WINDOWS
  * </pre>
+ *
+ * (the numbers of docs/benchmarks.md; the defaults, 6,000 and 600,000, are a quick run)
  */
 class VitalsWindowsBenchmark {
 
