@@ -420,6 +420,25 @@ class VitalsPathEndToEndTest {
                 "select value from vital_reading where patient_id = 'again-e2e' and reading_id = 'again-2'"))
         .as("the first stored stays")
         .isEqualTo(62.0);
+    // the windows count the repeats once too (the first counted stays): once the update with
+    // again-3 is stored, every update before it on the patient's partition was
+    for (String table : new String[] {"vital_aggregate_1m", "vital_aggregate_1h"}) {
+      String rows = " from " + table + " where patient_id = 'again-e2e'";
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  Db.count(
+                          services.database,
+                          "select count(*)"
+                              + rows
+                              + " and last_time = '"
+                              + effective.plusSeconds(2)
+                              + "'")
+                      == 1);
+      assertThat(Db.number(services.database, "select sum(count)" + rows)).isEqualTo(3.0);
+      assertThat(Db.number(services.database, "select sum(sum)" + rows)).isEqualTo(186.0);
+    }
   }
 
   @Test

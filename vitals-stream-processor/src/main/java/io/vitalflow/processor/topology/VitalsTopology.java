@@ -4,7 +4,6 @@ import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.processor.news2.News2Stream;
 import io.vitalflow.schemas.Topic;
 import io.vitalflow.schemas.Topics;
-import io.vitalflow.schemas.VitalAggregate;
 import io.vitalflow.schemas.VitalSign;
 import java.time.Duration;
 import java.util.Map;
@@ -179,8 +178,11 @@ public final class VitalsTopology {
                 (key, value) -> KeyValue.pair(value.vital().getPatientId(), value.vital()),
                 Named.as("readings"));
 
-    aggregate(builder, readings, Topics.VITALS_AGG_1M, STORE_AGG_1M, ONE_MINUTE, options.grace1m());
-    aggregate(builder, readings, Topics.VITALS_AGG_1H, STORE_AGG_1H, ONE_HOUR, options.grace1h());
+    aggregate(
+        builder,
+        readings,
+        new WindowAggregator.Size(STORE_AGG_1M, ONE_MINUTE, options.grace1m()),
+        new WindowAggregator.Size(STORE_AGG_1H, ONE_HOUR, options.grace1h()));
 
     News2Stream.Outputs news2 =
         News2Stream.attach(builder, readings, options.news2MaxAge(), tracing);
@@ -189,20 +191,46 @@ public final class VitalsTopology {
     return builder.build();
   }
 
+  /**
+   * One step for both window sizes, so that the minute's judgement of a repeated reading also holds
+   * for the hour (see {@link WindowAggregator}); its updates are routed to their topics by window
+   * length.
+   */
   private void aggregate(
       StreamsBuilder builder,
       KStream<String, VitalSign> readings,
-      Topic<String, VitalAggregate> topic,
-      String store,
-      Duration size,
-      Duration grace) {
-    builder.addStateStore(WindowAggregator.storeBuilder(store, size, grace, topic.valueSerde()));
+      WindowAggregator.Size minute,
+      WindowAggregator.Size hour) {
+    Duration hourGrace = hour.grace();
+    builder.addStateStore(
+        WindowAggregator.storeBuilder(
+            minute,
+            minute
+                .size()
+                .plus(hourGrace.compareTo(minute.grace()) > 0 ? hourGrace : minute.grace())));
+    builder.addStateStore(WindowAggregator.storeBuilder(hour, hour.size().plus(hourGrace)));
     readings
         .process(
-            () -> new WindowAggregator(store, size, grace, tracing),
-            Named.as(store.replace("-store", "")),
-            store)
-        .to(options.topic(topic), produced(topic, topic.name()));
+            () -> new WindowAggregator(minute, hour, tracing),
+            Named.as("vitals-agg"),
+            minute.store(),
+            hour.store())
+        .split(Named.as("vitals-agg-"))
+        .branch(
+            (patient, update) -> WindowAggregator.spans(update, minute.size()),
+            Branched.withConsumer(
+                updates ->
+                    updates.to(
+                        options.topic(Topics.VITALS_AGG_1M),
+                        produced(Topics.VITALS_AGG_1M, Topics.VITALS_AGG_1M.name())),
+                "1m"))
+        .defaultBranch(
+            Branched.withConsumer(
+                updates ->
+                    updates.to(
+                        options.topic(Topics.VITALS_AGG_1H),
+                        produced(Topics.VITALS_AGG_1H, Topics.VITALS_AGG_1H.name())),
+                "1h"));
   }
 
   private static <K, V> Produced<K, V> produced(Topic<K, V> topic, String name) {

@@ -131,7 +131,8 @@ public final class TopologyFixture implements AutoCloseable {
         new ByteArrayDeserializer());
   }
 
-  public WindowStore<String, VitalAggregate> windowStore(String name) {
+  /** A window store: each window's aggregate and the readings it remembers. */
+  WindowStore<String, WindowState> windowStore(String name) {
     return driver.getWindowStore(name);
   }
 

@@ -156,18 +156,90 @@ class VitalsTopologyTest {
   }
 
   @Test
+  void aReadingSentAgainIsCountedOnceInItsMinuteAndItsHour() {
+    VitalSign original = reading("p1", HR, 70, T0.plusSeconds(5));
+    fixture.pipe(original);
+    fixture.pipe(reading("p1", HR, 80, T0.plusSeconds(20)));
+    // the device re-posts after a 503: same reading, a new record (later offset, new receipt)
+    VitalSign again = VitalSign.newBuilder(original).setReceivedTime(T0.plusSeconds(25)).build();
+    fixture.pipe(again);
+    fixture.pipe(reading("p1", HR, 90, T0.plusSeconds(30)));
+
+    assertThat(fixture.aggregates1m().readValuesToList())
+        .extracting(VitalAggregate::getCount)
+        .containsExactly(1L, 2L, 3L);
+    List<VitalAggregate> hours = fixture.aggregates1h().readValuesToList();
+    assertThat(hours).extracting(VitalAggregate::getCount).containsExactly(1L, 2L, 3L);
+    for (VitalAggregate window : List.of(storedMinute("p1", HR, T0), hours.get(2))) {
+      assertThat(window.getCount()).isEqualTo(3);
+      assertThat(window.getSum()).isEqualTo(240);
+      assertThat(window.getMean()).isEqualTo(80);
+    }
+    assertThat(storedHour("p1", HR, T0).getCount()).isEqualTo(3);
+  }
+
+  @Test
+  void differentReadingsWithTheSameValueAndTimeAreEachCounted() {
+    VitalSign monitor = reading("p1", HR, 70, T0.plusSeconds(5));
+    VitalSign oximeter =
+        VitalSign.newBuilder(monitor).setReadingId("ox-7").setDeviceId("oximeter-2").build();
+    VitalSign otherPatient = VitalSign.newBuilder(monitor).setPatientId("p2").build();
+    VitalSign otherCode =
+        VitalSign.newBuilder(monitor).setCode(Loinc.RESPIRATORY_RATE).setValue(16).build();
+    fixture.pipeAll(List.of(monitor, oximeter, otherPatient, otherCode));
+
+    assertThat(fixture.aggregates1m().readValuesToList())
+        .extracting(a -> a.getPatientId() + " " + a.getCode() + " n=" + a.getCount())
+        .containsExactly("p1 8867-4 n=1", "p1 8867-4 n=2", "p2 8867-4 n=1", "p1 9279-1 n=1");
+    assertThat(fixture.aggregates1h().readValuesToList())
+        .extracting(a -> a.getPatientId() + " " + a.getCode() + " n=" + a.getCount())
+        .containsExactly("p1 8867-4 n=1", "p1 8867-4 n=2", "p2 8867-4 n=1", "p1 9279-1 n=1");
+  }
+
+  @Test
+  void theSameReadingIdAtAnotherEffectiveTimeIsAnotherReading() {
+    VitalSign first = reading("p1", HR, 70, T0.plusSeconds(5));
+    fixture.pipe(first);
+    fixture.pipe(VitalSign.newBuilder(first).setEffectiveTime(T0.plusMillis(5001)).build());
+
+    assertThat(storedMinute("p1", HR, T0).getCount()).isEqualTo(2);
+    assertThat(storedHour("p1", HR, T0).getCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aReadingSentAgainAfterItsMinuteClosedIsStillCountedOnceInItsHour() {
+    VitalSign original = reading("p1", HR, 70, T0.plusSeconds(50));
+    fixture.pipe(original);
+    fixture.pipe(reading("p1", HR, 80, T0.plusSeconds(95))); // the 10:00 minute has closed
+    fixture.pipe(VitalSign.newBuilder(original).setReceivedTime(T0.plusSeconds(96)).build());
+    // too late for its minute too, new: counted in the hour only, and remembered for it
+    VitalSign late = reading("p1", HR, 60, T0.plusSeconds(40));
+    fixture.pipe(late);
+    fixture.pipe(VitalSign.newBuilder(late).setReceivedTime(T0.plusSeconds(97)).build());
+
+    assertThat(fixture.aggregates1m().readValuesToList())
+        .extracting(a -> a.getWindowStart() + " n=" + a.getCount())
+        .containsExactly(T0 + " n=1", T0.plusSeconds(60) + " n=1");
+    assertThat(fixture.aggregates1h().readValuesToList())
+        .extracting(VitalAggregate::getCount)
+        .containsExactly(1L, 2L, 3L);
+    assertThat(storedMinute("p1", HR, T0).getCount()).isEqualTo(1);
+    assertThat(storedHour("p1", HR, T0).getSum()).isEqualTo(210);
+  }
+
+  @Test
   void windowStoreHoldsEveryWindowOfASeries() {
     fixture.pipe(reading("p1", HR, 70, T0.plusSeconds(10)));
     fixture.pipe(reading("p1", HR, 74, T0.plusSeconds(20)));
     fixture.pipe(reading("p1", HR, 90, T0.plusSeconds(70)));
     fixture.pipe(reading("p2", HR, 50, T0.plusSeconds(15)));
 
-    try (WindowStoreIterator<VitalAggregate> it =
+    try (WindowStoreIterator<WindowState> it =
         fixture
             .windowStore(VitalsTopology.STORE_AGG_1M)
             .fetch(WindowAggregator.storeKey("p1", HR), T0, T0.plusSeconds(3600))) {
       List<KeyValue<Long, VitalAggregate>> windows = new ArrayList<>();
-      it.forEachRemaining(windows::add);
+      it.forEachRemaining(kv -> windows.add(KeyValue.pair(kv.key, kv.value.aggregate())));
       assertThat(windows)
           .extracting(kv -> kv.key)
           .containsExactly(T0.toEpochMilli(), T0.plusSeconds(60).toEpochMilli());
@@ -179,6 +251,7 @@ class VitalsTopologyTest {
             fixture
                 .windowStore(VitalsTopology.STORE_AGG_1H)
                 .fetch(WindowAggregator.storeKey("p1", HR), T0.toEpochMilli())
+                .aggregate()
                 .getCount())
         .isEqualTo(3);
   }
@@ -287,7 +360,15 @@ class VitalsTopologyTest {
   private VitalAggregate storedMinute(String patient, String code, Instant windowStart) {
     return fixture
         .windowStore(VitalsTopology.STORE_AGG_1M)
-        .fetch(WindowAggregator.storeKey(patient, code), windowStart.toEpochMilli());
+        .fetch(WindowAggregator.storeKey(patient, code), windowStart.toEpochMilli())
+        .aggregate();
+  }
+
+  private VitalAggregate storedHour(String patient, String code, Instant windowStart) {
+    return fixture
+        .windowStore(VitalsTopology.STORE_AGG_1H)
+        .fetch(WindowAggregator.storeKey(patient, code), windowStart.toEpochMilli())
+        .aggregate();
   }
 
   private void pipeWithKey(byte[] key, VitalSign reading) {
