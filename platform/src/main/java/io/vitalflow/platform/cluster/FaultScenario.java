@@ -137,7 +137,8 @@ public final class FaultScenario {
    * retried reading again ({@code Wrong}), and windows whose count and sum are higher than the
    * stored readings' with the same min and max ({@code OverCounted}, by {@code overCountedReadings}
    * readings in all): a reading the gateway answered 503 for and the client sent again reached the
-   * raw topic twice, and the windows count both (docs/stream-processing.md, "Not done").
+   * raw topic twice, and a window counted both (beyond its memory of repeats,
+   * docs/stream-processing.md).
    */
   public record Result(
       List<PhaseResult> phases,
@@ -585,9 +586,10 @@ public final class FaultScenario {
             aggregates[5]));
     md.append(
         "Over-counted: count and sum higher than the stored readings', min and max equal: a"
-            + " reading answered 503 and sent again reached vitals.raw.v1 twice and the streams"
-            + " count both (docs/stream-processing.md, \"Not done\"); vital_reading stores it"
-            + " once. It fails the run: issue 17 asks for equal aggregates.\n");
+            + " reading answered 503 and sent again reached vitals.raw.v1 twice and a window"
+            + " counted both (beyond the windows' memory of repeats, docs/stream-processing.md,"
+            + " \"A reading sent again counts once\"); vital_reading stores it once. It fails the"
+            + " run: issue 17 asks for equal aggregates.\n");
     for (PhaseResult p : phases) {
       if (!p.refusals().isEmpty()) {
         md.append("\nFinal refusals in ").append(p.phase()).append(": ").append(p.refusals());
