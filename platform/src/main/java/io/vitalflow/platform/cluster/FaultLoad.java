@@ -109,6 +109,7 @@ final class FaultLoad {
   final ConcurrentLinkedQueue<Acked> acked = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<Written> written = new ConcurrentLinkedQueue<>();
   final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
+  final AtomicLong ordersAcked = new AtomicLong();
   private volatile boolean running = true;
 
   FaultLoad(
@@ -455,6 +456,72 @@ final class FaultLoad {
       Fault.pause(Duration.ofMillis(200));
     }
     return null;
+  }
+
+  /** How many patients the pharmacy orders an interacting pair of drugs for, one after another. */
+  static final int MEDICATION_PATIENTS = 60;
+
+  /** The {@code n}-th patient of the pharmacy. */
+  static String medicationPatient(String run, int n) {
+    return "ft-" + run + "-rx-" + n;
+  }
+
+  /**
+   * One pharmacy: every {@code every}, warfarin and then ibuprofen (a major interaction: the
+   * processor raises a DRUG_INTERACTION alert) for the next of its patients, until stopped or all
+   * {@link #MEDICATION_PATIENTS} have their pair. An order is retried like any FHIR write; a second
+   * copy of an order after a lost answer raises no second alert (docs/stream-processing.md).
+   */
+  void pharmacy(String run, Duration every) {
+    for (int n = 0; running && n < MEDICATION_PATIENTS; n++) {
+      String patient = medicationPatient(run, n);
+      order(patient, "855332", "warfarin sodium 5 MG Oral Tablet");
+      order(patient, "310965", "ibuprofen 200 MG Oral Tablet");
+      Fault.pause(every);
+    }
+  }
+
+  private void order(String patient, String rxcui, String text) {
+    String body =
+        "{\"resourceType\":\"MedicationRequest\",\"status\":\"active\",\"intent\":\"order\","
+            + "\"medicationCodeableConcept\":{\"coding\":[{\"system\":"
+            + "\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\""
+            + rxcui
+            + "\",\"display\":\""
+            + text
+            + "\"}],\"text\":\""
+            + text
+            + "\"},\"subject\":{\"reference\":\"Patient/"
+            + patient
+            + "\"}}";
+    for (int attempt = 1; attempt <= 200 && (running || attempt > 1); attempt++) {
+      try {
+        HttpResponse<String> answer =
+            http.send(
+                HttpRequest.newBuilder(URI.create(fhirUrl + "/fhir/MedicationRequest"))
+                    .timeout(Duration.ofSeconds(20))
+                    .header("Authorization", "Bearer " + token.get())
+                    .header("Content-Type", "application/fhir+json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        int status = answer.statusCode();
+        if (status == 201 || status == 202) {
+          ordersAcked.incrementAndGet();
+          return;
+        }
+        if (status != 502 && status != 503 && status != 504) {
+          log.warn("Pharmacy order refused: {}", summary(answer));
+          return;
+        }
+        Fault.pause(retryAfter(answer));
+      } catch (IOException lost) {
+        Fault.pause(Duration.ofMillis(100));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** How many patients each device sends readings for, in turn. */
