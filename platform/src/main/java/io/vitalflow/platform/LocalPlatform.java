@@ -292,10 +292,11 @@ public final class LocalPlatform implements AutoCloseable {
                 + ")",
             "  get a token            ./vitalflow token --scope='system/*.rs'   (or --patient=sim-1"
                 + " --scope='patient/*.rs', --user=nurse-a; docs/security.md)",
+            // the simulator's patients have readings, not Patient resources: a read of one is 404
             "  use it                 curl -H \"Authorization: Bearer $(./vitalflow token)\""
-                + " http://127.0.0.1:"
+                + " 'http://127.0.0.1:"
                 + fhirPort
-                + "/fhir/Patient/sim-1",
+                + "/fhir/Observation?patient=sim-1&category=vital-signs&_count=5'",
             "  ingest (POST vitals)   http://127.0.0.1:" + ingestPort + "/api/v1/vitals",
             "  FHIR R4 API            http://127.0.0.1:"
                 + fhirPort
