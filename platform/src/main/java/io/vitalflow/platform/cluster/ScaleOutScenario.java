@@ -169,7 +169,22 @@ public final class ScaleOutScenario {
     }
     threads.add(started("scale-probe", () -> probe(load, token)));
     Thread sampler = started("scale-sampler", () -> sample(admin));
+    try {
+      return measured(admin, out, existing, load, threads, sampler, loadBefore);
+    } finally {
+      load.stop();
+      sampling = false;
+    }
+  }
 
+  private ScaleOutReport.Result measured(
+      Admin admin,
+      PrintStream out,
+      ServiceInstance existing,
+      FaultLoad load,
+      List<Thread> threads,
+      Thread sampler,
+      String loadBefore) {
     Instant t0 = Instant.now();
     Map<String, Map<String, Double>> m0 = measure();
     out.println("Steady ingest with one processor instance for " + seconds(settings.phase()));
