@@ -213,7 +213,9 @@ final class ScaleOutReport {
                 + " differences of the counters at the phase's start and end; CPU from"
                 + " `/proc/<pid>/stat` (user + system). Lag: the largest"
                 + " `vitalflow_consumer_lag_records` of any instance, sampled every 2 s. The"
-                + " probe sends one reading a request, 5 a second, beside the devices.\n");
+                + " probe sends one reading a request, 5 a second, beside the devices. The new"
+                + " instance's CPU in the rebalance phase includes its JVM's start; \"fewest acks"
+                + " in a second\" is counted by the clients, sampled every second.\n");
     return md.toString();
   }
 

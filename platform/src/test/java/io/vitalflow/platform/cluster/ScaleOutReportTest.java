@@ -64,6 +64,30 @@ class ScaleOutReportTest {
   }
 
   @Test
+  void streamsRecordsCountTheRawTopicOnceThoughKafkaReportsItUnderTwoNames() {
+    String line =
+        "kafka_consumer_fetch_manager_records_consumed_total{client_id=\"%s\",topic=\"%s\"} %s%n";
+    String threads = "vitalflow-vitals-c7c5-StreamThread-";
+    String both =
+        String.format(line, threads + "1-consumer", "vitals.raw.v1", "6055.0")
+            + String.format(line, threads + "1-consumer", "vitals_raw_v1", "6055.0")
+            + String.format(line, threads + "2-consumer", "vitals.raw.v1", "4286.0")
+            + String.format(line, threads + "2-consumer", "vitals_raw_v1", "4286.0")
+            + String.format(line, threads + "1-restore-consumer", "vitals.raw.v1", "77.0")
+            + String.format(
+                line,
+                "vitalflow-vitals-medications-b0d9-StreamThread-1-consumer",
+                "vitals.raw.v1",
+                "5.0")
+            + String.format(line, "vitalflow-vitals-sink-readings-0", "vitals.raw.v1", "9.0");
+    assertThat(ScaleOutScenario.streamsRecords(PrometheusText.parse(both), STREAMS))
+        .isEqualTo(10341.0);
+    String underscoredOnly = String.format(line, threads + "1-consumer", "vitals_raw_v1", "12.0");
+    assertThat(ScaleOutScenario.streamsRecords(PrometheusText.parse(underscoredOnly), STREAMS))
+        .isEqualTo(12.0);
+  }
+
+  @Test
   void membersPresentBeforeTheAdditionAreTheFirstInstancesTheOthersTheNewOnes() {
     GroupAssignments assignments = new GroupAssignments(P1, P2, before());
 
