@@ -207,9 +207,9 @@ final class ScaleOutReport {
                 + " or a new instance that owns no raw-topic partition of the Streams app or the"
                 + " readings sink fail the run.\n")
         .append(
-            "\nRecords: what each instance's consumers fetched of `vitals.raw.v1` for the Streams"
-                + " app (`kafka_consumer_fetch_manager_records_consumed_total` of its stream"
-                + " threads) and what each sink flushed (`vitalflow_sink_batch_records_sum`), as"
+            "\nRecords: what the Streams app's stream threads in each instance processed (all of"
+                + " it from `vitals.raw.v1`, `kafka_stream_thread_process_total`) and what each"
+                + " sink flushed (`vitalflow_sink_batch_records_sum`), as"
                 + " differences of the counters at the phase's start and end; CPU from"
                 + " `/proc/<pid>/stat` (user + system). Lag: the largest"
                 + " `vitalflow_consumer_lag_records` of any instance, sampled every 2 s. The"

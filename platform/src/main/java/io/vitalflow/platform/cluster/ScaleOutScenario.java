@@ -529,28 +529,22 @@ public final class ScaleOutScenario {
   }
 
   /**
-   * What the stream threads of {@code applicationId} (not its {@code -medications} app, not the
-   * restore consumers) fetched of {@code vitals.raw.v1}. Kafka 4.1 reports the per-topic fetch
-   * metrics twice, with the topic as it is and with its dots replaced by underscores (the old form,
-   * deprecated): the dotted one counts, the other only when it is alone.
+   * What the stream threads of {@code applicationId} (not its {@code -medications} app) processed:
+   * {@code kafka_stream_thread_process_total}, all of it from {@code vitals.raw.v1}, the app's only
+   * input topic. Not the consumers' per-topic fetch counters: Kafka creates those at the first
+   * fetch of a topic and Micrometer's Kafka binder registers new Kafka metrics only every 60 s, so
+   * a new instance's counter appears up to a minute late carrying everything fetched since (and
+   * Kafka 4.1 reports each under two names, dotted and underscored; the client-level total
+   * Micrometer drops beside the per-topic ones). The thread metrics exist from the client's
+   * construction, before the binder is bound.
    */
   static double streamsRecords(PrometheusText metrics, String applicationId) {
-    String name = "kafka_consumer_fetch_manager_records_consumed_total";
-    java.util.function.Predicate<PrometheusText.Sample> streams =
+    return metrics.sum(
+        "kafka_stream_thread_process_total",
         s ->
-            s.label("client_id").startsWith(applicationId + "-")
-                && s.label("client_id").contains("-StreamThread-")
-                && !s.label("client_id").contains("restore")
-                && !s.label("client_id").startsWith(applicationId + "-medications-");
-    boolean dotted =
-        metrics.samples().stream()
-            .anyMatch(
-                s ->
-                    s.name().equals(name)
-                        && streams.test(s)
-                        && s.label("topic").equals("vitals.raw.v1"));
-    String topic = dotted ? "vitals.raw.v1" : "vitals_raw_v1";
-    return metrics.sum(name, s -> streams.test(s) && s.label("topic").equals(topic));
+            s.label("thread_id").startsWith(applicationId + "-")
+                && s.label("thread_id").contains("-StreamThread-")
+                && !s.label("thread_id").startsWith(applicationId + "-medications-"));
   }
 
   private PrometheusText scrape(ServiceInstance instance) {
