@@ -437,6 +437,12 @@ public final class ScaleOutScenario {
     long n = 0;
     while (sampling) {
       Instant at = Instant.now();
+      // read with the instant: describing the groups and scraping a starting instance may take a
+      // second, and acknowledgements read after it would skew the per-second counts
+      long acks = 0;
+      for (FaultLoad.Counters c : counters.values()) {
+        acks += c.readingsAcked.get();
+      }
       try {
         snapshots.add(snapshot(admin));
       } catch (RuntimeException e) {
@@ -462,10 +468,6 @@ public final class ScaleOutScenario {
             }
           }
         }
-      }
-      long acks = 0;
-      for (FaultLoad.Counters c : counters.values()) {
-        acks += c.readingsAcked.get();
       }
       ticks.add(new Tick(at, acks, streamsLag, sinkLag));
       long spent = Duration.between(at, Instant.now()).toMillis();
