@@ -160,7 +160,7 @@ final class ScaleOutReport {
     md.append("\n## Records and CPU per instance and phase\n\n").append(measureTable(r));
     md.append("\n## Did ingest or processing pause?\n\n")
         .append(
-            "| phase | length | readings acked | acks/s | fewest acks in a second |"
+            "| phase | length | device readings acked | acks/s | fewest acks in a second |"
                 + " probe latency median | probe latency max | probe failures |"
                 + " max Streams lag | max sink lag |\n")
         .append("|---|---|---|---|---|---|---|---|---|---|\n");
