@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./vitalflow cluster}: the local cluster ({@link LocalCluster}) until Ctrl-C or SIGTERM, or
- * with {@code --faults} the fault scenario against it ({@link FaultScenario}), then stops; the exit
- * code is the scenario's verdict.
+ * with {@code --faults} the fault scenario against it ({@link FaultScenario}) or with {@code
+ * --scale-out} the scale-out measurement ({@link ScaleOutScenario}), then stops; the exit code is
+ * the scenario's verdict.
  */
 @Command(
     name = "cluster",
@@ -25,7 +26,10 @@ import picocli.CommandLine.Option;
           + " java -jar processes and HAProxy in front (docs/deployment.md). Stops everything in"
           + " order on Ctrl-C.",
       "With --faults: runs the fault scenario under load, writes its report and stops; exit 0 when"
-          + " nothing was lost, 1 otherwise, 2 for a bad flag or a cluster that did not start."
+          + " nothing was lost, 1 otherwise, 2 for a bad flag or a cluster that did not start.",
+      "With --scale-out: one instance of each service, then a second processor instance added"
+          + " while ingest runs; reports the partitions and records per instance before and after,"
+          + " checks that nothing was lost, and stops (exit code as with --faults)."
     })
 public final class ClusterCommand {
 
@@ -61,9 +65,18 @@ public final class ClusterCommand {
   boolean faults;
 
   @Option(
+      names = "--scale-out",
+      description =
+          "Run the scale-out scenario (one processor instance, a second added under load), then"
+              + " stop (exit code = verdict).")
+  boolean scaleOut;
+
+  @Option(
       names = "--phase",
       defaultValue = "20s",
-      description = "With --faults: steady load before and after each fault.")
+      description =
+          "With --faults: steady load before and after each fault. With --scale-out: steady load"
+              + " before the addition and after the assignment settled.")
   String phase;
 
   @Option(
@@ -76,7 +89,7 @@ public final class ClusterCommand {
   @Option(
       names = "--report-dir",
       defaultValue = "loadgen-reports",
-      description = "With --faults: where the report goes.")
+      description = "With --faults or --scale-out: where the report goes.")
   Path reportDir;
 
   /** Runs; the exit code. */
@@ -85,11 +98,17 @@ public final class ClusterCommand {
       err.println("vitalflow cluster: --instances must be 1 to 4 (./vitalflow cluster --help)");
       return 2;
     }
+    if (faults && scaleOut) {
+      err.println("vitalflow cluster: --faults and --scale-out are separate runs");
+      return 2;
+    }
     Map<Service, Integer> fronts = new EnumMap<>(Service.class);
     fronts.put(Service.INGEST, ingestPort);
     fronts.put(Service.FHIR, fhirPort);
     fronts.put(Service.DASHBOARD, dashboardPort);
-    ClusterOptions defaults = ClusterOptions.of(dataDir, Path.of("."), version(), instances);
+    // the scale-out scenario starts from one instance of each service and adds a processor
+    ClusterOptions defaults =
+        ClusterOptions.of(dataDir, Path.of("."), version(), scaleOut ? 1 : instances);
     ClusterOptions options =
         new ClusterOptions(
                 defaults.dataDir(),
@@ -132,6 +151,18 @@ public final class ClusterCommand {
       int verdict;
       try {
         verdict = new FaultScenario(cluster, settings(), reportDir).run(out);
+      } finally {
+        Runtime.getRuntime().removeShutdownHook(hook);
+        out.println("Stopping the cluster...");
+        cluster.close();
+      }
+      return verdict;
+    }
+    if (scaleOut) {
+      int verdict;
+      try {
+        verdict =
+            new ScaleOutScenario(cluster, ScaleOutScenario.Settings.of(phase), reportDir).run(out);
       } finally {
         Runtime.getRuntime().removeShutdownHook(hook);
         out.println("Stopping the cluster...");

@@ -226,8 +226,38 @@ public final class LocalCluster implements AutoCloseable {
   // ---- handles for faults and tests
 
   /** The instances of {@code service}, in index order. */
-  public List<ServiceInstance> instances(Service service) {
+  public synchronized List<ServiceInstance> instances(Service service) {
     return List.copyOf(instances.getOrDefault(service, List.of()));
+  }
+
+  /**
+   * Starts one more instance of {@code service} with the next index and the same settings as the
+   * others (its own port and state directory), without waiting for its readiness: the scale-out
+   * scenario measures that. Only for services without an HAProxy front (the processor): HAProxy's
+   * configuration is written once, at start.
+   */
+  public synchronized ServiceInstance add(Service service) {
+    if (fronts.containsKey(service)) {
+      throw new IllegalArgumentException(
+          service.module() + " is behind HAProxy, whose configuration is not reloaded");
+    }
+    Path data = options.dataDir().toAbsolutePath();
+    List<ServiceInstance> list = instances.computeIfAbsent(service, s -> new ArrayList<>());
+    int index = list.size() + 1;
+    int port = options.fixedPorts() ? service.basePort() + index - 1 : FreePorts.next();
+    ServiceInstance instance =
+        new ServiceInstance(
+            service,
+            index,
+            port,
+            jar(service),
+            options.jvmOptions(),
+            environment(service, index, data),
+            data.resolve("logs"));
+    list.add(instance);
+    instance.start();
+    log.info("Added {} on port {}", instance.name(), port);
+    return instance;
   }
 
   /** Instance {@code index} (from 1) of {@code service}. */
