@@ -286,7 +286,8 @@ public final class FaultScenario {
     Map<String, Long> fhirWrong = new HashMap<>();
     long[] aggregates;
     try (Connection db = cluster.database().dataSource().getConnection()) {
-      Map<String, Long> stored = awaitStored(db, load.acked.size());
+      Map<String, Long> stored =
+          StoredReadings.awaitStored(db, FaultLoad.patientPattern(run), load.acked.size());
       for (FaultLoad.Acked reading : load.acked) {
         long count = stored.getOrDefault(reading.readingId(), 0L);
         if (count == 0) {
@@ -315,7 +316,7 @@ public final class FaultScenario {
               patient.answers());
         }
       }
-      aggregates = aggregates(db);
+      aggregates = StoredReadings.aggregates(db, FaultLoad.patientPattern(run));
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot verify against PostgreSQL", e);
     }
@@ -437,41 +438,6 @@ public final class FaultScenario {
     return at;
   }
 
-  /** Reading id to stored count, once the count stops growing (the sink's last batches). */
-  private Map<String, Long> awaitStored(Connection db, int acked) throws SQLException {
-    Map<String, Long> stored = Map.of();
-    long previous = -1;
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    while (Instant.now().isBefore(deadline)) {
-      stored = storedReadings(db);
-      long total = stored.values().stream().mapToLong(Long::longValue).sum();
-      if (total >= acked && total == previous) {
-        break;
-      }
-      previous = total;
-      Fault.pause(Duration.ofSeconds(2));
-    }
-    // the aggregates follow the readings through Streams (2 s commits) and their sinks (1-minute
-    // every 2 s, 1-hour every 10 s): give them one round more than the slowest
-    Fault.pause(Duration.ofSeconds(15));
-    return stored;
-  }
-
-  private Map<String, Long> storedReadings(Connection db) throws SQLException {
-    Map<String, Long> stored = new HashMap<>();
-    try (PreparedStatement statement =
-        db.prepareStatement(
-            "select reading_id, count(*) from vital_reading where patient_id like ? group by 1")) {
-      statement.setString(1, FaultLoad.patientPattern(run));
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          stored.put(rows.getString(1), rows.getLong(2));
-        }
-      }
-    }
-    return stored;
-  }
-
   private static List<Long> history(Connection db, String id) throws SQLException {
     List<Long> versions = new ArrayList<>();
     if (id == null) {
@@ -489,47 +455,6 @@ public final class FaultScenario {
       }
     }
     return versions;
-  }
-
-  /**
-   * [1m windows, 1m wrong, 1m over-counted, 1h windows, 1h wrong, 1h over-counted, readings
-   * over-counted in 1m windows] against the recomputation from vital_reading.
-   */
-  private long[] aggregates(Connection db) throws SQLException {
-    long[] result = new long[7];
-    String[][] tables = {{"vital_aggregate_1m", "minute"}, {"vital_aggregate_1h", "hour"}};
-    for (int i = 0; i < 2; i++) {
-      String sql =
-          "with raw as (select patient_id, code, date_trunc('"
-              + tables[i][1]
-              + "', effective_time) as window_start, count(*) as c, sum(value) as s,"
-              + " min(value) as mn, max(value) as mx from vital_reading where patient_id like ?"
-              + " group by 1, 2, 3),"
-              + " compared as (select raw.c, raw.s, raw.mn, raw.mx, a.patient_id as found,"
-              + " a.count as ac, a.sum as asum, a.min as amin, a.max as amax from raw left join "
-              + tables[i][0]
-              + " a on a.patient_id = raw.patient_id and a.code = raw.code"
-              + " and a.window_start = raw.window_start)"
-              + " select count(*),"
-              + " count(*) filter (where found is null or ac < c or amin <> mn or amax <> mx"
-              + " or (ac = c and abs(asum - s) > 1e-6)),"
-              + " count(*) filter (where found is not null and ac > c and amin = mn and amax = mx),"
-              + " coalesce(sum(ac - c) filter (where found is not null and ac > c), 0)"
-              + " from compared";
-      try (PreparedStatement statement = db.prepareStatement(sql)) {
-        statement.setString(1, FaultLoad.patientPattern(run));
-        try (ResultSet rows = statement.executeQuery()) {
-          rows.next();
-          result[i * 3] = rows.getLong(1);
-          result[i * 3 + 1] = rows.getLong(2);
-          result[i * 3 + 2] = rows.getLong(3);
-          if (i == 0) {
-            result[6] = rows.getLong(4);
-          }
-        }
-      }
-    }
-    return result;
   }
 
   private Path writeReport(

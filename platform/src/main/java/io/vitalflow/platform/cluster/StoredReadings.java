@@ -10,9 +10,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What the scale-out scenario checks in PostgreSQL, the same checks as the fault scenario's (a copy
- * of its queries: that class is not shared): the stored count of every reading of a run, and the
- * 1-minute and 1-hour aggregates against the recomputation from {@code vital_reading}.
+ * What the fault and scale-out scenarios check in PostgreSQL: the stored count of every reading of
+ * a run, and the 1-minute and 1-hour aggregates against the recomputation from {@code
+ * vital_reading}.
  */
 final class StoredReadings {
 
