@@ -188,7 +188,15 @@ public final class FaultScenario {
 
   private Result execute(PrintStream out) {
     Map<String, FaultLoad.Counters> counters = new ConcurrentHashMap<>();
-    Supplier<String> token = new CachedToken(cluster);
+    Supplier<String> token =
+        new ClusterToken(
+            cluster,
+            // Observation read for the dashboard; Patient search (s): after a 202 a create is found
+            // by its identifier (without it every such search was refused 403: finding 3 of
+            // docs/benchmarks.md); MedicationRequest create for the pharmacy
+            "system/Observation.crs",
+            "system/Patient.crus",
+            "system/MedicationRequest.c");
     FaultLoad load =
         new FaultLoad(
             cluster.url(Service.INGEST), cluster.url(Service.FHIR), token, () -> phase, counters);
@@ -601,32 +609,5 @@ public final class FaultScenario {
 
   private static String seconds(Duration d) {
     return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
-  }
-
-  /** A token of the cluster's authorization server, renewed every 2 minutes (they live 5). */
-  private static final class CachedToken implements Supplier<String> {
-    private final LocalCluster cluster;
-    private String token;
-    private Instant fetched = Instant.EPOCH;
-
-    CachedToken(LocalCluster cluster) {
-      this.cluster = cluster;
-    }
-
-    @Override
-    public synchronized String get() {
-      if (Duration.between(fetched, Instant.now()).toMinutes() >= 2 || token == null) {
-        // Observation read for the dashboard; Patient search (s): after a 202 a create is found by
-        // its identifier (without it every such search was refused 403 and the write counted as
-        // not readable: finding 3 of docs/benchmarks.md)
-        token =
-            cluster
-                .auth()
-                .token(
-                    "system/Observation.crs", "system/Patient.crus", "system/MedicationRequest.c");
-        fetched = Instant.now();
-      }
-      return token;
-    }
   }
 }

@@ -159,7 +159,7 @@ public final class ScaleOutScenario {
     }
     ServiceInstance existing = processors.get(0);
     String loadBefore = loadAverage();
-    Supplier<String> token = new DeviceToken(cluster);
+    Supplier<String> token = new ClusterToken(cluster, "system/Observation.c");
     FaultLoad load =
         new FaultLoad(
             cluster.url(Service.INGEST), cluster.url(Service.FHIR), token, () -> phase, counters);
@@ -625,25 +625,5 @@ public final class ScaleOutScenario {
 
   private static String seconds(Duration d) {
     return ScaleOutReport.seconds(d);
-  }
-
-  /** A device token of the cluster's issuer, renewed every 2 minutes (they live 5). */
-  private static final class DeviceToken implements Supplier<String> {
-    private final LocalCluster cluster;
-    private String token;
-    private Instant fetched = Instant.EPOCH;
-
-    DeviceToken(LocalCluster cluster) {
-      this.cluster = cluster;
-    }
-
-    @Override
-    public synchronized String get() {
-      if (token == null || Duration.between(fetched, Instant.now()).toMinutes() >= 2) {
-        token = cluster.auth().token("system/Observation.c");
-        fetched = Instant.now();
-      }
-      return token;
-    }
   }
 }
