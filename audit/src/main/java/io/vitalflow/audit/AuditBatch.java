@@ -1,7 +1,6 @@
 package io.vitalflow.audit;
 
 import io.vitalflow.storage.sink.SinkBatch;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -19,36 +18,34 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * One audit sink consumer's buffer: each record is read back into an {@link AuditRecord} (a record
  * that is not refuses to be added, and becomes a dead letter), then the batch is inserted in one
- * statement, each row with its JSON as produced. The months of a batch get their partitions first
- * (native layout), once per consumer and month after a commit; an id already stored is skipped.
+ * statement, its columns only: the AuditEvent is written again from them when searched (the same
+ * document, {@link AuditEvents#toJson}), so a row does not carry a kilobyte of JSON. The months of
+ * a batch get their partitions first (native layout), once per consumer and month after a commit;
+ * an id already stored is skipped.
  */
 final class AuditBatch implements SinkBatch {
 
   /**
    * All rows of a batch in one statement: each column is one array parameter, {@code unnest} makes
    * the rows. One statement per batch instead of one per row (PostgreSQL plans and starts the
-   * insert once; the driver binds 14 arrays instead of 14 parameters per row) is most of what
+   * insert once; the driver binds 13 arrays instead of 13 parameters per row) is most of what
    * storing an event costs the database besides its indexes. The times travel as epoch milliseconds
    * (exact: a record is at millisecond precision); the patients and entities of a row as one
    * comma-separated text each (neither an id nor a reference can hold a comma).
    */
   static final String INSERT =
       "insert into audit_event (recorded, id, service, action, subtype, outcome, status,"
-          + " agent_subject, client_id, source_address, patient_ids, entity_refs, request_id,"
-          + " resource)"
+          + " agent_subject, client_id, source_address, patient_ids, entity_refs, request_id)"
           + " select timestamptz 'epoch' + r.ms * interval '1 millisecond', r.id::uuid, r.service,"
           + " r.action, r.subtype, r.outcome, r.status, r.agent, r.client, r.source,"
-          + " string_to_array(r.patients, ','), string_to_array(r.entities, ','), r.request,"
-          + " r.resource"
+          + " string_to_array(r.patients, ','), string_to_array(r.entities, ','), r.request"
           + " from unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int2[],"
-          + " ?::int2[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-          + " ?::text[]) as r(ms, id, service, action, subtype, outcome, status, agent, client,"
-          + " source, patients, entities, request, resource)"
+          + " ?::int2[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+          + " as r(ms, id, service, action, subtype, outcome, status, agent, client, source,"
+          + " patients, entities, request)"
           + " on conflict (id, recorded) do nothing";
 
-  private record Row(AuditRecord record, String json) {}
-
-  private final List<Row> rows = new ArrayList<>();
+  private final List<AuditRecord> rows = new ArrayList<>();
 
   /** Months whose partitions exist (made and committed by this consumer, or found). */
   private final Set<YearMonth> ensured = new HashSet<>();
@@ -61,8 +58,7 @@ final class AuditBatch implements SinkBatch {
     if (record.value() == null) {
       throw new IllegalArgumentException("an audit record without a value");
     }
-    String json = new String(record.value(), StandardCharsets.UTF_8);
-    rows.add(new Row(AuditEvents.fromJson(json), json));
+    rows.add(AuditEvents.fromJson(record.value()));
   }
 
   @Override
@@ -85,10 +81,8 @@ final class AuditBatch implements SinkBatch {
     String[] patients = new String[n];
     String[] entities = new String[n];
     String[] requests = new String[n];
-    String[] resources = new String[n];
     for (int i = 0; i < n; i++) {
-      Row row = rows.get(i);
-      AuditRecord r = row.record();
+      AuditRecord r = rows.get(i);
       recorded[i] = r.recorded().toEpochMilli();
       ids[i] = r.id().toString();
       services[i] = r.service();
@@ -102,7 +96,6 @@ final class AuditBatch implements SinkBatch {
       patients[i] = joined(r.patients());
       entities[i] = joined(r.entities());
       requests[i] = r.requestId();
-      resources[i] = row.json();
     }
     try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
       insert.setArray(1, connection.createArrayOf("int8", recorded));
@@ -118,7 +111,6 @@ final class AuditBatch implements SinkBatch {
       insert.setArray(11, connection.createArrayOf("text", patients));
       insert.setArray(12, connection.createArrayOf("text", entities));
       insert.setArray(13, connection.createArrayOf("text", requests));
-      insert.setArray(14, connection.createArrayOf("text", resources));
       insert.executeUpdate();
     }
   }
@@ -138,8 +130,8 @@ final class AuditBatch implements SinkBatch {
 
   private void ensurePartitions(Connection connection) throws SQLException {
     Set<YearMonth> months = new TreeSet<>();
-    for (Row row : rows) {
-      YearMonth month = YearMonth.from(row.record().recorded().atOffset(ZoneOffset.UTC));
+    for (AuditRecord row : rows) {
+      YearMonth month = YearMonth.from(row.recorded().atOffset(ZoneOffset.UTC));
       if (!ensured.contains(month)) {
         months.add(month);
       }

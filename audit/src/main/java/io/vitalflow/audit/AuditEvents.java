@@ -164,6 +164,20 @@ public final class AuditEvents {
     return AuditJson.read(json);
   }
 
+  /** {@link #toJson} as UTF-8 bytes, what {@code audit.v1} carries. */
+  public static byte[] toJsonBytes(AuditRecord record) {
+    return AuditJson.utf8(record);
+  }
+
+  /**
+   * {@link #fromJson} of UTF-8 bytes, as the sink reads them from {@code audit.v1}.
+   *
+   * @throws IllegalArgumentException when it is not an AuditEvent of that shape
+   */
+  public static AuditRecord fromJson(byte[] utf8) {
+    return AuditJson.read(utf8);
+  }
+
   private static void agents(AuditRecord record, AuditEvent event) {
     List<AuditEventAgentComponent> agents = new ArrayList<>();
     String subject = record.agentSubject();

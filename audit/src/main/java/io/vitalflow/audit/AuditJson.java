@@ -1,13 +1,15 @@
 package io.vitalflow.audit;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -35,8 +37,16 @@ final class AuditJson {
   private AuditJson() {}
 
   static String write(AuditRecord record) {
-    StringWriter out = new StringWriter(768);
-    try (JsonGenerator json = JSON.createGenerator(out)) {
+    return new String(utf8(record), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The event as UTF-8 bytes, what {@code audit.v1} carries: written by Jackson's UTF-8 generator
+   * straight into bytes (no {@code String} made and encoded again by the producer).
+   */
+  static byte[] utf8(AuditRecord record) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(2048); // a read by id: about 1.4 KB
+    try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       json.writeStartObject();
       json.writeStringField("resourceType", "AuditEvent");
       json.writeStringField("id", record.id().toString());
@@ -74,7 +84,7 @@ final class AuditJson {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toString();
+    return out.toByteArray();
   }
 
   private static void agents(JsonGenerator json, AuditRecord record) throws IOException {
@@ -196,8 +206,13 @@ final class AuditJson {
    *     quotes nothing of it)
    */
   static AuditRecord read(String text) {
+    return read(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@link #read(String)} of UTF-8 bytes, as the sink gets them from {@code audit.v1}. */
+  static AuditRecord read(byte[] utf8) {
     Parsed event = new Parsed();
-    try (JsonParser json = JSON.createParser(text)) {
+    try (JsonParser json = JSON.createParser(utf8)) {
       if (json.nextToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException("not an AuditEvent");
       }

@@ -43,7 +43,10 @@ public final class AuditSearch {
   public Mono<AuditPage> search(AuditQuery query) {
     int size = query.count == null ? defaultPageSize : Math.min(query.count, maxPageSize);
     StringBuilder sql =
-        new StringBuilder("select recorded, id, resource from audit_event where true");
+        new StringBuilder(
+            "select recorded, id, service, action, subtype, outcome, status, agent_subject,"
+                + " client_id, source_address, patient_ids, entity_refs, request_id"
+                + " from audit_event where true");
     Map<String, Object> binds = new HashMap<>();
     int n = 0;
     for (Set<String> patients : query.patients) {
@@ -91,23 +94,40 @@ public final class AuditSearch {
     for (var bind : binds.entrySet()) {
       spec = spec.bind(bind.getKey(), bind.getValue());
     }
-    return spec.map(
-            (row, meta) ->
-                new Row(
-                    row.get("recorded", OffsetDateTime.class),
-                    row.get("id", UUID.class),
-                    row.get("resource", String.class)))
-        .all()
-        .collectList()
-        .map(rows -> page(rows, size));
+    return spec.map((row, meta) -> row(row)).all().collectList().map(rows -> page(rows, size));
   }
 
-  private record Row(OffsetDateTime recorded, UUID id, String resource) {}
+  private record Row(OffsetDateTime recorded, UUID id, AuditRecord record) {}
+
+  /**
+   * A stored event: the record its columns hold (the sink stored every column of the record it
+   * read), whose AuditEvent is the document that was produced ({@link AuditEvents#toJson}).
+   */
+  private static Row row(io.r2dbc.spi.Row row) {
+    OffsetDateTime recorded = row.get("recorded", OffsetDateTime.class);
+    UUID id = row.get("id", UUID.class);
+    AuditRecord record =
+        AuditRecord.builder(
+                row.get("service", String.class),
+                AuditSubtype.ofCode(row.get("subtype", String.class)))
+            .id(id)
+            .recorded(recorded.toInstant())
+            .action(AuditAction.ofCode(row.get("action", String.class)))
+            .outcome(AuditOutcome.ofCode(row.get("outcome", Short.class)))
+            .status(row.get("status", Short.class))
+            .agent(row.get("agent_subject", String.class), row.get("client_id", String.class))
+            .source(row.get("source_address", String.class))
+            .patients(List.of(row.get("patient_ids", String[].class)))
+            .entities(List.of(row.get("entity_refs", String[].class)))
+            .requestId(row.get("request_id", String.class))
+            .build();
+    return new Row(recorded, id, record);
+  }
 
   private static AuditPage page(List<Row> rows, int size) {
     List<String> events = new ArrayList<>(Math.min(rows.size(), size));
     for (int i = 0; i < Math.min(rows.size(), size); i++) {
-      events.add(rows.get(i).resource());
+      events.add(AuditEvents.toJson(rows.get(i).record()));
     }
     Optional<String> next = Optional.empty();
     if (rows.size() > size) {

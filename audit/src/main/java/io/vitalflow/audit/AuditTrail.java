@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +108,7 @@ public final class AuditTrail implements AutoCloseable {
     final long sequence;
     final long admitted;
     final AuditRecord record;
-    String json;
+    byte[] json;
 
     Pending(long sequence, long admitted, AuditRecord record) {
       this.sequence = sequence;
@@ -133,7 +134,7 @@ public final class AuditTrail implements AutoCloseable {
   private final Counter delivered;
   private final Counter failed;
   private final Thread sender;
-  private Producer<String, String> producer;
+  private Producer<String, byte[]> producer;
 
   private AuditTrail(boolean enabled, KafkaClients kafka, Options options, MeterRegistry meters) {
     this.enabled = enabled;
@@ -349,9 +350,9 @@ public final class AuditTrail implements AutoCloseable {
 
   private void send(Pending event) {
     if (event.json == null) {
-      event.json = AuditEvents.toJson(event.record);
+      event.json = AuditEvents.toJsonBytes(event.record);
     }
-    Producer<String, String> current;
+    Producer<String, byte[]> current;
     synchronized (this) {
       current = producer;
     }
@@ -391,9 +392,9 @@ public final class AuditTrail implements AutoCloseable {
     producer = newProducer();
   }
 
-  private Producer<String, String> newProducer() {
+  private Producer<String, byte[]> newProducer() {
     return new KafkaProducer<>(
-        producerConfig(kafka, options), new StringSerializer(), new StringSerializer());
+        producerConfig(kafka, options), new StringSerializer(), new ByteArraySerializer());
   }
 
   /**
