@@ -132,7 +132,7 @@ class AuditSinkTest {
       assertThat(row.getString("request_id")).isEqualTo("req-3");
       assertThat(row.getTimestamp("recorded").toInstant()).isEqualTo(third.recorded());
     }
-    // keyed by the first patient: one patient's events stay in order on one partition
+    // keyed by the first patient (the key travels with the event; it does not choose the partition)
     List<ConsumerRecord<String, String>> topic = read(prefix + Topics.AUDIT.name(), 81);
     assertThat(topic)
         .filteredOn(r -> r.value().contains(third.id().toString()))
