@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * One audited access: who (subject, client, address), what (action, interaction, resources by
@@ -55,16 +54,14 @@ public record AuditRecord(
     List<String> entities,
     String requestId) {
 
-  /** FHIR's id type: 1-64 of {@code A-Z a-z 0-9 - .} (checked by {@link #isFhirId}). */
-  private static final Pattern SERVICE = Pattern.compile("[a-z0-9][a-z0-9\\-]{0,62}");
-
   /*
-   * Subjects, client ids and request ids: 1-256 printable ASCII characters, no spaces ({@link
-   * #isToken}). These two shapes are checked by hand: every request's record checks several, and a
-   * loop over the characters costs a fraction of a regular expression's matcher.
+   * The shapes a record takes are checked by hand, not with regular expressions: every request's
+   * record checks several, and a loop over the characters costs a fraction of a matcher. FHIR ids
+   * (isFhirId): 1-64 of A-Z a-z 0-9 - . ; subjects, client ids and request ids (isToken): 1-256
+   * printable ASCII characters, no spaces; services (isService): [a-z0-9][a-z0-9-]{0,62};
+   * addresses (isAddress): 1-64 of 0-9 A-Z a-z : . % - [ ].
    */
 
-  private static final Pattern ADDRESS = Pattern.compile("[0-9A-Za-z:.%\\-\\[\\]]{1,64}");
   private static final int MAX_ITEMS = 1_000;
 
   public AuditRecord {
@@ -236,12 +233,31 @@ public record AuditRecord(
 
   /** Whether {@code address} is a source address a record takes (an IP address). */
   public static boolean isAddress(String address) {
-    return address != null && ADDRESS.matcher(address).matches();
+    if (address == null || address.isEmpty() || address.length() > 64) {
+      return false;
+    }
+    for (int i = 0; i < address.length(); i++) {
+      char c = address.charAt(i);
+      if (!(isLetter(c) || (c >= '0' && c <= '9') || ":.%-[]".indexOf(c) >= 0)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether {@code service} is a service name a record takes, e.g. {@code fhir-api}. */
   public static boolean isService(String service) {
-    return service != null && SERVICE.matcher(service).matches();
+    if (service == null || service.isEmpty() || service.length() > 63) {
+      return false;
+    }
+    for (int i = 0; i < service.length(); i++) {
+      char c = service.charAt(i);
+      boolean lowerOrDigit = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+      if (!lowerOrDigit && (i == 0 || c != '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void check(

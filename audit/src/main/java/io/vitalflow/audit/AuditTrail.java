@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -105,13 +105,14 @@ public final class AuditTrail implements AutoCloseable {
 
   /** An event on its way: admitted at {@code admitted} (nanoTime), JSON made on first send. */
   private static final class Pending {
-    final long sequence;
     final long admitted;
     final AuditRecord record;
     byte[] json;
 
-    Pending(long sequence, long admitted, AuditRecord record) {
-      this.sequence = sequence;
+    /** Set once, by the producer's callback; a retried event is acknowledged once. */
+    final AtomicBoolean acknowledged = new AtomicBoolean();
+
+    Pending(long admitted, AuditRecord record) {
       this.admitted = admitted;
       this.record = record;
     }
@@ -123,11 +124,15 @@ public final class AuditTrail implements AutoCloseable {
   private final KafkaClients kafka;
   private final LinkedBlockingDeque<Pending> queue = new LinkedBlockingDeque<>();
 
-  /** Sequence to admission time of every event not yet acknowledged. */
-  private final ConcurrentSkipListMap<Long, Long> unacknowledged = new ConcurrentSkipListMap<>();
+  /**
+   * Every event in the order it was admitted, until it is acknowledged and no older one is left
+   * before it: the head is the oldest event not yet acknowledged (those after it may be). Adding is
+   * one compare-and-set on the request's thread (a sorted map of sequence numbers cost the request
+   * thread more than all the rest of recording an event, JFR); acknowledgements trim the head.
+   */
+  private final ConcurrentLinkedQueue<Pending> admitted = new ConcurrentLinkedQueue<>();
 
   private final AtomicInteger pending = new AtomicInteger();
-  private final AtomicLong sequence = new AtomicLong();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final AtomicBoolean delivering = new AtomicBoolean(true);
   private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY);
@@ -203,8 +208,8 @@ public final class AuditTrail implements AutoCloseable {
       return;
     }
     long now = System.nanoTime();
-    Pending event = new Pending(sequence.incrementAndGet(), now, record);
-    unacknowledged.put(event.sequence, now);
+    Pending event = new Pending(now, record);
+    admitted.offer(event);
     queue.offerLast(event);
   }
 
@@ -230,8 +235,8 @@ public final class AuditTrail implements AutoCloseable {
 
   /** How long the oldest pending event has waited; zero when none. */
   public Duration oldestPending() {
-    var oldest = unacknowledged.firstEntry();
-    return oldest == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - oldest.getValue());
+    Pending oldest = oldestUnacknowledged();
+    return oldest == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - oldest.admitted);
   }
 
   public boolean enabled() {
@@ -377,10 +382,34 @@ public final class AuditTrail implements AutoCloseable {
   }
 
   private void acknowledged(Pending event) {
-    if (unacknowledged.remove(event.sequence) != null) {
+    if (event.acknowledged.compareAndSet(false, true)) {
       pending.decrementAndGet();
       delivered.increment();
+      trimAcknowledged();
     }
+  }
+
+  /**
+   * Removes the acknowledged events at the head of {@link #admitted}; the producer's callback does
+   * it after each acknowledgement, so readers find the oldest unacknowledged event at once.
+   */
+  private void trimAcknowledged() {
+    synchronized (admitted) {
+      Pending head;
+      while ((head = admitted.peek()) != null && head.acknowledged.get()) {
+        admitted.poll();
+      }
+    }
+  }
+
+  /** The oldest admitted event not yet acknowledged; null when none. */
+  private Pending oldestUnacknowledged() {
+    for (Pending event : admitted) {
+      if (!event.acknowledged.get()) {
+        return event;
+      }
+    }
+    return null;
   }
 
   private synchronized void renewProducer() {

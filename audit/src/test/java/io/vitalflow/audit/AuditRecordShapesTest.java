@@ -44,6 +44,8 @@ class AuditRecordShapesTest {
   void theHandWrittenChecksAcceptExactlyWhatTheRegularExpressionsDid() {
     Pattern fhirId = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     Pattern token = Pattern.compile("[\\x21-\\x7e]{1,256}");
+    Pattern service = Pattern.compile("[a-z0-9][a-z0-9\\-]{0,62}");
+    Pattern address = Pattern.compile("[0-9A-Za-z:.%\\-\\[\\]]{1,64}");
     Random random = new Random(14);
     for (int i = 0; i < 200_000; i++) {
       int length = random.nextInt(i % 10 == 0 ? 300 : 70);
@@ -53,12 +55,14 @@ class AuditRecordShapesTest {
             switch (random.nextInt(4)) {
               case 0 -> (char) random.nextInt(0x80);
               case 1 -> (char) random.nextInt(0x10000);
-              default -> "Ab0-.z9_/: ".charAt(random.nextInt(11));
+              default -> "Ab0-.z9_/: %[]".charAt(random.nextInt(14));
             });
       }
       String text = value.toString();
       assertThat(AuditRecord.isFhirId(text)).as(text).isEqualTo(fhirId.matcher(text).matches());
       assertThat(AuditRecord.isToken(text)).as(text).isEqualTo(token.matcher(text).matches());
+      assertThat(AuditRecord.isService(text)).as(text).isEqualTo(service.matcher(text).matches());
+      assertThat(AuditRecord.isAddress(text)).as(text).isEqualTo(address.matcher(text).matches());
     }
     Pattern reference =
         Pattern.compile(
@@ -85,5 +89,12 @@ class AuditRecordShapesTest {
     assertThat(AuditRecord.isToken("~".repeat(257))).isFalse();
     assertThat(AuditRecord.isFhirId(null)).isFalse();
     assertThat(AuditRecord.isToken("")).isFalse();
+    assertThat(AuditRecord.isService("fhir-api")).isTrue();
+    assertThat(AuditRecord.isService("-fhir")).isFalse();
+    assertThat(AuditRecord.isService("a".repeat(63))).isTrue();
+    assertThat(AuditRecord.isService("a".repeat(64))).isFalse();
+    assertThat(AuditRecord.isAddress("[::1]")).isTrue();
+    assertThat(AuditRecord.isAddress("fe80::1%eth0")).isTrue();
+    assertThat(AuditRecord.isAddress("10.0.0.1 ")).isFalse();
   }
 }
