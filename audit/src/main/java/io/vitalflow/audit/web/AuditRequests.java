@@ -6,7 +6,6 @@ import io.vitalflow.audit.AuditSubtype;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * What an HTTP request is, for its audit event, from its method, path and query alone (never the
@@ -17,8 +16,6 @@ import java.util.regex.Pattern;
  * AuditDetails}.
  */
 final class AuditRequests {
-
-  private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
 
   /** Query parameters whose values name patients, per searched type ({@code *}: any type). */
   private static final List<String> PATIENT_PARAMETERS = List.of("patient", "subject");
@@ -83,7 +80,7 @@ final class AuditRequests {
     if (n == 1 && first.equals("_search") && post) {
       return AuditSubtype.SEARCH_SYSTEM;
     }
-    if (!TYPE.matcher(first).matches()) {
+    if (!isType(first)) {
       return AuditSubtype.REQUEST;
     }
     String type = first;
@@ -150,7 +147,7 @@ final class AuditRequests {
       }
       return AuditSubtype.REQUEST;
     }
-    if (type.equals("Patient") && TYPE.matcher(third).matches() && n == 3 && get) {
+    if (type.equals("Patient") && isType(third) && n == 3 && get) {
       entities.add(third); // a compartment search: GET /fhir/Patient/{id}/{Type}
       return AuditSubtype.SEARCH_TYPE;
     }
@@ -243,13 +240,33 @@ final class AuditRequests {
     };
   }
 
+  /** The non-empty segments of {@code path} (what {@code split("/")} gives, without its copies). */
   private static List<String> segments(String path) {
-    List<String> segments = new ArrayList<>();
-    for (String segment : path.split("/")) {
-      if (!segment.isEmpty()) {
-        segments.add(segment);
+    List<String> segments = new ArrayList<>(4);
+    int start = 0;
+    for (int i = 0; i <= path.length(); i++) {
+      if (i == path.length() || path.charAt(i) == '/') {
+        if (i > start) {
+          segments.add(path.substring(start, i));
+        }
+        start = i + 1;
       }
     }
     return segments;
+  }
+
+  /** A resource type's shape: an upper-case letter, then 1-63 letters (no matcher per request). */
+  static boolean isType(String segment) {
+    int n = segment.length();
+    if (n < 2 || n > 64 || segment.charAt(0) < 'A' || segment.charAt(0) > 'Z') {
+      return false;
+    }
+    for (int i = 1; i < n; i++) {
+      char c = segment.charAt(i);
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -88,4 +88,22 @@ class AuditRequestsTest {
     assertThat(AuditWebFilter.token("Jane Doe")).isEqualTo("Jane_Doe");
     assertThat(AuditWebFilter.token("x".repeat(300))).hasSize(256);
   }
+
+  @Test
+  void theResourceTypeShapeIsWhatTheRegularExpressionWas() {
+    java.util.regex.Pattern type = java.util.regex.Pattern.compile("[A-Z][A-Za-z]{1,63}");
+    java.util.Random random = new java.util.Random(16);
+    for (int i = 0; i < 100_000; i++) {
+      StringBuilder value = new StringBuilder();
+      for (int j = random.nextInt(70); j > 0; j--) {
+        value.append("PaZz0_-/é".charAt(random.nextInt(9)));
+      }
+      String text = value.toString();
+      assertThat(AuditRequests.isType(text)).as(text).isEqualTo(type.matcher(text).matches());
+    }
+    assertThat(AuditRequests.isType("Observation")).isTrue();
+    assertThat(AuditRequests.isType("P" + "a".repeat(63))).isTrue();
+    assertThat(AuditRequests.isType("P" + "a".repeat(64))).isFalse();
+    assertThat(AuditRequests.isType("metadata")).isFalse();
+  }
 }
