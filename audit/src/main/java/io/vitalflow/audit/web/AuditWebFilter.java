@@ -64,7 +64,7 @@ public final class AuditWebFilter implements WebFilter, Ordered {
   private final AuditTrail trail;
   private final String service;
   private final OverloadAnswer answer;
-  private final List<PathPattern> excluded;
+  private final List<Excluded> excluded;
 
   public AuditWebFilter(
       AuditTrail trail, String service, OverloadAnswer answer, List<String> excludedPaths) {
@@ -76,8 +76,7 @@ public final class AuditWebFilter implements WebFilter, Ordered {
     this.trail = trail;
     this.service = service;
     this.answer = answer;
-    PathPatternParser parser = new PathPatternParser();
-    this.excluded = excludedPaths.stream().map(parser::parse).toList();
+    this.excluded = excludedPaths.stream().map(Excluded::of).toList();
   }
 
   @Override
@@ -91,12 +90,58 @@ public final class AuditWebFilter implements WebFilter, Ordered {
       return false;
     }
     var path = request.getPath().pathWithinApplication();
-    for (PathPattern pattern : excluded) {
-      if (pattern.matches(path)) {
+    String raw = path.value();
+    for (Excluded pattern : excluded) {
+      if (pattern.mayMatch(raw) && pattern.pattern().matches(path)) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * An excluded path pattern with the literal text before its first and after its last wildcard: a
+   * path without both is not matched, and is passed over without the pattern's matcher (which
+   * allocates a context per call; a FHIR request was checked against a dozen patterns). A path that
+   * only matches once decoded is then audited, never the other way round.
+   */
+  private record Excluded(PathPattern pattern, String prefix, String suffix, boolean literal) {
+
+    static Excluded of(String text) {
+      PathPattern pattern = PathPatternParser.defaultInstance.parse(text);
+      int first = firstWildcard(text);
+      if (first < 0) {
+        return new Excluded(pattern, text, "", true);
+      }
+      int last = first;
+      for (int i = first; i < text.length(); i++) {
+        if (isWildcard(text.charAt(i))) {
+          last = i;
+        }
+      }
+      return new Excluded(pattern, text.substring(0, first), text.substring(last + 1), false);
+    }
+
+    boolean mayMatch(String path) {
+      return literal
+          ? path.equals(prefix)
+          : path.length() >= prefix.length() + suffix.length()
+              && path.startsWith(prefix)
+              && path.endsWith(suffix);
+    }
+
+    private static int firstWildcard(String text) {
+      for (int i = 0; i < text.length(); i++) {
+        if (isWildcard(text.charAt(i))) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    private static boolean isWildcard(char c) {
+      return c == '*' || c == '?' || c == '{' || c == '}';
+    }
   }
 
   @Override
