@@ -506,21 +506,14 @@ final class AuditJson {
     if (t.getYear() < 1 || t.getYear() > 9999) { // the formatter writes year-of-era
       return INSTANT.format(when);
     }
-    char[] c = new char[24];
+    char[] c = "0000-00-00T00:00:00.000Z".toCharArray();
     digits(c, 0, t.getYear(), 4);
-    c[4] = '-';
     digits(c, 5, t.getMonthValue(), 2);
-    c[7] = '-';
     digits(c, 8, t.getDayOfMonth(), 2);
-    c[10] = 'T';
     digits(c, 11, t.getHour(), 2);
-    c[13] = ':';
     digits(c, 14, t.getMinute(), 2);
-    c[16] = ':';
     digits(c, 17, t.getSecond(), 2);
-    c[19] = '.';
     digits(c, 20, when.getNano() / 1_000_000, 3);
-    c[23] = 'Z';
     return new String(c);
   }
 
