@@ -77,18 +77,20 @@ public final class TokenAuthenticator {
   }
 
   CallerAuthentication authentication(Jwt jwt) {
-    // the same token comes with every request of a client: map its claims once
+    // the same token comes with every request of a client: map its claims, and make its
+    // authentication (a list of authorities), once; nothing changes an authentication after it is
+    // made (no provider manager erases its credentials), so requests share it
     Mapped known = mapped.get(jwt.getTokenValue());
     if (known != null && known.jwt() == jwt) {
-      return new CallerAuthentication(known.caller(), jwt);
+      return known.authentication();
     }
-    Caller caller = claims.caller(jwt);
+    CallerAuthentication authentication = new CallerAuthentication(claims.caller(jwt), jwt);
     if (mapped.size() >= MAX_MAPPED) {
       mapped.clear();
     }
-    mapped.put(jwt.getTokenValue(), new Mapped(jwt, caller));
-    return new CallerAuthentication(caller, jwt);
+    mapped.put(jwt.getTokenValue(), new Mapped(jwt, authentication));
+    return authentication;
   }
 
-  private record Mapped(Jwt jwt, Caller caller) {}
+  private record Mapped(Jwt jwt, CallerAuthentication authentication) {}
 }
