@@ -55,7 +55,12 @@ class KafkaAclsTest {
       Map.of(
           "ingest-gateway",
           List.of(
-              Need.write("vitals.raw.v1", "VitalsPublisher"), Need.write("audit.v1", "AuditTrail")),
+              Need.write("vitals.raw.v1", "VitalsPublisher"),
+              // while its kafka health is DOWN: partitions' leaders and ISR against the topic's
+              // min.insync.replicas, without writing (admin describeTopics and describeConfigs)
+              new Need("topic", "vitals.raw.v1", "Describe", "TopicWritability"),
+              new Need("topic", "vitals.raw.v1", "DescribeConfigs", "TopicWritability"),
+              Need.write("audit.v1", "AuditTrail")),
           "vitals-stream-processor",
           List.of(
               Need.read("vitals.raw.v1", "readings sink"),
