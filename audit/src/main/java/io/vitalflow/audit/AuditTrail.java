@@ -8,6 +8,7 @@ import io.vitalflow.kafka.KafkaClients;
 import io.vitalflow.schemas.Topics;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -45,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * failing closed (the default), both calls throw and the health indicator is DOWN; failing open,
  * events that do not fit are dropped, counted and logged at WARN once a minute. An event sent again
  * after an ambiguous failure may reach the topic twice; the sink stores each id once.
+ *
+ * <p>Tracing: an event recorded with the trace headers of its request ({@link #record(AuditRecord,
+ * List)}) carries them on {@code audit.v1}, so the audit record of a traced request names the
+ * request's trace (docs/observability.md, "Tracing"); no span is made for the send itself.
  *
  * <p>Metrics: {@code vitalflow.audit.events{outcome=delivered|failed}} (failed: refused or dropped,
  * never delivered), {@code vitalflow.audit.pending}. Logs name counts, never records.
@@ -107,14 +113,16 @@ public final class AuditTrail implements AutoCloseable {
   private static final class Pending {
     final long admitted;
     final AuditRecord record;
+    final List<Header> trace;
     byte[] json;
 
     /** Set once, by the producer's callback; a retried event is acknowledged once. */
     final AtomicBoolean acknowledged = new AtomicBoolean();
 
-    Pending(long admitted, AuditRecord record) {
+    Pending(long admitted, AuditRecord record, List<Header> trace) {
       this.admitted = admitted;
       this.record = record;
+      this.trace = trace;
     }
   }
 
@@ -189,7 +197,18 @@ public final class AuditTrail implements AutoCloseable {
    *     (counted as failed) and the caller must not send its answer
    */
   public void record(AuditRecord record) {
+    record(record, List.of());
+  }
+
+  /**
+   * {@link #record(AuditRecord)}, the event's record carrying {@code trace} (the request's trace
+   * context as record headers, {@code RecordTracing#headersOf}; empty when it is not traced).
+   *
+   * @throws AuditUnavailableException as {@link #record(AuditRecord)}
+   */
+  public void record(AuditRecord record, List<Header> trace) {
     Objects.requireNonNull(record, "record");
+    Objects.requireNonNull(trace, "trace");
     if (!enabled) {
       return;
     }
@@ -208,7 +227,7 @@ public final class AuditTrail implements AutoCloseable {
       return;
     }
     long now = System.nanoTime();
-    Pending event = new Pending(now, record);
+    Pending event = new Pending(now, record, trace);
     admitted.offer(event);
     queue.offerLast(event);
   }
@@ -362,7 +381,7 @@ public final class AuditTrail implements AutoCloseable {
       current = producer;
     }
     current.send(
-        new ProducerRecord<>(topic, event.record.key(), event.json),
+        new ProducerRecord<>(topic, null, event.record.key(), event.json, event.trace),
         (metadata, error) -> {
           if (error == null) {
             acknowledged(event);

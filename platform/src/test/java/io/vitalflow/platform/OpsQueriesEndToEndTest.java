@@ -61,7 +61,8 @@ class OpsQueriesEndToEndTest {
     System.setProperty("vitalflow.audit.enabled", "true"); // its metrics are on the dashboards
     boolean prometheusInstalled = Files.isExecutable(Path.of(PROMETHEUS));
     List<OpsFiles.Query> queries =
-        Stream.concat(OpsFiles.dashboardQueries().stream(), OpsFiles.alertQueries().stream())
+        Stream.of(OpsFiles.dashboardQueries(), OpsFiles.alertQueries(), OpsFiles.scalingQueries())
+            .flatMap(List::stream)
             .toList();
     try (LocalPlatform platform = start(dataDir)) {
       String ops = token(dataDir, "--scope=vitalflow/ops");

@@ -1,8 +1,11 @@
 package io.vitalflow.audit.web;
 
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.vitalflow.audit.AuditConfiguration;
 import io.vitalflow.audit.AuditProperties;
 import io.vitalflow.audit.AuditTrail;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.web.HttpLimitsAutoConfiguration;
 import io.vitalflow.web.OverloadAnswer;
 import io.vitalflow.web.security.RefusalListener;
@@ -42,12 +45,17 @@ public class AuditAutoConfiguration {
         AuditTrail auditTrail,
         AuditProperties properties,
         ObjectProvider<OverloadAnswer> overloadAnswer,
+        ObjectProvider<Tracer> tracer,
+        ObjectProvider<Propagator> propagator,
         Environment environment) {
       return new AuditWebFilter(
           auditTrail,
           service(environment),
           overloadAnswer.getIfAvailable(() -> OverloadAnswer::problem),
-          properties.excludedPaths());
+          properties.excludedPaths(),
+          RecordTracing.of(
+              tracer.getIfAvailable(() -> Tracer.NOOP),
+              propagator.getIfAvailable(() -> Propagator.NOOP)));
     }
 
     @Bean

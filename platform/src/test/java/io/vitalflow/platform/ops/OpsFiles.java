@@ -91,6 +91,39 @@ public final class OpsFiles {
     return alerts().stream().map(a -> new Query("alerts.yml", a.name(), a.expression())).toList();
   }
 
+  /**
+   * The queries of the deployment's autoscaling (the KEDA {@code ScaledObject}s' Prometheus
+   * triggers in {@code deploy/k8s/components}), read from their YAML.
+   */
+  @SuppressWarnings("unchecked")
+  public static List<Query> scalingQueries() {
+    List<Query> queries = new ArrayList<>();
+    Path components = root().resolve("deploy/k8s/components");
+    try (Stream<Path> files = Files.walk(components)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        for (Object doc : new Yaml().loadAll(read(file))) {
+          if (doc instanceof Map<?, ?> map && "ScaledObject".equals(map.get("kind"))) {
+            Map<String, Object> spec = (Map<String, Object>) map.get("spec");
+            for (Object trigger : (List<Object>) spec.get("triggers")) {
+              Map<String, Object> metadata =
+                  (Map<String, Object>) ((Map<String, Object>) trigger).get("metadata");
+              if (metadata != null && metadata.get("query") != null) {
+                queries.add(
+                    new Query(
+                        root().relativize(file).toString(),
+                        String.valueOf(((Map<String, Object>) map.get("metadata")).get("name")),
+                        String.valueOf(metadata.get("query"))));
+              }
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return queries;
+  }
+
   /** Every dashboard file. */
   public static List<Path> dashboards() {
     try (Stream<Path> files = Files.list(dashboardsDir())) {
