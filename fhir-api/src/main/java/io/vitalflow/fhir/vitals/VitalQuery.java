@@ -13,6 +13,11 @@ import java.util.Set;
  * date ranges, in which order. Unknown parameters are collected (lenient) or refused ({@code
  * strict}).
  *
+ * <p>A search also takes the parameters whose answer for a device reading follows from its fixed
+ * shape (docs/fhir-vitals.md): {@code status} (always {@code final}), {@code identifier} (the
+ * reading id), {@code device}, {@code _id} (the reading's id) and {@code _lastUpdated} (when the
+ * row was stored). {@code $lastn} does not.
+ *
  * @param patients patient ids (OR); never empty
  * @param codes LOINC codes (OR), or null for every stored code; empty when the codes asked for
  *     match nothing
@@ -21,6 +26,11 @@ import java.util.Set;
  * @param matchesNothing true when a parameter rules out every vital-sign reading (another category,
  *     subject type)
  * @param ignored names of the parameters that were not understood
+ * @param lastUpdated {@code _lastUpdated} conditions on the row's {@code stored_at}, as {@code
+ *     dates}
+ * @param readingIds reading ids of {@code identifier} (OR), or null for any
+ * @param devices device ids of {@code device} (OR), or null for any
+ * @param ids readings named by {@code _id} (OR), or null for any
  */
 record VitalQuery(
     List<String> patients,
@@ -28,9 +38,14 @@ record VitalQuery(
     List<List<DateParameter>> dates,
     boolean ascending,
     boolean matchesNothing,
-    List<String> ignored) {
+    List<String> ignored,
+    List<List<DateParameter>> lastUpdated,
+    List<String> readingIds,
+    List<String> devices,
+    List<VitalObservationId> ids) {
 
   static final int MAX_VALUES = 100;
+  private static final String OBSERVATION_STATUS = "http://hl7.org/fhir/observation-status";
   private static final int MAX_ID_LENGTH = 256;
   private static final Set<String> PATIENT_PARAMETERS =
       Set.of("patient", "subject", "subject:Patient", "patient:Patient");
@@ -40,12 +55,17 @@ record VitalQuery(
     codes = codes == null ? null : List.copyOf(codes);
     dates = List.copyOf(dates);
     ignored = List.copyOf(ignored);
+    lastUpdated = List.copyOf(lastUpdated);
+    readingIds = readingIds == null ? null : List.copyOf(readingIds);
+    devices = devices == null ? null : List.copyOf(devices);
+    ids = ids == null ? null : List.copyOf(ids);
   }
 
   /**
    * Checks the parameters of an Observation search.
    *
-   * @param sortable whether {@code _sort} is understood (searches) or unknown ($lastn)
+   * @param sortable whether this is a search ({@code _sort}, {@code status}, {@code identifier},
+   *     {@code device}, {@code _id}, {@code _lastUpdated} understood) or {@code $lastn} (unknown)
    * @throws InvalidSearchException without a patient, for malformed values, for unknown parameters
    *     when strict
    */
@@ -60,15 +80,19 @@ record VitalQuery(
     boolean ascending = false;
     boolean nothing = false;
     List<String> ignored = new ArrayList<>();
+    List<List<DateParameter>> lastUpdated = new ArrayList<>();
+    List<String> readingIds = null;
+    List<String> devices = null;
+    List<VitalObservationId> ids = null;
     for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
       String name = parameter.getKey();
       for (String value : parameter.getValue()) {
         if (PATIENT_PARAMETERS.contains(name)) {
-          Set<String> ids = patientIds(name, value);
+          Set<String> asked = patientIds(name, value);
           if (patients == null) {
-            patients = ids;
+            patients = asked;
           } else {
-            patients.retainAll(ids);
+            patients.retainAll(asked);
           }
         } else if ("category".equals(name)) {
           nothing |= !isVitalSigns(value);
@@ -81,6 +105,24 @@ record VitalQuery(
             && sortable
             && ("date".equals(value) || "-date".equals(value))) {
           ascending = "date".equals(value);
+        } else if (sortable && ("status".equals(name) || "status:not".equals(name))) {
+          // a device reading's status is final
+          nothing |= isFinal(value) == "status:not".equals(name);
+        } else if (sortable && "identifier".equals(name)) {
+          List<String> asked = readingIds(value);
+          readingIds =
+              readingIds == null ? asked : readingIds.stream().filter(asked::contains).toList();
+        } else if (sortable && ("device".equals(name) || "device:Device".equals(name))) {
+          List<String> asked = deviceIds(value);
+          devices = devices == null ? asked : devices.stream().filter(asked::contains).toList();
+        } else if (sortable && "_id".equals(name)) {
+          List<VitalObservationId> asked = new ArrayList<>();
+          for (String id : values(value)) {
+            VitalObservationId.parse(id).ifPresent(asked::add);
+          }
+          ids = ids == null ? asked : ids.stream().filter(asked::contains).toList();
+        } else if (sortable && "_lastUpdated".equals(name)) {
+          lastUpdated.add(values(value).stream().map(DateParameter::parse).toList());
         } else if (alsoKnown.contains(name)) {
           continue;
         } else if (strict) {
@@ -99,8 +141,67 @@ record VitalQuery(
           "A vital-signs Observation search needs a patient: add patient=<id> or"
               + " subject=Patient/<id> (searching every patient's readings is not supported)");
     }
+    boolean none =
+        nothing
+            || patients.isEmpty()
+            || readingIds != null && readingIds.isEmpty()
+            || devices != null && devices.isEmpty()
+            || ids != null && ids.isEmpty();
     return new VitalQuery(
-        List.copyOf(patients), codes, dates, ascending, nothing || patients.isEmpty(), ignored);
+        List.copyOf(patients),
+        codes,
+        dates,
+        ascending,
+        none,
+        ignored,
+        lastUpdated,
+        readingIds,
+        devices,
+        ids);
+  }
+
+  /** Whether a {@code status} token matches {@code final}, a device reading's status. */
+  private static boolean isFinal(String value) {
+    for (String token : values(value)) {
+      if (token.equals("final") || token.equals(OBSERVATION_STATUS + "|final")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The reading ids of {@code identifier} tokens: {@code urn:vitalflow:reading-id|<id>} or a bare
+   * value; tokens of another system (or none, {@code |x}) match no reading.
+   */
+  private static List<String> readingIds(String value) {
+    List<String> ids = new ArrayList<>();
+    for (String token : values(value)) {
+      int bar = token.indexOf('|');
+      if (bar < 0) {
+        ids.add(token);
+      } else if (token.substring(0, bar).equals(VitalSignMapping.READING_ID_SYSTEM)) {
+        ids.add(token.substring(bar + 1));
+      }
+    }
+    return ids;
+  }
+
+  /** The device ids of {@code device} references: {@code Device/<id>}, {@code <id>}, a URL. */
+  private static List<String> deviceIds(String value) {
+    List<String> ids = new ArrayList<>();
+    for (String reference : values(value)) {
+      int slash = reference.lastIndexOf('/');
+      if (slash < 0) {
+        ids.add(reference);
+        continue;
+      }
+      String head = reference.substring(0, slash);
+      if (head.equals("Device") || head.endsWith("/Device")) {
+        ids.add(reference.substring(slash + 1));
+      }
+    }
+    return ids;
   }
 
   /**

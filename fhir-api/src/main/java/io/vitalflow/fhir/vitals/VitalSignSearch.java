@@ -5,13 +5,19 @@ import io.vitalflow.fhir.search.Projection;
 import io.vitalflow.fhir.search.ResourceSearch;
 import io.vitalflow.fhir.search.SearchRequest;
 import io.vitalflow.fhir.search.SearchResult;
+import io.vitalflow.fhir.store.ResourceStore;
+import io.vitalflow.fhir.store.StoredResource;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Observation;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -29,16 +35,26 @@ import reactor.core.publisher.Mono;
 @Component
 public final class VitalSignSearch {
 
+  private static final Set<String> PATIENT_INCLUDES =
+      Set.of(
+          "Observation:patient",
+          "Observation:patient:Patient",
+          "Observation:subject",
+          "Observation:subject:Patient");
+
   private final VitalObservations readings;
   private final ResourceSearch resources;
+  private final ResourceStore store;
 
-  public VitalSignSearch(VitalObservations readings, ResourceSearch resources) {
+  public VitalSignSearch(
+      VitalObservations readings, ResourceSearch resources, ResourceStore store) {
     this.readings = readings;
     this.resources = resources;
+    this.store = store;
   }
 
   /**
-   * The page of the merged matches.
+   * The page of the merged matches; for {@code _summary=count} only the total of both parts.
    *
    * @return the page; fails with {@link io.vitalflow.fhir.search.InvalidSearchException} as {@link
    *     VitalObservations#search} does (no patient, malformed values, unsupported parameters)
@@ -50,15 +66,13 @@ public final class VitalSignSearch {
     } catch (InvalidSearchException e) {
       return Mono.error(e);
     }
-    if (projection.countOnly()) {
-      return Mono.error(
-          new InvalidSearchException(
-              "_summary=count is not supported by vital-signs Observation searches: counting a"
-                  + " patient's readings means reading them all; page through the search instead"));
-    }
     Map<String, List<String>> parameters = new LinkedHashMap<>(request.parameters());
     parameters.remove("_summary");
     parameters.remove("_elements");
+    boolean accurate = List.of("accurate").equals(parameters.get("_total"));
+    if (projection.countOnly()) {
+      return count(request, parameters);
+    }
     int depth = request.offset() + request.count();
     SearchRequest readingsPart =
         new SearchRequest(request.resourceType(), parameters, depth, 0, request.strict());
@@ -69,18 +83,67 @@ public final class VitalSignSearch {
     SearchRequest storePart =
         new SearchRequest(request.resourceType(), storeParameters, depth, 0, request.strict());
     // the readings part checks the request first: its errors are the ones to report
+    Mono<SearchResult> page =
+        readings
+            .search(readingsPart)
+            .flatMap(
+                fromReadings ->
+                    resources
+                        .search(storePart)
+                        .flatMap(
+                            fromStore ->
+                                merge(request, ascending, fromReadings, fromStore, projection)));
+    if (!accurate) {
+      return page;
+    }
+    return page.zipWith(
+        count(request, parameters),
+        (found, counted) ->
+            new SearchResult(
+                found.matches(),
+                found.includes(),
+                counted.total(),
+                found.hasMore(),
+                found.ignoredParameters()));
+  }
+
+  /**
+   * The total of both parts ({@code _summary=count}, {@code _total=accurate}): the readings counted
+   * in the readings table, the Observations of the resource store counted by its search.
+   */
+  private Mono<SearchResult> count(SearchRequest request, Map<String, List<String>> parameters) {
+    Map<String, List<String>> readingParameters = new LinkedHashMap<>(parameters);
+    readingParameters.remove("_sort");
+    SearchRequest readingsPart =
+        new SearchRequest(request.resourceType(), readingParameters, 0, 0, request.strict());
+    Map<String, List<String>> storeParameters = new LinkedHashMap<>(readingParameters);
+    storeParameters.remove("_total");
+    storeParameters.put("_summary", List.of("count"));
+    SearchRequest storePart =
+        new SearchRequest(request.resourceType(), storeParameters, 0, 0, request.strict());
     return readings
         .search(readingsPart)
         .flatMap(
-            fromReadings ->
-                resources
-                    .search(storePart)
-                    .map(
-                        fromStore ->
-                            merge(request, ascending, fromReadings, fromStore, projection)));
+            checked ->
+                readings
+                    .count(readingsPart)
+                    .zipWith(
+                        resources.search(storePart),
+                        (fromReadings, fromStore) -> {
+                          LinkedHashSet<String> ignored =
+                              new LinkedHashSet<>(checked.ignoredParameters());
+                          ignored.addAll(fromStore.ignoredParameters());
+                          long stored = fromStore.total() == null ? 0 : fromStore.total();
+                          return new SearchResult(
+                              List.of(),
+                              List.of(),
+                              fromReadings + stored,
+                              false,
+                              List.copyOf(ignored));
+                        }));
   }
 
-  private static SearchResult merge(
+  private Mono<SearchResult> merge(
       SearchRequest request,
       boolean ascending,
       SearchResult fromReadings,
@@ -90,15 +153,73 @@ public final class VitalSignSearch {
     int from = Math.min(request.offset(), merged.size());
     int to = Math.min(request.offset() + request.count(), merged.size());
     boolean complete = !fromReadings.hasMore() && !fromStore.hasMore();
-    boolean hasMore = merged.size() > to || !complete;
+    boolean hasMore = request.count() > 0 && (merged.size() > to || !complete);
     LinkedHashSet<String> ignored = new LinkedHashSet<>(fromReadings.ignoredParameters());
     ignored.addAll(fromStore.ignoredParameters());
-    return new SearchResult(
-        merged.subList(from, to).stream().map(projection::apply).toList(),
-        fromStore.includes(),
-        complete ? (long) merged.size() : null,
-        hasMore,
-        List.copyOf(ignored));
+    List<String> page = merged.subList(from, to);
+    Set<String> readingMatches = new HashSet<>(fromReadings.matches());
+    List<String> pageReadings = page.stream().filter(readingMatches::contains).toList();
+    return includes(request.parameters(), pageReadings)
+        .map(
+            ofReadings -> {
+              LinkedHashSet<String> included = new LinkedHashSet<>(fromStore.includes());
+              included.addAll(ofReadings);
+              return new SearchResult(
+                  page.stream().map(projection::apply).toList(),
+                  List.copyOf(included),
+                  complete ? (long) merged.size() : null,
+                  hasMore,
+                  List.copyOf(ignored));
+            });
+  }
+
+  /**
+   * The resources that the {@code _include}s of an Observation search name from device readings:
+   * the patient ({@code Observation:patient}, {@code Observation:subject}, also with {@code
+   * :Patient}, and {@code Observation:*}) and the device ({@code Observation:device}, {@code
+   * Observation:*}) when they are stored resources the caller may read. One round: {@code :iterate}
+   * continues from the resource store's matches only.
+   */
+  private Mono<List<String>> includes(Map<String, List<String>> parameters, List<String> page) {
+    Set<String> includes = new HashSet<>();
+    for (String name : List.of("_include", "_include:iterate")) {
+      for (String value : parameters.getOrDefault(name, List.of())) {
+        includes.addAll(List.of(value.split(",")));
+      }
+    }
+    boolean patients =
+        includes.stream()
+            .anyMatch(
+                include -> PATIENT_INCLUDES.contains(include) || include.equals("Observation:*"));
+    boolean devices =
+        includes.stream()
+            .anyMatch(
+                include ->
+                    include.equals("Observation:device")
+                        || include.equals("Observation:device:Device")
+                        || include.equals("Observation:*"));
+    if (page.isEmpty() || !patients && !devices) {
+      return Mono.just(List.of());
+    }
+    Set<String> targets = new LinkedHashSet<>();
+    for (String json : page) {
+      Observation observation = (Observation) readings.parse(json);
+      if (patients) {
+        targets.add(observation.getSubject().getReference());
+      }
+      if (devices && observation.hasDevice()) {
+        targets.add(observation.getDevice().getReference());
+      }
+    }
+    return Flux.fromIterable(targets)
+        .concatMap(
+            reference -> {
+              int slash = reference.indexOf('/');
+              return store.current(reference.substring(0, slash), reference.substring(slash + 1));
+            })
+        .filter(stored -> !stored.deleted() && stored.json() != null)
+        .map(StoredResource::json)
+        .collectList();
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vitalflow.fhir.ReadOnlyServer;
 import java.time.Instant;
+import java.util.List;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -96,6 +97,27 @@ class SearchHttpTest {
     String whole = get("/fhir/Patient?_summary=false&_id=p1", null, 200);
     assertThat(whole).contains("Chalmers").doesNotContain("SUBSETTED");
     assertThat(get("/fhir/Patient?_summary=some", null, 400)).contains("_summary");
+  }
+
+  /**
+   * A total-only answer ({@code _summary=count}, {@code _count=0}) has no next page (it linked to
+   * itself, or past the end), and a total next to {@code _sort} is counted (the sort's bind values
+   * made the count query fail with a 500).
+   */
+  @Test
+  void totalsWithoutEntriesHaveNoNextPageAndWorkWithSort() {
+    for (String path :
+        List.of(
+            "/fhir/Patient?_summary=count",
+            "/fhir/Patient?_count=0",
+            "/fhir/Patient?_count=0&_sort=family",
+            "/fhir/Patient?_summary=count&_sort=-birthdate")) {
+      String body = get(path, null, 200);
+      assertThat(body).as(path).contains("\"total\":2").doesNotContain("\"next\"");
+    }
+    assertThat(get("/fhir/Patient?_total=accurate&_sort=family&_count=1", null, 200))
+        .contains("\"total\":2")
+        .contains("\"next\"");
   }
 
   private static String get(String path, String prefer, int status) {
