@@ -147,6 +147,14 @@ public final class ResourceSearch {
     return List.copyOf(all);
   }
 
+  /**
+   * The {@code _revinclude} values a search of {@code resourceType} takes ({@code Source:param}),
+   * sorted.
+   */
+  public List<String> supportedRevIncludes(String resourceType) {
+    return SearchParameters.revIncludes(resourceType);
+  }
+
   private Mono<List<Match>> page(SearchQuery query, SearchRequest request) {
     if (request.count() == 0) {
       return Mono.just(List.of());
