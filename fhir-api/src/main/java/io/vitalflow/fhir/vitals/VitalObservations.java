@@ -7,6 +7,7 @@ import io.vitalflow.fhir.search.SearchResult;
 import io.vitalflow.fhir.search.Visibility;
 import io.vitalflow.schemas.VitalSignType;
 import io.vitalflow.web.security.Interaction;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -231,9 +232,76 @@ public final class VitalObservations {
       }
       sql.append(" and (").append(String.join(" or ", alternatives)).append(')');
     }
+    for (int i = 0; i < query.quantities().size(); i++) {
+      List<String> alternatives = new ArrayList<>();
+      List<VitalQuery.ValueCondition> values = query.quantities().get(i);
+      for (int j = 0; j < values.size(); j++) {
+        String name = "q" + i + "v" + j;
+        VitalQuery.ValueCondition value = values.get(j);
+        String condition = numberCondition(value, name, binds);
+        if (value.unit() != null) {
+          condition = "(" + condition + " and unit = :" + name + "unit)";
+          binds.put(name + "unit", value.unit());
+        }
+        alternatives.add(condition);
+      }
+      sql.append(" and (").append(String.join(" or ", alternatives)).append(')');
+    }
     dates(sql, binds, "d", "effective_time", query.dates());
     dates(sql, binds, "u", "stored_at", query.lastUpdated());
     return new Selection(query, sql.toString(), binds);
+  }
+
+  /**
+   * A {@code value-quantity} number on the reading's value, as the search index compares numbers:
+   * {@code eq}/{@code ne} by the precision of the search value ({@code 100} is [99.5, 100.5)),
+   * {@code ap} within 10 %.
+   */
+  private static String numberCondition(
+      VitalQuery.ValueCondition condition, String name, Map<String, Object> binds) {
+    BigDecimal value = condition.value();
+    BigDecimal half =
+        BigDecimal.ONE
+            .movePointLeft(Math.max(value.scale(), 0) + 1)
+            .multiply(BigDecimal.valueOf(5));
+    BigDecimal low = value.subtract(half);
+    BigDecimal high = value.add(half);
+    if (condition.prefix().equals("ap")) {
+      BigDecimal margin = value.abs().multiply(new BigDecimal("0.1"));
+      low = value.subtract(margin);
+      high = value.add(margin);
+    }
+    String v = ":" + name;
+    return switch (condition.prefix()) {
+      case "eq", "ap" -> {
+        binds.put(name + "low", low.doubleValue());
+        binds.put(name + "high", high.doubleValue());
+        yield "(value >= "
+            + v
+            + "low and value "
+            + (condition.prefix().equals("eq") ? "<" : "<=")
+            + " "
+            + v
+            + "high)";
+      }
+      case "ne" -> {
+        binds.put(name + "low", low.doubleValue());
+        binds.put(name + "high", high.doubleValue());
+        yield "(value < " + v + "low or value >= " + v + "high)";
+      }
+      default -> {
+        binds.put(name, value.doubleValue());
+        yield "value "
+            + switch (condition.prefix()) {
+              case "gt", "sa" -> ">";
+              case "lt", "eb" -> "<";
+              case "ge" -> ">=";
+              default -> "<=";
+            }
+            + " "
+            + v;
+      }
+    };
   }
 
   /** AND of {@code conditions}, each an OR of date ranges on {@code column}. */

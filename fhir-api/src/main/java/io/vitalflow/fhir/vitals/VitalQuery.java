@@ -2,11 +2,14 @@ package io.vitalflow.fhir.vitals;
 
 import io.vitalflow.fhir.search.InvalidSearchException;
 import io.vitalflow.schemas.VitalSignType;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The parameters of a vital-signs Observation search, checked: which patients, which codes, which
@@ -31,6 +34,7 @@ import java.util.Set;
  * @param readingIds reading ids of {@code identifier} (OR), or null for any
  * @param devices device ids of {@code device} (OR), or null for any
  * @param ids readings named by {@code _id} (OR), or null for any
+ * @param quantities {@code value-quantity} conditions: AND of the outer list, OR of each inner list
  */
 record VitalQuery(
     List<String> patients,
@@ -42,9 +46,13 @@ record VitalQuery(
     List<List<DateParameter>> lastUpdated,
     List<String> readingIds,
     List<String> devices,
-    List<VitalObservationId> ids) {
+    List<VitalObservationId> ids,
+    List<List<ValueCondition>> quantities) {
 
   static final int MAX_VALUES = 100;
+  private static final Pattern QUANTITY =
+      Pattern.compile(
+          "(eq|ne|gt|lt|ge|le|sa|eb|ap)?([-+]?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)(?:\\|([^|]*)\\|(.*))?");
   private static final String OBSERVATION_STATUS = "http://hl7.org/fhir/observation-status";
   private static final int MAX_ID_LENGTH = 256;
   private static final Set<String> PATIENT_PARAMETERS =
@@ -59,7 +67,17 @@ record VitalQuery(
     readingIds = readingIds == null ? null : List.copyOf(readingIds);
     devices = devices == null ? null : List.copyOf(devices);
     ids = ids == null ? null : List.copyOf(ids);
+    quantities = List.copyOf(quantities);
   }
+
+  /**
+   * One {@code value-quantity} value: {@code [prefix]number[|system|code]}.
+   *
+   * @param prefix {@code eq}, {@code ne}, {@code gt}, {@code lt}, {@code ge}, {@code le}, {@code
+   *     sa}, {@code eb} or {@code ap}
+   * @param unit the UCUM code the reading's canonical unit must equal, or null for any
+   */
+  record ValueCondition(String prefix, BigDecimal value, String unit) {}
 
   /**
    * Checks the parameters of an Observation search.
@@ -84,6 +102,7 @@ record VitalQuery(
     List<String> readingIds = null;
     List<String> devices = null;
     List<VitalObservationId> ids = null;
+    List<List<ValueCondition>> quantities = new ArrayList<>();
     for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
       String name = parameter.getKey();
       for (String value : parameter.getValue()) {
@@ -121,6 +140,16 @@ record VitalQuery(
             VitalObservationId.parse(id).ifPresent(asked::add);
           }
           ids = ids == null ? asked : ids.stream().filter(asked::contains).toList();
+        } else if (sortable && "value-quantity".equals(name)) {
+          List<ValueCondition> alternatives = new ArrayList<>();
+          for (String quantity : values(value)) {
+            ValueCondition condition = quantity(quantity);
+            if (condition != null) {
+              alternatives.add(condition);
+            }
+          }
+          nothing |= alternatives.isEmpty();
+          quantities.add(alternatives);
         } else if (sortable && "_lastUpdated".equals(name)) {
           lastUpdated.add(values(value).stream().map(DateParameter::parse).toList());
         } else if (alsoKnown.contains(name)) {
@@ -157,7 +186,30 @@ record VitalQuery(
         lastUpdated,
         readingIds,
         devices,
-        ids);
+        ids,
+        quantities);
+  }
+
+  /**
+   * A {@code value-quantity} value; null when its system is neither UCUM nor absent (no reading is
+   * in another system).
+   */
+  private static ValueCondition quantity(String value) {
+    Matcher matcher = QUANTITY.matcher(value);
+    if (!matcher.matches()) {
+      throw new InvalidSearchException(
+          "value-quantity: '"
+              + abbreviate(value)
+              + "' is not [prefix]number[|system|code] (e.g. gt100 or"
+              + " 120|http://unitsofmeasure.org|mm[Hg])");
+    }
+    String system = matcher.group(3);
+    if (system != null && !system.isEmpty() && !system.equals(VitalSignMapping.UCUM_SYSTEM)) {
+      return null;
+    }
+    String unit = matcher.group(4) == null || matcher.group(4).isEmpty() ? null : matcher.group(4);
+    return new ValueCondition(
+        matcher.group(1) == null ? "eq" : matcher.group(1), new BigDecimal(matcher.group(2)), unit);
   }
 
   /** Whether a {@code status} token matches {@code final}, a device reading's status. */

@@ -37,7 +37,8 @@ import org.springframework.security.core.context.ReactiveSecurityContextHolder;
  * the API in the resource store): {@code _summary=count} and {@code _total=accurate} agree with the
  * entries, {@code _count=0} has no next page, and the Observation parameters the
  * CapabilityStatement lists for their fixed values ({@code status}, {@code identifier}, {@code
- * device}, {@code _id}, {@code _lastUpdated}, {@code _include}) work instead of a 400.
+ * device}, {@code _id}, {@code _lastUpdated}, {@code value-quantity}, {@code _include}) work
+ * instead of a 400.
  */
 class VitalSignSearchTest {
 
@@ -74,14 +75,14 @@ class VitalSignSearchTest {
             connection.prepareStatement(
                 "insert into vital_reading values (?, ?, ?, ?, ?, ?, ?, now(), now())")) {
       for (int i = 0; i < 5; i++) {
-        reading(insert, "m1", "8867-4", NOW.minusSeconds(60L * i + 5), "dev-1", "r" + i);
+        reading(insert, "m1", "8867-4", NOW.minusSeconds(60L * i + 5), "dev-1", "r" + i, 60 + i);
       }
-      reading(insert, "m1", "59408-5", NOW.minusSeconds(30), "dev-2", "s0");
+      reading(insert, "m1", "59408-5", NOW.minusSeconds(30), "dev-2", "s0", 97);
       // sent twice: one Observation
-      reading(insert, "m1", "8867-4", NOW.minusSeconds(5), "dev-1", "zz-again");
+      reading(insert, "m1", "8867-4", NOW.minusSeconds(5), "dev-1", "zz-again", 60);
       // the reading of the API-written api-hr: that Observation comes from the resource store
-      reading(insert, "m1", "8867-4", NOW, "fhir-api", "Observation/api-hr/_history/1");
-      reading(insert, "m2", "8867-4", NOW.minusSeconds(5), "dev-9", "m2-r0");
+      reading(insert, "m1", "8867-4", NOW, "fhir-api", "Observation/api-hr/_history/1", 70);
+      reading(insert, "m2", "8867-4", NOW.minusSeconds(5), "dev-9", "m2-r0", 70);
       insert.executeBatch();
     }
     server = ReadOnlyServer.start(database.coordinates());
@@ -177,6 +178,22 @@ class VitalSignSearchTest {
   }
 
   @Test
+  void valueQuantityComparesTheReadingsValueInItsUnit() {
+    String r1 = VitalObservationId.of("m1", "8867-4", NOW.minusSeconds(65)).value();
+    String r3 = VitalObservationId.of("m1", "8867-4", NOW.minusSeconds(185)).value();
+    String r4 = VitalObservationId.of("m1", "8867-4", NOW.minusSeconds(245)).value();
+    String s0 = VitalObservationId.of("m1", "59408-5", NOW.minusSeconds(30)).value();
+    assertThat(ids(M1 + "&value-quantity=gt62"))
+        .as("readings 63, 64 and 97, the stored Observations' 70")
+        .containsExactlyInAnyOrder(r3, r4, s0, "api-hr", "weight-old", "prelim");
+    assertThat(ids(M1 + "&value-quantity=61")).containsExactly(r1);
+    assertThat(ids(M1 + "&value-quantity=97|http://unitsofmeasure.org|%")).containsExactly(s0);
+    assertThat(ids(M1 + "&value-quantity=ge63|http://unitsofmeasure.org|/min&value-quantity=lt64"))
+        .containsExactly(r3);
+    assertThat(ids(M1 + "&value-quantity=gt62|http://other.org|x")).isEmpty();
+  }
+
+  @Test
   void includeAddsThePatientAndTheDeviceOfReadingsOnce() {
     Bundle patient = bundle(M1 + "&_include=Observation:patient");
     assertThat(patient.getEntry()).hasSize(10);
@@ -261,12 +278,13 @@ class VitalSignSearchTest {
       String code,
       Instant time,
       String device,
-      String readingId)
+      String readingId,
+      double value)
       throws java.sql.SQLException {
     insert.setString(1, patient);
     insert.setString(2, code);
     insert.setTimestamp(3, Timestamp.from(time));
-    insert.setDouble(4, 70);
+    insert.setDouble(4, value);
     insert.setString(5, code.equals("59408-5") ? "%" : "/min");
     insert.setString(6, device);
     insert.setString(7, readingId);
