@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Observation;
 import org.springframework.stereotype.Component;
@@ -34,6 +35,10 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public final class VitalSignSearch {
+
+  /** Chains through the patient a vital-signs search resolves to patient ids. */
+  private static final List<String> PATIENT_CHAINS =
+      List.of("patient.", "patient:Patient.", "subject.", "subject:Patient.");
 
   private static final Set<String> PATIENT_INCLUDES =
       Set.of(
@@ -84,8 +89,7 @@ public final class VitalSignSearch {
         new SearchRequest(request.resourceType(), storeParameters, depth, 0, request.strict());
     // the readings part checks the request first: its errors are the ones to report
     Mono<SearchResult> page =
-        readings
-            .search(readingsPart)
+        readingsSearch(readingsPart)
             .flatMap(
                 fromReadings ->
                     resources
@@ -121,12 +125,10 @@ public final class VitalSignSearch {
     storeParameters.put("_summary", List.of("count"));
     SearchRequest storePart =
         new SearchRequest(request.resourceType(), storeParameters, 0, 0, request.strict());
-    return readings
-        .search(readingsPart)
+    return readingsSearch(readingsPart)
         .flatMap(
             checked ->
-                readings
-                    .count(readingsPart)
+                readingsCount(readingsPart)
                     .zipWith(
                         resources.search(storePart),
                         (fromReadings, fromStore) -> {
@@ -141,6 +143,81 @@ public final class VitalSignSearch {
                               false,
                               List.copyOf(ignored));
                         }));
+  }
+
+  /** The readings part's page, its patient chains resolved. */
+  private Mono<SearchResult> readingsSearch(SearchRequest part) {
+    return chainsResolved(part)
+        .flatMap(
+            resolved ->
+                resolved
+                    .map(readings::search)
+                    .orElseGet(
+                        () ->
+                            Mono.just(
+                                new SearchResult(List.of(), List.of(), 0L, false, List.of()))));
+  }
+
+  /** The readings part's count, its patient chains resolved. */
+  private Mono<Long> readingsCount(SearchRequest part) {
+    return chainsResolved(part)
+        .flatMap(resolved -> resolved.map(readings::count).orElseGet(() -> Mono.just(0L)));
+  }
+
+  /**
+   * The readings part with its chains on the patient ({@code patient.name=peter}, {@code
+   * subject:Patient.identifier=...}) replaced by the ids of the patients they find (the caller's
+   * visibility applies, as to every chain), ANDed with the other patient parameters; empty when a
+   * chain finds no patient. A chain that finds more than {@value VitalQuery#MAX_VALUES} patients is
+   * refused: the readings of so many patients are not one query.
+   */
+  private Mono<Optional<SearchRequest>> chainsResolved(SearchRequest part) {
+    Map<String, List<String>> parameters = new LinkedHashMap<>(part.parameters());
+    List<Mono<List<String>>> lookups = new ArrayList<>();
+    List<String> chains = new ArrayList<>();
+    for (Map.Entry<String, List<String>> parameter : part.parameters().entrySet()) {
+      for (String prefix : PATIENT_CHAINS) {
+        if (parameter.getKey().startsWith(prefix)) {
+          String chained = parameter.getKey().substring(prefix.length());
+          parameters.remove(parameter.getKey());
+          chains.add(parameter.getKey());
+          lookups.add(
+              resources.findIds(
+                  "Patient", Map.of(chained, parameter.getValue()), VitalQuery.MAX_VALUES + 1));
+          break;
+        }
+      }
+    }
+    if (lookups.isEmpty()) {
+      return Mono.just(Optional.of(part));
+    }
+    return Flux.concat(lookups)
+        .collectList()
+        .map(
+            found -> {
+              List<String> patients =
+                  new ArrayList<>(parameters.getOrDefault("patient", List.of()));
+              for (int i = 0; i < found.size(); i++) {
+                List<String> ids = found.get(i);
+                if (ids.isEmpty()) {
+                  return Optional.empty();
+                }
+                if (ids.size() > VitalQuery.MAX_VALUES) {
+                  throw new InvalidSearchException(
+                      "'"
+                          + chains.get(i)
+                          + "' finds more than "
+                          + VitalQuery.MAX_VALUES
+                          + " patients: a vital-signs search reads the readings of at most "
+                          + VitalQuery.MAX_VALUES);
+                }
+                patients.add(String.join(",", ids));
+              }
+              parameters.put("patient", patients);
+              return Optional.of(
+                  new SearchRequest(
+                      part.resourceType(), parameters, part.count(), part.offset(), part.strict()));
+            });
   }
 
   private Mono<SearchResult> merge(

@@ -194,6 +194,35 @@ class VitalSignSearchTest {
   }
 
   @Test
+  void aChainThroughThePatientFindsItsReadingsAndStoredObservations() {
+    assertThat(ids("category=vital-signs&patient.name=peter")).isEqualTo(ids(M1));
+    assertThat(ids("category=vital-signs&patient.name=nobody")).isEmpty();
+    assertThat(ids("category=vital-signs&subject:Patient.name=peter&code=59408-5"))
+        .containsExactly(VitalObservationId.of("m1", "59408-5", NOW.minusSeconds(30)).value());
+    assertThat(bundle("category=vital-signs&patient.name=peter&_summary=count").getTotal())
+        .isEqualTo(9);
+    Caller m2 =
+        new Caller(
+            "u2", "app", SmartScopes.of(List.of("patient/*.rs")), Optional.of("m2"), Set.of());
+    SearchResult hidden =
+        server
+            .app()
+            .getBean(VitalSignSearch.class)
+            .search(
+                new SearchRequest(
+                    "Observation",
+                    Map.of("category", List.of("vital-signs"), "patient.name", List.of("peter")),
+                    20,
+                    0,
+                    true))
+            .contextWrite(
+                ReactiveSecurityContextHolder.withAuthentication(
+                    new CallerAuthentication(m2, null)))
+            .block();
+    assertThat(hidden.matches()).as("m1 is not m2's to see").isEmpty();
+  }
+
+  @Test
   void includeAddsThePatientAndTheDeviceOfReadingsOnce() {
     Bundle patient = bundle(M1 + "&_include=Observation:patient");
     assertThat(patient.getEntry()).hasSize(10);
