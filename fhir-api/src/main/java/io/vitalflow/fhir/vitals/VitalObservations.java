@@ -243,6 +243,10 @@ public final class VitalObservations {
           condition = "(" + condition + " and unit = :" + name + "unit)";
           binds.put(name + "unit", value.unit());
         }
+        if (value.codes() != null) {
+          condition = "(" + condition + " and code = any(:" + name + "codes))";
+          binds.put(name + "codes", value.codes().toArray(String[]::new));
+        }
         alternatives.add(condition);
       }
       sql.append(" and (").append(String.join(" or ", alternatives)).append(')');

@@ -53,6 +53,42 @@ record VitalQuery(
   private static final Pattern QUANTITY =
       Pattern.compile(
           "(eq|ne|gt|lt|ge|le|sa|eb|ap)?([-+]?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?)(?:\\|([^|]*)\\|(.*))?");
+
+  /**
+   * The R4 Observation search parameters on elements a device reading's Observation never has
+   * (docs/fhir-vitals.md lists what it has): on a vital-signs search they match no reading, except
+   * {@code :missing=true} and {@code :not}.
+   */
+  private static final Set<String> ABSENT =
+      Set.of(
+          "based-on",
+          "code-value-concept",
+          "code-value-date",
+          "code-value-string",
+          "combo-code-value-concept",
+          "combo-data-absent-reason",
+          "combo-value-concept",
+          "component-code",
+          "component-code-value-concept",
+          "component-code-value-quantity",
+          "component-data-absent-reason",
+          "component-value-concept",
+          "component-value-quantity",
+          "data-absent-reason",
+          "derived-from",
+          "encounter",
+          "focus",
+          "has-member",
+          "method",
+          "part-of",
+          "performer",
+          "specimen",
+          "value-concept",
+          "value-date",
+          "value-string",
+          "_security",
+          "_tag");
+
   private static final String OBSERVATION_STATUS = "http://hl7.org/fhir/observation-status";
   private static final int MAX_ID_LENGTH = 256;
   private static final Set<String> PATIENT_PARAMETERS =
@@ -76,8 +112,10 @@ record VitalQuery(
    * @param prefix {@code eq}, {@code ne}, {@code gt}, {@code lt}, {@code ge}, {@code le}, {@code
    *     sa}, {@code eb} or {@code ap}
    * @param unit the UCUM code the reading's canonical unit must equal, or null for any
+   * @param codes the LOINC codes the reading must have (a composite {@code code$quantity}), or null
+   *     for any
    */
-  record ValueCondition(String prefix, BigDecimal value, String unit) {}
+  record ValueCondition(String prefix, BigDecimal value, String unit, List<String> codes) {}
 
   /**
    * Checks the parameters of an Observation search.
@@ -115,7 +153,7 @@ record VitalQuery(
           }
         } else if ("category".equals(name)) {
           nothing |= !isVitalSigns(value);
-        } else if ("code".equals(name)) {
+        } else if ("code".equals(name) || sortable && "combo-code".equals(name)) {
           List<String> asked = codes(value);
           codes = codes == null ? asked : codes.stream().filter(asked::contains).toList();
         } else if ("date".equals(name)) {
@@ -140,16 +178,37 @@ record VitalQuery(
             VitalObservationId.parse(id).ifPresent(asked::add);
           }
           ids = ids == null ? asked : ids.stream().filter(asked::contains).toList();
-        } else if (sortable && "value-quantity".equals(name)) {
+        } else if (sortable
+            && ("value-quantity".equals(name) || "combo-value-quantity".equals(name))) {
           List<ValueCondition> alternatives = new ArrayList<>();
           for (String quantity : values(value)) {
-            ValueCondition condition = quantity(quantity);
+            ValueCondition condition = quantity(quantity, null);
             if (condition != null) {
               alternatives.add(condition);
             }
           }
           nothing |= alternatives.isEmpty();
           quantities.add(alternatives);
+        } else if (sortable && "code-value-quantity".equals(name)) {
+          List<ValueCondition> alternatives = new ArrayList<>();
+          for (String pair : values(value)) {
+            int dollar = pair.indexOf('$');
+            if (dollar < 0) {
+              throw new InvalidSearchException(
+                  name + ": '" + abbreviate(pair) + "' is not <code>$<quantity>");
+            }
+            List<String> pairCodes = codes(pair.substring(0, dollar));
+            ValueCondition condition = quantity(pair.substring(dollar + 1), pairCodes);
+            if (condition != null && !pairCodes.isEmpty()) {
+              alternatives.add(condition);
+            }
+          }
+          nothing |= alternatives.isEmpty();
+          quantities.add(alternatives);
+        } else if (sortable && "_profile".equals(name)) {
+          nothing |= !values(value).contains(VitalSignMapping.VITAL_SIGNS_PROFILE);
+        } else if (sortable && isAbsent(name)) {
+          nothing |= !absentMatches(name, value);
         } else if (sortable && "_lastUpdated".equals(name)) {
           lastUpdated.add(values(value).stream().map(DateParameter::parse).toList());
         } else if (alsoKnown.contains(name)) {
@@ -194,7 +253,7 @@ record VitalQuery(
    * A {@code value-quantity} value; null when its system is neither UCUM nor absent (no reading is
    * in another system).
    */
-  private static ValueCondition quantity(String value) {
+  private static ValueCondition quantity(String value, List<String> codes) {
     Matcher matcher = QUANTITY.matcher(value);
     if (!matcher.matches()) {
       throw new InvalidSearchException(
@@ -209,7 +268,42 @@ record VitalQuery(
     }
     String unit = matcher.group(4) == null || matcher.group(4).isEmpty() ? null : matcher.group(4);
     return new ValueCondition(
-        matcher.group(1) == null ? "eq" : matcher.group(1), new BigDecimal(matcher.group(2)), unit);
+        matcher.group(1) == null ? "eq" : matcher.group(1),
+        new BigDecimal(matcher.group(2)),
+        unit,
+        codes);
+  }
+
+  /**
+   * Whether {@code name} is an Observation parameter (or a chain or modifier of one, or {@code
+   * _has}) on elements a device reading never has.
+   */
+  private static boolean isAbsent(String name) {
+    if (name.startsWith("_has:")) {
+      return true;
+    }
+    int end = name.length();
+    for (char separator : new char[] {':', '.'}) {
+      int at = name.indexOf(separator);
+      if (at >= 0 && at < end) {
+        end = at;
+      }
+    }
+    return ABSENT.contains(name.substring(0, end));
+  }
+
+  /**
+   * Whether device readings match a parameter on an element they lack: {@code :missing=true} and
+   * {@code :not} do, any other value, modifier or chain does not.
+   */
+  private static boolean absentMatches(String name, String value) {
+    if (name.startsWith("_has:")) {
+      return false;
+    }
+    if (name.endsWith(":missing")) {
+      return "true".equals(value);
+    }
+    return name.endsWith(":not") && name.indexOf('.') < 0;
   }
 
   /** Whether a {@code status} token matches {@code final}, a device reading's status. */

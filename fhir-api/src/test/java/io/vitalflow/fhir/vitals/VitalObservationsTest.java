@@ -378,14 +378,14 @@ class VitalObservationsTest {
                         new SearchRequest(
                             "Observation",
                             Map.of(
-                                "patient", List.of("p1"), "performer", List.of("Practitioner/x")),
+                                "patient", List.of("p1"), "device.device-name", List.of("monitor")),
                             10,
                             0,
                             true))
                     .contextWrite(Unsecured.context())
                     .block())
         .isInstanceOf(InvalidSearchException.class)
-        .hasMessageContaining("performer");
+        .hasMessageContaining("device.device-name");
     assertThatThrownBy(
             () -> search(Map.of("patient", List.of("p1"), "date", List.of("ap2026")), 10, 0))
         .isInstanceOf(InvalidSearchException.class)
@@ -396,13 +396,14 @@ class VitalObservationsTest {
             Map.of(
                 "patient",
                 List.of("p1"),
-                "performer",
-                List.of("Practitioner/x"),
+                "device.device-name",
+                List.of("monitor"),
                 "_sort",
                 List.of("code")),
             5,
             0);
-    assertThat(lenient.ignoredParameters()).containsExactlyInAnyOrder("performer", "_sort");
+    assertThat(lenient.ignoredParameters())
+        .containsExactlyInAnyOrder("device.device-name", "_sort");
     assertThat(lenient.matches()).hasSize(5);
     assertThat(
             search(Map.of("patient", List.of("p1"), "category", List.of("laboratory")), 5, 0)

@@ -234,16 +234,48 @@ class VitalSignSearchTest {
   }
 
   @Test
+  void compositesComboCodeAndProfileMatchReadingsByTheirValues() {
+    String r3 = VitalObservationId.of("m1", "8867-4", NOW.minusSeconds(185)).value();
+    String r4 = VitalObservationId.of("m1", "8867-4", NOW.minusSeconds(245)).value();
+    String s0 = VitalObservationId.of("m1", "59408-5", NOW.minusSeconds(30)).value();
+    assertThat(ids(M1 + "&code-value-quantity=http://loinc.org|8867-4$gt62"))
+        .containsExactlyInAnyOrder(r3, r4, "api-hr");
+    assertThat(ids(M1 + "&code-value-quantity=59408-5$97,8867-4$64"))
+        .containsExactlyInAnyOrder(s0, r4);
+    assertThat(ids(M1 + "&combo-code=59408-5")).containsExactly(s0);
+    assertThat(ids(M1 + "&combo-value-quantity=ge97")).containsExactly(s0);
+    assertThat(ids(M1 + "&_profile=http://hl7.org/fhir/StructureDefinition/vitalsigns"))
+        .as("the readings carry the vital-signs profile, these stored Observations do not")
+        .hasSize(6)
+        .allMatch(id -> id.startsWith("vs-"));
+  }
+
+  /**
+   * A parameter on an element device readings never have (performer, encounter, ...) matches no
+   * reading, except {@code :missing=true} and {@code :not}; the stored Observations answer for
+   * themselves.
+   */
+  @Test
+  void parametersOnElementsReadingsLackMatchOnlyWhatHasThem() {
+    assertThat(ids(M1 + "&performer=Practitioner/x")).isEmpty();
+    assertThat(ids(M1 + "&performer:missing=true")).hasSize(9);
+    assertThat(ids(M1 + "&encounter:missing=false")).isEmpty();
+    assertThat(ids(M1 + "&value-concept:not=http://snomed.info/sct|1")).hasSize(9);
+    assertThat(ids(M1 + "&_has:Observation:has-member:status=final")).isEmpty();
+    assertThat(ids(M1 + "&performer.name=peter")).isEmpty();
+  }
+
+  @Test
   void parametersThatDeviceReadingsCannotAnswerAreStillRefused() {
     server
         .client()
         .get()
-        .uri("/fhir/Observation?" + M1 + "&performer=Practitioner/x")
+        .uri("/fhir/Observation?" + M1 + "&device.device-name=monitor")
         .exchange()
         .expectStatus()
         .isBadRequest()
         .expectBody(String.class)
-        .value(body -> assertThat(body).contains("performer"));
+        .value(body -> assertThat(body).contains("device.device-name"));
   }
 
   private static List<String> ids(String query) {
