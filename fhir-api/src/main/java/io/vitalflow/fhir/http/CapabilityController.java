@@ -133,6 +133,9 @@ final class CapabilityController {
           resource.addSearchInclude(type + ":" + parameter.name());
         }
       }
+      for (String revInclude : searches.resources().supportedRevIncludes(type)) {
+        resource.addSearchRevInclude(revInclude);
+      }
       if (type.equals("Observation")) {
         resource
             .addOperation()

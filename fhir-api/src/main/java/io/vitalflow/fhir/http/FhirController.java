@@ -370,7 +370,8 @@ final class FhirController {
     result.includes().forEach(json -> audit(request, json));
     BundleJson bundle = new BundleJson("searchset", result.total());
     bundle.link("self", request.getURI().toString());
-    if (result.hasMore()) {
+    // a page of no entries (_count=0) has no next page: it would be this one again
+    if (result.hasMore() && paging.count() > 0) {
       bundle.link("next", pageLink(request, paging.offset() + paging.count(), paging.count()));
     }
     if (paging.offset() > 0) {

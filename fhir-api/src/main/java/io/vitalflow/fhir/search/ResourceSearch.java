@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -85,10 +86,9 @@ public final class ResourceSearch {
                               .map(
                                   both -> {
                                     Long totalValue = both.getT1().orElse(null);
-                                    boolean hasMore =
-                                        count == 0
-                                            ? totalValue != null && totalValue > request.offset()
-                                            : fetchedMore;
+                                    // _count=0 and _summary=count answer the total only: a
+                                    // next page of no entries would be this page again
+                                    boolean hasMore = count > 0 && fetchedMore;
                                     return new SearchResult(
                                         matches.stream()
                                             .map(match -> projection.apply(match.resource()))
@@ -147,6 +147,14 @@ public final class ResourceSearch {
     return List.copyOf(all);
   }
 
+  /**
+   * The {@code _revinclude} values a search of {@code resourceType} takes ({@code Source:param}),
+   * sorted.
+   */
+  public List<String> supportedRevIncludes(String resourceType) {
+    return SearchParameters.revIncludes(resourceType);
+  }
+
   private Mono<List<Match>> page(SearchQuery query, SearchRequest request) {
     if (request.count() == 0) {
       return Mono.just(List.of());
@@ -179,7 +187,8 @@ public final class ResourceSearch {
       return Mono.just(Optional.empty());
     }
     if (query.total() == SearchQuery.TotalMode.ACCURATE || request.count() == 0) {
-      return bindAll(database.sql(countSql(query)), query.binds())
+      String sql = countSql(query);
+      return bindAll(database.sql(sql), usedBy(sql, query.binds()))
           .map(row -> row.get("total", Long.class))
           .one()
           .map(Optional::of);
@@ -479,6 +488,21 @@ public final class ResourceSearch {
       bound = bound.bind(bind.getKey(), bind.getValue());
     }
     return bound;
+  }
+
+  /**
+   * The binds {@code sql} names: the count leaves out the order, whose {@code _sort} values are
+   * binds too, and the driver refuses a bind without its placeholder.
+   */
+  static Map<String, Object> usedBy(String sql, Map<String, Object> binds) {
+    Map<String, Object> used = new LinkedHashMap<>();
+    binds.forEach(
+        (name, value) -> {
+          if (Pattern.compile(":" + Pattern.quote(name) + "(?![A-Za-z0-9_])").matcher(sql).find()) {
+            used.put(name, value);
+          }
+        });
+    return used;
   }
 
   private record Match(String id, String resource) {}

@@ -72,6 +72,24 @@ final class SearchParameters {
     return BY_TYPE.keySet();
   }
 
+  /**
+   * The {@code _revinclude} values a search of {@code targetType} takes, for the
+   * CapabilityStatement: {@code Source:param} for every reference parameter of every type that may
+   * point at it (its targets name it, or it has none: any type), sorted.
+   */
+  static List<String> revIncludes(String targetType) {
+    List<String> revIncludes = new ArrayList<>();
+    for (Map.Entry<String, Map<String, Definition>> source : BY_TYPE.entrySet()) {
+      for (Definition definition : source.getValue().values()) {
+        if (definition.type() == Type.REFERENCE
+            && (definition.targets().isEmpty() || definition.targets().contains(targetType))) {
+          revIncludes.add(source.getKey() + ":" + definition.name());
+        }
+      }
+    }
+    return List.copyOf(revIncludes);
+  }
+
   private static Map<String, Map<String, Definition>> build() {
     FhirContext context = FhirContext.forR4Cached();
     Map<String, Map<String, Definition>> all = new TreeMap<>();
@@ -285,7 +303,7 @@ final class SearchParameters {
   static String modifiers(Type type) {
     return switch (type) {
       case STRING -> ":missing, :exact, :contains, :text";
-      case TOKEN -> ":missing, :not, :text";
+      case TOKEN -> ":missing, :not, :text, :of-type (identifiers)";
       case REFERENCE -> ":missing, :[type], :identifier; chains and _has";
       case URI -> ":missing, :below, :above";
       case DATE, NUMBER, QUANTITY -> ":missing; prefixes eq ne gt lt ge le sa eb ap";

@@ -7,6 +7,7 @@ import io.vitalflow.fhir.search.SearchResult;
 import io.vitalflow.fhir.search.Visibility;
 import io.vitalflow.schemas.VitalSignType;
 import io.vitalflow.web.security.Interaction;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -47,6 +48,14 @@ public final class VitalObservations {
    */
   static final String DEVICE_READINGS = "reading_id not like 'Observation/%'";
 
+  /**
+   * Parameters of a search the readings part accepts and leaves to others: {@code _total} (the
+   * total is counted when asked for), {@code _include} and {@code _revinclude} ({@link
+   * VitalSignSearch} adds the included resources).
+   */
+  static final Set<String> SEARCH_ALSO_KNOWN =
+      Set.of("_total", "_include", "_include:iterate", "_revinclude", "_revinclude:iterate");
+
   private static final Comparator<StoredReading> LASTN_ORDER =
       Comparator.comparing(StoredReading::code)
           .thenComparing(StoredReading::effectiveTime, Comparator.reverseOrder());
@@ -81,69 +90,59 @@ public final class VitalObservations {
   }
 
   /**
+   * The number of readings the search matches, every page together: {@code _summary=count} and
+   * {@code _total=accurate} of vital-signs searches. Counting reads the index entries of every
+   * match (a patient's readings of 7 days at most: the table keeps no more).
+   */
+  public Mono<Long> count(SearchRequest request) {
+    return Visibility.current(Interaction.SEARCH)
+        .flatMap(
+            visibility -> {
+              Selection selection;
+              try {
+                selection = select(request, visibility);
+              } catch (InvalidSearchException e) {
+                return Mono.error(e);
+              }
+              if (selection.where() == null) {
+                return Mono.just(0L);
+              }
+              return bind(
+                      database.sql(
+                          "select count(*) as total from (select distinct effective_time, code,"
+                              + " patient_id from vital_reading where "
+                              + selection.where()
+                              + ") r"),
+                      selection.binds())
+                  .map(row -> row.get("total", Long.class))
+                  .one()
+                  .defaultIfEmpty(0L);
+            });
+  }
+
+  /**
    * The search limited to the patients {@code visibility} shows: a patient-context token's own
    * patient only (the readings' {@code patient_id} is their compartment).
    */
   private Mono<SearchResult> search(SearchRequest request, Visibility visibility) {
-    VitalQuery query;
+    Selection selection;
     try {
-      if (!"Observation".equals(request.resourceType())) {
-        throw new InvalidSearchException(
-            "Vital signs are Observations, not " + request.resourceType());
-      }
-      query = VitalQuery.parse(request.parameters(), request.strict(), true, Set.of("_total"));
+      selection = select(request, visibility);
     } catch (InvalidSearchException e) {
       return Mono.error(e);
     }
-    if (query.matchesNothing() || query.codes() != null && query.codes().isEmpty()) {
-      return Mono.just(new SearchResult(List.of(), List.of(), 0L, false, query.ignored()));
-    }
-    List<String> patients =
-        query.patients().stream()
-            .filter(patient -> visibility.seesPatient("Observation", patient))
-            .toList();
-    if (patients.isEmpty()) {
+    VitalQuery query = selection.query();
+    if (selection.where() == null) {
       return Mono.just(new SearchResult(List.of(), List.of(), 0L, false, query.ignored()));
     }
     int count = request.count();
     int offset = request.offset();
-    Map<String, Object> binds = new HashMap<>();
+    Map<String, Object> binds = new HashMap<>(selection.binds());
     StringBuilder sql =
         new StringBuilder("select distinct on (effective_time, code, patient_id) ")
             .append(StoredReading.COLUMNS)
             .append(" from vital_reading where ")
-            .append(DEVICE_READINGS)
-            .append(" and ");
-    if (patients.size() == 1) {
-      // equality keeps the index order by effective time: the page is read, not the patient's
-      // readings sorted
-      sql.append("patient_id = :patient");
-      binds.put("patient", patients.get(0));
-    } else {
-      sql.append("patient_id = any(:patients)");
-      binds.put("patients", patients.toArray(String[]::new));
-    }
-    if (query.codes() != null) {
-      sql.append(" and code = any(:codes)");
-      binds.put("codes", query.codes().toArray(String[]::new));
-    }
-    for (int i = 0; i < query.dates().size(); i++) {
-      List<String> alternatives = new ArrayList<>();
-      List<DateParameter> values = query.dates().get(i);
-      for (int j = 0; j < values.size(); j++) {
-        String name = "d" + i + "v" + j;
-        DateParameter value = values.get(j);
-        String condition = value.sql("effective_time", name);
-        alternatives.add(condition);
-        if (condition.contains(":" + name + "low")) {
-          binds.put(name + "low", utc(value.low()));
-        }
-        if (condition.contains(":" + name + "high")) {
-          binds.put(name + "high", utc(value.high()));
-        }
-      }
-      sql.append(" and (").append(String.join(" or ", alternatives)).append(')');
-    }
+            .append(selection.where());
     String direction = query.ascending() ? "asc" : "desc";
     sql.append(" order by effective_time ")
         .append(direction)
@@ -157,11 +156,8 @@ public final class VitalObservations {
         query.dates().size(),
         count,
         offset);
-    DatabaseClient.GenericExecuteSpec spec = database.sql(sql.toString());
-    for (Map.Entry<String, Object> bind : binds.entrySet()) {
-      spec = spec.bind(bind.getKey(), bind.getValue());
-    }
-    return spec.map(StoredReading::of)
+    return bind(database.sql(sql.toString()), binds)
+        .map(StoredReading::of)
         .all()
         .collectList()
         .map(
@@ -175,6 +171,182 @@ public final class VitalObservations {
               return new SearchResult(matches, List.of(), total, hasMore, query.ignored());
             });
   }
+
+  /**
+   * The conditions on {@code vital_reading} of a search; without conditions ({@code where} null)
+   * when it matches nothing.
+   *
+   * @throws InvalidSearchException as {@link VitalQuery#parse} does
+   */
+  private static Selection select(SearchRequest request, Visibility visibility) {
+    if (!"Observation".equals(request.resourceType())) {
+      throw new InvalidSearchException(
+          "Vital signs are Observations, not " + request.resourceType());
+    }
+    VitalQuery query =
+        VitalQuery.parse(request.parameters(), request.strict(), true, SEARCH_ALSO_KNOWN);
+    if (query.matchesNothing() || query.codes() != null && query.codes().isEmpty()) {
+      return new Selection(query, null, Map.of());
+    }
+    List<String> patients =
+        query.patients().stream()
+            .filter(patient -> visibility.seesPatient("Observation", patient))
+            .toList();
+    if (patients.isEmpty()) {
+      return new Selection(query, null, Map.of());
+    }
+    Map<String, Object> binds = new HashMap<>();
+    StringBuilder sql = new StringBuilder(DEVICE_READINGS).append(" and ");
+    if (patients.size() == 1) {
+      // equality keeps the index order by effective time: the page is read, not the patient's
+      // readings sorted
+      sql.append("patient_id = :patient");
+      binds.put("patient", patients.get(0));
+    } else {
+      sql.append("patient_id = any(:patients)");
+      binds.put("patients", patients.toArray(String[]::new));
+    }
+    if (query.codes() != null) {
+      sql.append(" and code = any(:codes)");
+      binds.put("codes", query.codes().toArray(String[]::new));
+    }
+    if (query.readingIds() != null) {
+      sql.append(" and reading_id = any(:readingIds)");
+      binds.put("readingIds", query.readingIds().toArray(String[]::new));
+    }
+    if (query.devices() != null) {
+      sql.append(" and device_id = any(:devices)");
+      binds.put("devices", query.devices().toArray(String[]::new));
+    }
+    if (query.ids() != null) {
+      List<String> alternatives = new ArrayList<>();
+      for (int i = 0; i < query.ids().size(); i++) {
+        VitalObservationId id = query.ids().get(i);
+        alternatives.add(
+            "(patient_id = :idp%1$d and code = :idc%1$d and effective_time >= :idt%1$d".formatted(i)
+                + " and effective_time < :idn%d)".formatted(i));
+        binds.put("idp" + i, id.patientId());
+        binds.put("idc" + i, id.code());
+        binds.put("idt" + i, utc(id.effectiveTime()));
+        binds.put("idn" + i, utc(id.effectiveTime().plusMillis(1)));
+      }
+      sql.append(" and (").append(String.join(" or ", alternatives)).append(')');
+    }
+    for (int i = 0; i < query.quantities().size(); i++) {
+      List<String> alternatives = new ArrayList<>();
+      List<VitalQuery.ValueCondition> values = query.quantities().get(i);
+      for (int j = 0; j < values.size(); j++) {
+        String name = "q" + i + "v" + j;
+        VitalQuery.ValueCondition value = values.get(j);
+        String condition = numberCondition(value, name, binds);
+        if (value.unit() != null) {
+          condition = "(" + condition + " and unit = :" + name + "unit)";
+          binds.put(name + "unit", value.unit());
+        }
+        if (value.codes() != null) {
+          condition = "(" + condition + " and code = any(:" + name + "codes))";
+          binds.put(name + "codes", value.codes().toArray(String[]::new));
+        }
+        alternatives.add(condition);
+      }
+      sql.append(" and (").append(String.join(" or ", alternatives)).append(')');
+    }
+    dates(sql, binds, "d", "effective_time", query.dates());
+    dates(sql, binds, "u", "stored_at", query.lastUpdated());
+    return new Selection(query, sql.toString(), binds);
+  }
+
+  /**
+   * A {@code value-quantity} number on the reading's value, as the search index compares numbers:
+   * {@code eq}/{@code ne} by the precision of the search value ({@code 100} is [99.5, 100.5)),
+   * {@code ap} within 10 %.
+   */
+  private static String numberCondition(
+      VitalQuery.ValueCondition condition, String name, Map<String, Object> binds) {
+    BigDecimal value = condition.value();
+    BigDecimal half =
+        BigDecimal.ONE
+            .movePointLeft(Math.max(value.scale(), 0) + 1)
+            .multiply(BigDecimal.valueOf(5));
+    BigDecimal low = value.subtract(half);
+    BigDecimal high = value.add(half);
+    if (condition.prefix().equals("ap")) {
+      BigDecimal margin = value.abs().multiply(new BigDecimal("0.1"));
+      low = value.subtract(margin);
+      high = value.add(margin);
+    }
+    String v = ":" + name;
+    return switch (condition.prefix()) {
+      case "eq", "ap" -> {
+        binds.put(name + "low", low.doubleValue());
+        binds.put(name + "high", high.doubleValue());
+        yield "(value >= "
+            + v
+            + "low and value "
+            + (condition.prefix().equals("eq") ? "<" : "<=")
+            + " "
+            + v
+            + "high)";
+      }
+      case "ne" -> {
+        binds.put(name + "low", low.doubleValue());
+        binds.put(name + "high", high.doubleValue());
+        yield "(value < " + v + "low or value >= " + v + "high)";
+      }
+      default -> {
+        binds.put(name, value.doubleValue());
+        yield "value "
+            + switch (condition.prefix()) {
+              case "gt", "sa" -> ">";
+              case "lt", "eb" -> "<";
+              case "ge" -> ">=";
+              default -> "<=";
+            }
+            + " "
+            + v;
+      }
+    };
+  }
+
+  /** AND of {@code conditions}, each an OR of date ranges on {@code column}. */
+  private static void dates(
+      StringBuilder sql,
+      Map<String, Object> binds,
+      String prefix,
+      String column,
+      List<List<DateParameter>> conditions) {
+    for (int i = 0; i < conditions.size(); i++) {
+      List<String> alternatives = new ArrayList<>();
+      List<DateParameter> values = conditions.get(i);
+      for (int j = 0; j < values.size(); j++) {
+        String name = prefix + i + "v" + j;
+        DateParameter value = values.get(j);
+        String condition = value.sql(column, name);
+        alternatives.add(condition);
+        if (condition.contains(":" + name + "low")) {
+          binds.put(name + "low", utc(value.low()));
+        }
+        if (condition.contains(":" + name + "high")) {
+          binds.put(name + "high", utc(value.high()));
+        }
+      }
+      sql.append(" and (").append(String.join(" or ", alternatives)).append(')');
+    }
+  }
+
+  private static DatabaseClient.GenericExecuteSpec bind(
+      DatabaseClient.GenericExecuteSpec spec, Map<String, Object> binds) {
+    for (Map.Entry<String, Object> bind : binds.entrySet()) {
+      spec = spec.bind(bind.getKey(), bind.getValue());
+    }
+    return spec;
+  }
+
+  /**
+   * A checked search: its parameters and the conditions on {@code vital_reading} they make (null:
+   * none match).
+   */
+  private record Selection(VitalQuery query, String where, Map<String, Object> binds) {}
 
   /**
    * The Observation JSON of a reading id; empty when the id is not a readable vital-sign id or the

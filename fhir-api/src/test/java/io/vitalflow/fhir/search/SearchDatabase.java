@@ -21,9 +21,9 @@ import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
  * A fresh migrated database, written over JDBC as the projection would, read over R2DBC as the API
- * does.
+ * does. Public for the tests of other packages that need stored resources (vital-sign searches).
  */
-final class SearchDatabase implements AutoCloseable {
+public final class SearchDatabase implements AutoCloseable {
 
   private final PostgresCoordinates coordinates;
   private final ConnectionPool pool;
@@ -32,7 +32,7 @@ final class SearchDatabase implements AutoCloseable {
   private final SearchIndexWriter writer = new SearchIndexWriter();
   private final IParser parser = FhirContext.forR4Cached().newJsonParser();
 
-  SearchDatabase(String purpose) {
+  public SearchDatabase(String purpose) {
     coordinates = LocalStack.shared().freshDatabase(purpose);
     ConnectionFactoryOptions options =
         ConnectionFactoryOptions.parse(coordinates.r2dbcUrl())
@@ -49,7 +49,7 @@ final class SearchDatabase implements AutoCloseable {
     client = DatabaseClient.create(pool);
   }
 
-  PostgresCoordinates coordinates() {
+  public PostgresCoordinates coordinates() {
     return coordinates;
   }
 
@@ -62,7 +62,7 @@ final class SearchDatabase implements AutoCloseable {
   }
 
   /** Stores the resources as their current versions, indexed, in one transaction. */
-  void store(Instant lastUpdated, Resource... resources) {
+  public void store(Instant lastUpdated, Resource... resources) {
     try (Connection connection = jdbc()) {
       connection.setAutoCommit(false);
       List<IndexedResource> batch = new ArrayList<>();

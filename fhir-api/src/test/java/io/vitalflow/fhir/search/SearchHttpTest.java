@@ -2,8 +2,11 @@ package io.vitalflow.fhir.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.context.FhirContext;
 import io.vitalflow.fhir.ReadOnlyServer;
 import java.time.Instant;
+import java.util.List;
+import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
@@ -96,6 +99,80 @@ class SearchHttpTest {
     String whole = get("/fhir/Patient?_summary=false&_id=p1", null, 200);
     assertThat(whole).contains("Chalmers").doesNotContain("SUBSETTED");
     assertThat(get("/fhir/Patient?_summary=some", null, 400)).contains("_summary");
+  }
+
+  /**
+   * A total-only answer ({@code _summary=count}, {@code _count=0}) has no next page (it linked to
+   * itself, or past the end), and a total next to {@code _sort} is counted (the sort's bind values
+   * made the count query fail with a 500).
+   */
+  @Test
+  void totalsWithoutEntriesHaveNoNextPageAndWorkWithSort() {
+    for (String path :
+        List.of(
+            "/fhir/Patient?_summary=count",
+            "/fhir/Patient?_count=0",
+            "/fhir/Patient?_count=0&_sort=family",
+            "/fhir/Patient?_summary=count&_sort=-birthdate")) {
+      String body = get(path, null, 200);
+      assertThat(body).as(path).contains("\"total\":2").doesNotContain("\"next\"");
+    }
+    assertThat(get("/fhir/Patient?_total=accurate&_sort=family&_count=1", null, 200))
+        .contains("\"total\":2")
+        .contains("\"next\"");
+  }
+
+  /**
+   * The CapabilityStatement lists the {@code _revinclude}s a type takes (it listed none), and
+   * exactly those: every listed one is accepted by a strict search, one not listed is a 400.
+   */
+  @Test
+  void theCapabilityStatementListsTheRevIncludesThatWork() {
+    CapabilityStatement statement =
+        FhirContext.forR4Cached()
+            .newJsonParser()
+            .parseResource(
+                CapabilityStatement.class,
+                server
+                    .client()
+                    .mutate()
+                    .codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(16 << 20))
+                    .build()
+                    .get()
+                    .uri("/fhir/metadata")
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody(String.class)
+                    .returnResult()
+                    .getResponseBody());
+    CapabilityStatement.CapabilityStatementRestResourceComponent patient =
+        statement.getRestFirstRep().getResource().stream()
+            .filter(resource -> resource.getType().equals("Patient"))
+            .findFirst()
+            .orElseThrow();
+    List<String> listed = patient.getSearchRevInclude().stream().map(s -> s.getValue()).toList();
+    assertThat(listed)
+        .contains("Observation:patient", "Observation:subject", "Encounter:subject")
+        .doesNotContain("Organization:partof");
+    String all =
+        server
+            .client()
+            .post()
+            .uri("/fhir/Patient/_search")
+            .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+            .body(
+                BodyInserters.fromFormData("_revinclude", String.join(",", listed))
+                    .with("_id", "p1"))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
+    assertThat(all).contains("\"id\":\"p1\"").contains("\"id\":\"o1\"");
+    assertThat(get("/fhir/Patient?_revinclude=Organization:partof", null, 400))
+        .contains("Organization:partof");
   }
 
   private static String get(String path, String prefer, int status) {
