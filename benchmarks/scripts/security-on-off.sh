@@ -3,7 +3,8 @@
 # usage: benchmarks/scripts/security-on-off.sh off|noaudit|on [more modes...]
 # Needs `./mvnw -q -o install -DskipTests` first. Each mode: a fresh platform (processor + FHIR API), a 60 s
 # warm-up loadgen run (not reported), then the measured run; its report path is printed at the end.
-# MIX=60,30,10 measures the FHIR CRUD mix instead of reads only.
+# MIX=60,30,10 measures the FHIR CRUD mix instead of reads only. PLATFORM_OPTS adds JVM options (settings as
+# -Dname=value) to the platform, e.g. PLATFORM_OPTS="-Dvitalflow.audit.sink-linger=50ms".
 set -u
 cd "$(dirname "$0")/../.."
 CP="platform/target/platform-0.1.0-SNAPSHOT.jar:platform/target/lib/*"
@@ -17,7 +18,7 @@ for mode in "$@"; do
     *) echo "unknown mode $mode (off|noaudit|on)" >&2; exit 2 ;;
   esac
   # shellcheck disable=SC2086
-  java $flags -cp "$CP" io.vitalflow.platform.Vitalflow start --patients=0 --services=processor,fhir \
+  java $flags ${PLATFORM_OPTS:-} -cp "$CP" io.vitalflow.platform.Vitalflow start --patients=0 --services=processor,fhir \
     --data-dir="$dir" > "$dir.start.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 120); do
