@@ -3,9 +3,12 @@ package io.vitalflow.fhir.http;
 import io.vitalflow.fhir.FhirProperties;
 import io.vitalflow.fhir.access.SmartEndpoints;
 import io.vitalflow.fhir.search.SearchParameterInfo;
+import io.vitalflow.web.OverloadAnswer.Json;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
@@ -48,21 +51,50 @@ final class CapabilityController {
     this.properties = properties;
   }
 
+  /**
+   * The statement as each format writes it, made once: it lists about 30,000 parameters and
+   * includes (close to 800 KB of JSON), and {@code /fhir/metadata} is open to anyone, so encoding
+   * it per request would let any client keep a core busy. Only the base URL differs between
+   * requests; it stands in the cached text as {@link #BASE}.
+   */
+  private final Map<FhirFormat, String> encoded = new ConcurrentHashMap<>();
+
+  /** Where the request's base URL goes in a cached statement (a URI no request has). */
+  static final String BASE = "urn:vitalflow:capability-statement-base";
+
+  /** When this statement was made: it changes only with the server (its date). */
+  private final Date published = new Date();
+
   @GetMapping({"/fhir/metadata", "/fhir/"})
   ResponseEntity<String> metadata(ServerHttpRequest request) {
     FhirFormat format = FhirController.responseFormat(request);
-    String xml =
-        FhirFormat.FHIR
-            .newJsonParser()
-            .encodeResourceToString(statement(FhirController.base(request)));
-    return ResponseEntity.ok().contentType(format.mediaType()).body(format.fromJson(xml));
+    String text =
+        encoded.computeIfAbsent(
+            format,
+            f ->
+                f.fromJson(
+                    FhirFormat.FHIR.newJsonParser().encodeResourceToString(statement(BASE))));
+    String base = FhirController.base(request);
+    return ResponseEntity.ok()
+        .contentType(format.mediaType())
+        .body(text.replace(BASE, format == FhirFormat.JSON ? Json.escape(base) : xml(base)));
+  }
+
+  /** {@code value} as XML attribute text. */
+  private static String xml(String value) {
+    return value
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;")
+        .replace("'", "&apos;");
   }
 
   CapabilityStatement statement(String base) {
     CapabilityStatement statement = new CapabilityStatement();
     statement
         .setStatus(PublicationStatus.ACTIVE)
-        .setDate(new Date())
+        .setDate(published)
         .setKind(CapabilityStatementKind.INSTANCE)
         .setFhirVersion(FHIRVersion._4_0_1)
         .setPublisher("VitalFlow");

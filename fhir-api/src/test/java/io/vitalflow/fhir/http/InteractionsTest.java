@@ -657,5 +657,23 @@ class InteractionsTest {
     assertThat(patient.getOperation())
         .extracting(o -> o.getName())
         .contains("validate", "everything");
+    // made once and kept: each request still gets its own base URL, in JSON and in XML
+    assertThat(statement.getImplementation().getUrl()).isEqualTo(http.base());
+    HttpResponse<String> again = http.get("/metadata");
+    assertThat(again.body())
+        .isEqualTo(http.get("/metadata").body())
+        .doesNotContain("urn:vitalflow");
+    HttpResponse<String> xml = http.get("/metadata?_format=xml");
+    assertThat(xml.body())
+        .contains("<implementation>")
+        .contains("<url value=\"" + http.base() + "\"/>")
+        .doesNotContain("urn:vitalflow");
+    assertThat(
+            FhirFormat.FHIR
+                .newXmlParser()
+                .parseResource(CapabilityStatement.class, xml.body())
+                .getRestFirstRep()
+                .getResource())
+        .hasSameSizeAs(statement.getRestFirstRep().getResource());
   }
 }
