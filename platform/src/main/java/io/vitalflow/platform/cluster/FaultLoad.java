@@ -186,9 +186,7 @@ final class FaultLoad {
       try {
         HttpResponse<String> answer =
             http.send(
-                HttpRequest.newBuilder(URI.create(ingestUrl + "/api/v1/vitals"))
-                    .timeout(Duration.ofSeconds(15))
-                    .header("Authorization", "Bearer " + token.get())
+                authorized(ingestUrl + "/api/v1/vitals", Duration.ofSeconds(15))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build(),
@@ -266,22 +264,17 @@ final class FaultLoad {
         c.fhirRetries.incrementAndGet();
       }
       c.maxAttempts.accumulateAndGet(attempt, Math::max);
+      String fhirJson = "application/fhir+json";
       HttpRequest.Builder request =
-          HttpRequest.newBuilder()
-              .timeout(Duration.ofSeconds(20))
-              .header("Authorization", "Bearer " + token.get())
-              .header("Content-Type", "application/fhir+json");
-      if (version == 0) {
-        request
-            .uri(URI.create(fhirUrl + "/fhir/Patient"))
-            .header("If-None-Exist", "identifier=urn:vitalflow:faults|" + patient.identifier)
-            .POST(HttpRequest.BodyPublishers.ofString(body));
-      } else {
-        request
-            .uri(URI.create(fhirUrl + "/fhir/Patient/" + patient.id))
-            .header("If-Match", "W/\"" + version + "\"")
-            .PUT(HttpRequest.BodyPublishers.ofString(body));
-      }
+          version == 0
+              ? authorized(fhirUrl + "/fhir/Patient", Duration.ofSeconds(20))
+                  .header("Content-Type", fhirJson)
+                  .header("If-None-Exist", "identifier=urn:vitalflow:faults|" + patient.identifier)
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+              : authorized(fhirUrl + "/fhir/Patient/" + patient.id, Duration.ofSeconds(20))
+                  .header("Content-Type", fhirJson)
+                  .header("If-Match", "W/\"" + version + "\"")
+                  .PUT(HttpRequest.BodyPublishers.ofString(body));
       try {
         HttpResponse<String> answer =
             http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -408,13 +401,9 @@ final class FaultLoad {
     try {
       HttpResponse<String> found =
           http.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          fhirUrl
-                              + "/fhir/Patient?identifier=urn:vitalflow:faults%7C"
-                              + identifier))
-                  .timeout(Duration.ofSeconds(10))
-                  .header("Authorization", "Bearer " + token.get())
+              authorized(
+                      fhirUrl + "/fhir/Patient?identifier=urn:vitalflow:faults%7C" + identifier,
+                      Duration.ofSeconds(10))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       if (found.statusCode() == 200) {
@@ -438,10 +427,7 @@ final class FaultLoad {
       try {
         HttpResponse<String> read =
             http.send(
-                HttpRequest.newBuilder(URI.create(fhirUrl + "/fhir/Patient/" + patient.id))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Authorization", "Bearer " + token.get())
-                    .build(),
+                authorized(fhirUrl + "/fhir/Patient/" + patient.id, Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (read.statusCode() == 200) {
           Matcher v = VERSION.matcher(read.body());
@@ -481,6 +467,13 @@ final class FaultLoad {
     }
   }
 
+  /** A request to {@code url} with the scenario's current token. */
+  private HttpRequest.Builder authorized(String url, Duration timeout) {
+    return HttpRequest.newBuilder(URI.create(url))
+        .timeout(timeout)
+        .header("Authorization", "Bearer " + token.get());
+  }
+
   private void order(String patient, String rxcui, String text) {
     String body =
         "{\"resourceType\":\"MedicationRequest\",\"status\":\"active\",\"intent\":\"order\","
@@ -498,9 +491,7 @@ final class FaultLoad {
       try {
         HttpResponse<String> answer =
             http.send(
-                HttpRequest.newBuilder(URI.create(fhirUrl + "/fhir/MedicationRequest"))
-                    .timeout(Duration.ofSeconds(20))
-                    .header("Authorization", "Bearer " + token.get())
+                authorized(fhirUrl + "/fhir/MedicationRequest", Duration.ofSeconds(20))
                     .header("Content-Type", "application/fhir+json")
                     .POST(HttpRequest.BodyPublishers.ofString(body))
                     .build(),
