@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -498,11 +497,27 @@ public final class ResourceSearch {
     Map<String, Object> used = new LinkedHashMap<>();
     binds.forEach(
         (name, value) -> {
-          if (Pattern.compile(":" + Pattern.quote(name) + "(?![A-Za-z0-9_])").matcher(sql).find()) {
+          if (names(sql, name)) {
             used.put(name, value);
           }
         });
     return used;
+  }
+
+  /** Whether {@code sql} has the placeholder {@code :name} (not only a longer name it begins). */
+  private static boolean names(String sql, String name) {
+    String placeholder = ":" + name;
+    for (int at = sql.indexOf(placeholder); at >= 0; at = sql.indexOf(placeholder, at + 1)) {
+      int end = at + placeholder.length();
+      if (end == sql.length() || !isNameChar(sql.charAt(end))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isNameChar(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   }
 
   private record Match(String id, String resource) {}

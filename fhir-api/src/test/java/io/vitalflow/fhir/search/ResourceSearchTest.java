@@ -474,4 +474,16 @@ class ResourceSearchTest {
     observation.setEffective(effective);
     return observation;
   }
+
+  @Test
+  void aCountBindsOnlyThePlaceholdersItsSqlNames() {
+    java.util.Map<String, Object> binds = new java.util.LinkedHashMap<>();
+    binds.put("p1", "a");
+    binds.put("p10", "b");
+    binds.put("p2", "c");
+    assertThat(ResourceSearch.usedBy("x = :p10 and y = :p2", binds).keySet())
+        .containsExactly("p10", "p2");
+    assertThat(ResourceSearch.usedBy("x = :p1", binds).keySet()).containsExactly("p1");
+    assertThat(ResourceSearch.usedBy("x = :p1_b", binds)).isEmpty();
+  }
 }
