@@ -2,7 +2,7 @@
 # Profiles one mode of the security/audit benchmark per request (docs/benchmarks.md, issue 14).
 # usage: benchmarks/scripts/security-jfr.sh off|noaudit|on [OUT]      (OUT defaults to /tmp/secjfr-MODE)
 # Needs the platform built (`./mvnw -q -o -pl platform -am package -DskipTests`). Starts a fresh platform
-# (processor + FHIR API), seeds 2,000 Patients, runs read-by-id with 32 users (20 s ramp, then steady), and
+# (processor + FHIR API), warms it up for 60 s, seeds 2,000 Patients, runs read-by-id with 32 users (20 s ramp, then steady), and
 # from 40 s to 100 s into the load records a JFR (OUT.jfr, settings=profile) and the CPU time of the
 # platform JVM, the Kafka broker and PostgreSQL (OUT.cpu). On a shared machine throughput is noise; CPU per
 # request and JFR samples per request are what to compare between modes and before/after a change.
@@ -32,10 +32,16 @@ for _ in $(seq 1 180); do
   curl -s -o /dev/null -w '%{http_code}' localhost:8082/actuator/health/readiness 2>/dev/null | grep -q 200 && break
   sleep 1
 done
-# seeding goes through the FHIR command processor, which may still be starting on a busy machine: a first
-# small seed run (its failure is fine) gives it time
-java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=10 --mix=100,0,0 \
-  --stages=2s:1 --think=0ms --p95=off --p99=off --report-dir="$out.report0" > "$out.load0.log" 2>&1
+# seeding goes through the FHIR command processor, which may still be starting (and compiling) on a busy
+# machine: small seed runs until one succeeds, then a 60 s warm-up at 32 users (not measured), as
+# security-on-off.sh does, so that the JIT has compiled the request path before the window
+for _ in $(seq 1 10); do
+  java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=10 --mix=100,0,0 \
+    --stages=2s:1 --think=0ms --p95=off --p99=off --report-dir="$out.report0" > "$out.load0.log" 2>&1 && break
+  sleep 5
+done
+java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=500 --mix="${MIX:-100,0,0}" \
+  --stages=60s:32 --think=0ms --p95=off --p99=off --report-dir="$out.warm" > "$out.warm.log" 2>&1
 # RATE=N: a constant N requests/s (open model) instead of 32 users as fast as they can go. On a shared machine
 # compare modes at one rate: CPU per request then has the same fixed costs (polling threads, metrics) to carry.
 if [ -n "${RATE:-}" ]; then

@@ -1,10 +1,11 @@
 #!/bin/bash
 # FHIR read-by-id with security and audit on against off (docs/benchmarks.md, issue 14).
 # usage: benchmarks/scripts/security-on-off.sh off|noaudit|on [more modes...]
-# Needs `./mvnw -q -o install -DskipTests` first. Each mode: a fresh platform (processor + FHIR API), a 60 s
-# warm-up loadgen run (not reported), then the measured run; its report path is printed at the end.
+# Needs `./mvnw -q -o install -DskipTests` first. Each mode: a fresh platform (processor + FHIR API), seeding, a
+# 60 s warm-up (not measured), then the measured run (5 s ramp + 90 s at 32 users); its report path is printed.
 # MIX=60,30,10 measures the FHIR CRUD mix instead of reads only. PLATFORM_OPTS adds JVM options (settings as
-# -Dname=value) to the platform, e.g. PLATFORM_OPTS="-Dvitalflow.audit.sink-linger=50ms".
+# -Dname=value) to the platform, e.g. PLATFORM_OPTS="-Dvitalflow.audit.sink-linger=50ms". WARM=120s lengthens
+# the warm-up. Each mode also prints the CPU per request of the platform JVM, its broker and PostgreSQL.
 set -u
 cd "$(dirname "$0")/../.."
 CP="platform/target/platform-0.1.0-SNAPSHOT.jar:platform/target/lib/*"
@@ -25,10 +26,33 @@ for mode in "$@"; do
     curl -s -o /dev/null -w '%{http_code}' localhost:8082/actuator/health/readiness 2>/dev/null | grep -q 200 && break
     sleep 1
   done
-  java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=2000 --mix="${MIX:-100,0,0}" \
-    --stages=60s:32 --think=0ms --p95=off --p99=off --report-dir="$dir.warm" > "$dir.warm.log" 2>&1
-  java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=1000 --mix="${MIX:-100,0,0}" \
-    --stages=5s:32,90s:32 --think=0ms --p95=off --p99=off > "$dir.load.log" 2>&1
+  # the first writes go through a command processor that may still be compiling: small seed runs until one
+  # succeeds (a Bundle of 500 can take longer than the 10 s timeout on a cold JVM), then the warm-up
+  for _ in $(seq 1 10); do
+    java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=10 --mix=100,0,0 \
+      --stages=2s:1 --think=0ms --p95=off --p99=off --report-dir="$dir.warm" > "$dir.warm0.log" 2>&1 && break
+    sleep 5
+  done
+  # the warm-up runs in the measuring JVM (--warmup), so that the client's JIT is warm too: a fresh client took
+  # over 30 s to reach its steady rate here, and those seconds made most of a run's 99th percentile
+  java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=3000 --seed-batch=100 \
+    --mix="${MIX:-100,0,0}" --warmup="${WARM:-60s}" --stages=5s:32,90s:32 --think=0ms --p95=off --p99=off \
+    > "$dir.load.log" 2>&1 &
+  load=$!
+  # CPU seconds of the platform JVM, its broker and its PostgreSQL over the measured run (proc-cpu.py)
+  until grep -q "load closed" "$dir.load.log" 2>/dev/null || ! kill -0 $load 2>/dev/null; do sleep 0.2; done
+  python3 benchmarks/scripts/proc-cpu.py "$pid" "$dir" > "$dir.cpu0"
+  wait $load
+  python3 benchmarks/scripts/proc-cpu.py "$pid" "$dir" > "$dir.cpu1"
   kill $pid; wait $pid
   echo "$mode: $(grep -o 'report: [^ ]*\.md' "$dir.load.log")"
+  requests=$(grep -oE '^\| all \| [0-9,]+' "$dir.load.log" | head -1 | grep -oE '[0-9,]+$' | tr -d ,)
+  python3 - "$dir.cpu0" "$dir.cpu1" "${requests:-0}" <<'PY'
+import sys
+a = dict(l.split()[:2] for l in open(sys.argv[1]) if l.strip())
+b = dict(l.split()[:2] for l in open(sys.argv[2]) if l.strip())
+n = max(int(sys.argv[3]), 1)
+cells = [f"{k} {(float(b[k]) - float(a.get(k, 0))) * 1e6 / n:,.0f}" for k in b]
+print(f"  CPU per request (us), {n:,} requests: " + ", ".join(cells))
+PY
 done

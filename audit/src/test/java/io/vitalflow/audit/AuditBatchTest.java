@@ -90,6 +90,32 @@ class AuditBatchTest {
     }
   }
 
+  /**
+   * What each stored event costs the database is mostly its index entries (docs/storage.md): the
+   * time-ordered key serves dates, paging and repeats (V12), and only patient, agent and client
+   * have an index of their own.
+   */
+  @Test
+  void eachEventHasFourIndexEntriesAndTheKeyIsInTimeOrder() throws Exception {
+    List<String> indexes = new java.util.ArrayList<>();
+    try (Connection connection = database.dataSource().getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet row =
+            statement.executeQuery(
+                "select indexname, indexdef from pg_indexes where tablename = 'audit_event'"
+                    + " order by indexname")) {
+      while (row.next()) {
+        indexes.add(row.getString(1) + " " + row.getString(2).replaceFirst("^.* USING ", "USING "));
+      }
+    }
+    assertThat(indexes)
+        .containsExactly(
+            "audit_event_agent USING btree (agent_subject, recorded DESC)",
+            "audit_event_client USING btree (client_id, recorded DESC)",
+            "audit_event_patient USING gin (patient_ids)",
+            "audit_event_pkey USING btree (recorded, id)");
+  }
+
   @Test
   void aRecordThatIsNotAnAuditEventIsNotAdded() {
     AuditBatch batch = new AuditBatch();

@@ -70,6 +70,15 @@ public final class FhirCommand implements Scenario {
   @Mixin LoadModelFlags model;
 
   @Option(
+      names = "--warmup",
+      defaultValue = "0s",
+      paramLabel = "DURATION",
+      description =
+          "Run the mix this long at the model's peak before the load, unmeasured, so that the"
+              + " JIT of the server and of this client is warm when measuring starts (0s: none).")
+  String warmup;
+
+  @Option(
       names = "--mix",
       defaultValue = "60,30,10",
       paramLabel = "READ,CREATE,DELETE",
@@ -114,6 +123,7 @@ public final class FhirCommand implements Scenario {
         FlagValues.positiveInt("--seed-batch", seedBatch),
         FlagValues.positiveInt("--seed-concurrency", seedConcurrency),
         model.model(),
+        FlagValues.duration("--warmup", warmup),
         OperationMix.parse(mix),
         thresholds.thresholds(),
         FlagValues.positiveDuration("--timeout", timeout),

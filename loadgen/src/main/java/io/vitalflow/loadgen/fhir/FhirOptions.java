@@ -14,6 +14,7 @@ public record FhirOptions(
     int seedBatch,
     int seedConcurrency,
     LoadModel model,
+    Duration warmup,
     OperationMix mix,
     Thresholds thresholds,
     Duration timeout,

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vitalflow.loadgen.Loadgen;
+import io.vitalflow.loadgen.engine.LoadModel;
+import io.vitalflow.loadgen.engine.Stages;
+import io.vitalflow.loadgen.engine.Think;
 import io.vitalflow.loadgen.fhir.OperationMix.Operation;
 import io.vitalflow.loadgen.report.RunReport;
 import io.vitalflow.loadgen.report.RunReport.OperationSummary;
@@ -14,6 +17,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,6 +123,56 @@ public class FhirBenchmarkTest {
     assertThat(report)
         .contains("fhir: seeded 1,000 of 1,000 Patients")
         .containsPattern("(?m)^ +fhir +[12]s +VUs +\\d+ .* p99 so far .* left \\ds$");
+  }
+
+  @Test
+  void aWarmUpRunsFirstAndIsNotMeasured() throws Exception {
+    ByteArrayOutputStream output = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
+    FhirOptions options =
+        FhirCommand.parse(
+            "--fhir-url=" + fake.url(),
+            "--seed-patients=100",
+            "--warmup=2s",
+            "--stages=1s:4",
+            "--think=5ms-15ms",
+            "--mix=100,0,0",
+            "--progress=1s",
+            "--p95=off",
+            "--p99=off");
+
+    FhirBenchmark.Result result = new FhirBenchmark(options, out).run();
+
+    // the server answered the warm-up's reads and the measured ones; the result holds the latter
+    long measured = result.load().all().count();
+    assertThat(measured).isPositive();
+    assertThat(fake.reads.get()).isGreaterThan(measured * 3 / 2);
+    assertThat(result.load().all().latencyMicros().getTotalCount()).isEqualTo(measured);
+    assertThat(result.load().elapsed().toMillis()).isBetween(900L, 3000L);
+    assertThat(result.report().settings())
+        .contains(new RunReport.Setting("warm-up", "2 s at the peak, not measured"));
+    assertThat(output.toString(StandardCharsets.UTF_8))
+        .contains("fhir: warm-up for 2 s (not measured)")
+        .containsPattern("(?m)^ +warmup +1s +VUs +4 ")
+        .contains("fhir: warm-up done");
+  }
+
+  @Test
+  void warmUpHoldsTheModelsPeak() {
+    Duration warmup = Duration.ofSeconds(60);
+    LoadModel closed =
+        FhirBenchmark.warmupModel(
+            new LoadModel.Closed(
+                Stages.parse("5s:32,90s:32,10s:0"), new Think(Duration.ZERO, Duration.ZERO)),
+            warmup);
+    assertThat(closed)
+        .isEqualTo(
+            new LoadModel.Closed(
+                Stages.parse("6s:32,54s:32"), new Think(Duration.ZERO, Duration.ZERO)));
+    assertThat(
+            FhirBenchmark.warmupModel(
+                new LoadModel.Open(Stages.parse("20s:1000,110s:2000"), 64), warmup))
+        .isEqualTo(new LoadModel.Open(Stages.parse("6s:2000,54s:2000"), 64));
   }
 
   @Test
