@@ -5,10 +5,19 @@
 # 60 s warm-up (not measured), then the measured run (5 s ramp + 90 s at 32 users); its report path is printed.
 # MIX=60,30,10 measures the FHIR CRUD mix instead of reads only. PLATFORM_OPTS adds JVM options (settings as
 # -Dname=value) to the platform, e.g. PLATFORM_OPTS="-Dvitalflow.audit.sink-linger=50ms". WARM=120s lengthens
-# the warm-up. Each mode also prints the CPU per request of the platform JVM, its broker and PostgreSQL.
+# the warm-up; RATE=N (below) measures at a constant rate. Each mode also prints the CPU per request of the
+# platform JVM, its broker and PostgreSQL.
 set -u
 cd "$(dirname "$0")/../.."
 CP="platform/target/platform-0.1.0-SNAPSHOT.jar:platform/target/lib/*"
+# RATE=N: a constant N requests/s (open model, latency from each request's intended start) instead of 32 users as
+# fast as they can go: below saturation the 99th percentile is what security and audit add to a request, not how
+# long the queue in front of two saturated cores is
+if [ -n "${RATE:-}" ]; then
+  model="--model=open --rates=5s:$RATE,90s:$RATE"
+else
+  model="--stages=5s:32,90s:32 --think=0ms"
+fi
 for mode in "$@"; do
   dir=/tmp/vitalflow-bench-$mode
   rm -rf "$dir"
@@ -35,12 +44,12 @@ for mode in "$@"; do
   done
   # the warm-up runs in the measuring JVM (--warmup), so that the client's JIT is warm too: a fresh client took
   # over 30 s to reach its steady rate here, and those seconds made most of a run's 99th percentile
+  # shellcheck disable=SC2086
   java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=3000 --seed-batch=100 \
-    --mix="${MIX:-100,0,0}" --warmup="${WARM:-60s}" --stages=5s:32,90s:32 --think=0ms --p95=off --p99=off \
-    > "$dir.load.log" 2>&1 &
+    --mix="${MIX:-100,0,0}" --warmup="${WARM:-60s}" $model --p95=off --p99=off > "$dir.load.log" 2>&1 &
   load=$!
   # CPU seconds of the platform JVM, its broker and its PostgreSQL over the measured run (proc-cpu.py)
-  until grep -q "load closed" "$dir.load.log" 2>/dev/null || ! kill -0 $load 2>/dev/null; do sleep 0.2; done
+  until grep -qE "load (closed|open)" "$dir.load.log" 2>/dev/null || ! kill -0 $load 2>/dev/null; do sleep 0.2; done
   python3 benchmarks/scripts/proc-cpu.py "$pid" "$dir" > "$dir.cpu0"
   wait $load
   python3 benchmarks/scripts/proc-cpu.py "$pid" "$dir" > "$dir.cpu1"

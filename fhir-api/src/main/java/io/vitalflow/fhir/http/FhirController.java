@@ -288,9 +288,10 @@ final class FhirController {
     writes.requireWritable();
     Long ifMatch = WriteResponses.ifMatch(request.getHeaders().getFirst(HttpHeaders.IF_MATCH));
     // the patients of the version being deleted (read regardless of the caller's compartment: the
-    // audit event names them even when the delete is refused); no read when nothing is audited
+    // audit event names them even when the delete is refused); no read when nothing is audited, nor
+    // for a Patient, which the audit trail names from the path (AuditRequests), as for a read
     Mono<?> named =
-        AuditDetails.of(request).recorded()
+        AuditDetails.of(request).recorded() && !type.equals("Patient")
             ? store.currentAnyPatient(type, id).doOnNext(stored -> audit(request, stored.json()))
             : Mono.empty();
     return named
