@@ -140,18 +140,16 @@ public final class FhirBenchmark {
 
   /** {@code model} held at its peak for {@code warmup}, after a ramp of a tenth of it. */
   static LoadModel warmupModel(LoadModel model, Duration warmup) {
-    Duration ramp = warmup.dividedBy(10);
     if (model instanceof LoadModel.Closed closed) {
-      int peak = closed.stages().peak();
-      return new LoadModel.Closed(
-          new Stages(List.of(new Stage(ramp, peak), new Stage(warmup.minus(ramp), peak))),
-          closed.think());
+      return new LoadModel.Closed(heldAt(closed.stages().peak(), warmup), closed.think());
     }
     LoadModel.Open open = (LoadModel.Open) model;
-    int peak = open.rates().peak();
-    return new LoadModel.Open(
-        new Stages(List.of(new Stage(ramp, peak), new Stage(warmup.minus(ramp), peak))),
-        open.maxInFlight());
+    return new LoadModel.Open(heldAt(open.rates().peak(), warmup), open.maxInFlight());
+  }
+
+  private static Stages heldAt(int peak, Duration total) {
+    Duration ramp = total.dividedBy(10);
+    return new Stages(List.of(new Stage(ramp, peak), new Stage(total.minus(ramp), peak)));
   }
 
   /**
