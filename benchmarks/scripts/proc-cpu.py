@@ -1,6 +1,20 @@
 #!/usr/bin/env python3
-"""proc-cpu.py PID DATA_DIR: CPU seconds so far of the platform JVM (PID), its Kafka broker and its PostgreSQL."""
+"""proc-cpu.py PID DATA_DIR: CPU seconds so far of the platform JVM (PID), its Kafka broker and its PostgreSQL.
+proc-cpu.py --per-request BEFORE AFTER REQUESTS: from two such readings, the CPU of each and of all three per
+request."""
 import os, sys, glob
+
+if sys.argv[1] == '--per-request':
+    a = dict(l.split()[:2] for l in open(sys.argv[2]) if l.strip())
+    b = dict(l.split()[:2] for l in open(sys.argv[3]) if l.strip())
+    n = max(int(sys.argv[4]), 1)
+    total = 0.0
+    for k in b:
+        d = float(b[k]) - float(a.get(k, 0))
+        total += d
+        print(f"{k:10s} cpu {d:7.1f} s  {d * 1e6 / n:8.1f} us/request")
+    print(f"{'all':10s} cpu {total:7.1f} s  {total * 1e6 / n:8.1f} us/request")
+    sys.exit(0)
 
 tick = os.sysconf('SC_CLK_TCK')
 platform, data = int(sys.argv[1]), os.path.abspath(sys.argv[2])

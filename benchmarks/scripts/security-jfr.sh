@@ -2,7 +2,8 @@
 # Profiles one mode of the security/audit benchmark per request (docs/benchmarks.md, issue 14).
 # usage: benchmarks/scripts/security-jfr.sh off|noaudit|on [OUT]      (OUT defaults to /tmp/secjfr-MODE)
 # Needs the platform built (`./mvnw -q -o -pl platform -am package -DskipTests`). Starts a fresh platform
-# (processor + FHIR API), warms it up for 60 s, seeds 2,000 Patients, runs read-by-id with 32 users (20 s ramp, then steady), and
+# (processor + FHIR API), seeds 2,000 Patients, runs read-by-id with 32 users (a 60 s warm-up in the same
+# client, not measured, then a 20 s ramp and steady load), and
 # from 40 s to 100 s into the load records a JFR (OUT.jfr, settings=profile) and the CPU time of the
 # platform JVM, the Kafka broker and PostgreSQL (OUT.cpu). On a shared machine throughput is noise; CPU per
 # request and JFR samples per request are what to compare between modes and before/after a change.
@@ -12,6 +13,7 @@ out=${2:-/tmp/secjfr-$mode}
 cd "$(dirname "$0")/../.."
 here=$(pwd)
 CP="platform/target/platform-0.1.0-SNAPSHOT.jar:platform/target/lib/*"
+. benchmarks/scripts/bench-lib.sh
 dir=$out.data
 rm -rf "$dir" "$out.jfr" "$out.cpu"
 case $mode in
@@ -32,16 +34,8 @@ for _ in $(seq 1 180); do
   curl -s -o /dev/null -w '%{http_code}' localhost:8082/actuator/health/readiness 2>/dev/null | grep -q 200 && break
   sleep 1
 done
-# seeding goes through the FHIR command processor, which may still be starting (and compiling) on a busy
-# machine: small seed runs until one succeeds, then a 60 s warm-up at 32 users (not measured), as
-# security-on-off.sh does, so that the JIT has compiled the request path before the window
-for _ in $(seq 1 10); do
-  java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=10 --mix=100,0,0 \
-    --stages=2s:1 --think=0ms --p95=off --p99=off --report-dir="$out.report0" > "$out.load0.log" 2>&1 && break
-  sleep 5
-done
-java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=500 --mix="${MIX:-100,0,0}" \
-  --stages=60s:32 --think=0ms --p95=off --p99=off --report-dir="$out.warm" > "$out.warm.log" 2>&1
+# shellcheck disable=SC2086
+seed_small "$CP" "$out.seed.log" $auth
 # RATE=N: a constant N requests/s (open model) instead of 32 users as fast as they can go. On a shared machine
 # compare modes at one rate: CPU per request then has the same fixed costs (polling threads, metrics) to carry.
 if [ -n "${RATE:-}" ]; then
@@ -50,8 +44,9 @@ else
   model="--stages=20s:32,110s:32 --think=0ms"
 fi
 # shellcheck disable=SC2086
-java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=2000 --mix="${MIX:-100,0,0}" \
-  $model --p95=off --p99=off --report-dir="$out.report" > "$out.load.log" 2>&1 &
+java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=2000 --seed-batch=100 \
+  --mix="${MIX:-100,0,0}" \
+  --warmup=60s $model --p95=off --p99=off --report-dir="$out.report" > "$out.load.log" 2>&1 &
 load=$!
 until grep -qE "load (closed|open)" "$out.load.log" 2>/dev/null; do
   if ! kill -0 $load 2>/dev/null; then
@@ -72,18 +67,9 @@ kill $pid; wait $pid
 # requests in the window: the progress lines from 45 s to 100 s (each is the rate of the 5 s before it)
 requests=$(awk '/^  fhir +[0-9]+s/ { t = $2 + 0; if (t > 40 && t <= 100 && match($0, /[0-9,]+ op\/s/)) {
   r = substr($0, RSTART, RLENGTH); gsub(/[, op\/s]/, "", r); n += r * 5 } } END { printf "%d", n }' "$out.load.log")
-python3 - "$out.cpu0" "$out.cpu1" "$requests" > "$out.cpu" <<'EOF'
-import sys
-a = dict(l.split()[:2] for l in open(sys.argv[1]) if l.strip())
-b = dict(l.split()[:2] for l in open(sys.argv[2]) if l.strip())
-n = int(sys.argv[3])
-print(f"requests in the 60 s window: {n:,} ({n / 60:,.0f}/s)")
-total = 0.0
-for k in b:
-    d = (float(b[k]) - float(a.get(k, 0)))
-    total += d
-    print(f"{k:10s} cpu {d:7.1f} s  {d * 1e6 / max(n, 1):8.1f} us/request")
-print(f"{'all':10s} cpu {total:7.1f} s  {total * 1e6 / max(n, 1):8.1f} us/request")
-EOF
+{
+  echo "requests in the 60 s window: $requests ($((requests / 60))/s)"
+  python3 "$here/benchmarks/scripts/proc-cpu.py" --per-request "$out.cpu0" "$out.cpu1" "$requests"
+} > "$out.cpu"
 cat "$out.cpu"
 echo "jfr: $out.jfr (benchmarks/scripts/jfr-top.py $out.jfr)"

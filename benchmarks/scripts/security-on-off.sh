@@ -10,6 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 CP="platform/target/platform-0.1.0-SNAPSHOT.jar:platform/target/lib/*"
+. benchmarks/scripts/bench-lib.sh
 # RATE=N: a constant N requests/s (open model, latency from each request's intended start) instead of 32 users as
 # fast as they can go: below saturation the 99th percentile is what security and audit add to a request, not how
 # long the queue in front of two saturated cores is
@@ -35,13 +36,8 @@ for mode in "$@"; do
     curl -s -o /dev/null -w '%{http_code}' localhost:8082/actuator/health/readiness 2>/dev/null | grep -q 200 && break
     sleep 1
   done
-  # the first writes go through a command processor that may still be compiling: small seed runs until one
-  # succeeds (a Bundle of 500 can take longer than the 10 s timeout on a cold JVM), then the warm-up
-  for _ in $(seq 1 10); do
-    java -cp "$CP" io.vitalflow.platform.Vitalflow loadgen fhir $auth --seed-patients=10 --mix=100,0,0 \
-      --stages=2s:1 --think=0ms --p95=off --p99=off --report-dir="$dir.warm" > "$dir.warm0.log" 2>&1 && break
-    sleep 5
-  done
+  # shellcheck disable=SC2086
+  seed_small "$CP" "$dir.seed.log" $auth
   # the warm-up runs in the measuring JVM (--warmup), so that the client's JIT is warm too: a fresh client took
   # over 30 s to reach its steady rate here, and those seconds made most of a run's 99th percentile
   # shellcheck disable=SC2086
@@ -56,12 +52,6 @@ for mode in "$@"; do
   kill $pid; wait $pid
   echo "$mode: $(grep -o 'report: [^ ]*\.md' "$dir.load.log")"
   requests=$(grep -oE '^\| all \| [0-9,]+' "$dir.load.log" | head -1 | grep -oE '[0-9,]+$' | tr -d ,)
-  python3 - "$dir.cpu0" "$dir.cpu1" "${requests:-0}" <<'PY'
-import sys
-a = dict(l.split()[:2] for l in open(sys.argv[1]) if l.strip())
-b = dict(l.split()[:2] for l in open(sys.argv[2]) if l.strip())
-n = max(int(sys.argv[3]), 1)
-cells = [f"{k} {(float(b[k]) - float(a.get(k, 0))) * 1e6 / n:,.0f}" for k in b]
-print(f"  CPU per request (us), {n:,} requests: " + ", ".join(cells))
-PY
+  echo "  CPU over the measured run, ${requests:-0} requests:"
+  python3 benchmarks/scripts/proc-cpu.py --per-request "$dir.cpu0" "$dir.cpu1" "${requests:-0}" | sed 's/^/    /'
 done
