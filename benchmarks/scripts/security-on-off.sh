@@ -6,7 +6,8 @@
 # MIX=60,30,10 measures the FHIR CRUD mix instead of reads only. PLATFORM_OPTS adds JVM options (settings as
 # -Dname=value) to the platform, e.g. PLATFORM_OPTS="-Dvitalflow.audit.sink-linger=50ms". WARM=120s lengthens
 # the warm-up; RATE=N (below) measures at a constant rate. Each mode also prints the CPU per request of the
-# platform JVM, its broker and PostgreSQL.
+# platform JVM, its broker and PostgreSQL, and writes what the broker and PostgreSQL did per request (bytes per
+# topic; transactions, rows, WAL, writes and scans per table: work-stats.py) to /tmp/vitalflow-bench-<mode>.work.
 set -u
 cd "$(dirname "$0")/../.."
 CP="platform/target/platform-0.1.0-SNAPSHOT.jar:platform/target/lib/*"
@@ -47,11 +48,16 @@ for mode in "$@"; do
   # CPU seconds of the platform JVM, its broker and its PostgreSQL over the measured run (proc-cpu.py)
   until grep -qE "load (closed|open)" "$dir.load.log" 2>/dev/null || ! kill -0 $load 2>/dev/null; do sleep 0.2; done
   python3 benchmarks/scripts/proc-cpu.py "$pid" "$dir" > "$dir.cpu0"
+  python3 benchmarks/scripts/work-stats.py "$dir" > "$dir.work0"
   wait $load
   python3 benchmarks/scripts/proc-cpu.py "$pid" "$dir" > "$dir.cpu1"
+  python3 benchmarks/scripts/work-stats.py "$dir" > "$dir.work1"
   kill $pid; wait $pid
   echo "$mode: $(grep -o 'report: [^ ]*\.md' "$dir.load.log")"
   requests=$(grep -oE '^\| all \| [0-9,]+' "$dir.load.log" | head -1 | grep -oE '[0-9,]+$' | tr -d ,)
   echo "  CPU over the measured run, ${requests:-0} requests:"
   python3 benchmarks/scripts/proc-cpu.py --per-request "$dir.cpu0" "$dir.cpu1" "${requests:-0}" | sed 's/^/    /'
+  # what the broker and PostgreSQL did over the measured run, per request (full list in $dir.work)
+  python3 benchmarks/scripts/work-stats.py --per-request "$dir.work0" "$dir.work1" "${requests:-0}" > "$dir.work"
+  echo "  broker and PostgreSQL work per request: $dir.work"
 done
