@@ -3,7 +3,7 @@
 "name value" per line: bytes in each Kafka topic's log segments, and PostgreSQL's transactions, rows, WAL and
 per-table writes and scans (pg_stat_database, pg_stat_wal, pg_stat_user_tables).
 work-stats.py --per-request BEFORE AFTER REQUESTS: from two such readings, what changed, per request, largest
-first; counters that did not change are left out."""
+first within the broker's and PostgreSQL's; counters that did not change are left out."""
 import glob, os, subprocess, sys
 
 if sys.argv[1] == '--per-request':
@@ -30,21 +30,32 @@ env = dict(os.environ, PGPASSWORD=open(os.path.join(data, 'postgres.password')).
 def psql(database, sql):
     out = subprocess.run(['psql', '-h', '127.0.0.1', '-p', os.environ.get('PGPORT', '54329'), '-U', 'postgres',
                           '-d', database, '-AtF', ' ', '-c', sql], env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        print(f"work-stats.py: psql on {database} failed, its counters are left out: {out.stderr.strip()[:200]}",
+              file=sys.stderr)
     return [l.split(' ') for l in out.stdout.splitlines() if l]
 
 
-for name, *values in psql('postgres', "select datname, xact_commit, xact_rollback, tup_returned, tup_fetched,"
-                                      " tup_inserted, tup_updated, tup_deleted, blks_read, blks_hit from pg_stat_database"
-                                      " where datname not like 'template%' and datname is not null"):
-    for key, value in zip(['xact_commit', 'xact_rollback', 'tup_returned', 'tup_fetched', 'tup_inserted',
-                           'tup_updated', 'tup_deleted', 'blks_read', 'blks_hit'], values):
+def counters(database, columns, source):
+    """Rows of (first column, {name: value}) for the other columns."""
+    return [(row[0], dict(zip(columns[1:], row[1:])))
+            for row in psql(database, f"select {', '.join(columns)} from {source}")]
+
+
+DATABASE = ['datname', 'xact_commit', 'xact_rollback', 'tup_returned', 'tup_fetched', 'tup_inserted', 'tup_updated',
+            'tup_deleted', 'blks_read', 'blks_hit']
+TABLE = ["schemaname || '.' || relname", 'seq_scan', 'coalesce(seq_tup_read, 0)', 'coalesce(idx_scan, 0)',
+         'n_tup_ins', 'n_tup_upd', 'n_tup_del', 'n_tup_hot_upd']
+TABLE_NAMES = ['seq_scan', 'seq_tup_read', 'idx_scan', 'ins', 'upd', 'del', 'hot_upd']
+
+for name, values in counters('postgres', DATABASE,
+                             "pg_stat_database where datname not like 'template%' and datname is not null"):
+    for key, value in values.items():
         print(f"pg.db.{name}.{key} {value}")
     if name != 'postgres':
-        for table, *counts in psql(name, "select schemaname || '.' || relname, seq_scan, coalesce(seq_tup_read, 0),"
-                                         " coalesce(idx_scan, 0), n_tup_ins, n_tup_upd, n_tup_del, n_tup_hot_upd"
-                                         " from pg_stat_user_tables"):
-            for key, value in zip(['seq_scan', 'seq_tup_read', 'idx_scan', 'ins', 'upd', 'del', 'hot_upd'], counts):
+        for table, counts in counters(name, TABLE, 'pg_stat_user_tables'):
+            for key, value in zip(TABLE_NAMES, counts.values()):
                 print(f"pg.table.{name}.{table}.{key} {value}")
-for values in psql('postgres', "select wal_records, wal_fpi, wal_bytes from pg_stat_wal"):
-    for key, value in zip(['records', 'fpi', 'bytes'], values):
-        print(f"pg.wal.{key} {value}")
+for _, values in counters('postgres', ['1', 'wal_records', 'wal_fpi', 'wal_bytes'], 'pg_stat_wal'):
+    for key, value in values.items():
+        print(f"pg.wal.{key.removeprefix('wal_')} {value}")
